@@ -1,0 +1,46 @@
+# Two commands on a fresh machine: `make run` (dashboard, embedded mode) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PORT ?= 8501
+APT_PACKAGES := chromium fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
+
+.PHONY: install system-deps migrate run worker test bench clean
+
+$(STAMP): requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian packages: Chromium for the browser tests, Noto fonts for banners in every script.
+# Installs only what is missing; needs root (or sudo) the first time.
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+migrate: install
+	$(PY) -m db.migrate
+
+run: install migrate
+	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true
+
+# Production worker (needs REDIS_URL and DATABASE_URL): any number, on any host.
+worker: install
+	$(VENV)/bin/dramatiq actors.worker --processes 1 --threads 4
+
+test: install system-deps
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+bench: install
+	$(PY) -m bench.services
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

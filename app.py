@@ -1,0 +1,65 @@
+"""CTA Batch Studio dashboard entry point (``streamlit run app.py``).
+
+Prepares the process once (migrations, and the embedded worker when no Redis is
+configured), resolves who is working, then hands over to the page the URL asks for.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.settings import get_settings
+from db.migrate import upgrade
+from pages import ui
+
+
+@st.cache_resource(show_spinner=False)
+def _migrated() -> bool:
+    upgrade()
+    return True
+
+
+@st.cache_resource(show_spinner=False)
+def _embedded_worker() -> bool:
+    # Imported here, never by pages: the worker belongs to the server process, and the
+    # module must not even load in production mode (the Redis broker is chosen there).
+    from actors import embedded
+
+    embedded.start_embedded_worker()
+    return True
+
+
+def navigation():
+    """The dashboard's pages (the media queue page appears once its file exists).
+
+    URL paths are Streamlit's defaults (the file names: ``/new_batch``, ``/previews``…):
+    on a session's first request Streamlit resolves the path against the ``pages/``
+    folder before ``st.navigation`` has run, and custom paths would not be found there.
+    """
+    pages = [
+        st.Page(ui.HOME, title="Home", icon=":material/home:", default=True),
+        st.Page(ui.NEW_BATCH, title="New batch", icon=":material/add_circle:"),
+        st.Page(ui.BATCHES, title="Batches", icon=":material/list:"),
+        st.Page(ui.PREVIEWS, title="Previews", icon=":material/grid_view:"),
+    ]
+    if ui.page_exists(ui.MEDIA):
+        pages.append(st.Page(ui.MEDIA, title="Image & video queue", icon=":material/movie:"))
+    return st.navigation(pages)
+
+
+def main() -> None:
+    st.set_page_config(page_title="CTA Batch Studio", page_icon=":material/campaign:",
+                       layout="wide")
+    _migrated()
+    if get_settings().embedded:
+        _embedded_worker()
+    page = navigation()
+    who = ui.identity()
+    with st.sidebar:
+        st.caption(f"Workspace **{who.workspace}** · {who.user}")
+        if who.signed_in:
+            st.button("Sign out", key="app_logout", on_click=st.logout)
+    page.run()
+
+
+main()

@@ -1,0 +1,196 @@
+"""Dashboard benchmarks: ``python -m bench.dashboard`` (figures go to docs/DASHBOARD.md).
+
+1. First full render (AppTest, in-process): Batches page with 1,000 batches; Previews page
+   with 100 finished previews (cold: banners rendered and thumbnails made; warm: cached).
+2. Status change in the database → visible in a real browser (chromium), on a running
+   100-preview batch.
+3. The same while 5 browser sessions watch the batch: first-render time of a new session
+   and change → visible latency, compared with a single watcher.
+
+The pipeline is replaced by direct row updates (one preview finishes every 0.5 s) so the
+figures measure the dashboard, not generation.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+TMP = Path(tempfile.mkdtemp(prefix="ctabs-bench-dash-"))
+ENV = {
+    "DATABASE_URL": f"sqlite:///{TMP / 'bench.db'}", "MEDIA_ROOT": str(TMP / "media"),
+    "CTABS_SECRETS_FILE": str(TMP / "none.toml"), "DEFAULT_WORKSPACE": "bench",
+    "BATCH_SIZE_MAX": "20", "GENERATION_RATE_LIMIT": "0/m", "ALLOW_PRIVATE_FETCH": "true",
+}
+os.environ.update(ENV)
+for var in ("REDIS_URL", "GEMINI_API_KEY"):
+    os.environ.pop(var, None)
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PIL import Image  # noqa: E402
+
+from core import dispatch  # noqa: E402
+from core.batches import create_batch  # noqa: E402
+from core.previews import list_previews  # noqa: E402
+from db.base import utcnow  # noqa: E402
+from db.engine import unit_of_work  # noqa: E402
+from db.migrate import upgrade  # noqa: E402
+from db.models import Preview  # noqa: E402
+from tests.factories import a_prefill  # noqa: E402
+
+dispatch.register(lambda kind, args: None)  # no pipeline: rows are driven by hand
+
+
+def _background(i: int, batch_id, preview_id) -> str:
+    """Stored exactly as the pipeline stores a generated background (with its thumbnail)."""
+    from core.pipeline.generate import store_background
+
+    img = Image.new("RGB", (1080, 1080), ((i * 37) % 255, 120, 200))
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=88)
+    return store_background(batch_id, preview_id, buf.getvalue())
+
+
+def seed_batches(n: int) -> None:
+    for i in range(n):
+        create_batch("bench", "local", [{"url": f"https://shop.example.com/p/{i}-{uuid.uuid4().hex[:6]}",
+                                         "batch_size": 1}])
+
+
+def seed_preview_batch(status: str = "done") -> tuple[str, list[str]]:
+    """A batch of 5 URLs × 20 previews; ``done`` with prefill and background, or ``running``."""
+    batch = create_batch("bench", "local", [
+        {"url": f"https://shop.example.com/p/big-{i}-{uuid.uuid4().hex[:6]}", "batch_size": 20}
+        for i in range(5)])
+    ids = [p.id for p in list_previews("bench", batch.id, page_size=500).items]
+    now = utcnow()
+    with unit_of_work() as session:
+        for i, pid in enumerate(ids):
+            p = session.get(Preview, pid)
+            if status == "done":
+                p.status, p.finished_at, p.prefill_version = "done", now, 1
+                p.prefill = a_prefill(headline=f"Banner number {i}",
+                                      generated_background_url=_background(i, batch.id, pid))
+            else:  # held by a "worker" whose lease never expires: the reconciler leaves it
+                p.status, p.started_at, p.stage = "running", now, "generating background"
+                p.lease_owner, p.lease_expires_at = "bench", now.replace(year=now.year + 1)
+        from db.models import Batch
+
+        session.get(Batch, batch.id).status = "running" if status != "done" else "done"
+    return str(batch.id), [str(i) for i in ids]
+
+
+def finish(preview_id: str, i: int) -> None:
+    with unit_of_work() as session:
+        p = session.get(Preview, uuid.UUID(preview_id))
+        p.status, p.finished_at, p.stage, p.prefill_version = "done", utcnow(), None, 1
+        p.prefill = a_prefill(headline=f"Finished {i}")
+        p.lease_owner = p.lease_expires_at = None
+
+
+def apptest_render(page: str, repeats: int = 5, **query) -> list[float]:
+    from actors import embedded
+    from streamlit.testing.v1 import AppTest
+
+    embedded.start_embedded_worker = lambda: None
+    times = []
+    for _ in range(repeats):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.run()
+        at.switch_page(page)
+        for k, v in query.items():
+            at.query_params[k] = v
+        t = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - t)
+        assert not at.exception, at.exception
+    return times
+
+
+CARDS_DRAWN = "document.querySelectorAll(\"[class*='st-key-preview_']\").length === 100"
+
+
+def browser_figures(watchers: int, batch_id: str, ids: list[str], offset: int) -> dict:
+    """First-render time of a fresh session and change → visible latency with ``watchers``."""
+    from tests.browser.harness import chromium, dashboard
+
+    url_env = {k: v for k, v in ENV.items()}
+    result: dict = {}
+    with dashboard(url_env, workdir=TMP / f"srv-{watchers}") as base, chromium() as browser:
+        target = f"{base}/previews?batch={batch_id}"
+        others = []
+        for _ in range(watchers):
+            pg = browser.new_page(viewport={"width": 1280, "height": 900})
+            pg.goto(target)
+            others.append(pg)
+        for pg in others:
+            pg.wait_for_function(CARDS_DRAWN, timeout=120_000)
+        stop = threading.Event()
+
+        def runner():  # the "pipeline": one preview finishes every 0.5 s
+            i = offset + 5
+            while not stop.wait(0.5) and i < offset + 45:
+                finish(ids[i], i)
+                i += 1
+
+        thread = threading.Thread(target=runner, daemon=True)
+        thread.start()
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        renders = []
+        for _ in range(3):
+            t = time.perf_counter()
+            page.goto(target)
+            # every card drawn (a live page is rarely "notRunning": its fragment polls)
+            page.wait_for_function(CARDS_DRAWN, timeout=120_000)
+            renders.append(time.perf_counter() - t)
+        stop.set()
+        thread.join()
+        latencies = []
+        for k in range(5):
+            i = offset + k
+            finish(ids[i], i)
+            t = time.perf_counter()
+            page.wait_for_function(
+                f"[...document.querySelectorAll('iframe')].some(f => f.src.startsWith('data:')"
+                f" && atob(f.src.split(',')[1]).includes('Finished {i}<'))", timeout=30_000)
+            latencies.append(time.perf_counter() - t)
+        result = {"first_render": renders, "latency": latencies}
+    return result
+
+
+def fmt(values: list[float]) -> str:
+    return f"median {statistics.median(values):.2f} s (min {min(values):.2f}, max {max(values):.2f})"
+
+
+def main() -> None:
+    upgrade()
+    seed_batches(1000)
+    done_batch, _ = seed_preview_batch("done")
+    print(f"Batches page, 1,000 batches (AppTest first full render): "
+          f"{fmt(apptest_render('pages/batches.py'))}", flush=True)
+    cold = apptest_render("pages/previews.py", repeats=1, batch=done_batch)
+    warm = apptest_render("pages/previews.py", batch=done_batch)
+    print(f"Previews page, 100 previews (AppTest): cold {cold[0]:.2f} s; warm {fmt(warm)}",
+          flush=True)
+    running_batch, ids = seed_preview_batch("running")
+    one = browser_figures(0, running_batch, ids, 0)
+    print(f"Browser, 1 session:  first render {fmt(one['first_render'])}; "
+          f"change → visible {fmt(one['latency'])}", flush=True)
+    five = browser_figures(5, running_batch, ids, 50)
+    print(f"Browser, +5 watchers: first render {fmt(five['first_render'])}; "
+          f"change → visible {fmt(five['latency'])}")
+    ratio = statistics.median(five["first_render"]) / statistics.median(one["first_render"])
+    print(f"5 watchers / 1: first render × {ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""CTA Batch Studio product logic. Framework-free: never imports streamlit or dramatiq."""

@@ -1,0 +1,389 @@
+"""Batch services: create, list, inspect, cancel, retry, delete, clear. Workspace-scoped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import uuid
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+
+from core.dispatch import dispatch
+from core.errors import ConflictError, NotFoundError, ValidationError
+from core.pagination import page_cursors, paginate
+from core.settings import get_settings
+from core.states import (
+    BATCH_MOVES,
+    BATCH_TERMINAL,
+    PREVIEW_ACTIVE,
+    PREVIEW_MOVES,
+    BatchStatus,
+    PreviewStatus,
+    move,
+)
+from core.urls import normalize_url, url_problem
+from core.views import BatchDetail, BatchInfo, Page, Progress, SourceSummary
+from db.base import utcnow
+from db.engine import unit_of_work
+from db.models import Batch, Preview
+from db.repositories import batches as batch_repo
+from db.repositories import previews as preview_repo
+from db.repositories import products as product_repo
+
+log = logging.getLogger(__name__)
+
+
+def batch_name(at: dt.datetime, tz: dt.tzinfo | None = None) -> str:
+    """``Batch Task - Jan 28, 10:30 AM`` in the user's time zone (UTC by default)."""
+    local = at.astimezone(tz or dt.timezone.utc)
+    hour = local.strftime("%I").lstrip("0") or "12"
+    return f"Batch Task - {local.strftime('%b')} {local.day}, {hour}:{local.strftime('%M %p')}"
+
+
+def _as_batch_size(value: object, default: int, maximum: int) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        if not value.is_integer():
+            return None
+        value = int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if not text.lstrip("+").isdigit():
+            return None
+        value = int(text)
+    if not isinstance(value, int) or not 1 <= value <= maximum:
+        return None
+    return value
+
+
+def validate_sources(sources: object) -> list[dict]:
+    """Check a submission; return ``[{url, batch_size}]`` normalised, or raise with every problem.
+
+    Each problem names the row (1-based) and the rule broken.
+    """
+    s = get_settings()
+    if isinstance(sources, (str, bytes)) or not isinstance(sources, Iterable):
+        raise ValidationError("Sources must be a list of rows with a url and a batch_size")
+    rows = list(sources)
+    if not rows:
+        raise ValidationError("Add at least one product URL")
+    problems: list[str] = []
+    if len(rows) > s.max_urls_per_batch:
+        problems.append(
+            f"{len(rows)} URLs given, at most {s.max_urls_per_batch} per batch: "
+            "split them into several batches"
+        )
+    clean: list[dict] = []
+    seen: dict[str, int] = {}
+    for n, row in enumerate(rows, start=1):
+        if isinstance(row, str):
+            row = {"url": row}
+        if not isinstance(row, dict):
+            problems.append(f"Row {n}: expected a url and a batch_size")
+            continue
+        url = row.get("url")
+        problem = url_problem(url, allow_private=s.allow_private_fetch)
+        size = _as_batch_size(row.get("batch_size"), s.batch_size_default, s.batch_size_max)
+        if problem:
+            problems.append(f"Row {n}: {problem}")
+        if size is None:
+            problems.append(
+                f"Row {n}: batch_size must be a whole number from 1 to {s.batch_size_max} "
+                f"(got {row.get('batch_size')!r})"
+            )
+        if problem or size is None:
+            continue
+        norm = normalize_url(url)
+        if norm in seen:
+            problems.append(
+                f"Row {n}: same product URL as row {seen[norm]}; "
+                "keep one row and raise its batch_size instead"
+            )
+            continue
+        seen[norm] = n
+        clean.append({"url": norm, "batch_size": size})
+    if problems:
+        raise ValidationError(
+            f"The batch was not created: {len(problems)} problem(s). " + " ".join(problems[:3]),
+            problems,
+        )
+    return clean
+
+
+def _submission_hash(sources: list[dict]) -> str:
+    return hashlib.sha256(json.dumps(sources, sort_keys=True).encode()).hexdigest()
+
+
+def create_batch(
+    workspace: str, user: str, sources: object, *, tz: dt.tzinfo | None = None
+) -> BatchInfo:
+    """Validate and store a batch with its pending previews, then hand it to the pipeline.
+
+    An identical submission by the same user within DUPLICATE_WINDOW_SECONDS returns the
+    batch already created (``created=False``) and sends nothing.
+    """
+    _check_scope(workspace, user)
+    clean = validate_sources(sources)
+    digest = _submission_hash(clean)
+    s = get_settings()
+    with unit_of_work() as session:
+        batch_repo.lock_submission(session, f"{workspace}:{user}:{digest}")
+        now = utcnow()
+        dup = batch_repo.find_recent_duplicate(
+            session, workspace, user, digest, now - dt.timedelta(seconds=s.duplicate_window_seconds)
+        )
+        if dup is not None:
+            counts = batch_repo.status_counts(session, dup.id)
+            return _info(dup, counts, created=False)
+        batch = Batch(
+            id=uuid.uuid4(), workspace=workspace, user_id=user, name=batch_name(now, tz),
+            status=str(BatchStatus.PENDING), sources=clean, submission_hash=digest,
+            source_stages={}, created_at=now, updated_at=now,
+        )
+        session.add(batch)
+        session.flush()
+        session.execute(
+            sa.insert(Preview),
+            [
+                {
+                    "id": uuid.uuid4(), "workspace": workspace, "batch_id": batch.id,
+                    "source_url": src["url"], "variant_index": i, "status": "pending",
+                    "retry_count": 0, "prefill_version": 0, "created_at": now, "updated_at": now,
+                }
+                for src in clean
+                for i in range(src["batch_size"])
+            ],
+        )
+        info = _info(batch, {"pending": sum(src["batch_size"] for src in clean)})
+    log.info("batch.created id=%s workspace=%s urls=%d", info.id, workspace, len(clean))
+    dispatch("batch", str(info.id))
+    return info
+
+
+def _check_scope(workspace: str, user: str | None = None) -> None:
+    if not isinstance(workspace, str) or not workspace.strip() or len(workspace) > 64:
+        raise ValidationError("A workspace is required")
+    if user is not None and (not isinstance(user, str) or not user.strip() or len(user) > 255):
+        raise ValidationError("A user is required")
+
+
+def _as_uuid(value: object, what: str) -> uuid.UUID:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except (ValueError, TypeError, AttributeError):
+        raise NotFoundError(f"{what} {value!r} was not found") from None
+
+
+def _info(batch: Batch, counts: dict[str, int], created: bool = True) -> BatchInfo:
+    return BatchInfo(
+        id=batch.id, workspace=batch.workspace, user_id=batch.user_id, name=batch.name,
+        status=batch.status, sources=list(batch.sources or []), error_message=batch.error_message,
+        created_at=batch.created_at, updated_at=batch.updated_at, started_at=batch.started_at,
+        finished_at=batch.finished_at, progress=Progress.from_counts(counts), created=created,
+    )
+
+
+def list_batches(
+    workspace: str, status: str | None = None, page_size: int = 50, cursor: str | None = None
+) -> Page[BatchInfo]:
+    """The workspace's batches, newest first, each with its progress (two queries per page)."""
+    _check_scope(workspace)
+    if status is not None and status not in set(BatchStatus):
+        raise ValidationError(f"Unknown batch status {status!r}")
+    with unit_of_work() as session:
+        stmt, cur = paginate(batch_repo.list_stmt(workspace, status), Batch, page_size, cursor)
+        rows = list(session.scalars(stmt))
+        rows, next_c, prev_c = page_cursors(rows, page_size, cur)
+        counts = batch_repo.progress_counts(session, workspace, [b.id for b in rows])
+        items = [_info(b, counts.get(b.id, {})) for b in rows]
+    return Page(items, next_c, prev_c)
+
+
+def get_batch(workspace: str, batch_id: object) -> BatchDetail:
+    """One batch with its progress and a summary per submitted URL."""
+    _check_scope(workspace)
+    bid = _as_uuid(batch_id, "Batch")
+    with unit_of_work() as session:
+        batch = batch_repo.get(session, workspace, bid)
+        if batch is None:
+            raise NotFoundError(f"Batch {bid} was not found", batch_id=bid)
+        previews = preview_repo.for_batch(session, workspace, bid)
+        products = product_repo.by_ids(
+            session, workspace, list({p.product_id for p in previews if p.product_id})
+        )
+        counts: dict[str, int] = {}
+        per_url: dict[str, list[Preview]] = {}
+        for p in previews:
+            counts[p.status] = counts.get(p.status, 0) + 1
+            per_url.setdefault(p.source_url, []).append(p)
+        summaries = []
+        for src in batch.sources or []:
+            items = per_url.get(src["url"], [])
+            product = next((products[p.product_id] for p in items if p.product_id in products), None)
+            url_counts: dict[str, int] = {}
+            for p in items:
+                url_counts[p.status] = url_counts.get(p.status, 0) + 1
+            summaries.append(
+                SourceSummary(
+                    url=src["url"], batch_size=src["batch_size"],
+                    stage=(batch.source_stages or {}).get(src["url"]),
+                    product_id=product.id if product else None,
+                    title=product.title if product else None,
+                    price=product.price if product else None,
+                    currency=product.currency if product else None,
+                    ranking_method=product.ranking_method if product else None,
+                    ranked_image_urls=list(product.ranked_image_urls or []) if product else [],
+                    progress=Progress.from_counts(url_counts),
+                    errors=sorted({p.error_message for p in items if p.error_message}),
+                )
+            )
+        return BatchDetail(_info(batch, counts), summaries)
+
+
+def cancel_batch(workspace: str, batch_id: object) -> BatchInfo:
+    """Cancel a batch: items not started never start; running results are discarded."""
+    _check_scope(workspace)
+    bid = _as_uuid(batch_id, "Batch")
+    with unit_of_work() as session:
+        batch = batch_repo.get(session, workspace, bid, lock=True)
+        if batch is None:
+            raise NotFoundError(f"Batch {bid} was not found", batch_id=bid)
+        if batch.status in BATCH_TERMINAL:
+            raise ConflictError(f"This batch is already {batch.status}; nothing to cancel")
+        now = utcnow()
+        session.execute(
+            move(Preview, PREVIEW_MOVES, PreviewStatus.CANCELLED, Preview.batch_id == bid,
+                 Preview.workspace == workspace, only_from=PREVIEW_ACTIVE,
+                 finished_at=now, updated_at=now, lease_owner=None, lease_expires_at=None,
+                 stage=None, next_retry_at=None)
+        )
+        session.execute(
+            move(Batch, BATCH_MOVES, BatchStatus.CANCELLED, Batch.id == bid,
+                 finished_at=now, updated_at=now)
+        )
+        session.refresh(batch)
+        info = _info(batch, batch_repo.status_counts(session, bid))
+    log.info("batch.cancelled id=%s", bid)
+    return info
+
+
+def retry_failed(workspace: str, batch_id: object) -> int:
+    """Re-queue every failed preview of a batch with the same parameters. Returns how many."""
+    _check_scope(workspace)
+    bid = _as_uuid(batch_id, "Batch")
+    with unit_of_work() as session:
+        batch = batch_repo.get(session, workspace, bid, lock=True)
+        if batch is None:
+            raise NotFoundError(f"Batch {bid} was not found", batch_id=bid)
+        failed = preview_repo.ids_with_status(session, workspace, bid, [PreviewStatus.FAILED])
+        sends = requeue(session, batch, failed)
+    for kind, args in sends:
+        dispatch(kind, *args)
+    return len(failed)
+
+
+def requeue(session, batch: Batch, previews: list[Preview]) -> list[tuple[str, tuple]]:
+    """Move failed/cancelled previews back into the pipeline; reopen the batch.
+
+    Previews whose URL was scraped go straight to ``queued``; the others to ``pending``
+    with their URL scraped again. Returns the messages to send after commit.
+    """
+    if not previews:
+        return []
+    now = utcnow()
+    sends: list[tuple[str, tuple]] = []
+    rescrape: set[str] = set()
+    reset = dict(retry_count=0, error_message=None, next_retry_at=None, finished_at=None,
+                 started_at=None, lease_owner=None, lease_expires_at=None, stage=None,
+                 updated_at=now)
+    for p in previews:
+        target = PreviewStatus.QUEUED if p.source_image_url else PreviewStatus.PENDING
+        res = session.execute(
+            move(Preview, PREVIEW_MOVES, target, Preview.id == p.id,
+                 only_from=[PreviewStatus.FAILED, PreviewStatus.CANCELLED],
+                 enqueued_at=now if target == PreviewStatus.QUEUED else None, **reset)
+        )
+        if res.rowcount != 1:
+            continue
+        if target == PreviewStatus.QUEUED:
+            sends.append(("preview", (str(p.id),)))
+        else:
+            rescrape.add(p.source_url)
+    sends.extend(("source", (str(batch.id), url)) for url in sorted(rescrape))
+    if batch.status != BatchStatus.RUNNING:
+        session.execute(
+            move(Batch, BATCH_MOVES, BatchStatus.RUNNING, Batch.id == batch.id,
+                 finished_at=None, error_message=None, updated_at=now)
+        )
+    return sends
+
+
+def delete_batch(workspace: str, batch_id: object) -> None:
+    """Delete a batch and its previews (and the media they own)."""
+    _check_scope(workspace)
+    bid = _as_uuid(batch_id, "Batch")
+    with unit_of_work() as session:
+        if batch_repo.delete(session, workspace, bid) != 1:
+            raise NotFoundError(f"Batch {bid} was not found", batch_id=bid)
+    from core.storage import get_storage
+
+    removed = get_storage().delete_prefix(f"previews/{bid}/")
+    log.info("batch.deleted id=%s media_removed=%d", bid, removed)
+
+
+def clear_completed(workspace: str) -> int:
+    """Hide every finished (done / failed / cancelled) batch from the list. Returns how many."""
+    _check_scope(workspace)
+    with unit_of_work() as session:
+        return batch_repo.archive_finished(
+            session, workspace, [str(s) for s in BATCH_TERMINAL], utcnow()
+        )
+
+
+def derive_final_status(counts: dict[str, int]) -> BatchStatus | None:
+    """The batch status implied by its preview counts, or None while any is unfinished."""
+    if any(counts.get(str(s), 0) for s in PREVIEW_ACTIVE):
+        return None
+    if counts.get("done", 0):
+        return BatchStatus.DONE
+    if counts.get("failed", 0):
+        return BatchStatus.FAILED
+    return BatchStatus.CANCELLED
+
+
+def try_finish_batch(session, batch_id: uuid.UUID) -> BatchStatus | None:
+    """Close a running batch whose previews are all terminal. Exactly one caller wins.
+
+    The caller must have taken ``batch_repo.lock`` before changing previews in this
+    transaction, so concurrent finishers see each other's commits.
+    """
+    active = sa.exists().where(
+        Preview.batch_id == batch_id, Preview.status.in_([str(s) for s in PREVIEW_ACTIVE])
+    )
+    if session.scalar(sa.select(active)):
+        return None  # cheap index probe: most completions are not the last one
+    counts = batch_repo.status_counts(session, batch_id)
+    final = derive_final_status(counts)
+    if final is None:
+        return None
+    error = None
+    if final == BatchStatus.FAILED:
+        error = f"All {counts.get('failed', 0)} preview(s) failed"
+    now = utcnow()
+    res = session.execute(
+        move(Batch, BATCH_MOVES, final, Batch.id == batch_id, ~active,
+             only_from=[BatchStatus.RUNNING], finished_at=now, updated_at=now,
+             error_message=error)
+    )
+    if res.rowcount == 1:
+        log.info("batch.finished id=%s status=%s", batch_id, final)
+        return final
+    return None

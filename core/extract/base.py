@@ -1,0 +1,49 @@
+"""What each syntax extractor returns: one ``Found`` per source, fields it could read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+# Source names, strongest first. ``ExtractedProduct.sources`` uses these strings.
+PLATFORM = "platform"
+JSONLD = "json-ld"
+MICRODATA = "microdata"
+RDFA = "rdfa"
+OPENGRAPH = "opengraph"
+TWITTER = "twitter"
+HTML = "html"
+SOURCE_ORDER = (PLATFORM, JSONLD, MICRODATA, RDFA, OPENGRAPH, TWITTER, HTML)
+
+
+@dataclass
+class PriceCandidate:
+    """One price a source states, with its currency when the source gives one."""
+
+    amount: Decimal
+    currency: str | None = None
+    note: str = ""
+
+
+@dataclass
+class Found:
+    """Fields one source yielded. Empty fields mean "this source says nothing"."""
+
+    source: str
+    title: str | None = None
+    titles: list[str] = field(default_factory=list)  # weaker spellings from the same source
+    description: str | None = None
+    prices: list[PriceCandidate] = field(default_factory=list)
+    currency: str | None = None
+    brand: str | None = None
+    images: list[str] = field(default_factory=list)
+    image_alts: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class PageContext:
+    """Page-wide facts the extractors share (parsed once)."""
+
+    base_url: str
+    country: str | None
+    hints: list[str]  # <title>, og:title, h1 texts: used to pick the main item among many

@@ -1,0 +1,136 @@
+"""Product photos found in the HTML itself: ``<img>``/``<source>``, lazy-loading attributes,
+``<noscript>`` fallbacks and zoom links, scored by how much they look like the main gallery.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+
+from core.extract.images import absolute_url, is_chrome_image, largest_srcset
+from core.extract.text import clean_text, tokens
+
+# Attributes holding a larger rendition first, the plain src last.
+_BIG_ATTRS = ("data-zoom-image", "data-large-image", "data-old-hires", "data-hires", "data-zoom",
+              "data-large", "data-full", "data-fullsize", "data-original", "data-image")
+_SRCSET_ATTRS = ("data-srcset", "srcset", "data-lazy-srcset")
+_SRC_ATTRS = ("data-src", "data-lazy-src", "data-lazy", "data-echo", "src")
+_GOOD = re.compile(r"gallery|product[-_]?(image|img|photo|media|picture)|main[-_]?(image|img|photo|picture)|"
+                   r"zoom|hero|primary|landing|slide|swiper|carousel|pdp|photo|thumbnail|image-block|"
+                   r"media|lightbox|fotorama|viewer|preview")
+_BAD = re.compile(r"related|recommend|similar|upsell|cross|also|recent|viewed|suggest|sponsor|"
+                  r"footer|header|nav|menu|banner|cart|review|logo|brand|social|share|advert|promo|"
+                  r"avatar|seller|swatch|colou?r|payment|badge|icon|teaser|blog|store")
+_IN_CHROME_XPATH = "//img[ancestor::nav or ancestor::header or ancestor::footer or ancestor::aside]"
+_IMG_EXT = re.compile(r"\.(jpe?g|png|webp|avif)(\?|$)", re.I)
+
+
+def _int(value) -> int | None:
+    m = re.match(r"\s*(\d+)", value or "")
+    return int(m.group(1)) if m else None
+
+
+def image_url(el, base_url: str) -> str | None:
+    """The largest rendition an element points at (zoom attribute, srcset, lazy src, src)."""
+    for attr in _BIG_ATTRS:
+        url = absolute_url(el.get(attr), base_url)
+        if url:
+            return url
+    for attr in _SRCSET_ATTRS:
+        url = absolute_url(largest_srcset(el.get(attr)), base_url)
+        if url:
+            return url
+    for attr in _SRC_ATTRS:
+        value = el.get(attr)
+        if value and not value.startswith("data:"):
+            url = absolute_url(value, base_url)
+            if url:
+                return url
+    parent = el.getparent()
+    if parent is not None and parent.tag == "a" and _IMG_EXT.search(parent.get("href", "")):
+        return absolute_url(parent.get("href"), base_url)
+    return None
+
+
+def _context(el, depth: int = 6) -> tuple[str, str]:
+    """Own class/id and those of the nearest ancestors, lower case."""
+    own = f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')}".lower()
+    chain = []
+    for n, a in enumerate(el.iterancestors()):
+        if n >= depth:
+            break
+        chain.append(f"{a.get('class', '')} {a.get('id', '')} {a.tag}")
+    return own, " ".join(chain).lower()
+
+
+def _noscript_images(doc) -> list:
+    out = []
+    for ns in doc.iter("noscript"):
+        text = ns.text or ""
+        if "<img" in text:
+            try:
+                frag = lxml.html.fragment_fromstring(text, create_parent="div")
+            except (ValueError, lxml.etree.ParserError):
+                continue
+            for img in frag.iter("img"):
+                ns.append(img)  # keep the ancestors (gallery markers) of the noscript
+                out.append(img)
+    return out
+
+
+def gallery_images(doc, images: list, heading_pos: int, title: str | None,
+                   base_url: str) -> tuple[list[str], dict[str, str]]:
+    """Likely product photos, best first, and their alt texts."""
+    scored = []
+    title_tokens = tokens(title)
+    chrome = set(doc.xpath(_IN_CHROME_XPATH))
+    extra = [(heading_pos, el) for el in _noscript_images(doc)]
+    for pos, el in list(images) + extra:
+        if el.tag == "source":
+            continue  # read through the <img> of its <picture>
+        own, chain = _context(el)
+        in_chrome = el in chrome
+        alt = clean_text(el.get("alt") or el.get("title") or el.get("data-name"))
+        score = 0.0
+        if el.get("itemprop") == "image":
+            score += 3
+        if _GOOD.search(own) or _GOOD.search(chain):
+            score += 1.5
+        if _BAD.search(own) or _BAD.search(chain):
+            score -= 2.5
+        if in_chrome:
+            score -= 5
+        if title_tokens and alt:
+            score += 3 * len(title_tokens & tokens(alt)) / len(title_tokens)
+        if any(el.get(a) for a in _BIG_ATTRS):
+            score += 1
+        if score < 1.5:
+            continue  # decided before the (costlier) URL work
+        url = image_url(el, base_url)
+        # libxml2 does not know <source> is void, so the <img> may sit inside it
+        picture = next((a for n, a in enumerate(el.iterancestors()) if n < 3 and a.tag == "picture"), None)
+        if picture is not None and not any(el.get(a) for a in _BIG_ATTRS + _SRCSET_ATTRS):
+            # <img src> is the fallback; the <source> srcset lists the real renditions
+            for src in picture.iter("source"):
+                bigger = absolute_url(largest_srcset(src.get("srcset") or src.get("data-srcset")), base_url)
+                if bigger:
+                    url = bigger
+                    break
+        if not url:
+            continue
+        width, height = _int(el.get("width")), _int(el.get("height"))
+        if is_chrome_image(url, width=width, height=height):
+            continue
+        distance = abs(pos - heading_pos) if heading_pos >= 0 else pos
+        scored.append((score, distance, pos, url, alt))
+    good = [s for s in scored if s[0] >= 1.5]
+    good.sort(key=lambda s: (-round(s[0]), s[2]))
+    urls: list[str] = []
+    alts: dict[str, str] = {}
+    for _, _, _, url, alt in good:
+        if url not in urls:
+            urls.append(url)
+            if alt:
+                alts[url] = alt
+    return urls, alts

@@ -1,0 +1,303 @@
+"""HTML heuristics for pages whose structured data is missing or wrong.
+
+One pass over the lxml tree (lxml rather than BeautifulSoup: see docs/EXTRACTION.md) collects the few element kinds the heuristics need (headings,
+price-looking elements, brand labels and links, images) with their document position, so the
+rules below can say "the first price after the product heading" without walking the tree again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import lxml.etree
+
+from core.extract.base import HTML, Found, PageContext, PriceCandidate
+from core.extract.prices import currency_in_text, looks_like_price, parse_amount
+from core.extract.text import clean_text, element_text, is_placeholder, overlap
+
+_SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head", "option", "select", "textarea"}
+_CHROME_TAGS = {"nav", "header", "footer", "aside"}
+_STRUCK_OR_CHROME = _CHROME_TAGS | {"del", "s", "strike"}
+_NEAREST_PRICES = 80  # price-looking elements examined, nearest to the heading first
+_NAME_HINT = re.compile(r"(product|item|deal|pdp|goods|article)[-_]?(title|name)|^(title|name)$|"
+                        r"(title|name)[-_]?(product|item|main)", re.I)
+_PRICE_BAD = re.compile(r"(list|regular|retail|original|old|was|before|strike|compare|rrp|msrp)[-_]?price|"
+                        r"price[-_]?(old|was|before|regular|original|strike|compare)|"
+                        r"strike|crossed|rrp|msrp|saving|unit|per[-_]|instal|monthly|month|tax|vat|excl|"
+                        r"shipping|delivery|cashback|bonus|reward|loyalty|deposit|"
+                        r"related|recommend|similar|upsell|bundle", re.I)
+_PRICE_NEG_TEXT = re.compile(r"/\s*(100\s*)?(ml|g|kg|l|m|m²|pc|pcs|st|szt|tk|each|unit)\b|"
+                             r"(shipping|delivery|livraison|versand|spedizione|envío|doprava|porto)", re.I)
+_BRAND_LABELS = (
+    "brand", "brand name", "marca", "marke", "marque", "merk", "märke", "merkki", "zīmols",
+    "prekės ženklas", "kaubamärk", "proizvajalec", "výrobca", "výrobce", "producent", "producător",
+    "gyártó", "valmistaja", "tillverkare", "fabricant", "fabricante", "fabbricante", "produttore",
+    "hersteller", "manufacturer", "make", "make/manufacturer", "производитель", "бренд", "виробник",
+    "ブランド", "メーカー", "브랜드", "제조사", "品牌", "מותג", "יצרן", "značka", "proizvođač", "brend",
+    "μάρκα", "κατασκευαστής", "marka", "tootja", "ražotājs", "gamintojas",
+)
+_LABEL_RE = re.compile(r"^\s*(" + "|".join(re.escape(x) for x in sorted(_BRAND_LABELS, key=len, reverse=True))
+                       + r")(?:\s*[:：]\s*(.*)|\s*)$", re.I | re.S)
+_BRAND_PATH = re.compile(r"/(brand|brands|marca|marcas|marke|marken|marque|marques|merk|merken|"
+                         r"vendors?|manufacturers?|stores|hersteller|brend|znacka|zimols)/([^/?#]+)", re.I)
+_INLINE_BRAND = re.compile(r'"(?:brand|brandName|brand_name|manufacturer|vendor)"\s*:\s*"([^"\\]{2,40})"')
+_SITE_SEP = re.compile(r"\s+(?:\||-|–|—|·|::|»|/)\s+")
+
+
+@dataclass
+class Scan:
+    """Elements of interest, each with its document position."""
+
+    headings: list = field(default_factory=list)  # (pos, el, is_h1, hinted)
+    prices: list = field(default_factory=list)  # (pos, el)
+    labels: list = field(default_factory=list)  # (pos, el, inline_value)
+    brand_attrs: list = field(default_factory=list)  # (pos, value)
+    brand_links: list = field(default_factory=list)  # (pos, el, slug)
+    images: list = field(default_factory=list)  # (pos, el)
+    title_tag: str | None = None
+
+
+def _in_chrome(el) -> bool:
+    return any(a.tag in _CHROME_TAGS for a in el.iterancestors())
+
+
+# Substring pre-checks (fast) before the exact patterns above (slower) are applied.
+_HINT_QUICK = re.compile("title|name|price|preis|prix|prezzo|precio|preco|cena|hinta|pris|amount|cost|bid")
+_PRICE_QUICK = re.compile("price|preis|prix|prezzo|precio|preco|cena|hinta|pris|amount|cost|bid")
+_LINK_QUICK = re.compile("brand|marca|marke|marque|merk|vendor|manufacturer|stores|hersteller|brend|znacka|zimols")
+_LABEL_STARTS = tuple(sorted({x.casefold() for x in _BRAND_LABELS}))
+
+
+IMAGES_XPATH = "//img | //source | //*[@data-zoom-image or @data-large-image]"
+
+
+def scan(doc) -> Scan:
+    """Walk the tree once and keep what the heuristics look at, with document positions."""
+    out = Scan()
+    images, headings, prices, labels = out.images, out.headings, out.prices, out.labels
+    for pos, el in enumerate(doc.iter(lxml.etree.Element)):
+        tag = el.tag
+        if tag in _SKIP_TAGS:
+            continue
+        if tag == "title":
+            if out.title_tag is None:
+                out.title_tag = clean_text(el.text_content())
+            continue
+        text = el.text
+        if text and len(text) < 80 and text.lstrip().casefold().startswith(_LABEL_STARTS):
+            m = _LABEL_RE.match(text)
+            if m:
+                labels.append((pos, el, (m.group(2) or "").strip()))
+        keys = el.keys()
+        if not keys:  # most elements: only the tag matters
+            if tag == "h1":
+                headings.append((pos, el, True, False))
+            elif tag == "img":
+                images.append((pos, el))
+            continue
+        get = el.get
+        itemprop = get("itemprop")
+        if tag in ("img", "source") or "data-zoom-image" in keys or "data-large-image" in keys:
+            images.append((pos, el))
+        marker = f"{get('class') or ''} {get('id') or ''}".lower()
+        quick = _HINT_QUICK.search(marker) is not None
+        hinted = itemprop == "name" or (quick and bool(_NAME_HINT.search(marker.strip())))
+        if tag == "h1" or hinted:
+            headings.append((pos, el, tag == "h1", hinted))
+        if itemprop == "price" or (quick and _PRICE_QUICK.search(marker)):
+            prices.append((pos, el))
+        if "data-brand" in keys and clean_text(get("data-brand")):
+            out.brand_attrs.append((pos, get("data-brand")))
+        if tag == "a":
+            href = get("href")
+            if href and _LINK_QUICK.search(href.lower()):
+                m = _BRAND_PATH.search(href)
+                if m:
+                    out.brand_links.append((pos, el, m.group(2)))
+    return out
+
+
+def _heading_text(el) -> str | None:
+    text = element_text(el)
+    return text if text and len(text) <= 300 else None
+
+
+def main_heading(sc: Scan, refs: list[str]) -> tuple:
+    """(position, text, agreement, element) of the heading that names the product.
+
+    Agreement is how much of the heading the reference names (structured names, og:title,
+    <title>) confirm; headings in nav/header/footer are ignored.
+    """
+    best = (-1, None, -1.0, None)
+    best_score = -1.0
+    for pos, el, is_h1, hinted in sc.headings:
+        text = _heading_text(el)
+        if not text or _in_chrome(el):
+            continue
+        agree = max((overlap(text, r) for r in refs if r), default=0.0)
+        score = agree + (0.3 if is_h1 else 0) + (0.2 if hinted else 0) + min(len(text), 40) / 400
+        if score > best_score:
+            best, best_score = (pos, text, agree, el), score
+    return best
+
+
+def clean_title(text: str | None, site_words: set[str]) -> str | None:
+    """A page title without site name segments or a leading/trailing price."""
+    text = clean_text(text)
+    if not text:
+        return None
+    # "$15 · Name" / "Log In needed $15 · Name": drop everything up to the price's separator
+    m = re.match(r"^.{0,40}?\d[\d.,\s]*\S{0,3}\s*[·|•:–—-]\s+(?=\S)", text)
+    if m and looks_like_price(m.group(0)) and len(text) - m.end() > 8:
+        text = text[m.end():]
+    parts = _SITE_SEP.split(text)
+    seps = _SITE_SEP.findall(text)
+    while len(parts) > 1 and (_is_site_part(parts[-1], site_words) or looks_like_price(parts[-1])):
+        parts.pop()
+        seps.pop()
+    return "".join(p + (seps[i] if i < len(seps) else "") for i, p in enumerate(parts)).strip()
+
+
+def _is_site_part(part: str, site_words: set[str]) -> bool:
+    low = re.sub(r"[^\w]", "", part.casefold())
+    return bool(low) and any(w and (w in low or low in w) for w in site_words)
+
+
+def _price_ok(el) -> bool:
+    """Not struck through (del/s/strike, line-through style) and not in page chrome."""
+    if el.tag in ("del", "s", "strike") or "line-through" in (el.get("style") or "").replace(" ", ""):
+        return False
+    return not any(a.tag in _STRUCK_OR_CHROME for a in el.iterancestors())
+
+
+def _depth_shared(el, heading_ancestors: dict) -> int:
+    """Depth of the nearest ancestor ``el`` shares with the product heading (deeper = closer)."""
+    for a in el.iterancestors():
+        if a in heading_ancestors:
+            return heading_ancestors[a]
+    return 0
+
+
+def main_prices(sc: Scan, heading, ctx: PageContext, limit: int = 3) -> list[PriceCandidate]:
+    """The prices the page shows for its product, most likely first.
+
+    Only the innermost price-looking elements count; one in the same container as the product
+    heading beats one further away (recommendation tiles), and classes saying "old", "unit",
+    "shipping"… demote a candidate rather than drop it: a shop that marks its only price
+    ``price-old-live`` still has a price.
+    """
+    if heading is not None:
+        chain = [heading] + list(heading.iterancestors())
+        heading_ancestors = {a: len(chain) - i for i, a in enumerate(chain)}
+    else:
+        heading_ancestors = {}
+    candidates = []
+    heading_pos = sc_pos(sc, heading)
+    nearest = sorted(sc.prices, key=lambda p: abs(p[0] - heading_pos))[:_NEAREST_PRICES]
+    for pos, el in sorted(nearest, key=lambda p: p[0]):
+        if el.get("itemprop") == "price" and el.get("content"):
+            raw = el.get("content")
+        else:
+            raw = element_text(el)
+        if not raw or len(raw) > 40 or not re.search(r"\d", raw):
+            continue
+        if el.get("itemprop") != "price" and not looks_like_price(raw):
+            continue
+        if not _price_ok(el):
+            continue
+        amount = parse_amount(raw)
+        if amount is None:
+            continue
+        candidates.append((pos, el, raw, amount))
+    # an element wrapping another candidate ("$400 5 bids" around "$400") is not a price itself
+    # A wrapper with more text than its inner price ("$400 5 bids" around "$400") is not a
+    # price itself; one with the same text (li.price around span.price-old) is kept.
+    texts = {el: clean_text(raw) for _, el, raw, _ in candidates}
+    wrappers = {a for _, el, raw, _ in candidates for a in el.iterancestors() if a in texts and texts[a] != texts[el]}
+    ranked = []
+    for pos, el, raw, amount in candidates:
+        if el in wrappers:
+            continue
+        marker = " ".join(f"{a.get('class', '')} {a.get('id', '')}" for a in [el, el.getparent()] if a is not None)
+        bad = bool(_PRICE_BAD.search(marker)) or bool(_PRICE_NEG_TEXT.search(raw))
+        key = (bad, -_depth_shared(el, heading_ancestors), abs(pos - heading_pos))
+        ranked.append((key, PriceCandidate(amount, currency_in_text(raw, country=ctx.country), raw)))
+    ranked.sort(key=lambda r: r[0])
+    out: list[PriceCandidate] = []
+    for _, cand in ranked:
+        if all(c.amount != cand.amount for c in out):
+            out.append(cand)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def sc_pos(sc: Scan, el) -> int:
+    """Document position of a scanned heading element (-1 when unknown)."""
+    for pos, h, _, _ in sc.headings:
+        if h is el:
+            return pos
+    return -1
+
+
+def _label_value(el, inline: str) -> str | None:
+    if inline:
+        value = inline
+    else:
+        rest = " ".join(filter(None, [element_text(c) for c in el] + [c.tail for c in el]))
+        value = clean_text(rest) or clean_text(el.tail)
+        if not value:
+            nxt = el.getnext()
+            if nxt is None and el.getparent() is not None:
+                nxt = el.getparent().getnext()
+                if nxt is not None and el.getparent().getparent() is not None and len(el.getparent()) > 1:
+                    nxt = None
+            value = element_text(nxt) if nxt is not None else None
+    value = clean_text(value)
+    if not value or len(value) > 50 or len(value.split()) > 6 or value.endswith(":") or is_placeholder(value):
+        return None
+    return value
+
+
+def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: str) -> str | None:
+    """A brand from brand attributes, "Brand: X" labels, brand links, or inline JSON state."""
+    for pos, value in sorted(sc.brand_attrs, key=lambda p: abs(p[0] - heading_pos)):
+        value = clean_text(value)
+        if value and not is_placeholder(value) and len(value) <= 50:
+            return value
+    labels = sorted(sc.labels, key=lambda p: (p[0] < heading_pos, p[0]))
+    for pos, el, inline in labels:
+        if _in_chrome(el):
+            continue
+        value = _label_value(el, inline)
+        if value:
+            return value
+    for pos, el, slug in sorted(sc.brand_links, key=lambda p: abs(p[0] - heading_pos)):
+        if heading_pos < 0 or abs(pos - heading_pos) > 60 or _in_chrome(el):
+            continue  # brand lists in menus are not this product's brand
+        text = element_text(el) or ""
+        words = re.sub(r"[-_+]|%20", " ", slug).strip()
+        if words and words.casefold() in text.casefold() and title and words.casefold() in title.casefold():
+            start = text.casefold().index(words.casefold())
+            return text[start:start + len(words)]
+    if title:
+        for m in _INLINE_BRAND.finditer(html_text):
+            value = clean_text(m.group(1))
+            if value and not is_placeholder(value) and re.search(
+                    r"(?<!\w)" + re.escape(value) + r"(?!\w)", title, re.I):
+                return value
+    return None
+
+
+def extract(doc, ctx: PageContext, sc: Scan, refs: list[str], site_words: set[str],
+            html_text: str, description: str | None) -> tuple[Found, int]:
+    """Heading, main price and brand read from the page itself; also returns the heading position."""
+    found = Found(HTML)
+    pos, heading, agree, heading_el = main_heading(sc, refs)
+    found.title = heading
+    found.titles = [t for t in (clean_title(sc.title_tag, site_words),) if t]
+    found.prices = main_prices(sc, heading_el, ctx)
+    found.brand = brand_from_page(sc, pos, heading or (refs[0] if refs else None), html_text)
+    found.description = description
+    return found, pos

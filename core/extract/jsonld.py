@@ -1,0 +1,151 @@
+"""JSON-LD ``Product`` nodes (``@graph``, lists, nested ``mainEntity``, lowercase types)."""
+
+from __future__ import annotations
+
+import logging
+
+from extruct.jsonld import JsonLdExtractor
+
+from core.extract.base import JSONLD, Found, PageContext, PriceCandidate
+from core.extract.images import absolute_url
+from core.extract.prices import normalize_currency, parse_amount
+from core.extract.text import clean_text, html_to_text, is_placeholder, overlap
+
+log = logging.getLogger(__name__)
+_PRODUCT_TYPES = {"product", "productgroup", "individualproduct", "productmodel", "someproducts",
+                  "vehicle", "car", "book", "offer"}
+_SKIP_PRICE_TYPES = ("listprice", "strikethroughprice", "msrp", "suggested", "minimumadvertised")
+_EXTRACTOR = JsonLdExtractor()
+
+
+def _types(node: dict) -> set[str]:
+    raw = node.get("@type") or node.get("type") or []
+    raw = raw if isinstance(raw, list) else [raw]
+    return {str(t).rsplit("/", 1)[-1].rsplit(":", 1)[-1].lower() for t in raw}
+
+
+def _items(doc) -> list:
+    try:
+        return _EXTRACTOR.extract_items(doc)
+    except Exception:  # noqa: BLE001 - one malformed script must not hide the others
+        items = []
+        for script in doc.xpath('//script[@type="application/ld+json"]'):
+            try:
+                items.extend(i for i in _EXTRACTOR._extract_items(script) if i)
+            except Exception:  # noqa: BLE001
+                log.debug("extract.jsonld_unreadable")
+        return items
+
+
+def _walk(value, out: list[dict], ids: dict[str, dict], depth: int = 0) -> None:
+    if depth > 12:
+        return
+    if isinstance(value, list):
+        for v in value:
+            _walk(v, out, ids, depth + 1)
+    elif isinstance(value, dict):
+        if isinstance(value.get("@id"), str) and len(value) > 1:
+            ids.setdefault(value["@id"], value)
+        out.append(value)
+        for key, v in value.items():
+            if key not in ("@context",):
+                _walk(v, out, ids, depth + 1)
+
+
+def _deref(value, ids: dict[str, dict]):
+    if isinstance(value, dict) and set(value) == {"@id"}:
+        return ids.get(value["@id"], value)
+    return value
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _offer_prices(offers, ids, currency=None, depth=0) -> list[PriceCandidate]:
+    out: list[PriceCandidate] = []
+    for offer in _as_list(_deref(offers, ids)):
+        offer = _deref(offer, ids)
+        if not isinstance(offer, dict) or depth > 3:
+            continue
+        cur = offer.get("priceCurrency") or currency
+        for key in ("price", "lowPrice"):
+            amount = parse_amount(offer.get(key), structured=True)
+            if amount is not None:
+                out.append(PriceCandidate(amount, normalize_currency(cur), key))
+                break
+        else:
+            for spec in _as_list(offer.get("priceSpecification")):
+                spec = _deref(spec, ids)
+                if not isinstance(spec, dict):
+                    continue
+                kind = str(spec.get("priceType", "")).lower()
+                if any(k in kind for k in _SKIP_PRICE_TYPES):
+                    continue
+                amount = parse_amount(spec.get("price") or spec.get("minPrice"), structured=True)
+                if amount is not None:
+                    out.append(PriceCandidate(amount, normalize_currency(spec.get("priceCurrency") or cur),
+                                              "priceSpecification"))
+        if "offers" in offer and offer.get("offers") is not offers:
+            out.extend(_offer_prices(offer["offers"], ids, cur, depth + 1))
+    return out
+
+
+def _brand(node: dict) -> str | None:
+    for key in ("brand", "manufacturer"):
+        for value in _as_list(node.get(key)):
+            text = clean_text(value.get("name") if isinstance(value, dict) else value)
+            if text and not is_placeholder(text):
+                return text
+    return None
+
+
+def _images(node: dict, ctx: PageContext, ids) -> list[str]:
+    urls = []
+    for value in _as_list(node.get("image")) + _as_list(node.get("photo")):
+        value = _deref(value, ids)
+        if isinstance(value, dict):
+            value = value.get("contentUrl") or value.get("url") or value.get("thumbnailUrl")
+            value = value[0] if isinstance(value, list) and value else value
+        url = absolute_url(value, ctx.base_url)
+        if url:
+            urls.append(url)
+    return urls
+
+
+def _score(node: dict, ctx: PageContext) -> float:
+    name = clean_text(node.get("name"))
+    best = max((overlap(name, h) for h in ctx.hints), default=0.0) if name else 0.0
+    return best + (0.5 if node.get("offers") else 0) + (0.2 if node.get("image") else 0)
+
+
+def extract(doc, ctx: PageContext) -> Found | None:
+    """The page's main JSON-LD product, or None when there is none."""
+    nodes: list[dict] = []
+    ids: dict[str, dict] = {}
+    _walk(_items(doc), nodes, ids)
+    products = [n for n in nodes if _types(n) & _PRODUCT_TYPES and "offer" not in _types(n)]
+    offers_only = [n for n in nodes if _types(n) == {"offer"} and isinstance(n.get("itemOffered"), dict)]
+    products += [n["itemOffered"] | {"offers": n} for n in offers_only]
+    if not products:
+        return None
+    node = max(products, key=lambda n: _score(n, ctx))
+    name = clean_text(node.get("name"))
+    if len(products) > 1 and ctx.hints and not (name and max(overlap(name, h) for h in ctx.hints) >= 0.3):
+        return None  # only other products (recommendations) are described, not this page's
+    found = Found(JSONLD)
+    name = clean_text(node.get("name"))
+    if name and not is_placeholder(name):
+        found.title = name
+    found.description = html_to_text(node.get("description"))
+    found.brand = _brand(node)
+    found.prices = _offer_prices(node.get("offers"), ids, node.get("priceCurrency"))
+    found.images = _images(node, ctx, ids)
+    if not found.images:  # some themes nest the image inside the Offer
+        for offer in _as_list(_deref(node.get("offers"), ids)):
+            if isinstance(offer, dict):
+                found.images.extend(_images(offer, ctx, ids))
+    return found
+

@@ -1,0 +1,88 @@
+"""Small text processors shared by the extractors: ``(value) -> value`` and nothing else."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import lxml.html
+
+_SPACE = re.compile(r"\s+")
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+# Template placeholders left in pages by broken themes ("$metabrand", "{{ product.vendor }}").
+_PLACEHOLDER = re.compile(r"^\s*(\$[a-z_]+|\{\{.*\}\}|\{%.*%\}|%[a-z_]+%|\[[a-z_]+\]|null|undefined|none|n/?a)\s*$", re.I)
+
+
+def clean_text(value: object) -> str | None:
+    """Entity-decoded, whitespace-collapsed text, or None when nothing is left."""
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple)):
+        value = next((v for v in value if clean_text(v)), None)
+        if value is None:
+            return None
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("@value") or value.get("value")
+        if value is None:
+            return None
+    text = str(value)
+    # Some pages escape entities twice ("k&amp;uuml;hlt"); two rounds undo that.
+    for _ in range(2):
+        if "&" not in text:
+            break
+        text = html.unescape(text)
+    text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "")
+    text = _PRIVATE_USE.sub("", text)  # icon-font glyphs
+    text = _SPACE.sub(" ", text).strip()
+    return text or None
+
+
+def is_placeholder(text: str | None) -> bool:
+    """True for blanks and unrendered template variables."""
+    return not text or bool(_PLACEHOLDER.match(text))
+
+
+def html_to_text(value: object) -> str | None:
+    """Plain text of an HTML fragment (descriptions often carry markup, sometimes escaped)."""
+    text = clean_text(value)
+    if not text:
+        return None
+    if "<" in text and ">" in text:
+        try:
+            fragment = lxml.html.fragment_fromstring(text, create_parent="div")
+            for br in fragment.iter("br", "p", "li", "div", "h1", "h2", "h3", "h4", "tr"):
+                br.tail = " " + (br.tail or "")
+            text = fragment.text_content()
+        except (ValueError, lxml.etree.ParserError):
+            text = re.sub(r"<[^>]+>", " ", text)
+    return clean_text(text)
+
+
+def element_text(el) -> str | None:
+    """Visible-ish text of an lxml element: scripts and styles left out."""
+    parts: list[str] = []
+    for node in el.iter():
+        if node.tag in ("script", "style", "noscript", "template") or not isinstance(node.tag, str):
+            if node is not el and node.tail:
+                parts.append(node.tail)
+            continue
+        if node.text:
+            parts.append(node.text)
+        if node is not el and node.tail:
+            parts.append(node.tail)
+    return clean_text(" ".join(parts))
+
+
+def tokens(text: str | None) -> set[str]:
+    """Lower-case word tokens (letters/digits, length >= 2) used for overlap scores."""
+    if not text:
+        return set()
+    return {t for t in re.findall(r"\w+", text.casefold()) if len(t) >= 2}
+
+
+def overlap(a: str | None, b: str | None) -> float:
+    """Share of ``a``'s tokens that also occur in ``b`` (0..1)."""
+    ta, tb = tokens(a), tokens(b)
+    if not ta:
+        return 0.0
+    return len(ta & tb) / len(ta)

@@ -1,0 +1,267 @@
+"""Safe fetching of product pages, product JSON and images (httpx).
+
+Every hop (the first request and each redirect) is checked the same way: absolute http(s) URL,
+host resolved once, every address it resolves to must be public (not loopback, private,
+link-local such as 169.254.169.254, multicast, reserved or unspecified), and the request then
+goes to that resolved address (the Host header and TLS SNI keep the name), so a second DNS
+answer cannot move the connection somewhere else (DNS rebinding).
+
+Failures raise ``ScrapeError`` with a reason a user can read and ``transient`` set for
+timeouts, 429 and 5xx.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import socket
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import httpx
+from w3lib.encoding import html_to_unicode
+
+from core.errors import ScrapeError
+from core.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+MAX_REDIRECTS = 5
+HTML_MAX_BYTES = 5 * 1024 * 1024
+IMAGE_MAX_BYTES = 15 * 1024 * 1024
+JSON_MAX_BYTES = 2 * 1024 * 1024
+USER_AGENT = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+              "Chrome/124.0.0.0 Safari/537.36")
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+_SHARED_NAT = ipaddress.ip_network("100.64.0.0/10")
+_IMAGE_MAGIC = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"),
+                (b"GIF87a", "image/gif"), (b"GIF89a", "image/gif"), (b"BM", "image/bmp"))
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    """A decoded HTML page."""
+
+    url: str
+    final_url: str
+    status: int
+    content_type: str
+    text: str
+    encoding: str
+
+
+@dataclass(frozen=True)
+class FetchedImage:
+    """Raw image bytes as served."""
+
+    url: str
+    final_url: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class _Raw:
+    final_url: str
+    status: int
+    content_type: str
+    headers: httpx.Headers
+    body: bytes
+
+
+def resolve_host(host: str, port: int) -> list[str]:
+    """Every address ``host`` resolves to (the one place DNS is asked; tests patch it)."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(info[4][0] for info in infos))
+
+
+def address_problem(address: str) -> str | None:
+    """Why connecting to ``address`` is refused, or None when it is a public address."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    if ip.is_loopback:
+        kind = "private (loopback)"
+    elif ip.is_link_local:
+        kind = "link-local (cloud metadata range)" if ip.version == 4 else "link-local"
+    elif ip.is_multicast:
+        kind = "multicast"
+    elif ip.is_unspecified:
+        kind = "unspecified"
+    elif ip.is_private or ip in _SHARED_NAT:
+        kind = "private"
+    elif ip.is_reserved or not ip.is_global:
+        kind = "reserved"
+    else:
+        return None
+    return f"host resolves to a {kind} address ({ip}); only public addresses are fetched"
+
+
+def _allow_private(value: bool | None) -> bool:
+    return get_settings().allow_private_fetch if value is None else value
+
+
+def _pinned(url: str, allow_private: bool) -> tuple[str, str, str]:
+    """(pinned URL, Host header, host name) for one hop, or ScrapeError."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise ScrapeError(f"not a valid URL: {url[:200]}", transient=False) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ScrapeError("only absolute http:// or https:// URLs can be fetched", transient=False)
+    if parts.username or parts.password:
+        raise ScrapeError("URLs with a user name or password are not fetched", transient=False)
+    host = parts.hostname
+    if not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise ScrapeError(f"not a valid host name: {host}", transient=False) from None
+    explicit_port = port
+    port = port or (443 if parts.scheme == "https" else 80)
+    try:
+        addresses = resolve_host(host, port)
+    except socket.gaierror as exc:
+        transient = exc.errno in (socket.EAI_AGAIN,)
+        raise ScrapeError(f"host {host} could not be found", transient=transient) from None
+    if not addresses:
+        raise ScrapeError(f"host {host} could not be found", transient=False)
+    if not allow_private:
+        for address in addresses:
+            problem = address_problem(address)
+            if problem:
+                raise ScrapeError(problem, transient=False)
+    address = addresses[0]
+    literal = f"[{address}]" if ":" in address else address
+    default_port = (parts.scheme == "https" and port == 443) or (parts.scheme == "http" and port == 80)
+    netloc = literal if default_port else f"{literal}:{port}"
+    named = f"[{host}]" if ":" in host else host
+    host_header = named if explicit_port is None else f"{named}:{explicit_port}"
+    return urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, "")), host_header, host
+
+
+@lru_cache(maxsize=1)
+def http_client() -> httpx.Client:
+    """One client per process. No keep-alive: each pinned hop gets its own connection, so a
+    connection opened for one host name is never reused for another on the same address."""
+    return httpx.Client(
+        follow_redirects=False,
+        trust_env=False,  # a proxy would resolve names itself and undo the pinning
+        limits=httpx.Limits(max_keepalive_connections=0, max_connections=50),
+        headers={"User-Agent": USER_AGENT, "Accept-Language": "en;q=0.9,*;q=0.5"},
+    )
+
+
+def _get(url: str, *, accept: str, max_bytes: int, kind: str, allow_private: bool | None,
+         check_type) -> _Raw:
+    timeout = get_settings().fetch_timeout_seconds
+    deadline = time.monotonic() + timeout
+    private_ok = _allow_private(allow_private)
+    current = url
+    for _hop in range(MAX_REDIRECTS + 1):
+        pinned, host_header, host = _pinned(current, private_ok)
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise _timeout(timeout)
+        try:
+            with http_client().stream(
+                "GET", pinned, headers={"Host": host_header, "Accept": accept},
+                extensions={"sni_hostname": host}, timeout=httpx.Timeout(remaining),
+            ) as resp:
+                if resp.status_code in (301, 302, 303, 307, 308) and resp.headers.get("location"):
+                    current = urljoin(current, resp.headers["location"].strip())
+                    continue
+                _check_status(resp.status_code, kind)
+                content_type = resp.headers.get("content-type", "").split(";")[0].strip().lower()
+                length = resp.headers.get("content-length", "")
+                if length.isdigit() and int(length) > max_bytes:
+                    raise ScrapeError(f"{kind} is larger than {max_bytes // (1024 * 1024)} MB", transient=False)
+                body = bytearray()
+                for chunk in resp.iter_bytes():
+                    body.extend(chunk)
+                    if len(body) > max_bytes:
+                        raise ScrapeError(f"{kind} is larger than {max_bytes // (1024 * 1024)} MB",
+                                          transient=False)
+                    if time.monotonic() > deadline:
+                        raise _timeout(timeout)
+                content_type = check_type(content_type, bytes(body[:64]))
+                return _Raw(current, resp.status_code, content_type, resp.headers, bytes(body))
+        except httpx.TimeoutException:
+            raise _timeout(timeout) from None
+        except httpx.ConnectError as exc:
+            if "CERTIFICATE" in str(exc).upper() or "SSL" in str(exc).upper():
+                raise ScrapeError(f"secure connection to {host} failed", transient=False) from None
+            raise ScrapeError(f"could not connect to {host}", transient=True) from None
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+            raise ScrapeError(f"connection to {host} broke off", transient=True) from None
+        except httpx.HTTPError as exc:
+            raise ScrapeError(f"{kind} could not be fetched ({exc.__class__.__name__})", transient=True) from None
+    raise ScrapeError(f"too many redirects (more than {MAX_REDIRECTS})", transient=False)
+
+
+def _timeout(seconds: float) -> ScrapeError:
+    return ScrapeError(f"timed out after {seconds:g} s", transient=True)
+
+
+def _check_status(status: int, kind: str) -> None:
+    if status < 400:
+        return
+    transient = status == 429 or status >= 500 or status == 408
+    raise ScrapeError(f"{kind} returned HTTP {status}", transient=transient)
+
+
+def _html_type(content_type: str, head: bytes) -> str:
+    if content_type in _HTML_TYPES:
+        return content_type
+    sniff = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if content_type in ("", "text/plain", "application/octet-stream") and sniff.startswith((b"<!doctype html", b"<html")):
+        return "text/html"
+    raise ScrapeError(f"not an HTML page ({content_type or 'no content type'})", transient=False)
+
+
+def _image_type(content_type: str, head: bytes) -> str:
+    if content_type == "image/svg+xml":
+        raise ScrapeError("image is SVG artwork, not a photo", transient=False)
+    if content_type.startswith("image/"):
+        return content_type
+    for magic, sniffed in _IMAGE_MAGIC:
+        if head.startswith(magic):
+            return sniffed
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head[4:12] in (b"ftypavif", b"ftypheic"):
+        return "image/avif"
+    raise ScrapeError(f"not an image ({content_type or 'no content type'})", transient=False)
+
+
+def _json_type(content_type: str, head: bytes) -> str:
+    if "json" in content_type or head.lstrip()[:1] in (b"{", b"["):
+        return content_type or "application/json"
+    raise ScrapeError(f"not JSON ({content_type or 'no content type'})", transient=False)
+
+
+def fetch_page(url: str, *, allow_private: bool | None = None) -> FetchedPage:
+    """Fetch and decode an HTML page (BOM, then HTTP charset, then ``<meta charset>``)."""
+    raw = _get(url, accept="text/html,application/xhtml+xml;q=0.9,*/*;q=0.5", max_bytes=HTML_MAX_BYTES,
+               kind="page", allow_private=allow_private, check_type=_html_type)
+    encoding, text = html_to_unicode(raw.headers.get("content-type"), raw.body)
+    log.info("fetch.page_completed", extra={"url": url, "bytes": len(raw.body)})
+    return FetchedPage(url=url, final_url=raw.final_url, status=raw.status,
+                       content_type=raw.content_type, text=text, encoding=encoding)
+
+
+def fetch_image(url: str, *, allow_private: bool | None = None) -> FetchedImage:
+    """Fetch image bytes (``image/*`` or recognisable image bytes; SVG refused)."""
+    raw = _get(url, accept="image/avif,image/webp,image/*;q=0.8,*/*;q=0.5", max_bytes=IMAGE_MAX_BYTES,
+               kind="image", allow_private=allow_private, check_type=_image_type)
+    return FetchedImage(url=url, final_url=raw.final_url, content_type=raw.content_type, data=raw.body)
+
+
+def fetch_json(url: str, *, allow_private: bool | None = None) -> bytes:
+    """Fetch a small JSON document (platform product JSON) under the same rules."""
+    raw = _get(url, accept="application/json", max_bytes=JSON_MAX_BYTES, kind="product JSON",
+               allow_private=allow_private, check_type=_json_type)
+    return raw.body

@@ -1,0 +1,205 @@
+"""Fonts for the PNG renderer: a fallback chain that covers every script a product uses.
+
+Pillow draws one font at a time, so text is split into runs, each drawn with the first
+font of the chain that has its glyphs (coverage read from the fonts' cmaps with
+fontTools). The chain is Noto (Latin/Cyrillic/Greek, Arabic, Hebrew, CJK, Thai,
+Devanagari, symbols) + Noto Color Emoji, installed by ``make system-deps``
+(Debian: fonts-noto-core, fonts-noto-cjk, fonts-noto-color-emoji; SIL Open Font License).
+Fonts dropped into ``core/fonts/`` or ``$CTABS_FONT_DIR`` are found first; DejaVu is the
+last resort. Arabic/Hebrew are shaped and ordered by Pillow's raqm layout (FriBiDi +
+HarfBuzz).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+from PIL import Image, ImageDraw, ImageFont
+
+_HERE = Path(__file__).resolve().parent
+SEARCH_DIRS = [
+    Path(os.environ["CTABS_FONT_DIR"]) if os.environ.get("CTABS_FONT_DIR") else None,
+    _HERE,
+    Path("/usr/share/fonts/truetype/noto"),
+    Path("/usr/share/fonts/opentype/noto"),
+    Path("/usr/share/fonts/truetype/dejavu"),
+]
+_SCRIPTS = ("", "Arabic", "Hebrew", "CJK", "Thai", "Devanagari", "Bengali", "Tamil",
+            "Armenian", "Georgian", "Symbols", "Symbols2")
+EMOJI_FILE = "NotoColorEmoji.ttf"
+EMOJI_NATIVE_SIZE = 109  # the only size a CBDT colour-emoji font renders at
+
+
+def _file_name(script: str, bold: bool) -> list[str]:
+    weight = "Bold" if bold else "Regular"
+    if script == "CJK":
+        return [f"NotoSansCJK-{weight}.ttc", "NotoSansCJK-Regular.ttc"]
+    base = f"NotoSans{script}"
+    return [f"{base}-{weight}.ttf", f"{base}-Regular.ttf"]
+
+
+def _find(name: str) -> Path | None:
+    for folder in SEARCH_DIRS:
+        if folder is not None and (folder / name).is_file():
+            return folder / name
+    return None
+
+
+@dataclass(frozen=True)
+class Face:
+    """One font file of the chain and the code points it covers."""
+
+    path: Path
+    index: int = 0
+    emoji: bool = False
+
+    @functools.cached_property
+    def cmap(self) -> frozenset[int]:
+        with TTFont(str(self.path), fontNumber=self.index, lazy=True) as tt:
+            return frozenset(tt["cmap"].getBestCmap() or {})
+
+    def covers(self, ch: str) -> bool:
+        return ord(ch) in self.cmap
+
+
+_chain_lock = threading.Lock()
+
+
+@functools.lru_cache(maxsize=2)
+def font_chain(bold: bool) -> tuple[Face, ...]:
+    """The fallback chain (regular or bold), best first; empty only if no font is installed."""
+    faces: list[Face] = []
+    for script in _SCRIPTS:
+        for name in _file_name(script, bold):
+            if path := _find(name):
+                faces.append(Face(path))
+                break
+    dejavu = _find("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")
+    if dejavu:
+        faces.append(Face(dejavu))
+    return tuple(faces)
+
+
+@functools.lru_cache(maxsize=1)
+def emoji_face() -> Face | None:
+    """The colour-emoji font, if installed."""
+    path = _find(EMOJI_FILE)
+    return Face(path, emoji=True) if path else None
+
+
+def is_emoji(ch: str) -> bool:
+    """Pictographs drawn from the emoji font (not digits/#/* which have emoji forms too)."""
+    cp = ord(ch)
+    return (0x1F000 <= cp <= 0x1FAFF or 0x2600 <= cp <= 0x27BF or 0x2B00 <= cp <= 0x2BFF
+            or cp in (0x203C, 0x2049, 0x2122, 0x2139, 0x3030, 0x303D, 0x3297, 0x3299))
+
+
+def _joins_previous(ch: str) -> bool:
+    # marks, ZWJ, variation selectors and skin tones belong to the glyph before them
+    cp = ord(ch)
+    return (unicodedata.category(ch) in ("Mn", "Me", "Mc") or cp in (0x200D, 0xFE0E, 0xFE0F)
+            or 0x1F3FB <= cp <= 0x1F3FF or 0xE0020 <= cp <= 0xE007F)
+
+
+def split_runs(text: str, bold: bool) -> list[tuple[str, Face | None]]:
+    """Split ``text`` into (run, face) pairs; ``face`` is None where no font has the glyph."""
+    chain = font_chain(bold)
+    emoji = emoji_face()
+    runs: list[tuple[str, Face | None]] = []
+    current: Face | None = None
+    buf = ""
+    for ch in text:
+        if buf and (_joins_previous(ch) or (ch.isspace() and current is not None
+                                            and not current.emoji)):
+            buf += ch  # keep words together in one run so raqm orders RTL text as a whole
+            continue
+        if emoji is not None and is_emoji(ch) and emoji.covers(ch):
+            face = emoji
+        elif current is not None and not current.emoji and current.covers(ch):
+            face = current  # sticky: don't hop fonts for characters the current one has
+        else:
+            face = next((f for f in chain if f.covers(ch)), None)
+        if buf and face is not current:
+            runs.append((buf, current))
+            buf = ""
+        current = face
+        buf += ch
+    if buf:
+        runs.append((buf, current))
+    return runs
+
+
+@functools.lru_cache(maxsize=256)
+def pil_font(path: Path, index: int, size: int) -> ImageFont.FreeTypeFont:
+    """A cached Pillow font (raqm layout when available, for shaping and bidi)."""
+    engine = ImageFont.Layout.RAQM if ImageFont.core.HAVE_RAQM else ImageFont.Layout.BASIC
+    return ImageFont.truetype(str(path), size, index=index, layout_engine=engine)
+
+
+def _run_direction(run: str) -> str:
+    strong = [unicodedata.bidirectional(c) for c in run]
+    return "rtl" if any(b in ("R", "AL") for b in strong) else "ltr"
+
+
+def _emoji_scale(size: int) -> float:
+    return size / EMOJI_NATIVE_SIZE * 1.05
+
+
+def run_width(run: str, face: Face | None, size: int) -> float:
+    """Advance width of one run in pixels."""
+    if face is None:
+        face = font_chain(False)[0] if font_chain(False) else None
+        if face is None:
+            return len(run) * size * 0.6
+    if face.emoji:
+        font = pil_font(face.path, face.index, EMOJI_NATIVE_SIZE)
+        return font.getlength(run) * _emoji_scale(size)
+    return pil_font(face.path, face.index, size).getlength(run, direction=_run_direction(run))
+
+
+def text_width(text: str, size: int, bold: bool) -> float:
+    """Advance width of ``text`` with fallback fonts."""
+    return sum(run_width(run, face, size) for run, face in split_runs(text, bold))
+
+
+def missing_glyphs(text: str, bold: bool = False) -> str:
+    """The characters of ``text`` that no installed font can draw (shown as boxes)."""
+    return "".join(r for r, f in split_runs(text, bold) if f is None and not r.isspace())
+
+
+def draw_text(img: Image.Image, xy: tuple[float, float], text: str, size: int, bold: bool,
+              fill: str, rtl: bool = False) -> None:
+    """Draw one line with its left edge at x and its baseline at y."""
+    draw = ImageDraw.Draw(img)
+    runs = split_runs(text, bold)
+    if rtl:
+        runs = runs[::-1]  # visual order of runs in a right-to-left line
+    x, baseline = xy
+    for run, face in runs:
+        width = run_width(run, face, size)
+        if face is None:
+            face = (font_chain(bold) or (None,))[0]
+            if face is None:
+                x += width
+                continue
+        if face.emoji:
+            font = pil_font(face.path, face.index, EMOJI_NATIVE_SIZE)
+            scale = _emoji_scale(size)
+            left, top, right, bottom = font.getbbox(run, anchor="ls")
+            tile = Image.new("RGBA", (max(1, right - left), max(1, bottom - top)))
+            ImageDraw.Draw(tile).text((-left, -top), run, font=font, anchor="ls",
+                                      embedded_color=True)
+            tile = tile.resize((max(1, round(tile.width * scale)),
+                                max(1, round(tile.height * scale))), Image.Resampling.LANCZOS)
+            img.paste(tile, (round(x + left * scale), round(baseline + top * scale)), tile)
+        else:
+            font = pil_font(face.path, face.index, size)
+            draw.text((x, baseline), run, font=font, fill=fill, anchor="ls",
+                      direction=_run_direction(run))
+        x += width

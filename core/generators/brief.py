@@ -1,0 +1,99 @@
+"""The product facts a generator works from, and text helpers shared by the generators."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class ProductBrief:
+    """What the scraper learnt about one product (plain data, no ORM rows)."""
+
+    title: str
+    description: str = ""
+    price: Decimal | None = None
+    currency: str = ""
+    brand: str = ""
+    url: str = ""
+
+
+_RTL_BIDI = {"R", "AL"}
+
+
+def is_rtl(text: str) -> bool:
+    """True when the first strongly directional character is right-to-left (Arabic, Hebrew)."""
+    for ch in text:
+        bidi = unicodedata.bidirectional(ch)
+        if bidi in _RTL_BIDI:
+            return True
+        if bidi == "L":
+            return False
+    return False
+
+
+def is_latin(text: str) -> bool:
+    """True when most letters are Latin (English templates only suit those titles)."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return True
+    latin = sum(1 for c in letters if "LATIN" in unicodedata.name(c, ""))
+    return latin / len(letters) >= 0.7
+
+
+def clean_text(text: str | None) -> str:
+    """Collapse whitespace and drop control characters (scraped text is messy)."""
+    text = "".join(c for c in (text or "") if unicodedata.category(c)[0] != "C" or c in "\n\t")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def clip_words(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters at a word boundary (per character for CJK)."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    if " " in cut and not _is_cjk(cut[-1]):
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:-–—|/(").strip()
+
+
+def _is_cjk(ch: str) -> bool:
+    return "CJK" in unicodedata.name(ch, "") or "HIRAGANA" in unicodedata.name(ch, "")
+
+
+_SEPARATORS = re.compile(r"\s[-–—|:•·]\s|\s\(|\s\[|,\s|，|、|｜")
+_SPEC_TAIL = re.compile(
+    r"\s+(\d+([.,]\d+)?\s?(ml|l|g|kg|oz|cm|mm|m|in|inch|gb|tb|w|v|mah|pcs|pack|x\s?\d+)\b.*)$",
+    re.IGNORECASE,
+)
+
+
+def short_title(title: str, brand: str = "", limit: int = 40) -> str:
+    """A banner-friendly product name: no brand prefix, no SKU/spec tail, ≤ ``limit``."""
+    title = clean_text(title)
+    if brand and title.lower().startswith(brand.lower() + " ") and len(title) > len(brand) + 3:
+        title = title[len(brand) :].strip()
+    head = _SEPARATORS.split(title, maxsplit=1)[0].strip()
+    if len(head) >= 3:
+        title = head
+    title = _SPEC_TAIL.sub("", title).strip() or title
+    return clip_words(title, limit)
+
+
+def sentences(text: str) -> list[str]:
+    """Split a description into sentences (Latin, CJK and Arabic full stops)."""
+    parts = re.split(r"(?<=[.!?。！？؟])\s*|\n+|\s•\s", clean_text(text))
+    return [p.strip(" -•*") for p in parts if len(p.strip()) >= 8]
+
+
+def format_price(price: Decimal | None, currency: str) -> str:
+    """``129.00 EUR`` → ``€129`` style short price for copy."""
+    if price is None:
+        return ""
+    symbols = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "INR": "₹", "RUB": "₽"}
+    amount = f"{price:,.0f}" if price == price.to_integral_value() else f"{price:,.2f}"
+    sym = symbols.get((currency or "").upper())
+    return f"{sym}{amount}" if sym else f"{amount} {currency}".strip()

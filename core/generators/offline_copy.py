@@ -1,0 +1,160 @@
+"""Offline copywriter: a prefill written from the scraped product, no network.
+
+Headline from the shortened title (framed by the variant's angle), a benefit-led
+subtitle picked from the description, a price widget from the extracted price, a CTA
+phrased per variant, and colours taken from the source photo's own palette.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+from PIL import Image
+
+from core.errors import GenerationError
+from core.generators.brief import (
+    ProductBrief,
+    clean_text,
+    clip_words,
+    format_price,
+    is_latin,
+    is_rtl,
+    sentences,
+    short_title,
+)
+from core.generators.variants import VariantPlan, plan_variant
+from core.palette import banner_colors, extract_palette
+from core.prefill import CTA_MAX, HEADLINE_MAX, SUBTITLE_MAX, validate_prefill
+
+# Words that signal a sentence says what the buyer gets, not what the item is made of.
+_BENEFIT_WORDS = re.compile(
+    r"\b(you|your|keeps?|lasts?|protects?|easy|easier|comfort\w*|save|saves|helps?|perfect|"
+    r"enjoy|effortless|durable|light(weight)?|fast|quiet|soft|warm|cool|fresh|safe|"
+    r"waterproof|all[- ]day|every ?day|without|never|free)\b",
+    re.IGNORECASE,
+)
+_HEADLINE_TEMPLATES = {
+    "benefit": ("{t}", "Meet the {t}", "{t}, made easy"),
+    "value": ("{t} for {p}", "{t}, now {p}", "Only {p}: {t}"),
+    "quality": ("The {t}, done right", "Crafted: {t}", "{t}"),
+    "lifestyle": ("Your new {t}", "Life with the {t}", "{t} for every day"),
+    "urgency": ("{t} — while it lasts", "Don't miss the {t}", "Last call: {t}"),
+    "gift": ("Gift the {t}", "A gift they'll love: {t}", "{t}, gift-ready"),
+}
+_FREE_SHIPPING = re.compile(r"free (shipping|delivery)|livraison gratuite|kostenloser versand",
+                            re.IGNORECASE)
+_DISCOUNT = re.compile(r"(?<!\d)(\d{1,2})\s?%\s?(off|discount|rabatt|de réduction)", re.IGNORECASE)
+_RATING = re.compile(r"(?<![\d.])([0-4](?:[.,]\d)?|5(?:[.,]0)?)\s?(?:/\s?5|out of 5|stars?)",
+                     re.IGNORECASE)
+
+
+def _headline(brief: ProductBrief, plan: VariantPlan, taken: set[str]) -> str:
+    """First template of this angle (then any angle) whose result no other variant has."""
+    title = short_title(brief.title or brief.brand or "New arrival", brief.brand, HEADLINE_MAX)
+    price = format_price(brief.price, brief.currency)
+    candidates: list[str] = []
+    if is_latin(title):
+        order = [plan.angle] + [a for a in _HEADLINE_TEMPLATES if a != plan.angle]
+        for angle in order:
+            for tpl in _HEADLINE_TEMPLATES[angle]:
+                if "{p}" in tpl and not price:
+                    continue
+                # only frame the title if the frame fits: never cut a name to fit a slogan
+                text = tpl.format(t=title, p=price)
+                if len(text) <= HEADLINE_MAX:
+                    candidates.append(text)
+    else:
+        # non-Latin titles keep their own language; variants differ by which part they show
+        full = clean_text(brief.title)
+        candidates += [title, clip_words(full, HEADLINE_MAX)]
+        if price:
+            candidates.append(clip_words(f"{title} · {price}", HEADLINE_MAX))
+        candidates += [clip_words(s, HEADLINE_MAX) for s in sentences(brief.description)[:3]]
+    candidates.append(title)
+    for text in candidates:
+        if text and text.casefold() not in taken:
+            return text
+    return clip_words(f"{title} #{plan.index + 1}", HEADLINE_MAX)
+
+
+def _subtitle(brief: ProductBrief, plan: VariantPlan, headline: str) -> str:
+    """A benefit-led sentence of the description; variants rotate through the best ones."""
+    found = [s for s in sentences(brief.description) if s.casefold() != headline.casefold()]
+    if not found:
+        return clip_words(clean_text(brief.brand), SUBTITLE_MAX)
+    ranked = sorted(
+        found,
+        key=lambda s: (-len(_BENEFIT_WORDS.findall(s)), abs(len(s) - 60)),
+    )
+    best = ranked[: max(1, min(3, len(ranked)))]
+    return clip_words(best[plan.index % len(best)], SUBTITLE_MAX)
+
+
+def _widgets(brief: ProductBrief, plan: VariantPlan) -> list[dict]:
+    """Only widgets the product data supports: no invented discounts or ratings."""
+    text = f"{brief.title} {brief.description}"
+    widgets: list[dict] = []
+    if brief.price is not None and brief.price >= 0:
+        widgets.append(
+            {"type": "price_badge", "price": str(brief.price), "currency": brief.currency or ""}
+        )
+    if m := _DISCOUNT.search(text):
+        widgets.append({"type": "discount", "percent": int(m.group(1))})
+    if m := _RATING.search(text):
+        widgets.append({"type": "rating", "value": float(m.group(1).replace(",", "."))})
+    if _FREE_SHIPPING.search(text):
+        widgets.append({"type": "free_shipping", "label": "Free shipping"})
+    if plan.angle == "value" and widgets:
+        widgets.insert(0, widgets.pop())  # value-led variants lead with the offer
+    return widgets
+
+
+def _decode(source_image: bytes) -> Image.Image:
+    try:
+        img = Image.open(io.BytesIO(source_image))
+        # thumbnail() lets JPEG decode at 1/8 scale: the palette needs few pixels
+        img.thumbnail((128, 128))
+        return img.convert("RGB")
+    except Exception as exc:  # noqa: BLE001 - any decoder failure means the same to a user
+        raise GenerationError(
+            "The product image could not be read as a picture; choose another image"
+        ) from exc
+
+
+class OfflineCopyWriter:
+    """Writes prefills from the product data alone (the embedded default)."""
+
+    name = "offline"
+
+    def write_prefill(
+        self,
+        brief: ProductBrief,
+        source_image: bytes,
+        *,
+        variant_index: int,
+        batch_size: int,
+        other_headlines: list[str],
+    ) -> dict:
+        """A validated prefill for one variant, without background URLs."""
+        plan = plan_variant(variant_index)
+        taken = {h.casefold() for h in other_headlines if h}
+        headline = _headline(brief, plan, taken)
+        rtl = is_rtl(headline)
+        align = plan.alignment
+        if rtl and align == "left":
+            align = "right"
+        swatches = extract_palette(_decode(source_image))
+        prefill = {
+            "headline": headline,
+            "subtitle": _subtitle(brief, plan, headline),
+            "cta_text": plan.cta_options()[0][:CTA_MAX],
+            "colors": banner_colors(swatches, dark=plan.dark_panel),
+            "widgets": _widgets(brief, plan),
+            "visual_vibe": f"{plan.tone}, {plan.angle}-led, {plan.background_style} backdrop",
+            "layout": {"text_position": plan.text_position, "alignment": align,
+                       "direction": "rtl" if rtl else "ltr"},
+            "brand": clip_words(clean_text(brief.brand), 40),
+            "cta_url": brief.url if brief.url.startswith(("http://", "https://")) else None,
+        }
+        return validate_prefill(prefill)

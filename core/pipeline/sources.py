@@ -1,0 +1,209 @@
+"""Batch start and per-URL preparation: scrape (or reuse), rank, plan, queue the previews."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from core.batches import try_finish_batch
+from core.errors import RankingError
+from core.pipeline import stages
+from core.pipeline.retry import decide, retry_at
+from core.settings import get_settings
+from core.states import BATCH_MOVES, PREVIEW_MOVES, BatchStatus, PreviewStatus, move
+from db.base import utcnow
+from db.engine import unit_of_work
+from db.models import Batch, Preview, Product
+from db.repositories import batches as batch_repo
+from db.repositories import products as product_repo
+
+log = logging.getLogger(__name__)
+
+Sends = list[tuple[str, tuple, float]]  # (kind, args, delay seconds)
+
+# How long a URL's preparation may take before the reconciler assumes its message was lost.
+SOURCE_BUDGET_SECONDS = 300
+
+
+def start_batch(batch_id: str) -> Sends:
+    """pending → running; one message per URL that still has previews waiting."""
+    bid = uuid.UUID(batch_id)
+    now = utcnow()
+    with unit_of_work() as session:
+        batch = session.get(Batch, bid)
+        if batch is None or batch.status not in (BatchStatus.PENDING, BatchStatus.RUNNING):
+            return []
+        session.execute(
+            move(Batch, BATCH_MOVES, BatchStatus.RUNNING, Batch.id == bid,
+                 only_from=[BatchStatus.PENDING], started_at=now, updated_at=now)
+        )
+        waiting = session.scalars(
+            sa.select(Preview.source_url).distinct().where(
+                Preview.batch_id == bid, Preview.status == PreviewStatus.PENDING
+            )
+        ).all()
+        session.execute(
+            sa.update(Preview)
+            .where(Preview.batch_id == bid, Preview.status == PreviewStatus.PENDING)
+            .values(enqueued_at=now)
+        )
+    return [("source", (batch_id, url), 0.0) for url in sorted(waiting)]
+
+
+def _set_stage(batch_id: uuid.UUID, url: str, stage: str | None) -> None:
+    with unit_of_work() as session:
+        batch = session.get(Batch, batch_id, with_for_update=True)
+        if batch is None:
+            return
+        stages_ = dict(batch.source_stages or {})
+        if stage is None:
+            stages_.pop(url, None)
+        else:
+            stages_[url] = stage
+        batch.source_stages = stages_
+
+
+def _waiting_previews(session, batch_id: uuid.UUID, url: str) -> list[Preview]:
+    return list(session.scalars(
+        sa.select(Preview).where(
+            Preview.batch_id == batch_id, Preview.source_url == url,
+            Preview.status.in_([PreviewStatus.PENDING, PreviewStatus.RETRYING]),
+            Preview.source_image_url.is_(None),
+        ).order_by(Preview.variant_index)
+    ))
+
+
+def prepare_source(batch_id: str, url: str) -> Sends:
+    """Scrape (or reuse a fresh Product), rank images, plan sources, queue the previews.
+
+    A URL that cannot be used fails its own previews with the reason; transient failures
+    are retried on the schedule. Other URLs are never touched.
+    """
+    bid = uuid.UUID(batch_id)
+    now = utcnow()
+    with unit_of_work() as session:
+        batch = session.get(Batch, bid)
+        if batch is None or batch.status != BatchStatus.RUNNING:
+            return []
+        waiting = _waiting_previews(session, bid, url)
+        if not waiting:
+            return []
+        due = [p.next_retry_at for p in waiting if p.status == PreviewStatus.RETRYING and p.next_retry_at]
+        if due and len(due) == len(waiting) and min(due) > now + dt.timedelta(seconds=1):
+            return []  # an early duplicate message: the scheduled retry is not due yet
+        workspace = batch.workspace
+        retries_done = max(p.retry_count for p in waiting)
+        # A retry is starting: retrying -> pending. Then claim the work for a while so the
+        # reconciler does not resend it meanwhile.
+        session.execute(
+            move(Preview, PREVIEW_MOVES, PreviewStatus.PENDING,
+                 Preview.id.in_([p.id for p in waiting]), only_from=[PreviewStatus.RETRYING],
+                 next_retry_at=None, updated_at=now)
+        )
+        session.execute(
+            sa.update(Preview).where(Preview.id.in_([p.id for p in waiting]))
+            .values(enqueued_at=now + dt.timedelta(seconds=SOURCE_BUDGET_SECONDS),
+                    stage="preparing product")
+        )
+    try:
+        product_id, ranked = _product_for(workspace, bid, url)
+        plan = stages_plan(ranked, len(waiting))
+    except Exception as exc:  # noqa: BLE001 - every failure becomes a per-URL outcome
+        return _source_failed(bid, url, exc, retries_done)
+    finally:
+        _set_stage(bid, url, None)
+    sends: Sends = []
+    now = utcnow()
+    with unit_of_work() as session:
+        for preview, image in zip(_waiting_previews(session, bid, url), plan):
+            res = session.execute(
+                move(Preview, PREVIEW_MOVES, PreviewStatus.QUEUED, Preview.id == preview.id,
+                     Preview.source_image_url.is_(None),
+                     only_from=[PreviewStatus.PENDING, PreviewStatus.RETRYING],
+                     product_id=product_id, source_image_url=image, enqueued_at=now,
+                     stage=None, error_message=None, next_retry_at=None, updated_at=now)
+            )
+            if res.rowcount == 1:
+                sends.append(("preview", (str(preview.id),), 0.0))
+    log.info("scrape.completed batch=%s url=%s queued=%d", batch_id, url, len(sends))
+    return sends
+
+
+def stages_plan(ranked: list[str], count: int) -> list[str]:
+    """The source image of each waiting preview (cycling through the ranked images)."""
+    from core.rank import plan_source_images
+
+    if not ranked:
+        raise RankingError("No usable product image was found on this page")
+    return plan_source_images(ranked, count)
+
+
+def _product_for(workspace: str, batch_id: uuid.UUID, url: str) -> tuple[uuid.UUID, list[str]]:
+    """The workspace's Product for ``url``: reused when fresh, else scraped and ranked now."""
+    fresh_after = utcnow() - dt.timedelta(seconds=get_settings().product_fresh_seconds)
+    with unit_of_work() as session:
+        product = product_repo.by_url(session, workspace, url)
+        if product and product.scraped_at and product.scraped_at >= fresh_after and product.ranked_image_urls:
+            log.info("scrape.reused product=%s", product.id)
+            return product.id, list(product.ranked_image_urls)
+    _set_stage(batch_id, url, "fetching page")
+    extracted = stages.scrape(url)
+    _set_stage(batch_id, url, "ranking images")
+    ranking = stages.rank(extracted, list(extracted.images))
+    values = dict(
+        final_url=getattr(extracted, "url", None) or url, title=extracted.title,
+        description=extracted.description, price=extracted.price, currency=extracted.currency,
+        brand=extracted.brand, image_urls=list(extracted.images),
+        ranked_image_urls=list(ranking.ranked), ranking_method=ranking.method,
+        ranking_scores=[float(s) for s in ranking.scores],
+        field_sources=dict(getattr(extracted, "sources", {}) or {}), scraped_at=utcnow(),
+    )
+    return _upsert_product(workspace, url, values), list(ranking.ranked)
+
+
+def _upsert_product(workspace: str, url: str, values: dict) -> uuid.UUID:
+    for _ in range(2):
+        try:
+            with unit_of_work() as session:
+                product = product_repo.by_url(session, workspace, url)
+                if product is None:
+                    product = Product(id=uuid.uuid4(), workspace=workspace, url=url)
+                    session.add(product)
+                for key, value in values.items():
+                    setattr(product, key, value)
+                session.flush()
+                return product.id
+        except IntegrityError:  # another worker inserted it first: update theirs
+            continue
+    raise RuntimeError("could not store the product")
+
+
+def _source_failed(batch_id: uuid.UUID, url: str, exc: BaseException, retries_done: int) -> Sends:
+    decision = decide(exc, retries_done)
+    now = utcnow()
+    with unit_of_work() as session:
+        batch_repo.lock(session, batch_id)
+        ids = [p.id for p in _waiting_previews(session, batch_id, url)]
+        if not ids:
+            return []
+        if decision.retry:
+            session.execute(
+                move(Preview, PREVIEW_MOVES, PreviewStatus.RETRYING, Preview.id.in_(ids),
+                     only_from=[PreviewStatus.PENDING], retry_count=retries_done + 1,
+                     next_retry_at=retry_at(now, decision), error_message=decision.message,
+                     stage=None, updated_at=now)
+            )
+            log.info("scrape.retry_scheduled batch=%s url=%s in=%ss", batch_id, url, decision.delay_seconds)
+            return [("source", (str(batch_id), url), decision.delay_seconds)]
+        session.execute(
+            move(Preview, PREVIEW_MOVES, PreviewStatus.FAILED, Preview.id.in_(ids),
+                 only_from=[PreviewStatus.PENDING], error_message=decision.message,
+                 finished_at=now, stage=None, next_retry_at=None, updated_at=now)
+        )
+        try_finish_batch(session, batch_id)
+    log.info("scrape.failed batch=%s url=%s reason=%s", batch_id, url, decision.message)
+    return []

@@ -1,0 +1,345 @@
+"""Banner geometry shared by the HTML and PNG renderers: panel, text blocks, widgets, button.
+
+Text is wrapped and shrunk to fit its box with the real fonts (``core.fonts``), so both
+renderers break lines identically. Text that cannot fit at the minimum size is cut with an
+ellipsis *and reported* in ``BannerLayout.warnings``.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass, field
+
+from core import fonts
+from core.generators.brief import is_rtl
+
+SIZES: dict[str, tuple[int, int]] = {
+    "square": (1080, 1080),      # 1:1
+    "landscape": (1200, 628),    # 1.91:1
+    "story": (1080, 1920),       # 9:16
+}
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle in banner pixels."""
+
+    x: int
+    y: int
+    w: int
+    h: int
+
+    @property
+    def right(self) -> int:
+        return self.x + self.w
+
+    @property
+    def bottom(self) -> int:
+        return self.y + self.h
+
+    def contains(self, other: "Box") -> bool:
+        return (other.x >= self.x and other.y >= self.y and other.right <= self.right
+                and other.bottom <= self.bottom)
+
+    def overlaps(self, other: "Box") -> bool:
+        return not (other.x >= self.right or other.right <= self.x or other.y >= self.bottom
+                    or other.bottom <= self.y)
+
+
+@dataclass
+class TextBlock:
+    """Wrapped lines of one text field, the font size that fits, and where they go."""
+
+    name: str
+    box: Box
+    lines: list[str]
+    size: int
+    bold: bool
+    color: str
+    align: str
+    rtl: bool
+    line_height: int
+
+
+@dataclass
+class WidgetChip:
+    """One widget drawn as a pill: its label and box."""
+
+    kind: str
+    label: str
+    box: Box
+    size: int
+    struck: str = ""  # a compare-at price shown crossed out
+
+
+@dataclass
+class BannerLayout:
+    """Everything the renderers draw, in banner pixels."""
+
+    width: int
+    height: int
+    text_position: str
+    panel: Box
+    image_area: Box
+    background: Box | None = None  # where the background image is drawn (cover)
+    focus: tuple[float, float] = (0.5, 0.5)  # crop centring that keeps the product in view
+    blocks: dict[str, TextBlock] = field(default_factory=dict)
+    chips: list[WidgetChip] = field(default_factory=list)
+    button: Box | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def resolve_size(size: str | tuple[int, int]) -> tuple[int, int]:
+    """A named size (see ``SIZES``) or an explicit (width, height) within sane bounds."""
+    if isinstance(size, str):
+        if size not in SIZES:
+            raise ValueError(f"unknown banner size {size!r}; use one of {', '.join(SIZES)}")
+        return SIZES[size]
+    w, h = (int(v) for v in size)
+    if not (200 <= w <= 4000 and 200 <= h <= 4000):
+        raise ValueError("banner sizes must be between 200 and 4000 pixels per side")
+    return w, h
+
+
+def _tokens(text: str) -> list[str]:
+    """Break opportunities: after spaces, and between CJK characters (no spaces there)."""
+    out: list[str] = []
+    buf = ""
+    for ch in text:
+        wide = unicodedata.east_asian_width(ch) in ("W", "F") and not fonts.is_emoji(ch)
+        if wide:
+            if buf:
+                out.append(buf)
+            out.append(ch)
+            buf = ""
+        elif ch == " ":
+            out.append(buf + ch)
+            buf = ""
+        else:
+            buf += ch
+    if buf:
+        out.append(buf)
+    # CJK punctuation must not start a line: glue it to the character before it
+    glued: list[str] = []
+    for tok in out:
+        if glued and tok in "，。、！？：；）」』】" :
+            glued[-1] += tok
+        else:
+            glued.append(tok)
+    return glued
+
+
+def _wrap(text: str, size: int, bold: bool, width: int) -> list[str]:
+    """Greedy wrap; a word longer than the line is broken by characters."""
+    lines: list[str] = []
+    line = ""
+    for tok in _tokens(text):
+        if fonts.text_width((line + tok).rstrip(), size, bold) <= width:
+            line += tok
+            continue
+        if line.strip():
+            lines.append(line.rstrip())
+        line = ""
+        while fonts.text_width(tok.rstrip(), size, bold) > width and len(tok) > 1:
+            cut = len(tok) - 1
+            while cut > 1 and fonts.text_width(tok[:cut], size, bold) > width:
+                cut = max(1, int(cut * 0.8)) if cut > 8 else cut - 1
+            lines.append(tok[:cut])
+            tok = tok[cut:]
+        line = tok
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def _ellipsize(line: str, size: int, bold: bool, width: int) -> str:
+    while line and fonts.text_width(line + "…", size, bold) > width:
+        line = line[:-1]
+    return line.rstrip() + "…"
+
+
+def fit_text(name: str, text: str, box: Box, *, max_size: int, min_size: int, max_lines: int,
+             bold: bool, color: str, align: str, warnings: list[str]) -> TextBlock:
+    """The largest size (max → min) at which ``text`` fits ``box`` in ≤ ``max_lines`` lines."""
+    rtl = is_rtl(text)
+    size = max_size
+    while True:
+        lh = round(size * 1.22)
+        lines = _wrap(text, size, bold, box.w) if text else []
+        if len(lines) <= max_lines and len(lines) * lh <= box.h:
+            break
+        if size <= min_size:
+            keep = max(1, min(max_lines, box.h // lh))
+            shown = lines[:keep]
+            shown[-1] = _ellipsize(shown[-1], size, bold, box.w)
+            hidden = len(" ".join(lines)) - len(" ".join(lines[:keep]))
+            warnings.append(
+                f"{name} does not fit its box at the minimum size {size}px: "
+                f"{hidden} characters are cut — shorten the {name}"
+            )
+            lines = shown
+            break
+        size = max(min_size, int(size * 0.9))
+    lh = round(size * 1.22)
+    return TextBlock(name, Box(box.x, box.y, box.w, len(lines) * lh), lines, size, bold,
+                     color, align, rtl, lh)
+
+
+def widget_label(widget: dict) -> tuple[str, str]:
+    """The text a widget shows (and a struck compare-at price, if any)."""
+    from decimal import Decimal
+
+    from core.generators.brief import format_price
+
+    kind = widget.get("type")
+    if kind == "price_badge":
+        cur = widget.get("currency", "")
+        compare = widget.get("compare_at")
+        return (format_price(Decimal(widget["price"]), cur),
+                format_price(Decimal(compare), cur) if compare else "")
+    if kind == "discount":
+        return f"-{widget['percent']}%", ""
+    if kind == "rating":
+        count = widget.get("count")
+        return f"★ {float(widget['value']):.1f}" + (f" ({count})" if count else ""), ""
+    if kind == "countdown":
+        ends = str(widget.get("ends_at", ""))[:10]
+        return f"{widget.get('label', 'Ends in')} {ends}".strip(), ""
+    if kind == "free_shipping":
+        return widget.get("label") or "Free shipping", ""
+    return str(widget.get("text", "")), ""
+
+
+def _panel(position: str, w: int, h: int, margin: int) -> tuple[str, Box, Box]:
+    """Panel and image area for a text position (wide banners put top/bottom text aside)."""
+    if w / h > 1.4 and position in ("top", "bottom"):
+        position = "left" if position == "top" else "right"  # a 1.91:1 band is too short
+    if h / w > 1.4 and position in ("left", "right"):
+        position = "bottom" if position == "left" else "top"  # a 9:16 column is too narrow
+    side_w = round(w * (0.5 if w >= h else 0.56)) - margin
+    band_h = round(h * (0.46 if h <= w * 1.2 else 0.40))
+    if position == "left":
+        return position, Box(margin, margin, side_w, h - 2 * margin), Box(side_w + margin, 0,
+                                                                          w - side_w - margin, h)
+    if position == "right":
+        return position, Box(w - margin - side_w, margin, side_w, h - 2 * margin), Box(
+            0, 0, w - side_w - margin, h)
+    if position == "top":
+        return position, Box(margin, margin, w - 2 * margin, band_h), Box(
+            0, band_h + margin, w, h - band_h - margin)
+    if position == "bottom":
+        return position, Box(margin, h - margin - band_h, w - 2 * margin, band_h), Box(
+            0, 0, w, h - band_h - margin)
+    pw, ph = round(w * 0.76), round(h * 0.56)
+    return "center", Box((w - pw) // 2, (h - ph) // 2, pw, ph), Box(0, 0, w, h)
+
+
+def _chips(widgets: list[dict], content: Box, u: float, align: str,
+           warnings: list[str]) -> tuple[list[WidgetChip], int]:
+    """Lay widgets out as pills in up to two rows; report the ones that do not fit."""
+    size = max(14, round(28 * u))
+    chip_h, pad, gap = round(size * 1.9), round(size * 0.75), round(12 * u)
+    rows: list[list[WidgetChip]] = [[]]
+    x = 0
+    dropped = 0
+    for widget in widgets:
+        label, struck = widget_label(widget)
+        text_w = fonts.text_width(label, size, True)
+        if struck:
+            text_w += fonts.text_width(" " + struck, size, False)
+        cw = min(content.w, round(text_w + 2 * pad))
+        if x and x + cw > content.w:
+            if len(rows) == 2:
+                dropped += 1
+                continue
+            rows.append([])
+            x = 0
+        rows[-1].append(WidgetChip(widget["type"], label, Box(x, 0, cw, chip_h), size, struck))
+        x += cw + gap
+    if dropped:
+        warnings.append(f"{dropped} widget(s) do not fit the banner and are not shown")
+    chips = []
+    for r, row in enumerate(r for r in rows if r):
+        used = row[-1].box.right
+        off = {"left": 0, "center": (content.w - used) // 2, "right": content.w - used}[align]
+        for c in row:
+            chips.append(WidgetChip(c.kind, c.label, Box(content.x + off + c.box.x,
+                                                         r * (chip_h + gap), c.box.w, chip_h),
+                                    c.size, c.struck))
+    height = 0 if not chips else (max(c.box.bottom for c in chips))
+    return chips, height
+
+
+def compute_layout(prefill: dict, size: str | tuple[int, int]) -> BannerLayout:
+    """Where everything of ``prefill`` goes on a banner of ``size``."""
+    w, h = resolve_size(size)
+    u = min(w, h) / 1080
+    colors = prefill.get("colors") or {}
+    layout = prefill.get("layout") or {}
+    align = layout.get("alignment", "left")
+    position, panel, image_area = _panel(layout.get("text_position", "left"), w, h,
+                                         round(36 * u))
+    out = BannerLayout(w, h, position, panel, image_area)
+    # the background was composed with the product opposite the *requested* text position
+    out.focus = {"left": (1.0, 0.5), "right": (0.0, 0.5), "top": (0.5, 1.0),
+                 "bottom": (0.5, 0.0)}.get(layout.get("text_position"), (0.5, 0.5))
+    # the background is square: when the area beside the panel is closer to square than the
+    # whole banner (1.91:1 and 9:16), fill only that area so the panel never hides the product
+    def squareness(box: Box) -> float:
+        return abs(math.log(max(box.w, 1) / max(box.h, 1)))
+
+    whole = Box(0, 0, w, h)
+    out.background = image_area if squareness(image_area) < squareness(whole) else whole
+    pad = min(round(48 * u), panel.w // 10, panel.h // 10)
+    content = Box(panel.x + pad, panel.y + pad, panel.w - 2 * pad, panel.h - 2 * pad)
+    gap = round(20 * u)
+    chips, chips_h = _chips(prefill.get("widgets") or [], content, u, align, out.warnings)
+    button_h = round(76 * u)
+    brand = (prefill.get("brand") or "").strip()
+    brand_h = round(26 * u * 1.22) if brand else 0
+    fixed = brand_h + chips_h + button_h + gap * (1 + bool(brand) + bool(chips))
+    subtitle = (prefill.get("subtitle") or "").strip()
+    room = max(round(60 * u), content.h - fixed - (gap if subtitle else 0))
+    head_room = round(room * 0.64) if subtitle else room
+    text = colors.get("text", "#111111")
+    blocks = []
+    if brand:
+        blocks.append(fit_text("brand", brand.upper(), Box(content.x, 0, content.w, brand_h),
+                               max_size=round(26 * u), min_size=round(18 * u), max_lines=1,
+                               bold=True, color=colors.get("secondary", text), align=align,
+                               warnings=out.warnings))
+    blocks.append(fit_text("headline", prefill.get("headline", ""),
+                           Box(content.x, 0, content.w, head_room),
+                           max_size=round(92 * u), min_size=max(16, round(30 * u)), max_lines=4,
+                           bold=True, color=text, align=align, warnings=out.warnings))
+    if subtitle:
+        blocks.append(fit_text("subtitle", subtitle,
+                               Box(content.x, 0, content.w, room - head_room),
+                               max_size=round(40 * u), min_size=max(14, round(20 * u)),
+                               max_lines=3, bold=False, color=colors.get("secondary", text),
+                               align=align, warnings=out.warnings))
+    cta = fit_text("cta_text", prefill.get("cta_text", ""),
+                   Box(0, 0, content.w - round(64 * u), button_h - round(16 * u)),
+                   max_size=round(34 * u), min_size=max(14, round(18 * u)), max_lines=1,
+                   bold=True, color=colors.get("button_text", "#FFFFFF"), align="center",
+                   warnings=out.warnings)
+    # stack: brand, headline, subtitle, widgets, button — centred vertically in the panel
+    total = sum(b.box.h for b in blocks) + chips_h + button_h + gap * (len(blocks) +
+                                                                        bool(chips))
+    y = content.y + max(0, (content.h - total) // 2)
+    for b in blocks:
+        b.box = Box(b.box.x, y, b.box.w, b.box.h)
+        out.blocks[b.name] = b
+        y += b.box.h + gap
+    out.chips = [WidgetChip(c.kind, c.label, Box(c.box.x, y + c.box.y, c.box.w, c.box.h),
+                            c.size, c.struck) for c in chips]
+    y += chips_h + (gap if chips else 0)
+    bw = min(content.w, round(max(fonts.text_width(l, cta.size, True) for l in cta.lines or [""])
+                              + 64 * u))
+    bx = {"left": content.x, "center": content.x + (content.w - bw) // 2,
+          "right": content.right - bw}[align]
+    out.button = Box(bx, y, bw, button_h)
+    cta.box = Box(bx, y + (button_h - cta.box.h) // 2, bw, cta.box.h)
+    out.blocks["cta_text"] = cta
+    return out

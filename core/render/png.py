@@ -1,0 +1,120 @@
+"""The banner as a PNG (Pillow), drawn from the same layout as the HTML preview."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+from PIL import Image, ImageDraw, ImageOps
+
+from core import fonts
+from core.palette import hex_to_rgb, readable_on
+from core.render.layout import BannerLayout, Box, compute_layout
+from core.render.safe import Resolver, background_source, safe_prefill
+
+PLACEHOLDER_TEXT = "Background image unavailable"
+
+
+@dataclass
+class RenderResult:
+    """PNG bytes, the layout that was drawn, and what did not fit or was replaced."""
+
+    png: bytes
+    width: int
+    height: int
+    warnings: list[str] = field(default_factory=list)
+    layout: BannerLayout | None = None
+
+
+def _placeholder(canvas: Image.Image, area: Box, base: str) -> None:
+    """Diagonal stripes and a label where the background should be: clearly "missing"."""
+    draw = ImageDraw.Draw(canvas)
+    light = hex_to_rgb(base)
+    stripe = tuple(max(0, c - 18) for c in light)
+    step = max(16, canvas.width // 36)
+    for off in range(-canvas.height, canvas.width, step * 2):
+        draw.polygon([(off, 0), (off + step, 0), (off + step + canvas.height, canvas.height),
+                      (off + canvas.height, canvas.height)], fill=stripe)
+    size = max(14, canvas.width // 40)
+    text_w = fonts.text_width(PLACEHOLDER_TEXT, size, True)
+    fonts.draw_text(canvas, (area.x + (area.w - text_w) / 2, area.y + area.h / 2), PLACEHOLDER_TEXT,
+                    size, True, readable_on(base))
+
+
+def _line_x(block, line: str) -> float:
+    width = fonts.text_width(line, block.size, block.bold)
+    align = block.align
+    if align == "center":
+        return block.box.x + (block.box.w - width) / 2
+    if align == "right":
+        return block.box.right - width
+    return block.box.x
+
+
+def render_banner_png(prefill: dict, size: str | tuple[int, int], *,
+                      resolve: Resolver | None = None) -> RenderResult:
+    """Draw the banner; ``warnings`` lists cut text, missing images and contrast problems."""
+    data, warnings = safe_prefill(prefill)
+    layout = compute_layout(data, size)
+    warnings += layout.warnings
+    colors = data["colors"]
+    canvas = Image.new("RGB", (layout.width, layout.height), hex_to_rgb(colors["background"]))
+    _, raw = background_source(data, resolve)
+    bg = None
+    if raw:
+        try:
+            bg = Image.open(io.BytesIO(raw))
+            area = layout.background
+            bg.draft("RGB", (area.w, area.h))
+            bg = ImageOps.fit(bg.convert("RGB"), (area.w, area.h), Image.Resampling.BILINEAR,
+                              centering=layout.focus)
+        except Exception:  # noqa: BLE001 - a corrupt file must not break the preview
+            bg = None
+    if bg is not None:
+        canvas.paste(bg, (layout.background.x, layout.background.y))
+    else:
+        warnings.append("background image is missing: a placeholder is shown")
+        _placeholder(canvas, layout.image_area, colors["background"])
+    draw = ImageDraw.Draw(canvas)
+    radius = max(8, min(layout.width, layout.height) // 40)
+    draw.rounded_rectangle(_xy(layout.panel), radius, fill=hex_to_rgb(colors["background"]))
+    for block in layout.blocks.values():
+        if block.name == "cta_text":
+            continue
+        _draw_block(canvas, block)
+    chip_fill = colors["primary"]
+    chip_text = readable_on(chip_fill)
+    for chip in layout.chips:
+        draw.rounded_rectangle(_xy(chip.box), chip.box.h // 2, fill=hex_to_rgb(chip_fill))
+        x = chip.box.x + (chip.box.w - fonts.text_width(
+            chip.label + (" " + chip.struck if chip.struck else ""), chip.size, True)) / 2
+        base = chip.box.y + chip.box.h / 2 + chip.size * 0.36
+        fonts.draw_text(canvas, (x, base), chip.label, chip.size, True, chip_text)
+        if chip.struck:
+            sx = x + fonts.text_width(chip.label + " ", chip.size, True)
+            sw = fonts.text_width(chip.struck, chip.size, False)
+            fonts.draw_text(canvas, (sx, base), chip.struck, chip.size, False, chip_text)
+            draw.line((sx, base - chip.size * 0.3, sx + sw, base - chip.size * 0.3),
+                      fill=chip_text, width=max(1, chip.size // 12))
+    if layout.button is not None:
+        draw.rounded_rectangle(_xy(layout.button), layout.button.h // 2,
+                               fill=hex_to_rgb(colors["button"]))
+        _draw_block(canvas, layout.blocks["cta_text"])
+    for text in (data["headline"], data["subtitle"], data["cta_text"]):
+        if missing := fonts.missing_glyphs(text):
+            warnings.append(f"no installed font can draw {missing[:10]!r}: install fonts-noto-*")
+    out = io.BytesIO()
+    canvas.save(out, "PNG", compress_level=1)  # speed over size: previews are re-rendered often
+    return RenderResult(out.getvalue(), layout.width, layout.height, warnings, layout)
+
+
+def _xy(box: Box) -> tuple[int, int, int, int]:
+    return box.x, box.y, box.right - 1, box.bottom - 1
+
+
+def _draw_block(canvas: Image.Image, block) -> None:
+    for i, line in enumerate(block.lines):
+        # baseline at ~80 % of the line box: ascenders sit inside it for Latin, CJK and Arabic
+        baseline = block.box.y + i * block.line_height + round(block.line_height * 0.8)
+        fonts.draw_text(canvas, (_line_x(block, line), baseline), line, block.size, block.bold,
+                        block.color, rtl=block.rtl)

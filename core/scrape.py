@@ -1,0 +1,93 @@
+"""Scrape one product page: fetch, read the platform's product JSON when reachable, extract.
+
+Command line (for people and scripts)::
+
+    python -m core.scrape URL_OR_FILE [--base-url URL] [--allow-private]
+
+prints one JSON object ``{"url", "title", "description", "price", "currency", "brand",
+"images", "sources"}``. A local file needs ``--base-url`` to resolve relative links; no network
+request is made for a file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from w3lib.encoding import html_to_unicode
+
+from core.errors import ScrapeError
+from core.extract import ExtractedProduct, extract_product
+from core.extract.base import Found, PageContext
+from core.extract.platform import json_urls, parse_shopify, parse_woocommerce
+from core.extract.prices import country_hint
+from core.fetch import fetch_json, fetch_page
+
+log = logging.getLogger(__name__)
+
+
+def platform_findings(html: str, page_url: str, *, allow_private: bool | None = None) -> list[Found]:
+    """Product JSON from the shop platform (Shopify, WooCommerce) when the page exposes it.
+
+    Best effort: a platform endpoint that is missing or refuses is skipped, never an error.
+    """
+    ctx = PageContext(base_url=page_url, country=country_hint(page_url), hints=[])
+    for kind, url in json_urls(html, page_url):
+        try:
+            data = json.loads(fetch_json(url, allow_private=allow_private))
+        except (ScrapeError, ValueError) as exc:
+            log.info("scrape.platform_json_skipped", extra={"url": url, "reason": str(exc)})
+            continue
+        found = parse_shopify(data, ctx) if kind == "shopify" else parse_woocommerce(data, ctx)
+        if found:
+            return [found]
+    return []
+
+
+def scrape_product(url: str, *, allow_private: bool | None = None) -> ExtractedProduct:
+    """Fetch ``url`` and extract its product. Raises ``ScrapeError`` when nothing usable is found."""
+    page = fetch_page(url, allow_private=allow_private)
+    extra = platform_findings(page.text, page.final_url, allow_private=allow_private)
+    product = extract_product(page.text, page.final_url, extra=extra)
+    if not product.title and not product.images:
+        raise ScrapeError("no product found on the page (no name and no images)", transient=False, url=url)
+    log.info("scrape.completed", extra={"url": url, "sources": product.sources})
+    return product
+
+
+def scrape_file(path: Path, base_url: str) -> ExtractedProduct:
+    """Extract the product from a saved HTML file (encoding from BOM or ``<meta charset>``)."""
+    _, text = html_to_unicode(None, path.read_bytes())
+    return extract_product(text, base_url)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """CLI entry point: prints one JSON object, or an error on stderr with exit status 1."""
+    parser = argparse.ArgumentParser(prog="python -m core.scrape", description=__doc__.split("\n\n")[0])
+    parser.add_argument("target", help="product page URL or a saved HTML file")
+    parser.add_argument("--base-url", help="page URL used to resolve a file's relative links")
+    parser.add_argument("--allow-private", action="store_true",
+                        help="allow private/loopback hosts (local testing only)")
+    args = parser.parse_args(argv)
+    try:
+        if args.target.startswith(("http://", "https://")):
+            product = scrape_product(args.target, allow_private=True if args.allow_private else None)
+        else:
+            path = Path(args.target)
+            if not path.is_file():
+                parser.error(f"{args.target} is neither an http(s) URL nor a file")
+            if not args.base_url:
+                parser.error("a local file needs --base-url to resolve relative links")
+            product = scrape_file(path, args.base_url)
+    except ScrapeError as exc:
+        print(json.dumps({"error": exc.message, "transient": exc.transient}), file=sys.stderr)
+        return 1
+    print(json.dumps(product.to_json(), ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""Product URL validation and normalisation (pure functions)."""
+
+from __future__ import annotations
+
+import ipaddress
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+MAX_URL_LENGTH = 2048
+_TRACKING_PREFIXES = ("utm_",)
+_TRACKING_KEYS = {"gclid", "fbclid", "msclkid", "mc_cid", "mc_eid", "_ga", "igshid", "srsltid"}
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def url_problem(url: object, *, allow_private: bool = False) -> str | None:
+    """Why ``url`` cannot be a product URL, or None when it can."""
+    if not isinstance(url, str) or not url.strip():
+        return "URL is empty"
+    url = url.strip()
+    if len(url) > MAX_URL_LENGTH:
+        return f"URL is longer than {MAX_URL_LENGTH} characters"
+    if any(ch.isspace() for ch in url) or any(ord(ch) < 32 for ch in url):
+        return "URL contains spaces or control characters"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return "URL is malformed"
+    if parts.scheme.lower() not in ("http", "https"):
+        return "URL must start with http:// or https://"
+    host = parts.hostname
+    if not host:
+        return "URL has no host name"
+    if parts.username or parts.password:
+        return "URL must not contain a user name or password"
+    if port is not None and not 0 < port < 65536:
+        return "URL has an invalid port"
+    if not allow_private:
+        if host == "localhost" or host.endswith(".localhost") or host.endswith(".local"):
+            return "URL points to this machine or a local network"
+        try:
+            ip = ipaddress.ip_address(host)
+        except ValueError:
+            ip = None
+        if ip is not None and not ip.is_global:
+            return "URL points to a private or reserved address"
+    return None
+
+
+def normalize_url(url: str) -> str:
+    """Canonical form used to recognise the same product page.
+
+    Lower-cases scheme and host, drops the default port, the fragment and tracking
+    parameters (utm_*, gclid, fbclid…); keeps the other query parameters in order
+    (they often select a variant).
+    """
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower().rstrip(".")
+    try:
+        host = host.encode("idna").decode("ascii") if host and not host.isascii() else host
+    except UnicodeError:
+        pass
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    port = parts.port
+    netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.lower().startswith(_TRACKING_PREFIXES) and k.lower() not in _TRACKING_KEYS
+    ]
+    path = parts.path or "/"
+    return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))

@@ -1,0 +1,113 @@
+"""Plain data handed to pages and callers: never live ORM objects."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+from typing import Generic, TypeVar
+
+from core.states import PreviewStatus
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Preview counts of one batch, per status."""
+
+    total: int = 0
+    pending: int = 0
+    queued: int = 0
+    running: int = 0
+    retrying: int = 0
+    done: int = 0
+    failed: int = 0
+    cancelled: int = 0
+
+    @classmethod
+    def from_counts(cls, counts: dict[str, int]) -> "Progress":
+        known = {s.value: int(counts.get(s.value, 0)) for s in PreviewStatus}
+        return cls(total=sum(known.values()), **known)
+
+    @property
+    def finished(self) -> int:
+        return self.done + self.failed + self.cancelled
+
+    @property
+    def fraction(self) -> float:
+        return self.finished / self.total if self.total else 0.0
+
+    def as_dict(self) -> dict[str, int]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class BatchInfo:
+    id: uuid.UUID
+    workspace: str
+    user_id: str
+    name: str
+    status: str
+    sources: list[dict]
+    error_message: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    progress: Progress = field(default_factory=Progress)
+    created: bool = True  # False when create_batch returned a duplicate submission
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    """What happened to one submitted URL of a batch."""
+
+    url: str
+    batch_size: int
+    stage: str | None
+    product_id: uuid.UUID | None
+    title: str | None
+    price: Decimal | None
+    currency: str | None
+    ranking_method: str | None
+    ranked_image_urls: list[str]
+    progress: Progress
+    errors: list[str]
+
+
+@dataclass(frozen=True)
+class BatchDetail:
+    batch: BatchInfo
+    sources: list[SourceSummary]
+
+
+@dataclass(frozen=True)
+class PreviewInfo:
+    id: uuid.UUID
+    workspace: str
+    batch_id: uuid.UUID
+    product_id: uuid.UUID | None
+    source_url: str
+    variant_index: int
+    source_image_url: str | None
+    prefill: dict | None
+    prefill_version: int
+    status: str
+    stage: str | None
+    error_message: str | None
+    retry_count: int
+    next_retry_at: dt.datetime | None
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a cursor-paginated listing."""
+
+    items: list[T]
+    next_cursor: str | None
+    prev_cursor: str | None

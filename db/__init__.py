@@ -1,0 +1,1 @@
+"""Persistence: models, engine/session factory, unit of work, migrations. Knows nothing above it."""

@@ -1,0 +1,40 @@
+"""Product: one scraped product page, per workspace and normalized URL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base, JSONType, UTCDateTime, utcnow
+
+
+class Product(Base):
+    __tablename__ = "products"
+    __table_args__ = (
+        sa.UniqueConstraint("workspace", "url", name="uq_products_workspace_url"),
+        sa.Index("ix_products_workspace_created", "workspace", "created_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid.uuid4)
+    workspace: Mapped[str] = mapped_column(sa.String(64))
+    url: Mapped[str] = mapped_column(sa.String(2048), doc="normalized product page URL")
+    final_url: Mapped[str | None] = mapped_column(sa.String(2048), doc="URL after redirects")
+    title: Mapped[str | None] = mapped_column(sa.Text)
+    description: Mapped[str | None] = mapped_column(sa.Text)
+    price: Mapped[Decimal | None] = mapped_column(sa.Numeric(18, 4))
+    currency: Mapped[str | None] = mapped_column(sa.String(3))
+    brand: Mapped[str | None] = mapped_column(sa.String(255))
+    image_urls: Mapped[list] = mapped_column(JSONType, default=list)
+    ranked_image_urls: Mapped[list] = mapped_column(JSONType, default=list)
+    ranking_method: Mapped[str | None] = mapped_column(sa.String(64), doc="clip:<model> or heuristic")
+    ranking_scores: Mapped[list] = mapped_column(JSONType, default=list)
+    field_sources: Mapped[dict] = mapped_column(
+        JSONType, default=dict, doc="field name -> which extractor gave it (json-ld, og, ...)"
+    )
+    scraped_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -1,0 +1,41 @@
+"""Queries behind the Home page: what is running now, recent starts, recent failures."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from db.models import Batch, Preview
+
+
+def status_counts(session: Session, workspace: str, statuses: list[str]) -> dict[str, int]:
+    """{status: count} of the workspace's previews in ``statuses`` (archived batches too)."""
+    rows = session.execute(
+        sa.select(Preview.status, sa.func.count())
+        .where(Preview.workspace == workspace, Preview.status.in_(statuses))
+        .group_by(Preview.status)
+    )
+    return {status: count for status, count in rows}
+
+
+def start_times(session: Session, workspace: str, since: dt.datetime) -> list[dt.datetime]:
+    """When the workspace's generations started, for those started after ``since``."""
+    return list(session.scalars(
+        sa.select(Preview.started_at)
+        .where(Preview.workspace == workspace, Preview.started_at >= since)
+    ))
+
+
+def recent_failures(session: Session, workspace: str, limit: int) -> list[tuple[Preview, str]]:
+    """The latest failed previews with their batch's name, newest first."""
+    rows = session.execute(
+        sa.select(Preview, Batch.name)
+        .join(Batch, Batch.id == Preview.batch_id)
+        .where(Preview.workspace == workspace, Preview.status == "failed",
+               Batch.archived_at.is_(None))
+        .order_by(Preview.finished_at.desc().nulls_last(), Preview.id)
+        .limit(limit)
+    )
+    return [(p, name) for p, name in rows]

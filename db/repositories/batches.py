@@ -1,0 +1,105 @@
+"""Queries on ``batches``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from db.models import Batch, Preview
+
+
+def get(session: Session, workspace: str, batch_id: uuid.UUID, *, lock: bool = False) -> Batch | None:
+    stmt = sa.select(Batch).where(Batch.workspace == workspace, Batch.id == batch_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    return session.scalars(stmt).first()
+
+
+def lock(session: Session, batch_id: uuid.UUID) -> None:
+    """Take the batch row's lock (PostgreSQL; SQLite already serialises writers).
+
+    Every transaction that changes previews and may close the batch takes this lock
+    *first*: closing checks "no preview is still active", and two last previews finishing
+    at once must not each see the other as still running.
+    """
+    session.execute(sa.select(Batch.id).where(Batch.id == batch_id).with_for_update())
+
+
+def find_recent_duplicate(
+    session: Session, workspace: str, user_id: str, submission_hash: str, since: dt.datetime
+) -> Batch | None:
+    stmt = (
+        sa.select(Batch)
+        .where(
+            Batch.workspace == workspace,
+            Batch.user_id == user_id,
+            Batch.submission_hash == submission_hash,
+            Batch.created_at >= since,
+        )
+        .order_by(Batch.created_at.desc())
+        .limit(1)
+    )
+    return session.scalars(stmt).first()
+
+
+def lock_submission(session: Session, key: str) -> None:
+    """Serialise identical submissions (PostgreSQL advisory lock; SQLite's BEGIN IMMEDIATE
+    already serialises every write transaction)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": key})
+
+
+def list_stmt(workspace: str, status: str | None) -> sa.Select:
+    stmt = sa.select(Batch).where(Batch.workspace == workspace, Batch.archived_at.is_(None))
+    if status:
+        stmt = stmt.where(Batch.status == status)
+    return stmt
+
+
+def progress_counts(session: Session, workspace: str, batch_ids: list[uuid.UUID]) -> dict:
+    """{batch_id: {status: count}} for many batches in one grouped query."""
+    if not batch_ids:
+        return {}
+    rows = session.execute(
+        sa.select(Preview.batch_id, Preview.status, sa.func.count())
+        .where(Preview.workspace == workspace, Preview.batch_id.in_(batch_ids))
+        .group_by(Preview.batch_id, Preview.status)
+    )
+    out: dict[uuid.UUID, dict[str, int]] = {}
+    for batch_id, status, count in rows:
+        out.setdefault(batch_id, {})[status] = count
+    return out
+
+
+def status_counts(session: Session, batch_id: uuid.UUID) -> dict[str, int]:
+    rows = session.execute(
+        sa.select(Preview.status, sa.func.count())
+        .where(Preview.batch_id == batch_id)
+        .group_by(Preview.status)
+    )
+    return {status: count for status, count in rows}
+
+
+def delete(session: Session, workspace: str, batch_id: uuid.UUID) -> int:
+    # Delete previews explicitly too: SQLite enforces ON DELETE CASCADE only with the pragma,
+    # and a connection made elsewhere may not have it.
+    session.execute(
+        sa.delete(Preview).where(Preview.workspace == workspace, Preview.batch_id == batch_id)
+    )
+    result = session.execute(
+        sa.delete(Batch).where(Batch.workspace == workspace, Batch.id == batch_id)
+    )
+    return result.rowcount
+
+
+def archive_finished(session: Session, workspace: str, statuses: list[str], now: dt.datetime) -> int:
+    result = session.execute(
+        sa.update(Batch)
+        .where(Batch.workspace == workspace, Batch.status.in_(statuses), Batch.archived_at.is_(None))
+        .values(archived_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount

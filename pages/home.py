@@ -1,0 +1,67 @@
+"""Home: what is running now, how much of the generation rate limit is used, what failed."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core.activity import Overview, overview
+from core.sources_csv import rate_text
+from pages import ui
+
+
+def _figures(o: Overview) -> bool:
+    """Render the live figures; True while anything is unfinished."""
+    tz = ui.user_tz()
+    cols = st.columns(4)
+    for col, name in zip(cols, ("pending", "queued", "running", "retrying")):
+        col.metric(name.capitalize(), o.counts.get(name, 0))
+    st.subheader("Generation rate limit, last hour")
+    if o.rate.unlimited:
+        st.caption("No generation rate limit is configured (GENERATION_RATE_LIMIT=0/…).")
+    else:
+        st.caption(f"{o.in_current_window} of {o.rate.limit} starts used in the current "
+                   f"window · limit {rate_text(o.rate)}, shared by every worker")
+    chart = pd.DataFrame(
+        {"minute": [m.astimezone(tz).replace(tzinfo=None) for m, _ in o.starts_per_minute],
+         "starts": [n for _, n in o.starts_per_minute]}
+    ).set_index("minute")
+    st.bar_chart(chart, height=180, y_label="starts / min", x_label="")
+    st.subheader("Recent failures")
+    if not o.failures:
+        st.caption("No failed previews. Failures show here with their reason.")
+    for f in o.failures:
+        with st.container(border=True):
+            left, right = st.columns([4, 1])
+            left.markdown(f"**{f.batch_name}** · {f.preview.source_url}")
+            left.caption(f"{f.preview.error_message or 'No reason recorded'} · "
+                         f"{ui.when(f.preview.finished_at)}")
+            right.page_link(ui.PREVIEWS, label="Open", icon=":material/open_in_new:",
+                            query_params={"batch": str(f.preview.batch_id)})
+    return o.unfinished > 0
+
+
+def render() -> None:
+    who = ui.identity()
+    st.title("CTA Batch Studio")
+    st.caption("Turn product pages into ready-to-edit call-to-action banners, in batches.")
+    links = st.columns(3)
+    links[0].page_link(ui.NEW_BATCH, label="New batch", icon=":material/add_circle:")
+    links[1].page_link(ui.BATCHES, label="All batches", icon=":material/list:")
+    if ui.page_exists(ui.MEDIA):
+        links[2].page_link(ui.MEDIA, label="Image & video queue", icon=":material/movie:")
+    st.subheader("Running now")
+
+    first = overview(who.workspace)
+    live = first.unfinished > 0
+
+    @st.fragment(run_every=ui.LIVE_SECONDS if live else None)
+    def figures() -> None:
+        unfinished = _figures(overview(who.workspace) if ui.in_fragment_run() else first)
+        if unfinished != live:
+            st.rerun()  # run_every is fixed when declared: a full rerun re-declares it
+
+    figures()
+
+
+render()

@@ -1,0 +1,172 @@
+"""Inline prefill editing for one preview: a fields form (partial save) and a JSON form
+(whole replace). Both call ``core.previews.update_prefill``; validation is the service's.
+
+Widget keys carry the prefill version, so after a save (version + 1) the form starts from
+the saved values instead of what was typed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import streamlit as st
+from pydantic import TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
+
+from core.errors import AppError
+from core.prefill import CTA_MAX, HEADLINE_MAX, SUBTITLE_MAX, VIBE_MAX, Colors, Layout, Widget
+from core.previews import update_prefill
+from core.views import PreviewInfo
+from pages import ui
+
+TEXT_FIELDS = {"headline": HEADLINE_MAX, "subtitle": SUBTITLE_MAX, "cta_text": CTA_MAX,
+               "brand": 40, "visual_vibe": VIBE_MAX}
+TEXT_LABELS = {"headline": "Headline", "subtitle": "Subtitle", "cta_text": "Button text",
+               "brand": "Brand", "visual_vibe": "Visual vibe"}
+COLOR_NAMES = list(Colors.model_fields)
+LAYOUT_CHOICES = {k: list(f.annotation.__args__) for k, f in Layout.model_fields.items()}
+WIDGET_COLUMNS = ["type", "text", "label", "price", "currency", "compare_at", "percent",
+                  "value", "count", "ends_at"]
+WIDGET_TYPES = ["price_badge", "discount", "rating", "free_shipping", "countdown", "badge"]
+_WIDGETS = TypeAdapter(list[Widget])
+
+
+def key(preview: PreviewInfo, name: str) -> str:
+    """Widget key of field ``name`` in this preview's form (changes with each save)."""
+    return f"pf_{preview.id.hex}_{preview.prefill_version}_{name}"
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value == ""
+
+
+def widgets_from_rows(rows: list[dict]) -> list[dict]:
+    """Editor rows → widget dicts: only the fields the row's type has, blanks dropped."""
+    out = []
+    for row in rows:
+        kind = row.get("type")
+        if _blank(kind):
+            continue
+        item = {"type": kind}
+        for col in WIDGET_COLUMNS[1:]:
+            value = row.get(col)
+            if not _blank(value):
+                if col in ("percent", "count") and isinstance(value, float) and value.is_integer():
+                    value = int(value)
+                item[col] = value
+        out.append(item)
+    return out
+
+
+def _widget_frame(widgets: list[dict]) -> pd.DataFrame:
+    rows = [{c: w.get(c) for c in WIDGET_COLUMNS} for w in widgets]
+    frame = pd.DataFrame(rows, columns=WIDGET_COLUMNS)
+    # Mixed widget types leave holes: object columns keep text editable where a number
+    # would be inferred (price "24.99" must stay a string for the schema).
+    return frame.astype(object).where(frame.notna(), None)
+
+
+def changed_keys(current: dict, edited: dict) -> dict:
+    """The partial edit: only top-level keys whose value changed; ``colors``/``layout``
+    carry only their changed sub-keys; ``widgets`` is sent whole when it changed."""
+    patch: dict = {}
+    for name, value in edited.items():
+        old = current.get(name)
+        if name in ("colors", "layout"):
+            old = old or {}
+            sub = {k: v for k, v in value.items()
+                   if str(v).upper() != str(old.get(k, "")).upper()}
+            if sub:
+                patch[name] = sub
+        elif name == "widgets":
+            try:
+                same = _WIDGETS.dump_python(_WIDGETS.validate_python(value), mode="json") == old
+            except PydanticValidationError:
+                same = False  # let the service explain what is wrong
+            if not same:
+                patch[name] = value
+        elif (value or None) != (old or None):
+            patch[name] = value
+    return patch
+
+
+def _save(preview: PreviewInfo, workspace: str, patch, replace: bool) -> None:
+    try:
+        update_prefill(workspace, preview.id, patch, replace=replace)
+    except AppError as exc:
+        ui.show_error(exc)
+        return
+    st.toast("Saved: the banner is re-rendered with your changes.")
+    st.rerun()  # full run: the banner above the form must show the new prefill
+
+
+def fields_form(preview: PreviewInfo, workspace: str) -> None:
+    """Text fields, colour pickers, layout and the widget list; saves changed keys only."""
+    p = preview.prefill or {}
+    with st.form(key=key(preview, "form"), border=False):
+        edited: dict = {}
+        for name, limit in TEXT_FIELDS.items():
+            edited[name] = st.text_input(TEXT_LABELS[name], value=p.get(name) or "",
+                                         max_chars=limit, key=key(preview, name))
+        colors = p.get("colors") or {}
+        cols = st.columns(3)
+        edited["colors"] = {
+            name: cols[i % 3].color_picker(name.replace("_", " ").capitalize(),
+                                           value=colors.get(name) or Colors().model_dump()[name],
+                                           key=key(preview, f"color_{name}"))
+            for i, name in enumerate(COLOR_NAMES)
+        }
+        layout = p.get("layout") or {}
+        cols = st.columns(3)
+        edited["layout"] = {
+            name: cols[i].selectbox(name.replace("_", " ").capitalize(), choices,
+                                    index=choices.index(layout.get(name, choices[0]))
+                                    if layout.get(name, choices[0]) in choices else 0,
+                                    key=key(preview, f"layout_{name}"))
+            for i, (name, choices) in enumerate(LAYOUT_CHOICES.items())
+        }
+        st.caption("Widgets: price badge, discount, rating, free shipping, countdown, badge")
+        table = st.data_editor(
+            _widget_frame(p.get("widgets") or []), key=key(preview, "widgets"),
+            num_rows="dynamic", hide_index=True, width="stretch",
+            column_config={"type": st.column_config.SelectboxColumn(
+                "type", options=WIDGET_TYPES, required=True)},
+        )
+        edited["widgets"] = widgets_from_rows(table.to_dict("records"))
+        url = st.text_input("Button link (https://…)", value=p.get("cta_url") or "",
+                            key=key(preview, "cta_url"))
+        edited["cta_url"] = url.strip() or None
+        if st.form_submit_button("Save changes", type="primary", icon=":material/save:"):
+            patch = changed_keys(p, edited)
+            if not patch:
+                st.info("Nothing changed.")
+            elif not p:
+                _save(preview, workspace, edited, replace=True)
+            else:
+                _save(preview, workspace, patch, replace=False)
+
+
+def json_form(preview: PreviewInfo, workspace: str) -> None:
+    """The whole prefill as JSON; replaces it after validation."""
+    with st.form(key=key(preview, "json_form"), border=False):
+        text = st.text_area("Prefill JSON", height=320, key=key(preview, "json"),
+                            value=json.dumps(preview.prefill or {}, indent=2, ensure_ascii=False))
+        if st.form_submit_button("Replace the whole prefill", icon=":material/data_object:"):
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError as exc:
+                st.error(f"The JSON is not valid: {exc.msg} at line {exc.lineno}, "
+                         f"column {exc.colno}. Nothing was saved.")
+                return
+            _save(preview, workspace, data, replace=True)
+
+
+def editor(preview: PreviewInfo, workspace: str) -> None:
+    """Both forms, in tabs."""
+    fields_tab, json_tab = st.tabs(["Fields", "JSON"])
+    with fields_tab:
+        fields_form(preview, workspace)
+    with json_tab:
+        json_form(preview, workspace)

@@ -1,0 +1,137 @@
+"""One preview on the Previews page: the banner, its status, actions, downloads, editor.
+
+The banner is shown as a ``data:text/html`` iframe: such a document gets an opaque origin,
+so it cannot reach the dashboard even though Streamlit's iframe allows same-origin
+content; the renderer's Content-Security-Policy forbids scripts on top of that.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+from concurrent.futures import ThreadPoolExecutor
+
+import streamlit as st
+
+from core.errors import AppError
+from core.exports import banner_html, banner_png, file_stem
+from core.previews import EDITABLE, cancel_preview, retry_preview
+from core.render import SIZES, render_banner_html
+from core.storage import get_storage
+from core.thumbnails import THUMB_SIDE, thumbnail_data_uri, thumbnail_url
+from core.views import PreviewInfo
+from pages import prefill_form, ui
+
+# On-screen width per banner size, in CSS pixels: two landscape banners fit side by side
+# on a 1280 px screen with the sidebar open.
+DISPLAY_WIDTH = {"landscape": 440, "square": 300, "story": 220}
+
+
+@st.cache_data(max_entries=2000, show_spinner=False)
+def _thumbnail(url: str, stamp: str) -> str | None:
+    """A small inline copy of a stored image (``stamp`` changes when the image is remade).
+
+    The pipeline stores one next to each generated background; others are shrunk here.
+    """
+    stored = thumbnail_url(url)
+    if stored:
+        uri = get_storage().data_uri(stored)
+        if uri:
+            return uri
+    return thumbnail_data_uri(get_storage().get(url), THUMB_SIDE)
+
+
+@st.cache_data(max_entries=4000, show_spinner=False)
+def banner_src(prefill: dict, size: str, stamp: str) -> str:
+    """The banner as a ``data:text/html`` URL with downscaled images (cached per content)."""
+    html = render_banner_html(prefill, size, resolve=lambda url: _thumbnail(url, stamp))
+    return "data:text/html;base64," + base64.b64encode(html.encode()).decode("ascii")
+
+
+def warm_banners(previews: list[PreviewInfo], size: str) -> None:
+    """Render the banners not cached yet on a few threads before the cards are drawn.
+
+    A cold page of 100 previews spends most of its time shrinking backgrounds and laying
+    out text; Pillow releases the GIL for decoding and encoding, so threads overlap them.
+    """
+    todo = [p for p in previews if p.prefill]
+    if len(todo) < 4:
+        return
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda p: banner_src(p.prefill, size, _stamp(p)), todo))
+
+
+def _stamp(p: PreviewInfo) -> str:
+    return f"{p.finished_at.isoformat() if p.finished_at else ''}:{p.retry_count}"
+
+
+def _act(label: str, action, workspace: str, p: PreviewInfo) -> None:
+    try:
+        action(workspace, p.id)
+    except AppError as exc:
+        ui.show_error(exc)
+        return
+    st.toast(label)
+    st.rerun()  # full run: the live refresh may need to start again
+
+
+def _status(p: PreviewInfo) -> None:
+    ui.status_badge(p.status, p.stage or "")
+    facts = []
+    if p.retry_count:
+        facts.append(f"retried {p.retry_count}×")
+    if p.next_retry_at and p.status == "retrying":
+        facts.append(f"next try {ui.when(p.next_retry_at)}")
+    if p.finished_at:
+        facts.append(f"finished {ui.when(p.finished_at)}")
+    if facts:
+        st.caption(" · ".join(facts))
+    if p.error_message:
+        st.markdown(f":red[{p.error_message}]")
+
+
+def _banner(p: PreviewInfo, size: str) -> None:
+    width = DISPLAY_WIDTH[size]
+    w, h = SIZES[size]
+    if p.prefill:
+        st.iframe(banner_src(p.prefill, size, _stamp(p)), width=width,
+                  height=round(width * h / w), alt=f"Banner: {p.prefill.get('headline', '')}")
+    else:
+        waiting = {"pending": "Waiting for the product page", "queued": "Waiting for a slot",
+                   "running": "Generating…", "retrying": "Will try again"}
+        with st.container(border=True, height=round(width * h / w), key=f"ph_{p.id.hex}"):
+            st.caption(waiting.get(p.status, "No banner"))
+
+
+def _downloads(p: PreviewInfo, size: str, title: str | None) -> None:
+    stem = f"{file_stem(p, title)}-{size}"
+    resolve = get_storage().data_uri
+    png, html = st.columns(2)
+    # Deferred data: the PNG is drawn only when the user clicks, off the page's run.
+    png.download_button(
+        "PNG", data=functools.partial(banner_png, p.prefill, size, resolve),
+        file_name=f"{stem}.png", mime="image/png", key=f"png_{p.id.hex}",
+        on_click="ignore", icon=":material/image:")
+    html.download_button(
+        "HTML", data=functools.partial(banner_html, p.prefill, size, resolve),
+        file_name=f"{stem}.html", mime="text/html", key=f"html_{p.id.hex}",
+        on_click="ignore", icon=":material/code:")
+
+
+def card(p: PreviewInfo, workspace: str, size: str, title: str | None) -> None:
+    """Render one preview."""
+    with st.container(border=True, key=f"preview_{p.id.hex}"):
+        st.markdown(f"**Variant {p.variant_index + 1}**")
+        _banner(p, size)
+        _status(p)
+        buttons = st.columns(2)
+        if p.status in ui.UNFINISHED:
+            if buttons[0].button("Cancel", key=f"pcancel_{p.id.hex}", icon=":material/stop:"):
+                _act("Preview cancelled", cancel_preview, workspace, p)
+        if p.status in ("failed", "cancelled"):
+            if buttons[1].button("Retry", key=f"pretry_{p.id.hex}", icon=":material/replay:"):
+                _act("Preview queued again", retry_preview, workspace, p)
+        if p.prefill:
+            _downloads(p, size, title)
+        if p.status in EDITABLE and st.toggle("Edit", key=f"pedit_{p.id.hex}"):
+            prefill_form.editor(p, workspace)

@@ -1,0 +1,198 @@
+"""Previews of one batch (``?batch=<id>``, bookmarkable): grouped by product, live while
+any preview is unfinished, each editable inline; downloads for one banner or the batch.
+
+Live refresh: a small fragment polls while the batch runs and redraws the page only when a
+preview changed (see ``_watch``).
+"""
+
+from __future__ import annotations
+
+import functools
+
+import streamlit as st
+
+from core.batches import cancel_batch, get_batch, list_batches, retry_failed
+from core.errors import AppError, NotFoundError
+from core.exports import batch_zip, prefills_csv, slug
+from core.previews import list_previews
+from core.render import SIZES
+from core.states import BatchStatus, PreviewStatus
+from core.storage import get_storage
+from core.views import BatchDetail, SourceSummary
+from pages import ui
+from pages.preview_card import card, warm_banners
+
+ALL = "All"
+PER_ROW = {"landscape": 2, "square": 3, "story": 4}
+MAX_PREVIEWS = 500  # the service's page limit; a batch holds at most 5 URLs × 10 by default
+
+
+def _pick_batch(workspace: str) -> None:
+    """No batch in the URL: offer the recent ones."""
+    st.title("Previews")
+    recent = list_batches(workspace, page_size=50).items
+    if not recent:
+        st.info("No batches yet. Create one on **New batch** and its previews appear here.")
+        st.page_link(ui.NEW_BATCH, label="New batch", icon=":material/add_circle:")
+        return
+    names = {str(b.id): f"{b.name} · {b.status}" for b in recent}
+    chosen = st.selectbox("Choose a batch", list(names), format_func=names.get, index=None,
+                          key="previews_pick", placeholder="Recent batches")
+    if chosen:
+        st.query_params["batch"] = chosen
+        st.rerun()
+
+
+def _ranking(method: str | None) -> str:
+    if not method:
+        return "not ranked yet"
+    if method.startswith("clip"):
+        return f"ranked by CLIP image–title similarity ({method.split(':', 1)[-1]})"
+    return "ranked by a heuristic (image size, position on the page, file name)"
+
+
+def _product_header(src: SourceSummary) -> None:
+    title = src.title or src.url
+    price = f" · {src.price:.2f} {src.currency or ''}" if src.price is not None else ""
+    st.subheader(f"{title}{price}", anchor=False)
+    st.caption(f"[{src.url}]({src.url}) · {ui.progress_text(src.progress)}"
+               + (f" · now: {src.stage}" if src.stage else ""))
+    if src.ranked_image_urls:
+        st.image(src.ranked_image_urls[:8], width=72,
+                 caption=[f"#{i + 1}" for i in range(len(src.ranked_image_urls[:8]))])
+        st.caption(f"Product images, best first: {_ranking(src.ranking_method)}")
+    for err in src.errors[:3]:
+        st.markdown(f":red[{err}]")
+
+
+def _batch_actions(workspace: str, detail: BatchDetail) -> None:
+    b = detail.batch
+    # Columns are filled left to right with the actions that apply, so none leaves a gap.
+    cols = iter(st.columns(6))
+    if b.status in (BatchStatus.PENDING, BatchStatus.RUNNING):
+        if next(cols).button("Cancel batch", key="batch_cancel", icon=":material/stop_circle:"):
+            try:
+                cancel_batch(workspace, b.id)
+                st.rerun()
+            except AppError as exc:
+                ui.show_error(exc)
+    if b.progress.failed:
+        if next(cols).button(f"Retry {b.progress.failed} failed", key="batch_retry",
+                          icon=":material/replay:"):
+            try:
+                retry_failed(workspace, b.id)
+                st.rerun()
+            except AppError as exc:
+                ui.show_error(exc)
+    titles = {s.url: s.title or "" for s in detail.sources}
+    name = slug(b.name, "batch")
+    if b.progress.done:
+        previews = functools.partial(_all_previews, workspace, b.id)
+        next(cols).download_button(
+            "ZIP", key="batch_zip", icon=":material/folder_zip:", on_click="ignore",
+            data=lambda: batch_zip(previews(), titles, get_storage().data_uri),
+            file_name=f"{name}.zip", mime="application/zip",
+            help="PNG in every size, HTML and the prefill JSON of every finished preview")
+        next(cols).download_button(
+            "CSV", key="batch_csv", icon=":material/table:", on_click="ignore",
+            data=lambda: prefills_csv(previews(), titles),
+            file_name=f"{name}-prefills.csv", mime="text/csv", help="The prefills, one row each")
+
+
+def _all_previews(workspace: str, batch_id) -> list:
+    return list_previews(workspace, batch_id, page_size=MAX_PREVIEWS).items
+
+
+def _grid(workspace: str, detail: BatchDetail, product, status, size: str) -> None:
+    """The progress bar and every preview matching the filters, grouped by product."""
+    previews = list_previews(workspace, detail.batch.id, product_id=product, status=status,
+                             page_size=MAX_PREVIEWS).items
+    ui.progress_bar(detail.batch.progress)
+    if not previews:
+        st.info("No previews match these filters." if (product or status)
+                else "This batch has no previews.")
+    by_url: dict[str, list] = {}
+    for p in sorted(previews, key=lambda p: p.variant_index):
+        by_url.setdefault(p.source_url, []).append(p)
+    per_row = PER_ROW[size]
+    warm_banners(previews, size)
+    for src in detail.sources:
+        items = by_url.get(src.url)
+        if not items:
+            continue
+        with st.container(key=f"product_{slug(src.url, 'url')}"):
+            _product_header(src)
+            for start in range(0, len(items), per_row):
+                cols = st.columns(per_row)
+                for col, p in zip(cols, items[start:start + per_row]):
+                    with col:
+                        card(p, workspace, size, src.title)
+
+
+def render() -> None:
+    who = ui.identity()
+    batch_id = st.query_params.get("batch")
+    if not batch_id:
+        _pick_batch(who.workspace)
+        return
+    try:
+        first = get_batch(who.workspace, batch_id)
+    except NotFoundError:
+        st.title("Previews")
+        st.error("This batch does not exist in your workspace (it may have been deleted). "
+                 "Pick one from the list of batches.")
+        st.page_link(ui.BATCHES, label="All batches", icon=":material/list:")
+        return
+    if st.query_params.get("notice") == "duplicate":
+        st.info("You submitted the same URLs a moment ago: this is that batch, nothing new "
+                "was created.")
+        del st.query_params["notice"]
+    b = first.batch
+    st.title(b.name)
+    st.caption(f"Created {ui.when(b.created_at)} · {len(b.sources)} URL(s)"
+               + (f" · {b.error_message}" if b.error_message else ""))
+    _batch_actions(who.workspace, first)
+    f1, f2, f3 = st.columns(3)
+    products = {str(s.product_id): s.title or s.url for s in first.sources if s.product_id}
+    product = f1.selectbox("Product", [ALL, *products], key="previews_product",
+                           format_func=lambda v: products.get(v, v))
+    status = f2.selectbox("Status", [ALL, *[str(s) for s in PreviewStatus]],
+                          key="previews_status")
+    size = f3.selectbox("Banner size", list(SIZES), index=list(SIZES).index("landscape"),
+                        key="previews_size")
+    # What is drawn below; a poll redraws the page only when this changes.
+    shown = _signature(who.workspace, b.id)
+    with st.container(key="batch_status"):
+        ui.status_badge(b.status)
+    _grid(who.workspace, first, None if product == ALL else product,
+          None if status == ALL else status, size)
+    if first.batch.progress.finished < first.batch.progress.total:
+        _watch(who.workspace, b.id, shown)
+
+
+def _signature(workspace: str, batch_id) -> tuple:
+    """Everything the cards show that the pipeline changes, for every preview of the batch."""
+    return tuple(sorted(
+        (str(p.id), p.status, p.stage or "", p.retry_count, p.prefill_version,
+         str(p.next_retry_at), p.error_message or "")
+        for p in list_previews(workspace, batch_id, page_size=MAX_PREVIEWS).items
+    ))
+
+
+def _watch(workspace: str, batch_id, shown: tuple) -> None:
+    """Poll while the batch runs; redraw the page when a preview changed.
+
+    Redrawing 100 cards on every poll would cost each watching session half a second of
+    CPU every two seconds; a poll that finds nothing new costs one small query. Declared
+    only while something is unfinished, so polling stops with the batch (and when the user
+    leaves the page: fragments belong to the page that declared them).
+    """
+    @st.fragment(run_every=ui.WATCH_SECONDS)
+    def watch() -> None:
+        if ui.in_fragment_run() and _signature(workspace, batch_id) != shown:
+            st.rerun()
+
+    watch()
+
+
+render()

@@ -1,0 +1,152 @@
+"""Helpers shared by the dashboard pages: who is signed in, their time zone, small widgets.
+
+Only presentation lives here; every decision about data is a ``core`` service call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import streamlit as st
+
+from core import timefmt
+from core.errors import AppError, ValidationError
+from core.views import Progress
+from core.workspace import Identity, resolve_identity
+
+ROOT = Path(__file__).resolve().parent.parent
+HOME = "pages/home.py"
+NEW_BATCH = "pages/new_batch.py"
+BATCHES = "pages/batches.py"
+PREVIEWS = "pages/previews.py"
+MEDIA = "pages/media.py"
+
+# How often live views poll the database while something is unfinished. Fragments rerun
+# only their own part of the page, so this costs a few small queries per viewer.
+LIVE_SECONDS = 2.0
+# The previews page polls with one small query and redraws only on change: poll faster.
+WATCH_SECONDS = 1.0
+
+STATUS_ICONS = {
+    "pending": ":material/hourglass_empty:", "queued": ":material/schedule:",
+    "running": ":material/progress_activity:", "retrying": ":material/replay:",
+    "done": ":material/check_circle:", "failed": ":material/error:",
+    "cancelled": ":material/block:",
+}
+STATUS_COLORS = {
+    "pending": "gray", "queued": "blue", "running": "violet", "retrying": "orange",
+    "done": "green", "failed": "red", "cancelled": "gray",
+}
+UNFINISHED = {"pending", "queued", "running", "retrying"}
+
+
+def _auth_configured() -> bool:
+    """True when ``.streamlit/secrets.toml`` has an ``[auth]`` section (OIDC via st.login)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # noqa: BLE001 - no secrets file at all means no auth
+        return False
+
+
+def _require_app_navigation() -> None:
+    """Make sure pages run through ``app.py``'s ``st.navigation``.
+
+    Seeing a ``pages/`` folder, Streamlit runs a server's very first request for a
+    sub-page (``/batches``) as a bare script, without ``app.py`` (multipage "v1"). Turning
+    that mode off and rerunning lets ``app.py`` take over (migrations, worker, navigation).
+    The rerun is done only on a session's first run: a later run carries widget events
+    (AppTest resets the mode before every run) that a rerun would drop.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        if not len(st.session_state):
+            st.rerun()
+
+
+def identity() -> Identity:
+    """The workspace and user for this session; stops the page when sign-in is needed.
+
+    Every page calls this first (it also routes a bare page run through ``app.py``).
+    """
+    _require_app_navigation()
+    email = None
+    if _auth_configured():
+        if not st.user.is_logged_in:
+            st.info("Sign in to see your workspace's batches.")
+            st.button("Sign in", key="ui_login", on_click=st.login, type="primary")
+            st.stop()
+        email = st.user.get("email")
+    try:
+        return resolve_identity(email)
+    except ValidationError as exc:
+        st.error(exc.message)
+        st.button("Sign out", key="ui_logout_refused", on_click=st.logout)
+        st.stop()
+
+
+def user_tz() -> dt.tzinfo:
+    """The browser's time zone (UTC when the browser did not say, e.g. in AppTest)."""
+    try:
+        return timefmt.zone(st.context.timezone, st.context.timezone_offset)
+    except Exception:  # noqa: BLE001 - no browser context
+        return timefmt.UTC
+
+
+def when(at: dt.datetime | None) -> str:
+    """``2 min ago (10:30 AM)`` in the user's time zone."""
+    return timefmt.when(at, user_tz())
+
+
+def status_badge(status: str, extra: str = "") -> None:
+    """A coloured badge with the status (and e.g. the running stage)."""
+    label = status + (f" · {extra}" if extra else "")
+    st.badge(label, icon=STATUS_ICONS.get(status), color=STATUS_COLORS.get(status, "gray"))
+
+
+def progress_text(p: Progress) -> str:
+    """``7/17 finished · 5 done · 2 running · 1 failed`` (zero counts left out)."""
+    parts = [f"{p.finished}/{p.total} finished"]
+    for name in ("done", "running", "queued", "retrying", "pending", "failed", "cancelled"):
+        count = getattr(p, name)
+        if count:
+            parts.append(f"{count} {name}")
+    return " · ".join(parts)
+
+
+def progress_bar(p: Progress) -> None:
+    """A progress bar of finished previews with per-status counts as its label."""
+    st.progress(p.fraction, text=progress_text(p))
+
+
+def show_error(exc: AppError) -> None:
+    """An error where it happened, with every problem listed when there are several."""
+    problems = getattr(exc, "problems", None) or []
+    if len(problems) > 1:
+        st.error(exc.message.split(":")[0] + ":\n" + "\n".join(f"- {p}" for p in problems))
+    else:
+        st.error(exc.message)
+
+
+def page_exists(path: str) -> bool:
+    """Whether another engineer's page file is present (checked at runtime)."""
+    return (ROOT / path).exists()
+
+
+def rerun_view() -> None:
+    """Rerun just the live fragment when called from one, else the whole page.
+
+    ``st.rerun(scope="fragment")`` raises during a full-app run (which is also how AppTest
+    runs every interaction), so the scope is chosen from the current run.
+    """
+    st.rerun(scope="fragment" if in_fragment_run() else "app")
+
+
+def in_fragment_run() -> bool:
+    """True while Streamlit reruns only a fragment (not the whole page)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.fragment_ids_this_run)

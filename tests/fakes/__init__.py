@@ -1,0 +1,1 @@
+"""Local stand-ins for external services, spoken to over their real network protocols."""

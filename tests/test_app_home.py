@@ -1,0 +1,37 @@
+"""Home page (app.py's default page): running counts, rate-limit use, recent failures."""
+
+from __future__ import annotations
+
+from core.previews import list_previews
+from db.base import utcnow
+from tests.app_harness import app_ws, open_page, texts  # noqa: F401
+from tests.factories import create_user_batch, set_preview_state
+
+
+def test_home_says_what_to_do_when_nothing_ran_yet(app_ws):
+    at = open_page()
+    assert at.title[0].value == "CTA Batch Studio"
+    assert [m.value for m in at.metric] == ["0", "0", "0", "0"]
+    assert "No failed previews" in texts(at.caption)
+    assert at.get("page_link")  # links to the other pages
+
+
+def test_home_shows_running_counts_and_recent_failures_with_reasons(app_ws):
+    batch = create_user_batch(app_ws, n_urls=1, batch_size=3, user="local")
+    ps = list_previews(app_ws, batch.id).items
+    set_preview_state(ps[0].id, "running", started_at=utcnow())
+    set_preview_state(ps[1].id, "retrying")
+    set_preview_state(ps[2].id, "failed", error_message="The product page answered 404")
+    other = create_user_batch("someone-else", n_urls=1, batch_size=1)
+    set_preview_state(list_previews("someone-else", other.id).items[0].id, "failed",
+                      error_message="secret failure of another workspace")
+
+    at = open_page()
+
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {"Pending": "0", "Queued": "0", "Running": "1", "Retrying": "1"}
+    shown = texts(at.caption) + texts(at.markdown)
+    assert "The product page answered 404" in shown
+    assert "another workspace" not in shown
+    assert "1 of 20 starts used" in shown
+    assert at.get("vega_lite_chart")  # starts per minute over the last hour

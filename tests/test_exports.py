@@ -1,0 +1,75 @@
+"""Download files: banner PNG/HTML, the batch ZIP and the prefills CSV (pure functions)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import uuid
+import zipfile
+
+from core.exports import banner_html, banner_png, batch_zip, file_stem, prefills_csv, slug
+from core.render import SIZES
+from core.views import PreviewInfo
+from tests.factories import a_prefill
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def a_preview(prefill=None, variant=0, status="done", url="https://shop.example.com/p/1"):
+    now = dt.datetime(2026, 1, 28, 10, 30, tzinfo=dt.timezone.utc)
+    return PreviewInfo(
+        id=uuid.uuid4(), workspace="w", batch_id=uuid.uuid4(), product_id=None, source_url=url,
+        variant_index=variant, source_image_url=None, prefill=prefill, prefill_version=1,
+        status=status, stage=None, error_message=None, retry_count=0, next_retry_at=None,
+        created_at=now, started_at=now, finished_at=now,
+    )
+
+
+def test_file_names_are_safe_and_unique_per_preview():
+    p = a_preview(a_prefill(), variant=1)
+    assert slug("Retro Console — 620 Games!") == "retro-console-620-games"
+    assert slug("") == "banner" and slug("日本語") == "banner"
+    assert file_stem(p, "Retro Console") == f"retro-console-v2-{p.id.hex[:8]}"
+
+
+def test_a_banner_downloads_as_png_and_html():
+    prefill = a_prefill(headline="Play <tonight>")
+    assert banner_png(prefill, "square").startswith(PNG_MAGIC)
+    html = banner_html(prefill, "landscape")
+    assert "Play &lt;tonight&gt;" in html and "<script" not in html.lower()
+
+
+def test_the_batch_zip_holds_every_size_html_and_prefill_json():
+    done = [a_preview(a_prefill(headline=f"Headline {i}"), variant=i) for i in range(2)]
+    waiting = a_preview(None, variant=2, status="running")
+    data = batch_zip([*done, waiting], {done[0].source_url: "Retro console"})
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = set(zf.namelist())
+        for p in done:
+            stem = file_stem(p, "Retro console")
+            for size in SIZES:
+                assert zf.read(f"png/{stem}-{size}.png").startswith(PNG_MAGIC)
+                assert f"html/{stem}-{size}.html" in names
+            assert json.loads(zf.read(f"prefill/{stem}.json")) == p.prefill
+        assert not any(waiting.id.hex[:8] in n for n in names)
+        rows = list(csv.DictReader(io.StringIO(zf.read("prefills.csv").decode())))
+    assert [r["headline"] for r in rows] == ["Headline 0", "Headline 1"]
+    assert len(names) == 2 * (2 * len(SIZES) + 1) + 1
+
+
+def test_prefills_csv_flattens_colours_and_keeps_widgets_as_json():
+    p = a_preview(a_prefill(headline="=HYPERLINK(\"x\")"))
+    rows = list(csv.DictReader(io.StringIO(prefills_csv([p], {p.source_url: "Console"}))))
+    row = rows[0]
+    assert row["preview_id"] == str(p.id) and row["product"] == "Console"
+    assert row["colors.primary"] == "#112233"
+    assert json.loads(row["widgets"])[0]["type"] == "price_badge"
+    # a cell a spreadsheet would run as a formula is quoted
+    assert row["headline"] == "'=HYPERLINK(\"x\")"
+
+
+def test_prefills_csv_lists_previews_without_prefill_too():
+    rows = list(csv.DictReader(io.StringIO(prefills_csv([a_preview(None, status="failed")]))))
+    assert rows[0]["status"] == "failed" and rows[0]["headline"] == ""

@@ -1,0 +1,206 @@
+"""Offline generators: copy from product data, colours from the photo, Pillow backgrounds."""
+
+from __future__ import annotations
+
+import io
+import random
+from decimal import Decimal
+
+import pytest
+from PIL import Image, ImageChops, ImageDraw, ImageStat
+
+from core.errors import GenerationError
+from core.generators import ProductBrief, get_generators, image_content_type, plan_variant
+from core.generators.brief import short_title
+from core.generators.offline_background import CANVAS, PRODUCT_BOXES, OfflineBackgroundMaker
+from core.generators.offline_copy import OfflineCopyWriter
+from core.palette import contrast_ratio, hex_to_rgb
+from core.prefill import HEADLINE_MAX, validate_prefill
+
+PRODUCT_RGB = (200, 30, 50)
+
+
+def product_photo(size: int = 1200, backdrop=(246, 246, 246), fmt: str = "JPEG") -> bytes:
+    """A studio-style product shot: a red bottle on a plain backdrop."""
+    img = Image.new("RGB", (size, size), backdrop)
+    d = ImageDraw.Draw(img)
+    d.ellipse((size * 0.3, size * 0.25, size * 0.7, size * 0.8), fill=PRODUCT_RGB)
+    d.rectangle((size * 0.45, size * 0.12, size * 0.55, size * 0.3), fill=(20, 20, 110))
+    out = io.BytesIO()
+    img.save(out, fmt, quality=92)
+    return out.getvalue()
+
+
+def noisy_photo(seed: int, size: int = 400) -> bytes:
+    """A busy photo with random colour blocks (no plain backdrop)."""
+    rnd = random.Random(seed)
+    img = Image.new("RGB", (size, size), tuple(rnd.randrange(256) for _ in range(3)))
+    d = ImageDraw.Draw(img)
+    for _ in range(40):
+        x, y = rnd.randrange(size), rnd.randrange(size)
+        d.rectangle((x, y, x + rnd.randrange(20, 160), y + rnd.randrange(20, 160)),
+                    fill=tuple(rnd.randrange(256) for _ in range(3)))
+    out = io.BytesIO()
+    img.save(out, "PNG")
+    return out.getvalue()
+
+
+BRIEF = ProductBrief(
+    title="Acme Thermo Bottle - Stainless Steel 500 ml, Blue",
+    description=("Made of 18/8 steel. Keeps your drinks cold for 24 hours and hot for 12. "
+                 "Free shipping on all orders. Leak-proof lid that is easy to clean."),
+    price=Decimal("29.90"), currency="EUR", brand="Acme", url="https://shop.example/p/1",
+)
+
+
+def write(i: int, others=(), brief=BRIEF, photo=None) -> dict:
+    return OfflineCopyWriter().write_prefill(
+        brief, photo or product_photo(400), variant_index=i, batch_size=5,
+        other_headlines=list(others))
+
+
+def test_offline_prefill_is_valid_and_leaves_background_urls_empty():
+    prefill = write(0)
+    assert validate_prefill(prefill) == prefill
+    assert prefill["generated_background_url"] is None
+    assert prefill["original_background_url"] is None
+    assert prefill["cta_url"] == BRIEF.url
+
+
+def test_variants_of_one_product_differ_in_headline_layout_and_cta():
+    headlines: list[str] = []
+    prefills = []
+    for i in range(5):
+        p = write(i, headlines)
+        headlines.append(p["headline"])
+        prefills.append(p)
+    assert len({h.casefold() for h in headlines}) == 5
+    assert len({p["layout"]["text_position"] for p in prefills}) >= 4
+    assert len({p["cta_text"] for p in prefills}) >= 4
+    assert len({p["colors"]["background"] for p in prefills}) >= 2  # light and dark panels
+
+
+def test_headline_never_repeats_another_variants_headline():
+    first = write(0)["headline"]
+    again = write(0, others=[first.upper()])["headline"]
+    assert again.casefold() != first.casefold()
+
+
+@pytest.mark.parametrize("title,brand,expected", [
+    ("Acme Thermo Bottle - Stainless Steel 500 ml, Blue", "Acme", "Thermo Bottle"),
+    ("Running Shoes | Men's Size 42", "", "Running Shoes"),
+    ("Organic Green Tea 250 g", "", "Organic Green Tea"),
+    ("Wireless Headphones (2024 Edition)", "", "Wireless Headphones"),
+    ("Кофемашина Philips серии 3200, чёрная", "", "Кофемашина Philips серии 3200"),
+    ("无线蓝牙耳机，降噪，长续航", "", "无线蓝牙耳机"),
+])
+def test_titles_are_shortened_to_the_product_name(title, brand, expected):
+    assert short_title(title, brand) == expected
+
+
+def test_a_500_character_title_becomes_a_headline_within_the_limit():
+    brief = ProductBrief(title="Super " * 100, description="", price=None)
+    prefill = write(0, brief=brief)
+    assert 0 < len(prefill["headline"]) <= HEADLINE_MAX
+    assert not prefill["headline"].endswith(" ")
+
+
+def test_subtitle_is_a_benefit_sentence_from_the_description():
+    subtitle = write(0)["subtitle"]
+    assert subtitle in BRIEF.description
+    assert "Keeps your drinks cold" in subtitle  # the buyer-benefit sentence, not the spec one
+
+
+def test_price_widget_comes_from_the_extracted_price_and_nothing_is_invented():
+    widgets = write(0)["widgets"]
+    price = [w for w in widgets if w["type"] == "price_badge"]
+    assert price == [{"type": "price_badge", "price": "29.90", "currency": "EUR",
+                      "compare_at": None}]
+    assert any(w["type"] == "free_shipping" for w in widgets)  # the description says so
+    assert not any(w["type"] in ("discount", "rating") for w in widgets)
+    no_price = write(0, brief=ProductBrief(title="Thing", description="Nice thing."))
+    assert not no_price["widgets"]
+
+
+def test_colors_come_from_the_photo():
+    red = write(0)["colors"]["button"]
+    r, g, b = hex_to_rgb(red)
+    assert r > g + 60 and r > b + 40  # the red product, not a default blue
+    blue_photo = product_photo(300, backdrop=(20, 40, 160))
+    other = write(0, photo=blue_photo)["colors"]
+    assert other != write(0)["colors"]
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("variant", [0, 1])
+def test_text_and_button_contrast_meet_wcag_aa_for_any_photo(seed, variant):
+    colors = write(variant, photo=noisy_photo(seed))["colors"]
+    assert contrast_ratio(colors["text"], colors["background"]) >= 4.5
+    assert contrast_ratio(colors["secondary"], colors["background"]) >= 4.5
+    assert contrast_ratio(colors["button_text"], colors["button"]) >= 4.5
+
+
+def test_right_to_left_products_get_rtl_layout():
+    brief = ProductBrief(title="زجاجة حرارية من الفولاذ", description="تحافظ على برودة مشروباتك.")
+    prefill = write(0, brief=brief)
+    assert prefill["layout"]["direction"] == "rtl"
+    assert prefill["layout"]["alignment"] == "right"
+
+
+def _background(i: int, photo: bytes) -> Image.Image:
+    data = OfflineBackgroundMaker().make_background(photo, variant_index=i, brief=BRIEF)
+    assert image_content_type(data) == "image/jpeg"
+    return Image.open(io.BytesIO(data)).convert("RGB")
+
+
+def _box_center(i: int) -> tuple[int, int]:
+    x0, y0, x1, y1 = PRODUCT_BOXES[plan_variant(i).product_side]
+    return int((x0 + x1) / 2 * CANVAS), int((y0 + y1) / 2 * CANVAS)
+
+
+def test_background_keeps_the_product_sharp_on_the_side_opposite_the_text():
+    photo = product_photo(2000)
+    for i in range(4):
+        bg = _background(i, photo)
+        assert bg.size == (CANVAS, CANVAS)
+        cx, cy = _box_center(i)
+        patch = bg.crop((cx - 10, cy - 10, cx + 10, cy + 10))
+        mean = ImageStat.Stat(patch).mean
+        assert all(abs(m - p) < 12 for m, p in zip(mean, PRODUCT_RGB)), (i, mean)
+        # the text side holds no product pixels
+        tx = CANVAS - cx if plan_variant(i).text_position in ("left", "right") else cx
+        ty = CANVAS - cy if plan_variant(i).text_position in ("top", "bottom") else cy
+        far = ImageStat.Stat(bg.crop((tx - 10, ty - 10, tx + 10, ty + 10))).mean
+        assert not all(abs(m - p) < 12 for m, p in zip(far, PRODUCT_RGB))
+
+
+def test_backgrounds_differ_per_variant_and_repeat_per_variant():
+    photo = product_photo(800)
+    a, b, a2 = _background(0, photo), _background(1, photo), _background(0, photo)
+    assert max(ImageStat.Stat(ImageChops.difference(a, b)).mean) > 10
+    assert max(ImageStat.Stat(ImageChops.difference(a, a2)).mean) < 1
+
+
+def test_busy_photos_are_framed_rather_than_cut_out():
+    bg = _background(0, noisy_photo(3, 900))
+    assert bg.size == (CANVAS, CANVAS)
+
+
+def test_an_unreadable_image_is_a_permanent_generation_error():
+    with pytest.raises(GenerationError) as err:
+        OfflineBackgroundMaker().make_background(b"not an image", variant_index=0, brief=BRIEF)
+    assert err.value.transient is False
+    with pytest.raises(GenerationError):
+        write(0, photo=b"\x89PNG broken")
+
+
+def test_offline_generators_are_chosen_without_an_api_key(settings_env):
+    settings_env(GEMINI_API_KEY="")
+    gens = get_generators()
+    assert gens.copy.name == "offline" and gens.background.name == "offline"
+
+
+def test_gemini_generators_are_chosen_with_an_api_key(settings_env):
+    settings_env(GEMINI_API_KEY="AIza-test-key")
+    gens = get_generators()
+    assert gens.copy.name == "gemini" and gens.background.name == "gemini"

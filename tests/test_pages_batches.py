@@ -1,0 +1,97 @@
+"""Batches page: listing, filter, paging, progress, and the actions."""
+
+from __future__ import annotations
+
+from core.batches import get_batch, list_batches
+from core.previews import list_previews
+from tests.app_harness import app_ws, open_page, texts  # noqa: F401
+from tests.factories import create_user_batch, set_preview_state
+
+PAGE = "pages/batches.py"
+
+
+def finish(workspace, batch, statuses):
+    for p, status in zip(list_previews(workspace, batch.id).items, statuses):
+        set_preview_state(p.id, status, error_message="Page answered 404" if status == "failed" else None)
+
+
+def test_an_empty_workspace_says_how_to_start(app_ws):
+    at = open_page(PAGE)
+    assert "No batches yet" in texts(at.info)
+
+
+def test_batches_are_listed_newest_first_with_progress_counts(app_ws):
+    older = create_user_batch(app_ws, n_urls=1, batch_size=2, user="local")
+    newer = create_user_batch(app_ws, n_urls=2, batch_size=2, user="local")
+    finish(app_ws, newer, ["done", "running", "failed"])
+    create_user_batch("someone-else", n_urls=1, batch_size=1)
+    at = open_page(PAGE)
+    names = [m.value for m in at.markdown if m.value.startswith("**Batch Task")]
+    assert len(names) == 2  # the other workspace's batch is not shown
+    bars = [p.proto.text for p in at.get("progress")]
+    assert bars[0] == "2/4 finished · 1 done · 1 running · 1 pending · 1 failed"
+    assert bars[1] == "0/2 finished · 2 pending"
+    assert at.button(key=f"cancel_{newer.id}") and at.button(key=f"retry_{newer.id}")
+    assert not [b for b in at.button if b.key == f"retry_{older.id}"]
+
+
+def test_the_status_filter_narrows_the_list(app_ws):
+    running = create_user_batch(app_ws, n_urls=1, batch_size=1, user="local")
+    done = create_user_batch(app_ws, n_urls=1, batch_size=1, user="local")
+    finish(app_ws, done, ["cancelled"])
+    at = open_page(PAGE)
+    at.button(key=f"cancel_{done.id}").click().run()
+    at.selectbox(key="batches_status").set_value("cancelled").run()
+    assert not at.exception
+    keys = {b.key for b in at.button}
+    assert f"delete_{done.id}" in keys and f"delete_{running.id}" not in keys
+    at.selectbox(key="batches_status").set_value("done").run()
+    assert "No done batches" in texts(at.info)
+
+
+def test_paging_walks_through_hundreds_of_batches(app_ws):
+    for _ in range(30):
+        create_user_batch(app_ws, n_urls=1, batch_size=1, user="local")
+    at = open_page(PAGE)
+    first = {b.key for b in at.button if b.key and b.key.startswith("delete_")}
+    assert len(first) == 25
+    at.button(key="batches_next").click().run()
+    second = {b.key for b in at.button if b.key and b.key.startswith("delete_")}
+    assert len(second) == 5 and not first & second
+    at.button(key="batches_prev").click().run()
+    assert {b.key for b in at.button if b.key and b.key.startswith("delete_")} == first
+
+
+def test_cancel_retry_delete_and_clear_completed(app_ws, sent):
+    a = create_user_batch(app_ws, n_urls=1, batch_size=2, user="local")
+    b = create_user_batch(app_ws, n_urls=1, batch_size=2, user="local")
+    at = open_page(PAGE)
+
+    at.button(key=f"cancel_{a.id}").click().run()
+    assert get_batch(app_ws, a.id).batch.status == "cancelled"
+
+    with_failure = list_previews(app_ws, b.id).items
+    set_preview_state(with_failure[0].id, "failed", error_message="Page answered 404")
+    at.run()
+    at.button(key=f"retry_{b.id}").click().run()
+    assert not at.exception
+    assert get_batch(app_ws, b.id).batch.progress.failed == 0
+
+    at.button(key=f"delete_{b.id}").click().run()  # the popover's confirmation button
+    assert [x.id for x in list_batches(app_ws).items] == [a.id]
+
+    at.button(key="batches_clear").click().run()
+    assert list_batches(app_ws).items == []
+    assert "No batches yet" in texts(at.info)
+
+
+def test_a_button_for_an_action_no_longer_allowed_disappears(app_ws):
+    a = create_user_batch(app_ws, n_urls=1, batch_size=1, user="local")
+    at = open_page(PAGE)
+    assert at.button(key=f"cancel_{a.id}")
+    from core.batches import cancel_batch  # someone else cancels it meanwhile
+
+    cancel_batch(app_ws, a.id)
+    at.run()
+    assert not [b for b in at.button if b.key == f"cancel_{a.id}"]
+    assert ":gray-badge[:material/block: cancelled]" in texts(at.markdown)

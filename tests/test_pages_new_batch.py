@@ -1,0 +1,119 @@
+"""New batch page: the table, CSV upload, validation messages, split, duplicate submit."""
+
+from __future__ import annotations
+
+from core.batches import list_batches
+from core.previews import list_previews
+from tests.app_harness import app_ws, open_page, texts  # noqa: F401
+
+PAGE = "pages/new_batch.py"
+U1, U2, U3 = ("https://shop.example.com/p/one", "https://shop.example.com/p/two",
+              "https://shop.example.com/p/three")
+
+
+def edit_table(at, edited=None, added=(), deleted=()):
+    """Simulate data_editor edits (AppTest cannot type into the grid)."""
+    key = at.data_editor[0].key
+    at.session_state[key] = {"edited_rows": edited or {}, "added_rows": list(added),
+                             "deleted_rows": list(deleted)}
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def generate(at):
+    at.button(key="new_batch_generate").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_the_page_starts_with_one_empty_row_and_a_summary(app_ws):
+    at = open_page(PAGE)
+    assert at.title[0].value == "New batch"
+    assert at.data_editor[0].value.shape[0] == 1
+    assert "0 URLs → 0 previews" in texts(at.info)
+
+
+def test_generating_nothing_says_what_to_do(app_ws):
+    at = generate(open_page(PAGE))
+    assert "Add at least one product URL" in texts(at.error)
+    assert list_batches(app_ws).items == []
+
+
+def test_the_summary_follows_the_table(app_ws):
+    at = edit_table(open_page(PAGE), {0: {"url": U1, "batch_size": 5}},
+                    [{"url": U2, "batch_size": 4}, {"url": U3}])
+    assert "3 URLs → 12 previews, about 1 min at 20/min" in texts(at.info)
+
+
+def test_generate_creates_the_batch_and_opens_its_previews(app_ws, sent):
+    at = edit_table(open_page(PAGE), {0: {"url": U1}}, [{"url": U2, "batch_size": 2}])
+    at = generate(at)
+    batches = list_batches(app_ws).items
+    assert len(batches) == 1
+    assert at.query_params["batch"] == [str(batches[0].id)] or \
+        at.query_params["batch"] == str(batches[0].id)
+    assert at.title[0].value == batches[0].name  # landed on the Previews page
+    assert len(list_previews(app_ws, batches[0].id).items) == 5
+    assert sent == [("batch", (str(batches[0].id),))]
+
+
+def test_the_form_is_reset_after_generate(app_ws):
+    at = generate(edit_table(open_page(PAGE), {0: {"url": U1}}))
+    at.switch_page(PAGE).run()
+    assert at.data_editor[0].value.shape[0] == 1
+    assert at.data_editor[0].key.startswith("new_batch_rows_1_")
+    assert "0 URLs → 0 previews" in texts(at.info)
+
+
+def test_bad_rows_are_reported_by_table_row_and_nothing_is_created(app_ws):
+    at = edit_table(open_page(PAGE), {0: {"url": U1}},
+                    [{"url": ""}, {"url": "ftp://shop.example.com/p"}, {"url": U2, "batch_size": 11},
+                     {"url": U1}])
+    at = generate(at)
+    error = texts(at.error)
+    assert "Nothing was created" in error
+    assert "Row 3: URL must start with http:// or https://" in error
+    assert "Row 4: batch_size must be a whole number from 1 to 10" in error
+    assert "Row 5: same product URL as row 1" in error
+    assert list_batches(app_ws).items == []
+
+
+def test_a_csv_upload_fills_the_table_and_reports_bad_lines(app_ws):
+    at = open_page(PAGE)
+    csv = f"\ufeffurl;batch_size\n{U1};2\n\n  {U2} ; 4 \nnot-a-url;2\n{U3};99\n".encode()
+    at.file_uploader(key="new_batch_csv_0").upload("products.csv", csv, "text/csv")
+    at.run()
+    assert not at.exception
+    assert "Read 2 row(s) from products.csv" in texts(at.success)
+    warning = texts(at.warning)
+    assert "Line 5: URL must start with http:// or https://" in warning
+    assert "Line 6: batch_size must be a whole number from 1 to 10 (got '99')" in warning
+    table = at.data_editor[0].value
+    assert list(table["url"]) == [U1, U2] and list(table["batch_size"]) == [2, 4]
+    assert "2 URLs → 6 previews" in texts(at.info)
+    generate(at)
+    (batch,) = list_batches(app_ws).items
+    assert [s["batch_size"] for s in batch.sources] == [2, 4]
+
+
+def test_more_urls_than_allowed_offers_to_split_them(app_ws, sent):
+    rows = [{"url": f"https://shop.example.com/p/{i}", "batch_size": 1} for i in range(12)]
+    at = edit_table(open_page(PAGE), {0: rows[0]}, rows[1:])
+    assert "12 URLs is more than the 5 allowed in one batch" in texts(at.warning)
+    assert at.button(key="new_batch_generate").disabled
+    at.button(key="new_batch_split").click().run()
+    assert not at.exception
+    batches = list_batches(app_ws).items
+    assert sorted(len(b.sources) for b in batches) == [2, 5, 5]
+    assert at.title[0].value == "Batches"
+    assert len(sent) == 3
+
+
+def test_a_double_submit_creates_one_batch(app_ws, sent):
+    first = generate(edit_table(open_page(PAGE), {0: {"url": U1, "batch_size": 2}}))
+    again = generate(edit_table(open_page(PAGE), {0: {"url": U1, "batch_size": 2}}))
+    (batch,) = list_batches(app_ws).items
+    assert first.title[0].value == again.title[0].value == batch.name
+    assert "nothing new was created" in texts(again.info)
+    assert len(sent) == 1

@@ -1,0 +1,235 @@
+"""Previews page: URL-addressed batch, grouping by product, statuses, actions, filters,
+inline editing (partial and whole), downloads."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+import pytest
+
+import pages.prefill_form
+from core.previews import get_preview, list_previews
+from db.base import utcnow
+from db.engine import unit_of_work
+from db.models import Preview, Product
+from tests.app_harness import app_ws, open_page, texts  # noqa: F401
+from tests.factories import a_prefill, create_user_batch, set_preview_state
+
+PAGE = "pages/previews.py"
+
+
+def banner_htmls(at) -> list[str]:
+    """The HTML documents inside the banner iframes (data: URLs)."""
+    out = []
+    for el in at.get("iframe"):
+        src = el.proto.src
+        assert src.startswith("data:text/html;base64,")
+        out.append(base64.b64decode(src.split(",", 1)[1]).decode())
+    return out
+
+
+def add_product(workspace, batch, url, title, price="24.99"):
+    with unit_of_work() as session:
+        product = Product(
+            id=uuid.uuid4(), workspace=workspace, url=url, title=title, price=Decimal(price),
+            currency="EUR", image_urls=[], ranking_method="heuristic",
+            ranked_image_urls=[f"https://cdn.example.com/{title}-{i}.jpg" for i in range(3)],
+        )
+        session.add(product)
+        session.flush()
+        for p in session.query(Preview).filter_by(batch_id=batch.id, source_url=url):
+            p.product_id = product.id
+        return product.id
+
+
+@pytest.fixture
+def batch(app_ws):
+    """2 URLs × 2: one product done+failed, the other running+retrying."""
+    b = create_user_batch(app_ws, n_urls=2, batch_size=2, user="local")
+    urls = [s["url"] for s in b.sources]
+    add_product(app_ws, b, urls[0], "Retro console")
+    add_product(app_ws, b, urls[1], "Arcade stick", "49.00")
+    ps = sorted(list_previews(app_ws, b.id).items, key=lambda p: (urls.index(p.source_url),
+                                                                   p.variant_index))
+    set_preview_state(ps[0].id, "done", prefill=a_prefill(), prefill_version=1)
+    set_preview_state(ps[1].id, "failed", error_message="Image generation failed: quota",
+                      retry_count=3)
+    set_preview_state(ps[2].id, "running", stage="generating background · writing copy",
+                      started_at=utcnow())
+    set_preview_state(ps[3].id, "retrying", retry_count=1,
+                      next_retry_at=utcnow() + dt.timedelta(minutes=5))
+    return b, ps
+
+
+def test_without_a_batch_the_page_offers_recent_batches(app_ws, batch):
+    at = open_page(PAGE)
+    assert at.selectbox(key="previews_pick")
+    at.selectbox(key="previews_pick").set_value(str(batch[0].id)).run()
+    assert at.title[0].value == batch[0].name
+
+
+def test_without_any_batch_the_page_says_how_to_start(app_ws):
+    assert "No batches yet" in texts(open_page(PAGE).info)
+
+
+@pytest.mark.parametrize("bad", ["not-a-uuid", str(uuid.uuid4())])
+def test_an_unknown_batch_is_reported(app_ws, bad):
+    at = open_page(PAGE, batch=bad)
+    assert "does not exist in your workspace" in texts(at.error)
+
+
+def test_another_workspaces_batch_is_not_shown(app_ws):
+    theirs = create_user_batch("someone-else", n_urls=1, batch_size=1)
+    at = open_page(PAGE, batch=str(theirs.id))
+    assert "does not exist in your workspace" in texts(at.error)
+
+
+def test_previews_are_grouped_by_product_with_status_stage_error_and_retries(app_ws, batch):
+    b, ps = batch
+    at = open_page(PAGE, batch=str(b.id))
+    assert at.title[0].value == b.name
+    assert [s.value for s in at.subheader] == ["Retro console · 24.99 EUR", "Arcade stick · 49.00 EUR"]
+    shown = texts(at.markdown) + texts(at.caption)
+    assert "running · generating background · writing copy" in shown
+    assert "Image generation failed: quota" in shown
+    assert "retried 3×" in shown and "next try in 5 min" in shown
+    assert "ranked by a heuristic" in shown
+    assert len(at.get("image")) == 2  # ranked product images, one strip per product
+    (html,) = banner_htmls(at)  # only the done preview has a banner
+    assert "Retro console, 620 games" in html
+    keys = {x.key for x in at.button}
+    assert {f"pcancel_{ps[2].id.hex}", f"pcancel_{ps[3].id.hex}", f"pretry_{ps[1].id.hex}"} <= keys
+    assert {d.key for d in at.get("download_button")} >= {
+        f"png_{ps[0].id.hex}", f"html_{ps[0].id.hex}", "batch_zip", "batch_csv"}
+
+
+def test_filters_by_status_and_product(app_ws, batch):
+    b, ps = batch
+    at = open_page(PAGE, batch=str(b.id))
+    at.selectbox(key="previews_status").set_value("failed").run()
+    assert [s.value for s in at.subheader] == ["Retro console · 24.99 EUR"]
+    assert len(at.get("iframe")) == 0
+    at.selectbox(key="previews_status").set_value("All")
+    at.selectbox(key="previews_product").set_value(str(ps[2].product_id)).run()
+    assert [s.value for s in at.subheader] == ["Arcade stick · 49.00 EUR"]
+
+
+def test_cancel_and_retry_one_preview(app_ws, batch, sent):
+    b, ps = batch
+    at = open_page(PAGE, batch=str(b.id))
+    at.button(key=f"pcancel_{ps[2].id.hex}").click().run()
+    assert get_preview(app_ws, ps[2].id).status == "cancelled"
+    at.button(key=f"pretry_{ps[1].id.hex}").click().run()
+    assert not at.exception
+    assert get_preview(app_ws, ps[1].id).status in ("queued", "pending")
+
+
+@pytest.fixture
+def updates(monkeypatch):
+    """Record what the page sends to update_prefill (then let it through)."""
+    calls = []
+    real = pages.prefill_form.update_prefill
+
+    def spy(workspace, preview_id, patch, replace=False):
+        calls.append((patch, replace))
+        return real(workspace, preview_id, patch, replace=replace)
+
+    monkeypatch.setattr(pages.prefill_form, "update_prefill", spy)
+    return calls
+
+
+def open_editor(b, p):
+    at = open_page(PAGE, batch=str(b.id))
+    at.toggle(key=f"pedit_{p.id.hex}").set_value(True).run()
+    assert not at.exception
+    return at
+
+
+def field(p, name, version=1):
+    return f"pf_{p.id.hex}_{version}_{name}"
+
+
+def test_editing_saves_only_the_changed_keys_and_rerenders_the_banner(app_ws, batch, updates):
+    b, ps = batch
+    at = open_editor(b, ps[0])
+    at.text_input(key=field(ps[0], "headline")).set_value("Play 620 games tonight")
+    at.color_picker(key=field(ps[0], "color_button")).set_value("#FF0000")
+    at.button(key=f"FormSubmitter:{field(ps[0], 'form')}-Save changes").click().run()
+    assert not at.exception, at.exception
+    assert updates == [({"headline": "Play 620 games tonight",
+                         "colors": {"button": "#FF0000"}}, False)]
+    saved = get_preview(app_ws, ps[0].id)
+    assert saved.prefill_version == 2 and saved.prefill["subtitle"] == a_prefill()["subtitle"]
+    assert "Play 620 games tonight" in banner_htmls(at)[0]
+
+
+def test_editing_the_widget_list(app_ws, batch, updates):
+    b, ps = batch
+    at = open_editor(b, ps[0])
+    at.session_state[field(ps[0], "widgets")] = {
+        "edited_rows": {}, "deleted_rows": [],
+        "added_rows": [{"type": "discount", "percent": 20}, {"type": "badge", "text": "New"}]}
+    at.run()
+    at.button(key=f"FormSubmitter:{field(ps[0], 'form')}-Save changes").click().run()
+    (patch, replace), = updates
+    assert list(patch) == ["widgets"] and not replace
+    assert [w["type"] for w in get_preview(app_ws, ps[0].id).prefill["widgets"]] == [
+        "price_badge", "discount", "badge"]
+
+
+def test_an_invalid_edit_is_explained_in_the_form_and_nothing_is_saved(app_ws, batch):
+    b, ps = batch
+    at = open_editor(b, ps[0])
+    at.text_input(key=field(ps[0], "cta_text")).set_value("")
+    at.button(key=f"FormSubmitter:{field(ps[0], 'form')}-Save changes").click().run()
+    assert "cta_text" in texts(at.error)
+    assert get_preview(app_ws, ps[0].id).prefill_version == 1
+
+
+def test_an_unchanged_form_saves_nothing(app_ws, batch, updates):
+    b, ps = batch
+    at = open_editor(b, ps[0])
+    at.button(key=f"FormSubmitter:{field(ps[0], 'form')}-Save changes").click().run()
+    assert "Nothing changed" in texts(at.info) and updates == []
+
+
+def test_the_whole_prefill_can_be_replaced_as_json(app_ws, batch, updates):
+    b, ps = batch
+    at = open_editor(b, ps[0])
+    at.text_area(key=field(ps[0], "json")).set_value(
+        '{"headline": "Brand new", "cta_text": "Buy", "colors": {"button": "#00AA00"}}')
+    at.button(key=f"FormSubmitter:{field(ps[0], 'json_form')}-Replace the whole prefill").click()
+    at.run()
+    assert not at.exception
+    assert updates[0][1] is True
+    saved = get_preview(app_ws, ps[0].id).prefill
+    assert saved["headline"] == "Brand new" and saved["widgets"] == []
+    assert "Brand new" in banner_htmls(at)[0]
+
+
+@pytest.mark.parametrize("text, message", [
+    ('{"headline": "x",', "The JSON is not valid"),
+    ('{"headline": "x", "cta_text": "y", "colour": "#fff"}', "colour: is not a prefill field"),
+    ('{"headline": "' + "x" * 41 + '", "cta_text": "Buy"}', "headline: String should have at most 40"),
+])
+def test_an_invalid_json_prefill_is_refused_with_the_reason(app_ws, batch, text, message):
+    b, ps = batch
+    at = open_editor(b, ps[0])
+    at.text_area(key=field(ps[0], "json")).set_value(text)
+    at.button(key=f"FormSubmitter:{field(ps[0], 'json_form')}-Replace the whole prefill").click()
+    at.run()
+    assert message in texts(at.error)
+    assert get_preview(app_ws, ps[0].id).prefill_version == 1
+
+
+def test_previews_that_finish_meanwhile_show_their_banners(app_ws, batch):
+    # AppTest never fires run_every: the browser test covers the live refresh itself.
+    b, ps = batch
+    at = open_page(PAGE, batch=str(b.id))
+    for p in ps[2:]:
+        set_preview_state(p.id, "done", prefill=a_prefill(headline="Second"), prefill_version=1)
+    at.run()
+    assert len(banner_htmls(at)) == 3

@@ -1,0 +1,119 @@
+"""Preview services: prefill editing (partial / whole, concurrent), cancel, retry."""
+
+import threading
+
+import pytest
+
+from core.errors import ConflictError, ValidationError
+from core.previews import cancel_preview, get_preview, list_previews, retry_preview, update_prefill
+from core.batches import get_batch
+from tests.factories import a_prefill, create_user_batch, set_preview_state
+
+
+@pytest.fixture
+def done_preview(db, workspace, sent):
+    info = create_user_batch(workspace, 1, 2)
+    p = list_previews(workspace, batch_id=info.id).items[0]
+    set_preview_state(p.id, "done", prefill=a_prefill())
+    return p.id
+
+
+def test_a_partial_edit_changes_only_the_given_keys(workspace, done_preview):
+    before = get_preview(workspace, done_preview).prefill
+    new = update_prefill(workspace, done_preview, {"headline": "New headline", "colors": {"button": "#ff0000"}})
+    assert new["headline"] == "New headline"
+    assert new["colors"]["button"] == "#FF0000"
+    assert new["colors"]["primary"] == before["colors"]["primary"]
+    assert new["subtitle"] == before["subtitle"] and new["widgets"] == before["widgets"]
+    stored = get_preview(workspace, done_preview)
+    assert stored.prefill == new and stored.prefill_version == 1
+
+
+def test_a_whole_replacement_drops_what_is_not_given(workspace, done_preview):
+    new = update_prefill(workspace, done_preview, {"headline": "Only this", "cta_text": "Buy"}, replace=True)
+    assert new["headline"] == "Only this" and new["subtitle"] == "" and new["widgets"] == []
+
+
+@pytest.mark.parametrize("patch,message", [
+    ({"headlien": "typo"}, "Unknown prefill field(s): headlien"),
+    ({"headline": "x" * 41}, "headline: String should have at most 40 characters"),
+    ({"colors": {"text": "red"}}, "colors.text: must be a colour like #1A2B3C"),
+    ({"generated_background_url": "javascript:alert(1)"}, "generated_background_url: must be an http(s) URL"),
+    ({"widgets": [{"type": "rating", "value": 9}]}, "widgets.0.rating.value"),
+    ({"widgets": [{"type": "price_badge", "price": "abc"}]}, "must be a decimal number"),
+    ({}, "non-empty JSON object"),
+    ("headline", "non-empty JSON object"),
+])
+def test_bad_edits_are_refused_clearly_and_change_nothing(workspace, done_preview, patch, message):
+    before = get_preview(workspace, done_preview)
+    with pytest.raises(ValidationError) as err:
+        update_prefill(workspace, done_preview, patch)
+    assert message in str(err.value)
+    after = get_preview(workspace, done_preview)
+    assert after.prefill == before.prefill and after.prefill_version == before.prefill_version
+
+
+def test_a_whole_replacement_is_validated_too(workspace, done_preview):
+    with pytest.raises(ValidationError, match="headline: Field required"):
+        update_prefill(workspace, done_preview, {"cta_text": "Buy"}, replace=True)
+
+
+def test_concurrent_edits_of_different_keys_both_survive(workspace, done_preview):
+    keys = {"headline": "Edited by A", "subtitle": "Edited by B", "cta_text": "Edited C",
+            "visual_vibe": "edited by D"}
+    start = threading.Barrier(len(keys))
+    errors = []
+
+    def edit(key, value):
+        start.wait()
+        try:
+            update_prefill(workspace, done_preview, {key: value})
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=edit, args=kv) for kv in keys.items()]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert errors == []
+    final = get_preview(workspace, done_preview)
+    assert {k: final.prefill[k] for k in keys} == keys
+    assert final.prefill_version == len(keys)
+
+
+def test_an_unfinished_preview_cannot_be_edited(db, workspace, sent):
+    info = create_user_batch(workspace, 1, 1)
+    p = list_previews(workspace, batch_id=info.id).items[0]
+    set_preview_state(p.id, "running")
+    with pytest.raises(ConflictError, match="edit it once it has finished"):
+        update_prefill(workspace, p.id, {"headline": "x"})
+
+
+def test_cancel_and_retry_a_single_preview(db, workspace, sent):
+    info = create_user_batch(workspace, 1, 2)
+    a, b = list_previews(workspace, batch_id=info.id).items
+    set_preview_state(a.id, "done", prefill=a_prefill())
+    from db.engine import unit_of_work
+    from db.models import Batch
+    import sqlalchemy as sa
+
+    with unit_of_work() as s:
+        s.execute(sa.update(Batch).where(Batch.id == info.id).values(status="running"))
+    assert cancel_preview(workspace, b.id).status == "cancelled"
+    assert get_batch(workspace, info.id).batch.status == "done"  # last one became terminal
+    with pytest.raises(ConflictError):
+        cancel_preview(workspace, b.id)
+    sent.clear()
+    again = retry_preview(workspace, b.id)
+    assert again.status == "pending" and ("source", (str(info.id), b.source_url)) in sent
+    assert get_batch(workspace, info.id).batch.status == "running"
+    with pytest.raises(ConflictError, match="only failed or cancelled"):
+        retry_preview(workspace, a.id)
+
+
+def test_list_previews_filters_by_status(db, workspace, sent):
+    info = create_user_batch(workspace, 1, 3)
+    ps = list_previews(workspace, batch_id=info.id).items
+    set_preview_state(ps[0].id, "failed")
+    assert [p.id for p in list_previews(workspace, status="failed").items] == [ps[0].id]
+    with pytest.raises(ValidationError):
+        list_previews(workspace, status="nope")

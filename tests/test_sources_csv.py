@@ -1,0 +1,118 @@
+"""CSV parsing, splitting into batches and the live summary (pure functions)."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.settings import RateLimit
+from core.sources_csv import (
+    parse_batch_size,
+    parse_sources_csv,
+    split_sources,
+    summary_text,
+)
+
+A, B, C = ("https://shop.example.com/p/a", "https://shop.example.com/p/b",
+           "https://shop.example.com/p/c")
+
+
+def urls(result):
+    return [(r["url"], r["batch_size"]) for r in result.rows]
+
+
+@pytest.mark.parametrize("text, expected", [
+    (f"url,batch_size\n{A},2\n{B},5\n", [(A, 2), (B, 5)]),
+    (f"URL\n{A}\n{B}\n", [(A, 3), (B, 3)]),
+    (f"batch_size,url\n4,{A}\n", [(A, 4)]),
+    (f"{A}\n{B}\n", [(A, 3), (B, 3)]),
+    (f"{A},7\n{B}\n", [(A, 7), (B, 3)]),
+    (f"url;batch_size\n{A};2\n{B};1\n", [(A, 2), (B, 1)]),
+    (f"url\tbatch_size\n{A}\t2\n", [(A, 2)]),
+    (f"\n\nurl, batch_size \n\n  {A} ,  2 \n\n{B}\n\n", [(A, 2), (B, 3)]),
+    (f'"url","batch_size"\n"{A}","2"\n', [(A, 2)]),
+    (f"url,batch_size\n{A},\n", [(A, 3)]),
+    (f"url,batch_size\n{A},2.0\n", [(A, 2)]),
+])
+def test_csv_files_in_the_accepted_shapes_are_read(text, expected):
+    result = parse_sources_csv(text.encode())
+    assert result.problems == []
+    assert urls(result) == expected
+
+
+def test_a_utf8_bom_is_ignored():
+    result = parse_sources_csv(b"\xef\xbb\xbfurl,batch_size\r\n" + f"{A},2\r\n".encode())
+    assert result.had_header and urls(result) == [(A, 2)]
+
+
+def test_a_cp1252_file_is_read():
+    result = parse_sources_csv(f"url\n{A}\n".encode("cp1252") + b"\xe9\n")
+    assert urls(result) == [(A, 3)]
+    assert result.problems and result.problems[0].startswith("Line 3:")
+
+
+def test_every_bad_row_is_reported_by_line_number_with_the_reason():
+    text = (f"url,batch_size\n{A},2\n\nftp://x.example.com/p,2\n{B},11\nnot a url,0\n"
+            f"{A},1\n{C},abc\n")
+    result = parse_sources_csv(text.encode(), max_size=10)
+    assert urls(result) == [(A, 2)]
+    assert result.problems == [
+        "Line 4: URL must start with http:// or https://",
+        "Line 5: batch_size must be a whole number from 1 to 10 (got '11')",
+        "Line 6: URL contains spaces or control characters",
+        "Line 6: batch_size must be a whole number from 1 to 10 (got '0')",
+        "Line 7: same product URL as line 2",
+        "Line 8: batch_size must be a whole number from 1 to 10 (got 'abc')",
+    ]
+
+
+def test_private_addresses_are_refused_unless_allowed():
+    text = b"http://127.0.0.1:8000/p/1\n"
+    assert parse_sources_csv(text).problems == [
+        "Line 1: URL points to a private or reserved address"]
+    assert parse_sources_csv(text, allow_private=True).problems == []
+
+
+def test_a_bare_list_with_too_many_values_per_line_is_reported():
+    result = parse_sources_csv(f"{A},2,extra\n{B}\n".encode())
+    assert urls(result) == [(B, 3)]
+    assert result.problems == ["Line 1: expected url[,batch_size], found 3 values"]
+
+
+def test_an_empty_file_says_so():
+    assert parse_sources_csv(b"\n \n").problems == ["The file has no product URLs"]
+    assert parse_sources_csv(b"url,batch_size\n").problems == ["The file has no product URLs"]
+
+
+def test_a_huge_file_is_refused():
+    assert "larger than" in parse_sources_csv(b"x" * 1_000_001).problems[0]
+
+
+@pytest.mark.parametrize("value, expected", [
+    (None, 3), ("", 3), (" 4 ", 4), (4.0, 4), ("10", 10), ("11", None), ("2.5", None),
+    ("-1", None), ("x", None), (float("nan"), 3),
+])
+def test_batch_size_cells(value, expected):
+    assert parse_batch_size(value, 3, 10) == expected
+
+
+def test_long_lists_are_split_in_order():
+    rows = [{"url": f"https://s.example.com/{i}"} for i in range(12)]
+    chunks = split_sources(rows, 5)
+    assert [len(c) for c in chunks] == [5, 5, 2]
+    assert [r for c in chunks for r in c] == rows
+    with pytest.raises(ValueError):
+        split_sources(rows, 0)
+
+
+@pytest.mark.parametrize("sizes, rate, expected", [
+    ([5, 4, 4, 4], RateLimit(20, 60), "4 URLs → 17 previews, about 1 min at 20/min"),
+    ([10] * 5, RateLimit(20, 60), "5 URLs → 50 previews, about 3 min at 20/min"),
+    ([3], RateLimit(20, 60), "1 URL → 3 previews, about 1 min at 20/min"),
+    ([10] * 50, RateLimit(5, 60), "50 URLs → 500 previews, about 1 h 40 min at 5/min"),
+    ([2, 2], RateLimit(100, 3600), "2 URLs → 4 previews, about 3 min at 100/h"),
+    ([2], RateLimit(20, 10), "1 URL → 2 previews, about 1 min at 20/10s"),
+    ([2, 2], RateLimit(0, 60), "2 URLs → 4 previews, no rate limit"),
+    ([], RateLimit(20, 60), "0 URLs → 0 previews"),
+])
+def test_the_summary_counts_previews_and_estimates_time(sizes, rate, expected):
+    assert summary_text(sizes, rate) == expected
