@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from core.batches import _as_uuid, _check_scope, requeue, try_finish_batch
+from core.batches import _as_uuid, _check_scope, get_batch, requeue, try_finish_batch
 from core.dispatch import dispatch
 from core.errors import ConflictError, NotFoundError, ValidationError
 from core.pagination import page_cursors, paginate
 from core.prefill import merge_prefill, validate_prefill
 from core.states import PREVIEW_ACTIVE, PREVIEW_MOVES, PreviewStatus, move
-from core.views import Page, PreviewInfo
+from core.views import BatchDetail, Page, PreviewInfo
 from db.base import utcnow
 from db.engine import unit_of_work
 from db.models import Preview
@@ -53,6 +53,31 @@ def list_previews(
         )
         rows, next_c, prev_c = page_cursors(list(session.scalars(stmt)), page_size, cur)
         return Page([to_info(p) for p in rows], next_c, prev_c)
+
+
+SIGNATURE_LIMIT = 500  # previews per batch a signature covers (the service's page limit)
+
+
+def previews_signature(workspace: str, batch_id: object) -> tuple:
+    """Everything a preview card shows that the pipeline changes, for every preview of a
+    batch: a live view redraws only when this changes."""
+    return tuple(sorted(
+        (str(p.id), p.status, p.stage or "", p.retry_count, p.prefill_version,
+         str(p.next_retry_at), p.error_message or "")
+        for p in list_previews(workspace, batch_id, page_size=SIGNATURE_LIMIT).items
+    ))
+
+
+def watched_batch(workspace: str, batch_id: object) -> tuple[tuple, BatchDetail]:
+    """A batch for a live view, with the signature to compare later polls against.
+
+    The signature is read *before* the batch: a change landing between the two reads then
+    makes the next poll differ and redraw. Read the other way round, a view could show a
+    stale "3/4 finished" while its signature already holds the final state, and it would
+    wait for a change that never comes.
+    """
+    shown = previews_signature(workspace, batch_id)
+    return shown, get_batch(workspace, batch_id)
 
 
 def get_preview(workspace: str, preview_id: object) -> PreviewInfo:

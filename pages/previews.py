@@ -11,10 +11,10 @@ import functools
 
 import streamlit as st
 
-from core.batches import cancel_batch, get_batch, list_batches, retry_failed
+from core.batches import cancel_batch, list_batches, retry_failed
 from core.errors import AppError, NotFoundError
 from core.exports import batch_zip, prefills_csv, slug
-from core.previews import list_previews
+from core.previews import list_previews, previews_signature, watched_batch
 from core.render import SIZES
 from core.states import BatchStatus, PreviewStatus
 from core.storage import get_storage
@@ -136,7 +136,8 @@ def render() -> None:
         _pick_batch(who.workspace)
         return
     try:
-        first = get_batch(who.workspace, batch_id)
+        # ``shown``: what is drawn below; a poll redraws the page only when it changes
+        shown, first = watched_batch(who.workspace, batch_id)
     except NotFoundError:
         st.title("Previews")
         st.error("This batch does not exist in your workspace (it may have been deleted). "
@@ -160,23 +161,12 @@ def render() -> None:
                           key="previews_status")
     size = f3.selectbox("Banner size", list(SIZES), index=list(SIZES).index("landscape"),
                         key="previews_size")
-    # What is drawn below; a poll redraws the page only when this changes.
-    shown = _signature(who.workspace, b.id)
     with st.container(key="batch_status"):
         ui.status_badge(b.status)
     _grid(who.workspace, first, None if product == ALL else product,
           None if status == ALL else status, size)
     if first.batch.progress.finished < first.batch.progress.total:
         _watch(who.workspace, b.id, shown)
-
-
-def _signature(workspace: str, batch_id) -> tuple:
-    """Everything the cards show that the pipeline changes, for every preview of the batch."""
-    return tuple(sorted(
-        (str(p.id), p.status, p.stage or "", p.retry_count, p.prefill_version,
-         str(p.next_retry_at), p.error_message or "")
-        for p in list_previews(workspace, batch_id, page_size=MAX_PREVIEWS).items
-    ))
 
 
 def _watch(workspace: str, batch_id, shown: tuple) -> None:
@@ -189,7 +179,7 @@ def _watch(workspace: str, batch_id, shown: tuple) -> None:
     """
     @st.fragment(run_every=ui.WATCH_SECONDS)
     def watch() -> None:
-        if ui.in_fragment_run() and _signature(workspace, batch_id) != shown:
+        if ui.in_fragment_run() and previews_signature(workspace, batch_id) != shown:
             st.rerun()
 
     watch()

@@ -117,3 +117,34 @@ def test_list_previews_filters_by_status(db, workspace, sent):
     assert [p.id for p in list_previews(workspace, status="failed").items] == [ps[0].id]
     with pytest.raises(ValidationError):
         list_previews(workspace, status="nope")
+
+
+def test_a_live_view_never_misses_a_change_landing_between_its_two_reads(
+        db, workspace, sent, monkeypatch):
+    """The previews page reads a signature (what a poll compares) and the batch (what it
+    draws). A preview finishing between those reads must either be drawn already or make
+    the next poll differ; otherwise the page shows "1/2 finished" for ever."""
+    import core.previews as previews
+
+    info = create_user_batch(workspace, 1, 2)
+    ps = list_previews(workspace, batch_id=info.id).items
+    set_preview_state(ps[0].id, "done", prefill=a_prefill())
+    reads = []
+
+    def between(real):
+        def read(*args, **kwargs):
+            result = real(*args, **kwargs)
+            reads.append(real.__name__)
+            if len(reads) == 1:  # the last preview finishes right after the first read
+                set_preview_state(ps[1].id, "done", prefill=a_prefill())
+            return result
+        return read
+
+    monkeypatch.setattr(previews, "get_batch", between(previews.get_batch))
+    monkeypatch.setattr(previews, "previews_signature", between(previews.previews_signature))
+    shown, detail = previews.watched_batch(workspace, info.id)
+    assert sorted(reads) == ["get_batch", "previews_signature"]
+    p = detail.batch.progress
+    drawn_final = p.finished == p.total == 2
+    next_poll_differs = previews.previews_signature(workspace, info.id) != shown
+    assert drawn_final or next_poll_differs

@@ -31,9 +31,27 @@ def shop():
 
 
 @pytest.fixture(scope="module")
-def app_url(shop, tmp_path_factory):
-    with dashboard(workdir=tmp_path_factory.mktemp("dashboard")) as base:
+def workdir(tmp_path_factory):
+    return tmp_path_factory.mktemp("dashboard")
+
+
+@pytest.fixture(scope="module")
+def app_url(shop, workdir):
+    with dashboard(workdir=workdir) as base:
         yield base
+
+
+def wait_text(page, text: str, timeout_ms: float, workdir: Path) -> None:
+    """Wait for ``text``; on timeout fail with what the page and the server said."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_selector(f"text={text}", timeout=timeout_ms)
+    except PlaywrightTimeout:
+        body = page.inner_text("body")[-3000:]
+        log = (workdir / "streamlit.log").read_text(errors="replace")[-6000:]
+        pytest.fail(f"{text!r} did not appear in {timeout_ms / 1000:.0f} s.\n"
+                    f"--- page ---\n{body}\n--- streamlit.log ---\n{log}")
 
 
 def shoot(page, name: str, height: int = 1000) -> None:
@@ -55,7 +73,8 @@ def banner_texts(page) -> list[str]:
             if s.startswith("data:text/html;base64,")]
 
 
-def test_a_batch_runs_to_done_live_then_is_edited_and_downloaded(browser, shop, app_url):
+def test_a_batch_runs_to_done_live_then_is_edited_and_downloaded(browser, shop, app_url,
+                                                                   workdir):
     page = browser.new_page(viewport={"width": WIDTH, "height": 900})
     loads = []
     page.on("load", lambda _: loads.append(time.monotonic()))
@@ -78,7 +97,7 @@ def test_a_batch_runs_to_done_live_then_is_edited_and_downloaded(browser, shop, 
     batch_id = page.url.rsplit("=", 1)[1]
 
     # the page refreshes by itself until every preview is done: no reload
-    page.wait_for_selector("text=4/4 finished · 4 done", timeout=180_000)
+    wait_text(page, "4/4 finished · 4 done", 180_000, workdir)
     page.wait_for_function("document.querySelectorAll('iframe').length === 4", timeout=30_000)
     assert len(loads) == 1, "the page was reloaded"
     assert len(banner_texts(page)) == 4
