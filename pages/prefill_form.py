@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import math
 
-import pandas as pd
 import streamlit as st
 from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
@@ -60,8 +59,10 @@ def widgets_from_rows(rows: list[dict]) -> list[dict]:
     return out
 
 
-def _widget_frame(widgets: list[dict]) -> pd.DataFrame:
+def _widget_frame(widgets: list[dict]) -> "pd.DataFrame":
     rows = [{c: w.get(c) for c in WIDGET_COLUMNS} for w in widgets]
+    import pandas as pd  # here: only an open editor needs it (~0.3 s to import)
+
     frame = pd.DataFrame(rows, columns=WIDGET_COLUMNS)
     # Mixed widget types leave holes: object columns keep text editable where a number
     # would be inferred (price "24.99" must stay a string for the schema).

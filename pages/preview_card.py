@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import base64
 import functools
+import hashlib
+import json
 from concurrent.futures import ThreadPoolExecutor
 
 import streamlit as st
@@ -42,26 +44,37 @@ def _thumbnail(url: str, stamp: str) -> str | None:
 
 
 @st.cache_data(max_entries=4000, show_spinner=False)
-def banner_src(prefill: dict, size: str, stamp: str) -> str:
-    """The banner as a ``data:text/html`` URL with downscaled images (cached per content)."""
-    html = render_banner_html(prefill, size, resolve=lambda url: _thumbnail(url, stamp))
+def _banner_src(content_key: str, size: str, _prefill: dict, _stamp: str) -> str:
+    # cached on ``content_key`` (a digest of prefill + stamp): Streamlit's own hashing of
+    # the prefill dict cost more than a hundred cached lookups together
+    html = render_banner_html(_prefill, size, resolve=lambda url: _thumbnail(url, _stamp))
     return "data:text/html;base64," + base64.b64encode(html.encode()).decode("ascii")
+
+
+def banner_src(p: PreviewInfo, size: str) -> str:
+    """The banner as a ``data:text/html`` URL with downscaled images (cached per content)."""
+    stamp = _stamp(p)
+    digest = hashlib.blake2b(
+        json.dumps(p.prefill, sort_keys=True, default=str).encode() + stamp.encode(),
+        digest_size=16).hexdigest()
+    return _banner_src(digest, size, p.prefill, stamp)
 
 
 def warm_banners(previews: list[PreviewInfo], size: str) -> None:
     """Render the banners not cached yet on a few threads before the cards are drawn.
 
-    A cold page of 100 previews spends most of its time shrinking backgrounds and laying
-    out text; Pillow releases the GIL for decoding and encoding, so threads overlap them.
+    A cold page of 100 previews spends most of its time laying out text and shrinking
+    backgrounds; Pillow releases the GIL for decoding and encoding, so threads overlap them.
     """
     todo = [p for p in previews if p.prefill]
     if len(todo) < 4:
         return
     with ThreadPoolExecutor(max_workers=4) as pool:
-        list(pool.map(lambda p: banner_src(p.prefill, size, _stamp(p)), todo))
+        list(pool.map(lambda p: banner_src(p, size), todo))
 
 
 def _stamp(p: PreviewInfo) -> str:
+    """Changes when the stored images may have been remade (a retry, a new finish)."""
     return f"{p.finished_at.isoformat() if p.finished_at else ''}:{p.retry_count}"
 
 
@@ -75,8 +88,11 @@ def _act(label: str, action, workspace: str, p: PreviewInfo) -> None:
     st.rerun()  # full run: the live refresh may need to start again
 
 
-def _status(p: PreviewInfo) -> None:
-    ui.status_badge(p.status, p.stage or "")
+def _summary(p: PreviewInfo) -> str:
+    """Heading, status (and stage), facts and error of a card as one markdown element:
+    a page of 100 cards pays per element, so the card keeps few."""
+    label = p.status + (f" · {p.stage}" if p.stage else "")
+    lines = [f"**Variant {p.variant_index + 1}** {ui.badge_md(p.status, label)}"]
     facts = []
     if p.retry_count:
         facts.append(f"retried {p.retry_count}×")
@@ -85,16 +101,17 @@ def _status(p: PreviewInfo) -> None:
     if p.finished_at:
         facts.append(f"finished {ui.when(p.finished_at)}")
     if facts:
-        st.caption(" · ".join(facts))
+        lines.append(":gray[:small[" + " · ".join(facts) + "]]")
     if p.error_message:
-        st.markdown(f":red[{p.error_message}]")
+        lines.append(f":red[{ui.md_escape(p.error_message)}]")
+    return "  \n".join(lines)
 
 
 def _banner(p: PreviewInfo, size: str) -> None:
     width = DISPLAY_WIDTH[size]
     w, h = SIZES[size]
     if p.prefill:
-        st.iframe(banner_src(p.prefill, size, _stamp(p)), width=width,
+        st.iframe(banner_src(p, size), width=width,
                   height=round(width * h / w), alt=f"Banner: {p.prefill.get('headline', '')}")
     else:
         waiting = {"pending": "Waiting for the product page", "queued": "Waiting for a slot",
@@ -106,32 +123,33 @@ def _banner(p: PreviewInfo, size: str) -> None:
 def _downloads(p: PreviewInfo, size: str, title: str | None) -> None:
     stem = f"{file_stem(p, title)}-{size}"
     resolve = get_storage().data_uri
-    png, html = st.columns(2)
     # Deferred data: the PNG is drawn only when the user clicks, off the page's run.
-    png.download_button(
+    st.download_button(
         "PNG", data=functools.partial(banner_png, p.prefill, size, resolve),
         file_name=f"{stem}.png", mime="image/png", key=f"png_{p.id.hex}",
         on_click="ignore", icon=":material/image:")
-    html.download_button(
+    st.download_button(
         "HTML", data=functools.partial(banner_html, p.prefill, size, resolve),
         file_name=f"{stem}.html", mime="text/html", key=f"html_{p.id.hex}",
         on_click="ignore", icon=":material/code:")
 
 
 def card(p: PreviewInfo, workspace: str, size: str, title: str | None) -> None:
-    """Render one preview."""
+    """Render one preview: summary, banner, one row of actions, the editor when open."""
     with st.container(border=True, key=f"preview_{p.id.hex}"):
-        st.markdown(f"**Variant {p.variant_index + 1}**")
+        st.markdown(_summary(p))
         _banner(p, size)
-        _status(p)
-        buttons = st.columns(2)
-        if p.status in ui.UNFINISHED:
-            if buttons[0].button("Cancel", key=f"pcancel_{p.id.hex}", icon=":material/stop:"):
-                _act("Preview cancelled", cancel_preview, workspace, p)
-        if p.status in ("failed", "cancelled"):
-            if buttons[1].button("Retry", key=f"pretry_{p.id.hex}", icon=":material/replay:"):
-                _act("Preview queued again", retry_preview, workspace, p)
-        if p.prefill:
-            _downloads(p, size, title)
-        if p.status in EDITABLE and st.toggle("Edit", key=f"pedit_{p.id.hex}"):
+        editing = False
+        with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+            if p.status in ui.UNFINISHED:
+                if st.button("Cancel", key=f"pcancel_{p.id.hex}", icon=":material/stop:"):
+                    _act("Preview cancelled", cancel_preview, workspace, p)
+            if p.status in ("failed", "cancelled"):
+                if st.button("Retry", key=f"pretry_{p.id.hex}", icon=":material/replay:"):
+                    _act("Preview queued again", retry_preview, workspace, p)
+            if p.prefill:
+                _downloads(p, size, title)
+            if p.status in EDITABLE:
+                editing = st.toggle("Edit", key=f"pedit_{p.id.hex}")
+        if editing:
             prefill_form.editor(p, workspace)

@@ -106,6 +106,21 @@ def status_badge(status: str, extra: str = "") -> None:
     st.badge(label, icon=STATUS_ICONS.get(status), color=STATUS_COLORS.get(status, "gray"))
 
 
+def badge_md(status: str, label: str | None = None) -> str:
+    """The status badge as inline markdown (to share one element with other text)."""
+    color = STATUS_COLORS.get(status, "gray")
+    icon = STATUS_ICONS.get(status, "")
+    return f":{color}-badge[{icon} {md_escape(label or status)}]"
+
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>$~|#"})
+
+
+def md_escape(text: str) -> str:
+    """``text`` shown literally inside Streamlit markdown (error messages, stages…)."""
+    return str(text).translate(_MD_SPECIAL)
+
+
 def progress_text(p: Progress) -> str:
     """``7/17 finished · 5 done · 2 running · 1 failed`` (zero counts left out)."""
     parts = [f"{p.finished}/{p.total} finished"]

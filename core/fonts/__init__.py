@@ -163,8 +163,10 @@ def run_width(run: str, face: Face | None, size: int) -> float:
     return pil_font(face.path, face.index, size).getlength(run, direction=_run_direction(run))
 
 
+@functools.lru_cache(maxsize=16384)
 def text_width(text: str, size: int, bold: bool) -> float:
-    """Advance width of ``text`` with fallback fonts."""
+    """Advance width of ``text`` with fallback fonts (cached: line fitting measures the same
+    words at the same sizes again and again, across banners and sizes)."""
     return sum(run_width(run, face, size) for run, face in split_runs(text, bold))
 
 

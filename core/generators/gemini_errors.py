@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 import httpx
-from google.genai import errors as genai_errors
 
 from core.errors import GenerationError
 
@@ -47,6 +46,9 @@ def classify_genai_error(exc: BaseException, *, model: str = "", secret: str = "
     """Map any exception raised while calling Gemini to a GenerationError with ``transient`` set."""
     if isinstance(exc, GenerationError):
         return exc
+    # imported here: the SDK costs ~0.3 s to import and the dashboard never needs it
+    from google.genai import errors as genai_errors
+
     where = f" (model {model})" if model else ""
     if isinstance(exc, genai_errors.APIError):
         code = int(exc.code or 0)
