@@ -71,7 +71,9 @@ def seed_preview_batch(status: str = "done") -> tuple[str, list[str]]:
     batch = create_batch("bench", "local", [
         {"url": f"https://shop.example.com/p/big-{i}-{uuid.uuid4().hex[:6]}", "batch_size": 20}
         for i in range(5)])
-    ids = [p.id for p in list_previews("bench", batch.id, page_size=500).items]
+    order = {s["url"]: i for i, s in enumerate(batch.sources)}
+    ids = [p.id for p in sorted(list_previews("bench", batch.id, page_size=500).items,
+                                key=lambda p: (order[p.source_url], p.variant_index))]
     now = utcnow()
     with unit_of_work() as session:
         for i, pid in enumerate(ids):
@@ -116,11 +118,15 @@ def apptest_render(page: str, repeats: int = 5, **query) -> list[float]:
     return times
 
 
-CARDS_DRAWN = "document.querySelectorAll(\"[class*='st-key-preview_']\").length === 100"
+SCREEN = 24  # cards on the previews page's first screen (its default "Per page")
+CARDS_DRAWN = f"document.querySelectorAll(\"[class*='st-key-preview_']\").length === {SCREEN}"
 
 
-def browser_figures(watchers: int, batch_id: str, ids: list[str], offset: int) -> dict:
-    """First-render time of a fresh session and change → visible latency with ``watchers``."""
+def browser_figures(watchers: int) -> dict:
+    """First-render time of a fresh session and change → visible latency with ``watchers``
+    other sessions watching the same running 100-preview batch (a fresh one per call)."""
+    batch_id, ids = seed_preview_batch("running")
+    offset = 0
     from tests.browser.harness import chromium, dashboard
 
     url_env = {k: v for k, v in ENV.items()}
@@ -138,7 +144,7 @@ def browser_figures(watchers: int, batch_id: str, ids: list[str], offset: int) -
 
         def runner():  # the "pipeline": one preview finishes every 0.5 s
             i = offset + 5
-            while not stop.wait(0.5) and i < offset + 45:
+            while not stop.wait(0.5) and i < offset + 95:
                 finish(ids[i], i)
                 i += 1
 
@@ -172,24 +178,34 @@ def fmt(values: list[float]) -> str:
 
 
 def main() -> None:
+    import json
+
     upgrade()
     seed_batches(1000)
     done_batch, _ = seed_preview_batch("done")
+    out: dict = {"batches_1000_first_render_s": apptest_render("pages/batches.py")}
     print(f"Batches page, 1,000 batches (AppTest first full render): "
-          f"{fmt(apptest_render('pages/batches.py'))}", flush=True)
-    cold = apptest_render("pages/previews.py", repeats=1, batch=done_batch)
-    warm = apptest_render("pages/previews.py", batch=done_batch)
-    print(f"Previews page, 100 previews (AppTest): cold {cold[0]:.2f} s; warm {fmt(warm)}",
+          f"{fmt(out['batches_1000_first_render_s'])}", flush=True)
+    # cold: the first render of this process (banners laid out, modules imported)
+    out["previews_100_cold_s"] = apptest_render("pages/previews.py", repeats=1,
+                                                batch=done_batch)[0]
+    out["previews_100_warm_s"] = apptest_render("pages/previews.py", batch=done_batch)
+    out["previews_100_all_on_one_screen_warm_s"] = apptest_render(
+        "pages/previews.py", per_page="all", batch=done_batch)
+    print(f"Previews page, 100 previews (AppTest, first screen of {SCREEN}): cold "
+          f"{out['previews_100_cold_s']:.2f} s; warm {fmt(out['previews_100_warm_s'])}; "
+          f"all 100 on one screen {fmt(out['previews_100_all_on_one_screen_warm_s'])}",
           flush=True)
-    running_batch, ids = seed_preview_batch("running")
-    one = browser_figures(0, running_batch, ids, 0)
+    one = browser_figures(0)
     print(f"Browser, 1 session:  first render {fmt(one['first_render'])}; "
           f"change → visible {fmt(one['latency'])}", flush=True)
-    five = browser_figures(5, running_batch, ids, 50)
+    five = browser_figures(5)
     print(f"Browser, +5 watchers: first render {fmt(five['first_render'])}; "
-          f"change → visible {fmt(five['latency'])}")
+          f"change → visible {fmt(five['latency'])}", flush=True)
     ratio = statistics.median(five["first_render"]) / statistics.median(one["first_render"])
     print(f"5 watchers / 1: first render × {ratio:.2f}")
+    out.update({"browser_1": one, "browser_5_watchers": five, "first_render_ratio": ratio})
+    print(json.dumps(out))
 
 
 if __name__ == "__main__":

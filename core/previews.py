@@ -55,17 +55,13 @@ def list_previews(
         return Page([to_info(p) for p in rows], next_c, prev_c)
 
 
-SIGNATURE_LIMIT = 500  # previews per batch a signature covers (the service's page limit)
-
-
 def previews_signature(workspace: str, batch_id: object) -> tuple:
     """Everything a preview card shows that the pipeline changes, for every preview of a
-    batch: a live view redraws only when this changes."""
-    return tuple(sorted(
-        (str(p.id), p.status, p.stage or "", p.retry_count, p.prefill_version,
-         str(p.next_retry_at), p.error_message or "")
-        for p in list_previews(workspace, batch_id, page_size=SIGNATURE_LIMIT).items
-    ))
+    batch: a live view redraws only when this changes (one narrow query, no JSON)."""
+    _check_scope(workspace)
+    bid = _as_uuid(batch_id, "Batch")
+    with unit_of_work() as session:
+        return tuple(preview_repo.change_marks(session, workspace, bid))
 
 
 def watched_batch(workspace: str, batch_id: object) -> tuple[tuple, BatchDetail]:

@@ -8,6 +8,7 @@ content; the renderer's Content-Security-Policy forbids scripts on top of that.
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import hashlib
 import json
@@ -113,11 +114,17 @@ def _banner(p: PreviewInfo, size: str) -> None:
     if p.prefill:
         st.iframe(banner_src(p, size), width=width,
                   height=round(width * h / w), alt=f"Banner: {p.prefill.get('headline', '')}")
-    else:
-        waiting = {"pending": "Waiting for the product page", "queued": "Waiting for a slot",
-                   "running": "Generating…", "retrying": "Will try again"}
-        with st.container(border=True, height=round(width * h / w), key=f"ph_{p.id.hex}"):
-            st.caption(waiting.get(p.status, "No banner"))
+    else:  # one element, not a bordered container with a caption inside
+        st.markdown(_PLACEHOLDER.format(height=round(width * h / w),
+                                        text=_WAITING.get(p.status, "No banner")),
+                    unsafe_allow_html=True)
+
+
+_WAITING = {"pending": "Waiting for the product page", "queued": "Waiting for a slot",
+            "running": "Generating…", "retrying": "Will try again"}
+_PLACEHOLDER = ('<div style="height:{height}px;border:1px dashed rgba(128,128,128,.45);'
+                'border-radius:.5rem;display:flex;align-items:center;justify-content:center;'
+                'color:rgba(128,128,128,.9);font-size:.875rem">{text}</div>')
 
 
 def _downloads(p: PreviewInfo, size: str, title: str | None) -> None:
@@ -140,8 +147,11 @@ def card(p: PreviewInfo, workspace: str, size: str, title: str | None) -> None:
         st.markdown(_summary(p))
         _banner(p, size)
         editing = False
-        with st.container(horizontal=True, gap="small", vertical_alignment="center"):
-            if p.status in ui.UNFINISHED:
+        unfinished = p.status in ui.UNFINISHED
+        # an unfinished card has only its Cancel button: no row container for it
+        with (contextlib.nullcontext() if unfinished else
+              st.container(horizontal=True, gap="small", vertical_alignment="center")):
+            if unfinished:
                 if st.button("Cancel", key=f"pcancel_{p.id.hex}", icon=":material/stop:"):
                     _act("Preview cancelled", cancel_preview, workspace, p)
             if p.status in ("failed", "cancelled"):

@@ -24,6 +24,7 @@ from pages.preview_card import card, warm_banners
 
 ALL = "All"
 PER_ROW = {"landscape": 2, "square": 3, "story": 4}
+PER_PAGE = [24, 48, 96, ALL]  # cards per screen (multiples of every PER_ROW)
 MAX_PREVIEWS = 500  # the service's page limit; a batch holds at most 5 URLs × 10 by default
 
 
@@ -103,28 +104,75 @@ def _all_previews(workspace: str, batch_id) -> list:
     return list_previews(workspace, batch_id, page_size=MAX_PREVIEWS).items
 
 
-def _grid(workspace: str, detail: BatchDetail, product, status, size: str) -> None:
-    """The progress bar and every preview matching the filters, grouped by product."""
+def _page_number(pages: int) -> int:
+    """The grid page in the URL (``&page=2``), kept within 1..pages."""
+    try:
+        page = int(st.query_params.get("page", 1))
+    except ValueError:
+        page = 1
+    return min(max(page, 1), pages)
+
+
+def _go(page: int) -> None:
+    st.query_params["page"] = str(page)
+
+
+def _per_page_in_url():
+    """``&per_page=48`` / ``all`` from the URL (bookmarkable), else the first choice."""
+    wanted = st.query_params.get("per_page", "").lower()
+    return next((c for c in PER_PAGE if str(c).lower() == wanted), PER_PAGE[0])
+
+
+def _per_page_changed() -> None:
+    st.query_params["per_page"] = str(st.session_state["previews_per_page"]).lower()
+    _go(1)
+
+
+def _pager(page: int, pages: int, first: int, last: int, total: int) -> None:
+    """Previous / Next and where the user is; the page number lives in the URL."""
+    with st.container(horizontal=True, vertical_alignment="center", key="grid_pager"):
+        st.button("Previous", key="grid_prev", icon=":material/chevron_left:",
+                  disabled=page <= 1, on_click=_go, args=(page - 1,))
+        st.markdown(f"Previews **{first}–{last}** of {total} · page {page} of {pages}",
+                    width="content")
+        st.button("Next", key="grid_next", icon=":material/chevron_right:",
+                  disabled=page >= pages, on_click=_go, args=(page + 1,))
+
+
+def _grid(workspace: str, detail: BatchDetail, product, status, size: str,
+          per_page: int | None) -> None:
+    """The progress bar and the previews matching the filters, grouped by product, one
+    screen at a time (``per_page`` cards; None shows them all)."""
     previews = list_previews(workspace, detail.batch.id, product_id=product, status=status,
                              page_size=MAX_PREVIEWS).items
     ui.progress_bar(detail.batch.progress)
     if not previews:
         st.info("No previews match these filters." if (product or status)
                 else "This batch has no previews.")
+        return
+    order = {src.url: i for i, src in enumerate(detail.sources)}
+    previews.sort(key=lambda p: (order.get(p.source_url, len(order)), p.variant_index))
+    per_page = per_page or len(previews)
+    pages = -(-len(previews) // per_page)
+    page = _page_number(pages)
+    start = (page - 1) * per_page
+    shown = previews[start:start + per_page]
+    if pages > 1:
+        _pager(page, pages, start + 1, start + len(shown), len(previews))
     by_url: dict[str, list] = {}
-    for p in sorted(previews, key=lambda p: p.variant_index):
+    for p in shown:
         by_url.setdefault(p.source_url, []).append(p)
     per_row = PER_ROW[size]
-    warm_banners(previews, size)
+    warm_banners(shown, size)
     for src in detail.sources:
         items = by_url.get(src.url)
         if not items:
             continue
         with st.container(key=f"product_{slug(src.url, 'url')}"):
             _product_header(src)
-            for start in range(0, len(items), per_row):
+            for row in range(0, len(items), per_row):
                 cols = st.columns(per_row)
-                for col, p in zip(cols, items[start:start + per_row]):
+                for col, p in zip(cols, items[row:row + per_row]):
                     with col:
                         card(p, workspace, size, src.title)
 
@@ -153,18 +201,23 @@ def render() -> None:
     st.caption(f"Created {ui.when(b.created_at)} · {len(b.sources)} URL(s)"
                + (f" · {b.error_message}" if b.error_message else ""))
     _batch_actions(who.workspace, first)
-    f1, f2, f3 = st.columns(3)
+    f1, f2, f3, f4 = st.columns([3, 2, 2, 1.4])
     products = {str(s.product_id): s.title or s.url for s in first.sources if s.product_id}
     product = f1.selectbox("Product", [ALL, *products], key="previews_product",
+                           on_change=_go, args=(1,),
                            format_func=lambda v: products.get(v, v))
     status = f2.selectbox("Status", [ALL, *[str(s) for s in PreviewStatus]],
-                          key="previews_status")
+                          key="previews_status", on_change=_go, args=(1,))
     size = f3.selectbox("Banner size", list(SIZES), index=list(SIZES).index("landscape"),
                         key="previews_size")
+    per_page = f4.selectbox("Per page", PER_PAGE, index=PER_PAGE.index(_per_page_in_url()),
+                            key="previews_per_page", on_change=_per_page_changed,
+                            help="Banners drawn at once; every banner is a small web page "
+                                 "of its own, so long pages cost the browser more.")
     with st.container(key="batch_status"):
         ui.status_badge(b.status)
     _grid(who.workspace, first, None if product == ALL else product,
-          None if status == ALL else status, size)
+          None if status == ALL else status, size, None if per_page == ALL else per_page)
     if first.batch.progress.finished < first.batch.progress.total:
         _watch(who.workspace, b.id, shown)
 

@@ -27,7 +27,7 @@ def app_ws(sqlite_db, workspace, settings_env, monkeypatch, sent):
     return workspace
 
 
-def open_page(page: str | None = None, **query: str) -> AppTest:
+def open_page(page: str | None = None, /, **query: str) -> AppTest:
     """Run the app, switch to ``page`` (``pages/x.py``) with ``query`` params, run again."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     at.run()

@@ -233,3 +233,52 @@ def test_previews_that_finish_meanwhile_show_their_banners(app_ws, batch):
         set_preview_state(p.id, "done", prefill=a_prefill(headline="Second"), prefill_version=1)
     at.run()
     assert len(banner_htmls(at)) == 3
+
+
+def variants_shown(at) -> list[str]:
+    return [m.value.split("**")[1] for m in at.markdown if m.value.startswith("**Variant ")]
+
+
+@pytest.fixture
+def big_batch(app_ws):
+    """3 URLs × 10 = 30 previews, all still pending."""
+    return create_user_batch(app_ws, n_urls=3, batch_size=10, user="local")
+
+
+def test_a_long_batch_is_shown_a_screen_at_a_time(app_ws, big_batch):
+    at = open_page(PAGE, batch=str(big_batch.id))
+    assert len(variants_shown(at)) == 24
+    assert "Previews **1–24** of 30 · page 1 of 2" in texts(at.markdown)
+    assert at.button(key="grid_prev").disabled and not at.button(key="grid_next").disabled
+    # in source order: the first URL's 10 variants, then the second's, ...
+    assert variants_shown(at)[:11] == [f"Variant {i}" for i in range(1, 11)] + ["Variant 1"]
+    at.button(key="grid_next").click().run()
+    assert at.query_params["page"] == "2"
+    assert len(variants_shown(at)) == 6
+    assert "Previews **25–30** of 30 · page 2 of 2" in texts(at.markdown)
+    assert at.button(key="grid_next").disabled
+    # everything on one screen when asked
+    at.selectbox(key="previews_per_page").set_value("All").run()
+    assert len(variants_shown(at)) == 30
+    assert "grid_next" not in {b.key for b in at.button}
+
+
+@pytest.mark.parametrize("page,first", [("2", 25), ("99", 25), ("zero", 1), ("-3", 1)])
+def test_the_grid_page_comes_from_the_url_and_is_kept_in_range(app_ws, big_batch, page, first):
+    at = open_page(PAGE, batch=str(big_batch.id), page=page)
+    assert not at.exception
+    assert f"Previews **{first}–" in texts(at.markdown)
+
+
+def test_changing_a_filter_goes_back_to_the_first_screen(app_ws, big_batch):
+    at = open_page(PAGE, batch=str(big_batch.id), page="2")
+    at.selectbox(key="previews_status").set_value("pending").run()
+    assert at.query_params["page"] == "1"
+    assert "Previews **1–24** of 30" in texts(at.markdown)
+
+
+def test_cards_per_screen_come_from_the_url_and_go_back_into_it(app_ws, big_batch):
+    at = open_page(PAGE, batch=str(big_batch.id), per_page="all")
+    assert len(variants_shown(at)) == 30
+    at.selectbox(key="previews_per_page").set_value(24).run()
+    assert at.query_params["per_page"] == "24" and len(variants_shown(at)) == 24

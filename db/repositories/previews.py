@@ -33,6 +33,17 @@ def list_stmt(
     return stmt
 
 
+def change_marks(session: Session, workspace: str, batch_id: uuid.UUID) -> list[tuple]:
+    """Per preview of a batch, the columns a live view redraws on (no prefill JSON)."""
+    stmt = (
+        sa.select(Preview.id, Preview.status, Preview.stage, Preview.retry_count,
+                  Preview.prefill_version, Preview.next_retry_at, Preview.error_message)
+        .where(Preview.workspace == workspace, Preview.batch_id == batch_id)
+        .order_by(Preview.id)
+    )
+    return [tuple(row) for row in session.execute(stmt)]
+
+
 def for_batch(session: Session, workspace: str, batch_id: uuid.UUID) -> list[Preview]:
     stmt = (
         sa.select(Preview)
