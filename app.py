@@ -6,6 +6,10 @@ configured), resolves who is working, then hands over to the page the URL asks f
 
 from __future__ import annotations
 
+import json
+import threading
+import time
+
 import streamlit as st
 
 from core.settings import get_settings
@@ -47,7 +51,22 @@ def navigation():
     return st.navigation(pages)
 
 
+_timing_lock = threading.Lock()
+
+
+def _record_render(path: str, page: str, seconds: float) -> None:
+    """One JSON line per finished full render (``RENDER_TIMING_LOG``)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    line = json.dumps({"at": time.time(), "session": ctx.session_id if ctx else "",
+                       "page": page, "seconds": round(seconds, 4)})
+    with _timing_lock, open(path, "a", encoding="utf-8") as fh:
+        fh.write(line + "\n")
+
+
 def main() -> None:
+    started = time.perf_counter()
     st.set_page_config(page_title="CTA Batch Studio", page_icon=":material/campaign:",
                        layout="wide")
     _migrated()
@@ -59,7 +78,9 @@ def main() -> None:
         st.caption(f"Workspace **{who.workspace}** · {who.user}")
         if who.signed_in:
             st.button("Sign out", key="app_logout", on_click=st.logout)
-    page.run()
+    page.run()  # a rerun or st.stop inside ends here by exception: only whole runs count
+    if log := get_settings().render_timing_log:
+        _record_render(log, page.url_path or "home", time.perf_counter() - started)
 
 
 main()

@@ -92,6 +92,7 @@ class Settings:
     default_workspace: str = "local"
     worker_threads: int = 4
     pipeline_stages: str = ""
+    render_timing_log: str = ""
 
     @property
     def embedded(self) -> bool:
@@ -138,6 +139,7 @@ _ENV = {
     "default_workspace": "DEFAULT_WORKSPACE",
     "worker_threads": "WORKER_THREADS",
     "pipeline_stages": "PIPELINE_STAGES",
+    "render_timing_log": "RENDER_TIMING_LOG",
 }
 
 

@@ -35,3 +35,22 @@ def test_home_shows_running_counts_and_recent_failures_with_reasons(app_ws):
     assert "another workspace" not in shown
     assert "1 of 20 starts used" in shown
     assert at.get("vega_lite_chart")  # starts per minute over the last hour
+
+
+def test_each_full_render_is_timed_into_the_render_log_when_configured(app_ws, settings_env,
+                                                                       tmp_path):
+    import json
+
+    log = tmp_path / "renders.jsonl"
+    settings_env(RENDER_TIMING_LOG=str(log))
+    at = open_page()
+    at.switch_page("pages/batches.py").run()
+    lines = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [r["page"] for r in lines] == ["home", "batches"]
+    assert all(0 < r["seconds"] < 60 and r["session"] for r in lines)
+
+
+def test_no_render_log_is_written_by_default(app_ws, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    open_page()
+    assert list(tmp_path.iterdir()) == []
