@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 
 from core.batches import _as_uuid, _check_scope, get_batch, requeue, try_finish_batch
 from core.dispatch import dispatch
@@ -10,7 +11,7 @@ from core.errors import ConflictError, NotFoundError, ValidationError
 from core.pagination import page_cursors, paginate
 from core.prefill import merge_prefill, validate_prefill
 from core.states import PREVIEW_ACTIVE, PREVIEW_MOVES, PreviewStatus, move
-from core.views import BatchDetail, Page, PreviewInfo
+from core.views import BatchDetail, Page, PreviewInfo, Progress
 from db.base import utcnow
 from db.engine import unit_of_work
 from db.models import Preview
@@ -62,6 +63,20 @@ def previews_signature(workspace: str, batch_id: object) -> tuple:
     bid = _as_uuid(batch_id, "Batch")
     with unit_of_work() as session:
         return tuple(preview_repo.change_marks(session, workspace, bid))
+
+
+def progress_of(marks: tuple) -> Progress:
+    """The batch's progress counted from a signature."""
+    return Progress.from_counts(Counter(m[2] for m in marks))
+
+
+def screen_signature(marks: tuple, source_urls: set[str]) -> tuple:
+    """What a screen showing the previews of ``source_urls`` redraws on: those previews,
+    and the batch-wide facts its actions depend on (failures to retry, anything done to
+    download). Changes elsewhere in the batch only move the progress bar."""
+    failed = sum(1 for m in marks if m[2] == "failed")
+    done = any(m[2] == "done" for m in marks)
+    return failed, done, tuple(m for m in marks if m[1] in source_urls)
 
 
 def watched_batch(workspace: str, batch_id: object) -> tuple[tuple, BatchDetail]:

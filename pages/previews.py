@@ -14,7 +14,13 @@ import streamlit as st
 from core.batches import cancel_batch, list_batches, retry_failed
 from core.errors import AppError, NotFoundError
 from core.exports import batch_zip, prefills_csv, slug
-from core.previews import list_previews, previews_signature, watched_batch
+from core.previews import (
+    list_previews,
+    previews_signature,
+    progress_of,
+    screen_signature,
+    watched_batch,
+)
 from core.render import SIZES
 from core.states import BatchStatus, PreviewStatus
 from core.storage import get_storage
@@ -139,26 +145,23 @@ def _pager(page: int, pages: int, first: int, last: int, total: int) -> None:
                   disabled=page >= pages, on_click=_go, args=(page + 1,))
 
 
-def _grid(workspace: str, detail: BatchDetail, product, status, size: str,
-          per_page: int | None) -> None:
-    """The progress bar and the previews matching the filters, grouped by product, one
-    screen at a time (``per_page`` cards; None shows them all)."""
+def _screen(workspace: str, detail: BatchDetail, product, status,
+            per_page: int | None) -> tuple[list, int, int, int, int]:
+    """The previews matching the filters on the current screen, in source order then
+    variant: (shown, index of the first, how many match, page, pages)."""
     previews = list_previews(workspace, detail.batch.id, product_id=product, status=status,
                              page_size=MAX_PREVIEWS).items
-    ui.progress_bar(detail.batch.progress)
-    if not previews:
-        st.info("No previews match these filters." if (product or status)
-                else "This batch has no previews.")
-        return
     order = {src.url: i for i, src in enumerate(detail.sources)}
     previews.sort(key=lambda p: (order.get(p.source_url, len(order)), p.variant_index))
-    per_page = per_page or len(previews)
-    pages = -(-len(previews) // per_page)
+    per_page = per_page or max(len(previews), 1)
+    pages = max(-(-len(previews) // per_page), 1)
     page = _page_number(pages)
     start = (page - 1) * per_page
-    shown = previews[start:start + per_page]
-    if pages > 1:
-        _pager(page, pages, start + 1, start + len(shown), len(previews))
+    return previews[start:start + per_page], start, len(previews), page, pages
+
+
+def _grid(workspace: str, detail: BatchDetail, shown: list, size: str) -> None:
+    """The cards of the screen, grouped by product."""
     by_url: dict[str, list] = {}
     for p in shown:
         by_url.setdefault(p.source_url, []).append(p)
@@ -177,6 +180,31 @@ def _grid(workspace: str, detail: BatchDetail, product, status, size: str,
                         card(p, workspace, size, src.title)
 
 
+def _live_progress(workspace: str, detail: BatchDetail, marks: tuple, urls: set[str]) -> None:
+    """The progress bar; while the batch runs it polls every ``ui.WATCH_SECONDS``.
+
+    A poll is one narrow query. It moves the bar itself, and redraws the whole page only
+    when something on this screen changed (or the batch finished): redrawing a screen of
+    cards costs the browser far more than the poll (see docs/DASHBOARD.md). Declared only
+    while something is unfinished, so polling stops with the batch and when the user
+    leaves the page (fragments belong to the page that declared them).
+    """
+    progress = detail.batch.progress
+    shown = screen_signature(marks, urls)
+
+    @st.fragment(run_every=ui.WATCH_SECONDS if progress.finished < progress.total else None)
+    def live() -> None:
+        current = progress
+        if ui.in_fragment_run():
+            now = previews_signature(workspace, detail.batch.id)
+            current = progress_of(now)
+            if screen_signature(now, urls) != shown or current.finished >= current.total:
+                st.rerun()
+        ui.progress_bar(current)
+
+    live()
+
+
 def render() -> None:
     who = ui.identity()
     batch_id = st.query_params.get("batch")
@@ -184,8 +212,8 @@ def render() -> None:
         _pick_batch(who.workspace)
         return
     try:
-        # ``shown``: what is drawn below; a poll redraws the page only when it changes
-        shown, first = watched_batch(who.workspace, batch_id)
+        # ``marks``: what the cards show, read before the batch (see watched_batch)
+        marks, first = watched_batch(who.workspace, batch_id)
     except NotFoundError:
         st.title("Previews")
         st.error("This batch does not exist in your workspace (it may have been deleted). "
@@ -216,26 +244,21 @@ def render() -> None:
                                  "of its own, so long pages cost the browser more.")
     with st.container(key="batch_status"):
         ui.status_badge(b.status)
-    _grid(who.workspace, first, None if product == ALL else product,
-          None if status == ALL else status, size, None if per_page == ALL else per_page)
-    if first.batch.progress.finished < first.batch.progress.total:
-        _watch(who.workspace, b.id, shown)
-
-
-def _watch(workspace: str, batch_id, shown: tuple) -> None:
-    """Poll while the batch runs; redraw the page when a preview changed.
-
-    Redrawing 100 cards on every poll would cost each watching session half a second of
-    CPU every two seconds; a poll that finds nothing new costs one small query. Declared
-    only while something is unfinished, so polling stops with the batch (and when the user
-    leaves the page: fragments belong to the page that declared them).
-    """
-    @st.fragment(run_every=ui.WATCH_SECONDS)
-    def watch() -> None:
-        if ui.in_fragment_run() and previews_signature(workspace, batch_id) != shown:
-            st.rerun()
-
-    watch()
+    shown, start, total, page, pages = _screen(
+        who.workspace, first, None if product == ALL else product,
+        None if status == ALL else status, None if per_page == ALL else per_page)
+    # Without a status filter a screen always holds the same previews: watch their
+    # products. With one, previews move in and out of it: watch the whole batch.
+    watched = ({s.url for s in first.sources} if status != ALL
+               else {p.source_url for p in shown})
+    _live_progress(who.workspace, first, marks, watched)
+    if not shown:
+        st.info("No previews match these filters." if (product != ALL or status != ALL)
+                else "This batch has no previews.")
+        return
+    if pages > 1:
+        _pager(page, pages, start + 1, start + len(shown), total)
+    _grid(who.workspace, first, shown, size)
 
 
 render()

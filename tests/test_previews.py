@@ -148,3 +148,44 @@ def test_a_live_view_never_misses_a_change_landing_between_its_two_reads(
     drawn_final = p.finished == p.total == 2
     next_poll_differs = previews.previews_signature(workspace, info.id) != shown
     assert drawn_final or next_poll_differs
+
+
+def test_a_screen_redraws_only_for_its_own_previews_and_batch_wide_actions(db, workspace, sent):
+    """A screen of one product's cards: a preview of another product finishing only moves
+    the progress bar; one of its own, a failure anywhere (Retry N failed) or the first
+    done preview anywhere (downloads) redraw it."""
+    from core.previews import previews_signature, progress_of, screen_signature
+
+    info = create_user_batch(workspace, 2, 2)
+    ps = sorted(list_previews(workspace, batch_id=info.id).items,
+                key=lambda p: (p.source_url, p.variant_index))
+    mine, other = ps[0].source_url, ps[2].source_url
+    assert mine != other == ps[3].source_url
+    set_preview_state(ps[2].id, "done", prefill=a_prefill())  # something is done already
+
+    def now():
+        return previews_signature(workspace, info.id)
+
+    before = now()
+    shown = screen_signature(before, {mine})
+    set_preview_state(ps[3].id, "running", stage="writing copy")  # elsewhere
+    assert screen_signature(now(), {mine}) == shown
+    assert screen_signature(now(), {mine, other}) != screen_signature(before, {mine, other})
+    set_preview_state(ps[3].id, "done", prefill=a_prefill())
+    assert screen_signature(now(), {mine}) == shown
+    assert progress_of(now()).done == 2 and progress_of(before).done == 1
+    set_preview_state(ps[1].id, "running", stage="generating background")  # on screen
+    assert screen_signature(now(), {mine}) != shown
+
+
+def test_failures_and_first_results_anywhere_redraw_every_screen(db, workspace, sent):
+    from core.previews import previews_signature, screen_signature
+
+    info = create_user_batch(workspace, 2, 1)
+    a, b = list_previews(workspace, batch_id=info.id).items
+    shown = screen_signature(previews_signature(workspace, info.id), {a.source_url})
+    set_preview_state(b.id, "done", prefill=a_prefill())  # ZIP / CSV downloads appear
+    after_done = screen_signature(previews_signature(workspace, info.id), {a.source_url})
+    assert after_done != shown
+    set_preview_state(b.id, "failed", error_message="quota")  # "Retry 1 failed" appears
+    assert screen_signature(previews_signature(workspace, info.id), {a.source_url}) != after_done

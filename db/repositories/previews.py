@@ -34,9 +34,12 @@ def list_stmt(
 
 
 def change_marks(session: Session, workspace: str, batch_id: uuid.UUID) -> list[tuple]:
-    """Per preview of a batch, the columns a live view redraws on (no prefill JSON)."""
+    """Per preview of a batch, the columns a live view redraws on (no prefill JSON):
+    ``(id, source_url, status, stage, retry_count, prefill_version, next_retry_at,
+    error_message)``."""
     stmt = (
-        sa.select(Preview.id, Preview.status, Preview.stage, Preview.retry_count,
+        sa.select(Preview.id, Preview.source_url, Preview.status, Preview.stage,
+                  Preview.retry_count,
                   Preview.prefill_version, Preview.next_retry_at, Preview.error_message)
         .where(Preview.workspace == workspace, Preview.batch_id == batch_id)
         .order_by(Preview.id)
