@@ -42,11 +42,13 @@ def missing_browser() -> str | None:
 
 
 @contextlib.contextmanager
-def dashboard(extra_env: dict[str, str] | None = None, workdir: Path | None = None):
-    """A running dashboard; yields its base URL. Its process group is ended afterwards."""
+def dashboard(extra_env: dict[str, str] | None = None, workdir: Path | None = None,
+              extra_args: list[str] | None = None, port: int | None = None):
+    """A running dashboard; yields its base URL. Its process group is ended afterwards.
+    ``extra_args`` go to ``streamlit run`` (e.g. ``--secrets.files``)."""
     tmp = Path(workdir or tempfile.mkdtemp(prefix="ctabs-e2e-"))
     tmp.mkdir(parents=True, exist_ok=True)
-    port = free_port()
+    port = port or free_port()
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp / 'app.db'}", "MEDIA_ROOT": str(tmp / "media"),
@@ -60,7 +62,7 @@ def dashboard(extra_env: dict[str, str] | None = None, workdir: Path | None = No
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.fileWatcherType", "none",
-         "--browser.gatherUsageStats", "false"],
+         "--browser.gatherUsageStats", "false", *(extra_args or [])],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
