@@ -119,11 +119,12 @@ def apptest_render(page: str, repeats: int = 5, **query) -> list[float]:
     return times
 
 
+RENDERS = 7  # first renders measured per case (renders overlapping watchers' redraws vary)
 SCREEN = 24  # cards on the previews page's first screen (its default "Per page")
 CARDS_DRAWN = f"document.querySelectorAll(\"[class*='st-key-preview_']\").length === {SCREEN}"
 
 
-def browser_figures(watchers: int) -> dict:
+def browser_figures(watchers: int, every: float = 0.5) -> dict:
     """First-render time of a fresh session and change → visible latency with ``watchers``
     other sessions watching the same running 100-preview batch (a fresh one per call)."""
     batch_id, ids = seed_preview_batch("running")
@@ -146,9 +147,9 @@ def browser_figures(watchers: int) -> dict:
             pg.wait_for_function(CARDS_DRAWN, timeout=120_000)
         stop = threading.Event()
 
-        def runner():  # the "pipeline": one preview finishes every 0.5 s
+        def runner():  # the "pipeline": one preview finishes every ``every`` seconds
             i = offset + 5
-            while not stop.wait(0.5) and i < offset + 95:
+            while not stop.wait(every) and i < offset + 95:
                 finish(ids[i], i)
                 i += 1
 
@@ -159,7 +160,7 @@ def browser_figures(watchers: int) -> dict:
         thread.start()
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         renders = []
-        for _ in range(3):
+        for _ in range(RENDERS):
             t = time.perf_counter()
             page.goto(target)
             # every card drawn (a live page is rarely "notRunning": its fragment polls)
@@ -245,6 +246,14 @@ def main() -> None:
         print(f"{name}: 1 session {fmt(one[key])}; with 5 watchers {fmt(five[key])} "
               f"(× {statistics.median(five[key]) / statistics.median(one[key]):.2f})")
     out.update({"browser_1": one, "browser_5_watchers": five, "first_render_ratio": ratio})
+    # the same at the default GENERATION_RATE_LIMIT (20/min: one preview every 3 s)
+    one_3, five_3 = browser_figures(0, every=3.0), browser_figures(5, every=3.0)
+    ratio_3 = statistics.median(five_3["first_render"]) / statistics.median(one_3["first_render"])
+    print(f"At 20/min — 1 session: first render {fmt(one_3['first_render'])}; +5 watchers: "
+          f"{fmt(five_3['first_render'])} (× {ratio_3:.2f}); change → visible "
+          f"{fmt(one_3['latency'])} vs {fmt(five_3['latency'])}", flush=True)
+    out.update({"at_20_per_min": {"browser_1": one_3, "browser_5_watchers": five_3,
+                                  "first_render_ratio": ratio_3}})
     print(json.dumps(out))
 
 
