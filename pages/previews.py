@@ -134,14 +134,15 @@ def _per_page_changed() -> None:
     _go(1)
 
 
-def _pager(page: int, pages: int, first: int, last: int, total: int) -> None:
-    """Previous / Next and where the user is; the page number lives in the URL."""
-    with st.container(horizontal=True, vertical_alignment="center", key="grid_pager"):
-        st.button("Previous", key="grid_prev", icon=":material/chevron_left:",
+def _pager(page: int, pages: int, first: int, last: int, total: int, where: str = "") -> None:
+    """Previous / Next and where the user is; the page number lives in the URL. Drawn
+    above the cards and again below them (``where``: a key suffix)."""
+    with st.container(horizontal=True, vertical_alignment="center", key=f"grid_pager{where}"):
+        st.button("Previous", key=f"grid_prev{where}", icon=":material/chevron_left:",
                   disabled=page <= 1, on_click=_go, args=(page - 1,))
         st.markdown(f"Previews **{first}–{last}** of {total} · page {page} of {pages}",
                     width="content")
-        st.button("Next", key="grid_next", icon=":material/chevron_right:",
+        st.button("Next", key=f"grid_next{where}", icon=":material/chevron_right:",
                   disabled=page >= pages, on_click=_go, args=(page + 1,))
 
 
@@ -259,6 +260,8 @@ def render() -> None:
     if pages > 1:
         _pager(page, pages, start + 1, start + len(shown), total)
     _grid(who.workspace, first, shown, size)
+    if pages > 1:
+        _pager(page, pages, start + 1, start + len(shown), total, where="_bottom")
 
 
 render()

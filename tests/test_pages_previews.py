@@ -282,3 +282,12 @@ def test_cards_per_screen_come_from_the_url_and_go_back_into_it(app_ws, big_batc
     assert len(variants_shown(at)) == 30
     at.selectbox(key="previews_per_page").set_value(24).run()
     assert at.query_params["per_page"] == "24" and len(variants_shown(at)) == 24
+
+
+def test_the_pager_is_repeated_below_the_cards(app_ws, big_batch):
+    at = open_page(PAGE, batch=str(big_batch.id))
+    assert texts(at.markdown).count("Previews **1–24** of 30") == 2
+    at.button(key="grid_next_bottom").click().run()
+    assert at.query_params["page"] == "2" and len(variants_shown(at)) == 6
+    at.button(key="grid_prev_bottom").click().run()
+    assert at.query_params["page"] == "1" and len(variants_shown(at)) == 24
