@@ -14,6 +14,7 @@ figures measure the dashboard, not generation.
 from __future__ import annotations
 
 import io
+import json
 import os
 import statistics
 import sys
@@ -128,10 +129,7 @@ def browser_figures(watchers: int, every: float = 0.5) -> dict:
     """First-render time of a fresh session and change → visible latency with ``watchers``
     other sessions watching the same running 100-preview batch (a fresh one per call)."""
     batch_id, ids = seed_preview_batch("running")
-    offset = 0
     from tests.browser.harness import chromium, dashboard
-
-    import json
 
     log = TMP / f"renders-{watchers}.jsonl"
     url_env = {**ENV, "RENDER_TIMING_LOG": str(log)}
@@ -148,8 +146,8 @@ def browser_figures(watchers: int, every: float = 0.5) -> dict:
         stop = threading.Event()
 
         def runner():  # the "pipeline": one preview finishes every ``every`` seconds
-            i = offset + 5
-            while not stop.wait(every) and i < offset + 95:
+            i = 5
+            while not stop.wait(every) and i < 95:
                 finish(ids[i], i)
                 i += 1
 
@@ -169,8 +167,7 @@ def browser_figures(watchers: int, every: float = 0.5) -> dict:
         stop.set()
         thread.join()
         latencies = []
-        for k in range(5):
-            i = offset + k
+        for i in range(5):  # on the first screen, finished while everyone watches
             finish(ids[i], i)
             t = time.perf_counter()
             page.wait_for_function(
@@ -203,8 +200,6 @@ def cold_render(batch_id: str, per_page: str = "24") -> float:
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                          env={**os.environ, "CTABS_BENCH_DIR": str(TMP), "PYTHONPATH": str(ROOT)},
                          check=True)
-    import json
-
     return json.loads(out.stdout.strip().splitlines()[-1])[0]
 
 
@@ -213,8 +208,6 @@ def fmt(values: list[float]) -> str:
 
 
 def main() -> None:
-    import json
-
     upgrade()
     seed_batches(1000)
     done_batch, _ = seed_preview_batch("done")

@@ -67,16 +67,16 @@ def previews_signature(workspace: str, batch_id: object) -> tuple:
 
 def progress_of(marks: tuple) -> Progress:
     """The batch's progress counted from a signature."""
-    return Progress.from_counts(Counter(m[2] for m in marks))
+    return Progress.from_counts(Counter(m.status for m in marks))
 
 
 def screen_signature(marks: tuple, source_urls: set[str]) -> tuple:
     """What a screen showing the previews of ``source_urls`` redraws on: those previews,
     and the batch-wide facts its actions depend on (failures to retry, anything done to
     download). Changes elsewhere in the batch only move the progress bar."""
-    failed = sum(1 for m in marks if m[2] == "failed")
-    done = any(m[2] == "done" for m in marks)
-    return failed, done, tuple(m for m in marks if m[1] in source_urls)
+    failed = sum(1 for m in marks if m.status == "failed")
+    done = any(m.status == "done" for m in marks)
+    return failed, done, tuple(m for m in marks if m.source_url in source_urls)
 
 
 def watched_batch(workspace: str, batch_id: object) -> tuple[tuple, BatchDetail]:

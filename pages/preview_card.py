@@ -92,8 +92,7 @@ def _act(label: str, action, workspace: str, p: PreviewInfo) -> None:
 def _summary(p: PreviewInfo) -> str:
     """Heading, status (and stage), facts and error of a card as one markdown element:
     a page of 100 cards pays per element, so the card keeps few."""
-    label = p.status + (f" · {p.stage}" if p.stage else "")
-    lines = [f"**Variant {p.variant_index + 1}** {ui.badge_md(p.status, label)}"]
+    lines = [f"**Variant {p.variant_index + 1}** {ui.badge_md(p.status, p.stage or '')}"]
     facts = []
     if p.retry_count:
         facts.append(f"retried {p.retry_count}×")
@@ -108,6 +107,13 @@ def _summary(p: PreviewInfo) -> str:
     return "  \n".join(lines)
 
 
+_WAITING = {"pending": "Waiting for the product page", "queued": "Waiting for a slot",
+            "running": "Generating…", "retrying": "Will try again"}
+_PLACEHOLDER = ('<div style="height:{height}px;border:1px dashed rgba(128,128,128,.45);'
+                'border-radius:.5rem;display:flex;align-items:center;justify-content:center;'
+                'color:rgba(128,128,128,.9);font-size:.875rem">{text}</div>')
+
+
 def _banner(p: PreviewInfo, size: str) -> None:
     width = DISPLAY_WIDTH[size]
     w, h = SIZES[size]
@@ -118,13 +124,6 @@ def _banner(p: PreviewInfo, size: str) -> None:
         st.markdown(_PLACEHOLDER.format(height=round(width * h / w),
                                         text=_WAITING.get(p.status, "No banner")),
                     unsafe_allow_html=True)
-
-
-_WAITING = {"pending": "Waiting for the product page", "queued": "Waiting for a slot",
-            "running": "Generating…", "retrying": "Will try again"}
-_PLACEHOLDER = ('<div style="height:{height}px;border:1px dashed rgba(128,128,128,.45);'
-                'border-radius:.5rem;display:flex;align-items:center;justify-content:center;'
-                'color:rgba(128,128,128,.9);font-size:.875rem">{text}</div>')
 
 
 def _downloads(p: PreviewInfo, size: str, title: str | None) -> None:

@@ -69,7 +69,7 @@ def _product_header(src: SourceSummary) -> None:
                  caption=[f"#{i + 1}" for i in range(len(src.ranked_image_urls[:8]))])
         st.caption(f"Product images, best first: {_ranking(src.ranking_method)}")
     for err in src.errors[:3]:
-        st.markdown(f":red[{err}]")
+        st.markdown(f":red[{ui.md_escape(err)}]")
 
 
 def _batch_actions(workspace: str, detail: BatchDetail) -> None:
@@ -228,7 +228,7 @@ def render() -> None:
     b = first.batch
     st.title(b.name)
     st.caption(f"Created {ui.when(b.created_at)} · {len(b.sources)} URL(s)"
-               + (f" · {b.error_message}" if b.error_message else ""))
+               + (f" · {ui.md_escape(b.error_message)}" if b.error_message else ""))
     _batch_actions(who.workspace, first)
     f1, f2, f3, f4 = st.columns([3, 2, 2, 1.4])
     products = {str(s.product_id): s.title or s.url for s in first.sources if s.product_id}

@@ -102,17 +102,21 @@ def when(at: dt.datetime | None) -> str:
     return timefmt.when(at, user_tz())
 
 
+def _badge_label(status: str, extra: str) -> str:
+    return status + (f" · {extra}" if extra else "")
+
+
 def status_badge(status: str, extra: str = "") -> None:
     """A coloured badge with the status (and e.g. the running stage)."""
-    label = status + (f" · {extra}" if extra else "")
-    st.badge(label, icon=STATUS_ICONS.get(status), color=STATUS_COLORS.get(status, "gray"))
+    st.badge(_badge_label(status, extra), icon=STATUS_ICONS.get(status),
+             color=STATUS_COLORS.get(status, "gray"))
 
 
-def badge_md(status: str, label: str | None = None) -> str:
-    """The status badge as inline markdown (to share one element with other text)."""
+def badge_md(status: str, extra: str = "") -> str:
+    """``status_badge`` as inline markdown (to share one element with other text)."""
     color = STATUS_COLORS.get(status, "gray")
     icon = STATUS_ICONS.get(status, "")
-    return f":{color}-badge[{icon} {md_escape(label or status)}]"
+    return f":{color}-badge[{icon} {md_escape(_badge_label(status, extra))}]"
 
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>$~|#"})

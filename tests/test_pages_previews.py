@@ -291,3 +291,12 @@ def test_the_pager_is_repeated_below_the_cards(app_ws, big_batch):
     assert at.query_params["page"] == "2" and len(variants_shown(at)) == 6
     at.button(key="grid_prev_bottom").click().run()
     assert at.query_params["page"] == "1" and len(variants_shown(at)) == 24
+
+
+def test_error_messages_are_shown_literally_not_as_markdown(app_ws, batch):
+    b, ps = batch
+    set_preview_state(ps[1].id, "failed", error_message="Bad [link](http://x) *bold* <b>")
+    at = open_page(PAGE, batch=str(b.id))
+    shown = texts(at.markdown)
+    assert r":red[Bad \[link\](http://x) \*bold\* \<b\>]" in shown
+    assert "[link](http://x)" not in shown

@@ -33,10 +33,9 @@ def list_stmt(
     return stmt
 
 
-def change_marks(session: Session, workspace: str, batch_id: uuid.UUID) -> list[tuple]:
-    """Per preview of a batch, the columns a live view redraws on (no prefill JSON):
-    ``(id, source_url, status, stage, retry_count, prefill_version, next_retry_at,
-    error_message)``."""
+def change_marks(session: Session, workspace: str, batch_id: uuid.UUID) -> list[sa.Row]:
+    """Per preview of a batch, the columns a live view redraws on (no prefill JSON), as
+    named rows that compare like tuples."""
     stmt = (
         sa.select(Preview.id, Preview.source_url, Preview.status, Preview.stage,
                   Preview.retry_count,
@@ -44,7 +43,7 @@ def change_marks(session: Session, workspace: str, batch_id: uuid.UUID) -> list[
         .where(Preview.workspace == workspace, Preview.batch_id == batch_id)
         .order_by(Preview.id)
     )
-    return [tuple(row) for row in session.execute(stmt)]
+    return list(session.execute(stmt))
 
 
 def for_batch(session: Session, workspace: str, batch_id: uuid.UUID) -> list[Preview]:
