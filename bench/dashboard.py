@@ -13,10 +13,12 @@ figures measure the dashboard, not generation.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -125,55 +127,111 @@ SCREEN = 24  # cards on the previews page's first screen (its default "Per page"
 CARDS_DRAWN = f"document.querySelectorAll(\"[class*='st-key-preview_']\").length === {SCREEN}"
 
 
-def browser_figures(watchers: int, every: float = 0.5) -> dict:
+def _cores() -> tuple[set[int], set[int]] | None:
+    """(server's core, watchers' core) when this process may use two or more CPUs."""
+    cpus = sorted(os.sched_getaffinity(0))
+    return ({cpus[0]}, set(cpus[1:])) if len(cpus) >= 2 else None
+
+
+@contextlib.contextmanager
+def _pinned(cpus: set[int] | None):
+    """Run this thread, and every process and thread it starts meanwhile, on ``cpus``."""
+    before = os.sched_getaffinity(0)
+    if cpus:
+        os.sched_setaffinity(0, cpus)
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, before)
+
+
+@contextlib.contextmanager
+def _watchers(target: str, n: int, cpus: set[int] | None):
+    """``n`` browser sessions watching ``target`` from their own process (bench.watchers);
+    yields a function returning, per watcher, when it first showed each finished banner."""
+    if not n:
+        yield lambda: []
+        return
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bench.watchers", target, str(n), CARDS_DRAWN,
+         *[str(c) for c in sorted(cpus or ())]],
+        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        if proc.stdout.readline().strip() != "ready":
+            raise RuntimeError("the watching browsers did not start")
+        seen: list = []
+
+        def collect() -> list:
+            if not seen:
+                proc.stdin.write("\n")
+                proc.stdin.flush()
+                seen.extend(json.loads(proc.stdout.readline()))
+            return seen
+
+        yield collect
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def browser_figures(watchers: int, every: float = 0.5, separate: bool = True) -> dict:
     """First-render time of a fresh session and change → visible latency with ``watchers``
-    other sessions watching the same running 100-preview batch (a fresh one per call)."""
+    other sessions watching the same running 100-preview batch (a fresh one per call).
+
+    ``separate``: the watchers' browsers run on one core and the server with the measured
+    browser on the other — users' browsers run on their own machines, and on one 2-core
+    machine six chromium processes otherwise measure each other more than the dashboard.
+    Without it everything shares every core."""
     batch_id, ids = seed_preview_batch("running")
     from tests.browser.harness import chromium, dashboard
 
-    log = TMP / f"renders-{watchers}.jsonl"
+    cores = _cores() if separate else None
+    log = TMP / f"renders-{watchers}-{every}-{separate}.jsonl"
     url_env = {**ENV, "RENDER_TIMING_LOG": str(log)}
     result: dict = {}
-    with dashboard(url_env, workdir=TMP / f"srv-{watchers}") as base, chromium() as browser:
+    with _pinned(cores and cores[0]), \
+            dashboard(url_env, workdir=TMP / f"srv-{watchers}-{every}-{separate}") as base, \
+            chromium() as browser:
         target = f"{base}/previews?batch={batch_id}"
-        others = []
-        for _ in range(watchers):
-            pg = browser.new_page(viewport={"width": 1280, "height": 900})
-            pg.goto(target)
-            others.append(pg)
-        for pg in others:
-            pg.wait_for_function(CARDS_DRAWN, timeout=120_000)
-        stop = threading.Event()
+        finished_at: dict[int, float] = {}  # epoch ms
+        with _watchers(target, watchers, cores and cores[1]) as watcher_seen:
+            stop = threading.Event()
 
-        def runner():  # the "pipeline": one preview finishes every ``every`` seconds
-            i = 5
-            while not stop.wait(every) and i < 95:
+            def runner():  # the "pipeline": one preview finishes every ``every`` seconds
+                i = 5
+                while not stop.wait(every) and i < 95:
+                    finish(ids[i], i)
+                    finished_at[i] = time.time() * 1000
+                    i += 1
+
+            watcher_sessions = {json.loads(x)["session"] for x in log.read_text().splitlines()} \
+                if log.exists() else set()
+            window_start = time.time()
+            thread = threading.Thread(target=runner, daemon=True)
+            thread.start()
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            renders = []
+            for _ in range(RENDERS):
+                t = time.perf_counter()
+                page.goto(target)
+                # every card drawn (a live page is rarely "notRunning": its fragment polls)
+                page.wait_for_function(CARDS_DRAWN, timeout=120_000)
+                renders.append(time.perf_counter() - t)
+            stop.set()
+            thread.join()
+            latencies = []
+            for i in range(5):  # on the first screen, finished while everyone watches
                 finish(ids[i], i)
-                i += 1
-
-        watcher_sessions = {json.loads(x)["session"] for x in log.read_text().splitlines()} \
-            if log.exists() else set()
-        window_start = time.time()
-        thread = threading.Thread(target=runner, daemon=True)
-        thread.start()
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        renders = []
-        for _ in range(RENDERS):
-            t = time.perf_counter()
-            page.goto(target)
-            # every card drawn (a live page is rarely "notRunning": its fragment polls)
-            page.wait_for_function(CARDS_DRAWN, timeout=120_000)
-            renders.append(time.perf_counter() - t)
-        stop.set()
-        thread.join()
-        latencies = []
-        for i in range(5):  # on the first screen, finished while everyone watches
-            finish(ids[i], i)
-            t = time.perf_counter()
-            page.wait_for_function(
-                f"[...document.querySelectorAll('iframe')].some(f => f.src.startsWith('data:')"
-                f" && atob(f.src.split(',')[1]).includes('Finished {i}<'))", timeout=30_000)
-            latencies.append(time.perf_counter() - t)
+                finished_at[i] = time.time() * 1000
+                t = time.perf_counter()
+                page.wait_for_function(
+                    f"[...document.querySelectorAll('iframe')].some(f => f.src.startsWith('data:')"
+                    f" && atob(f.src.split(',')[1]).includes('Finished {i}<'))", timeout=30_000)
+                latencies.append(time.perf_counter() - t)
+            time.sleep(3)  # the watchers' last polls
+            # the watchers: from a preview finishing to its banner on each watcher's screen
+            watcher_latency = [(at - finished_at[int(i)]) / 1000 for seen in watcher_seen()
+                               for i, at in seen.items() if int(i) in finished_at]
         rows = [json.loads(x) for x in log.read_text().splitlines()]
         rows = [r for r in rows if r["at"] >= window_start and r["page"] == "previews"]
         firsts: dict[str, float] = {}
@@ -181,7 +239,9 @@ def browser_figures(watchers: int, every: float = 0.5) -> dict:
             if r["session"] not in watcher_sessions:
                 firsts.setdefault(r["session"], r["seconds"])
         result = {
-            "first_render": renders, "latency": latencies,
+            "first_render": renders, "latency": latencies, "watcher_latency": watcher_latency,
+            "cores": {"server_and_measured_browser": sorted(cores[0]),
+                      "watchers": sorted(cores[1])} if cores else "shared",
             # the server's side of it (RENDER_TIMING_LOG): a new session's first full
             # render, and every full render of the page during the run (watchers' redraws)
             "server_first_render": list(firsts.values()),
@@ -193,8 +253,6 @@ def browser_figures(watchers: int, every: float = 0.5) -> dict:
 def cold_render(batch_id: str, per_page: str = "24") -> float:
     """The previews page's first render in a new process (nothing imported or cached yet
     beyond the app's own first run), as a server's first visitor of the page sees it."""
-    import subprocess
-
     code = ("import json, bench.dashboard as bd; "
             f"print(json.dumps(bd.apptest_render('pages/previews.py', repeats=1, batch='{batch_id}', per_page='{per_page}')))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
@@ -207,8 +265,44 @@ def fmt(values: list[float]) -> str:
     return f"median {statistics.median(values):.2f} s (min {min(values):.2f}, max {max(values):.2f})"
 
 
+def _ratio(five: dict, one: dict, key: str) -> float:
+    return statistics.median(five[key]) / statistics.median(one[key])
+
+
+def watching_case(every: float, separate: bool) -> dict:
+    """One session alone, then with 5 watching: the figures and their ratios."""
+    one, five = browser_figures(0, every, separate), browser_figures(5, every, separate)
+    case = {"browser_1": one, "browser_5_watchers": five,
+            "first_render_ratio": _ratio(five, one, "first_render"),
+            "server_full_render_ratio": _ratio(five, one, "server_full_renders"),
+            "server_first_render_ratio": _ratio(five, one, "server_first_render")}
+    where = ("watchers on their own core" if five["cores"] != "shared"
+             else "every browser and the server on the same cores")
+    print(f"A preview finishing every {every:g} s, {where}:\n"
+          f"  first render: 1 session {fmt(one['first_render'])}; with 5 watching "
+          f"{fmt(five['first_render'])} (× {case['first_render_ratio']:.2f})\n"
+          f"  change → visible, measured session: {fmt(one['latency'])} vs "
+          f"{fmt(five['latency'])}; the 5 watchers: {fmt(five['watcher_latency'])}\n"
+          f"  server, every full render: {fmt(one['server_full_renders'])} vs "
+          f"{fmt(five['server_full_renders'])} (× {case['server_full_render_ratio']:.2f}); "
+          f"a new session's first: × {case['server_first_render_ratio']:.2f}", flush=True)
+    return case
+
+
+def watching_figures() -> dict:
+    """5 sessions watching a running batch: at one change every 0.5 s and at the default
+    20/min (one every 3 s) with the watchers on their own core, and at 0.5 s with every
+    browser sharing the cores with the server."""
+    return {"every_0.5s": watching_case(0.5, separate=True),
+            "every_3s_20_per_min": watching_case(3.0, separate=True),
+            "every_0.5s_shared_cores": watching_case(0.5, separate=False)}
+
+
 def main() -> None:
     upgrade()
+    if "--browser-only" in sys.argv:  # the 5-watcher figures alone (a few minutes)
+        print(json.dumps(watching_figures()))
+        return
     seed_batches(1000)
     done_batch, _ = seed_preview_batch("done")
     out: dict = {"batches_1000_first_render_s": apptest_render("pages/batches.py")}
@@ -226,27 +320,8 @@ def main() -> None:
           f"all 100 on one screen: cold {fmt(out['previews_100_all_on_one_screen_cold_s'])}, "
           f"warm {fmt(out['previews_100_all_on_one_screen_warm_s'])}",
           flush=True)
-    one = browser_figures(0)
-    print(f"Browser, 1 session:  first render {fmt(one['first_render'])}; "
-          f"change → visible {fmt(one['latency'])}", flush=True)
-    five = browser_figures(5)
-    print(f"Browser, +5 watchers: first render {fmt(five['first_render'])}; "
-          f"change → visible {fmt(five['latency'])}", flush=True)
-    ratio = statistics.median(five["first_render"]) / statistics.median(one["first_render"])
-    print(f"5 watchers / 1: first render × {ratio:.2f}")
-    for name, key in (("server: new session's first render", "server_first_render"),
-                      ("server: every full render", "server_full_renders")):
-        print(f"{name}: 1 session {fmt(one[key])}; with 5 watchers {fmt(five[key])} "
-              f"(× {statistics.median(five[key]) / statistics.median(one[key]):.2f})")
-    out.update({"browser_1": one, "browser_5_watchers": five, "first_render_ratio": ratio})
-    # the same at the default GENERATION_RATE_LIMIT (20/min: one preview every 3 s)
-    one_3, five_3 = browser_figures(0, every=3.0), browser_figures(5, every=3.0)
-    ratio_3 = statistics.median(five_3["first_render"]) / statistics.median(one_3["first_render"])
-    print(f"At 20/min — 1 session: first render {fmt(one_3['first_render'])}; +5 watchers: "
-          f"{fmt(five_3['first_render'])} (× {ratio_3:.2f}); change → visible "
-          f"{fmt(one_3['latency'])} vs {fmt(five_3['latency'])}", flush=True)
-    out.update({"at_20_per_min": {"browser_1": one_3, "browser_5_watchers": five_3,
-                                  "first_render_ratio": ratio_3}})
+    if "--apptest-only" not in sys.argv:
+        out.update(watching_figures())
     print(json.dumps(out))
 
 

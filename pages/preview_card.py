@@ -12,6 +12,7 @@ import contextlib
 import functools
 import hashlib
 import json
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import streamlit as st
@@ -52,13 +53,25 @@ def _banner_src(content_key: str, size: str, _prefill: dict, _stamp: str) -> str
     return "data:text/html;base64," + base64.b64encode(html.encode()).decode("ascii")
 
 
+def _content_key(p: PreviewInfo) -> str:
+    """A digest of what the banner is made of: the prefill and when its images were made."""
+    return hashlib.blake2b(
+        json.dumps(p.prefill, sort_keys=True, default=str).encode() + _stamp(p).encode(),
+        digest_size=16).hexdigest()
+
+
 def banner_src(p: PreviewInfo, size: str) -> str:
     """The banner as a ``data:text/html`` URL with downscaled images (cached per content)."""
-    stamp = _stamp(p)
-    digest = hashlib.blake2b(
-        json.dumps(p.prefill, sort_keys=True, default=str).encode() + stamp.encode(),
-        digest_size=16).hexdigest()
-    return _banner_src(digest, size, p.prefill, stamp)
+    return _banner_src(_content_key(p), size, p.prefill, _stamp(p))
+
+
+# Banners warmed in this process (bounded, oldest dropped first), and the threads that warm
+# them: kept for the server's life, since starting threads on every run of a watched page
+# cost more than its cached banner lookups.
+_WARMED: dict[tuple[str, str], None] = {}
+_WARMED_MAX = 8000
+_WARMED_LOCK = threading.Lock()
+_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="banners")
 
 
 def warm_banners(previews: list[PreviewInfo], size: str) -> None:
@@ -66,12 +79,17 @@ def warm_banners(previews: list[PreviewInfo], size: str) -> None:
 
     A cold page of 100 previews spends most of its time laying out text and shrinking
     backgrounds; Pillow releases the GIL for decoding and encoding, so threads overlap them.
+    A page whose banners were all warmed before goes straight to its cards.
     """
-    todo = [p for p in previews if p.prefill]
-    if len(todo) < 4:
-        return
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        list(pool.map(lambda p: banner_src(p, size), todo))
+    todo = [(p, key) for p in previews if p.prefill
+            and (key := (_content_key(p), size)) not in _WARMED]
+    if len(todo) >= 4:
+        list(_POOL.map(lambda item: banner_src(item[0], size), todo))
+    with _WARMED_LOCK:
+        for _, key in todo:
+            _WARMED[key] = None
+        while len(_WARMED) > _WARMED_MAX:
+            del _WARMED[next(iter(_WARMED))]
 
 
 def _stamp(p: PreviewInfo) -> str:

@@ -300,3 +300,39 @@ def test_error_messages_are_shown_literally_not_as_markdown(app_ws, batch):
     shown = texts(at.markdown)
     assert r":red[Bad \[link\](http://x) \*bold\* \<b\>]" in shown
     assert "[link](http://x)" not in shown
+
+
+def test_banners_are_warmed_on_the_pool_once_per_content(monkeypatch, app_ws):
+    """A watched page reruns every few seconds: its already-rendered banners skip the
+    thread pool; a banner whose prefill changed (an edit) is rendered again."""
+    import dataclasses
+
+    from pages import preview_card
+
+    b = create_user_batch(app_ws, n_urls=1, batch_size=6, user="local")
+    for i, p in enumerate(list_previews(app_ws, b.id).items):
+        set_preview_state(p.id, "done", prefill=a_prefill(headline=f"Warm {i}"),
+                          prefill_version=1, finished_at=utcnow())
+    previews = list_previews(app_ws, b.id).items
+    rendered = []
+
+    class Recording:  # the pool's interface, run inline, counting what is submitted
+        def map(self, fn, items):
+            items = list(items)
+            rendered.extend(item[0].prefill["headline"] for item in items)
+            return map(fn, items)
+
+    monkeypatch.setattr(preview_card, "_POOL", Recording())
+    monkeypatch.setattr(preview_card, "_WARMED", {})
+    preview_card.warm_banners(previews, "square")
+    assert sorted(rendered) == [f"Warm {i}" for i in range(6)]
+    preview_card.warm_banners(previews, "square")  # the next run of the page
+    assert len(rendered) == 6
+    edited = [dataclasses.replace(p, prefill=a_prefill(headline=f"Edited {i}"))
+              for i, p in enumerate(previews[:4])]
+    preview_card.warm_banners(edited + previews[4:], "square")
+    assert sorted(rendered[6:]) == [f"Edited {i}" for i in range(4)]
+    preview_card.warm_banners(previews, "landscape")  # another size: other banners
+    assert len(rendered) == 16
+    assert all(preview_card.banner_src(p, "square").startswith("data:text/html;base64,")
+               for p in previews)
