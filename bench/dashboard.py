@@ -1,14 +1,19 @@
-"""Dashboard benchmarks: ``python -m bench.dashboard`` (figures go to docs/DASHBOARD.md).
+"""Dashboard benchmarks: ``python -m bench.dashboard`` (figures go to docs/BENCHMARKS.md).
 
 1. First full render (AppTest, in-process): Batches page with 1,000 batches; Previews page
    with 100 finished previews (cold: banners rendered and thumbnails made; warm: cached).
 2. Status change in the database → visible in a real browser (chromium), on a running
    100-preview batch.
-3. The same while 5 browser sessions watch the batch: first-render time of a new session
-   and change → visible latency, compared with a single watcher.
+3. The same while 5 browser sessions watch the batch: first-render time of a new session,
+   change → visible for it and for each watcher, and the server's own render times,
+   compared with a single session. The watchers run in a process of their own
+   (bench.watchers) on one core, the server and the measured browser on the other: users'
+   browsers run on their own machines. The same with everything sharing both cores is
+   measured too.
 
-The pipeline is replaced by direct row updates (one preview finishes every 0.5 s) so the
-figures measure the dashboard, not generation.
+The pipeline is replaced by direct row updates (one preview finishes every 0.5 s, and every
+3 s as at the default 20/min) so the figures measure the dashboard, not generation.
+``--browser-only``: parts 2 and 3 alone (a few minutes); ``--apptest-only``: part 1 alone.
 """
 
 from __future__ import annotations
@@ -300,7 +305,7 @@ def watching_figures() -> dict:
 
 def main() -> None:
     upgrade()
-    if "--browser-only" in sys.argv:  # the 5-watcher figures alone (a few minutes)
+    if "--browser-only" in sys.argv:  # the browser figures alone (a few minutes)
         print(json.dumps(watching_figures()))
         return
     seed_batches(1000)
