@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable, Iterable, Union
+from typing import Callable, Iterable, Self, Union
 
 import pytest
 
@@ -35,7 +35,38 @@ class Request:
     headers: dict[str, str]
 
 
-class LocalServer:
+class BackgroundHTTPServer:
+    """A threaded HTTP server on 127.0.0.1 and a free port, served from a daemon thread:
+    ``start()`` / ``stop()`` or a context manager. The test servers and fakes build on it."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]):
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._httpd.daemon_threads = True
+        self.port = self._httpd.server_address[1]
+        # a short poll interval makes stop() (each test's teardown) take ~50 ms, not 0.5 s
+        self._thread = threading.Thread(target=self._httpd.serve_forever,
+                                        kwargs={"poll_interval": 0.05}, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> Self:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+class LocalServer(BackgroundHTTPServer):
     """A threaded HTTP/1.1 server on 127.0.0.1 and a free port."""
 
     def __init__(self, routes: dict[str, Route] | None = None, directory: str | Path | None = None):
@@ -73,10 +104,7 @@ class LocalServer:
                 if streamed:
                     self.close_connection = True
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        super().__init__(Handler)
 
     def _respond(self, request: Request) -> Response:
         path = request.path.split("?", 1)[0]
@@ -94,21 +122,7 @@ class LocalServer:
 
     def url(self, path: str = "/") -> str:
         """Absolute URL of ``path`` on this server."""
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def start(self) -> "LocalServer":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-
-    def __enter__(self) -> "LocalServer":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+        return f"{self.base_url}{path}"
 
 
 def slow_body(chunks: int, delay: float, size: int = 1024) -> Iterable[bytes]:

@@ -72,7 +72,7 @@ class ProductSite(LocalServer):
 
     def __init__(self) -> None:
         super().__init__()
-        base = f"http://127.0.0.1:{self.port}"
+        base = self.base_url
         html = {"Content-Type": "text/html; charset=utf-8"}
         png = {"Content-Type": "image/png", "Cache-Control": "max-age=3600"}
         for p in PRODUCTS:

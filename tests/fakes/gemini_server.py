@@ -19,11 +19,13 @@ import re
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from PIL import Image, ImageOps
+
+from tests.httpserver import BackgroundHTTPServer
 
 _GENERATE = re.compile(r"^/v1beta/models/([^/:]+):generateContent$")
 _PREDICT = re.compile(r"^/v1beta/models/([^/:]+):predictLongRunning$")
@@ -100,7 +102,7 @@ def default_copy(n: int) -> dict:
     }
 
 
-class FakeGemini:
+class FakeGemini(BackgroundHTTPServer):
     """The server plus a script of next replies per endpoint kind."""
 
     def __init__(self) -> None:
@@ -112,25 +114,7 @@ class FakeGemini:
         self.polls_before_done = 1  # operation GETs answered "not done" before "done"
         self.video_bytes = b"\x00\x00\x00\x18ftypmp42fake-video"
         self._polls: dict[str, int] = {}
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        # a short poll interval makes shutdown() (each test's teardown) take ~50 ms, not 0.5 s
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        daemon=True)
-
-    # lifecycle -----------------------------------------------------------------------
-    @property
-    def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> "FakeGemini":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__(self._handler())
 
     # scripting -------------------------------------------------------------------------
     def enqueue(self, kind: str, reply: Reply) -> None:

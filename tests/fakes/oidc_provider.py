@@ -12,27 +12,25 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
+from tests.httpserver import BackgroundHTTPServer
 
-class FakeOIDCProvider:
+
+class FakeOIDCProvider(BackgroundHTTPServer):
     def __init__(self, client_id: str = "ctabs-test", client_secret: str = "s3cret",
                  email: str = "alice@example.com"):
         self.client_id, self.client_secret, self.email = client_id, client_secret, email
         self.key = RSAKey.generate_key(2048, parameters={"kid": "test-key"}, private=True)
         self.codes: dict[str, dict] = {}
         self.token_requests = 0
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._httpd.daemon_threads = True
-        self.issuer = f"http://127.0.0.1:{self._httpd.server_address[1]}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
+        super().__init__(self._handler())
+        self.issuer = self.base_url
 
     @property
     def metadata_url(self) -> str:
@@ -123,11 +121,3 @@ class FakeOIDCProvider:
                     self._send(404, {}, b"not found")
 
         return Handler
-
-    def __enter__(self) -> "FakeOIDCProvider":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
