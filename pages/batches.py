@@ -43,7 +43,7 @@ def _batch_row(who, b: BatchInfo) -> None:
                 ui.status_badge(b.status)
             urls = len(b.sources)
             st.caption(f"Created {ui.when(b.created_at)} · {urls} URL{'s' if urls != 1 else ''}"
-                       + (f" · {b.error_message}" if b.error_message else ""))
+                       + (f" · {ui.md_escape(b.error_message)}" if b.error_message else ""))
             ui.progress_bar(b.progress)
         with actions:
             a, c, r, d = st.columns(4)

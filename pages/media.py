@@ -217,7 +217,8 @@ def _job_card(who, job: JobView) -> None:
             info.append(f"generator: {job.generator}")
         st.caption(" · ".join(info))
         if job.error_message:
-            (st.warning if job.status == JobStatus.RETRYING else st.error)(job.error_message)
+            (st.warning if job.status == JobStatus.RETRYING else st.error)(
+                ui.md_escape(job.error_message))
         if job.status == JobStatus.DONE:
             _results(who, job)
         actions = st.columns([1, 1, 6])

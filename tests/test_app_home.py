@@ -54,3 +54,12 @@ def test_no_render_log_is_written_by_default(app_ws, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     open_page()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_failure_reasons_are_shown_literally_not_as_markdown(app_ws):
+    batch = create_user_batch(app_ws, n_urls=1, batch_size=1, user="local")
+    set_preview_state(list_previews(app_ws, batch.id).items[0].id, "failed",
+                      error_message="Bad [link](http://x) *bold* <b>")
+    shown = texts(open_page().caption)
+    assert r"Bad \[link\](http://x) \*bold\* \<b\>" in shown
+    assert "[link](http://x)" not in shown

@@ -221,3 +221,11 @@ def test_jobs_outlive_the_session_that_submitted_them(app_ws):
     later = open_media()  # a new session: a refresh, another browser, a restarted app
     assert "Still here after a refresh" in texts(later.markdown)
     assert later.text_area(key=field(later, "prompt")).value == ""
+
+
+def test_job_errors_are_shown_literally_not_as_markdown(app_ws):
+    job = submit_job(app_ws, "local", "image", {"prompt": "A lemon"})
+    set_job_state(job.id, "failed", error_message="Bad [link](http://x) *bold* <b>")
+    shown = texts(open_media().error)
+    assert r"Bad \[link\](http://x) \*bold\* \<b\>" in shown
+    assert "[link](http://x)" not in shown

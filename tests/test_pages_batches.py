@@ -95,3 +95,15 @@ def test_a_button_for_an_action_no_longer_allowed_disappears(app_ws):
     at.run()
     assert not [b for b in at.button if b.key == f"cancel_{a.id}"]
     assert ":gray-badge[:material/block: cancelled]" in texts(at.markdown)
+
+
+def test_a_batch_error_is_shown_literally_not_as_markdown(app_ws):
+    from db.engine import unit_of_work
+    from db.models import Batch
+
+    b = create_user_batch(app_ws, n_urls=1, batch_size=1, user="local")
+    with unit_of_work() as session:
+        session.get(Batch, b.id).error_message = "Bad [link](http://x) *bold* <b>"
+    shown = texts(open_page(PAGE).caption)
+    assert r"Bad \[link\](http://x) \*bold\* \<b\>" in shown
+    assert "[link](http://x)" not in shown
