@@ -172,7 +172,9 @@ def _grid(workspace: str, detail: BatchDetail, shown: list, size: str) -> None:
         items = by_url.get(src.url)
         if not items:
             continue
-        with st.container(key=f"product_{slug(src.url, 'url')}"):
+        # keyed by the full URL's digest: the source has no id of its own and its product
+        # id appears only once the page is scraped (a key must not change under the user)
+        with st.container(key=f"product_{ui.url_key(src.url)}"):
             _product_header(src)
             for row in range(0, len(items), per_row):
                 cols = st.columns(per_row)

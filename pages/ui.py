@@ -6,6 +6,7 @@ Only presentation lives here; every decision about data is a ``core`` service ca
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 
 import streamlit as st
@@ -30,6 +31,15 @@ LIVE_SECONDS = 2.0
 # chromium: ~26 ms plus ~0.7 ms a card; a redraw ~6 ms a card more), so it polls no
 # faster than the other live views.
 WATCH_SECONDS = 2.0
+
+
+def url_key(url: str) -> str:
+    """The widget-key part for one URL: a digest of the whole URL, unique by construction
+    (a batch's URLs are unique). Never a slug: slugs are cut at 40 characters, so two
+    Shopify ``?variant=`` URLs or two long Amazon paths got the same key and the page
+    crashed (StreamlitDuplicateElementKey). Prefer a database id where the row has one."""
+    return hashlib.blake2b(url.encode("utf-8"), digest_size=12).hexdigest()
+
 
 STATUS_ICONS = {
     "pending": ":material/hourglass_empty:", "queued": ":material/schedule:",

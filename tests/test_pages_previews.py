@@ -336,3 +336,26 @@ def test_banners_are_warmed_on_the_pool_once_per_content(monkeypatch, app_ws):
     assert len(rendered) == 16
     assert all(preview_card.banner_src(p, "square").startswith("data:text/html;base64,")
                for p in previews)
+
+
+SHOPIFY = "https://shop.example.com/products/very-long-product-handle-name?variant="
+
+
+@pytest.mark.parametrize("with_products", [False, True], ids=["scraping", "scraped"])
+def test_urls_sharing_a_long_prefix_each_get_their_own_group(app_ws, with_products):
+    """Two Shopify variants of one product page slug to the same first 40 characters; the
+    page keyed its product groups by that slug and crashed (StreamlitDuplicateElementKey).
+    Keys are built from the full URL's digest, so every group is its own."""
+    from core.batches import create_batch
+
+    urls = [f"{SHOPIFY}111", f"{SHOPIFY}222"]
+    b = create_batch(app_ws, "local", [{"url": u, "batch_size": 1} for u in urls])
+    if with_products:
+        add_product(app_ws, b, urls[0], "Handle in red")
+        add_product(app_ws, b, urls[1], "Handle in blue")
+    at = open_page(PAGE, batch=str(b.id))  # asserts the page ran without an exception
+    headers = texts(at.subheader)
+    for i, url in enumerate(urls):
+        assert (["Handle in red", "Handle in blue"][i] if with_products else url) in headers
+    for p in list_previews(app_ws, b.id).items:  # both cards drawn, each in its group
+        assert at.button(key=f"pcancel_{p.id.hex}")
