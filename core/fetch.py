@@ -8,6 +8,13 @@ answer cannot move the connection somewhere else (DNS rebinding).
 
 Failures raise ``ScrapeError`` with a reason a user can read and ``transient`` set for
 timeouts, 429 and 5xx.
+
+One total deadline (``FETCH_TIMEOUT_SECONDS``) covers a whole fetch: DNS, connect, TLS, headers
+and body of every redirect hop together. ``httpx.Timeout`` only bounds each socket operation
+(a peer sending one byte every few seconds never trips it), so a watchdog thread per fetch
+shuts the connection's socket down when the deadline passes, or when the caller's
+``should_stop()`` says the work was cancelled (polled every ``STOP_POLL_SECONDS``): the
+blocked read returns at once and the fetch raises, freeing the calling thread.
 """
 
 from __future__ import annotations
@@ -15,9 +22,12 @@ from __future__ import annotations
 import ipaddress
 import logging
 import socket
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
@@ -36,6 +46,7 @@ USER_AGENT = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like G
               "Chrome/124.0.0.0 Safari/537.36")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _SHARED_NAT = ipaddress.ip_network("100.64.0.0/10")
+STOP_POLL_SECONDS = 0.5  # how often a fetch asks its ``should_stop`` whether to give up
 _IMAGE_MAGIC = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"),
                 (b"GIF87a", "image/gif"), (b"GIF89a", "image/gif"), (b"BM", "image/bmp"))
 
@@ -71,6 +82,133 @@ class _Raw:
     body: bytes
 
 
+class FetchStopped(ScrapeError):
+    """The caller's ``should_stop()`` said the work was cancelled: the fetch gave up."""
+
+    def __init__(self) -> None:
+        super().__init__("stopped because the work was cancelled", transient=False)
+
+
+StopCheck = Callable[[], bool]
+
+
+class _Watchdog:
+    """Enforces one fetch's total deadline (and its ``should_stop``) from a thread of its own.
+
+    The fetching thread hands over each hop's socket as soon as it is connected (httpx's
+    ``trace`` extension, ``connection.connect_tcp.complete``). The watchdog keeps a duplicate
+    of it: ``shutdown()`` on the duplicate ends the connection itself, so a ``recv`` blocked
+    in the TLS handshake, the headers or the body returns at once, also after TLS has
+    wrapped (and detached) the original socket object. The TCP connect itself is bounded by
+    httpx's connect timeout, set to the time left; DNS by ``_resolve_in_time``.
+    """
+
+    def __init__(self, deadline: float, should_stop: StopCheck | None, kind: str = "page") -> None:
+        self.deadline = deadline
+        self.kind = kind
+        self.should_stop = should_stop
+        self.reason: str | None = None  # "timeout" | "stopped" once fired
+        self._lock = threading.Lock()
+        self._sock: socket.socket | None = None
+        self._finished = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="fetch-watchdog", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._finished.is_set():
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                self._fire("timeout")
+                return
+            if self.should_stop is not None:
+                try:
+                    stop = bool(self.should_stop())
+                except Exception:  # noqa: BLE001 - a broken check must not kill the fetch
+                    log.warning("fetch.should_stop_failed", exc_info=True)
+                    stop = False
+                if stop:
+                    self._fire("stopped")
+                    return
+                left = min(left, STOP_POLL_SECONDS)
+            self._finished.wait(max(left, 0.0))
+
+    def _fire(self, reason: str) -> None:
+        with self._lock:
+            if self._finished.is_set() or self.reason is not None:
+                return
+            self.reason = reason
+            self._shutdown(self._sock)
+
+    @staticmethod
+    def _shutdown(sock: socket.socket | None) -> None:
+        if sock is None:
+            return
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # already closed by the peer or by httpx
+
+    def trace(self, event: str, info: dict) -> None:
+        """httpx ``trace`` extension: takes each new connection's socket."""
+        if event != "connection.connect_tcp.complete":
+            return
+        stream = info.get("return_value")
+        raw = stream.get_extra_info("socket") if stream is not None else None
+        if raw is None:
+            return
+        dup = raw.dup()
+        with self._lock:
+            self._close(self._sock)
+            self._sock = dup
+            if self.reason is not None:
+                self._shutdown(dup)
+
+    def release(self) -> None:
+        """The hop's connection is done with: drop the duplicate (it would keep it open)."""
+        with self._lock:
+            self._close(self._sock)
+            self._sock = None
+
+    @staticmethod
+    def _close(sock: socket.socket | None) -> None:
+        if sock is not None:
+            try:
+                sock.close()
+            except OSError:
+                pass
+
+    def check(self) -> None:
+        """Raise the fetch's outcome when the watchdog has fired."""
+        if self.reason == "stopped":
+            raise FetchStopped()
+        if self.reason == "timeout":
+            raise _timeout(get_settings().fetch_timeout_seconds, self.kind)
+
+    def finish(self) -> None:
+        with self._lock:
+            self._finished.set()
+            self._close(self._sock)
+            self._sock = None
+
+
+# DNS lookups run here so that a resolver that does not answer costs the caller no more than
+# the fetch's deadline (getaddrinfo itself cannot be interrupted).
+_dns_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="fetch-dns")
+
+
+def _resolve_in_time(host: str, port: int, watch: _Watchdog) -> list[str]:
+    future = _dns_pool.submit(resolve_host, host, port)
+    while True:
+        left = watch.deadline - time.monotonic()
+        try:
+            return future.result(timeout=max(0.0, min(left, STOP_POLL_SECONDS)))
+        except TimeoutError:
+            watch.check()
+            if left <= 0:
+                future.cancel()
+                raise _timeout(get_settings().fetch_timeout_seconds, watch.kind) from None
+
+
 def resolve_host(host: str, port: int) -> list[str]:
     """Every address ``host`` resolves to (the one place DNS is asked; tests patch it)."""
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -103,7 +241,7 @@ def _allow_private(value: bool | None) -> bool:
     return get_settings().allow_private_fetch if value is None else value
 
 
-def _pinned(url: str, allow_private: bool) -> tuple[str, str, str]:
+def _pinned(url: str, allow_private: bool, watch: _Watchdog | None = None) -> tuple[str, str, str]:
     """(pinned URL, Host header, host name) for one hop, or ScrapeError."""
     try:
         parts = urlsplit(url)
@@ -123,7 +261,7 @@ def _pinned(url: str, allow_private: bool) -> tuple[str, str, str]:
     explicit_port = port
     port = port or (443 if parts.scheme == "https" else 80)
     try:
-        addresses = resolve_host(host, port)
+        addresses = resolve_host(host, port) if watch is None else _resolve_in_time(host, port, watch)
     except socket.gaierror as exc:
         transient = exc.errno in (socket.EAI_AGAIN,)
         raise ScrapeError(f"host {host} could not be found", transient=transient) from None
@@ -156,21 +294,35 @@ def http_client() -> httpx.Client:
 
 
 def _get(url: str, *, accept: str, max_bytes: int, kind: str, allow_private: bool | None,
-         check_type) -> _Raw:
+         check_type, should_stop: StopCheck | None = None) -> _Raw:
     timeout = get_settings().fetch_timeout_seconds
-    deadline = time.monotonic() + timeout
-    private_ok = _allow_private(allow_private)
+    watch = _Watchdog(time.monotonic() + timeout, should_stop, kind)
+    try:
+        return _hops(url, accept=accept, max_bytes=max_bytes, kind=kind,
+                     private_ok=_allow_private(allow_private), check_type=check_type, watch=watch)
+    finally:
+        watch.finish()
+
+
+def _hops(url: str, *, accept: str, max_bytes: int, kind: str, private_ok: bool, check_type,
+          watch: _Watchdog) -> _Raw:
+    """Follow up to MAX_REDIRECTS redirects, all under ``watch``'s one deadline."""
+    timeout = get_settings().fetch_timeout_seconds
     current = url
     for _hop in range(MAX_REDIRECTS + 1):
-        pinned, host_header, host = _pinned(current, private_ok)
-        remaining = deadline - time.monotonic()
+        watch.check()
+        pinned, host_header, host = _pinned(current, private_ok, watch)
+        watch.check()
+        remaining = watch.deadline - time.monotonic()
         if remaining <= 0:
-            raise _timeout(timeout)
+            raise _timeout(timeout, kind)
         try:
             with http_client().stream(
                 "GET", pinned, headers={"Host": host_header, "Accept": accept},
-                extensions={"sni_hostname": host}, timeout=httpx.Timeout(remaining),
+                extensions={"sni_hostname": host, "trace": watch.trace},
+                timeout=httpx.Timeout(remaining),
             ) as resp:
+                watch.check()
                 if resp.status_code in (301, 302, 303, 307, 308) and resp.headers.get("location"):
                     current = urljoin(current, resp.headers["location"].strip())
                     continue
@@ -185,25 +337,35 @@ def _get(url: str, *, accept: str, max_bytes: int, kind: str, allow_private: boo
                     if len(body) > max_bytes:
                         raise ScrapeError(f"{kind} is larger than {max_bytes // (1024 * 1024)} MB",
                                           transient=False)
-                    if time.monotonic() > deadline:
-                        raise _timeout(timeout)
+                    watch.check()
+                    if time.monotonic() > watch.deadline:
+                        raise _timeout(timeout, kind)
+                # A body without a length ends when the connection closes: make sure it was
+                # the server that closed it, not the watchdog.
+                watch.check()
                 content_type = check_type(content_type, bytes(body[:64]))
                 return _Raw(current, resp.status_code, content_type, resp.headers, bytes(body))
         except httpx.TimeoutException:
-            raise _timeout(timeout) from None
+            watch.check()
+            raise _timeout(timeout, kind) from None
         except httpx.ConnectError as exc:
+            watch.check()
             if "CERTIFICATE" in str(exc).upper() or "SSL" in str(exc).upper():
                 raise ScrapeError(f"secure connection to {host} failed", transient=False) from None
             raise ScrapeError(f"could not connect to {host}", transient=True) from None
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+            watch.check()
             raise ScrapeError(f"connection to {host} broke off", transient=True) from None
         except httpx.HTTPError as exc:
+            watch.check()
             raise ScrapeError(f"{kind} could not be fetched ({exc.__class__.__name__})", transient=True) from None
+        finally:
+            watch.release()
     raise ScrapeError(f"too many redirects (more than {MAX_REDIRECTS})", transient=False)
 
 
-def _timeout(seconds: float) -> ScrapeError:
-    return ScrapeError(f"timed out after {seconds:g} s", transient=True)
+def _timeout(seconds: float, kind: str = "page") -> ScrapeError:
+    return ScrapeError(f"the {kind} did not load within {seconds:g} s (timed out)", transient=True)
 
 
 def _check_status(status: int, kind: str) -> None:
@@ -243,25 +405,31 @@ def _json_type(content_type: str, head: bytes) -> str:
     raise ScrapeError(f"not JSON ({content_type or 'no content type'})", transient=False)
 
 
-def fetch_page(url: str, *, allow_private: bool | None = None) -> FetchedPage:
-    """Fetch and decode an HTML page (BOM, then HTTP charset, then ``<meta charset>``)."""
+def fetch_page(url: str, *, allow_private: bool | None = None,
+               should_stop: StopCheck | None = None) -> FetchedPage:
+    """Fetch and decode an HTML page (BOM, then HTTP charset, then ``<meta charset>``).
+
+    ``should_stop``: polled while the fetch runs; when it returns True the fetch ends with
+    ``FetchStopped`` (e.g. the batch was cancelled)."""
     raw = _get(url, accept="text/html,application/xhtml+xml;q=0.9,*/*;q=0.5", max_bytes=HTML_MAX_BYTES,
-               kind="page", allow_private=allow_private, check_type=_html_type)
+               kind="page", allow_private=allow_private, check_type=_html_type, should_stop=should_stop)
     encoding, text = html_to_unicode(raw.headers.get("content-type"), raw.body)
     log.info("fetch.page_completed", extra={"url": url, "bytes": len(raw.body)})
     return FetchedPage(url=url, final_url=raw.final_url, status=raw.status,
                        content_type=raw.content_type, text=text, encoding=encoding)
 
 
-def fetch_image(url: str, *, allow_private: bool | None = None) -> FetchedImage:
+def fetch_image(url: str, *, allow_private: bool | None = None,
+                should_stop: StopCheck | None = None) -> FetchedImage:
     """Fetch image bytes (``image/*`` or recognisable image bytes; SVG refused)."""
     raw = _get(url, accept="image/avif,image/webp,image/*;q=0.8,*/*;q=0.5", max_bytes=IMAGE_MAX_BYTES,
-               kind="image", allow_private=allow_private, check_type=_image_type)
+               kind="image", allow_private=allow_private, check_type=_image_type, should_stop=should_stop)
     return FetchedImage(url=url, final_url=raw.final_url, content_type=raw.content_type, data=raw.body)
 
 
-def fetch_json(url: str, *, allow_private: bool | None = None) -> bytes:
+def fetch_json(url: str, *, allow_private: bool | None = None,
+               should_stop: StopCheck | None = None) -> bytes:
     """Fetch a small JSON document (platform product JSON) under the same rules."""
     raw = _get(url, accept="application/json", max_bytes=JSON_MAX_BYTES, kind="product JSON",
-               allow_private=allow_private, check_type=_json_type)
+               allow_private=allow_private, check_type=_json_type, should_stop=should_stop)
     return raw.body

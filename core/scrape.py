@@ -24,20 +24,24 @@ from core.extract import ExtractedProduct, extract_product
 from core.extract.base import Found, PageContext
 from core.extract.platform import json_urls, parse_shopify, parse_woocommerce
 from core.extract.prices import country_hint
-from core.fetch import fetch_json, fetch_page
+from core.fetch import FetchStopped, StopCheck, fetch_json, fetch_page
 
 log = logging.getLogger(__name__)
 
 
-def platform_findings(html: str, page_url: str, *, allow_private: bool | None = None) -> list[Found]:
+def platform_findings(html: str, page_url: str, *, allow_private: bool | None = None,
+                      should_stop: StopCheck | None = None) -> list[Found]:
     """Product JSON from the shop platform (Shopify, WooCommerce) when the page exposes it.
 
-    Best effort: a platform endpoint that is missing or refuses is skipped, never an error.
+    Best effort: a platform endpoint that is missing or refuses is skipped, never an error
+    (but a cancelled scrape stops: ``FetchStopped`` goes through).
     """
     ctx = PageContext(base_url=page_url, country=country_hint(page_url), hints=[])
     for kind, url in json_urls(html, page_url):
         try:
-            data = json.loads(fetch_json(url, allow_private=allow_private))
+            data = json.loads(fetch_json(url, allow_private=allow_private, should_stop=should_stop))
+        except FetchStopped:
+            raise
         except (ScrapeError, ValueError) as exc:
             log.info("scrape.platform_json_skipped", extra={"url": url, "reason": str(exc)})
             continue
@@ -47,10 +51,15 @@ def platform_findings(html: str, page_url: str, *, allow_private: bool | None = 
     return []
 
 
-def scrape_product(url: str, *, allow_private: bool | None = None) -> ExtractedProduct:
-    """Fetch ``url`` and extract its product. Raises ``ScrapeError`` when nothing usable is found."""
-    page = fetch_page(url, allow_private=allow_private)
-    extra = platform_findings(page.text, page.final_url, allow_private=allow_private)
+def scrape_product(url: str, *, allow_private: bool | None = None,
+                   should_stop: StopCheck | None = None) -> ExtractedProduct:
+    """Fetch ``url`` and extract its product. Raises ``ScrapeError`` when nothing usable is found.
+
+    ``should_stop``: polled during every fetch; True ends the scrape with ``FetchStopped``.
+    """
+    page = fetch_page(url, allow_private=allow_private, should_stop=should_stop)
+    extra = platform_findings(page.text, page.final_url, allow_private=allow_private,
+                              should_stop=should_stop)
     product = extract_product(page.text, page.final_url, extra=extra)
     if not product.title and not product.images:
         raise ScrapeError("no product found on the page (no name and no images)", transient=False, url=url)

@@ -197,7 +197,7 @@ def test_a_slow_page_times_out_with_the_total_limit(local_server, settings_env):
     local_server.routes["/p"] = (200, HTML, slow_body(chunks=20, delay=0.3))
     started = time.monotonic()
     error = fail(local_server.url("/p"), allow_private=True)
-    assert error.message == "timed out after 1 s" and error.transient
+    assert error.message == "the page did not load within 1 s (timed out)" and error.transient
     assert time.monotonic() - started < 3
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.batches import try_finish_batch
 from core.errors import RankingError
+from core.fetch import FetchStopped
 from core.pipeline import stages
 from core.pipeline.retry import decide, retry_at
 from core.settings import get_settings
@@ -77,11 +78,33 @@ def _waiting_previews(session, batch_id: uuid.UUID, url: str) -> list[Preview]:
     ))
 
 
+class SourceCancelled(Exception):
+    """The batch, or every preview waiting on this URL, was cancelled: stop preparing it."""
+
+
+def source_cancelled(batch_id: uuid.UUID, url: str) -> bool:
+    """True once nothing waits for this URL any more: the batch is no longer running or none
+    of the URL's previews is still pending (cancelled one by one, or the whole batch)."""
+    with unit_of_work() as session:
+        status = session.scalar(sa.select(Batch.status).where(Batch.id == batch_id))
+        if status != BatchStatus.RUNNING:
+            return True
+        waiting = session.scalar(
+            sa.select(Preview.id).where(
+                Preview.batch_id == batch_id, Preview.source_url == url,
+                Preview.status == PreviewStatus.PENDING, Preview.source_image_url.is_(None),
+            ).limit(1)
+        )
+        return waiting is None
+
+
 def prepare_source(batch_id: str, url: str) -> Sends:
     """Scrape (or reuse a fresh Product), rank images, plan sources, queue the previews.
 
     A URL that cannot be used fails its own previews with the reason; transient failures
-    are retried on the schedule. Other URLs are never touched.
+    are retried on the schedule. Other URLs are never touched. Cancelling the batch (or all
+    of the URL's previews) stops the work: checked between the stages, and polled by the
+    page fetches themselves, which give up within about a second.
     """
     bid = uuid.UUID(batch_id)
     now = utcnow()
@@ -112,6 +135,9 @@ def prepare_source(batch_id: str, url: str) -> Sends:
     try:
         product_id, ranked = _product_for(workspace, bid, url)
         plan = stages_plan(ranked, len(waiting))
+    except (SourceCancelled, FetchStopped):
+        log.info("scrape.cancelled batch=%s url=%s", batch_id, url)
+        return []
     except Exception as exc:  # noqa: BLE001 - every failure becomes a per-URL outcome
         return _source_failed(bid, url, exc, retries_done)
     finally:
@@ -150,10 +176,22 @@ def _product_for(workspace: str, batch_id: uuid.UUID, url: str) -> tuple[uuid.UU
         if product and product.scraped_at and product.scraped_at >= fresh_after and product.ranked_image_urls:
             log.info("scrape.reused product=%s", product.id)
             return product.id, list(product.ranked_image_urls)
+
+    def should_stop() -> bool:
+        return source_cancelled(batch_id, url)
+
+    def check() -> None:
+        if should_stop():
+            raise SourceCancelled()
+
+    check()
     _set_stage(batch_id, url, "fetching page")
-    extracted = stages.scrape(url)
+    extracted = stages.scrape(url, should_stop=should_stop)
+    check()
     _set_stage(batch_id, url, "ranking images")
     ranking = stages.rank(extracted, list(extracted.images))
+    # Ranked already: the product is stored either way (a retry can reuse it); queuing below
+    # only moves previews that are still pending.
     values = dict(
         final_url=getattr(extracted, "url", None) or url, title=extracted.title,
         description=extracted.description, price=extracted.price, currency=extracted.currency,

@@ -20,12 +20,13 @@ def reset() -> None:
     _overrides.clear()
 
 
-def scrape(url: str):
+def scrape(url: str, should_stop=None):
+    """``should_stop``: a ``() -> bool`` the real scraper polls while fetching (cancel)."""
     if "scrape" in _overrides:
         return _overrides["scrape"](url)
     from core.scrape import scrape_product
 
-    return scrape_product(url)
+    return scrape_product(url, should_stop=should_stop)
 
 
 def rank(product, image_urls: list[str]):
