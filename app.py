@@ -1,86 +1,13 @@
-"""CTA Batch Studio dashboard entry point (``streamlit run app.py``).
+"""CTA Batch Studio's server (``streamlit run app.py``; ``make run``).
 
-Prepares the process once (migrations, and the embedded worker when no Redis is
-configured), resolves who is working, then hands over to the page the URL asks for.
+Streamlit detects ``app`` below and serves it with uvicorn: the dashboard (the page script
+``dashboard.py``), ``/healthz`` and ``/metrics`` beside it on one port. The lifespan runs
+once when the server starts and stops — migrations, the embedded worker or the production
+sender start here, before anyone opens a page (a nightly restart leaves no work idle).
 """
-
-from __future__ import annotations
-
-import json
-import threading
-import time
 
 import streamlit as st
 
-from core.settings import get_settings
-from db.migrate import upgrade
-from pages import ui
+from api.server import lifespan, routes
 
-
-@st.cache_resource(show_spinner=False)
-def _migrated() -> bool:
-    upgrade()
-    return True
-
-
-@st.cache_resource(show_spinner=False)
-def _embedded_worker() -> bool:
-    # Imported here, never by pages: the worker belongs to the server process, and the
-    # module must not even load in production mode (the Redis broker is chosen there).
-    from actors import embedded
-
-    embedded.start_embedded_worker()
-    return True
-
-
-def navigation():
-    """The dashboard's pages (the media queue page appears once its file exists).
-
-    URL paths are Streamlit's defaults (the file names: ``/new_batch``, ``/previews``…):
-    on a session's first request Streamlit resolves the path against the ``pages/``
-    folder before ``st.navigation`` has run, and custom paths would not be found there.
-    """
-    pages = [
-        st.Page(ui.HOME, title="Home", icon=":material/home:", default=True),
-        st.Page(ui.NEW_BATCH, title="New batch", icon=":material/add_circle:"),
-        st.Page(ui.BATCHES, title="Batches", icon=":material/list:"),
-        st.Page(ui.PREVIEWS, title="Previews", icon=":material/grid_view:"),
-    ]
-    if ui.page_exists(ui.MEDIA):
-        pages.append(st.Page(ui.MEDIA, title="Image & video queue", icon=":material/movie:"))
-    return st.navigation(pages)
-
-
-_timing_lock = threading.Lock()
-
-
-def _record_render(path: str, page: str, seconds: float) -> None:
-    """One JSON line per finished full render (``RENDER_TIMING_LOG``)."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    line = json.dumps({"at": time.time(), "session": ctx.session_id if ctx else "",
-                       "page": page, "seconds": round(seconds, 4)})
-    with _timing_lock, open(path, "a", encoding="utf-8") as fh:
-        fh.write(line + "\n")
-
-
-def main() -> None:
-    started = time.perf_counter()
-    st.set_page_config(page_title="CTA Batch Studio", page_icon=":material/campaign:",
-                       layout="wide")
-    _migrated()
-    if get_settings().embedded:
-        _embedded_worker()
-    page = navigation()
-    who = ui.identity()
-    with st.sidebar:
-        st.caption(f"Workspace **{who.workspace}** · {who.user}")
-        if who.signed_in:
-            st.button("Sign out", key="app_logout", on_click=st.logout)
-    page.run()  # a rerun or st.stop inside ends here by exception: only whole runs count
-    if log := get_settings().render_timing_log:
-        _record_render(log, page.url_path or "home", time.perf_counter() - started)
-
-
-main()
+app = st.App("dashboard.py", lifespan=lifespan, routes=routes())

@@ -9,8 +9,7 @@ import dramatiq
 
 from actors.broker import broker
 from actors.ratelimit import GenerationRateLimit
-from actors.routes import ROUTES
-from core import dispatch
+from actors.send import install, send, send_all  # noqa: F401  (re-exported)
 from core.pipeline import generate, reconcile, sources
 from core.settings import get_settings
 
@@ -42,18 +41,6 @@ def reconcile_now() -> None:
     send_all(reconcile.reconcile())
 
 
-def send(kind: str, args: tuple, delay_seconds: float = 0.0) -> None:
-    """Send one pipeline message (any kind in ROUTES) to its actor, optionally delayed."""
-    actor = broker.get_actor(ROUTES[kind][1])
-    delay = int(delay_seconds * 1000) if delay_seconds > 0 else None
-    actor.send_with_options(args=tuple(args), delay=delay)
-
-
-def send_all(sends) -> None:
-    for kind, args, delay in sends:
-        send(kind, args, delay)
-
-
 def _deferred_preview(message, due_in: float) -> None:
     due = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=due_in)
     generate.wake(message.args[0], due)
@@ -63,4 +50,4 @@ for _m in broker.middleware:
     if isinstance(_m, GenerationRateLimit):
         _m.on_defer["generate_preview"] = _deferred_preview
 
-dispatch.register(lambda kind, args: send(kind, args))
+install()

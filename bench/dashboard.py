@@ -115,7 +115,7 @@ def apptest_render(page: str, repeats: int = 5, **query) -> list[float]:
     embedded.start_embedded_worker = lambda: None
     times = []
     for _ in range(repeats):
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
         at.run()
         at.switch_page(page)
         for k, v in query.items():

@@ -19,9 +19,45 @@ def alembic_config(url: str | None = None) -> Config:
     return cfg
 
 
+# pg_advisory_lock key: "ctabs migrate" — one migrator at a time across every host.
+MIGRATION_LOCK_KEY = 0x63746162_6D696772
+
+
 def upgrade(url: str | None = None, revision: str = "head") -> None:
-    """Bring the database at ``url`` up to ``revision``."""
-    command.upgrade(alembic_config(url), revision)
+    """Bring the database at ``url`` up to ``revision``.
+
+    On PostgreSQL the run holds a session advisory lock, so dashboards and the migrate step
+    starting together on several hosts migrate once, one after the other (the later ones
+    find the schema current and do nothing). SQLite serialises writers by itself.
+    """
+    from db.engine import make_engine
+
+    resolved = url
+    if resolved is None:
+        from core.settings import get_settings  # late: only when no URL is given
+
+        resolved = get_settings().database_url
+    engine = make_engine(resolved)
+    try:
+        if engine.dialect.name != "postgresql":
+            engine.dispose()
+            command.upgrade(alembic_config(resolved), revision)
+            return
+        import sqlalchemy as sa
+
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
+            conn.commit()
+            try:
+                cfg = alembic_config(resolved)
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+                conn.commit()
+            finally:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_KEY})
+                conn.commit()
+    finally:
+        engine.dispose()
 
 
 def downgrade(url: str | None = None, revision: str = "base") -> None:

@@ -29,7 +29,7 @@ def app_ws(sqlite_db, workspace, settings_env, monkeypatch, sent):
 
 def open_page(page: str | None = None, /, **query: str) -> AppTest:
     """Run the app, switch to ``page`` (``pages/x.py``) with ``query`` params, run again."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
     at.run()
     if page:
         at.switch_page(page)

@@ -49,15 +49,13 @@ def dashboard(extra_env: dict[str, str] | None = None, workdir: Path | None = No
     tmp = Path(workdir or tempfile.mkdtemp(prefix="ctabs-e2e-"))
     tmp.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
-    env = {
-        **os.environ,
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "GEMINI_API_KEY")}
+    env.update({
         "DATABASE_URL": f"sqlite:///{tmp / 'app.db'}", "MEDIA_ROOT": str(tmp / "media"),
         "ALLOW_PRIVATE_FETCH": "true", "GENERATION_RATE_LIMIT": "0/m",
         "CTABS_SECRETS_FILE": str(tmp / "no-secrets.toml"), "HF_HUB_OFFLINE": "1",
-        "PYTHONUNBUFFERED": "1", **(extra_env or {}),
-    }
-    for var in ("REDIS_URL", "GEMINI_API_KEY"):
-        env.pop(var, None)
+        "PYTHONUNBUFFERED": "1", **(extra_env or {}),  # extra_env may set REDIS_URL (production)
+    })
     log = open(tmp / "streamlit.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",

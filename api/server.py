@@ -1,0 +1,51 @@
+"""What the dashboard's server runs beside Streamlit: the lifespan and plain HTTP routes.
+
+- ``lifespan``: start (and stop) the process's background parts — see :mod:`actors.boot`.
+- ``GET /healthz``: 200 when the database (and, in production, the broker) answers, else
+  503; a JSON body naming each check in words (never an exception text).
+- ``GET /metrics``: Prometheus text format — previews and media jobs by status, queue
+  depth, rate-limit use, live workers (see README "Operations").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse
+from starlette.routing import Route
+
+log = logging.getLogger(__name__)
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app):
+    from actors import boot
+
+    await asyncio.to_thread(boot.start_dashboard)
+    try:
+        yield {}
+    finally:
+        await asyncio.to_thread(boot.stop_dashboard)
+
+
+async def healthz(request: Request) -> JSONResponse:
+    from core import health
+
+    report = await asyncio.to_thread(health.check)
+    return JSONResponse(report, status_code=200 if report["status"] == "ok" else 503,
+                        headers={"Cache-Control": "no-store"})
+
+
+async def metrics(request: Request) -> PlainTextResponse:
+    from core import health
+
+    text = await asyncio.to_thread(health.prometheus_text)
+    return PlainTextResponse(text, media_type="text/plain; version=0.0.4; charset=utf-8",
+                             headers={"Cache-Control": "no-store"})
+
+
+def routes() -> list:
+    return [Route("/healthz", healthz, methods=["GET"]), Route("/metrics", metrics, methods=["GET"])]
