@@ -11,7 +11,6 @@ ranking falls back to a documented heuristic and says so in ``RankResult.method`
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import math
 import os
@@ -24,12 +23,13 @@ from functools import lru_cache
 from typing import Callable
 from urllib.parse import unquote, urlsplit
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from core.errors import RankingError, ScrapeError
 from core.extract import ExtractedProduct
 from core.extract.text import tokens
 from core.fetch import fetch_image
+from core.images import ImageRejected, decode_image, probe
 from core.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,8 @@ class RankResult:
     dropped: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
 
 
-DRAFT_SIDE = 512  # JPEGs are decoded at a reduced scale (still >= this) when much larger
+HEURISTIC_SIDE = 64  # the heuristic reads sizes from the header; decoding only proves the file
+MAX_CLIP_ASPECT = 2.0  # CLIP sees the central square; a longer image is cropped before preprocessing
 
 
 @dataclass
@@ -108,8 +109,12 @@ load_image_bytes.cache_clear = _downloads.clear  # type: ignore[attr-defined]
 
 
 def _download(urls: list[str], loader: Callable[[str], bytes],
-              prepare: Callable[[bytes, Image.Image], object] | None) -> tuple[list[_Candidate], list[tuple[str, str]]]:
-    """Load, decode and (with ``prepare``) preprocess candidates in parallel threads."""
+              prepare: Callable[[bytes, Image.Image], object] | None,
+              side: int = HEURISTIC_SIDE) -> tuple[list[_Candidate], list[tuple[str, str]]]:
+    """Load, decode and (with ``prepare``) preprocess candidates in parallel threads.
+
+    Sizes and the pixel budget come from the header (an image bomb is refused before any
+    decoding); the pixels are decoded only as large as ``side`` on the shorter side."""
     def one(pair):
         index, url = pair
         try:
@@ -119,15 +124,15 @@ def _download(urls: list[str], loader: Callable[[str], bytes],
         except Exception as exc:  # noqa: BLE001 - a broken image never breaks the ranking
             return index, url, None, f"image could not be downloaded ({exc.__class__.__name__})"
         try:
-            image = Image.open(io.BytesIO(data))
-            size = image.size
+            info = probe(data)
+            size = (info.width, info.height)
             if min(size) < MIN_SIDE:
                 return index, url, None, f"image is too small ({size[0]}x{size[1]})"
-            image.draft("RGB", (DRAFT_SIDE, DRAFT_SIDE))
-            image.load()
-            image = image.convert("RGB")
+            image = decode_image(data, cover=(side, side))
             prepared = prepare(data, image) if prepare else None
-        except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        except ImageRejected as exc:
+            return index, url, None, exc.reason
+        except (OSError, ValueError):
             return index, url, None, "image could not be decoded"
         return index, url, _Candidate(url, index, size, prepared), None
 
@@ -144,8 +149,10 @@ def _download(urls: list[str], loader: Callable[[str], bytes],
 class ClipScorer:
     """An open_clip model with its transforms, tokenizer and an embedding cache."""
 
-    def __init__(self, model, preprocess, tokenizer, name: str, cache_size: int = 2048) -> None:
+    def __init__(self, model, preprocess, tokenizer, name: str, cache_size: int = 2048,
+                 image_side: int = 224) -> None:
         self.model, self.preprocess, self.tokenizer, self.name = model, preprocess, tokenizer, name
+        self.image_side = image_side  # the model's input size: images are decoded no larger
         self._cache: OrderedDict[str, object] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
@@ -164,7 +171,9 @@ class ClipScorer:
         with torch.inference_mode():  # warm-up at load time (lazy kernel set-up), not on the first batch
             model.encode_image(preprocess(Image.new("RGB", (64, 64)))[None], normalize=True)
             model.encode_text(tokenizer(["warm-up"]), normalize=True)
-        return cls(model, preprocess, tokenizer, model_name)
+        size = getattr(getattr(model, "visual", None), "image_size", 224)
+        side = max(size) if isinstance(size, (tuple, list)) else int(size)
+        return cls(model, preprocess, tokenizer, model_name, image_side=side)
 
     def _remember(self, key: str, value) -> None:
         self._cache[key] = value
@@ -175,6 +184,16 @@ class ClipScorer:
     def prepare(self, data: bytes, image: Image.Image) -> tuple[str, object]:
         """(cache key, preprocessed tensor). Runs in the download threads, so preprocessing
         overlaps the downloads; the model only sees images whose key is not cached."""
+        w, h = image.size
+        if max(w, h) > MAX_CLIP_ASPECT * min(w, h):
+            # the transforms resize the shorter side and crop the centre: cropping first gives
+            # the same pixels without resizing a 1:50 strip to 224 x 11,200 first
+            if w > h:
+                cw, ch = round(h * MAX_CLIP_ASPECT), h
+            else:
+                cw, ch = w, round(w * MAX_CLIP_ASPECT)
+            left, top = (w - cw) // 2, (h - ch) // 2
+            image = image.crop((left, top, left + cw, top + ch))
         return "img:" + hashlib.sha1(data).hexdigest(), self.preprocess(image)
 
     def scores(self, prepared: list[tuple[str, object]], text: str) -> list[float]:
@@ -283,7 +302,8 @@ def rank_images(product: ExtractedProduct, image_urls: list[str] | None = None, 
     """Usable images of ``product`` best first; failures are dropped and reported, never raised."""
     urls = list(dict.fromkeys(image_urls if image_urls is not None else product.images))[:MAX_CANDIDATES]
     scorer = clip if clip is not None else get_clip_model()
-    kept, dropped = _download(urls, loader or load_image_bytes, scorer.prepare if scorer else None)
+    kept, dropped = _download(urls, loader or load_image_bytes, scorer.prepare if scorer else None,
+                              scorer.image_side if scorer else HEURISTIC_SIDE)
     if not kept:
         return RankResult(ranked=[], method=f"clip:{scorer.name}" if scorer else HEURISTIC,
                           scores=[], dropped=dropped)

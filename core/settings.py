@@ -87,6 +87,7 @@ class Settings:
     clip_model: str = "ViT-B-32"
     clip_pretrained: str = "laion2b_s34b_b79k"
     clip_weights_path: str = ""
+    image_max_pixels: int = 40_000_000
     generation_timeout_seconds: float = 300.0
     workspace_map: str = ""
     default_workspace: str = "local"
@@ -134,6 +135,7 @@ _ENV = {
     "clip_model": "CLIP_MODEL",
     "clip_pretrained": "CLIP_PRETRAINED",
     "clip_weights_path": "CLIP_WEIGHTS_PATH",
+    "image_max_pixels": "IMAGE_MAX_PIXELS",
     "generation_timeout_seconds": "GENERATION_TIMEOUT_SECONDS",
     "workspace_map": "WORKSPACE_MAP",
     "default_workspace": "DEFAULT_WORKSPACE",

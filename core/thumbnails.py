@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import io
 
-from PIL import Image, ImageOps
+from core.images import ImageRejected, decode_image
 
 THUMB_SIDE = 480  # on-screen banners are at most ~440 CSS px wide
 THUMB_NAME = "thumb.jpg"
@@ -24,14 +24,12 @@ def thumbnail_url(background_url: str | None) -> str | None:
 
 
 def thumbnail_jpeg(data: bytes, max_side: int = 640, quality: int = 78) -> bytes | None:
-    """``data`` (any image Pillow reads) shrunk to ``max_side`` as JPEG; None if unreadable."""
+    """``data`` shrunk to ``max_side`` as JPEG; None if unreadable or over the pixel budget
+    (checked from the header, before decoding: see core/images.py)."""
     try:
-        img = Image.open(io.BytesIO(data))
-        img.draft("RGB", (max_side, max_side))  # JPEG: decode at reduced scale, much faster
-        img = ImageOps.exif_transpose(img).convert("RGB")
-    except (OSError, ValueError, Image.DecompressionBombError):
+        img = decode_image(data, fit=(max_side, max_side))  # JPEG: decoded at reduced scale
+    except ImageRejected:
         return None
-    img.thumbnail((max_side, max_side), Image.Resampling.BILINEAR, reducing_gap=2.0)
     out = io.BytesIO()
     img.save(out, "JPEG", quality=quality)  # no optimize pass: it doubles the time
     return out.getvalue()

@@ -22,6 +22,7 @@ from core.errors import GenerationError, ValidationError
 from core.generators.brief import ProductBrief, clean_text, format_price, is_rtl
 from core.generators.gemini_errors import SAFETY_REASONS, classify_genai_error, safety_error
 from core.generators.variants import plan_variant
+from core.images import ImageTooLarge, decode_image
 from core.palette import AA_NORMAL, ensure_contrast
 from core.prefill import CTA_MAX, HEADLINE_MAX, SUBTITLE_MAX, VIBE_MAX, validate_prefill
 
@@ -88,14 +89,14 @@ _WIDGET_FIELDS = {
 
 
 def _image_part(data: bytes, max_side: int) -> types.Part:
-    """The photo re-encoded as a JPEG no larger than ``max_side`` (fewer tokens, faster upload)."""
+    """The photo re-encoded as a JPEG no larger than ``max_side`` (fewer tokens, faster upload);
+    an image over the pixel budget is refused from its header (core/images.py)."""
     try:
-        img = Image.open(io.BytesIO(data))
-        img.draft("RGB", (max_side, max_side))
-        img = img.convert("RGB")
+        img = decode_image(data, fit=(max_side, max_side))
+    except ImageTooLarge as exc:  # "image is 13000 × 13000 px, over the 40 MP limit"
+        raise GenerationError(f"The product {exc.reason}; choose another image") from exc
     except Exception as exc:  # noqa: BLE001
         raise GenerationError("The product image could not be read; choose another image") from exc
-    img.thumbnail((max_side, max_side))
     out = io.BytesIO()
     img.save(out, "JPEG", quality=90)
     return types.Part.from_bytes(data=out.getvalue(), mime_type="image/jpeg")

@@ -15,6 +15,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps, ImageStat
 from core.errors import GenerationError
 from core.generators.brief import ProductBrief
 from core.generators.variants import VariantPlan, plan_variant
+from core.images import ImageTooLarge, decode_image
 from core.palette import accent_of, adjust_lightness, extract_palette, hex_to_rgb
 
 CANVAS = 1080  # square: every banner size crops it with `cover` around the product side
@@ -31,21 +32,23 @@ JPEG_QUALITY = 88
 
 
 def decode_photo(data: bytes, min_side: int = CANVAS) -> Image.Image:
-    """The photo as RGB, decoded no larger than needed (JPEG draft mode) for speed."""
+    """The photo as RGB, decoded no larger than needed: it still covers ``min_side`` square
+    (the canvas), and is at most 3 × that on its long side. An image over the pixel budget is
+    refused from its header, before decoding (core/images.py)."""
     try:
-        img = Image.open(io.BytesIO(data))
-        img.draft("RGB", (min_side, min_side))
-        img = ImageOps.exif_transpose(img)
-        if img.mode in ("RGBA", "LA", "P"):
-            img = img.convert("RGBA")
-            flat = Image.new("RGB", img.size, (255, 255, 255))  # transparent → studio white
-            flat.paste(img, mask=img.getchannel("A"))
-            return flat
-        return img.convert("RGB")
-    except Exception as exc:  # noqa: BLE001 - any decoder failure means the same to a user
+        img = decode_image(data, cover=(min_side, min_side), fit=(3 * min_side, 3 * min_side),
+                           mode=None)
+    except ImageTooLarge as exc:  # "image is 13000 × 13000 px, over the 40 MP limit"
+        raise GenerationError(f"The product {exc.reason}; choose another image") from exc
+    except Exception as exc:  # noqa: BLE001 - any decoder failure (ImageRejected...) means the same to a user
         raise GenerationError(
             "The product image could not be read as a picture; choose another image"
         ) from exc
+    if img.mode == "RGBA":
+        flat = Image.new("RGB", img.size, (255, 255, 255))  # transparent → studio white
+        flat.paste(img, mask=img.getchannel("A"))
+        return flat
+    return img
 
 
 def _border_color(img: Image.Image) -> tuple[tuple[int, int, int], float] :

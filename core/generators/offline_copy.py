@@ -7,12 +7,12 @@ phrased per variant, and colours taken from the source photo's own palette.
 
 from __future__ import annotations
 
-import io
 import re
 
 from PIL import Image
 
 from core.errors import GenerationError
+from core.images import ImageTooLarge, decode_image
 from core.generators.brief import (
     ProductBrief,
     clean_text,
@@ -111,11 +111,11 @@ def _widgets(brief: ProductBrief, plan: VariantPlan) -> list[dict]:
 
 
 def _decode(source_image: bytes) -> Image.Image:
+    # the palette needs few pixels: JPEGs decode at 1/8 scale; a bomb is refused from its header
     try:
-        img = Image.open(io.BytesIO(source_image))
-        # thumbnail() lets JPEG decode at 1/8 scale: the palette needs few pixels
-        img.thumbnail((128, 128))
-        return img.convert("RGB")
+        return decode_image(source_image, fit=(128, 128))
+    except ImageTooLarge as exc:  # "image is 13000 × 13000 px, over the 40 MP limit"
+        raise GenerationError(f"The product {exc.reason}; choose another image") from exc
     except Exception as exc:  # noqa: BLE001 - any decoder failure means the same to a user
         raise GenerationError(
             "The product image could not be read as a picture; choose another image"

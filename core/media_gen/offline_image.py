@@ -20,6 +20,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 from core import fonts
 from core.errors import GenerationError
+from core.images import decode_image
 from core.media_gen import MediaOutput, MediaRequest, ShouldStop, never
 
 LABEL = "OFFLINE GENERATOR"
@@ -124,8 +125,7 @@ def draw_scene(prompt: str, size: tuple[int, int], index: int = 0,
     base = _gradient(size, cols[0], cols[1])
     if reference is not None:
         try:
-            ref = Image.open(io.BytesIO(reference))
-            ref.draft("RGB", size)
+            ref = decode_image(reference, cover=size)  # header-checked, decoded small
             base = Image.blend(_cover(ref, size), base, 0.22)
         except Exception as exc:  # noqa: BLE001
             raise GenerationError("The reference image could not be read; upload it again") from exc

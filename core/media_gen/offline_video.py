@@ -8,13 +8,13 @@ with Pillow and piped to the ffmpeg binary from ``imageio-ffmpeg``.
 
 from __future__ import annotations
 
-import io
 import math
 import random
 
 from PIL import Image, ImageOps
 
 from core.errors import GenerationError
+from core.images import decode_image
 from core.media_gen import MediaOutput, MediaRequest, ShouldStop, never
 from core.media_gen.mp4 import encode_mp4
 from core.media_gen.offline_image import LABEL, _rng, draw_overlay, draw_scene
@@ -27,9 +27,8 @@ def _still(request: MediaRequest, size: tuple[int, int], index: int) -> Image.Im
     big = (round(size[0] * OVERSCAN), round(size[1] * OVERSCAN))
     if request.reference_image is not None:
         try:
-            ref = Image.open(io.BytesIO(request.reference_image))
-            ref.draft("RGB", big)
-            return ImageOps.fit(ref.convert("RGB"), big, Image.Resampling.BICUBIC)
+            ref = decode_image(request.reference_image, cover=big)  # header-checked, decoded small
+            return ImageOps.fit(ref, big, Image.Resampling.BICUBIC)
         except Exception as exc:  # noqa: BLE001
             raise GenerationError("The reference image could not be read; upload it again") from exc
     return draw_scene(request.prompt, big, index)

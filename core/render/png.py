@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from PIL import Image, ImageDraw, ImageOps
 
 from core import fonts
+from core.images import ImageTooLarge, decode_image
 from core.palette import hex_to_rgb, readable_on
 from core.render.layout import BannerLayout, Box, compute_layout
 from core.render.safe import Resolver, background_source, safe_prefill
@@ -60,20 +61,22 @@ def render_banner_png(prefill: dict, size: str | tuple[int, int], *,
     colors = data["colors"]
     canvas = Image.new("RGB", (layout.width, layout.height), hex_to_rgb(colors["background"]))
     _, raw = background_source(data, resolve)
-    bg = None
+    bg, missing = None, "background image is missing: a placeholder is shown"
     if raw:
         try:
-            bg = Image.open(io.BytesIO(raw))
             area = layout.background
-            bg.draft("RGB", (area.w, area.h))
-            bg = ImageOps.fit(bg.convert("RGB"), (area.w, area.h), Image.Resampling.BILINEAR,
+            # decoded just large enough to cover the area; a bomb is refused from its header
+            bg = decode_image(raw, cover=(area.w, area.h))
+            bg = ImageOps.fit(bg, (area.w, area.h), Image.Resampling.BILINEAR,
                               centering=layout.focus)
+        except ImageTooLarge as exc:
+            missing = f"background {exc.reason}: a placeholder is shown"
         except Exception:  # noqa: BLE001 - a corrupt file must not break the preview
             bg = None
     if bg is not None:
         canvas.paste(bg, (layout.background.x, layout.background.y))
     else:
-        warnings.append("background image is missing: a placeholder is shown")
+        warnings.append(missing)
         _placeholder(canvas, layout.image_area, colors["background"])
     draw = ImageDraw.Draw(canvas)
     radius = max(8, min(layout.width, layout.height) // 40)
