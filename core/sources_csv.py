@@ -127,7 +127,10 @@ def parse_sources_csv(
             seen[norm] = line
             rows.append({"url": url, "batch_size": size, "line": line})
     except csv.Error as exc:
-        problems.append(f"Line {reader.line_num}: the file is not valid CSV ({exc})")
+        # In words, not the csv module's own text (no exception text reaches a user).
+        reason = ("a cell is longer than the CSV reader accepts" if "field limit" in str(exc)
+                  else "the rest of the file could not be read")
+        problems.append(f"Line {reader.line_num}: the file is not valid CSV ({reason})")
     if not rows and not problems:
         problems.append("The file has no product URLs")
     return CsvResult(rows, problems, had_header)

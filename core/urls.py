@@ -11,6 +11,13 @@ _TRACKING_KEYS = {"gclid", "fbclid", "msclkid", "mc_cid", "mc_eid", "_ga", "igsh
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+def _is_control(ch: str) -> bool:
+    """C0/C1 controls, DEL, bidi embedding/override/isolate controls, lone surrogates."""
+    code = ord(ch)
+    return (code < 0x20 or 0x7F <= code < 0xA0 or 0x202A <= code <= 0x202E
+            or 0x2066 <= code <= 0x2069 or 0xD800 <= code < 0xE000)
+
+
 def url_problem(url: object, *, allow_private: bool = False) -> str | None:
     """Why ``url`` cannot be a product URL, or None when it can."""
     if not isinstance(url, str) or not url.strip():
@@ -18,7 +25,7 @@ def url_problem(url: object, *, allow_private: bool = False) -> str | None:
     url = url.strip()
     if len(url) > MAX_URL_LENGTH:
         return f"URL is longer than {MAX_URL_LENGTH} characters"
-    if any(ch.isspace() for ch in url) or any(ord(ch) < 32 for ch in url):
+    if any(ch.isspace() or _is_control(ch) for ch in url):
         return "URL contains spaces or control characters"
     try:
         parts = urlsplit(url)

@@ -19,9 +19,9 @@ from core.extract.base import (HTML, JSONLD, MICRODATA, OPENGRAPH, PLATFORM, RDF
                                TWITTER, Found, PageContext, PriceCandidate)
 from core.extract.images import dedupe_images, is_chrome_image
 from core.extract.prices import country_hint, default_currency
-from core.extract.text import clean_text, html_to_text, is_placeholder, overlap
+from core.extract.text import clean_text, html_to_text, is_placeholder, overlap, safe_url, strip_unsafe
 
-__all__ = ["ExtractedProduct", "extract_product", "merge"]
+__all__ = ["ExtractedProduct", "extract_product", "merge", "sanitize"]
 
 _STRUCTURED = (PLATFORM, JSONLD, MICRODATA, RDFA)
 _MAX_TITLE = 250
@@ -197,6 +197,36 @@ def merge(founds: dict[str, Found], url: str, country: str | None,
     if src:
         product.sources["images"] = src
     product.image_alts = {u: a for u, a in product.image_alts.items() if u in product.images}
+    return sanitize(product)
+
+
+def _safe_text(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return strip_unsafe(str(value)).strip() or None
+
+
+def sanitize(product: ExtractedProduct) -> ExtractedProduct:
+    """The extraction boundary: every text field and URL of ``product`` without control
+    characters (NUL included), bidi overrides/isolates or lone surrogates, whichever source
+    and whichever path (entity, JSON escape, platform JSON) brought them in. A field left
+    empty becomes None; images stay distinct and in order."""
+    product.url = safe_url(product.url) or product.url
+    product.title = _safe_text(product.title)
+    product.description = _safe_text(product.description)
+    product.brand = _safe_text(product.brand)
+    product.currency = _safe_text(product.currency)
+    images = [safe_url(u) for u in product.images]
+    product.images = list(dict.fromkeys(u for u in images if u))
+    alts: dict[str, str] = {}
+    for url, alt in product.image_alts.items():
+        url, alt = safe_url(url), _safe_text(alt)
+        if url in product.images and alt and url not in alts:
+            alts[url] = alt
+    product.image_alts = alts
+    for name in ("title", "description", "brand", "currency", "images"):
+        if not getattr(product, name):
+            product.sources.pop(name, None)
     return product
 
 

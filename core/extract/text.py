@@ -8,6 +8,36 @@ import re
 import lxml.html
 
 _SPACE = re.compile(r"\s+")
+
+
+def _unsafe_table() -> dict[int, str | None]:
+    """Characters no extracted text keeps: C0 controls but tab/newline/carriage return, DEL,
+    C1 controls, the bidi embedding/override/isolate controls (U+202A–U+202E, U+2066–U+2069:
+    they reorder what follows, e.g. "Shoe\u202egpj.exe") and lone surrogates (not encodable).
+    Those that are whitespace to Python (VT, FF, FS–US, NEL) become a space, the rest go.
+    NUL in particular: PostgreSQL text columns refuse it."""
+    codes = [*range(0x00, 0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F),
+             *range(0x2066, 0x206A), *range(0xD800, 0xE000)]
+    return {c: (" " if chr(c).isspace() else None) for c in codes if chr(c) not in "\t\n\r"}
+
+
+_UNSAFE = _unsafe_table()
+_URL_DROP = {**_UNSAFE, ord("\t"): None, ord("\n"): None, ord("\r"): None}
+_ANY_UNSAFE = re.compile("[" + "".join(re.escape(chr(c)) for c in _UNSAFE) + "]")
+
+
+def strip_unsafe(text: str) -> str:
+    """``text`` without control, bidi-override and lone-surrogate characters (see ``_UNSAFE``)."""
+    return text.translate(_UNSAFE) if _ANY_UNSAFE.search(text) else text
+
+
+def safe_url(url: str | None) -> str | None:
+    """A URL without any of those characters, nor tabs and line breaks (which browsers drop
+    from URLs too); None when nothing is left."""
+    if url is None:
+        return None
+    cleaned = str(url).translate(_URL_DROP).strip()
+    return cleaned or None
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 # Template placeholders left in pages by broken themes ("$metabrand", "{{ product.vendor }}").
 _PLACEHOLDER = re.compile(r"^\s*(\$[a-z_]+|\{\{.*\}\}|\{%.*%\}|%[a-z_]+%|\[[a-z_]+\]|null|undefined|none|n/?a)\s*$", re.I)
@@ -25,12 +55,13 @@ def clean_text(value: object) -> str | None:
         value = value.get("name") or value.get("@value") or value.get("value")
         if value is None:
             return None
-    text = str(value)
+    text = strip_unsafe(str(value))
     # Some pages escape entities twice ("k&amp;uuml;hlt"); two rounds undo that.
     for _ in range(2):
         if "&" not in text:
             break
         text = html.unescape(text)
+    text = strip_unsafe(text)  # again: entities can spell them too ("&#0;", "&#x202e;")
     text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "")
     text = _PRIVATE_USE.sub("", text)  # icon-font glyphs
     text = _SPACE.sub(" ", text).strip()
