@@ -156,7 +156,11 @@ class _Watchdog:
         raw = stream.get_extra_info("socket") if stream is not None else None
         if raw is None:
             return
-        dup = raw.dup()
+        try:
+            dup = raw.dup()
+        except OSError:  # out of descriptors: the per-operation timeouts still apply
+            log.warning("fetch.watchdog_unarmed", exc_info=True)
+            return
         with self._lock:
             self._close(self._sock)
             self._sock = dup
