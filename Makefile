@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8501
 APT_PACKAGES := chromium fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
 
-.PHONY: install system-deps migrate run worker test bench clean
+.PHONY: install system-deps migrate run worker fleet fleetctl test bench clean
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,26 @@ run: install migrate
 # Production worker (needs REDIS_URL and DATABASE_URL): any number, on any host.
 worker: install
 	$(VENV)/bin/dramatiq actors.worker --processes 1 --threads 4
+
+# The production fleet of one host under supervisord (deploy/supervisord.conf): the dashboard
+# on $(PORT) and $(WORKERS) workers of $(THREADS) threads, each restarted when it dies.
+# Needs DATABASE_URL and REDIS_URL; `make migrate` once per release first. Foreground
+# (stop with Ctrl-C / SIGTERM); logs, socket and pid file in $(RUN_DIR).
+# DASHBOARD=false: a worker-only host. See deploy/README.md.
+WORKERS ?= 2
+THREADS ?= 4
+DASHBOARD ?= true
+RUN_DIR ?= data/run
+FLEET_ENV = CTABS_VENV=$(abspath $(VENV)) CTABS_RUN_DIR=$(abspath $(RUN_DIR)) \
+	CTABS_WORKERS=$(WORKERS) CTABS_WORKER_THREADS=$(THREADS) CTABS_DASHBOARD=$(DASHBOARD) PORT=$(PORT)
+
+fleet: install
+	@mkdir -p $(RUN_DIR)
+	$(FLEET_ENV) exec $(VENV)/bin/supervisord -c deploy/supervisord.conf
+
+# The running fleet: `make fleetctl` (status), `make fleetctl CMD="restart ctabs-worker:*"`.
+fleetctl:
+	@$(FLEET_ENV) $(VENV)/bin/supervisorctl -c deploy/supervisord.conf $(or $(CMD),status)
 
 test: install system-deps
 	$(PY) -m pytest -q $(PYTEST_ARGS)

@@ -1,0 +1,1 @@
+"""Running the production fleet on a host: deploy/supervisord.conf (see deploy/README.md)."""
