@@ -214,20 +214,99 @@ class ClipScorer:
             return [float(self._cache[key] @ text_feat) for key, _ in prepared]
 
 
-def _cached_pretrained_file(model_name: str, tag: str) -> str | None:
-    """The local file of an open_clip pretrained tag if it is already cached (no download)."""
-    try:
-        import open_clip
-        from huggingface_hub import try_to_load_from_cache
-    except ImportError:
+_TABLE_BLOCKED = ("torch", "torchvision", "safetensors", "huggingface_hub", "numpy")
+
+
+@lru_cache(maxsize=1)
+def _open_clip_pretrained_table():
+    """open_clip's ``get_pretrained_cfg``, read without importing torch (None: not installed).
+
+    ``import open_clip`` (any submodule: the package's ``__init__`` runs first) costs ~0.7 GiB
+    of torch + torchvision per process. The table of pretrained tags lives in
+    ``open_clip/pretrained.py``, plain data plus download helpers; that file imports torch
+    only through ``safetensors.torch`` (inside ``try/except ImportError``) and the hub client
+    the same way. So its code runs here, with those imports refused, its relative imports
+    (``constants``, ``version``: no imports of their own) loaded the same way, and ``tqdm``
+    stubbed. tests/test_rank.py checks that torch stays out and that the answers match
+    ``open_clip.get_pretrained_cfg``.
+    """
+    import builtins
+    import importlib.util
+    import types
+
+    spec = importlib.util.find_spec("open_clip")  # finds the folder; runs nothing
+    if spec is None or not spec.submodule_search_locations:
         return None
-    cfg = open_clip.get_pretrained_cfg(model_name, tag) or {}
+    folder = list(spec.submodule_search_locations)[0]
+    loaded: dict[str, types.SimpleNamespace] = {}
+
+    def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
+        if level:  # "from .constants import X"
+            return load(name)
+        root = name.partition(".")[0]
+        if root in _TABLE_BLOCKED:
+            raise ImportError(f"{name} is not imported to read open_clip's pretrained table")
+        if root == "tqdm":
+            return types.SimpleNamespace(tqdm=None)
+        return builtins.__import__(name, globals, locals, fromlist, level)
+
+    def load(name: str) -> types.SimpleNamespace:
+        if name not in loaded:
+            path = os.path.join(folder, name + ".py")
+            with open(path, encoding="utf-8") as fh:
+                code = compile(fh.read(), path, "exec")
+            namespace = {"__name__": f"_open_clip_table.{name}", "__file__": path,
+                         "__builtins__": {**vars(builtins), "__import__": guarded_import}}
+            exec(code, namespace)  # noqa: S102 - the installed open_clip's own file
+            loaded[name] = types.SimpleNamespace(**namespace)
+        return loaded[name]
+
+    return load("pretrained").get_pretrained_cfg
+
+
+def _pretrained_cfg(model_name: str, tag: str) -> dict:
+    """open_clip's config for a pretrained tag: {"hf_hub": "org/name/[file]", "url": ...}."""
+    try:
+        lookup = _open_clip_pretrained_table()
+    except Exception as exc:  # noqa: BLE001 - a future open_clip layout: answer, if heavily
+        log.warning("rank.pretrained_table_unreadable", extra={"error": repr(exc)})
+        try:
+            import open_clip
+        except ImportError:
+            return {}
+        lookup = open_clip.get_pretrained_cfg
+    return (lookup(model_name, tag) or {}) if lookup else {}
+
+
+def _hf_cached_file(repo_id: str, filename: str) -> str | None:
+    """The Hugging Face cache's copy of ``repo_id/filename`` at ``main``, if present (no network)."""
+    from huggingface_hub import constants  # the cache location rules (HF_HUB_CACHE, HF_HOME); no client
+
+    folder = os.path.join(constants.HF_HUB_CACHE, "models--" + repo_id.replace("/", "--"))
+    try:
+        with open(os.path.join(folder, "refs", "main"), encoding="utf-8") as fh:
+            revision = fh.read().strip()
+    except OSError:
+        return None
+    path = os.path.join(folder, "snapshots", revision, filename)
+    return path if revision and os.path.isfile(path) else None
+
+
+def _cached_pretrained_file(model_name: str, tag: str) -> str | None:
+    """The local file of an open_clip pretrained tag if it is already cached (no download).
+
+    Neither torch nor open_clip is imported: a worker without weights ranks with the heuristic
+    and never pays for them."""
+    cfg = _pretrained_cfg(model_name, tag)
     hub = cfg.get("hf_hub") or ""
     if hub:
         repo, filename = os.path.split(hub)  # "org/name/" = default file names
         for name in ([filename] if filename else []) + ["open_clip_model.safetensors", "open_clip_pytorch_model.bin"]:
-            path = try_to_load_from_cache(repo, name)
-            if isinstance(path, str) and os.path.isfile(path):
+            try:
+                path = _hf_cached_file(repo, name)
+            except ImportError:
+                return None
+            if path:
                 return path
     url = cfg.get("url") or ""
     if url:

@@ -190,3 +190,101 @@ def test_planning_with_no_usable_image_is_a_clear_failure():
 def test_planning_needs_a_positive_batch_size():
     with pytest.raises(RankingError, match="at least 1"):
         plan_source_images(["1"], 0)
+
+
+# --- nothing heavy is imported unless it is used (issue 11, item 10) -----------------------
+
+HEAVY = ("torch", "torchvision", "open_clip", "safetensors", "pandas", "google.genai")
+
+_WORKER_RANKS = r"""
+import io, json, sys
+import actors.worker  # the production worker's imports (stub broker: REDIS_URL is unset)
+after_import = sorted(m for m in sys.modules if m.split(".")[0] in {"torch", "open_clip"})
+from PIL import Image
+from core import rank
+from core.extract import ExtractedProduct
+if len(sys.argv) > 1:  # weights present: the tiny model's config is registered when it is built
+    create = rank.ClipScorer.create.__func__
+    def create_tiny(cls, model_name, pretrained):
+        import open_clip
+        open_clip.add_model_config(sys.argv[1])
+        return create(cls, model_name, pretrained)
+    rank.ClipScorer.create = classmethod(create_tiny)
+buf = io.BytesIO()
+Image.new("RGB", (300, 200), (200, 30, 30)).save(buf, "PNG")
+result = rank.rank_images(ExtractedProduct(url="https://shop.example/p", title="Blue Widget"),
+                          ["https://cdn.example/a.png"], loader=lambda url: buf.getvalue())
+heavy = {name: name in sys.modules for name in %r}
+print(json.dumps({"after_import": after_import, "method": result.method, "ranked": result.ranked,
+                  "heavy": heavy}))
+""" % (HEAVY,)
+
+
+def _run_worker_ranking(tmp_path, env_over: dict, *args: str) -> dict:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLIP_", "HF_", "REDIS_URL"))}
+    env.update({"PYTHONPATH": str(root), "HF_HOME": str(tmp_path / "hf"), **env_over})
+    out = subprocess.run([sys.executable, "-c", _WORKER_RANKS, *args], cwd=root, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_a_worker_ranking_with_the_heuristic_imports_neither_torch_nor_open_clip(tmp_path):
+    got = _run_worker_ranking(tmp_path, {})  # default CLIP_MODEL/CLIP_PRETRAINED, empty HF cache
+    assert got["after_import"] == []
+    assert got["method"] == "heuristic" and got["ranked"] == ["https://cdn.example/a.png"]
+    assert got["heavy"] == {name: False for name in HEAVY}
+
+
+def test_with_a_weights_file_ranking_imports_torch_and_ranks_with_clip(tmp_path, tiny_weights):
+    got = _run_worker_ranking(tmp_path, {"CLIP_MODEL": "Tiny-Test", "CLIP_WEIGHTS_PATH": str(tiny_weights)},
+                              str(tiny_weights.parent))
+    assert got["after_import"] == []  # importing the worker loads nothing of CLIP
+    assert got["method"] == "clip:Tiny-Test" and got["ranked"] == ["https://cdn.example/a.png"]
+    assert got["heavy"]["torch"] and got["heavy"]["open_clip"]
+
+
+_FINDS_CACHED = r"""
+import json, sys
+from core import rank
+path = rank._cached_pretrained_file("ViT-B-32", "laion2b_s34b_b79k")
+print(json.dumps({"path": path, "torch": "torch" in sys.modules, "open_clip": "open_clip" in sys.modules}))
+"""
+
+
+def test_weights_in_the_hugging_face_cache_are_found_without_importing_torch(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    # the layout huggingface_hub writes: models--org--name/{refs/main, snapshots/<rev>/<file>}
+    repo = tmp_path / "hub" / "models--laion--CLIP-ViT-B-32-laion2B-s34B-b79K"
+    (repo / "refs").mkdir(parents=True)
+    (repo / "refs" / "main").write_text("0123abcd")
+    weights = repo / "snapshots" / "0123abcd" / "open_clip_model.safetensors"
+    weights.parent.mkdir(parents=True)
+    weights.write_bytes(b"weights")
+    root = Path(__file__).resolve().parent.parent
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HF_")}
+    env.update({"PYTHONPATH": str(root), "HF_HUB_CACHE": str(tmp_path / "hub")})
+    out = subprocess.run([sys.executable, "-c", _FINDS_CACHED], cwd=root, env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == {
+        "path": str(weights), "torch": False, "open_clip": False}
+
+
+def test_the_torch_free_tag_table_answers_like_open_clip():
+    import open_clip
+
+    pairs = open_clip.list_pretrained()
+    assert len(pairs) > 100
+    for model, tag in pairs + [("ViT-B-32", "LAION2B-S34B-B79K"), ("ViT-B-32", "nope"), ("Nope", "openai")]:
+        assert rank._pretrained_cfg(model, tag) == open_clip.get_pretrained_cfg(model, tag), (model, tag)
