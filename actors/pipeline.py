@@ -38,7 +38,7 @@ def generate_preview(preview_id: str) -> None:
 
 @dramatiq.actor(queue_name="pipeline", max_retries=0)
 def reconcile_now() -> None:
-    send_all(reconcile.reconcile())
+    reconcile.reconcile(send=send)
 
 
 def _deferred_preview(message, due_in: float) -> None:

@@ -36,12 +36,12 @@ class Reconciler(Middleware):
         self._stop.set()
 
     def run_once(self) -> int:
-        from actors.pipeline import send_all
+        from actors.send import send
         from core.pipeline.jobs import reconcile_jobs
         from core.pipeline.reconcile import reconcile
 
-        sends = reconcile() + reconcile_jobs()
-        send_all(sends)
+        # each message is sent by the reconciler itself and recorded only once it was sent
+        sends = reconcile(send=send) + reconcile_jobs(send=send)
         return len(sends)
 
     def _loop(self) -> None:

@@ -108,6 +108,8 @@ def configure_logging(role: str) -> None:
         if not root.handlers:
             root.addHandler(logging.StreamHandler(sys.stderr))
         for handler in root.handlers:
+            if type(handler).__module__.startswith("_pytest"):
+                continue  # pytest's capture keeps its own format
             handler.setFormatter(formatter)
         # Dramatiq's own loggers carry handlers of their own in some setups.
         logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

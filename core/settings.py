@@ -244,3 +244,13 @@ def reset_settings() -> None:
     with _cache_lock:
         _cached = None
         _generation += 1
+
+
+def _install_database_url_reader() -> None:
+    """``db`` never imports ``core``: it asks this reader for the default database URL."""
+    from db import engine
+
+    engine.set_default_url(lambda: get_settings().database_url)
+
+
+_install_database_url_reader()

@@ -8,8 +8,9 @@ with ``SELECT … FOR UPDATE``.
 
 from __future__ import annotations
 
+import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import sqlalchemy as sa
@@ -53,12 +54,27 @@ def make_engine(url: str) -> sa.Engine:
     return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
-def _resolve(url: str | None) -> str:
-    if url is None:
-        from core.settings import get_settings  # late: db must not need core at import
+_default_url: Callable[[], str] | None = None
 
-        url = get_settings().database_url
+
+def set_default_url(provider: Callable[[], str]) -> None:
+    """Where the default database URL comes from (``core.settings`` installs its reader;
+    ``db`` never imports ``core``)."""
+    global _default_url
+    _default_url = provider
+
+
+def default_url() -> str:
+    if _default_url is not None:
+        return _default_url()
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        raise RuntimeError("no database URL: set DATABASE_URL or import core.settings first")
     return url
+
+
+def _resolve(url: str | None) -> str:
+    return default_url() if url is None else url
 
 
 def get_engine(url: str | None = None) -> sa.Engine:

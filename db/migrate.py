@@ -30,13 +30,9 @@ def upgrade(url: str | None = None, revision: str = "head") -> None:
     starting together on several hosts migrate once, one after the other (the later ones
     find the schema current and do nothing). SQLite serialises writers by itself.
     """
-    from db.engine import make_engine
+    from db.engine import default_url, make_engine
 
-    resolved = url
-    if resolved is None:
-        from core.settings import get_settings  # late: only when no URL is given
-
-        resolved = get_settings().database_url
+    resolved = url or default_url()
     engine = make_engine(resolved)
     try:
         if engine.dialect.name != "postgresql":
@@ -65,5 +61,7 @@ def downgrade(url: str | None = None, revision: str = "base") -> None:
 
 
 if __name__ == "__main__":
+    import core.settings  # noqa: F401  (installs the settings' DATABASE_URL reader)
+
     upgrade(sys.argv[1] if len(sys.argv) > 1 else None)
     print("database is up to date")

@@ -194,11 +194,14 @@ def test_permanent_errors_fail_at_once(scripted, workspace):
 
 @with_settings(GENERATION_TIMEOUT_SECONDS="0.5")
 def test_a_generation_over_the_timeout_fails_with_that_reason(scripted, workspace):
+    # one policy for both pipelines (core.pipeline.lease): a time-out is transient, so the
+    # job is tried on the retry schedule, then fails with the reason
     scripted.seconds = 5
     job = submit_job(workspace, "alice", "image", {"prompt": "slow"})
     done = wait_for(lambda: finished(workspace, job.id))
-    assert done.status == "failed" and done.retry_count == 0
+    assert done.status == "failed" and done.retry_count == 3
     assert done.error_message.startswith("Generation timed out after 0.5 s (GENERATION_TIMEOUT_SECONDS)")
+    assert done.error_message.endswith("(gave up after 3 retries)")
     assert scripted.stopped.wait(2)  # the generator was told to stop, not left running
     assert stored_keys(job.id) == []
 

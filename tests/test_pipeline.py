@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 import time
 
@@ -60,7 +62,9 @@ def test_a_batch_runs_to_done_with_every_preview_merged(pipeline, workspace):
     previews = list_previews(workspace, batch_id=info.id).items
     for p in previews:
         assert p.status == "done" and p.finished_at and p.started_at
-        assert p.prefill["generated_background_url"] == f"/media/previews/{info.id}/{p.id}/background.png"
+        # each attempt writes into a folder of its own under the preview's
+        assert re.fullmatch(rf"/media/previews/{info.id}/{p.id}/[0-9a-f]{{10}}/background\.png",
+                            p.prefill["generated_background_url"])
         assert p.prefill["original_background_url"] == p.source_image_url
     # 3 ranked images cycled over 4 variants: 1,2,3,1
     for src_row in detail.sources:

@@ -1,10 +1,10 @@
 """One generation job's run: claim with a lease, generate under a time limit, save, finish.
 
-Same rules as a preview (``core.pipeline.generate``): the lease (owner + expiry, renewed
-by a heartbeat) proves a worker still holds a running job; results are saved under a
-folder of this attempt and the job becomes ``done`` only if it is still ``running`` under
-the same lease — a cancelled or reclaimed job's output is deleted, never shown. Failures
-go through the one retry policy (``core.pipeline.retry.decide``).
+The lease rules are :mod:`core.pipeline.lease`'s, shared with the previews: the lease
+(owner + expiry, renewed by a heartbeat) proves a worker still holds a running job;
+results are saved under a folder of this attempt and the job becomes ``done`` only if it
+is still ``running`` under the same lease — a cancelled or reclaimed job's output is
+deleted, never shown. Failures go through the one retry policy.
 """
 
 from __future__ import annotations
@@ -13,23 +13,18 @@ import concurrent.futures as cf
 import datetime as dt
 import logging
 import threading
-import time
 import uuid
 from dataclasses import dataclass
 
 from core.errors import GenerationError, StorageError
 from core.media_gen import MediaOutput, MediaRequest, get_media_generators
+from core.pipeline import lease as leases
 from core.pipeline import stages
-from core.pipeline.generate import worker_id
-from core.pipeline.retry import decide, retry_at
-from core.ratelimit import start_time
+from core.pipeline.lease import JOBS, Lease
 from core.settings import get_settings
-from core.states import JOB_MOVES, JobStatus, move
 from core.thumbnails import thumbnail_jpeg
 from db.base import utcnow
-from db.engine import unit_of_work
 from db.models import GenerationJob
-from db.repositories import jobs as job_repo
 
 log = logging.getLogger(__name__)
 
@@ -44,63 +39,45 @@ class JobClaim:
     """A job this worker holds under a lease."""
 
     job_id: uuid.UUID
-    owner: str
-    token: str  # names this attempt's output folder
+    lease: Lease
     kind: str
     params: dict
-    retry_count: int
+
+    @property
+    def owner(self) -> str:
+        return self.lease.owner
+
+    @property
+    def token(self) -> str:  # names this attempt's output folder
+        return self.lease.attempt
+
+    @property
+    def retry_count(self) -> int:
+        return self.lease.retry_count
 
     @property
     def folder(self) -> str:
         return f"jobs/{self.job_id}/{self.token}/"
 
 
-def _due_retry(jid: uuid.UUID, now: dt.datetime):
-    return move(J, JOB_MOVES, JobStatus.PENDING, J.id == jid,
-                J.next_retry_at <= now + dt.timedelta(seconds=1),
-                only_from=[JobStatus.RETRYING], next_retry_at=None, updated_at=now)
-
-
 def wake(job_id: str, due_at: dt.datetime | None = None) -> None:
-    """A due retry becomes pending again; record when its (deferred) message is due, so the
-    reconciler can tell a waiting message from a lost one."""
-    jid = uuid.UUID(job_id)
-    now = utcnow()
-    with unit_of_work() as session:
-        session.execute(_due_retry(jid, now))
-        job_repo.touch_enqueued(session, jid, str(JobStatus.PENDING), due_at or now)
+    """A due retry becomes pending again; record when its (deferred) message is due."""
+    leases.wake(JOBS, job_id, due_at)
 
 
 def claim(job_id: str, owner: str | None = None) -> JobClaim | None:
     """pending → running under a fresh lease; None when someone else has it or it is over."""
-    jid = uuid.UUID(job_id)
-    owner = owner or worker_id()
-    now = utcnow()
-    started = start_time(now)
-    lease = dt.timedelta(seconds=get_settings().lease_seconds)
-    with unit_of_work() as session:
-        session.execute(_due_retry(jid, now))  # a due retry goes straight through
-        res = session.execute(
-            move(J, JOB_MOVES, JobStatus.RUNNING, J.id == jid, only_from=[JobStatus.PENDING],
-                 lease_owner=owner, lease_expires_at=now + lease, started_at=started,
-                 stage="starting", updated_at=now)
-        )
-        if res.rowcount != 1:
-            return None
-        job = session.get(J, jid)
-        return JobClaim(jid, owner, uuid.uuid4().hex[:10], job.kind, dict(job.params),
-                        job.retry_count or 0)
+    got = leases.claim(JOBS, job_id, owner=owner, stage="starting",
+                       load=lambda session, job: (job.kind, dict(job.params)))
+    if got is None:
+        return None
+    lease, (kind, params) = got
+    return JobClaim(lease.item_id, lease, kind, params)
 
 
 def _heartbeat(c: JobClaim, stage: str | None = None, **values) -> bool:
     """Extend the lease; False when the job was cancelled or the lease was lost."""
-    now = utcnow()
-    values.update(lease_expires_at=now + dt.timedelta(seconds=get_settings().lease_seconds),
-                  updated_at=now)
-    if stage:
-        values["stage"] = stage
-    with unit_of_work() as session:
-        return job_repo.renew_lease(session, c.job_id, c.owner, values) == 1
+    return leases.heartbeat(c.lease, stage, **values)
 
 
 def _request(c: JobClaim) -> MediaRequest:
@@ -116,26 +93,11 @@ def _request(c: JobClaim) -> MediaRequest:
 
 def _generate(c: JobClaim, generator, request: MediaRequest) -> list[MediaOutput] | None:
     """Run the generator in the pool while renewing the lease; None if the job was lost."""
-    settings = get_settings()
     stop = threading.Event()
     future = _pool.submit(generator.generate, request, should_stop=stop.is_set)
-    deadline = time.monotonic() + settings.generation_timeout_seconds
-    tick = max(min(settings.lease_seconds / 3, 10.0), 0.05)
-    while True:
-        try:
-            return future.result(timeout=max(min(tick, deadline - time.monotonic()), 0.01))
-        except cf.TimeoutError:
-            pass
-        if time.monotonic() >= deadline:
-            stop.set()
-            raise GenerationError(
-                f"Generation timed out after {settings.generation_timeout_seconds:g} s "
-                "(GENERATION_TIMEOUT_SECONDS). Retry the job, or ask for a shorter video.",
-                transient=False,
-            )
-        if not _heartbeat(c):
-            stop.set()
-            return None
+    if not leases.run_leased(c.lease, {"media": future}, stop=stop):
+        return None
+    return future.result()
 
 
 def _save(c: JobClaim, outputs: list[MediaOutput]) -> list[dict]:
@@ -195,17 +157,8 @@ def run_job(job_id: str) -> Sends:
         results = _save(c, outputs)
     except Exception as exc:  # noqa: BLE001 - every failure becomes a job outcome
         return _failed(c, exc)
-    now = utcnow()
-    with unit_of_work() as session:
-        res = session.execute(
-            move(J, JOB_MOVES, JobStatus.DONE, J.id == c.job_id, J.lease_owner == c.owner,
-                 only_from=[JobStatus.RUNNING], results=results, finished_at=now, stage=None,
-                 lease_owner=None, lease_expires_at=None, error_message=None,
-                 next_retry_at=None, updated_at=now)
-        )
-    if res.rowcount != 1:
+    if not leases.complete(c.lease, {"results": results}):
         return _discard(c)
-    log.info("job.done id=%s outputs=%d", c.job_id, len(results))
     return []
 
 
@@ -217,70 +170,43 @@ def _discard(c: JobClaim) -> Sends:
 
 
 def _delete_outputs(c: JobClaim) -> None:
-    try:
-        stages.storage().delete_prefix(c.folder)
-    except Exception:  # noqa: BLE001 - an orphan file is not worth failing over
-        log.exception("job.cleanup_failed id=%s", c.job_id)
+    leases.delete_files(c.folder)
 
 
 def _failed(c: JobClaim, exc: BaseException) -> Sends:
     _delete_outputs(c)
-    decision = decide(exc, c.retry_count)
-    now = utcnow()
-    common = dict(error_message=decision.message, stage=None, lease_owner=None,
-                  lease_expires_at=None, updated_at=now)
-    with unit_of_work() as session:
-        if decision.retry:
-            res = session.execute(
-                move(J, JOB_MOVES, JobStatus.RETRYING, J.id == c.job_id, J.lease_owner == c.owner,
-                     only_from=[JobStatus.RUNNING], retry_count=c.retry_count + 1,
-                     next_retry_at=retry_at(now, decision), **common)
-            )
-            if res.rowcount == 1:
-                log.info("job.retry_scheduled id=%s in=%ss", c.job_id, decision.delay_seconds)
-                return [("job", (str(c.job_id),), decision.delay_seconds)]
-            return []
-        session.execute(
-            move(J, JOB_MOVES, JobStatus.FAILED, J.id == c.job_id, J.lease_owner == c.owner,
-                 only_from=[JobStatus.RUNNING], finished_at=now, next_retry_at=None, **common)
-        )
-    log.info("job.failed id=%s reason=%s", c.job_id, decision.message)
-    return []
+    _decision, sends, _won = leases.fail(c.lease, exc)
+    return sends
 
 
-def reconcile_jobs(grace_seconds: float | None = None, limit: int = 500) -> Sends:
+def reconcile_jobs(grace_seconds: float | None = None, limit: int = 500, send=None) -> Sends:
     """Jobs stuck by a crash or a lost message, and the messages that restart them.
 
     Safe to run by any number of workers at once: each change is a conditional UPDATE.
+    With ``send``, each message is sent here and recorded only once it was sent.
     """
+    from core.states import JobStatus, move
+    from db.engine import unit_of_work
+
     if grace_seconds is None:
         grace_seconds = get_settings().reconcile_grace_seconds
     now = utcnow()
     overdue = now - dt.timedelta(seconds=grace_seconds)
-    sends: Sends = []
-    with unit_of_work() as session:
-        # 1. running jobs whose worker stopped renewing its lease (killed, frozen host)
-        for jid in job_repo.expired_leases(session, now, limit):
+    sends, late = leases.reconcile_leases(JOBS, send=send, overdue=overdue, limit=limit)
+    for jid in late:  # retries whose delayed message is overdue: due now
+        with unit_of_work() as session:
             res = session.execute(
-                move(J, JOB_MOVES, JobStatus.PENDING, J.id == jid, J.lease_expires_at < now,
-                     only_from=[JobStatus.RUNNING], lease_owner=None, lease_expires_at=None,
-                     stage=None, enqueued_at=now, updated_at=now)
-            )
-            if res.rowcount == 1:
-                sends.append(("job", (str(jid),), 0.0))
-        # 2. pending jobs whose message never came (not sent, or lost with Redis)
-        for jid in job_repo.lost_pending(session, overdue, limit):
-            if job_repo.touch_enqueued(session, jid, str(JobStatus.PENDING), now) == 1:
-                sends.append(("job", (str(jid),), 0.0))
-        # 3. retries whose delayed message is overdue
-        for jid in job_repo.late_retries(session, overdue, limit):
-            res = session.execute(
-                move(J, JOB_MOVES, JobStatus.PENDING, J.id == jid, J.next_retry_at < overdue,
-                     only_from=[JobStatus.RETRYING], next_retry_at=None, enqueued_at=now,
-                     updated_at=now)
-            )
-            if res.rowcount == 1:
-                sends.append(("job", (str(jid),), 0.0))
+                move(J, JOBS.moves, JobStatus.PENDING, J.id == jid, J.next_retry_at < overdue,
+                     only_from=[JobStatus.RETRYING], next_retry_at=None, enqueued_at=None,
+                     updated_at=now))
+        if res.rowcount != 1:
+            continue
+        record = lambda jid=jid: leases._touch(JOBS, jid, now, None)  # noqa: E731
+        if send is None:
+            record()
+            sends.append(("job", (str(jid),), 0.0))
+        elif leases.send_and_record(send, "job", (str(jid),), record):
+            sends.append(("job", (str(jid),), 0.0))
     if sends:
-        log.info("reconcile.jobs_resent count=%d", len(sends))
+        log.info("reconcile.jobs_resent", extra={"count": len(sends)})
     return sends

@@ -14,7 +14,8 @@ import sqlalchemy as sa
 
 from core.batches import try_finish_batch
 from core.settings import get_settings
-from core.states import PREVIEW_MOVES, BatchStatus, PreviewStatus, move
+from core.pipeline.lease import PREVIEWS, reconcile_leases, send_and_record
+from core.states import BatchStatus, PreviewStatus
 from db.base import utcnow
 from db.engine import unit_of_work
 from db.models import Batch, Preview
@@ -24,66 +25,46 @@ log = logging.getLogger(__name__)
 
 Sends = list[tuple[str, tuple, float]]
 
-def reconcile(grace_seconds: float | None = None, limit: int = 500) -> Sends:
-    """Find orphaned work and return the messages that restart it."""
+def reconcile(grace_seconds: float | None = None, limit: int = 500, send=None) -> Sends:
+    """Find orphaned work and restart it.
+
+    With ``send(kind, args, delay)`` each message is sent here and its re-send recorded only
+    after the send succeeded — after a broker outage an item is re-sent on the next pass,
+    not one grace period later. Without, the bookkeeping is done and the messages are
+    returned for the caller to send. Either way the messages are returned.
+    """
     if grace_seconds is None:
         grace_seconds = get_settings().reconcile_grace_seconds
     now = utcnow()
     overdue = now - dt.timedelta(seconds=grace_seconds)
-    sends: Sends = []
+
+    def deliver(kind: str, args: tuple, record=None) -> bool:
+        if send is None:
+            if record is None or record():
+                out.append((kind, args, 0.0))
+                return True
+            return False
+        if send_and_record(send, kind, args, record):
+            out.append((kind, args, 0.0))
+            return True
+        return False
+
+    # 1-2. expired leases (a killed worker) and queued items whose message was lost
+    out, late = reconcile_leases(PREVIEWS, send=send, overdue=overdue, limit=limit)
+    # 3. retries that are overdue: their delayed message was lost
     with unit_of_work() as session:
-        # 1. running items whose worker stopped renewing its lease (killed, frozen host).
-        expired = session.scalars(
-            sa.select(Preview.id).where(
-                Preview.status == PreviewStatus.RUNNING, Preview.lease_expires_at < now
-            ).limit(limit)
-        ).all()
-        for pid in expired:
-            res = session.execute(
-                move(Preview, PREVIEW_MOVES, PreviewStatus.QUEUED, Preview.id == pid,
-                     Preview.lease_expires_at < now, only_from=[PreviewStatus.RUNNING],
-                     lease_owner=None, lease_expires_at=None, stage=None, enqueued_at=now,
-                     updated_at=now)
-            )
-            if res.rowcount == 1:
-                sends.append(("preview", (str(pid),), 0.0))
-        # 2. queued items whose message should have arrived long ago (lost with Redis).
-        lost = session.scalars(
-            sa.select(Preview.id).where(
-                Preview.status == PreviewStatus.QUEUED,
-                sa.or_(Preview.enqueued_at.is_(None), Preview.enqueued_at < overdue),
-            ).limit(limit)
-        ).all()
-        for pid in lost:
-            res = session.execute(
-                sa.update(Preview)
-                .where(Preview.id == pid, Preview.status == PreviewStatus.QUEUED,
-                       sa.or_(Preview.enqueued_at.is_(None), Preview.enqueued_at < overdue))
-                .values(enqueued_at=now)
-            )
-            if res.rowcount == 1:
-                sends.append(("preview", (str(pid),), 0.0))
-        # 3. retries that are overdue: their delayed message was lost.
-        late = session.execute(
+        rows = session.execute(
             sa.select(Preview.id, Preview.batch_id, Preview.source_url, Preview.source_image_url)
-            .where(Preview.status == PreviewStatus.RETRYING, Preview.next_retry_at < overdue)
-            .limit(limit)
-        ).all()
-        resources: set[tuple[str, str]] = set()
-        for pid, bid, url, image in late:
-            res = session.execute(
-                sa.update(Preview)
-                .where(Preview.id == pid, Preview.status == PreviewStatus.RETRYING,
-                       Preview.next_retry_at < overdue)
-                .values(next_retry_at=now)
-            )
-            if res.rowcount != 1:
-                continue
-            if image:
-                sends.append(("preview", (str(pid),), 0.0))
-            else:
-                resources.add((str(bid), url))
-        # 4. URLs waiting to be scraped whose message was lost.
+            .where(Preview.id.in_(late))
+        ).all() if late else []
+    resources: dict[tuple[str, str], list] = {}
+    for pid, bid, url, image in rows:
+        if image:  # due now: the message wakes it (claim moves a due retry to queued)
+            deliver("preview", (str(pid),), lambda pid=pid: _due_now(pid, overdue, now))
+        else:  # the page fetch is to be retried: one message per URL
+            resources.setdefault((str(bid), url), []).append(lambda pid=pid: _due_now(pid, overdue, now))
+    # 4. URLs waiting to be scraped whose message was lost
+    with unit_of_work() as session:
         waiting = session.execute(
             sa.select(Preview.batch_id, Preview.source_url).distinct()
             .join(Batch, Batch.id == Preview.batch_id)
@@ -91,22 +72,22 @@ def reconcile(grace_seconds: float | None = None, limit: int = 500) -> Sends:
                    sa.or_(Preview.enqueued_at.is_(None), Preview.enqueued_at < overdue))
             .limit(limit)
         ).all()
-        for bid, url in waiting:
-            session.execute(
-                sa.update(Preview)
-                .where(Preview.batch_id == bid, Preview.source_url == url,
-                       Preview.status == PreviewStatus.PENDING)
-                .values(enqueued_at=now)
-            )
-            resources.add((str(bid), url))
-        sends.extend(("source", key, 0.0) for key in sorted(resources))
-        # 5. batches whose start message was lost.
+    for bid, url in waiting:
+        resources.setdefault((str(bid), url), []).append(
+            lambda bid=bid, url=url: _touch_pending(bid, url, now))
+    for key in sorted(resources):
+        records = resources[key]
+        deliver("source", key, lambda records=records: sum(r() for r in records))
+    # 5. batches whose start message was lost (re-sent every pass until started)
+    with unit_of_work() as session:
         stale_batches = session.scalars(
             sa.select(Batch.id).where(Batch.status == BatchStatus.PENDING, Batch.created_at < overdue)
             .limit(limit)
         ).all()
-        sends.extend(("batch", (str(bid),), 0.0) for bid in stale_batches)
-        # 6. running batches whose last preview finished while its worker died.
+    for bid in stale_batches:
+        deliver("batch", (str(bid),))
+    # 6. running batches whose last preview finished while its worker died.
+    with unit_of_work() as session:
         open_batches = session.scalars(
             sa.select(Batch.id).where(
                 Batch.status == BatchStatus.RUNNING,
@@ -121,6 +102,26 @@ def reconcile(grace_seconds: float | None = None, limit: int = 500) -> Sends:
         with unit_of_work() as session:
             batch_repo.lock(session, bid)
             try_finish_batch(session, bid)
-    if sends:
-        log.info("reconcile.resent count=%d", len(sends))
-    return sends
+    if out:
+        log.info("reconcile.resent", extra={"count": len(out)})
+    return out
+
+
+def _due_now(pid, overdue, now) -> int:
+    with unit_of_work() as session:
+        return session.execute(
+            sa.update(Preview)
+            .where(Preview.id == pid, Preview.status == PreviewStatus.RETRYING,
+                   Preview.next_retry_at < overdue)
+            .values(next_retry_at=now)
+        ).rowcount
+
+
+def _touch_pending(bid, url, now) -> int:
+    with unit_of_work() as session:
+        return session.execute(
+            sa.update(Preview)
+            .where(Preview.batch_id == bid, Preview.source_url == url,
+                   Preview.status == PreviewStatus.PENDING)
+            .values(enqueued_at=now)
+        ).rowcount

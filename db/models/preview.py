@@ -34,6 +34,8 @@ class Preview(Base):
     source_image_url: Mapped[str | None] = mapped_column(sa.String(2048))
     prefill: Mapped[dict | None] = mapped_column(JSONType)
     prefill_version: Mapped[int] = mapped_column(sa.Integer, default=0)
+    partial: Mapped[dict | None] = mapped_column(
+        JSONType, doc="a finished half (background URL / copy) kept from a failed attempt for its retry")
     status: Mapped[str] = mapped_column(sa.String(16), default="pending")
     stage: Mapped[str | None] = mapped_column(sa.String(64), doc="what a running item is doing")
     error_message: Mapped[str | None] = mapped_column(sa.Text)
