@@ -8,6 +8,6 @@ sender start here, before anyone opens a page (a nightly restart leaves no work 
 
 import streamlit as st
 
-from api.server import lifespan, routes
+from api.server import lifespan, on_script_error, routes
 
-app = st.App("dashboard.py", lifespan=lifespan, routes=routes())
+app = st.App("dashboard.py", lifespan=lifespan, routes=routes(), on_script_error=on_script_error)

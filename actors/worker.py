@@ -12,6 +12,29 @@ from core.settings import get_settings  # noqa: E402
 broker.add_middleware(Reconciler())
 broker.add_middleware(Liveness())
 
+
+def _prometheus() -> None:
+    """Dramatiq's Prometheus middleware, on when ``dramatiq_prom_port`` is set (production).
+
+    Dramatiq's own variables configure it, and they must be in the environment of the
+    ``dramatiq`` command itself (its exposition server is a fork of the parent process,
+    which never imports this module): ``dramatiq_prom_port``, ``dramatiq_prom_host``
+    (default 0.0.0.0: set 127.0.0.1 or a private address) and ``dramatiq_prom_db`` (the
+    multi-process metrics folder). Every worker program on a host may share one folder and
+    port: one exposition server answers for all (the others find the port taken and stop;
+    dramatiq does not watch its fork processes, so that is harmless).
+    """
+    import os
+
+    if not os.environ.get("dramatiq_prom_port") or get_settings().embedded:
+        return
+    from dramatiq.middleware.prometheus import Prometheus
+
+    broker.add_middleware(Prometheus())
+
+
+_prometheus()
+
 import actors.pipeline  # noqa: E402,F401  (declares the batch pipeline's actors)
 import actors.media  # noqa: E402,F401  (declares the media queue's actor)
 

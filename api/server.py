@@ -47,5 +47,22 @@ async def metrics(request: Request) -> PlainTextResponse:
                              headers={"Cache-Control": "no-store"})
 
 
+def on_script_error(exc: Exception) -> bool:
+    """An uncaught error in a page run: the detail goes to the log (JSON, with a
+    reference); the user sees a sentence with the same reference, never the exception."""
+    import uuid
+
+    reference = uuid.uuid4().hex[:10]
+    log.error("page.uncaught_error", exc_info=exc, extra={"reference": reference})
+    try:
+        import streamlit as st
+
+        st.error("Something went wrong on this page; it was logged for the operators "
+                 f"(reference {reference}). Reload the page to try again.")
+        return True  # our message replaces Streamlit's
+    except Exception:  # noqa: BLE001 - fall back to Streamlit's own (redacted) notice
+        return False
+
+
 def routes() -> list:
     return [Route("/healthz", healthz, methods=["GET"]), Route("/metrics", metrics, methods=["GET"])]

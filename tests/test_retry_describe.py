@@ -93,3 +93,19 @@ def test_a_url_failing_with_a_database_error_shows_words_on_its_previews(db, set
     assert {status for status, _ in rows} == {"failed"}
     for _, message in rows:
         assert_in_words(message)
+
+
+def test_an_unexpected_gemini_error_reaches_the_user_as_words_only(caplog):
+    """The Gemini error translator's last resort names no exception class or text."""
+    import logging
+
+    from core.generators.gemini_errors import classify_genai_error
+
+    exc = KeyError("candidates[0].content.parts -- SELECT * FROM secrets")
+    with caplog.at_level(logging.ERROR):
+        err = classify_genai_error(exc, model="gemini-2.5-flash", secret="AIzaKEY")
+    assert not err.transient
+    assert "KeyError" not in err.message and "SELECT" not in err.message and "candidates" not in err.message
+    assert "reference" in err.message
+    logged = [r for r in caplog.records if r.getMessage() == "gemini.unexpected_error"]
+    assert logged and "SELECT" in logged[0].detail and logged[0].reference in err.message

@@ -89,8 +89,15 @@ def classify_genai_error(exc: BaseException, *, model: str = "", secret: str = "
             f"Could not reach Gemini{where} ({exc.__class__.__name__}); the preview will retry.",
             transient=True,
         )
+    import logging
+    import uuid
+
+    reference = uuid.uuid4().hex[:10]
+    logging.getLogger(__name__).error(
+        "gemini.unexpected_error", extra={"reference": reference, "error_class": exc.__class__.__name__,
+                                          "detail": redact(str(exc), secret)[:500]})
     return GenerationError(
-        f"Unexpected error while calling Gemini{where}: {exc.__class__.__name__}: "
-        f"{redact(str(exc), secret)[:200]}",
+        f"Gemini failed in an unexpected way{where}; it was logged for the operators "
+        f"(reference {reference}).",
         transient=False,
     )
