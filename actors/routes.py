@@ -1,4 +1,4 @@
-"""Where each kind of pipeline message goes: (queue, actor name). No dramatiq import."""
+"""Where each kind of pipeline message goes: (queue, actor name), and the one message shape."""
 
 ROUTES = {
     "batch": ("pipeline", "process_batch"),
@@ -6,3 +6,13 @@ ROUTES = {
     "preview": ("generation", "generate_preview"),
     "job": ("generation", "generate_media_job"),
 }
+
+
+def message(kind: str, args: tuple):
+    """The one message shape of every hand-off: ``kind``'s actor on its queue, positional
+    ``args``, no options (dramatiq imported here only, so this module stays light)."""
+    import dramatiq
+
+    queue, actor_name = ROUTES[kind]
+    return dramatiq.Message(queue_name=queue, actor_name=actor_name, args=tuple(args),
+                            kwargs={}, options={})

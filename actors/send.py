@@ -12,21 +12,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-import dramatiq
-
 from actors.broker import broker
-from actors.routes import ROUTES
+from actors.routes import message
 from core import dispatch
 
 log = logging.getLogger(__name__)
 
 Send = tuple[str, tuple, float]
-
-
-def message(kind: str, args: tuple) -> dramatiq.Message:
-    queue, actor_name = ROUTES[kind]
-    return dramatiq.Message(queue_name=queue, actor_name=actor_name, args=tuple(args),
-                            kwargs={}, options={})
 
 
 def send(kind: str, args: tuple, delay_seconds: float = 0.0) -> None:

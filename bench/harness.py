@@ -96,13 +96,10 @@ class RedisSender:
         self.broker = RedisBroker(url=redis_url, namespace=f"{prefix}:dramatiq")
 
     def __call__(self, kind: str, args: tuple, delay_seconds: float = 0.0) -> None:
-        import dramatiq
+        from actors.routes import message  # the same message shape as actors.send
 
-        from actors.routes import ROUTES
-
-        queue, actor = ROUTES[kind]
-        self.broker.declare_queue(queue)
-        msg = dramatiq.Message(queue_name=queue, actor_name=actor, args=tuple(args), kwargs={}, options={})
+        msg = message(kind, args)
+        self.broker.declare_queue(msg.queue_name)
         self.broker.enqueue(msg, delay=int(delay_seconds * 1000) or None)
 
     def close(self) -> None:
