@@ -123,6 +123,9 @@ class Layout(_Strict):
     text_position: Literal["left", "right", "center", "top", "bottom"] = "left"
     alignment: Literal["left", "center", "right"] = "left"
     direction: Literal["ltr", "rtl"] = "ltr"
+    # "text_only": no photo at all — the copy centred on a backdrop drawn from the colours
+    # (the way out for a product whose images cannot be downloaded)
+    style: Literal["photo", "text_only"] = "photo"
 
 
 class Prefill(_Strict):

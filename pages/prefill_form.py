@@ -120,7 +120,7 @@ def fields_form(preview: PreviewInfo, workspace: str) -> None:
             for i, name in enumerate(COLOR_NAMES)
         }
         layout = p.get("layout") or {}
-        cols = st.columns(3)
+        cols = st.columns(len(LAYOUT_CHOICES))
         edited["layout"] = {
             name: cols[i].selectbox(name.replace("_", " ").capitalize(), choices,
                                     index=choices.index(layout.get(name, choices[0]))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from html import escape
 
 from core.palette import readable_on
-from core.render.layout import Box, TextBlock, compute_layout
+from core.render.layout import Box, TextBlock, backdrop_colors, backdrop_discs, compute_layout
 from core.render.png import PLACEHOLDER_TEXT
 from core.render.safe import Resolver, background_source, safe_prefill
 
@@ -45,10 +45,16 @@ def render_banner_html(prefill: dict, size: str | tuple[int, int], *,
     data, _warnings = safe_prefill(prefill)
     layout = compute_layout(data, size)
     colors = data["colors"]
-    src, _ = background_source(data, resolve)
+    src, _ = background_source(data, resolve) if layout.style != "text_only" else (None, None)
     fx, fy = layout.focus
     parts = []
-    if src:
+    if layout.style == "text_only":  # no image at all: a backdrop drawn from the colours
+        start, end, disc = backdrop_colors(colors)
+        parts.append(f'<div class="bd" style="background:linear-gradient(135deg,{start},{end})">'
+                     '</div>')
+        for box in backdrop_discs(layout):
+            parts.append(f'<div class="disc" style="{_box(box)}background:{disc}"></div>')
+    elif src:
         parts.append(f'<img class="bg" alt="" src="{escape(src, quote=True)}" '
                      f'style="{_box(layout.background)}'
                      f'object-position:{fx * 100:.0f}% {fy * 100:.0f}%">')
@@ -56,8 +62,9 @@ def render_banner_html(prefill: dict, size: str | tuple[int, int], *,
         parts.append(f'<div class="bg ph"></div><div class="phl" style="{_box(layout.image_area)}'
                      f'color:{readable_on(colors["background"])}">{PLACEHOLDER_TEXT}</div>')
     radius = max(8, min(layout.width, layout.height) // 40)
-    parts.append(f'<div class="panel" style="{_box(layout.panel)}border-radius:{_u(radius)};'
-                 f'background:{colors["background"]}"></div>')
+    if layout.style != "text_only":
+        parts.append(f'<div class="panel" style="{_box(layout.panel)}border-radius:{_u(radius)};'
+                     f'background:{colors["background"]}"></div>')
     for block in layout.blocks.values():
         if block.name != "cta_text":
             parts.append(_text(block))
@@ -86,6 +93,7 @@ def render_banner_html(prefill: dict, size: str | tuple[int, int], *,
         f".banner{{--u:calc(100vw / {w});position:relative;width:{_u(w)};height:{_u(h)};"
         f"overflow:hidden;background:{colors['background']};font-family:{FONT_STACK}}}"
         ".bg{position:absolute;object-fit:cover}.ph{inset:0}"
+        ".bd{position:absolute;inset:0}.disc{position:absolute;border-radius:50%}"
         f".ph{{background:repeating-linear-gradient(45deg,{stripe} 0 {_u(30)},"
         f"rgba(0,0,0,.07) {_u(30)} {_u(60)})}}"
         f".phl{{position:absolute;display:flex;align-items:center;justify-content:center;"

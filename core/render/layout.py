@@ -88,6 +88,7 @@ class BannerLayout:
     chips: list[WidgetChip] = field(default_factory=list)
     button: Box | None = None
     warnings: list[str] = field(default_factory=list)
+    style: str = "photo"  # "text_only": no image; the renderers draw ``backdrop`` instead
 
 
 def resolve_size(size: str | tuple[int, int]) -> tuple[int, int]:
@@ -271,16 +272,50 @@ def _chips(widgets: list[dict], content: Box, u: float, align: str,
     return chips, height
 
 
+def backdrop_colors(colors: dict) -> tuple[str, str, str]:
+    """A text-only banner's backdrop: a diagonal gradient from the background colour to a
+    faint tint of the primary one (text contrast is kept), and the colour of its two soft
+    corner discs."""
+    from core.palette import hex_to_rgb, rgb_to_hex
+
+    bg = colors.get("background", "#FFFFFF")
+    primary = colors.get("primary", "#1F2937")
+
+    def mix(a: str, b: str, t: float) -> str:
+        ra, rb = hex_to_rgb(a), hex_to_rgb(b)
+        return rgb_to_hex(tuple(x + (y - x) * t for x, y in zip(ra, rb)))
+
+    return bg, mix(bg, primary, 0.10), mix(bg, primary, 0.16)
+
+
+def backdrop_discs(layout: "BannerLayout") -> list[Box]:
+    """Two soft discs of a text-only backdrop, cut by the top-right and bottom-left corners."""
+    w, h = layout.width, layout.height
+    big, small = round(min(w, h) * 0.9), round(min(w, h) * 0.56)
+    return [Box(w - big * 2 // 3, -big // 3, big, big), Box(-small // 3, h - small * 2 // 3, small, small)]
+
+
 def compute_layout(prefill: dict, size: str | tuple[int, int]) -> BannerLayout:
-    """Where everything of ``prefill`` goes on a banner of ``size``."""
+    """Where everything of ``prefill`` goes on a banner of ``size``.
+
+    ``layout.style == "text_only"``: no image area; the copy is centred in a panel covering
+    the banner (the renderers draw a backdrop from the colours, and no panel fill)."""
     w, h = resolve_size(size)
     u = min(w, h) / 1080
     colors = prefill.get("colors") or {}
     layout = prefill.get("layout") or {}
-    align = layout.get("alignment", "left")
-    position, panel, image_area = _panel(layout.get("text_position", "left"), w, h,
-                                         round(36 * u))
+    text_only = layout.get("style") == "text_only"
+    align = "center" if text_only else layout.get("alignment", "left")
+    if text_only:
+        margin = round(72 * u)
+        panel = Box(margin, margin, w - 2 * margin, h - 2 * margin)
+        position, image_area = "center", Box(0, 0, 0, 0)
+    else:
+        position, panel, image_area = _panel(layout.get("text_position", "left"), w, h,
+                                             round(36 * u))
     out = BannerLayout(w, h, position, panel, image_area)
+    if text_only:
+        out.style = "text_only"
     # the background was composed with the product opposite the *requested* text position
     out.focus = {"left": (1.0, 0.5), "right": (0.0, 0.5), "top": (0.5, 1.0),
                  "bottom": (0.5, 0.0)}.get(layout.get("text_position"), (0.5, 0.5))
@@ -290,7 +325,10 @@ def compute_layout(prefill: dict, size: str | tuple[int, int]) -> BannerLayout:
         return abs(math.log(max(box.w, 1) / max(box.h, 1)))
 
     whole = Box(0, 0, w, h)
-    out.background = image_area if squareness(image_area) < squareness(whole) else whole
+    if text_only:
+        out.background = None
+    else:
+        out.background = image_area if squareness(image_area) < squareness(whole) else whole
     pad = min(round(48 * u), panel.w // 10, panel.h // 10)
     content = Box(panel.x + pad, panel.y + pad, panel.w - 2 * pad, panel.h - 2 * pad)
     gap = round(20 * u)
@@ -311,7 +349,8 @@ def compute_layout(prefill: dict, size: str | tuple[int, int]) -> BannerLayout:
                                warnings=out.warnings))
     blocks.append(fit_text("headline", prefill.get("headline", ""),
                            Box(content.x, 0, content.w, head_room),
-                           max_size=round(92 * u), min_size=max(16, round(30 * u)), max_lines=4,
+                           max_size=round((112 if text_only else 92) * u),
+                           min_size=max(16, round(30 * u)), max_lines=4,
                            bold=True, color=text, align=align, warnings=out.warnings))
     if subtitle:
         blocks.append(fit_text("subtitle", subtitle,

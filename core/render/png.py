@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw, ImageOps
 from core import fonts
 from core.images import ImageTooLarge, decode_image
 from core.palette import hex_to_rgb, readable_on
-from core.render.layout import BannerLayout, Box, compute_layout
+from core.render.layout import BannerLayout, Box, backdrop_colors, backdrop_discs, compute_layout
 from core.render.safe import Resolver, background_source, safe_prefill
 
 PLACEHOLDER_TEXT = "Background image unavailable"
@@ -42,6 +42,21 @@ def _placeholder(canvas: Image.Image, area: Box, base: str) -> None:
                     size, True, readable_on(base))
 
 
+def _backdrop(canvas: Image.Image, layout: BannerLayout, colors: dict) -> None:
+    """A text-only banner's backdrop (as the HTML draws it): a 135° gradient and two discs."""
+    start, end, disc = backdrop_colors(colors)
+    w, h = canvas.size
+    # 135°: the mix depends on x + y; a 64 × 64 ramp stretched over the canvas
+    ramp = Image.new("L", (64, 64))
+    ramp.putdata([round(255 * (x + y) / 126) for y in range(64) for x in range(64)])
+    mask = ramp.resize((w, h), Image.Resampling.BILINEAR)
+    canvas.paste(Image.composite(Image.new("RGB", (w, h), hex_to_rgb(end)),
+                                 Image.new("RGB", (w, h), hex_to_rgb(start)), mask))
+    draw = ImageDraw.Draw(canvas)
+    for box in backdrop_discs(layout):
+        draw.ellipse(_xy(box), fill=hex_to_rgb(disc))
+
+
 def _line_x(block, line: str) -> float:
     width = fonts.text_width(line, block.size, block.bold)
     align = block.align
@@ -60,9 +75,12 @@ def render_banner_png(prefill: dict, size: str | tuple[int, int], *,
     warnings += layout.warnings
     colors = data["colors"]
     canvas = Image.new("RGB", (layout.width, layout.height), hex_to_rgb(colors["background"]))
-    _, raw = background_source(data, resolve)
+    text_only = layout.style == "text_only"
+    _, raw = background_source(data, resolve) if not text_only else (None, None)
     bg, missing = None, "background image is missing: a placeholder is shown"
-    if raw:
+    if text_only:
+        _backdrop(canvas, layout, colors)
+    elif raw:
         try:
             area = layout.background
             # decoded just large enough to cover the area; a bomb is refused from its header
@@ -75,12 +93,13 @@ def render_banner_png(prefill: dict, size: str | tuple[int, int], *,
             bg = None
     if bg is not None:
         canvas.paste(bg, (layout.background.x, layout.background.y))
-    else:
+    elif not text_only:
         warnings.append(missing)
         _placeholder(canvas, layout.image_area, colors["background"])
     draw = ImageDraw.Draw(canvas)
     radius = max(8, min(layout.width, layout.height) // 40)
-    draw.rounded_rectangle(_xy(layout.panel), radius, fill=hex_to_rgb(colors["background"]))
+    if not text_only:
+        draw.rounded_rectangle(_xy(layout.panel), radius, fill=hex_to_rgb(colors["background"]))
     for block in layout.blocks.values():
         if block.name == "cta_text":
             continue
