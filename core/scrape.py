@@ -5,7 +5,7 @@ Command line (for people and scripts)::
     python -m core.scrape URL_OR_FILE [--base-url URL] [--allow-private]
 
 prints one JSON object ``{"url", "title", "description", "price", "currency", "brand",
-"images", "sources"}``. A local file needs ``--base-url`` to resolve relative links; no network
+"images", "sources", "list_price", "rating", "rating_count", "price_conflict", "provenance"}``. A local file needs ``--base-url`` to resolve relative links; no network
 request is made for a file.
 """
 

@@ -39,7 +39,8 @@ def test_the_command_prints_one_json_object_for_a_file():
     proc = run_cli(str(PAGES / "microdata.html"), "--base-url", "https://shop.example/kaffeemuehle")
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
-    assert set(data) == {"url", "title", "description", "price", "currency", "brand", "images", "sources"}
+    assert set(data) == {"url", "title", "description", "price", "currency", "brand", "images", "sources",
+                         "list_price", "rating", "rating_count", "price_conflict", "provenance"}
     assert data["price"] == "1299.00" and data["images"][0] == "https://shop.example/bilder/kaffeemuehle-classic-1.jpg"
 
 

@@ -49,19 +49,39 @@ class ExtractedProduct:
     """Alt text per image URL, where the page gives one."""
     sources: dict[str, str] = field(default_factory=dict)
     """Field name -> source that gave it (``json-ld``, ``microdata``, ``opengraph``, ``html``…)."""
+    list_price: Decimal | None = None
+    """The struck-through / "was" / RRP price the page or its markup states, when above ``price``."""
+    rating: Decimal | None = None
+    """Average rating on a 0-5 scale (schema.org ``aggregateRating``), None when not rated."""
+    rating_count: int | None = None
+    """How many ratings or reviews ``rating`` averages."""
+    provenance: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Field name -> {source: value} for every source that stated it (price, currency, title,
+    brand, list_price): what a person checks when sources disagree."""
+    price_conflict: str | None = None
+    """Set when sources disagree on the price, e.g. "JSON-LD 150.00, page shows 120.00"."""
 
     def to_json(self) -> dict:
-        """The CLI/JSON form: price as a string like ``"129.00"`` or None."""
+        """The CLI/JSON form: prices as strings like ``"129.00"`` or None."""
         return {
             "url": self.url,
             "title": self.title,
             "description": self.description,
-            "price": None if self.price is None else f"{self.price:.2f}",
+            "price": _money(self.price),
             "currency": self.currency,
             "brand": self.brand,
             "images": list(self.images),
             "sources": dict(self.sources),
+            "list_price": _money(self.list_price),
+            "rating": None if self.rating is None else str(self.rating),
+            "rating_count": self.rating_count,
+            "price_conflict": self.price_conflict,
+            "provenance": {k: dict(v) for k, v in self.provenance.items()},
         }
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
 
 
 def _site_words(url: str, metas: list[tuple[str, str]]) -> set[str]:
@@ -114,19 +134,89 @@ def _pick_price(founds: dict[str, Found]) -> tuple[PriceCandidate | None, str | 
     """Structured prices, with the prices the page shows as the referee between them.
 
     Where sources disagree (a list price in OpenGraph, a starting bid in JSON-LD), the one the
-    page prints next to the product wins; otherwise the strongest source, lowest of its offers.
+    page prints next to the product wins. Markup that states only the price the page shows
+    struck through (the list price) loses to the current price shown beside it. Otherwise the
+    strongest source wins, lowest of its offers.
     """
-    structured = [(s, p) for s in SOURCE_ORDER if s != HTML and s in founds for p in founds[s].prices]
-    shown = founds[HTML].prices
+    structured = [(s, p) for s in SOURCE_ORDER if s != HTML and s in founds for p in founds[s].current_prices()]
+    page = founds[HTML]
+    shown = page.current_prices()
     for seen in shown:
         for source, cand in structured:
             if cand.amount == seen.amount:
                 return cand, source
+    struck = {p.amount for p in page.list_prices()}
+    if structured and shown and page.certain_price and structured[0][1].amount in struck \
+            and shown[0].amount < structured[0][1].amount:
+        return shown[0], HTML
     if structured:
         source = structured[0][0]
         same = [p for s, p in structured if s == source]
         return min(same, key=lambda p: p.amount), source
     return (shown[0], HTML) if shown else (None, None)
+
+
+_SOURCE_LABEL = {PLATFORM: "Shop JSON", JSONLD: "JSON-LD", MICRODATA: "Microdata", RDFA: "RDFa",
+                 OPENGRAPH: "OpenGraph", TWITTER: "Twitter card", HTML: "page shows"}
+
+
+def _price_conflict(chosen: PriceCandidate, source: str, founds: dict[str, Found]) -> str | None:
+    """ "JSON-LD 150.00, page shows 120.00" when the page's own price and the markup disagree.
+
+    Only the current prices count (a list price beside a sale price is no disagreement), and
+    the page's price only where it sits in the product's own container.
+    """
+    page = founds[HTML]
+    shown = page.current_prices()
+    if not shown or not page.certain_price:
+        return None
+    structured = [(s, p) for s in SOURCE_ORDER if s != HTML and s in founds for p in founds[s].current_prices()]
+    if not structured:
+        return None
+    if source == HTML:
+        other_source, other = structured[0]
+        return f"{_SOURCE_LABEL[other_source]} {other.amount:.2f}, page shows {chosen.amount:.2f}"
+    if any(p.amount == chosen.amount for p in shown) or shown[0].amount == chosen.amount:
+        return None
+    return f"{_SOURCE_LABEL[source]} {chosen.amount:.2f}, page shows {shown[0].amount:.2f}"
+
+
+def _pick_list_price(price: Decimal, founds: dict[str, Found]) -> tuple[Decimal | None, str | None]:
+    """The highest-priority list price above the chosen current price."""
+    for source in SOURCE_ORDER:
+        f = founds.get(source)
+        for p in f.list_prices() if f else []:
+            if p.amount > price:
+                return p.amount, source
+    return None, None
+
+
+def _pick_rating(founds: dict[str, Found]) -> tuple[Decimal | None, int | None, str | None]:
+    for source in SOURCE_ORDER:
+        f = founds.get(source)
+        if f and f.rating is not None:
+            return f.rating, f.rating_count, source
+    return None, None, None
+
+
+def _provenance(founds: dict[str, Found]) -> dict[str, dict[str, str]]:
+    """Every source's value for the fields a person checks."""
+    out: dict[str, dict[str, str]] = {}
+    for source in SOURCE_ORDER:
+        f = founds.get(source)
+        if not f:
+            continue
+        values = {
+            "title": clean_text(f.title),
+            "price": ", ".join(dict.fromkeys(f"{p.amount:.2f}" for p in f.current_prices()[:1 if source == HTML else None])) or None,
+            "list_price": ", ".join(dict.fromkeys(f"{p.amount:.2f}" for p in f.list_prices())) or None,
+            "currency": next((p.currency for p in f.prices if p.currency), None) or f.currency,
+            "brand": clean_text(f.brand),
+        }
+        for name, value in values.items():
+            if value:
+                out.setdefault(name, {})[source] = strip_unsafe(value)[:300]
+    return out
 
 
 def _pick_currency(chosen: PriceCandidate, source: str, founds: dict[str, Found],
@@ -190,6 +280,14 @@ def merge(founds: dict[str, Found], url: str, country: str | None,
         product.currency, currency_src = _pick_currency(chosen, src, founds, country)
         if currency_src:
             product.sources["currency"] = currency_src
+        product.list_price, src = _pick_list_price(chosen.amount, founds)
+        if src:
+            product.sources["list_price"] = src
+        product.price_conflict = _price_conflict(chosen, product.sources["price"], founds)
+    product.rating, product.rating_count, src = _pick_rating(founds)
+    if src:
+        product.sources["rating"] = src
+    product.provenance = _provenance(founds)
     product.brand, src = _pick_brand(founds)
     if src:
         product.sources["brand"] = src

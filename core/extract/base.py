@@ -23,6 +23,8 @@ class PriceCandidate:
     amount: Decimal
     currency: str | None = None
     note: str = ""
+    role: str = "current"
+    """``current`` (what a shopper pays) or ``list`` (struck-through, "was", RRP, ListPrice)."""
 
 
 @dataclass
@@ -38,6 +40,17 @@ class Found:
     brand: str | None = None
     images: list[str] = field(default_factory=list)
     image_alts: dict[str, str] = field(default_factory=dict)
+    rating: Decimal | None = None  # on a 0-5 scale
+    certain_price: bool = False  # HTML: the first price sits in the product's own container
+    rating_count: int | None = None
+
+    def current_prices(self) -> list[PriceCandidate]:
+        """The prices this source gives as what a shopper pays."""
+        return [p for p in self.prices if p.role == "current"]
+
+    def list_prices(self) -> list[PriceCandidate]:
+        """The list (struck-through, "was", RRP) prices this source gives."""
+        return [p for p in self.prices if p.role == "list"]
 
 
 @dataclass

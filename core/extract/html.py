@@ -12,23 +12,15 @@ from dataclasses import dataclass, field
 
 import lxml.etree
 
-from core.extract.base import HTML, Found, PageContext, PriceCandidate
-from core.extract.prices import currency_in_text, looks_like_price, parse_amount
+from core.extract.base import HTML, Found, PageContext
+from core.extract.prices import looks_like_price, money_in
+from core.extract.shown_prices import shown_prices
 from core.extract.text import clean_text, element_text, is_placeholder, overlap
 
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head", "option", "select", "textarea"}
 _CHROME_TAGS = {"nav", "header", "footer", "aside"}
-_STRUCK_OR_CHROME = _CHROME_TAGS | {"del", "s", "strike"}
-_NEAREST_PRICES = 80  # price-looking elements examined, nearest to the heading first
 _NAME_HINT = re.compile(r"(product|item|deal|pdp|goods|article)[-_]?(title|name)|^(title|name)$|"
                         r"(title|name)[-_]?(product|item|main)", re.I)
-_PRICE_BAD = re.compile(r"(list|regular|retail|original|old|was|before|strike|compare|rrp|msrp)[-_]?price|"
-                        r"price[-_]?(old|was|before|regular|original|strike|compare)|"
-                        r"strike|crossed|rrp|msrp|saving|unit|per[-_]|instal|monthly|month|tax|vat|excl|"
-                        r"shipping|delivery|cashback|bonus|reward|loyalty|deposit|"
-                        r"related|recommend|similar|upsell|bundle", re.I)
-_PRICE_NEG_TEXT = re.compile(r"/\s*(100\s*)?(ml|g|kg|l|m|m²|pc|pcs|st|szt|tk|each|unit)\b|"
-                             r"(shipping|delivery|livraison|versand|spedizione|envío|doprava|porto)", re.I)
 _BRAND_LABELS = (
     "brand", "brand name", "marca", "marke", "marque", "merk", "märke", "merkki", "zīmols",
     "prekės ženklas", "kaubamärk", "proizvajalec", "výrobca", "výrobce", "producent", "producător",
@@ -55,6 +47,10 @@ class Scan:
     brand_attrs: list = field(default_factory=list)  # (pos, value)
     brand_links: list = field(default_factory=list)  # (pos, el, slug)
     images: list = field(default_factory=list)  # (pos, el)
+    text_prices: list = field(default_factory=list)  # (pos, el): own text has an amount + currency
+    buy_buttons: list = field(default_factory=list)  # (pos, el): add-to-cart / buy controls
+    breadcrumbs: list = field(default_factory=list)  # (pos, el)
+    brand_images: list = field(default_factory=list)  # (pos, img): brand logos (alt = brand)
     title_tag: str | None = None
 
 
@@ -67,6 +63,18 @@ _HINT_QUICK = re.compile("title|name|price|preis|prix|prezzo|precio|preco|cena|h
 _PRICE_QUICK = re.compile("price|preis|prix|prezzo|precio|preco|cena|hinta|pris|amount|cost|bid")
 _LINK_QUICK = re.compile("brand|marca|marke|marque|merk|vendor|manufacturer|stores|hersteller|brend|znacka|zimols")
 _LABEL_STARTS = tuple(sorted({x.casefold() for x in _BRAND_LABELS}))
+_DIGIT = re.compile(r"\d")
+_CONTROL_TAGS = {"button", "input", "a", "form"}
+# Add-to-cart / buy controls, by class/id/name/action and by their words.
+_BUY_MARK = re.compile(r"cart|basket|buy|checkout|purchase|kaufen|warenkorb|panier|carrito|carrinho|carrello|"
+                       r"koszyk|kosik|košík|korg|kurv|winkelwagen|ostoskori|korzin|sepet|add-?to", re.I)
+_BUY_TEXT = re.compile(
+    r"add to (cart|bag|basket|trolley)|buy( it)? now|^\s*buy\s*$|in den (warenkorb|einkaufswagen)|jetzt kaufen|"
+    r"ajouter au panier|añadir al carrito|agregar al carrito|comprar|adicionar ao carrinho|aggiungi al carrello|"
+    r"acquista|in winkelwagen|dodaj do koszyka|do košíku|do koszyka|lägg i varukorgen|læg i kurv|legg i handlekurv|"
+    r"lisää ostoskoriin|в корзину|купить|себетке|sepete ekle|kosárba|în coș|加入購物車|立即購買|加入购物车|立即购买|"
+    r"カートに入れる|今すぐ買う|장바구니|구매하기|בהזמנה|לסל|أضف إلى السلة", re.I)
+_BRAND_IMG = re.compile(r"brand|manufacturer|marke|marca|marque", re.I)
 
 
 IMAGES_XPATH = "//img | //source | //*[@data-zoom-image or @data-large-image]"
@@ -76,6 +84,7 @@ def scan(doc) -> Scan:
     """Walk the tree once and keep what the heuristics look at, with document positions."""
     out = Scan()
     images, headings, prices, labels = out.images, out.headings, out.prices, out.labels
+    text_prices, buy = out.text_prices, out.buy_buttons
     for pos, el in enumerate(doc.iter(lxml.etree.Element)):
         tag = el.tag
         if tag in _SKIP_TAGS:
@@ -85,10 +94,21 @@ def scan(doc) -> Scan:
                 out.title_tag = clean_text(el.text_content())
             continue
         text = el.text
-        if text and len(text) < 80 and text.lstrip().casefold().startswith(_LABEL_STARTS):
-            m = _LABEL_RE.match(text)
-            if m:
-                labels.append((pos, el, (m.group(2) or "").strip()))
+        if text and len(text) < 80:
+            if text.lstrip().casefold().startswith(_LABEL_STARTS):
+                m = _LABEL_RE.match(text)
+                if m:
+                    labels.append((pos, el, (m.group(2) or "").strip()))
+            if _DIGIT.search(text):
+                if len(text) < 60 and money_in(text):
+                    text_prices.append((pos, el))
+            elif len(text) < 40 and _BUY_TEXT.search(text):
+                buy.append((pos, el))
+            elif len(text) <= 6 and money_in(text) and el.getparent() is not None:
+                text_prices.append((pos, el.getparent()))  # <b>NT$</b><span>2,320</span>
+        tail = el.tail
+        if tail and len(tail) < 40 and _DIGIT.search(tail) and money_in(tail) and el.getparent() is not None:
+            text_prices.append((pos, el.getparent()))  # <b>Price:</b> 44 890 ₸
         keys = el.keys()
         if not keys:  # most elements: only the tag matters
             if tag == "h1":
@@ -100,6 +120,8 @@ def scan(doc) -> Scan:
         itemprop = get("itemprop")
         if tag in ("img", "source") or "data-zoom-image" in keys or "data-large-image" in keys:
             images.append((pos, el))
+            if tag == "img" and _BRAND_IMG.search(f"{get('class') or ''} {get('id') or ''} {get('src') or ''}"):
+                out.brand_images.append((pos, el))
         marker = f"{get('class') or ''} {get('id') or ''}".lower()
         quick = _HINT_QUICK.search(marker) is not None
         hinted = itemprop == "name" or (quick and bool(_NAME_HINT.search(marker.strip())))
@@ -107,6 +129,10 @@ def scan(doc) -> Scan:
             headings.append((pos, el, tag == "h1", hinted))
         if itemprop == "price" or (quick and _PRICE_QUICK.search(marker)):
             prices.append((pos, el))
+        if tag in _CONTROL_TAGS and _BUY_MARK.search(f"{marker} {get('name') or ''} {get('action') or ''}"):
+            buy.append((pos, el))
+        if "crumb" in marker or "BreadcrumbList" in (get("itemtype") or ""):
+            out.breadcrumbs.append((pos, el))
         if "data-brand" in keys and clean_text(get("data-brand")):
             out.brand_attrs.append((pos, get("data-brand")))
         if tag == "a":
@@ -162,75 +188,6 @@ def clean_title(text: str | None, site_words: set[str]) -> str | None:
 def _is_site_part(part: str, site_words: set[str]) -> bool:
     low = re.sub(r"[^\w]", "", part.casefold())
     return bool(low) and any(w and (w in low or low in w) for w in site_words)
-
-
-def _price_ok(el) -> bool:
-    """Not struck through (del/s/strike, line-through style) and not in page chrome."""
-    if el.tag in ("del", "s", "strike") or "line-through" in (el.get("style") or "").replace(" ", ""):
-        return False
-    return not any(a.tag in _STRUCK_OR_CHROME for a in el.iterancestors())
-
-
-def _depth_shared(el, heading_ancestors: dict) -> int:
-    """Depth of the nearest ancestor ``el`` shares with the product heading (deeper = closer)."""
-    for a in el.iterancestors():
-        if a in heading_ancestors:
-            return heading_ancestors[a]
-    return 0
-
-
-def main_prices(sc: Scan, heading, ctx: PageContext, limit: int = 3) -> list[PriceCandidate]:
-    """The prices the page shows for its product, most likely first.
-
-    Only the innermost price-looking elements count; one in the same container as the product
-    heading beats one further away (recommendation tiles), and classes saying "old", "unit",
-    "shipping"… demote a candidate rather than drop it: a shop that marks its only price
-    ``price-old-live`` still has a price.
-    """
-    if heading is not None:
-        chain = [heading] + list(heading.iterancestors())
-        heading_ancestors = {a: len(chain) - i for i, a in enumerate(chain)}
-    else:
-        heading_ancestors = {}
-    candidates = []
-    heading_pos = sc_pos(sc, heading)
-    nearest = sorted(sc.prices, key=lambda p: abs(p[0] - heading_pos))[:_NEAREST_PRICES]
-    for pos, el in sorted(nearest, key=lambda p: p[0]):
-        if el.get("itemprop") == "price" and el.get("content"):
-            raw = el.get("content")
-        else:
-            raw = element_text(el)
-        if not raw or len(raw) > 40 or not re.search(r"\d", raw):
-            continue
-        if el.get("itemprop") != "price" and not looks_like_price(raw):
-            continue
-        if not _price_ok(el):
-            continue
-        amount = parse_amount(raw)
-        if amount is None:
-            continue
-        candidates.append((pos, el, raw, amount))
-    # an element wrapping another candidate ("$400 5 bids" around "$400") is not a price itself
-    # A wrapper with more text than its inner price ("$400 5 bids" around "$400") is not a
-    # price itself; one with the same text (li.price around span.price-old) is kept.
-    texts = {el: clean_text(raw) for _, el, raw, _ in candidates}
-    wrappers = {a for _, el, raw, _ in candidates for a in el.iterancestors() if a in texts and texts[a] != texts[el]}
-    ranked = []
-    for pos, el, raw, amount in candidates:
-        if el in wrappers:
-            continue
-        marker = " ".join(f"{a.get('class', '')} {a.get('id', '')}" for a in [el, el.getparent()] if a is not None)
-        bad = bool(_PRICE_BAD.search(marker)) or bool(_PRICE_NEG_TEXT.search(raw))
-        key = (bad, -_depth_shared(el, heading_ancestors), abs(pos - heading_pos))
-        ranked.append((key, PriceCandidate(amount, currency_in_text(raw, country=ctx.country), raw)))
-    ranked.sort(key=lambda r: r[0])
-    out: list[PriceCandidate] = []
-    for _, cand in ranked:
-        if all(c.amount != cand.amount for c in out):
-            out.append(cand)
-        if len(out) >= limit:
-            break
-    return out
 
 
 def sc_pos(sc: Scan, el) -> int:
@@ -297,7 +254,9 @@ def extract(doc, ctx: PageContext, sc: Scan, refs: list[str], site_words: set[st
     pos, heading, agree, heading_el = main_heading(sc, refs)
     found.title = heading
     found.titles = [t for t in (clean_title(sc.title_tag, site_words),) if t]
-    found.prices = main_prices(sc, heading_el, ctx)
+    shown = shown_prices(sc, heading_el, sc_pos(sc, heading_el), ctx)
+    found.prices = shown.current + shown.listed
+    found.certain_price = shown.confident
     found.brand = brand_from_page(sc, pos, heading or (refs[0] if refs else None), html_text)
     found.description = description
     return found, pos

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from decimal import Decimal
 
 from extruct.jsonld import JsonLdExtractor
 
@@ -71,26 +72,61 @@ def _offer_prices(offers, ids, currency=None, depth=0) -> list[PriceCandidate]:
         if not isinstance(offer, dict) or depth > 3:
             continue
         cur = offer.get("priceCurrency") or currency
+        code = normalize_currency(cur)
+        has_price = False
         for key in ("price", "lowPrice"):
-            amount = parse_amount(offer.get(key), structured=True)
+            amount = parse_amount(offer.get(key), structured=True, currency=code)
             if amount is not None:
-                out.append(PriceCandidate(amount, normalize_currency(cur), key))
+                out.append(PriceCandidate(amount, code, key))
+                has_price = True
                 break
-        else:
-            for spec in _as_list(offer.get("priceSpecification")):
-                spec = _deref(spec, ids)
-                if not isinstance(spec, dict):
-                    continue
-                kind = str(spec.get("priceType", "")).lower()
-                if any(k in kind for k in _SKIP_PRICE_TYPES):
-                    continue
-                amount = parse_amount(spec.get("price") or spec.get("minPrice"), structured=True)
-                if amount is not None:
-                    out.append(PriceCandidate(amount, normalize_currency(spec.get("priceCurrency") or cur),
-                                              "priceSpecification"))
+        for spec in _as_list(offer.get("priceSpecification")):
+            spec = _deref(spec, ids)
+            if not isinstance(spec, dict):
+                continue
+            spec_code = normalize_currency(spec.get("priceCurrency") or cur)
+            amount = parse_amount(spec.get("price") or spec.get("minPrice"), structured=True, currency=spec_code)
+            if amount is None:
+                continue
+            kind = str(spec.get("priceType", "")).lower()
+            if any(k in kind for k in _SKIP_PRICE_TYPES):
+                out.append(PriceCandidate(amount, spec_code, "priceSpecification", role="list"))
+            elif not has_price:
+                out.append(PriceCandidate(amount, spec_code, "priceSpecification"))
         if "offers" in offer and offer.get("offers") is not offers:
             out.extend(_offer_prices(offer["offers"], ids, cur, depth + 1))
     return out
+
+
+def rating(value, ids=None) -> tuple[Decimal | None, int | None]:
+    """(rating on a 0-5 scale, number of ratings) of a schema.org ``aggregateRating``."""
+    value = _deref(value, ids or {})
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if not isinstance(value, dict):
+        return None, None
+    got = parse_amount(_scalar(value.get("ratingValue")), structured=True)
+    best = parse_amount(_scalar(value.get("bestRating")), structured=True) or Decimal(5)
+    if got is None or got > best:
+        return None, None
+    scaled = (got * 5 / best).quantize(Decimal("0.01")) if best != 5 else got
+    count = None
+    for key in ("ratingCount", "reviewCount"):
+        raw = str(_scalar(value.get(key)) or "").replace(",", "").replace(".", "").strip()
+        if raw.isdigit():
+            count = int(raw)
+            break
+    if count == 0:
+        return None, 0
+    return scaled, count
+
+
+def _scalar(value):
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("@value") or value.get("value")
+    return value
 
 
 def _brand(node: dict) -> str | None:
@@ -143,6 +179,7 @@ def extract(doc, ctx: PageContext) -> Found | None:
     found.brand = _brand(node)
     found.prices = _offer_prices(node.get("offers"), ids, node.get("priceCurrency"))
     found.images = _images(node, ctx, ids)
+    found.rating, found.rating_count = rating(node.get("aggregateRating"), ids)
     if not found.images:  # some themes nest the image inside the Offer
         for offer in _as_list(_deref(node.get("offers"), ids)):
             if isinstance(offer, dict):

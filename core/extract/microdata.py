@@ -13,6 +13,7 @@ from extruct.w3cmicrodata import MicrodataExtractor
 
 from core.extract.base import MICRODATA, RDFA, Found, PageContext, PriceCandidate
 from core.extract.images import absolute_url
+from core.extract.jsonld import rating
 from core.extract.prices import currency_in_text, normalize_currency, parse_amount
 from core.extract.text import clean_text, element_text, html_to_text, is_placeholder, overlap
 
@@ -73,10 +74,10 @@ def _prices(offers, currency, country) -> list[PriceCandidate]:
         raw_cur = props.get("pricecurrency") or currency
         for key in ("price", "lowprice"):
             raw = _first_text(props.get(key))
-            amount = parse_amount(raw, structured=True)
+            cur = normalize_currency(_first_text(raw_cur), country=country) or currency_in_text(raw, country=country)
+            amount = parse_amount(raw, structured=True, currency=cur)
             if amount is not None:
-                cur = normalize_currency(_first_text(raw_cur), country=country)
-                out.append(PriceCandidate(amount, cur or currency_in_text(raw, country=country), key))
+                out.append(PriceCandidate(amount, cur, key))
                 break
         if "offers" in props:
             out.extend(_prices(props["offers"], raw_cur, country))
@@ -98,6 +99,11 @@ def _found(source: str, props: dict, ctx: PageContext) -> Found:
     found.prices = _prices(props.get("offers"), _first_text(props.get("pricecurrency")), ctx.country)
     if not found.prices and props.get("price"):
         found.prices = _prices([{"properties": props}], None, ctx.country)
+    agg = next((_props(v) for v in _as_list(props.get("aggregaterating")) if isinstance(v, dict)), None)
+    if agg:
+        found.rating, found.rating_count = rating({
+            "ratingValue": _first_text(agg.get("ratingvalue")), "bestRating": _first_text(agg.get("bestrating")),
+            "ratingCount": _first_text(agg.get("ratingcount")), "reviewCount": _first_text(agg.get("reviewcount"))})
     for value in _as_list(props.get("image")):
         value = _value(value) if isinstance(value, dict) and "properties" in value else value
         if isinstance(value, dict):

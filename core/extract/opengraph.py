@@ -13,7 +13,9 @@ from core.extract.text import clean_text, html_to_text, is_placeholder
 _PRICE_KEYS = ("product:sale_price:amount", "og:sale_price:amount", "product:price:amount",
                "og:price:amount", "product:price", "og:price")
 _CURRENCY_KEYS = {"product:sale_price:amount": "product:sale_price:currency",
-                  "og:sale_price:amount": "og:sale_price:currency"}
+                  "og:sale_price:amount": "og:sale_price:currency",
+                  "product:original_price:amount": "product:original_price:currency"}
+_LIST_KEYS = ("product:original_price:amount", "og:original_price:amount")
 
 
 def meta_tags(doc) -> list[tuple[str, str]]:
@@ -37,15 +39,17 @@ def _first(pairs: list[tuple[str, str]], *keys: str) -> str | None:
 
 def _prices(pairs, ctx: PageContext) -> list[PriceCandidate]:
     out = []
-    for key in _PRICE_KEYS:
+    for key in _PRICE_KEYS + _LIST_KEYS:
         raw = _first(pairs, key)
-        amount = parse_amount(raw, structured=True)
-        if amount is None:
+        if raw is None:
             continue
         cur_key = _CURRENCY_KEYS.get(key, key.rsplit(":", 1)[0] + ":currency")
         currency = normalize_currency(_first(pairs, cur_key, "product:price:currency", "og:price:currency"),
                                       country=ctx.country) or currency_in_text(raw, country=ctx.country)
-        out.append(PriceCandidate(amount, currency, key))
+        amount = parse_amount(raw, structured=True, currency=currency)
+        if amount is None:
+            continue
+        out.append(PriceCandidate(amount, currency, key, role="list" if key in _LIST_KEYS else "current"))
     return out
 
 

@@ -1,28 +1,35 @@
 """Prices and currencies: string/number -> Decimal, symbol/code -> ISO 4217.
 
-Amount parsing is ``price-parser``'s job; what is hand-written here is the mapping from the
-symbols it returns ("$", "Kn", "б.р.", "원") to ISO 4217 codes, which needs the page's country
-for ambiguous symbols ("$" is CLP on a .cl shop, "kr" is SEK on a .se shop).
+Amount parsing is ``price-parser``'s job; minor units (CLP and JPY have none, KWD has three),
+the list of ISO 4217 codes and which currency a country uses (and how it writes its symbol) come
+from Babel's CLDR data. What is hand-written here is the table of symbols and local
+abbreviations ("Kn", "б.р.", "원", "₸") and the rule for ambiguous ones: "$" or "kr" mean the
+currency of the shop's country (TLD, else page language) when that currency is written so there,
+else USD for "$" and nothing for "kr".
 """
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from urllib.parse import urlsplit
 
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
+from babel.numbers import (get_currency_precision, get_currency_symbol, get_territory_currencies,
+                           list_currencies)
 from price_parser import Price
 
 MAX_PRICE = Decimal("1000000000")
 _PLAIN_NUMBER = re.compile(r"^\d+(\.\d+)?$")
+# One separator followed by exactly three digits: "24.990", "12.500", "1,500" (ambiguous).
+_ONE_GROUP = re.compile(r"^\D*?(\d{1,3})([.,])(\d{3})(?!\d)[^\d.,]*$")
+_GROUPS = re.compile(r"^\D*?\d{1,3}(?:([.,\s'’])\d{3})(?:\1\d{3})*[^\d.,]*$")
 
 # ISO codes that pages still use after the currency was renamed or redenominated.
 _LEGACY_CODES = {"RUR": "RUB", "BYR": "BYN", "NIS": "ILS", "YTL": "TRY", "TL": "TRY", "UKP": "GBP"}
-_KNOWN_CODES = set(
-    "AED ARS AUD BAM BGN BHD BRL BYN CAD CHF CLP CNY COP CRC CZK DKK DOP EGP EUR GBP GEL HKD HRK "
-    "HUF IDR ILS INR ISK JPY KES KRW KWD KZT LKR MAD MDL MKD MXN MYR NGN NOK NZD PEN PHP PKR PLN "
-    "QAR RON RSD RUB SAR SEK SGD THB TND TRY TWD UAH USD UYU VND ZAR".split()
-)
+_KNOWN_CODES = frozenset(list_currencies()) - set(_LEGACY_CODES)
 # Unambiguous symbols and local abbreviations (compared case-insensitively, dots kept).
 _SYMBOLS = {
     "€": "EUR", "£": "GBP", "₩": "KRW", "원": "KRW", "₪": "ILS", "₽": "RUB", "руб": "RUB",
@@ -31,31 +38,63 @@ _SYMBOLS = {
     "лв": "BGN", "лв.": "BGN", "r$": "BRL", "fr.": "CHF", "₫": "VND", "₱": "PHP", "฿": "THB",
     "rm": "MYR", "s$": "SGD", "a$": "AUD", "au$": "AUD", "c$": "CAD", "ca$": "CAD",
     "us$": "USD", "hk$": "HKD", "nt$": "TWD", "mx$": "MXN", "₦": "NGN", "円": "JPY",
-    "元": "CNY", "б.р.": "BYN", "бел. руб.": "BYN", "br": "BYN", "₸": "KZT", "дин.": "RSD",
-    "ден": "MKD", "ls": "LVL", "lt": "LTL", "kr.": None, "kr": None, "$": None, "¥": None,
-    "￥": None, "rs": None, "rs.": None, "₨": None,
+    "元": "CNY", "б.р.": "BYN", "бел. руб.": "BYN", "br": "BYN", "₸": "KZT", "тг": "KZT",
+    "тг.": "KZT", "тенге": "KZT", "₾": "GEL", "₼": "AZN", "֏": "AMD", "₮": "MNT", "сом": "KGS",
+    "дин.": "RSD", "ден": "MKD", "s/": "PEN", "s/.": "PEN", "ksh": "KES", "₵": "GHS",
+    "ls": "LVL", "lt": "LTL",
 }
-# Country (from the shop's domain or language tag) for the ambiguous symbols.
-_DOLLAR = {"ca": "CAD", "au": "AUD", "nz": "NZD", "cl": "CLP", "ar": "ARS", "mx": "MXN",
-           "co": "COP", "sg": "SGD", "hk": "HKD", "tw": "TWD", "uy": "UYU", "br": "BRL"}
-_KRONE = {"se": "SEK", "no": "NOK", "dk": "DKK", "is": "ISK", "fo": "DKK", "gl": "DKK"}
-_RUPEE = {"pk": "PKR", "in": "INR", "lk": "LKR", "np": "NPR"}
-_YEN = {"cn": "CNY", "jp": "JPY"}
-_EURO_TLDS = set("at be cy de ee es fi fr gr ie it lt lu lv mt nl pt si sk hr".split())
+# Symbols several currencies share: the country decides among the family's members.
+_AMBIGUOUS = {
+    "$": ("$", None), "kr": ("kr", None), "kr.": ("kr", None), "¥": ("yen", "JPY"),
+    "￥": ("yen", "JPY"), "rs": ("rupee", None), "rs.": ("rupee", None), "₨": ("rupee", None),
+}
+_FAMILY_CODES = {"yen": {"JPY", "CNY"}, "rupee": {"INR", "PKR", "LKR", "NPR", "MUR", "SCR"}}
+# Language tags too widely spread to name a country by themselves.
+_WORLD_LANGUAGES = {"en", "es", "fr", "ar", "pt"}
 
 
-def parse_amount(value: object, *, structured: bool = False) -> Decimal | None:
+@lru_cache(maxsize=512)
+def minor_units(code: str | None) -> int:
+    """ISO 4217 minor units of ``code`` (CLDR via Babel): CLP 0, EUR 2, KWD 3; 2 when unknown."""
+    if not code:
+        return 2
+    try:
+        return int(get_currency_precision(code))
+    except (KeyError, ValueError):
+        return 2
+
+
+def _apply_minor_units(text: str, amount: Decimal, currency: str | None, structured: bool) -> Decimal:
+    """Settle "24.990" / "12.500" by the currency's minor units.
+
+    A currency without minor units (CLP, JPY, KRW…) cannot have "24.990" mean 24.99: the
+    separators group thousands, also in structured data. One with three (KWD, BHD…) reads
+    "12.500" as 12.5 where text parsing took the dot for a thousands separator.
+    """
+    digits = minor_units(currency)
+    if digits == 0 and (m := _GROUPS.match(text)) and amount != amount.to_integral_value():
+        return Decimal(re.sub(r"\D", "", text))
+    m = _ONE_GROUP.match(text)
+    if digits == 3 and m and m.group(2) == ".":
+        return Decimal(f"{m.group(1)}.{m.group(3)}")
+    return amount
+
+
+def parse_amount(value: object, *, structured: bool = False, currency: str | None = None) -> Decimal | None:
     """A positive Decimal from a number or price string ("1.299,00 €", "$45", "34.000").
 
     ``structured`` values (schema.org/OpenGraph fields) use "." as the decimal point, so a
-    plain "34.000" there means 34; in visible text it means 34000.
+    plain "34.000" there means 34; in visible text it means 34000. ``currency`` (ISO code),
+    when known, settles separators by its minor units: "24.990" CLP is 24990 even in markup,
+    "12.500 KWD" is 12.5.
     """
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, (int, float, Decimal)):
         amount = Decimal(str(value))
+        text = None
     else:
-        text = str(value).strip().replace("\u00a0", " ")
+        text = str(value).strip().replace("\u00a0", " ").replace("\u202f", " ")
         if not text:
             return None
         try:
@@ -65,24 +104,70 @@ def parse_amount(value: object, *, structured: bool = False) -> Decimal | None:
                 amount = Price.fromstring(text).amount
         except (InvalidOperation, ValueError):
             return None
+    if amount is not None and text and currency:
+        amount = _apply_minor_units(text, amount, currency, structured)
     if amount is None or not (Decimal(0) < amount < MAX_PRICE):
         return None
     return amount
 
 
+@lru_cache(maxsize=256)
+def language_country(lang: str | None) -> str | None:
+    """Two-letter country of a language tag: its region ("es-CL"), else the language's most
+    likely one per CLDR ("kk" → KZ, "zh-Hant" → TW); None for world languages without region."""
+    if not lang:
+        return None
+    tag = lang.strip().replace("-", "_")
+    m = re.search(r"_([A-Za-z]{2})(?:_|$)", tag)
+    if m:
+        return m.group(1).lower()
+    base = tag.split("_")[0].lower()
+    if not base or base in _WORLD_LANGUAGES:
+        return None
+    likely = get_global("likely_subtags").get(tag) or get_global("likely_subtags").get(base)
+    m = re.search(r"_([A-Z]{2})$", likely or "")
+    return m.group(1).lower() if m else None
+
+
 def country_hint(url: str | None, lang: str | None = None) -> str | None:
-    """Two-letter country from the URL's TLD, else from a language tag like ``es-CL``."""
+    """Two-letter country from the URL's TLD, else from the page language (see ``language_country``)."""
     host = (urlsplit(url).hostname or "") if url else ""
     tld = host.rsplit(".", 1)[-1].lower() if "." in host else ""
-    if len(tld) == 2 and tld not in ("io", "co", "tv", "me", "ai"):
+    if len(tld) == 2 and tld not in ("io", "co", "tv", "me", "ai", "eu"):
         return "gb" if tld == "uk" else tld
     if tld == "co" and host.endswith(".com.co"):
         return "co"
-    if lang:
-        m = re.search(r"[-_]([A-Za-z]{2})\b", lang)
-        if m:
-            return m.group(1).lower()
-    return None
+    return language_country(lang)
+
+
+@lru_cache(maxsize=256)
+def _country_currencies(country: str | None) -> tuple[tuple[str, str], ...]:
+    """(code, local symbol) of the currencies legal in ``country`` today, per CLDR."""
+    if not country or len(country) != 2:
+        return ()
+    try:
+        codes = get_territory_currencies(country.upper())
+        locale = Locale.parse(f"und_{country.upper()}")
+    except (UnknownLocaleError, ValueError, KeyError):
+        return ()
+    return tuple((c, get_currency_symbol(c, locale=locale)) for c in codes)
+
+
+def _resolve_ambiguous(key: str, country: str | None) -> str | None:
+    family, default = _AMBIGUOUS[key]
+    for code, local in _country_currencies(country):
+        local = local.casefold().rstrip(".")
+        if family == "$" and local.endswith("$"):
+            return code
+        if family == "kr" and local == "kr":
+            return code
+        if family in _FAMILY_CODES and code in _FAMILY_CODES[family]:
+            return code
+    if family == "$":
+        return "USD"
+    if family == "rupee" and key == "₹":
+        return "INR"
+    return default
 
 
 def normalize_currency(value: object, *, country: str | None = None) -> str | None:
@@ -93,30 +178,23 @@ def normalize_currency(value: object, *, country: str | None = None) -> str | No
     if not text:
         return None
     upper = text.upper()
-    if re.fullmatch(r"[A-Z]{3}", upper):
-        upper = _LEGACY_CODES.get(upper, upper)
-        return upper if upper in _KNOWN_CODES else None
-    key = text.casefold()
     if upper in _LEGACY_CODES:
         return _LEGACY_CODES[upper]
-    if key not in _SYMBOLS:
-        return None
-    code = _SYMBOLS[key]
-    if code is not None:
-        return code
-    if key == "$":
-        return _DOLLAR.get(country or "", "USD")
-    if key.startswith("kr"):
-        return _KRONE.get(country or "")
-    if key in ("¥", "￥"):
-        return _YEN.get(country or "", "JPY")
-    return _RUPEE.get(country or "", "INR" if key == "₹" else None)
+    if re.fullmatch(r"[A-Z]{3}", upper):
+        return upper if upper in _KNOWN_CODES else None
+    key = text.casefold()
+    if key in _SYMBOLS:
+        return _SYMBOLS[key]
+    if key in _AMBIGUOUS:
+        return _resolve_ambiguous(key, country)
+    return None
 
 
 _CODE_IN_TEXT = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
 _SYMBOL_IN_TEXT = re.compile(
-    r"(б\.\s?р\.|бел\.\s?руб\.|руб\.?|грн\.?|лв\.?|дин\.|R\$|[A-Z]{1,2}\$|\$|€|£|₩|원|₪|₽|₴|₺|₹|₫|₱|฿|₦|₸|¥|￥|円|元|"
-    r"(?<![A-Za-z])(?:zł|zl|kn|kč|Kč|ft|Ft|lei|kr\.?|Rs\.?|Fr\.|RM|р\.)(?![A-Za-z]))",
+    r"(б\.\s?р\.|бел\.\s?руб\.|руб\.?|грн\.?|лв\.?|дин\.|тенге|тг\.?|R\$|[A-Z]{1,2}\$|\$|€|£|₩|원|₪|₽|₴|₺|₹|₫|₱|฿|₦|"
+    r"₸|₾|₼|֏|₮|₵|¥|￥|円|元|S/\.?|"
+    r"(?<![A-Za-z])(?:zł|zl|kn|kč|Kč|ft|Ft|lei|kr\.?|Rs\.?|Fr\.|RM|KSh|р\.|сом)(?![A-Za-z]))",
     re.I,
 )
 
@@ -137,10 +215,9 @@ def currency_in_text(text: str | None, *, country: str | None = None) -> str | N
 
 
 def default_currency(country: str | None) -> str | None:
-    """Currency of a country when the page states none (only where there is one obvious)."""
-    if country in _EURO_TLDS:
-        return "EUR"
-    return None
+    """The currency of the shop's country when the page states none (only where there is one)."""
+    codes = [c for c, _ in _country_currencies(country)]
+    return codes[0] if len(codes) == 1 else None
 
 
 def looks_like_price(text: str | None) -> bool:
@@ -148,3 +225,10 @@ def looks_like_price(text: str | None) -> bool:
     if not text or len(text) > 60 or not re.search(r"\d", text):
         return False
     return currency_in_text(text) is not None or bool(_SYMBOL_IN_TEXT.search(text))
+
+
+def money_in(text: str) -> bool:
+    """Cheap test: ``text`` holds a currency symbol or an ISO 4217 code."""
+    if _SYMBOL_IN_TEXT.search(text):
+        return True
+    return any(code in _KNOWN_CODES or code in _LEGACY_CODES for code in _CODE_IN_TEXT.findall(text))

@@ -1,0 +1,214 @@
+"""The prices a page shows for its product: the current one and a struck-through list price.
+
+Read from the elements ``html.scan`` kept: price-like classes and ``itemprop=price``, and any
+short text with an amount next to a currency symbol or ISO code (shops without structured
+data). A candidate close to the product heading or the buy button (sharing a deep container
+with it) beats one further away (recommendation tiles); class names saying "old", "unit",
+"shipping"… and texts like "/100 ml" or "12x" demote a candidate rather than drop it (a shop
+that marks its only price ``price-old-live`` still has a price). Struck-through amounts
+(``<del>``, ``<s>``, ``line-through``) and "was"/"RRP" texts are list prices, never current.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from core.extract.base import PageContext, PriceCandidate
+from core.extract.prices import currency_in_text, looks_like_price, parse_amount
+from core.extract.text import clean_text, element_text
+
+_CHROME_TAGS = {"nav", "header", "footer", "aside"}
+_STRUCK_TAGS = {"del", "s", "strike"}
+_NEAREST = 80  # candidates examined, nearest to the heading first
+_PRICE_BAD = re.compile(r"(list|regular|retail|original|old|was|before|strike|compare|rrp|msrp)[-_]?price|"
+                        r"price[-_]?(old|was|before|regular|original|strike|compare)|"
+                        r"strike|crossed|rrp|msrp|saving|unit|per[-_]|instal|monthly|month|tax|vat|excl|"
+                        r"shipping|delivery|cashback|bonus|reward|loyalty|deposit|"
+                        r"related|recommend|similar|upsell|bundle|cart|basket|minicart", re.I)
+_PRICE_GOOD = re.compile(r"current|final|sale|special|now|actual|our|main|selling|offer|promo|deal|"
+                         r"big|large|primary|product[-_]?price|price[-_]?(value|amount|current|new)", re.I)
+_LIST_CLASS = re.compile(r"(^|[-_\s])(old|was|strike|crossed|rrp|msrp|uvp|compare|regular|list|original|before)"
+                         r"([-_\s]|price|$)", re.I)
+# "/100 ml" and "/month" are unit and instalment prices; "/pc", "/szt", "/tk" is the item's own.
+_NEG_TEXT = re.compile(r"/\s*(100\s*|1\s*)?(ml|cl|g|kg|l|m|m²|m2|lb|oz|mes|mo|month|mois|monat|mese)\b|"
+                       r"\b\d+\s*[x×]\s|\bx\s*\d|(shipping|delivery|livraison|versand|spedizione|envío|doprava|"
+                       r"porto|доставк|运费|運費|per month|por mes|al mes|cuotas|parcelas|em até|sem juros|"
+                       r"installment|monthly|save|spar|ahorra|économisez|you save|off\b|rabatt|skidka|скидк)", re.I)
+_WAS_TEXT = re.compile(r"^\s*(was|rrp|msrp|uvp|statt|vorher|antes|avant|prima|era|de|list( price)?|"
+                       r"regular( price)?|normal( price)?|precio (normal|anterior|lista)|prix (de référence|barré)|"
+                       r"alter preis|старая цена|原價|原价|定價|定价|정가)\b[:\s]*", re.I)
+
+
+@dataclass
+class Shown:
+    """What the page shows: current prices (most likely first) and list prices."""
+
+    current: list[PriceCandidate]
+    listed: list[PriceCandidate]
+    confident: bool = False
+    """The first current price sits in the product's own container and is not demoted."""
+
+
+def _struck(el) -> bool:
+    """Struck through itself, by a close ancestor, or by its one child (<span><s>€9</s></span>)."""
+    if len(el) == 1 and el[0].tag in _STRUCK_TAGS and not (el.text or "").strip():
+        return True
+    for n, a in enumerate([el, *el.iterancestors()]):
+        if n > 3:
+            break
+        if a.tag in _STRUCK_TAGS or "line-through" in (a.get("style") or "").replace(" ", ""):
+            return True
+    return False
+
+
+def _labelled_was(el, raw: str) -> bool:
+    """ "Was $150", "RRP: £99", or a "Was:" label just before the amount's element."""
+    if _WAS_TEXT.match(raw):
+        return True
+    prev = el.getprevious()
+    while prev is not None and not isinstance(prev.tag, str):  # comments, processing instructions
+        prev = prev.getprevious()
+    if prev is not None:
+        label = clean_text(prev.text_content()) or ""
+        if len(label) < 25 and _WAS_TEXT.fullmatch(label):
+            return True
+        return False
+    parent = el.getparent()
+    label = clean_text(parent.text) if parent is not None else None
+    return bool(label and len(label) < 25 and _WAS_TEXT.fullmatch(label))
+
+
+_ELSEWHERE = re.compile(r"related|recommend|similar|upsell|cross-?sell|also-?(bought|viewed|like)|"
+                        r"recently|viewed|accessor|bundle|complete-the-look", re.I)
+
+
+def _elsewhere(el) -> bool:
+    """Inside a recommendations/related-products block (up to six levels up)."""
+    for n, a in enumerate(el.iterancestors()):
+        if n >= 6:
+            break
+        if _ELSEWHERE.search(f"{a.get('class', '')} {a.get('id', '')}"):
+            return True
+    return False
+
+
+def _in_chrome(el) -> bool:
+    return any(a.tag in _CHROME_TAGS for a in el.iterancestors())
+
+
+def _ancestor_depths(el) -> dict:
+    if el is None:
+        return {}
+    chain = [el, *el.iterancestors()]
+    return {a: len(chain) - i for i, a in enumerate(chain)}
+
+
+def _shared_depth(el, depths: dict) -> int:
+    """Depth of the nearest ancestor ``el`` shares with the element behind ``depths``."""
+    for a in el.iterancestors():
+        if a in depths:
+            return depths[a]
+    return 0
+
+
+def _buy_button(sc, heading_pos: int):
+    """The add-to-cart control nearest the product heading (after it preferred), not in chrome."""
+    best, best_key = None, None
+    for pos, el in sc.buy_buttons:
+        if _in_chrome(el):
+            continue
+        key = (pos < heading_pos, abs(pos - heading_pos))
+        if best_key is None or key < best_key:
+            best, best_key = el, key
+    return best
+
+
+_FRACTION = re.compile(r"fraction|cents?\b|decimal|minor|price-?sup", re.I)
+
+
+def _raw(el) -> tuple[str | None, bool]:
+    """The price text of ``el`` and whether it joined split cents ("$249<sup>99</sup>" → "$249.99")."""
+    if el.get("itemprop") == "price" and el.get("content"):
+        return el.get("content"), False
+    text = element_text(el)
+    if text and len(el):
+        last = el[len(el) - 1]
+        if isinstance(last.tag, str) and (last.tag == "sup" or _FRACTION.search(last.get("class") or "")):
+            cents = clean_text(last.text_content()) or ""
+            before = clean_text("".join(el.itertext())[: -len(last.text_content() + (last.tail or "")) or None]) or ""
+            if re.fullmatch(r"\d{2}", cents) and re.search(r"\d$", before) and not re.search(r"\d[.,]\d{1,2}$", before):
+                return f"{before}.{cents}{clean_text(last.tail) or ''}", True
+    return text, False
+
+
+def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3) -> Shown:
+    """The current and list prices the page shows for its product (see the module doc)."""
+    heading_depths = _ancestor_depths(heading)
+    buy = _buy_button(sc, heading_pos)
+    buy_depths = _ancestor_depths(buy)
+    hinted = {id(el) for _, el in sc.prices}
+    seen: set[int] = set()
+    pool = []
+    for pos, el in sc.prices + sc.text_prices:
+        if id(el) not in seen:
+            seen.add(id(el))
+            pool.append((pos, el))
+    nearest = sorted(pool, key=lambda p: abs(p[0] - heading_pos))[:_NEAREST]
+    candidates = []
+    split: set = set()
+    for pos, el in sorted(nearest, key=lambda p: p[0]):
+        raw, joined = _raw(el)
+        if joined:
+            split.add(el)
+        if not raw or len(raw) > 40 or not re.search(r"\d", raw):
+            continue
+        if el.get("itemprop") != "price" and not looks_like_price(raw):
+            continue
+        if _in_chrome(el):
+            continue
+        currency = currency_in_text(raw, country=ctx.country)
+        amount = parse_amount(raw, currency=currency)
+        if amount is None:
+            continue
+        candidates.append((pos, el, raw, amount, currency))
+    # A wrapper with more text than its inner price ("$400 5 bids" around "$400") is not a
+    # price itself; one with the same text (li.price around span.price-old) is kept.
+    # Split cents ("$249<sup>99</sup>") are the other way round: the wrapper is the price.
+    texts = {el: clean_text(raw) for _, el, raw, _, _ in candidates}
+    wrappers = {a for _, el, raw, _, _ in candidates for a in el.iterancestors()
+                if a in texts and texts[a] != texts[el] and a not in split}
+    wrappers |= {el for _, el, _, _, _ in candidates if any(a in split for a in el.iterancestors())}
+    current, listed = [], []
+    for pos, el, raw, amount, currency in candidates:
+        if el in wrappers:
+            continue
+        marker = " ".join(f"{a.get('class', '')} {a.get('id', '')}" for a in [el, el.getparent()] if a is not None)
+        cand = PriceCandidate(amount, currency, raw)
+        depth = max(_shared_depth(el, heading_depths), _shared_depth(el, buy_depths))
+        if _struck(el) or _labelled_was(el, raw):
+            listed.append((-depth, abs(pos - heading_pos), PriceCandidate(amount, currency, raw, role="list")))
+            continue
+        bad = bool(_PRICE_BAD.search(marker)) or bool(_NEG_TEXT.search(raw))
+        if _LIST_CLASS.search(marker):
+            listed.append((-depth, abs(pos - heading_pos), PriceCandidate(amount, currency, raw, role="list")))
+        bad = bad or _elsewhere(el)
+        good = bool(_PRICE_GOOD.search(marker))
+        key = (bad, -depth, id(el) not in hinted, not good, abs(pos - heading_pos))
+        current.append((key, cand))
+    current.sort(key=lambda r: r[0])
+    listed.sort(key=lambda r: (r[0], r[1]))
+    out: list[PriceCandidate] = []
+    for _, cand in current:
+        if all(c.amount != cand.amount for c in out):
+            out.append(cand)
+        if len(out) >= limit:
+            break
+    # Confident: a price-marked, undemoted candidate within three levels of the heading's or
+    # the buy button's own container (what a person reads as "the price").
+    near = [len(d) - 3 for d in (heading_depths, buy_depths) if d]
+    confident = bool(current and near) and not current[0][0][0] and not current[0][0][2] \
+        and -current[0][0][1] >= min(near)
+    best_depth = -current[0][0][1] if current else 0
+    lists = [c for d, _, c in listed if -d >= best_depth - 1 and (not out or c.amount > out[0].amount)]
+    return Shown(out, lists[:1], confident)
