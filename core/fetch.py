@@ -7,7 +7,14 @@ goes to that resolved address (the Host header and TLS SNI keep the name), so a 
 answer cannot move the connection somewhere else (DNS rebinding).
 
 Failures raise ``ScrapeError`` with a reason a user can read and ``transient`` set for
-timeouts, 429 and 5xx.
+timeouts, 429 and 5xx. The error's ``ids`` say what happened in a form code can count:
+``status`` (the HTTP status), ``failure`` (``"http"``, ``"timeout"``, ``"connect"``,
+``"broken"``, ``"type"``, ``"size"``, ``"address"``, ``"dns"``, ``"url"``, ``"redirects"``)
+and ``retry_after`` (seconds, from a 429/503's ``Retry-After``).
+
+Images are requested the way a browser's ``<img>`` does (``IMAGE_ACCEPT``, the product page
+as ``Referer``, ``Sec-Fetch-*``): image CDNs refuse hotlinks and bots without them, and
+choose AVIF/WebP from the ``Accept`` header.
 
 One total deadline (``FETCH_TIMEOUT_SECONDS``) covers a whole fetch: DNS, connect, TLS, headers
 and body of every redirect hop together. ``httpx.Timeout`` only bounds each socket operation
@@ -48,7 +55,13 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _SHARED_NAT = ipaddress.ip_network("100.64.0.0/10")
 STOP_POLL_SECONDS = 0.5  # how often a fetch asks its ``should_stop`` whether to give up
 _IMAGE_MAGIC = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"),
-                (b"GIF87a", "image/gif"), (b"GIF89a", "image/gif"), (b"BM", "image/bmp"))
+                (b"GIF87a", "image/gif"), (b"GIF89a", "image/gif"), (b"BM", "image/bmp"),
+                (b"II*\x00", "image/tiff"), (b"MM\x00*", "image/tiff"),
+                (b"\x00\x00\x00\x0cjP  \r\n\x87\n", "image/jp2"))
+_ISO_BRANDS = {b"avif": "image/avif", b"avis": "image/avif", b"heic": "image/heic",
+               b"heix": "image/heic", b"mif1": "image/heif", b"msf1": "image/heif"}
+# What Chrome sends for an <img>: AVIF and WebP first, so CDNs that negotiate pick them.
+IMAGE_ACCEPT = "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8"
 
 
 @dataclass(frozen=True)
@@ -251,31 +264,33 @@ def _pinned(url: str, allow_private: bool, watch: _Watchdog | None = None) -> tu
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        raise ScrapeError(f"not a valid URL: {url[:200]}", transient=False) from None
+        raise ScrapeError(f"not a valid URL: {url[:200]}", transient=False, failure="url") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ScrapeError("only absolute http:// or https:// URLs can be fetched", transient=False)
+        raise ScrapeError("only absolute http:// or https:// URLs can be fetched", transient=False,
+                          failure="url")
     if parts.username or parts.password:
-        raise ScrapeError("URLs with a user name or password are not fetched", transient=False)
+        raise ScrapeError("URLs with a user name or password are not fetched", transient=False,
+                          failure="url")
     host = parts.hostname
     if not host.isascii():
         try:
             host = host.encode("idna").decode("ascii")
         except UnicodeError:
-            raise ScrapeError(f"not a valid host name: {host}", transient=False) from None
+            raise ScrapeError(f"not a valid host name: {host}", transient=False, failure="url") from None
     explicit_port = port
     port = port or (443 if parts.scheme == "https" else 80)
     try:
         addresses = resolve_host(host, port) if watch is None else _resolve_in_time(host, port, watch)
     except socket.gaierror as exc:
         transient = exc.errno in (socket.EAI_AGAIN,)
-        raise ScrapeError(f"host {host} could not be found", transient=transient) from None
+        raise ScrapeError(f"host {host} could not be found", transient=transient, failure="dns") from None
     if not addresses:
-        raise ScrapeError(f"host {host} could not be found", transient=False)
+        raise ScrapeError(f"host {host} could not be found", transient=False, failure="dns")
     if not allow_private:
         for address in addresses:
             problem = address_problem(address)
             if problem:
-                raise ScrapeError(problem, transient=False)
+                raise ScrapeError(problem, transient=False, failure="address")
     address = addresses[0]
     literal = f"[{address}]" if ":" in address else address
     default_port = (parts.scheme == "https" and port == 443) or (parts.scheme == "http" and port == 80)
@@ -298,18 +313,19 @@ def http_client() -> httpx.Client:
 
 
 def _get(url: str, *, accept: str, max_bytes: int, kind: str, allow_private: bool | None,
-         check_type, should_stop: StopCheck | None = None) -> _Raw:
+         check_type, should_stop: StopCheck | None = None, headers: dict | None = None) -> _Raw:
     timeout = get_settings().fetch_timeout_seconds
     watch = _Watchdog(time.monotonic() + timeout, should_stop, kind)
     try:
         return _hops(url, accept=accept, max_bytes=max_bytes, kind=kind,
-                     private_ok=_allow_private(allow_private), check_type=check_type, watch=watch)
+                     private_ok=_allow_private(allow_private), check_type=check_type, watch=watch,
+                     headers=headers)
     finally:
         watch.finish()
 
 
 def _hops(url: str, *, accept: str, max_bytes: int, kind: str, private_ok: bool, check_type,
-          watch: _Watchdog) -> _Raw:
+          watch: _Watchdog, headers: dict | None = None) -> _Raw:
     """Follow up to MAX_REDIRECTS redirects, all under ``watch``'s one deadline."""
     timeout = get_settings().fetch_timeout_seconds
     current = url
@@ -322,7 +338,7 @@ def _hops(url: str, *, accept: str, max_bytes: int, kind: str, private_ok: bool,
             raise _timeout(timeout, kind)
         try:
             with http_client().stream(
-                "GET", pinned, headers={"Host": host_header, "Accept": accept},
+                "GET", pinned, headers={**(headers or {}), "Host": host_header, "Accept": accept},
                 extensions={"sni_hostname": host, "trace": watch.trace},
                 timeout=httpx.Timeout(remaining),
             ) as resp:
@@ -330,17 +346,18 @@ def _hops(url: str, *, accept: str, max_bytes: int, kind: str, private_ok: bool,
                 if resp.status_code in (301, 302, 303, 307, 308) and resp.headers.get("location"):
                     current = urljoin(current, resp.headers["location"].strip())
                     continue
-                _check_status(resp.status_code, kind)
+                _check_status(resp.status_code, kind, resp.headers)
                 content_type = resp.headers.get("content-type", "").split(";")[0].strip().lower()
                 length = resp.headers.get("content-length", "")
                 if length.isdigit() and int(length) > max_bytes:
-                    raise ScrapeError(f"{kind} is larger than {max_bytes // (1024 * 1024)} MB", transient=False)
+                    raise ScrapeError(f"{kind} is larger than {max_bytes // (1024 * 1024)} MB",
+                                      transient=False, failure="size")
                 body = bytearray()
                 for chunk in resp.iter_bytes():
                     body.extend(chunk)
                     if len(body) > max_bytes:
                         raise ScrapeError(f"{kind} is larger than {max_bytes // (1024 * 1024)} MB",
-                                          transient=False)
+                                          transient=False, failure="size")
                     watch.check()
                     if time.monotonic() > watch.deadline:
                         raise _timeout(timeout, kind)
@@ -355,28 +372,56 @@ def _hops(url: str, *, accept: str, max_bytes: int, kind: str, private_ok: bool,
         except httpx.ConnectError as exc:
             watch.check()
             if "CERTIFICATE" in str(exc).upper() or "SSL" in str(exc).upper():
-                raise ScrapeError(f"secure connection to {host} failed", transient=False) from None
-            raise ScrapeError(f"could not connect to {host}", transient=True) from None
+                raise ScrapeError(f"secure connection to {host} failed", transient=False,
+                                  failure="tls") from None
+            raise ScrapeError(f"could not connect to {host}", transient=True, failure="connect") from None
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
             watch.check()
-            raise ScrapeError(f"connection to {host} broke off", transient=True) from None
+            raise ScrapeError(f"connection to {host} broke off", transient=True, failure="broken") from None
         except httpx.HTTPError as exc:
             watch.check()
-            raise ScrapeError(f"{kind} could not be fetched ({exc.__class__.__name__})", transient=True) from None
+            raise ScrapeError(f"{kind} could not be fetched ({exc.__class__.__name__})", transient=True,
+                              failure="broken") from None
         finally:
             watch.release()
-    raise ScrapeError(f"too many redirects (more than {MAX_REDIRECTS})", transient=False)
+    raise ScrapeError(f"too many redirects (more than {MAX_REDIRECTS})", transient=False,
+                      failure="redirects")
 
 
 def _timeout(seconds: float, kind: str = "page") -> ScrapeError:
-    return ScrapeError(f"the {kind} did not load within {seconds:g} s (timed out)", transient=True)
+    return ScrapeError(f"the {kind} did not load within {seconds:g} s (timed out)", transient=True,
+                       failure="timeout")
 
 
-def _check_status(status: int, kind: str) -> None:
+def retry_after_seconds(value: str | None) -> float | None:
+    """``Retry-After`` as seconds (delta-seconds or an HTTP date), None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    import datetime as dt
+
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return max(0.0, (when - dt.datetime.now(dt.timezone.utc)).total_seconds())
+
+
+def _check_status(status: int, kind: str, headers: httpx.Headers | None = None) -> None:
     if status < 400:
         return
     transient = status == 429 or status >= 500 or status == 408
-    raise ScrapeError(f"{kind} returned HTTP {status}", transient=transient)
+    wait = retry_after_seconds(headers.get("retry-after")) if headers is not None else None
+    raise ScrapeError(f"{kind} returned HTTP {status}", transient=transient, failure="http",
+                      status=status, retry_after=wait)
 
 
 def _html_type(content_type: str, head: bytes) -> str:
@@ -385,28 +430,38 @@ def _html_type(content_type: str, head: bytes) -> str:
     sniff = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if content_type in ("", "text/plain", "application/octet-stream") and sniff.startswith((b"<!doctype html", b"<html")):
         return "text/html"
-    raise ScrapeError(f"not an HTML page ({content_type or 'no content type'})", transient=False)
+    raise ScrapeError(f"not an HTML page ({content_type or 'no content type'})", transient=False,
+                      failure="type")
 
 
-def _image_type(content_type: str, head: bytes) -> str:
-    if content_type == "image/svg+xml":
-        raise ScrapeError("image is SVG artwork, not a photo", transient=False)
-    if content_type.startswith("image/"):
-        return content_type
+def sniff_image_type(head: bytes) -> str | None:
+    """The image type of ``head`` (the first bytes) from its magic number, else None."""
     for magic, sniffed in _IMAGE_MAGIC:
         if head.startswith(magic):
             return sniffed
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp"
-    if head[4:12] in (b"ftypavif", b"ftypheic"):
-        return "image/avif"
-    raise ScrapeError(f"not an image ({content_type or 'no content type'})", transient=False)
+    if head[4:8] == b"ftyp":
+        return _ISO_BRANDS.get(head[8:12])
+    return None
+
+
+def _image_type(content_type: str, head: bytes) -> str:
+    if content_type == "image/svg+xml":
+        raise ScrapeError("image is SVG artwork, not a photo", transient=False, failure="type")
+    if content_type.startswith("image/"):
+        return sniff_image_type(head) or content_type
+    sniffed = sniff_image_type(head)
+    if sniffed:
+        return sniffed
+    raise ScrapeError(f"not an image ({content_type or 'no content type'})", transient=False,
+                      failure="type")
 
 
 def _json_type(content_type: str, head: bytes) -> str:
     if "json" in content_type or head.lstrip()[:1] in (b"{", b"["):
         return content_type or "application/json"
-    raise ScrapeError(f"not JSON ({content_type or 'no content type'})", transient=False)
+    raise ScrapeError(f"not JSON ({content_type or 'no content type'})", transient=False, failure="type")
 
 
 def fetch_page(url: str, *, allow_private: bool | None = None,
@@ -423,11 +478,37 @@ def fetch_page(url: str, *, allow_private: bool | None = None,
                        content_type=raw.content_type, text=text, encoding=encoding)
 
 
+def image_headers(url: str, referer: str | None) -> dict[str, str]:
+    """The headers Chrome sends with an ``<img>`` of ``url`` on the page ``referer``."""
+    headers = {"Sec-Fetch-Dest": "image", "Sec-Fetch-Mode": "no-cors"}
+    if referer:
+        headers["Referer"] = referer
+        page, image = urlsplit(referer), urlsplit(url)
+        if (page.scheme, page.netloc) == (image.scheme, image.netloc):
+            headers["Sec-Fetch-Site"] = "same-origin"
+        else:
+            same_site = _site(page.hostname) == _site(image.hostname)
+            headers["Sec-Fetch-Site"] = "same-site" if same_site else "cross-site"
+    else:
+        headers["Sec-Fetch-Site"] = "none"
+    return headers
+
+
+def _site(host: str | None) -> str:
+    """A rough registrable domain (last two labels): enough for Sec-Fetch-Site."""
+    parts = (host or "").lower().rstrip(".").split(".")
+    return ".".join(parts[-2:])
+
+
 def fetch_image(url: str, *, allow_private: bool | None = None,
-                should_stop: StopCheck | None = None) -> FetchedImage:
-    """Fetch image bytes (``image/*`` or recognisable image bytes; SVG refused)."""
-    raw = _get(url, accept="image/avif,image/webp,image/*;q=0.8,*/*;q=0.5", max_bytes=IMAGE_MAX_BYTES,
-               kind="image", allow_private=allow_private, check_type=_image_type, should_stop=should_stop)
+                should_stop: StopCheck | None = None, referer: str | None = None) -> FetchedImage:
+    """Fetch image bytes (``image/*`` or recognisable image bytes; SVG refused).
+
+    ``referer``: the product page the image is shown on; sent as ``Referer`` like a browser
+    does (image CDNs refuse hotlinks without it)."""
+    raw = _get(url, accept=IMAGE_ACCEPT, max_bytes=IMAGE_MAX_BYTES, kind="image",
+               allow_private=allow_private, check_type=_image_type, should_stop=should_stop,
+               headers=image_headers(url, referer))
     return FetchedImage(url=url, final_url=raw.final_url, content_type=raw.content_type, data=raw.body)
 
 

@@ -1,11 +1,19 @@
 """Rank a product's candidate images and plan which ones feed a batch.
 
-``rank_images`` downloads the candidates (same safety rules as pages, in parallel, bounded),
-drops those that fail to load (reporting why), and orders the rest by CLIP image-text
-similarity with the product text. The CLIP model is built once per process from
-``CLIP_WEIGHTS_PATH`` or, when already in the local Hugging Face cache, the
-``CLIP_MODEL``/``CLIP_PRETRAINED`` pair. Nothing is downloaded for it. Without weights the
-ranking falls back to a documented heuristic and says so in ``RankResult.method``.
+``rank_images`` downloads the candidates the way a browser shows them on the product page
+(same safety rules as pages, the page as ``Referer``, in parallel, bounded; a 429/5xx/broken
+connection is tried once more after a short wait), drops those that fail to load (reporting
+why, counted by kind in ``RankResult.failures``), and orders the rest by CLIP image-text
+similarity with the product text. ``acquisition_error`` turns "none could be used" into an
+error a user can act on ("48 images found, none could be downloaded: 40 refused by the shop
+(HTTP 403), 8 timed out"), transient when a later try may succeed.
+
+The CLIP model is built once per process from ``CLIP_WEIGHTS_PATH``, or from the
+``CLIP_MODEL``/``CLIP_PRETRAINED`` pair (or an ``hf-hub:org/repo`` model) when its weights are
+in the local Hugging Face cache. Ranking never downloads: ``python -m core.models fetch``
+(``make models``) does, or the worker at boot with ``CLIP_FETCH_AT_BOOT`` (``warm_up``).
+Without weights the ranking falls back to a documented heuristic and says so in
+``RankResult.method``.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ import math
 import os
 import re
 import threading
+import time
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -28,8 +37,8 @@ from PIL import Image
 from core.errors import RankingError, ScrapeError
 from core.extract import ExtractedProduct
 from core.extract.text import tokens
-from core.fetch import fetch_image
-from core.images import ImageRejected, decode_image, probe
+from core.fetch import FetchStopped, StopCheck, fetch_image
+from core.images import ImageRejected, ImageTooLarge, decode_image, probe
 from core.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -38,6 +47,19 @@ MAX_DOWNLOADS = 6  # parallel image downloads per ranking
 MAX_CANDIDATES = 24
 MIN_SIDE = 48  # smaller images are icons or thumbnails, not usable sources
 HEURISTIC = "heuristic"
+QUICK_RETRY_MAX_WAIT = 2.0  # a 429/503 asking for longer waits for the pipeline's schedule
+QUICK_RETRY_DEFAULT_WAIT = {429: 1.0}  # else 0.5 s (5xx, broken connections)
+
+
+@dataclass(frozen=True)
+class ImageFailure:
+    """Why one candidate image was dropped, in a form that can be counted."""
+
+    url: str
+    reason: str  # for people: "image returned HTTP 403"
+    kind: str  # "http", "timeout", "connect", "broken", "too_small", "undecodable", ...
+    status: int | None = None
+    transient: bool = False  # a later try may succeed (403/429/5xx, time-outs, connections)
 
 
 @dataclass
@@ -48,6 +70,8 @@ class RankResult:
     method: str  # "clip:<model>" or "heuristic"
     scores: list[float]
     dropped: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
+    failures: list[ImageFailure] = field(default_factory=list, compare=False)  # same, counted
+    tried: int = field(default=0, compare=False)  # candidates downloaded (at most MAX_CANDIDATES)
 
 
 HEURISTIC_SIDE = 64  # the heuristic reads sizes from the header; decoding only proves the file
@@ -95,12 +119,47 @@ class _ByteCache:
 _downloads = _ByteCache(max_bytes=64 * 1024 * 1024)
 
 
-def load_image_bytes(url: str) -> bytes:
-    """Image bytes for ``url`` under the fetch safety rules; recent downloads (64 MB) are kept
-    in memory so the pipeline can reuse the bytes the ranking already fetched."""
+def _quick_retry_wait(exc: ScrapeError) -> float | None:
+    """How long to wait before trying an image once more at once, or None (not worth it)."""
+    status, failure = exc.ids.get("status"), exc.ids.get("failure")
+    if status == 429 or (status or 0) in (500, 502, 503, 504) or failure in ("connect", "broken"):
+        wait = exc.ids.get("retry_after")
+        wait = QUICK_RETRY_DEFAULT_WAIT.get(status, 0.5) if wait is None else float(wait)
+        return wait if wait <= QUICK_RETRY_MAX_WAIT else None
+    return None
+
+
+def download_image(url: str, *, referer: str | None = None,
+                   should_stop: StopCheck | None = None) -> bytes:
+    """Image bytes as a browser on ``referer`` would get them: a 429, 5xx or broken connection
+    is tried once more after ``Retry-After`` (at most ``QUICK_RETRY_MAX_WAIT`` s, else 0.5–1 s).
+    Anything else, or a second failure, raises the ``ScrapeError`` (the pipeline's schedule
+    retries the transient ones later)."""
+    try:
+        return fetch_image(url, referer=referer, should_stop=should_stop).data
+    except FetchStopped:
+        raise
+    except ScrapeError as exc:
+        wait = _quick_retry_wait(exc)
+        if wait is None:
+            raise
+        log.info("rank.image_retry", extra={"url": url, "status": exc.ids.get("status"), "wait": wait})
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            if should_stop is not None and should_stop():
+                raise FetchStopped() from None
+            time.sleep(min(0.1, max(0.0, deadline - time.monotonic())))
+        return fetch_image(url, referer=referer, should_stop=should_stop).data
+
+
+def load_image_bytes(url: str, *, referer: str | None = None,
+                     should_stop: StopCheck | None = None) -> bytes:
+    """Image bytes for ``url`` under the fetch safety rules (``download_image``); recent
+    downloads (64 MB) are kept in memory so the pipeline can reuse the bytes the ranking
+    already fetched."""
     data = _downloads.get(url)
     if data is None:
-        data = fetch_image(url).data
+        data = download_image(url, referer=referer, should_stop=should_stop)
         _downloads.put(url, data)
     return data
 
@@ -108,9 +167,27 @@ def load_image_bytes(url: str) -> bytes:
 load_image_bytes.cache_clear = _downloads.clear  # type: ignore[attr-defined]
 
 
+def cached_image_bytes(url: str) -> bytes | None:
+    """The bytes of ``url`` if this process downloaded them recently, else None (no network)."""
+    return _downloads.get(url)
+
+
+def _failure(url: str, exc: BaseException) -> ImageFailure:
+    if isinstance(exc, ScrapeError):
+        return ImageFailure(url, exc.message, exc.ids.get("failure") or "other",
+                            exc.ids.get("status"), bool(exc.transient))
+    if isinstance(exc, ImageTooLarge):
+        return ImageFailure(url, exc.reason, "too_large")
+    if isinstance(exc, ImageRejected):
+        return ImageFailure(url, exc.reason, "undecodable")
+    if isinstance(exc, (OSError, ValueError)):
+        return ImageFailure(url, "image could not be decoded", "undecodable")
+    return ImageFailure(url, f"image could not be downloaded ({exc.__class__.__name__})", "other")
+
+
 def _download(urls: list[str], loader: Callable[[str], bytes],
               prepare: Callable[[bytes, Image.Image], object] | None,
-              side: int = HEURISTIC_SIDE) -> tuple[list[_Candidate], list[tuple[str, str]]]:
+              side: int = HEURISTIC_SIDE) -> tuple[list[_Candidate], list[ImageFailure]]:
     """Load, decode and (with ``prepare``) preprocess candidates in parallel threads.
 
     Sizes and the pixel budget come from the header (an image bomb is refused before any
@@ -119,31 +196,93 @@ def _download(urls: list[str], loader: Callable[[str], bytes],
         index, url = pair
         try:
             data = loader(url)
-        except ScrapeError as exc:
-            return index, url, None, exc.message
+        except FetchStopped:
+            raise
         except Exception as exc:  # noqa: BLE001 - a broken image never breaks the ranking
-            return index, url, None, f"image could not be downloaded ({exc.__class__.__name__})"
+            return index, url, None, _failure(url, exc)
         try:
             info = probe(data)
             size = (info.width, info.height)
             if min(size) < MIN_SIDE:
-                return index, url, None, f"image is too small ({size[0]}x{size[1]})"
+                return index, url, None, ImageFailure(
+                    url, f"image is too small ({size[0]}x{size[1]})", "too_small")
             image = decode_image(data, cover=(side, side))
             prepared = prepare(data, image) if prepare else None
-        except ImageRejected as exc:
-            return index, url, None, exc.reason
-        except (OSError, ValueError):
-            return index, url, None, "image could not be decoded"
+        except (ImageRejected, OSError, ValueError) as exc:
+            return index, url, None, _failure(url, exc)
         return index, url, _Candidate(url, index, size, prepared), None
 
-    kept, dropped = [], []
+    kept, failures = [], []
     with ThreadPoolExecutor(max_workers=max(1, min(MAX_DOWNLOADS, len(urls)))) as pool:
-        for index, url, candidate, reason in pool.map(one, list(enumerate(urls))):
+        for index, url, candidate, failure in pool.map(one, list(enumerate(urls))):
             if candidate is None:
-                dropped.append((url, reason))
+                failures.append(failure)
             else:
                 kept.append(candidate)
-    return kept, dropped
+    return kept, failures
+
+
+def _failure_label(f: ImageFailure) -> str:
+    """How a kind of failure is counted in the message a user reads."""
+    status = f.status
+    if f.kind == "http" and status is not None:
+        if status in (401, 403):
+            return f"refused by the shop (HTTP {status})"
+        if status == 429:
+            return "refused as too many requests (HTTP 429)"
+        if status in (404, 410):
+            return f"not found (HTTP {status})"
+        if status >= 500:
+            return f"failed on the shop's server (HTTP {status})"
+        return f"refused (HTTP {status})"
+    return {
+        "timeout": "timed out",
+        "connect": "could not connect",
+        "broken": "connection broke off",
+        "dns": "host not found",
+        "tls": "secure connection failed",
+        "address": "on a private address (not fetched)",
+        "url": "not valid image addresses",
+        "redirects": "redirected too often",
+        "size": "larger than 15 MB",
+        "type": "not images",
+        "too_small": "too small (icons)",
+        "too_large": "too large to decode",
+        "undecodable": "not readable as images",
+    }.get(f.kind, "failed")
+
+
+_DOWNLOAD_KINDS = frozenset({"http", "timeout", "connect", "broken", "dns", "tls", "address", "url",
+                             "redirects", "size", "other"})
+
+
+def acquisition_error(found: int, result: RankResult) -> RankingError | None:
+    """None when at least one image is usable; else the error a user reads, e.g.
+    "48 images found, none could be downloaded: 40 refused by the shop (HTTP 403), 8 timed out".
+
+    Transient (retried on the schedule) when any failure may pass: refusals (401/403), 429,
+    5xx, time-outs and broken connections; permanent when the page shows no photo at all or
+    every image was unusable for good (404, not an image, too small)."""
+    if result.ranked:
+        return None
+    if found == 0:
+        return RankingError("No usable product image: the page shows no product photo",
+                            transient=False)
+    failures = list(getattr(result, "failures", None) or [])
+    counts: dict[str, int] = {}
+    for f in failures:
+        label = _failure_label(f)
+        counts[label] = counts.get(label, 0) + 1
+    tried = getattr(result, "tried", 0) or len(failures) or found
+    download_only = failures and all(f.kind in _DOWNLOAD_KINDS for f in failures)
+    what = "none could be downloaded" if download_only else "none could be used"
+    head = f"{found} image{'s' if found != 1 else ''} found, {what}"
+    if tried < found:
+        head += f" (the first {tried} were tried)"
+    parts = [f"{n} {label}" for label, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    message = head + (": " + ", ".join(parts) if parts else "")
+    transient = any(f.transient or (f.kind == "http" and f.status in (401, 403)) for f in failures)
+    return RankingError(message, transient=transient)
 
 
 class ClipScorer:
@@ -160,7 +299,9 @@ class ClipScorer:
 
     @classmethod
     def create(cls, model_name: str, pretrained: str | None) -> "ClipScorer":
-        """Build from an open_clip model name and a weights file/tag (None = random weights)."""
+        """Build from an open_clip model name and a weights file/tag (None = random weights);
+        ``local-dir:<folder>`` builds from a folder holding ``open_clip_config.json`` and the
+        weights (an hf-hub model's cached snapshot)."""
         import open_clip
 
         import torch
@@ -316,37 +457,152 @@ def _cached_pretrained_file(model_name: str, tag: str) -> str | None:
     return None
 
 
-_model_lock = threading.Lock()
+HF_HUB_PREFIX = "hf-hub:"  # open_clip's schema: config and weights from a hub repository
+HUB_CONFIG = "open_clip_config.json"
+HUB_WEIGHTS = ("open_clip_model.safetensors", "open_clip_pytorch_model.bin")  # open_clip's order
 
 
-@lru_cache(maxsize=1)
-def _load_clip_model() -> ClipScorer | None:
-    settings = get_settings()
-    weights = settings.clip_weights_path.strip()
-    source = None
-    if weights and os.path.isfile(weights):
-        source = weights
-    elif settings.clip_pretrained:
-        source = _cached_pretrained_file(settings.clip_model, settings.clip_pretrained)
-    if not source:
-        log.warning("rank.clip_unavailable", extra={"model": settings.clip_model})
-        return None
+def hub_repo(model_name: str) -> str | None:
+    """``org/repo`` of an ``hf-hub:org/repo`` model name, else None."""
+    if model_name.startswith(HF_HUB_PREFIX):
+        return model_name[len(HF_HUB_PREFIX):].strip("/") or None
+    return None
+
+
+def _cached_hub_model(repo: str) -> str | None:
+    """The cached snapshot folder of an ``hf-hub:`` model when it holds the config and a
+    weights file (what open_clip downloads for such a model), else None. No network."""
     try:
-        scorer = ClipScorer.create(settings.clip_model, source)
-    except Exception as exc:  # noqa: BLE001 - a bad weights file means fallback, not a crash
-        log.warning("rank.clip_load_failed", extra={"error": repr(exc)})
+        config = _hf_cached_file(repo, HUB_CONFIG)
+    except ImportError:
         return None
-    log.info("rank.clip_loaded", extra={"model": settings.clip_model})
-    return scorer
+    if not config:
+        return None
+    if any(_hf_cached_file(repo, name) for name in HUB_WEIGHTS):
+        return os.path.dirname(config)
+    return None
+
+
+def weights_source(settings=None) -> str | None:
+    """Where this process would build CLIP from, or None (the heuristic ranks).
+
+    A ``CLIP_WEIGHTS_PATH`` file; else the cached file of the ``CLIP_MODEL``/``CLIP_PRETRAINED``
+    tag; for an ``hf-hub:org/repo`` model, ``local-dir:<cached snapshot>``. Imports neither
+    torch nor open_clip and never touches the network."""
+    settings = settings or get_settings()
+    weights = settings.clip_weights_path.strip()
+    if weights and os.path.isfile(weights):
+        return weights
+    repo = hub_repo(settings.clip_model)
+    if repo:
+        folder = _cached_hub_model(repo)
+        return f"local-dir:{folder}" if folder else None
+    if settings.clip_pretrained:
+        return _cached_pretrained_file(settings.clip_model, settings.clip_pretrained)
+    return None
+
+
+def _build(settings, source: str) -> ClipScorer:
+    if source.startswith("local-dir:"):  # an hf-hub model's cached snapshot: config + weights
+        scorer = ClipScorer.create(source, None)
+        scorer.name = settings.clip_model
+        return scorer
+    return ClipScorer.create(settings.clip_model, source)
+
+
+RECHECK_SECONDS = 60.0  # without weights, look again this often (e.g. after `make models`)
+BOOT_WAIT_SECONDS = 900.0  # a ranking waits this long for the worker's boot-time fetch + load
+
+
+class _ModelState:
+    """The process's one CLIP model: built once, looked for again while absent."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()  # two threads must not build two models
+        self.booted = threading.Event()  # cleared while the worker's boot warm-up runs
+        self.booted.set()
+        self.clear()
+
+    def clear(self) -> None:
+        self.scorer: ClipScorer | None = None
+        self.checked_at: float | None = None  # monotonic time of the last look without a model
+        self.failed: set[str] = set()  # sources that did not load (not tried again)
+        self.warned = False
+
+    def load(self, *, force: bool = False) -> ClipScorer | None:
+        """Under ``lock``: the model, building it when weights are (newly) available."""
+        if self.scorer is not None:
+            return self.scorer
+        now = time.monotonic()
+        if not force and self.checked_at is not None and now - self.checked_at < RECHECK_SECONDS:
+            return None
+        self.checked_at = now
+        settings = get_settings()
+        source = weights_source(settings)
+        if not source or source in self.failed:
+            if not source and not self.warned:
+                self.warned = True
+                log.warning("rank.clip_unavailable", extra={"model": settings.clip_model})
+            return None
+        try:
+            self.scorer = _build(settings, source)
+        except Exception as exc:  # noqa: BLE001 - a bad weights file means fallback, not a crash
+            self.failed.add(source)
+            log.warning("rank.clip_load_failed", extra={"error": repr(exc)})
+            return None
+        log.info("rank.clip_loaded", extra={"model": settings.clip_model, "source": source})
+        return self.scorer
+
+
+_state = _ModelState()
 
 
 def get_clip_model() -> ClipScorer | None:
-    """The process-wide CLIP scorer, or None when no weights are available (fallback ranking)."""
-    with _model_lock:  # two threads must not build two models
-        return _load_clip_model()
+    """The process-wide CLIP scorer, or None when no weights are available (fallback ranking).
+
+    While the worker's boot warm-up (``warm_up``) fetches or loads the model, rankings wait
+    for it (up to ``BOOT_WAIT_SECONDS``) instead of ranking by the heuristic meanwhile."""
+    if not _state.booted.is_set():
+        _state.booted.wait(BOOT_WAIT_SECONDS)
+    with _state.lock:
+        return _state.load()
 
 
-get_clip_model.cache_clear = _load_clip_model.cache_clear  # type: ignore[attr-defined]
+def _cache_clear() -> None:
+    with _state.lock:
+        _state.clear()
+
+
+get_clip_model.cache_clear = _cache_clear  # type: ignore[attr-defined]
+
+
+def warm_up(*, fetch: bool = False, background: bool = False):
+    """Load the CLIP model now (at worker boot), after fetching its weights with ``fetch``
+    (``CLIP_FETCH_AT_BOOT``). Rankings that start meanwhile wait for it.
+
+    ``background``: run in a thread of its own and return it (the embedded worker, so the
+    dashboard comes up at once); else run here and return the scorer (or None)."""
+    _state.booted.clear()
+
+    def run():
+        try:
+            if fetch:
+                from core.models import fetch_weights
+
+                try:
+                    fetch_weights()
+                except Exception as exc:  # noqa: BLE001 - no network: rank by the heuristic
+                    log.warning("rank.clip_fetch_failed", extra={"error": str(exc)[:500]})
+            with _state.lock:
+                return _state.load(force=True)
+        finally:
+            _state.booted.set()
+
+    if background:
+        thread = threading.Thread(target=run, name="clip-warm-up", daemon=True)
+        thread.start()
+        return thread
+    return run()
 
 
 def product_text(product: ExtractedProduct) -> str:
@@ -377,15 +633,25 @@ def heuristic_score(candidate: _Candidate, total: int, product: ExtractedProduct
 
 
 def rank_images(product: ExtractedProduct, image_urls: list[str] | None = None, *,
-                loader: Callable[[str], bytes] | None = None, clip: ClipScorer | None = None) -> RankResult:
-    """Usable images of ``product`` best first; failures are dropped and reported, never raised."""
+                loader: Callable[[str], bytes] | None = None, clip: ClipScorer | None = None,
+                should_stop: StopCheck | None = None) -> RankResult:
+    """Usable images of ``product`` best first; failures are dropped and reported, never raised.
+
+    The default loader sends the product page as ``Referer``; ``should_stop`` ends the
+    downloads when the work was cancelled (``FetchStopped``)."""
     urls = list(dict.fromkeys(image_urls if image_urls is not None else product.images))[:MAX_CANDIDATES]
     scorer = clip if clip is not None else get_clip_model()
-    kept, dropped = _download(urls, loader or load_image_bytes, scorer.prepare if scorer else None,
-                              scorer.image_side if scorer else HEURISTIC_SIDE)
+    if loader is None:
+        page = getattr(product, "url", None) or None
+
+        def loader(url: str) -> bytes:
+            return load_image_bytes(url, referer=page, should_stop=should_stop)
+    kept, failures = _download(urls, loader, scorer.prepare if scorer else None,
+                               scorer.image_side if scorer else HEURISTIC_SIDE)
+    dropped = [(f.url, f.reason) for f in failures]
     if not kept:
         return RankResult(ranked=[], method=f"clip:{scorer.name}" if scorer else HEURISTIC,
-                          scores=[], dropped=dropped)
+                          scores=[], dropped=dropped, failures=failures, tried=len(urls))
     if scorer is not None:
         scores = scorer.scores([c.prepared for c in kept], product_text(product))
         method = f"clip:{scorer.name}"
@@ -395,7 +661,8 @@ def rank_images(product: ExtractedProduct, image_urls: list[str] | None = None, 
     order = sorted(range(len(kept)), key=lambda i: (-scores[i], kept[i].index))
     log.info("rank.completed", extra={"method": method, "kept": len(kept), "dropped": len(dropped)})
     return RankResult(ranked=[kept[i].url for i in order], method=method,
-                      scores=[round(scores[i], 6) for i in order], dropped=dropped)
+                      scores=[round(scores[i], 6) for i in order], dropped=dropped,
+                      failures=failures, tried=len(urls))
 
 
 def plan_source_images(ranked: list[str], batch_size: int) -> list[str]:

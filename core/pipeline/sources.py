@@ -169,13 +169,25 @@ def stages_plan(ranked: list[str], count: int) -> list[str]:
 
 
 def _product_for(workspace: str, batch_id: uuid.UUID, url: str) -> tuple[uuid.UUID, list[str]]:
-    """The workspace's Product for ``url``: reused when fresh, else scraped and ranked now."""
+    """The workspace's Product for ``url``: reused when fresh, else scraped and ranked now.
+
+    The product (title, price, every image URL found) is stored before its images are judged,
+    so it is shown even when none of them could be downloaded. A fresh product whose images
+    all failed earlier is not scraped again: only its images are downloaded again. Photos a
+    user gave the product stay first. No usable image raises ``acquisition_error``'s
+    ``RankingError`` (transient when the shop refused or timed out) carrying the product id.
+    """
     fresh_after = utcnow() - dt.timedelta(seconds=get_settings().product_fresh_seconds)
+    stored = None
     with unit_of_work() as session:
         product = product_repo.by_url(session, workspace, url)
-        if product and product.scraped_at and product.scraped_at >= fresh_after and product.ranked_image_urls:
+        fresh = bool(product and product.scraped_at and product.scraped_at >= fresh_after)
+        if fresh and product.ranked_image_urls:
             log.info("scrape.reused product=%s", product.id)
             return product.id, list(product.ranked_image_urls)
+        uploads = [u for u in (product.ranked_image_urls or []) if stages.is_upload(u)] if product else []
+        if fresh and product.image_urls:
+            stored = _as_extracted(product, url)
 
     def should_stop() -> bool:
         return source_cancelled(batch_id, url)
@@ -185,22 +197,51 @@ def _product_for(workspace: str, batch_id: uuid.UUID, url: str) -> tuple[uuid.UU
             raise SourceCancelled()
 
     check()
-    _set_stage(batch_id, url, "fetching page")
-    extracted = stages.scrape(url, should_stop=should_stop)
+    if stored is not None:
+        extracted = stored  # the page was read moments ago: only its images are tried again
+        log.info("scrape.images_again url=%s images=%d", url, len(extracted.images))
+    else:
+        _set_stage(batch_id, url, "fetching page")
+        extracted = stages.scrape(url, should_stop=should_stop)
     check()
-    _set_stage(batch_id, url, "ranking images")
-    ranking = stages.rank(extracted, list(extracted.images))
-    # Ranked already: the product is stored either way (a retry can reuse it); queuing below
-    # only moves previews that are still pending.
+    _set_stage(batch_id, url, "downloading and ranking images")
+    ranking = stages.rank(extracted, list(extracted.images), should_stop=should_stop)
+    ranked = uploads + [u for u in ranking.ranked if u not in uploads]
+    method = ranking.method if ranking.ranked or not uploads else "uploaded"
     values = dict(
-        final_url=getattr(extracted, "url", None) or url, title=extracted.title,
-        description=extracted.description, price=extracted.price, currency=extracted.currency,
-        brand=extracted.brand, image_urls=list(extracted.images),
-        ranked_image_urls=list(ranking.ranked), ranking_method=ranking.method,
+        ranked_image_urls=ranked, ranking_method=method,
         ranking_scores=[float(s) for s in ranking.scores],
-        field_sources=dict(getattr(extracted, "sources", {}) or {}), scraped_at=utcnow(),
     )
-    return _upsert_product(workspace, url, values), list(ranking.ranked)
+    if stored is None:  # a new scrape: every field is replaced, the product is fresh again
+        values.update(
+            final_url=getattr(extracted, "url", None) or url, title=extracted.title,
+            description=extracted.description, price=extracted.price, currency=extracted.currency,
+            brand=extracted.brand, image_urls=list(extracted.images),
+            field_sources=dict(getattr(extracted, "sources", {}) or {}), scraped_at=utcnow(),
+        )
+    # Ranked already: the product is stored either way (a retry can reuse it, the page shows
+    # it); queuing below only moves previews that are still pending.
+    product_id = _upsert_product(workspace, url, values)
+    if not ranked:
+        from core.rank import acquisition_error
+
+        error = acquisition_error(len(extracted.images), ranking)
+        error.ids["product_id"] = product_id
+        raise error
+    # a plan cycles through the ranked list: no batch uses more than its first BATCH_SIZE_MAX
+    stages.keep_source_photos(ranked[:get_settings().batch_size_max], referer=getattr(extracted, "url", None) or url,
+                              should_stop=should_stop)
+    return product_id, ranked
+
+
+def _as_extracted(product: Product, url: str):
+    """A stored product as the ranking reads a freshly extracted one."""
+    from core.extract import ExtractedProduct
+
+    return ExtractedProduct(url=product.final_url or url, title=product.title,
+                            description=product.description, price=product.price,
+                            currency=product.currency, brand=product.brand,
+                            images=list(product.image_urls or []))
 
 
 def _upsert_product(workspace: str, url: str, values: dict) -> uuid.UUID:
@@ -223,6 +264,9 @@ def _upsert_product(workspace: str, url: str, values: dict) -> uuid.UUID:
 def _source_failed(batch_id: uuid.UUID, url: str, exc: BaseException, retries_done: int) -> Sends:
     decision = decide(exc, retries_done)
     now = utcnow()
+    # the product was stored before its images failed: the previews point at it, so the
+    # page shows its title, price and images found, and the way out can give it a photo
+    product = {"product_id": exc.ids["product_id"]} if getattr(exc, "ids", {}).get("product_id") else {}
     with unit_of_work() as session:
         batch_repo.lock(session, batch_id)
         ids = [p.id for p in _waiting_previews(session, batch_id, url)]
@@ -233,14 +277,14 @@ def _source_failed(batch_id: uuid.UUID, url: str, exc: BaseException, retries_do
                 move(Preview, PREVIEW_MOVES, PreviewStatus.RETRYING, Preview.id.in_(ids),
                      only_from=[PreviewStatus.PENDING], retry_count=retries_done + 1,
                      next_retry_at=retry_at(now, decision), error_message=decision.message,
-                     stage=None, updated_at=now)
+                     stage=None, updated_at=now, **product)
             )
             log.info("scrape.retry_scheduled batch=%s url=%s in=%ss", batch_id, url, decision.delay_seconds)
             return [("source", (str(batch_id), url), decision.delay_seconds)]
         session.execute(
             move(Preview, PREVIEW_MOVES, PreviewStatus.FAILED, Preview.id.in_(ids),
                  only_from=[PreviewStatus.PENDING], error_message=decision.message,
-                 finished_at=now, stage=None, next_retry_at=None, updated_at=now)
+                 finished_at=now, stage=None, next_retry_at=None, updated_at=now, **product)
         )
         try_finish_batch(session, batch_id)
     log.info("scrape.failed batch=%s url=%s reason=%s", batch_id, url, decision.message)
