@@ -17,7 +17,7 @@ from w3lib.html import get_base_url
 from core.extract import gallery, html, jsonld, microdata, opengraph, platform
 from core.extract.base import (HTML, JSONLD, MICRODATA, OPENGRAPH, PLATFORM, RDFA, SOURCE_ORDER,
                                TWITTER, Found, PageContext, PriceCandidate)
-from core.extract.images import dedupe_images, is_chrome_image
+from core.extract.images import dedupe_images, image_identity, is_chrome_image
 from core.extract.prices import country_hint, default_currency
 from core.extract.text import clean_text, html_to_text, is_placeholder, overlap, safe_url, strip_unsafe
 
@@ -117,14 +117,14 @@ def _pick_title(founds: dict[str, Found], site_words: set[str]) -> tuple[str | N
     heading = founds[HTML].title
     og = founds.get(OPENGRAPH)
     tw = founds.get(TWITTER)
-    social = [html.clean_title(x.title, site_words) for x in (og, tw) if x and _valid_title(x.title)]
+    social = [html.clean_title(x.title, site_words, page_title=True) for x in (og, tw) if x and _valid_title(x.title)]
     social = [s for s in social if s]
     tag_title = founds[HTML].titles[0] if founds[HTML].titles else None
     refs = social + ([tag_title] if tag_title else [])
     if heading and _valid_title(heading) and any(overlap(heading, r) >= 0.6 for r in refs):
         return heading, HTML
     if social:
-        return social[0], OPENGRAPH if og and og.title and html.clean_title(og.title, site_words) == social[0] else TWITTER
+        return social[0], OPENGRAPH if og and og.title and html.clean_title(og.title, site_words, page_title=True) == social[0] else TWITTER
     if heading and _valid_title(heading):
         return heading, HTML
     return (tag_title, HTML) if tag_title else (None, None)
@@ -145,7 +145,7 @@ def _pick_price(founds: dict[str, Found]) -> tuple[PriceCandidate | None, str | 
         for source, cand in structured:
             if cand.amount == seen.amount:
                 return cand, source
-    struck = {p.amount for p in page.list_prices()}
+    struck = {p.amount for p in page.list_prices()} | {p.amount for p in page.list_beside.values()}
     if structured and shown and page.certain_price and structured[0][1].amount in struck \
             and shown[0].amount < structured[0][1].amount:
         return shown[0], HTML
@@ -176,16 +176,20 @@ def _price_conflict(chosen: PriceCandidate, source: str, founds: dict[str, Found
     if source == HTML:
         other_source, other = structured[0]
         return f"{_SOURCE_LABEL[other_source]} {other.amount:.2f}, page shows {chosen.amount:.2f}"
-    if any(p.amount == chosen.amount for p in shown) or shown[0].amount == chosen.amount:
-        return None
+    if chosen.amount in page.shown_amounts or any(p.amount in page.shown_amounts for _, p in structured):
+        return None  # the markup's price is printed on the page too
     return f"{_SOURCE_LABEL[source]} {chosen.amount:.2f}, page shows {shown[0].amount:.2f}"
 
 
 def _pick_list_price(price: Decimal, founds: dict[str, Found]) -> tuple[Decimal | None, str | None]:
-    """The highest-priority list price above the chosen current price."""
+    """The list price printed beside the chosen price on the page, else the strongest
+    source's list price (ListPrice/StrikethroughPrice, og original_price) above it."""
+    beside = founds[HTML].list_beside.get(price) if HTML in founds else None
+    if beside is not None:
+        return beside.amount, HTML
     for source in SOURCE_ORDER:
         f = founds.get(source)
-        for p in f.list_prices() if f else []:
+        for p in f.list_prices() if f and source != HTML else []:
             if p.amount > price:
                 return p.amount, source
     return None, None
@@ -243,7 +247,10 @@ def _pick_brand(founds: dict[str, Found]) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _pick_images(founds: dict[str, Found]) -> tuple[list[str], str | None, dict[str, str]]:
+def _pick_images(founds: dict[str, Found], displayed: str | None = None
+                 ) -> tuple[list[str], str | None, dict[str, str]]:
+    """Photos from every source, strongest first, de-duplicated by identity; the photo the
+    page's gallery shows as selected (the chosen colour) leads when the sources list it."""
     lead, lead_source, alts = [], None, {}
     for source in SOURCE_ORDER:
         f = founds.get(source)
@@ -255,7 +262,17 @@ def _pick_images(founds: dict[str, Found]) -> tuple[list[str], str | None, dict[
         if usable and lead_source is None:
             lead_source = source
         lead.extend(usable)
-    return dedupe_images(lead), lead_source, alts
+    images = dedupe_images(lead)
+    page = founds.get(HTML)
+    on_page = {image_identity(u) for u in page.images} if page else set()
+    if displayed and images and image_identity(images[0]) not in on_page:
+        # The markup's first photo is not in the page's gallery (another colour's): the
+        # gallery's selected photo leads when the markup lists it too.
+        key = image_identity(displayed)
+        at = next((i for i, u in enumerate(images) if image_identity(u) == key), None)
+        if at:
+            images.insert(0, images.pop(at))
+    return images, lead_source, alts
 
 
 def _is_ui_art(url: str) -> bool:
@@ -263,7 +280,7 @@ def _is_ui_art(url: str) -> bool:
 
 
 def merge(founds: dict[str, Found], url: str, country: str | None,
-          site_words: set[str]) -> ExtractedProduct:
+          site_words: set[str], *, displayed: str | None = None) -> ExtractedProduct:
     """Combine per-source findings, strongest source first, recording where each field came from."""
     product = ExtractedProduct(url=url)
     product.title, src = _pick_title(founds, site_words)
@@ -291,7 +308,7 @@ def merge(founds: dict[str, Found], url: str, country: str | None,
     product.brand, src = _pick_brand(founds)
     if src:
         product.sources["brand"] = src
-    product.images, src, product.image_alts = _pick_images(founds)
+    product.images, src, product.image_alts = _pick_images(founds, displayed)
     if src:
         product.sources["images"] = src
     product.image_alts = {u: a for u, a in product.image_alts.items() if u in product.images}
@@ -334,18 +351,6 @@ def parse_html(html_text: str):
     return lxml.html.document_fromstring(data, parser=lxml.html.HTMLParser(encoding="utf-8"))
 
 
-def _needs_page_heuristics(founds: dict[str, Found]) -> bool:
-    """True unless structured data already settles title, price and brand.
-
-    The HTML heuristics only fill gaps and referee disagreeing prices, so a page whose markup
-    is complete and consistent skips the (costly) walk over every element.
-    """
-    has_title = any(founds.get(s) and _valid_title(founds[s].title) for s in _STRUCTURED)
-    amounts = {p.amount for f in founds.values() for p in f.prices}
-    has_brand = any(f.brand and not is_placeholder(f.brand) for f in founds.values())
-    return not (has_title and len(amounts) == 1 and has_brand)
-
-
 def extract_product(html_text: str, base_url: str, *, extra: list[Found] | None = None) -> ExtractedProduct:
     """Extract the product a page describes. ``extra``: findings from platform JSON fetched elsewhere."""
     doc = parse_html(html_text)
@@ -375,17 +380,14 @@ def extract_product(html_text: str, base_url: str, *, extra: list[Found] | None 
     if tw:
         founds[TWITTER] = tw
     meta_desc = html_to_text(next((v for k, v in metas if k == "description"), None))
-    if _needs_page_heuristics(founds):
-        sc = html.scan(doc)
-        refs = [f.title for s, f in founds.items() if f.title] + hints
-        found_html, heading_pos = html.extract(doc, ctx, sc, refs, site_words, html_text, meta_desc)
-        images = sc.images
-    else:
-        found_html = Found(HTML, titles=[t for t in [html.clean_title(title_tag, site_words)] if t],
-                           description=meta_desc)
-        heading_pos, images = -1, list(enumerate(doc.xpath(html.IMAGES_XPATH)))
+    # The page itself is always read (about 10 ms median): it referees disagreeing markup,
+    # shows sale vs list prices and is where a markup/page price conflict is seen.
+    sc = html.scan(doc)
+    refs = [f.title for s, f in founds.items() if f.title] + hints
+    found_html, heading_pos = html.extract(doc, ctx, sc, refs, site_words, html_text, meta_desc)
+    images = sc.images
     founds[HTML] = found_html
     title_for_images = next((f.title for s, f in founds.items() if f.title), None)
-    found_html.images, found_html.image_alts = gallery.gallery_images(
+    found_html.images, found_html.image_alts, displayed = gallery.gallery_images(
         doc, images, heading_pos, title_for_images, base)
-    return merge(founds, base_url, country, site_words)
+    return merge(founds, base_url, country, site_words, displayed=displayed)

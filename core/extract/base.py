@@ -42,6 +42,8 @@ class Found:
     image_alts: dict[str, str] = field(default_factory=dict)
     rating: Decimal | None = None  # on a 0-5 scale
     certain_price: bool = False  # HTML: the first price sits in the product's own container
+    shown_amounts: set = field(default_factory=set)  # HTML: every current amount the page shows
+    list_beside: dict = field(default_factory=dict)  # HTML: current amount -> list price beside it
     rating_count: int | None = None
 
     def current_prices(self) -> list[PriceCandidate]:

@@ -22,6 +22,9 @@ _GOOD = re.compile(r"gallery|product[-_]?(image|img|photo|media|picture)|main[-_
 _BAD = re.compile(r"related|recommend|similar|upsell|cross|also|recent|viewed|suggest|sponsor|"
                   r"footer|header|nav|menu|banner|cart|review|logo|brand|social|share|advert|promo|"
                   r"avatar|seller|swatch|colou?r|payment|badge|icon|teaser|blog|store")
+# The slide or thumbnail the gallery shows now (the selected colour's photo).
+_SELECTED = re.compile(r"(^|[\s_-])(active|selected|current|is-active|is-selected|slick-current|"
+                       r"swiper-slide-active|flickity-slide-selected|checked)([\s_-]|$)", re.I)
 _IN_CHROME_XPATH = "//img[ancestor::nav or ancestor::header or ancestor::footer or ancestor::aside]"
 _IMG_EXT = re.compile(r"\.(jpe?g|png|webp|avif)(\?|$)", re.I)
 
@@ -79,9 +82,21 @@ def _noscript_images(doc) -> list:
     return out
 
 
+def _selected(el) -> bool:
+    """The element, or one of its three nearest ancestors, is the gallery's selected item."""
+    for n, a in enumerate([el, *el.iterancestors()]):
+        if n > 3:
+            break
+        if _SELECTED.search(a.get("class") or "") or a.get("aria-selected") == "true" \
+                or a.get("aria-current") in ("true", "page") or a.get("data-selected") == "true":
+            return True
+    return False
+
+
 def gallery_images(doc, images: list, heading_pos: int, title: str | None,
-                   base_url: str) -> tuple[list[str], dict[str, str]]:
-    """Likely product photos, best first, and their alt texts."""
+                   base_url: str) -> tuple[list[str], dict[str, str], str | None]:
+    """Likely product photos, best first, their alt texts, and the photo the gallery shows
+    now (its selected slide or thumbnail, e.g. the chosen colour) when one is marked."""
     scored = []
     title_tokens = tokens(title)
     chrome = set(doc.xpath(_IN_CHROME_XPATH))
@@ -123,14 +138,16 @@ def gallery_images(doc, images: list, heading_pos: int, title: str | None,
         if is_chrome_image(url, width=width, height=height):
             continue
         distance = abs(pos - heading_pos) if heading_pos >= 0 else pos
-        scored.append((score, distance, pos, url, alt))
+        scored.append((score, distance, pos, url, alt, _selected(el)))
     good = [s for s in scored if s[0] >= 1.5]
     good.sort(key=lambda s: (-round(s[0]), s[2]))
     urls: list[str] = []
     alts: dict[str, str] = {}
-    for _, _, _, url, alt in good:
+    for _, _, _, url, alt, _ in good:
         if url not in urls:
             urls.append(url)
             if alt:
                 alts[url] = alt
-    return urls, alts
+    best = round(good[0][0]) if good else 0
+    shown = next((s[3] for s in good if s[5] and round(s[0]) >= best - 1), None)
+    return urls, alts, shown

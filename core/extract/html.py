@@ -15,7 +15,7 @@ import lxml.etree
 from core.extract.base import HTML, Found, PageContext
 from core.extract.prices import looks_like_price, money_in
 from core.extract.shown_prices import shown_prices
-from core.extract.text import clean_text, element_text, is_placeholder, overlap
+from core.extract.text import clean_text, element_text, is_placeholder, overlap, tokens
 
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head", "option", "select", "textarea"}
 _CHROME_TAGS = {"nav", "header", "footer", "aside"}
@@ -168,21 +168,58 @@ def main_heading(sc: Scan, refs: list[str]) -> tuple:
     return best
 
 
-def clean_title(text: str | None, site_words: set[str]) -> str | None:
-    """A page title without site name segments or a leading/trailing price."""
+_BOILER_PREFIX = re.compile(
+    r"^(details about|détails sur|dettagli su|details zu|detalles (acerca )?de|detalhes sobre|"
+    r"szczegóły dotyczące|podrobnosti o|подробнее о)\s*:?\s+(?=\S)", re.I)
+_BUY_LEAD = re.compile(
+    r"^(buy|shop|order|kaufen|acheter|comprar|compra|acquista|koop|kup|купить|osta|köp|kjøp|køb)\s+(?P<name>.{3,}?)"
+    r"(\s+(online|at (the )?(best|lowest) prices?|for (only )?\S*\d|from \S*\d|on sale|in india|"
+    r"en ligne|günstig|al mejor precio|a buen precio|по (лучшей|выгодной) цене|в интернет)\b.*)?$", re.I)
+_SHOP_TAIL = re.compile(
+    r"(\s+[-|–—:]\s+(buy|shop|order|compra|comprar|acheter|kaufen)\b.*|"
+    r"\s+(jetzt\s+)?(online\s+)?(günstig\s+)?(kaufen|bestellen)(\s+(bei|im|auf)\b.*)?|"
+    r"\s+(acheter|achat)\s+(en ligne|pas cher)\b.*|\s+(buy|shop) online\b.*|\s+online (kopen|bestellen)\b.*)$", re.I)
+
+
+def strip_boilerplate(text: str) -> str:
+    """A name without shop phrasing around it: "Details about X", "Buy X online at…",
+    "X online kaufen", "X - Buy online" (X kept when nothing sensible would be left)."""
+    out = _BOILER_PREFIX.sub("", text)
+    m = _BUY_LEAD.match(out)
+    if m and len(out.split()) > 2:
+        out = m.group("name")
+    out = _SHOP_TAIL.sub("", out).strip().rstrip("-|–—:·").strip()
+    return out if len(out) >= 3 else text
+
+
+def clean_title(text: str | None, site_words: set[str], *, page_title: bool = False) -> str | None:
+    """A title without shop boilerplate, site name segments or a leading/trailing price.
+
+    ``page_title``: ``<title>``/og:title, where a short last " | " segment is the shop's name
+    even when it does not match the domain ("Oak Lamp | Maison Dupont").
+    """
     text = clean_text(text)
     if not text:
         return None
+    text = strip_boilerplate(text)
     # "$15 · Name" / "Log In needed $15 · Name": drop everything up to the price's separator
     m = re.match(r"^.{0,40}?\d[\d.,\s]*\S{0,3}\s*[·|•:–—-]\s+(?=\S)", text)
     if m and looks_like_price(m.group(0)) and len(text) - m.end() > 8:
         text = text[m.end():]
     parts = _SITE_SEP.split(text)
     seps = _SITE_SEP.findall(text)
-    while len(parts) > 1 and (_is_site_part(parts[-1], site_words) or looks_like_price(parts[-1])):
+    while len(parts) > 1 and (_is_site_part(parts[-1], site_words) or looks_like_price(parts[-1])
+                              or (page_title and seps[-1].strip() in ("|", "–", "—", "::", "»")
+                                  and _looks_like_shop_name(parts[-1], parts[:-1]))):
         parts.pop()
         seps.pop()
-    return "".join(p + (seps[i] if i < len(seps) else "") for i, p in enumerate(parts)).strip()
+    return strip_boilerplate("".join(p + (seps[i] if i < len(seps) else "") for i, p in enumerate(parts)).strip())
+
+
+def _looks_like_shop_name(part: str, rest: list[str]) -> bool:
+    """A short trailing segment (≤ 4 words, no digits) that repeats none of the name's words."""
+    words = part.split()
+    return 0 < len(words) <= 4 and not re.search(r"\d", part) and not (tokens(part) & tokens(" ".join(rest)))
 
 
 def _is_site_part(part: str, site_words: set[str]) -> bool:
@@ -238,6 +275,9 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
         if words and words.casefold() in text.casefold() and title and words.casefold() in title.casefold():
             start = text.casefold().index(words.casefold())
             return text[start:start + len(words)]
+    value = _brand_from_logo(sc, heading_pos, title) or _brand_from_breadcrumb(sc, title)
+    if value:
+        return value
     if title:
         for m in _INLINE_BRAND.finditer(html_text):
             value = clean_text(m.group(1))
@@ -247,16 +287,50 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
     return None
 
 
+def _in_title(word: str, title: str | None) -> bool:
+    return bool(title) and re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", title, re.I) is not None
+
+
+def _brand_from_logo(sc: Scan, heading_pos: int, title: str | None) -> str | None:
+    """The alt text of a brand logo near the heading (``<img class="brand-logo" alt="Bosch">``)
+    when the product name carries it too."""
+    for pos, img in sorted(sc.brand_images, key=lambda p: abs(p[0] - heading_pos)):
+        if heading_pos < 0 or abs(pos - heading_pos) > 150 or _in_chrome(img):
+            continue
+        alt = clean_text(img.get("alt") or img.get("title"))
+        if alt:
+            alt = re.sub(r"\s*(logo|brand|marke|marca|marque)\s*$", "", alt, flags=re.I).strip()
+        if alt and len(alt.split()) <= 4 and not is_placeholder(alt) and _in_title(alt, title):
+            return alt
+    return None
+
+
+def _brand_from_breadcrumb(sc: Scan, title: str | None) -> str | None:
+    """A breadcrumb step that the product name starts with ("… › Samsung › Galaxy S21 128 GB")."""
+    if not title:
+        return None
+    low = title.casefold()
+    for _, trail in sc.breadcrumbs[:3]:
+        steps = [clean_text(a.text_content()) for a in trail.iter("a", "span", "li")]
+        steps = [x for x in dict.fromkeys(steps) if x and len(x) <= 30 and len(x.split()) <= 3]
+        for step in steps[1:]:
+            if step.casefold() != low and low.startswith(step.casefold() + " ") and not re.search(r"\d", step):
+                return step
+    return None
+
+
 def extract(doc, ctx: PageContext, sc: Scan, refs: list[str], site_words: set[str],
             html_text: str, description: str | None) -> tuple[Found, int]:
     """Heading, main price and brand read from the page itself; also returns the heading position."""
     found = Found(HTML)
     pos, heading, agree, heading_el = main_heading(sc, refs)
-    found.title = heading
-    found.titles = [t for t in (clean_title(sc.title_tag, site_words),) if t]
+    found.title = strip_boilerplate(heading) if heading else None
+    found.titles = [t for t in (clean_title(sc.title_tag, site_words, page_title=True),) if t]
     shown = shown_prices(sc, heading_el, sc_pos(sc, heading_el), ctx)
-    found.prices = shown.current + shown.listed
+    found.prices = shown.current + list(shown.list_beside.values())
     found.certain_price = shown.confident
+    found.shown_amounts = set(shown.amounts)
+    found.list_beside = {k: v for k, v in shown.list_beside.items()}
     found.brand = brand_from_page(sc, pos, heading or (refs[0] if refs else None), html_text)
     found.description = description
     return found, pos

@@ -48,6 +48,10 @@ class Shown:
     listed: list[PriceCandidate]
     confident: bool = False
     """The first current price sits in the product's own container and is not demoted."""
+    amounts: frozenset | set = frozenset()
+    """Every current amount seen anywhere near the product (not only the first few)."""
+    list_beside: dict | None = None
+    """Current amount -> the list price printed beside it."""
 
 
 def _struck(el) -> bool:
@@ -179,7 +183,7 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
     wrappers = {a for _, el, raw, _, _ in candidates for a in el.iterancestors()
                 if a in texts and texts[a] != texts[el] and a not in split}
     wrappers |= {el for _, el, _, _, _ in candidates if any(a in split for a in el.iterancestors())}
-    current, listed = [], []
+    current, listed, elements = [], [], {}
     for pos, el, raw, amount, currency in candidates:
         if el in wrappers:
             continue
@@ -187,17 +191,17 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         cand = PriceCandidate(amount, currency, raw)
         depth = max(_shared_depth(el, heading_depths), _shared_depth(el, buy_depths))
         if _struck(el) or _labelled_was(el, raw):
-            listed.append((-depth, abs(pos - heading_pos), PriceCandidate(amount, currency, raw, role="list")))
+            listed.append((el, PriceCandidate(amount, currency, raw, role="list")))
             continue
         bad = bool(_PRICE_BAD.search(marker)) or bool(_NEG_TEXT.search(raw))
         if _LIST_CLASS.search(marker):
-            listed.append((-depth, abs(pos - heading_pos), PriceCandidate(amount, currency, raw, role="list")))
+            listed.append((el, PriceCandidate(amount, currency, raw, role="list")))
         bad = bad or _elsewhere(el)
         good = bool(_PRICE_GOOD.search(marker))
         key = (bad, -depth, id(el) not in hinted, not good, abs(pos - heading_pos))
         current.append((key, cand))
+        elements[id(cand)] = el
     current.sort(key=lambda r: r[0])
-    listed.sort(key=lambda r: (r[0], r[1]))
     out: list[PriceCandidate] = []
     for _, cand in current:
         if all(c.amount != cand.amount for c in out):
@@ -209,6 +213,22 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
     near = [len(d) - 3 for d in (heading_depths, buy_depths) if d]
     confident = bool(current and near) and not current[0][0][0] and not current[0][0][2] \
         and -current[0][0][1] >= min(near)
-    best_depth = -current[0][0][1] if current else 0
-    lists = [c for d, _, c in listed if -d >= best_depth - 1 and (not out or c.amount > out[0].amount)]
-    return Shown(out, lists[:1], confident)
+    pairs = _list_beside(current, listed, elements)
+    return Shown(out, [c for _, c in listed], confident, {c.amount for _, c in current}, pairs)
+
+
+def _list_beside(current: list, listed: list, elements: dict) -> dict:
+    """Current amount -> the list price printed beside it (sharing a container at most three
+    levels up from both), so a list price is only ever paired with its own sale price."""
+    pairs = {}
+    for _, cand in current:
+        el = elements[id(cand)]
+        if cand.amount in pairs:
+            continue
+        up = {a: n for n, a in enumerate([el, *el.iterancestors()]) if n <= 3}
+        for other, lp in listed:
+            common = next((n for n, a in enumerate([other, *other.iterancestors()]) if a in up and n <= 3), None)
+            if common is not None and lp.amount > cand.amount:
+                pairs[cand.amount] = lp
+                break
+    return pairs
