@@ -219,6 +219,11 @@ def get_batch(workspace: str, batch_id: object) -> BatchDetail:
         products = product_repo.by_ids(
             session, workspace, list({p.product_id for p in previews if p.product_id})
         )
+        # a URL none of whose previews points at a product yet (its page is being read, or
+        # was read by an earlier batch): the workspace's product of that URL, if any
+        linked = {p.source_url for p in previews if p.product_id in products}
+        by_url = {prod.url: prod for prod in product_repo.by_urls(
+            session, workspace, [s["url"] for s in batch.sources or [] if s["url"] not in linked])}
         counts: dict[str, int] = {}
         per_url: dict[str, list[Preview]] = {}
         for p in previews:
@@ -227,7 +232,8 @@ def get_batch(workspace: str, batch_id: object) -> BatchDetail:
         summaries = []
         for src in batch.sources or []:
             items = per_url.get(src["url"], [])
-            product = next((products[p.product_id] for p in items if p.product_id in products), None)
+            product = next((products[p.product_id] for p in items if p.product_id in products),
+                           by_url.get(src["url"]))
             url_counts: dict[str, int] = {}
             for p in items:
                 url_counts[p.status] = url_counts.get(p.status, 0) + 1
@@ -243,6 +249,8 @@ def get_batch(workspace: str, batch_id: object) -> BatchDetail:
                     ranked_image_urls=list(product.ranked_image_urls or []) if product else [],
                     progress=Progress.from_counts(url_counts),
                     errors=sorted({p.error_message for p in items if p.error_message}),
+                    images_found=len(product.image_urls or []) if product else 0,
+                    page_url=(product.final_url or product.url) if product else None,
                 )
             )
         return BatchDetail(_info(batch, counts), summaries)

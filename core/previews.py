@@ -1,22 +1,29 @@
-"""Preview services: list, edit the prefill, cancel, retry. Workspace-scoped."""
+"""Preview services: list, edit the prefill, cancel, retry, and the way out for a product
+whose images could not be used (give it a photo, or make its banners text-only).
+Workspace-scoped."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import uuid
 from collections import Counter
+
+import sqlalchemy as sa
 
 from core.batches import _as_uuid, _check_scope, get_batch, requeue, try_finish_batch
 from core.dispatch import dispatch
-from core.errors import ConflictError, NotFoundError, ValidationError
+from core.errors import ConflictError, NotFoundError, PreconditionFailedError, ValidationError
 from core.pagination import page_cursors, paginate
 from core.prefill import merge_prefill, validate_prefill
-from core.states import PREVIEW_ACTIVE, PREVIEW_MOVES, PreviewStatus, move
+from core.states import BATCH_MOVES, PREVIEW_ACTIVE, PREVIEW_MOVES, BatchStatus, PreviewStatus, move
 from core.views import BatchDetail, Page, PreviewInfo, Progress
 from db.base import utcnow
 from db.engine import unit_of_work
-from db.models import Preview
+from db.models import Batch, Preview, Product
 from db.repositories import batches as batch_repo
 from db.repositories import previews as preview_repo
+from db.repositories import products as product_repo
 
 log = logging.getLogger(__name__)
 
@@ -101,11 +108,13 @@ def get_preview(workspace: str, preview_id: object) -> PreviewInfo:
         return to_info(p)
 
 
-def update_prefill(workspace: str, preview_id: object, patch: object, replace: bool = False) -> dict:
+def update_prefill(workspace: str, preview_id: object, patch: object, replace: bool = False,
+                   expected_version: int | None = None) -> dict:
     """Edit a finished preview's prefill: merge only the given keys, or replace it whole.
 
     The row is locked for the read-modify-write, so concurrent edits of different keys
-    all survive. Returns the full new prefill.
+    all survive. With ``expected_version`` (an HTTP ``If-Match``) an edit made on an older
+    version is refused. Returns the full new prefill.
     """
     _check_scope(workspace)
     pid = _as_uuid(preview_id, "Preview")
@@ -117,6 +126,10 @@ def update_prefill(workspace: str, preview_id: object, patch: object, replace: b
             raise ConflictError(
                 f"This preview is {p.status}; edit it once it has finished", preview_id=pid
             )
+        if expected_version is not None and expected_version != (p.prefill_version or 0):
+            raise PreconditionFailedError(
+                f"The prefill changed since version {expected_version} (it is now version "
+                f"{p.prefill_version or 0}): read it again and re-apply the edit", preview_id=pid)
         if replace:
             new = validate_prefill(patch)
         else:
@@ -171,3 +184,151 @@ def retry_preview(workspace: str, preview_id: object) -> PreviewInfo:
     for kind, args in sends:
         dispatch(kind, *args)
     return info
+
+
+# --- the way out: a product whose images could not be used -------------------------------
+
+PHOTO_MAX_BYTES = 15 * 1024 * 1024
+PHOTO_MIN_SIDE = 48
+_PHOTO_EXT = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif",
+              "image/avif": "avif", "image/bmp": "bmp"}
+# previews of the product that a new photo (or text-only) re-runs: not done, not in flight
+_RERUN_FROM = [PreviewStatus.FAILED, PreviewStatus.CANCELLED, PreviewStatus.RETRYING,
+               PreviewStatus.PENDING]
+
+
+def _source_product(session, workspace: str, batch: Batch, source_url: str) -> Product | None:
+    if source_url not in {s["url"] for s in batch.sources or []}:
+        raise NotFoundError(f"This batch has no product URL {source_url[:200]}")
+    pid = session.scalar(sa.select(Preview.product_id).where(
+        Preview.batch_id == batch.id, Preview.source_url == source_url,
+        Preview.product_id.is_not(None)).limit(1))
+    if pid is not None:
+        product = session.get(Product, pid)
+        if product is not None and product.workspace == workspace:
+            return product
+    return product_repo.by_url(session, workspace, source_url)
+
+
+def _photo_bytes(data: bytes | None, image_url: str | None, referer: str) -> bytes:
+    """The photo given (uploaded bytes or an image URL downloaded now), checked."""
+    from core.images import ImageRejected, probe
+
+    if (data is None) == (not image_url):
+        raise ValidationError("Give either a photo file or an image URL")
+    if image_url:
+        from core.errors import ScrapeError
+        from core.rank import download_image
+        from core.settings import get_settings
+        from core.urls import url_problem
+
+        image_url = image_url.strip()
+        problem = url_problem(image_url, allow_private=get_settings().allow_private_fetch)
+        if problem:
+            raise ValidationError(f"Image URL: {problem}")
+        try:
+            data = download_image(image_url, referer=referer)
+        except ScrapeError as exc:
+            raise ValidationError(f"The image at this URL could not be downloaded: {exc.message}") from None
+    if not data:
+        raise ValidationError("The photo file is empty")
+    if len(data) > PHOTO_MAX_BYTES:
+        raise ValidationError(f"The photo is larger than {PHOTO_MAX_BYTES // (1024 * 1024)} MB")
+    try:
+        info = probe(data)
+    except ImageRejected as exc:
+        raise ValidationError(f"This file cannot be used as a product photo: {exc.reason} "
+                              "(JPEG, PNG, WebP, AVIF, GIF or BMP)") from None
+    if min(info.width, info.height) < PHOTO_MIN_SIDE:
+        raise ValidationError(f"The photo is too small ({info.width}x{info.height}); "
+                              f"at least {PHOTO_MIN_SIDE} px a side")
+    return data
+
+
+def _rerun(session, batch: Batch, source_url: str, source_image: str,
+           product_id: uuid.UUID | None) -> list[tuple[str, tuple]]:
+    """Queue the URL's previews that are not done (nor queued/running) with ``source_image``."""
+    now = utcnow()
+    waiting = session.scalars(sa.select(Preview).where(
+        Preview.batch_id == batch.id, Preview.source_url == source_url,
+        Preview.status.in_([str(s) for s in _RERUN_FROM])).order_by(Preview.variant_index)).all()
+    sends: list[tuple[str, tuple]] = []
+    for p in waiting:
+        # a retrying or pending preview that already has its photo waits for a generation
+        # retry: it takes the new photo too
+        res = session.execute(
+            move(Preview, PREVIEW_MOVES, PreviewStatus.QUEUED, Preview.id == p.id,
+                 only_from=_RERUN_FROM, source_image_url=source_image, product_id=product_id,
+                 retry_count=0, error_message=None, next_retry_at=None, finished_at=None,
+                 started_at=None, lease_owner=None, lease_expires_at=None, stage=None,
+                 partial=None, enqueued_at=now, updated_at=now))
+        if res.rowcount == 1:
+            sends.append(("preview", (str(p.id),)))
+    if sends and batch.status != BatchStatus.RUNNING:
+        session.execute(move(Batch, BATCH_MOVES, BatchStatus.RUNNING, Batch.id == batch.id,
+                             finished_at=None, error_message=None, updated_at=now))
+    return sends
+
+
+def give_product_photo(workspace: str, batch_id: object, source_url: str, *,
+                       data: bytes | None = None, image_url: str | None = None) -> int:
+    """Use a photo for the product of ``source_url``: an uploaded file (``data``) or an image
+    URL (downloaded now, with the product page as Referer). The photo is stored with the
+    product (first of its images from now on, also for later batches) and the URL's previews
+    that did not finish are re-run with it. Returns how many were re-queued."""
+    _check_scope(workspace)
+    bid = _as_uuid(batch_id, "Batch")
+    with unit_of_work() as session:
+        batch = batch_repo.get(session, workspace, bid)
+        if batch is None:
+            raise NotFoundError(f"Batch {bid} was not found", batch_id=bid)
+        product = _source_product(session, workspace, batch, source_url)
+        referer = (product.final_url if product else None) or source_url
+    photo = _photo_bytes(data, image_url, referer)
+    from core.fetch import sniff_image_type
+    from core.pipeline import stages
+
+    ctype = sniff_image_type(photo[:32]) or "application/octet-stream"
+    digest = hashlib.sha256(photo).hexdigest()[:24]
+    with unit_of_work() as session:
+        batch = batch_repo.get(session, workspace, bid, lock=True)
+        product = _source_product(session, workspace, batch, source_url)
+        if product is None:  # the page itself could not be read: the photo still has a home
+            product = Product(id=uuid.uuid4(), workspace=workspace, url=source_url,
+                              image_urls=[], ranked_image_urls=[], ranking_scores=[])
+            session.add(product)
+            session.flush()
+        key = f"products/{product.id}/photos/{digest}.{_PHOTO_EXT.get(ctype, 'img')}"
+        url = stages.storage().put(key, photo, ctype)
+        product.ranked_image_urls = [url] + [u for u in product.ranked_image_urls or [] if u != url]
+        if not any(not stages.is_upload(u) for u in product.ranked_image_urls):
+            product.ranking_method = "uploaded"
+        product.updated_at = utcnow()
+        sends = _rerun(session, batch, source_url, url, product.id)
+    log.info("preview.photo_given batch=%s url=%s rerun=%d", bid, source_url, len(sends))
+    for kind, args in sends:
+        dispatch(kind, *args)
+    return len(sends)
+
+
+def use_text_only(workspace: str, batch_id: object, source_url: str) -> int:
+    """Re-run the URL's previews that did not finish as text-only banners (no photo): the
+    copy from the product's title, price and description on a backdrop drawn from colours.
+    Returns how many were re-queued."""
+    from core.pipeline.stages import TEXT_ONLY_SOURCE
+
+    _check_scope(workspace)
+    bid = _as_uuid(batch_id, "Batch")
+    with unit_of_work() as session:
+        batch = batch_repo.get(session, workspace, bid, lock=True)
+        if batch is None:
+            raise NotFoundError(f"Batch {bid} was not found", batch_id=bid)
+        product = _source_product(session, workspace, batch, source_url)
+        if product is None or not (product.title or "").strip():
+            raise ConflictError("The product page could not be read, so there is no text for a "
+                                "banner yet: retry the page, or give the product a photo")
+        sends = _rerun(session, batch, source_url, TEXT_ONLY_SOURCE, product.id)
+    log.info("preview.text_only batch=%s url=%s rerun=%d", bid, source_url, len(sends))
+    for kind, args in sends:
+        dispatch(kind, *args)
+    return len(sends)

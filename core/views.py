@@ -75,6 +75,8 @@ class SourceSummary:
     ranked_image_urls: list[str]
     progress: Progress
     errors: list[str]
+    images_found: int = 0  # image URLs the page shows (ranked or not)
+    page_url: str | None = None  # the product page after redirects
 
 
 @dataclass(frozen=True)

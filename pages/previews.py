@@ -15,10 +15,12 @@ from core.batches import cancel_batch, list_batches, retry_failed
 from core.errors import AppError, NotFoundError
 from core.exports import batch_zip, prefills_csv, slug
 from core.previews import (
+    give_product_photo,
     list_previews,
     previews_signature,
     progress_of,
     screen_signature,
+    use_text_only,
     watched_batch,
 )
 from core.render import SIZES
@@ -53,23 +55,86 @@ def _pick_batch(workspace: str) -> None:
 def _ranking(method: str | None) -> str:
     if not method:
         return "not ranked yet"
+    if method == "uploaded":
+        return "the photo given on this page"
     if method.startswith("clip"):
         return f"ranked by CLIP image–title similarity ({method.split(':', 1)[-1]})"
     return "ranked by a heuristic (image size, position on the page, file name)"
 
 
-def _product_header(src: SourceSummary) -> None:
+@st.cache_data(max_entries=2000, ttl=120, show_spinner=False)
+def _strip_image(url: str) -> str | bytes:
+    """What the product strip shows for one image: a small copy of the stored photo (a photo
+    given on this page, or the copy the pipeline kept of a shop photo: shops that refuse
+    hotlinks would show the browser a broken image), else the shop's URL."""
+    from core.pipeline.stages import photo_key
+    from core.thumbnails import thumbnail_jpeg
+
+    storage = get_storage()
+    data = storage.get(url) if url.startswith("/media/") else storage.get(photo_key(url))
+    small = thumbnail_jpeg(data, 160) if data else None
+    if small:
+        return small
+    return url if url.startswith(("http://", "https://")) else ""
+
+
+def _product_header(workspace: str, batch_id, src: SourceSummary) -> None:
     title = src.title or src.url
     price = f" · {src.price:.2f} {src.currency or ''}" if src.price is not None else ""
     st.subheader(f"{title}{price}", anchor=False)
     st.caption(f"[{src.url}]({src.url}) · {ui.progress_text(src.progress)}"
                + (f" · now: {src.stage}" if src.stage else ""))
-    if src.ranked_image_urls:
-        st.image(src.ranked_image_urls[:8], width=72,
-                 caption=[f"#{i + 1}" for i in range(len(src.ranked_image_urls[:8]))])
-        st.caption(f"Product images, best first: {_ranking(src.ranking_method)}")
+    shown = [(u, img) for u in src.ranked_image_urls[:8] if (img := _strip_image(u))]
+    if shown:
+        st.image([img for _, img in shown], width=72,
+                 caption=[f"#{i + 1}" for i in range(len(shown))])
+        st.caption(f"Product images, best first: {_ranking(src.ranking_method)}"
+                   + (f" · {src.images_found} found on the page" if src.images_found else ""))
+    elif src.product_id and src.images_found:
+        st.caption(f"{src.images_found} image(s) found on the page; none could be used yet")
     for err in src.errors[:3]:
         st.markdown(f":red[{ui.md_escape(err)}]")
+    if src.progress.failed or src.progress.retrying or (src.product_id and not src.ranked_image_urls):
+        _way_out(workspace, batch_id, src)
+
+
+def _way_out(workspace: str, batch_id, src: SourceSummary) -> None:
+    """Give the product a photo (file or image URL) or make its banners text-only; either
+    re-runs its previews that did not finish."""
+    k = ui.url_key(src.url)
+    no_photo = not src.ranked_image_urls
+    label = ("No usable photo? Give this product one, or make text-only banners" if no_photo
+             else "Use another photo, or make text-only banners")
+    with st.expander(label, expanded=no_photo, icon=":material/add_photo_alternate:"):
+        file = st.file_uploader("Upload a product photo",
+                                type=["jpg", "jpeg", "png", "webp", "avif", "gif", "bmp"],
+                                key=f"photo_file_{k}")
+        link = st.text_input("…or paste an image URL", key=f"photo_url_{k}",
+                             placeholder="https://…/photo.jpg")
+        cols = st.columns(2)
+        if cols[0].button("Use this photo and re-run", key=f"photo_use_{k}",
+                          icon=":material/photo_camera:", disabled=not (file or link.strip())):
+            try:
+                with st.spinner("Saving the photo…"):
+                    n = give_product_photo(workspace, batch_id, src.url,
+                                           data=file.getvalue() if file else None,
+                                           image_url=None if file else link.strip())
+            except AppError as exc:
+                ui.show_error(exc)
+            else:
+                st.toast(f"Photo saved: {n} preview(s) re-run with it" if n
+                         else "Photo saved for this product")
+                st.rerun()
+        if cols[1].button("Text-only banners", key=f"text_only_{k}", icon=":material/title:",
+                          help="Banners without a photo: the product's copy on a backdrop "
+                               "drawn from colours"):
+            try:
+                n = use_text_only(workspace, batch_id, src.url)
+            except AppError as exc:
+                ui.show_error(exc)
+            else:
+                st.toast(f"{n} preview(s) re-run as text-only banners")
+                st.rerun()
 
 
 def _batch_actions(workspace: str, detail: BatchDetail) -> None:
@@ -175,7 +240,7 @@ def _grid(workspace: str, detail: BatchDetail, shown: list, size: str) -> None:
         # keyed by the full URL's digest: the source has no id of its own and its product
         # id appears only once the page is scraped (a key must not change under the user)
         with st.container(key=f"product_{ui.url_key(src.url)}"):
-            _product_header(src)
+            _product_header(workspace, detail.batch.id, src)
             for row in range(0, len(items), per_row):
                 cols = st.columns(per_row)
                 for col, p in zip(cols, items[row:row + per_row]):

@@ -20,3 +20,10 @@ def by_ids(session: Session, workspace: str, ids: list[uuid.UUID]) -> dict[uuid.
 def by_url(session: Session, workspace: str, url: str) -> Product | None:
     stmt = sa.select(Product).where(Product.workspace == workspace, Product.url == url)
     return session.scalars(stmt).first()
+
+
+def by_urls(session: Session, workspace: str, urls: list[str]) -> list[Product]:
+    if not urls:
+        return []
+    stmt = sa.select(Product).where(Product.workspace == workspace, Product.url.in_(urls))
+    return list(session.scalars(stmt))
