@@ -1,0 +1,267 @@
+"""One small page per kind of miss seen on real shops (issue 12): no structured data, sale vs
+list price, number formats by locale and currency, shop boilerplate in titles, brands only in a
+spec table / breadcrumb / logo, the selected colour's photo, ratings, provenance and conflicts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from core.extract import extract_product
+from core.extract.html import clean_title
+from core.extract.prices import country_hint, currency_in_text, minor_units, normalize_currency, parse_amount
+
+
+def page(body: str, head: str = "", lang: str = "") -> str:
+    return f'<html lang="{lang}"><head>{head}</head><body>{body}</body></html>'
+
+
+def ld(data: str) -> str:
+    return f'<script type="application/ld+json">{data}</script>'
+
+
+RECOMMENDED = """<section class="related-products"><h2>You may also like</h2>
+  <div class="tile"><a href="/p/2">Other thing</a><span>{a}</span></div>
+  <div class="tile"><a href="/p/3">Third thing</a><span>{b}</span></div></section>"""
+
+
+# -- No structured data: the price is only in the HTML ------------------------------------------
+
+def test_a_taiwanese_price_without_markup_is_read_next_to_the_buy_button():
+    html = page(f"""<div class="goods"><h1>保溫杯 500ml 不鏽鋼</h1>
+      <div class="info"><span class="special">NT$2,320</span><del>NT$2,980</del></div>
+      <button class="btn">加入購物車</button></div>{RECOMMENDED.format(a="NT$590", b="NT$12,900")}""", lang="zh-TW")
+    product = extract_product(html, "https://shop.example.com/goods/8812")
+    assert (product.price, product.currency, product.list_price) == (Decimal("2320"), "TWD", Decimal("2980"))
+    assert product.sources["price"] == "html"
+
+
+def test_a_kazakh_price_with_spaces_and_the_tenge_sign_is_read():
+    html = page(f"""<main><h1>Пылесос Dyson V8 Absolute</h1><div class="product-card__cost">44 890 ₸</div>
+      <a class="add-basket" href="/cart/add/77">В корзину</a></main>{RECOMMENDED.format(a="9 990 ₸", b="129 000 ₸")}""",
+                lang="ru")
+    product = extract_product(html, "https://store.example.kz/p/77")
+    assert (product.price, product.currency) == (Decimal("44890"), "KZT")
+
+
+def test_a_bare_dollar_takes_the_currency_of_the_page_language_on_a_com_shop():
+    html = page('<h1>Bamboo Steamer Basket</h1><p><b>售價</b> $1,280</p><button>立即購買</button>', lang="zh-Hant")
+    product = extract_product(html, "https://steam.example.com/item/5")
+    assert (product.price, product.currency) == (Decimal("1280"), "TWD")
+
+
+def test_an_iso_code_in_the_text_gives_the_currency():
+    html = page('<h1>Trail Jacket</h1><div>Price: <strong>EUR 129,95</strong></div><button>Add to cart</button>')
+    product = extract_product(html, "https://outdoor.example.com/jacket")
+    assert (product.price, product.currency) == (Decimal("129.95"), "EUR")
+
+
+def test_split_cents_are_joined_to_the_whole_amount():
+    html = page('<h1>Speaker</h1><div class="price"><span>$249</span><sup>99</sup></div><button>Add to cart</button>')
+    assert extract_product(html, "https://electro.example.ca/p").price == Decimal("249.99")
+
+
+def test_instalments_unit_prices_and_shipping_lose_to_the_price():
+    html = page("""<h1>Sofa Oslo</h1><div class="buy-box"><span class="installments">12x R$ 149,99</span>
+      <span class="shipping">Frete R$ 59,90</span><span class="price">R$ 1.759,99</span>
+      <button>Comprar</button></div>""", lang="pt-BR")
+    product = extract_product(html, "https://moveis.example.com.br/sofa")
+    assert (product.price, product.currency) == (Decimal("1759.99"), "BRL")
+
+
+# -- Sale vs list -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("old", ["<del>£150.00</del>", "<s>£150.00</s>",
+                                 '<span style="text-decoration: line-through">£150.00</span>',
+                                 '<span class="was">Was £150.00</span>', "<span>RRP £150.00</span>"])
+def test_a_struck_or_was_price_is_the_list_price_and_never_the_price(old):
+    html = page(f'<h1>Garden Bench</h1><div class="pricing">{old} <span class="price">£120.00</span></div>')
+    product = extract_product(html, "https://garden.example.co.uk/bench")
+    assert (product.price, product.list_price, product.currency) == (Decimal("120.00"), Decimal("150.00"), "GBP")
+
+
+def test_markup_carrying_the_list_price_loses_to_the_sale_price_the_page_shows():
+    html = page('<h1>Garden Bench</h1><div class="price-box"><del class="old-price">150,00 €</del>'
+                '<span class="price">120,00 €</span></div><button>In den Warenkorb</button>',
+                head=ld('{"@type": "Product", "name": "Garden Bench", "offers": {"price": "150.00", "priceCurrency": "EUR"}}'))
+    product = extract_product(html, "https://garten.example.de/bank")
+    assert (product.price, product.list_price) == (Decimal("120.00"), Decimal("150.00"))
+    assert product.sources["price"] == "html" and product.price_conflict == "JSON-LD 150.00, page shows 120.00"
+
+
+def test_markup_with_the_sale_price_and_a_list_price_spec_gives_both():
+    html = page("<h1>Kettle</h1>", head=ld("""{"@type": "Product", "name": "Kettle", "offers": {"@type": "Offer",
+      "price": "39.90", "priceCurrency": "EUR", "priceSpecification": [{"@type": "UnitPriceSpecification",
+      "priceType": "https://schema.org/ListPrice", "price": "49.90", "priceCurrency": "EUR"}]}}"""))
+    product = extract_product(html, "https://shop.example.de/kettle")
+    assert (product.price, product.list_price) == (Decimal("39.90"), Decimal("49.90"))
+    assert product.price_conflict is None
+
+
+def test_a_markup_price_the_page_never_shows_is_flagged():
+    html = page('<div class="product"><h1>Desk Lamp</h1><span class="price">$120.00</span>'
+                '<button class="add-to-cart">Add to cart</button></div>',
+                head=ld('{"@type": "Product", "name": "Desk Lamp", "offers": {"price": "150.00", "priceCurrency": "USD"}}'))
+    product = extract_product(html, "https://lamps.example.com/desk")
+    assert product.price == Decimal("150.00")
+    assert product.price_conflict == "JSON-LD 150.00, page shows 120.00"
+    assert product.provenance["price"] == {"json-ld": "150.00", "html": "120.00"}
+
+
+def test_agreeing_sources_raise_no_conflict_and_keep_their_provenance():
+    html = page('<h1>Desk Lamp</h1><span class="price">$150.00</span>',
+                head=ld('{"@type": "Product", "name": "Desk Lamp", "brand": "Lumo", '
+                        '"offers": {"price": "150.00", "priceCurrency": "USD"}}'))
+    product = extract_product(html, "https://lamps.example.com/desk")
+    assert product.price_conflict is None and product.sources["price"] == "json-ld"
+    assert product.provenance["brand"] == {"json-ld": "Lumo"}
+    assert product.provenance["price"] == {"json-ld": "150.00", "html": "150.00"}
+
+
+# -- Number formats by locale and currency --------------------------------------------------------
+
+@pytest.mark.parametrize("text,currency,structured,expected", [
+    ("1.234,56 €", "EUR", False, "1234.56"), ("1 234,56 zł", "PLN", False, "1234.56"),
+    ("$229.990", "CLP", False, "229990"), ("$3.340", "CLP", False, "3340"), ("24.990", "CLP", True, "24990"),
+    ("44 890 ₸", "KZT", False, "44890"), ("NT$2,320", "TWD", False, "2320"), ("12.500 KWD", "KWD", False, "12.5"),
+    ("1,299.00", "USD", False, "1299.00"), ("34.000", "EUR", True, "34.000"), ("¥1,980", "JPY", False, "1980"),
+])
+def test_amounts_are_read_by_locale_and_the_currency_minor_units(text, currency, structured, expected):
+    assert parse_amount(text, currency=currency, structured=structured) == Decimal(expected)
+
+
+def test_minor_units_come_from_iso_4217_data():
+    assert (minor_units("CLP"), minor_units("EUR"), minor_units("KWD"), minor_units("JPY")) == (0, 2, 3, 0)
+
+
+def test_chilean_markup_with_a_thousands_dot_is_not_read_as_cents():
+    html = page("<h1>Consola Retro</h1>", head=ld(
+        '{"@type": "Product", "name": "Consola Retro", "offers": {"price": "24.990", "priceCurrency": "CLP"}}'))
+    assert extract_product(html, "https://tienda.example.cl/consola").price == Decimal("24990")
+
+
+@pytest.mark.parametrize("symbol,country,code", [
+    ("$", "tw", "TWD"), ("$", "cl", "CLP"), ("$", "mx", "MXN"), ("$", "hk", "HKD"), ("$", "de", "USD"),
+    ("kr", "dk", "DKK"), ("kr.", "se", "SEK"), ("kr", "no", "NOK"), ("kr", None, None), ("Rs", "lk", "LKR"),
+    ("¥", "cn", "CNY"), ("¥", None, "JPY"), ("₸", None, "KZT"), ("NT$", None, "TWD"),
+])
+def test_ambiguous_symbols_take_the_currency_of_the_shops_country(symbol, country, code):
+    assert normalize_currency(symbol, country=country) == code
+
+
+@pytest.mark.parametrize("url,lang,country", [
+    ("https://x.example.cl/p", None, "cl"), ("https://x.example.com/p", "zh-TW", "tw"),
+    ("https://x.example.com/p", "zh-Hant", "tw"), ("https://x.example.com/p", "kk", "kz"),
+    ("https://x.example.com/p", "en", None), ("https://x.example.co.uk/p", "fr", "gb"),
+])
+def test_the_shops_country_comes_from_its_domain_then_its_language(url, lang, country):
+    assert country_hint(url, lang) == country
+
+
+def test_a_krone_price_on_a_danish_page_is_dkk():
+    assert currency_in_text("1.499,00 kr.", country=country_hint("https://shop.example.com/p", "da")) == "DKK"
+
+
+# -- Titles with shop boilerplate -----------------------------------------------------------------
+
+@pytest.mark.parametrize("raw,page_title,expected", [
+    ("Details about  Duracell CR2032 3V x5", False, "Duracell CR2032 3V x5"),
+    ("Détails sur  Pile Duracell CR2032", False, "Pile Duracell CR2032"),
+    ("Buy Samsung Galaxy S21 (Gray, 128 GB) Online at Best Price in India | Flipkart", True,
+     "Samsung Galaxy S21 (Gray, 128 GB)"),
+    ("Nike Air Max 90 online kaufen | ZALANDO", True, "Nike Air Max 90"),
+    ("Oak Desk Lamp | Maison Dupont", True, "Oak Desk Lamp"),
+    ("Weleda Body Lotion 200 ml - Jetzt günstig kaufen bei DM", True, "Weleda Body Lotion 200 ml"),
+    ("Buy now", True, "Buy now"),
+    ("Oak Desk Lamp | Maison Dupont", False, "Oak Desk Lamp | Maison Dupont"),
+])
+def test_shop_boilerplate_is_cut_from_titles(raw, page_title, expected):
+    assert clean_title(raw, set(), page_title=page_title) == expected
+
+
+def test_a_page_with_only_a_title_tag_gets_the_product_name():
+    html = page("<p>Welcome</p>", head="<title>Buy Bamboo Steamer 25 cm online | Kitchen Corner</title>")
+    assert extract_product(html, "https://kitchen.example.com/steamer").title == "Bamboo Steamer 25 cm"
+
+
+# -- Brand only in a spec table, a breadcrumb or a logo -------------------------------------------
+
+@pytest.mark.parametrize("specs", [
+    "<table><tr><th>Brand</th><td>Peakline</td></tr></table>",
+    "<dl><dt>Marke</dt><dd>Peakline</dd></dl>",
+    "<ul><li><span>Marca:</span> Peakline</li></ul>",
+    "<p>Brand: Peakline</p>",
+])
+def test_a_brand_in_a_spec_table_is_found(specs):
+    html = page(f"<h1>Trail Runner 2</h1><span class='price'>£89.00</span><div class='specs'>{specs}</div>")
+    assert extract_product(html, "https://run.example.co.uk/tr2").brand == "Peakline"
+
+
+def test_the_breadcrumb_step_the_name_starts_with_is_the_brand():
+    html = page("""<ol class="breadcrumb"><li><a href="/">Home</a></li><li><a href="/phones">Phones</a></li>
+      <li><a href="/phones/samsung">Samsung</a></li><li>Samsung Galaxy S21 128 GB</li></ol>
+      <h1>Samsung Galaxy S21 128 GB</h1><span class="price">€ 699,00</span>""")
+    assert extract_product(html, "https://phones.example.de/s21").brand == "Samsung"
+
+
+def test_a_brand_logos_alt_text_is_the_brand_when_the_name_carries_it():
+    html = page("""<div class="product"><a href="/b/9"><img class="brand-logo" src="/logos/bosch.png" alt="Bosch"></a>
+      <h1>Akkuschrauber Bosch GSR 12V</h1><span class="price">99,00 €</span></div>""")
+    assert extract_product(html, "https://werkzeug.example.de/gsr").brand == "Bosch"
+
+
+def test_a_category_breadcrumb_is_not_a_brand():
+    html = page("""<ol class="breadcrumb"><li><a href="/">Home</a></li><li><a href="/lamps">Lamps</a></li></ol>
+      <h1>Oak Desk Lamp</h1><span class="price">€59.00</span>""")
+    assert extract_product(html, "https://lamps.example.ie/oak").brand is None
+
+
+# -- The selected colour's photo leads --------------------------------------------------------------
+
+def test_the_gallerys_selected_photo_leads_when_the_markup_lists_another_colour_first():
+    html = page("""<h1>Linen Shirt</h1><div class="product-gallery">
+        <div class="slide is-selected"><img src="https://cdn.example.com/p/shirt-blue-1.jpg" alt="Linen Shirt blue"></div>
+        <div class="slide"><img src="https://cdn.example.com/p/shirt-blue-2.jpg" alt="Linen Shirt blue back"></div></div>
+      <span class="price">49,00 €</span>""", head=ld("""{"@type": "Product", "name": "Linen Shirt",
+        "image": ["https://cdn.example.com/p/shirt-white-1.jpg", "https://cdn.example.com/p/shirt-blue-1.jpg"],
+        "offers": {"price": "49.00", "priceCurrency": "EUR"}}"""))
+    product = extract_product(html, "https://wear.example.com/shirt?color=blue")
+    assert product.images[0] == "https://cdn.example.com/p/shirt-blue-1.jpg"
+
+
+def test_the_markups_first_photo_stays_first_when_the_gallery_shows_it():
+    html = page("""<h1>Linen Shirt</h1><div class="product-gallery">
+        <div class="slide"><img src="https://cdn.example.com/p/shirt-white-1.jpg" alt="Linen Shirt"></div>
+        <div class="thumb active"><img src="https://cdn.example.com/p/shirt-white-2.jpg" alt="Linen Shirt"></div></div>""",
+                head=ld("""{"@type": "Product", "name": "Linen Shirt", "image": ["https://cdn.example.com/p/shirt-white-1.jpg",
+                  "https://cdn.example.com/p/shirt-white-2.jpg"]}"""))
+    assert extract_product(html, "https://wear.example.com/shirt").images[0].endswith("shirt-white-1.jpg")
+
+
+# -- Ratings ----------------------------------------------------------------------------------------
+
+def test_a_json_ld_aggregate_rating_is_read():
+    html = ld('{"@type": "Product", "name": "Kettle", "aggregateRating": {"@type": "AggregateRating", '
+              '"ratingValue": "4.6", "reviewCount": "1,208"}}')
+    product = extract_product(html, "https://shop.example.com/kettle")
+    assert (product.rating, product.rating_count, product.sources["rating"]) == (Decimal("4.6"), 1208, "json-ld")
+
+
+def test_a_rating_out_of_ten_is_scaled_to_five():
+    html = ld('{"@type": "Product", "name": "Kettle", "aggregateRating": {"ratingValue": 9, "bestRating": 10, "ratingCount": 3}}')
+    assert extract_product(html, "https://shop.example.com/kettle").rating == Decimal("4.50")
+
+
+def test_a_microdata_aggregate_rating_is_read():
+    html = page("""<div itemscope itemtype="https://schema.org/Product"><h1 itemprop="name">Kettle</h1>
+      <div itemprop="aggregateRating" itemscope itemtype="https://schema.org/AggregateRating">
+        <span itemprop="ratingValue">4,2</span> / <span itemprop="bestRating">5</span>
+        (<span itemprop="reviewCount">83</span>)</div></div>""")
+    product = extract_product(html, "https://shop.example.fr/kettle")
+    assert (product.rating, product.rating_count) == (Decimal("4.2"), 83)
+
+
+def test_an_unrated_product_has_no_rating():
+    html = ld('{"@type": "Product", "name": "Kettle", "aggregateRating": {"ratingValue": 0, "reviewCount": 0}}')
+    assert extract_product(html, "https://shop.example.com/kettle").rating is None
