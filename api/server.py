@@ -1,5 +1,6 @@
 """What the dashboard's server runs beside Streamlit: the lifespan and plain HTTP routes.
 
+- ``/api``: the JSON API (:mod:`api.app`), its OpenAPI at ``/api/openapi.json``.
 - ``lifespan``: start (and stop) the process's background parts — see :mod:`actors.boot`.
 - ``GET /healthz``: 200 when the database (and, in production, the broker) answers, else
   503; a JSON body naming each check in words (never an exception text).
@@ -65,4 +66,9 @@ def on_script_error(exc: Exception) -> bool:
 
 
 def routes() -> list:
-    return [Route("/healthz", healthz, methods=["GET"]), Route("/metrics", metrics, methods=["GET"])]
+    from starlette.routing import Mount
+
+    from api.app import app as api_app
+
+    return [Route("/healthz", healthz, methods=["GET"]), Route("/metrics", metrics, methods=["GET"]),
+            Mount("/api", app=api_app)]

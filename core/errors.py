@@ -42,6 +42,10 @@ class ConflictError(AppError):
     """The action is not allowed in the row's current state."""
 
 
+class PreconditionFailedError(ConflictError):
+    """The caller's copy is stale (e.g. ``If-Match`` names an older prefill version)."""
+
+
 class ScrapeError(AppError):
     """A product page could not be fetched or understood."""
 

@@ -105,3 +105,50 @@ def prefills_csv(previews: Iterable[PreviewInfo], titles: dict[str, str] | None 
         }
         writer.writerow({k: _cell(v) for k, v in row.items()})
     return out.getvalue()
+
+
+# --- services for callers that hold only ids (the HTTP API) ----------------------------
+
+
+def _check_size(size: str) -> str:
+    if size not in SIZES:
+        from core.errors import ValidationError
+
+        raise ValidationError(f"size must be one of {', '.join(SIZES)} (got {size!r})",
+                              [f"size: must be one of {', '.join(SIZES)}"])
+    return size
+
+
+def preview_banner(workspace: str, preview_id: object, size: str, fmt: str) -> bytes | str:
+    """One of this workspace's banners as PNG bytes (``fmt="png"``) or an HTML document."""
+    from core.errors import ConflictError
+    from core.previews import get_preview
+    from core.storage import get_storage
+
+    _check_size(size)
+    p = get_preview(workspace, preview_id)
+    if not p.prefill:
+        raise ConflictError(f"Preview {p.id} has no banner yet (it is {p.status})", preview_id=p.id)
+    resolve = get_storage().data_uri
+    return banner_png(p.prefill, size, resolve) if fmt == "png" else banner_html(p.prefill, size, resolve)
+
+
+def batch_export(workspace: str, batch_id: object) -> tuple[str, bytes]:
+    """(file name, ZIP bytes) of one of this workspace's batches, as the Previews page's ZIP."""
+    from core.batches import get_batch
+    from core.errors import ConflictError
+    from core.previews import list_previews
+    from core.storage import get_storage
+
+    detail = get_batch(workspace, batch_id)
+    titles = {s.url: s.title or "" for s in detail.sources}
+    items, cursor = [], None
+    while True:
+        page = list_previews(workspace, batch_id=detail.batch.id, page_size=500, cursor=cursor)
+        items.extend(page.items)
+        cursor = page.next_cursor
+        if not cursor:
+            break
+    if not any(p.prefill for p in items):
+        raise ConflictError("This batch has no finished banner yet", batch_id=detail.batch.id)
+    return f"{slug(detail.batch.name, 'batch')}.zip", batch_zip(items, titles, get_storage().data_uri)

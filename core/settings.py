@@ -30,17 +30,17 @@ class RateLimit:
     window_seconds: int
 
     @classmethod
-    def parse(cls, text: str) -> "RateLimit":
+    def parse(cls, text: str, name: str = "GENERATION_RATE_LIMIT") -> "RateLimit":
         """Parse ``20/m``, ``20/10s``, ``100/h``, ``5/2min``; ``0/...`` means unlimited."""
         m = _RATE_RE.match(text.lower())
         if not m or m.group(3) not in _RATE_UNITS:
             raise ValidationError(
-                f"GENERATION_RATE_LIMIT {text!r} is not of the form N/unit, e.g. 20/m or 20/10s"
+                f"{name} {text!r} is not of the form N/unit, e.g. 20/m or 20/10s"
             )
         count = int(m.group(1))
         mult = int(m.group(2) or 1)
         if mult <= 0:
-            raise ValidationError(f"GENERATION_RATE_LIMIT {text!r}: the window must be positive")
+            raise ValidationError(f"{name} {text!r}: the window must be positive")
         return cls(limit=count, window_seconds=mult * _RATE_UNITS[m.group(3)])
 
     @property
@@ -87,6 +87,7 @@ class Settings:
     clip_model: str = "ViT-B-32"
     clip_pretrained: str = "laion2b_s34b_b79k"
     clip_weights_path: str = ""
+    clip_fetch_at_boot: bool = False
     image_max_pixels: int = 40_000_000
     generation_timeout_seconds: float = 300.0
     workspace_map: str = ""
@@ -94,6 +95,7 @@ class Settings:
     worker_threads: int = 4
     pipeline_stages: str = ""
     render_timing_log: str = ""
+    api_rate_limit: RateLimit = field(default_factory=lambda: RateLimit(600, 60))
 
     @property
     def embedded(self) -> bool:
@@ -135,6 +137,7 @@ _ENV = {
     "clip_model": "CLIP_MODEL",
     "clip_pretrained": "CLIP_PRETRAINED",
     "clip_weights_path": "CLIP_WEIGHTS_PATH",
+    "clip_fetch_at_boot": "CLIP_FETCH_AT_BOOT",
     "image_max_pixels": "IMAGE_MAX_PIXELS",
     "generation_timeout_seconds": "GENERATION_TIMEOUT_SECONDS",
     "workspace_map": "WORKSPACE_MAP",
@@ -142,6 +145,7 @@ _ENV = {
     "worker_threads": "WORKER_THREADS",
     "pipeline_stages": "PIPELINE_STAGES",
     "render_timing_log": "RENDER_TIMING_LOG",
+    "api_rate_limit": "API_RATE_LIMIT",
 }
 
 
@@ -157,8 +161,8 @@ def _secrets_file() -> dict[str, object]:
 def _convert(name: str, raw: object, default: object) -> object:
     text = str(raw).strip()
     try:
-        if name == "generation_rate_limit":
-            return RateLimit.parse(text)
+        if name in ("generation_rate_limit", "api_rate_limit"):
+            return RateLimit.parse(text, _ENV[name])
         if name == "retry_schedule_seconds":
             values = tuple(float(p) for p in text.split(",") if p.strip())
             if not values or any(v < 0 for v in values):

@@ -1,0 +1,505 @@
+"""The JSON API of the product spec (FastAPI), mounted under ``/api`` by ``app.py``.
+
+Every endpoint calls ``core`` services — the same ones the dashboard's pages call — and
+holds no SQL and no business rules. Access: ``Authorization: Bearer <workspace API key>``
+(:mod:`core.api_keys`); another workspace's ids answer 404. Errors have one shape:
+``{"error": {"code", "message", "details"}}``, never a stack trace or SQL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import functools
+import json
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, FastAPI, Header, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api import schemas as S
+from core import api_keys, idempotency
+from core.api_limits import over_limit
+from core.errors import (AppError, ConflictError, NotFoundError, PreconditionFailedError,
+                         ValidationError)
+
+log = logging.getLogger(__name__)
+
+CTA = "/llm-editor/cta"
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": S.ErrorBody, "description": "Invalid input: every problem is listed"},
+    401: {"model": S.ErrorBody, "description": "No API key, or an unknown or revoked one"},
+    404: {"model": S.ErrorBody, "description": "Not found in this workspace"},
+    429: {"model": S.ErrorBody, "description": "Over the key's request limit (see Retry-After)"},
+}
+CONFLICT = {409: {"model": S.ErrorBody, "description": "Not allowed in the item's current state"}}
+
+app = FastAPI(
+    title="CTA Batch Studio API",
+    version="1.0.0",
+    description="Batches of product URLs → banner previews (prefills), and the image & video queue. "
+                "Authenticate with `Authorization: Bearer <API key>` (keys: dashboard → API keys, "
+                "or `python -m api.keys create --workspace W --name N`).",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    redoc_url=None,
+    responses=ERRORS,
+)
+
+
+# --- errors: one shape everywhere -------------------------------------------------------------
+
+
+def error_response(status: int, code: str, message: str, details: list[str] | None = None,
+                   headers: dict[str, str] | None = None) -> JSONResponse:
+    body = {"error": {"code": code, "message": message, "details": details}}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+@app.exception_handler(AppError)
+async def _app_error(request: Request, exc: AppError) -> JSONResponse:
+    if isinstance(exc, ValidationError):
+        return error_response(400, "validation_error", exc.message, list(exc.problems))
+    if isinstance(exc, NotFoundError):
+        return error_response(404, "not_found", exc.message)
+    if isinstance(exc, PreconditionFailedError):
+        return error_response(412, "precondition_failed", exc.message)
+    if isinstance(exc, ConflictError):
+        return error_response(409, "conflict", exc.message)
+    return error_response(400, "bad_request", exc.message)
+
+
+def _field(loc: tuple) -> str:
+    parts = [str(p) for p in loc if p not in ("body",)]
+    return ".".join(parts) or "body"
+
+
+@app.exception_handler(RequestValidationError)
+async def _request_invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+    details = [f"{_field(tuple(e.get('loc', ())))}: {e.get('msg', 'is invalid')}" for e in exc.errors()]
+    return error_response(400, "validation_error",
+                          "The request is not valid: " + "; ".join(details[:3]), details)
+
+
+@app.exception_handler(StarletteHTTPException)
+async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    codes = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+             406: "not_acceptable", 409: "conflict", 412: "precondition_failed", 413: "too_large",
+             415: "unsupported_media_type", 429: "rate_limited"}
+    message = exc.detail if isinstance(exc.detail, str) else "The request could not be served"
+    return error_response(exc.status_code, codes.get(exc.status_code, "error"), message,
+                          headers=getattr(exc, "headers", None))
+
+
+@app.exception_handler(Exception)
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    reference = uuid.uuid4().hex[:10]
+    log.error("api.unexpected_error", exc_info=exc, extra={"reference": reference,
+                                                          "path": request.url.path})
+    return error_response(500, "internal_error", "Something went wrong on our side; it was logged "
+                          f"for the operators (reference {reference}). Try again later.")
+
+
+# --- who is calling ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Caller:
+    workspace: str
+    key_id: str
+    user: str
+
+
+class _Refused(StarletteHTTPException):
+    pass
+
+
+bearer = HTTPBearer(auto_error=False, description="a workspace API key")
+
+
+async def caller(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Caller:
+    raw = credentials.credentials.strip() if credentials else None
+    key = await asyncio.to_thread(api_keys.authenticate, raw) if raw else None
+    if key is None:
+        raise _Refused(401, "A valid API key is required: send `Authorization: Bearer <key>`",
+                       headers={"WWW-Authenticate": "Bearer"})
+    wait = await asyncio.to_thread(over_limit, str(key.id))
+    if wait is not None:
+        raise _Refused(429, f"Too many requests for this API key; try again in {wait:.0f} s",
+                       headers={"Retry-After": str(int(wait))})
+    return Caller(key.workspace, str(key.id), f"api:{key.prefix}")
+
+
+Who = Annotated[Caller, Depends(caller)]
+PageSize = Annotated[int, Query(ge=1, le=500, description="items per page")]
+Cursor = Annotated[str | None, Query(max_length=512, description="from a `next`/`previous` link")]
+
+
+async def call(fn, *args, **kwargs):
+    """Run a (blocking) core service off the event loop."""
+    return await asyncio.to_thread(functools.partial(fn, *args, **kwargs))
+
+
+def _link(request: Request, cursor: str | None) -> str | None:
+    if cursor is None:
+        return None
+    return str(request.url.include_query_params(cursor=cursor))
+
+
+# --- views: core's plain data → the published shapes ------------------------------------------
+
+
+def _batch(info) -> dict:
+    p = info.progress
+    return {
+        "id": info.id, "name": info.name, "status": info.status, "sources": info.sources,
+        "error_message": info.error_message, "created_at": info.created_at,
+        "updated_at": info.updated_at, "started_at": info.started_at, "finished_at": info.finished_at,
+        "progress": p.as_dict(), "success_count": p.done, "failed_count": p.failed,
+        "total_count": p.total, "is_completed": info.status in ("done", "failed", "cancelled"),
+    }
+
+
+def _preview(p) -> dict:
+    return {
+        "id": p.id, "bulk_task_id": p.batch_id, "product_id": p.product_id, "source_url": p.source_url,
+        "variant_index": p.variant_index, "source_image_url": p.source_image_url,
+        "prefill": p.prefill, "prefill_version": p.prefill_version, "status": p.status,
+        "stage": p.stage, "error": p.error_message, "retry_count": p.retry_count,
+        "next_retry_at": p.next_retry_at, "created_at": p.created_at, "started_at": p.started_at,
+        "finished_at": p.finished_at,
+    }
+
+
+def _job(request: Request, j) -> dict:
+    outputs = [{"index": i, "url": str(request.url_for("media_job_file", job_id=str(j.id), index=i)),
+                "size": r.size, "format": r.format, "content_type": r.content_type, "width": r.width,
+                "height": r.height, "duration_seconds": r.duration_seconds}
+               for i, r in enumerate(j.results)]
+    return {"id": j.id, "kind": j.kind, "params": _public_params(j.params), "status": j.status,
+            "generator": j.generator, "stage": j.stage, "error": j.error_message,
+            "retry_count": j.retry_count, "next_retry_at": j.next_retry_at,
+            "created_at": j.created_at, "updated_at": j.updated_at, "started_at": j.started_at,
+            "finished_at": j.finished_at, "outputs": outputs}
+
+
+def _public_params(params: dict) -> dict:
+    out = dict(params)
+    ref = out.get("reference_image")
+    if isinstance(ref, dict):  # no internal storage path
+        out["reference_image"] = {k: v for k, v in ref.items() if k in ("name", "sha256", "width", "height")}
+    return out
+
+
+def _jsonable(data: Any) -> Any:
+    from fastapi.encoders import jsonable_encoder
+
+    return jsonable_encoder(data)
+
+
+# --- batches ----------------------------------------------------------------------------------
+
+
+@app.post(f"{CTA}/batch/", status_code=201, response_model=S.BatchCreated, tags=["batches"],
+          responses={200: {"model": S.BatchCreated, "description": "The same submission within "
+                           "DUPLICATE_WINDOW_SECONDS, or a retry with the same Idempotency-Key"},
+                     **CONFLICT})
+async def create_batch(request: Request, body: S.BatchCreate, who: Who,
+                       idempotency_key: Annotated[str | None, Header(max_length=255)] = None):
+    """Create a batch: one preview per variant of every URL, queued at once."""
+    from core.batches import create_batch as create
+
+    payload = body.model_dump()
+    digest = None
+    if idempotency_key is not None:
+        key = idempotency.check_key(idempotency_key)
+        digest = idempotency.request_hash("POST", request.url.path, payload)
+        stored = await call(idempotency.replay, who.workspace, key, digest)
+        if stored is not None:
+            return JSONResponse(stored[1], status_code=stored[0], headers={"Idempotent-Replayed": "true"})
+    rows = [{k: v for k, v in s.items() if v is not None} for s in payload["sources"]]
+    info = await call(create, who.workspace, who.user, rows)
+    out = _jsonable({**_batch(info), "bulk_generate_task_id": info.id, "task_id": info.id})
+    status = 201 if info.created else 200
+    if digest is not None:
+        await call(idempotency.remember, who.workspace, idempotency.check_key(idempotency_key),
+                   digest, status, out)
+    return JSONResponse(out, status_code=status)
+
+
+@app.get(f"{CTA}/batch/", response_model=S.Page[S.Batch], tags=["batches"])
+async def list_batches(request: Request, who: Who,
+                       status: Literal["pending", "running", "done", "failed", "cancelled"] | None = None,
+                       page_size: PageSize = 50, cursor: Cursor = None):
+    """The workspace's batches, newest first, each with its progress (cursor pagination)."""
+    from core.batches import list_batches as listing
+
+    page = await call(listing, who.workspace, status=status, page_size=page_size, cursor=cursor)
+    return {"next": _link(request, page.next_cursor), "previous": _link(request, page.prev_cursor),
+            "results": [_batch(b) for b in page.items]}
+
+
+@app.get(f"{CTA}/batch/{{batch_id}}/", response_model=S.BatchDetail, tags=["batches"])
+async def get_batch(batch_id: uuid.UUID, who: Who):
+    """One batch: its progress and a summary per submitted URL."""
+    from core.batches import get_batch as get
+
+    detail = await call(get, who.workspace, batch_id)
+    urls = [{"url": s.url, "batch_size": s.batch_size, "stage": s.stage, "product_id": s.product_id,
+             "title": s.title, "price": None if s.price is None else str(s.price),
+             "currency": s.currency, "ranking_method": s.ranking_method,
+             "progress": s.progress.as_dict(), "errors": s.errors} for s in detail.sources]
+    return {**_batch(detail.batch), "urls": urls}
+
+
+@app.delete(f"{CTA}/batch/{{batch_id}}/", status_code=204, response_class=Response, tags=["batches"])
+async def delete_batch(batch_id: uuid.UUID, who: Who):
+    """Delete a batch with its previews and their files."""
+    from core.batches import delete_batch as delete
+
+    await call(delete, who.workspace, batch_id)
+    return Response(status_code=204)
+
+
+@app.post(f"{CTA}/batch/{{batch_id}}/cancel/", response_model=S.Batch, tags=["batches"], responses=CONFLICT)
+async def cancel_batch(batch_id: uuid.UUID, who: Who):
+    """Cancel a batch: items not started never start; running results are discarded."""
+    from core.batches import cancel_batch as cancel
+
+    return _batch(await call(cancel, who.workspace, batch_id))
+
+
+@app.post(f"{CTA}/batch/{{batch_id}}/retry/", response_model=S.RetryCount, tags=["batches"])
+async def retry_batch(batch_id: uuid.UUID, who: Who):
+    """Queue every failed preview of the batch again."""
+    from core.batches import retry_failed
+
+    return {"requeued": await call(retry_failed, who.workspace, batch_id)}
+
+
+@app.get(f"{CTA}/batch/{{batch_id}}/download/", tags=["files"], response_class=Response,
+         responses={200: {"content": {"application/zip": {}}, "description": "PNG in every size, "
+                          "HTML and the prefill JSON of every finished preview"}, **CONFLICT})
+async def batch_zip(batch_id: uuid.UUID, who: Who):
+    """The batch as a ZIP (as the dashboard's ZIP button)."""
+    from core.exports import batch_export
+
+    name, data = await call(batch_export, who.workspace, batch_id)
+    return Response(data, media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+# --- previews ---------------------------------------------------------------------------------
+
+
+@app.get(f"{CTA}/previews/", response_model=S.Page[S.Preview], tags=["previews"])
+async def list_previews(request: Request, who: Who, bulk_task_id: uuid.UUID | None = None,
+                        product_id: uuid.UUID | None = None,
+                        status: Literal["pending", "queued", "running", "retrying", "done", "failed",
+                                        "cancelled"] | None = None,
+                        page_size: PageSize = 100, cursor: Cursor = None):
+    """Previews, newest first, optionally of one batch (``bulk_task_id``), product or status."""
+    from core.previews import list_previews as listing
+
+    page = await call(listing, who.workspace, batch_id=bulk_task_id, product_id=product_id,
+                      status=status, page_size=page_size, cursor=cursor)
+    return {"next": _link(request, page.next_cursor), "previous": _link(request, page.prev_cursor),
+            "results": [_preview(p) for p in page.items]}
+
+
+def _etag(version: int) -> str:
+    return f'"{version}"'
+
+
+@app.get(f"{CTA}/previews/{{preview_id}}/", response_model=S.Preview, tags=["previews"])
+async def get_preview(preview_id: uuid.UUID, who: Who, response: Response):
+    """One preview with its full prefill; the ``ETag`` is its prefill version (for If-Match)."""
+    from core.previews import get_preview as get
+
+    p = await call(get, who.workspace, preview_id)
+    response.headers["ETag"] = _etag(p.prefill_version)
+    return _preview(p)
+
+
+def _if_match(value: str | None) -> int | None:
+    if value is None:
+        return None
+    text = value.strip().removeprefix("W/").strip('"')
+    if text == "*":
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise ValidationError("If-Match must be the preview's ETag (its prefill version), e.g. \"3\"",
+                              ["If-Match: must be a prefill version such as \"3\""]) from None
+
+
+PRECONDITION = {412: {"model": S.ErrorBody, "description": "If-Match names an older prefill version"}}
+
+
+@app.patch(f"{CTA}/previews/{{preview_id}}/", response_model=S.PrefillOut, tags=["previews"],
+           responses={**CONFLICT, **PRECONDITION})
+async def patch_prefill(preview_id: uuid.UUID, body: S.PrefillPatch, who: Who, response: Response,
+                        replace: bool = False,
+                        if_match: Annotated[str | None, Header(max_length=64)] = None):
+    """Edit a prefill: only the given keys change (``colors``/``layout`` merge per key);
+    ``?replace=true`` replaces it whole. Returns the full new prefill."""
+    return await _edit(preview_id, body.prefill, replace, if_match, who, response)
+
+
+@app.put(f"{CTA}/previews/{{preview_id}}/", response_model=S.PrefillOut, tags=["previews"],
+         responses={**CONFLICT, **PRECONDITION})
+async def put_prefill(preview_id: uuid.UUID, body: S.PrefillReplace, who: Who, response: Response,
+                      if_match: Annotated[str | None, Header(max_length=64)] = None):
+    """Replace a preview's whole prefill."""
+    return await _edit(preview_id, body.prefill.model_dump(mode="json"), True, if_match, who, response)
+
+
+async def _edit(preview_id, prefill: dict, replace: bool, if_match, who: Caller, response: Response):
+    from core.previews import get_preview, update_prefill
+
+    new = await call(update_prefill, who.workspace, preview_id, prefill, replace=replace,
+                     expected_version=_if_match(if_match))
+    p = await call(get_preview, who.workspace, preview_id)
+    response.headers["ETag"] = _etag(p.prefill_version)
+    return {"id": p.id, "prefill": new, "prefill_version": p.prefill_version}
+
+
+@app.post(f"{CTA}/previews/{{preview_id}}/cancel/", response_model=S.Preview, tags=["previews"],
+          responses=CONFLICT)
+async def cancel_preview(preview_id: uuid.UUID, who: Who):
+    from core.previews import cancel_preview as cancel
+
+    return _preview(await call(cancel, who.workspace, preview_id))
+
+
+@app.post(f"{CTA}/previews/{{preview_id}}/retry/", response_model=S.Preview, tags=["previews"],
+          responses=CONFLICT)
+async def retry_preview(preview_id: uuid.UUID, who: Who):
+    from core.previews import retry_preview as retry
+
+    return _preview(await call(retry, who.workspace, preview_id))
+
+
+Size = Annotated[Literal["square", "landscape", "story"], Query(description="banner size")]
+
+
+@app.get(f"{CTA}/previews/{{preview_id}}/banner.png", tags=["files"], response_class=Response,
+         responses={200: {"content": {"image/png": {}}, "description": "the banner as PNG"}, **CONFLICT})
+async def banner_png(preview_id: uuid.UUID, who: Who, size: Size = "square"):
+    from core.exports import preview_banner
+
+    return Response(await call(preview_banner, who.workspace, preview_id, size, "png"),
+                    media_type="image/png")
+
+
+@app.get(f"{CTA}/previews/{{preview_id}}/banner.html", tags=["files"], response_class=Response,
+         responses={200: {"content": {"text/html": {}}, "description": "the banner as a "
+                          "self-contained HTML document"}, **CONFLICT})
+async def banner_html(preview_id: uuid.UUID, who: Who, size: Size = "square"):
+    from core.exports import preview_banner
+
+    html = await call(preview_banner, who.workspace, preview_id, size, "html")
+    return Response(html, media_type="text/html; charset=utf-8",
+                    headers={"Content-Security-Policy": "default-src 'none'; img-src data:; "
+                             "style-src 'unsafe-inline'; font-src data:"})
+
+
+# --- the image & video queue ------------------------------------------------------------------
+
+
+@app.post("/media/jobs/", status_code=201, response_model=S.MediaJob, tags=["media"],
+          responses={200: {"model": S.MediaJob, "description": "The same submission within "
+                           "DUPLICATE_WINDOW_SECONDS, or a retry with the same Idempotency-Key"}})
+async def create_media_job(request: Request, body: S.MediaJobCreate, who: Who,
+                           idempotency_key: Annotated[str | None, Header(max_length=255)] = None):
+    """Queue one image or video generation."""
+    from core.jobs import submit_job
+
+    payload = body.model_dump()
+    digest = None
+    if idempotency_key is not None:
+        digest = idempotency.request_hash("POST", request.url.path, payload)
+        stored = await call(idempotency.replay, who.workspace, idempotency.check_key(idempotency_key), digest)
+        if stored is not None:
+            return JSONResponse(stored[1], status_code=stored[0], headers={"Idempotent-Replayed": "true"})
+    ref = None
+    if body.reference_image_base64:
+        try:
+            data = base64.b64decode(body.reference_image_base64, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValidationError("reference_image_base64 is not valid base64",
+                                  ["reference_image_base64: not valid base64"]) from None
+        ref = (body.reference_image_name or "reference", data)
+    params = {k: v for k, v in payload.items()
+              if k not in ("kind", "reference_image_base64", "reference_image_name") and v is not None}
+    job = await call(submit_job, who.workspace, who.user, body.kind, params, reference=ref)
+    out = _jsonable(_job(request, job))
+    status = 201 if job.created else 200
+    if digest is not None:
+        await call(idempotency.remember, who.workspace, idempotency.check_key(idempotency_key),
+                   digest, status, out)
+    return JSONResponse(out, status_code=status)
+
+
+@app.get("/media/jobs/", response_model=S.Page[S.MediaJob], tags=["media"])
+async def list_media_jobs(request: Request, who: Who,
+                          status: Literal["pending", "running", "retrying", "done", "failed",
+                                          "cancelled"] | None = None,
+                          kind: Literal["image", "video"] | None = None,
+                          page_size: PageSize = 50, cursor: Cursor = None):
+    from core.jobs import list_jobs
+
+    page = await call(list_jobs, who.workspace, status=status, kind=kind, page_size=page_size, cursor=cursor)
+    return {"next": _link(request, page.next_cursor), "previous": _link(request, page.prev_cursor),
+            "results": [_job(request, j) for j in page.items]}
+
+
+@app.get("/media/jobs/{job_id}/", response_model=S.MediaJob, tags=["media"])
+async def get_media_job(request: Request, job_id: uuid.UUID, who: Who):
+    from core.jobs import get_job
+
+    return _job(request, await call(get_job, who.workspace, job_id))
+
+
+@app.post("/media/jobs/{job_id}/cancel/", response_model=S.MediaJob, tags=["media"], responses=CONFLICT)
+async def cancel_media_job(request: Request, job_id: uuid.UUID, who: Who):
+    from core.jobs import cancel_job
+
+    return _job(request, await call(cancel_job, who.workspace, job_id))
+
+
+@app.post("/media/jobs/{job_id}/retry/", response_model=S.MediaJob, tags=["media"], responses=CONFLICT)
+async def retry_media_job(request: Request, job_id: uuid.UUID, who: Who):
+    from core.jobs import retry_job
+
+    return _job(request, await call(retry_job, who.workspace, job_id))
+
+
+@app.get("/media/jobs/{job_id}/files/{index}", name="media_job_file", tags=["files"],
+         response_class=Response,
+         responses={200: {"content": {"image/png": {}, "image/jpeg": {}, "video/mp4": {}},
+                          "description": "one output file of the job"}})
+async def media_job_file(job_id: uuid.UUID, index: Annotated[int, Path(ge=0, le=100)], who: Who):
+    from core.jobs import get_job, job_file
+
+    job = await call(get_job, who.workspace, job_id)
+    if not 0 <= index < len(job.results):
+        raise NotFoundError(f"Job {job.id} has no output {index}")
+    result = job.results[index]
+    data = await call(job_file, who.workspace, job_id, result.url)
+    if data is None:
+        raise NotFoundError(f"The file of output {index} is no longer stored")
+    return Response(data, media_type=result.content_type)
+
+
+def openapi_json() -> str:
+    """The published OpenAPI document (for tests and tooling)."""
+    return json.dumps(app.openapi())

@@ -1,0 +1,185 @@
+"""The API's request and response models (pydantic): what the OpenAPI document publishes.
+
+Shapes only — every rule (URL rules, batch sizes, prefill fields) is checked by ``core``,
+so the API answers with the same words as the dashboard.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from core.prefill import Prefill
+
+T = TypeVar("T")
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="machine-readable: validation_error, not_found, conflict, …")
+    message: str = Field(description="what went wrong, in words a person can act on")
+    details: list[str] | None = Field(default=None, description="every problem found, one per entry")
+
+
+class ErrorBody(BaseModel):
+    """The one error shape of every endpoint."""
+
+    error: ErrorDetail
+
+
+class Progress(BaseModel):
+    total: int
+    pending: int
+    queued: int
+    running: int
+    retrying: int
+    done: int
+    failed: int
+    cancelled: int
+
+
+class Source(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(max_length=4096, description="a public http(s) product page")
+    batch_size: int | None = Field(default=None, description="variants for this URL (1..BATCH_SIZE_MAX); "
+                                                             "default BATCH_SIZE_DEFAULT")
+
+
+class BatchCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sources: list[Source] = Field(description="product URLs with their number of variants")
+
+
+class Batch(BaseModel):
+    id: uuid.UUID
+    name: str
+    status: Literal["pending", "running", "done", "failed", "cancelled"]
+    sources: list[dict[str, Any]]
+    error_message: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    progress: Progress
+    success_count: int
+    failed_count: int
+    total_count: int
+    is_completed: bool
+
+
+class BatchCreated(Batch):
+    bulk_generate_task_id: uuid.UUID
+    task_id: uuid.UUID
+
+
+class UrlSummary(BaseModel):
+    url: str
+    batch_size: int
+    stage: str | None
+    product_id: uuid.UUID | None
+    title: str | None
+    price: str | None
+    currency: str | None
+    ranking_method: str | None
+    progress: Progress
+    errors: list[str]
+
+
+class BatchDetail(Batch):
+    urls: list[UrlSummary]
+
+
+class Page(BaseModel, Generic[T]):
+    next: str | None = Field(description="URL of the next (older) page, or null")
+    previous: str | None = Field(description="URL of the previous (newer) page, or null")
+    results: list[T]
+
+
+class Preview(BaseModel):
+    id: uuid.UUID
+    bulk_task_id: uuid.UUID
+    product_id: uuid.UUID | None
+    source_url: str
+    variant_index: int
+    source_image_url: str | None
+    prefill: dict[str, Any] | None = Field(description="the banner's full prefill (see Prefill)")
+    prefill_version: int
+    status: Literal["pending", "queued", "running", "retrying", "done", "failed", "cancelled"]
+    stage: str | None
+    error: str | None
+    retry_count: int
+    next_retry_at: dt.datetime | None
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+
+
+class PrefillPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    prefill: dict[str, Any] = Field(description="only the keys to change (colors and layout merge "
+                                                "per key); the whole prefill with ?replace=true")
+
+
+class PrefillReplace(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    prefill: Prefill
+
+
+class PrefillOut(BaseModel):
+    id: uuid.UUID
+    prefill: dict[str, Any]
+    prefill_version: int
+
+
+class RetryCount(BaseModel):
+    requeued: int
+
+
+class MediaJobCreate(BaseModel):
+    """A plain image or video generation; parameters as on the dashboard's queue page."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["image", "video"]
+    prompt: str = Field(max_length=10_000)
+    negative_prompt: str | None = None
+    aspect_ratio: str | None = None
+    number_of_outputs: int | None = None
+    duration_seconds: int | None = None
+    resolution: str | None = None
+    reference_image_base64: str | None = Field(default=None, description="PNG/JPEG/WebP, ≤ 10 MB")
+    reference_image_name: str | None = None
+
+
+class MediaOutput(BaseModel):
+    index: int
+    url: str = Field(description="this API's URL of the file")
+    size: int
+    format: str
+    content_type: str
+    width: int | None
+    height: int | None
+    duration_seconds: float | None
+
+
+class MediaJob(BaseModel):
+    id: uuid.UUID
+    kind: str
+    params: dict[str, Any]
+    status: Literal["pending", "running", "retrying", "done", "failed", "cancelled"]
+    generator: str | None
+    stage: str | None
+    error: str | None
+    retry_count: int
+    next_retry_at: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    outputs: list[MediaOutput]
