@@ -18,6 +18,9 @@ class ProductBrief:
     currency: str = ""
     brand: str = ""
     url: str = ""
+    list_price: Decimal | None = None  # the struck "was"/RRP price the shop shows, when above price
+    rating: Decimal | None = None  # average rating on a 0-5 scale, from the shop's markup
+    rating_count: int | None = None
 
 
 _RTL_BIDI = {"R", "AL"}

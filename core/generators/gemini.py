@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import threading
+from decimal import Decimal
 from typing import Literal
 
 from google import genai
@@ -125,6 +126,10 @@ def _copy_prompt(brief: ProductBrief, variant_index: int, batch_size: int,
         f"Product title: {clean_text(brief.title)[:300]}",
         f"Brand: {clean_text(brief.brand)[:80] or 'unknown'}",
         f"Price: {format_price(brief.price, brief.currency) or 'unknown'}",
+        *([f"List price (struck through on the shop): {format_price(brief.list_price, brief.currency)}"]
+          if brief.list_price else []),
+        *([f"Rating: {brief.rating} of 5" + (f" from {brief.rating_count} ratings" if brief.rating_count else "")]
+          if brief.rating is not None else []),
         f"Description: {clean_text(brief.description)[:1500] or 'none'}",
         f"This is variant {variant_index + 1} of {batch_size}. Angle: {plan.angle}. "
         f"Tone: {plan.tone}. The text sits on the {plan.text_position} of the banner.",
@@ -139,6 +144,13 @@ def _copy_prompt(brief: ProductBrief, variant_index: int, batch_size: int,
     ])
 
 
+def _same_amount(text, amount) -> bool:
+    try:
+        return Decimal(str(text)) == amount
+    except (ArithmeticError, ValueError, TypeError):
+        return False
+
+
 def copy_to_prefill(data: dict, brief: ProductBrief, variant_index: int) -> dict:
     """Turn the model's JSON into a validated prefill (layout from the variant plan)."""
     if not isinstance(data, dict):
@@ -150,6 +162,9 @@ def copy_to_prefill(data: dict, brief: ProductBrief, variant_index: int) -> dict
     widgets = []
     for w in copy.widgets:
         fields = {k: getattr(w, k) for k in _WIDGET_FIELDS[w.type] if getattr(w, k) is not None}
+        if w.type == "price_badge" and brief.list_price and brief.price is not None \
+                and brief.list_price > brief.price and _same_amount(fields.get("price"), brief.price):
+            fields["compare_at"] = str(brief.list_price)  # the shop's struck price, not the model's
         widgets.append({"type": w.type, **fields})
     plan = plan_variant(variant_index)
     rtl = is_rtl(copy.headline)

@@ -96,12 +96,18 @@ def _widgets(brief: ProductBrief, plan: VariantPlan) -> list[dict]:
     text = f"{brief.title} {brief.description}"
     widgets: list[dict] = []
     if brief.price is not None and brief.price >= 0:
-        widgets.append(
-            {"type": "price_badge", "price": str(brief.price), "currency": brief.currency or ""}
-        )
+        badge = {"type": "price_badge", "price": str(brief.price), "currency": brief.currency or ""}
+        if brief.list_price is not None and brief.list_price > brief.price:
+            badge["compare_at"] = str(brief.list_price)  # the shop's own struck list price
+        widgets.append(badge)
     if m := _DISCOUNT.search(text):
         widgets.append({"type": "discount", "percent": int(m.group(1))})
-    if m := _RATING.search(text):
+    if brief.rating is not None and 0 < brief.rating <= 5:
+        rating = {"type": "rating", "value": float(brief.rating)}
+        if brief.rating_count:
+            rating["count"] = int(brief.rating_count)
+        widgets.append(rating)
+    elif m := _RATING.search(text):
         widgets.append({"type": "rating", "value": float(m.group(1).replace(",", "."))})
     if _FREE_SHIPPING.search(text):
         widgets.append({"type": "free_shipping", "label": "Free shipping"})

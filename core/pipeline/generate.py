@@ -65,6 +65,9 @@ def _load(session, p: Preview) -> Claim:
         price=product.price if product else None,
         currency=(product.currency if product else None) or "",
         brand=(product.brand if product else None) or "", url=p.source_url,
+        list_price=product.list_price if product else None,
+        rating=product.rating if product else None,
+        rating_count=product.rating_count if product else None,
     )
     others = [pf["headline"] for idx, pf in siblings
               if pf and idx != p.variant_index and pf.get("headline")]

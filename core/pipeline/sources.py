@@ -218,6 +218,10 @@ def _product_for(workspace: str, batch_id: uuid.UUID, url: str) -> tuple[uuid.UU
             description=extracted.description, price=extracted.price, currency=extracted.currency,
             brand=extracted.brand, image_urls=list(extracted.images),
             field_sources=dict(getattr(extracted, "sources", {}) or {}), scraped_at=utcnow(),
+            list_price=getattr(extracted, "list_price", None), rating=getattr(extracted, "rating", None),
+            rating_count=getattr(extracted, "rating_count", None),
+            field_provenance=dict(getattr(extracted, "provenance", {}) or {}),
+            price_conflict=getattr(extracted, "price_conflict", None),
         )
     # Ranked already: the product is stored either way (a retry can reuse it, the page shows
     # it); queuing below only moves previews that are still pending.

@@ -35,6 +35,14 @@ class Product(Base):
     field_sources: Mapped[dict] = mapped_column(
         JSONType, default=dict, doc="field name -> which extractor gave it (json-ld, og, ...)"
     )
+    list_price: Mapped[Decimal | None] = mapped_column(
+        sa.Numeric(18, 4), doc="the struck-through / was / RRP price the shop shows, when above price")
+    rating: Mapped[Decimal | None] = mapped_column(sa.Numeric(4, 2), doc="aggregate rating, 0-5")
+    rating_count: Mapped[int | None] = mapped_column(sa.Integer, doc="ratings/reviews behind rating")
+    field_provenance: Mapped[dict | None] = mapped_column(
+        JSONType, doc="field -> {source: value} for every source that stated it (json-ld, html, ...)")
+    price_conflict: Mapped[str | None] = mapped_column(
+        sa.Text, doc='set when sources disagree on the price: "JSON-LD 150.00, page shows 120.00"')
     scraped_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
