@@ -65,6 +65,7 @@ _LINK_QUICK = re.compile("brand|marca|marke|marque|merk|vendor|manufacturer|stor
 _LABEL_STARTS = tuple(sorted({x.casefold() for x in _BRAND_LABELS}))
 _DIGIT = re.compile(r"\d")
 _CONTROL_TAGS = {"button", "input", "a", "form"}
+_BUTTON_TAGS = {"button", "a"}
 # Add-to-cart / buy controls, by class/id/name/action and by their words.
 _BUY_MARK = re.compile(r"cart|basket|buy|checkout|purchase|kaufen|warenkorb|panier|carrito|carrinho|carrello|"
                        r"koszyk|kosik|košík|korg|kurv|winkelwagen|ostoskori|korzin|sepet|add-?to", re.I)
@@ -102,7 +103,8 @@ def scan(doc) -> Scan:
             if _DIGIT.search(text):
                 if len(text) < 60 and money_in(text):
                     text_prices.append((pos, el))
-            elif len(text) < 40 and _BUY_TEXT.search(text):
+            elif len(text) < 40 and (tag in _BUTTON_TAGS or getattr(el.getparent(), "tag", None) in _BUTTON_TAGS) \
+                    and _BUY_TEXT.search(text):
                 buy.append((pos, el))
             elif len(text) <= 6 and money_in(text) and el.getparent() is not None:
                 text_prices.append((pos, el.getparent()))  # <b>NT$</b><span>2,320</span>
