@@ -39,9 +39,10 @@ class Reconciler(Middleware):
         from actors.send import send
         from core.pipeline.jobs import reconcile_jobs
         from core.pipeline.reconcile import reconcile
+        from core.webhooks import reconcile_deliveries
 
         # each message is sent by the reconciler itself and recorded only once it was sent
-        sends = reconcile(send=send) + reconcile_jobs(send=send)
+        sends = reconcile(send=send) + reconcile_jobs(send=send) + reconcile_deliveries(send=send)
         return len(sends)
 
     def _loop(self) -> None:

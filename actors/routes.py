@@ -5,6 +5,7 @@ ROUTES = {
     "source": ("pipeline", "process_source"),
     "preview": ("generation", "generate_preview"),
     "job": ("generation", "generate_media_job"),
+    "webhook": ("pipeline", "deliver_webhook"),
 }
 
 

@@ -37,6 +37,7 @@ _prometheus()
 
 import actors.pipeline  # noqa: E402,F401  (declares the batch pipeline's actors)
 import actors.media  # noqa: E402,F401  (declares the media queue's actor)
+import actors.webhooks  # noqa: E402,F401  (declares the webhook delivery actor)
 
 if get_settings().pipeline_stages:  # benchmarks/tests only: swap a pipeline stage
     import importlib

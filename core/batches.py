@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
+from core import webhooks
 from core.dispatch import dispatch
 from core.errors import ConflictError, NotFoundError, ValidationError
 from core.pagination import page_cursors, paginate
@@ -393,5 +394,7 @@ def try_finish_batch(session, batch_id: uuid.UUID) -> BatchStatus | None:
     )
     if res.rowcount == 1:
         log.info("batch.finished id=%s status=%s", batch_id, final)
+        if final != BatchStatus.CANCELLED:  # webhooks: cancelling is a user's own act
+            webhooks.batch_finished(session, batch_id)
         return final
     return None

@@ -16,6 +16,7 @@ import threading
 import uuid
 from dataclasses import dataclass
 
+from core import webhooks
 from core.errors import GenerationError, StorageError
 from core.media_gen import MediaOutput, MediaRequest, get_media_generators
 from core.pipeline import lease as leases
@@ -157,7 +158,8 @@ def run_job(job_id: str) -> Sends:
         results = _save(c, outputs)
     except Exception as exc:  # noqa: BLE001 - every failure becomes a job outcome
         return _failed(c, exc)
-    if not leases.complete(c.lease, {"results": results}):
+    if not leases.complete(c.lease, {"results": results},
+                           after=lambda s: webhooks.media_job_finished(s, c.job_id)):
         return _discard(c)
     return []
 
@@ -175,7 +177,8 @@ def _delete_outputs(c: JobClaim) -> None:
 
 def _failed(c: JobClaim, exc: BaseException) -> Sends:
     _delete_outputs(c)
-    _decision, sends, _won = leases.fail(c.lease, exc)
+    _decision, sends, _won = leases.fail(
+        c.lease, exc, after_terminal=lambda s: webhooks.media_job_finished(s, c.job_id))
     return sends
 
 
