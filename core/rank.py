@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 
 MAX_DOWNLOADS = 6  # parallel image downloads per ranking
 MAX_CANDIDATES = 24
+MAX_TRIED = 48  # when none of the first MAX_CANDIDATES is usable, the next ones are tried too
 MIN_SIDE = 48  # smaller images are icons or thumbnails, not usable sources
 HEURISTIC = "heuristic"
 QUICK_RETRY_MAX_WAIT = 2.0  # a 429/503 asking for longer waits for the pipeline's schedule
@@ -187,7 +188,7 @@ def _failure(url: str, exc: BaseException) -> ImageFailure:
 
 def _download(urls: list[str], loader: Callable[[str], bytes],
               prepare: Callable[[bytes, Image.Image], object] | None,
-              side: int = HEURISTIC_SIDE) -> tuple[list[_Candidate], list[ImageFailure]]:
+              side: int = HEURISTIC_SIDE, offset: int = 0) -> tuple[list[_Candidate], list[ImageFailure]]:
     """Load, decode and (with ``prepare``) preprocess candidates in parallel threads.
 
     Sizes and the pixel budget come from the header (an image bomb is refused before any
@@ -214,7 +215,7 @@ def _download(urls: list[str], loader: Callable[[str], bytes],
 
     kept, failures = [], []
     with ThreadPoolExecutor(max_workers=max(1, min(MAX_DOWNLOADS, len(urls)))) as pool:
-        for index, url, candidate, failure in pool.map(one, list(enumerate(urls))):
+        for index, url, candidate, failure in pool.map(one, list(enumerate(urls, start=offset))):
             if candidate is None:
                 failures.append(failure)
             else:
@@ -639,15 +640,21 @@ def rank_images(product: ExtractedProduct, image_urls: list[str] | None = None, 
 
     The default loader sends the product page as ``Referer``; ``should_stop`` ends the
     downloads when the work was cancelled (``FetchStopped``)."""
-    urls = list(dict.fromkeys(image_urls if image_urls is not None else product.images))[:MAX_CANDIDATES]
+    found = list(dict.fromkeys(image_urls if image_urls is not None else product.images))
+    urls = found[:MAX_CANDIDATES]
     scorer = clip if clip is not None else get_clip_model()
     if loader is None:
         page = getattr(product, "url", None) or None
 
         def loader(url: str) -> bytes:
             return load_image_bytes(url, referer=page, should_stop=should_stop)
-    kept, failures = _download(urls, loader, scorer.prepare if scorer else None,
-                               scorer.image_side if scorer else HEURISTIC_SIDE)
+    prepare, side = (scorer.prepare, scorer.image_side) if scorer else (None, HEURISTIC_SIDE)
+    kept, failures = _download(urls, loader, prepare, side)
+    if not kept and len(found) > len(urls):  # nothing usable yet: the page's other images
+        more = found[len(urls):MAX_TRIED]
+        kept, more_failures = _download(more, loader, prepare, side, offset=len(urls))
+        failures += more_failures
+        urls += more
     dropped = [(f.url, f.reason) for f in failures]
     if not kept:
         return RankResult(ranked=[], method=f"clip:{scorer.name}" if scorer else HEURISTIC,

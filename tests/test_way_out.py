@@ -1,0 +1,192 @@
+"""When a product's images do not arrive (issue 12): the URL's previews retry on the
+schedule with the reason, the product is stored and shown, and the way out — a photo
+(uploaded or by URL) or text-only banners — re-runs its previews. The whole pipeline with
+the real stages against a local shop whose CDN refuses (tests/fakes/cdn_server.py)."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+from PIL import Image
+
+from core import rank
+from core.batches import create_batch, get_batch
+from core.errors import ConflictError, NotFoundError, ValidationError
+from core.pipeline.stages import TEXT_ONLY_SOURCE, photo_key
+from core.previews import give_product_photo, list_previews, use_text_only
+from core.render import render_banner_html, render_banner_png
+from core.storage import get_storage
+from tests.fakes.cdn_server import ShopCDN, photo
+from tests.stages import embedded_worker
+
+REFUSED_3 = "3 images found, none could be downloaded: 3 refused by the shop (HTTP 403)"
+
+
+@pytest.fixture
+def shop():
+    with ShopCDN() as server:
+        yield server
+
+
+@pytest.fixture
+def real_pipeline(db, settings_env, tmp_path, monkeypatch):
+    monkeypatch.setattr(rank, "weights_source", lambda settings=None: None)  # heuristic
+    settings_env(ALLOW_PRIVATE_FETCH="true", GENERATION_RATE_LIMIT="0/m", MEDIA_ROOT=str(tmp_path),
+                 RETRY_SCHEDULE_SECONDS="0.3,0.3,0.3", FETCH_TIMEOUT_SECONDS="5")
+    rank.get_clip_model.cache_clear()
+    rank.load_image_bytes.cache_clear()
+    with embedded_worker():
+        yield
+    rank.load_image_bytes.cache_clear()
+
+
+def wait_for(predicate, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("condition not reached in time")
+
+
+def previews(workspace, batch_id):
+    return sorted(list_previews(workspace, batch_id=batch_id).items, key=lambda p: p.variant_index)
+
+
+def finished(workspace, batch_id):
+    return get_batch(workspace, batch_id).batch.status in ("done", "failed", "cancelled")
+
+
+def png(size=(400, 300), color=(30, 90, 200)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_refused_images_retry_on_the_schedule_with_the_reason_then_succeed(real_pipeline, shop, workspace):
+    page = shop.page("wall", 3)
+    info = create_batch(workspace, "alice", [{"url": page, "batch_size": 2}])
+    retrying = wait_for(lambda: [p for p in previews(workspace, info.id) if p.status == "retrying"])
+    assert {p.error_message for p in retrying} == {REFUSED_3}
+    # the product is stored and shown although no image arrived
+    src = get_batch(workspace, info.id).sources[0]
+    assert src.title == "Trail Running Shoe Ultra Grip" and str(src.price) .startswith("129")
+    assert src.images_found == 3 and src.product_id and src.ranked_image_urls == []
+    shop.wall_up = False
+    wait_for(lambda: finished(workspace, info.id))
+    done = previews(workspace, info.id)
+    assert {p.status for p in done} == {"done"} and all(p.retry_count >= 1 for p in done)
+    assert all(p.source_image_url in shop.images_of(page) for p in done)
+    # the page was read once; only the images were asked for again
+    assert len([r for r in shop.requests if r.path.startswith("/product/")]) == 1
+    # the planned photos were kept, so generation did not ask the CDN again
+    assert all(get_storage().get(photo_key(p.source_image_url)) for p in done)
+
+
+def test_when_retries_run_out_the_previews_fail_with_the_counts(real_pipeline, shop, workspace):
+    page = shop.page("refuse", 3)
+    info = create_batch(workspace, "alice", [{"url": page, "batch_size": 2}])
+    wait_for(lambda: finished(workspace, info.id))
+    ps = previews(workspace, info.id)
+    assert {p.status for p in ps} == {"failed"}
+    assert {p.error_message for p in ps} == {REFUSED_3 + " (gave up after 3 retries)"}
+    src = get_batch(workspace, info.id).sources[0]
+    assert src.title == "Trail Running Shoe Ultra Grip" and all(p.product_id == src.product_id for p in ps)
+
+
+def failed_batch(shop, workspace, kind="refuse", n=3):
+    page = shop.page(kind, 3)
+    info = create_batch(workspace, "alice", [{"url": page, "batch_size": n}])
+    wait_for(lambda: finished(workspace, info.id))
+    assert {p.status for p in previews(workspace, info.id)} == {"failed"}
+    return info, page
+
+
+def test_an_uploaded_photo_reruns_the_previews_and_is_used(real_pipeline, shop, workspace, settings_env):
+    settings_env(RETRY_SCHEDULE_SECONDS="0")  # no retries: fail at once
+    info, page = failed_batch(shop, workspace, "gone")
+    photo_bytes = png()
+    assert give_product_photo(workspace, info.id, page, data=photo_bytes) == 3
+    wait_for(lambda: finished(workspace, info.id))
+    ps = previews(workspace, info.id)
+    assert {p.status for p in ps} == {"done"}
+    (url,) = {p.source_image_url for p in ps}
+    assert url.startswith("/media/products/") and get_storage().get(url) == photo_bytes
+    assert all(p.prefill["original_background_url"] == url for p in ps)
+    src = get_batch(workspace, info.id).sources[0]
+    assert src.ranked_image_urls == [url] and src.ranking_method == "uploaded"
+    assert src.errors == []
+    # a later batch of the same product starts from the photo (kept first, not scraped away)
+    again = create_batch(workspace, "bob", [{"url": page, "batch_size": 1}])
+    wait_for(lambda: finished(workspace, again.id))
+    assert previews(workspace, again.id)[0].source_image_url == url
+
+
+def test_a_pasted_image_url_is_downloaded_with_the_page_as_referer(real_pipeline, shop, workspace, settings_env):
+    settings_env(RETRY_SCHEDULE_SECONDS="0")
+    info, page = failed_batch(shop, workspace, "gone", n=1)
+    other = shop.images_of(shop.page("referer", 1))[0]  # hotlink-protected
+    assert give_product_photo(workspace, info.id, page, image_url=other) == 1
+    wait_for(lambda: finished(workspace, info.id))
+    (p,) = previews(workspace, info.id)
+    assert p.status == "done" and get_storage().get(p.source_image_url) == photo(
+        sum(map(ord, other.rsplit("/", 1)[1].rsplit(".", 1)[0])))
+    assert shop.image_requests("referer")[-1].headers["referer"] == page
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    ({"data": b"<html>no</html>"}, "cannot be used as a product photo: image could not be decoded"),
+    ({"data": png((20, 20))}, "too small (20x20)"),
+    ({}, "either a photo file or an image URL"),
+    ({"image_url": "ftp://x/y.jpg"}, "Image URL:"),
+    ({"image_url": "GONE"}, "could not be downloaded: image returned HTTP 404"),
+])
+def test_a_bad_photo_is_refused_and_nothing_changes(real_pipeline, shop, workspace, settings_env,
+                                                    kwargs, message):
+    settings_env(RETRY_SCHEDULE_SECONDS="0")
+    info, page = failed_batch(shop, workspace, "gone", n=1)
+    if kwargs.get("image_url") == "GONE":
+        kwargs = {"image_url": shop.images_of(shop.page("gone", 1))[0]}
+    with pytest.raises(ValidationError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        give_product_photo(workspace, info.id, page, **kwargs)
+    assert previews(workspace, info.id)[0].status == "failed"
+
+
+def test_text_only_banners_render_without_an_image(real_pipeline, shop, workspace, settings_env):
+    settings_env(RETRY_SCHEDULE_SECONDS="0")
+    info, page = failed_batch(shop, workspace, "refuse", n=2)
+    assert use_text_only(workspace, info.id, page) == 2
+    wait_for(lambda: finished(workspace, info.id))
+    ps = previews(workspace, info.id)
+    assert {p.status for p in ps} == {"done"} and {p.source_image_url for p in ps} == {TEXT_ONLY_SOURCE}
+    for p in ps:
+        assert p.prefill["layout"]["style"] == "text_only" and p.prefill["product_image_url"] is None
+        assert "Trail" in p.prefill["headline"] or p.prefill["headline"]
+        for size in ("landscape", "square", "story"):
+            html = render_banner_html(p.prefill, size)
+            assert "<img" not in html and "Background image unavailable" not in html
+            assert "linear-gradient" in html
+            result = render_banner_png(p.prefill, size)
+            assert not any("background" in w for w in result.warnings), result.warnings
+    # the two variants do not share one colour scheme
+    assert ps[0].prefill["colors"] != ps[1].prefill["colors"]
+
+
+def test_the_way_out_needs_a_product_of_this_batch(real_pipeline, shop, workspace, settings_env):
+    settings_env(RETRY_SCHEDULE_SECONDS="0")
+    info, page = failed_batch(shop, workspace, "gone", n=1)
+    with pytest.raises(NotFoundError):
+        use_text_only(workspace, info.id, shop.url("/product/other"))
+    with pytest.raises(NotFoundError):
+        give_product_photo("another-workspace", info.id, page, data=png())
+
+
+def test_text_only_needs_the_products_text(real_pipeline, shop, workspace, settings_env):
+    settings_env(RETRY_SCHEDULE_SECONDS="0")
+    info = create_batch(workspace, "alice", [{"url": shop.url("/product/missing"), "batch_size": 1}])
+    wait_for(lambda: finished(workspace, info.id))
+    with pytest.raises(ConflictError, match="no text for a banner"):
+        use_text_only(workspace, info.id, shop.url("/product/missing"))
