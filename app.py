@@ -8,6 +8,7 @@ sender start here, before anyone opens a page (a nightly restart leaves no work 
 
 import streamlit as st
 
-from api.server import lifespan, on_script_error, routes
+from api.server import lifespan, middleware, on_script_error, routes
 
-app = st.App("dashboard.py", lifespan=lifespan, routes=routes(), on_script_error=on_script_error)
+app = st.App("dashboard.py", lifespan=lifespan, routes=routes(), middleware=middleware(),
+             on_script_error=on_script_error)

@@ -1,1 +1,1 @@
-"""The HTTP side of the dashboard's server: lifespan, health and metrics routes."""
+"""The HTTP side of the dashboard's server: lifespan, health and metrics, the JSON API."""

@@ -417,7 +417,8 @@ async def banner_html(preview_id: uuid.UUID, who: Who, size: Size = "square"):
 
 @app.post("/media/jobs/", status_code=201, response_model=S.MediaJob, tags=["media"],
           responses={200: {"model": S.MediaJob, "description": "The same submission within "
-                           "DUPLICATE_WINDOW_SECONDS, or a retry with the same Idempotency-Key"}})
+                           "DUPLICATE_WINDOW_SECONDS, or a retry with the same Idempotency-Key"},
+                     **CONFLICT})
 async def create_media_job(request: Request, body: S.MediaJobCreate, who: Who,
                            idempotency_key: Annotated[str | None, Header(max_length=255)] = None):
     """Queue one image or video generation."""

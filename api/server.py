@@ -66,9 +66,37 @@ def on_script_error(exc: Exception) -> bool:
 
 
 def routes() -> list:
-    from starlette.routing import Mount
+    return [Route("/healthz", healthz, methods=["GET"]), Route("/metrics", metrics, methods=["GET"])]
 
-    from api.app import app as api_app
 
-    return [Route("/healthz", healthz, methods=["GET"]), Route("/metrics", metrics, methods=["GET"]),
-            Mount("/api", app=api_app)]
+class ApiPrefix:
+    """Hands every request under ``/api`` to the JSON API (:mod:`api.app`).
+
+    A middleware rather than a ``Mount``: a route's pattern does not match a path holding a
+    newline (``%0A``), and such a request would then get Streamlit's plain-text 404 instead
+    of the API's JSON error shape. The API sees ``root_path="/api"``, as under a mount.
+    """
+
+    PREFIX = "/api"
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and (path == self.PREFIX or path.startswith(self.PREFIX + "/")):
+            from api.app import app as api_app
+
+            child = dict(scope)
+            child["root_path"] = scope.get("root_path", "") + self.PREFIX
+            if path == self.PREFIX:
+                child["path"] = self.PREFIX + "/"
+            await api_app(child, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def middleware() -> list:
+    from starlette.middleware import Middleware
+
+    return [Middleware(ApiPrefix)]

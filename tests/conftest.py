@@ -192,3 +192,23 @@ def production(own_database, redis_url, redis_prefix, monkeypatch, tmp_path):
     sender.close()
     delete_prefix(redis_url, redis_prefix)
     reset_settings()
+
+
+@pytest.fixture
+def fleet(own_database, redis_url, redis_prefix, tmp_path):
+    """Production settings of this test's own (PostgreSQL database, Redis prefix) and two
+    real worker processes; yields (env for a dashboard process, worker processes)."""
+    from bench.harness import start_workers, stop_workers
+
+    env = {
+        "DATABASE_URL": own_database, "REDIS_URL": redis_url, "REDIS_PREFIX": redis_prefix,
+        "MEDIA_ROOT": str(tmp_path), "ALLOW_PRIVATE_FETCH": "true", "HF_HUB_OFFLINE": "1",
+        # the reconciler must not be what starts the work: its grace is far beyond any bound
+        "RECONCILE_GRACE_SECONDS": "120", "GENERATION_RATE_LIMIT": "20/m",
+        "CTABS_SECRETS_FILE": str(tmp_path / "no-secrets.toml"),
+    }
+    workers = start_workers(2, env, threads=2)
+    try:
+        yield env, workers
+    finally:
+        stop_workers(workers)

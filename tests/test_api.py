@@ -14,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -305,3 +306,23 @@ def test_openapi_and_docs_are_published(server):
     assert status == 200 and b"swagger" in html.lower()
     status, health, _ = Client(base, None)("GET", "/healthz")
     assert status == 200 and health["status"] == "ok"
+
+
+# --- every operation against the published OpenAPI document (schemathesis) --------------------
+
+
+def test_every_operation_answers_within_its_schema(server):
+    """Schemathesis, through its CLI, generates requests for every operation of the published
+    document: no 5xx, and every status code, content type, header and body as documented."""
+    base, env, _shop, work = server
+    key = new_key(env, "schemathesis")
+    checks = ("not_a_server_error,status_code_conformance,content_type_conformance,"
+              "response_headers_conformance,response_schema_conformance")
+    run = subprocess.run(
+        [str(Path(sys.executable).with_name("schemathesis")), "run", f"{base}/api/openapi.json",
+         "--checks", checks, "-H", f"Authorization: Bearer {key}", "--max-examples", "15",
+         "--seed", "1", "--generation-deterministic", "--phases", "examples,coverage,fuzzing"],
+        cwd=work, capture_output=True, text=True, timeout=600)
+    report = run.stdout[-6000:] + run.stderr[-2000:]
+    assert run.returncode == 0, report
+    assert "passed" in run.stdout.lower(), report

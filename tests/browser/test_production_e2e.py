@@ -15,26 +15,8 @@ import urllib.request
 import pytest
 import sqlalchemy as sa
 
-from bench.harness import start_workers, stop_workers
 from tests.browser.harness import dashboard, wait_ready
 from tests.productsite import ProductSite
-
-
-@pytest.fixture
-def fleet(own_database, redis_url, redis_prefix, tmp_path):
-    """PostgreSQL + Redis settings of this test's own, and two worker processes."""
-    env = {
-        "DATABASE_URL": own_database, "REDIS_URL": redis_url, "REDIS_PREFIX": redis_prefix,
-        "MEDIA_ROOT": str(tmp_path), "ALLOW_PRIVATE_FETCH": "true", "HF_HUB_OFFLINE": "1",
-        # the reconciler must not be what starts the work: its grace is far beyond the bound
-        "RECONCILE_GRACE_SECONDS": "120", "GENERATION_RATE_LIMIT": "20/m",
-        "CTABS_SECRETS_FILE": str(tmp_path / "no-secrets.toml"),
-    }
-    workers = start_workers(2, env, threads=2)
-    try:
-        yield env, workers
-    finally:
-        stop_workers(workers)
 
 
 def previews(url, batch_id):

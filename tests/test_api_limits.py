@@ -1,0 +1,68 @@
+"""The API's per-key request limit (API_RATE_LIMIT): 429 with Retry-After, per key, in
+process (embedded) and shared through Redis (every API host counts together)."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.testclient import TestClient
+
+
+def _client():
+    from api.app import app
+
+    return TestClient(app, raise_server_exceptions=False)
+
+
+def _use_up(client, key, limit):
+    codes = [client.get("/llm-editor/cta/batch/", headers={"Authorization": f"Bearer {key}"}).status_code
+             for _ in range(limit + 1)]
+    return codes
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["in-process", "redis"])
+def test_a_key_over_its_limit_gets_429_with_retry_after(db, settings_env, workspace, shared, request):
+    from core.api_keys import create_key
+
+    env = {"API_RATE_LIMIT": "3/m"}
+    if shared:
+        env.update(REDIS_URL=request.getfixturevalue("redis_url"),
+                   REDIS_PREFIX=request.getfixturevalue("redis_prefix"))
+    settings_env(**env)
+    _view, key = create_key(workspace, "limited")
+    _view2, other = create_key(workspace, "another")
+    client = _client()
+    codes = _use_up(client, key, 3)
+    assert codes == [200, 200, 200, 429]
+    resp = client.get("/llm-editor/cta/batch/", headers={"Authorization": f"Bearer {key}"})
+    assert resp.status_code == 429 and 1 <= int(resp.headers["Retry-After"]) <= 60
+    assert resp.json()["error"]["code"] == "rate_limited"
+    # another key of the same workspace has its own budget
+    assert client.get("/llm-editor/cta/batch/", headers={"Authorization": f"Bearer {other}"}).status_code == 200
+    if shared:  # a second API host (a fresh process's counters) sees the same count
+        from core import api_limits
+
+        api_limits._counts.clear()
+        assert _client().get("/llm-editor/cta/batch/",
+                             headers={"Authorization": f"Bearer {key}"}).status_code == 429
+
+
+def test_keys_are_stored_hashed_and_never_logged(db, settings_env, workspace, caplog):
+    import logging
+
+    import sqlalchemy as sa
+
+    from core.api_keys import authenticate, create_key, list_keys, revoke_key
+    from db.engine import unit_of_work
+
+    with caplog.at_level(logging.DEBUG):
+        view, key = create_key(workspace, "ci")
+        assert authenticate(key).id == view.id
+    with unit_of_work() as s:
+        stored = s.execute(sa.text("SELECT key_hash, prefix FROM api_keys WHERE id = :i"),
+                           {"i": view.id if s.bind.dialect.name == "postgresql" else view.id.hex}).one()
+    assert key not in stored.key_hash and key.startswith(stored.prefix) and len(stored.prefix) < 16
+    assert key not in caplog.text
+    assert [k.prefix for k in list_keys(workspace)] == [view.prefix]
+    revoke_key(workspace, view.id)
+    assert authenticate(key) is None
+    assert authenticate("ctabs_" + "x" * 32) is None and authenticate("") is None
