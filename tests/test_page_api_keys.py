@@ -1,0 +1,32 @@
+"""The API keys page: create (shown once), list by prefix, revoke — and the key works."""
+
+from __future__ import annotations
+
+from tests.app_harness import app_ws, open_page, texts  # noqa: F401  (fixture)
+
+
+def test_create_list_and_revoke_a_key(app_ws):
+    from core.api_keys import authenticate, list_keys
+
+    at = open_page("pages/api_keys.py")
+    assert "No API keys yet." in texts(at.info)
+    at.text_input[0].input("feed exporter")
+    at.button[0].click().run()
+    assert not at.exception
+    shown = [c.value for c in at.code]
+    assert len(shown) == 1 and shown[0].startswith("ctabs_")
+    key = shown[0]
+    assert authenticate(key).workspace == app_ws
+    [view] = list_keys(app_ws)
+    assert view.prefix in texts(at.markdown) and key not in texts(at.markdown)
+    at.run()  # shown once: gone on the next run
+    assert not at.code
+    at.button(key=f"api_key_revoke_{view.id}").click().run()
+    assert authenticate(key) is None
+    assert "revoked" in texts(at.markdown)
+
+
+def test_a_key_needs_a_name(app_ws):
+    at = open_page("pages/api_keys.py")
+    at.button[0].click().run()
+    assert not at.code and "name" in texts(at.error).lower()
