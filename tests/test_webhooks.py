@@ -108,12 +108,6 @@ def hook_for(workspace: str, receiver: Receiver, path: str = "/hook"):
     return hook
 
 
-def rows(workspace):
-    with unit_of_work() as s:
-        return list(s.scalars(sa.select(WebhookDelivery).where(WebhookDelivery.workspace == workspace)
-                              .order_by(WebhookDelivery.created_at)))
-
-
 def an_event(workspace, subject=None, data=None) -> list[uuid.UUID]:
     with unit_of_work() as s:
         return enqueue_event(s, workspace, "batch.finished", subject or uuid.uuid4(),
@@ -195,6 +189,20 @@ def test_register_list_disable_delete(db, settings_env, workspace):
         delete_webhook(workspace, hook.id)
     with pytest.raises(ValidationError):
         register_webhook(workspace, "http://127.0.0.1:9/hook", "x" * 121)
+
+
+def test_at_most_ten_enabled_webhooks_and_delete_takes_the_deliveries(db, settings_env, workspace, sent):
+    settings_env(ALLOW_PRIVATE_FETCH="true")
+    hooks = [register_webhook(workspace, f"http://127.0.0.1:9/{i}") for i in range(webhooks.MAX_WEBHOOKS)]
+    with pytest.raises(ValidationError) as err:
+        register_webhook(workspace, "http://127.0.0.1:9/one-more")
+    assert "already has 10 webhooks" in err.value.message
+    disable_webhook(workspace, hooks[0].id)
+    register_webhook(workspace, "http://127.0.0.1:9/one-more")  # a disabled one does not count
+    assert len(an_event(workspace)) == webhooks.MAX_WEBHOOKS
+    delete_webhook(workspace, hooks[1].id)
+    assert len(list_deliveries(workspace)) == webhooks.MAX_WEBHOOKS - 1
+    assert hooks[1].id not in {d.webhook_id for d in list_deliveries(workspace)}
 
 
 def test_another_workspaces_webhooks_and_deliveries_are_not_found(db, settings_env, workspace, sent):
