@@ -6,6 +6,7 @@ configure_logging("worker")
 
 from actors.broker import broker  # noqa: E402  (first actor-side import: selects the broker)
 from actors.liveness import Liveness  # noqa: E402
+from actors.models import ClipModelBoot  # noqa: E402
 from actors.reconciler import Reconciler  # noqa: E402
 from core.settings import get_settings  # noqa: E402
 
@@ -34,6 +35,7 @@ def _prometheus() -> None:
 
 
 _prometheus()
+broker.add_middleware(ClipModelBoot())  # last: CLIP loaded once at boot (actors/models.py)
 
 import actors.pipeline  # noqa: E402,F401  (declares the batch pipeline's actors)
 import actors.media  # noqa: E402,F401  (declares the media queue's actor)
