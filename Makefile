@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8501
 APT_PACKAGES := chromium fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
 
-.PHONY: install system-deps migrate run worker fleet fleetctl test bench clean
+.PHONY: install system-deps migrate run worker fleet fleetctl test bench models clean
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,12 @@ fleetctl:
 
 test: install system-deps
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# CLIP weights of CLIP_MODEL / CLIP_PRETRAINED (or an hf-hub:org/repo CLIP_MODEL) into the
+# Hugging Face cache (HF_HOME; HF_ENDPOINT for a mirror), loaded once to check them. Run it
+# where the workers run (same HF_HOME), or set CLIP_FETCH_AT_BOOT=1 on the workers instead.
+models: install
+	$(PY) -m core.models fetch --load
 
 bench: install
 	$(PY) -m bench.services
