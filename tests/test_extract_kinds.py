@@ -70,6 +70,29 @@ def test_instalments_unit_prices_and_shipping_lose_to_the_price():
     assert (product.price, product.currency) == (Decimal("1759.99"), "BRL")
 
 
+def test_add_ons_delivery_options_and_monthly_amounts_are_not_the_price():
+    html = page("""<h1>Robot Mower 400</h1><div class="buy">
+      <div class="rata-upper"><b>€ 79,95</b> in 20 mesi</div>
+      <label><input type="checkbox"> Warranty <span>+49,00 €</span></label>
+      <div class="delivery-options"><div class="courier">Delivery from <span class="price">10,99 €</span></div></div>
+      <span class="product-price">978,00 €</span><button>Add to cart</button></div>""")
+    product = extract_product(html, "https://garden.example.ee/mower")
+    assert (product.price, product.currency) == (Decimal("978.00"), "EUR")
+
+
+def test_a_count_before_the_amount_is_not_the_amount():
+    html = page('<h1>Robot Mower 400</h1><div class="offer"><span class="monthly">12 kuud: 146,70 €</span></div>')
+    assert extract_product(html, "https://garden.example.ee/mower").price == Decimal("146.70")
+
+
+def test_prices_inside_links_to_other_products_are_tiles_not_this_price():
+    html = page("""<div class="pdp"><h1>Retro Console</h1>
+      <ul class="carousel"><li><a href="/p/tower-pc.html"><img src="/i/pc.jpg"><span class="price">$363.990</span></a></li></ul>
+      <span class="price">$24.990</span><button>Agregar al carro</button></div>""")
+    product = extract_product(html, "https://tienda.example.cl/consola.html")
+    assert (product.price, product.currency) == (Decimal("24990"), "CLP")
+
+
 # -- Sale vs list -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("old", ["<del>£150.00</del>", "<s>£150.00</s>",

@@ -33,7 +33,7 @@ _LIST_CLASS = re.compile(r"(^|[-_\s])(old|was|strike|crossed|rrp|msrp|uvp|compar
 # "/100 ml" and "/month" are unit and instalment prices; "/pc", "/szt", "/tk" is the item's own.
 _NEG_TEXT = re.compile(r"/\s*(100\s*|1\s*)?(ml|cl|g|kg|l|m|m²|m2|lb|oz|mes|mo|month|mois|monat|mese)\b|"
                        r"\b\d+\s*[x×]\s|\bx\s*\d|(shipping|delivery|livraison|versand|spedizione|envío|doprava|"
-                       r"porto|доставк|运费|運費|per month|por mes|al mes|cuotas|parcelas|em até|sem juros|"
+                       r"porto|lieferung|frete|entrega|consegna|доставк|运费|運費|per month|por mes|al mes|cuotas|parcelas|em até|sem juros|"
                        r"installment|monthly|save|spar|ahorra|économisez|you save|off\b|rabatt|skidka|скидк)", re.I)
 _WAS_TEXT = re.compile(r"^\s*(was|rrp|msrp|uvp|statt|vorher|antes|avant|prima|era|de|list( price)?|"
                        r"regular( price)?|normal( price)?|precio (normal|anterior|lista)|prix (de référence|barré)|"
@@ -66,6 +66,64 @@ def _struck(el) -> bool:
     return False
 
 
+_INSTALMENT_MARK = re.compile(r"rata|rate-|installment|instalment|financ|finanz|klarna|afterpay|cuota|parcel|"
+                              r"mensil|monthly|ratenzahl|leasing", re.I)
+# "in 20 mesi", "12 kuud", "24 개월", "x 12": a number of months or instalments.
+_INSTALMENT_TEXT = re.compile(r"\b\d{1,2}\s*(mesi|meses|months?|monate[n]?|mois|rate|rates|cuotas|parcelas|kuud|kuukautta|"
+                              r"mėn|mēn\w*|měsíců|mesiacov|miesięcy|mies\.?|hónap|ay|maanden|måneder|månader|"
+                              r"месяц\w*|міс\w*)\b|\d{1,2}\s*(个月|個月|ヶ月|개월)|\bx\s*\d{1,2}\b|"
+                              r"\d{1,2}\s*[x×]\s*(de\s*)?\S*\d|/\s*(mes|month|monat|mois|mese|mo)\b|"
+                              r"al mes|per month|pro monat|par mois|al mese|a month|mensuales|mensais", re.I)
+
+
+def _instalment(el) -> bool:
+    """An instalment amount ("€ 79,95 in 20 mesi", ``<div class="rata">``): the classes of
+    three ancestors or the short text around the amount say so."""
+    for n, a in enumerate(el.iterancestors()):
+        if n >= 3:
+            break
+        if _INSTALMENT_MARK.search(f"{a.get('class', '')} {a.get('id', '')}"):
+            return True
+        text = _short_text(a, 60) if n < 2 else None  # the amount's own line, not the buy box
+        if text and _INSTALMENT_TEXT.search(text):
+            return True
+    return False
+
+
+def _short_text(el, limit: int) -> str | None:
+    """The text of ``el`` when it is at most ``limit`` characters (read no further)."""
+    parts, size = [], 0
+    for piece in el.itertext():
+        size += len(piece)
+        if size > limit * 3:  # whitespace collapses; stop reading big containers early
+            return None
+        parts.append(piece)
+    text = clean_text("".join(parts)) or ""
+    return text if len(text) <= limit else None
+
+
+_COUNT_FIRST = re.compile(r"^\D{0,15}?\d+\s*([^\W\d_]{2,})")
+_NUMBER = r"\d[\d.,'’\s]*\d|\d"
+_AFTER = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<sym>[^\d\s]{{1,4}})")
+_BEFORE = re.compile(rf"(?P<sym>[^\d\s]{{1,4}})\s*(?P<num>{_NUMBER})")
+
+
+def _amount_part(raw: str, country: str | None) -> str:
+    """The amount written next to the currency when a count leads the text ("12 kuud: 146,70 €",
+    "3 for £10"); the whole text otherwise (ranges keep their first, "from" value)."""
+    m = _COUNT_FIRST.match(raw)
+    if not m or currency_in_text(m.group(1), country=country):
+        return raw
+    rest = raw[m.end():]
+    for found in _AFTER.finditer(rest):  # "146,70 €"
+        if currency_in_text(found.group("sym"), country=country):
+            return f"{found.group('num')} {found.group('sym')}"
+    for found in _BEFORE.finditer(rest):  # "£10"
+        if currency_in_text(found.group("sym"), country=country):
+            return f"{found.group('sym')}{found.group('num')}"
+    return raw
+
+
 def _labelled_was(el, raw: str) -> bool:
     """ "Was $150", "RRP: £99", or a "Was:" label just before the amount's element."""
     if _WAS_TEXT.match(raw):
@@ -84,16 +142,30 @@ def _labelled_was(el, raw: str) -> bool:
 
 
 _ELSEWHERE = re.compile(r"related|recommend|similar|upsell|cross-?sell|also-?(bought|viewed|like)|"
-                        r"recently|viewed|accessor|bundle|complete-the-look", re.I)
+                        r"recently|viewed|accessor|bundle|complete-the-look|tile|"
+                        r"deliver|shipping|courier|freight|versand|livraison|envio|frete|spedizion", re.I)
 
 
 def _elsewhere(el) -> bool:
-    """Inside a recommendations/related-products block (up to six levels up)."""
+    """Inside a recommendations/related-products or delivery-options block (up to six levels up)."""
     for n, a in enumerate(el.iterancestors()):
         if n >= 6:
             break
         if _ELSEWHERE.search(f"{a.get('class', '')} {a.get('id', '')}"):
             return True
+    return False
+
+
+def _in_tile(el, page_url: str) -> bool:
+    """Inside a link to another page (a listing or recommendation tile: the product's own
+    price is never a link to some other product)."""
+    page = page_url.split("#")[0].split("?")[0].rstrip("/")
+    for n, a in enumerate(el.iterancestors()):
+        if n >= 6:
+            break
+        if a.tag == "a":
+            href = (a.get("href") or "").split("#")[0].split("?")[0].rstrip("/")
+            return bool(href) and not href.startswith("javascript") and not page.endswith(href)
     return False
 
 
@@ -128,9 +200,6 @@ def _buy_button(sc, heading_pos: int):
     return best
 
 
-_FRACTION = re.compile(r"fraction|cents?\b|decimal|minor|price-?sup", re.I)
-
-
 def _raw(el) -> tuple[str | None, bool]:
     """The price text of ``el`` and whether it joined split cents ("$249<sup>99</sup>" → "$249.99")."""
     if el.get("itemprop") == "price" and el.get("content"):
@@ -138,7 +207,7 @@ def _raw(el) -> tuple[str | None, bool]:
     text = element_text(el)
     if text and len(el):
         last = el[len(el) - 1]
-        if isinstance(last.tag, str) and (last.tag == "sup" or _FRACTION.search(last.get("class") or "")):
+        if isinstance(last.tag, str) and not (last.tail or "").strip():
             cents = clean_text(last.text_content()) or ""
             before = clean_text("".join(el.itertext())[: -len(last.text_content() + (last.tail or "")) or None]) or ""
             if re.fullmatch(r"\d{2}", cents) and re.search(r"\d$", before) and not re.search(r"\d[.,]\d{1,2}$", before):
@@ -172,7 +241,7 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         if _in_chrome(el):
             continue
         currency = currency_in_text(raw, country=ctx.country)
-        amount = parse_amount(raw, currency=currency)
+        amount = parse_amount(_amount_part(raw, ctx.country), currency=currency)
         if amount is None:
             continue
         candidates.append((pos, el, raw, amount, currency))
@@ -193,10 +262,11 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         if _struck(el) or _labelled_was(el, raw):
             listed.append((el, PriceCandidate(amount, currency, raw, role="list")))
             continue
-        bad = bool(_PRICE_BAD.search(marker)) or bool(_NEG_TEXT.search(raw))
+        bad = bool(_PRICE_BAD.search(marker)) or bool(_NEG_TEXT.search(raw)) or raw.lstrip().startswith("+") \
+            or _instalment(el)
         if _LIST_CLASS.search(marker):
             listed.append((el, PriceCandidate(amount, currency, raw, role="list")))
-        bad = bad or _elsewhere(el)
+        bad = bad or _elsewhere(el) or _in_tile(el, ctx.base_url)
         good = bool(_PRICE_GOOD.search(marker))
         key = (bad, -depth, id(el) not in hinted, not good, abs(pos - heading_pos))
         current.append((key, cand))
