@@ -163,9 +163,10 @@ def drill_on(tmp_path, monkeypatch):
 
 
 def assert_every_preview_done_once(drill: Drill, info, *, struck_at: dt.datetime,
-                                   single_attempt: bool = True) -> list[Preview]:
+                                   single_attempt: bool = True, hit=frozenset()) -> list[Preview]:
     """The batch finished, each of its 20 previews is done exactly once, and work went on
-    after the fault (the drill really struck mid-batch)."""
+    after the fault (the drill really struck mid-batch). ``hit``: previews in flight when
+    the fault struck, whose own work failed (they may count one retry)."""
     batch = get_batch(drill.workspace, info.id).batch
     assert batch.status == "done"
     assert batch.progress.done == TOTAL
@@ -178,7 +179,8 @@ def assert_every_preview_done_once(drill: Drill, info, *, struck_at: dt.datetime
     slack = dt.timedelta(seconds=1)  # started_at is the limiter's grant time (Redis' clock)
     for p in final:
         assert p.status == "done", (p.id, p.status, p.error_message)
-        assert p.retry_count == 0 and p.error_message is None, (p.id, p.retry_count, p.error_message)
+        assert p.retry_count <= (1 if p.id in hit else 0), (p.id, p.retry_count)
+        assert p.error_message is None, (p.id, p.error_message)
         assert p.lease_owner is None and p.lease_expires_at is None and p.next_retry_at is None
         assert p.started_at is not None and p.finished_at is not None
         assert batch.created_at - slack <= p.started_at <= p.finished_at, (p.started_at, p.finished_at)
@@ -281,6 +283,7 @@ def test_postgres_restarted_mid_batch_nothing_lost(own_postgres, own_redis, dril
     drill.start()
     info = drill.create()
     done_before = drill.wait_done_count(info.id, 4, timeout=30)
+    in_flight = {p.id for p in drill.rows(info.id) if p.status == "running"}
     struck_at = utc_now()
     own_postgres.stop("fast")  # what a restart does: sessions terminated, checkpoint
     stopped = time.monotonic()
@@ -289,9 +292,11 @@ def test_postgres_restarted_mid_batch_nothing_lost(own_postgres, own_redis, dril
     own_postgres.start()
     down_for = time.monotonic() - stopped
     assert drill.wait_batch(info.id, timeout=90) == "done"
-    final = assert_every_preview_done_once(drill, info, struck_at=struck_at, single_attempt=False)
-    # a preview whose heartbeat or finish hit the closed database is run again after its
-    # lease expires (no retry counted); every preview still ends done, once, with its result
+    # a preview whose heartbeat or finish hit the closed database is run again: after its
+    # lease expires (no retry counted) or, when the failure could still be written, as a
+    # transient failure (one retry counted). Every preview still ends done, with its result.
+    final = assert_every_preview_done_once(drill, info, struck_at=struck_at, single_attempt=False,
+                                           hit=in_flight)
     redone = {k: n for k, n in collections.Counter(
         (a["url"], a["variant"]) for a in attempts(str(drill.log))).items() if n > 1}
     assert len(redone) <= 4, f"more re-runs than threads in flight: {redone}"
