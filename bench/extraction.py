@@ -1,21 +1,26 @@
 """Extraction accuracy and time per page on folders of saved product pages with a truth.json.
 
-    python -m bench.extraction [--set NAME=PAGES_DIR:TRUTH_JSON ...] [--repeat N] [--out FILE]
+    python -m bench.extraction [--set NAME=PAGES_DIR:TRUTH_JSON ...] [--repeat N] [--page-only] [--out FILE]
 
 Without ``--set`` it measures the 30 development pages (``../shared/fixtures``) and the grown
 set kept in this repository (``tests/fixtures/extraction``). Each page is decoded as after a
 fetch, then ``extract_product`` runs ``--repeat`` times; the least disturbed run counts (the
 machine is shared), CPU and wall time. Fields are matched by the shared scorer's own rules
 (``../shared/tools/score_extraction.py``, imported, not copied), so the figures equal its
-``title/price/currency/brand/first_image`` rates. Prints one JSON object per set and a summary.
+``title/price/currency/brand/first_image`` rates. Prints one JSON object per set.
+
+``--page-only`` switches the structured sources off (JSON-LD, microdata, RDFa, platform JSON,
+OpenGraph prices and brand): what the page's own HTML gives, i.e. how a shop without
+structured data fares (the issue's "no structured data" kind) on pages whose truth is known.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
-import platform
+import platform as host
 import statistics
 import sys
 import time
@@ -23,7 +28,7 @@ from pathlib import Path
 
 from w3lib.encoding import html_to_unicode
 
-from core.extract import extract_product
+from core.extract import extract_product, jsonld, microdata, opengraph, platform
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -55,6 +60,27 @@ def checks(scorer, got: dict, truth: dict) -> dict[str, bool]:
         "first_image": scorer.first_image_ok(got.get("images") or [], truth.get("first_images") or [],
                                              truth.get("first_image_id"), truth.get("first_image_regex")),
     }
+
+
+@contextlib.contextmanager
+def page_only():
+    """Structured sources off for the duration (module attributes, looked up per call)."""
+    saved = (jsonld.extract, microdata.extract, microdata.extract_rdfa, platform.parse_inline, opengraph.extract)
+    original_og = opengraph.extract
+
+    def og_without_product_fields(doc, ctx, metas):
+        found = original_og(doc, ctx, metas)
+        if found:
+            found.prices, found.brand = [], None
+        return found
+
+    jsonld.extract = microdata.extract = microdata.extract_rdfa = lambda doc, ctx: None
+    platform.parse_inline = lambda html, ctx: None
+    opengraph.extract = og_without_product_fields
+    try:
+        yield
+    finally:
+        (jsonld.extract, microdata.extract, microdata.extract_rdfa, platform.parse_inline, opengraph.extract) = saved
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -96,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--set", action="append", default=[], metavar="NAME=PAGES_DIR:TRUTH_JSON")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--page-only", action="store_true", help="structured sources off (see above)")
     parser.add_argument("--out", help="also write the JSON report to this file")
     args = parser.parse_args(argv)
     scorer = load_scorer()
@@ -108,8 +135,11 @@ def main(argv: list[str] | None = None) -> int:
         pages, _, truth = paths.partition(":")
         sets[name] = (Path(pages), Path(truth))
     sets = sets or {k: v for k, v in DEFAULT_SETS.items() if v[1].exists()}
-    report = {"sets": [measure(name, pages, truth, args.repeat, scorer) for name, (pages, truth) in sets.items()],
-              "python": platform.python_version(), "machine": platform.machine()}
+    with page_only() if args.page_only else contextlib.nullcontext():
+        results = [measure(name, pages, truth, args.repeat, scorer) for name, (pages, truth) in sets.items()]
+    for result in results:
+        result["page_only"] = args.page_only
+    report = {"sets": results, "python": host.python_version(), "machine": host.machine()}
     for result in report["sets"]:
         print(json.dumps(result, ensure_ascii=False))
     if args.out:

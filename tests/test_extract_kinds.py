@@ -203,6 +203,11 @@ def test_shop_boilerplate_is_cut_from_titles(raw, page_title, expected):
     assert clean_title(raw, set(), page_title=page_title) == expected
 
 
+def test_a_heading_carrying_the_price_and_place_keeps_only_the_name():
+    html = page("<h1>Oak Garden Shed 4x5m - £1,899 (Birmingham)</h1><span class='price'>£1,899</span>")
+    assert extract_product(html, "https://ads.example.co.uk/shed").title == "Oak Garden Shed 4x5m"
+
+
 def test_a_page_with_only_a_title_tag_gets_the_product_name():
     html = page("<p>Welcome</p>", head="<title>Buy Bamboo Steamer 25 cm online | Kitchen Corner</title>")
     assert extract_product(html, "https://kitchen.example.com/steamer").title == "Bamboo Steamer 25 cm"

@@ -326,7 +326,7 @@ def extract(doc, ctx: PageContext, sc: Scan, refs: list[str], site_words: set[st
     """Heading, main price and brand read from the page itself; also returns the heading position."""
     found = Found(HTML)
     pos, heading, agree, heading_el = main_heading(sc, refs)
-    found.title = strip_boilerplate(heading) if heading else None
+    found.title = clean_title(heading, site_words) if heading else None
     found.titles = [t for t in (clean_title(sc.title_tag, site_words, page_title=True),) if t]
     shown = shown_prices(sc, heading_el, sc_pos(sc, heading_el), ctx)
     found.prices = shown.current + list(shown.list_beside.values())
