@@ -35,6 +35,7 @@ def navigation():
     if ui.page_exists(ui.MEDIA):
         pages.append(st.Page(ui.MEDIA, title="Image & video queue", icon=":material/movie:"))
     pages.append(st.Page(ui.API_KEYS, title="API keys", icon=":material/key:"))
+    pages.append(st.Page(ui.WEBHOOKS, title="Webhooks", icon=":material/webhook:"))
     return st.navigation(pages)
 
 

@@ -501,6 +501,70 @@ async def media_job_file(job_id: uuid.UUID, index: Annotated[int, Path(ge=0, le=
     return Response(data, media_type=result.content_type)
 
 
+# --- webhooks ---------------------------------------------------------------------------------
+
+
+def _webhook(w) -> dict:
+    return {"id": w.id, "url": w.url, "description": w.description, "active": w.disabled_at is None,
+            "created_at": w.created_at, "disabled_at": w.disabled_at, "secret_hint": w.secret_hint,
+            "secret": w.secret}
+
+
+def _delivery(d) -> dict:
+    return {"id": d.id, "webhook_id": d.webhook_id, "event": d.event, "subject_id": d.subject_id,
+            "payload": d.payload, "status": d.status,
+            "attempts": [{"at": a.at, "status_code": a.status_code, "error": a.error, "ms": a.ms}
+                         for a in d.attempts],
+            "next_attempt_at": d.next_attempt_at, "created_at": d.created_at, "finished_at": d.finished_at}
+
+
+@app.post("/webhooks/", status_code=201, response_model=S.Webhook, tags=["webhooks"])
+async def create_webhook(body: S.WebhookCreate, who: Who):
+    """Register a URL told (signed POST) when a batch or media job finishes. The answer
+    holds the signing secret — the only time it is shown."""
+    from core.webhooks import register_webhook
+
+    return _webhook(await call(register_webhook, who.workspace, body.url, body.description))
+
+
+@app.get("/webhooks/", response_model=list[S.Webhook], tags=["webhooks"])
+async def list_webhooks(who: Who):
+    from core.webhooks import list_webhooks as listing
+
+    return [_webhook(w) for w in await call(listing, who.workspace)]
+
+
+@app.get("/webhooks/{webhook_id}/", response_model=S.Webhook, tags=["webhooks"])
+async def get_webhook(webhook_id: uuid.UUID, who: Who):
+    from core.webhooks import get_webhook as get
+
+    return _webhook(await call(get, who.workspace, webhook_id))
+
+
+@app.post("/webhooks/{webhook_id}/disable/", response_model=S.Webhook, tags=["webhooks"])
+async def disable_webhook(webhook_id: uuid.UUID, who: Who):
+    from core.webhooks import disable_webhook as disable
+
+    return _webhook(await call(disable, who.workspace, webhook_id))
+
+
+@app.delete("/webhooks/{webhook_id}/", status_code=204, response_class=Response, tags=["webhooks"])
+async def delete_webhook(webhook_id: uuid.UUID, who: Who):
+    from core.webhooks import delete_webhook as delete
+
+    await call(delete, who.workspace, webhook_id)
+    return Response(status_code=204)
+
+
+@app.get("/webhooks/{webhook_id}/deliveries/", response_model=S.Deliveries, tags=["webhooks"])
+async def webhook_deliveries(webhook_id: uuid.UUID, who: Who,
+                             limit: Annotated[int, Query(ge=1, le=500)] = 50):
+    """Recent deliveries of one webhook, newest first, with every attempt."""
+    from core.webhooks import list_deliveries
+
+    return {"results": [_delivery(d) for d in await call(list_deliveries, who.workspace, webhook_id, limit)]}
+
+
 def openapi_json() -> str:
     """The published OpenAPI document (for tests and tooling)."""
     return json.dumps(app.openapi())

@@ -183,3 +183,46 @@ class MediaJob(BaseModel):
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
     outputs: list[MediaOutput]
+
+
+class WebhookCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(max_length=2048, description="a public https (or http) URL")
+    description: str = Field(default="", max_length=120)
+
+
+class Webhook(BaseModel):
+    id: uuid.UUID
+    url: str
+    description: str
+    active: bool
+    created_at: dt.datetime
+    disabled_at: dt.datetime | None
+    secret_hint: str = Field(description="the secret's last characters")
+    secret: str | None = Field(default=None, description="the signing secret: only in the "
+                                                         "answer that created the webhook")
+
+
+class DeliveryAttempt(BaseModel):
+    at: dt.datetime
+    status_code: int | None
+    error: str | None
+    ms: int
+
+
+class Delivery(BaseModel):
+    id: uuid.UUID
+    webhook_id: uuid.UUID
+    event: str
+    subject_id: uuid.UUID
+    payload: dict[str, Any]
+    status: Literal["pending", "delivering", "retrying", "done", "failed"]
+    attempts: list[DeliveryAttempt]
+    next_attempt_at: dt.datetime | None
+    created_at: dt.datetime | None
+    finished_at: dt.datetime | None
+
+
+class Deliveries(BaseModel):
+    results: list[Delivery]

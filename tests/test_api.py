@@ -63,7 +63,7 @@ def server(tmp_path_factory):
     env = {"DATABASE_URL": f"sqlite:///{work / 'app.db'}", "MEDIA_ROOT": str(work / "media"),
            "ALLOW_PRIVATE_FETCH": "true", "GENERATION_RATE_LIMIT": "0/m", "API_RATE_LIMIT": "0/m",
            "CTABS_SECRETS_FILE": str(work / "no-secrets.toml"), "DUPLICATE_WINDOW_SECONDS": "5",
-           "MAX_URLS_PER_BATCH": "5", "BATCH_SIZE_MAX": "10"}
+           "MAX_URLS_PER_BATCH": "5", "BATCH_SIZE_MAX": "10", "RETRY_SCHEDULE_SECONDS": "0.5,0.5,0.5"}
     with ProductSite() as shop, dashboard(extra_env=env, workdir=work) as base:
         yield base, env, shop, work
 
@@ -306,6 +306,43 @@ def test_openapi_and_docs_are_published(server):
     assert status == 200 and b"swagger" in html.lower()
     status, health, _ = Client(base, None)("GET", "/healthz")
     assert status == 200 and health["status"] == "ok"
+
+
+def test_webhooks_registered_through_the_api_are_delivered_signed(server):
+    from tests.test_webhooks import Receiver
+
+    base, env, shop, _ = server
+    api = Client(base, new_key(env, "hooks"))
+    with Receiver(statuses=[500, 503]) as receiver:  # fails twice, then takes it
+        status, hook, _ = api("POST", "/api/webhooks/", {"url": receiver.url("/in"), "description": "ci"})
+        assert status == 201 and hook["secret"].startswith("whsec_") and hook["active"]
+        receiver.secret = hook["secret"]
+        listed = api("GET", "/api/webhooks/")[1]
+        assert [w["id"] for w in listed] == [hook["id"]] and listed[0]["secret"] is None
+        status, b, _ = api("POST", f"{CTA}/batch/", {"sources": [{"url": f"{shop.product_urls[2]}?hook=1", "batch_size": 1}]})
+        wait_done(api, b["id"])
+        deadline = time.monotonic() + 30
+        while len(receiver.received) < 3:
+            assert time.monotonic() < deadline, receiver.received
+            time.sleep(0.2)
+        got = receiver.received[-1]
+        assert got["verified"] and got["headers"]["X-CTABS-Event"] == "batch.finished"
+        assert json.loads(got["body"])["data"]["id"] == b["id"]
+        status, deliveries, _ = api("GET", f"/api/webhooks/{hook['id']}/deliveries/")
+        while deliveries["results"][0]["status"] != "done":
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+            deliveries = api("GET", f"/api/webhooks/{hook['id']}/deliveries/")[1]
+        attempts = deliveries["results"][0]["attempts"]
+        assert [a["status_code"] for a in attempts] == [500, 503, 200]
+    # targets pass the product pages' URL rules (this server allows loopback for its test
+    # shop; private-address refusals are tested in tests/test_webhooks.py)
+    status, err, _ = api("POST", "/api/webhooks/", {"url": "ftp://example.com/hook"})
+    assert status == 400 and err["error"]["code"] == "validation_error"
+    other = Client(base, new_key(env, "hooks-other"))
+    assert other("GET", f"/api/webhooks/{hook['id']}/")[0] == 404
+    assert other("DELETE", f"/api/webhooks/{hook['id']}/", raw=True)[0] == 404
+    assert api("DELETE", f"/api/webhooks/{hook['id']}/", raw=True)[0] == 204
 
 
 # --- every operation against the published OpenAPI document (schemathesis) --------------------
