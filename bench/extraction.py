@@ -134,7 +134,8 @@ def main(argv: list[str] | None = None) -> int:
         name, _, paths = spec.partition("=")
         pages, _, truth = paths.partition(":")
         sets[name] = (Path(pages), Path(truth))
-    sets = sets or {k: v for k, v in DEFAULT_SETS.items() if v[1].exists()}
+    sets = sets or {k: v for k, v in DEFAULT_SETS.items()
+                    if v[1].exists() and json.loads(v[1].read_text(encoding="utf-8"))}  # an empty set is skipped
     with page_only() if args.page_only else contextlib.nullcontext():
         results = [measure(name, pages, truth, args.repeat, scorer) for name, (pages, truth) in sets.items()]
     for result in results:

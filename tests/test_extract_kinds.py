@@ -93,6 +93,14 @@ def test_prices_inside_links_to_other_products_are_tiles_not_this_price():
     assert (product.price, product.currency) == (Decimal("24990"), "CLP")
 
 
+def test_a_heading_in_the_products_own_header_block_is_not_site_chrome():
+    html = page("""<header class="site"><h1>Jumbo</h1><span class="price">CHF 0.00</span></header>
+      <div class="product-detail"><header><h2>CARAN D'ACHE</h2><h1>Filzstift FIBRALO MEDIUM</h1></header>
+      <div><span class="price">CHF 19.50</span></div></div>""")
+    product = extract_product(html, "https://shop.example.ch/filzstift")
+    assert (product.title, product.price, product.currency) == ("Filzstift FIBRALO MEDIUM", Decimal("19.50"), "CHF")
+
+
 # -- Sale vs list -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("old", ["<del>£150.00</del>", "<s>£150.00</s>",

@@ -15,10 +15,9 @@ import lxml.etree
 from core.extract.base import HTML, Found, PageContext
 from core.extract.prices import looks_like_price, money_in
 from core.extract.shown_prices import shown_prices
-from core.extract.text import clean_text, element_text, is_placeholder, overlap, tokens
+from core.extract.text import clean_text, element_text, in_chrome, is_placeholder, overlap, tokens
 
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head", "option", "select", "textarea"}
-_CHROME_TAGS = {"nav", "header", "footer", "aside"}
 _NAME_HINT = re.compile(r"(product|item|deal|pdp|goods|article)[-_]?(title|name)|^(title|name)$|"
                         r"(title|name)[-_]?(product|item|main)", re.I)
 _BRAND_LABELS = (
@@ -54,8 +53,7 @@ class Scan:
     title_tag: str | None = None
 
 
-def _in_chrome(el) -> bool:
-    return any(a.tag in _CHROME_TAGS for a in el.iterancestors())
+_in_chrome = in_chrome  # the heuristics below skip site chrome
 
 
 # Substring pre-checks (fast) before the exact patterns above (slower) are applied.
@@ -294,15 +292,18 @@ def _in_title(word: str, title: str | None) -> bool:
 
 
 def _brand_from_logo(sc: Scan, heading_pos: int, title: str | None) -> str | None:
-    """The alt text of a brand logo near the heading (``<img class="brand-logo" alt="Bosch">``)
-    when the product name carries it too."""
+    """The alt (or title) text of a brand logo next to the heading: ``<img class="brand-logo"
+    alt="Bosch">``, ``<img src="/Marken-Logos/c/caran.png" title="CARAN D'ACHE">``. Within 60
+    elements of the heading, or further when the product name carries the same word."""
     for pos, img in sorted(sc.brand_images, key=lambda p: abs(p[0] - heading_pos)):
-        if heading_pos < 0 or abs(pos - heading_pos) > 150 or _in_chrome(img):
+        if heading_pos < 0 or abs(pos - heading_pos) > 150 or _in_chrome(img) or "navbar" in (img.get("class") or ""):
             continue
-        alt = clean_text(img.get("alt") or img.get("title"))
+        alt = clean_text(img.get("alt")) or clean_text(img.get("title"))
         if alt:
             alt = re.sub(r"\s*(logo|brand|marke|marca|marque)\s*$", "", alt, flags=re.I).strip()
-        if alt and len(alt.split()) <= 4 and not is_placeholder(alt) and _in_title(alt, title):
+        if not alt or len(alt.split()) > 4 or is_placeholder(alt):
+            continue
+        if abs(pos - heading_pos) <= 60 or _in_title(alt, title):
             return alt
     return None
 

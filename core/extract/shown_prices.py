@@ -16,9 +16,8 @@ from dataclasses import dataclass
 
 from core.extract.base import PageContext, PriceCandidate
 from core.extract.prices import currency_in_text, looks_like_price, parse_amount
-from core.extract.text import clean_text, element_text
+from core.extract.text import clean_text, element_text, in_chrome
 
-_CHROME_TAGS = {"nav", "header", "footer", "aside"}
 _STRUCK_TAGS = {"del", "s", "strike"}
 _NEAREST = 80  # candidates examined, nearest to the heading first
 _PRICE_BAD = re.compile(r"(list|regular|retail|original|old|was|before|strike|compare|rrp|msrp)[-_]?price|"
@@ -169,8 +168,7 @@ def _in_tile(el, page_url: str) -> bool:
     return False
 
 
-def _in_chrome(el) -> bool:
-    return any(a.tag in _CHROME_TAGS for a in el.iterancestors())
+_in_chrome = in_chrome
 
 
 def _ancestor_depths(el) -> dict:

@@ -117,3 +117,27 @@ def overlap(a: str | None, b: str | None) -> float:
     if not ta:
         return 0.0
     return len(ta & tb) / len(ta)
+
+
+_SECTIONING = {"main", "article", "section"}
+
+
+def in_chrome(el) -> bool:
+    """Inside the page's navigation, an aside, or the site header/footer. A ``<header>`` or
+    ``<footer>`` within ``main``/``article``/``section`` (or a container whose class says
+    product/detail/content/main) belongs to that part (a product's heading block often is
+    one), not to the site's chrome."""
+    ancestors = list(el.iterancestors())
+    for i, a in enumerate(ancestors):
+        if a.tag in ("nav", "aside"):
+            return True
+        if a.tag in ("header", "footer") and not any(_is_section(b) for b in ancestors[i + 1:]):
+            return True
+    return False
+
+
+_SECTION_MARK = re.compile(r"product|pdp|detail|content|main", re.I)
+
+
+def _is_section(el) -> bool:
+    return el.tag in _SECTIONING or bool(_SECTION_MARK.search(f"{el.get('class', '')} {el.get('id', '')}"))
