@@ -512,7 +512,7 @@ def _build(settings, source: str) -> ClipScorer:
 
 
 RECHECK_SECONDS = 60.0  # without weights, look again this often (e.g. after `make models`)
-BOOT_WAIT_SECONDS = 900.0  # a ranking waits this long for the worker's boot-time fetch + load
+BOOT_WAIT_SECONDS = 300.0  # a ranking waits this long for the worker's boot-time fetch + load
 
 
 class _ModelState:

@@ -93,9 +93,12 @@ def for_generators(data: bytes) -> bytes:
 
     if sniff_image_type(data[:32]) in _GENERATOR_TYPES or isinstance(data, TextOnlySource):
         return data
-    from core.images import decode_image
+    from core.images import ImageRejected, decode_image
 
-    image = decode_image(data, fit=(2048, 2048), mode=None)
+    try:
+        image = decode_image(data, fit=(2048, 2048), mode=None)
+    except ImageRejected:
+        return data  # the generators refuse it in their own words ("choose another image")
     out = io.BytesIO()
     if image.mode == "RGBA":
         image.save(out, "PNG")
