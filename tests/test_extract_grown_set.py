@@ -17,9 +17,9 @@ from tests.test_extract_fixtures import FIELDS, _check
 GROWN = Path(__file__).parent / "fixtures" / "extraction"
 TARGETS = {"title": 0.95, "price": 0.95, "currency": 0.95, "brand": 0.92, "first_image": 0.92}
 # Structured data switched off, the page alone: what a shop without markup gets. Floors set
-# just under the figures of 2026-12-01 (title 0.967, price/currency 0.933, brand 0.867, first
-# image 0.967) so a regression of one page shows.
-PAGE_ONLY_FLOORS = {"title": 0.93, "price": 0.9, "currency": 0.9, "brand": 0.83, "first_image": 0.93}
+# one page under the figures of 2026-12-01 (title, price, first image 0.967 = 29/30; currency
+# 0.933; brand 0.867), so losing two pages of any field fails.
+PAGE_ONLY_FLOORS = {"title": 0.93, "price": 0.93, "currency": 0.9, "brand": 0.83, "first_image": 0.93}
 
 
 def _rates(entries: list[dict], pages: Path) -> dict[str, float]:

@@ -93,7 +93,7 @@ def scan(doc) -> Scan:
                 out.title_tag = clean_text(el.text_content())
             continue
         text = el.text
-        if text and len(text) < 80:
+        if text and len(text) < 80 and not text.isspace():
             if text.lstrip().casefold().startswith(_LABEL_STARTS):
                 m = _LABEL_RE.match(text)
                 if m:
@@ -101,13 +101,16 @@ def scan(doc) -> Scan:
             if _DIGIT.search(text):
                 if len(text) < 60 and money_in(text):
                     text_prices.append((pos, el))
-            elif len(text) < 40 and (tag in _BUTTON_TAGS or getattr(el.getparent(), "tag", None) in _BUTTON_TAGS) \
-                    and _BUY_TEXT.search(text):
-                buy.append((pos, el))
-            elif len(text) <= 6 and money_in(text) and el.getparent() is not None:
-                text_prices.append((pos, el.getparent()))  # <b>NT$</b><span>2,320</span>
+            elif len(text) < 40:
+                parent = el.getparent()
+                if (tag in _BUTTON_TAGS or (parent is not None and parent.tag in _BUTTON_TAGS)) \
+                        and _BUY_TEXT.search(text):
+                    buy.append((pos, el))
+                elif len(text) <= 6 and parent is not None and money_in(text):
+                    text_prices.append((pos, parent))  # <b>NT$</b><span>2,320</span>
         tail = el.tail
-        if tail and len(tail) < 40 and _DIGIT.search(tail) and money_in(tail) and el.getparent() is not None:
+        if tail and len(tail) < 40 and not tail.isspace() and _DIGIT.search(tail) and money_in(tail) \
+                and el.getparent() is not None:
             text_prices.append((pos, el.getparent()))  # <b>Price:</b> 44 890 ₸
         keys = el.keys()
         if not keys:  # most elements: only the tag matters
