@@ -1,4 +1,5 @@
-"""Batch services: create, list, inspect, cancel, retry, delete, clear. Workspace-scoped."""
+"""Batch services: create, list, search, inspect, rename, cancel, retry, delete, archive and
+restore. Workspace-scoped."""
 
 from __future__ import annotations
 
@@ -189,18 +190,31 @@ def _info(batch: Batch, counts: dict[str, int], created: bool = True) -> BatchIn
         status=batch.status, sources=list(batch.sources or []), error_message=batch.error_message,
         created_at=batch.created_at, updated_at=batch.updated_at, started_at=batch.started_at,
         finished_at=batch.finished_at, progress=Progress.from_counts(counts), created=created,
+        archived_at=batch.archived_at,
     )
 
 
+SEARCH_MAX = 200
+
+
 def list_batches(
-    workspace: str, status: str | None = None, page_size: int = 50, cursor: str | None = None
+    workspace: str, status: str | None = None, page_size: int = 50, cursor: str | None = None,
+    *, archived: bool | None = False, search: str | None = None,
 ) -> Page[BatchInfo]:
-    """The workspace's batches, newest first, each with its progress (two queries per page)."""
+    """The workspace's batches, newest first, each with its progress (two queries per page).
+
+    ``archived``: False (default) the active list, True only archived batches, None both.
+    ``search``: words found in the batch's name, one of its URLs or a product's title.
+    """
     _check_scope(workspace)
     if status is not None and status not in set(BatchStatus):
         raise ValidationError(f"Unknown batch status {status!r}")
+    search = (search or "").strip() or None
+    if search is not None and len(search) > SEARCH_MAX:
+        raise ValidationError(f"Search for at most {SEARCH_MAX} characters")
     with unit_of_work() as session:
-        stmt, cur = paginate(batch_repo.list_stmt(workspace, status), Batch, page_size, cursor)
+        stmt, cur = paginate(batch_repo.list_stmt(workspace, status, archived, search), Batch,
+                             page_size, cursor)
         rows = list(session.scalars(stmt))
         rows, next_c, prev_c = page_cursors(rows, page_size, cur)
         counts = batch_repo.progress_counts(session, workspace, [b.id for b in rows])
@@ -348,13 +362,75 @@ def delete_batch(workspace: str, batch_id: object) -> None:
     log.info("batch.deleted id=%s media_removed=%d", bid, removed)
 
 
-def clear_completed(workspace: str) -> int:
-    """Hide every finished (done / failed / cancelled) batch from the list. Returns how many."""
+def archive_finished(workspace: str) -> int:
+    """Archive every finished (done / failed / cancelled) batch. Returns how many.
+
+    Archived batches leave the active list only: they are listed with "Show archived",
+    found by search and by their URL, and can be restored."""
     _check_scope(workspace)
     with unit_of_work() as session:
         return batch_repo.archive_finished(
             session, workspace, [str(s) for s in BATCH_TERMINAL], utcnow()
         )
+
+
+clear_completed = archive_finished  # the old name (API and older callers)
+
+
+def archive_batch(workspace: str, batch_id: object) -> None:
+    """Move one batch out of the active list (its previews and files are kept)."""
+    _check_scope(workspace)
+    bid = _as_uuid(batch_id, "Batch")
+    with unit_of_work() as session:
+        if batch_repo.set_archived(session, workspace, bid, utcnow()) != 1:
+            raise NotFoundError(f"Batch {bid} was not found", batch_id=bid)
+
+
+def restore_batch(workspace: str, batch_id: object) -> None:
+    """Bring an archived batch back into the active list."""
+    _check_scope(workspace)
+    bid = _as_uuid(batch_id, "Batch")
+    with unit_of_work() as session:
+        if batch_repo.set_archived(session, workspace, bid, None) != 1:
+            raise NotFoundError(f"Batch {bid} was not found", batch_id=bid)
+
+
+NAME_MAX = 200
+
+
+def rename_batch(workspace: str, batch_id: object, name: object) -> str:
+    """Give a batch a name of the user's choosing; returns the name as stored (trimmed,
+    inner runs of whitespace made one space)."""
+    _check_scope(workspace)
+    bid = _as_uuid(batch_id, "Batch")
+    if not isinstance(name, str):
+        raise ValidationError("A batch name must be text", ["name: must be text"])
+    clean = " ".join(name.split())
+    if not clean:
+        raise ValidationError("A batch name cannot be empty", ["name: cannot be empty"])
+    if len(clean) > NAME_MAX:
+        raise ValidationError(f"A batch name has at most {NAME_MAX} characters (got {len(clean)})",
+                              [f"name: at most {NAME_MAX} characters"])
+    with unit_of_work() as session:
+        if batch_repo.rename(session, workspace, bid, clean, utcnow()) != 1:
+            raise NotFoundError(f"Batch {bid} was not found", batch_id=bid)
+    return clean
+
+
+def batch_products(workspace: str, batches: Iterable[BatchInfo]) -> dict[uuid.UUID, list[tuple[str, str | None]]]:
+    """What each batch is about, for lists: {batch id: [(product title or URL, best image
+    URL or None)]} in submission order (one query for all the batches)."""
+    _check_scope(workspace)
+    batches = list(batches)
+    urls = sorted({s["url"] for b in batches for s in b.sources})
+    with unit_of_work() as session:
+        found = {p.url: (p.title, (p.ranked_image_urls or [None])[0])
+                 for p in product_repo.by_urls(session, workspace, urls)}
+    out: dict[uuid.UUID, list[tuple[str, str | None]]] = {}
+    for b in batches:
+        out[b.id] = [(found.get(s["url"], (None, None))[0] or s["url"],
+                      found.get(s["url"], (None, None))[1]) for s in b.sources]
+    return out
 
 
 def derive_final_status(counts: dict[str, int]) -> BatchStatus | None:

@@ -58,6 +58,7 @@ class BatchInfo:
     finished_at: dt.datetime | None
     progress: Progress = field(default_factory=Progress)
     created: bool = True  # False when create_batch returned a duplicate submission
+    archived_at: dt.datetime | None = None  # set while the batch is archived
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,8 @@ class PreviewInfo:
     created_at: dt.datetime
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
+    review_status: str | None = None  # None (unreviewed), "approved", "rejected"
+    regenerating: bool = False  # a regeneration is queued/running; the prefill is the old version
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,9 @@
 """Batches: every batch of the workspace, newest first, live while any is unfinished.
 
+Search by name, URL or product title; "Show archived" lists the archived batches (restore
+brings one back). Each row shows the batch's products (title and a thumbnail), and its
+name can be changed in place.
+
 The list is a fragment that polls the database every ``ui.LIVE_SECONDS`` only while a
 batch on screen is pending or running; it stops by itself when all are finished and
 when the user leaves the page (fragments belong to the page that declared them).
@@ -9,7 +13,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.batches import cancel_batch, clear_completed, delete_batch, list_batches, retry_failed
+from core.batches import (
+    NAME_MAX,
+    SEARCH_MAX,
+    archive_batch,
+    archive_finished,
+    batch_products,
+    cancel_batch,
+    delete_batch,
+    list_batches,
+    rename_batch,
+    restore_batch,
+    retry_failed,
+)
 from core.errors import AppError
 from core.states import BatchStatus
 from core.views import BatchInfo
@@ -18,92 +34,152 @@ from pages import ui
 PAGE_SIZE = 25
 CURSOR = "batches_cursor"  # navigation: which page of the list is shown
 STATUS_FILTER = "batches_status"
+SEARCH = "batches_search"
+SHOW_ARCHIVED = "batches_archived"
 ALL = "All"
+THUMBS = 5  # product thumbnails shown per batch
 
 
-def _act(label: str, action, *args) -> bool:
-    """Run a service action; report the outcome where the user clicked. True on success."""
+def _act(label: str, action, *args, popover: str | None = None) -> None:
+    """Run a service action from a button's callback: a toast on success (shown by the
+    run the click starts), the popover it came from closed; the error where it happened
+    otherwise (``<popover or 'batches'>_error``)."""
+    where = f"{popover or 'batches'}_error"
     try:
         result = action(*args)
     except AppError as exc:
-        ui.show_error(exc)
-        return False
-    st.toast(label.format(result=result))
-    return True
+        st.session_state[where] = exc.message
+        return
+    st.session_state.pop(where, None)
+    ui.flash(label.format(result=result))
+    if popover:
+        ui.close_popover(popover)
 
 
-def _batch_row(who, b: BatchInfo) -> None:
+def _error_here(where: str) -> None:
+    if msg := st.session_state.pop(f"{where}_error", None):
+        st.error(msg)
+
+
+def _rename(workspace: str, bid: str, popover: str) -> None:
+    _act("Renamed to “{result}”", rename_batch, workspace, bid,
+         st.session_state.get(f"rename_text_{bid}", ""), popover=popover)
+
+
+def _products(products: list[tuple[str, str | None]]) -> None:
+    """The batch's products: a row of thumbnails and their titles (escaped)."""
+    images = [(title, img) for title, url in products[:THUMBS] if url and (img := ui.small_image(url, 96))]
+    if images:
+        st.image([img for _, img in images], width=40)
+    more = f" · +{len(products) - THUMBS} more" if len(products) > THUMBS else ""
+    st.caption(" · ".join(ui.md_escape(t) for t, _ in products[:THUMBS]) + more)
+
+
+def _batch_row(who, b: BatchInfo, products: list[tuple[str, str | None]]) -> None:
     bid = str(b.id)
     with st.container(border=True, key=f"batch_{bid}"):
-        head, actions = st.columns([3, 2], vertical_alignment="center")
-        with head:
-            title, badge = st.columns([3, 1], vertical_alignment="center")
-            title.markdown(f"**{b.name}**")
-            with badge:
-                ui.status_badge(b.status)
-            urls = len(b.sources)
-            st.caption(f"Created {ui.when(b.created_at)} · {urls} URL{'s' if urls != 1 else ''}"
-                       + (f" · {ui.md_escape(b.error_message)}" if b.error_message else ""))
-            ui.progress_bar(b.progress)
-        with actions:
-            a, c, r, d = st.columns(4)
-            a.page_link(ui.PREVIEWS, label="View", icon=":material/visibility:",
-                        query_params={"batch": bid})
+        with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+            st.markdown(f"**{ui.md_escape(b.name)}**", width="content")
+            ui.status_badge(b.status)
+            if b.archived_at:
+                st.badge("archived", icon=":material/inventory_2:", color="gray")
+        urls = len(b.sources)
+        st.caption(f"Created {ui.when(b.created_at)} · {urls} URL{'s' if urls != 1 else ''}"
+                   + (f" · {ui.md_escape(b.error_message)}" if b.error_message else ""))
+        _products(products)
+        ui.progress_bar(b.progress)
+        # a wrapping row sized to its labels: no label is ever cut ("C..", "Retry f…")
+        with st.container(horizontal=True, gap="small", vertical_alignment="center",
+                          key=f"batch_actions_{bid}"):
+            st.page_link(ui.PREVIEWS, label="View", icon=":material/visibility:",
+                         query_params={"batch": bid}, width="content")
+            rename_key = f"rename_{bid}"
+            with st.popover("Rename", icon=":material/edit:", key=rename_key, on_change="rerun"):
+                st.text_input("Batch name", value=b.name, key=f"rename_text_{bid}",
+                              max_chars=NAME_MAX)
+                _error_here(rename_key)
+                st.button("Save name", key=f"rename_save_{bid}", type="primary",
+                          on_click=_rename, args=(who.workspace, bid, rename_key))
             if b.status in (BatchStatus.PENDING, BatchStatus.RUNNING):
-                if c.button("Cancel", key=f"cancel_{bid}", icon=":material/stop_circle:"):
-                    if _act("Batch cancelled", cancel_batch, who.workspace, b.id):
-                        ui.rerun_view()
+                st.button("Cancel", key=f"cancel_{bid}", icon=":material/stop_circle:",
+                          on_click=_act, args=("Batch cancelled", cancel_batch, who.workspace, b.id),
+                          kwargs={"popover": None})
             if b.progress.failed:
-                if r.button("Retry failed", key=f"retry_{bid}", icon=":material/replay:"):
-                    if _act("{result} preview(s) queued again", retry_failed, who.workspace, b.id):
-                        st.rerun()
-            with d.popover("Delete", icon=":material/delete:"):
-                st.write(f"Delete **{b.name}** and its {b.progress.total} preview(s)? "
-                         "This cannot be undone.")
-                if st.button("Delete for good", key=f"delete_{bid}", type="primary"):
-                    if _act("Batch deleted", delete_batch, who.workspace, b.id):
-                        ui.rerun_view()
+                st.button(f"Retry {b.progress.failed} failed", key=f"retry_{bid}",
+                          icon=":material/replay:", on_click=_act,
+                          args=("{result} preview(s) queued again", retry_failed, who.workspace, b.id))
+            if b.archived_at:
+                st.button("Restore", key=f"restore_{bid}", icon=":material/unarchive:",
+                          on_click=_act, args=(f"Restored {b.name}", restore_batch, who.workspace, b.id),
+                          help="Back into the list of active batches")
+            else:
+                st.button("Archive", key=f"archive_{bid}", icon=":material/archive:",
+                          on_click=_act, args=(f"Archived {b.name}", archive_batch, who.workspace, b.id),
+                          help="Out of this list; still found with Show archived, by search and "
+                               "on its Previews page")
+            delete_key = f"delete_pop_{bid}"
+            with st.popover("Delete", icon=":material/delete:", key=delete_key, on_change="rerun"):
+                st.write(f"Delete **{ui.md_escape(b.name)}** and its {b.progress.total} "
+                         "preview(s)? This cannot be undone.")
+                _error_here(delete_key)
+                st.button("Delete for good", key=f"delete_{bid}", type="primary", on_click=_act,
+                          args=("Batch deleted", delete_batch, who.workspace, b.id),
+                          kwargs={"popover": delete_key})
 
 
 def _unfinished(items: list[BatchInfo]) -> bool:
     return any(b.status in (BatchStatus.PENDING, BatchStatus.RUNNING) for b in items)
 
 
-def _load(who, status: str | None):
+def _load(who, status: str | None, archived: bool, search: str):
     """The current page of batches, or None (after saying why) when it cannot be read."""
     try:
-        return list_batches(who.workspace, status, PAGE_SIZE, st.session_state.get(CURSOR))
+        return list_batches(who.workspace, status, PAGE_SIZE, st.session_state.get(CURSOR),
+                            archived=archived, search=search)
     except AppError as exc:  # e.g. a stale cursor: start again from the first page
         ui.show_error(exc)
         st.session_state[CURSOR] = None
         return None
 
 
-def _listing(who, status: str | None, page=None) -> bool:
+def _empty(status: str | None, archived: bool, search: str) -> None:
+    if search:
+        st.info(f"No {'archived ' if archived else ''}batch matches “{ui.md_escape(search)}” "
+                "(searched: names, URLs and product titles)."
+                + ("" if archived else " Archived batches are searched with **Show archived**."))
+    elif archived:
+        st.info("No archived batches." + (f" None is {status}." if status else ""))
+    elif status:
+        st.info(f"No {status} batches. Choose another status above.")
+    else:
+        st.info("No batches yet. Start one on **New batch**: paste product URLs or upload a CSV.")
+        st.page_link(ui.NEW_BATCH, label="New batch", icon=":material/add_circle:")
+
+
+def _listing(who, status: str | None, archived: bool, search: str, page=None) -> bool:
     """Render one page of batches; True while any batch shown is unfinished."""
+    ui.show_flashes()  # a click inside the list reruns only the list
     cursor = st.session_state.get(CURSOR)
-    page = page or _load(who, status)
+    page = page or _load(who, status, archived, search)
     if page is None:
         return False
     if not page.items:
         if cursor:
             st.session_state[CURSOR] = None
             ui.rerun_view()
-        if status:
-            st.info(f"No {status} batches. Choose another status above.")
-        else:
-            st.info("No batches yet. Start one on **New batch**: paste product URLs or upload a CSV.")
-            st.page_link(ui.NEW_BATCH, label="New batch", icon=":material/add_circle:")
+        _empty(status, archived, search)
         return False
+    _error_here("batches")
+    products = batch_products(who.workspace, page.items)
     for b in page.items:
-        _batch_row(who, b)
-    prev_col, _, next_col = st.columns([1, 4, 1])
-    if page.prev_cursor and prev_col.button("← Newer", key="batches_prev"):
-        st.session_state[CURSOR] = page.prev_cursor
-        ui.rerun_view()
-    if page.next_cursor and next_col.button("Older →", key="batches_next"):
-        st.session_state[CURSOR] = page.next_cursor
-        ui.rerun_view()
+        _batch_row(who, b, products.get(b.id, []))
+    with st.container(horizontal=True, horizontal_alignment="distribute"):
+        if page.prev_cursor and st.button("← Newer", key="batches_prev"):
+            st.session_state[CURSOR] = page.prev_cursor
+            ui.rerun_view()
+        if page.next_cursor and st.button("Older →", key="batches_next"):
+            st.session_state[CURSOR] = page.next_cursor
+            ui.rerun_view()
     return _unfinished(page.items)
 
 
@@ -114,22 +190,32 @@ def _reset_cursor() -> None:
 def render() -> None:
     who = ui.identity()
     st.title("Batches")
-    top = st.columns([2, 3, 1], vertical_alignment="bottom")
-    choice = top[0].selectbox("Status", [ALL, *[str(s) for s in BatchStatus]],
-                              key=STATUS_FILTER, on_change=_reset_cursor)
-    with top[2].popover("Clear completed", icon=":material/clear_all:"):
-        st.write("Hide every done, failed and cancelled batch from this list? "
-                 "Their previews are kept.")
-        if st.button("Clear them", key="batches_clear", type="primary"):
-            _act("{result} finished batch(es) cleared", clear_completed, who.workspace)
+    with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
+        search = st.text_input("Search", key=SEARCH, on_change=_reset_cursor, max_chars=SEARCH_MAX,
+                               placeholder="Name, URL or product title", icon=":material/search:",
+                               width=320)
+        choice = st.selectbox("Status", [ALL, *[str(s) for s in BatchStatus]],
+                              key=STATUS_FILTER, on_change=_reset_cursor, width=180)
+        archived = st.toggle("Show archived", key=SHOW_ARCHIVED, on_change=_reset_cursor)
+        with st.popover("Archive finished", icon=":material/archive:", key="batches_archive_pop",
+                        on_change="rerun"):
+            st.write("Archive every done, failed and cancelled batch? They leave this list "
+                     "but keep their previews: **Show archived** lists them, search finds "
+                     "them, their links keep working, and **Restore** brings one back.")
+            st.button("Archive them", key="batches_clear", type="primary", on_click=_act,
+                      args=("{result} finished batch(es) archived", archive_finished, who.workspace),
+                      kwargs={"popover": "batches_archive_pop"})
+            _error_here("batches_archive_pop")
     status = None if choice == ALL else choice
+    search = (search or "").strip()
     # The first page is read here so the polling decision matches what is on screen.
-    page = _load(who, status)
+    page = _load(who, status, archived, search)
     live = page is not None and _unfinished(page.items)
 
     @st.fragment(run_every=ui.LIVE_SECONDS if live else None)
     def listing() -> None:
-        unfinished = _listing(who, status, None if ui.in_fragment_run() else page)
+        unfinished = _listing(who, status, archived, search,
+                              None if ui.in_fragment_run() else page)
         if unfinished != live:
             st.rerun()  # run_every is fixed when declared: a full rerun re-declares it
 

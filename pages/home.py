@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core.activity import Overview, overview
+from core.batches import list_batches
 from core.sources_csv import rate_text
 from pages import ui
 
@@ -41,6 +42,18 @@ def _figures(o: Overview) -> bool:
     return o.unfinished > 0
 
 
+def _recent(workspace: str) -> None:
+    """The latest batches, archived ones too, each a link to its previews."""
+    recent = list_batches(workspace, page_size=5, archived=None).items
+    if not recent:
+        return
+    st.subheader("Recent batches")
+    for b in recent:
+        st.page_link(ui.PREVIEWS, label=f"{ui.md_escape(b.name)} · {b.status}"
+                     + (" · archived" if b.archived_at else ""),
+                     icon=":material/grid_view:", query_params={"batch": str(b.id)})
+
+
 def render() -> None:
     who = ui.identity()
     st.title("CTA Batch Studio")
@@ -50,6 +63,7 @@ def render() -> None:
     links[1].page_link(ui.BATCHES, label="All batches", icon=":material/list:")
     if ui.page_exists(ui.MEDIA):
         links[2].page_link(ui.MEDIA, label="Image & video queue", icon=":material/movie:")
+    _recent(who.workspace)
     st.subheader("Running now")
 
     first = overview(who.workspace)

@@ -39,12 +39,13 @@ MAX_PREVIEWS = 500  # the service's page limit; a batch holds at most 5 URLs × 
 def _pick_batch(workspace: str) -> None:
     """No batch in the URL: offer the recent ones."""
     st.title("Previews")
-    recent = list_batches(workspace, page_size=50).items
+    recent = list_batches(workspace, page_size=50, archived=None).items  # archived too
     if not recent:
         st.info("No batches yet. Create one on **New batch** and its previews appear here.")
         st.page_link(ui.NEW_BATCH, label="New batch", icon=":material/add_circle:")
         return
-    names = {str(b.id): f"{b.name} · {b.status}" for b in recent}
+    names = {str(b.id): f"{b.name} · {b.status}" + (" · archived" if b.archived_at else "")
+             for b in recent}
     chosen = st.selectbox("Choose a batch", list(names), format_func=names.get, index=None,
                           key="previews_pick", placeholder="Recent batches")
     if chosen:

@@ -81,12 +81,34 @@ def _require_app_navigation() -> None:
             st.rerun()
 
 
+FLASH = "ui_flash"  # confirmations waiting to be shown as toasts on the next run
+
+
+def flash(message: str, icon: str = ":material/check_circle:") -> None:
+    """A short confirmation shown as a toast on the next run of the page (safe from
+    callbacks and right before ``st.rerun``/``st.switch_page``, which drop a toast made in
+    the same run)."""
+    st.session_state.setdefault(FLASH, []).append((message, icon))
+
+
+def show_flashes() -> None:
+    for message, icon in st.session_state.pop(FLASH, []):
+        st.toast(message, icon=icon)
+
+
+def close_popover(key: str) -> None:
+    """Close a popover declared with ``key=key, on_change="rerun"`` (from a callback)."""
+    st.session_state[key] = False
+
+
 def identity() -> Identity:
     """The workspace and user for this session; stops the page when sign-in is needed.
 
-    Every page calls this first (it also routes a bare page run through ``app.py``).
+    Every page calls this first (it also routes a bare page run through ``app.py``), and
+    confirmations of the previous run's actions are shown here (``flash``).
     """
     _require_app_navigation()
+    show_flashes()
     email = None
     if _auth_configured():
         if not st.user.is_logged_in:
@@ -162,6 +184,26 @@ def show_error(exc: AppError) -> None:
         st.error(exc.message.split(":")[0] + ":\n" + "\n".join(f"- {p}" for p in problems))
     else:
         st.error(exc.message)
+
+
+@st.cache_data(max_entries=2000, ttl=120, show_spinner=False)
+def small_image(url: str, side: int = 160) -> str | bytes:
+    """A small copy of a product photo for lists: the stored copy (a photo given on the
+    Previews page, or the copy the pipeline kept of a shop photo: shops refuse hotlinks),
+    else the shop's URL, else "" (nothing to show)."""
+    from core.pipeline.stages import photo_key
+    from core.storage import get_storage
+    from core.thumbnails import thumbnail_jpeg
+
+    storage = get_storage()
+    try:
+        data = storage.get(url) if url.startswith("/media/") else storage.get(photo_key(url))
+    except Exception:  # noqa: BLE001 - a missing or unreadable copy: fall back to the URL
+        data = None
+    small = thumbnail_jpeg(data, side) if data else None
+    if small:
+        return small
+    return url if url.startswith(("http://", "https://")) else ""
 
 
 def page_exists(path: str) -> bool:

@@ -80,9 +80,9 @@ def test_cancel_retry_delete_and_clear_completed(app_ws, sent):
     at.button(key=f"delete_{b.id}").click().run()  # the popover's confirmation button
     assert [x.id for x in list_batches(app_ws).items] == [a.id]
 
-    at.button(key="batches_clear").click().run()
+    at.button(key="batches_clear").click().run()  # "Archive finished" → "Archive them"
     assert list_batches(app_ws).items == []
-    assert "No batches yet" in texts(at.info)
+    assert [x.id for x in list_batches(app_ws, archived=True).items] == [a.id]
 
 
 def test_a_button_for_an_action_no_longer_allowed_disappears(app_ws):
@@ -107,3 +107,55 @@ def test_a_batch_error_is_shown_literally_not_as_markdown(app_ws):
     shown = texts(open_page(PAGE).caption)
     assert r"Bad \[link\](http://x) \*bold\* \<b\>" in shown
     assert "[link](http://x)" not in shown
+
+
+def test_archive_then_show_archived_and_restore_with_a_toast_each(app_ws):
+    """Issue 14 item 1: archiving keeps past work reachable (list filter, Previews picker)."""
+    a = create_user_batch(app_ws, n_urls=1, batch_size=1, user="local")
+    at = open_page(PAGE)
+    at.button(key=f"archive_{a.id}").click().run()
+    assert not at.exception
+    assert "Archived" in texts(at.toast)
+    assert list_batches(app_ws).items == []
+    at.toggle(key="batches_archived").set_value(True).run()
+    assert at.button(key=f"restore_{a.id}")
+    at.button(key=f"restore_{a.id}").click().run()
+    assert "Restored" in texts(at.toast)
+    assert [b.id for b in list_batches(app_ws).items] == [a.id]
+    from core.batches import archive_batch
+
+    archive_batch(app_ws, a.id)
+    picker = open_page("pages/previews.py")
+    assert str(a.id) in picker.selectbox(key="previews_pick").options[0] or any(
+        "archived" in o for o in picker.selectbox(key="previews_pick").options)
+
+
+def test_rename_in_place_and_search_by_name_url_or_product(app_ws):
+    """Issue 14 item 2: rename inline (escaped), search, products listed per batch."""
+    import uuid
+
+    from db.engine import unit_of_work
+    from db.models import Product
+
+    a = create_user_batch(app_ws, n_urls=1, batch_size=1, user="local")
+    b = create_user_batch(app_ws, n_urls=1, batch_size=1, user="local")
+    with unit_of_work() as s:
+        s.add(Product(id=uuid.uuid4(), workspace=app_ws, url=b.sources[0]["url"],
+                      title="Garden *hose* <i>30 m</i>", image_urls=[], ranked_image_urls=[]))
+    at = open_page(PAGE)
+    assert "Garden \\*hose\\* \\<i\\>30 m\\</i\\>" in texts(at.caption)  # products, escaped
+    at.text_input(key=f"rename_text_{a.id}").input("Spring *sale*")
+    at.button(key=f"rename_save_{a.id}").click().run()
+    assert not at.exception
+    assert get_batch(app_ws, a.id).batch.name == "Spring *sale*"
+    assert "**Spring \\*sale\\***" in texts(at.markdown)
+    assert "Renamed" in texts(at.toast)
+    at.text_input(key=f"rename_text_{a.id}").input("   ")
+    at.button(key=f"rename_save_{a.id}").click().run()
+    assert "cannot be empty" in texts(at.error)
+    at.text_input(key="batches_search").input("GARDEN").run()
+    assert {k.key for k in at.button if k.key and k.key.startswith("archive_")} == {f"archive_{b.id}"}
+    at.text_input(key="batches_search").input("spring").run()
+    assert {k.key for k in at.button if k.key and k.key.startswith("archive_")} == {f"archive_{a.id}"}
+    at.text_input(key="batches_search").input("no-such-thing").run()
+    assert "No batch matches" in texts(at.info)

@@ -29,12 +29,12 @@ def start_times(session: Session, workspace: str, since: dt.datetime) -> list[dt
 
 
 def recent_failures(session: Session, workspace: str, limit: int) -> list[tuple[Preview, str]]:
-    """The latest failed previews with their batch's name, newest first."""
+    """The latest failed previews with their batch's name, newest first (archived batches
+    too: archiving only tidies the Batches list)."""
     rows = session.execute(
         sa.select(Preview, Batch.name)
         .join(Batch, Batch.id == Preview.batch_id)
-        .where(Preview.workspace == workspace, Preview.status == "failed",
-               Batch.archived_at.is_(None))
+        .where(Preview.workspace == workspace, Preview.status == "failed")
         .order_by(Preview.finished_at.desc().nulls_last(), Preview.id)
         .limit(limit)
     )

@@ -52,10 +52,40 @@ def lock_submission(session: Session, key: str) -> None:
         session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": key})
 
 
-def list_stmt(workspace: str, status: str | None) -> sa.Select:
-    stmt = sa.select(Batch).where(Batch.workspace == workspace, Batch.archived_at.is_(None))
+def _like(text: str) -> str:
+    """``text`` as a case-insensitive LIKE pattern matching it anywhere (wildcards escaped)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def list_stmt(workspace: str, status: str | None, archived: bool | None = False,
+              search: str | None = None) -> sa.Select:
+    """The workspace's batches: ``archived`` False = the active list, True = only the
+    archived ones, None = both; ``search`` matches the name, a submitted URL or the title
+    of a product scraped for the batch (case-insensitive, anywhere in the text)."""
+    from db.models import Product
+
+    stmt = sa.select(Batch).where(Batch.workspace == workspace)
+    if archived is not None:
+        stmt = stmt.where(Batch.archived_at.is_not(None) if archived else Batch.archived_at.is_(None))
     if status:
         stmt = stmt.where(Batch.status == status)
+    if search:
+        pattern = _like(search.lower())
+        title = (
+            sa.select(Preview.id)
+            .join(Product, sa.and_(Product.workspace == Preview.workspace,
+                                   sa.or_(Product.id == Preview.product_id,
+                                          Product.url == Preview.source_url)))
+            .where(Preview.batch_id == Batch.id,
+                   sa.func.lower(Product.title).like(pattern, escape="\\"))
+            .exists()
+        )
+        stmt = stmt.where(sa.or_(
+            sa.func.lower(Batch.name).like(pattern, escape="\\"),
+            sa.func.lower(sa.cast(Batch.sources, sa.Text)).like(pattern, escape="\\"),
+            title,
+        ))
     return stmt
 
 
@@ -91,6 +121,24 @@ def delete(session: Session, workspace: str, batch_id: uuid.UUID) -> int:
     )
     result = session.execute(
         sa.delete(Batch).where(Batch.workspace == workspace, Batch.id == batch_id)
+    )
+    return result.rowcount
+
+
+def set_archived(session: Session, workspace: str, batch_id: uuid.UUID,
+                 at: dt.datetime | None) -> int:
+    """Archive (``at``) or restore (None) one batch; returns the rows changed (0 or 1)."""
+    result = session.execute(
+        sa.update(Batch).where(Batch.workspace == workspace, Batch.id == batch_id)
+        .values(archived_at=at).execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+def rename(session: Session, workspace: str, batch_id: uuid.UUID, name: str, now: dt.datetime) -> int:
+    result = session.execute(
+        sa.update(Batch).where(Batch.workspace == workspace, Batch.id == batch_id)
+        .values(name=name, updated_at=now).execution_options(synchronize_session=False)
     )
     return result.rowcount
 
