@@ -67,6 +67,62 @@ def parse_batch_size(value: object, default: int, maximum: int) -> int | None:
     return int(number)
 
 
+def row_problems(url: object, size_cell: object, *, default_size: int, max_size: int,
+                 allow_private: bool = False) -> tuple[list[str], int | None]:
+    """(reasons the row is bad, its batch size or None) — the one set of rules and words
+    for a CSV line and a row of the New batch table."""
+    problems = []
+    problem = url_problem(url, allow_private=allow_private)
+    if problem:
+        problems.append(problem)
+    size = parse_batch_size(size_cell, default_size, max_size)
+    if size is None:
+        shown = "" if size_cell is None else str(size_cell).strip()
+        problems.append(f"batch_size must be a whole number from 1 to {max_size} (got {shown!r})")
+    return problems, size
+
+
+def scheme_fix(url: object, *, allow_private: bool = False) -> str | None:
+    """``https://www.shop.com/item`` for ``www.shop.com/item`` (a URL typed without its
+    scheme), when that makes it a good URL; else None."""
+    if not isinstance(url, str):
+        return None
+    text = url.strip()
+    if not text or "://" in text or text.startswith("//") and not text[2:]:
+        return None
+    candidate = "https:" + text if text.startswith("//") else "https://" + text
+    host = candidate.split("://", 1)[1].split("/", 1)[0].split(":", 1)[0]
+    if "." not in host:
+        return None  # "shoes" is not a web address
+    return candidate if url_problem(candidate, allow_private=allow_private) is None else None
+
+
+# What people upload instead of CSV, by the first bytes of the file.
+_NOT_CSV = [
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"RIFF", "a WebP image or another media file"),
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive or an Excel/Numbers workbook (.xlsx)"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls)"),
+]
+
+
+def not_csv_reason(data: bytes, name: str = "The file") -> str | None:
+    """A sentence for a file that is not text at all (an image or workbook renamed .csv),
+    or None when it may be CSV."""
+    head = data[:16]
+    kind = next((what for magic, what in _NOT_CSV if head.startswith(magic)), None)
+    if kind is None and b"\x00" in data[:4096]:
+        kind = "a binary file"
+    if kind is None:
+        return None
+    return (f"{name} is not a CSV file: it looks like {kind}. Export the sheet as CSV "
+            "(in Excel or Google Sheets: File → Save as / Download → CSV) and upload that "
+            "file, or paste the URLs into the table.")
+
+
 def _header_columns(cells: list[str]) -> tuple[int, int | None] | None:
     """(url column, batch_size column) when ``cells`` is a header row, else None."""
     names = [c.strip().lower() for c in cells]
@@ -83,6 +139,8 @@ def parse_sources_csv(
     """Read ``url[,batch_size]`` rows; report each bad line as ``Line N: reason``."""
     if isinstance(data, bytes) and len(data) > MAX_CSV_BYTES:
         return CsvResult(problems=[f"The file is larger than {MAX_CSV_BYTES // 1000} kB"])
+    if isinstance(data, bytes) and (reason := not_csv_reason(data)):
+        return CsvResult(problems=[reason])
     text = _decode(data)
     reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text), skipinitialspace=True)
     rows: list[dict] = []
@@ -109,16 +167,10 @@ def parse_sources_csv(
                 continue
             url = cells[url_col] if url_col < len(cells) else ""
             size_cell = cells[size_col] if size_col is not None and size_col < len(cells) else ""
-            problem = url_problem(url, allow_private=allow_private)
-            size = parse_batch_size(size_cell, default_size, max_size)
-            if problem:
-                problems.append(f"Line {line}: {problem}")
-            if size is None:
-                problems.append(
-                    f"Line {line}: batch_size must be a whole number from 1 to {max_size} "
-                    f"(got {size_cell!r})"
-                )
-            if problem or size is None:
+            bad, size = row_problems(url, size_cell, default_size=default_size,
+                                     max_size=max_size, allow_private=allow_private)
+            if bad:
+                problems.extend(f"Line {line}: {p}" for p in bad)
                 continue
             norm = normalize_url(url)
             if norm in seen:

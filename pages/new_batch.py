@@ -1,13 +1,17 @@
 """New batch: a table of product URLs (or a CSV), a live summary, Generate.
 
-The table starts from the uploaded CSV (if any) and is edited in place. Every widget key
-carries a form version: bumping it after a successful submit gives fresh, empty widgets.
+The table keeps every row as typed (both columns are text: nothing is reverted, clamped or
+turned into "None") and shows, per row, what is wrong with it in the same words the CSV
+path uses. A URL typed without its scheme (``www.shop.com/item``) gets an offer to use
+https://. Every widget key carries a form version: bumping it after a successful submit
+gives fresh, empty widgets.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import time
 
 import pandas as pd
 import streamlit as st
@@ -15,28 +19,50 @@ import streamlit as st
 from core.batches import create_batch, validate_sources
 from core.errors import ValidationError
 from core.settings import get_settings
-from core.sources_csv import parse_batch_size, parse_sources_csv, split_sources, summary_text
+from core.sources_csv import (
+    not_csv_reason,
+    parse_batch_size,
+    parse_sources_csv,
+    row_problems,
+    scheme_fix,
+    split_sources,
+    summary_text,
+)
 from pages import ui
 
 FORM_VERSION = "new_batch_form"
+BASE = "new_batch_base"  # (upload id, rows) the table starts from
+FIXES = "new_batch_fixes"  # bumped when the page rewrites the table (https:// offer)
+LAST = "new_batch_last"  # (time, page params) of the last Generate that created a batch
+LAST_SECONDS = 10.0  # extra clicks on Generate within this time open the batch just made
 _ROW_RE = re.compile(r"\bRow (\d+)\b")
 
 
-def editor_key(version: int, upload_id: str | None) -> str:
-    """The table's widget key: a new upload (or a reset) starts a new table."""
-    return f"new_batch_rows_{version}_{upload_id or 'blank'}"
+def editor_key(version: int, upload_id: str | None, fixes: int = 0) -> str:
+    """The table's widget key: a new upload, a reset (or a fix the page made) starts a new
+    table."""
+    return f"new_batch_rows_{version}_{upload_id or 'blank'}" + (f"_{fixes}" if fixes else "")
+
+
+def _cell(value) -> str:
+    """A table cell as the text the user typed ('' for an empty cell)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 def _table_rows(table: pd.DataFrame, default: int) -> tuple[list[dict], list[int]]:
-    """Non-blank rows as ``{url, batch_size}`` and their 1-based row numbers in the table."""
+    """Rows with a URL as ``{url, batch_size}`` (cells as typed) and their 1-based row
+    numbers in the table. A row with neither a URL nor a size is an unused line; a row with
+    only a size is kept, so it is reported ("URL is empty") instead of dropped."""
     rows, numbers = [], []
     for n, rec in enumerate(table.to_dict("records"), start=1):
-        url = rec.get("url")
-        if url is None or (isinstance(url, float) and math.isnan(url)) or not str(url).strip():
-            continue  # blank rows are just unused lines of the table
-        size = rec.get("batch_size")
-        size = default if size is None or (isinstance(size, float) and math.isnan(size)) else size
-        rows.append({"url": str(url).strip(), "batch_size": size})
+        url, size = _cell(rec.get("url")), _cell(rec.get("batch_size"))
+        if not url and (not size or size == str(default)):
+            continue
+        rows.append({"url": url, "batch_size": size or default})
         numbers.append(n)
     return rows, numbers
 
@@ -50,6 +76,31 @@ def _renumber(problems: list[str], numbers: list[int]) -> list[str]:
     return [_ROW_RE.sub(fix, p) for p in problems]
 
 
+def _row_checks(rows: list[dict], numbers: list[int], s) -> tuple[list[str], dict[int, str]]:
+    """Per-row problems in the CSV path's words (``Row 3: URL must start with…``) and the
+    https:// offers: {table row: fixed URL}."""
+    problems, offers = [], {}
+    for row, n in zip(rows, numbers):
+        bad, _ = row_problems(row["url"], row["batch_size"], default_size=s.batch_size_default,
+                              max_size=s.batch_size_max, allow_private=s.allow_private_fetch)
+        problems.extend(f"Row {n}: {p}" for p in bad)
+        if bad and (fixed := scheme_fix(row["url"], allow_private=s.allow_private_fetch)):
+            offers[n] = fixed
+    return problems, offers
+
+
+def _apply_fixes(table: pd.DataFrame, offers: dict[int, str], upload_id: str | None) -> None:
+    """Rewrite the offered rows with https:// (the other cells as they are) and start the
+    table again from the result."""
+    rows = [{"url": _cell(r.get("url")), "batch_size": _cell(r.get("batch_size"))}
+            for r in table.to_dict("records")]
+    for n, url in offers.items():
+        rows[n - 1]["url"] = url
+    st.session_state[BASE] = (upload_id, rows)
+    st.session_state[FIXES] = st.session_state.get(FIXES, 0) + 1
+    ui.flash(f"https:// added to {len(offers)} row(s)")
+
+
 def _submit(who, groups: list[tuple[list[dict], list[int]]]) -> None:
     """Validate every group first (nothing is created unless all are valid), then create."""
     problems: list[str] = []
@@ -60,7 +111,7 @@ def _submit(who, groups: list[tuple[list[dict], list[int]]]) -> None:
             problems += _renumber(exc.problems, numbers)
     if problems:
         st.error("Nothing was created. Fix these rows and press Generate again:\n"
-                 + "\n".join(f"- {p}" for p in problems))
+                 + "\n".join(f"- {ui.md_escape(p)}" for p in problems))
         return
     created = []
     for rows, numbers in groups:
@@ -70,11 +121,29 @@ def _submit(who, groups: list[tuple[list[dict], list[int]]]) -> None:
             ui.show_error(ValidationError(exc.message, _renumber(exc.problems, numbers)))
             return
     st.session_state[FORM_VERSION] = st.session_state.get(FORM_VERSION, 0) + 1
+    st.session_state.pop(BASE, None)
+    st.session_state.pop(FIXES, None)
     if len(created) == 1:
         params = {"batch": str(created[0].id)}
         if not created[0].created:
             params["notice"] = "duplicate"
+        else:
+            ui.flash(f"Batch created: {created[0].progress.total} preview(s) queued")
+        st.session_state[LAST] = (time.monotonic(), params)
         st.switch_page(ui.PREVIEWS, query_params=params)
+    ui.flash(f"{len(created)} batches created")
+    st.session_state[LAST] = (time.monotonic(), None)
+    st.switch_page(ui.BATCHES)
+
+
+def _just_created() -> None:
+    """Generate pressed again right after it made a batch (a double or triple click
+    arrives after the form was reset): open what the first click made, no error."""
+    at, params = st.session_state.get(LAST, (0.0, None))
+    if time.monotonic() - at > LAST_SECONDS:
+        return
+    if params:
+        st.switch_page(ui.PREVIEWS, query_params={"batch": params["batch"]})
     st.switch_page(ui.BATCHES)
 
 
@@ -91,32 +160,58 @@ def render() -> None:
         "Or upload a CSV: a `url[,batch_size]` header or one URL per line",
         type=["csv", "txt"], key=f"new_batch_csv_{version}",
     )
-    base = [{"url": "", "batch_size": default}]
+    upload_id = upload.file_id if upload is not None else None
+    base = [{"url": "", "batch_size": str(default)}]
     if upload is not None:
-        parsed = parse_sources_csv(upload.getvalue(), default_size=default, max_size=maximum,
-                                   allow_private=s.allow_private_fetch)
-        if parsed.rows:
-            base = [{"url": r["url"], "batch_size": r["batch_size"]} for r in parsed.rows]
-            st.success(f"Read {len(parsed.rows)} row(s) from {upload.name}; edit them below.")
-        if parsed.problems:
-            st.warning(f"{len(parsed.problems)} line(s) of {upload.name} were left out:\n"
-                       + "\n".join(f"- {p}" for p in parsed.problems))
+        data = upload.getvalue()
+        name = ui.md_escape(upload.name)
+        if reason := not_csv_reason(data, name):
+            st.error(reason)
+        else:
+            parsed = parse_sources_csv(data, default_size=default, max_size=maximum,
+                                       allow_private=s.allow_private_fetch)
+            if parsed.rows:
+                base = [{"url": r["url"], "batch_size": str(r["batch_size"])} for r in parsed.rows]
+                st.success(f"Read {len(parsed.rows)} row(s) from {name}; edit them below.")
+            if parsed.problems:
+                st.warning(f"{len(parsed.problems)} line(s) of {name} were left out:\n"
+                           + "\n".join(f"- {ui.md_escape(p)}" for p in parsed.problems))
+    saved = st.session_state.get(BASE)
+    fixes = 0
+    if saved and saved[0] == upload_id:  # the page rewrote the table (https:// offer)
+        base, fixes = saved[1], st.session_state.get(FIXES, 0)
 
     table = st.data_editor(
-        pd.DataFrame(base, columns=["url", "batch_size"]),
-        key=editor_key(version, upload.file_id if upload is not None else None),
+        pd.DataFrame(base, columns=["url", "batch_size"]).astype(str),
+        key=editor_key(version, upload_id, fixes),
         num_rows="dynamic", hide_index=True, width="stretch",
         column_config={
             "url": st.column_config.TextColumn(
-                "Product page URL", width="large", validate=r"^\s*https?://.+",
+                "Product page URL", width="large",
                 help="The product's page on the shop, starting with https://"),
-            "batch_size": st.column_config.NumberColumn(
-                "Previews", min_value=1, max_value=maximum, step=1, default=default,
+            "batch_size": st.column_config.TextColumn(
+                "Previews", default=str(default),
                 help=f"How many banner variants to make for this URL (1–{maximum})"),
         },
     )
     rows, numbers = _table_rows(table, default)
-    sizes = [parse_batch_size(r["batch_size"], default, maximum) or default for r in rows]
+    problems, offers = _row_checks(rows, numbers, s)
+    if problems:
+        with st.container(key="new_batch_row_problems"):
+            st.warning(f"{len(problems)} problem(s) in the table; these rows are not "
+                       "generated until fixed:\n" + "\n".join(f"- {ui.md_escape(p)}" for p in problems))
+            if offers:
+                listed = ", ".join(f"row {n}: {ui.md_escape(u)}" for n, u in offers.items())
+                st.button(f"Use https:// ({listed})", key="new_batch_https",
+                          icon=":material/lock:", on_click=_apply_fixes,
+                          args=(table, offers, upload_id))
+    good = [r for r, n in zip(rows, numbers)
+            if not any(p.startswith(f"Row {n}:") for p in problems)]
+    sizes = [parse_batch_size(r["batch_size"], default, maximum) or default for r in good]
+    # sizes as numbers for the service ("2.0" typed is 2); bad cells stay as typed, so the
+    # service names them
+    rows = [{"url": r["url"], "batch_size": parse_batch_size(r["batch_size"], default, maximum)
+             or r["batch_size"]} for r in rows]
     st.info(summary_text(sizes, s.generation_rate_limit), icon=":material/functions:")
 
     split = False
@@ -131,6 +226,7 @@ def render() -> None:
                          disabled=too_many, icon=":material/auto_awesome:")
     if generate:
         if not rows:
+            _just_created()
             st.error("Add at least one product URL to the table (or upload a CSV).")
         else:
             _submit(who, [(rows, numbers)])

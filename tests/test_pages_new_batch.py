@@ -71,7 +71,7 @@ def test_bad_rows_are_reported_by_table_row_and_nothing_is_created(app_ws):
                     [{"url": ""}, {"url": "ftp://shop.example.com/p"}, {"url": U2, "batch_size": 11},
                      {"url": U1}])
     at = generate(at)
-    error = texts(at.error)
+    error = texts(at.error).replace("\\", "")  # shown escaped (markdown), read as shown
     assert "Nothing was created" in error
     assert "Row 3: URL must start with http:// or https://" in error
     assert "Row 4: batch_size must be a whole number from 1 to 10" in error
@@ -86,11 +86,11 @@ def test_a_csv_upload_fills_the_table_and_reports_bad_lines(app_ws):
     at.run()
     assert not at.exception
     assert "Read 2 row(s) from products.csv" in texts(at.success)
-    warning = texts(at.warning)
+    warning = texts(at.warning).replace("\\", "")
     assert "Line 5: URL must start with http:// or https://" in warning
     assert "Line 6: batch_size must be a whole number from 1 to 10 (got '99')" in warning
     table = at.data_editor[0].value
-    assert list(table["url"]) == [U1, U2] and list(table["batch_size"]) == [2, 4]
+    assert list(table["url"]) == [U1, U2] and list(table["batch_size"]) == ["2", "4"]
     assert "2 URLs → 6 previews" in texts(at.info)
     generate(at)
     (batch,) = list_batches(app_ws).items
@@ -117,3 +117,67 @@ def test_a_double_submit_creates_one_batch(app_ws, sent):
     assert first.title[0].value == again.title[0].value == batch.name
     assert "nothing new was created" in texts(again.info)
     assert len(sent) == 1
+
+
+# --- issue 14, item 3: the table keeps what people type -------------------------------
+
+
+def test_rows_are_kept_as_typed_with_per_row_problems_in_the_csv_words(app_ws):
+    at = edit_table(open_page(PAGE), {0: {"url": "www.shop.com/item", "batch_size": "0"}},
+                    [{"url": "ftp://shop.example.com/p", "batch_size": "11"},
+                     {"url": "not a url, 5", "batch_size": "two"}, {"url": U1, "batch_size": "2"}])
+    # the cells reach the checks as typed: nothing clamped, reverted or made "None"
+    warning = texts(at.warning).replace("\\", "")
+    assert "Row 1: URL must start with http:// or https://" in warning
+    assert "Row 1: batch_size must be a whole number from 1 to 10 (got '0')" in warning
+    assert "Row 2: batch_size must be a whole number from 1 to 10 (got '11')" in warning
+    assert "Row 3: URL contains spaces or control characters" in warning
+    assert "Row 3: batch_size must be a whole number from 1 to 10 (got 'two')" in warning
+    assert "Row 4" not in warning
+    assert "1 URL → 2 previews" in texts(at.info)  # only the good row counts
+    at = generate(at)
+    error = texts(at.error).replace("\\", "")
+    assert "Nothing was created" in error and "Add at least one product URL" not in error
+    assert "Row 2: batch_size must be a whole number from 1 to 10 (got '11')" in error
+    assert list_batches(app_ws).items == []
+
+
+def test_a_url_without_scheme_is_offered_https(app_ws):
+    at = edit_table(open_page(PAGE), {0: {"url": "www.shop.com/item", "batch_size": "2"}},
+                    [{"url": "shoes"}])
+    offer = at.button(key="new_batch_https")
+    assert "row 1: https://www.shop.com/item" in offer.label and "row 2" not in offer.label
+    offer.click().run()
+    assert not at.exception
+    table = at.data_editor[0].value
+    assert list(table["url"]) == ["https://www.shop.com/item", "shoes"]
+    assert list(table["batch_size"])[0] == "2"
+    assert "https:// added to 1 row(s)" in texts(at.toast)
+    warning = texts(at.warning).replace("\\", "")
+    assert "Row 1" not in warning and "Row 2: URL must start with http:// or https://" in warning
+
+
+def test_a_png_renamed_csv_gets_a_sentence(app_ws):
+    from tests.productsite import product_photo
+
+    at = open_page(PAGE)
+    at.file_uploader(key="new_batch_csv_0").upload("urls.csv", product_photo(((1, 2, 3), (4, 5, 6)), 32),
+                                                   "text/csv")
+    at.run()
+    assert not at.exception
+    error = texts(at.error)
+    assert "urls.csv is not a CSV file: it looks like a PNG image" in error
+    assert "Export the sheet as CSV" in error
+    assert "Error" not in error and "line contains" not in error.lower()
+
+
+def test_generate_pressed_again_after_creating_opens_that_batch_not_an_error(app_ws, sent):
+    at = generate(edit_table(open_page(PAGE), {0: {"url": U1, "batch_size": 2}}))
+    (batch,) = list_batches(app_ws).items
+    # the browser's queued second and third clicks arrive as runs of New batch, after reset
+    for _ in range(2):
+        at.switch_page(PAGE).run()
+        at = generate(at)
+        assert not texts(at.error)
+        assert at.title[0].value == batch.name
+    assert len(list_batches(app_ws).items) == 1 and len(sent) == 1

@@ -116,3 +116,27 @@ def test_long_lists_are_split_in_order():
 ])
 def test_the_summary_counts_previews_and_estimates_time(sizes, rate, expected):
     assert summary_text(sizes, rate) == expected
+
+
+def test_scheme_fix_offers_https_only_when_that_makes_a_good_url():
+    from core.sources_csv import scheme_fix
+
+    assert scheme_fix("www.shop.com/item") == "https://www.shop.com/item"
+    assert scheme_fix(" shop.com/p?x=1 ") == "https://shop.com/p?x=1"
+    assert scheme_fix("https://shop.com/p") is None
+    assert scheme_fix("ftp://shop.com/p") is None
+    assert scheme_fix("shoes") is None and scheme_fix("") is None and scheme_fix(None) is None
+    assert scheme_fix("127.0.0.1/admin") is None  # private: still refused
+
+
+def test_a_binary_file_named_csv_gets_a_sentence():
+    from core.sources_csv import parse_sources_csv
+    from tests.productsite import product_photo
+
+    result = parse_sources_csv(product_photo(((1, 2, 3), (4, 5, 6)), 16))
+    assert result.rows == []
+    assert result.problems == [
+        "The file is not a CSV file: it looks like a PNG image. Export the sheet as CSV (in Excel "
+        "or Google Sheets: File → Save as / Download → CSV) and upload that file, or paste the "
+        "URLs into the table."]
+    assert "Excel/Numbers workbook" in parse_sources_csv(b"PK\x03\x04rest").problems[0]
