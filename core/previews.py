@@ -38,6 +38,7 @@ def to_info(p: Preview) -> PreviewInfo:
         prefill_version=p.prefill_version, status=p.status, stage=p.stage,
         error_message=p.error_message, retry_count=p.retry_count, next_retry_at=p.next_retry_at,
         created_at=p.created_at, started_at=p.started_at, finished_at=p.finished_at,
+        review_status=p.review_status, regenerating=bool((p.partial or {}).get("regen")),
     )
 
 
@@ -48,8 +49,12 @@ def list_previews(
     status: str | None = None,
     page_size: int = 100,
     cursor: str | None = None,
+    review: str | None = None,
 ) -> Page[PreviewInfo]:
-    """The workspace's previews, newest first, optionally for one batch / product / status."""
+    """The workspace's previews, newest first, optionally for one batch / product / status
+    / review (approved, rejected, unreviewed)."""
+    from core.review import review_filter
+
     _check_scope(workspace)
     if status is not None and status not in set(PreviewStatus):
         raise ValidationError(f"Unknown preview status {status!r}")
@@ -57,7 +62,8 @@ def list_previews(
     pid = _as_uuid(product_id, "Product") if product_id is not None else None
     with unit_of_work() as session:
         stmt, cur = paginate(
-            preview_repo.list_stmt(workspace, bid, pid, status), Preview, page_size, cursor
+            review_filter(preview_repo.list_stmt(workspace, bid, pid, status), review),
+            Preview, page_size, cursor
         )
         rows, next_c, prev_c = page_cursors(list(session.scalars(stmt)), page_size, cur)
         return Page([to_info(p) for p in rows], next_c, prev_c)
@@ -138,9 +144,15 @@ def update_prefill(workspace: str, preview_id: object, patch: object, replace: b
                     "This preview has no prefill yet: replace it whole instead", preview_id=pid
                 )
             new = merge_prefill(p.prefill, patch)
+        from core.review import add_version, keep_current
+
+        keep_current(session, p)  # the version edited is kept for undo
         p.prefill = new
         p.prefill_version = (p.prefill_version or 0) + 1
         p.updated_at = utcnow()
+        session.flush()
+        add_version(session, p, "edit", "replaced whole" if replace else
+                    "edited " + ", ".join(sorted(patch)) if isinstance(patch, dict) else None)
     log.info("preview.prefill_updated id=%s replace=%s", pid, replace)
     return new
 

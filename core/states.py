@@ -52,7 +52,9 @@ PREVIEW_MOVES: dict[PreviewStatus, frozenset[PreviewStatus]] = {
     # user retry: back to queued (source image known) or pending (URL must be scraped again).
     P.FAILED: frozenset({P.QUEUED, P.PENDING}),
     P.CANCELLED: frozenset({P.QUEUED, P.PENDING}),
-    P.DONE: frozenset(),
+    # done -> queued: a user regeneration (the finished prefill stays on the row until the
+    # new one is done; see core.review).
+    P.DONE: frozenset({P.QUEUED}),
 }
 PREVIEW_TERMINAL = frozenset({P.DONE, P.FAILED, P.CANCELLED})
 PREVIEW_ACTIVE = frozenset({P.PENDING, P.QUEUED, P.RUNNING, P.RETRYING})

@@ -21,6 +21,8 @@ class ProductBrief:
     list_price: Decimal | None = None  # the struck "was"/RRP price the shop shows, when above price
     rating: Decimal | None = None  # average rating on a 0-5 scale, from the shop's markup
     rating_count: int | None = None
+    # a regeneration: the user's instruction ("shorter headline, mention free shipping")
+    instruction: str = ""
 
 
 _RTL_BIDI = {"R", "AL"}

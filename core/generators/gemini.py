@@ -140,6 +140,8 @@ def _copy_prompt(brief: ProductBrief, variant_index: int, batch_size: int,
         "add a price_badge only if a price is given, no invented discounts or ratings.",
         "Colours: #RRGGBB taken from the photo; text on background and button_text on button "
         "must have a WCAG contrast of at least 4.5:1.",
+        *([f"The editor reviewed an earlier version and asks (follow it within the limits and "
+           f"the facts above): {clean_text(brief.instruction)[:500]}"] if brief.instruction else []),
         "Answer with JSON only.",
     ])
 
@@ -200,10 +202,15 @@ class GeminiCopyWriter:
         config = types.GenerateContentConfig(
             response_mime_type="application/json", response_schema=GeminiCopy, temperature=0.9,
         )
+        from core.usage import provider_call
+
         try:
-            return genai_client(self.settings).models.generate_content(
-                model=self.model, contents=contents, config=config
-            )
+            with provider_call("gemini", self.model, "copy") as used:
+                resp = genai_client(self.settings).models.generate_content(
+                    model=self.model, contents=contents, config=config
+                )
+                used.reply(resp)
+                return resp
         except Exception as exc:  # noqa: BLE001 - classified in one place
             raise classify_genai_error(exc, model=self.model,
                                        secret=str(self.settings.gemini_api_key)) from exc
@@ -256,12 +263,18 @@ class GeminiBackgroundMaker:
             f"{plan.background_style}-style backdrop that suits a {plan.angle}-led campaign. "
             f"Leave the {plan.text_position} side calm and uncluttered for text. "
             "Add no text, logos or watermarks."
+            + (f" The editor asks: {clean_text(brief.instruction)[:500]}" if brief.instruction else "")
         )
         config = types.GenerateContentConfig(response_modalities=["TEXT", "IMAGE"])
+        from core.usage import provider_call
+
+        contents = [_image_part(source_image, 1536), prompt]
         try:
-            resp = genai_client(self.settings).models.generate_content(
-                model=self.model, contents=[_image_part(source_image, 1536), prompt], config=config
-            )
+            with provider_call("gemini", self.model, "background") as used:
+                resp = genai_client(self.settings).models.generate_content(
+                    model=self.model, contents=contents, config=config
+                )
+                used.reply(resp)
         except Exception as exc:  # noqa: BLE001 - classified in one place
             raise classify_genai_error(exc, model=self.model,
                                        secret=str(self.settings.gemini_api_key)) from exc

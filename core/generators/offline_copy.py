@@ -163,4 +163,8 @@ class OfflineCopyWriter:
             "brand": clip_words(clean_text(brief.brand), 40),
             "cta_url": brief.url if brief.url.startswith(("http://", "https://")) else None,
         }
+        if brief.instruction:  # a regeneration with the user's instruction
+            from core.generators.instruction import apply_instruction
+
+            prefill = apply_instruction(prefill, brief.instruction)
         return validate_prefill(prefill)

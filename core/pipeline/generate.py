@@ -26,13 +26,14 @@ from core.batches import try_finish_batch
 from core.pipeline import lease as leases
 from core.pipeline import stages
 from core.pipeline.lease import PREVIEWS, Lease, worker_id  # noqa: F401  (worker_id re-exported)
+from core.usage import ContextPool
 from db.models import Preview, Product
 from db.repositories import batches as batch_repo
 
 log = logging.getLogger(__name__)
 
 Sends = list[tuple[str, tuple, float]]
-_pool = cf.ThreadPoolExecutor(max_workers=8, thread_name_prefix="gen")
+_pool = ContextPool(max_workers=8, thread_name_prefix="gen")  # tasks keep the ledger's item
 
 
 @dataclass
@@ -45,6 +46,7 @@ class Claim:
     batch_size: int
     other_headlines: list[str]
     partial: dict  # halves kept from an earlier attempt: background_url, prefill
+    regen: dict | None = None  # a user regeneration (core.review): redo, instruction, n
 
 
 def wake(preview_id: str, due_at: dt.datetime | None = None) -> None:
@@ -71,8 +73,16 @@ def _load(session, p: Preview) -> Claim:
     )
     others = [pf["headline"] for idx, pf in siblings
               if pf and idx != p.variant_index and pf.get("headline")]
+    regen = (p.partial or {}).get("regen")
+    if regen:
+        import dataclasses
+
+        # the new copy must differ from the one it replaces, and follow the instruction
+        if p.prefill and p.prefill.get("headline"):
+            others.append(p.prefill["headline"])
+        brief = dataclasses.replace(brief, instruction=str(regen.get("instruction") or ""))
     return Claim(p.id, p.batch_id, p.source_image_url, brief, p.variant_index, len(siblings),
-                 others, dict(p.partial or {}))
+                 others, dict(p.partial or {}), regen)
 
 
 def claim(preview_id: str, owner: str | None = None) -> tuple[Lease, Claim] | None:
@@ -117,15 +127,23 @@ def _longest_side(data: bytes) -> int:
         return 0
 
 
+def _variant(c: Claim) -> int:
+    """The variant plan to use: a regeneration moves to another plan (another angle and
+    look) so that "new copy" / "new background" really are new, even offline."""
+    if not c.regen:
+        return c.variant_index
+    return c.variant_index + int(c.regen.get("n") or 1) * max(c.batch_size, 1)
+
+
 def _make_background(c: Claim, lease: Lease, image: bytes) -> str:
     data = stages.generators().background.make_background(
-        image, variant_index=c.variant_index, brief=c.brief)
+        image, variant_index=_variant(c), brief=c.brief)
     return store_background(c.batch_id, c.preview_id, data, lease.attempt)
 
 
 def _write_copy(c: Claim, image: bytes) -> dict:
     return stages.generators().copy.write_prefill(
-        c.brief, image, variant_index=c.variant_index, batch_size=c.batch_size,
+        c.brief, image, variant_index=_variant(c), batch_size=c.batch_size,
         other_headlines=c.other_headlines)
 
 
@@ -165,15 +183,28 @@ def generate(preview_id: str) -> Sends:
         prefill["original_background_url"] = c.source_image_url
         prefill["generated_background_url"] = background_url
         prefill.setdefault("product_image_url", c.source_image_url)
+        if c.regen:
+            prefill["product_image_url"] = c.source_image_url
         from core.prefill import validate_prefill
 
         prefill = validate_prefill(prefill)
     except Exception as exc:  # noqa: BLE001 - every failure becomes a preview outcome
         return _failed(c, lease, exc, futures, kept_bg, kept_copy)
+    values = {"prefill": prefill, "partial": None}
+    if c.regen:  # a new version: history, ETag and review start again
+        from core.review import REGEN_DONE_VALUES
+
+        values.update(REGEN_DONE_VALUES)
+
+    def after(s):
+        if c.regen:
+            from core.review import record_regeneration
+
+            record_regeneration(s, c.preview_id, c.regen)
+        try_finish_batch(s, c.batch_id)
+
     won = leases.complete(
-        lease, {"prefill": prefill, "partial": None},
-        before=lambda s: batch_repo.lock(s, c.batch_id),
-        after=lambda s: try_finish_batch(s, c.batch_id))
+        lease, values, before=lambda s: batch_repo.lock(s, c.batch_id), after=after)
     if not won:
         return _discard(c, lease, futures)
     return []
@@ -216,7 +247,7 @@ def _failed(c: Claim, lease: Lease, exc: BaseException, futures: dict[str, cf.Fu
                   get_settings().generation_timeout_seconds)
     new_bg = _finished(futures.get("background"))
     new_copy = _finished(futures.get("copy"))
-    partial = {}
+    partial = {"regen": c.regen} if c.regen else {}
     if kept_bg or new_bg:
         partial["background_url"] = kept_bg or new_bg
     if kept_copy or new_copy:
@@ -224,16 +255,27 @@ def _failed(c: Claim, lease: Lease, exc: BaseException, futures: dict[str, cf.Fu
     decision, sends, won = leases.fail(
         lease, exc, retry_values={"partial": partial or None},
         before=lambda s: batch_repo.lock(s, c.batch_id),
-        after_terminal=lambda s: (_drop_partial(s, c.preview_id), try_finish_batch(s, c.batch_id)))
+        after_terminal=lambda s: (_drop_partial(s, c.preview_id), _regen_failed(s, c),
+                                  try_finish_batch(s, c.batch_id)))
     if decision.retry and won:
         if not new_bg:  # nothing of this attempt is kept: its folder goes
             leases.delete_files(attempt_folder(c, lease))
         return sends
     # failed for good, or taken from us meanwhile: this attempt's files go
     leases.delete_files(attempt_folder(c, lease))
-    if won and kept_bg:  # failed for good: the half kept from an earlier attempt goes too
+    if won and kept_bg and not c.regen:  # failed for good: the half kept from an earlier attempt goes too
+        # (a regeneration's kept half is the current version's own background: it stays)
         leases.delete_files(kept_bg_folder(kept_bg, c))
     return sends
+
+
+def _regen_failed(session, c: Claim) -> None:
+    """A regeneration that failed for good leaves the preview as it was (done, with the
+    version it had), saying why the new one could not be made."""
+    if c.regen:
+        from core.review import restore_after_failed_regeneration
+
+        restore_after_failed_regeneration(session, c.preview_id)
 
 
 def _drop_partial(session, preview_id) -> None:

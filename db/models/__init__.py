@@ -5,7 +5,9 @@ from db.models.batch import Batch
 from db.models.job import GenerationJob
 from db.models.media import Media
 from db.models.preview import Preview
+from db.models.preview_version import PreviewVersion
 from db.models.product import Product
+from db.models.usage import UsageEvent
 
-__all__ = ["ApiKey", "Batch", "GenerationJob", "IdempotentRequest", "Media", "Preview", "Product",
+__all__ = ["ApiKey", "Batch", "GenerationJob", "IdempotentRequest", "Media", "Preview", "PreviewVersion", "Product", "UsageEvent",
            "Webhook", "WebhookDelivery"]

@@ -19,6 +19,7 @@ class Preview(Base):
         sa.Index("ix_previews_batch_status", "batch_id", "status"),
         sa.Index("ix_previews_product_status", "product_id", "status"),
         sa.Index("ix_previews_status_lease", "status", "lease_expires_at"),
+        sa.Index("ix_previews_batch_review", "batch_id", "review_status"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid.uuid4)
@@ -48,3 +49,7 @@ class Preview(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # review workflow: None = unreviewed, "approved", "rejected"
+    review_status: Mapped[str | None] = mapped_column(sa.String(16))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    reviewed_by: Mapped[str | None] = mapped_column(sa.String(255))

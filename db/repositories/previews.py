@@ -39,7 +39,8 @@ def change_marks(session: Session, workspace: str, batch_id: uuid.UUID) -> list[
     stmt = (
         sa.select(Preview.id, Preview.source_url, Preview.status, Preview.stage,
                   Preview.retry_count,
-                  Preview.prefill_version, Preview.next_retry_at, Preview.error_message)
+                  Preview.prefill_version, Preview.next_retry_at, Preview.error_message,
+                  Preview.review_status)
         .where(Preview.workspace == workspace, Preview.batch_id == batch_id)
         .order_by(Preview.id)
     )

@@ -1,0 +1,60 @@
+"""A user's instruction for a regenerated banner ("shorter headline, mention free shipping").
+
+Gemini gets the instruction verbatim in its prompt. The offline generator cannot read free
+text, so it follows the instructions people actually give in review, recognised by phrase
+(each clause separated by commas, "and" or ";"):
+
+* ``shorter headline`` / ``short headline`` — the headline cut to about half at a word
+* ``longer subtitle`` is not possible offline and is ignored
+* ``mention free shipping`` — a free-shipping chip, and the subtitle says it
+* ``mention <anything>`` — the subtitle leads with it
+* ``headline: <text>`` / ``subtitle: <text>`` / ``button: <text>`` (or ``cta: <text>``) — that text
+* ``no price`` / ``hide the price`` — the price badge is dropped
+* ``uppercase headline`` — the headline in capitals
+"""
+
+from __future__ import annotations
+
+import re
+
+from core.generators.brief import clip_words
+from core.prefill import CTA_MAX, HEADLINE_MAX, SUBTITLE_MAX
+
+_CLAUSES = re.compile(r"\s*(?:[,;\n]|\band\b|\.\s)\s*", re.I)
+
+
+def clauses(instruction: str) -> list[str]:
+    return [c.strip(" .") for c in _CLAUSES.split(instruction or "") if c and c.strip(" .")]
+
+
+def apply_instruction(prefill: dict, instruction: str) -> dict:
+    """``prefill`` changed as the recognised clauses of ``instruction`` say (a copy)."""
+    out = dict(prefill)
+    widgets = [dict(w) for w in out.get("widgets") or []]
+    for clause in clauses(instruction):
+        low = clause.casefold()
+        if m := re.match(r"(headline|title|subtitle|button|cta)\s*[:=]\s*(.+)", clause, re.I):
+            field = {"title": "headline", "button": "cta_text", "cta": "cta_text"}.get(
+                m.group(1).lower(), m.group(1).lower())
+            limit = {"headline": HEADLINE_MAX, "subtitle": SUBTITLE_MAX, "cta_text": CTA_MAX}[field]
+            out[field] = clip_words(m.group(2).strip().strip("\"'“”"), limit)
+        elif "short" in low and ("headline" in low or "title" in low):
+            words = (out.get("headline") or "").split()
+            if len(words) > 1:
+                out["headline"] = " ".join(words[:max(1, (len(words) + 1) // 2)]).rstrip(",:;–-")
+        elif "upper" in low and "headline" in low:
+            out["headline"] = (out.get("headline") or "").upper()
+        elif re.search(r"\b(no|hide|without|drop|remove)\b.*\bprice\b", low):
+            widgets = [w for w in widgets if w.get("type") != "price_badge"]
+        elif m := re.match(r"(?:mention|say|add|include|highlight)\s+(?:the\s+)?(.+)", clause, re.I):
+            thing = m.group(1).strip()
+            if "free shipping" in thing.casefold() or "free delivery" in thing.casefold():
+                if not any(w.get("type") == "free_shipping" for w in widgets):
+                    widgets.append({"type": "free_shipping", "label": "Free shipping"})
+                thing = "Free shipping"
+            thing = thing[:1].upper() + thing[1:]
+            sub = out.get("subtitle") or ""
+            if thing.casefold() not in sub.casefold():
+                out["subtitle"] = clip_words(f"{thing} · {sub}" if sub else thing, SUBTITLE_MAX)
+    out["widgets"] = widgets
+    return out

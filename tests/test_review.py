@@ -1,0 +1,316 @@
+"""The review workflow's services (issue 14): approve / reject one and in bulk for a filter,
+review filters, export approved, regenerate (copy / background / both, with an instruction)
+through the real pipeline code, swap the photo, history and undo, text fit. Both DBs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+
+import pytest
+import sqlalchemy as sa
+
+from core.batches import create_batch, get_batch
+from core.errors import ConflictError, NotFoundError, ValidationError
+from core.pipeline import generate as gen
+from core.pipeline import stages
+from core.pipeline.sources import prepare_source, start_batch
+from core.previews import get_preview, list_previews, update_prefill
+from core import review
+from db.engine import unit_of_work
+from db.models import Preview, Product
+from tests.factories import a_prefill, create_user_batch, set_preview_state, urls
+from tests.stages import PERMANENT, TRANSIENT, FakeStages, png_bytes
+
+
+# --- approve / reject, filters, export ---------------------------------------------------
+
+@pytest.fixture
+def done_batch(db, workspace, sent):
+    info = create_user_batch(workspace, 2, 2)
+    items = list_previews(workspace, batch_id=info.id).items
+    for i, p in enumerate(items):
+        set_preview_state(p.id, "done", prefill=a_prefill(headline=f"Banner {i}"))
+    return info.id, [p.id for p in items]
+
+
+def test_approve_and_reject_one_and_filter_by_review(workspace, done_batch):
+    bid, ids = done_batch
+    assert review.set_review(workspace, ids[0], "approved", user="alice") == 1
+    assert review.set_review(workspace, [ids[1]], "rejected") == 1
+    assert get_preview(workspace, ids[0]).review_status == "approved"
+    got = {r: {p.id for p in list_previews(workspace, batch_id=bid, review=r).items}
+           for r in review.REVIEW_FILTERS}
+    assert got == {"approved": {ids[0]}, "rejected": {ids[1]}, "unreviewed": set(ids[2:])}
+    assert review.set_review(workspace, ids[0], "unreviewed") == 1
+    assert get_preview(workspace, ids[0]).review_status is None
+    with pytest.raises(ValidationError, match="review filter"):
+        list_previews(workspace, batch_id=bid, review="maybe")
+    with pytest.raises(ValidationError, match="decision"):
+        review.set_review(workspace, ids[0], "great")
+
+
+def test_only_finished_banners_are_reviewed_and_other_workspaces_see_nothing(workspace, done_batch):
+    bid, ids = done_batch
+    set_preview_state(ids[3], "failed", error_message="x")
+    with pytest.raises(ConflictError, match="only finished banners"):
+        review.set_review(workspace, ids[3], "approved")
+    with pytest.raises(NotFoundError):
+        review.set_review("other", ids[0], "approved")
+    with pytest.raises(NotFoundError):
+        review.review_matching("other", bid, "approved")
+
+
+def test_bulk_review_changes_what_the_filter_shows(workspace, done_batch):
+    bid, ids = done_batch
+    product_of = {}
+    with unit_of_work() as s:  # give the first URL's previews a product to filter by
+        prod = Product(workspace=workspace, url="https://shop.example.com/x", image_urls=[],
+                       ranked_image_urls=[], ranking_scores=[])
+        s.add(prod)
+        s.flush()
+        rows = s.scalars(sa.select(Preview).where(Preview.id.in_(ids[:2]))).all()
+        for r in rows:
+            r.product_id = prod.id
+        product_of = prod.id
+    assert review.review_matching(workspace, bid, "approved", product_id=product_of) == 2
+    assert review.review_matching(workspace, bid, "rejected", review="unreviewed") == 2
+    statuses = {p.id: p.review_status for p in list_previews(workspace, batch_id=bid).items}
+    assert statuses == {ids[0]: "approved", ids[1]: "approved", ids[2]: "rejected",
+                        ids[3]: "rejected"}
+    assert review.review_matching(workspace, bid, "approved", status="failed") == 0
+
+
+def test_export_approved_holds_only_approved_banners(workspace, done_batch):
+    bid, ids = done_batch
+    with pytest.raises(ConflictError, match="No banner of this batch is approved"):
+        review.export_approved(workspace, bid)
+    review.set_review(workspace, ids[:3], "approved")
+    review.set_review(workspace, ids[1], "rejected")
+    name, data = review.export_approved(workspace, bid, "zip")
+    assert name.endswith("-approved.zip")
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = zf.namelist()
+        rows = list(csv.DictReader(io.StringIO(zf.read("prefills.csv").decode("utf-8-sig"))))
+    assert {r["preview_id"] for r in rows} == {str(ids[0]), str(ids[2])}
+    assert len([n for n in names if n.startswith("prefill/")]) == 2
+    assert all(ids[1].hex[:8] not in n for n in names)
+    name, data = review.export_approved(workspace, bid, "csv")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert name.endswith("-approved.csv") and len(rows) == 2
+
+
+# --- history, undo, text fit ---------------------------------------------------------------
+
+def test_every_edit_is_a_version_and_undo_goes_back_to_any(workspace, done_batch):
+    _bid, ids = done_batch
+    pid = ids[0]
+    update_prefill(workspace, pid, {"headline": "First edit"})
+    update_prefill(workspace, pid, {"subtitle": "Second edit"})
+    versions = review.history(workspace, pid)
+    assert [(v.version, v.kind) for v in versions] == [(2, "edit"), (1, "edit"), (0, "generated")]
+    assert versions[0].current and versions[2].prefill["headline"] == "Banner 0"
+    restored = review.undo_to(workspace, pid, 0)
+    assert restored["headline"] == "Banner 0" and restored["subtitle"] == a_prefill()["subtitle"]
+    now = get_preview(workspace, pid)
+    assert now.prefill_version == 3 and now.prefill["headline"] == "Banner 0"
+    versions = review.history(workspace, pid)
+    assert versions[0].kind == "undo" and versions[0].note == "back to version 0"
+    review.undo_to(workspace, pid, 2)  # the undo can be undone
+    assert get_preview(workspace, pid).prefill["subtitle"] == "Second edit"
+    with pytest.raises(NotFoundError):
+        review.undo_to(workspace, pid, 99)
+    with pytest.raises(NotFoundError):
+        review.history("other", pid)
+
+
+def test_a_preview_without_history_shows_its_current_version(workspace, done_batch):
+    versions = review.history(workspace, done_batch[1][0])
+    assert len(versions) == 1 and versions[0].current and versions[0].version == 0
+
+
+def test_text_fit_names_the_sizes_where_the_copy_is_cut():
+    fits = review.text_fit(a_prefill(headline="Short", subtitle="Fine"))
+    assert set(fits) == {"landscape", "square", "story"} and not any(fits.values())
+    long = review.text_fit(a_prefill(headline="W" * 40, subtitle=("Mmmmmmmmmmmm " * 7)[:90]))
+    assert long["landscape"] == [] and long["square"]
+    assert all(w.startswith("subtitle does not fit") for w in long["square"])
+
+
+# --- regeneration through the pipeline --------------------------------------------------
+
+class Stages(FakeStages):
+    def __init__(self):
+        super().__init__()
+        self.backgrounds = 0
+        self.copies: list[tuple[int, str, list]] = []  # (variant plan, instruction, others)
+
+    def make_background(self, image, *, variant_index, brief):
+        with self.lock:
+            self.backgrounds += 1
+        return super().make_background(image, variant_index=variant_index, brief=brief)
+
+    def write_prefill(self, brief, image, *, variant_index, batch_size, other_headlines):
+        self.copies.append((variant_index, brief.instruction, list(other_headlines)))
+        out = super().write_prefill(brief, image, variant_index=variant_index,
+                                    batch_size=batch_size, other_headlines=other_headlines)
+        if brief.instruction:
+            out["subtitle"] = brief.instruction[:90]
+        return out
+
+
+@pytest.fixture
+def fake(db, settings_env, sent):
+    settings_env(RETRY_SCHEDULE_SECONDS="0,0,0", GENERATION_RATE_LIMIT="0/m")
+    f = Stages().install()
+    yield f
+    stages.reset()
+
+
+def finished_preview(workspace, fake) -> Preview:
+    info = create_batch(workspace, "alice", [{"url": urls(1)[0], "batch_size": 1}])
+    for _kind, (bid, url), _delay in start_batch(str(info.id)):
+        prepare_source(bid, url)
+    with unit_of_work() as s:
+        p = s.scalars(sa.select(Preview).where(Preview.batch_id == info.id)).one()
+    gen.generate(str(p.id))
+    return row(p.id)
+
+
+def row(pid) -> Preview:
+    with unit_of_work() as s:
+        return s.get(Preview, pid)
+
+
+def due(pid):
+    import datetime as dt
+
+    from db.base import utcnow
+
+    with unit_of_work() as s:
+        s.execute(sa.update(Preview).where(Preview.id == pid)
+                  .values(next_retry_at=utcnow() - dt.timedelta(seconds=5)))
+
+
+def test_regenerating_the_copy_with_an_instruction_keeps_the_old_version_until_done(fake, workspace, sent):
+    p = finished_preview(workspace, fake)
+    assert p.status == "done" and fake.backgrounds == 1
+    old = dict(p.prefill)
+    review.set_review(workspace, p.id, "approved")
+    info = review.regenerate(workspace, p.id, "copy", "shorter headline, mention free shipping")
+    assert info.status == "queued" and info.regenerating and info.prefill == old
+    assert ("preview", (str(p.id),)) in sent
+    assert get_batch(workspace, p.batch_id).batch.status == "running"
+    gen.generate(str(p.id))
+    new = row(p.id)
+    assert new.status == "done" and new.partial is None and new.prefill_version == 1
+    assert fake.backgrounds == 1, "only the copy was asked for"
+    assert new.prefill["generated_background_url"] == old["generated_background_url"]
+    assert new.prefill["headline"] != old["headline"]
+    assert new.prefill["subtitle"] == "shorter headline, mention free shipping"
+    plan, instruction, others = fake.copies[-1]
+    assert instruction == "shorter headline, mention free shipping" and old["headline"] in others
+    assert plan != 0, "a regeneration uses another variant plan"
+    assert new.review_status is None, "a new version is reviewed again"
+    assert get_batch(workspace, p.batch_id).batch.status == "done"
+    versions = review.history(workspace, p.id)
+    assert [(v.version, v.kind) for v in versions] == [(1, "regenerated"), (0, "generated")]
+    assert "new copy" in versions[0].note and "free shipping" in versions[0].note
+    review.undo_to(workspace, p.id, 0)
+    assert row(p.id).prefill["headline"] == old["headline"]
+
+
+def test_regenerating_the_background_keeps_the_copy_and_the_old_file(fake, workspace):
+    p = finished_preview(workspace, fake)
+    old = dict(p.prefill)
+    copies = len(fake.copies)
+    review.regenerate(workspace, p.id, "background")
+    gen.generate(str(p.id))
+    new = row(p.id)
+    assert new.status == "done" and len(fake.copies) == copies and fake.backgrounds == 2
+    assert new.prefill["headline"] == old["headline"]
+    assert new.prefill["generated_background_url"] != old["generated_background_url"]
+    # the old version's background stays: history can go back to it
+    assert old["generated_background_url"].removeprefix("/media/") in fake.storage.files
+    assert new.prefill["generated_background_url"].removeprefix("/media/") in fake.storage.files
+
+
+def test_a_regeneration_failing_for_good_leaves_the_preview_as_it_was(fake, workspace):
+    p = finished_preview(workspace, fake)
+    old = dict(p.prefill)
+    fake.generation_errors = [TRANSIENT(), PERMANENT()]
+    review.regenerate(workspace, p.id, "both", "make it pop")
+    gen.generate(str(p.id))
+    waiting = row(p.id)
+    assert waiting.status == "retrying" and waiting.partial["regen"]["instruction"] == "make it pop"
+    assert waiting.prefill == old
+    due(p.id)
+    gen.generate(str(p.id))
+    back = row(p.id)
+    assert back.status == "done" and back.prefill == old and back.partial is None
+    assert back.error_message.startswith("Regeneration failed, the previous version is kept")
+    assert old["generated_background_url"].removeprefix("/media/") in fake.storage.files
+    assert get_batch(workspace, p.batch_id).batch.status == "done"
+
+
+def test_regenerate_is_refused_while_running_and_checks_its_input(fake, workspace):
+    p = finished_preview(workspace, fake)
+    with pytest.raises(ValidationError, match="Regenerate one of"):
+        review.regenerate(workspace, p.id, "everything")
+    with pytest.raises(ValidationError, match="longer than 500"):
+        review.regenerate(workspace, p.id, "copy", "x" * 501)
+    review.regenerate(workspace, p.id, "copy")
+    with pytest.raises(ConflictError, match="only finished banners are regenerated"):
+        review.regenerate(workspace, p.id, "copy")
+    with pytest.raises(NotFoundError):
+        review.regenerate("other", p.id)
+
+
+def test_swap_to_another_ranked_photo_then_regenerate(fake, workspace):
+    p = finished_preview(workspace, fake)
+    choices = review.photo_choices(workspace, p.id)
+    assert len(choices) == 3 and p.source_image_url == choices[0]
+    with pytest.raises(ValidationError, match="not one of this product's images"):
+        review.swap_photo(workspace, p.id, image_url="https://elsewhere.example.com/a.jpg")
+    info = review.swap_photo(workspace, p.id, image_url=choices[2], what="background")
+    assert info.source_image_url == choices[2] and info.status == "queued"
+    gen.generate(str(p.id))
+    new = row(p.id)
+    assert new.status == "done" and new.prefill["original_background_url"] == choices[2]
+    assert new.prefill["product_image_url"] == choices[2]
+    v = review.history(workspace, p.id)[0]
+    assert v.kind == "regenerated" and v.note.startswith("new photo") and v.source_image_url == choices[2]
+    review.undo_to(workspace, p.id, 0)  # undo also brings the photo back
+    assert row(p.id).source_image_url == choices[0]
+
+
+def test_swap_to_an_uploaded_photo(fake, workspace):
+    p = finished_preview(workspace, fake)
+    with pytest.raises(ValidationError, match="cannot be used as a product photo"):
+        review.swap_photo(workspace, p.id, data=b"not an image at all")
+    with pytest.raises(ValidationError, match="new photo needs a new background"):
+        review.swap_photo(workspace, p.id, data=png_bytes(size=(200, 200)), what="copy")
+    info = review.swap_photo(workspace, p.id, data=png_bytes((0, 200, 0), (300, 300)))
+    assert info.source_image_url.startswith(f"/media/products/{p.product_id}/photos/")
+    assert info.source_image_url in review.photo_choices(workspace, p.id)
+    gen.generate(str(p.id))
+    assert row(p.id).status == "done"
+
+
+def test_the_offline_generator_follows_an_instruction():
+    from core.generators.brief import ProductBrief
+    from core.generators.offline_copy import OfflineCopyWriter
+
+    brief = ProductBrief(title="Retro Console with 620 Classic Games and Two Controllers",
+                         description="Plug and play.", price=None)
+    plain = OfflineCopyWriter().write_prefill(brief, png_bytes(), variant_index=0, batch_size=1,
+                                              other_headlines=[])
+    import dataclasses
+
+    asked = OfflineCopyWriter().write_prefill(
+        dataclasses.replace(brief, instruction="shorter headline, mention free shipping"),
+        png_bytes(), variant_index=0, batch_size=1, other_headlines=[])
+    assert len(asked["headline"]) < len(plain["headline"])
+    assert asked["subtitle"].startswith("Free shipping")
+    assert any(w["type"] == "free_shipping" for w in asked["widgets"])
