@@ -1,7 +1,7 @@
 """Offline background maker: an image-to-image transformation of the product photo (Pillow).
 
-The product stays sharp (cut out when its photo has a plain studio backdrop, else framed
-as a card) on a new square canvas: a blurred extension of the photo, a palette gradient,
+The product stays sharp (cut out when its photo has a plain studio backdrop — see
+:mod:`core.generators.cutout` — else framed as a card) on a new square canvas: a blurred extension of the photo, a palette gradient,
 a spotlight, a duotone or a split tint, depending on the variant. It sits on the side
 opposite the variant's text so the copy never covers it.
 """
@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import io
 
-from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps, ImageStat
+from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 from core.errors import GenerationError
 from core.generators.brief import ProductBrief
+from core.generators.cutout import Cutout, find_cutout
 from core.generators.variants import VariantPlan, plan_variant
 from core.images import ImageTooLarge, decode_image
 from core.palette import accent_of, adjust_lightness, extract_palette, hex_to_rgb
@@ -51,34 +52,21 @@ def decode_photo(data: bytes, min_side: int = CANVAS) -> Image.Image:
     return img
 
 
-def _border_color(img: Image.Image) -> tuple[tuple[int, int, int], float] :
-    """Median colour of the photo's 4 % border and how uniform it is (mean channel stddev)."""
-    w, h = img.size
-    b = max(2, min(w, h) // 25)
-    strips = [img.crop(box) for box in ((0, 0, w, b), (0, h - b, w, h), (0, 0, b, h), (w - b, 0, w, h))]
-    stats = [ImageStat.Stat(s) for s in strips]
-    median = tuple(sorted(st.median[c] for st in stats)[1] for c in range(3))
-    spread = sum(sum(st.stddev) / 3 for st in stats) / 4
-    return median, spread
-
-
 def product_mask(img: Image.Image) -> Image.Image | None:
-    """An alpha mask of the product when the photo has a plain backdrop, else None."""
-    color, spread = _border_color(img)
-    if spread > 14:  # a busy scene: cutting it out would look broken, frame it instead
-        return None
-    small = img.resize((max(1, img.width // 4), max(1, img.height // 4)), Image.Resampling.BILINEAR)
-    diff = ImageChops.difference(small, Image.new("RGB", small.size, color)).convert("L")
-    # erode one pixel so no rim of the old backdrop travels with the product
-    mask = diff.point(lambda v: 255 if v > 24 else 0).filter(ImageFilter.MinFilter(3))
-    box = mask.getbbox()
-    if box is None:
-        return None
-    area = (box[2] - box[0]) * (box[3] - box[1]) / (small.width * small.height)
-    if area < 0.02:  # nothing found but noise
-        return None
-    mask = mask.filter(ImageFilter.GaussianBlur(1.2)).resize(img.size, Image.Resampling.BILINEAR)
-    return mask
+    """An alpha mask of the product when the photo has a plain backdrop, else None (framed)."""
+    cut = find_cutout(img)
+    return cut.mask if cut else None
+
+
+def clean_plate(img: Image.Image, cut: Cutout | None) -> Image.Image:
+    """The photo without its product, for the backdrops that blur the photo: a blurred copy of
+    the product behind the sharp one reads as a ghost. Cut out: the product area takes the
+    backdrop colour. Framed: only a coarse field of the photo's colours remains."""
+    if cut is None:
+        return img.resize((3, 3), Image.Resampling.BOX).resize(img.size, Image.Resampling.BICUBIC)
+    grown = cut.mask.resize((64, 64), Image.Resampling.BOX).filter(ImageFilter.MaxFilter(5))
+    return Image.composite(Image.new("RGB", img.size, cut.backdrop), img,
+                           grown.resize(img.size, Image.Resampling.BILINEAR))
 
 
 def _cover(img: Image.Image, size: int) -> Image.Image:
@@ -137,9 +125,12 @@ def _backdrop(img: Image.Image, plan: VariantPlan, dominant: str, accent: str) -
     return Image.composite(base, flat, ramp)
 
 
-def _place_product(canvas: Image.Image, img: Image.Image, mask: Image.Image | None,
-                   side: str) -> None:
-    """Scale the product into its box and composite it with a soft shadow."""
+def place_product(canvas: Image.Image, img: Image.Image, mask: Image.Image | None,
+                  side: str) -> tuple[int, int, Image.Image, Image.Image]:
+    """Scale the product into its box and composite it with a soft shadow.
+
+    Returns ``(x, y, product, alpha)`` as pasted: where the alpha is 255 the canvas holds the
+    scaled product's own pixels (the shadow goes beneath it, nothing is blended over it)."""
     x0, y0, x1, y1 = (round(f * CANVAS) for f in PRODUCT_BOXES[side])
     if mask is not None:
         crop = mask.getbbox() or (0, 0, img.width, img.height)
@@ -158,6 +149,7 @@ def _place_product(canvas: Image.Image, img: Image.Image, mask: Image.Image | No
     shadow = shadow.filter(ImageFilter.GaussianBlur(2)).resize(size).point(lambda v: v * 45 // 100)
     canvas.paste((0, 0, 0), (px + size[0] // 40, py + size[1] // 25), shadow)
     canvas.paste(img, (px, py), mask)
+    return px, py, img, mask
 
 
 class OfflineBackgroundMaker:
@@ -172,8 +164,9 @@ class OfflineBackgroundMaker:
         img = decode_photo(source_image)
         swatches = extract_palette(img)
         dominant = swatches[0].color if swatches else "#888888"
-        canvas = _backdrop(img, plan, dominant, accent_of(swatches))
-        _place_product(canvas, img, product_mask(img), plan.product_side)
+        cut = find_cutout(img)
+        canvas = _backdrop(clean_plate(img, cut), plan, dominant, accent_of(swatches))
+        place_product(canvas, img, cut.mask if cut else None, plan.product_side)
         out = io.BytesIO()
         canvas.save(out, "JPEG", quality=JPEG_QUALITY)
         return out.getvalue()
