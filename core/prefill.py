@@ -21,6 +21,19 @@ HEADLINE_MAX = 40
 SUBTITLE_MAX = 90
 CTA_MAX = 20
 VIBE_MAX = 80
+LEGAL_MAX = 160
+FONT_FAMILIES = ("NotoSans", "NotoSansDisplay", "NotoSerif", "NotoSerifDisplay")
+
+
+def check_font_ref(value: str | None) -> str:
+    """A brand font: "" (the default Noto chain), an installed family name, or the
+    ``/media/…`` URL of an uploaded font."""
+    value = (value or "").strip()
+    if not value or value in FONT_FAMILIES:
+        return value
+    if value.startswith("/media/") and ".." not in value and len(value) <= 512:
+        return value
+    raise ValueError(f"must be one of {', '.join(FONT_FAMILIES)} or a /media/ font URL")
 
 
 def _check_url(value: str | None) -> str | None:
@@ -143,10 +156,21 @@ class Prefill(_Strict):
     generated_background_url: str | None = None
     product_image_url: str | None = None
     cta_url: str | None = None
+    # from the workspace's brand kit (core/brand): drawn by both renderers
+    logo_url: str | None = None
+    font: str = Field(default="", max_length=512, description="brand font: an installed family "
+                      "(NotoSerif, …) or the /media/ URL of an uploaded TTF/OTF")
+    legal: str = Field(default="", max_length=LEGAL_MAX)
 
     _urls = field_validator(
-        "original_background_url", "generated_background_url", "product_image_url", "cta_url"
+        "original_background_url", "generated_background_url", "product_image_url", "cta_url",
+        "logo_url",
     )(classmethod(lambda cls, v: _check_url(v)))
+
+    @field_validator("font")
+    @classmethod
+    def _font(cls, v: str) -> str:
+        return check_font_ref(v)
 
 
 PREFILL_KEYS = frozenset(Prefill.model_fields)

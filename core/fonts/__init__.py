@@ -71,10 +71,56 @@ class Face:
 _chain_lock = threading.Lock()
 
 
-@functools.lru_cache(maxsize=2)
-def font_chain(bold: bool) -> tuple[Face, ...]:
-    """The fallback chain (regular or bold), best first; empty only if no font is installed."""
+# Brand families: an installed Noto family chosen in the brand kit, or an uploaded font
+# registered from its bytes (``register_font``). Their faces go first in the chain; every
+# script they lack still falls back to the Noto chain.
+BRAND_FAMILIES = {
+    "NotoSans": "Noto Sans", "NotoSansDisplay": "Noto Sans Display", "NotoSerif": "Noto Serif",
+    "NotoSerifDisplay": "Noto Serif Display",
+}
+_REGISTERED = Path(os.environ.get("TMPDIR", "/tmp")) / "ctabs-brand-fonts"
+
+
+def register_font(data: bytes) -> str:
+    """Keep an uploaded font's bytes as a file Pillow can open; its family key (``file:<sha>``)."""
+    import hashlib
+
+    digest = hashlib.sha256(data).hexdigest()[:32]
+    path = _REGISTERED / f"{digest}.font"
+    if not path.is_file():
+        _REGISTERED.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    return f"file:{digest}"
+
+
+def family_files(family: str) -> dict[int, Path]:
+    """The files of a brand family by CSS weight (400, 700); empty for the default chain."""
+    if not family:
+        return {}
+    if family.startswith("file:"):
+        path = _REGISTERED / f"{family[5:]}.font"
+        return {400: path, 700: path} if path.is_file() else {}
+    if family not in BRAND_FAMILIES:
+        return {}
+    out = {}
+    for weight, name in ((400, "Regular"), (700, "Bold")):
+        if path := _find(f"{family}-{name}.ttf"):
+            out[weight] = path
+    if 700 not in out and 400 in out:
+        out[700] = out[400]
+    return out
+
+
+@functools.lru_cache(maxsize=32)
+def font_chain(bold: bool, family: str = "") -> tuple[Face, ...]:
+    """The fallback chain (regular or bold), best first; empty only if no font is installed.
+
+    With a brand ``family`` its face comes first."""
     faces: list[Face] = []
+    if path := family_files(family).get(700 if bold else 400):
+        faces.append(Face(path))
     for script in _SCRIPTS:
         for name in _file_name(script, bold):
             if path := _find(name):
@@ -107,9 +153,9 @@ def _joins_previous(ch: str) -> bool:
             or 0x1F3FB <= cp <= 0x1F3FF or 0xE0020 <= cp <= 0xE007F)
 
 
-def split_runs(text: str, bold: bool) -> list[tuple[str, Face | None]]:
+def split_runs(text: str, bold: bool, family: str = "") -> list[tuple[str, Face | None]]:
     """Split ``text`` into (run, face) pairs; ``face`` is None where no font has the glyph."""
-    chain = font_chain(bold)
+    chain = font_chain(bold, family)
     emoji = emoji_face()
     runs: list[tuple[str, Face | None]] = []
     current: Face | None = None
@@ -164,22 +210,22 @@ def run_width(run: str, face: Face | None, size: int) -> float:
 
 
 @functools.lru_cache(maxsize=16384)
-def text_width(text: str, size: int, bold: bool) -> float:
+def text_width(text: str, size: int, bold: bool, family: str = "") -> float:
     """Advance width of ``text`` with fallback fonts (cached: line fitting measures the same
     words at the same sizes again and again, across banners and sizes)."""
-    return sum(run_width(run, face, size) for run, face in split_runs(text, bold))
+    return sum(run_width(run, face, size) for run, face in split_runs(text, bold, family))
 
 
-def missing_glyphs(text: str, bold: bool = False) -> str:
+def missing_glyphs(text: str, bold: bool = False, family: str = "") -> str:
     """The characters of ``text`` that no installed font can draw (shown as boxes)."""
-    return "".join(r for r, f in split_runs(text, bold) if f is None and not r.isspace())
+    return "".join(r for r, f in split_runs(text, bold, family) if f is None and not r.isspace())
 
 
 def draw_text(img: Image.Image, xy: tuple[float, float], text: str, size: int, bold: bool,
-              fill: str, rtl: bool = False) -> None:
+              fill: str, rtl: bool = False, family: str = "") -> None:
     """Draw one line with its left edge at x and its baseline at y."""
     draw = ImageDraw.Draw(img)
-    runs = split_runs(text, bold)
+    runs = split_runs(text, bold, family)
     if rtl:
         runs = runs[::-1]  # visual order of runs in a right-to-left line
     x, baseline = xy

@@ -12,9 +12,9 @@ from __future__ import annotations
 from html import escape
 
 from core.palette import readable_on
-from core.render.layout import Box, TextBlock, backdrop_colors, backdrop_discs, compute_layout
-from core.render.png import PLACEHOLDER_TEXT
-from core.render.safe import Resolver, background_source, safe_prefill
+from core.render.layout import Box, TextBlock, backdrop_colors, backdrop_discs
+from core.render.png import PLACEHOLDER_TEXT, prepare
+from core.render.safe import Resolver, background_source, media_source
 
 FONT_STACK = ("'Noto Sans', 'Noto Sans Arabic', 'Noto Sans Hebrew', 'Noto Sans CJK SC', "
               "'Noto Sans CJK JP', 'Noto Color Emoji', 'Apple Color Emoji', 'Segoe UI Emoji', "
@@ -41,9 +41,10 @@ def _text(block: TextBlock, extra: str = "") -> str:
 
 def render_banner_html(prefill: dict, size: str | tuple[int, int], *,
                        resolve: Resolver | None = None) -> str:
-    """A complete HTML document showing the banner (for ``st.iframe`` / a sandboxed iframe)."""
-    data, _warnings = safe_prefill(prefill)
-    layout = compute_layout(data, size)
+    """A complete HTML document showing the banner (for ``st.iframe`` / a sandboxed iframe).
+
+    The same banner as ``render_banner_png``: the quality gate's fixes, brand font and logo."""
+    data, family, layout, _report, _warnings = prepare(prefill, size, resolve)
     colors = data["colors"]
     src, _ = background_source(data, resolve) if layout.style != "text_only" else (None, None)
     fx, fy = layout.focus
@@ -82,6 +83,20 @@ def render_banner_html(prefill: dict, size: str | tuple[int, int], *,
                      f'border-radius:{_u(layout.button.h / 2)};background:{colors["button"]}">'
                      f'</div>')
         parts.append(_text(layout.blocks["cta_text"]))
+    if layout.logo is not None:
+        logo_src, _ = media_source(data.get("logo_url"), resolve)
+        if logo_src:
+            pos = {"left": "left", "center": "center", "right": "right"}[layout.logo_align]
+            parts.append(f'<img class="logo" alt="" src="{escape(logo_src, quote=True)}" '
+                         f'style="{_box(layout.logo)}object-position:{pos} center">')
+    font_css, font_stack = "", FONT_STACK
+    if family:
+        from core.render.brand_assets import font_face_css
+
+        shown = "".join("".join(b.lines) for b in layout.blocks.values())
+        shown += "".join(c.label + c.struck for c in layout.chips)
+        font_css = font_face_css(family, shown)
+        font_stack = "'BrandFont', " + FONT_STACK if font_css else FONT_STACK
     label = escape(f"{data['headline']} — {data['cta_text']}", quote=True)
     w, h = layout.width, layout.height
     stripe = colors["background"]
@@ -89,10 +104,11 @@ def render_banner_html(prefill: dict, size: str | tuple[int, int], *,
         "<!doctype html><html><head><meta charset=\"utf-8\">"
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        "<style>html,body{margin:0;padding:0;overflow:hidden;background:transparent}"
+        f"<style>{font_css}html,body{{margin:0;padding:0;overflow:hidden;background:transparent}}"
         f".banner{{--u:calc(100vw / {w});position:relative;width:{_u(w)};height:{_u(h)};"
-        f"overflow:hidden;background:{colors['background']};font-family:{FONT_STACK}}}"
+        f"overflow:hidden;background:{colors['background']};font-family:{font_stack}}}"
         ".bg{position:absolute;object-fit:cover}.ph{inset:0}"
+        ".logo{position:absolute;object-fit:contain}"
         ".bd{position:absolute;inset:0}.disc{position:absolute;border-radius:50%}"
         f".ph{{background:repeating-linear-gradient(45deg,{stripe} 0 {_u(30)},"
         f"rgba(0,0,0,.07) {_u(30)} {_u(60)})}}"

@@ -14,11 +14,9 @@ from dataclasses import dataclass, field
 from core import fonts
 from core.generators.brief import is_rtl
 
-SIZES: dict[str, tuple[int, int]] = {
-    "square": (1080, 1080),      # 1:1
-    "landscape": (1200, 628),    # 1.91:1
-    "story": (1080, 1920),       # 9:16
-}
+from core.render.formats import ALL_SIZES, FORMATS, SIZES, Format, format_for, resolve_size
+
+__all__ = ["ALL_SIZES", "FORMATS", "SIZES", "Format", "format_for", "resolve_size"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +58,8 @@ class TextBlock:
     align: str
     rtl: bool
     line_height: int
+    family: str = ""  # brand font family key (``core.fonts``); "" = the Noto chain
+    natural_min: int = 0  # the size the layout would not go below without the quality gate
 
 
 @dataclass
@@ -71,6 +71,7 @@ class WidgetChip:
     box: Box
     size: int
     struck: str = ""  # a compare-at price shown crossed out
+    family: str = ""
 
 
 @dataclass
@@ -89,18 +90,11 @@ class BannerLayout:
     button: Box | None = None
     warnings: list[str] = field(default_factory=list)
     style: str = "photo"  # "text_only": no image; the renderers draw ``backdrop`` instead
-
-
-def resolve_size(size: str | tuple[int, int]) -> tuple[int, int]:
-    """A named size (see ``SIZES``) or an explicit (width, height) within sane bounds."""
-    if isinstance(size, str):
-        if size not in SIZES:
-            raise ValueError(f"unknown banner size {size!r}; use one of {', '.join(SIZES)}")
-        return SIZES[size]
-    w, h = (int(v) for v in size)
-    if not (200 <= w <= 4000 and 200 <= h <= 4000):
-        raise ValueError("banner sizes must be between 200 and 4000 pixels per side")
-    return w, h
+    format: Format | None = None
+    logo: Box | None = None  # the brand logo's slot (drawn "contain", aligned like the text)
+    logo_align: str = "left"
+    safe: Box | None = None  # where text, logo and button must stay (story overlays)
+    notes: list[str] = field(default_factory=list)  # layout choices worth telling (omissions)
 
 
 def _tokens(text: str) -> list[str]:
@@ -131,20 +125,20 @@ def _tokens(text: str) -> list[str]:
     return glued
 
 
-def _wrap(text: str, size: int, bold: bool, width: int) -> list[str]:
+def _wrap(text: str, size: int, bold: bool, width: int, family: str = "") -> list[str]:
     """Greedy wrap; a word longer than the line is broken by characters."""
     lines: list[str] = []
     line = ""
     for tok in _tokens(text):
-        if fonts.text_width((line + tok).rstrip(), size, bold) <= width:
+        if fonts.text_width((line + tok).rstrip(), size, bold, family) <= width:
             line += tok
             continue
         if line.strip():
             lines.append(line.rstrip())
         line = ""
-        while fonts.text_width(tok.rstrip(), size, bold) > width and len(tok) > 1:
+        while fonts.text_width(tok.rstrip(), size, bold, family) > width and len(tok) > 1:
             cut = len(tok) - 1
-            while cut > 1 and fonts.text_width(tok[:cut], size, bold) > width:
+            while cut > 1 and fonts.text_width(tok[:cut], size, bold, family) > width:
                 cut = max(1, int(cut * 0.8)) if cut > 8 else cut - 1
             lines.append(tok[:cut])
             tok = tok[cut:]
@@ -154,26 +148,33 @@ def _wrap(text: str, size: int, bold: bool, width: int) -> list[str]:
     return lines
 
 
-def _ellipsize(line: str, size: int, bold: bool, width: int) -> str:
-    while line and fonts.text_width(line + "…", size, bold) > width:
+def _ellipsize(line: str, size: int, bold: bool, width: int, family: str = "") -> str:
+    while line and fonts.text_width(line + "…", size, bold, family) > width:
         line = line[:-1]
     return line.rstrip() + "…"
 
 
 def fit_text(name: str, text: str, box: Box, *, max_size: int, min_size: int, max_lines: int,
-             bold: bool, color: str, align: str, warnings: list[str]) -> TextBlock:
-    """The largest size (max → min) at which ``text`` fits ``box`` in ≤ ``max_lines`` lines."""
+             bold: bool, color: str, align: str, warnings: list[str], family: str = "",
+             floor: int | None = None) -> TextBlock:
+    """The largest size (max → min) at which ``text`` fits ``box`` in ≤ ``max_lines`` lines.
+
+    ``floor`` (the quality gate's fix) lets the size go below ``min_size`` down to it."""
     rtl = is_rtl(text)
+    natural_min = min_size
+    if floor is not None:
+        min_size = min(min_size, floor)
+    max_size = max(max_size, min_size)
     size = max_size
     while True:
         lh = round(size * 1.22)
-        lines = _wrap(text, size, bold, box.w) if text else []
+        lines = _wrap(text, size, bold, box.w, family) if text else []
         if len(lines) <= max_lines and len(lines) * lh <= box.h:
             break
         if size <= min_size:
             keep = max(1, min(max_lines, box.h // lh))
             shown = lines[:keep]
-            shown[-1] = _ellipsize(shown[-1], size, bold, box.w)
+            shown[-1] = _ellipsize(shown[-1], size, bold, box.w, family)
             hidden = len(" ".join(lines)) - len(" ".join(lines[:keep]))
             warnings.append(
                 f"{name} does not fit its box at the minimum size {size}px: "
@@ -184,7 +185,7 @@ def fit_text(name: str, text: str, box: Box, *, max_size: int, min_size: int, ma
         size = max(min_size, int(size * 0.9))
     lh = round(size * 1.22)
     return TextBlock(name, Box(box.x, box.y, box.w, len(lines) * lh), lines, size, bold,
-                     color, align, rtl, lh)
+                     color, align, rtl, lh, family, natural_min)
 
 
 def widget_label(widget: dict) -> tuple[str, str]:
@@ -212,14 +213,18 @@ def widget_label(widget: dict) -> tuple[str, str]:
     return str(widget.get("text", "")), ""
 
 
-def _panel(position: str, w: int, h: int, margin: int) -> tuple[str, Box, Box]:
-    """Panel and image area for a text position (wide banners put top/bottom text aside)."""
+def _panel(position: str, w: int, h: int, margin: int,
+           full: tuple[int, int] | None = None) -> tuple[str, Box, Box]:
+    """Panel and image area for a text position (wide banners put top/bottom text aside).
+
+    ``w`` × ``h`` is the safe area; band and column sizes follow the ``full`` banner."""
+    fw, fh = full or (w, h)
     if w / h > 1.4 and position in ("top", "bottom"):
         position = "left" if position == "top" else "right"  # a 1.91:1 band is too short
     if h / w > 1.4 and position in ("left", "right"):
         position = "bottom" if position == "left" else "top"  # a 9:16 column is too narrow
-    side_w = round(w * (0.5 if w >= h else 0.56)) - margin
-    band_h = round(h * (0.46 if h <= w * 1.2 else 0.40))
+    side_w = min(w - 2 * margin, round(fw * (0.5 if fw >= fh else 0.56)) - margin)
+    band_h = min(h - 2 * margin, round(fh * (0.46 if fh <= fw * 1.2 else 0.40)))
     if position == "left":
         return position, Box(margin, margin, side_w, h - 2 * margin), Box(side_w + margin, 0,
                                                                           w - side_w - margin, h)
@@ -237,26 +242,28 @@ def _panel(position: str, w: int, h: int, margin: int) -> tuple[str, Box, Box]:
 
 
 def _chips(widgets: list[dict], content: Box, u: float, align: str,
-           warnings: list[str]) -> tuple[list[WidgetChip], int]:
-    """Lay widgets out as pills in up to two rows; report the ones that do not fit."""
-    size = max(14, round(28 * u))
+           warnings: list[str], family: str = "", size: int | None = None,
+           max_rows: int = 2) -> tuple[list[WidgetChip], int]:
+    """Lay widgets out as pills in up to ``max_rows`` rows; report the ones that do not fit."""
+    size = size or max(14, round(28 * u))
     chip_h, pad, gap = round(size * 1.9), round(size * 0.75), round(12 * u)
     rows: list[list[WidgetChip]] = [[]]
     x = 0
     dropped = 0
     for widget in widgets:
         label, struck = widget_label(widget)
-        text_w = fonts.text_width(label, size, True)
+        text_w = fonts.text_width(label, size, True, family)
         if struck:
-            text_w += fonts.text_width(" " + struck, size, False)
+            text_w += fonts.text_width(" " + struck, size, False, family)
         cw = min(content.w, round(text_w + 2 * pad))
         if x and x + cw > content.w:
-            if len(rows) == 2:
+            if len(rows) == max_rows:
                 dropped += 1
                 continue
             rows.append([])
             x = 0
-        rows[-1].append(WidgetChip(widget["type"], label, Box(x, 0, cw, chip_h), size, struck))
+        rows[-1].append(WidgetChip(widget["type"], label, Box(x, 0, cw, chip_h), size, struck,
+                                   family))
         x += cw + gap
     if dropped:
         warnings.append(f"{dropped} widget(s) do not fit the banner and are not shown")
@@ -267,7 +274,7 @@ def _chips(widgets: list[dict], content: Box, u: float, align: str,
         for c in row:
             chips.append(WidgetChip(c.kind, c.label, Box(content.x + off + c.box.x,
                                                          r * (chip_h + gap), c.box.w, chip_h),
-                                    c.size, c.struck))
+                                    c.size, c.struck, family))
     height = 0 if not chips else (max(c.box.bottom for c in chips))
     return chips, height
 
@@ -295,25 +302,63 @@ def backdrop_discs(layout: "BannerLayout") -> list[Box]:
     return [Box(w - big * 2 // 3, -big // 3, big, big), Box(-small // 3, h - small * 2 // 3, small, small)]
 
 
-def compute_layout(prefill: dict, size: str | tuple[int, int]) -> BannerLayout:
+def type_unit(fmt: Format) -> float:
+    """Banner pixels per design pixel (type and spacing were designed for 1080 px)."""
+    return fmt.scale or min(fmt.width, fmt.height) / 1080
+
+
+def floors(fmt: Format) -> dict[str, int]:
+    """The smallest size per text the quality gate accepts in ``fmt`` (legibility floor)."""
+    head = fmt.floor
+    return {"headline": head, "subtitle": max(10, round(head * 0.75)),
+            "cta_text": max(10, round(head * 0.8)), "brand": max(9, round(head * 0.6)),
+            "legal": max(9, round(head * 0.5))}
+
+
+def _inset(box: Box, safe: Box) -> Box:
+    """``box`` moved/clipped into ``safe``."""
+    x, y = max(box.x, safe.x), max(box.y, safe.y)
+    return Box(x, y, max(1, min(box.right, safe.right) - x), max(1, min(box.bottom, safe.bottom) - y))
+
+
+def compute_layout(prefill: dict, size: str | tuple[int, int], *, family: str = "",
+                   compact: bool = False) -> BannerLayout:
     """Where everything of ``prefill`` goes on a banner of ``size``.
 
     ``layout.style == "text_only"``: no image area; the copy is centred in a panel covering
-    the banner (the renderers draw a backdrop from the colours, and no panel fill)."""
-    w, h = resolve_size(size)
-    u = min(w, h) / 1080
+    the banner (the renderers draw a backdrop from the colours, and no panel fill).
+    ``family``: the brand font's key; ``compact``: texts may shrink to the format's floor
+    (the quality gate's font-size fix)."""
+    fmt = format_for(size)
+    if fmt.shape == "strip":
+        from core.render.strip import strip_layout
+
+        return strip_layout(prefill, fmt, family=family, compact=compact)
+    w, h = fmt.size
+    u = type_unit(fmt)
+    floor = floors(fmt) if compact else {}
     colors = prefill.get("colors") or {}
     layout = prefill.get("layout") or {}
     text_only = layout.get("style") == "text_only"
     align = "center" if text_only else layout.get("alignment", "left")
+    st, sr, sb, sl = fmt.safe
+    safe = Box(sl, st, w - sl - sr, h - st - sb)
     if text_only:
         margin = round(72 * u)
-        panel = Box(margin, margin, w - 2 * margin, h - 2 * margin)
+        panel = Box(safe.x + margin, safe.y + margin, safe.w - 2 * margin, safe.h - 2 * margin)
         position, image_area = "center", Box(0, 0, 0, 0)
     else:
-        position, panel, image_area = _panel(layout.get("text_position", "left"), w, h,
-                                             round(36 * u))
-    out = BannerLayout(w, h, position, panel, image_area)
+        position = layout.get("text_position", "left")
+        if w / h > 1.4 and position in ("top", "bottom"):  # decided on the whole banner
+            position = "left" if position == "top" else "right"
+        if h / w > 1.4 and position in ("left", "right"):
+            position = "bottom" if position == "left" else "top"
+        position, panel, image_area = _panel(position, safe.w, safe.h, round(36 * u), (w, h))
+        panel = Box(panel.x + safe.x, panel.y + safe.y, panel.w, panel.h)
+        if fmt.safe != (0, 0, 0, 0):  # the picture may fill the covered edges
+            image_area = _grow_to_edges(Box(image_area.x + safe.x, image_area.y + safe.y,
+                                            image_area.w, image_area.h), safe, w, h)
+    out = BannerLayout(w, h, position, panel, image_area, format=fmt, safe=safe)
     if text_only:
         out.style = "text_only"
     # the background was composed with the product opposite the *requested* text position
@@ -332,11 +377,18 @@ def compute_layout(prefill: dict, size: str | tuple[int, int]) -> BannerLayout:
     pad = min(round(48 * u), panel.w // 10, panel.h // 10)
     content = Box(panel.x + pad, panel.y + pad, panel.w - 2 * pad, panel.h - 2 * pad)
     gap = round(20 * u)
-    chips, chips_h = _chips(prefill.get("widgets") or [], content, u, align, out.warnings)
-    button_h = round(76 * u)
+    chips, chips_h = _chips(prefill.get("widgets") or [], content, u, align, out.warnings, family)
+    small = min(w, h) < 400  # display ads: sizes have floors, optional texts give way
+    button_h = max(round(76 * u), 28 if small else 0)
     brand = (prefill.get("brand") or "").strip()
-    brand_h = round(26 * u * 1.22) if brand else 0
-    fixed = brand_h + chips_h + button_h + gap * (1 + bool(brand) + bool(chips))
+    brand_size = max(round(26 * u), floors(fmt)["brand"])
+    brand_h = round(brand_size * 1.22) if brand else 0
+    logo_h = round(64 * u) if prefill.get("logo_url") else 0
+    legal = (prefill.get("legal") or "").strip()
+    legal_size = max(floors(fmt)["legal"], round(18 * u))
+    legal_h = round(legal_size * 1.22) * 2 if legal else 0
+    fixed = (brand_h + chips_h + button_h + logo_h + legal_h
+             + gap * (1 + bool(brand) + bool(chips) + bool(logo_h) + bool(legal)))
     subtitle = (prefill.get("subtitle") or "").strip()
     room = max(round(60 * u), content.h - fixed - (gap if subtitle else 0))
     head_room = round(room * 0.64) if subtitle else room
@@ -344,41 +396,72 @@ def compute_layout(prefill: dict, size: str | tuple[int, int]) -> BannerLayout:
     blocks = []
     if brand:
         blocks.append(fit_text("brand", brand.upper(), Box(content.x, 0, content.w, brand_h),
-                               max_size=round(26 * u), min_size=round(18 * u), max_lines=1,
+                               max_size=brand_size, min_size=min(brand_size, max(
+                                   round(18 * u), floors(fmt)["brand"])), max_lines=1,
                                bold=True, color=colors.get("secondary", text), align=align,
-                               warnings=out.warnings))
+                               warnings=out.warnings, family=family, floor=floor.get("brand")))
     blocks.append(fit_text("headline", prefill.get("headline", ""),
                            Box(content.x, 0, content.w, head_room),
                            max_size=round((112 if text_only else 92) * u),
                            min_size=max(16, round(30 * u)), max_lines=4,
-                           bold=True, color=text, align=align, warnings=out.warnings))
+                           bold=True, color=text, align=align, warnings=out.warnings,
+                           family=family, floor=floor.get("headline")))
     if subtitle:
-        blocks.append(fit_text("subtitle", subtitle,
-                               Box(content.x, 0, content.w, room - head_room),
-                               max_size=round(40 * u), min_size=max(14, round(20 * u)),
-                               max_lines=3, bold=False, color=colors.get("secondary", text),
-                               align=align, warnings=out.warnings))
+        seen = len(out.warnings)
+        block = fit_text("subtitle", subtitle, Box(content.x, 0, content.w, room - head_room),
+                         max_size=round(40 * u), min_size=max(14, round(20 * u)),
+                         max_lines=3, bold=False, color=colors.get("secondary", text),
+                         align=align, warnings=out.warnings, family=family,
+                         floor=floor.get("subtitle"))
+        if small and len(out.warnings) > seen:  # a small ad is better without than cut
+            del out.warnings[seen:]
+            out.notes.append(f"subtitle not shown at {w}×{h} (no room)")
+        else:
+            blocks.append(block)
     cta = fit_text("cta_text", prefill.get("cta_text", ""),
-                   Box(0, 0, content.w - round(64 * u), button_h - round(16 * u)),
+                   Box(0, 0, content.w - round(64 * u), button_h - max(4, round(16 * u))),
                    max_size=round(34 * u), min_size=max(14, round(18 * u)), max_lines=1,
                    bold=True, color=colors.get("button_text", "#FFFFFF"), align="center",
-                   warnings=out.warnings)
-    # stack: brand, headline, subtitle, widgets, button — centred vertically in the panel
-    total = sum(b.box.h for b in blocks) + chips_h + button_h + gap * (len(blocks) +
-                                                                        bool(chips))
+                   warnings=out.warnings, family=family, floor=floor.get("cta_text"))
+    legal_block = None
+    if legal:
+        legal_block = fit_text("legal", legal, Box(content.x, 0, content.w, legal_h),
+                               max_size=legal_size, min_size=legal_size, max_lines=2,
+                               bold=False, color=colors.get("secondary", text), align=align,
+                               warnings=out.warnings, family=family)
+    # stack: logo, brand, headline, subtitle, widgets, button, legal — centred in the panel
+    total = (logo_h + sum(b.box.h for b in blocks) + chips_h + button_h
+             + (legal_block.box.h + gap if legal_block else 0)
+             + gap * (len(blocks) + bool(chips) + bool(logo_h)))
     y = content.y + max(0, (content.h - total) // 2)
+    if logo_h:
+        out.logo, out.logo_align = Box(content.x, y, content.w, logo_h), align
+        y += logo_h + gap
     for b in blocks:
         b.box = Box(b.box.x, y, b.box.w, b.box.h)
         out.blocks[b.name] = b
         y += b.box.h + gap
     out.chips = [WidgetChip(c.kind, c.label, Box(c.box.x, y + c.box.y, c.box.w, c.box.h),
-                            c.size, c.struck) for c in chips]
+                            c.size, c.struck, family) for c in chips]
     y += chips_h + (gap if chips else 0)
-    bw = min(content.w, round(max(fonts.text_width(l, cta.size, True) for l in cta.lines or [""])
-                              + 64 * u))
+    bw = min(content.w, round(max(fonts.text_width(l, cta.size, True, family)
+                                  for l in cta.lines or [""]) + 64 * u))
     bx = {"left": content.x, "center": content.x + (content.w - bw) // 2,
           "right": content.right - bw}[align]
     out.button = Box(bx, y, bw, button_h)
     cta.box = Box(bx, y + (button_h - cta.box.h) // 2, bw, cta.box.h)
     out.blocks["cta_text"] = cta
+    if legal_block:
+        y += button_h + gap
+        legal_block.box = Box(legal_block.box.x, y, legal_block.box.w, legal_block.box.h)
+        out.blocks["legal"] = legal_block
     return out
+
+
+def _grow_to_edges(area: Box, safe: Box, w: int, h: int) -> Box:
+    """An image area touching the safe zone's edge extends to the banner's edge."""
+    x0 = 0 if area.x <= safe.x else area.x
+    y0 = 0 if area.y <= safe.y else area.y
+    x1 = w if area.right >= safe.right else area.right
+    y1 = h if area.bottom >= safe.bottom else area.bottom
+    return Box(x0, y0, x1 - x0, y1 - y0)

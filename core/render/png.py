@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw, ImageOps
 
 from core import fonts
 from core.images import ImageTooLarge, decode_image
 from core.palette import hex_to_rgb, readable_on
-from core.render.layout import BannerLayout, Box, backdrop_colors, backdrop_discs, compute_layout
-from core.render.safe import Resolver, background_source, safe_prefill
+from core.render.layout import BannerLayout, Box, backdrop_colors, backdrop_discs
+from core.render.safe import Resolver, background_source, media_source, safe_prefill
+
+if TYPE_CHECKING:
+    from core.render.quality import GateReport
 
 PLACEHOLDER_TEXT = "Background image unavailable"
 
@@ -25,6 +29,19 @@ class RenderResult:
     height: int
     warnings: list[str] = field(default_factory=list)
     layout: BannerLayout | None = None
+    quality: "GateReport | None" = None  # the quality gate's verdict (``core.render.quality``)
+
+
+def prepare(prefill: dict, size, resolve: Resolver | None, fix: bool = True):
+    """(drawable prefill, font family, layout, gate report, warnings): what both renderers
+    draw — the safe prefill after the quality gate's automatic fixes."""
+    from core.render.brand_assets import font_family
+    from core.render.quality import gate
+
+    data, warnings = safe_prefill(prefill)
+    family, font_warnings = font_family(data.get("font", ""), resolve)
+    data, layout, report = gate(data, size, family=family, fix=fix)
+    return data, family, layout, report, warnings + font_warnings + layout.warnings
 
 
 def _placeholder(canvas: Image.Image, area: Box, base: str) -> None:
@@ -58,7 +75,7 @@ def _backdrop(canvas: Image.Image, layout: BannerLayout, colors: dict) -> None:
 
 
 def _line_x(block, line: str) -> float:
-    width = fonts.text_width(line, block.size, block.bold)
+    width = fonts.text_width(line, block.size, block.bold, block.family)
     align = block.align
     if align == "center":
         return block.box.x + (block.box.w - width) / 2
@@ -69,10 +86,9 @@ def _line_x(block, line: str) -> float:
 
 def render_banner_png(prefill: dict, size: str | tuple[int, int], *,
                       resolve: Resolver | None = None) -> RenderResult:
-    """Draw the banner; ``warnings`` lists cut text, missing images and contrast problems."""
-    data, warnings = safe_prefill(prefill)
-    layout = compute_layout(data, size)
-    warnings += layout.warnings
+    """Draw the banner; ``warnings`` lists cut text, missing images and contrast problems,
+    ``quality`` the gate's failures and the fixes applied to what is drawn."""
+    data, family, layout, report, warnings = prepare(prefill, size, resolve)
     colors = data["colors"]
     canvas = Image.new("RGB", (layout.width, layout.height), hex_to_rgb(colors["background"]))
     text_only = layout.style == "text_only"
@@ -109,25 +125,37 @@ def render_banner_png(prefill: dict, size: str | tuple[int, int], *,
     for chip in layout.chips:
         draw.rounded_rectangle(_xy(chip.box), chip.box.h // 2, fill=hex_to_rgb(chip_fill))
         x = chip.box.x + (chip.box.w - fonts.text_width(
-            chip.label + (" " + chip.struck if chip.struck else ""), chip.size, True)) / 2
+            chip.label + (" " + chip.struck if chip.struck else ""), chip.size, True,
+            family)) / 2
         base = chip.box.y + chip.box.h / 2 + chip.size * 0.36
-        fonts.draw_text(canvas, (x, base), chip.label, chip.size, True, chip_text)
+        fonts.draw_text(canvas, (x, base), chip.label, chip.size, True, chip_text,
+                        family=family)
         if chip.struck:
-            sx = x + fonts.text_width(chip.label + " ", chip.size, True)
-            sw = fonts.text_width(chip.struck, chip.size, False)
-            fonts.draw_text(canvas, (sx, base), chip.struck, chip.size, False, chip_text)
+            sx = x + fonts.text_width(chip.label + " ", chip.size, True, family)
+            sw = fonts.text_width(chip.struck, chip.size, False, family)
+            fonts.draw_text(canvas, (sx, base), chip.struck, chip.size, False, chip_text,
+                            family=family)
             draw.line((sx, base - chip.size * 0.3, sx + sw, base - chip.size * 0.3),
                       fill=chip_text, width=max(1, chip.size // 12))
     if layout.button is not None:
         draw.rounded_rectangle(_xy(layout.button), layout.button.h // 2,
                                fill=hex_to_rgb(colors["button"]))
         _draw_block(canvas, layout.blocks["cta_text"])
+    if layout.logo is not None:
+        from core.render.brand_assets import logo_image, paste_logo
+
+        _, raw = media_source(data.get("logo_url"), resolve)
+        logo = logo_image(raw, (layout.logo.w * 2, layout.logo.h * 2)) if raw else None
+        if logo is not None:
+            paste_logo(canvas, logo, layout)
+        else:
+            warnings.append("brand logo is missing or unreadable: not shown")
     for text in (data["headline"], data["subtitle"], data["cta_text"]):
-        if missing := fonts.missing_glyphs(text):
+        if missing := fonts.missing_glyphs(text, family=family):
             warnings.append(f"no installed font can draw {missing[:10]!r}: install fonts-noto-*")
     out = io.BytesIO()
     canvas.save(out, "PNG", compress_level=1)  # speed over size: previews are re-rendered often
-    return RenderResult(out.getvalue(), layout.width, layout.height, warnings, layout)
+    return RenderResult(out.getvalue(), layout.width, layout.height, warnings, layout, report)
 
 
 def _xy(box: Box) -> tuple[int, int, int, int]:
@@ -139,4 +167,4 @@ def _draw_block(canvas: Image.Image, block) -> None:
         # baseline at ~80 % of the line box: ascenders sit inside it for Latin, CJK and Arabic
         baseline = block.box.y + i * block.line_height + round(block.line_height * 0.8)
         fonts.draw_text(canvas, (_line_x(block, line), baseline), line, block.size, block.bold,
-                        block.color, rtl=block.rtl)
+                        block.color, rtl=block.rtl, family=block.family)

@@ -15,7 +15,7 @@ from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
 from core.palette import contrast_problems
-from core.prefill import HEX_RE, Colors, Layout, Widget, _check_url
+from core.prefill import HEX_RE, Colors, Layout, Widget, _check_url, check_font_ref
 
 _DEFAULT_COLORS = Colors().model_dump()
 _LAYOUT_CHOICES = {k: f.annotation.__args__ for k, f in Layout.model_fields.items()}
@@ -52,10 +52,16 @@ def safe_prefill(prefill: dict | None) -> tuple[dict, list[str]]:
             warnings.append(f"a widget could not be shown: {str(w)[:60]}")
     out = {
         key: " ".join(str(src.get(key) or "").split())[:TEXT_CAP]
-        for key in ("headline", "subtitle", "cta_text", "brand")
+        for key in ("headline", "subtitle", "cta_text", "brand", "legal")
     }
     out.update(colors=colors, layout=layout, widgets=widgets[:6])
-    for key in ("generated_background_url", "original_background_url", "cta_url"):
+    try:
+        out["font"] = check_font_ref(src.get("font")) if isinstance(src.get("font"),
+                                                                    (str, type(None))) else ""
+    except ValueError:
+        out["font"] = ""
+        warnings.append("font is not an installed family or a /media/ font; default used")
+    for key in ("generated_background_url", "original_background_url", "cta_url", "logo_url"):
         try:
             out[key] = _check_url(src.get(key)) if isinstance(src.get(key), (str, type(None))) \
                 else None
@@ -71,6 +77,11 @@ def background_source(prefill: dict, resolve: Resolver | None) -> tuple[str | No
     ``/media/`` URLs go through ``resolve`` (default: the configured media storage).
     """
     url = prefill.get("generated_background_url") or prefill.get("original_background_url")
+    return media_source(url, resolve)
+
+
+def media_source(url: str | None, resolve: Resolver | None) -> tuple[str | None, bytes | None]:
+    """An image URL of a prefill as (data URI or https URL for HTML, raw bytes for PNG)."""
     if not url:
         return None, None
     if url.startswith("/media/"):
