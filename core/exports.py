@@ -24,7 +24,47 @@ CSV_FIELDS = [
     "colors.background", "colors.text", "colors.button", "colors.button_text",
     "layout.text_position", "layout.alignment", "layout.direction", "widgets", "cta_url",
     "product_image_url", "generated_background_url", "original_background_url",
+    "background_file", "prefill_file", *[f"{kind}_{size}" for kind in ("png", "html") for size in SIZES],
 ]
+CSV_NAME = "prefills.csv"
+BOM = "\ufeff"  # Excel reads a CSV as UTF-8 only with it
+
+
+def ordered(previews: Iterable[PreviewInfo], titles: dict[str, str] | None = None) -> list[PreviewInfo]:
+    """Product by product in the batch's order (``titles`` is keyed by URL in submission
+    order), then variant by variant: the order of the Previews page."""
+    order = {url: i for i, url in enumerate(titles or {})}
+    return sorted(previews, key=lambda p: (order.get(p.source_url, len(order)), p.source_url,
+                                           p.variant_index))
+
+
+def _is_internal(url: object) -> bool:
+    return isinstance(url, str) and bool(url) and not url.startswith(("http://", "https://"))
+
+
+def background_file(preview: PreviewInfo, title: str | None = None) -> str | None:
+    """Where the preview's generated background is in the ZIP (``backgrounds/<stem>.<ext>``),
+    or None when it has none stored."""
+    url = (preview.prefill or {}).get("generated_background_url")
+    if not _is_internal(url):
+        return None
+    ext = url.rsplit(".", 1)[-1].lower() if "." in url.rsplit("/", 1)[-1] else "png"
+    ext = ext if ext in ("png", "jpg", "jpeg", "webp") else "png"
+    return f"backgrounds/{file_stem(preview, title)}.{ext}"
+
+
+def files_of(preview: PreviewInfo, title: str | None = None, sizes: Iterable[str] = tuple(SIZES)) -> dict[str, str]:
+    """The ZIP's file names for one preview, as the CSV lists them."""
+    if not preview.prefill:
+        return {}
+    stem = file_stem(preview, title)
+    out = {"prefill_file": f"prefill/{stem}.json"}
+    for size in sizes:
+        out[f"png_{size}"] = f"png/{stem}-{size}.png"
+        out[f"html_{size}"] = f"html/{stem}-{size}.html"
+    if bg := background_file(preview, title):
+        out["background_file"] = bg
+    return out
 
 
 def slug(text: str | None, fallback: str = "banner") -> str:
@@ -53,23 +93,34 @@ def batch_zip(
     titles: dict[str, str] | None = None,
     resolve: Resolver | None = None,
     sizes: Iterable[str] = tuple(SIZES),
+    *,
+    read: Callable[[str], bytes | None] | None = None,
+    csv_name: str = CSV_NAME,
 ) -> bytes:
     """A ZIP of every preview with a prefill: ``png/<stem>-<size>.png`` for each size,
-    ``html/<stem>-<size>.html``, ``prefill/<stem>.json`` and ``prefills.csv``."""
+    ``html/<stem>-<size>.html``, ``prefill/<stem>.json``, the generated background as
+    ``backgrounds/<stem>.<ext>`` (when ``read`` gives its bytes) and the CSV (``csv_name``),
+    whose file columns name exactly these files."""
     titles = titles or {}
     sizes = list(sizes)
-    previews = [p for p in previews if p.prefill]
+    previews = ordered([p for p in previews if p.prefill], titles)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for p in previews:
-            stem = file_stem(p, titles.get(p.source_url))
+            title = titles.get(p.source_url)
+            stem = file_stem(p, title)
             for size in sizes:
                 # PNGs are already compressed: store them, deflate only the text files.
                 zf.writestr(f"png/{stem}-{size}.png", banner_png(p.prefill, size, resolve),
                             compress_type=zipfile.ZIP_STORED)
                 zf.writestr(f"html/{stem}-{size}.html", banner_html(p.prefill, size, resolve))
             zf.writestr(f"prefill/{stem}.json", json.dumps(p.prefill, indent=2, ensure_ascii=False))
-        zf.writestr("prefills.csv", prefills_csv(previews, titles))
+            bg = background_file(p, title)
+            data = read(p.prefill["generated_background_url"]) if bg and read else None
+            if data:
+                zf.writestr(bg, data, compress_type=zipfile.ZIP_STORED)
+        zf.writestr(csv_name, prefills_csv(previews, titles, sizes=sizes,
+                                           with_backgrounds=read is not None))
     return buf.getvalue()
 
 
@@ -91,18 +142,33 @@ def _cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def prefills_csv(previews: Iterable[PreviewInfo], titles: dict[str, str] | None = None) -> str:
-    """One row per preview with its prefill flattened (``colors.primary``, widgets as JSON)."""
+def prefills_csv(previews: Iterable[PreviewInfo], titles: dict[str, str] | None = None, *,
+                 sizes: Iterable[str] = tuple(SIZES), with_backgrounds: bool = True) -> str:
+    """One row per preview with its prefill flattened (``colors.primary``, widgets as JSON),
+    product by product then variant (``ordered``), UTF-8 BOM first for Excel.
+
+    No internal storage path is written: ``generated_background_url`` is the background's
+    file in the batch ZIP (``backgrounds/<stem>.png``), and the ``png_*``, ``html_*``,
+    ``prefill_file`` and ``background_file`` columns name the ZIP's files of that row."""
     titles = titles or {}
+    sizes = list(sizes)
     out = io.StringIO()
+    out.write(BOM)
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore")
     writer.writeheader()
-    for p in previews:
+    for p in ordered(previews, titles):
+        title = titles.get(p.source_url)
+        files = files_of(p, title, sizes)
+        if not with_backgrounds:
+            files.pop("background_file", None)
         row = {
             "preview_id": str(p.id), "product": titles.get(p.source_url, ""),
             "source_url": p.source_url, "variant": str(p.variant_index + 1), "status": p.status,
-            **_flatten(p.prefill or {}),
+            **_flatten(p.prefill or {}), **files,
         }
+        for key in ("generated_background_url", "original_background_url", "product_image_url"):
+            if _is_internal(row.get(key)):  # a path inside this server means nothing outside
+                row[key] = files.get("background_file", "") if key == "generated_background_url" else ""
         writer.writerow({k: _cell(v) for k, v in row.items()})
     return out.getvalue()
 
@@ -151,4 +217,7 @@ def batch_export(workspace: str, batch_id: object) -> tuple[str, bytes]:
             break
     if not any(p.prefill for p in items):
         raise ConflictError("This batch has no finished banner yet", batch_id=detail.batch.id)
-    return f"{slug(detail.batch.name, 'batch')}.zip", batch_zip(items, titles, get_storage().data_uri)
+    name = slug(detail.batch.name, "batch")
+    storage = get_storage()
+    return f"{name}.zip", batch_zip(items, titles, storage.data_uri, read=storage.get,
+                                    csv_name=f"{name}-prefills.csv")

@@ -163,13 +163,15 @@ def _batch_actions(workspace: str, detail: BatchDetail) -> None:
         previews = functools.partial(_all_previews, workspace, b.id)
         next(cols).download_button(
             "ZIP", key="batch_zip", icon=":material/folder_zip:", on_click="ignore",
-            data=lambda: batch_zip(previews(), titles, get_storage().data_uri),
+            data=lambda: batch_zip(previews(), titles, get_storage().data_uri,
+                                   read=get_storage().get, csv_name=f"{name}-prefills.csv"),
             file_name=f"{name}.zip", mime="application/zip",
             help="PNG in every size, HTML and the prefill JSON of every finished preview")
         next(cols).download_button(
             "CSV", key="batch_csv", icon=":material/table:", on_click="ignore",
             data=lambda: prefills_csv(previews(), titles),
-            file_name=f"{name}-prefills.csv", mime="text/csv", help="The prefills, one row each")
+            file_name=f"{name}-prefills.csv", mime="text/csv",
+            help="The prefills, one row each (the same file as in the ZIP)")
 
 
 def _all_previews(workspace: str, batch_id) -> list:

@@ -61,7 +61,7 @@ def test_the_batch_zip_holds_every_size_html_and_prefill_json():
 
 def test_prefills_csv_flattens_colours_and_keeps_widgets_as_json():
     p = a_preview(a_prefill(headline="=HYPERLINK(\"x\")"))
-    rows = list(csv.DictReader(io.StringIO(prefills_csv([p], {p.source_url: "Console"}))))
+    rows = list(csv.DictReader(io.StringIO(prefills_csv([p], {p.source_url: "Console"}).lstrip("\ufeff"))))
     row = rows[0]
     assert row["preview_id"] == str(p.id) and row["product"] == "Console"
     assert row["colors.primary"] == "#112233"
@@ -71,5 +71,44 @@ def test_prefills_csv_flattens_colours_and_keeps_widgets_as_json():
 
 
 def test_prefills_csv_lists_previews_without_prefill_too():
-    rows = list(csv.DictReader(io.StringIO(prefills_csv([a_preview(None, status="failed")]))))
+    rows = list(csv.DictReader(io.StringIO(prefills_csv([a_preview(None, status="failed")]).lstrip("\ufeff"))))
     assert rows[0]["status"] == "failed" and rows[0]["headline"] == ""
+
+
+# --- issue 14, item 5 ------------------------------------------------------------------
+
+
+def test_the_csv_is_in_product_then_variant_order_with_a_bom_and_no_internal_path():
+    u1, u2 = "https://shop.example.com/p/a", "https://shop.example.com/p/b"
+    bg = "/media/previews/b1/p1/0/background.png"
+    made = [a_preview(a_prefill(headline=f"{u[-1]}{v}", generated_background_url=bg,
+                                original_background_url="https://cdn.shop/x.jpg"), variant=v, url=u)
+            for u, v in [(u2, 1), (u1, 2), (u2, 0), (u1, 0), (u1, 1)]]
+    text = prefills_csv(made, {u1: "Alpha", u2: "Beta"})
+    assert text.startswith("\ufeffpreview_id,")
+    rows = list(csv.DictReader(io.StringIO(text[1:])))
+    assert [r["headline"] for r in rows] == ["a0", "a1", "a2", "b0", "b1"]
+    assert "/media/" not in text
+    first = rows[0]
+    stem = file_stem(made[3], "Alpha")
+    assert first["generated_background_url"] == first["background_file"] == f"backgrounds/{stem}.png"
+    assert first["original_background_url"] == "https://cdn.shop/x.jpg"  # public: kept
+    assert first["png_landscape"] == f"png/{stem}-landscape.png"
+    assert first["prefill_file"] == f"prefill/{stem}.json"
+
+
+def test_the_zip_holds_every_file_its_csv_names():
+    bg = "/media/previews/b1/p1/0/background.png"
+    made = [a_preview(a_prefill(generated_background_url=bg), variant=v) for v in (1, 0)]
+    data = batch_zip(made, {made[0].source_url: "Console"}, read=lambda url: PNG_MAGIC + b"bg",
+                     csv_name="spring-sale-prefills.csv")
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = set(zf.namelist())
+        raw = zf.read("spring-sale-prefills.csv").decode("utf-8")
+    assert raw.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(raw[1:])))
+    assert [r["variant"] for r in rows] == ["1", "2"]
+    named = {v for r in rows for k, v in r.items()
+             if k.startswith(("png_", "html_")) or k in ("prefill_file", "background_file")}
+    assert named and named <= names
+    assert names - named == {"spring-sale-prefills.csv"}
