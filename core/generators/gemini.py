@@ -25,6 +25,7 @@ from core.generators.gemini_errors import SAFETY_REASONS, classify_genai_error, 
 from core.generators.variants import plan_variant
 from core.images import ImageTooLarge, decode_image
 from core.palette import AA_NORMAL, ensure_contrast
+from core.generators.price_once import price_once
 from core.prefill import CTA_MAX, HEADLINE_MAX, SUBTITLE_MAX, VIBE_MAX, validate_prefill
 
 _clients: dict[tuple, genai.Client] = {}
@@ -137,7 +138,8 @@ def _copy_prompt(brief: ProductBrief, variant_index: int, batch_size: int,
         f"Limits: headline ≤ {HEADLINE_MAX} characters, subtitle ≤ {SUBTITLE_MAX}, "
         f"cta_text ≤ {CTA_MAX}, visual_vibe ≤ {VIBE_MAX}.",
         "Write in the language of the product title. Only use facts from the product data: "
-        "add a price_badge only if a price is given, no invented discounts or ratings.",
+        "add a price_badge only if a price is given, no invented discounts or ratings. "
+        "State the price once: either in the headline/subtitle or in a price_badge, not both.",
         "Colours: #RRGGBB taken from the photo; text on background and button_text on button "
         "must have a WCAG contrast of at least 4.5:1.",
         *([f"The editor reviewed an earlier version and asks (follow it within the limits and "
@@ -171,7 +173,7 @@ def copy_to_prefill(data: dict, brief: ProductBrief, variant_index: int) -> dict
     plan = plan_variant(variant_index)
     rtl = is_rtl(copy.headline)
     colors = copy.colors.model_dump()
-    prefill = validate_prefill({
+    prefill = validate_prefill(price_once({  # the price once: copy or badge
         "headline": copy.headline, "subtitle": copy.subtitle, "cta_text": copy.cta_text,
         "colors": colors, "widgets": widgets, "visual_vibe": copy.visual_vibe,
         # the background model is asked to keep this side free: the copy must agree with it
@@ -180,7 +182,7 @@ def copy_to_prefill(data: dict, brief: ProductBrief, variant_index: int) -> dict
                    "direction": "rtl" if rtl else "ltr"},
         "brand": clean_text(brief.brand)[:40],
         "cta_url": brief.url if brief.url.startswith(("http://", "https://")) else None,
-    })
+    }))
     c = prefill["colors"]
     # models often miss the contrast rule by a little: nudge rather than reject
     c["text"] = ensure_contrast(c["text"], c["background"], AA_NORMAL)

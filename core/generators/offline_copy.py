@@ -23,6 +23,7 @@ from core.generators.brief import (
     sentences,
     short_title,
 )
+from core.generators.price_once import price_once
 from core.generators.variants import VariantPlan, plan_variant
 from core.palette import banner_colors, extract_palette
 from core.prefill import CTA_MAX, HEADLINE_MAX, SUBTITLE_MAX, validate_prefill
@@ -167,4 +168,4 @@ class OfflineCopyWriter:
             from core.generators.instruction import apply_instruction
 
             prefill = apply_instruction(prefill, brief.instruction)
-        return validate_prefill(prefill)
+        return validate_prefill(price_once(prefill))  # the price once: copy or badge
