@@ -275,6 +275,15 @@ def test_the_markups_first_photo_stays_first_when_the_gallery_shows_it():
     assert extract_product(html, "https://wear.example.com/shirt").images[0].endswith("shirt-white-1.jpg")
 
 
+def test_a_looping_carousels_cloned_slides_do_not_lead():
+    html = page("""<h1>Linen Shirt</h1><div class="product-gallery slick-slider">
+        <div class="slick-slide slick-cloned"><img src="https://cdn.example.com/p/shirt-3.jpg" alt="Linen Shirt"></div>
+        <div class="slick-slide slick-current slick-active"><img src="https://cdn.example.com/p/shirt-1.jpg" alt="Linen Shirt"></div>
+        <div class="slick-slide"><img src="https://cdn.example.com/p/shirt-2.jpg" alt="Linen Shirt"></div>
+        <div class="slick-slide"><img src="https://cdn.example.com/p/shirt-3.jpg" alt="Linen Shirt"></div></div>""")
+    assert extract_product(html, "https://wear.example.com/shirt").images[0].endswith("shirt-1.jpg")
+
+
 # -- Ratings ----------------------------------------------------------------------------------------
 
 def test_a_json_ld_aggregate_rating_is_read():

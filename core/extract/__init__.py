@@ -60,6 +60,10 @@ class ExtractedProduct:
     brand, list_price): what a person checks when sources disagree."""
     price_conflict: str | None = None
     """Set when sources disagree on the price, e.g. "JSON-LD 150.00, page shows 120.00"."""
+    language: str | None = None
+    """The page's locale as a BCP 47 tag ("de-CH", "es-CL"): what the page declares
+    (``<html lang>``, ``og:locale``, Content-Language) completed with its domain's country,
+    else the domain country's language, else a guess from the title and description."""
 
     def to_json(self) -> dict:
         """The CLI/JSON form: prices as strings like ``"129.00"`` or None."""
@@ -94,6 +98,32 @@ def _site_words(url: str, metas: list[tuple[str, str]]) -> set[str]:
 def _lang(doc) -> str | None:
     root = doc.getroottree().getroot()
     return root.get("lang") or root.get("xml:lang")
+
+
+def _declared_language(doc, metas: list[tuple[str, str]]) -> str | None:
+    """The language the page states: ``<html lang>``, ``og:locale``, then Content-Language."""
+    root = doc.getroottree().getroot()
+    tags = [root.get("lang"), root.get("{http://www.w3.org/XML/1998/namespace}lang"), root.get("xml:lang")]
+    tags += [v for k, v in metas if k in ("og:locale", "language", "content-language")]
+    tags += doc.xpath("//meta[translate(@http-equiv, 'CONTENT-LANGUAGE', 'content-language')"
+                      "='content-language']/@content")[:1]
+    tags = [t.split(",")[0].strip() for t in tags if t and t.strip()]
+    if not tags:
+        return None
+    # lang="en" beside og:locale="en_GB": the one that names the region
+    base = re.split(r"[-_]", tags[0])[0].lower()
+    return next((t for t in tags if re.match(rf"(?i)^{re.escape(base)}[-_][a-z]{{2}}$", t)), tags[0])
+
+
+def _page_language(doc, metas, base_url: str, product: "ExtractedProduct") -> str | None:
+    from core.locale import guess_language, page_locale
+
+    declared = _declared_language(doc, metas)
+    found = page_locale(declared, country_hint(base_url, declared))
+    if found is None:
+        guess = guess_language(f"{product.title or ''}. {product.description or ''}")
+        found = page_locale(guess, None) if guess else None
+    return found
 
 
 def _valid_title(text: str | None) -> str | None:
@@ -265,9 +295,10 @@ def _pick_images(founds: dict[str, Found], displayed: str | None = None
     images = dedupe_images(lead)
     page = founds.get(HTML)
     on_page = {image_identity(u) for u in page.images} if page else set()
-    if displayed and images and image_identity(images[0]) not in on_page:
-        # The markup's first photo is not in the page's gallery (another colour's): the
-        # gallery's selected photo leads when the markup lists it too.
+    if displayed and images and (lead_source == HTML or image_identity(images[0]) not in on_page):
+        # The markup's first photo is not in the page's gallery (another colour's), or only the
+        # page gives photos (a carousel may open with a clone of its last slide): the
+        # gallery's selected photo leads.
         key = image_identity(displayed)
         at = next((i for i, u in enumerate(images) if image_identity(u) == key), None)
         if at:
@@ -390,4 +421,6 @@ def extract_product(html_text: str, base_url: str, *, extra: list[Found] | None 
     title_for_images = next((f.title for s, f in founds.items() if f.title), None)
     found_html.images, found_html.image_alts, displayed = gallery.gallery_images(
         doc, images, heading_pos, title_for_images, base)
-    return merge(founds, base_url, country, site_words, displayed=displayed)
+    product = merge(founds, base_url, country, site_words, displayed=displayed)
+    product.language = _page_language(doc, metas, base_url, product)
+    return product

@@ -25,6 +25,7 @@ _BAD = re.compile(r"related|recommend|similar|upsell|cross|also|recent|viewed|su
 # The slide or thumbnail the gallery shows now (the selected colour's photo).
 _SELECTED = re.compile(r"(^|[\s_-])(active|selected|current|is-active|is-selected|slick-current|"
                        r"swiper-slide-active|flickity-slide-selected|checked)([\s_-]|$)", re.I)
+_CLONE = re.compile(r"slick-cloned|swiper-slide-duplicate|owl-item cloned|cloned")
 _IN_CHROME_XPATH = "//img[ancestor::nav or ancestor::header or ancestor::footer or ancestor::aside]"
 _IMG_EXT = re.compile(r"\.(jpe?g|png|webp|avif)(\?|$)", re.I)
 
@@ -105,6 +106,8 @@ def gallery_images(doc, images: list, heading_pos: int, title: str | None,
         if el.tag == "source":
             continue  # read through the <img> of its <picture>
         own, chain = _context(el)
+        if _CLONE.search(chain) or _CLONE.search(own):
+            continue  # a looping carousel's copy of another slide
         in_chrome = el in chrome
         alt = clean_text(el.get("alt") or el.get("title") or el.get("data-name"))
         score = 0.0
