@@ -205,6 +205,8 @@ def test_a_krone_price_on_a_danish_page_is_dkk():
     ("Oak Desk Lamp | Maison Dupont", True, "Oak Desk Lamp"),
     ("Weleda Body Lotion 200 ml - Jetzt günstig kaufen bei DM", True, "Weleda Body Lotion 200 ml"),
     ("Buy now", True, "Buy now"),
+    ("Shop Vac 5 Gallon Wet Dry Vacuum", False, "Shop Vac 5 Gallon Wet Dry Vacuum"),
+    ("Buy Me Love (Blu-ray)", False, "Buy Me Love (Blu-ray)"),
     ("Oak Desk Lamp | Maison Dupont", False, "Oak Desk Lamp | Maison Dupont"),
 ])
 def test_shop_boilerplate_is_cut_from_titles(raw, page_title, expected):

@@ -177,7 +177,7 @@ _BOILER_PREFIX = re.compile(
 _BUY_LEAD = re.compile(
     r"^(buy|shop|order|kaufen|acheter|comprar|compra|acquista|koop|kup|купить|osta|köp|kjøp|køb)\s+(?P<name>.{3,}?)"
     r"(\s+(online|at (the )?(best|lowest) prices?|for (only )?\S*\d|from \S*\d|on sale|in india|"
-    r"en ligne|günstig|al mejor precio|a buen precio|по (лучшей|выгодной) цене|в интернет)\b.*)?$", re.I)
+    r"en ligne|günstig|al mejor precio|a buen precio|по (лучшей|выгодной) цене|в интернет)\b.*)$", re.I)
 _SHOP_TAIL = re.compile(
     r"(\s+[-|–—:]\s+(buy|shop|order|compra|comprar|acheter|kaufen)\b.*|"
     r"\s+(jetzt\s+)?(online\s+)?(günstig\s+)?(kaufen|bestellen)(\s+(bei|im|auf)\b.*)?|"
