@@ -174,7 +174,8 @@ def _preview(p) -> dict:
         "prefill": p.prefill, "prefill_version": p.prefill_version, "status": p.status,
         "stage": p.stage, "error": p.error_message, "retry_count": p.retry_count,
         "next_retry_at": p.next_retry_at, "created_at": p.created_at, "started_at": p.started_at,
-        "finished_at": p.finished_at,
+        "finished_at": p.finished_at, "review_status": p.review_status,
+        "regenerating": p.regenerating,
     }
 
 
@@ -304,12 +305,14 @@ async def list_previews(request: Request, who: Who, bulk_task_id: uuid.UUID | No
                         product_id: uuid.UUID | None = None,
                         status: Literal["pending", "queued", "running", "retrying", "done", "failed",
                                         "cancelled"] | None = None,
-                        page_size: PageSize = 100, cursor: Cursor = None):
-    """Previews, newest first, optionally of one batch (``bulk_task_id``), product or status."""
+                        page_size: PageSize = 100, cursor: Cursor = None,
+                        review: Literal["approved", "rejected", "unreviewed"] | None = None):
+    """Previews, newest first, optionally of one batch (``bulk_task_id``), product, status or
+    review decision."""
     from core.previews import list_previews as listing
 
     page = await call(listing, who.workspace, batch_id=bulk_task_id, product_id=product_id,
-                      status=status, page_size=page_size, cursor=cursor)
+                      status=status, page_size=page_size, cursor=cursor, review=review)
     return {"next": _link(request, page.next_cursor), "previous": _link(request, page.prev_cursor),
             "results": [_preview(p) for p in page.items]}
 
@@ -386,6 +389,68 @@ async def retry_preview(preview_id: uuid.UUID, who: Who):
     from core.previews import retry_preview as retry
 
     return _preview(await call(retry, who.workspace, preview_id))
+
+
+# --- review: approve / reject, regenerate, history -------------------------------------------
+
+
+@app.post(f"{CTA}/previews/{{preview_id}}/approve/", response_model=S.Preview, tags=["review"],
+          responses=CONFLICT)
+async def approve_preview(preview_id: uuid.UUID, who: Who):
+    """Approve a finished banner (409 while it is not done)."""
+    return await _review(preview_id, "approved", who)
+
+
+@app.post(f"{CTA}/previews/{{preview_id}}/reject/", response_model=S.Preview, tags=["review"],
+          responses=CONFLICT)
+async def reject_preview(preview_id: uuid.UUID, who: Who):
+    """Reject a finished banner (409 while it is not done)."""
+    return await _review(preview_id, "rejected", who)
+
+
+async def _review(preview_id, decision: str, who: Caller) -> dict:
+    from core.previews import get_preview
+    from core.review import set_review
+
+    await call(set_review, who.workspace, preview_id, decision)
+    return _preview(await call(get_preview, who.workspace, preview_id))
+
+
+@app.post(f"{CTA}/previews/{{preview_id}}/regenerate/", response_model=S.Preview, tags=["review"],
+          responses=CONFLICT)
+async def regenerate_preview(preview_id: uuid.UUID, body: S.Regenerate, who: Who):
+    """Make a new version of a finished banner: new copy, new background or both, with an
+    optional instruction for the generator. It goes through the same queue, rate limit and
+    retries; the current version stays until the new one is done (then ``prefill_version``
+    grows and the review starts again)."""
+    from core.review import regenerate
+
+    return _preview(await call(regenerate, who.workspace, preview_id, body.what, body.instruction))
+
+
+@app.get(f"{CTA}/previews/{{preview_id}}/history/", response_model=S.History, tags=["review"])
+async def preview_history(preview_id: uuid.UUID, who: Who):
+    """Every kept version of the prefill (edits, regenerations, undos), newest first."""
+    from core.review import history
+
+    versions = await call(history, who.workspace, preview_id)
+    return {"results": [{"version": v.version, "kind": v.kind, "note": v.note, "prefill": v.prefill,
+                         "source_image_url": v.source_image_url, "created_at": v.created_at,
+                         "current": v.current} for v in versions]}
+
+
+@app.post(f"{CTA}/previews/{{preview_id}}/history/{{version}}/restore/", response_model=S.PrefillOut,
+          tags=["review"], responses=CONFLICT)
+async def restore_version(preview_id: uuid.UUID, who: Who, response: Response,
+                          version: Annotated[int, Path(ge=0, le=2_000_000_000)]):
+    """Undo to a kept version: it becomes current again (recorded as a new version)."""
+    from core.previews import get_preview
+    from core.review import undo_to
+
+    new = await call(undo_to, who.workspace, preview_id, version)
+    p = await call(get_preview, who.workspace, preview_id)
+    response.headers["ETag"] = _etag(p.prefill_version)
+    return {"id": p.id, "prefill": new, "prefill_version": p.prefill_version}
 
 
 Size = Annotated[Literal["square", "landscape", "story"], Query(description="banner size")]

@@ -116,6 +116,34 @@ class Preview(BaseModel):
     created_at: dt.datetime
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
+    review_status: Literal["approved", "rejected"] | None = Field(
+        None, description="the review decision; null while unreviewed")
+    regenerating: bool = Field(False, description="a regeneration is on its way; the prefill is "
+                                                  "the current version until it is done")
+
+
+class Regenerate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    what: Literal["copy", "background", "both"] = Field(
+        "both", description="new copy, new background, or both")
+    instruction: str | None = Field(None, max_length=500,
+                                    description="passed to the generator, e.g. "
+                                                "\"shorter headline, mention free shipping\"")
+
+
+class Version(BaseModel):
+    version: int = Field(description="the prefill version (the preview's ETag when current)")
+    kind: Literal["generated", "edit", "regenerated", "undo"]
+    note: str | None
+    prefill: dict[str, Any] | None
+    source_image_url: str | None
+    created_at: dt.datetime | None
+    current: bool
+
+
+class History(BaseModel):
+    results: list[Version] = Field(description="newest first")
 
 
 class PrefillPatch(BaseModel):

@@ -345,6 +345,47 @@ def test_webhooks_registered_through_the_api_are_delivered_signed(server):
     assert api("DELETE", f"/api/webhooks/{hook['id']}/", raw=True)[0] == 204
 
 
+def test_review_through_the_api_approve_reject_regenerate_history(server):
+    base, env, shop, _work = server
+    api = Client(base, new_key(env, "review"))
+    status, created, _ = api("POST", f"{CTA}/batch/", {"sources": [{"url": shop.product_urls[1], "batch_size": 2}]})
+    assert status == 201, created
+    bid = created["bulk_generate_task_id"]
+    wait_done(api, bid)
+    _, page, _ = api("GET", f"{CTA}/previews/?bulk_task_id={bid}")
+    first, second = (p["id"] for p in page["results"])
+    status, body, _ = api("POST", f"{CTA}/previews/{first}/approve/")
+    assert status == 200 and body["review_status"] == "approved", body
+    status, body, _ = api("POST", f"{CTA}/previews/{second}/reject/")
+    assert status == 200 and body["review_status"] == "rejected"
+    _, page, _ = api("GET", f"{CTA}/previews/?bulk_task_id={bid}&review=approved")
+    assert [p["id"] for p in page["results"]] == [first]
+    _, page, _ = api("GET", f"{CTA}/previews/?bulk_task_id={bid}&review=unreviewed")
+    assert page["results"] == []
+    _, old, _ = api("GET", f"{CTA}/previews/{first}/")
+    status, body, _ = api("POST", f"{CTA}/previews/{first}/regenerate/",
+                          {"what": "copy", "instruction": "shorter headline, mention free shipping"})
+    assert status == 200 and body["regenerating"] and body["prefill"] == old["prefill"], body
+    assert api("POST", f"{CTA}/previews/{first}/regenerate/", {"what": "copy"})[0] == 409
+    status, err, _ = api("POST", f"{CTA}/previews/{second}/regenerate/", {"what": "all"})
+    assert status == 400 and err["error"]["code"] == "validation_error"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        _, now, _ = api("GET", f"{CTA}/previews/{first}/")
+        if now["status"] == "done" and not now["regenerating"]:
+            break
+        time.sleep(0.3)
+    assert now["prefill_version"] == old["prefill_version"] + 1 and now["review_status"] is None
+    assert now["prefill"]["subtitle"].startswith("Free shipping")
+    assert now["prefill"]["generated_background_url"] == old["prefill"]["generated_background_url"]
+    status, hist, _ = api("GET", f"{CTA}/previews/{first}/history/")
+    assert status == 200 and [v["kind"] for v in hist["results"]] == ["regenerated", "generated"]
+    assert hist["results"][0]["current"] and "free shipping" in hist["results"][0]["note"]
+    status, back, hdrs = api("POST", f"{CTA}/previews/{first}/history/0/restore/")
+    assert status == 200 and back["prefill"] == old["prefill"] and hdrs["etag"] == f'"{back["prefill_version"]}"'
+    assert api("POST", f"{CTA}/previews/{first}/history/77/restore/")[0] == 404
+
+
 # --- every operation against the published OpenAPI document (schemathesis) --------------------
 
 
