@@ -24,7 +24,10 @@ def generate_media_job(job_id: str) -> None:
     """Generate one job's images or video (idempotent: a finished or cancelled job is skipped)."""
     from actors.pipeline import send_all  # late: actors.pipeline resolves this actor by name
 
-    send_all(jobs.run_job(job_id))
+    from core.usage import bind
+
+    with bind(job_id=job_id):  # the usage ledger's calls belong to this job
+        send_all(jobs.run_job(job_id))
 
 
 def _deferred_job(message, due_in: float) -> None:

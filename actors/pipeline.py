@@ -33,7 +33,10 @@ def process_source(batch_id: str, url: str) -> None:
 @dramatiq.actor(queue_name="generation", rate_limited=True, max_retries=5, min_backoff=2_000,
                 max_backoff=60_000, time_limit=_GEN_TIME_LIMIT_MS)
 def generate_preview(preview_id: str) -> None:
-    send_all(generate.generate(preview_id))
+    from core.usage import bind
+
+    with bind(preview_id=preview_id):  # the usage ledger's calls belong to this preview
+        send_all(generate.generate(preview_id))
 
 
 @dramatiq.actor(queue_name="pipeline", max_retries=0)

@@ -3,6 +3,15 @@
 Actors declared with ``rate_limited=True`` start only when the deployment-wide limiter
 grants a slot. Otherwise the message is re-enqueued with a delay until the slot frees and
 skipped: never failed, never burning a retry, never blocking a worker thread.
+
+Fair share (issue 16): a message is a wake-up call, and a granted slot goes to the item the
+fair scheduler picks from the database's waiting line (:mod:`core.fairshare`: least-served
+workspace first, round-robin across its batches) — the message's own item, or another one,
+which then gets a message carrying the slot (``fair_granted_at``) while this one is
+deferred. A message whose item no longer waits is dropped without using a slot. Blocked
+items (a workspace quota, a provider's 429 backoff) are skipped; the provider's backoff
+also lowers the limit granted under. When the limiter (or the database) cannot answer,
+the message is deferred, never run: an unknown answer is not a grant.
 """
 
 from __future__ import annotations
@@ -10,12 +19,13 @@ from __future__ import annotations
 import logging
 import math
 import threading
+import time
 from collections.abc import Callable
 
 import dramatiq
 from dramatiq.middleware import Middleware, SkipMessage
 
-from core.ratelimit import make_rate_limiter, new_ticket, set_grant_time
+from core.ratelimit import last_grant_time, make_rate_limiter, new_ticket, set_grant_time
 from core.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -53,17 +63,111 @@ class GenerationRateLimit(Middleware):
                 self._limiter_key = key
             return self._limiter
 
+    HOLD_SECONDS = 30.0  # how long a fair pick stays reserved for the message carrying its slot
+
     def before_process_message(self, broker: dramatiq.Broker, message) -> None:
         set_grant_time(None)
         actor = broker.get_actor(message.actor_name)
         if not actor.options.get("rate_limited"):
             return
-        ticket = message.options.get("rate_limit_ticket") or new_ticket()
-        wait = self.limiter.acquire(ticket)
-        if wait <= 0:
+        granted_at = message.options.get("fair_granted_at")
+        if granted_at:  # a slot granted to this item by another worker's fair pick
+            set_grant_time(float(granted_at))
             return
+        ticket = message.options.get("rate_limit_ticket") or new_ticket()
+        try:
+            self._admit(broker, message, ticket)
+        except SkipMessage:
+            raise
+        except Exception:  # noqa: BLE001 - an unknown answer defers, it never grants
+            log.warning("ratelimit.unavailable", exc_info=True,
+                        extra={"actor": message.actor_name})
+            try:  # best effort: when the broker is down too, the reconciler re-sends the row
+                self._defer(broker, message, ticket, self.RETRY_UNAVAILABLE_SECONDS)
+            except Exception:  # noqa: BLE001
+                log.warning("ratelimit.defer_failed", exc_info=True)
+            raise SkipMessage("rate limiter unavailable") from None
+
+    RETRY_UNAVAILABLE_SECONDS = 5.0
+
+    def _admit(self, broker, message, ticket: str) -> None:
+        """Return to run this message; raise SkipMessage when it was deferred or dropped."""
+        from core import fairshare, provider_backoff
+
+        s = get_settings()
+        kind = fairshare.ACTOR_KIND.get(message.actor_name)
+        if kind is None or not message.args or s.generation_rate_limit.unlimited:
+            return self._plain(broker, message, ticket)
+        key = fairshare.item_key(kind, message.args[0])
+        snap = fairshare.snapshot()
+        if not snap.has(key):
+            # a stale wake-up: the item runs, finished, was cancelled or given its slot by a
+            # fair pick; its retry (if any) has a message of its own. No slot is used.
+            raise SkipMessage("item is not waiting")
+        if snap.fifo:  # FAIR_QUEUE=false: first come, first served (the old behaviour)
+            block = snap.blocked(next(w for w in snap.waiting if w.key == key))
+            if block is not None:
+                self._defer(broker, message, ticket, block[0] - snap.now)
+                raise SkipMessage("blocked")
+            limit = provider_backoff.effective_limit(snap.limit, snap.factor(
+                [w for w in snap.waiting if w.key == key]))
+            return self._plain(broker, message, ticket, limit)
+        shared = provider_backoff.backend()
+        eligible = snap.eligible()
+        held = shared.reserved([w.key for w in eligible])
+        order = snap.order([w for w in eligible if w.key not in held])
+        if not order:  # nothing may start now: come back when the first block lifts
+            until = snap.next_unblock()
+            self._defer(broker, message, ticket, (until - snap.now) if until else 1.0)
+            raise SkipMessage("nothing may start now")
+        limit = provider_backoff.effective_limit(snap.limit, snap.factor(order[:1]))
+        for _ in range(len(order)):
+            wait = self.limiter.acquire(ticket, limit=limit)
+            if wait > 0:
+                self._defer(broker, message, ticket, wait)
+                raise SkipMessage("rate limited")
+            granted = last_grant_time() or time.time()
+            pick = None
+            while order and pick is None:
+                cand = order.pop(0)
+                if shared.reserve(cand.key, self.HOLD_SECONDS):
+                    pick = cand
+            if pick is None:  # every candidate was taken meanwhile: the slot stays used
+                break
+            if pick.key == key:
+                return None
+            try:
+                self._send_granted(broker, pick.key, granted)
+            except Exception:  # noqa: BLE001 - its own message still comes; the slot is lost
+                shared.release(pick.key)
+                log.warning("ratelimit.fair_send_failed", exc_info=True)
+            if not order:
+                break
+        self._defer(broker, message, ticket, 1.0)
+        raise SkipMessage("slot given to a fairer pick")
+
+    def _plain(self, broker, message, ticket: str, limit: int | None = None) -> None:
+        wait = self.limiter.acquire(ticket, limit=limit)
+        if wait <= 0:
+            return None
+        self._defer(broker, message, ticket, wait)
+        raise SkipMessage("rate limited")
+
+    @staticmethod
+    def _send_granted(broker, key: str, granted: float) -> None:
+        """Hand the slot just granted to ``key``'s actor (runs without asking the limiter)."""
+        from actors.routes import message as route_message
+
+        kind, item_id = key.split(":", 1)
+        msg = route_message(kind, (item_id,))
+        msg = msg.copy(options={"fair_granted_at": granted})
+        broker.enqueue(msg)
+
+    def _defer(self, broker, message, ticket: str, seconds: float) -> None:
+        """Re-enqueue ``message`` (a new id, the same ticket) ``seconds`` from now."""
+        seconds = min(max(seconds, 0.001), 60.0)
         # The ticket holds this message's place in the waiting line across deferrals.
-        delay_ms = math.ceil(wait * 1000) + 2
+        delay_ms = math.ceil(seconds * 1000) + 2
         deferred = message.copy(message_id=dramatiq.message.generate_unique_id(),
                                 options={"rate_limit_ticket": ticket})
         broker.enqueue(deferred, delay=delay_ms)
@@ -73,7 +177,6 @@ class GenerationRateLimit(Middleware):
                 hook(message, delay_ms / 1000)
             except Exception:  # the deferral itself already happened
                 log.exception("ratelimit.defer_hook_failed")
-        raise SkipMessage("rate limited")
 
     def after_process_message(self, broker, message, *, result=None, exception=None) -> None:
         set_grant_time(None)

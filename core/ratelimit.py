@@ -53,8 +53,10 @@ else
   ahead = redis.call('ZCOUNT', waiters, now, '+inf')
 end
 local starts = redis.call('ZRANGE', log, 0, -1, 'WITHSCORES')
-local n = #starts / 2
-local slot = tonumber(starts[(ahead % n) * 2 + 2]) + window * (1 + math.floor(ahead / n))
+-- (a lowered limit can leave more starts in the log than it allows: the surplus leaves first)
+local n = limit
+local offset = #starts / 2 - limit
+local slot = tonumber(starts[(offset + ahead % n) * 2 + 2]) + window * (1 + math.floor(ahead / n))
 redis.call('ZADD', waiters, slot, ticket)
 redis.call('PEXPIRE', waiters, ttl + window / 1000 * math.floor(ahead / n))
 return {0, slot - now, now}
@@ -86,12 +88,13 @@ def new_ticket() -> str:
 
 
 class RateLimiter(Protocol):
-    def acquire(self, ticket: str = "") -> float:
-        """Take a slot: 0.0 when granted, else the seconds to wait (holding ``ticket``)."""
+    def acquire(self, ticket: str = "", limit: int | None = None) -> float:
+        """Take a slot: 0.0 when granted, else the seconds to wait (holding ``ticket``).
+        ``limit`` lowers the limit for this call (the provider's shared backoff)."""
 
 
 class Unlimited:
-    def acquire(self, ticket: str = "") -> float:
+    def acquire(self, ticket: str = "", limit: int | None = None) -> float:
         set_grant_time(time.time())
         return 0.0
 
@@ -106,13 +109,14 @@ class MemoryRateLimiter:
         self._waiters: dict[str, float] = {}
         self._lock = threading.Lock()
 
-    def acquire(self, ticket: str = "") -> float:
+    def acquire(self, ticket: str = "", limit: int | None = None) -> float:
         window = self.rate.window_seconds
+        limit = max(1, min(limit or self.rate.limit, self.rate.limit))
         with self._lock:
             now = self._clock()
             self._starts = [t for t in self._starts if t > now - window]
             self._waiters = {k: v for k, v in self._waiters.items() if v > now - window}
-            if len(self._starts) < self.rate.limit:
+            if len(self._starts) < limit:
                 self._starts.append(now)
                 self._waiters.pop(ticket, None)
                 set_grant_time(time.time())
@@ -120,8 +124,8 @@ class MemoryRateLimiter:
             old = self._waiters.pop(ticket, None)
             # A returning waiter keeps its place: only waiters due before its old slot are ahead.
             ahead = sum(1 for v in self._waiters.values() if v >= now and (old is None or v < old))
-            n = len(self._starts)
-            slot = self._starts[ahead % n] + window * (1 + ahead // n)
+            n, offset = limit, len(self._starts) - limit
+            slot = self._starts[offset + ahead % n] + window * (1 + ahead // n)
             self._waiters[ticket or new_ticket()] = slot
             return max(slot - now, 0.001)
 
@@ -135,10 +139,11 @@ class RedisRateLimiter:
         self._client = client
         self._script = client.register_script(_LUA)
 
-    def acquire(self, ticket: str = "") -> float:
+    def acquire(self, ticket: str = "", limit: int | None = None) -> float:
+        limit = max(1, min(limit or self.rate.limit, self.rate.limit))
         granted, wait_us, now_us = self._script(
             keys=[self.key, self.key + ":waiting"],
-            args=[self.rate.limit, int(self.rate.window_seconds * 1_000_000), new_ticket(), ticket],
+            args=[limit, int(self.rate.window_seconds * 1_000_000), new_ticket(), ticket],
         )
         if int(granted):
             set_grant_time(int(now_us) / 1_000_000)  # Redis' clock: one reference for all hosts

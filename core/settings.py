@@ -96,6 +96,9 @@ class Settings:
     pipeline_stages: str = ""
     render_timing_log: str = ""
     api_rate_limit: RateLimit = field(default_factory=lambda: RateLimit(600, 60))
+    fair_queue: bool = True
+    workspace_quotas: str = ""
+    price_table: str = ""
 
     @property
     def embedded(self) -> bool:
@@ -146,6 +149,9 @@ _ENV = {
     "pipeline_stages": "PIPELINE_STAGES",
     "render_timing_log": "RENDER_TIMING_LOG",
     "api_rate_limit": "API_RATE_LIMIT",
+    "fair_queue": "FAIR_QUEUE",
+    "workspace_quotas": "WORKSPACE_QUOTAS",
+    "price_table": "PRICE_TABLE",
 }
 
 

@@ -247,13 +247,6 @@ def test_redis_stopped_10s_mid_batch_workers_reconnect_and_finish(own_database, 
           f"after Redis was back")
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "actors/ratelimit.py: GenerationRateLimit.before_process_message lets limiter.acquire()'s "
-    "redis.ConnectionError escape; dramatiq's Broker.emit_before only logs it ('Unexpected "
-    "failure in before_process_message') and runs the actor anyway, so a generation that a "
-    "worker thread picks up as Redis dies starts without a slot (seen in the outage drill). "
-    "Fix: catch the error there and raise SkipMessage (the row stays queued; the reconciler "
-    "re-sends it)"))
 def test_the_rate_limit_holds_a_message_back_when_redis_is_unreachable(settings_env):
     """The outage drill's race, made deterministic: the limiter's Redis is unreachable when
     a worker thread starts a rate-limited message. It must not run."""

@@ -54,10 +54,16 @@ def classify_genai_error(exc: BaseException, *, model: str = "", secret: str = "
         code = int(exc.code or 0)
         detail = redact(str(exc.message or exc.status or ""), secret)[:300]
         if code == 429:
-            return GenerationError(
-                f"Gemini is rate limiting this key{where}; the preview will retry later.",
+            from core.provider_backoff import retry_delay
+
+            delay = retry_delay(exc)
+            err = GenerationError(
+                f"Gemini is rate limiting this key{where}; the preview will retry "
+                + (f"in {delay:g} s (the provider's RetryInfo)." if delay is not None else "later."),
                 transient=True,
             )
+            err.retry_after = delay  # the item's retry honours the provider's delay
+            return err
         if code == 408 or code >= 500:
             return GenerationError(
                 f"Gemini had a temporary problem (HTTP {code}){where}; the preview will retry. "

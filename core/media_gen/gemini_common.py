@@ -22,7 +22,9 @@ def job_error(exc: BaseException, model: str, settings) -> GenerationError:
         "Retry the preview", "Retry the job").replace("retry the preview", "retry the job")
     if message == err.message:
         return err
-    return GenerationError(message, transient=err.transient)
+    out = GenerationError(message, transient=err.transient)
+    out.retry_after = getattr(err, "retry_after", None)
+    return out
 
 
 def safety_error(reason: str, what: str) -> GenerationError:

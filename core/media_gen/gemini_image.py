@@ -48,9 +48,13 @@ class GeminiImageGenerator:
             response_modalities=["TEXT", "IMAGE"],
             image_config=types.ImageConfig(aspect_ratio=request.aspect_ratio),
         )
+        from core.usage import provider_call
+
         try:
-            resp = client(self.settings).models.generate_content(
-                model=self.model, contents=contents, config=config)
+            with provider_call("gemini", self.model, "image") as used:
+                resp = client(self.settings).models.generate_content(
+                    model=self.model, contents=contents, config=config)
+                used.reply(resp)
         except Exception as exc:  # noqa: BLE001 - classified in one place
             raise job_error(exc, self.model, self.settings) from exc
         feedback = getattr(resp, "prompt_feedback", None)

@@ -89,7 +89,15 @@ class VeoVideoGenerator:
         return data
 
     def generate(self, request: MediaRequest, *, should_stop: ShouldStop = never) -> list[MediaOutput]:
-        """Start the operation, poll until done, download every video."""
+        """Start the operation, poll until done, download every video (one ledger call)."""
+        from core.usage import provider_call
+
+        with provider_call("gemini", self.model, "video") as used:
+            outputs = self._generate(request, should_stop)
+            used.video_seconds = sum(o.duration_seconds or 0 for o in outputs)
+        return outputs
+
+    def _generate(self, request: MediaRequest, should_stop: ShouldStop) -> list[MediaOutput]:
         op = self._wait(self._start(request), should_stop)
         if op.error:
             raise operation_error(op.error, self.model)

@@ -9,7 +9,6 @@ deleted, never shown. Failures go through the one retry policy.
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import datetime as dt
 import logging
 import threading
@@ -24,6 +23,7 @@ from core.pipeline import stages
 from core.pipeline.lease import JOBS, Lease
 from core.settings import get_settings
 from core.thumbnails import thumbnail_jpeg
+from core.usage import ContextPool, scope
 from db.base import utcnow
 from db.models import GenerationJob
 
@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 Sends = list[tuple[str, tuple, float]]
 J = GenerationJob
-_pool = cf.ThreadPoolExecutor(max_workers=8, thread_name_prefix="media")
+_pool = ContextPool(max_workers=8, thread_name_prefix="media")  # tasks keep the ledger's item
 THUMB_SIDE = 480  # on-screen previews in the queue; downloads are the full files
 
 
@@ -95,7 +95,12 @@ def _request(c: JobClaim) -> MediaRequest:
 def _generate(c: JobClaim, generator, request: MediaRequest) -> list[MediaOutput] | None:
     """Run the generator in the pool while renewing the lease; None if the job was lost."""
     stop = threading.Event()
-    future = _pool.submit(generator.generate, request, should_stop=stop.is_set)
+
+    def run():
+        with scope(c.kind, generator):  # the usage ledger (core/usage.py)
+            return generator.generate(request, should_stop=stop.is_set)
+
+    future = _pool.submit(run)
     if not leases.run_leased(c.lease, {"media": future}, stop=stop):
         return None
     return future.result()

@@ -115,7 +115,11 @@ def claim(p: Pipeline, item_id: str, *, owner: str | None = None, load: Callable
             return None
         row = session.get(m, iid)
         loaded = load(session, row) if load else row
-        return Lease(p, iid, owner, row.retry_count or 0), loaded
+        retry_count = row.retry_count or 0
+    from core.usage import set_item
+
+    set_item(p.kind, iid)  # this thread's (and its pool tasks') generation calls are this item's
+    return Lease(p, iid, owner, retry_count), loaded
 
 
 def heartbeat(lease: Lease, stage: str | None = None, **values) -> bool:

@@ -75,6 +75,9 @@ def decide(exc: BaseException, retries_done: int) -> Decision:
     if not is_transient(exc):
         return Decision(False, 0.0, message)
     if retries_done < len(schedule):
+        provider_delay = getattr(exc, "retry_after", None)  # a 429's RetryInfo.retryDelay
+        if provider_delay is not None:
+            return Decision(True, max(float(provider_delay), 0.0), message)
         return Decision(True, schedule[retries_done], message)
     return Decision(False, 0.0, f"{message} (gave up after {len(schedule)} retries)")
 

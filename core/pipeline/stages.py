@@ -192,7 +192,10 @@ class _CopyWriter:
         self.name = getattr(inner, "name", "copy")
 
     def write_prefill(self, brief, source_image: bytes, **kwargs) -> dict:
-        prefill = self._inner.write_prefill(brief, source_image, **kwargs)
+        from core.usage import scope
+
+        with scope("copy", self._inner):  # the usage ledger (core/usage.py)
+            prefill = self._inner.write_prefill(brief, source_image, **kwargs)
         if isinstance(source_image, TextOnlySource):
             prefill = text_only_prefill(prefill, kwargs.get("variant_index", 0))
         return prefill
@@ -206,7 +209,10 @@ class _BackgroundMaker:
     def make_background(self, source_image: bytes, **kwargs) -> bytes:
         if isinstance(source_image, TextOnlySource):
             return bytes(source_image)  # nothing to compose: the text-only layout draws no image
-        return self._inner.make_background(source_image, **kwargs)
+        from core.usage import scope
+
+        with scope("background", self._inner):  # the usage ledger (core/usage.py)
+            return self._inner.make_background(source_image, **kwargs)
 
 
 class _Generators:
