@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 
@@ -23,6 +23,8 @@ class ProductBrief:
     rating_count: int | None = None
     # a regeneration: the user's instruction ("shorter headline, mention free shipping")
     instruction: str = ""
+    # the workspace's core.brand.BrandKit, when it has one (not part of equality/hash)
+    brand_kit: object = field(default=None, compare=False, hash=False)
 
 
 _RTL_BIDI = {"R", "AL"}

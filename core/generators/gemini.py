@@ -144,8 +144,16 @@ def _copy_prompt(brief: ProductBrief, variant_index: int, batch_size: int,
         "must have a WCAG contrast of at least 4.5:1.",
         *([f"The editor reviewed an earlier version and asks (follow it within the limits and "
            f"the facts above): {clean_text(brief.instruction)[:500]}"] if brief.instruction else []),
+        *_brand_lines(brief),
         "Answer with JSON only.",
     ])
+
+
+def _brand_lines(brief: ProductBrief) -> list[str]:
+    """The workspace's brand kit (voice, CTA phrases, colours) as prompt lines."""
+    from core.brand import prompt_lines
+
+    return prompt_lines(brief.brand_kit)
 
 
 def _same_amount(text, amount) -> bool:

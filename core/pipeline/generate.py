@@ -59,6 +59,7 @@ def _load(session, p: Preview) -> Claim:
         sa.select(Preview.variant_index, Preview.prefill).where(
             Preview.batch_id == p.batch_id, Preview.source_url == p.source_url)
     ).all()
+    from core.brand import kit_of
     from core.generators import ProductBrief
 
     brief = ProductBrief(
@@ -70,6 +71,7 @@ def _load(session, p: Preview) -> Claim:
         list_price=product.list_price if product else None,
         rating=product.rating if product else None,
         rating_count=product.rating_count if product else None,
+        brand_kit=kit_of(session, p.workspace),
     )
     others = [pf["headline"] for idx, pf in siblings
               if pf and idx != p.variant_index and pf.get("headline")]
@@ -142,9 +144,13 @@ def _make_background(c: Claim, lease: Lease, image: bytes) -> str:
 
 
 def _write_copy(c: Claim, image: bytes) -> dict:
-    return stages.generators().copy.write_prefill(
+    from core.brand import apply_kit
+
+    prefill = stages.generators().copy.write_prefill(
         c.brief, image, variant_index=_variant(c), batch_size=c.batch_size,
         other_headlines=c.other_headlines)
+    # both generators' copy ends in the brand: its colours, CTA phrases, logo, font, legal line
+    return apply_kit(prefill, c.brief.brand_kit, _variant(c))
 
 
 def _finished(future: cf.Future | None):

@@ -198,8 +198,9 @@ def widget_label(widget: dict) -> tuple[str, str]:
     if kind == "price_badge":
         cur = widget.get("currency", "")
         compare = widget.get("compare_at")
-        return (format_price(Decimal(widget["price"]), cur),
-                format_price(Decimal(compare), cur) if compare else "")
+        loc = widget.get("locale") or None  # the shop's locale: "24,99 €" on a German page
+        return (format_price(Decimal(widget["price"]), cur, loc),
+                format_price(Decimal(compare), cur, loc) if compare else "")
     if kind == "discount":
         return f"-{widget['percent']}%", ""
     if kind == "rating":
@@ -214,17 +215,18 @@ def widget_label(widget: dict) -> tuple[str, str]:
 
 
 def _panel(position: str, w: int, h: int, margin: int,
-           full: tuple[int, int] | None = None) -> tuple[str, Box, Box]:
+           full: tuple[int, int] | None = None, grow: int = 0) -> tuple[str, Box, Box]:
     """Panel and image area for a text position (wide banners put top/bottom text aside).
 
-    ``w`` × ``h`` is the safe area; band and column sizes follow the ``full`` banner."""
+    ``w`` × ``h`` is the safe area; band and column sizes follow the ``full`` banner; a band
+    grows by ``grow`` pixels (room for a logo and a legal line)."""
     fw, fh = full or (w, h)
     if w / h > 1.4 and position in ("top", "bottom"):
         position = "left" if position == "top" else "right"  # a 1.91:1 band is too short
     if h / w > 1.4 and position in ("left", "right"):
         position = "bottom" if position == "left" else "top"  # a 9:16 column is too narrow
     side_w = min(w - 2 * margin, round(fw * (0.5 if fw >= fh else 0.56)) - margin)
-    band_h = min(h - 2 * margin, round(fh * (0.46 if fh <= fw * 1.2 else 0.40)))
+    band_h = min(h - 2 * margin, round(fh * (0.46 if fh <= fw * 1.2 else 0.40)) + grow)
     if position == "left":
         return position, Box(margin, margin, side_w, h - 2 * margin), Box(side_w + margin, 0,
                                                                           w - side_w - margin, h)
@@ -353,7 +355,12 @@ def compute_layout(prefill: dict, size: str | tuple[int, int], *, family: str = 
             position = "left" if position == "top" else "right"
         if h / w > 1.4 and position in ("left", "right"):
             position = "bottom" if position == "left" else "top"
-        position, panel, image_area = _panel(position, safe.w, safe.h, round(36 * u), (w, h))
+        if min(w, h) < 400 and w >= h and position in ("top", "bottom"):
+            position = "left" if position == "top" else "right"  # a 300×250 band is too short
+        grow = round((84 if prefill.get("logo_url") else 0) * u
+                     + (64 if (prefill.get("legal") or "").strip() else 0) * u)
+        position, panel, image_area = _panel(position, safe.w, safe.h, round(36 * u), (w, h),
+                                             grow)
         panel = Box(panel.x + safe.x, panel.y + safe.y, panel.w, panel.h)
         if fmt.safe != (0, 0, 0, 0):  # the picture may fill the covered edges
             image_area = _grow_to_edges(Box(image_area.x + safe.x, image_area.y + safe.y,

@@ -128,7 +128,7 @@ def strip_layout(prefill: dict, fmt: Format, *, family: str = "",
             out.notes.append(f"{', '.join(omitted)} not shown at {w}×{h} (no room in a strip)")
         blocks.append(fit_text("headline", prefill.get("headline", ""), text_box,
                                max_size=_clamp(h * 0.3, 12, 40),
-                               min_size=max(fmt.floor + 1, round(h * 0.2)), max_lines=2,
+                               min_size=max(fmt.floor + 1, round(h * 0.2)), max_lines=3,
                                bold=True, color=text, align=align, warnings=out.warnings,
                                family=family, floor=floor["headline"] if compact else None))
         y0 = content.y
