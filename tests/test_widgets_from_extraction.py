@@ -25,7 +25,7 @@ def widgets(brief: ProductBrief) -> dict:
 
 def test_the_price_badge_shows_the_shops_list_price_struck_through():
     assert widgets(BRIEF)["price_badge"] == {"type": "price_badge", "price": "120.00", "currency": "EUR",
-                                             "compare_at": "150.00"}
+                                             "compare_at": "150.00", "locale": ""}
 
 
 def test_the_rating_widget_shows_the_shops_aggregate_rating():
