@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8501
-APT_PACKAGES := chromium fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
+APT_PACKAGES := chromium fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji libcairo2
 
 .PHONY: install system-deps migrate run worker fleet fleetctl test bench models clean
 
