@@ -24,8 +24,8 @@ def widgets(brief: ProductBrief) -> dict:
 
 
 def test_the_price_badge_shows_the_shops_list_price_struck_through():
-    assert widgets(BRIEF)["price_badge"] == {"type": "price_badge", "price": "120.00", "currency": "EUR",
-                                             "compare_at": "150.00", "locale": ""}
+    badge = widgets(BRIEF)["price_badge"]
+    assert (badge["price"], badge["currency"], badge["compare_at"]) == ("120.00", "EUR", "150.00")
 
 
 def test_the_rating_widget_shows_the_shops_aggregate_rating():
