@@ -139,6 +139,14 @@ def fields_form(preview: PreviewInfo, workspace: str) -> None:
         url = st.text_input("Button link (https://…)", value=p.get("cta_url") or "",
                             key=key(preview, "cta_url"))
         edited["cta_url"] = url.strip() or None
+        # text fit: the saved copy's on opening, the typed copy's after "Check text fit"
+        from pages.review import fit_report
+
+        checking = st.form_submit_button("Check text fit", icon=":material/format_size:")
+        fit_report({**p, "headline": edited["headline"], "subtitle": edited["subtitle"],
+                    "widgets": edited["widgets"], "brand": edited["brand"],
+                    "layout": {**(p.get("layout") or {}), **edited["layout"]}}
+                   if checking else p)
         if st.form_submit_button("Save changes", type="primary", icon=":material/save:"):
             patch = changed_keys(p, edited)
             if not patch:

@@ -24,7 +24,7 @@ from core.render import SIZES, render_banner_html
 from core.storage import get_storage
 from core.thumbnails import THUMB_SIDE, thumbnail_data_uri, thumbnail_url
 from core.views import PreviewInfo
-from pages import prefill_form, ui
+from pages import prefill_form, review, ui
 
 # On-screen width per banner size, in CSS pixels: two landscape banners fit side by side
 # on a 1280 px screen with the sidebar open.
@@ -178,5 +178,6 @@ def card(p: PreviewInfo, workspace: str, size: str, title: str | None) -> None:
                 _downloads(p, size, title)
             if p.status in EDITABLE:
                 editing = st.toggle("Edit", key=f"pedit_{p.id.hex}")
+        review.card_controls(p, workspace)  # approve / reject, regenerate, photo, history
         if editing:
             prefill_form.editor(p, workspace)

@@ -27,6 +27,7 @@ from core.render import SIZES
 from core.states import BatchStatus, PreviewStatus
 from core.storage import get_storage
 from core.views import BatchDetail, SourceSummary
+from pages import review as review_ui
 from pages import ui
 from pages.preview_card import card, warm_banners
 
@@ -215,11 +216,11 @@ def _pager(page: int, pages: int, first: int, last: int, total: int, where: str 
 
 
 def _screen(workspace: str, detail: BatchDetail, product, status,
-            per_page: int | None) -> tuple[list, int, int, int, int]:
+            per_page: int | None, review: str | None = None) -> tuple[list, int, int, int, int]:
     """The previews matching the filters on the current screen, in source order then
     variant: (shown, index of the first, how many match, page, pages)."""
     previews = list_previews(workspace, detail.batch.id, product_id=product, status=status,
-                             page_size=MAX_PREVIEWS).items
+                             page_size=MAX_PREVIEWS, review=review).items
     order = {src.url: i for i, src in enumerate(detail.sources)}
     previews.sort(key=lambda p: (order.get(p.source_url, len(order)), p.variant_index))
     per_page = per_page or max(len(previews), 1)
@@ -315,16 +316,23 @@ def render() -> None:
                                  "of its own, so long pages cost the browser more.")
     with st.container(key="batch_status"):
         ui.status_badge(b.status)
+    # the review workflow (pages/review.py): Review filter, approve/reject what is shown,
+    # approved banners as ZIP / CSV
+    with st.container(horizontal=True, gap="small", vertical_alignment="bottom",
+                      key="review_row"):
+        reviewed = review_ui.review_filter(st.container(width=180), _go)
+        review_ui.toolbar(who.workspace, first, None if product == ALL else product,
+                          None if status == ALL else status, reviewed, who.user)
     shown, start, total, page, pages = _screen(
         who.workspace, first, None if product == ALL else product,
-        None if status == ALL else status, None if per_page == ALL else per_page)
+        None if status == ALL else status, None if per_page == ALL else per_page, reviewed)
     # Without a status filter a screen always holds the same previews: watch their
     # products. With one, previews move in and out of it: watch the whole batch.
-    watched = ({s.url for s in first.sources} if status != ALL
+    watched = ({s.url for s in first.sources} if status != ALL or reviewed
                else {p.source_url for p in shown})
     _live_progress(who.workspace, first, marks, watched)
     if not shown:
-        st.info("No previews match these filters." if (product != ALL or status != ALL)
+        st.info("No previews match these filters." if (product != ALL or status != ALL or reviewed)
                 else "This batch has no previews.")
         return
     if pages > 1:

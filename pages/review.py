@@ -1,0 +1,230 @@
+"""The review workflow on the Previews page (issue 14): per card Approve / Reject,
+Regenerate (new copy, new background or both, with an instruction), Photo (another of the
+product's ranked images or an upload, then regenerate) and History (view, undo to any);
+above the cards a Review filter, Approve / Reject everything the filters show, and the
+approved banners as ZIP / CSV. Every action calls ``core.review``."""
+
+from __future__ import annotations
+
+import functools
+
+import streamlit as st
+
+from core.errors import AppError
+from core.review import (REVIEW_FILTERS, export_approved, history, photo_choices,
+                         regenerate, review_matching, set_review, swap_photo, undo_to)
+from core.views import PreviewInfo
+from pages import ui
+
+ALL = "All"
+REVIEW_LABELS = {ALL: "All", "approved": "Approved", "rejected": "Rejected",
+                 "unreviewed": "Unreviewed"}
+WHAT = {"both": "Copy and background", "copy": "New copy", "background": "New background"}
+
+
+def _done(message: str) -> None:
+    ui.flash(message)
+    st.rerun()
+
+
+def _call(message: str, fn, *args, **kwargs) -> None:
+    try:
+        fn(*args, **kwargs)
+    except AppError as exc:
+        ui.show_error(exc)
+        return
+    _done(message)
+
+
+# --- the page: filter, bulk actions, export --------------------------------------------------
+
+def review_filter(container, on_change=None) -> str | None:
+    """The Review filter (in ``container``); None for All. ``on_change``: e.g. back to the
+    grid's first screen."""
+    choice = container.selectbox("Review", [ALL, *REVIEW_FILTERS], key="previews_review",
+                                 format_func=REVIEW_LABELS.get, on_change=on_change,
+                                 args=(1,) if on_change else None)
+    return None if choice == ALL else choice
+
+
+def toolbar(workspace: str, detail, product: str | None, status: str | None,
+            review: str | None, user: str | None) -> None:
+    """Approve / reject every finished preview the filters show; approved as ZIP / CSV."""
+    b = detail.batch
+    if not b.progress.done:
+        return
+    from core.exports import slug
+
+    with st.container(horizontal=True, gap="small", vertical_alignment="center",
+                      key="review_toolbar"):
+        shown = "shown" if (product or status or review) else "in this batch"
+        if st.button(f"Approve all {shown}", key="review_approve_all",
+                     icon=":material/thumb_up:",
+                     help="Approves every finished banner the filters above show"):
+            try:
+                n = review_matching(workspace, b.id, "approved", product_id=product,
+                                    status=status, review=review, user=user)
+            except AppError as exc:
+                ui.show_error(exc)
+            else:
+                _done(f"{n} banner(s) approved")
+        if st.button(f"Reject all {shown}", key="review_reject_all", icon=":material/thumb_down:",
+                     help="Rejects every finished banner the filters above show"):
+            try:
+                n = review_matching(workspace, b.id, "rejected", product_id=product,
+                                    status=status, review=review, user=user)
+            except AppError as exc:
+                ui.show_error(exc)
+            else:
+                _done(f"{n} banner(s) rejected")
+        name = f"{slug(b.name, 'batch')}-approved"
+        st.download_button("Approved ZIP", key="review_zip", icon=":material/folder_zip:",
+                           on_click="ignore", mime="application/zip", file_name=f"{name}.zip",
+                           data=functools.partial(_export, workspace, b.id, "zip"),
+                           help="The approved banners only: PNG and HTML in every size, "
+                                "prefill JSON, prefills.csv")
+        st.download_button("Approved CSV", key="review_csv", icon=":material/table:",
+                           on_click="ignore", mime="text/csv", file_name=f"{name}.csv",
+                           data=functools.partial(_export, workspace, b.id, "csv"),
+                           help="The approved banners' prefills, one row each")
+
+
+def _export(workspace: str, batch_id, fmt: str) -> bytes:
+    try:
+        return export_approved(workspace, batch_id, fmt)[1]
+    except AppError as exc:  # nothing approved yet: the file says so
+        return exc.message.encode()
+
+
+# --- one card ------------------------------------------------------------------------------
+
+def review_badge(p: PreviewInfo) -> str:
+    """Markdown for the card's summary: the review decision or the regeneration under way."""
+    if p.regenerating:
+        return ":blue-badge[:material/autorenew: Regenerating — this is the current version]"
+    if p.review_status == "approved":
+        return ":green-badge[:material/thumb_up: Approved]"
+    if p.review_status == "rejected":
+        return ":red-badge[:material/thumb_down: Rejected]"
+    return ""
+
+
+def card_controls(p: PreviewInfo, workspace: str, user: str | None = None) -> None:
+    """Approve / Reject, Regenerate, Photo and History of a finished preview."""
+    badge = review_badge(p)
+    if p.regenerating:
+        st.markdown(badge)
+        return
+    if p.status != "done" or not p.prefill:
+        return
+    with st.container(horizontal=True, gap="small", vertical_alignment="center",
+                      key=f"review_{p.id.hex}"):
+        if badge:
+            st.markdown(badge, width="content")
+        if p.review_status != "approved" and st.button(
+                "Approve", key=f"rapprove_{p.id.hex}", icon=":material/thumb_up:"):
+            _call("Banner approved", set_review, workspace, p.id, "approved", user)
+        if p.review_status != "rejected" and st.button(
+                "Reject", key=f"rreject_{p.id.hex}", icon=":material/thumb_down:"):
+            _call("Banner rejected", set_review, workspace, p.id, "rejected", user)
+        with st.popover("Regenerate", icon=":material/autorenew:",
+                        key=f"rregen_{p.id.hex}"):
+            _regenerate_form(p, workspace, user)
+        with st.popover("Photo", icon=":material/add_photo_alternate:",
+                        key=f"rphoto_{p.id.hex}"):
+            _photo_form(p, workspace, user)
+        with st.popover("History", icon=":material/history:", key=f"rhist_{p.id.hex}"):
+            _history(p, workspace)
+
+
+def _regenerate_form(p: PreviewInfo, workspace: str, user: str | None) -> None:
+    with st.form(key=f"regen_form_{p.id.hex}", border=False):
+        what = st.radio("Make new", list(WHAT), format_func=WHAT.get, horizontal=True,
+                        key=f"regen_what_{p.id.hex}")
+        text = st.text_input("Instruction (optional)", max_chars=500,
+                             placeholder="shorter headline, mention free shipping",
+                             key=f"regen_text_{p.id.hex}")
+        st.caption("The current banner stays until the new one is done.")
+        if st.form_submit_button("Regenerate", type="primary", icon=":material/autorenew:"):
+            _call("Regenerating: the new version replaces this one when it is done",
+                  regenerate, workspace, p.id, what, text, user)
+
+
+def _photo_form(p: PreviewInfo, workspace: str, user: str | None) -> None:
+    try:
+        choices = photo_choices(workspace, p.id)
+    except AppError as exc:
+        ui.show_error(exc)
+        return
+    with st.form(key=f"photo_form_{p.id.hex}", border=False):
+        picked = None
+        if choices:
+            # numbered as in the product's image strip above the cards (no thumbnails here:
+            # a popover's content is drawn with every card, even closed)
+            picked = st.selectbox(
+                "Use the product's image", range(len(choices)), index=None,
+                format_func=lambda i: f"#{i + 1}" + (" (in use)" if choices[i] == p.source_image_url
+                                                     else ""),
+                key=f"photo_pick_{p.id.hex}")
+        upload = st.file_uploader("…or upload a photo", type=["jpg", "jpeg", "png", "webp", "avif",
+                                                              "gif", "bmp"],
+                                  key=f"photo_upload_{p.id.hex}")
+        what = st.radio("Then make new", ["both", "background"], format_func=WHAT.get,
+                        horizontal=True, key=f"photo_what_{p.id.hex}")
+        if st.form_submit_button("Use this photo and regenerate", type="primary",
+                                 icon=":material/add_photo_alternate:"):
+            if upload is not None:
+                _call("New photo: regenerating", swap_photo, workspace, p.id,
+                      data=upload.getvalue(), what=what, user=user)
+            elif picked is not None:
+                _call("New photo: regenerating", swap_photo, workspace, p.id,
+                      image_url=choices[picked], what=what, user=user)
+            else:
+                st.warning("Pick one of the images or upload a photo.")
+
+
+_KINDS = {"generated": "Generated", "edit": "Edited", "regenerated": "Regenerated",
+          "undo": "Undo"}
+
+
+def _history(p: PreviewInfo, workspace: str) -> None:
+    try:
+        versions = history(workspace, p.id)
+    except AppError as exc:
+        ui.show_error(exc)
+        return
+    for v in versions:
+        with st.container(border=True, key=f"hv_{p.id.hex}_{v.version}"):
+            head = f"**v{v.version}** · {_KINDS.get(v.kind, v.kind)}"
+            if v.created_at:
+                head += f" · {ui.when(v.created_at)}"
+            if v.current:
+                head += " · :green[current]"
+            st.markdown(head)
+            if v.note:
+                st.caption(v.note)
+            pf = v.prefill or {}
+            st.markdown(f"{ui.md_escape(pf.get('headline', ''))}  \n"
+                        f":gray[{ui.md_escape(pf.get('subtitle', ''))}]")
+            if not v.current and st.button("Undo to this version", key=f"hundo_{p.id.hex}_{v.version}",
+                                           icon=":material/undo:"):
+                _call(f"Back to version {v.version}", undo_to, workspace, p.id, v.version)
+
+
+# --- the edit form: text fit ----------------------------------------------------------------
+
+def fit_report(prefill: dict) -> None:
+    """Whether the headline and subtitle fit every banner size at the minimum font size."""
+    from core.review import text_fit
+
+    try:
+        fits = text_fit(prefill)
+    except Exception:  # noqa: BLE001 - a half-typed prefill: the save names the problem
+        return
+    bad = {size: w for size, w in fits.items() if w}
+    if not bad:
+        st.success("Headline and subtitle fit every banner size.", icon=":material/check:")
+        return
+    lines = [f"**{size}**: " + "; ".join(ui.md_escape(x) for x in w) for size, w in bad.items()]
+    st.warning("Text does not fit at the minimum font size:  \n" + "  \n".join(lines),
+               icon=":material/format_size:")

@@ -1,0 +1,105 @@
+"""Previews page, review workflow (AppTest): approve / reject a card, the Review filter,
+approve everything shown, regenerate with an instruction (queued, old banner kept),
+swap to another ranked photo, history with undo, text fit in the edit form."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.previews import get_preview, list_previews, update_prefill
+from tests.app_harness import app_ws, open_page, texts  # noqa: F401
+from tests.factories import a_prefill, create_user_batch, set_preview_state
+from tests.test_pages_previews import add_product
+
+PAGE = "pages/previews.py"
+
+
+@pytest.fixture
+def done(app_ws):
+    b = create_user_batch(app_ws, n_urls=1, batch_size=3, user="local")
+    url = b.sources[0]["url"]
+    add_product(app_ws, b, url, "Retro console")
+    ps = sorted(list_previews(app_ws, b.id).items, key=lambda p: p.variant_index)
+    for i, p in enumerate(ps):
+        set_preview_state(p.id, "done", prefill=a_prefill(headline=f"Banner {i}"),
+                          source_image_url=f"https://cdn.example.com/Retro console-0.jpg")
+    return b, ps
+
+
+def shown_headlines(at) -> str:
+    return texts(at.markdown)
+
+
+def test_approve_reject_and_the_review_filter(app_ws, done, sent):
+    b, ps = done
+    at = open_page(PAGE, batch=str(b.id))
+    at.button(key=f"rapprove_{ps[0].id.hex}").click().run()
+    assert not at.exception
+    assert get_preview(app_ws, ps[0].id).review_status == "approved"
+    assert "Approved" in texts(at.markdown)
+    at.button(key=f"rreject_{ps[1].id.hex}").click().run()
+    assert get_preview(app_ws, ps[1].id).review_status == "rejected"
+    at.selectbox(key="previews_review").set_value("approved").run()
+    cards = [k for k in (c.key for c in at.get("button")) if k and k.startswith("rreject_")]
+    assert cards == [f"rreject_{ps[0].id.hex}"], cards
+    at.selectbox(key="previews_review").set_value("unreviewed").run()
+    at.button(key="review_approve_all").click().run()
+    assert not at.exception
+    assert {get_preview(app_ws, p.id).review_status for p in ps} == {"approved", "rejected"}
+    assert get_preview(app_ws, ps[2].id).review_status == "approved"
+
+
+def test_regenerate_with_an_instruction_keeps_the_banner_until_done(app_ws, done, sent):
+    b, ps = done
+    at = open_page(PAGE, batch=str(b.id))
+    pid = ps[1].id
+    at.radio(key=f"regen_what_{pid.hex}").set_value("copy")
+    at.text_input(key=f"regen_text_{pid.hex}").input("shorter headline")
+    at.button(key=f"FormSubmitter:regen_form_{pid.hex}-Regenerate").click().run()
+    assert not at.exception
+    p = get_preview(app_ws, pid)
+    assert p.status == "queued" and p.regenerating and p.prefill["headline"] == "Banner 1"
+    assert ("preview", (str(pid),)) in sent
+    assert "Regenerating" in texts(at.markdown)
+    assert len(at.get("iframe")) == 3, "the regenerating card still shows its banner"
+
+
+def test_swap_to_another_ranked_photo(app_ws, done, sent):
+    b, ps = done
+    at = open_page(PAGE, batch=str(b.id))
+    pid = ps[0].id
+    at.selectbox(key=f"photo_pick_{pid.hex}").set_value(2)
+    at.button(key=f"FormSubmitter:photo_form_{pid.hex}-Use this photo and regenerate").click().run()
+    assert not at.exception
+    p = get_preview(app_ws, pid)
+    assert p.status == "queued" and p.source_image_url.endswith("Retro console-2.jpg")
+
+
+def test_history_shows_every_edit_and_undoes_to_any(app_ws, done):
+    b, ps = done
+    pid = ps[0].id
+    update_prefill(app_ws, pid, {"headline": "Edited once"})
+    update_prefill(app_ws, pid, {"headline": "Edited twice"})
+    at = open_page(PAGE, batch=str(b.id))
+    assert "Edited once" in texts(at.markdown) and "**v0** · Generated" in texts(at.markdown)
+    at.button(key=f"hundo_{pid.hex}_0").click().run()
+    assert not at.exception
+    p = get_preview(app_ws, pid)
+    assert p.prefill["headline"] == "Banner 0" and p.prefill_version == 3
+
+
+def test_the_edit_form_tells_whether_the_text_fits(app_ws, done):
+    b, ps = done
+    p = ps[0]
+    at = open_page(PAGE, batch=str(b.id))
+    at.toggle(key=f"pedit_{p.id.hex}").set_value(True).run()
+    assert "fit every banner size" in texts(at.success)
+    version = get_preview(app_ws, p.id).prefill_version
+    key = f"pf_{p.id.hex}_{version}"
+    at.text_input(key=f"{key}_subtitle").input(("Mmmmmmmmmmmm " * 7)[:90])
+    at.button(key=f"FormSubmitter:{key}_form-Check text fit").click().run()
+    assert not at.exception
+    warning = texts(at.warning)
+    assert "does not fit" in warning and "square" in warning and "subtitle" in warning
+    assert get_preview(app_ws, p.id).prefill["subtitle"] != ("Mmmmmmmmmmmm " * 7)[:90], \
+        "checking the fit saves nothing"
