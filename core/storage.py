@@ -60,8 +60,8 @@ def sniff_content_type(data: bytes, key: str = "") -> str:
         return "image/webp"
     if data[:6] in (b"GIF87a", b"GIF89a"):
         return "image/gif"
-    if data[4:8] == b"ftyp":
-        return "video/mp4"
+    if data[4:8] == b"ftyp":  # ISO media: AVIF images and MP4 videos share the box
+        return "image/avif" if data[8:12] in (b"avif", b"avis") else "video/mp4"
     return _EXT_TYPES.get(Path(key).suffix.lower(), "application/octet-stream")
 
 

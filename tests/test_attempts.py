@@ -178,3 +178,11 @@ def test_the_reconciler_records_a_resend_only_after_it_was_sent(fake, workspace)
     got.clear()
     reconcile(grace_seconds=60, send=lambda kind, args, delay: got.append((kind, args)))
     assert ("preview", (str(p.id),)) not in got  # recorded: not re-sent every pass
+
+
+def test_a_done_preview_names_its_product_photo(fake, workspace):
+    """The copywriter returns ``product_image_url`` empty; the photo used fills it."""
+    p = one_queued_preview(workspace)
+    gen.generate(str(p.id))
+    done = row(p.id)
+    assert done.status == "done" and done.prefill["product_image_url"] == done.source_image_url

@@ -136,3 +136,12 @@ def test_an_unknown_media_backend_is_a_clear_error():
 def test_media_key_strips_the_url_prefix():
     assert media_key("/media/previews/a/b.png") == "previews/a/b.png"
     assert media_key("https://evil.example/x.png") is None
+
+
+def test_avif_bytes_are_an_image_not_a_video():
+    from core.storage import sniff_content_type
+
+    avif = b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1miaf"
+    mp4 = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2"
+    assert sniff_content_type(avif) == "image/avif"
+    assert sniff_content_type(mp4) == "video/mp4"

@@ -71,6 +71,7 @@ def _load(session, p: Preview) -> Claim:
         list_price=product.list_price if product else None,
         rating=product.rating if product else None,
         rating_count=product.rating_count if product else None,
+        language=(product.language if product else None) or "",
         brand_kit=kit_of(session, p.workspace),
     )
     others = [pf["headline"] for idx, pf in siblings
@@ -188,7 +189,8 @@ def generate(preview_id: str) -> Sends:
         prefill = dict(kept_copy or futures["copy"].result())
         prefill["original_background_url"] = c.source_image_url
         prefill["generated_background_url"] = background_url
-        prefill.setdefault("product_image_url", c.source_image_url)
+        if not prefill.get("product_image_url") and c.source_image_url != stages.TEXT_ONLY_SOURCE:
+            prefill["product_image_url"] = c.source_image_url  # the copywriter may leave it empty
         if c.regen:
             prefill["product_image_url"] = c.source_image_url
         from core.prefill import validate_prefill
