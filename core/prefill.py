@@ -77,6 +77,15 @@ class PriceBadge(_Strict):
     price: str = Field(description="decimal string, e.g. 129.00")
     currency: str = Field(default="", max_length=3)
     compare_at: str | None = Field(default=None, description="struck list price")
+    locale: str = Field(default="", max_length=35,
+                        description='the shop\'s locale, BCP 47 ("de-DE" prints 24,99 €)')
+
+    @field_validator("locale")
+    @classmethod
+    def _locale(cls, v: str) -> str:
+        if v and not re.match(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", v):
+            raise ValueError('must be a language tag like de-DE')
+        return v
 
     @field_validator("price", "compare_at")
     @classmethod
@@ -132,6 +141,17 @@ Widget = Annotated[
 ]
 
 
+class ProductFidelity(_Strict):
+    """How faithfully a generated background kept the product (core.generators.fidelity)."""
+
+    score: float = Field(ge=0, le=1, description="similarity of the product region, 1 = same")
+    threshold: float = Field(ge=0, le=1)
+    method: str = Field(max_length=60, description="ssim+colour, or clip when CLIP is loaded")
+    attempts: int = Field(ge=1, le=10, description="backgrounds generated to reach this one")
+    passed: bool
+    note: str = Field(default="", max_length=300, description="why the preview is flagged")
+
+
 class Layout(_Strict):
     text_position: Literal["left", "right", "center", "top", "bottom"] = "left"
     alignment: Literal["left", "center", "right"] = "left"
@@ -156,6 +176,8 @@ class Prefill(_Strict):
     generated_background_url: str | None = None
     product_image_url: str | None = None
     cta_url: str | None = None
+    # set for generated (image-to-image) backgrounds: a flag when the product was changed
+    product_fidelity: ProductFidelity | None = None
     # from the workspace's brand kit (core/brand): drawn by both renderers
     logo_url: str | None = None
     font: str = Field(default="", max_length=512, description="brand font: an installed family "

@@ -115,7 +115,7 @@ def test_price_widget_comes_from_the_extracted_price_and_nothing_is_invented():
     widgets = write(0)["widgets"]
     price = [w for w in widgets if w["type"] == "price_badge"]
     assert price == [{"type": "price_badge", "price": "29.90", "currency": "EUR",
-                      "compare_at": None}]
+                      "compare_at": None, "locale": ""}]
     assert any(w["type"] == "free_shipping" for w in widgets)  # the description says so
     assert not any(w["type"] in ("discount", "rating") for w in widgets)
     no_price = write(0, brief=ProductBrief(title="Thing", description="Nice thing."))

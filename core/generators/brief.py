@@ -23,6 +23,7 @@ class ProductBrief:
     rating_count: int | None = None
     # a regeneration: the user's instruction ("shorter headline, mention free shipping")
     instruction: str = ""
+    language: str = ""  # the page's locale, BCP 47 ("de-CH"); "" when unknown (English copy)
     # the workspace's core.brand.BrandKit, when it has one (not part of equality/hash)
     brand_kit: object = field(default=None, compare=False, hash=False)
 
@@ -96,11 +97,13 @@ def sentences(text: str) -> list[str]:
     return [p.strip(" -•*") for p in parts if len(p.strip()) >= 8]
 
 
-def format_price(price: Decimal | None, currency: str) -> str:
-    """``129.00 EUR`` → ``€129`` style short price for copy."""
+def format_price(price: Decimal | None, currency: str, locale: str | None = None) -> str:
+    """The price as the shop's locale prints it ("24,99 €" on a German page, "$24.990" in
+    Chile, no decimals for JPY/KRW/CLP); English style when the locale is unknown."""
     if price is None:
         return ""
-    symbols = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "INR": "₹", "RUB": "₽"}
-    amount = f"{price:,.0f}" if price == price.to_integral_value() else f"{price:,.2f}"
-    sym = symbols.get((currency or "").upper())
-    return f"{sym}{amount}" if sym else f"{amount} {currency}".strip()
+    from core.locale import format_money
+
+    # bidi marks (Hebrew's RLM) are for layout engines we do not use: the renderer shapes RTL
+    return "".join(c for c in format_money(price, currency, locale or None)
+                   if c not in "\u200e\u200f\u061c")

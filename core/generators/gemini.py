@@ -24,6 +24,7 @@ from core.generators.brief import ProductBrief, clean_text, format_price, is_rtl
 from core.generators.gemini_errors import SAFETY_REASONS, classify_genai_error, safety_error
 from core.generators.variants import plan_variant
 from core.images import ImageTooLarge, decode_image
+from core.locale import language_name
 from core.palette import AA_NORMAL, ensure_contrast
 from core.generators.price_once import price_once
 from core.prefill import CTA_MAX, HEADLINE_MAX, SUBTITLE_MAX, VIBE_MAX, validate_prefill
@@ -118,6 +119,16 @@ def _first_candidate(resp: types.GenerateContentResponse, what: str):
     return cand
 
 
+def _language_line(brief: ProductBrief) -> str:
+    """The language to write in: the shop page's, named explicitly when it is known."""
+    name = language_name(brief.language)
+    if not name:
+        return "Write in the language of the product title."
+    return (f"Write the headline, subtitle, cta_text and any widget label in {name} "
+            f"(the shop's page is in {brief.language}), whatever language the title is in; "
+            "write a price the way the shop prints it, as given above.")
+
+
 def _copy_prompt(brief: ProductBrief, variant_index: int, batch_size: int,
                  other_headlines: list[str]) -> str:
     plan = plan_variant(variant_index)
@@ -126,8 +137,9 @@ def _copy_prompt(brief: ProductBrief, variant_index: int, batch_size: int,
         "Write the copy for one call-to-action banner advertising this product.",
         f"Product title: {clean_text(brief.title)[:300]}",
         f"Brand: {clean_text(brief.brand)[:80] or 'unknown'}",
-        f"Price: {format_price(brief.price, brief.currency) or 'unknown'}",
-        *([f"List price (struck through on the shop): {format_price(brief.list_price, brief.currency)}"]
+        f"Price: {format_price(brief.price, brief.currency, brief.language) or 'unknown'}",
+        *([f"List price (struck through on the shop): "
+           f"{format_price(brief.list_price, brief.currency, brief.language)}"]
           if brief.list_price else []),
         *([f"Rating: {brief.rating} of 5" + (f" from {brief.rating_count} ratings" if brief.rating_count else "")]
           if brief.rating is not None else []),
@@ -137,7 +149,8 @@ def _copy_prompt(brief: ProductBrief, variant_index: int, batch_size: int,
         f"Headlines already used by the other variants (yours must differ clearly): {others}.",
         f"Limits: headline ≤ {HEADLINE_MAX} characters, subtitle ≤ {SUBTITLE_MAX}, "
         f"cta_text ≤ {CTA_MAX}, visual_vibe ≤ {VIBE_MAX}.",
-        "Write in the language of the product title. Only use facts from the product data: "
+        _language_line(brief),
+        "Only use facts from the product data: "
         "add a price_badge only if a price is given, no invented discounts or ratings. "
         "State the price once: either in the headline/subtitle or in a price_badge, not both.",
         "Colours: #RRGGBB taken from the photo; text on background and button_text on button "
@@ -177,6 +190,8 @@ def copy_to_prefill(data: dict, brief: ProductBrief, variant_index: int) -> dict
         if w.type == "price_badge" and brief.list_price and brief.price is not None \
                 and brief.list_price > brief.price and _same_amount(fields.get("price"), brief.price):
             fields["compare_at"] = str(brief.list_price)  # the shop's struck price, not the model's
+        if w.type == "price_badge" and brief.language:
+            fields["locale"] = brief.language  # printed as the shop prints prices
         widgets.append({"type": w.type, **fields})
     plan = plan_variant(variant_index)
     rtl = is_rtl(copy.headline)

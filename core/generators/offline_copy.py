@@ -1,6 +1,7 @@
 """Offline copywriter: a prefill written from the scraped product, no network.
 
-Headline from the shortened title (framed by the variant's angle), a benefit-led
+Headline from the shortened title (framed by the variant's angle, in the page's language:
+core/generators/copy_i18n.py), a benefit-led
 subtitle picked from the description, a price widget from the extracted price, a CTA
 phrased per variant, and colours taken from the source photo's own palette.
 """
@@ -24,7 +25,8 @@ from core.generators.brief import (
     short_title,
 )
 from core.generators.price_once import price_once
-from core.generators.variants import VariantPlan, plan_variant
+from core.generators.copy_i18n import WORDS, CopyWords, copy_words
+from core.generators.variants import ANGLES, VariantPlan, plan_variant
 from core.palette import banner_colors, extract_palette
 from core.prefill import CTA_MAX, HEADLINE_MAX, SUBTITLE_MAX, validate_prefill
 
@@ -35,30 +37,35 @@ _BENEFIT_WORDS = re.compile(
     r"waterproof|all[- ]day|every ?day|without|never|free)\b",
     re.IGNORECASE,
 )
-_HEADLINE_TEMPLATES = {
-    "benefit": ("{t}", "Meet the {t}", "{t}, made easy"),
-    "value": ("{t} for {p}", "{t}, now {p}", "Only {p}: {t}"),
-    "quality": ("The {t}, done right", "Crafted: {t}", "{t}"),
-    "lifestyle": ("Your new {t}", "Life with the {t}", "{t} for every day"),
-    "urgency": ("{t} — while it lasts", "Don't miss the {t}", "Last call: {t}"),
-    "gift": ("Gift the {t}", "A gift they'll love: {t}", "{t}, gift-ready"),
-}
-_FREE_SHIPPING = re.compile(r"free (shipping|delivery)|livraison gratuite|kostenloser versand",
-                            re.IGNORECASE)
+_FREE_SHIPPING = re.compile(
+    r"free (shipping|delivery)|livraison gratuite|kostenloser versand|versandkostenfrei|"
+    r"env[ií]o gratis|frete gr[aá]tis|envio gr[aá]tis|spedizione gratuita|darmowa dostawa|"
+    r"besplatna dostava|brezpla[cč]na dostava|doprava zdarma|bezmaksas pieg[aā]de|tasuta tarne|"
+    r"бесплатная доставка|무료\s?배송|משלוח חינם",
+    re.IGNORECASE)
 _DISCOUNT = re.compile(r"(?<!\d)(\d{1,2})\s?%\s?(off|discount|rabatt|de réduction)", re.IGNORECASE)
 _RATING = re.compile(r"(?<![\d.])([0-4](?:[.,]\d)?|5(?:[.,]0)?)\s?(?:/\s?5|out of 5|stars?)",
                      re.IGNORECASE)
 
 
+def _words(brief: ProductBrief, title: str) -> CopyWords | None:
+    """The page's language's words; English for a Latin title on a page of unknown language;
+    None (no frames, the title in its own words) for a language we have no words for."""
+    if brief.language:
+        return copy_words(brief.language)
+    return WORDS["en"] if is_latin(title) else None
+
+
 def _headline(brief: ProductBrief, plan: VariantPlan, taken: set[str]) -> str:
     """First template of this angle (then any angle) whose result no other variant has."""
     title = short_title(brief.title or brief.brand or "New arrival", brief.brand, HEADLINE_MAX)
-    price = format_price(brief.price, brief.currency)
+    price = format_price(brief.price, brief.currency, brief.language)
     candidates: list[str] = []
-    if is_latin(title):
-        order = [plan.angle] + [a for a in _HEADLINE_TEMPLATES if a != plan.angle]
+    words = _words(brief, title)
+    if words is not None:
+        order = [plan.angle] + [a for a in words.headlines if a != plan.angle]
         for angle in order:
-            for tpl in _HEADLINE_TEMPLATES[angle]:
+            for tpl in words.headlines[angle]:
                 if "{p}" in tpl and not price:
                     continue
                 # only frame the title if the frame fits: never cut a name to fit a slogan
@@ -66,7 +73,7 @@ def _headline(brief: ProductBrief, plan: VariantPlan, taken: set[str]) -> str:
                 if len(text) <= HEADLINE_MAX:
                     candidates.append(text)
     else:
-        # non-Latin titles keep their own language; variants differ by which part they show
+        # a language without frames keeps the title's own words; variants differ by the part shown
         full = clean_text(brief.title)
         candidates += [title, clip_words(full, HEADLINE_MAX)]
         if price:
@@ -92,12 +99,22 @@ def _subtitle(brief: ProductBrief, plan: VariantPlan, headline: str) -> str:
     return clip_words(best[plan.index % len(best)], SUBTITLE_MAX)
 
 
+def _cta(brief: ProductBrief, plan: VariantPlan, headline: str) -> str:
+    """The variant's CTA phrasing, in the page's language when we have its words."""
+    words = _words(brief, headline)
+    if words is None:
+        return plan.cta_options()[0][:CTA_MAX]
+    opts = words.ctas[plan.angle]
+    return opts[(plan.index // len(ANGLES)) % len(opts)][:CTA_MAX]
+
+
 def _widgets(brief: ProductBrief, plan: VariantPlan) -> list[dict]:
     """Only widgets the product data supports: no invented discounts or ratings."""
     text = f"{brief.title} {brief.description}"
     widgets: list[dict] = []
     if brief.price is not None and brief.price >= 0:
-        badge = {"type": "price_badge", "price": str(brief.price), "currency": brief.currency or ""}
+        badge = {"type": "price_badge", "price": str(brief.price), "currency": brief.currency or "",
+                 "locale": brief.language or ""}  # printed as the shop prints prices
         if brief.list_price is not None and brief.list_price > brief.price:
             badge["compare_at"] = str(brief.list_price)  # the shop's own struck list price
         widgets.append(badge)
@@ -111,7 +128,9 @@ def _widgets(brief: ProductBrief, plan: VariantPlan) -> list[dict]:
     elif m := _RATING.search(text):
         widgets.append({"type": "rating", "value": float(m.group(1).replace(",", "."))})
     if _FREE_SHIPPING.search(text):
-        widgets.append({"type": "free_shipping", "label": "Free shipping"})
+        words = _words(brief, brief.title)
+        widgets.append({"type": "free_shipping",
+                        "label": words.free_shipping if words else "Free shipping"})
     if plan.angle == "value" and widgets:
         widgets.insert(0, widgets.pop())  # value-led variants lead with the offer
     return widgets
@@ -155,7 +174,7 @@ class OfflineCopyWriter:
         prefill = {
             "headline": headline,
             "subtitle": _subtitle(brief, plan, headline),
-            "cta_text": plan.cta_options()[0][:CTA_MAX],
+            "cta_text": _cta(brief, plan, headline),
             "colors": banner_colors(swatches, dark=plan.dark_panel),
             "widgets": _widgets(brief, plan),
             "visual_vibe": f"{plan.tone}, {plan.angle}-led, {plan.background_style} backdrop",

@@ -222,6 +222,7 @@ def _product_for(workspace: str, batch_id: uuid.UUID, url: str) -> tuple[uuid.UU
             rating_count=getattr(extracted, "rating_count", None),
             field_provenance=dict(getattr(extracted, "provenance", {}) or {}),
             price_conflict=getattr(extracted, "price_conflict", None),
+            language=getattr(extracted, "language", None),
         )
     # Ranked already: the product is stored either way (a retry can reuse it, the page shows
     # it); queuing below only moves previews that are still pending.

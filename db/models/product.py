@@ -43,6 +43,8 @@ class Product(Base):
         JSONType, doc="field -> {source: value} for every source that stated it (json-ld, html, ...)")
     price_conflict: Mapped[str | None] = mapped_column(
         sa.Text, doc='set when sources disagree on the price: "JSON-LD 150.00, page shows 120.00"')
+    language: Mapped[str | None] = mapped_column(
+        sa.String(35), doc='the page\'s locale, BCP 47 ("de-CH"): copy language and money format')
     scraped_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
