@@ -24,7 +24,7 @@ from core.render import SIZES, render_banner_html
 from core.storage import get_storage
 from core.thumbnails import THUMB_SIDE, thumbnail_data_uri, thumbnail_url
 from core.views import PreviewInfo
-from pages import prefill_form, review, ui
+from pages import prefill_form, quality_findings, review, ui
 
 # On-screen width per banner size, in CSS pixels: two landscape banners fit side by side
 # on a 1280 px screen with the sidebar open.
@@ -163,6 +163,7 @@ def card(p: PreviewInfo, workspace: str, size: str, title: str | None) -> None:
     with st.container(border=True, key=f"preview_{p.id.hex}"):
         st.markdown(_summary(p))
         _banner(p, size)
+        quality_findings.show(p.prefill, p.id.hex)
         editing = False
         unfinished = p.status in ui.UNFINISHED
         # an unfinished card has only its Cancel button: no row container for it

@@ -209,3 +209,33 @@ def gate(data: dict, size, *, family: str = "", fix: bool = True
     _price_once(data, layout, report)
     report.notes += layout.notes
     return data, layout, report
+
+
+def check_formats(prefill: dict, formats=None, resolve=None, fix: bool = True
+                  ) -> list[GateReport]:
+    """The gate's report for ``prefill`` in each of ``formats`` (default: every format)."""
+    from core.render.brand_assets import font_family
+    from core.render.formats import FORMATS
+    from core.render.safe import safe_prefill
+
+    data, _ = safe_prefill(prefill)
+    family, _ = font_family(data.get("font", ""), resolve)
+    return [gate(data, name, family=family, fix=fix)[2] for name in (formats or FORMATS)]
+
+
+def summarize(reports: list[GateReport]) -> dict[str, list[tuple[str, list[str]]]]:
+    """Findings grouped by message, each with the formats it applies to:
+    ``{"failures": [(message, [format, …]), …], "fixes": […], "notes": […]}``."""
+    from core.render.formats import FORMATS
+
+    out: dict[str, list[tuple[str, list[str]]]] = {}
+    for kind in ("failures", "fixes", "notes"):
+        grouped: dict[str, list[str]] = {}
+        for report in reports:
+            fmt = FORMATS.get(report.format)
+            label = f"{fmt.width}×{fmt.height}" if fmt else report.format
+            for message in getattr(report, kind):
+                # "… at 728×90 …" notes name their format already
+                grouped.setdefault(re.sub(r" at \d+×\d+", "", message), []).append(label)
+        out[kind] = list(grouped.items())
+    return out
