@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 MIN_FACTOR = 1 / 16
 RECOVER = 1.5
-DEFAULT_DELAY = 5.0  # a 429 without RetryInfo still pauses its model this long
+DEFAULT_DELAY = 2.0  # a 429 without RetryInfo still pauses its model this long
 MAX_DELAY = 600.0
 
 
@@ -156,7 +156,7 @@ class _Redis:
 
 
 _backend = None
-_backend_key: tuple | None = None
+_backend_key: object = None
 _lock = threading.Lock()
 
 
@@ -166,9 +166,9 @@ def backend():
     from core.settings import get_settings
 
     s = get_settings()
-    key = (s.redis_url, s.redis_prefix)
+    key = s  # the settings object: built once per process (tests get a fresh one each)
     with _lock:
-        if _backend is None or key != _backend_key:
+        if _backend is None or key is not _backend_key:
             if s.redis_url:
                 import redis
 

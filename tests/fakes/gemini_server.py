@@ -70,9 +70,15 @@ class Recorded:
         return out
 
 
-def error_body(code: int, status: str, message: str) -> dict:
-    """Google's error envelope."""
-    return {"error": {"code": code, "message": message, "status": status}}
+def error_body(code: int, status: str, message: str, retry_delay: str | None = None) -> dict:
+    """Google's error envelope (a 429 may carry RetryInfo.retryDelay, e.g. "7s")."""
+    body = {"error": {"code": code, "message": message, "status": status}}
+    if retry_delay is not None:
+        body["error"]["details"] = [
+            {"@type": "type.googleapis.com/google.rpc.QuotaFailure",
+             "violations": [{"quotaId": "GenerateRequestsPerMinutePerProjectPerModel"}]},
+            {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": retry_delay}]
+    return body
 
 
 def text_reply(text: str, finish: str = "STOP") -> dict:
@@ -87,7 +93,9 @@ def image_reply(png: bytes, mime: str = "image/png") -> dict:
     data = base64.b64encode(png).decode()
     return {"candidates": [{"content": {"role": "model", "parts": [
         {"text": "Here is the background."}, {"inlineData": {"mimeType": mime, "data": data}}]},
-        "finishReason": "STOP", "index": 0}]}
+        "finishReason": "STOP", "index": 0}],
+        "usageMetadata": {"promptTokenCount": 300, "candidatesTokenCount": 1290,
+                          "totalTokenCount": 1590}}
 
 
 def default_copy(n: int) -> dict:
@@ -114,6 +122,7 @@ class FakeGemini(BackgroundHTTPServer):
         self.polls_before_done = 1  # operation GETs answered "not done" before "done"
         self.video_bytes = b"\x00\x00\x00\x18ftypmp42fake-video"
         self._polls: dict[str, int] = {}
+        self.served_usage: list[dict] = []  # usageMetadata of every reply sent
         super().__init__(self._handler())
 
     # scripting -------------------------------------------------------------------------
@@ -135,12 +144,13 @@ class FakeGemini(BackgroundHTTPServer):
         self.enqueue("generate", Reply(body=image_reply(png, mime)))
 
     def reply_error(self, code: int, status: str = "", message: str = "scripted error",
-                    kind: str = "generate") -> None:
-        """Next request of ``kind``: an HTTP error in Google's envelope."""
+                    kind: str = "generate", retry_delay: str | None = None) -> None:
+        """Next request of ``kind``: an HTTP error in Google's envelope (``retry_delay``:
+        a RetryInfo detail, as Google's 429s carry)."""
         status = status or {429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE",
                             400: "INVALID_ARGUMENT", 403: "PERMISSION_DENIED",
                             404: "NOT_FOUND"}.get(code, "UNKNOWN")
-        self.enqueue(kind, Reply(status=code, body=error_body(code, status, message)))
+        self.enqueue(kind, Reply(status=code, body=error_body(code, status, message, retry_delay)))
 
     def reply_safety_block(self, where: str = "prompt") -> None:
         """Next generateContent: blocked, either the whole prompt or the candidate."""
@@ -154,6 +164,14 @@ class FakeGemini(BackgroundHTTPServer):
     def reply_slow(self, seconds: float, kind: str = "generate") -> None:
         """Next request of ``kind``: the default answer, after ``seconds``."""
         self.enqueue(kind, Reply(body=None, delay=seconds))
+
+    def usage_totals(self) -> dict[str, int]:
+        """What the replies sent told the client it used (sum of their usageMetadata)."""
+        out = {"calls": len(self.served_usage), "input_tokens": 0, "output_tokens": 0}
+        for u in self.served_usage:
+            out["input_tokens"] += int(u.get("promptTokenCount") or 0)
+            out["output_tokens"] += int(u.get("candidatesTokenCount") or 0)
+        return out
 
     def calls(self, kind: str = "generate") -> list[Recorded]:
         """Recorded requests of one kind, in order."""
@@ -232,6 +250,9 @@ class FakeGemini(BackgroundHTTPServer):
                                                   {k.lower(): v for k, v in self.headers.items()},
                                                   body))
                 reply = fake._route(self.command, self.path, body)
+                if isinstance(reply.body, dict) and "usageMetadata" in reply.body:
+                    with fake._lock:
+                        fake.served_usage.append(dict(reply.body["usageMetadata"]))
                 if reply.delay:
                     time.sleep(reply.delay)
                 if isinstance(reply.body, (dict, list)):

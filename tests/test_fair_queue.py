@@ -1,0 +1,230 @@
+"""Issue 16: the fair scheduler as a pure function (property tests), quotas, positions and
+ETAs from the database, the provider's 429 backoff, and the usage ledger against the fake
+Gemini server's usage."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import Counter
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bench.harness import max_in_any_window
+from core import fairqueue as fq
+from core import provider_backoff
+
+# --- the scheduler, pure ---------------------------------------------------------------
+
+arrival = st.tuples(st.floats(0, 30, allow_nan=False).map(lambda t: round(t, 2)),
+                    st.sampled_from(["a", "b", "c", "d"]), st.sampled_from(["1", "2", "3"]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(arrival, min_size=1, max_size=80), st.integers(1, 8), st.integers(1, 12))
+def test_no_window_exceeds_the_limit_and_every_item_is_granted(arrivals, limit, window):
+    grants = fq.simulate(arrivals, limit, float(window))
+    assert sorted(w.key for _, w in grants) == sorted(f"item:{i}" for i in range(len(arrivals)))
+    times = [t for t, _ in grants]
+    assert max_in_any_window(times, window - 1e-6) <= limit
+    for (t, w) in grants:  # nothing starts before it arrived
+        assert t >= w.since
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(2, 4), st.integers(2, 12), st.lists(st.integers(0, 40), min_size=4, max_size=4))
+def test_k_backlogged_workspaces_each_get_their_share_of_every_window(k, limit, extra):
+    window = 10.0
+    backlog = 6 * limit  # every workspace still has work through the windows checked
+    arrivals = [(0.0, f"ws{j}", f"batch{i % 3}") for j in range(k) for i in range(backlog + extra[j])]
+    grants = fq.simulate(arrivals, limit, window)
+    busy_until = min(max(t for t, w in grants if w.workspace == f"ws{j}") for j in range(k))
+    t = 0.0
+    while t + window <= busy_until:
+        got = Counter(w.workspace for s, w in grants if t <= s < t + window)
+        for j in range(k):
+            # ≥ 1/k of the window's starts, less one for rounding (ε = 1/limit)
+            assert got[f"ws{j}"] >= limit // k - 1 + (1 if limit % k == 0 else 0) - (limit % k > 0), got
+        t += window
+
+
+def test_small_workspaces_overtake_a_big_backlog_fifo_does_not():
+    arrivals = [(0.0, "big", "b")] * 100 + [(1.0, "s1", "x")] * 5 + [(1.0, "s2", "y")] * 5
+    fair = fq.simulate(arrivals, 20, 10.0)
+    fifo = fq.simulate(arrivals, 20, 10.0, fifo=True)
+    small_done = lambda g: max(t for t, w in g if w.workspace != "big")  # noqa: E731
+    assert small_done(fair) == 10.0 and small_done(fifo) == 50.0
+    assert fair[-1][0] == fifo[-1][0] == 50.0  # the limit is used fully either way
+
+
+def test_one_workspace_alone_uses_the_whole_limit_round_robin_across_its_batches():
+    items = [fq.Waiting(f"{b}{i}", "acme", b, i + (0.5 if b == "B" else 0)) for b in "AB" for i in range(3)]
+    order = fq.fair_order(items)
+    assert [w.group for w in order] == ["A", "B", "A", "B", "A", "B"]
+    grants = fq.simulate([(0.0, "acme", "A")] * 30, 10, 5.0)
+    assert [t for t, _ in grants] == [0.0] * 10 + [5.0] * 10 + [10.0] * 10
+
+
+def test_the_least_served_workspace_goes_first():
+    line = [fq.Waiting("x", "busy", "1", 0.0), fq.Waiting("y", "quiet", "2", 5.0)]
+    assert fq.fair_order(line, {"busy": 4})[0].key == "y"
+    assert fq.fair_order(line, {"busy": 4}, fifo=True)[0].key == "x"
+
+
+def test_next_starts_follow_the_sliding_log():
+    assert fq.next_starts([0.0, 1.0, 2.0], 3, 10.0, 5.0, 5) == [10.0, 11.0, 12.0, 20.0, 21.0]
+    assert fq.next_starts([], 2, 10.0, 5.0, 3) == [5.0, 5.0, 15.0]
+    assert fq.eta_text(14, 38.2) == "#14 in line · about 40 s"
+
+
+def test_quotas_parse_and_block_with_a_clear_message():
+    quotas = fq.parse_quotas("acme=3/h,*=100/d")
+    assert fq.quotas_for(quotas, "acme")[0].label() == "3 per hour"
+    assert fq.quotas_for(quotas, "other")[0].label() == "100 per day"
+    now = 10_000.0
+    frees, why = fq.quota_block(quotas, "acme", [now - 100, now - 50, now - 10], now)
+    assert frees == now - 100 + 3600 and "Workspace quota reached (3 per hour" in why
+    assert fq.quota_block(quotas, "acme", [now - 4000, now - 10], now) is None
+    with pytest.raises(Exception, match="WORKSPACE_QUOTAS"):
+        fq.parse_quotas("acme")
+
+
+# --- the provider's backoff ----------------------------------------------------------------
+
+
+def test_a_429s_retry_delay_is_read_from_the_sdk_error():
+    from google.genai import errors
+
+    body = {"error": {"code": 429, "status": "RESOURCE_EXHAUSTED", "message": "quota", "details": [
+        {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "7s"}]}}
+    exc = errors.ClientError(429, body)
+    assert provider_backoff.retry_delay(exc) == 7.0
+    from core.generators.gemini_errors import classify_genai_error
+
+    err = classify_genai_error(exc, model="m")
+    assert err.transient and err.retry_after == 7.0 and "in 7 s" in err.message
+    from core.pipeline.retry import decide
+
+    assert decide(err, 0).delay_seconds == 7.0  # not the schedule's 60 s
+
+
+def test_repeated_429s_lower_the_rate_and_successes_restore_it(settings_env):
+    settings_env(GENERATION_RATE_LIMIT="20/m")
+    provider_backoff.note_429("m", 3)
+    provider_backoff.note_429("m", 1)
+    s = provider_backoff.states()["m"]
+    assert s.factor == 0.25 and s.blocked(time.time()) and s.blocked_until - time.time() > 2
+    assert provider_backoff.effective_limit(20, s.factor) == 5
+    for _ in range(4):
+        provider_backoff.note_success("m")
+    assert provider_backoff.states()["m"].factor == 1.0
+
+
+# --- the line in the database ------------------------------------------------------------------
+
+
+def _queued_batch(workspace, n_urls, size):
+    from core.batches import create_batch
+    from db.engine import unit_of_work
+    from db.models import Preview
+
+    info = create_batch(workspace, "u", [{"url": f"https://shop.example.com/{workspace}/{i}",
+                                          "batch_size": size} for i in range(n_urls)])
+    with unit_of_work() as s:
+        s.execute(sa.update(Preview).where(Preview.batch_id == info.id)
+                  .values(status="queued", source_image_url="https://cdn.example.com/p.jpg"))
+    return info
+
+
+def test_positions_and_etas_interleave_workspaces(db, settings_env, sent):
+    from core import fairshare
+    from db.engine import unit_of_work
+    from db.models import GenerationJob, Preview
+
+    settings_env(GENERATION_RATE_LIMIT="2/10s", MAX_URLS_PER_BATCH="5")
+    with unit_of_work() as s:  # this test owns the line
+        s.execute(sa.update(Preview).where(Preview.status.in_(["queued", "retrying"])).values(status="cancelled"))
+        s.execute(sa.update(GenerationJob).where(GenerationJob.status.in_(["pending", "retrying"]))
+                  .values(status="cancelled"))
+    ws = f"fq-{time.time_ns()}"
+    big = _queued_batch(ws + "-big", 2, 5)
+    small = _queued_batch(ws + "-small", 1, 2)
+    view = fairshare.queue_view()
+    places = sorted((p.position, p.workspace) for p in view.places.values())
+    assert [w for _, w in places[:4]] in ([ws + "-big", ws + "-small"] * 2, [ws + "-small", ws + "-big"] * 2)
+    assert [p for p, _ in places] == list(range(1, 13))
+    last = max(view.places.values(), key=lambda p: p.position)
+    assert last.note.startswith("#12 in line · about") and 45 <= last.eta_seconds <= 55
+    lines = {line.workspace: line for line in view.workspaces}
+    assert lines[ws + "-small"].waiting == 2 and lines[ws + "-big"].waiting == 10
+    seconds, ahead = fairshare.estimate_new(ws + "-small", 2)
+    assert 20 <= seconds <= 30 and ahead <= 5  # fair share: not behind the 10 big ones (FIFO: 60 s)
+    # a quota stops a workspace, with the reason on each of its items
+    settings_env(WORKSPACE_QUOTAS=f"{ws}-small=0/h")
+    view = fairshare.queue_view()
+    notes = {p.note for p in view.places.values() if p.workspace == ws + "-small"}
+    assert len(notes) == 1 and notes.pop().startswith("Waiting: Workspace quota reached")
+    with unit_of_work() as s:
+        s.execute(sa.update(Preview).where(Preview.batch_id.in_([big.id, small.id])).values(status="cancelled"))
+
+
+# --- 429 with retryDelay through the pipeline, and the ledger ---------------------------------
+
+from tests.fakes.gemini_server import gemini_fake, gemini_settings  # noqa: E402,F401
+
+
+@pytest.fixture
+def gemini_pipeline(db, gemini_settings, settings_env):
+    from core.pipeline import stages
+    from tests.stages import FakeStages, embedded_worker
+
+    settings_env(RETRY_SCHEDULE_SECONDS="60,60,60", GENERATION_RATE_LIMIT="10/m", LEASE_SECONDS="10")
+    with embedded_worker():
+        fake = FakeStages().install()
+        stages._overrides.pop("generators")  # the real Gemini generators, against the fake server
+        yield fake
+
+
+def test_a_429_with_retry_delay_slows_the_limiter_and_the_ledger_matches_the_provider(
+        gemini_pipeline, gemini_fake, workspace):
+    from core import fairshare, usage
+    from core.batches import create_batch, get_batch
+    from db.engine import unit_of_work
+    from db.models import Preview
+    from tests.stages import wait_for
+
+    gemini_fake.reply_error(429, retry_delay="3s")
+    t0 = time.time()
+    info = create_batch(workspace, "alice", [{"url": "https://shop.example.com/p/429", "batch_size": 2}])
+
+    def rows():
+        with unit_of_work() as s:
+            return s.scalars(sa.select(Preview).where(Preview.batch_id == info.id)).all()
+
+    retried = wait_for(lambda: [p for p in rows() if p.status == "retrying"], timeout=20)[0]
+    # the provider's 3 s, not the schedule's 60 s
+    assert 1.5 <= (retried.next_retry_at.timestamp() - t0) <= 8, retried.next_retry_at
+    assert "in 3 s" in retried.error_message
+    states = provider_backoff.states()
+    hit = [s for s in states.values() if s.throttled]
+    # halved by the 429 (and raised ×1.5 if the other preview's call succeeded meanwhile)
+    assert len(hit) == 1 and hit[0].factor in (0.5, 0.75) and hit[0].blocked_until > t0 + 2
+    view = fairshare.queue_view()
+    assert view.effective_limit in (5, 10)  # 5 while an item needing the model waits
+    wait_for(lambda: get_batch(workspace, info.id).batch.status == "done", timeout=40)
+    assert provider_backoff.states()[hit[0].model].factor == 1.0  # successes restored it
+    # the ledger: every call, and the same tokens the provider reported
+    events = usage.events(workspace, batch_id=info.id)
+    assert Counter(e["outcome"] for e in events) == {"ok": 4, "rate_limited": 1}
+    served = gemini_fake.usage_totals()
+    total = usage.totals(workspace, group_by="batch", batch_id=info.id)[0]
+    assert (total.calls, total.input_tokens, total.output_tokens) == (
+        len(gemini_fake.calls("generate")), served["input_tokens"], served["output_tokens"])
+    assert total.images == 2 and total.rate_limited == 1 and total.cost_usd > 0
+    day = usage.totals(workspace, group_by="day")[0]
+    assert day.key == dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d") and day.calls == 5
+    csv_text = usage.events_csv(workspace, batch_id=info.id)
+    assert csv_text.splitlines()[0].startswith("at,workspace,batch_id") and len(csv_text.splitlines()) == 6
