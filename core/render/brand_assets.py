@@ -23,15 +23,11 @@ from core.render.safe import Resolver
 _ANY_DATA_URI = re.compile(r"^data:[\w/+.-]+;base64,([A-Za-z0-9+/=]+)$")
 
 
-def _media_bytes(url: str, resolve: Resolver | None) -> bytes | None:
-    if resolve is None:
-        from core.storage import get_storage
+_FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true")
+_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
-        resolve = get_storage().data_uri
-    try:
-        got = resolve(url)
-    except Exception:  # noqa: BLE001 - a broken store must not break the banner
-        return None
+
+def _decoded(got) -> bytes | None:
     if isinstance(got, bytes):
         return got
     if isinstance(got, str) and (m := _ANY_DATA_URI.match(got)):
@@ -39,10 +35,47 @@ def _media_bytes(url: str, resolve: Resolver | None) -> bytes | None:
     return None
 
 
+def _media_bytes(url: str, resolve: Resolver | None, usable) -> bytes | None:
+    """The bytes of a brand file: through ``resolve`` when it gives the real file, else from
+    media storage (a page's resolver may hand out JPEG thumbnails, which would lose a logo's
+    transparency and cannot stand in for a font)."""
+    for source in (resolve, None):
+        if source is None:
+            from core.storage import get_storage
+
+            source = get_storage().data_uri
+        try:
+            data = _decoded(source(url))
+        except Exception:  # noqa: BLE001 - a broken store must not break the banner
+            data = None
+        if data and usable(data):
+            return data
+    return None
+
+
+def _is_font(data: bytes) -> bool:
+    return data[:4] in _FONT_MAGIC
+
+
+def logo_source(url: str | None, resolve: Resolver | None) -> tuple[str | None, bytes | None]:
+    """The logo as (data URI for HTML, PNG bytes), or (None, None)."""
+    if not url:
+        return None, None
+    if url.startswith("https://"):
+        return url, None  # the browser may load it; the PNG renderer does no network I/O
+    if not url.startswith("/media/"):  # an inline data: image, as the prefill gives it
+        data = _decoded(url)
+        return (url, data) if data else (None, None)
+    data = _media_bytes(url, resolve, lambda d: d[:8] == _PNG_MAGIC)  # kit logos are PNG
+    if data is None:
+        return None, None
+    return "data:image/png;base64," + base64.b64encode(data).decode(), data
+
+
 @functools.lru_cache(maxsize=64)
 def _uploaded_family(url: str, resolve: Resolver | None) -> str:
     # uploaded font URLs carry their content hash, so one URL is always the same font
-    data = _media_bytes(url, resolve)
+    data = _media_bytes(url, resolve, _is_font)
     return fonts.register_font(data) if data else ""
 
 
@@ -56,7 +89,7 @@ def font_family(ref: str, resolve: Resolver | None) -> tuple[str, list[str]]:
     try:
         family = _uploaded_family(ref, resolve)
     except Exception:  # noqa: BLE001 - unhashable resolver or unreadable file
-        data = _media_bytes(ref, resolve)
+        data = _media_bytes(ref, resolve, _is_font)
         family = fonts.register_font(data) if data else ""
     if not family:
         return "", ["brand font file is missing: Noto Sans used"]

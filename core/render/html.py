@@ -14,7 +14,7 @@ from html import escape
 from core.palette import readable_on
 from core.render.layout import Box, TextBlock, backdrop_colors, backdrop_discs
 from core.render.png import PLACEHOLDER_TEXT, prepare
-from core.render.safe import Resolver, background_source, media_source
+from core.render.safe import Resolver, background_source
 
 FONT_STACK = ("'Noto Sans', 'Noto Sans Arabic', 'Noto Sans Hebrew', 'Noto Sans CJK SC', "
               "'Noto Sans CJK JP', 'Noto Color Emoji', 'Apple Color Emoji', 'Segoe UI Emoji', "
@@ -84,7 +84,9 @@ def render_banner_html(prefill: dict, size: str | tuple[int, int], *,
                      f'</div>')
         parts.append(_text(layout.blocks["cta_text"]))
     if layout.logo is not None:
-        logo_src, _ = media_source(data.get("logo_url"), resolve)
+        from core.render.brand_assets import logo_source
+
+        logo_src, _ = logo_source(data.get("logo_url"), resolve)
         if logo_src:
             pos = {"left": "left", "center": "center", "right": "right"}[layout.logo_align]
             parts.append(f'<img class="logo" alt="" src="{escape(logo_src, quote=True)}" '

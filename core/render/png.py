@@ -12,7 +12,7 @@ from core import fonts
 from core.images import ImageTooLarge, decode_image
 from core.palette import hex_to_rgb, readable_on
 from core.render.layout import BannerLayout, Box, backdrop_colors, backdrop_discs
-from core.render.safe import Resolver, background_source, media_source, safe_prefill
+from core.render.safe import Resolver, background_source, safe_prefill
 
 if TYPE_CHECKING:
     from core.render.quality import GateReport
@@ -142,9 +142,9 @@ def render_banner_png(prefill: dict, size: str | tuple[int, int], *,
                                fill=hex_to_rgb(colors["button"]))
         _draw_block(canvas, layout.blocks["cta_text"])
     if layout.logo is not None:
-        from core.render.brand_assets import logo_image, paste_logo
+        from core.render.brand_assets import logo_image, logo_source, paste_logo
 
-        _, raw = media_source(data.get("logo_url"), resolve)
+        _, raw = logo_source(data.get("logo_url"), resolve)
         logo = logo_image(raw, (layout.logo.w * 2, layout.logo.h * 2)) if raw else None
         if logo is not None:
             paste_logo(canvas, logo, layout)
