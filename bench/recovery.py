@@ -39,7 +39,8 @@ are instant (``bench.counted_stages``: no network; each generation attempt is lo
    RECONCILE_INTERVAL_SECONDS=1, RECONCILE_GRACE_SECONDS=2; ``defaults`` = production
    defaults 30 / 15 / 60.
 
-Prints progress on stderr and one JSON object as its last line on stdout.
+Prints progress on stderr and one JSON object as its last line on stdout. Worker logs live in a
+temporary folder per run, removed afterwards unless BENCH_KEEP_LOGS=1.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ import collections
 import json
 import math
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -107,6 +109,8 @@ class Bench:
     def stop_workers(self) -> None:
         stop_workers(self.procs)
         self.procs = []
+        if self.tmp is not None and not os.environ.get("BENCH_KEEP_LOGS"):
+            shutil.rmtree(self.tmp, ignore_errors=True)  # worker logs + attempts (keep: BENCH_KEEP_LOGS=1)
 
     # --- the dashboard side ---------------------------------------------------------------
     @staticmethod
