@@ -36,6 +36,7 @@ def navigation():
         pages.append(st.Page(ui.MEDIA, title="Image & video queue", icon=":material/movie:"))
     pages.append(st.Page(ui.API_KEYS, title="API keys", icon=":material/key:"))
     pages.append(st.Page(ui.WEBHOOKS, title="Webhooks", icon=":material/webhook:"))
+    pages.append(st.Page(ui.BRAND_KIT, title="Brand kit", icon=":material/palette:"))
     return st.navigation(pages)
 
 

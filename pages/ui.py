@@ -24,6 +24,7 @@ PREVIEWS = "pages/previews.py"
 MEDIA = "pages/media.py"
 API_KEYS = "pages/api_keys.py"
 WEBHOOKS = "pages/webhooks.py"
+BRAND_KIT = "pages/brand_kit.py"
 
 # How often live views poll the database while something is unfinished. Fragments rerun
 # only their own part of the page, so this costs a few small queries per viewer.

@@ -1,0 +1,54 @@
+"""Brand kit page (AppTest): a live sample banner in the chosen format, save, re-render."""
+
+from __future__ import annotations
+
+import base64
+
+from streamlit.testing.v1 import AppTest
+
+from core.brand import get_kit
+from tests.app_harness import ROOT, TIMEOUT, app_ws, texts  # noqa: F401
+
+PAGE = "pages/brand_kit.py"
+
+
+def open_page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def sample_html(at: AppTest) -> str:
+    """The sample banner's HTML (the page's one iframe, a data: URL)."""
+    (frame,) = at.get("iframe")
+    return base64.b64decode(frame.proto.src.split(",", 1)[1]).decode()
+
+
+def test_editing_the_kit_changes_the_sample_banner_and_saving_keeps_it(app_ws):
+    at = open_page()
+    assert at.title[0].value == "Brand kit"
+    at.text_input(key="brand_kit_legal").input("T&Cs apply.").run()
+    at.text_area(key="brand_kit_cta").input("Get yours\nTreat yourself").run()
+    at.selectbox(key="brand_kit_font").set_value("NotoSerif").run()
+    at.toggle(key="brand_kit_use_colors").set_value(True).run()
+    at.color_picker(key="brand_kit_button").pick("#aa0000").run()
+    assert not at.exception, at.exception
+    html = sample_html(at)
+    assert "T&amp;Cs apply." in html and "Get yours" in html
+    assert "background:#AA0000" in html and "'BrandFont'" in html
+    at.selectbox(key="brand_kit_sample_format").set_value("iab_728x90").run()
+    assert 'data-width="728" data-height="90"' in sample_html(at)
+    at.button(key="brand_kit_save").click().run()
+    assert not at.exception, at.exception
+    kit = get_kit(app_ws)
+    assert kit.legal == "T&Cs apply." and kit.cta_words == ["Get yours", "Treat yourself"]
+    assert kit.font == "NotoSerif" and kit.colors["button"] == "#AA0000"
+
+
+def test_a_bad_cta_phrase_is_reported_and_nothing_is_saved(app_ws):
+    at = open_page()
+    at.text_area(key="brand_kit_cta").input("x" * 30).run()
+    assert "longer than 20 characters" in texts(at.error)
+    assert at.button(key="brand_kit_save").disabled
+    assert get_kit(app_ws).empty
