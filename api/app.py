@@ -27,6 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api import schemas as S
 from core import api_keys, idempotency
 from core.api_limits import over_limit
+from core.render.formats import ALL_SIZES
 from core.errors import (AppError, ConflictError, NotFoundError, PreconditionFailedError,
                          ValidationError)
 
@@ -139,6 +140,12 @@ async def caller(credentials: Annotated[HTTPAuthorizationCredentials | None, Dep
 
 Who = Annotated[Caller, Depends(caller)]
 PageSize = Annotated[int, Query(ge=1, le=500, description="items per page")]
+# every ad format (core/render/formats.py); square, landscape and story stay as aliases
+Size = Annotated[Literal[tuple(ALL_SIZES)], Query(  # type: ignore[valid-type]
+    description="banner size: an ad format (iab_300x250, social_1080x1920, …) or square, "
+                "landscape, story")]
+Formats = Annotated[list[Literal[tuple(ALL_SIZES)]] | None, Query(  # type: ignore[valid-type]
+    description="formats to include (repeat the parameter); default square, landscape, story")]
 Cursor = Annotated[str | None, Query(max_length=512, description="from a `next`/`previous` link")]
 
 
@@ -286,13 +293,13 @@ async def retry_batch(batch_id: uuid.UUID, who: Who):
 
 
 @app.get(f"{CTA}/batch/{{batch_id}}/download/", tags=["files"], response_class=Response,
-         responses={200: {"content": {"application/zip": {}}, "description": "PNG in every size, "
+         responses={200: {"content": {"application/zip": {}}, "description": "PNG in every chosen format, "
                           "HTML and the prefill JSON of every finished preview"}, **CONFLICT})
-async def batch_zip(batch_id: uuid.UUID, who: Who):
-    """The batch as a ZIP (as the dashboard's ZIP button)."""
+async def batch_zip(batch_id: uuid.UUID, who: Who, formats: Formats = None):
+    """The batch as a ZIP (as the dashboard's ZIP button), in the chosen formats."""
     from core.exports import batch_export
 
-    name, data = await call(batch_export, who.workspace, batch_id)
+    name, data = await call(batch_export, who.workspace, batch_id, formats)
     return Response(data, media_type="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -453,7 +460,6 @@ async def restore_version(preview_id: uuid.UUID, who: Who, response: Response,
     return {"id": p.id, "prefill": new, "prefill_version": p.prefill_version}
 
 
-Size = Annotated[Literal["square", "landscape", "story"], Query(description="banner size")]
 
 
 @app.get(f"{CTA}/previews/{{preview_id}}/banner.png", tags=["files"], response_class=Response,

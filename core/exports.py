@@ -154,7 +154,10 @@ def prefills_csv(previews: Iterable[PreviewInfo], titles: dict[str, str] | None 
     sizes = list(sizes)
     out = io.StringIO()
     out.write(BOM)
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore")
+    # one png_/html_ column per chosen format (the ZIP may hold any set of formats)
+    fields = [f for f in CSV_FIELDS if not f.startswith(("png_", "html_"))] + [
+        f"{kind}_{size}" for kind in ("png", "html") for size in sizes]
+    writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
     writer.writeheader()
     for p in ordered(previews, titles):
         title = titles.get(p.source_url)
@@ -177,12 +180,21 @@ def prefills_csv(previews: Iterable[PreviewInfo], titles: dict[str, str] | None 
 
 
 def _check_size(size: str) -> str:
-    if size not in SIZES:
+    from core.render.formats import ALL_SIZES
+
+    if size not in ALL_SIZES:
         from core.errors import ValidationError
 
-        raise ValidationError(f"size must be one of {', '.join(SIZES)} (got {size!r})",
-                              [f"size: must be one of {', '.join(SIZES)}"])
+        raise ValidationError(f"size must be one of {', '.join(ALL_SIZES)} (got {size!r})",
+                              [f"size: must be one of {', '.join(ALL_SIZES)}"])
     return size
+
+
+def check_formats(formats: Iterable[str] | None) -> list[str]:
+    """The chosen formats (names or the original three aliases), each once, in order;
+    the original three sizes when none is chosen."""
+    chosen = list(dict.fromkeys(formats or ()))
+    return [_check_size(f) for f in chosen] or list(SIZES)
 
 
 def preview_banner(workspace: str, preview_id: object, size: str, fmt: str) -> bytes | str:
@@ -199,8 +211,11 @@ def preview_banner(workspace: str, preview_id: object, size: str, fmt: str) -> b
     return banner_png(p.prefill, size, resolve) if fmt == "png" else banner_html(p.prefill, size, resolve)
 
 
-def batch_export(workspace: str, batch_id: object) -> tuple[str, bytes]:
-    """(file name, ZIP bytes) of one of this workspace's batches, as the Previews page's ZIP."""
+def batch_export(workspace: str, batch_id: object,
+                 formats: Iterable[str] | None = None) -> tuple[str, bytes]:
+    """(file name, ZIP bytes) of one of this workspace's batches, as the Previews page's ZIP,
+    with banners in the chosen ``formats`` (default: square, landscape, story)."""
+    sizes = check_formats(formats)
     from core.batches import get_batch
     from core.errors import ConflictError
     from core.previews import list_previews
@@ -220,4 +235,4 @@ def batch_export(workspace: str, batch_id: object) -> tuple[str, bytes]:
     name = slug(detail.batch.name, "batch")
     storage = get_storage()
     return f"{name}.zip", batch_zip(items, titles, storage.data_uri, read=storage.get,
-                                    csv_name=f"{name}-prefills.csv")
+                                    csv_name=f"{name}-prefills.csv", sizes=sizes)
