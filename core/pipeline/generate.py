@@ -72,7 +72,6 @@ def _load(session, p: Preview) -> Claim:
         rating=product.rating if product else None,
         rating_count=product.rating_count if product else None,
         language=(product.language if product else None) or "",
-        language=(product.language if product else None) or "",
         brand_kit=kit_of(session, p.workspace),
     )
     others = [pf["headline"] for idx, pf in siblings
