@@ -28,7 +28,7 @@ from core.states import BatchStatus, PreviewStatus
 from core.storage import get_storage
 from core.views import BatchDetail, SourceSummary
 from pages import review as review_ui
-from pages import ui
+from pages import ui, zip_formats
 from pages.preview_card import card, warm_banners
 
 ALL = "All"
@@ -162,10 +162,12 @@ def _batch_actions(workspace: str, detail: BatchDetail) -> None:
     name = slug(b.name, "batch")
     if b.progress.done:
         previews = functools.partial(_all_previews, workspace, b.id)
+        sizes = zip_formats.picker()
         next(cols).download_button(
             "ZIP", key="batch_zip", icon=":material/folder_zip:", on_click="ignore",
             data=lambda: batch_zip(previews(), titles, get_storage().data_uri,
-                                   read=get_storage().get, csv_name=f"{name}-prefills.csv"),
+                                   read=get_storage().get, csv_name=f"{name}-prefills.csv",
+                                   sizes=sizes),
             file_name=f"{name}.zip", mime="application/zip",
             help="PNG in every size, HTML and the prefill JSON of every finished preview")
         next(cols).download_button(

@@ -1,0 +1,20 @@
+"""The batch ZIP's format choice: a small popover next to the ZIP button."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.render.formats import ALIASES, FORMATS, SIZES
+
+KEY = "batch_zip_formats"
+
+
+def picker() -> list[str]:
+    """The formats the ZIP holds (default: the original square, landscape and story)."""
+    if KEY not in st.session_state:
+        st.session_state[KEY] = [ALIASES[s] for s in SIZES]
+    with st.popover("Formats", icon=":material/aspect_ratio:",
+                    help="Which ad formats the ZIP holds"):
+        st.multiselect("ZIP formats", list(FORMATS), key=KEY,
+                       format_func=lambda f: FORMATS[f].label)
+    return list(st.session_state[KEY]) or list(SIZES)
