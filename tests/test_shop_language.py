@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -14,10 +13,10 @@ from core.generators.copy_i18n import WORDS, copy_words
 from core.generators.offline_copy import OfflineCopyWriter
 from core.locale import guess_language, page_locale
 from core.render.layout import widget_label
+from tests.conftest import SHARED, shared_path
 from tests.productsite import product_photo
 
 NB = "\u00a0"
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 
 
 @pytest.mark.parametrize("locale, amount, currency, shown", [
@@ -61,8 +60,9 @@ def test_a_page_that_declares_nothing_on_a_com_is_guessed_from_its_words():
     assert guess_language("Hi") is None
 
 
-def _truth():
-    return json.loads((FIXTURES / "truth.json").read_text())
+def _truth() -> list[dict]:
+    path = SHARED / "fixtures" / "truth.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
 
 
 # the language each fixture shop writes in (its notes say so)
@@ -76,7 +76,7 @@ FIXTURE_LANGUAGES = {
 
 @pytest.mark.parametrize("entry", _truth(), ids=lambda e: e["file"][:2])
 def test_extraction_finds_each_fixture_shops_language(entry):
-    text = (FIXTURES / "pages" / entry["file"]).read_text(encoding="utf-8", errors="replace")
+    text = shared_path("fixtures", "pages", entry["file"]).read_text(encoding="utf-8", errors="replace")
     language = extract_product(text, entry["page_url"]).language
     assert language and language.split("-")[0] == FIXTURE_LANGUAGES[entry["file"][:2]]
 
