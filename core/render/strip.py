@@ -42,7 +42,8 @@ def strip_layout(prefill: dict, fmt: Format, *, family: str = "",
     button_h = min(content.h, _clamp(h * 0.45, 24, 64))
     cta_size = _clamp(button_h * 0.42, 9, 28)
     cta = fit_text("cta_text", prefill.get("cta_text", ""),
-                   Box(0, 0, round(w * 0.22), button_h - 4), max_size=cta_size,
+                   Box(0, 0, round(w * (0.22 if w >= 600 else 0.3)), button_h - 4),
+                   max_size=cta_size,
                    min_size=max(9, min(cta_size, floor["cta_text"] + 1)), max_lines=1, bold=True,
                    color=colors.get("button_text", "#FFFFFF"), align="center",
                    warnings=out.warnings, family=family,
