@@ -4,8 +4,8 @@ The sliding log (:mod:`core.ratelimit`) says *when* a start may happen; this mod
 *which* waiting item takes it. Rule (least-recently-served fair queueing, a deficit
 round-robin whose quantum is one start):
 
-1. the workspace that has used the fewest starts in the recent horizon (one rate window)
-   goes first; ties go to the workspace whose oldest item has waited longest;
+1. the workspace that has used the fewest starts in the recent horizon (the last minute, or
+   one rate window if longer) goes first; ties go to the workspace whose oldest item has waited longest;
 2. inside that workspace, the batch (or the media queue, one group) with the fewest recent
    starts, ties to the oldest waiting item — round-robin across batches;
 3. inside the group, oldest first.

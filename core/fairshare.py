@@ -26,6 +26,7 @@ from core.fairqueue import Waiting, eta_text, fair_order, next_starts, parse_quo
 from core.settings import get_settings
 
 ACTOR_KIND = {"generate_preview": "preview", "generate_media_job": "job"}
+HORIZON_SECONDS = 60.0  # how far back starts count as "used" (at least one rate window)
 
 
 def item_key(kind: str, item_id) -> str:
@@ -53,7 +54,7 @@ class Snapshot:
     now: float
     waiting: list[Waiting]
     models: dict[str, tuple[str, ...]]  # item key -> provider models it will call
-    starts: list[tuple[float, str, str]]  # recent starts (time, workspace, group), one window
+    starts: list[tuple[float, str, str]]  # recent starts (time, workspace, group), one horizon
     quota_starts: dict[str, list[float]]  # workspace -> starts inside its longest quota window
     backoff: dict  # model -> ModelState
     limit: int
@@ -96,8 +97,9 @@ class Snapshot:
     def served(self) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
         sw: dict[str, int] = defaultdict(int)
         sg: dict[tuple[str, str], int] = defaultdict(int)
+        horizon = max(self.window, HORIZON_SECONDS)
         for t, ws, g in self.starts:
-            if t > self.now - self.window:
+            if t > self.now - horizon:
                 sw[ws] += 1
                 sg[(ws, g)] += 1
         return sw, sg
@@ -126,7 +128,7 @@ def snapshot(now: float | None = None) -> Snapshot:
     at = dt.datetime.fromtimestamp(now, dt.timezone.utc)
     due = at + dt.timedelta(seconds=1)
     window = float(s.generation_rate_limit.window_seconds)
-    since = at - dt.timedelta(seconds=window)
+    since = at - dt.timedelta(seconds=max(window, HORIZON_SECONDS))
     kinds = _models(s)
     quotas = parse_quotas(s.workspace_quotas)
     qwin = max((q.window_seconds for q in quotas), default=0)
@@ -152,10 +154,10 @@ def snapshot(now: float | None = None) -> Snapshot:
         oldest = min(since, at - dt.timedelta(seconds=qwin)) if qwin else since
         for t, ws, bid in session.execute(
                 sa.select(P.started_at, P.workspace, P.batch_id).where(P.started_at > oldest)):
-            _add_start(starts, quota_starts, _ts(t), ws, str(bid), now, window, qwin)
+            _add_start(starts, quota_starts, _ts(t), ws, str(bid), now, max(window, HORIZON_SECONDS), qwin)
         for t, ws in session.execute(
                 sa.select(J.started_at, J.workspace).where(J.started_at > oldest)):
-            _add_start(starts, quota_starts, _ts(t), ws, "media", now, window, qwin)
+            _add_start(starts, quota_starts, _ts(t), ws, "media", now, max(window, HORIZON_SECONDS), qwin)
     try:
         backoff = provider_backoff.states()
     except Exception:  # noqa: BLE001 - no backoff known: full rate (the limiter still holds)
@@ -250,7 +252,8 @@ def queue_view(snap: Snapshot | None = None) -> QueueView:
         line.note = f"{why}; resumes {fmt_time_utc(until)}"
     return QueueView(snap.now, places, sorted(lines.values(), key=lambda x: x.workspace),
                      snap.limit, effective_limit(snap.limit, snap.factor(snap.waiting))
-                     if snap.limit > 0 else 0, snap.window, snap.backoff, len(snap.starts))
+                     if snap.limit > 0 else 0, snap.window, snap.backoff,
+                     sum(1 for t, _, _ in snap.starts if t > snap.now - snap.window))
 
 
 def estimate_new(workspace: str, count: int, snap: Snapshot | None = None) -> tuple[float, int]:
