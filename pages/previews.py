@@ -54,6 +54,16 @@ def _pick_batch(workspace: str) -> None:
         st.rerun()
 
 
+# A shorter page top and title on this page only (the elements go when the page does):
+# with the filters in one row, a banner is on the first screen at 1280 × 800.
+_COMPACT_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 1.9rem; padding: 0.25rem 0; }
+[data-testid="stMainBlockContainer"] h3 { font-size: 1.15rem; padding: 0.25rem 0 0; }
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.6rem; }
+</style>"""
+
+
 def _ranking(method: str | None) -> str:
     if not method:
         return "not ranked yet"
@@ -83,16 +93,19 @@ def _strip_image(url: str) -> str | bytes:
 def _product_header(workspace: str, batch_id, src: SourceSummary) -> None:
     title = src.title or src.url
     price = f" · {src.price:.2f} {src.currency or ''}" if src.price is not None else ""
+    # two short lines (title; images beside the link and facts): banners above the fold
     st.subheader(f"{title}{price}", anchor=False)
-    st.caption(f"[{src.url}]({src.url}) · {ui.progress_text(src.progress)}"
-               + (f" · now: {src.stage}" if src.stage else ""))
     shown = [(u, img) for u in src.ranked_image_urls[:8] if (img := _strip_image(u))]
-    if shown:
-        st.image([img for _, img in shown], width=72,
-                 caption=[f"#{i + 1}" for i in range(len(shown))])
-        st.caption(f"Product images, best first: {_ranking(src.ranking_method)}"
-                   + (f" · {src.images_found} found on the page" if src.images_found else ""))
-    elif src.product_id and src.images_found:
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+        for _, img in shown:
+            st.image(img, width=32)
+        st.caption(f"[{ui.md_escape(src.url)}]({src.url}) · {ui.progress_text(src.progress)}"
+                   + (f" · now: {ui.md_escape(src.stage)}" if src.stage else "")
+                   + (f" · images best first: {_ranking(src.ranking_method)}"
+                      + (f", {src.images_found} found on the page" if src.images_found else "")
+                      if shown else ""),
+                   width="content")
+    if not shown and src.product_id and src.images_found:
         st.caption(f"{src.images_found} image(s) found on the page; none could be used yet")
     for err in src.errors[:3]:
         st.markdown(f":red[{ui.md_escape(err)}]")
@@ -141,20 +154,21 @@ def _way_out(workspace: str, batch_id, src: SourceSummary) -> None:
 
 def _batch_actions(workspace: str, detail: BatchDetail) -> None:
     b = detail.batch
-    # Columns are filled left to right with the actions that apply, so none leaves a gap.
-    cols = iter(st.columns(6))
+    # Drawn into the caller's horizontal row: each button as wide as its label (never cut).
     if b.status in (BatchStatus.PENDING, BatchStatus.RUNNING):
-        if next(cols).button("Cancel batch", key="batch_cancel", icon=":material/stop_circle:"):
+        if st.button("Cancel batch", key="batch_cancel", icon=":material/stop_circle:"):
             try:
                 cancel_batch(workspace, b.id)
+                ui.flash("Batch cancelled: unfinished previews will not run")
                 st.rerun()
             except AppError as exc:
                 ui.show_error(exc)
     if b.progress.failed:
-        if next(cols).button(f"Retry {b.progress.failed} failed", key="batch_retry",
+        if st.button(f"Retry {b.progress.failed} failed", key="batch_retry",
                           icon=":material/replay:"):
             try:
-                retry_failed(workspace, b.id)
+                n = retry_failed(workspace, b.id)
+                ui.flash(f"{n} failed preview(s) queued again")
                 st.rerun()
             except AppError as exc:
                 ui.show_error(exc)
@@ -163,14 +177,14 @@ def _batch_actions(workspace: str, detail: BatchDetail) -> None:
     if b.progress.done:
         previews = functools.partial(_all_previews, workspace, b.id)
         sizes = zip_formats.picker()
-        next(cols).download_button(
+        st.download_button(
             "ZIP", key="batch_zip", icon=":material/folder_zip:", on_click="ignore",
             data=lambda: batch_zip(previews(), titles, get_storage().data_uri,
                                    read=get_storage().get, csv_name=f"{name}-prefills.csv",
                                    sizes=sizes),
             file_name=f"{name}.zip", mime="application/zip",
             help="PNG in every size, HTML and the prefill JSON of every finished preview")
-        next(cols).download_button(
+        st.download_button(
             "CSV", key="batch_csv", icon=":material/table:", on_click="ignore",
             data=lambda: prefills_csv(previews(), titles),
             file_name=f"{name}-prefills.csv", mime="text/csv",
@@ -299,30 +313,40 @@ def render() -> None:
                 "was created.")
         del st.query_params["notice"]
     b = first.batch
-    st.title(b.name)
-    st.caption(f"Created {ui.when(b.created_at)} · {len(b.sources)} URL(s)"
-               + (f" · {ui.md_escape(b.error_message)}" if b.error_message else ""))
-    _batch_actions(who.workspace, first)
-    f1, f2, f3, f4 = st.columns([3, 2, 2, 1.4])
-    products = {str(s.product_id): s.title or s.url for s in first.sources if s.product_id}
-    product = f1.selectbox("Product", [ALL, *products], key="previews_product",
-                           on_change=_go, args=(1,),
-                           format_func=lambda v: products.get(v, v))
-    status = f2.selectbox("Status", [ALL, *[str(s) for s in PreviewStatus]],
-                          key="previews_status", on_change=_go, args=(1,))
-    size = f3.selectbox("Banner size", list(SIZES), index=list(SIZES).index("landscape"),
-                        key="previews_size")
-    per_page = f4.selectbox("Per page", PER_PAGE, index=PER_PAGE.index(_per_page_in_url()),
-                            key="previews_per_page", on_change=_per_page_changed,
-                            help="Banners drawn at once; every banner is a small web page "
-                                 "of its own, so long pages cost the browser more.")
-    with st.container(key="batch_status"):
+    # A compact header (issue 14): name, then status and facts on one line, then one
+    # wrapping row of actions and filters, so a banner is on the first screen at 1280 × 800.
+    st.html(_COMPACT_CSS)
+    with st.container(key="batch_status", horizontal=True, gap="small",
+                      vertical_alignment="center"):
+        st.title(b.name, width="content")
         ui.status_badge(b.status)
+        st.caption(f"Created {ui.when(b.created_at)} · {len(b.sources)} URL(s)"
+                   + (" · archived" if b.archived_at else "")
+                   + (f" · {ui.md_escape(b.error_message)}" if b.error_message else ""),
+                   width="content")
+    with st.container(key="batch_actions", horizontal=True, gap="small",
+                      vertical_alignment="center"):
+        _batch_actions(who.workspace, first)
+    with st.container(key="previews_toolbar", horizontal=True, gap="small",
+                      vertical_alignment="bottom"):
+        products = {str(s.product_id): s.title or s.url for s in first.sources if s.product_id}
+        product = st.selectbox("Product", [ALL, *products], key="previews_product",
+                               on_change=_go, args=(1,), width=220,
+                               format_func=lambda v: products.get(v, v))
+        status = st.selectbox("Status", [ALL, *[str(s) for s in PreviewStatus]],
+                              key="previews_status", on_change=_go, args=(1,), width=120)
+        # the review workflow's filter (pages/review.py) in the same row
+        reviewed = review_ui.review_filter(st.container(width=130), _go)
+        size = st.selectbox("Banner size", list(SIZES), index=list(SIZES).index("landscape"),
+                            key="previews_size", width=120)
+        per_page = st.selectbox("Per page", PER_PAGE, index=PER_PAGE.index(_per_page_in_url()),
+                                key="previews_per_page", on_change=_per_page_changed, width=90,
+                                help="Banners drawn at once; every banner is a small web page "
+                                     "of its own, so long pages cost the browser more.")
     # the review workflow (pages/review.py): Review filter, approve/reject what is shown,
     # approved banners as ZIP / CSV
     with st.container(horizontal=True, gap="small", vertical_alignment="bottom",
                       key="review_row"):
-        reviewed = review_ui.review_filter(st.container(width=180), _go)
         review_ui.toolbar(who.workspace, first, None if product == ALL else product,
                           None if status == ALL else status, reviewed, who.user)
     shown, start, total, page, pages = _screen(

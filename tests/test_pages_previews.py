@@ -97,7 +97,7 @@ def test_previews_are_grouped_by_product_with_status_stage_error_and_retries(app
     assert "Image generation failed: quota" in shown
     assert "retried 3×" in shown and "next try in 5 min" in shown
     assert "ranked by a heuristic" in shown
-    assert len(at.get("image")) == 2  # ranked product images, one strip per product
+    assert len(at.get("image")) == 6  # ranked product images: 3 small ones beside each product
     (html,) = banner_htmls(at)  # only the done preview has a banner
     assert "Retro console, 620 games" in html
     keys = {x.key for x in at.button}

@@ -1,0 +1,133 @@
+"""Issue 14, item 4 in a real browser: no control's label is clipped at 1280 px (nor at
+1440 px) on any page, and on the Previews page a banner is visible above the fold at
+1280 × 800.
+
+Labels are measured, not looked at: every button, link, popover, tab, badge and widget
+label on the page is checked for text wider than its box (``scrollWidth > clientWidth``
+on an element that hides or ellipsises what overflows). The batch on screen is held
+half-way (``GENERATION_RATE_LIMIT=2/h``) with two failed previews, so the Previews page
+shows its longest labels: "Cancel batch", "Retry 2 failed", ZIP, CSV, per-card actions.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+
+from tests.browser.harness import ROOT, dashboard, wait_ready
+from tests.productsite import ProductSite
+
+PAGES = ["", "new_batch", "batches", "previews", "media", "api_keys", "webhooks"]
+
+# Every element whose text is a label of a control, and everything inside it.
+_CLIPPED_JS = """
+() => {
+  const sel = ['button', '[role=button]', 'a', 'label', '[role=tab]', '[data-testid=stBadge]',
+               '[data-testid=stWidgetLabel]', '[data-testid=stPopover] button',
+               '[data-testid=stPageLink]', '[data-testid=stToggle]', '[data-testid=stCheckbox]'];
+  const roots = [...document.querySelectorAll(sel.join(','))]
+    .filter(e => !e.closest('[data-testid=stDataFrame], [data-testid=stDataFrameResizable], iframe'));
+  const seen = new Set(), out = [];
+  for (const root of roots) {
+    for (const e of [root, ...root.querySelectorAll('*')]) {
+      if (seen.has(e)) continue;
+      seen.add(e);
+      const text = (e.innerText || '').trim();
+      if (!text || !e.offsetParent || e.clientWidth <= 2) continue;  // unseen, or screen-reader only
+      const cs = getComputedStyle(e);
+      const hides = cs.overflowX !== 'visible' || cs.textOverflow === 'ellipsis';
+      if (hides && e.scrollWidth > e.clientWidth + 1) {
+        out.push(text.slice(0, 60) + ` (${e.scrollWidth}px in ${e.clientWidth}px)`);
+      }
+    }
+  }
+  return [...new Set(out)];
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def shop():
+    with ProductSite() as site:
+        yield site
+
+
+@pytest.fixture(scope="module")
+def app(shop, tmp_path_factory):
+    with dashboard({"GENERATION_RATE_LIMIT": "2/h"},
+                   workdir=tmp_path_factory.mktemp("layout-dashboard")) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def batch_url(browser, shop, app):
+    """A running batch: 2 banners done, 1 held by the rate limit, 2 failed (page 404)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{app}/new_batch")
+    wait_ready(page, 60_000)
+    csv = (f"url,batch_size\n{shop.product_urls[0]},3\n"
+           f"{shop.url('/products/no-such-product')},2\n").encode()
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
+        files=[{"name": "urls.csv", "mimeType": "text/csv", "buffer": csv}])
+    page.wait_for_selector("text=2 URLs → 5 previews", timeout=30_000)
+    wait_ready(page)
+    page.get_by_role("button", name="Generate").click()
+    page.wait_for_url(re.compile(r".*/previews\?batch=[0-9a-f-]{36}"), timeout=30_000)
+    url = page.url
+    page.wait_for_function(
+        "() => document.body.innerText.includes('2 done') && document.body.innerText.includes('2 failed')",
+        timeout=180_000)
+    page.close()
+    return url
+
+
+def clipped(page) -> list[str]:
+    return page.evaluate(_CLIPPED_JS)
+
+
+@pytest.mark.parametrize("width", [1280, 1440])
+def test_no_control_label_is_clipped_on_any_page(browser, app, batch_url, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    found = {}
+    for name in PAGES:
+        page.goto(batch_url if name == "previews" else f"{app}/{name}")
+        wait_ready(page, 60_000)
+        page.wait_for_timeout(600)  # let fonts and icons settle
+        if name == "previews":
+            page.wait_for_selector("iframe", timeout=30_000)
+            assert page.get_by_role("button", name=re.compile("Retry 2 failed")).count() == 1
+            assert page.get_by_role("button", name=re.compile("Cancel batch")).count() == 1
+        if bad := clipped(page):
+            found[name or "home"] = bad
+    page.close()
+    assert not found, f"clipped labels at {width} px: {found}"
+
+
+def test_the_measure_finds_a_clipped_label(browser, app):
+    """The check itself: a label squeezed into a narrow box is reported."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{app}/batches")
+    wait_ready(page, 60_000)
+    page.evaluate("""() => { const b = document.createElement('button');
+        b.style.cssText = 'width:40px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap';
+        b.textContent = 'Clear completed'; document.querySelector('[data-testid=stMain]').prepend(b); }""")
+    assert any(t.startswith("Clear completed") for t in clipped(page))
+    page.close()
+
+
+def test_a_banner_is_above_the_fold_on_the_previews_page_at_1280_by_800(browser, batch_url):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(batch_url)
+    wait_ready(page, 60_000)
+    frame = page.locator("iframe").first
+    frame.wait_for(timeout=30_000)
+    page.wait_for_timeout(500)
+    box = frame.bounding_box()
+    if os.environ.get("CTABS_SCREENSHOTS") == "1":
+        page.screenshot(path=str(ROOT / "docs" / "screenshots" / "previews_1280x800.png"))
+    assert box is not None
+    # the whole first banner is on the first screen, without scrolling
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 800, box
+    page.close()
