@@ -33,7 +33,8 @@ def test_every_scheme_reads_well_on_the_whole_backdrop(scheme):
 def test_the_layout_has_no_image_and_centres_the_copy(size):
     layout = compute_layout(text_only(), size)
     assert layout.style == "text_only" and layout.background is None
-    w, h = SIZES[size]
+    # the copy covers the banner, less a story's safe zone (its top and bottom are app UI)
+    w, h = layout.safe.w, layout.safe.h
     assert layout.panel.w > w * 0.8 and layout.panel.h > h * 0.7
     assert all(b.align == "center" for b in layout.blocks.values())
     for block in layout.blocks.values():

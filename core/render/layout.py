@@ -8,70 +8,15 @@ ellipsis *and reported* in ``BannerLayout.warnings``.
 from __future__ import annotations
 
 import math
-import unicodedata
 from dataclasses import dataclass, field
 
 from core import fonts
-from core.generators.brief import is_rtl
-
 from core.render.formats import ALL_SIZES, FORMATS, SIZES, Format, format_for, resolve_size
+from core.render.geometry import Box, TextBlock, WidgetChip
+from core.render.text_fit import fit_text
 
-__all__ = ["ALL_SIZES", "FORMATS", "SIZES", "Format", "format_for", "resolve_size"]
-
-
-@dataclass(frozen=True)
-class Box:
-    """A rectangle in banner pixels."""
-
-    x: int
-    y: int
-    w: int
-    h: int
-
-    @property
-    def right(self) -> int:
-        return self.x + self.w
-
-    @property
-    def bottom(self) -> int:
-        return self.y + self.h
-
-    def contains(self, other: "Box") -> bool:
-        return (other.x >= self.x and other.y >= self.y and other.right <= self.right
-                and other.bottom <= self.bottom)
-
-    def overlaps(self, other: "Box") -> bool:
-        return not (other.x >= self.right or other.right <= self.x or other.y >= self.bottom
-                    or other.bottom <= self.y)
-
-
-@dataclass
-class TextBlock:
-    """Wrapped lines of one text field, the font size that fits, and where they go."""
-
-    name: str
-    box: Box
-    lines: list[str]
-    size: int
-    bold: bool
-    color: str
-    align: str
-    rtl: bool
-    line_height: int
-    family: str = ""  # brand font family key (``core.fonts``); "" = the Noto chain
-    natural_min: int = 0  # the size the layout would not go below without the quality gate
-
-
-@dataclass
-class WidgetChip:
-    """One widget drawn as a pill: its label and box."""
-
-    kind: str
-    label: str
-    box: Box
-    size: int
-    struck: str = ""  # a compare-at price shown crossed out
-    family: str = ""
+__all__ = ["ALL_SIZES", "FORMATS", "SIZES", "BannerLayout", "Box", "Format", "TextBlock",
+           "WidgetChip", "compute_layout", "fit_text", "format_for", "resolve_size"]
 
 
 @dataclass
@@ -95,97 +40,6 @@ class BannerLayout:
     logo_align: str = "left"
     safe: Box | None = None  # where text, logo and button must stay (story overlays)
     notes: list[str] = field(default_factory=list)  # layout choices worth telling (omissions)
-
-
-def _tokens(text: str) -> list[str]:
-    """Break opportunities: after spaces, and between CJK characters (no spaces there)."""
-    out: list[str] = []
-    buf = ""
-    for ch in text:
-        wide = unicodedata.east_asian_width(ch) in ("W", "F") and not fonts.is_emoji(ch)
-        if wide:
-            if buf:
-                out.append(buf)
-            out.append(ch)
-            buf = ""
-        elif ch == " ":
-            out.append(buf + ch)
-            buf = ""
-        else:
-            buf += ch
-    if buf:
-        out.append(buf)
-    # CJK punctuation must not start a line: glue it to the character before it
-    glued: list[str] = []
-    for tok in out:
-        if glued and tok in "，。、！？：；）」』】" :
-            glued[-1] += tok
-        else:
-            glued.append(tok)
-    return glued
-
-
-def _wrap(text: str, size: int, bold: bool, width: int, family: str = "") -> list[str]:
-    """Greedy wrap; a word longer than the line is broken by characters."""
-    lines: list[str] = []
-    line = ""
-    for tok in _tokens(text):
-        if fonts.text_width((line + tok).rstrip(), size, bold, family) <= width:
-            line += tok
-            continue
-        if line.strip():
-            lines.append(line.rstrip())
-        line = ""
-        while fonts.text_width(tok.rstrip(), size, bold, family) > width and len(tok) > 1:
-            cut = len(tok) - 1
-            while cut > 1 and fonts.text_width(tok[:cut], size, bold, family) > width:
-                cut = max(1, int(cut * 0.8)) if cut > 8 else cut - 1
-            lines.append(tok[:cut])
-            tok = tok[cut:]
-        line = tok
-    if line.strip():
-        lines.append(line.rstrip())
-    return lines
-
-
-def _ellipsize(line: str, size: int, bold: bool, width: int, family: str = "") -> str:
-    while line and fonts.text_width(line + "…", size, bold, family) > width:
-        line = line[:-1]
-    return line.rstrip() + "…"
-
-
-def fit_text(name: str, text: str, box: Box, *, max_size: int, min_size: int, max_lines: int,
-             bold: bool, color: str, align: str, warnings: list[str], family: str = "",
-             floor: int | None = None) -> TextBlock:
-    """The largest size (max → min) at which ``text`` fits ``box`` in ≤ ``max_lines`` lines.
-
-    ``floor`` (the quality gate's fix) lets the size go below ``min_size`` down to it."""
-    rtl = is_rtl(text)
-    natural_min = min_size
-    if floor is not None:
-        min_size = min(min_size, floor)
-    max_size = max(max_size, min_size)
-    size = max_size
-    while True:
-        lh = round(size * 1.22)
-        lines = _wrap(text, size, bold, box.w, family) if text else []
-        if len(lines) <= max_lines and len(lines) * lh <= box.h:
-            break
-        if size <= min_size:
-            keep = max(1, min(max_lines, box.h // lh))
-            shown = lines[:keep]
-            shown[-1] = _ellipsize(shown[-1], size, bold, box.w, family)
-            hidden = len(" ".join(lines)) - len(" ".join(lines[:keep]))
-            warnings.append(
-                f"{name} does not fit its box at the minimum size {size}px: "
-                f"{hidden} characters are cut — shorten the {name}"
-            )
-            lines = shown
-            break
-        size = max(min_size, int(size * 0.9))
-    lh = round(size * 1.22)
-    return TextBlock(name, Box(box.x, box.y, box.w, len(lines) * lh), lines, size, bold,
-                     color, align, rtl, lh, family, natural_min)
 
 
 def widget_label(widget: dict) -> tuple[str, str]:

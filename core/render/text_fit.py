@@ -1,0 +1,102 @@
+"""Fitting text into a box with the real fonts: break opportunities (spaces, CJK characters),
+greedy wrapping, shrinking from a maximum to a minimum size, an ellipsis as the last resort
+(always reported)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from core import fonts
+from core.generators.brief import is_rtl
+from core.render.geometry import Box, TextBlock
+
+
+def _tokens(text: str) -> list[str]:
+    """Break opportunities: after spaces, and between CJK characters (no spaces there)."""
+    out: list[str] = []
+    buf = ""
+    for ch in text:
+        wide = unicodedata.east_asian_width(ch) in ("W", "F") and not fonts.is_emoji(ch)
+        if wide:
+            if buf:
+                out.append(buf)
+            out.append(ch)
+            buf = ""
+        elif ch == " ":
+            out.append(buf + ch)
+            buf = ""
+        else:
+            buf += ch
+    if buf:
+        out.append(buf)
+    # CJK punctuation must not start a line: glue it to the character before it
+    glued: list[str] = []
+    for tok in out:
+        if glued and tok in "，。、！？：；）」』】" :
+            glued[-1] += tok
+        else:
+            glued.append(tok)
+    return glued
+
+
+def _wrap(text: str, size: int, bold: bool, width: int, family: str = "") -> list[str]:
+    """Greedy wrap; a word longer than the line is broken by characters."""
+    lines: list[str] = []
+    line = ""
+    for tok in _tokens(text):
+        if fonts.text_width((line + tok).rstrip(), size, bold, family) <= width:
+            line += tok
+            continue
+        if line.strip():
+            lines.append(line.rstrip())
+        line = ""
+        while fonts.text_width(tok.rstrip(), size, bold, family) > width and len(tok) > 1:
+            cut = len(tok) - 1
+            while cut > 1 and fonts.text_width(tok[:cut], size, bold, family) > width:
+                cut = max(1, int(cut * 0.8)) if cut > 8 else cut - 1
+            lines.append(tok[:cut])
+            tok = tok[cut:]
+        line = tok
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def _ellipsize(line: str, size: int, bold: bool, width: int, family: str = "") -> str:
+    while line and fonts.text_width(line + "…", size, bold, family) > width:
+        line = line[:-1]
+    return line.rstrip() + "…"
+
+
+def fit_text(name: str, text: str, box: Box, *, max_size: int, min_size: int, max_lines: int,
+             bold: bool, color: str, align: str, warnings: list[str], family: str = "",
+             floor: int | None = None) -> TextBlock:
+    """The largest size (max → min) at which ``text`` fits ``box`` in ≤ ``max_lines`` lines.
+
+    ``floor`` (the quality gate's fix) lets the size go below ``min_size`` down to it."""
+    rtl = is_rtl(text)
+    natural_min = min_size
+    if floor is not None:
+        min_size = min(min_size, floor)
+    max_size = max(max_size, min_size)
+    size = max_size
+    while True:
+        lh = round(size * 1.22)
+        lines = _wrap(text, size, bold, box.w, family) if text else []
+        if len(lines) <= max_lines and len(lines) * lh <= box.h:
+            break
+        if size <= min_size:
+            keep = max(1, min(max_lines, box.h // lh))
+            shown = lines[:keep]
+            shown[-1] = _ellipsize(shown[-1], size, bold, box.w, family)
+            hidden = len(" ".join(lines)) - len(" ".join(lines[:keep]))
+            warnings.append(
+                f"{name} does not fit its box at the minimum size {size}px: "
+                f"{hidden} characters are cut — shorten the {name}"
+            )
+            lines = shown
+            break
+        size = max(min_size, int(size * 0.9))
+    lh = round(size * 1.22)
+    return TextBlock(name, Box(box.x, box.y, box.w, len(lines) * lh), lines, size, bold,
+                     color, align, rtl, lh, family, natural_min)
