@@ -180,3 +180,27 @@ def test_gemini_is_told_the_brand_voice_cta_phrases_and_colours():
     assert "button #AA0000" in prompt
     assert "Brand voice" not in _copy_prompt(ProductBrief(title="Mug"), 0, 1, [])
     assert prompt_lines(None) == []
+
+
+def test_the_pipeline_puts_new_copy_in_the_brand_with_either_generator(sqlite_db, workspace,
+                                                                      monkeypatch):
+    """The copy stage ends in ``apply_kit``; the kit is loaded with the preview's claim."""
+    import uuid
+
+    from core.generators import ProductBrief
+    from core.pipeline import generate
+    from db.engine import unit_of_work
+
+    save_kit(workspace, {"colors": {"button": "#AA0000"}, "cta_words": ["Get yours", "Grab it"],
+                         "legal": "T&Cs apply.", "font": "NotoSerif"})
+    with unit_of_work() as session:
+        from core.brand import kit_of
+
+        kit = kit_of(session, workspace)
+    photo = io.BytesIO()
+    Image.new("RGB", (400, 400), (200, 40, 40)).save(photo, "PNG")
+    claim = generate.Claim(uuid.uuid4(), uuid.uuid4(), "https://shop.example.com/p.png",
+                           ProductBrief(title="Retro console", brand_kit=kit), 1, 2, [], {})
+    prefill = generate._write_copy(claim, photo.getvalue())  # the offline generator
+    assert prefill["cta_text"] == "Grab it" and prefill["colors"]["button"] == "#AA0000"
+    assert prefill["legal"] == "T&Cs apply." and prefill["font"] == "NotoSerif"
