@@ -271,6 +271,7 @@ class GeminiBackgroundMaker:
     """Image-to-image backgrounds from a Gemini image model, the product kept intact."""
 
     name = "gemini"
+    generative = True  # the model redraws the photo: core.generators.fidelity checks the product
 
     def __init__(self, settings) -> None:
         self.settings = settings

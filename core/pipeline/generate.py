@@ -47,6 +47,7 @@ class Claim:
     other_headlines: list[str]
     partial: dict  # halves kept from an earlier attempt: background_url, prefill
     regen: dict | None = None  # a user regeneration (core.review): redo, instruction, n
+    fidelity: dict | None = None  # the product check of the background made by this attempt
 
 
 def wake(preview_id: str, due_at: dt.datetime | None = None) -> None:
@@ -139,8 +140,16 @@ def _variant(c: Claim) -> int:
 
 
 def _make_background(c: Claim, lease: Lease, image: bytes) -> str:
-    data = stages.generators().background.make_background(
-        image, variant_index=_variant(c), brief=c.brief)
+    from core.generators.fidelity import generate_checked
+
+    # a generated (image-to-image) background is checked against the photo's product and
+    # regenerated a bounded number of times; one that still changed it is flagged
+    data, c.fidelity = generate_checked(
+        stages.generators().background, image, variant_index=_variant(c), brief=c.brief,
+        check=c.source_image_url != stages.TEXT_ONLY_SOURCE)  # a text-only banner has no product
+    if c.fidelity and not c.fidelity["passed"]:
+        log.warning("preview.product_changed", extra={"preview_id": str(c.preview_id),
+                                                      "score": c.fidelity["score"]})
     return store_background(c.batch_id, c.preview_id, data, lease.attempt)
 
 
@@ -193,6 +202,9 @@ def generate(preview_id: str) -> Sends:
             prefill["product_image_url"] = c.source_image_url  # the copywriter may leave it empty
         if c.regen:
             prefill["product_image_url"] = c.source_image_url
+        fidelity = c.fidelity if "background" in futures else c.partial.get("background_fidelity")
+        if "background" in futures or fidelity is not None:  # the flag goes with its background
+            prefill["product_fidelity"] = fidelity
         from core.prefill import validate_prefill
 
         prefill = validate_prefill(prefill)
@@ -258,6 +270,9 @@ def _failed(c: Claim, lease: Lease, exc: BaseException, futures: dict[str, cf.Fu
     partial = {"regen": c.regen} if c.regen else {}
     if kept_bg or new_bg:
         partial["background_url"] = kept_bg or new_bg
+        fidelity = c.partial.get("background_fidelity") if kept_bg else c.fidelity
+        if fidelity:
+            partial["background_fidelity"] = fidelity
     if kept_copy or new_copy:
         partial["prefill"] = kept_copy or new_copy
     decision, sends, won = leases.fail(

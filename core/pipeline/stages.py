@@ -205,6 +205,8 @@ class _BackgroundMaker:
     def __init__(self, inner) -> None:
         self._inner = inner
         self.name = getattr(inner, "name", "background")
+        # an image-to-image maker's product is checked (core.generators.fidelity)
+        self.generative = getattr(inner, "generative", False)
 
     def make_background(self, source_image: bytes, **kwargs) -> bytes:
         if isinstance(source_image, TextOnlySource):
