@@ -122,6 +122,9 @@ def _summary(p: PreviewInfo) -> str:
         lines.append(":gray[:small[" + " · ".join(facts) + "]]")
     if p.error_message:
         lines.append(f":red[{ui.md_escape(p.error_message)}]")
+    fidelity = (p.prefill or {}).get("product_fidelity") or {}
+    if fidelity and not fidelity.get("passed", True):  # the generated background changed the product
+        lines.append(f":orange[:material/warning: {ui.md_escape(fidelity.get('note') or 'The product looks changed')}]")
     return "  \n".join(lines)
 
 

@@ -154,3 +154,23 @@ def test_a_preview_whose_product_keeps_changing_is_flagged_on_its_prefill(
     assert len(gemini_fake.calls("generate")) == MAX_ATTEMPTS
     flag = prefill["product_fidelity"]
     assert flag["passed"] is False and flag["attempts"] == MAX_ATTEMPTS and "changed the product" in flag["note"]
+
+
+def test_the_preview_card_says_why_a_preview_is_flagged():
+    import datetime as dt
+    import uuid
+
+    from core.views import PreviewInfo
+    from pages.preview_card import _summary
+
+    note = "The generated background changed the product (similarity 0.17 < 0.60 after 3 attempts)"
+    prefill = {"headline": "Mug", "product_fidelity": {
+        "score": 0.17, "threshold": 0.6, "method": "ssim+colour (cut-out)", "attempts": 3,
+        "passed": False, "note": note}}
+    p = PreviewInfo(uuid.uuid4(), "ws", uuid.uuid4(), None, "https://shop.example/p", 0, None,
+                    prefill, 1, "done", None, None, 0, None, dt.datetime.now(dt.timezone.utc), None, None)
+    assert "similarity 0.17" in _summary(p)
+    passed = {**prefill, "product_fidelity": {**prefill["product_fidelity"], "passed": True, "note": ""}}
+    import dataclasses
+
+    assert "changed the product" not in _summary(dataclasses.replace(p, prefill=passed))
