@@ -25,7 +25,7 @@ def strip_layout(prefill: dict, fmt: Format, *, family: str = "",
     floor = floors(fmt)
     colors = prefill.get("colors") or {}
     layout = prefill.get("layout") or {}
-    align = "left" if layout.get("alignment", "left") == "left" else "center"
+    align = layout.get("alignment", "left")  # right for right-to-left copy
     text_only = layout.get("style") == "text_only"
     m = max(4, round(h * 0.08))
     image_w = 0 if text_only else round(min(w * 0.32, h * 1.3))

@@ -29,10 +29,11 @@ def _tokens(text: str) -> list[str]:
             buf += ch
     if buf:
         out.append(buf)
-    # CJK punctuation must not start a line: glue it to the character before it
+    # CJK punctuation, the long-vowel mark and small kana must not start a line (kinsoku):
+    # glue them to the character before
     glued: list[str] = []
     for tok in out:
-        if glued and tok in "，。、！？：；）」』】" :
+        if glued and tok in "，。、！？：；）」』】ーぁぃぅぇぉっゃゅょァィゥェォッャュョ":
             glued[-1] += tok
         else:
             glued.append(tok)
