@@ -276,3 +276,52 @@ def estimate_new(workspace: str, count: int, snap: Snapshot | None = None) -> tu
             ahead = i if ahead is None else ahead
             last = t
     return max(last, until) - now, ahead or 0
+
+
+# --- for pages: one view per process every couple of seconds, not one per card -------------
+
+_cache: dict[str, object] = {}
+
+
+def cached_view(max_age: float = 2.0) -> QueueView | None:
+    """The latest :func:`queue_view`, at most ``max_age`` seconds old (None if it failed)."""
+    import threading
+
+    lock = _cache.setdefault("lock", threading.Lock())
+    with lock:  # type: ignore[attr-defined]
+        got = _cache.get("view")
+        fresh = time.monotonic() - _cache.get("at", 0.0) < max_age  # type: ignore[operator]
+        if got is not None and fresh and _cache.get("settings") is get_settings():
+            return got  # type: ignore[return-value]
+        try:
+            view = queue_view()
+        except Exception:  # noqa: BLE001 - a page never fails over an estimate
+            import logging
+
+            logging.getLogger(__name__).warning("fairshare.view_failed", exc_info=True)
+            view = None
+        _cache.update(view=view, at=time.monotonic(), settings=get_settings())
+        return view
+
+
+def place_text(kind: str, item_id) -> str:
+    """'#14 in line · about 40 s' for a waiting preview/job ('' when it is not in line)."""
+    view = cached_view()
+    place = view.place(kind, item_id) if view else None
+    return place.note if place else ""
+
+
+def new_batch_text(workspace: str, count: int) -> str:
+    """The New batch page's estimate from the current line (fair share included)."""
+    from core.sources_csv import duration_text
+
+    if count <= 0:
+        return ""
+    try:
+        snap = snapshot()
+        seconds, ahead = estimate_new(workspace, count, snap)
+    except Exception:  # noqa: BLE001 - a page never fails over an estimate
+        return ""
+    queued = len(snap.waiting)
+    line = f"{queued} item{'s' if queued != 1 else ''} in the queue now" if queued else "the queue is empty"
+    return f" · from the current queue ({line}, {ahead} ahead of yours): {duration_text(seconds)}"

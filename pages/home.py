@@ -9,6 +9,7 @@ from core.activity import Overview, overview
 from core.batches import list_batches
 from core.sources_csv import rate_text
 from pages import ui
+from pages.queue_panels import queue_panel, usage_panel
 
 
 def _figures(o: Overview) -> bool:
@@ -28,6 +29,7 @@ def _figures(o: Overview) -> bool:
          "starts": [n for _, n in o.starts_per_minute]}
     ).set_index("minute")
     st.bar_chart(chart, height=180, y_label="starts / min", x_label="")
+    queue_panel()  # the line per workspace and the provider's slow-down (issue 16)
     st.subheader("Recent failures")
     if not o.failures:
         st.caption("No failed previews. Failures show here with their reason.")
@@ -76,6 +78,8 @@ def render() -> None:
             st.rerun()  # run_every is fixed when declared: a full rerun re-declares it
 
     figures()
+    st.subheader("Usage, last 14 days")
+    usage_panel(who.workspace, key="home_usage")
 
 
 render()

@@ -16,6 +16,7 @@ import streamlit as st
 
 from core import jobs as job_service
 from core.errors import AppError, ValidationError
+from core.fairshare import place_text
 from core.jobs import JobView
 from core.media_gen import generator_family
 from core.media_gen.params import (
@@ -213,6 +214,8 @@ def _job_card(who, job: JobView) -> None:
             info.append(f"retries: {job.retry_count}")
         if job.status == JobStatus.RETRYING and job.next_retry_at:
             info.append(f"next try {ui.when(job.next_retry_at)}")
+        if job.status == JobStatus.PENDING and (place := place_text("job", job.id)):
+            info.append(place)  # "#14 in line · about 40 s" (core/fairshare.py)
         if job.generator:
             info.append(f"generator: {job.generator}")
         st.caption(" · ".join(info))

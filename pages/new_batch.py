@@ -18,6 +18,7 @@ import streamlit as st
 
 from core.batches import create_batch, validate_sources
 from core.errors import ValidationError
+from core.fairshare import new_batch_text
 from core.settings import get_settings
 from core.sources_csv import (
     not_csv_reason,
@@ -212,7 +213,8 @@ def render() -> None:
     # service names them
     rows = [{"url": r["url"], "batch_size": parse_batch_size(r["batch_size"], default, maximum)
              or r["batch_size"]} for r in rows]
-    st.info(summary_text(sizes, s.generation_rate_limit), icon=":material/functions:")
+    st.info(summary_text(sizes, s.generation_rate_limit)
+            + new_batch_text(who.workspace, sum(sizes)), icon=":material/functions:")
 
     split = False
     too_many = len(rows) > per_batch

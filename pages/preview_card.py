@@ -116,6 +116,10 @@ def _summary(p: PreviewInfo) -> str:
         facts.append(f"retried {p.retry_count}×")
     if p.next_retry_at and p.status == "retrying":
         facts.append(f"next try {ui.when(p.next_retry_at)}")
+    if p.status == "queued":
+        from core.fairshare import place_text
+
+        facts.append(place_text("preview", p.id) or "waiting for a slot")  # "#14 in line · about 40 s"
     if p.finished_at:
         facts.append(f"finished {ui.when(p.finished_at)}")
     if facts:

@@ -366,6 +366,10 @@ def render() -> None:
     _grid(who.workspace, first, shown, size)
     if pages > 1:
         _pager(page, pages, start + 1, start + len(shown), total, where="_bottom")
+    with st.expander("Usage and estimated cost of this batch", icon=":material/payments:"):
+        from pages.queue_panels import usage_panel  # issue 16: the usage ledger
+
+        usage_panel(who.workspace, batch_id=b.id, key="batch_usage")
 
 
 render()

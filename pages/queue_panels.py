@@ -1,0 +1,83 @@
+"""Issue 16's panels, shared by Home and the batch page: the waiting line per workspace,
+the provider's backoff, and usage (calls, tokens, estimated cost) with a chart and CSV."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pandas as pd
+import streamlit as st
+
+from core import fairshare, usage
+from core.sources_csv import duration_text
+
+
+def queue_panel() -> None:
+    """The line per workspace (counts and when each drains) and any provider slow-down."""
+    st.subheader("Queue per workspace")
+    view = fairshare.cached_view()
+    if view is None:
+        st.caption("The queue cannot be read right now.")
+        return
+    if not view.workspaces:
+        st.caption("Nothing is waiting for a generation slot.")
+    else:
+        st.dataframe(pd.DataFrame([{
+            "workspace": w.workspace, "waiting": w.waiting,
+            "next in line": f"#{w.next_position}" if w.next_position else "—",
+            "all started in": duration_text(w.drains_in_seconds) if w.drains_in_seconds is not None
+            else "—", "note": w.note,
+        } for w in view.workspaces]), hide_index=True, width="stretch")
+        st.caption("Fair share: the next free slot goes to the workspace that used the fewest "
+                   "in the last minute, round-robin across its batches.")
+    now = time.time()
+    slowed = [s for s in view.backoff.values() if s.factor < 1 or s.blocked(now)]
+    if view.limit and view.effective_limit < view.limit:
+        st.warning(f"The provider asked us to slow down: starting at most {view.effective_limit} "
+                   f"of {view.limit} per window until calls succeed again.",
+                   icon=":material/speed:")
+    for s in slowed:
+        paused = f"paused for {s.blocked_until - now:.0f} s more · " if s.blocked(now) else ""
+        st.caption(f"`{s.model}`: {paused}rate at {s.factor:.0%} after {s.throttled} × 429 "
+                   f"(recovers as calls succeed)")
+
+
+def usage_panel(workspace: str, *, batch_id=None, days: int = 14, key: str = "usage") -> None:
+    """Calls, tokens and estimated cost; per day (chart) for the workspace, or one batch."""
+    try:
+        if batch_id is None:
+            since = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days)
+            per_day = usage.totals(workspace, group_by="day", since=since)
+            models = usage.totals(workspace, group_by="model", since=since)
+        else:
+            per_day = []
+            models = usage.totals(workspace, group_by="model", batch_id=batch_id)
+    except Exception:  # noqa: BLE001 - a page never fails over the ledger
+        st.caption("Usage cannot be read right now.")
+        return
+    if not models:
+        st.caption("No generation calls recorded yet.")
+        return
+    calls = sum(t.calls for t in models)
+    cost = sum(t.cost_usd for t in models)
+    tokens = sum(t.total_tokens for t in models)
+    cols = st.columns(3)
+    cols[0].metric("Generation calls", calls)
+    cols[1].metric("Tokens", f"{tokens:,}")
+    cols[2].metric("Estimated cost", f"${cost:,.4f}")
+    if per_day:
+        chart = pd.DataFrame({"day": [t.key for t in reversed(per_day)],
+                              "cost (USD)": [round(t.cost_usd, 4) for t in reversed(per_day)]})
+        st.bar_chart(chart.set_index("day"), height=160, y_label="USD / day", x_label="")
+    st.dataframe(pd.DataFrame([{
+        "model": t.key, "calls": t.calls, "ok": t.ok, "429": t.rate_limited, "errors": t.errors,
+        "input tokens": t.input_tokens, "output tokens": t.output_tokens, "images": t.images,
+        "video s": t.video_seconds, "avg latency ms": round(t.latency_ms_avg),
+        "cost USD": round(t.cost_usd, 4)} for t in models]), hide_index=True, width="stretch")
+    st.caption("Cost is an estimate from the price table (PRICE_TABLE overrides the defaults).")
+    st.download_button("Usage CSV", lambda: usage.events_csv(
+        workspace, batch_id=batch_id,
+        since=None if batch_id else dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days)),
+        file_name=f"usage-{batch_id or workspace}.csv", mime="text/csv", on_click="ignore",
+        icon=":material/download:", key=f"{key}_csv")
