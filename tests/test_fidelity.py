@@ -174,3 +174,13 @@ def test_the_preview_card_says_why_a_preview_is_flagged():
     import dataclasses
 
     assert "changed the product" not in _summary(dataclasses.replace(p, prefill=passed))
+
+
+from tests.test_rank import clip_settings, tiny_weights  # noqa: E402,F401
+
+
+def test_with_clip_weights_clip_gives_its_image_image_similarity(tiny_weights, clip_settings):
+    clip_settings(CLIP_MODEL="Tiny-Test", CLIP_WEIGHTS_PATH=str(tiny_weights))
+    data, img = _photo()
+    f = check_fidelity(data, generated(img))
+    assert f.clip is not None and -1.0 <= f.clip <= 1.0 and "clip" in f.method
