@@ -69,10 +69,11 @@ def _rename(workspace: str, bid: str, popover: str) -> None:
 def _products(products: list[tuple[str, str | None]]) -> None:
     """The batch's products: a row of thumbnails and their titles (escaped)."""
     images = [(title, img) for title, url in products[:THUMBS] if url and (img := ui.small_image(url, 96))]
-    if images:
-        st.image([img for _, img in images], width=40)
     more = f" · +{len(products) - THUMBS} more" if len(products) > THUMBS else ""
-    st.caption(" · ".join(ui.md_escape(t) for t, _ in products[:THUMBS]) + more)
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+        for title, img in images:
+            st.image(img, width=36)
+        st.caption(" · ".join(ui.md_escape(t) for t, _ in products[:THUMBS]) + more, width="content")
 
 
 def _batch_row(who, b: BatchInfo, products: list[tuple[str, str | None]]) -> None:

@@ -186,7 +186,7 @@ def _batch_actions(workspace: str, detail: BatchDetail) -> None:
             help="PNG in every size, HTML and the prefill JSON of every finished preview")
         st.download_button(
             "CSV", key="batch_csv", icon=":material/table:", on_click="ignore",
-            data=lambda: prefills_csv(previews(), titles),
+            data=lambda: prefills_csv(previews(), titles, sizes=sizes),
             file_name=f"{name}-prefills.csv", mime="text/csv",
             help="The prefills, one row each (the same file as in the ZIP)")
 
