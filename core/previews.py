@@ -174,6 +174,10 @@ def cancel_preview(workspace: str, preview_id: object) -> PreviewInfo:
         )
         if res.rowcount != 1:
             raise ConflictError(f"This preview is already {p.status}; nothing to cancel")
+        if (p.partial or {}).get("regen"):  # a cancelled regeneration: the version stays
+            from core.review import restore_after_cancelled_regeneration
+
+            restore_after_cancelled_regeneration(session, pid)
         try_finish_batch(session, p.batch_id)
         session.refresh(p)
         return to_info(p)

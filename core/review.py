@@ -233,6 +233,16 @@ def restore_after_failed_regeneration(session, preview_id) -> None:
         .execution_options(synchronize_session=False))
 
 
+def restore_after_cancelled_regeneration(session, preview_id) -> None:
+    """A regeneration was cancelled: the preview is done again with the version it had."""
+    session.execute(sa.update(Preview).where(
+        Preview.id == preview_id, Preview.status == str(PreviewStatus.CANCELLED),
+        Preview.prefill.is_not(None)).values(
+        status=str(PreviewStatus.DONE), partial=None,
+        error_message="Regeneration cancelled; the previous version is kept")
+        .execution_options(synchronize_session=False))
+
+
 def history(workspace: str, preview_id: object) -> list[VersionInfo]:
     """Every kept version of a preview, newest first (the current one flagged)."""
     _check_scope(workspace)

@@ -314,3 +314,17 @@ def test_the_offline_generator_follows_an_instruction():
     assert len(asked["headline"]) < len(plain["headline"])
     assert asked["subtitle"].startswith("Free shipping")
     assert any(w["type"] == "free_shipping" for w in asked["widgets"])
+
+
+def test_a_cancelled_regeneration_leaves_the_preview_as_it_was(fake, workspace):
+    from core.previews import cancel_preview
+
+    p = finished_preview(workspace, fake)
+    old = dict(p.prefill)
+    review.regenerate(workspace, p.id, "both")
+    info = cancel_preview(workspace, p.id)
+    assert info.status == "done" and info.prefill == old and not info.regenerating
+    assert "Regeneration cancelled" in info.error_message
+    assert gen.generate(str(p.id)) == []  # the message still in the queue does nothing
+    assert row(p.id).prefill == old
+    assert get_batch(workspace, p.batch_id).batch.status == "done"
