@@ -636,6 +636,53 @@ async def webhook_deliveries(webhook_id: uuid.UUID, who: Who,
     return {"results": [_delivery(d) for d in await call(list_deliveries, who.workspace, webhook_id, limit)]}
 
 
+# --- the waiting line and the usage ledger (issue 16) -----------------------------------------
+
+
+@app.get("/usage/", response_model=S.UsageReport, tags=["usage"])
+async def usage_report(who: Who, group_by: Literal["day", "batch", "model", "total"] = "day",
+                       days: Annotated[int, Query(ge=1, le=366, description="days back from now")] = 30,
+                       batch_id: uuid.UUID | None = None):
+    """Generation calls, tokens, outputs and estimated cost of this workspace, summed."""
+    import datetime as dt
+
+    from core import usage
+
+    since = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days)
+    rows = await call(usage.totals, who.workspace, group_by=group_by, batch_id=batch_id, since=since)
+    return {"group_by": group_by, "since": since, "batch_id": batch_id,
+            "results": [t.as_dict() for t in rows]}
+
+
+@app.get("/usage/events.csv", tags=["usage"], response_class=Response,
+         responses={200: {"content": {"text/csv": {}}, "description": "one row per generation call"}})
+async def usage_csv(who: Who, days: Annotated[int, Query(ge=1, le=366)] = 30,
+                    batch_id: uuid.UUID | None = None):
+    import datetime as dt
+
+    from core import usage
+
+    since = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days)
+    text = await call(usage.events_csv, who.workspace, batch_id=batch_id, since=since)
+    return Response(text, media_type="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="usage.csv"'})
+
+
+@app.get("/queue/", response_model=S.QueueReport, tags=["usage"])
+async def queue_report(who: Who):
+    """This workspace's waiting previews and media jobs: place in line and estimated start."""
+    from core import fairshare
+
+    view = await call(fairshare.queue_view)
+    mine = sorted((p for p in view.places.values() if p.workspace == who.workspace),
+                  key=lambda p: (p.position is None, p.position or 0, p.key))
+    return {"limit": view.limit, "effective_limit": view.effective_limit,
+            "window_seconds": view.window, "waiting_total": view.total, "waiting": len(mine),
+            "results": [{"kind": p.key.split(":", 1)[0], "id": p.key.split(":", 1)[1],
+                         "position": p.position, "eta_seconds": round(p.eta_seconds, 1)
+                         if p.eta_seconds is not None else None, "note": p.note} for p in mine]}
+
+
 def openapi_json() -> str:
     """The published OpenAPI document (for tests and tooling)."""
     return json.dumps(app.openapi())

@@ -254,3 +254,43 @@ class Delivery(BaseModel):
 
 class Deliveries(BaseModel):
     results: list[Delivery]
+
+
+class UsageTotals(BaseModel):
+    key: str = Field(description="the day (YYYY-MM-DD, UTC), batch id, model, or 'total'")
+    calls: int
+    ok: int
+    rate_limited: int = Field(description="calls the provider answered with 429")
+    errors: int
+    input_tokens: int
+    output_tokens: int
+    total_tokens: int
+    images: int
+    video_seconds: float
+    latency_ms_avg: float
+    cost_usd: float = Field(description="estimate from the price table (PRICE_TABLE)")
+
+
+class UsageReport(BaseModel):
+    group_by: Literal["day", "batch", "model", "total"]
+    since: dt.datetime
+    batch_id: uuid.UUID | None
+    currency: Literal["USD"] = "USD"
+    results: list[UsageTotals]
+
+
+class QueuedItem(BaseModel):
+    kind: Literal["preview", "job"]
+    id: uuid.UUID
+    position: int | None = Field(description="1-based place in the whole line; null while blocked")
+    eta_seconds: float | None = Field(description="estimated seconds until it starts")
+    note: str = Field(description="'#14 in line · about 40 s', or why it waits")
+
+
+class QueueReport(BaseModel):
+    limit: int = Field(description="GENERATION_RATE_LIMIT starts per window (0 = unlimited)")
+    effective_limit: int = Field(description="lowered while the provider answers 429")
+    window_seconds: float
+    waiting_total: int = Field(description="items waiting in every workspace")
+    waiting: int = Field(description="items waiting in this workspace")
+    results: list[QueuedItem]

@@ -275,7 +275,7 @@ def totals(workspace: str | None, *, group_by: str = "day", batch_id=None,
         day = sa.func.to_char(sa.func.timezone("UTC", U.at), "YYYY-MM-DD")
     else:
         day = sa.func.strftime("%Y-%m-%d", U.at)
-    key = {"day": day, "batch": sa.cast(U.batch_id, sa.String), "model": U.model,
+    key = {"day": day, "batch": U.batch_id, "model": U.model,
            "workspace": U.workspace, "total": sa.literal("total")}[group_by]
     q = sa.select(
         key.label("k"), U.model, sa.func.count(),

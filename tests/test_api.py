@@ -293,6 +293,32 @@ def test_media_jobs_through_the_api(server):
     assert status == 400 and any("Prompt" in d for d in err["error"]["details"])
 
 
+def test_usage_ledger_and_queue_through_the_api(server):
+    base, env, shop, _ = server
+    api = Client(base, new_key(env, "ledger"))
+    status, created, _ = api("POST", f"{CTA}/batch/", {"sources": [{"url": shop.product_urls[1], "batch_size": 2}]})
+    assert status == 201, created
+    bid = created["bulk_generate_task_id"]
+    wait_done(api, bid)
+    status, report, _ = api("GET", f"/api/usage/?group_by=batch&batch_id={bid}")
+    assert status == 200 and report["group_by"] == "batch" and report["currency"] == "USD"
+    (row,) = report["results"]
+    # offline generators: one copy and one background call per preview, nothing billed
+    assert (row["key"], row["calls"], row["ok"], row["images"], row["cost_usd"]) == (bid, 4, 4, 2, 0.0)
+    status, by_day, _ = api("GET", "/api/usage/?group_by=day&days=1")
+    assert status == 200 and by_day["results"][0]["calls"] >= 4
+    status, text, hdrs = api("GET", f"/api/usage/events.csv?batch_id={bid}", raw=True)
+    lines = text.decode().splitlines()
+    assert status == 200 and hdrs["content-type"].startswith("text/csv") and len(lines) == 5
+    assert lines[0].startswith("at,workspace,batch_id") and all(",offline," in x for x in lines[1:])
+    status, other, _ = Client(base, new_key(env, "someone-else"))("GET", f"/api/usage/?group_by=batch&batch_id={bid}")
+    assert status == 200 and other["results"] == []  # another workspace's batch: nothing
+    status, queue, _ = api("GET", "/api/queue/")
+    assert status == 200 and queue["waiting"] == 0 and queue["results"] == []
+    status, err, _ = api("GET", "/api/usage/?group_by=week")
+    assert status == 400 and err["error"]["code"] == "validation_error"
+
+
 def test_openapi_and_docs_are_published(server):
     base, _env, _shop, _ = server
     status, doc, _ = Client(base, None)("GET", "/api/openapi.json")
