@@ -26,8 +26,8 @@ TEXT_LABELS = {"headline": "Headline", "subtitle": "Subtitle", "cta_text": "Butt
                "brand": "Brand", "visual_vibe": "Visual vibe"}
 COLOR_NAMES = list(Colors.model_fields)
 LAYOUT_CHOICES = {k: list(f.annotation.__args__) for k, f in Layout.model_fields.items()}
-WIDGET_COLUMNS = ["type", "text", "label", "price", "currency", "compare_at", "percent",
-                  "value", "count", "ends_at"]
+WIDGET_COLUMNS = ["type", "text", "label", "price", "currency", "compare_at", "locale", "percent",
+                  "value", "count", "ends_at"]  # locale: the price badge's shop locale (de-DE → 24,99 €)
 WIDGET_TYPES = ["price_badge", "discount", "rating", "free_shipping", "countdown", "badge"]
 _WIDGETS = TypeAdapter(list[Widget])
 

@@ -158,3 +158,12 @@ def test_the_gemini_prompt_asks_for_the_pages_language_and_its_price_format(gemi
     assert "in German (the shop's page is in de-DE)" in prompt
     assert f"Price: 24,99{NB}€" in prompt
     assert [w["locale"] for w in prefill["widgets"] if w["type"] == "price_badge"] == ["de-DE"]
+
+
+def test_an_edit_through_the_form_keeps_the_price_badges_locale():
+    from pages.prefill_form import widgets_from_rows
+
+    rows = [{"type": "price_badge", "price": "19.99", "currency": "EUR", "locale": "de-DE",
+             "label": None}]
+    assert widgets_from_rows(rows) == [{"type": "price_badge", "price": "19.99", "currency": "EUR",
+                                        "locale": "de-DE"}]
