@@ -26,8 +26,10 @@ def done(app_ws):
     return b, ps
 
 
-def shown_headlines(at) -> str:
-    return texts(at.markdown)
+def open_popover(at, key: str):
+    """Open a card's popover (its content is drawn only while it is open)."""
+    at.session_state[key] = True
+    return at.run()
 
 
 def test_approve_reject_and_the_review_filter(app_ws, done, sent):
@@ -53,6 +55,7 @@ def test_regenerate_with_an_instruction_keeps_the_banner_until_done(app_ws, done
     b, ps = done
     at = open_page(PAGE, batch=str(b.id))
     pid = ps[1].id
+    open_popover(at, f"rregen_{pid.hex}")
     at.radio(key=f"regen_what_{pid.hex}").set_value("copy")
     at.text_input(key=f"regen_text_{pid.hex}").input("shorter headline")
     at.button(key=f"FormSubmitter:regen_form_{pid.hex}-Regenerate").click().run()
@@ -68,6 +71,7 @@ def test_swap_to_another_ranked_photo(app_ws, done, sent):
     b, ps = done
     at = open_page(PAGE, batch=str(b.id))
     pid = ps[0].id
+    open_popover(at, f"rphoto_{pid.hex}")
     at.selectbox(key=f"photo_pick_{pid.hex}").set_value(2)
     at.button(key=f"FormSubmitter:photo_form_{pid.hex}-Use this photo and regenerate").click().run()
     assert not at.exception
@@ -81,6 +85,8 @@ def test_history_shows_every_edit_and_undoes_to_any(app_ws, done):
     update_prefill(app_ws, pid, {"headline": "Edited once"})
     update_prefill(app_ws, pid, {"headline": "Edited twice"})
     at = open_page(PAGE, batch=str(b.id))
+    assert "Edited once" not in texts(at.markdown), "a closed popover draws nothing"
+    open_popover(at, f"rhist_{pid.hex}")
     assert "Edited once" in texts(at.markdown) and "**v0** · Generated" in texts(at.markdown)
     at.button(key=f"hundo_{pid.hex}_0").click().run()
     assert not at.exception
