@@ -118,7 +118,7 @@ def test_a_batch_runs_to_done_live_then_is_edited_and_downloaded(browser, shop, 
 
     # the whole batch as a ZIP: PNG in every size, HTML and prefill JSON
     with page.expect_download(timeout=120_000) as dl:
-        page.get_by_role("button", name="ZIP").click()
+        page.get_by_role("button", name="ZIP", exact=True).click()
     data = Path(dl.value.path()).read_bytes()
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         names = zf.namelist()
