@@ -51,7 +51,8 @@ def _act(label: str, action, *args, popover: str | None = None) -> None:
         st.session_state[where] = exc.message
         return
     st.session_state.pop(where, None)
-    ui.flash(label.format(result=result))
+    # no str.format: a batch name in the label may hold braces; toasts are markdown
+    ui.flash(label.replace("{result}", ui.md_escape(result)))
     if popover:
         ui.close_popover(popover)
 
@@ -111,11 +112,11 @@ def _batch_row(who, b: BatchInfo, products: list[tuple[str, str | None]]) -> Non
                           args=("{result} preview(s) queued again", retry_failed, who.workspace, b.id))
             if b.archived_at:
                 st.button("Restore", key=f"restore_{bid}", icon=":material/unarchive:",
-                          on_click=_act, args=(f"Restored {b.name}", restore_batch, who.workspace, b.id),
+                          on_click=_act, args=(f"Restored {ui.md_escape(b.name)}", restore_batch, who.workspace, b.id),
                           help="Back into the list of active batches")
             else:
                 st.button("Archive", key=f"archive_{bid}", icon=":material/archive:",
-                          on_click=_act, args=(f"Archived {b.name}", archive_batch, who.workspace, b.id),
+                          on_click=_act, args=(f"Archived {ui.md_escape(b.name)}", archive_batch, who.workspace, b.id),
                           help="Out of this list; still found with Show archived, by search and "
                                "on its Previews page")
             delete_key = f"delete_pop_{bid}"

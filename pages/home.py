@@ -36,7 +36,7 @@ def _figures(o: Overview) -> bool:
     for f in o.failures:
         with st.container(border=True):
             left, right = st.columns([4, 1])
-            left.markdown(f"**{f.batch_name}** · {f.preview.source_url}")
+            left.markdown(f"**{ui.md_escape(f.batch_name)}** · {ui.md_escape(f.preview.source_url)}")
             left.caption(f"{ui.md_escape(f.preview.error_message or 'No reason recorded')} · "
                          f"{ui.when(f.preview.finished_at)}")
             right.page_link(ui.PREVIEWS, label="Open", icon=":material/open_in_new:",

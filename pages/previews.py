@@ -318,7 +318,7 @@ def render() -> None:
     st.html(_COMPACT_CSS)
     with st.container(key="batch_status", horizontal=True, gap="small",
                       vertical_alignment="center"):
-        st.title(b.name, width="content")
+        st.title(ui.md_escape(b.name), width="content")  # a name users choose: literal
         ui.status_badge(b.status)
         st.caption(f"Created {ui.when(b.created_at)} · {len(b.sources)} URL(s)"
                    + (" · archived" if b.archived_at else "")

@@ -51,3 +51,19 @@ def test_generate_confirms_on_the_page_it_opens(app_ws):
     at.button(key="new_batch_generate").click().run()
     assert not at.exception
     assert "Batch created: 3 preview(s) queued" in texts(at.toast)
+
+
+def test_a_name_with_markdown_and_braces_is_shown_literally_everywhere(app_ws):
+    from core.batches import rename_batch
+
+    a = create_user_batch(app_ws, n_urls=1, batch_size=1, user="local")
+    rename_batch(app_ws, a.id, "Sale {x} **50%** <b>")
+    at = open_page("pages/batches.py")
+    at.button(key=f"archive_{a.id}").click().run()
+    assert not at.exception
+    assert "Archived Sale {x} \\*\\*50%\\*\\* \\<b\\>" in texts(at.toast)
+    previews = open_page("pages/previews.py", batch=str(a.id))
+    assert previews.title[0].value == "Sale {x} \\*\\*50%\\*\\* \\<b\\>"
+    home = open_page()
+    assert any("Sale {x} \\*\\*50%\\*\\* \\<b\\>" in str(link.proto.label)
+               for link in home.get("page_link"))
