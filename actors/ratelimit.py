@@ -7,8 +7,8 @@ skipped: never failed, never burning a retry, never blocking a worker thread.
 Fair share (issue 16): a message is a wake-up call, and a granted slot goes to the item the
 fair scheduler picks from the database's waiting line (:mod:`core.fairshare`: least-served
 workspace first, round-robin across its batches) — the message's own item, or another one,
-which then gets a message carrying the slot (``fair_granted_at``) while this one is
-deferred. A message whose item no longer waits is dropped without using a slot. Blocked
+which this thread then runs in its place (the message is re-pointed at that item's actor;
+same id and queue) while the message's own item goes back into the line. A message whose item no longer waits is dropped without using a slot. Blocked
 items (a workspace quota, a provider's 429 backoff) are skipped; the provider's backoff
 also lowers the limit granted under. When the limiter (or the database) cannot answer,
 the message is deferred, never run: an unknown answer is not a grant.
@@ -19,13 +19,12 @@ from __future__ import annotations
 import logging
 import math
 import threading
-import time
 from collections.abc import Callable
 
 import dramatiq
 from dramatiq.middleware import Middleware, SkipMessage
 
-from core.ratelimit import last_grant_time, make_rate_limiter, new_ticket, set_grant_time
+from core.ratelimit import make_rate_limiter, new_ticket, set_grant_time
 from core.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -63,16 +62,12 @@ class GenerationRateLimit(Middleware):
                 self._limiter_key = key
             return self._limiter
 
-    HOLD_SECONDS = 30.0  # how long a fair pick stays reserved for the message carrying its slot
+    HOLD_SECONDS = 10.0  # a fair pick stays reserved this long (two threads never pick one item)
 
     def before_process_message(self, broker: dramatiq.Broker, message) -> None:
         set_grant_time(None)
         actor = broker.get_actor(message.actor_name)
         if not actor.options.get("rate_limited"):
-            return
-        granted_at = message.options.get("fair_granted_at")
-        if granted_at:  # a slot granted to this item by another worker's fair pick
-            set_grant_time(float(granted_at))
             return
         ticket = message.options.get("rate_limit_ticket") or new_ticket()
         try:
@@ -100,9 +95,14 @@ class GenerationRateLimit(Middleware):
             return self._plain(broker, message, ticket)
         key = fairshare.item_key(kind, message.args[0])
         snap = fairshare.snapshot()
-        if not snap.has(key):
-            # a stale wake-up: the item runs, finished, was cancelled or given its slot by a
-            # fair pick; its retry (if any) has a message of its own. No slot is used.
+        own_waiting = snap.has(key)
+        if not own_waiting and (snap.fifo or not snap.eligible()):
+            # a stale wake-up: the item runs, finished, was cancelled or ran in another
+            # message's slot, and nothing else may start: no slot is used, and its place in
+            # the waiting line goes to the others. (With work waiting, a stale message still
+            # arrives at a slot the line counted on: it runs the fair pick there, below.)
+            if message.options.get("rate_limit_ticket"):
+                self.limiter.release(ticket)
             raise SkipMessage("item is not waiting")
         if snap.fifo:  # FAIR_QUEUE=false: first come, first served (the old behaviour)
             block = snap.blocked(next(w for w in snap.waiting if w.key == key))
@@ -116,35 +116,53 @@ class GenerationRateLimit(Middleware):
         eligible = snap.eligible()
         held = shared.reserved([w.key for w in eligible])
         order = snap.order([w for w in eligible if w.key not in held])
+        if not order and not own_waiting:
+            self.limiter.release(ticket)
+            raise SkipMessage("item is not waiting")
         if not order:  # nothing may start now: come back when the first block lifts
             until = snap.next_unblock()
             self._defer(broker, message, ticket, (until - snap.now) if until else 1.0)
             raise SkipMessage("nothing may start now")
         limit = provider_backoff.effective_limit(snap.limit, snap.factor(order[:1]))
-        for _ in range(len(order)):
-            wait = self.limiter.acquire(ticket, limit=limit)
-            if wait > 0:
-                self._defer(broker, message, ticket, wait)
-                raise SkipMessage("rate limited")
-            granted = last_grant_time() or time.time()
-            pick = None
-            while order and pick is None:
-                cand = order.pop(0)
-                if shared.reserve(cand.key, self.HOLD_SECONDS):
-                    pick = cand
-            if pick is None:  # every candidate was taken meanwhile: the slot stays used
-                break
-            if pick.key == key:
-                return None
+        wait = self.limiter.acquire(ticket, limit=limit)
+        if wait > 0:
+            self._defer(broker, message, ticket, wait)
+            raise SkipMessage("rate limited")
+        pick = None
+        while order and pick is None:
+            cand = order.pop(0)
+            if shared.reserve(cand.key, self.HOLD_SECONDS):
+                pick = cand
+        if pick is None or pick.key == key:
+            return None  # its own turn (or every pick was taken meanwhile: run its own)
+        # The slot is this thread's now: it runs the fair pick instead, and this message's
+        # own item (if it still waits) goes back into the line at once.
+        if own_waiting:
             try:
-                self._send_granted(broker, pick.key, granted)
-            except Exception:  # noqa: BLE001 - its own message still comes; the slot is lost
+                self._defer(broker, message, new_ticket(), 0.01)
+            except Exception:  # noqa: BLE001 - cannot requeue it: keep the slot for its own item
                 shared.release(pick.key)
-                log.warning("ratelimit.fair_send_failed", exc_info=True)
-            if not order:
-                break
-        self._defer(broker, message, ticket, 1.0)
-        raise SkipMessage("slot given to a fairer pick")
+                log.warning("ratelimit.fair_requeue_failed", exc_info=True)
+                return None
+        if not self._swap(message, pick.key):
+            shared.release(pick.key)
+        return None
+
+    @staticmethod
+    def _swap(message, key: str) -> bool:
+        """Make the message being processed run ``key``'s actor instead (same id and queue,
+        so its acknowledgement is unchanged; both actors live on the ``generation`` queue)."""
+        from actors.routes import ROUTES
+
+        kind, item_id = key.split(":", 1)
+        queue, actor_name = ROUTES[kind]
+        inner = getattr(message, "_message", None)
+        if inner is None or queue != message.queue_name:
+            return False
+        options = {k: v for k, v in inner.options.items() if k != "rate_limit_ticket"}
+        message._message = inner.copy(actor_name=actor_name, args=(item_id,), kwargs={},
+                                      options={**options, "fair_share_for": inner.args[0]})
+        return True
 
     def _plain(self, broker, message, ticket: str, limit: int | None = None) -> None:
         wait = self.limiter.acquire(ticket, limit=limit)
@@ -152,16 +170,6 @@ class GenerationRateLimit(Middleware):
             return None
         self._defer(broker, message, ticket, wait)
         raise SkipMessage("rate limited")
-
-    @staticmethod
-    def _send_granted(broker, key: str, granted: float) -> None:
-        """Hand the slot just granted to ``key``'s actor (runs without asking the limiter)."""
-        from actors.routes import message as route_message
-
-        kind, item_id = key.split(":", 1)
-        msg = route_message(kind, (item_id,))
-        msg = msg.copy(options={"fair_granted_at": granted})
-        broker.enqueue(msg)
 
     def _defer(self, broker, message, ticket: str, seconds: float) -> None:
         """Re-enqueue ``message`` (a new id, the same ticket) ``seconds`` from now."""

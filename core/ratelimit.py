@@ -94,6 +94,9 @@ class RateLimiter(Protocol):
 
 
 class Unlimited:
+    def release(self, ticket: str) -> None:
+        pass
+
     def acquire(self, ticket: str = "", limit: int | None = None) -> float:
         set_grant_time(time.time())
         return 0.0
@@ -108,6 +111,11 @@ class MemoryRateLimiter:
         self._starts: list[float] = []
         self._waiters: dict[str, float] = {}
         self._lock = threading.Lock()
+
+    def release(self, ticket: str) -> None:
+        """Leave the waiting line (the ticket's message will not come back)."""
+        with self._lock:
+            self._waiters.pop(ticket, None)
 
     def acquire(self, ticket: str = "", limit: int | None = None) -> float:
         window = self.rate.window_seconds
@@ -138,6 +146,11 @@ class RedisRateLimiter:
         self.key = key
         self._client = client
         self._script = client.register_script(_LUA)
+
+    def release(self, ticket: str) -> None:
+        """Leave the waiting line (the ticket's message will not come back)."""
+        if ticket:
+            self._client.zrem(self.key + ":waiting", ticket)
 
     def acquire(self, ticket: str = "", limit: int | None = None) -> float:
         limit = max(1, min(limit or self.rate.limit, self.rate.limit))

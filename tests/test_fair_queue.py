@@ -266,4 +266,4 @@ def test_three_workspaces_four_worker_processes_on_redis_share_the_limit_fairly(
     assert small_last - t_small < 9.0, str((small_last - t_small, t_small - t0, timeline))
     assert big_last > small_last
     # the limit is still used fully: 40 starts at 10 per 5 s need three more windows
-    assert max(starts) - min(starts) < 15 + 3.0
+    assert max(starts) - min(starts) < 15 + 3.0, str(timeline)
