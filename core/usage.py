@@ -136,24 +136,27 @@ def _status_code(exc: BaseException) -> int:
 
 
 @contextlib.contextmanager
-def scope(kind: str, generator) -> object:
+def scope(kind: str, generator):
     """Around one generator call: when nothing inside recorded a provider call (an offline
     generator), record the call itself (provider = the generator's name)."""
     calls: list = []
+    own = _own(kind, generator)  # the caller may set its images / video_seconds
+    own.images = -1
     token = _scope.set(calls)
     started = time.monotonic()
     try:
-        yield
+        yield own
     except BaseException as exc:
         if not calls:
-            _write(_own(kind, generator), started, "error", exc.__class__.__name__)
+            own.images = 0
+            _write(own, started, "error", exc.__class__.__name__)
         raise
     finally:
         _scope.reset(token)
     if not calls:
-        call = _own(kind, generator)
-        call.images = 1 if kind in ("background", "image") else 0
-        _write(call, started, "ok", None)
+        if own.images < 0:
+            own.images = 1 if kind in ("background", "image") else 0
+        _write(own, started, "ok", None)
 
 
 def _own(kind: str, generator) -> Call:

@@ -174,6 +174,7 @@ def test_positions_and_etas_interleave_workspaces(db, settings_env, sent):
 # --- 429 with retryDelay through the pipeline, and the ledger ---------------------------------
 
 from tests.fakes.gemini_server import gemini_fake, gemini_settings  # noqa: E402,F401
+from tests.test_jobs_pipeline import worker  # noqa: E402,F401
 
 
 @pytest.fixture
@@ -267,3 +268,15 @@ def test_three_workspaces_four_worker_processes_on_redis_share_the_limit_fairly(
     assert big_last > small_last
     # the limit is still used fully: 40 starts at 10 per 5 s need three more windows
     assert max(starts) - min(starts) < 15 + 3.0, str(timeline)
+
+
+def test_an_offline_media_job_is_one_ledger_row_with_its_outputs(worker, workspace):
+    from core import usage
+    from core.jobs import submit_job
+    from tests.test_jobs_pipeline import finished, wait_for
+
+    job = submit_job(workspace, "alice", "image", {"prompt": "A pear", "number_of_outputs": 2})
+    assert wait_for(lambda: finished(workspace, job.id)).status == "done"
+    (row,) = [e for e in usage.events(workspace) if e["job_id"] == str(job.id)]
+    assert (row["provider"], row["kind"], row["images"], row["outcome"], row["cost_usd"]) == \
+        ("offline", "image", 2, "ok", 0.0)

@@ -97,8 +97,11 @@ def _generate(c: JobClaim, generator, request: MediaRequest) -> list[MediaOutput
     stop = threading.Event()
 
     def run():
-        with scope(c.kind, generator):  # the usage ledger (core/usage.py)
-            return generator.generate(request, should_stop=stop.is_set)
+        with scope(c.kind, generator) as used:  # the usage ledger (core/usage.py)
+            outputs = generator.generate(request, should_stop=stop.is_set)
+            used.images = len(outputs) if c.kind == "image" else 0
+            used.video_seconds = sum(o.duration_seconds or 0 for o in outputs) if c.kind == "video" else 0
+            return outputs
 
     future = _pool.submit(run)
     if not leases.run_leased(c.lease, {"media": future}, stop=stop):
