@@ -280,3 +280,33 @@ def test_an_offline_media_job_is_one_ledger_row_with_its_outputs(worker, workspa
     (row,) = [e for e in usage.events(workspace) if e["job_id"] == str(job.id)]
     assert (row["provider"], row["kind"], row["images"], row["outcome"], row["cost_usd"]) == \
         ("offline", "image", 2, "ok", 0.0)
+
+
+def test_a_throttled_model_holds_its_items_and_lowers_the_limit_granted(db, gemini_settings, settings_env):
+    from core import fairshare
+    from core.ratelimit import MemoryRateLimiter
+    from core.settings import RateLimit, get_settings
+    from db.engine import unit_of_work
+    from db.models import GenerationJob, Preview
+
+    settings_env(GENERATION_RATE_LIMIT="10/m")
+    with unit_of_work() as s:  # this test owns the line
+        s.execute(sa.update(Preview).where(Preview.status.in_(["queued", "retrying"])).values(status="cancelled"))
+        s.execute(sa.update(GenerationJob).where(GenerationJob.status.in_(["pending", "retrying"]))
+                  .values(status="cancelled"))
+    info = _queued_batch(f"thr-{time.time_ns()}", 1, 2)
+    provider_backoff.note_429(get_settings().gemini_image_model, 7)
+    snap = fairshare.snapshot()
+    assert len(snap.waiting) == 2 and snap.eligible() == []  # previews call the image model
+    until = snap.next_unblock()
+    assert 6 <= until - time.time() <= 7.5
+    view = fairshare.queue_view(snap)
+    assert view.effective_limit == 5
+    assert all(p.note.startswith("Waiting: Gemini asked to wait (gemini-2.5-flash-image answered 429)")
+               for p in view.places.values())
+    # the limiter grants under the lowered limit: 5 of 10
+    lim = MemoryRateLimiter(RateLimit(10, 60), clock=lambda: 100.0)
+    assert [lim.acquire(limit=5) for _ in range(6)][:5] == [0.0] * 5
+    assert lim.acquire(limit=5) > 0 and lim.acquire() == 0.0
+    with unit_of_work() as s:
+        s.execute(sa.update(Preview).where(Preview.batch_id == info.id).values(status="cancelled"))
