@@ -195,7 +195,11 @@ def test_3_a_triple_click_on_generate_opens_one_batch_without_an_error(page, app
     search.press("Enter")
     wait_ready(page)
     page.get_by_text("Minimalist LED Desk Lamp").first.wait_for(timeout=30_000)
-    assert page.get_by_role("link", name="View", exact=True).count() == 1  # one batch made
+    # one batch made (polled: while the search's rerun replaces the list, the old rows can
+    # still be in the page for a moment)
+    from playwright.sync_api import expect
+
+    expect(page.get_by_role("link", name="View", exact=True)).to_have_count(1, timeout=15_000)
 
 
 def test_3_a_url_typed_without_https_is_offered_it(page, app):
