@@ -128,13 +128,27 @@ class GenerationRateLimit(Middleware):
         if wait > 0:
             self._defer(broker, message, ticket, wait)
             raise SkipMessage("rate limited")
-        pick = None
-        while order and pick is None:
-            cand = order.pop(0)
-            if shared.reserve(cand.key, self.HOLD_SECONDS):
-                pick = cand
-        if pick is None or pick.key == key:
-            return None  # its own turn (or every pick was taken meanwhile: run its own)
+        def take(cand) -> bool:
+            """Reserve ``cand``; picks in flight count against its workspace's quota."""
+            if not shared.reserve(cand.key, self.HOLD_SECONDS):
+                return False
+            if snap.quotas:
+                now_held = shared.reserved([w.key for w in snap.waiting if w.workspace == cand.workspace])
+                if snap.over_quota_with(now_held, cand.workspace):
+                    shared.release(cand.key)
+                    return False
+            return True
+
+        pick = next((cand for cand in order if take(cand)), None)
+        if pick is not None and pick.key == key:
+            return None  # its own turn
+        if pick is None:  # every candidate was taken meanwhile: the slot stays used
+            own = next((w for w in snap.waiting if w.key == key), None)
+            if own is not None and snap.blocked(own) is None and key not in held and take(own):
+                return None  # run its own item rather than waste the slot
+            if own_waiting:
+                self._defer(broker, message, ticket, 1.0)
+            raise SkipMessage("nothing left to run in this slot")
         # The slot is this thread's now: it runs the fair pick instead, and this message's
         # own item (if it still waits) goes back into the line at once.
         if own_waiting:

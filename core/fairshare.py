@@ -63,12 +63,25 @@ class Snapshot:
     quota_blocked: dict[str, tuple[float, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        quotas = parse_quotas(get_settings().workspace_quotas)
-        if quotas:
+        self.quotas = parse_quotas(get_settings().workspace_quotas)
+        self._quota_check()
+
+    def _quota_check(self) -> None:
+        self.quota_blocked = {}
+        if self.quotas:
             for ws in {w.workspace for w in self.waiting}:
-                block = quota_block(quotas, ws, self.quota_starts.get(ws, []), self.now)
+                block = quota_block(self.quotas, ws, self.quota_starts.get(ws, []), self.now)
                 if block:
                     self.quota_blocked[ws] = block
+
+    def over_quota_with(self, held: set[str], workspace: str) -> bool:
+        """Would ``workspace`` be over a quota counting its ``held`` (picked, not yet
+        started) items as starts? (Concurrent picks must not overshoot a quota.)"""
+        if not self.quotas:
+            return False
+        extra = [self.now] * sum(1 for w in self.waiting if w.workspace == workspace and w.key in held)
+        starts = list(self.quota_starts.get(workspace, [])) + extra[:-1]  # the pick itself may start
+        return quota_block(self.quotas, workspace, starts, self.now) is not None
 
     # --- who may start ----------------------------------------------------------------
     def blocked(self, w: Waiting) -> tuple[float, str] | None:

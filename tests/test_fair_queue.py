@@ -310,3 +310,46 @@ def test_a_throttled_model_holds_its_items_and_lowers_the_limit_granted(db, gemi
     assert lim.acquire(limit=5) > 0 and lim.acquire() == 0.0
     with unit_of_work() as s:
         s.execute(sa.update(Preview).where(Preview.batch_id == info.id).values(status="cancelled"))
+
+
+def test_a_workspace_quota_holds_its_items_with_the_reason_and_others_go_on(db, settings_env, workspace):
+    from core import fairshare
+    from core.batches import create_batch
+    from db.engine import unit_of_work
+    from db.models import GenerationJob, Preview
+    from tests.stages import FakeStages, embedded_worker, wait_for
+
+    with unit_of_work() as s:  # this test owns the line
+        s.execute(sa.update(Preview).where(Preview.status.in_(["queued", "retrying"])).values(status="cancelled"))
+        s.execute(sa.update(GenerationJob).where(GenerationJob.status.in_(["pending", "retrying"]))
+                  .values(status="cancelled"))
+    settings_env(GENERATION_RATE_LIMIT="100/m", WORKSPACE_QUOTAS=f"{workspace}=2/h",
+                 RETRY_SCHEDULE_SECONDS="0.3,0.3,0.3", LEASE_SECONDS="5")
+    with embedded_worker():
+        FakeStages().install()
+        capped = create_batch(workspace, "alice", [{"url": "https://shop.example.com/q/1", "batch_size": 4}])
+        free = create_batch(f"{workspace}-free", "bob", [{"url": "https://shop.example.com/q/2", "batch_size": 3}])
+
+        def statuses(bid):
+            with unit_of_work() as s:
+                return sorted(s.scalars(sa.select(Preview.status).where(Preview.batch_id == bid)).all())
+
+        wait_for(lambda: statuses(free.id) == ["done"] * 3 and statuses(capped.id) == ["done", "done", "queued", "queued"],
+                 timeout=30, explain=lambda: (statuses(free.id), statuses(capped.id),
+                                              fairshare.snapshot().quota_blocked, fairshare.snapshot().quota_starts))
+        time.sleep(1.0)  # held, not just slow
+        assert statuses(capped.id) == ["done", "done", "queued", "queued"]
+        notes = [fairshare.queue_view().place("preview", p) for p in _ids(capped.id, "queued")]
+        assert all(n.position is None and n.note.startswith(
+            "Waiting: Workspace quota reached (2 per hour, WORKSPACE_QUOTAS); resumes ") for n in notes)
+        with unit_of_work() as s:
+            s.execute(sa.update(Preview).where(Preview.batch_id == capped.id, Preview.status == "queued")
+                      .values(status="cancelled"))
+
+
+def _ids(batch_id, status):
+    from db.engine import unit_of_work
+    from db.models import Preview
+
+    with unit_of_work() as s:
+        return s.scalars(sa.select(Preview.id).where(Preview.batch_id == batch_id, Preview.status == status)).all()
