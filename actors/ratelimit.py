@@ -128,6 +128,7 @@ class GenerationRateLimit(Middleware):
         if wait > 0:
             self._defer(broker, message, ticket, wait)
             raise SkipMessage("rate limited")
+
         def take(cand) -> bool:
             """Reserve ``cand``; picks in flight count against its workspace's quota."""
             if not shared.reserve(cand.key, self.HOLD_SECONDS):
