@@ -69,6 +69,11 @@ def set_item(kind: str, item_id) -> None:
                "job_id": str(item_id) if kind == "job" else None})
 
 
+def clear_item() -> None:
+    """The item this thread worked on is over: later calls in the thread are no one's."""
+    _item.set(None)
+
+
 def bound() -> dict | None:
     return _item.get()
 
@@ -172,8 +177,10 @@ def _write(call: Call, started: float, outcome: str, error: str | None) -> None:
     latency = int((time.monotonic() - started) * 1000)
     try:
         record(call, latency_ms=latency, outcome=outcome, error=error, **item)
-    except Exception:  # noqa: BLE001 - the ledger never fails a generation
-        log.warning("usage.not_recorded", exc_info=True)
+    except Exception as exc:  # noqa: BLE001 - the ledger never fails a generation
+        # the class only: the exception chain may quote a provider's answer (and a key)
+        log.warning("usage.not_recorded", extra={"error_class": exc.__class__.__name__,
+                                                 "model": call.model, "outcome": outcome})
 
 
 def record(call: Call, *, latency_ms: int, outcome: str, error: str | None = None,

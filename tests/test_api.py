@@ -392,7 +392,8 @@ def test_review_through_the_api_approve_reject_regenerate_history(server):
     status, body, _ = api("POST", f"{CTA}/previews/{first}/regenerate/",
                           {"what": "copy", "instruction": "shorter headline, mention free shipping"})
     assert status == 200 and body["regenerating"] and body["prefill"] == old["prefill"], body
-    assert api("POST", f"{CTA}/previews/{first}/regenerate/", {"what": "copy"})[0] == 409
+    # (a second regenerate while one runs is refused with 409: tests/test_review.py checks
+    # that deterministically; here the embedded worker may already have finished it)
     status, err, _ = api("POST", f"{CTA}/previews/{second}/regenerate/", {"what": "all"})
     assert status == 400 and err["error"]["code"] == "validation_error"
     deadline = time.monotonic() + 60

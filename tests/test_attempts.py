@@ -186,3 +186,14 @@ def test_a_done_preview_names_its_product_photo(fake, workspace):
     gen.generate(str(p.id))
     done = row(p.id)
     assert done.status == "done" and done.prefill["product_image_url"] == done.source_image_url
+
+
+def test_after_its_preview_the_thread_bills_no_one(fake, workspace):
+    """The claim binds the thread's generation calls to the preview for the usage ledger;
+    once the preview is over, a later call in the same thread must not be billed to it."""
+    from core.usage import bound
+
+    p = one_queued_preview(workspace)
+    gen.generate(str(p.id))
+    assert row(p.id).status == "done"
+    assert bound() is None

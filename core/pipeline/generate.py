@@ -171,6 +171,15 @@ def _finished(future: cf.Future | None):
 
 def generate(preview_id: str) -> Sends:
     """Run one preview end to end. Returns the messages to send (a scheduled retry)."""
+    from core.usage import clear_item
+
+    try:
+        return _generate(preview_id)
+    finally:
+        clear_item()  # the claim bound this thread's calls to the preview; that is over
+
+
+def _generate(preview_id: str) -> Sends:
     got = claim(preview_id)
     if got is None:
         return []

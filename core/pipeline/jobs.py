@@ -146,6 +146,15 @@ def _thumbnail(storage, key: str, out: MediaOutput) -> str | None:
 
 def run_job(job_id: str) -> Sends:
     """Run one job end to end. Returns the messages to send (a scheduled retry)."""
+    from core.usage import clear_item
+
+    try:
+        return _run_job(job_id)
+    finally:
+        clear_item()  # the claim bound this thread's calls to the job; that is over
+
+
+def _run_job(job_id: str) -> Sends:
     c = claim(job_id)
     if c is None:
         return []

@@ -213,21 +213,22 @@ def test_3_a_url_typed_without_https_is_offered_it(page, app):
     offer = page.get_by_role("button", name=re.compile(r"Use https"))
     # the first row's URL cell (just below the header, near the left edge); the grid is a
     # canvas, so a keystroke can be lost while it settles: try again a few times
-    for _ in range(4):
+    for attempt in range(8):
         page.mouse.click(box["x"] + 80, box["y"] + 35 + 17)
-        page.wait_for_timeout(300)
+        page.wait_for_timeout(400 + 200 * attempt)
         page.keyboard.press("Enter")  # open the cell's editor
-        page.wait_for_timeout(200)
+        page.wait_for_timeout(300 + 100 * attempt)
         page.keyboard.press("Control+A")
-        page.keyboard.type("www.shop-example.com/item")
+        page.keyboard.type("www.shop-example.com/item", delay=20)
         page.keyboard.press("Enter")
-        wait_ready(page)
+        wait_ready(page, 30_000)
         try:
-            offer.wait_for(timeout=5_000)
+            offer.wait_for(timeout=8_000)
             break
-        except Exception:  # noqa: BLE001 - not typed into the cell: try again
+        except Exception:  # noqa: BLE001 - not typed into the cell (a busy machine): again
             page.keyboard.press("Escape")
-    offer.wait_for(timeout=5_000)
+            wait_ready(page, 30_000)
+    offer.wait_for(timeout=8_000)
     assert "https://www.shop-example.com/item" in offer.inner_text()
     page.get_by_text("Row 1: URL must start with http:// or https://").wait_for(timeout=5_000)
     offer.click()
