@@ -89,6 +89,21 @@ def format_money(amount: Decimal | None, currency: str, locale: str | None = Non
     return format_currency(amount, code, locale=loc)
 
 
+def plain_money(amount: Decimal | None, currency: str | None) -> str:
+    """``24.99 EUR``, ``24,990 CLP``: the amount with its currency's ISO 4217 minor units
+    (none for JPY/KRW/CLP) and the code after it — for lists mixing shops of many locales."""
+    if amount is None:
+        return ""
+    from babel.numbers import format_decimal
+
+    code = (currency or "").upper()
+    digits = get_currency_precision(code) if re.match(r"^[A-Z]{3}$", code) else 2
+    pattern = "#,##0." + "0" * digits if digits else "#,##0"
+    value = Decimal(amount).quantize(Decimal(1).scaleb(-digits)) if digits else Decimal(amount).quantize(Decimal(1))
+    text = format_decimal(value, format=pattern, locale=DEFAULT_LOCALE)
+    return f"{text} {code}".strip()
+
+
 # Short, frequent words that tell the languages of our shops apart (written without accents
 # where the language also writes them so on the web). A guess only for a page that declares
 # no language on a domain that names no country (a .com).

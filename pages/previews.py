@@ -91,8 +91,10 @@ def _strip_image(url: str) -> str | bytes:
 
 
 def _product_header(workspace: str, batch_id, src: SourceSummary) -> None:
-    title = src.title or src.url
-    price = f" · {src.price:.2f} {src.currency or ''}" if src.price is not None else ""
+    from core.locale import plain_money
+
+    title = ui.md_escape(src.title or src.url)  # the shop's text, shown literally
+    price = f" · {plain_money(src.price, src.currency)}" if src.price is not None else ""
     # two short lines (title; images beside the link and facts): banners above the fold
     st.subheader(f"{title}{price}", anchor=False)
     shown = [(u, img) for u in src.ranked_image_urls[:8] if (img := _strip_image(u))]

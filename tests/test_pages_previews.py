@@ -359,3 +359,17 @@ def test_urls_sharing_a_long_prefix_each_get_their_own_group(app_ws, with_produc
         assert (["Handle in red", "Handle in blue"][i] if with_products else url) in headers
     for p in list_previews(app_ws, b.id).items:  # both cards drawn, each in its group
         assert at.button(key=f"pcancel_{p.id.hex}")
+
+
+def test_the_product_header_prints_the_currency_s_units_and_the_title_literally(app_ws):
+    """A Chilean peso has no cents (was "24990.00 CLP"); a shop's title is shown as text,
+    not as markdown (a link in it stays text)."""
+    b = create_user_batch(app_ws, n_urls=1, batch_size=1, user="local")
+    pid = add_product(app_ws, b, b.sources[0]["url"], "Consola **Retro** [x](https://evil.example)",
+                      "24990")
+    with unit_of_work() as session:
+        session.get(Product, pid).currency = "CLP"
+    at = open_page(PAGE, batch=str(b.id))
+    [header] = [s.value for s in at.subheader]
+    assert header.endswith(" · 24,990 CLP")
+    assert "\\*\\*Retro\\*\\*" in header and "\\[x\\]" in header
