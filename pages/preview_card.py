@@ -20,7 +20,8 @@ import streamlit as st
 from core.errors import AppError
 from core.exports import banner_html, banner_png, file_stem
 from core.previews import EDITABLE, cancel_preview, retry_preview
-from core.render import SIZES, render_banner_html
+from core.render import render_banner_html
+from core.render.formats import resolve_size
 from core.storage import get_storage
 from core.thumbnails import THUMB_SIDE, thumbnail_data_uri, thumbnail_url
 from core.views import PreviewInfo
@@ -139,9 +140,18 @@ _PLACEHOLDER = ('<div style="height:{height}px;border:1px dashed rgba(128,128,12
                 'color:rgba(128,128,128,.9);font-size:.875rem">{text}</div>')
 
 
+def display_width(size: str) -> int:
+    """On-screen width of a banner of ``size`` (a size name or any ad format's name): the
+    three classic sizes as before; other formats fit a 440 × 440 px box."""
+    if size in DISPLAY_WIDTH:
+        return DISPLAY_WIDTH[size]
+    w, h = resolve_size(size)
+    return max(80, round(w * min(440 / w, 440 / h)))
+
+
 def _banner(p: PreviewInfo, size: str) -> None:
-    width = DISPLAY_WIDTH[size]
-    w, h = SIZES[size]
+    width = display_width(size)
+    w, h = resolve_size(size)
     if p.prefill:
         st.iframe(banner_src(p, size), width=width,
                   height=round(width * h / w), alt=f"Banner: {p.prefill.get('headline', '')}")

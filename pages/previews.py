@@ -24,6 +24,7 @@ from core.previews import (
     watched_batch,
 )
 from core.render import SIZES
+from core.render.formats import ALIASES, FORMATS, format_for
 from core.states import BatchStatus, PreviewStatus
 from core.storage import get_storage
 from core.views import BatchDetail, SourceSummary
@@ -35,6 +36,26 @@ ALL = "All"
 PER_ROW = {"landscape": 2, "square": 3, "story": 4}
 PER_PAGE = [24, 48, 96, ALL]  # cards per screen (multiples of every PER_ROW)
 MAX_PREVIEWS = 500  # the service's page limit; a batch holds at most 5 URLs × 10 by default
+
+
+# the classic three names first, then every other ad format (IAB display, social)
+SIZE_CHOICES = [*SIZES, *(name for name in FORMATS if name not in ALIASES.values())]
+
+
+def per_row_of(size: str) -> int:
+    """Cards per row: the classic sizes as before; other formats by their shape (wide
+    strips 2, tall columns 4, the rest 3 — all divide every PER_PAGE)."""
+    if size in PER_ROW:
+        return PER_ROW[size]
+    return {"strip": 2, "column": 4}.get(format_for(size).shape, 3)
+
+
+def _size_label(size: str) -> str:
+    """Short enough for the picker's width: a classic name, or the format's pixels."""
+    if size in ALIASES:
+        return size
+    w, h = FORMATS[size].size
+    return f"{w}×{h}"
 
 
 def _pick_batch(workspace: str) -> None:
@@ -253,7 +274,7 @@ def _grid(workspace: str, detail: BatchDetail, shown: list, size: str) -> None:
     by_url: dict[str, list] = {}
     for p in shown:
         by_url.setdefault(p.source_url, []).append(p)
-    per_row = PER_ROW[size]
+    per_row = per_row_of(size)
     warm_banners(shown, size)
     for src in detail.sources:
         items = by_url.get(src.url)
@@ -339,8 +360,9 @@ def render() -> None:
                               key="previews_status", on_change=_go, args=(1,), width=120)
         # the review workflow's filter (pages/review.py) in the same row
         reviewed = review_ui.review_filter(st.container(width=130), _go)
-        size = st.selectbox("Banner size", list(SIZES), index=list(SIZES).index("landscape"),
-                            key="previews_size", width=120)
+        size = st.selectbox("Banner size", SIZE_CHOICES, index=SIZE_CHOICES.index("landscape"),
+                            key="previews_size", width=120, format_func=_size_label,
+                            help="Every ad format the banners come in (IAB display and social)")
         per_page = st.selectbox("Per page", PER_PAGE, index=PER_PAGE.index(_per_page_in_url()),
                                 key="previews_per_page", on_change=_per_page_changed, width=90,
                                 help="Banners drawn at once; every banner is a small web page "

@@ -373,3 +373,19 @@ def test_the_product_header_prints_the_currency_s_units_and_the_title_literally(
     [header] = [s.value for s in at.subheader]
     assert header.endswith(" · 24,990 CLP")
     assert "\\*\\*Retro\\*\\*" in header and "\\[x\\]" in header
+
+
+def test_every_ad_format_can_be_looked_at_on_the_page(app_ws, batch):
+    """The size picker offers the classic three and every other ad format; a leaderboard is
+    drawn at its own shape."""
+    b, _ps = batch
+    at = open_page(PAGE, batch=str(b.id))
+    picker = at.selectbox(key="previews_size")
+    assert {"square", "landscape", "story", "728×90", "160×600", "1080×1350"} <= set(picker.options)
+    picker.set_value("iab_728x90").run()
+    assert not at.exception
+    [html] = banner_htmls(at)  # the one finished preview, drawn as a leaderboard
+    assert 'data-width="728" data-height="90"' in html
+    from pages.preview_card import display_width
+
+    assert display_width("iab_728x90") == 440 and display_width("iab_160x600") == 117
