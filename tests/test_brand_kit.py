@@ -204,3 +204,11 @@ def test_the_pipeline_puts_new_copy_in_the_brand_with_either_generator(sqlite_db
     prefill = generate._write_copy(claim, photo.getvalue())  # the offline generator
     assert prefill["cta_text"] == "Grab it" and prefill["colors"]["button"] == "#AA0000"
     assert prefill["legal"] == "T&Cs apply." and prefill["font"] == "NotoSerif"
+
+
+def test_the_kit_s_tone_words_lead_the_banner_s_vibe():
+    """Tone words reach the offline banner too (its vibe line; Gemini is also told them)."""
+    kit = parse_kit({"tone_words": ["bold", "witty"]})
+    out = apply_kit(a_prefill(visual_vibe="friendly, value-led, gradient backdrop"), kit)
+    assert out["visual_vibe"] == "bold, witty · value-led, gradient backdrop"
+    assert apply_kit(a_prefill(visual_vibe=""), kit)["visual_vibe"] == "bold, witty"

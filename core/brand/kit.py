@@ -7,7 +7,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from core.errors import ValidationError
 from core.palette import readable_on
-from core.prefill import CTA_MAX, HEX_RE, LEGAL_MAX, _check_url, check_font_ref, validate_prefill
+from core.prefill import CTA_MAX, HEX_RE, LEGAL_MAX, VIBE_MAX, _check_url, check_font_ref, validate_prefill
 
 KIT_COLORS = ("primary", "secondary", "text", "button")
 
@@ -99,6 +99,10 @@ def apply_kit(prefill: dict, kit: BrandKit | None, variant_index: int = 0) -> di
     out = {**prefill, **brand_patch(prefill, kit)}
     if kit.cta_words:
         out["cta_text"] = kit.cta_words[variant_index % len(kit.cta_words)][:CTA_MAX]
+    if kit.tone_words:  # the brand's voice leads the banner's vibe (both generators)
+        vibe = ", ".join(kit.tone_words)
+        rest = (prefill.get("visual_vibe") or "").split(",", 1)[-1].strip() if prefill.get("visual_vibe") else ""
+        out["visual_vibe"] = (f"{vibe} · {rest}" if rest else vibe)[:VIBE_MAX].rstrip(" ·")
     return validate_prefill(out)
 
 
