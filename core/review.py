@@ -38,7 +38,8 @@ REVIEW_FILTERS = (APPROVED, REJECTED, UNREVIEWED)
 DECISIONS = {APPROVED: APPROVED, REJECTED: REJECTED, UNREVIEWED: None}
 REDO = {"copy": ["copy"], "background": ["background"], "both": ["copy", "background"]}
 INSTRUCTION_MAX = 500
-_BG_KEYS = ("generated_background_url", "original_background_url", "product_image_url")
+_BG_KEYS = ("generated_background_url", "original_background_url", "product_image_url",
+            "product_fidelity")
 
 # values the pipeline sets when a regeneration is done (see core.pipeline.generate)
 REGEN_DONE_VALUES = {"prefill_version": Preview.prefill_version + 1, "review_status": None,
@@ -325,6 +326,8 @@ def _queue_regeneration(session, batch: Batch, p: Preview, what: str, instructio
     partial: dict = {"regen": regen}
     if "background" not in redo and p.prefill.get("generated_background_url"):
         partial["background_url"] = p.prefill["generated_background_url"]
+        if p.prefill.get("product_fidelity") is not None:  # the flag stays with its background
+            partial["background_fidelity"] = p.prefill["product_fidelity"]
     if "copy" not in redo:
         partial["prefill"] = {k: v for k, v in p.prefill.items() if k not in _BG_KEYS}
     now = utcnow()

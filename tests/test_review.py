@@ -328,3 +328,18 @@ def test_a_cancelled_regeneration_leaves_the_preview_as_it_was(fake, workspace):
     assert gen.generate(str(p.id)) == []  # the message still in the queue does nothing
     assert row(p.id).prefill == old
     assert get_batch(workspace, p.batch_id).batch.status == "done"
+
+
+def test_a_copy_regeneration_keeps_the_background_s_fidelity_flag(fake, workspace):
+    """The fidelity flag belongs to the background: regenerating only the copy keeps it."""
+    p = finished_preview(workspace, fake)
+    flag = {"score": 0.41, "method": "ssim", "attempts": 3, "passed": False,
+            "note": "the product looks changed in the generated background"}
+    with unit_of_work() as s:
+        s.get(Preview, p.id).prefill = {**p.prefill, "product_fidelity": flag}
+    review.regenerate(workspace, p.id, "copy")
+    gen.generate(str(p.id))
+    now = row(p.id)
+    assert now.status == "done" and fake.backgrounds == 1
+    assert now.prefill["product_fidelity"]["passed"] is False
+    assert now.prefill["product_fidelity"]["score"] == 0.41
