@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from core import webhooks
 from core.dispatch import dispatch
 from core.errors import ConflictError, NotFoundError, ValidationError
+from core.scope import as_uuid, check_scope
 from core.pagination import page_cursors, paginate
 from core.settings import get_settings
 from core.states import (
@@ -168,20 +169,8 @@ def create_batch(
     return info
 
 
-def _check_scope(workspace: str, user: str | None = None) -> None:
-    if not isinstance(workspace, str) or not workspace.strip() or len(workspace) > 64:
-        raise ValidationError("A workspace is required")
-    if user is not None and (not isinstance(user, str) or not user.strip() or len(user) > 255):
-        raise ValidationError("A user is required")
-
-
-def _as_uuid(value: object, what: str) -> uuid.UUID:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, TypeError, AttributeError):
-        raise NotFoundError(f"{what} {value!r} was not found") from None
+_check_scope = check_scope  # the names other modules import from here
+_as_uuid = as_uuid
 
 
 def _info(batch: Batch, counts: dict[str, int], created: bool = True) -> BatchInfo:

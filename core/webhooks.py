@@ -58,6 +58,7 @@ import sqlalchemy as sa
 
 from core.dispatch import dispatch
 from core.errors import NotFoundError, ValidationError
+from core.scope import as_uuid, check_scope
 from core.settings import get_settings
 from core.urls import url_problem
 from core.views import Progress
@@ -181,18 +182,8 @@ def _delivery_view(d: WebhookDelivery) -> DeliveryView:
 # --- services -----------------------------------------------------------------------------
 
 
-def _check_scope(workspace: str) -> None:
-    if not isinstance(workspace, str) or not workspace.strip() or len(workspace) > 64:
-        raise ValidationError("A workspace is required")
-
-
-def _as_uuid(value: object, what: str) -> uuid.UUID:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, TypeError, AttributeError):
-        raise NotFoundError(f"{what} {value!r} was not found") from None
+_check_scope = check_scope  # the names other modules import from here
+_as_uuid = as_uuid
 
 
 def check_url(url: object) -> str:
