@@ -137,6 +137,7 @@ def review_matching(workspace: str, batch_id: object, decision: str | None, *,
 
 def approved_previews(workspace: str, batch_id: object) -> list:
     """The batch's approved previews (with their prefill), in product then variant order."""
+    from core.exports import ordered
     from core.previews import to_info
 
     _check_scope(workspace)
@@ -145,12 +146,11 @@ def approved_previews(workspace: str, batch_id: object) -> list:
         batch = batch_repo.get(session, workspace, bid)
         if batch is None:
             raise NotFoundError(f"Batch {bid} was not found", batch_id=bid)
-        order = {s["url"]: i for i, s in enumerate(batch.sources or [])}
+        urls = {s["url"]: "" for s in batch.sources or []}
         rows = session.scalars(sa.select(Preview).where(
             Preview.workspace == workspace, Preview.batch_id == bid,
             Preview.review_status == APPROVED, Preview.status == str(PreviewStatus.DONE))).all()
-        rows = sorted(rows, key=lambda p: (order.get(p.source_url, len(order)), p.variant_index))
-        return [to_info(p) for p in rows]
+        return ordered([to_info(p) for p in rows], urls)
 
 
 def export_approved(workspace: str, batch_id: object, fmt: str = "zip") -> tuple[str, bytes]:

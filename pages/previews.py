@@ -13,7 +13,7 @@ import streamlit as st
 
 from core.batches import cancel_batch, list_batches, retry_failed
 from core.errors import AppError, NotFoundError
-from core.exports import batch_zip, prefills_csv, slug
+from core.exports import batch_zip, ordered, prefills_csv, slug
 from core.previews import (
     give_product_photo,
     list_previews,
@@ -260,8 +260,7 @@ def _screen(workspace: str, detail: BatchDetail, product, status,
     variant: (shown, index of the first, how many match, page, pages)."""
     previews = list_previews(workspace, detail.batch.id, product_id=product, status=status,
                              page_size=MAX_PREVIEWS, review=review).items
-    order = {src.url: i for i, src in enumerate(detail.sources)}
-    previews.sort(key=lambda p: (order.get(p.source_url, len(order)), p.variant_index))
+    previews = ordered(previews, {src.url: "" for src in detail.sources})
     per_page = per_page or max(len(previews), 1)
     pages = max(-(-len(previews) // per_page), 1)
     page = _page_number(pages)
