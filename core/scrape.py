@@ -21,6 +21,7 @@ from w3lib.encoding import html_to_unicode
 
 from core.errors import ScrapeError
 from core.extract import ExtractedProduct, extract_product
+from core.extract.assist import assist
 from core.extract.base import Found, PageContext
 from core.extract.platform import json_urls, parse_shopify, parse_woocommerce
 from core.extract.prices import country_hint
@@ -61,6 +62,7 @@ def scrape_product(url: str, *, allow_private: bool | None = None,
     extra = platform_findings(page.text, page.final_url, allow_private=allow_private,
                               should_stop=should_stop)
     product = extract_product(page.text, page.final_url, extra=extra)
+    product = assist(product, page.text)  # Gemini, for fields missing or in conflict (when on)
     if not product.title and not product.images:
         raise ScrapeError("no product found on the page (no name and no images)", transient=False, url=url)
     log.info("scrape.completed", extra={"url": url, "sources": product.sources})

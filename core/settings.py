@@ -99,6 +99,7 @@ class Settings:
     fair_queue: bool = True
     workspace_quotas: str = ""
     price_table: str = ""
+    extraction_assist: bool = True
 
     @property
     def embedded(self) -> bool:
@@ -152,6 +153,7 @@ _ENV = {
     "fair_queue": "FAIR_QUEUE",
     "workspace_quotas": "WORKSPACE_QUOTAS",
     "price_table": "PRICE_TABLE",
+    "extraction_assist": "EXTRACTION_ASSIST",
 }
 
 

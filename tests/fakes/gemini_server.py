@@ -123,6 +123,9 @@ class FakeGemini(BackgroundHTTPServer):
         self.video_bytes = b"\x00\x00\x00\x18ftypmp42fake-video"
         self._polls: dict[str, int] = {}
         self.served_usage: list[dict] = []  # usageMetadata of every reply sent
+        # unscripted product-reading answer (core.extract.assist): reads nothing
+        self.default_reading = {"title": None, "price": None, "list_price": None,
+                                "currency": None, "brand": None}
         super().__init__(self._handler())
 
     # scripting -------------------------------------------------------------------------
@@ -191,6 +194,9 @@ class FakeGemini(BackgroundHTTPServer):
             out = io.BytesIO()
             ImageOps.mirror(img).save(out, "PNG")  # visibly derived from the request's photo
             return image_reply(out.getvalue())
+        schema = cfg.get("responseSchema") or cfg.get("response_schema") or {}
+        if "list_price" in (schema.get("properties") or {}):  # core.extract.assist's reading
+            return text_reply(json.dumps(self.default_reading))
         return text_reply(json.dumps(default_copy(len(self.calls("generate")))))
 
     def _route(self, method: str, path: str, body: dict | None) -> Reply:

@@ -1,0 +1,191 @@
+"""The Gemini extraction pass (core.extract.assist) through the real google-genai SDK against
+the fake Gemini server: asked only for missing or conflicting fields, fed only the product's
+region of the page, its answers checked against that text, recorded as its own source."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from core.extract import extract_product
+from core.extract.assist import GEMINI, REGION_CHARS, assist
+from core.scrape import scrape_product
+from core.settings import get_settings, reset_settings
+from tests.fakes.gemini_server import gemini_fake, gemini_settings  # noqa: F401 - fixtures
+from tests.httpserver import local_server  # noqa: F401 - fixture
+
+HTML = {"Content-Type": "text/html; charset=utf-8"}
+URL = "https://narzedzia.example.pl/p/x200"
+
+# The price is only in a spec table, its currency only in a sentence below it: the page
+# reading finds no price (no currency beside the amount, no price markup).
+NO_PRICE = """<html lang="pl"><head><title>Wiertarka Udarowa X200 | Sklep Narzędzia</title>
+<script>var tracking = {"secret_session": "do-not-send-me"};</script></head><body>
+<header><nav>Home · Narzędzia · Promocje · Nowości tygodnia</nav></header>
+<main><div class="product"><h1>Wiertarka Udarowa X200</h1>
+<p>Mocna wiertarka do betonu, 800 W, dwa biegi.</p>
+<table class="specs"><tr><td>Producent</td><td>Borix</td></tr><tr><td>Moc</td><td>800 W</td></tr>
+<tr><td>Cena brutto</td><td>1299</td></tr></table><p>Wszystkie ceny w PLN.</p>
+<button>Do koszyka</button><img src="/img/x200.jpg" alt="Wiertarka"></div></main>
+<footer>FOOTER-MARKER © Sklep Narzędzia 2026 · Regulamin · Kontakt 22 123 45 67</footer>
+</body></html>"""
+
+NO_BRAND = """<html lang="en"><head><title>Linen Shirt</title></head><body><div class="product">
+<h1>Linen Shirt</h1><p class="price">$49.00</p><p>Made by Harbor &amp; Pine in Portugal, in washed
+linen that softens with every wear.</p><img src="/a.jpg"></div></body></html>"""
+
+CONFLICT = """<html><head><script type="application/ld+json">{"@type": "Product", "name": "Desk Lamp",
+  "brand": "Lumo", "offers": {"price": "150.00", "priceCurrency": "USD"}}</script></head>
+  <body><div class="product"><h1>Desk Lamp</h1><del>$180.00</del> <span class="price">$120.00</span>
+  <button class="add-to-cart">Add to cart</button></div></body></html>"""
+
+
+def reading(**fields) -> dict:
+    out = {"title": None, "price": None, "list_price": None, "currency": None, "brand": None}
+    out.update(fields)
+    return out
+
+
+def sent_prompt(fake) -> str:
+    calls = fake.calls("generate")
+    assert len(calls) == 1
+    return "\n".join(calls[0].texts())
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings():
+    reset_settings()
+    yield
+    reset_settings()
+
+
+def test_a_price_only_the_text_states_is_read_and_recorded_as_its_own_source(gemini_settings, gemini_fake):
+    page_only = extract_product(NO_PRICE, URL)
+    assert page_only.price is None and page_only.brand == "Borix"  # what the page reading misses
+    gemini_fake.reply_json(reading(price="1299", currency="PLN", brand="Borix"))
+    product = assist(extract_product(NO_PRICE, URL), NO_PRICE)
+    assert (product.price, product.currency) == (Decimal("1299"), "PLN")
+    assert product.sources["price"] == GEMINI and product.sources["currency"] == GEMINI
+    assert product.sources["brand"] == "html"  # a field the page gave is never replaced
+    assert product.provenance["price"] == {GEMINI: "1299.00"}
+    prompt = sent_prompt(gemini_fake)
+    # only the product's region: its heading, table and note; not scripts, navigation, footer
+    assert "Cena brutto" in prompt and "Wszystkie ceny w PLN" in prompt
+    assert "do-not-send-me" not in prompt and "FOOTER-MARKER" not in prompt
+    assert "Nowości tygodnia" not in prompt
+    assert "price" in prompt.split("Fields wanted:")[1].split("\n")[0]
+    cfg = gemini_fake.calls("generate")[0].body["generationConfig"]
+    assert cfg["responseMimeType"] == "application/json"
+    assert set(cfg["responseSchema"]["properties"]) == {"title", "price", "list_price", "currency", "brand"}
+
+
+def test_answers_the_text_does_not_back_up_are_refused(gemini_settings, gemini_fake):
+    gemini_fake.reply_json(reading(price="1199.00", currency="PLN", brand="Bosch", title="Wiertarka Pro"))
+    product = assist(extract_product(NO_PRICE, URL), NO_PRICE)
+    assert product.price is None  # 1199 is printed nowhere in the product's text
+    assert product.brand == "Borix" and product.title == "Wiertarka Udarowa X200"
+    assert GEMINI not in product.sources.values()
+    assert "price" not in product.provenance
+
+
+def test_a_missing_brand_is_read_from_the_product_text(gemini_settings, gemini_fake):
+    url = "https://shirts.example.com/linen"
+    assert extract_product(NO_BRAND, url).brand is None
+    gemini_fake.reply_json(reading(brand="Harbor & Pine", price="49.00", currency="USD"))
+    product = assist(extract_product(NO_BRAND, url), NO_BRAND)
+    assert (product.brand, product.sources["brand"]) == ("Harbor & Pine", GEMINI)
+    assert product.price == Decimal("49.00") and product.sources["price"] == "html"
+    assert "Fields wanted: brand." in sent_prompt(gemini_fake)  # only what is missing
+
+
+def test_a_price_conflict_stays_flagged_with_what_gemini_reads(gemini_settings, gemini_fake):
+    url = "https://lamps.example.com/desk"
+    first = extract_product(CONFLICT, url)
+    assert first.price_conflict == "JSON-LD 150.00, page shows 120.00" and first.price == Decimal("150.00")
+    gemini_fake.reply_json(reading(price="$120.00", list_price="$180.00", currency="USD"))
+    product = assist(extract_product(CONFLICT, url), CONFLICT)
+    assert (product.price, product.sources["price"]) == (Decimal("120.00"), GEMINI)
+    assert product.price_conflict == "JSON-LD 150.00, page shows 120.00; Gemini reads 120.00"
+    assert product.provenance["price"] == {"json-ld": "150.00", "html": "120.00", GEMINI: "120.00"}
+    assert "disagree" in sent_prompt(gemini_fake)
+
+
+def test_gemini_moves_a_conflicting_price_only_towards_what_the_page_shows(gemini_settings, gemini_fake):
+    url = "https://lamps.example.com/desk"
+    page = CONFLICT.replace("<button", "<p>Cable 150.00 cm</p><button")
+    first = extract_product(page, url)
+    assert (first.price, first.sources["price"]) == (Decimal("150.00"), "json-ld")  # markup's
+    assert first.provenance["price"]["html"] == "120.00"
+    gemini_fake.reply_json(reading(price="120.00", currency="USD"))
+    product = assist(extract_product(page, url), page)
+    assert (product.price, product.sources["price"]) == (Decimal("120.00"), GEMINI)
+    assert product.price_conflict == "JSON-LD 150.00, page shows 120.00; Gemini reads 120.00"
+    # the other way round it keeps the page's price and says so
+    gemini_fake.reply_json(reading(price="150.00", currency="USD"))
+    product = assist(extract_product(CONFLICT.replace("<button", "<p>Cable 150.00 cm</p><button")
+                                     .replace("$120.00", "$120.00 today"), url), page)
+    assert product.price_conflict.startswith("JSON-LD 150.00, page shows 120.00")
+
+
+def test_struck_prices_are_marked_in_the_text_gemini_reads(gemini_settings, gemini_fake):
+    url = "https://lamps.example.com/desk"
+    gemini_fake.reply_json(reading(price="180.00", currency="USD"))
+    product = assist(extract_product(CONFLICT, url), CONFLICT)
+    assert "(struck through: $180.00)" in sent_prompt(gemini_fake)
+    assert product.price == Decimal("150.00") and product.sources["price"] == "json-ld"
+    assert product.price_conflict.endswith("; Gemini reads 180.00, 150.00 kept")
+
+
+def test_a_complete_reading_asks_nothing(gemini_settings, gemini_fake):
+    page = NO_BRAND.replace("Made by", "Brand: Harbor &amp; Pine. Made by")
+    product = extract_product(page, "https://shirts.example.com/linen")
+    if product.brand is None:  # the page reading may not see this brand: give it one
+        product.brand = "Harbor & Pine"
+    assist(product, page)
+    assert gemini_fake.calls("generate") == []
+
+
+@pytest.mark.parametrize("code", [500, 429, 403])
+def test_a_failing_pass_keeps_the_page_reading(gemini_settings, gemini_fake, code):
+    gemini_fake.reply_error(code)
+    product = assist(extract_product(NO_PRICE, URL), NO_PRICE)
+    assert product.price is None and product.brand == "Borix" and product.title
+    assert GEMINI not in product.sources.values()
+
+
+def test_broken_json_keeps_the_page_reading(gemini_settings, gemini_fake):
+    gemini_fake.reply_text('{"price": "1299", ')
+    product = assist(extract_product(NO_PRICE, URL), NO_PRICE)
+    assert product.price is None
+
+
+def test_off_without_a_key_or_when_switched_off(gemini_fake, settings_env):
+    settings_env(GEMINI_API_KEY="", GEMINI_BASE_URL=gemini_fake.base_url)
+    assert assist(extract_product(NO_PRICE, URL), NO_PRICE).price is None
+    settings_env(GEMINI_API_KEY="AIzaTEST-not-a-real-key-0123456789", GEMINI_BASE_URL=gemini_fake.base_url,
+                 EXTRACTION_ASSIST="false")
+    assert not get_settings().extraction_assist
+    assert assist(extract_product(NO_PRICE, URL), NO_PRICE).price is None
+    assert gemini_fake.calls("generate") == []
+
+
+def test_the_region_is_bounded_on_a_huge_page(gemini_settings, gemini_fake):
+    filler = "".join(f"<p>Paragraph {i} about shipping, returns and the shop's history.</p>" for i in range(3000))
+    page = NO_PRICE.replace("<p>Wszystkie ceny w PLN.</p>", "<p>Wszystkie ceny w PLN.</p>" + filler)
+    gemini_fake.reply_json(reading(price="1299", currency="PLN"))
+    product = assist(extract_product(page, URL), page)
+    assert product.price == Decimal("1299")
+    prompt = sent_prompt(gemini_fake)
+    assert len(prompt) < REGION_CHARS + 1000 and len(page) > 100_000
+
+
+def test_scrape_product_runs_the_pass_over_http(gemini_settings, gemini_fake, local_server, settings_env):
+    settings_env(GEMINI_API_KEY="AIzaTEST-not-a-real-key-0123456789", GEMINI_BASE_URL=gemini_fake.base_url,
+                 GENERATION_TIMEOUT_SECONDS="5", ALLOW_PRIVATE_FETCH="true")
+    local_server.routes["/p/x200"] = (200, HTML, NO_PRICE.encode("utf-8"))
+    gemini_fake.reply_json(reading(price="1299", currency="PLN"))
+    product = scrape_product(local_server.url("/p/x200"))
+    assert (product.price, product.currency, product.sources["price"]) == (Decimal("1299"), "PLN", GEMINI)
+    assert json.loads(json.dumps(product.to_json()))["sources"]["price"] == GEMINI
