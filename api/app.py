@@ -254,6 +254,13 @@ async def list_batches(request: Request, who: Who,
             "results": [_batch(b) for b in page.items]}
 
 
+def _money(amount, currency: str | None) -> str | None:
+    """A stored amount as the currency writes it: "24.99" (not "24.9900"), "24990" CLP."""
+    from core.extract.prices import minor_units
+
+    return None if amount is None else f"{amount:.{minor_units(currency)}f}"
+
+
 @app.get(f"{CTA}/batch/{{batch_id}}/", response_model=S.BatchDetail, tags=["batches"])
 async def get_batch(batch_id: uuid.UUID, who: Who):
     """One batch: its progress and a summary per submitted URL."""
@@ -261,9 +268,12 @@ async def get_batch(batch_id: uuid.UUID, who: Who):
 
     detail = await call(get, who.workspace, batch_id)
     urls = [{"url": s.url, "batch_size": s.batch_size, "stage": s.stage, "product_id": s.product_id,
-             "title": s.title, "price": None if s.price is None else str(s.price),
+             "title": s.title, "price": _money(s.price, s.currency),
              "currency": s.currency, "ranking_method": s.ranking_method,
-             "progress": s.progress.as_dict(), "errors": s.errors} for s in detail.sources]
+             "progress": s.progress.as_dict(), "errors": s.errors,
+             "list_price": _money(s.list_price, s.currency),
+             "price_source": s.price_source, "price_conflict": s.price_conflict}
+            for s in detail.sources]
     return {**_batch(detail.batch), "urls": urls}
 
 

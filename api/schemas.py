@@ -87,6 +87,14 @@ class UrlSummary(BaseModel):
     ranking_method: str | None
     progress: Progress
     errors: list[str]
+    list_price: str | None = Field(default=None, description="the struck-through / was / RRP "
+                                                             "price the page shows, if any")
+    price_source: str | None = Field(default=None, description="where the price was read: "
+                                     "platform, json-ld, microdata, rdfa, opengraph, twitter, "
+                                     "html (the page's visible text) or gemini")
+    price_conflict: str | None = Field(default=None, description="set when the page's sources "
+                                       "disagree on the price, e.g. \"JSON-LD 150.00, page shows "
+                                       "120.00\": a person should check before the banners ship")
 
 
 class BatchDetail(Batch):

@@ -255,6 +255,9 @@ def get_batch(workspace: str, batch_id: object) -> BatchDetail:
                     errors=sorted({p.error_message for p in items if p.error_message}),
                     images_found=len(product.image_urls or []) if product else 0,
                     page_url=(product.final_url or product.url) if product else None,
+                    list_price=product.list_price if product else None,
+                    price_conflict=product.price_conflict if product else None,
+                    price_source=(product.field_sources or {}).get("price") if product else None,
                 )
             )
         return BatchDetail(_info(batch, counts), summaries)

@@ -78,6 +78,9 @@ class SourceSummary:
     errors: list[str]
     images_found: int = 0  # image URLs the page shows (ranked or not)
     page_url: str | None = None  # the product page after redirects
+    list_price: Decimal | None = None  # the struck-through / was / RRP price the page shows
+    price_conflict: str | None = None  # sources disagree: "JSON-LD 150.00, page shows 120.00"
+    price_source: str | None = None  # where the price came from (json-ld, html, gemini…)
 
 
 @dataclass(frozen=True)

@@ -116,8 +116,18 @@ def _product_header(workspace: str, batch_id, src: SourceSummary) -> None:
 
     title = ui.md_escape(src.title or src.url)  # the shop's text, shown literally
     price = f" · {plain_money(src.price, src.currency)}" if src.price is not None else ""
+    if price and src.list_price is not None and src.list_price > src.price:
+        price += f" (was {plain_money(src.list_price, src.currency)})"
     # two short lines (title; images beside the link and facts): banners above the fold
     st.subheader(f"{title}{price}", anchor=False)
+    if src.price_conflict:
+        used = plain_money(src.price, src.currency) if src.price is not None else "no price"
+        how = " as Gemini read the page" if src.price_source == "gemini" else ""
+        st.markdown(f":orange[:material/warning: **Check the price.** This page's sources "
+                    f"disagree: {ui.md_escape(src.price_conflict)}. The banners use {used}{how}; "
+                    "compare with the shop page before they ship.]")
+    elif src.price_source == "gemini" and src.price is not None:
+        st.caption("Price read by Gemini from the page's text (the page has no price markup)")
     shown = [(u, img) for u in src.ranked_image_urls[:8] if (img := _strip_image(u))]
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):
         for _, img in shown:

@@ -91,6 +91,9 @@ def test_a_batch_through_the_api_from_create_to_delete(server):
     assert done["progress"] == {"total": 2, "pending": 0, "queued": 0, "running": 0, "retrying": 0,
                                 "done": 2, "failed": 0, "cancelled": 0}
     assert done["urls"][0]["title"] and done["urls"][0]["progress"]["done"] == 2
+    # where the price came from, and no disagreement between the shop's sources
+    assert (done["urls"][0]["price"], done["urls"][0]["price_source"]) == ("24.99", "json-ld")
+    assert done["urls"][0]["price_conflict"] is None and done["urls"][0]["list_price"] is None
 
     status, page, _ = api("GET", f"{CTA}/previews/?bulk_task_id={bid}&page_size=1")
     assert status == 200 and len(page["results"]) == 1 and page["next"] and page["previous"] is None

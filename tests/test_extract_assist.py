@@ -107,6 +107,7 @@ def test_a_price_conflict_stays_flagged_with_what_gemini_reads(gemini_settings, 
     gemini_fake.reply_json(reading(price="$120.00", list_price="$180.00", currency="USD"))
     product = assist(extract_product(CONFLICT, url), CONFLICT)
     assert (product.price, product.sources["price"]) == (Decimal("120.00"), GEMINI)
+    assert (product.list_price, product.sources["list_price"]) == (Decimal("180.00"), GEMINI)
     assert product.price_conflict == "JSON-LD 150.00, page shows 120.00; Gemini reads 120.00"
     assert product.provenance["price"] == {"json-ld": "150.00", "html": "120.00", GEMINI: "120.00"}
     assert "disagree" in sent_prompt(gemini_fake)

@@ -192,6 +192,12 @@ def apply(product, found: dict, need: list[str]):
             if price in shown and price != product.price:
                 product.price = price
                 product.sources["price"] = GEMINI
+                if product.list_price is not None and product.list_price <= price:
+                    product.list_price = None
+                    product.sources.pop("list_price", None)
+                if found.get("list_price"):
+                    product.list_price = found["list_price"]
+                    product.sources["list_price"] = GEMINI
             elif price != product.price:
                 note += f", {product.price:.2f} kept" if product.price is not None else ""
             product.price_conflict = product.price_conflict + note
