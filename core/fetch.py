@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import re
 import socket
 import threading
 import time
@@ -464,6 +465,26 @@ def _json_type(content_type: str, head: bytes) -> str:
     raise ScrapeError(f"not JSON ({content_type or 'no content type'})", transient=False, failure="type")
 
 
+_LEGACY_8BIT = re.compile(r"^(cp|windows-?)12[5-9]\d$|^iso-?8859|^latin|^koi8|^mac|^ascii$|^us-ascii$")
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]:
+    """``(encoding, text)`` of a page: BOM, then the HTTP header, then ``<meta charset>``
+    (w3lib, as browsers do) — except that bytes which are valid UTF-8 and hold non-ASCII
+    characters are read as UTF-8 even when a single-byte charset (windows-1250, ISO-8859-x,
+    KOI8…) is declared: shops that re-encode their pages and keep the old declaration
+    would otherwise show "Cena: 2 399,00 zÅ". Legacy 8-bit text is almost never valid UTF-8.
+    """
+    encoding, text = html_to_unicode(content_type, body)
+    name = encoding.lower().replace("_", "-")
+    if _LEGACY_8BIT.search(name) and any(b > 0x7F for b in body[:2_000_000]):
+        try:
+            return "utf-8", body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    return encoding, text
+
+
 def fetch_page(url: str, *, allow_private: bool | None = None,
                should_stop: StopCheck | None = None) -> FetchedPage:
     """Fetch and decode an HTML page (BOM, then HTTP charset, then ``<meta charset>``).
@@ -472,7 +493,7 @@ def fetch_page(url: str, *, allow_private: bool | None = None,
     ``FetchStopped`` (e.g. the batch was cancelled)."""
     raw = _get(url, accept="text/html,application/xhtml+xml;q=0.9,*/*;q=0.5", max_bytes=HTML_MAX_BYTES,
                kind="page", allow_private=allow_private, check_type=_html_type, should_stop=should_stop)
-    encoding, text = html_to_unicode(raw.headers.get("content-type"), raw.body)
+    encoding, text = decode_html(raw.body, raw.headers.get("content-type"))
     log.info("fetch.page_completed", extra={"url": url, "bytes": len(raw.body)})
     return FetchedPage(url=url, final_url=raw.final_url, status=raw.status,
                        content_type=raw.content_type, text=text, encoding=encoding)

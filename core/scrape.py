@@ -17,15 +17,13 @@ import logging
 import sys
 from pathlib import Path
 
-from w3lib.encoding import html_to_unicode
-
 from core.errors import ScrapeError
 from core.extract import ExtractedProduct, extract_product
 from core.extract.assist import assist
 from core.extract.base import Found, PageContext
 from core.extract.platform import json_urls, parse_shopify, parse_woocommerce
 from core.extract.prices import country_hint
-from core.fetch import FetchStopped, StopCheck, fetch_json, fetch_page
+from core.fetch import FetchStopped, StopCheck, decode_html, fetch_json, fetch_page
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +68,9 @@ def scrape_product(url: str, *, allow_private: bool | None = None,
 
 
 def scrape_file(path: Path, base_url: str) -> ExtractedProduct:
-    """Extract the product from a saved HTML file (encoding from BOM or ``<meta charset>``)."""
-    _, text = html_to_unicode(None, path.read_bytes())
+    """Extract the product from a saved HTML file (encoding from BOM or ``<meta charset>``,
+    UTF-8 when the bytes are valid UTF-8 under a single-byte declaration: ``decode_html``)."""
+    _, text = decode_html(path.read_bytes())
     return extract_product(text, base_url)
 
 
