@@ -53,12 +53,16 @@ def _extract(entry: dict) -> dict:
 def _check(entry: dict, field: str, got: dict) -> bool:
     if field == "title":
         return _text_ok(got["title"], entry["title"], entry.get("title_alternatives"))
-    if field == "price":
+    if field == "price":  # a null truth: the page shows no price, and none may be invented
+        if entry["price"] is None:
+            return got["price"] in (None, "")
         return got["price"] is not None and Decimal(got["price"]) == Decimal(entry["price"])
     if field == "currency":
-        return got["currency"] == entry["currency"]
+        return (got["currency"] or None) == entry["currency"]
     if field == "brand":
         return _text_ok(got["brand"], entry["brand"], entry.get("brand_alternatives"))
+    if not entry.get("first_images"):
+        return not got["images"]
     first = html.unescape(got["images"][0]).casefold() if got["images"] else ""
     ident, regex = entry.get("first_image_id"), entry.get("first_image_regex")
     return bool(first) and bool((ident and ident.casefold() in first) or (regex and re.search(regex, first, re.I)))
