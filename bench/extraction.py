@@ -26,15 +26,16 @@ import sys
 import time
 from pathlib import Path
 
-from w3lib.encoding import html_to_unicode
-
+from bench.grown_pages import TRUTH as GROWN_TRUTH
+from bench.grown_pages import pages_dir
 from core.extract import extract_product, jsonld, microdata, opengraph, platform
+from core.fetch import decode_html
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 DEFAULT_SETS = {
     "fixtures": (SHARED / "fixtures" / "pages", SHARED / "fixtures" / "truth.json"),
-    "grown": (ROOT / "tests" / "fixtures" / "extraction" / "pages", ROOT / "tests" / "fixtures" / "extraction" / "truth.json"),
+    "grown": (pages_dir() or ROOT / "missing-formasaurus-pages", GROWN_TRUTH),
 }
 FIELDS = ("title", "price", "currency", "brand", "first_image")
 LARGE = 800_000  # bytes: the "1 MB pages" of earlier reports
@@ -96,7 +97,7 @@ def measure(name: str, pages: Path, truth_path: Path, repeat: int, scorer) -> di
     cpu, wall, misses, large = [], [], [], []
     for entry in truth:
         raw = (pages / entry["file"]).read_bytes()
-        _, text = html_to_unicode(None, raw)
+        _, text = decode_html(raw)
         got = extract_product(text, entry["page_url"]).to_json()  # also the warm-up run
         runs = []
         for _ in range(repeat):
