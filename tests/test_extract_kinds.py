@@ -312,3 +312,50 @@ def test_a_microdata_aggregate_rating_is_read():
 def test_an_unrated_product_has_no_rating():
     html = ld('{"@type": "Product", "name": "Kettle", "aggregateRating": {"ratingValue": 0, "reviewCount": 0}}')
     assert extract_product(html, "https://shop.example.com/kettle").rating is None
+
+
+# -- Kinds seen on the grown set (tests/fixtures/extraction) -------------------------------------
+
+def test_markup_after_a_stray_closing_html_tag_is_read_as_browsers_do():
+    html = ('<html><head><title>Crossbody - 7 Days of Deals - Handbags</title></head><body>'
+            '<div class="nav">Menu</div></body></html>\n'
+            '<div><span itemscope itemtype="http://schema.org/Product">'
+            '<div itemprop="name">Bottom Gusset Leather Crossbody</div>'
+            '<span itemprop="offers" itemscope itemtype="http://schema.org/Offer">'
+            '<span class="was">Was: </span><span class="price-was">$120.00</span> '
+            '<span>Now: </span><span itemprop="price" class="item-price">$49.99</span></span>'
+            '<img src="/img/crossbody.jpg" width="600" height="600" alt="Bottom Gusset Leather Crossbody"></span></div></html>')
+    product = extract_product(html, "https://leather.example.com/p/114540")
+    assert product.title == "Bottom Gusset Leather Crossbody" and product.sources["title"] == "microdata"
+    assert (product.price, product.currency, product.list_price) == (Decimal("49.99"), "USD", Decimal("120.00"))
+    assert product.images == ["https://leather.example.com/img/crossbody.jpg"]
+
+
+def test_a_price_classed_bare_amount_with_split_cents_beats_a_labelled_shipping_cost():
+    html = page("""<h1>Nachtkommode JULIETTA</h1><div class="productOrderBox">
+      <div class="priceInformation"><span class="originalPrice"></span>
+      <span class="currentPrice">69.<sup>99</sup><i class="footnote"></i></span></div>
+      <form class="add_to_cart_form"><button type="button">In den Warenkorb</button></form></div>
+      <div class="productBox"><dl><dt>Versandart:</dt><dd>Spedition</dd>
+      <dt>Versandkosten:</dt><dd>29,00 &euro;</dd></dl></div>""")
+    product = extract_product(html, "https://www.moebel.example.de/p/1023029000")
+    assert (product.price, product.currency) == (Decimal("69.99"), "EUR")
+
+
+def test_a_bare_number_without_a_price_class_is_not_a_price():
+    html = page('<h1>Nachtkommode</h1><span class="stock">72</span><p>Versand: <b>29,00 €</b></p>'
+                '<span class="article-no">1023029</span>')
+    assert extract_product(html, "https://www.moebel.example.de/p/1").price in (None, Decimal("29.00"))
+    assert extract_product(html, "https://www.moebel.example.de/p/1").price != Decimal("72")
+
+
+def test_retail_and_savings_amounts_are_not_the_price_and_filter_links_are_not_either():
+    html = page("""<ul class="menu"><li><a href="/gifts-under-30">Less Than $30</a></li>
+      <li><a href="/gifts-under-10">Gifts Under $10</a></li></ul>
+      <h1>Eau Duelle Eau De Toilette Spray 3.4 oz</h1><table><tr>
+      <td class="price-info"><strong>Retail Price:</strong> $125.00</td></tr>
+      <tr><td><strong>Your Price:</strong> <div class="price">$113.95</div></td></tr>
+      <tr><td class="price-info">Your Savings: $11.05</td></tr></table>
+      <form><button>Add to cart</button></form>""")
+    product = extract_product(html, "https://perfume.example.com/eau-duelle.html")
+    assert (product.price, product.list_price) == (Decimal("113.95"), Decimal("125.00"))

@@ -377,9 +377,30 @@ def sanitize(product: ExtractedProduct) -> ExtractedProduct:
 
 
 def parse_html(html_text: str):
-    """The lxml tree of a page. UTF-8 bytes parse about twice as fast as a Python str."""
+    """The lxml tree of a page. UTF-8 bytes parse about twice as fast as a Python str.
+
+    Markup after a stray ``</html>`` (templates that close the page early and go on) becomes
+    a second top-level element in libxml2's tree, invisible from the root; browsers render it
+    as part of the body, and so it is moved there.
+    """
     data = (html_text or "<html></html>").encode("utf-8", "replace")
-    return lxml.html.document_fromstring(data, parser=lxml.html.HTMLParser(encoding="utf-8"))
+    root = lxml.html.document_fromstring(data, parser=lxml.html.HTMLParser(encoding="utf-8"))
+    strays = [el for el in root.itersiblings() if isinstance(el.tag, str)]
+    if strays:
+        body = root.find("body")
+        if body is None:
+            body = lxml.html.Element("body")
+            root.append(body)
+        head = root.find("head")
+        for stray in strays:
+            for child in list(stray):
+                if child.tag == "head" and head is not None:
+                    head.extend(list(child))
+                elif child.tag == "body":
+                    body.extend(list(child))
+                else:
+                    body.append(child)
+    return root
 
 
 def extract_product(html_text: str, base_url: str, *, extra: list[Found] | None = None) -> ExtractedProduct:

@@ -33,8 +33,10 @@ _LIST_CLASS = re.compile(r"(^|[-_\s])(old|was|strike|crossed|rrp|msrp|uvp|compar
 _NEG_TEXT = re.compile(r"/\s*(100\s*|1\s*)?(ml|cl|g|kg|l|m|m²|m2|lb|oz|mes|mo|month|mois|monat|mese)\b|"
                        r"\b\d+\s*[x×]\s|\bx\s*\d|(shipping|delivery|livraison|versand|spedizione|envío|doprava|"
                        r"porto|lieferung|frete|entrega|consegna|доставк|运费|運費|per month|por mes|al mes|cuotas|parcelas|em até|sem juros|"
-                       r"installment|monthly|save|spar|ahorra|économisez|you save|off\b|rabatt|skidka|скидк)", re.I)
+                       r"installment|monthly|save|saving|spar|ahorra|économisez|you save|off\b|rabatt|skidka|скидк|"
+                       r"less than|under|below|up to)", re.I)
 _WAS_TEXT = re.compile(r"^\s*(was|rrp|msrp|uvp|statt|vorher|antes|avant|prima|era|de|list( price)?|"
+                       r"retail( price)?|reg\.?( price)?|compare (at|to)|originally|"
                        r"regular( price)?|normal( price)?|precio (normal|anterior|lista)|prix (de référence|barré)|"
                        r"alter preis|старая цена|原價|原价|定價|定价|정가)\b[:\s]*", re.I)
 
@@ -123,21 +125,42 @@ def _amount_part(raw: str, country: str | None) -> str:
     return raw
 
 
-def _labelled_was(el, raw: str) -> bool:
-    """ "Was $150", "RRP: £99", or a "Was:" label just before the amount's element."""
-    if _WAS_TEXT.match(raw):
-        return True
+_LABEL_TAGS = {"dt", "th", "td", "label", "strong", "b", "span", "em", "i", "small", "font"}
+
+
+def _label(el, any_tag: bool = False) -> str:
+    """The short label just before the amount's element: its previous sibling ("Was:",
+    ``<dt>Versandkosten:</dt>``), else its parent's leading text; "" when none or long."""
     prev = el.getprevious()
     while prev is not None and not isinstance(prev.tag, str):  # comments, processing instructions
         prev = prev.getprevious()
-    if prev is not None:
-        label = clean_text(prev.text_content()) or ""
-        if len(label) < 25 and _WAS_TEXT.fullmatch(label):
-            return True
+    if prev is not None:  # a label is a small inline or table cell, not a block of its own
+        label = (clean_text(prev.text_content()) or "") if any_tag or prev.tag in _LABEL_TAGS else ""
+    else:
+        parent = el.getparent()
+        label = (clean_text(parent.text) if parent is not None else None) or ""
+    return label if len(label) < 25 else ""
+
+
+def _labelled_was(el, raw: str) -> bool:
+    """ "Was $150", "RRP: £99", "Retail Price: $125.00", or a "Was:" label just before the
+    amount's element."""
+    if _WAS_TEXT.match(raw):
+        return True
+    label = _label(el, any_tag=True)
+    return bool(label and _WAS_TEXT.fullmatch(label))
+
+
+# A price-classed element holding a bare amount ("69.<sup>99</sup>" in span.currentPrice):
+# shops that print the currency only in the checkout. Its currency is the shop country's.
+_BARE_AMOUNT = re.compile(r"\d{1,3}(?:[.,\s’']\d{3})+(?:[.,]\d{2})?|\d+[.,]\d{2}|\d{2,6}")
+
+
+def _bare_price(el, raw: str) -> bool:
+    if not _BARE_AMOUNT.fullmatch(raw.strip().rstrip("*")):
         return False
-    parent = el.getparent()
-    label = clean_text(parent.text) if parent is not None else None
-    return bool(label and len(label) < 25 and _WAS_TEXT.fullmatch(label))
+    marker = " ".join(f"{a.get('class', '')} {a.get('id', '')}" for a in (el, el.getparent()) if a is not None)
+    return "price" in marker.lower() and not _PRICE_BAD.search(marker)
 
 
 _ELSEWHERE = re.compile(r"related|recommend|similar|upsell|cross-?sell|also-?(bought|viewed|like)|"
@@ -159,8 +182,8 @@ def _in_tile(el, page_url: str) -> bool:
     """Inside a link to another page (a listing or recommendation tile: the product's own
     price is never a link to some other product)."""
     page = page_url.split("#")[0].split("?")[0].rstrip("/")
-    for n, a in enumerate(el.iterancestors()):
-        if n >= 6:
+    for n, a in enumerate([el, *el.iterancestors()]):
+        if n >= 7:
             break
         if a.tag == "a":
             href = (a.get("href") or "").split("#")[0].split("?")[0].rstrip("/")
@@ -204,12 +227,22 @@ def _raw(el) -> tuple[str | None, bool]:
         return el.get("content"), False
     text = element_text(el)
     if text and len(el):
-        last = el[len(el) - 1]
+        kids = [k for k in el if isinstance(k.tag, str)]
+        while kids and not (kids[-1].text_content() or "").strip() and not (kids[-1].tail or "").strip():
+            kids.pop()  # an empty footnote marker after the cents: <sup>99</sup><i></i>
+        last = kids[-1] if kids else el[len(el) - 1]
         if isinstance(last.tag, str) and not (last.tail or "").strip():
             cents = clean_text(last.text_content()) or ""
-            before = clean_text("".join(el.itertext())[: -len(last.text_content() + (last.tail or "")) or None]) or ""
-            if re.fullmatch(r"\d{2}", cents) and re.search(r"\d$", before) and not re.search(r"\d[.,]\d{1,2}$", before):
-                return f"{before}.{cents}{clean_text(last.tail) or ''}", True
+            parts = [el.text or ""]
+            for kid in el:
+                if kid is last:
+                    break
+                parts += [kid.text_content() if isinstance(kid.tag, str) else "", kid.tail or ""]
+            before = clean_text("".join(parts)) or ""
+            if re.fullmatch(r"\d{2}", cents) and re.search(r"\d[.,]?$", before) \
+                    and not re.search(r"\d[.,]\d{1,2}$", before):
+                point = "" if before[-1] in ".," else "."  # "69.<sup>99</sup>" has its own
+                return f"{before}{point}{cents}{clean_text(last.tail) or ''}", True
     return text, False
 
 
@@ -234,24 +267,27 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
             split.add(el)
         if not raw or len(raw) > 40 or not re.search(r"\d", raw):
             continue
+        bare = False
         if el.get("itemprop") != "price" and not looks_like_price(raw):
-            continue
+            if not _bare_price(el, raw):
+                continue
+            bare = True
         if _in_chrome(el):
             continue
         currency = currency_in_text(raw, country=ctx.country)
         amount = parse_amount(_amount_part(raw, ctx.country), currency=currency)
         if amount is None:
             continue
-        candidates.append((pos, el, raw, amount, currency))
+        candidates.append((pos, el, raw, amount, currency, bare))
     # A wrapper with more text than its inner price ("$400 5 bids" around "$400") is not a
     # price itself; one with the same text (li.price around span.price-old) is kept.
     # Split cents ("$249<sup>99</sup>") are the other way round: the wrapper is the price.
-    texts = {el: clean_text(raw) for _, el, raw, _, _ in candidates}
-    wrappers = {a for _, el, raw, _, _ in candidates for a in el.iterancestors()
+    texts = {el: clean_text(raw) for _, el, raw, _, _, _ in candidates}
+    wrappers = {a for _, el, raw, _, _, _ in candidates for a in el.iterancestors()
                 if a in texts and texts[a] != texts[el] and a not in split}
-    wrappers |= {el for _, el, _, _, _ in candidates if any(a in split for a in el.iterancestors())}
+    wrappers |= {el for _, el, _, _, _, _ in candidates if any(a in split for a in el.iterancestors())}
     current, listed, elements = [], [], {}
-    for pos, el, raw, amount, currency in candidates:
+    for pos, el, raw, amount, currency, bare in candidates:
         if el in wrappers:
             continue
         marker = " ".join(f"{a.get('class', '')} {a.get('id', '')}" for a in [el, el.getparent()] if a is not None)
@@ -264,9 +300,9 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
             or _instalment(el)
         if _LIST_CLASS.search(marker):
             listed.append((el, PriceCandidate(amount, currency, raw, role="list")))
-        bad = bad or _elsewhere(el) or _in_tile(el, ctx.base_url)
+        bad = bad or _elsewhere(el) or _in_tile(el, ctx.base_url) or bool(_NEG_TEXT.search(_label(el)))
         good = bool(_PRICE_GOOD.search(marker))
-        key = (bad, -depth, id(el) not in hinted, not good, abs(pos - heading_pos))
+        key = (bad, -depth, id(el) not in hinted, not good, bare, abs(pos - heading_pos))
         current.append((key, cand))
         elements[id(cand)] = el
     current.sort(key=lambda r: r[0])
