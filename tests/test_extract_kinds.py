@@ -359,3 +359,33 @@ def test_retail_and_savings_amounts_are_not_the_price_and_filter_links_are_not_e
       <form><button>Add to cart</button></form>""")
     product = extract_product(html, "https://perfume.example.com/eau-duelle.html")
     assert (product.price, product.list_price) == (Decimal("113.95"), Decimal("125.00"))
+
+
+@pytest.mark.parametrize("body,head,brand", [
+    # a spec row whose value follows an empty element (broken microdata: <strong></strong>Black Leaf)
+    ('<h1>Microperc Oil Bong</h1><ul class="attributes"><li class="manufacturer"><span>Manufacturer:&nbsp;</span>'
+     '<strong itemprop="name"></strong>Black Leaf</li></ul>', "", "Black Leaf"),
+    # a brand-classed link with its words, further down the page
+    ('<h1>Eckcouch MARY</h1>' + "<p>Beschreibung.</p>" * 80 +
+     '<p class="markenLink"><span class="brandLink">Mehr von <a href="/muellermoebel.html">Müllermöbel</a></span></p>',
+     "", "Müllermöbel"),
+    # the brand logo's alt in a sentence
+    ('<div class="productHeading"><div class="brandLogoContainer"><a href="/joe-browns"><img src="/logos/jb.gif" '
+     'itemprop="logo" alt="Click to view \'Joe Browns\' products"></a></div><h1>Perfect Placket Shirt</h1></div>',
+     "", "Joe Browns"),
+    # a name marked as a trade mark at the start of the page title
+    ("<h1>French Vanilla Ground Coffee, 1-lb</h1>", "<title>Dunkin' Donuts® One Pound French Vanilla Ground Coffee</title>",
+     "Dunkin' Donuts"),
+    # the product name starts with a brand the shop's brand menu lists
+    ('<nav><ul><li><a href="/category/brands/wilsons-leather.do">Wilsons Leather</a></li>'
+     '<li><a href="/category/brands/vince-camuto.do">Vince Camuto</a></li></ul></nav>'
+     '<h1>Wilsons Leather Bottom Gusset Crossbody</h1>', "", "Wilsons Leather"),
+])
+def test_brands_shops_show_without_a_brand_field(body, head, brand):
+    assert extract_product(page(body, head), "https://shop.example.com/p/1").brand == brand
+
+
+def test_a_site_tab_named_branded_content_is_not_a_brand():
+    html = page('<div class="wrapper used-menu"><ul><li class="branded-content-tab"><a href="/news">Usedful News</a>'
+                '</li></ul></div><div class="content"><h1>Casio calculator</h1></div>')
+    assert extract_product(html, "https://used.example.ca/p/1").brand is None

@@ -50,6 +50,7 @@ class Scan:
     buy_buttons: list = field(default_factory=list)  # (pos, el): add-to-cart / buy controls
     breadcrumbs: list = field(default_factory=list)  # (pos, el)
     brand_images: list = field(default_factory=list)  # (pos, img): brand logos (alt = brand)
+    brand_elements: list = field(default_factory=list)  # (pos, el): class="brandLink"… (text = brand)
     title_tag: str | None = None
 
 
@@ -74,6 +75,17 @@ _BUY_TEXT = re.compile(
     r"lisää ostoskoriin|в корзину|купить|себетке|sepete ekle|kosárba|în coș|加入購物車|立即購買|加入购物车|立即购买|"
     r"カートに入れる|今すぐ買う|장바구니|구매하기|בהזמנה|לסל|أضف إلى السلة", re.I)
 _BRAND_IMG = re.compile(r"brand|manufacturer|marke|marca|marque", re.I)
+_BRAND_EL_TAGS = {"a", "span", "p", "div", "li", "strong", "b", "h2", "h3", "h4"}
+_BRAND_CLASS = re.compile(r"(?:^|[-_\s])(?:product[-_]?)?(?:brand|manufacturer|marke|marca|marque|hersteller|"
+                          r"vendor)(?:[-_\s]|name|link|info|$)", re.I)
+# "Mehr von Müllermöbel", "More from Acme", "Other products by Acme": the brand after the words.
+_MORE_FROM = re.compile(r"^(?:(?:see |view |shop |all )?(?:more|other products|all products|everything) "
+                        r"(?:from|by)|mehr von|alle produkte von|weitere produkte von|plus de|tous les produits|"
+                        r"altro di|altri prodotti di|más de|todos los productos de|więcej od|další od|"
+                        r"by)\s+", re.I)
+# A name marked as a trade mark at the start of the product name: "Dunkin' Donuts® One Pound…"
+_MARKED = re.compile(r"^\s*((?:[A-Z0-9][\w'’&.\-]*\s+){0,2}[A-Z0-9][\w'’&.\-]*)\s*[®™]")
+_QUOTED = re.compile(r"['\"‘“]([^'\"’”]{2,40})['\"’”]")
 
 
 IMAGES_XPATH = "//img | //source | //*[@data-zoom-image or @data-large-image]"
@@ -123,8 +135,11 @@ def scan(doc) -> Scan:
         itemprop = get("itemprop")
         if tag in ("img", "source") or "data-zoom-image" in keys or "data-large-image" in keys:
             images.append((pos, el))
-            if tag == "img" and _BRAND_IMG.search(f"{get('class') or ''} {get('id') or ''} {get('src') or ''}"):
+            if tag == "img" and (_BRAND_IMG.search(f"{get('class') or ''} {get('id') or ''} {get('src') or ''}")
+                                 or get("itemprop") == "logo"):
                 out.brand_images.append((pos, el))
+        elif tag in _BRAND_EL_TAGS and _BRAND_CLASS.search(f"{get('class') or ''} {get('id') or ''}"):
+            out.brand_elements.append((pos, el))
         marker = f"{get('class') or ''} {get('id') or ''}".lower()
         quick = _HINT_QUICK.search(marker) is not None
         hinted = itemprop == "name" or (quick and bool(_NAME_HINT.search(marker.strip())))
@@ -251,6 +266,8 @@ def _label_value(el, inline: str) -> str | None:
                 if nxt is not None and el.getparent().getparent() is not None and len(el.getparent()) > 1:
                     nxt = None
             value = element_text(nxt) if nxt is not None else None
+            if not value and nxt is not None:  # <strong itemprop="name"></strong>Black Leaf
+                value = clean_text(nxt.tail)
     value = clean_text(value)
     if not value or len(value) > 50 or len(value.split()) > 6 or value.endswith(":") or is_placeholder(value):
         return None
@@ -278,7 +295,9 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
         if words and words.casefold() in text.casefold() and title and words.casefold() in title.casefold():
             start = text.casefold().index(words.casefold())
             return text[start:start + len(words)]
-    value = _brand_from_logo(sc, heading_pos, title) or _brand_from_breadcrumb(sc, title)
+    value = _brand_from_element(sc, heading_pos) or _brand_from_logo(sc, heading_pos, title) \
+        or _brand_from_breadcrumb(sc, title) or _brand_marked(title, sc.title_tag) \
+        or _brand_from_nav(sc, title)
     if value:
         return value
     if title:
@@ -302,6 +321,9 @@ def _brand_from_logo(sc: Scan, heading_pos: int, title: str | None) -> str | Non
         if heading_pos < 0 or abs(pos - heading_pos) > 150 or _in_chrome(img) or "navbar" in (img.get("class") or ""):
             continue
         alt = clean_text(img.get("alt")) or clean_text(img.get("title"))
+        quoted = _QUOTED.search(alt or "")
+        if quoted:  # "Click to view 'Joe Browns' products"
+            alt = quoted.group(1)
         if alt:
             alt = re.sub(r"\s*(logo|brand|marke|marca|marque)\s*$", "", alt, flags=re.I).strip()
         if not alt or len(alt.split()) > 4 or is_placeholder(alt):
@@ -309,6 +331,60 @@ def _brand_from_logo(sc: Scan, heading_pos: int, title: str | None) -> str | Non
         if abs(pos - heading_pos) <= 60 or _in_title(alt, title):
             return alt
     return None
+
+
+def _brand_from_element(sc: Scan, heading_pos: int) -> str | None:
+    """The text of a brand-classed element next to the heading: ``<span class="brandLink">Mehr
+    von <a>Müllermöbel</a></span>``, ``<div class="product-brand">Acme</div>``."""
+    for pos, el in sorted(sc.brand_elements, key=lambda p: abs(p[0] - heading_pos)):
+        if heading_pos < 0 or abs(pos - heading_pos) > 600:
+            break
+        if _in_chrome(el) or _in_menu(el):
+            continue
+        text = clean_text(el.text_content()) or ""
+        if len(text) > 60:
+            continue
+        more = _MORE_FROM.match(text)
+        if abs(pos - heading_pos) > 60 and not more:
+            continue  # far from the heading only with its words: "Mehr von Müllermöbel"
+        text = _MORE_FROM.sub("", text).strip(" :")
+        if text and len(text) <= 40 and len(text.split()) <= 4 and not _LABEL_RE.match(text) \
+                and not is_placeholder(text) and not re.search(r"\d{3}", text):
+            return text
+    return None
+
+
+def _in_menu(el) -> bool:
+    for n, a in enumerate(el.iterancestors()):
+        if n >= 5:
+            return False
+        if a.tag == "nav" or re.search(r"menu|navbar|nav-", f"{a.get('class', '')} {a.get('id', '')}", re.I):
+            return True
+    return False
+
+
+def _brand_marked(*texts: str | None) -> str | None:
+    """A name marked ® or ™ at the start of the product name or page title."""
+    for text in texts:
+        m = _MARKED.match(text or "")
+        if m and re.search(r"[^\W\d_]{2}", m.group(1)):
+            return m.group(1)
+    return None
+
+
+def _brand_from_nav(sc: Scan, title: str | None) -> str | None:
+    """The product name starts with one of the shop's brands as its brand menu lists them
+    (``<a href="/category/brands/wilsons-leather.do">Wilsons Leather</a>``)."""
+    if not title:
+        return None
+    low = title.casefold()
+    best = None
+    for _, el, _slug in sc.brand_links:
+        text = clean_text(el.text_content()) or ""
+        if text and len(text.split()) <= 4 and low.startswith(text.casefold() + " ") \
+                and (best is None or len(text) > len(best)):
+            best = text
+    return best
 
 
 def _brand_from_breadcrumb(sc: Scan, title: str | None) -> str | None:
