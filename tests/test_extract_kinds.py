@@ -389,3 +389,55 @@ def test_a_site_tab_named_branded_content_is_not_a_brand():
     html = page('<div class="wrapper used-menu"><ul><li class="branded-content-tab"><a href="/news">Usedful News</a>'
                 '</li></ul></div><div class="content"><h1>Casio calculator</h1></div>')
     assert extract_product(html, "https://used.example.ca/p/1").brand is None
+
+
+def test_a_promotional_h1_is_not_the_product_name():
+    html = page('<h1>Free Standard Shipping above $35</h1><div class="fontsize19">Diners Collage 1000 Piece Puzzle</div>'
+                '<span class="price">$14.99</span><button>Add to cart</button>',
+                "<title>Diners Collage 1000 Piece Puzzle | Calendars</title>")
+    assert extract_product(html, "https://calendars.example.com/p/1").title == "Diners Collage 1000 Piece Puzzle"
+
+
+def test_a_page_without_headings_is_named_by_its_photo_caption_and_shows_that_photo():
+    html = page('<div class="textonsecond"></div><table><tr><td><div id="mainfoto">'
+                '<a href="staff_files/98516994.jpg" rel="prettyPhoto" title="Спрей для сужения пор The Face Shop Mist, 150ml">'
+                '<img width="187" border="0" src="staff_files/98516994.jpg"></a></div></td>'
+                '<td>Цена: <span class="prisevalue">870</span> руб</td></tr></table>',
+                "<title>Каталог косметических товаров</title>")
+    product = extract_product(html, "http://cosmetics.example.ru/item/1")
+    assert product.title == "Спрей для сужения пор The Face Shop Mist, 150ml"
+    assert product.images == ["http://cosmetics.example.ru/item/staff_files/98516994.jpg"]
+
+
+def test_an_old_table_layout_is_named_by_its_big_font_and_its_photo_by_the_product_code():
+    html = page('<table><tr><td align="center"><b><font size="4" color="#000069">BACK SEAT COVER SET: (HSBU2546R)</font></b>'
+                '</td></tr><tr><td><img border=0 src=/images/seat/HSBU2546R.gif></td></tr>'
+                '<tr><td><img src="/images/spacer.gif" width="1" height="1"></td></tr>'
+                '<tr><td>UNIT PRICE: Custom-Made! $180.00</td></tr></table>',
+                "<title>carseatcover.com - View Local Product in Detail</title>")
+    product = extract_product(html, "http://seats.example.com/p?id=HSBU2546R")
+    assert product.title == "BACK SEAT COVER SET: (HSBU2546R)"
+    assert product.images == ["http://seats.example.com/images/seat/HSBU2546R.gif"]
+    assert (product.price, product.currency) == (Decimal("180.00"), "USD")
+
+
+@pytest.mark.parametrize("img,title", [
+    ('<img src="/cardscans/LeoninSnarecaster.jpg" alt="Leonin Snarecaster">',
+     "Leonin Snarecaster (Duel Decks: Speed vs. Cunning)"),  # the alt is the start of the name
+    ('<img src="/images/mozzarella_desalinizzatabig1.jpg" width="300" height="200">',
+     "Mozzarella fiordilatte (without salt)"),  # no alt: the file name shares a word with it
+])
+def test_photos_named_by_alt_or_file_on_pages_without_a_heading(img, title):
+    html = page(f"<table><tr><td>{img}</td><td><img src='/img/logo.gif' alt='Shop'></td></tr></table>",
+                f"<title>{title}</title>")
+    product = extract_product(html, "http://shop.example.it/p/1.html")
+    assert product.images and product.images[0].startswith("http://shop.example.it/") \
+        and "logo" not in product.images[0]
+
+
+def test_a_markup_price_takes_its_currency_from_the_text_beside_it_when_the_markup_misspells_it():
+    html = page('<div itemscope itemtype="http://schema.org/Product"><h1 itemprop="name">Аккумулятор BL-44JN</h1>'
+                '<div itemprop="offers" itemscope itemtype="http://schema.org/Offer"><meta content="UAN" itemprop="priceCurrency">'
+                '<span content="253" itemprop="price" class="totalPrice">253.0 грн</span></div></div>')
+    product = extract_product(html, "http://gsm.example.com/p/1")
+    assert (product.price, product.currency) == (Decimal("253"), "UAH")

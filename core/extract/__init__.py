@@ -439,7 +439,8 @@ def extract_product(html_text: str, base_url: str, *, extra: list[Found] | None 
     found_html, heading_pos = html.extract(doc, ctx, sc, refs, site_words, html_text, meta_desc)
     images = sc.images
     founds[HTML] = found_html
-    title_for_images = next((f.title for s, f in founds.items() if f.title), None)
+    title_for_images = next((f.title for s, f in founds.items() if f.title), None) \
+        or next(iter(hints), None)  # no heading: the page title names the photos' subject
     found_html.images, found_html.image_alts, displayed = gallery.gallery_images(
         doc, images, heading_pos, title_for_images, base)
     product = merge(founds, base_url, country, site_words, displayed=displayed)

@@ -83,6 +83,27 @@ def _noscript_images(doc) -> list:
     return out
 
 
+_LIGHTBOX = re.compile(r"prettyphoto|lightbox|fancybox|colorbox|thickbox", re.I)
+
+
+def _named_by_file(el, title_tokens: set[str], title_key: str) -> float:
+    """Evidence an alt-less ``<img>`` shows the product: its lightbox link's caption names
+    it (3), its file name spells the name or the product code in it ("LeoninSnarecaster.jpg",
+    "HSBU2546R.gif": 2), or shares a long word with it ("mozzarella_big1.jpg": 1.5)."""
+    link = el.getparent()
+    if link is not None and link.tag == "a" and link.get("title") \
+            and _LIGHTBOX.search(f"{link.get('rel') or ''} {link.get('class') or ''}"):
+        return 3 * len(title_tokens & tokens(link.get("title"))) / len(title_tokens)
+    src = el.get("src") or el.get("data-src") or ""
+    stem = src.split("?")[0].rsplit("/", 1)[-1].rsplit(".", 1)[0].casefold()
+    key = re.sub(r"\W|_", "", stem)
+    if len(key) >= 6 and not key.isdigit() and (key in title_key or any(
+            len(t) >= 6 and re.search(r"\d", t) and re.search(r"[a-z]", t) and t in key for t in title_tokens)):
+        return 2.0
+    words = {w for w in re.split(r"[\W_]+", stem) if len(w) >= 5}
+    return 1.5 if words & title_tokens else 0.0
+
+
 def _selected(el) -> bool:
     """The element, or one of its three nearest ancestors, is the gallery's selected item."""
     for n, a in enumerate([el, *el.iterancestors()]):
@@ -100,6 +121,10 @@ def gallery_images(doc, images: list, heading_pos: int, title: str | None,
     now (its selected slide or thumbnail, e.g. the chosen colour) when one is marked."""
     scored = []
     title_tokens = tokens(title)
+    title_key = re.sub(r"\W|_", "", (title or "").casefold())
+
+    def title_starts(alt: str) -> bool:
+        return title_key.startswith(re.sub(r"\W|_", "", alt.casefold()))
     chrome = set(doc.xpath(_IN_CHROME_XPATH))
     extra = [(heading_pos, el) for el in _noscript_images(doc)]
     for pos, el in list(images) + extra:
@@ -120,7 +145,14 @@ def gallery_images(doc, images: list, heading_pos: int, title: str | None,
         if in_chrome:
             score -= 5
         if title_tokens and alt:
-            score += 3 * len(title_tokens & tokens(alt)) / len(title_tokens)
+            alt_tokens = tokens(alt)
+            common = len(title_tokens & alt_tokens)
+            # the alt names the product: most of the title, or a name the title starts with
+            # ("Leonin Snarecaster" in "Leonin Snarecaster (Duel Decks: Speed vs. Cunning)")
+            score += 3 * max(common / len(title_tokens),
+                             common / len(alt_tokens) if len(alt_tokens) >= 2 and title_starts(alt) else 0)
+        elif title_tokens:  # no alt: the photo's file name or its lightbox caption may name it
+            score += _named_by_file(el, title_tokens, title_key)
         if any(el.get(a) for a in _BIG_ATTRS):
             score += 1
         if score < 1.5:

@@ -51,6 +51,7 @@ class Scan:
     breadcrumbs: list = field(default_factory=list)  # (pos, el)
     brand_images: list = field(default_factory=list)  # (pos, img): brand logos (alt = brand)
     brand_elements: list = field(default_factory=list)  # (pos, el): class="brandLink"… (text = brand)
+    visual_headings: list = field(default_factory=list)  # (pos, el, text): big fonts, photo captions
     title_tag: str | None = None
 
 
@@ -75,6 +76,11 @@ _BUY_TEXT = re.compile(
     r"lisää ostoskoriin|в корзину|купить|себетке|sepete ekle|kosárba|în coș|加入購物車|立即購買|加入购物车|立即购买|"
     r"カートに入れる|今すぐ買う|장바구니|구매하기|בהזמנה|לסל|أضف إلى السلة", re.I)
 _BRAND_IMG = re.compile(r"brand|manufacturer|marke|marca|marque", re.I)
+_BIG_FONT = re.compile(r"^\s*(\+[2-6]|[4-7])\s*$")
+_LIGHTBOX = re.compile(r"prettyphoto|lightbox|fancybox|colorbox|thickbox", re.I)
+_PROMO = re.compile(r"free\s+(standard\s+|express\s+|uk\s+|us\s+)?(shipping|delivery)|shipping|versandkostenfrei|"
+                    r"livraison gratuite|env[ií]o gratis|spedizione gratuita|darmowa dostawa|\d+\s*%\s*off|"
+                    r"sign up|newsletter|gift card", re.I)
 _BRAND_EL_TAGS = {"a", "span", "p", "div", "li", "strong", "b", "h2", "h3", "h4"}
 _BRAND_CLASS = re.compile(r"(?:^|[-_\s])(?:product[-_]?)?(?:brand|manufacturer|marke|marca|marque|hersteller|"
                           r"vendor)(?:[-_\s]|name|link|info|$)", re.I)
@@ -153,7 +159,11 @@ def scan(doc) -> Scan:
             out.breadcrumbs.append((pos, el))
         if "data-brand" in keys and clean_text(get("data-brand")):
             out.brand_attrs.append((pos, get("data-brand")))
+        if tag == "font" and _BIG_FONT.match(get("size") or ""):
+            out.visual_headings.append((pos, el, None))
         if tag == "a":
+            if get("title") and _LIGHTBOX.search(f"{get('rel') or ''} {get('class') or ''}"):
+                out.visual_headings.append((pos, el, clean_text(get("title"))))  # the photo's caption
             href = get("href")
             if href and _LINK_QUICK.search(href.lower()):
                 m = _BRAND_PATH.search(href)
@@ -180,10 +190,30 @@ def main_heading(sc: Scan, refs: list[str]) -> tuple:
         if not text or _in_chrome(el):
             continue
         agree = max((overlap(text, r) for r in refs if r), default=0.0)
+        if agree < 0.5 and _PROMO.search(text):
+            continue  # <h1>Free Standard Shipping above $35</h1>: a banner, not the product
         score = agree + (0.3 if is_h1 else 0) + (0.2 if hinted else 0) + min(len(text), 40) / 400
         if score > best_score:
             best, best_score = (pos, text, agree, el), score
+    if best[1] is None:
+        best = _visual_heading(sc, refs)
     return best
+
+
+def _visual_heading(sc: Scan, refs: list[str]) -> tuple:
+    """Pages without a heading element (old table layouts): the caption of the product's
+    lightbox photo link, else the first big-font text (``<font size="4">``) that is not a
+    price or a banner. It joins ``sc.headings`` so that its position is known."""
+    ordered = sorted(sc.visual_headings, key=lambda v: (v[2] is None, v[0]))
+    for pos, el, caption in ordered:
+        text = caption or _heading_text(el)
+        if not text or len(text) < 4 or len(text) > 200 or _in_chrome(el) or _PROMO.search(text) \
+                or money_in(text) or not re.search(r"[^\W\d_]{3}", text):
+            continue
+        sc.headings.append((pos, el, False, False))
+        agree = max((overlap(text, r) for r in refs if r), default=0.0)
+        return pos, text, agree, el
+    return (-1, None, -1.0, None)
 
 
 _BOILER_PREFIX = re.compile(

@@ -275,6 +275,9 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         if _in_chrome(el):
             continue
         currency = currency_in_text(raw, country=ctx.country)
+        if currency is None and el.get("itemprop") == "price" and el.get("content"):
+            # <span itemprop="price" content="253">253.0 грн</span>: the text shows the currency
+            currency = currency_in_text(element_text(el) or "", country=ctx.country)
         amount = parse_amount(_amount_part(raw, ctx.country), currency=currency)
         if amount is None:
             continue
