@@ -16,7 +16,7 @@ from tests.conftest import SHARED, shared_path
 
 FIELDS = ("title", "price", "currency", "brand", "first_image")
 # Known misses, kept visible: the brand appears only inside the product name on this page.
-KNOWN_MISSES = {("29_usedvictoria-ca-casio-calculator-ad.html", "brand")}
+KNOWN_MISSES: set[tuple[str, str]] = set()  # none since 2026-12-01 (page 29: brand before its model code)
 
 
 def _truth() -> list[dict]:

@@ -441,3 +441,16 @@ def test_a_markup_price_takes_its_currency_from_the_text_beside_it_when_the_mark
                 '<span content="253" itemprop="price" class="totalPrice">253.0 грн</span></div></div>')
     product = extract_product(html, "http://gsm.example.com/p/1")
     assert (product.price, product.currency) == (Decimal("253"), "UAH")
+
+
+@pytest.mark.parametrize("title,brand", [
+    ("Yamaha YDP-S52 B Digitalpiano", "Yamaha"),
+    ("Eiko H11BCVSU-BP - Headlight - 55 Watt - T3.25", "Eiko"),
+    ("Casio FX-991ES PLUS C Scientific Calculator", "Casio"),
+    ("Samsung Galaxy S21 128 GB", None),  # no model code right after the first word
+    ("Street Fighter V", None),
+    ("Pack 2-Pack socks", None),
+])
+def test_the_maker_leading_a_name_before_its_model_code(title, brand):
+    html = page(f"<h1>{title}</h1><p>Beschreibung</p>", f"<title>{title}</title>")
+    assert extract_product(html, "https://shop.example.de/p/1").brand == brand

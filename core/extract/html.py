@@ -336,6 +336,20 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
             if value and not is_placeholder(value) and re.search(
                     r"(?<!\w)" + re.escape(value) + r"(?!\w)", title, re.I):
                 return value
+    return _brand_before_model(title, sc.title_tag)
+
+
+# "Yamaha YDP-S52 B Digitalpiano", "Eiko H11BCVSU-BP - Headlight": one capitalised word, then
+# an upper-case model code with letters and digits.
+_BRAND_MODEL = re.compile(r"^\s*([A-Z][A-Za-z]+|[A-Z]{2,})\s+(?=[A-Z0-9-]*[A-Z])(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{2,}(?:\s|$|,)")
+
+
+def _brand_before_model(*texts: str | None) -> str | None:
+    """The maker's name leading the product name before its model code."""
+    for text in texts:
+        m = _BRAND_MODEL.match(text or "")
+        if m and not _LABEL_RE.match(m.group(1)):
+            return m.group(1)
     return None
 
 
