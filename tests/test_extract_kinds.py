@@ -454,3 +454,13 @@ def test_a_markup_price_takes_its_currency_from_the_text_beside_it_when_the_mark
 def test_the_maker_leading_a_name_before_its_model_code(title, brand):
     html = page(f"<h1>{title}</h1><p>Beschreibung</p>", f"<title>{title}</title>")
     assert extract_product(html, "https://shop.example.de/p/1").brand == brand
+
+
+def test_a_single_link_to_the_brand_s_other_products_names_the_brand():
+    body = ('<div class="fontsize19">Diners Collage 1000 Piece Puzzle</div><label>By:</label> '
+            '<a href="/search?keyword=&publisher=White+Mountain+Puzzles">White Mountain Puzzles</a>'
+            '<span class="price">$14.99</span>')
+    assert extract_product(page(body), "https://puzzles.example.com/p/1").brand == "White Mountain Puzzles"
+    menu = "".join(f'<li><a href="/search?brand={b}">{b}</a></li>' for b in ("Ravensburger", "Galison"))
+    assert extract_product(page(f"<ul>{menu}</ul>" + body.replace("publisher=", "q=")),
+                           "https://puzzles.example.com/p/1").brand is None  # a brand menu says nothing

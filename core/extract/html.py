@@ -32,6 +32,9 @@ _LABEL_RE = re.compile(r"^\s*(" + "|".join(re.escape(x) for x in sorted(_BRAND_L
                        + r")(?:\s*[:：]\s*(.*)|\s*)$", re.I | re.S)
 _BRAND_PATH = re.compile(r"/(brand|brands|marca|marcas|marke|marken|marque|marques|merk|merken|"
                          r"vendors?|manufacturers?|stores|hersteller|brend|znacka|zimols)/([^/?#]+)", re.I)
+# a search for the brand's other products: "?publisher=White+Mountain+Puzzles", "&brand=acme"
+_BRAND_QUERY = re.compile(r"[?&](brand|brands|manufacturer|publisher|vendor|marke|hersteller|marca|marque)"
+                          r"=([^&#]{2,60})", re.I)
 _INLINE_BRAND = re.compile(r'"(?:brand|brandName|brand_name|manufacturer|vendor)"\s*:\s*"([^"\\]{2,40})"')
 _SITE_SEP = re.compile(r"\s+(?:\||-|–|—|·|::|»|/)\s+")
 
@@ -61,7 +64,8 @@ _in_chrome = in_chrome  # the heuristics below skip site chrome
 # Substring pre-checks (fast) before the exact patterns above (slower) are applied.
 _HINT_QUICK = re.compile("title|name|price|preis|prix|prezzo|precio|preco|cena|hinta|pris|amount|cost|bid")
 _PRICE_QUICK = re.compile("price|preis|prix|prezzo|precio|preco|cena|hinta|pris|amount|cost|bid")
-_LINK_QUICK = re.compile("brand|marca|marke|marque|merk|vendor|manufacturer|stores|hersteller|brend|znacka|zimols")
+_LINK_QUICK = re.compile("brand|marca|marke|marque|merk|vendor|manufacturer|stores|hersteller|brend|znacka|zimols|"
+                         "publisher")
 _LABEL_STARTS = tuple(sorted({x.casefold() for x in _BRAND_LABELS}))
 _DIGIT = re.compile(r"\d")
 _CONTROL_TAGS = {"button", "input", "a", "form"}
@@ -166,7 +170,7 @@ def scan(doc) -> Scan:
                 out.visual_headings.append((pos, el, clean_text(get("title"))))  # the photo's caption
             href = get("href")
             if href and _LINK_QUICK.search(href.lower()):
-                m = _BRAND_PATH.search(href)
+                m = _BRAND_PATH.search(href) or _BRAND_QUERY.search(href)
                 if m:
                     out.brand_links.append((pos, el, m.group(2)))
     return out
@@ -317,11 +321,16 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
         value = _label_value(el, inline)
         if value:
             return value
+    queries = [el for _, el, _ in sc.brand_links if _BRAND_QUERY.search(el.get("href") or "")]
     for pos, el, slug in sorted(sc.brand_links, key=lambda p: abs(p[0] - heading_pos)):
-        if heading_pos < 0 or abs(pos - heading_pos) > 60 or _in_chrome(el):
+        query = _BRAND_QUERY.search(el.get("href") or "")
+        alone = query and len(queries) == 1  # one search for a brand's products: this product's
+        if (heading_pos < 0 or abs(pos - heading_pos) > 60) and not alone or _in_chrome(el):
             continue  # brand lists in menus are not this product's brand
         text = element_text(el) or ""
         words = re.sub(r"[-_+]|%20", " ", slug).strip()
+        if words and query and text.strip().casefold() == words.casefold() and len(words.split()) <= 4:
+            return text.strip()  # a link to the brand's other products, named as its query says
         if words and words.casefold() in text.casefold() and title and words.casefold() in title.casefold():
             start = text.casefold().index(words.casefold())
             return text[start:start + len(words)]
