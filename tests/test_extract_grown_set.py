@@ -19,7 +19,7 @@ TARGETS = {"title": 0.95, "price": 0.95, "currency": 0.95, "brand": 0.92, "first
 # The grown set (43 real pages of 2015-16 shops, none used before in development): floors one
 # page under what the extractor reaches, so a regression of two pages in any field fails.
 # TARGETS are the issue's goal; docs/BENCHMARKS.md records both.
-GROWN_FLOORS = {"title": 0.97, "price": 0.97, "currency": 0.97, "brand": 0.88, "first_image": 0.97}
+GROWN_FLOORS = {"title": 0.97, "price": 0.97, "currency": 0.97, "brand": 0.93, "first_image": 0.97}
 # Structured data switched off, the page alone: what a shop without markup gets. Floors set
 # one page under the figures of 2026-12-01 (title, price, first image 0.967 = 29/30; currency
 # 0.933; brand 0.867), so losing two pages of any field fails.

@@ -464,3 +464,14 @@ def test_a_single_link_to_the_brand_s_other_products_names_the_brand():
     menu = "".join(f'<li><a href="/search?brand={b}">{b}</a></li>' for b in ("Ravensburger", "Galison"))
     assert extract_product(page(f"<ul>{menu}</ul>" + body.replace("publisher=", "q=")),
                            "https://puzzles.example.com/p/1").brand is None  # a brand menu says nothing
+
+
+@pytest.mark.parametrize("body,brand", [
+    ('<h1>9\' Crank Tilt Patio Umbrella</h1><p>Brand new, first quality.</p>SKU: Treasure Garden UM9109-3462<br>'
+     'In Stock: 6', "Treasure Garden"),
+    ('<h1 class="grow">Hearing Aid - Mini Ear</h1><div style="display: none;"> AMC JH-906A<br> </div>'
+     '<p class="price">£17.26</p>', "AMC"),
+    ('<h1>Hearing Aid - Mini Ear</h1><div>Ships in 2 days</div><p>SKU: 12345-ABC</p>', None),
+])
+def test_the_maker_in_the_product_s_identifier_line(body, brand):
+    assert extract_product(page(body), "https://shop.example.com/p/1").brand == brand

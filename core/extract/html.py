@@ -353,6 +353,27 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
 _BRAND_MODEL = re.compile(r"^\s*([A-Z][A-Za-z]+|[A-Z]{2,})\s+(?=[A-Z0-9-]*[A-Z])(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{2,}(?:\s|$|,)")
 
 
+# The product's identifier line: "SKU: Treasure Garden UM9109-3462", or a line of its own right
+# after the name that is only the maker and the model ("AMC JH-906A").
+_SKU_LINE = re.compile(r"\b(?:SKU|Model|Item|Part|Mfr\.? Part|Art\.?-?Nr\.?)\s*(?:#|No\.?|Number)?\s*:\s*"
+                       r"((?:[A-Z][a-z]+|[A-Z]{2,})(?:\s(?:[A-Z][a-z]+|[A-Z]{2,}))?)\s+"
+                       r"(?=[A-Z0-9-]*[A-Z])(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,}\b")
+_MAKER_MODEL_LINE = re.compile(r"^((?:[A-Z][a-z]+|[A-Z]{2,})(?:\s(?:[A-Z][a-z]+|[A-Z]{2,}))?)\s+"
+                               r"(?=[A-Z0-9-]*[A-Z])(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,}$")
+
+
+def _brand_in_identifier(heading, html_text: str) -> str | None:
+    """The maker named in the product's identifier (see ``_SKU_LINE``), the last resort."""
+    if heading is not None:
+        nxt = heading.getnext()
+        text = clean_text(nxt.text_content()) if nxt is not None and isinstance(nxt.tag, str) else None
+        m = _MAKER_MODEL_LINE.match(text or "")
+        if m and not _LABEL_RE.match(m.group(1)):
+            return m.group(1)
+    m = _SKU_LINE.search(html_text[:400_000])
+    return m.group(1) if m and not _LABEL_RE.match(m.group(1)) else None
+
+
 def _brand_before_model(*texts: str | None) -> str | None:
     """The maker's name leading the product name before its model code."""
     for text in texts:
@@ -466,6 +487,7 @@ def extract(doc, ctx: PageContext, sc: Scan, refs: list[str], site_words: set[st
     found.certain_price = shown.confident
     found.shown_amounts = set(shown.amounts)
     found.list_beside = {k: v for k, v in shown.list_beside.items()}
-    found.brand = brand_from_page(sc, pos, heading or (refs[0] if refs else None), html_text)
+    found.brand = brand_from_page(sc, pos, heading or (refs[0] if refs else None), html_text) \
+        or _brand_in_identifier(heading_el, html_text)
     found.description = description
     return found, pos
