@@ -190,3 +190,32 @@ def test_scrape_product_runs_the_pass_over_http(gemini_settings, gemini_fake, lo
     product = scrape_product(local_server.url("/p/x200"))
     assert (product.price, product.currency, product.sources["price"]) == (Decimal("1299"), "PLN", GEMINI)
     assert json.loads(json.dumps(product.to_json()))["sources"]["price"] == GEMINI
+
+
+def test_in_the_pipeline_the_reading_is_stored_with_its_source_and_billed_to_the_batch(
+        db, gemini_settings, gemini_fake, settings_env, local_server, workspace):
+    from core import usage
+    from core.batches import create_batch, get_batch
+    from core.pipeline import stages
+    from db.engine import unit_of_work
+    from db.models import Product
+    from tests.stages import FakeStages, embedded_worker, wait_for
+
+    settings_env(ALLOW_PRIVATE_FETCH="true", GENERATION_RATE_LIMIT="0/m")
+    page = NO_PRICE.replace('alt="Wiertarka"', 'alt="Wiertarka Udarowa X200"')
+    local_server.routes["/p/x200"] = (200, HTML, page.encode("utf-8"))
+    gemini_fake.default_reading = reading(price="1299", currency="PLN")
+    url = local_server.url("/p/x200")
+    with embedded_worker():
+        FakeStages().install()
+        stages._overrides.pop("scrape")  # the real scrape (fetch, extract, Gemini's reading)
+        info = create_batch(workspace, "alice", [{"url": url, "batch_size": 1}])
+        wait_for(lambda: get_batch(workspace, info.id).batch.status in ("done", "failed"), timeout=60)
+    with unit_of_work() as session:
+        row = session.query(Product).filter(Product.url == url).one()
+        assert (row.price, row.currency) == (Decimal("1299"), "PLN")
+        assert row.field_sources["price"] == GEMINI and row.field_provenance["price"] == {GEMINI: "1299.00"}
+    detail = get_batch(workspace, info.id)
+    assert (detail.sources[0].price_source, detail.sources[0].price) == (GEMINI, Decimal("1299"))
+    reads = [e for e in usage.events(workspace, batch_id=info.id) if e["kind"] == "extract"]
+    assert len(reads) == 1 and reads[0]["provider"] == "gemini" and reads[0]["outcome"] == "ok"

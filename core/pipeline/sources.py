@@ -16,6 +16,7 @@ from core.pipeline import stages
 from core.pipeline.retry import decide, retry_at
 from core.settings import get_settings
 from core.states import BATCH_MOVES, PREVIEW_MOVES, BatchStatus, PreviewStatus, move
+from core.usage import bind
 from db.base import utcnow
 from db.engine import unit_of_work
 from db.models import Batch, Preview, Product
@@ -120,6 +121,7 @@ def prepare_source(batch_id: str, url: str) -> Sends:
             return []  # an early duplicate message: the scheduled retry is not due yet
         workspace = batch.workspace
         retries_done = max(p.retry_count for p in waiting)
+        first_preview = waiting[0].id  # provider calls while reading the page are billed to it
         # A retry is starting: retrying -> pending. Then claim the work for a while so the
         # reconciler does not resend it meanwhile.
         session.execute(
@@ -133,7 +135,8 @@ def prepare_source(batch_id: str, url: str) -> Sends:
                     stage="preparing product")
         )
     try:
-        product_id, ranked = _product_for(workspace, bid, url)
+        with bind(preview_id=first_preview):  # e.g. Gemini's reading of the page (core.extract.assist)
+            product_id, ranked = _product_for(workspace, bid, url)
         plan = stages_plan(ranked, len(waiting))
     except (SourceCancelled, FetchStopped):
         log.info("scrape.cancelled batch=%s url=%s", batch_id, url)
