@@ -8,7 +8,7 @@ import re
 
 import lxml.html
 
-from core.extract.images import absolute_url, is_chrome_image, largest_srcset
+from core.extract.images import LIGHTBOX, absolute_url, is_chrome_image, largest_srcset
 from core.extract.text import clean_text, tokens
 
 # Attributes holding a larger rendition first, the plain src last.
@@ -83,7 +83,6 @@ def _noscript_images(doc) -> list:
     return out
 
 
-_LIGHTBOX = re.compile(r"prettyphoto|lightbox|fancybox|colorbox|thickbox", re.I)
 
 
 def _named_by_file(el, title_tokens: set[str], title_key: str) -> float:
@@ -92,7 +91,7 @@ def _named_by_file(el, title_tokens: set[str], title_key: str) -> float:
     "HSBU2546R.gif": 2), or shares a long word with it ("mozzarella_big1.jpg": 1.5)."""
     link = el.getparent()
     if link is not None and link.tag == "a" and link.get("title") \
-            and _LIGHTBOX.search(f"{link.get('rel') or ''} {link.get('class') or ''}"):
+            and LIGHTBOX.search(f"{link.get('rel') or ''} {link.get('class') or ''}"):
         return 3 * len(title_tokens & tokens(link.get("title"))) / len(title_tokens)
     src = el.get("src") or el.get("data-src") or ""
     stem = src.split("?")[0].rsplit("/", 1)[-1].rsplit(".", 1)[0].casefold()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import lxml.etree
 
 from core.extract.base import HTML, Found, PageContext
+from core.extract.images import LIGHTBOX
 from core.extract.prices import looks_like_price, money_in
 from core.extract.shown_prices import shown_prices
 from core.extract.text import clean_text, element_text, in_chrome, is_placeholder, overlap, tokens
@@ -81,7 +82,6 @@ _BUY_TEXT = re.compile(
     r"カートに入れる|今すぐ買う|장바구니|구매하기|בהזמנה|לסל|أضف إلى السلة", re.I)
 _BRAND_IMG = re.compile(r"brand|manufacturer|marke|marca|marque", re.I)
 _BIG_FONT = re.compile(r"^\s*(\+[2-6]|[4-7])\s*$")
-_LIGHTBOX = re.compile(r"prettyphoto|lightbox|fancybox|colorbox|thickbox", re.I)
 _PROMO = re.compile(r"free\s+(standard\s+|express\s+|uk\s+|us\s+)?(shipping|delivery)|shipping|versandkostenfrei|"
                     r"livraison gratuite|env[ií]o gratis|spedizione gratuita|darmowa dostawa|\d+\s*%\s*off|"
                     r"sign up|newsletter|gift card", re.I)
@@ -166,7 +166,7 @@ def scan(doc) -> Scan:
         if tag == "font" and _BIG_FONT.match(get("size") or ""):
             out.visual_headings.append((pos, el, None))
         if tag == "a":
-            if get("title") and _LIGHTBOX.search(f"{get('rel') or ''} {get('class') or ''}"):
+            if get("title") and LIGHTBOX.search(f"{get('rel') or ''} {get('class') or ''}"):
                 out.visual_headings.append((pos, el, clean_text(get("title"))))  # the photo's caption
             href = get("href")
             if href and _LINK_QUICK.search(href.lower()):
