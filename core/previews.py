@@ -286,6 +286,12 @@ def _rerun(session, batch: Batch, source_url: str, source_image: str,
     return sends
 
 
+# A product whose page was never read has no name, price or words: a photo or a text-only
+# layout would only make empty banners ("New arrival / Shop now").
+_UNREAD = ("This product's page could not be read, so a banner would have no name, price or "
+           "words: check the URL, or retry the page once the shop answers")
+
+
 def give_product_photo(workspace: str, batch_id: object, source_url: str, *,
                        data: bytes | None = None, image_url: str | None = None) -> int:
     """Use a photo for the product of ``source_url``: an uploaded file (``data``) or an image
@@ -299,7 +305,9 @@ def give_product_photo(workspace: str, batch_id: object, source_url: str, *,
         if batch is None:
             raise NotFoundError(f"Batch {bid} was not found", batch_id=bid)
         product = _source_product(session, workspace, batch, source_url)
-        referer = (product.final_url if product else None) or source_url
+        if product is None or not (product.title or "").strip():
+            raise ConflictError(_UNREAD)
+        referer = product.final_url or source_url
     photo = _photo_bytes(data, image_url, referer)
     from core.fetch import sniff_image_type
     from core.pipeline import stages
@@ -309,11 +317,8 @@ def give_product_photo(workspace: str, batch_id: object, source_url: str, *,
     with unit_of_work() as session:
         batch = batch_repo.get(session, workspace, bid, lock=True)
         product = _source_product(session, workspace, batch, source_url)
-        if product is None:  # the page itself could not be read: the photo still has a home
-            product = Product(id=uuid.uuid4(), workspace=workspace, url=source_url,
-                              image_urls=[], ranked_image_urls=[], ranking_scores=[])
-            session.add(product)
-            session.flush()
+        if product is None:
+            raise ConflictError(_UNREAD)
         key = f"products/{product.id}/photos/{digest}.{_PHOTO_EXT.get(ctype, 'img')}"
         url = stages.storage().put(key, photo, ctype)
         product.ranked_image_urls = [url] + [u for u in product.ranked_image_urls or [] if u != url]
@@ -341,8 +346,7 @@ def use_text_only(workspace: str, batch_id: object, source_url: str) -> int:
             raise NotFoundError(f"Batch {bid} was not found", batch_id=bid)
         product = _source_product(session, workspace, batch, source_url)
         if product is None or not (product.title or "").strip():
-            raise ConflictError("The product page could not be read, so there is no text for a "
-                                "banner yet: retry the page, or give the product a photo")
+            raise ConflictError(_UNREAD)
         sends = _rerun(session, batch, source_url, TEXT_ONLY_SOURCE, product.id)
     log.info("preview.text_only batch=%s url=%s rerun=%d", bid, source_url, len(sends))
     for kind, args in sends:

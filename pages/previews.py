@@ -139,10 +139,14 @@ def _product_header(workspace: str, batch_id, src: SourceSummary) -> None:
                       if shown else ""),
                    width="content")
     if not shown and src.product_id and src.images_found:
-        st.caption(f"{src.images_found} image(s) found on the page; none could be used yet")
+        gave_up = src.progress.total and src.progress.failed == src.progress.total
+        st.caption(f"{src.images_found} image(s) found on the page; none could be used"
+                   + ("" if gave_up else " yet"))
     for err in src.errors[:3]:
         st.markdown(f":red[{ui.md_escape(err)}]")
-    if src.progress.failed or src.progress.retrying or (src.product_id and not src.ranked_image_urls):
+    # a page never read has nothing to put on a banner: no photo or text-only offer for it
+    if src.title and (src.progress.failed or src.progress.retrying
+                      or (src.product_id and not src.ranked_image_urls)):
         _way_out(workspace, batch_id, src)
 
 

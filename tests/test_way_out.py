@@ -188,5 +188,9 @@ def test_text_only_needs_the_products_text(real_pipeline, shop, workspace, setti
     settings_env(RETRY_SCHEDULE_SECONDS="0")
     info = create_batch(workspace, "alice", [{"url": shop.url("/product/missing"), "batch_size": 1}])
     wait_for(lambda: finished(workspace, info.id))
-    with pytest.raises(ConflictError, match="no text for a banner"):
+    with pytest.raises(ConflictError, match="could not be read, so a banner would have no name"):
         use_text_only(workspace, info.id, shop.url("/product/missing"))
+    # nor a photo: found walking through production, a 404 page got a "New arrival" banner
+    with pytest.raises(ConflictError, match="check the URL, or retry the page"):
+        give_product_photo(workspace, info.id, shop.url("/product/missing"), data=png())
+    assert {p.status for p in previews(workspace, info.id)} == {"failed"}

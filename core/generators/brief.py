@@ -65,6 +65,11 @@ def clip_words(text: str, limit: int) -> str:
     cut = text[:limit]
     if " " in cut and not _is_cjk(cut[-1]):
         cut = cut[: cut.rfind(" ")]
+        # never end on a dangling short word: "… Z BRYLANTAMI" cut to "… ZARĘCZYNOWY Z", "on the"
+        for _ in range(2):
+            head, _, last = cut.rpartition(" ")
+            if head and (len(last) <= 2 and not last.isdigit() or len(last) == 3 and last.islower()):
+                cut = head.rstrip(" ,;:-–—|/(")
     return cut.rstrip(" ,;:-–—|/(").strip()
 
 
@@ -92,9 +97,17 @@ def short_title(title: str, brand: str = "", limit: int = 40) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    """Split a description into sentences (Latin, CJK and Arabic full stops)."""
-    parts = re.split(r"(?<=[.!?。！？؟])\s*|\n+|\s•\s", clean_text(text))
-    return [p.strip(" -•*") for p in parts if len(p.strip()) >= 8]
+    """Split a description into sentences (Latin, CJK and Arabic full stops). A Latin stop
+    ends a sentence only before a space and a word that does not go on in lower case or with
+    a digit: "3.7V", "3.4 oz", "ca. 50 cm", "z.B. aus" stay inside their sentence."""
+    parts = re.split(r"(?<=[.!?])\s+|(?<=[。！？؟])\s*|\n+|\s•\s", clean_text(text))
+    merged: list[str] = []
+    for part in parts:
+        if merged and part and (part[0].islower() or part[0].isdigit()) and merged[-1].endswith("."):
+            merged[-1] = f"{merged[-1]} {part}"
+        else:
+            merged.append(part)
+    return [p.strip(" -•*") for p in merged if len(p.strip()) >= 8]
 
 
 def format_price(price: Decimal | None, currency: str, locale: str | None = None) -> str:

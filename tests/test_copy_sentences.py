@@ -1,0 +1,21 @@
+"""Copy cut from real shop text (found walking through production with saved shop pages):
+a subtitle must not start inside "3.7V" or end on "ca.", a headline must not end on "Z"."""
+
+from __future__ import annotations
+
+from core.generators.brief import clip_words, sentences
+
+
+def test_decimal_points_and_abbreviations_do_not_end_a_sentence():
+    assert sentences("Аккумулятор 3.7V 1500mAh с доставкой. Гарантия 12 месяцев!") == [
+        "Аккумулятор 3.7V 1500mAh с доставкой.", "Гарантия 12 месяцев!"]
+    assert sentences("Eau Duelle 3.4 oz for Women. Maße: B/H/T ca. 50 x 40 cm. Schnell geliefert.") == [
+        "Eau Duelle 3.4 oz for Women.", "Maße: B/H/T ca. 50 x 40 cm.", "Schnell geliefert."]
+    assert sentences("第一句很长很长很长。第二句很长很长很长。") == ["第一句很长很长很长。", "第二句很长很长很长。"]
+
+
+def test_a_cut_never_ends_on_a_dangling_short_word():
+    assert clip_words("PIERŚCIONEK ZŁOTY ZARĘCZYNOWY Z BRYLANTAMI 0,15CT", 32) == "PIERŚCIONEK ZŁOTY ZARĘCZYNOWY"
+    assert clip_words("Splash it on before heading out on the town tonight", 42) == "Splash it on before heading out"
+    assert clip_words("Hard Cider Kit for beginners and experts", 15) == "Hard Cider Kit"
+    assert clip_words("Short enough", 40) == "Short enough"
