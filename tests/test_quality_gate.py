@@ -92,7 +92,8 @@ def test_the_product_must_stay_visible():
     _, _, beside = checked(a_prefill(layout={"text_position": "left"}), "square", fix=True)
     assert beside.passed
     _, _, text_only = checked(a_prefill(layout={"style": "text_only"}), "square", fix=True)
-    assert text_only.failures == ["no product photo: a text-only banner"]
+    # chosen on purpose: said, but not a failure (walk-through: "fails in 10 of 10 formats")
+    assert text_only.passed and "no product photo: a text-only banner" in text_only.notes
 
 
 def test_a_png_render_carries_the_gate_report():

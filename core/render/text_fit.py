@@ -42,6 +42,12 @@ def _tokens(text: str) -> list[str]:
 
 def _wrap(text: str, size: int, bold: bool, width: int, family: str = "") -> list[str]:
     """Greedy wrap; a word longer than the line is broken by characters."""
+    return _wrap_words(text, size, bold, width, family)[0]
+
+
+def _wrap_words(text: str, size: int, bold: bool, width: int, family: str = "") -> tuple[list[str], bool]:
+    """Greedy wrap, and whether a word longer than the line had to be broken by characters."""
+    broke = False
     lines: list[str] = []
     line = ""
     for tok in _tokens(text):
@@ -57,10 +63,11 @@ def _wrap(text: str, size: int, bold: bool, width: int, family: str = "") -> lis
                 cut = max(1, int(cut * 0.8)) if cut > 8 else cut - 1
             lines.append(tok[:cut])
             tok = tok[cut:]
+            broke = True
         line = tok
     if line.strip():
         lines.append(line.rstrip())
-    return lines
+    return lines, broke
 
 
 def _ellipsize(line: str, size: int, bold: bool, width: int, family: str = "") -> str:
@@ -83,8 +90,13 @@ def fit_text(name: str, text: str, box: Box, *, max_size: int, min_size: int, ma
     size = max_size
     while True:
         lh = round(size * 1.22)
-        lines = _wrap(text, size, bold, box.w, family) if text else []
-        if len(lines) <= max_lines and len(lines) * lh <= box.h:
+        lines, broke = _wrap_words(text, size, bold, box.w, family) if text else ([], False)
+        # a word broken by characters ("Nachtkomm/ode") does not fit: a smaller size is tried
+        if len(lines) <= max_lines and len(lines) * lh <= box.h and (not broke or size <= min_size):
+            if broke:
+                warnings.append(f"{name} does not fit its box without breaking a word, even at "
+                                f"the minimum size {size}px: it is broken across lines — shorten "
+                                f"the {name}")
             break
         if size <= min_size:
             keep = max(1, min(max_lines, box.h // lh))
