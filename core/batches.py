@@ -124,9 +124,11 @@ def _submission_hash(sources: list[dict]) -> str:
 
 
 def create_batch(
-    workspace: str, user: str, sources: object, *, tz: dt.tzinfo | None = None
+    workspace: str, user: str, sources: object, *, tz: dt.tzinfo | None = None, part: str = ""
 ) -> BatchInfo:
     """Validate and store a batch with its pending previews, then hand it to the pipeline.
+
+    ``part``: appended to the generated name ("(1/2)") when one list was split in batches.
 
     An identical submission by the same user within DUPLICATE_WINDOW_SECONDS returns the
     batch already created (``created=False``) and sends nothing.
@@ -145,7 +147,7 @@ def create_batch(
             counts = batch_repo.status_counts(session, dup.id)
             return _info(dup, counts, created=False)
         batch = Batch(
-            id=uuid.uuid4(), workspace=workspace, user_id=user, name=batch_name(now, tz),
+            id=uuid.uuid4(), workspace=workspace, user_id=user, name=f"{batch_name(now, tz)} {part}".strip(),
             status=str(BatchStatus.PENDING), sources=clean, submission_hash=digest,
             source_stages={}, created_at=now, updated_at=now,
         )

@@ -115,9 +115,10 @@ def _submit(who, groups: list[tuple[list[dict], list[int]]]) -> None:
                  + "\n".join(f"- {ui.md_escape(p)}" for p in problems))
         return
     created = []
-    for rows, numbers in groups:
+    for i, (rows, numbers) in enumerate(groups, 1):
+        part = f"({i}/{len(groups)})" if len(groups) > 1 else ""  # split batches tell apart
         try:
-            created.append(create_batch(who.workspace, who.user, rows, tz=ui.user_tz()))
+            created.append(create_batch(who.workspace, who.user, rows, tz=ui.user_tz(), part=part))
         except ValidationError as exc:  # settings changed between check and create
             ui.show_error(ValidationError(exc.message, _renumber(exc.problems, numbers)))
             return

@@ -106,6 +106,9 @@ def test_more_urls_than_allowed_offers_to_split_them(app_ws, sent):
     assert not at.exception
     batches = list_batches(app_ws).items
     assert sorted(len(b.sources) for b in batches) == [2, 5, 5]
+    # told apart by name (walk-through: three batches of one list had the same name)
+    assert sorted(b.name[-5:] for b in batches) == ["(1/3)", "(2/3)", "(3/3)"]
+    assert len({b.name for b in batches}) == 3
     assert at.title[0].value == "Batches"
     assert len(sent) == 3
 
