@@ -214,14 +214,18 @@ def duration_text(seconds: float) -> str:
     return f"about {hours} h {rest} min" if rest else f"about {hours} h"
 
 
-def summary_text(sizes: list[int], rate: RateLimit) -> str:
-    """``4 URLs → 17 previews, about 1 min at 20/min`` for the rows about to be submitted."""
+def summary_text(sizes: list[int], rate: RateLimit, *, with_time: bool = True) -> str:
+    """``4 URLs → 17 previews, about 1 min at 20/min`` for the rows about to be submitted
+    (``with_time=False``: ``4 URLs → 17 previews at 20/min``, when the queue's own estimate
+    follows and a second figure would only contradict it)."""
     urls, previews = len(sizes), sum(sizes)
     head = f"{urls} URL{'s' if urls != 1 else ''} → {previews} preview{'s' if previews != 1 else ''}"
     if not previews:
         return head
     if rate.unlimited:
         return f"{head}, {rate_text(rate)}"
+    if not with_time:
+        return f"{head} at {rate_text(rate)}"
     # The window admits `limit` starts at once, so the queue drains at limit/window.
     seconds = previews / rate.limit * rate.window_seconds
     return f"{head}, {duration_text(seconds)} at {rate_text(rate)}"

@@ -214,8 +214,9 @@ def render() -> None:
     # service names them
     rows = [{"url": r["url"], "batch_size": parse_batch_size(r["batch_size"], default, maximum)
              or r["batch_size"]} for r in rows]
-    st.info(summary_text(sizes, s.generation_rate_limit)
-            + new_batch_text(who.workspace, sum(sizes)), icon=":material/functions:")
+    estimate = new_batch_text(who.workspace, sum(sizes))  # from the queue: one figure, not two
+    st.info(summary_text(sizes, s.generation_rate_limit, with_time=not estimate) + estimate,
+            icon=":material/functions:")
 
     split = False
     too_many = len(rows) > per_batch

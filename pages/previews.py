@@ -89,7 +89,7 @@ def _ranking(method: str | None) -> str:
     if not method:
         return "not ranked yet"
     if method == "uploaded":
-        return "the photo given on this page"
+        return "the photo you gave this product"
     if method.startswith("clip"):
         return f"ranked by CLIP image–title similarity ({method.split(':', 1)[-1]})"
     return "ranked by a heuristic (image size, position on the page, file name)"
@@ -134,7 +134,8 @@ def _product_header(workspace: str, batch_id, src: SourceSummary) -> None:
             st.image(img, width=32)
         st.caption(f"[{ui.md_escape(src.url)}]({src.url}) · {ui.progress_text(src.progress)}"
                    + (f" · now: {ui.md_escape(src.stage)}" if src.stage else "")
-                   + (f" · images best first: {_ranking(src.ranking_method)}"
+                   + (f" · {'image' if src.ranking_method == 'uploaded' else 'images best first'}: "
+                      f"{_ranking(src.ranking_method)}"
                       + (f", {src.images_found} found on the page" if src.images_found else "")
                       if shown else ""),
                    width="content")
@@ -175,7 +176,8 @@ def _way_out(workspace: str, batch_id, src: SourceSummary) -> None:
                 ui.show_error(exc)
             else:
                 st.toast(f"Photo saved: {n} preview(s) re-run with it" if n
-                         else "Photo saved for this product")
+                         else "Photo saved for this product. Its previews are finished, so none "
+                              "was re-run: regenerate a preview's background to use it")
                 st.rerun()
         if cols[1].button("Text-only banners", key=f"text_only_{k}", icon=":material/title:",
                           help="Banners without a photo: the product's copy on a backdrop "

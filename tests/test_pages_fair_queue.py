@@ -62,7 +62,7 @@ def test_new_batch_estimates_from_the_current_queue(app_ws):
     other = _queued(f"{app_ws}-busy", 4, 5)  # 20 waiting in another workspace at 20/m
     at = edit_table(open_page(PAGE), {0: {"url": U1, "batch_size": 5}}, [])
     info = texts(at.info)
-    assert "1 URL → 5 previews, about 1 min at 20/min" in info
+    assert "1 URL → 5 previews at 20/min" in info
     assert "from the current queue (20 items in the queue now, " in info, info
     for q in list_previews(f"{app_ws}-busy", other.id).items:
         set_preview_state(q.id, "cancelled")

@@ -82,7 +82,7 @@ def test_uploading_a_photo_reruns_the_previews_with_it(app_ws, stuck, sent):
     assert get_batch(app_ws, b.id).batch.status == "running"
     # the page now shows the photo first, given by the user
     shown = texts(at.caption)
-    assert "the photo given on this page" in shown and len(at.get("image")) == 1
+    assert "image: the photo you gave this product" in shown and len(at.get("image")) == 1
 
 
 def test_a_photo_that_is_not_an_image_is_refused_on_the_page(app_ws, stuck, sent):
