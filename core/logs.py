@@ -116,4 +116,18 @@ def configure_logging(role: str) -> None:
         for name in ("dramatiq",):
             for handler in logging.getLogger(name).handlers:
                 handler.setFormatter(formatter)
+        # The rate limiter holds a message back by raising SkipMessage, which dramatiq's worker
+        # logs as a WARNING on every normal run; that is the limiter working, not a problem.
+        logging.getLogger("dramatiq.worker.WorkerThread").addFilter(SkippedIsNormal())
         _configured = role
+
+
+class SkippedIsNormal(logging.Filter):
+    """Turns dramatiq's "Message … was skipped." warning into a DEBUG line (the limiter's
+    normal hold-back), dropped unless LOG_LEVEL=DEBUG."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.WARNING and str(record.msg).endswith("was skipped."):
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            return logging.getLogger().isEnabledFor(logging.DEBUG)
+        return True
