@@ -19,3 +19,12 @@ def test_a_cut_never_ends_on_a_dangling_short_word():
     assert clip_words("Splash it on before heading out on the town tonight", 42) == "Splash it on before heading out"
     assert clip_words("Hard Cider Kit for beginners and experts", 15) == "Hard Cider Kit"
     assert clip_words("Short enough", 40) == "Short enough"
+
+
+def test_a_name_without_its_brand_does_not_start_with_the_separator():
+    from core.generators.brief import short_title
+
+    title = "Eau Duelle | Diptyque | Women | Eau De Toilette Spray 3.4 oz"
+    assert short_title(title, "Eau Duelle") == "Diptyque"
+    assert short_title("Acme - Trail Shoe 42", "Acme") == "Trail Shoe 42"
+    assert short_title("Acme Trail Shoe", "Acme") == "Trail Shoe"

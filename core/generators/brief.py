@@ -88,7 +88,8 @@ def short_title(title: str, brand: str = "", limit: int = 40) -> str:
     """A banner-friendly product name: no brand prefix, no SKU/spec tail, ≤ ``limit``."""
     title = clean_text(title)
     if brand and title.lower().startswith(brand.lower() + " ") and len(title) > len(brand) + 3:
-        title = title[len(brand) :].strip()
+        # "Eau Duelle | Diptyque | Women" with brand "Eau Duelle": not "| Diptyque"
+        title = title[len(brand) :].strip().lstrip("-–—|:•·,/ ").strip() or title
     head = _SEPARATORS.split(title, maxsplit=1)[0].strip()
     if len(head) >= 3:
         title = head
