@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import re
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
 
@@ -67,9 +68,19 @@ def files_of(preview: PreviewInfo, title: str | None = None, sizes: Iterable[str
     return out
 
 
+# Latin letters Unicode does not decompose into a base letter and a mark
+_LATIN_EXTRA = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss",
+                              "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "TH",
+                              "ı": "i", "ħ": "h", "Ħ": "H"})
+
+
 def slug(text: str | None, fallback: str = "banner") -> str:
-    """A file-name-safe slug (ASCII letters, digits, dashes), at most 40 characters."""
-    cleaned = re.sub(r"[^A-Za-z0-9]+", "-", text or "").strip("-").lower()[:40].strip("-")
+    """A file-name-safe slug (ASCII letters, digits, dashes), at most 40 characters; accented
+    Latin letters keep their base letter ("Pierścionek złoty" → "pierscionek-zloty", not
+    "pier-cionek-z-oty")."""
+    plain = unicodedata.normalize("NFKD", (text or "").translate(_LATIN_EXTRA))
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    cleaned = re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-").lower()[:40].strip("-")
     return cleaned or fallback
 
 

@@ -31,6 +31,9 @@ def test_file_names_are_safe_and_unique_per_preview():
     p = a_preview(a_prefill(), variant=1)
     assert slug("Retro Console — 620 Games!") == "retro-console-620-games"
     assert slug("") == "banner" and slug("日本語") == "banner"
+    # accented Latin keeps its letters (walk-through: "pier-cionek-z-oty" in the ZIP)
+    assert slug("PIERŚCIONEK ZŁOTY ZARĘCZYNOWY") == "pierscionek-zloty-zareczynowy"
+    assert slug("Müllermöbel Straße") == "mullermobel-strasse"
     assert file_stem(p, "Retro Console") == f"retro-console-v2-{p.id.hex[:8]}"
 
 
