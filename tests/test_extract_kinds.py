@@ -475,3 +475,19 @@ def test_a_single_link_to_the_brand_s_other_products_names_the_brand():
 ])
 def test_the_maker_in_the_product_s_identifier_line(body, brand):
     assert extract_product(page(body), "https://shop.example.com/p/1").brand == brand
+
+
+def test_a_link_or_a_link_s_generic_words_are_never_a_brand():
+    from core.extract import plausible_brand
+
+    assert not plausible_brand("//www.lanskybros.com/Search.aspx?m=14")
+    assert not plausible_brand("https://shop.example.com/brand/acme")
+    assert not plausible_brand("View all brand products")
+    assert plausible_brand("B&S") and plausible_brand("Head & Shoulders") and plausible_brand("No.1")
+    # microdata naming the brand by a link gives way to the page's own words
+    html = page('<div itemscope itemtype="http://schema.org/Product"><h1 itemprop="name">Ridin\' with the King</h1>'
+                '<a itemprop="manufacturer" href="//www.lanskybros.com/Search.aspx?m=14">Other products by '
+                'Clothier to the King</a><span itemprop="price">145.00</span></div>'
+                '<div class="brand-info"><a class="view-brand" href="/brand/teva">View all brand products</a></div>')
+    assert extract_product(html, "http://www.lanskybros.com/Ridin-with-the-King-P145.aspx").brand != \
+        "//www.lanskybros.com/Search.aspx?m=14"

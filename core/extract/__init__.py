@@ -269,10 +269,24 @@ def _pick_currency(chosen: PriceCandidate, source: str, founds: dict[str, Found]
     return code, ("url" if code else None)
 
 
+_URLISH = re.compile(r"://|^/|^www\.|\.(aspx?|html?|php|jsp)\b|[?&]\w+=")
+_GENERIC_WORDS = {"view", "see", "shop", "all", "more", "other", "brand", "brands", "product", "products",
+                  "item", "items", "by", "from", "the", "our", "manufacturer", "collection", "range"}
+
+
+def plausible_brand(value: str | None) -> bool:
+    """A name, not a link (``//shop.com/Search.aspx?m=14``) or a link's generic words
+    ("View all brand products")."""
+    if not value or is_placeholder(value) or len(value) > 60 or _URLISH.search(value):
+        return False
+    words = re.findall(r"\w+", value.casefold())
+    return bool(words) and not all(w in _GENERIC_WORDS for w in words)
+
+
 def _pick_brand(founds: dict[str, Found]) -> tuple[str | None, str | None]:
     for source in SOURCE_ORDER:
         f = founds.get(source)
-        if f and f.brand and not is_placeholder(f.brand) and len(f.brand) <= 60:
+        if f and plausible_brand(f.brand):
             return f.brand, source
     return None, None
 

@@ -422,10 +422,18 @@ def _brand_from_element(sc: Scan, heading_pos: int) -> str | None:
         if abs(pos - heading_pos) > 60 and not more:
             continue  # far from the heading only with its words: "Mehr von Müllermöbel"
         text = _MORE_FROM.sub("", text).strip(" :")
+        if not _plausible(text):
+            continue  # "View all brand products": the link's words, not a name
         if text and len(text) <= 40 and len(text.split()) <= 4 and not _LABEL_RE.match(text) \
                 and not is_placeholder(text) and not re.search(r"\d{3}", text):
             return text
     return None
+
+
+def _plausible(text: str) -> bool:
+    from core.extract import plausible_brand  # the package imports this module
+
+    return plausible_brand(text)
 
 
 def _in_menu(el) -> bool:
