@@ -57,6 +57,8 @@ def test_every_grown_page_is_recorded_with_its_source_and_hash():
 
     entries, folder = _grown()
     assert len(entries) >= 40
+    entries += json.loads((TRUTH.parent / "heldout.json").read_text(encoding="utf-8"))
+    assert len({e["file"] for e in entries}) == len(entries)  # no page in both files
     for entry in entries:
         data = (folder / entry["file"]).read_bytes()
         assert entry["source_repo"] == "pypi:formasaurus==0.10.0", entry["file"]
