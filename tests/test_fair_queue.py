@@ -145,10 +145,14 @@ def test_positions_and_etas_interleave_workspaces(db, settings_env, sent):
     from db.models import GenerationJob, Preview
 
     settings_env(GENERATION_RATE_LIMIT="2/10s", MAX_URLS_PER_BATCH="5")
-    with unit_of_work() as s:  # this test owns the line
+    with unit_of_work() as s:  # this test owns the line, and the rate window: earlier tests'
+        # items are cancelled and their recent starts moved out of the window
         s.execute(sa.update(Preview).where(Preview.status.in_(["queued", "retrying"])).values(status="cancelled"))
         s.execute(sa.update(GenerationJob).where(GenerationJob.status.in_(["pending", "retrying"]))
                   .values(status="cancelled"))
+        long_ago = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=2)
+        s.execute(sa.update(Preview).where(Preview.started_at > long_ago).values(started_at=long_ago))
+        s.execute(sa.update(GenerationJob).where(GenerationJob.started_at > long_ago).values(started_at=long_ago))
     ws = f"fq-{time.time_ns()}"
     big = _queued_batch(ws + "-big", 2, 5)
     small = _queued_batch(ws + "-small", 1, 2)
@@ -290,10 +294,14 @@ def test_a_throttled_model_holds_its_items_and_lowers_the_limit_granted(db, gemi
     from db.models import GenerationJob, Preview
 
     settings_env(GENERATION_RATE_LIMIT="10/m")
-    with unit_of_work() as s:  # this test owns the line
+    with unit_of_work() as s:  # this test owns the line, and the rate window: earlier tests'
+        # items are cancelled and their recent starts moved out of the window
         s.execute(sa.update(Preview).where(Preview.status.in_(["queued", "retrying"])).values(status="cancelled"))
         s.execute(sa.update(GenerationJob).where(GenerationJob.status.in_(["pending", "retrying"]))
                   .values(status="cancelled"))
+        long_ago = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=2)
+        s.execute(sa.update(Preview).where(Preview.started_at > long_ago).values(started_at=long_ago))
+        s.execute(sa.update(GenerationJob).where(GenerationJob.started_at > long_ago).values(started_at=long_ago))
     info = _queued_batch(f"thr-{time.time_ns()}", 1, 2)
     provider_backoff.note_429(get_settings().gemini_image_model, 7)
     snap = fairshare.snapshot()
@@ -319,10 +327,14 @@ def test_a_workspace_quota_holds_its_items_with_the_reason_and_others_go_on(db, 
     from db.models import GenerationJob, Preview
     from tests.stages import FakeStages, embedded_worker, wait_for
 
-    with unit_of_work() as s:  # this test owns the line
+    with unit_of_work() as s:  # this test owns the line, and the rate window: earlier tests'
+        # items are cancelled and their recent starts moved out of the window
         s.execute(sa.update(Preview).where(Preview.status.in_(["queued", "retrying"])).values(status="cancelled"))
         s.execute(sa.update(GenerationJob).where(GenerationJob.status.in_(["pending", "retrying"]))
                   .values(status="cancelled"))
+        long_ago = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=2)
+        s.execute(sa.update(Preview).where(Preview.started_at > long_ago).values(started_at=long_ago))
+        s.execute(sa.update(GenerationJob).where(GenerationJob.started_at > long_ago).values(started_at=long_ago))
     settings_env(GENERATION_RATE_LIMIT="100/m", WORKSPACE_QUOTAS=f"{workspace}=2/h",
                  RETRY_SCHEDULE_SECONDS="0.3,0.3,0.3", LEASE_SECONDS="5")
     with embedded_worker():
