@@ -65,8 +65,9 @@ def _widget_frame(widgets: list[dict]) -> "pd.DataFrame":
 
     frame = pd.DataFrame(rows, columns=WIDGET_COLUMNS)
     # Mixed widget types leave holes: object columns keep text editable where a number
-    # would be inferred (price "24.99" must stay a string for the schema).
-    return frame.astype(object).where(frame.notna(), None)
+    # would be inferred (price "24.99" must stay a string for the schema). Holes are empty
+    # strings, not None (the editor printed "None" in every empty cell); both read as blank.
+    return frame.astype(object).where(frame.notna(), "")
 
 
 def changed_keys(current: dict, edited: dict) -> dict:
