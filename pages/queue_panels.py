@@ -67,9 +67,16 @@ def usage_panel(workspace: str, *, batch_id=None, days: int = 14, key: str = "us
     cols[1].metric("Tokens", f"{tokens:,}")
     cols[2].metric("Estimated cost", f"${cost:,.4f}")
     if per_day:
+        import altair as alt
+
         chart = pd.DataFrame({"day": [t.key for t in reversed(per_day)],
-                              "cost (USD)": [round(t.cost_usd, 4) for t in reversed(per_day)]})
-        st.bar_chart(chart.set_index("day"), height=160, y_label="USD / day", x_label="")
+                              "cost": [round(t.cost_usd, 4) for t in reversed(per_day)]})
+        # dollars as dollars ($0.0042), not "0.000000 USD / day" on an idle day
+        st.altair_chart(alt.Chart(chart).mark_bar().encode(
+            x=alt.X("day:O", title=None),
+            y=alt.Y("cost:Q", title="USD / day", axis=alt.Axis(format="$,.4~f", tickCount=4),
+                    scale=alt.Scale(domainMin=0)),
+            tooltip=["day:O", alt.Tooltip("cost:Q", format="$,.4f")]), height=160, width="stretch")
     st.dataframe(pd.DataFrame([{
         "model": t.key, "calls": t.calls, "ok": t.ok, "429": t.rate_limited, "errors": t.errors,
         "input tokens": t.input_tokens, "output tokens": t.output_tokens, "images": t.images,
