@@ -12,19 +12,6 @@ from pages import ui
 from pages.queue_panels import queue_panel, usage_panel
 
 
-def starts_chart(frame: "pd.DataFrame"):
-    """Starts per minute: one time format on the axis (Vega-Lite's default mixed "02:25"
-    with "03 PM") and whole numbers of starts (it printed "0.000000" on an empty hour)."""
-    import altair as alt
-
-    return alt.Chart(frame).mark_bar().encode(
-        x=alt.X("minute:T", title=None, axis=alt.Axis(format="%H:%M", labelOverlap=True)),
-        y=alt.Y("starts:Q", title="starts / min",
-                axis=alt.Axis(format="d", tickMinStep=1), scale=alt.Scale(domainMin=0)),
-        tooltip=[alt.Tooltip("minute:T", format="%H:%M"), "starts:Q"],
-    )
-
-
 def _figures(o: Overview) -> bool:
     """Render the live figures; True while anything is unfinished."""
     tz = ui.user_tz()
@@ -41,7 +28,7 @@ def _figures(o: Overview) -> bool:
         {"minute": [m.astimezone(tz).replace(tzinfo=None) for m, _ in o.starts_per_minute],
          "starts": [n for _, n in o.starts_per_minute]}
     )
-    st.altair_chart(starts_chart(chart), height=180, width="stretch")
+    st.altair_chart(ui.starts_chart(chart), height=180, width="stretch")
     queue_panel()  # the line per workspace and the provider's slow-down (issue 16)
     st.subheader("Recent failures")
     if not o.failures:

@@ -227,3 +227,16 @@ def in_fragment_run() -> bool:
 
     ctx = get_script_run_ctx()
     return bool(ctx is not None and ctx.fragment_ids_this_run)
+
+
+def starts_chart(frame: "pd.DataFrame"):
+    """Starts per minute: one time format on the axis (Vega-Lite's default mixed "02:25"
+    with "03 PM") and whole numbers of starts (it printed "0.000000" on an empty hour)."""
+    import altair as alt
+
+    return alt.Chart(frame).mark_bar().encode(
+        x=alt.X("minute:T", title=None, axis=alt.Axis(format="%H:%M", labelOverlap=True)),
+        y=alt.Y("starts:Q", title="starts / min",
+                axis=alt.Axis(format="d", tickMinStep=1), scale=alt.Scale(domainMin=0)),
+        tooltip=[alt.Tooltip("minute:T", format="%H:%M"), "starts:Q"],
+    )

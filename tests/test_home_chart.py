@@ -7,7 +7,7 @@ import datetime as dt
 
 import pandas as pd
 
-from pages.home import starts_chart
+from pages.ui import starts_chart
 
 
 def test_the_axes_have_one_time_format_and_whole_numbers():
