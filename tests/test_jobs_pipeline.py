@@ -246,6 +246,9 @@ def test_cancelling_a_running_job_discards_its_result(scripted, workspace):
     scripted.block.clear()
     job = submit_job(workspace, "alice", "image", {"prompt": "cancel me"})
     wait_for(lambda: get_job(workspace, job.id).status == "running")
+    # cancel once the generator runs: between the claim and the first heartbeat a cancel is
+    # seen before generating, and the generator is never called (a race under load)
+    wait_for(lambda: scripted.calls)
     cancel_job(workspace, job.id)
     assert scripted.stopped.wait(10)  # the heartbeat saw the cancel and stopped the generator
     time.sleep(0.3)
