@@ -491,3 +491,13 @@ def test_a_link_or_a_link_s_generic_words_are_never_a_brand():
                 '<div class="brand-info"><a class="view-brand" href="/brand/teva">View all brand products</a></div>')
     assert extract_product(html, "http://www.lanskybros.com/Ridin-with-the-King-P145.aspx").brand != \
         "//www.lanskybros.com/Search.aspx?m=14"
+
+
+def test_a_photo_named_by_the_lightbox_link_beside_it():
+    html = page('<div class="tile"><a href="/other.html"><img src="/220x170/LX2303X.jpg" alt="LED Corn Light 12W"></a></div>'
+                '<h1>No.1 G2 MTK2502 Waterproof Smart Watch (Black)</h1><div class="fl">'
+                '<img height="426" width="550" src="/550x426/MT/MT0607/MT0607B.jpg">'
+                '<a href="/860x666/MT/MT0607/MT0607B.jpg" class="lightbox" rel="flowers" '
+                'title="No.1 G2 MTK2502 Waterproof Smart Watch (Black)"></a></div>')
+    product = extract_product(html, "http://www.gadgets.example.com/MT0607B/watch.html")
+    assert product.images and "MT0607B" in product.images[0]

@@ -89,10 +89,11 @@ def _named_by_file(el, title_tokens: set[str], title_key: str) -> float:
     """Evidence an alt-less ``<img>`` shows the product: its lightbox link's caption names
     it (3), its file name spells the name or the product code in it ("LeoninSnarecaster.jpg",
     "HSBU2546R.gif": 2), or shares a long word with it ("mozzarella_big1.jpg": 1.5)."""
-    link = el.getparent()
-    if link is not None and link.tag == "a" and link.get("title") \
-            and LIGHTBOX.search(f"{link.get('rel') or ''} {link.get('class') or ''}"):
-        return 3 * len(title_tokens & tokens(link.get("title"))) / len(title_tokens)
+    # the link around the photo, or beside it (<img …><a class="lightbox" title="…"></a>)
+    for link in (el.getparent(), el.getnext(), el.getprevious()):
+        if link is not None and link.tag == "a" and link.get("title") \
+                and LIGHTBOX.search(f"{link.get('rel') or ''} {link.get('class') or ''}"):
+            return 3 * len(title_tokens & tokens(link.get("title"))) / len(title_tokens)
     src = el.get("src") or el.get("data-src") or ""
     stem = src.split("?")[0].rsplit("/", 1)[-1].rsplit(".", 1)[0].casefold()
     key = re.sub(r"\W|_", "", stem)
