@@ -19,6 +19,7 @@ from core.dispatch import dispatch
 from core.errors import ConflictError, NotFoundError, ValidationError
 from core.media_gen.params import ReferenceImage, check_reference_image, validate_params
 from core.pagination import page_cursors, paginate
+from core.scope import as_uuid, check_scope
 from core.settings import get_settings
 from core.states import JOB_MOVES, JOB_TERMINAL, JobStatus, move
 from core.views import Page
@@ -107,20 +108,11 @@ class QueueSummary:
         return sum(self.counts.get(str(s), 0) for s in JOB_TERMINAL)
 
 
-def _check_scope(workspace: str, user: str | None = None) -> None:
-    if not isinstance(workspace, str) or not workspace.strip() or len(workspace) > 64:
-        raise ValidationError("A workspace is required")
-    if user is not None and (not isinstance(user, str) or not user.strip() or len(user) > 255):
-        raise ValidationError("A user is required")
+_check_scope = check_scope
 
 
 def _as_uuid(value: object) -> uuid.UUID:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, TypeError, AttributeError):
-        raise NotFoundError(f"Job {value!r} was not found") from None
+    return as_uuid(value, "Job")
 
 
 def view(job: GenerationJob, created: bool = True) -> JobView:
