@@ -189,3 +189,25 @@ class embedded_worker:  # noqa: N801 - used as a context manager like a function
         else:
             os.environ["RECONCILE_INTERVAL_SECONDS"] = self._old_interval
         reset_settings()
+
+
+def own_the_line(*, and_window: bool = False) -> None:
+    """The calling test owns the waiting line of the shared test database: earlier tests'
+    waiting previews and jobs are cancelled; ``and_window`` also moves their recent starts
+    out of the rate window (they would count against this test's limit and ETAs)."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from db.engine import unit_of_work
+    from db.models import GenerationJob, Preview
+
+    with unit_of_work() as s:
+        s.execute(sa.update(Preview).where(Preview.status.in_(["queued", "retrying"])).values(status="cancelled"))
+        s.execute(sa.update(GenerationJob).where(GenerationJob.status.in_(["pending", "retrying"]))
+                  .values(status="cancelled"))
+        if and_window:
+            long_ago = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=2)
+            s.execute(sa.update(Preview).where(Preview.started_at > long_ago).values(started_at=long_ago))
+            s.execute(sa.update(GenerationJob).where(GenerationJob.started_at > long_ago)
+                      .values(started_at=long_ago))

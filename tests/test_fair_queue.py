@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from bench.harness import max_in_any_window
 from core import fairqueue as fq
 from core import provider_backoff
+from tests.stages import own_the_line
 
 # --- the scheduler, pure ---------------------------------------------------------------
 
@@ -142,17 +143,10 @@ def _queued_batch(workspace, n_urls, size):
 def test_positions_and_etas_interleave_workspaces(db, settings_env, sent):
     from core import fairshare
     from db.engine import unit_of_work
-    from db.models import GenerationJob, Preview
+    from db.models import Preview
 
     settings_env(GENERATION_RATE_LIMIT="2/10s", MAX_URLS_PER_BATCH="5")
-    with unit_of_work() as s:  # this test owns the line, and the rate window: earlier tests'
-        # items are cancelled and their recent starts moved out of the window
-        s.execute(sa.update(Preview).where(Preview.status.in_(["queued", "retrying"])).values(status="cancelled"))
-        s.execute(sa.update(GenerationJob).where(GenerationJob.status.in_(["pending", "retrying"]))
-                  .values(status="cancelled"))
-        long_ago = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=2)
-        s.execute(sa.update(Preview).where(Preview.started_at > long_ago).values(started_at=long_ago))
-        s.execute(sa.update(GenerationJob).where(GenerationJob.started_at > long_ago).values(started_at=long_ago))
+    own_the_line(and_window=True)  # earlier tests' items and recent starts are out of the way
     ws = f"fq-{time.time_ns()}"
     big = _queued_batch(ws + "-big", 2, 5)
     small = _queued_batch(ws + "-small", 1, 2)
@@ -291,17 +285,10 @@ def test_a_throttled_model_holds_its_items_and_lowers_the_limit_granted(db, gemi
     from core.ratelimit import MemoryRateLimiter
     from core.settings import RateLimit, get_settings
     from db.engine import unit_of_work
-    from db.models import GenerationJob, Preview
+    from db.models import Preview
 
     settings_env(GENERATION_RATE_LIMIT="10/m")
-    with unit_of_work() as s:  # this test owns the line, and the rate window: earlier tests'
-        # items are cancelled and their recent starts moved out of the window
-        s.execute(sa.update(Preview).where(Preview.status.in_(["queued", "retrying"])).values(status="cancelled"))
-        s.execute(sa.update(GenerationJob).where(GenerationJob.status.in_(["pending", "retrying"]))
-                  .values(status="cancelled"))
-        long_ago = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=2)
-        s.execute(sa.update(Preview).where(Preview.started_at > long_ago).values(started_at=long_ago))
-        s.execute(sa.update(GenerationJob).where(GenerationJob.started_at > long_ago).values(started_at=long_ago))
+    own_the_line(and_window=True)  # earlier tests' items and recent starts are out of the way
     info = _queued_batch(f"thr-{time.time_ns()}", 1, 2)
     provider_backoff.note_429(get_settings().gemini_image_model, 7)
     snap = fairshare.snapshot()
@@ -324,17 +311,10 @@ def test_a_workspace_quota_holds_its_items_with_the_reason_and_others_go_on(db, 
     from core import fairshare
     from core.batches import create_batch
     from db.engine import unit_of_work
-    from db.models import GenerationJob, Preview
+    from db.models import Preview
     from tests.stages import FakeStages, embedded_worker, wait_for
 
-    with unit_of_work() as s:  # this test owns the line, and the rate window: earlier tests'
-        # items are cancelled and their recent starts moved out of the window
-        s.execute(sa.update(Preview).where(Preview.status.in_(["queued", "retrying"])).values(status="cancelled"))
-        s.execute(sa.update(GenerationJob).where(GenerationJob.status.in_(["pending", "retrying"]))
-                  .values(status="cancelled"))
-        long_ago = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=2)
-        s.execute(sa.update(Preview).where(Preview.started_at > long_ago).values(started_at=long_ago))
-        s.execute(sa.update(GenerationJob).where(GenerationJob.started_at > long_ago).values(started_at=long_ago))
+    own_the_line(and_window=True)  # earlier tests' items and recent starts are out of the way
     settings_env(GENERATION_RATE_LIMIT="100/m", WORKSPACE_QUOTAS=f"{workspace}=2/h",
                  RETRY_SCHEDULE_SECONDS="0.3,0.3,0.3", LEASE_SECONDS="5")
     with embedded_worker():

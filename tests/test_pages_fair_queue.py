@@ -3,22 +3,10 @@ estimate from the current queue, the queue per workspace and usage on Home and t
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
 from core.previews import list_previews
 from tests.app_harness import app_ws, open_page, texts  # noqa: F401
 from tests.factories import create_user_batch, set_preview_state
-
-
-def _own_line():
-    """This test owns the waiting line of the shared test database."""
-    from db.engine import unit_of_work
-    from db.models import GenerationJob, Preview
-
-    with unit_of_work() as s:
-        s.execute(sa.update(Preview).where(Preview.status.in_(["queued", "retrying"])).values(status="cancelled"))
-        s.execute(sa.update(GenerationJob).where(GenerationJob.status.in_(["pending", "retrying"]))
-                  .values(status="cancelled"))
+from tests.stages import own_the_line
 
 
 def _queued(workspace, n_urls, size):
@@ -31,7 +19,7 @@ def _queued(workspace, n_urls, size):
 def test_queued_previews_show_their_place_and_home_the_line_per_workspace(app_ws):
     from core import usage
 
-    _own_line()
+    own_the_line()
     other = _queued(f"{app_ws}-other", 2, 3)
     mine = _queued(app_ws, 1, 2)
     at = open_page("pages/previews.py", batch=str(mine.id))
@@ -58,7 +46,7 @@ def test_queued_previews_show_their_place_and_home_the_line_per_workspace(app_ws
 def test_new_batch_estimates_from_the_current_queue(app_ws):
     from tests.test_pages_new_batch import PAGE, U1, edit_table
 
-    _own_line()
+    own_the_line()
     other = _queued(f"{app_ws}-busy", 4, 5)  # 20 waiting in another workspace at 20/m
     at = edit_table(open_page(PAGE), {0: {"url": U1, "batch_size": 5}}, [])
     info = texts(at.info)
@@ -71,7 +59,7 @@ def test_new_batch_estimates_from_the_current_queue(app_ws):
 def test_a_pending_media_job_shows_its_place(app_ws):
     from core.jobs import submit_job
 
-    _own_line()
+    own_the_line()
     submit_job(app_ws, "local", "image", {"prompt": "A lemon on a table"})
     at = open_page("pages/media.py")
     assert "#1 in line · starting now" in texts(at.caption)
