@@ -477,7 +477,7 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
     """
     encoding, text = html_to_unicode(content_type, body)
     name = encoding.lower().replace("_", "-")
-    if _LEGACY_8BIT.search(name) and any(b > 0x7F for b in body[:2_000_000]):
+    if _LEGACY_8BIT.search(name) and not body.isascii():
         try:
             return "utf-8", body.decode("utf-8")
         except UnicodeDecodeError:

@@ -19,9 +19,10 @@ from core.extract.base import (HTML, JSONLD, MICRODATA, OPENGRAPH, PLATFORM, RDF
                                TWITTER, Found, PageContext, PriceCandidate)
 from core.extract.images import dedupe_images, image_identity, is_chrome_image
 from core.extract.prices import country_hint, default_currency
-from core.extract.text import clean_text, html_to_text, is_placeholder, overlap, safe_url, strip_unsafe
+from core.extract.text import (clean_text, html_to_text, is_placeholder, overlap, plausible_brand, safe_url,
+                               strip_unsafe)
 
-__all__ = ["ExtractedProduct", "extract_product", "merge", "sanitize"]
+__all__ = ["ExtractedProduct", "extract_product", "merge", "plausible_brand", "sanitize"]
 
 _STRUCTURED = (PLATFORM, JSONLD, MICRODATA, RDFA)
 _MAX_TITLE = 250
@@ -267,20 +268,6 @@ def _pick_currency(chosen: PriceCandidate, source: str, founds: dict[str, Found]
             return founds[s].currency, s
     code = default_currency(country)
     return code, ("url" if code else None)
-
-
-_URLISH = re.compile(r"://|^/|^www\.|\.(aspx?|html?|php|jsp)\b|[?&]\w+=")
-_GENERIC_WORDS = {"view", "see", "shop", "all", "more", "other", "brand", "brands", "product", "products",
-                  "item", "items", "by", "from", "the", "our", "manufacturer", "collection", "range"}
-
-
-def plausible_brand(value: str | None) -> bool:
-    """A name, not a link (``//shop.com/Search.aspx?m=14``) or a link's generic words
-    ("View all brand products")."""
-    if not value or is_placeholder(value) or len(value) > 60 or _URLISH.search(value):
-        return False
-    words = re.findall(r"\w+", value.casefold())
-    return bool(words) and not all(w in _GENERIC_WORDS for w in words)
 
 
 def _pick_brand(founds: dict[str, Found]) -> tuple[str | None, str | None]:

@@ -83,6 +83,10 @@ def _noscript_images(doc) -> list:
     return out
 
 
+def _squash(text: str) -> str:
+    """Letters and digits only, lower case: "Leonin Snarecaster" and "LeoninSnarecaster.jpg"'s
+    stem compare equal."""
+    return re.sub(r"\W|_", "", text.casefold())
 
 
 def _named_by_file(el, title_tokens: set[str], title_key: str) -> float:
@@ -96,7 +100,7 @@ def _named_by_file(el, title_tokens: set[str], title_key: str) -> float:
             return 3 * len(title_tokens & tokens(link.get("title"))) / len(title_tokens)
     src = el.get("src") or el.get("data-src") or ""
     stem = src.split("?")[0].rsplit("/", 1)[-1].rsplit(".", 1)[0].casefold()
-    key = re.sub(r"\W|_", "", stem)
+    key = _squash(stem)
     if len(key) >= 6 and not key.isdigit() and (key in title_key or any(
             len(t) >= 6 and re.search(r"\d", t) and re.search(r"[a-z]", t) and t in key for t in title_tokens)):
         return 2.0
@@ -121,10 +125,11 @@ def gallery_images(doc, images: list, heading_pos: int, title: str | None,
     now (its selected slide or thumbnail, e.g. the chosen colour) when one is marked."""
     scored = []
     title_tokens = tokens(title)
-    title_key = re.sub(r"\W|_", "", (title or "").casefold())
+    title_key = _squash(title or "")
 
     def title_starts(alt: str) -> bool:
-        return title_key.startswith(re.sub(r"\W|_", "", alt.casefold()))
+        return title_key.startswith(_squash(alt))
+
     chrome = set(doc.xpath(_IN_CHROME_XPATH))
     extra = [(heading_pos, el) for el in _noscript_images(doc)]
     for pos, el in list(images) + extra:

@@ -16,7 +16,7 @@ from core.extract.base import HTML, Found, PageContext
 from core.extract.images import LIGHTBOX
 from core.extract.prices import looks_like_price, money_in
 from core.extract.shown_prices import shown_prices
-from core.extract.text import clean_text, element_text, in_chrome, is_placeholder, overlap, tokens
+from core.extract.text import clean_text, element_text, in_chrome, is_placeholder, overlap, plausible_brand, tokens
 
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head", "option", "select", "textarea"}
 _NAME_HINT = re.compile(r"(product|item|deal|pdp|goods|article)[-_]?(title|name)|^(title|name)$|"
@@ -355,11 +355,12 @@ _BRAND_MODEL = re.compile(r"^\s*([A-Z][A-Za-z]+|[A-Z]{2,})\s+(?=[A-Z0-9-]*[A-Z])
 
 # The product's identifier line: "SKU: Treasure Garden UM9109-3462", or a line of its own right
 # after the name that is only the maker and the model ("AMC JH-906A").
+# one or two capitalised words (the maker, captured), then an upper-case code with letters and digits
+_MAKER_THEN_MODEL = (r"((?:[A-Z][a-z]+|[A-Z]{2,})(?:\s(?:[A-Z][a-z]+|[A-Z]{2,}))?)\s+"
+                     r"(?=[A-Z0-9-]*[A-Z])(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,}")
 _SKU_LINE = re.compile(r"\b(?:SKU|Model|Item|Part|Mfr\.? Part|Art\.?-?Nr\.?)\s*(?:#|No\.?|Number)?\s*:\s*"
-                       r"((?:[A-Z][a-z]+|[A-Z]{2,})(?:\s(?:[A-Z][a-z]+|[A-Z]{2,}))?)\s+"
-                       r"(?=[A-Z0-9-]*[A-Z])(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,}\b")
-_MAKER_MODEL_LINE = re.compile(r"^((?:[A-Z][a-z]+|[A-Z]{2,})(?:\s(?:[A-Z][a-z]+|[A-Z]{2,}))?)\s+"
-                               r"(?=[A-Z0-9-]*[A-Z])(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,}$")
+                       + _MAKER_THEN_MODEL + r"\b")
+_MAKER_MODEL_LINE = re.compile("^" + _MAKER_THEN_MODEL + "$")
 
 
 def _brand_in_identifier(heading, html_text: str) -> str | None:
@@ -422,18 +423,12 @@ def _brand_from_element(sc: Scan, heading_pos: int) -> str | None:
         if abs(pos - heading_pos) > 60 and not more:
             continue  # far from the heading only with its words: "Mehr von Müllermöbel"
         text = _MORE_FROM.sub("", text).strip(" :")
-        if not _plausible(text):
+        if not plausible_brand(text):
             continue  # "View all brand products": the link's words, not a name
-        if text and len(text) <= 40 and len(text.split()) <= 4 and not _LABEL_RE.match(text) \
-                and not is_placeholder(text) and not re.search(r"\d{3}", text):
+        if len(text) <= 40 and len(text.split()) <= 4 and not _LABEL_RE.match(text) \
+                and not re.search(r"\d{3}", text):
             return text
     return None
-
-
-def _plausible(text: str) -> bool:
-    from core.extract import plausible_brand  # the package imports this module
-
-    return plausible_brand(text)
 
 
 def _in_menu(el) -> bool:

@@ -73,6 +73,20 @@ def is_placeholder(text: str | None) -> bool:
     return not text or bool(_PLACEHOLDER.match(text))
 
 
+_URLISH = re.compile(r"://|^/|^www\.|\.(aspx?|html?|php|jsp)\b|[?&]\w+=")
+_GENERIC_WORDS = {"view", "see", "shop", "all", "more", "other", "brand", "brands", "product", "products",
+                  "item", "items", "by", "from", "the", "our", "manufacturer", "collection", "range"}
+
+
+def plausible_brand(value: str | None) -> bool:
+    """A name, not a link (``//shop.com/Search.aspx?m=14``) or a link's generic words
+    ("View all brand products")."""
+    if not value or is_placeholder(value) or len(value) > 60 or _URLISH.search(value):
+        return False
+    words = re.findall(r"\w+", value.casefold())
+    return bool(words) and not all(w in _GENERIC_WORDS for w in words)
+
+
 def html_to_text(value: object) -> str | None:
     """Plain text of an HTML fragment (descriptions often carry markup, sometimes escaped)."""
     text = clean_text(value)

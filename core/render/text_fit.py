@@ -40,11 +40,6 @@ def _tokens(text: str) -> list[str]:
     return glued
 
 
-def _wrap(text: str, size: int, bold: bool, width: int, family: str = "") -> list[str]:
-    """Greedy wrap; a word longer than the line is broken by characters."""
-    return _wrap_words(text, size, bold, width, family)[0]
-
-
 def _wrap_words(text: str, size: int, bold: bool, width: int, family: str = "") -> tuple[list[str], bool]:
     """Greedy wrap, and whether a word longer than the line had to be broken by characters."""
     broke = False
