@@ -29,7 +29,7 @@ from pydantic import BaseModel, Field
 
 from core.extract.base import HTML
 from core.extract.prices import normalize_currency, parse_amount
-from core.extract.text import clean_text, strip_unsafe
+from core.extract.text import clean_text, strip_unsafe, tokens
 
 log = logging.getLogger(__name__)
 
@@ -68,10 +68,6 @@ def _text(el) -> str:
     return re.sub(r"\s+", " ", el.text_content() or "").strip()
 
 
-def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"\w+", text.casefold()) if len(w) > 1}
-
-
 def product_region(doc, title: str | None) -> str:
     """The text of the product's own block: the product heading's smallest ancestor holding
     a price-like figure and a few hundred characters, at most ``REGION_CHARS`` long.
@@ -92,10 +88,10 @@ def product_region(doc, title: str | None) -> str:
             el.text, el.tail = f" (struck through: {text}) ", tail
     body = doc.find(".//body")
     root = body if body is not None else doc
-    want = _words(title or "")
+    want = tokens(title or "")
     anchor, best = None, 0.0
     for el in root.xpath(".//h1 | .//h2 | .//*[@itemprop='name']")[:40]:
-        words = _words(_text(el))
+        words = tokens(_text(el))
         if not words:
             continue
         score = len(words & want) / max(len(want), 1) if want else (1.0 if el.tag == "h1" else 0.0)
@@ -105,16 +101,17 @@ def product_region(doc, title: str | None) -> str:
             anchor, best = el, score
     if anchor is None:
         return _text(root)[:REGION_CHARS]
-    node = anchor
+    anchor_text = _text(anchor)
+    node, text = anchor, anchor_text
     while node.getparent() is not None and node is not root:
-        text = _text(node)
-        if len(text) >= 600 and re.search(r"\d", text.replace(_text(anchor), "")):
+        if len(text) >= 600 and re.search(r"\d", text.replace(anchor_text, "")):
             break
         parent = node.getparent()
-        if len(_text(parent)) > REGION_CHARS * 3 and len(text) >= 200:
+        parent_text = _text(parent)  # each ancestor's text read once
+        if len(parent_text) > REGION_CHARS * 3 and len(text) >= 200:
             break
-        node = parent
-    return _text(node)[:REGION_CHARS]
+        node, text = parent, parent_text
+    return text[:REGION_CHARS]
 
 
 def _prompt(region: str, url: str, need: list[str], product) -> str:
@@ -143,8 +140,8 @@ def _printed(amount: Decimal, region: str) -> bool:
     forms = {_digits(f"{amount:.2f}")}
     if amount == amount.to_integral_value():
         forms.add(str(int(amount)))
-    tokens = re.findall(r"\d[\d.,'\s\u00a0\u202f]*\d|\d", region)
-    return any(_digits(t) in forms for t in tokens)
+    numbers = re.findall(r"\d[\d.,'\s\u00a0\u202f]*\d|\d", region)
+    return any(_digits(n) in forms for n in numbers)
 
 
 def _appears(value: str, region: str) -> bool:
