@@ -96,8 +96,10 @@ def plain_money(amount: Decimal | None, currency: str | None) -> str:
         return ""
     from babel.numbers import format_decimal
 
+    from core.extract.prices import minor_units  # the one ISO 4217 minor-units lookup
+
     code = (currency or "").upper()
-    digits = get_currency_precision(code) if re.match(r"^[A-Z]{3}$", code) else 2
+    digits = minor_units(code)
     pattern = "#,##0." + "0" * digits if digits else "#,##0"
     value = Decimal(amount).quantize(Decimal(1).scaleb(-digits)) if digits else Decimal(amount).quantize(Decimal(1))
     text = format_decimal(value, format=pattern, locale=DEFAULT_LOCALE)
