@@ -35,12 +35,24 @@ class Request:
     headers: dict[str, str]
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client that hangs up early (the fetcher stops reading a 404 page) is not an error:
+    socketserver would print its traceback to stderr, into the output a test reads."""
+
+    def handle_error(self, request, client_address) -> None:
+        import sys
+
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
+
+
 class BackgroundHTTPServer:
     """A threaded HTTP server on 127.0.0.1 and a free port, served from a daemon thread:
     ``start()`` / ``stop()`` or a context manager. The test servers and fakes build on it."""
 
     def __init__(self, handler: type[BaseHTTPRequestHandler]):
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._httpd = _QuietServer(("127.0.0.1", 0), handler)
         self._httpd.daemon_threads = True
         self.port = self._httpd.server_address[1]
         # a short poll interval makes stop() (each test's teardown) take ~50 ms, not 0.5 s

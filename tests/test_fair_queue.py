@@ -195,6 +195,7 @@ def test_a_429_with_retry_delay_slows_the_limiter_and_the_ledger_matches_the_pro
     from db.models import Preview
     from tests.stages import wait_for
 
+    own_the_line(and_window=True)  # no earlier test's waiting item takes this test's slots
     gemini_fake.reply_error(429, retry_delay="3s")
     t0 = time.time()
     info = create_batch(workspace, "alice", [{"url": "https://shop.example.com/p/429", "batch_size": 2}])
