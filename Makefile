@@ -9,11 +9,12 @@ APT_PACKAGES := chromium fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji l
 
 .PHONY: install system-deps migrate run worker fleet fleetctl test bench models clean
 
-$(STAMP): requirements.txt tests/fixtures/extraction/requirements.txt
+$(STAMP): requirements.txt tests/fixtures/extraction/requirements.txt tests/fixtures/extraction/archives.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
 	$(PY) -m pip install --disable-pip-version-check -q --no-deps --require-hashes \
 	  -r tests/fixtures/extraction/requirements.txt
+	$(PY) -m bench.grown_pages fetch
 	@touch $(STAMP)
 
 install: $(STAMP)
