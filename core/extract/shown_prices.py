@@ -55,8 +55,15 @@ class Shown:
     """Current amount -> the list price printed beside it."""
 
 
+# A class that says the element is *not* struck ("PriceNoThrouth", "no-strike"): shops
+# restyle <s> as a plain price.
+_NOT_STRUCK = re.compile(r"no[-_]?(strike|thr[ou]+[gt]h|line[-_]?through)", re.I)
+
+
 def _struck(el) -> bool:
     """Struck through itself, by a close ancestor, or by its one child (<span><s>€9</s></span>)."""
+    if _NOT_STRUCK.search(el.get("class") or ""):
+        return False
     if len(el) == 1 and el[0].tag in _STRUCK_TAGS and not (el.text or "").strip():
         return True
     for n, a in enumerate([el, *el.iterancestors()]):
@@ -125,6 +132,10 @@ def _amount_part(raw: str, country: str | None) -> str:
     return raw
 
 
+# "Gold Price:", "Member price", "Club-Preis": a loyalty tier's price, not everyone's.
+_TIER_LABEL = re.compile(r"\b(members?|mitglied\w*|bronze|silver|gold|platinum|diamond|vip|club|loyalty|"
+                         r"card|karten?|tarjeta|carte|socio|membre)[-\s]*(price|preis|precio|prix|prezzo|cena|цена)",
+                         re.I)
 _LABEL_TAGS = {"dt", "th", "td", "label", "strong", "b", "span", "em", "i", "small", "font"}
 
 
@@ -157,10 +168,12 @@ _BARE_AMOUNT = re.compile(r"\d{1,3}(?:[.,\s’']\d{3})+(?:[.,]\d{2})?|\d+[.,]\d{
 
 
 def _bare_price(el, raw: str) -> bool:
+    """A price-classed element holding only an amount (``span#unit_price`` "55.<sup>99</sup>").
+    A class that also says "old", "unit", "shipping"… demotes it later, like any candidate."""
     if not _BARE_AMOUNT.fullmatch(raw.strip().rstrip("*")):
         return False
     marker = " ".join(f"{a.get('class', '')} {a.get('id', '')}" for a in (el, el.getparent()) if a is not None)
-    return "price" in marker.lower() and not _PRICE_BAD.search(marker)
+    return "price" in marker.lower()
 
 
 _ELSEWHERE = re.compile(r"related|recommend|similar|upsell|cross-?sell|also-?(bought|viewed|like)|"
@@ -178,16 +191,25 @@ def _elsewhere(el) -> bool:
     return False
 
 
+def _other_page(href: str | None, page: str) -> bool:
+    href = (href or "").split("#")[0].split("?")[0].rstrip("/")
+    return bool(href) and not href.startswith("javascript") and not page.endswith(href) \
+        and not re.search(r"\.(jpe?g|png|gif|webp|avif)$", href, re.I)
+
+
 def _in_tile(el, page_url: str) -> bool:
-    """Inside a link to another page (a listing or recommendation tile: the product's own
-    price is never a link to some other product)."""
+    """Inside a listing or recommendation tile: within a link to another page (the product's
+    own price is never a link to some other product), or in a list item that also holds a
+    linked picture of another page (``<li><a href=other><img></a>…<span>US$ 3.49</span></li>``)."""
     page = page_url.split("#")[0].split("?")[0].rstrip("/")
     for n, a in enumerate([el, *el.iterancestors()]):
         if n >= 7:
             break
         if a.tag == "a":
-            href = (a.get("href") or "").split("#")[0].split("?")[0].rstrip("/")
-            return bool(href) and not href.startswith("javascript") and not page.endswith(href)
+            return _other_page(a.get("href"), page)
+        if a.tag == "li" and n <= 4 and any(_other_page(link.get("href"), page)
+                                            for link in a.iterdescendants("a") if link.find(".//img") is not None):
+            return True
     return False
 
 
@@ -303,7 +325,9 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
             or _instalment(el)
         if _LIST_CLASS.search(marker):
             listed.append((el, PriceCandidate(amount, currency, raw, role="list")))
-        bad = bad or _elsewhere(el) or _in_tile(el, ctx.base_url) or bool(_NEG_TEXT.search(_label(el)))
+        label = _label(el)
+        bad = bad or _elsewhere(el) or _in_tile(el, ctx.base_url) or bool(_NEG_TEXT.search(label)) \
+            or bool(_TIER_LABEL.search(label))
         good = bool(_PRICE_GOOD.search(marker))
         key = (bad, -depth, id(el) not in hinted, not good, bare, abs(pos - heading_pos))
         current.append((key, cand))
