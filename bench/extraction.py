@@ -3,9 +3,9 @@
     python -m bench.extraction [--set NAME=PAGES_DIR:TRUTH_JSON ...] [--repeat N] [--page-only] [--out FILE]
 
 Without ``--set`` it measures the 30 development pages (``../shared/fixtures``) and the grown
-set kept in this repository (``tests/fixtures/extraction``). Each page is decoded as after a
-fetch, then ``extract_product`` runs ``--repeat`` times; the least disturbed run counts (the
-machine is shared), CPU and wall time. Fields are matched by the shared scorer's own rules
+sets kept in this repository (``tests/fixtures/extraction``: ``truth.json``, ``fresh.json``).
+Each page is decoded as after a fetch, then ``extract_product`` runs ``--repeat`` times; the
+least disturbed run counts (the machine is shared), CPU and wall time. Fields are matched by the shared scorer's own rules
 (``../shared/tools/score_extraction.py``, imported, not copied), so the figures equal its
 ``title/price/currency/brand/first_image`` rates. Prints one JSON object per set.
 
@@ -26,8 +26,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench.grown_pages import FIXTURES, page_path, pages_dir
 from bench.grown_pages import TRUTH as GROWN_TRUTH
-from bench.grown_pages import pages_dir
 from core.extract import extract_product, jsonld, microdata, opengraph, platform
 from core.fetch import decode_html
 
@@ -36,6 +36,8 @@ SHARED = ROOT.parent / "shared"
 DEFAULT_SETS = {
     "fixtures": (SHARED / "fixtures" / "pages", SHARED / "fixtures" / "truth.json"),
     "grown": (pages_dir() or ROOT / "missing-formasaurus-pages", GROWN_TRUTH),
+    # pages of several archives (tests/fixtures/extraction/archives.txt): each entry's own path
+    "fresh": (None, FIXTURES / "fresh.json"),
 }
 FIELDS = ("title", "price", "currency", "brand", "first_image")
 LARGE = 800_000  # bytes: the "1 MB pages" of earlier reports
@@ -90,13 +92,16 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def measure(name: str, pages: Path, truth_path: Path, repeat: int, scorer) -> dict:
-    """Scores and timings of one set."""
+def measure(name: str, pages: Path | None, truth_path: Path, repeat: int, scorer) -> dict:
+    """Scores and timings of one set (``pages`` None: each entry's page from its source)."""
     truth = json.loads(truth_path.read_text(encoding="utf-8"))
     hits = {f: 0 for f in FIELDS}
     cpu, wall, misses, large = [], [], [], []
     for entry in truth:
-        raw = (pages / entry["file"]).read_bytes()
+        path = pages / entry["file"] if pages else page_path(entry)
+        if path is None:
+            raise SystemExit(f"{entry['file']}: its archive is not fetched (make install)")
+        raw = path.read_bytes()
         _, text = decode_html(raw)
         got = extract_product(text, entry["page_url"]).to_json()  # also the warm-up run
         runs = []
