@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     for spec in args.set:
         name, _, paths = spec.partition("=")
         pages, _, truth = paths.partition(":")
-        sets[name] = (Path(pages), Path(truth))
+        sets[name] = (Path(pages) if pages else None, Path(truth))  # "NAME=:TRUTH": pages by source
     sets = sets or {k: v for k, v in DEFAULT_SETS.items()
                     if v[1].exists() and json.loads(v[1].read_text(encoding="utf-8"))}  # an empty set is skipped
     with page_only() if args.page_only else contextlib.nullcontext():

@@ -22,6 +22,7 @@ import extruct
 from price_parser import Price
 
 from bench.extraction import DEFAULT_SETS, FIELDS, checks, load_scorer
+from bench.grown_pages import page_path
 from core.fetch import decode_html
 
 
@@ -90,7 +91,7 @@ def measure(name: str, pages, truth_path, repeat: int, scorer) -> dict:
     hits = dict.fromkeys(FIELDS, 0)
     cpu = []
     for entry in truth:
-        _, text = decode_html((pages / entry["file"]).read_bytes())
+        _, text = decode_html((pages / entry["file"] if pages else page_path(entry)).read_bytes())
         got = peer_extract(text, entry["page_url"])
         runs = []
         for _ in range(repeat):
@@ -115,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         print("../shared/tools/score_extraction.py is missing: its matching rules are needed", file=sys.stderr)
         return 1
     for name, (pages, truth) in DEFAULT_SETS.items():
-        if pages.is_dir() and truth.exists():
+        if (pages is None or pages.is_dir()) and truth.exists():
             print(json.dumps(measure(name, pages, truth, args.repeat, scorer)))
     return 0
 
