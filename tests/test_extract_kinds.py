@@ -535,3 +535,67 @@ def test_member_price_label_loses_to_the_price_everyone_pays():
       <span class="price">€ 17,90</span></div><div><span class="price">€ 19,90</span></div>
       <button>In den Warenkorb</button></div>""", lang="de-DE")
     assert extract_product(html, "https://coffee.example.de/beans").price == Decimal("19.90")
+
+
+# -- Seen on the fresh set's first scoring (modern US/German shops, docs/BENCHMARKS.md) ---------
+
+def _amazon_price(amount: str, symbol: str = "€", extra: str = "") -> str:
+    whole, cents = amount.split(".")
+    return (f'<span class="a-price apex-pricetopay-value {extra}"><span class="a-offscreen">{symbol}{amount}</span>'
+            f'<span aria-hidden="true"><span class="a-price-symbol">{symbol}</span><span class="a-price-whole">'
+            f'{whole}<span class="a-price-decimal">.</span></span><span class="a-price-fraction">{cents}</span></span></span>')
+
+
+def test_the_cents_of_a_split_price_are_not_a_price_of_their_own():
+    html = page(f"""<div id="centerCol"><h1 id="title">Speedo Girls' Medalist Swimsuit</h1>
+      <div class="apex-core-price-identifier">{_amazon_price("16.80")}</div></div>
+      <form id="addToCart"><input type="submit" value="Add to Basket"></form>""", lang="en-GB")
+    product = extract_product(html, "https://www.amazon.de/dp/B0C1")
+    assert (product.price, product.currency) == (Decimal("16.80"), "EUR")
+
+
+def test_a_bought_together_total_and_sponsored_products_are_not_the_price():
+    # The bought-together block has its own "Add all three to Cart" button, nearer the
+    # heading than the buy box's.
+    html = page(f"""<div id="centerCol"><h1 id="title">LED Wall Sconce 7W</h1><table><tr><td>Price:</td>
+      <td><span id="priceblock_saleprice" class="a-color-price">$29.99</span></td></tr></table>
+      <div id="sims-fbt"><div class="sims-fbt-total-price"><span>Total price: </span>
+      <span class="a-color-price sims-fbt-total-price-value">$102.97</span></div>
+      <input type="submit" value="Add all three to Cart"></div>
+      <div class="sp_offerVertical" id="sp_detail_B0F8"><span class="a-price">$48.99</span></div>
+      {"<p>Warm white light for hallways and bedrooms.</p>" * 40}</div>
+      <div id="rightCol"><input id="add-to-cart-button" type="submit" value="Add to Cart"></div>""")
+    product = extract_product(html, "https://www.amazon.com/dp/B07G2L3JMM")
+    assert product.price == Decimal("29.99")
+
+
+def test_an_unavailable_product_with_only_sponsored_prices_has_no_price():
+    sponsored = "".join(f"""<li class="a-carousel-card"><div class="sp_offerVertical" id="sp_detail_{n}">
+      <a href="/dp/B0{n}"><img src="/i/{n}.jpg"></a><div class="a-row a-color-price">
+      <a href="/dp/B0{n}">{_amazon_price(p, "EUR ")}</a></div></div></li>""" for n, p in ((1, "65.11"), (2, "23.75")))
+    html = page(f"""<h1 id="title">Pip-Boy 3000 Replica</h1><div id="availability">Currently unavailable.</div>
+      <h2>Products related to this item</h2><ol class="a-carousel">{sponsored}</ol>""")
+    product = extract_product(html, "https://www.amazon.com/dp/B0PIPBOY")
+    assert (product.price, product.currency) == (None, None)
+
+
+def test_a_list_price_basis_is_not_the_price():
+    html = page(f"""<h1 id="title">UGREEN Power Strip</h1><div class="apex-core-price-identifier">
+      {_amazon_price("16.97")}<span class="a-price a-text-price apex-basisprice-value"><span>€23.99</span></span>
+      </div><input id="add-to-cart-button" type="submit" value="Add to Basket">""", lang="en-GB")
+    product = extract_product(html, "https://www.amazon.de/dp/B0UGREEN")
+    assert product.price == Decimal("16.97")
+
+
+def test_a_converted_ca_amount_in_the_markup_loses_to_the_listing_s_own_price():
+    # eBay.de: a UK seller's "£2,99" with "Ca. EUR 3,45" under it; JSON-LD holds only the EUR.
+    markup = ld('{"@type": "Product", "name": "Quintuplets Figure", "offers": {"@type": "Offer", '
+                '"price": "3.45", "priceCurrency": "EUR"}}')
+    html = page("""<h1 class="x-item-title"><span>Quintuplets Figure</span></h1>
+      <div class="x-price-section"><div class="x-price-primary"><span>£2,99</span></div>
+      <div class="x-price-approx"><span class="x-price-approx__label">Ca.</span>
+      <span class="x-price-approx__price">EUR 3,45</span></div></div>
+      <a id="atcBtn" href="https://cart.example/add">In den Warenkorb</a>""", head=markup, lang="de-DE")
+    product = extract_product(html, "https://www.ebay.de/itm/1")
+    assert (product.price, product.currency) == (Decimal("2.99"), "GBP")
+    assert product.provenance["price"] == {"json-ld": "3.45", "html": "2.99"}

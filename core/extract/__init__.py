@@ -172,6 +172,11 @@ def _pick_price(founds: dict[str, Found]) -> tuple[PriceCandidate | None, str | 
     structured = [(s, p) for s in SOURCE_ORDER if s != HTML and s in founds for p in founds[s].current_prices()]
     page = founds[HTML]
     shown = page.current_prices()
+    if structured and shown and structured[0][1].amount in page.converted_amounts \
+            and shown[0].currency and shown[0].currency != structured[0][1].currency:
+        # The markup holds the "ca. EUR 3,45" conversion the page prints under the listing's
+        # own "£2,99": the page's price in its own currency is the price.
+        return shown[0], HTML
     for seen in shown:
         for source, cand in structured:
             if cand.amount == seen.amount:

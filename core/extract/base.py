@@ -44,6 +44,7 @@ class Found:
     certain_price: bool = False  # HTML: the first price sits in the product's own container
     shown_amounts: set = field(default_factory=set)  # HTML: every current amount the page shows
     list_beside: dict = field(default_factory=dict)  # HTML: current amount -> list price beside it
+    converted_amounts: set = field(default_factory=set)  # HTML: amounts shown as "ca." conversions
     rating_count: int | None = None
 
     def current_prices(self) -> list[PriceCandidate]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 from core.extract.base import PageContext, PriceCandidate
 from core.extract.prices import currency_in_text, looks_like_price, parse_amount
@@ -24,7 +25,7 @@ _PRICE_BAD = re.compile(r"(list|regular|retail|original|old|was|before|strike|co
                         r"price[-_]?(old|was|before|regular|original|strike|compare)|"
                         r"strike|crossed|rrp|msrp|saving|unit|per[-_]|instal|monthly|month|tax|vat|excl|"
                         r"shipping|delivery|cashback|bonus|reward|loyalty|deposit|"
-                        r"related|recommend|similar|upsell|bundle|cart|basket|minicart", re.I)
+                        r"basis[-_]?price|related|recommend|similar|upsell|bundle|total|cart|basket|minicart", re.I)
 _PRICE_GOOD = re.compile(r"current|final|sale|special|now|actual|our|main|selling|offer|promo|deal|"
                          r"big|large|primary|product[-_]?price|price[-_]?(value|amount|current|new)", re.I)
 _LIST_CLASS = re.compile(r"(^|[-_\s])(old|was|strike|crossed|rrp|msrp|uvp|compare|regular|list|original|before)"
@@ -35,6 +36,11 @@ _NEG_TEXT = re.compile(r"/\s*(100\s*|1\s*)?(ml|cl|g|kg|l|m|m²|m2|lb|oz|mes|mo|m
                        r"porto|lieferung|frete|entrega|consegna|доставк|运费|運費|per month|por mes|al mes|cuotas|parcelas|em até|sem juros|"
                        r"installment|monthly|save|saving|spar|ahorra|économisez|you save|off\b|rabatt|skidka|скидк|"
                        r"less than|under|below|up to)", re.I)
+# "Ca. EUR 3,45", "approx. $4.10", "≈ 120 zł", "environ 3,45 €": a conversion into the
+# visitor's currency printed beside the listing's own price, never the price itself.
+_APPROX_TEXT = re.compile(r"^[\s(\[]*(ca\.?|circa|approx\.?|approximately|about|≈|~|env\.?|environ|aprox\.?|"
+                          r"aproximadamente|ungefähr|etwa|около|прибл\.?|약)(?=[\s\d$€£¥₹₽]|$)", re.I)
+_APPROX_CLASS = re.compile(r"approx|convert|conversion", re.I)
 _WAS_TEXT = re.compile(r"^\s*(was|rrp|msrp|uvp|statt|vorher|antes|avant|prima|era|de|list( price)?|"
                        r"retail( price)?|reg\.?( price)?|compare (at|to)|originally|"
                        r"regular( price)?|normal( price)?|precio (normal|anterior|lista)|prix (de référence|barré)|"
@@ -53,6 +59,8 @@ class Shown:
     """Every current amount seen anywhere near the product (not only the first few)."""
     list_beside: dict | None = None
     """Current amount -> the list price printed beside it."""
+    converted: frozenset | set = frozenset()
+    """Amounts shown as an approximate conversion ("Ca. EUR 3,45" beside "£2,99")."""
 
 
 # A class that says the element is *not* struck ("PriceNoThrouth", "no-strike"): shops
@@ -153,6 +161,28 @@ def _label(el, any_tag: bool = False) -> str:
     return label if len(label) < 25 else ""
 
 
+def _fragment(el, amount, ctx: PageContext) -> bool:
+    """A bare amount whose parent or grandparent, a short text, is a price with a currency
+    and another amount."""
+    for a in islice(el.iterancestors(), 2):
+        text = _short_text(a, 40)
+        if text and re.search(r"\d", text):
+            currency = currency_in_text(text, country=ctx.country)
+            whole = parse_amount(text, currency=currency) if currency else None
+            if currency and whole is not None and whole != amount:
+                return True
+    return False
+
+
+def _converted(el, raw: str) -> bool:
+    """ "Ca. EUR 3,45" under "£2,99": an approximate conversion (its text, the label before
+    it, or the class of it or two ancestors says so)."""
+    if _APPROX_TEXT.match(raw) or _APPROX_TEXT.match(_label(el, any_tag=True)):
+        return True
+    return any(_APPROX_CLASS.search(f"{a.get('class', '')} {a.get('id', '')}")
+               for a in islice(el.iterancestors(), 2)) or bool(_APPROX_CLASS.search(el.get("class") or ""))
+
+
 def _labelled_was(el, raw: str) -> bool:
     """ "Was $150", "RRP: £99", "Retail Price: $125.00", or a "Was:" label just before the
     amount's element."""
@@ -177,6 +207,7 @@ def _bare_price(el, raw: str) -> bool:
 
 
 _ELSEWHERE = re.compile(r"related|recommend|similar|upsell|cross-?sell|also-?(bought|viewed|like)|"
+                        r"bought[-_]?together|fbt|sponsor|advert|"
                         r"recently|viewed|accessor|bundle|complete-the-look|tile|"
                         r"deliver|shipping|courier|freight|versand|livraison|envio|frete|spedizion", re.I)
 
@@ -307,13 +338,20 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
     # A wrapper with more text than its inner price ("$400 5 bids" around "$400") is not a
     # price itself; one with the same text (li.price around span.price-old) is kept.
     # Split cents ("$249<sup>99</sup>") are the other way round: the wrapper is the price.
+    # A bare amount that is a piece of a price printed with its currency (Amazon's "80" in
+    # <span class="a-price">€<span>16.</span><span class="a-price-fraction">80</span></span>)
+    # is no price of its own.
+    candidates = [c for c in candidates if not (c[5] and _fragment(c[1], c[3], ctx))]
     texts = {el: clean_text(raw) for _, el, raw, _, _, _ in candidates}
     wrappers = {a for _, el, raw, _, _, _ in candidates for a in el.iterancestors()
                 if a in texts and texts[a] != texts[el] and a not in split}
     wrappers |= {el for _, el, _, _, _, _ in candidates if any(a in split for a in el.iterancestors())}
-    current, listed, elements = [], [], {}
+    current, listed, elements, converted = [], [], {}, set()
     for pos, el, raw, amount, currency, bare in candidates:
         if el in wrappers:
+            continue
+        if _converted(el, raw):
+            converted.add(amount)
             continue
         marker = " ".join(f"{a.get('class', '')} {a.get('id', '')}" for a in [el, el.getparent()] if a is not None)
         cand = PriceCandidate(amount, currency, raw)
@@ -325,11 +363,14 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
             or _instalment(el)
         if _LIST_CLASS.search(marker):
             listed.append((el, PriceCandidate(amount, currency, raw, role="list")))
+        if _elsewhere(el) or _in_tile(el, ctx.base_url):
+            continue  # another product's price (a tile, a sponsored or "also bought" block)
         label = _label(el)
-        bad = bad or _elsewhere(el) or _in_tile(el, ctx.base_url) or bool(_NEG_TEXT.search(label)) \
-            or bool(_TIER_LABEL.search(label))
+        bad = bad or bool(_NEG_TEXT.search(label)) or bool(_TIER_LABEL.search(label))
         good = bool(_PRICE_GOOD.search(marker))
-        key = (bad, -depth, id(el) not in hinted, not good, bare, abs(pos - heading_pos))
+        # price-marked: itself, or the price-classed wrapper whose visible copy it is
+        marked = id(el) in hinted or id(el.getparent()) in hinted
+        key = (bad, -depth, not marked, not good, bare, abs(pos - heading_pos))
         current.append((key, cand))
         elements[id(cand)] = el
     current.sort(key=lambda r: r[0])
@@ -345,7 +386,7 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
     confident = bool(current and near) and not current[0][0][0] and not current[0][0][2] \
         and -current[0][0][1] >= min(near)
     pairs = _list_beside(current, listed, elements)
-    return Shown(out, [c for _, c in listed], confident, {c.amount for _, c in current}, pairs)
+    return Shown(out, [c for _, c in listed], confident, {c.amount for _, c in current}, pairs, converted)
 
 
 def _list_beside(current: list, listed: list, elements: dict) -> dict:
