@@ -599,3 +599,39 @@ def test_a_converted_ca_amount_in_the_markup_loses_to_the_listing_s_own_price():
     product = extract_product(html, "https://www.ebay.de/itm/1")
     assert (product.price, product.currency) == (Decimal("2.99"), "GBP")
     assert product.provenance["price"] == {"json-ld": "3.45", "html": "2.99"}
+
+
+def test_a_brand_row_whose_label_and_value_are_wrapped_in_their_own_cells():
+    row = lambda k, v: (f'<dl class="ux-labels-values"><dt><div><div><span>{k}</span></div></div></dt>'  # noqa: E731
+                        f'<dd><div><div><span>{v}</span></div></div></dd></dl>')
+    html = page(f"""<h1><span>LED Smart+ Spiral Filament G125 E27</span></h1><div class="price">6,99 €</div>
+      <button>In den Warenkorb</button><section>{row("Herstellernummer", "AC32960")}{row("Marke", "Ledvance")}</section>""",
+                lang="de-DE")
+    assert extract_product(html, "https://www.ebay.de/itm/2").brand == "Ledvance"
+
+
+def test_inline_markup_inside_a_markup_name_is_not_printed():
+    markup = ld('{"@type": "Product", "name": "Kinderhandschu<wbr/>he SKI-HANDSCHUHE<wbr/>-HANDSCHUHE", '
+                '"offers": {"price": "15.99", "priceCurrency": "EUR"}}')
+    product = extract_product(page("<h1>Kinderhandschuhe</h1>", head=markup), "https://www.ebay.de/itm/3")
+    assert product.title == "Kinderhandschuhe SKI-HANDSCHUHE-HANDSCHUHE"
+
+
+def test_a_title_segment_with_an_amount_in_a_phrase_is_part_of_the_name():
+    html = page("<h1>Google Bewertung schreiben – 3€ pro Bewertung erhalten</h1><h2>3 €</h2>")
+    product = extract_product(html, "https://www.kleinanzeigen.de/s-anzeige/1")
+    assert product.title == "Google Bewertung schreiben – 3€ pro Bewertung erhalten"
+    html = page("<h1>Lampe Oslo – ab 29,99 €</h1>")
+    assert extract_product(html, "https://lampen.example.de/oslo").title == "Lampe Oslo"
+
+
+def test_a_product_group_is_the_product_not_its_first_size():
+    variants = ",".join(f'{{"@type": "Product", "name": "Logo Badeanzug - Größe {s}", "sku": "I4{s}", '
+                        f'"offers": {{"@type": "Offer", "price": "{p}", "priceCurrency": "EUR"}}}}'
+                        for s, p in (("S", "6.43"), ("M", "6.43"), ("XL", "7.10")))
+    markup = ld('{"@context": "https://schema.org", "@type": "ProductGroup", "name": "Logo Badeanzug", '
+                f'"brand": {{"@type": "Brand", "name": "MISSGUIDED"}}, "image": "https://img.example/1.jpg", '
+                f'"hasVariant": [{variants}]}}')
+    product = extract_product(page("<h1>Logo Badeanzug</h1>", head=markup), "https://de.shop.example/p-1.html")
+    assert (product.title, product.brand, product.price, product.currency) == \
+        ("Logo Badeanzug", "MISSGUIDED", Decimal("6.43"), "EUR")

@@ -260,12 +260,18 @@ def clean_title(text: str | None, site_words: set[str], *, page_title: bool = Fa
         text = text[m.end():]
     parts = _SITE_SEP.split(text)
     seps = _SITE_SEP.findall(text)
-    while len(parts) > 1 and (_is_site_part(parts[-1], site_words) or looks_like_price(parts[-1])
+    while len(parts) > 1 and (_is_site_part(parts[-1], site_words) or _price_part(parts[-1])
                               or (page_title and seps[-1].strip() in ("|", "–", "—", "::", "»")
                                   and _looks_like_shop_name(parts[-1], parts[:-1]))):
         parts.pop()
         seps.pop()
     return strip_boilerplate("".join(p + (seps[i] if i < len(seps) else "") for i, p in enumerate(parts)).strip())
+
+
+def _price_part(part: str) -> bool:
+    """A trailing " - ab 29,99 €" segment: a price and at most a word or two, not a phrase
+    with an amount in it ("3€ pro Bewertung erhalten")."""
+    return len(part.split()) <= 3 and looks_like_price(part)
 
 
 def _looks_like_shop_name(part: str, rest: list[str]) -> bool:
@@ -287,6 +293,24 @@ def sc_pos(sc: Scan, el) -> int:
     return -1
 
 
+def _value_cell(el):
+    """The element after a label: its next sibling, else the next sibling of the nearest
+    ancestor the label fills alone (``<dt><div><span>Marke</span></div></dt><dd>…``)."""
+    label = clean_text(el.text_content())
+    node = el
+    for _ in range(4):
+        nxt = node.getnext()
+        while nxt is not None and not isinstance(nxt.tag, str):
+            nxt = nxt.getnext()
+        if nxt is not None:
+            return nxt
+        parent = node.getparent()
+        if parent is None or clean_text(parent.text_content()) != label:
+            return None  # the parent holds more than the label
+        node = parent
+    return None
+
+
 def _label_value(el, inline: str) -> str | None:
     if inline:
         value = inline
@@ -294,11 +318,7 @@ def _label_value(el, inline: str) -> str | None:
         rest = " ".join(filter(None, [element_text(c) for c in el] + [c.tail for c in el]))
         value = clean_text(rest) or clean_text(el.tail)
         if not value:
-            nxt = el.getnext()
-            if nxt is None and el.getparent() is not None:
-                nxt = el.getparent().getnext()
-                if nxt is not None and el.getparent().getparent() is not None and len(el.getparent()) > 1:
-                    nxt = None
+            nxt = _value_cell(el)
             value = element_text(nxt) if nxt is not None else None
             if not value and nxt is not None:  # <strong itemprop="name"></strong>Black Leaf
                 value = clean_text(nxt.tail)

@@ -157,6 +157,27 @@ def _score(node: dict, ctx: PageContext) -> float:
     return best + (0.5 if node.get("offers") else 0) + (0.2 if node.get("image") else 0)
 
 
+def _groups_whole(products: list[dict], ids) -> list[dict]:
+    """A ``ProductGroup`` with its ``hasVariant`` products stands for the product: its name,
+    brand and pictures (a variant's name adds its size: "… - Größe S") with every variant's
+    offers; the variants are not products of their own."""
+    variants, groups = set(), []
+    for node in products:
+        members = [_deref(v, ids) for v in _as_list(node.get("hasVariant"))] if "productgroup" in _types(node) else []
+        members = [v for v in members if isinstance(v, dict)]
+        if not members:
+            continue
+        variants |= {id(v) for v in members}
+        whole = dict(node)
+        whole["offers"] = _as_list(node.get("offers")) + [o for v in members for o in _as_list(v.get("offers"))]
+        for key in ("image", "brand", "description"):
+            if not whole.get(key):
+                whole[key] = next((v[key] for v in members if v.get(key)), None)
+        groups.append((node, whole))
+    wholes = {id(node): whole for node, whole in groups}
+    return [wholes.get(id(n), n) for n in products if id(n) not in variants]
+
+
 def extract(doc, ctx: PageContext) -> Found | None:
     """The page's main JSON-LD product, or None when there is none."""
     nodes: list[dict] = []
@@ -165,6 +186,7 @@ def extract(doc, ctx: PageContext) -> Found | None:
     products = [n for n in nodes if _types(n) & _PRODUCT_TYPES and "offer" not in _types(n)]
     offers_only = [n for n in nodes if _types(n) == {"offer"} and isinstance(n.get("itemOffered"), dict)]
     products += [n["itemOffered"] | {"offers": n} for n in offers_only]
+    products = _groups_whole(products, ids)
     if not products:
         return None
     node = max(products, key=lambda n: _score(n, ctx))

@@ -39,6 +39,7 @@ def safe_url(url: str | None) -> str | None:
     cleaned = str(url).translate(_URL_DROP).strip()
     return cleaned or None
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+_INLINE_TAG = re.compile(r"</?(wbr|br|b|i|em|strong|span|sup|sub|small|u|mark)\b[^<>]{0,200}>", re.I)
 # Template placeholders left in pages by broken themes ("$metabrand", "{{ product.vendor }}").
 _PLACEHOLDER = re.compile(r"^\s*(\$[a-z_]+|\{\{.*\}\}|\{%.*%\}|%[a-z_]+%|\[[a-z_]+\]|null|undefined|none|n/?a)\s*$", re.I)
 
@@ -62,6 +63,8 @@ def clean_text(value: object) -> str | None:
             break
         text = html.unescape(text)
     text = strip_unsafe(text)  # again: entities can spell them too ("&#0;", "&#x202e;")
+    if "<" in text:  # inline markup inside a value ("Kinderhandschu<wbr/>he" in eBay's JSON-LD)
+        text = _INLINE_TAG.sub(lambda m: " " if m.group(1).lower() == "br" else "", text)
     text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "")
     text = _PRIVATE_USE.sub("", text)  # icon-font glyphs
     text = _SPACE.sub(" ", text).strip()
