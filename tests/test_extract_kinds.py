@@ -635,3 +635,23 @@ def test_a_product_group_is_the_product_not_its_first_size():
     product = extract_product(page("<h1>Logo Badeanzug</h1>", head=markup), "https://de.shop.example/p-1.html")
     assert (product.title, product.brand, product.price, product.currency) == \
         ("Logo Badeanzug", "MISSGUIDED", Decimal("6.43"), "EUR")
+
+
+def test_a_negotiable_ad_with_only_a_postage_amount_has_no_price():
+    html = page("""<h1 id="viewad-title">DARKTHRONE LP Vinyl</h1><div><h2 class="boxedarticle--price">VB</h2>
+      <span class="boxedarticle--details--shipping"> + Versand ab 5,90 €</span></div>
+      <p>Versicherter Versand gegen 5,90 Aufpreis</p><button>Nachricht schreiben</button>""", lang="de-DE")
+    product = extract_product(html, "https://www.kleinanzeigen.de/s-anzeige/darkthrone/1")
+    assert (product.price, product.currency) == (None, None)
+    html = page("""<h1>Sofa Oslo</h1><span class="price">199,00 € inkl. Versand</span>""", lang="de-DE")
+    assert extract_product(html, "https://moebel.example.de/sofa").price == Decimal("199.00")
+
+
+def test_markup_s_price_that_another_tag_calls_the_standard_price_loses_to_the_sale_price():
+    head = (ld('{"@type": "Product", "name": "Keystick Wall Sconce", "offers": {"@type": "Offer", '
+               '"price": "150.00", "priceCurrency": "USD"}}')
+            + '<meta property="og:price:standard_amount" content="150.00">'
+            + '<meta property="product:price:amount" content="120.00">'
+            + '<meta property="product:price:currency" content="USD">')
+    product = extract_product(page("<div id='app'></div>", head=head), "https://www.lamps.example.com/keystick")
+    assert (product.price, product.currency, product.list_price) == (Decimal("120.00"), "USD", Decimal("150.00"))

@@ -181,6 +181,13 @@ def _pick_price(founds: dict[str, Found]) -> tuple[PriceCandidate | None, str | 
         for source, cand in structured:
             if cand.amount == seen.amount:
                 return cand, source
+    # One source's price is what another source calls the list price (JSON-LD 150.00 beside
+    # og:price:standard_amount 150.00 and product:price:amount 120.00): the sale price wins.
+    listed = {p.amount for s in SOURCE_ORDER if s != HTML and s in founds for p in founds[s].list_prices()}
+    if structured and structured[0][1].amount in listed:
+        lower = [(s, p) for s, p in structured if p.amount < structured[0][1].amount and p.amount not in listed]
+        if lower:
+            return lower[0][1], lower[0][0]
     struck = {p.amount for p in page.list_prices()} | {p.amount for p in page.list_beside.values()}
     if structured and shown and page.certain_price and structured[0][1].amount in struck \
             and shown[0].amount < structured[0][1].amount:

@@ -15,7 +15,8 @@ _PRICE_KEYS = ("product:sale_price:amount", "og:sale_price:amount", "product:pri
 _CURRENCY_KEYS = {"product:sale_price:amount": "product:sale_price:currency",
                   "og:sale_price:amount": "og:sale_price:currency",
                   "product:original_price:amount": "product:original_price:currency"}
-_LIST_KEYS = ("product:original_price:amount", "og:original_price:amount")
+_LIST_KEYS = ("product:original_price:amount", "og:original_price:amount",
+              "og:price:standard_amount", "product:price:standard_amount")
 
 
 def meta_tags(doc) -> list[tuple[str, str]]:

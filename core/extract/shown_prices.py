@@ -161,6 +161,18 @@ def _label(el, any_tag: bool = False) -> str:
     return label if len(label) < 25 else ""
 
 
+# "+ Versand ab 5,90 €", "Shipping: $4.99", "Livraison 3,99 €": a postage amount, whose words
+# come before the amount (a price "19,99 € inkl. Versand" only mentions it after).
+_SHIPPING_FIRST = re.compile(r"^\D{0,25}?\b(shipping|postage|delivery|versand|porto|livraison|envío|envio|"
+                             r"spedizione|frete|doprava|dostawa|wysyłka|доставка|送料|運費|运费)\b\D{0,25}\d", re.I)
+_SHIPPING_CLASS = re.compile(r"shipping|postage|delivery[-_]?(cost|price|fee)|versand", re.I)
+
+
+def _shipping(el, raw: str) -> bool:
+    """A shipping cost: its own class says so, or shipping words lead its text."""
+    return bool(_SHIPPING_FIRST.match(raw) or _SHIPPING_CLASS.search(el.get("class") or ""))
+
+
 def _fragment(el, amount, ctx: PageContext) -> bool:
     """A bare amount whose parent or grandparent, a short text, is a price with a currency
     and another amount."""
@@ -363,8 +375,8 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
             or _instalment(el)
         if _LIST_CLASS.search(marker):
             listed.append((el, PriceCandidate(amount, currency, raw, role="list")))
-        if _elsewhere(el) or _in_tile(el, ctx.base_url):
-            continue  # another product's price (a tile, a sponsored or "also bought" block)
+        if _elsewhere(el) or _in_tile(el, ctx.base_url) or _shipping(el, raw):
+            continue  # another product's price (a tile, a sponsored or "also bought" block) or postage
         label = _label(el)
         bad = bad or bool(_NEG_TEXT.search(label)) or bool(_TIER_LABEL.search(label))
         good = bool(_PRICE_GOOD.search(marker))
