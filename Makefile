@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8501
 APT_PACKAGES := chromium fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji libcairo2
 
-.PHONY: install system-deps migrate run worker fleet fleetctl test bench models clean
+.PHONY: install system-deps pages migrate run worker fleet fleetctl test bench models clean
 
 $(STAMP): requirements.txt tests/fixtures/extraction/requirements.txt tests/fixtures/extraction/archives.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -59,7 +59,12 @@ fleet: install
 fleetctl:
 	@$(FLEET_ENV) $(VENV)/bin/supervisorctl -c deploy/supervisord.conf $(or $(CMD),status)
 
-test: install system-deps
+# The extraction test pages inside pinned releases (tests/fixtures/extraction/archives.txt):
+# fetched once and checked by hash; tried again here when an install could not reach them.
+pages: install
+	$(PY) -m bench.grown_pages fetch
+
+test: install system-deps pages
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 # CLIP weights of CLIP_MODEL / CLIP_PRETRAINED (or an hf-hub:org/repo CLIP_MODEL) into the

@@ -91,7 +91,10 @@ def measure(name: str, pages, truth_path, repeat: int, scorer) -> dict:
     hits = dict.fromkeys(FIELDS, 0)
     cpu = []
     for entry in truth:
-        _, text = decode_html((pages / entry["file"] if pages else page_path(entry)).read_bytes())
+        path = pages / entry["file"] if pages else page_path(entry)
+        if path is None:
+            raise SystemExit(f"{entry['file']}: its archive is not fetched (make install)")
+        _, text = decode_html(path.read_bytes())
         got = peer_extract(text, entry["page_url"])
         runs = []
         for _ in range(repeat):

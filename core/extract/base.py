@@ -45,6 +45,7 @@ class Found:
     shown_amounts: set = field(default_factory=set)  # HTML: every current amount the page shows
     list_beside: dict = field(default_factory=dict)  # HTML: current amount -> list price beside it
     converted_amounts: set = field(default_factory=set)  # HTML: amounts shown as "ca." conversions
+    first_price_ok: bool = False  # HTML: the first current price is not demoted
     rating_count: int | None = None
 
     def current_prices(self) -> list[PriceCandidate]:

@@ -268,10 +268,18 @@ def clean_title(text: str | None, site_words: set[str], *, page_title: bool = Fa
     return strip_boilerplate("".join(p + (seps[i] if i < len(seps) else "") for i, p in enumerate(parts)).strip())
 
 
+# words beside a price that say nothing about the product ("29,99 € inkl. MwSt.")
+_PRICE_NEUTRAL = {"inkl", "incl", "zzgl", "mwst", "vat", "tax", "ttc", "iva", "vat", "ust", "versand", "shipping",
+                  "eur", "usd", "gbp", "chf", "pln", "czk", "rub", "zł", "kč", "kr", "lei", "ft", "грн", "руб", "р"}
+
+
 def _price_part(part: str) -> bool:
     """A trailing " - ab 29,99 €" segment: a price and at most a word or two, not a phrase
     with an amount in it ("3€ pro Bewertung erhalten")."""
-    return len(part.split()) <= 3 and looks_like_price(part)
+    if not looks_like_price(part):
+        return False
+    words = [w for w in re.findall(r"[^\W\d_]+\.?", part) if w.rstrip(".").casefold() not in _PRICE_NEUTRAL]
+    return len(words) <= 2  # "jetzt nur", "dès", "ab", "from"
 
 
 def _looks_like_shop_name(part: str, rest: list[str]) -> bool:
@@ -293,20 +301,25 @@ def sc_pos(sc: Scan, el) -> int:
     return -1
 
 
+_ROW_TAGS = {"dl", "tr", "li", "table", "ul", "ol", "body"}
+
+
 def _value_cell(el):
-    """The element after a label: its next sibling, else the next sibling of the nearest
-    ancestor the label fills alone (``<dt><div><span>Marke</span></div></dt><dd>…``)."""
+    """The element after a label: its next sibling, else the next sibling of its parent, or
+    the value cell after the table cell the label fills alone (``<dt><div><span>Marke</span>
+    </div></dt><dd>…``)."""
     label = clean_text(el.text_content())
     node = el
-    for _ in range(4):
+    for level in range(4):
         nxt = node.getnext()
         while nxt is not None and not isinstance(nxt.tag, str):
             nxt = nxt.getnext()
         if nxt is not None:
-            return nxt
+            # beyond the label's own parent only a table's value cell is its value
+            return nxt if level <= 1 or nxt.tag in ("dd", "td") else None
         parent = node.getparent()
-        if parent is None or clean_text(parent.text_content()) != label:
-            return None  # the parent holds more than the label
+        if parent is None or parent.tag in _ROW_TAGS or clean_text(parent.text_content()) != label:
+            return None  # a row's end, or the parent holds more than the label
         node = parent
     return None
 
@@ -511,6 +524,7 @@ def extract(doc, ctx: PageContext, sc: Scan, refs: list[str], site_words: set[st
     found.shown_amounts = set(shown.amounts)
     found.list_beside = {k: v for k, v in shown.list_beside.items()}
     found.converted_amounts = set(shown.converted)
+    found.first_price_ok = shown.first_ok
     found.brand = brand_from_page(sc, pos, heading or (refs[0] if refs else None), html_text) \
         or _brand_in_identifier(heading_el, html_text)
     found.description = description

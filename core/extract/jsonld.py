@@ -167,7 +167,7 @@ def _groups_whole(products: list[dict], ids) -> list[dict]:
         members = [v for v in members if isinstance(v, dict)]
         if not members:
             continue
-        variants |= {id(v) for v in members}
+        variants |= {id(v) for v in members if v is not node}
         whole = dict(node)
         whole["offers"] = _as_list(node.get("offers")) + [o for v in members for o in _as_list(v.get("offers"))]
         for key in ("image", "brand", "description"):

@@ -25,7 +25,7 @@ _PRICE_BAD = re.compile(r"(list|regular|retail|original|old|was|before|strike|co
                         r"price[-_]?(old|was|before|regular|original|strike|compare)|"
                         r"strike|crossed|rrp|msrp|saving|unit|per[-_]|instal|monthly|month|tax|vat|excl|"
                         r"shipping|delivery|cashback|bonus|reward|loyalty|deposit|"
-                        r"basis[-_]?price|related|recommend|similar|upsell|bundle|total|cart|basket|minicart", re.I)
+                        r"basis[-_]?price|related|recommend|similar|upsell|bundle|subtotal|cart|basket|minicart", re.I)
 _PRICE_GOOD = re.compile(r"current|final|sale|special|now|actual|our|main|selling|offer|promo|deal|"
                          r"big|large|primary|product[-_]?price|price[-_]?(value|amount|current|new)", re.I)
 _LIST_CLASS = re.compile(r"(^|[-_\s])(old|was|strike|crossed|rrp|msrp|uvp|compare|regular|list|original|before)"
@@ -38,9 +38,11 @@ _NEG_TEXT = re.compile(r"/\s*(100\s*|1\s*)?(ml|cl|g|kg|l|m|m²|m2|lb|oz|mes|mo|m
                        r"less than|under|below|up to)", re.I)
 # "Ca. EUR 3,45", "approx. $4.10", "≈ 120 zł", "environ 3,45 €": a conversion into the
 # visitor's currency printed beside the listing's own price, never the price itself.
-_APPROX_TEXT = re.compile(r"^[\s(\[]*(ca\.?|circa|approx\.?|approximately|about|≈|~|env\.?|environ|aprox\.?|"
-                          r"aproximadamente|ungefähr|etwa|около|прибл\.?|약)(?=[\s\d$€£¥₹₽]|$)", re.I)
-_APPROX_CLASS = re.compile(r"approx|convert|conversion", re.I)
+_APPROX_WORDS = (r"(ca\.?(?!\s*\$)|circa|approx\.?|approximately|≈|~|env\.?|environ|aprox\.?|aproximadamente|"
+                 r"ungefähr|etwa|около|прибл\.?|약)")
+_APPROX_TEXT = re.compile(r"^[\s(\[]*" + _APPROX_WORDS + r"(?=[\s\d€£¥₹₽]|[A-Z]{3}\s*\d)", re.I)
+_APPROX_LABEL = re.compile(r"^[\s(\[]*" + _APPROX_WORDS + r"[\s:]*$", re.I)
+_APPROX_CLASS = re.compile(r"(^|[-_\s])(approx|converted|conversion)", re.I)
 _WAS_TEXT = re.compile(r"^\s*(was|rrp|msrp|uvp|statt|vorher|antes|avant|prima|era|de|list( price)?|"
                        r"retail( price)?|reg\.?( price)?|compare (at|to)|originally|"
                        r"regular( price)?|normal( price)?|precio (normal|anterior|lista)|prix (de référence|barré)|"
@@ -61,6 +63,8 @@ class Shown:
     """Current amount -> the list price printed beside it."""
     converted: frozenset | set = frozenset()
     """Amounts shown as an approximate conversion ("Ca. EUR 3,45" beside "£2,99")."""
+    first_ok: bool = False
+    """The first current price is not demoted (no doubtful class, label or block)."""
 
 
 # A class that says the element is *not* struck ("PriceNoThrouth", "no-strike"): shops
@@ -141,9 +145,11 @@ def _amount_part(raw: str, country: str | None) -> str:
 
 
 # "Gold Price:", "Member price", "Club-Preis": a loyalty tier's price, not everyone's.
-_TIER_LABEL = re.compile(r"\b(members?|mitglied\w*|bronze|silver|gold|platinum|diamond|vip|club|loyalty|"
-                         r"card|karten?|tarjeta|carte|socio|membre)[-\s]*(price|preis|precio|prix|prezzo|cena|цена)",
-                         re.I)
+_TIER_WORDS = r"(members?|mitglied\w*|bronze|silver|gold|platinum|diamond|vip|club|loyalty|card|karten?|tarjeta|carte|" \
+              r"socio|socios|membre|membres|cliente|fidélité|clube|klubowa|член\w*|клуб\w*)"
+_TIER_LABEL = re.compile(rf"\b{_TIER_WORDS}[-\s]*(price|preis|precio|prix|prezzo|cena|цена|preço)|"
+                         rf"\b(price|preis|precio|prix|prezzo|cena|цена|preço)\s+(for\s+|para\s+|pour\s+|de\s+|"
+                         rf"con\s+|dla\s+|für\s+)?(les\s+|los\s+)?{_TIER_WORDS}\b", re.I)
 _LABEL_TAGS = {"dt", "th", "td", "label", "strong", "b", "span", "em", "i", "small", "font"}
 
 
@@ -158,24 +164,33 @@ def _label(el, any_tag: bool = False) -> str:
     else:
         parent = el.getparent()
         label = (clean_text(parent.text) if parent is not None else None) or ""
-    return label if len(label) < 25 else ""
+    if len(label) >= 25 or looks_like_price(label):
+        return ""  # long, or another amount ("Save $10" beside the price), not a label
+    return label
 
 
 # "+ Versand ab 5,90 €", "Shipping: $4.99", "Livraison 3,99 €": a postage amount, whose words
 # come before the amount (a price "19,99 € inkl. Versand" only mentions it after).
-_SHIPPING_FIRST = re.compile(r"^\D{0,25}?\b(shipping|postage|delivery|versand|porto|livraison|envío|envio|"
+_SHIPPING_FIRST = re.compile(r"^(?!.*\b(inkl|incl|including|inclusive|free|gratis|kostenlos|frei|offerte|grátis|"
+                             r"gratuit[ea]?|sin|sem|zdarma|darmowa|бесплатн\w*)\b)"
+                             r"\D{0,25}?\b(shipping|postage|delivery|versand\w*|porto|livraison|envío|envio|"
                              r"spedizione|frete|doprava|dostawa|wysyłka|доставка|送料|運費|运费)\b\D{0,25}\d", re.I)
-_SHIPPING_CLASS = re.compile(r"shipping|postage|delivery[-_]?(cost|price|fee)|versand", re.I)
+_SHIPPING_CLASS = re.compile(r"(^|[-_\s])(shipping|postage|delivery|versand)([-_](cost|price|fee|amount|rate)s?)?($|\s)|"
+                             r"versandkosten|shipping[-_]?(cost|price|fee)", re.I)
 
 
 def _shipping(el, raw: str) -> bool:
     """A shipping cost: its own class says so, or shipping words lead its text."""
-    return bool(_SHIPPING_FIRST.match(raw) or _SHIPPING_CLASS.search(el.get("class") or ""))
+    classes = " ".join(t for t in (el.get("class") or "").split() if not re.match(r"(?i)free|no-", t))
+    return bool(_SHIPPING_FIRST.match(raw) or _SHIPPING_CLASS.search(classes))
 
 
 def _fragment(el, amount, ctx: PageContext) -> bool:
     """A bare amount whose parent or grandparent, a short text, is a price with a currency
     and another amount."""
+    own = (clean_text(el.text_content()) or "").strip()
+    if not re.fullmatch(r"\d{1,2}|\d[\d.,\s]*[.,]", own):
+        return False  # only the cents ("80") or the whole part ("16.") are pieces of a price
     for a in islice(el.iterancestors(), 2):
         text = _short_text(a, 40)
         if text and re.search(r"\d", text):
@@ -189,7 +204,7 @@ def _fragment(el, amount, ctx: PageContext) -> bool:
 def _converted(el, raw: str) -> bool:
     """ "Ca. EUR 3,45" under "£2,99": an approximate conversion (its text, the label before
     it, or the class of it or two ancestors says so)."""
-    if _APPROX_TEXT.match(raw) or _APPROX_TEXT.match(_label(el, any_tag=True)):
+    if _APPROX_TEXT.match(raw) or _APPROX_LABEL.match(_label(el, any_tag=True)):
         return True
     return any(_APPROX_CLASS.search(f"{a.get('class', '')} {a.get('id', '')}")
                for a in islice(el.iterancestors(), 2)) or bool(_APPROX_CLASS.search(el.get("class") or ""))
@@ -211,27 +226,41 @@ _BARE_AMOUNT = re.compile(r"\d{1,3}(?:[.,\s’']\d{3})+(?:[.,]\d{2})?|\d+[.,]\d{
 
 def _bare_price(el, raw: str) -> bool:
     """A price-classed element holding only an amount (``span#unit_price`` "55.<sup>99</sup>").
-    A class that also says "old", "unit", "shipping"… demotes it later, like any candidate."""
+    One whose class also says "old", "unit", "shipping"… counts only when nothing else is shown."""
     if not _BARE_AMOUNT.fullmatch(raw.strip().rstrip("*")):
         return False
     marker = " ".join(f"{a.get('class', '')} {a.get('id', '')}" for a in (el, el.getparent()) if a is not None)
     return "price" in marker.lower()
 
 
-_ELSEWHERE = re.compile(r"related|recommend|similar|upsell|cross-?sell|also-?(bought|viewed|like)|"
-                        r"bought[-_]?together|fbt|sponsor|advert|"
-                        r"recently|viewed|accessor|bundle|complete-the-look|tile|"
+# Blocks that hold other products for certain (their prices are dropped) …
+_OTHERS = re.compile(r"recommend|upsell|cross-?sell|also-?(bought|viewed|like)|bought[-_]?together|(^|[-_])fbt|"
+                     r"sponsor|recently-?viewed", re.I)
+# … and blocks that usually do (their prices are demoted: a shop may name its own box so).
+# A bare amount so marked is not the price even when nothing else is shown.
+_NOT_ALONE = re.compile(r"shipping|delivery|tax|vat|excl|instal|monthly|month|per[-_]|basis|deposit|cashback|"
+                        r"bonus|reward|saving|cart|basket", re.I)
+_ELSEWHERE = re.compile(r"related|similar|recently|viewed|accessor|bundle|complete-the-look|tile|advert|"
                         r"deliver|shipping|courier|freight|versand|livraison|envio|frete|spedizion", re.I)
+# WooCommerce writes the product's categories and tags as classes on its own container.
+_TAXONOMY = re.compile(r"^(product_cat|product_tag|category|tag)-", re.I)
+
+
+def _block_marks(el, levels: int = 6):
+    """The class and id tokens of up to ``levels`` ancestors, taxonomy classes left out."""
+    for a in islice(el.iterancestors(), levels):
+        tokens = f"{a.get('class') or ''} {a.get('id') or ''}".split()
+        yield " ".join(t for t in tokens if not _TAXONOMY.match(t))
+
+
+def _among_others(el) -> bool:
+    """Inside a recommendations, sponsored or bought-together block (up to six levels up)."""
+    return any(_OTHERS.search(m) for m in _block_marks(el))
 
 
 def _elsewhere(el) -> bool:
-    """Inside a recommendations/related-products or delivery-options block (up to six levels up)."""
-    for n, a in enumerate(el.iterancestors()):
-        if n >= 6:
-            break
-        if _ELSEWHERE.search(f"{a.get('class', '')} {a.get('id', '')}"):
-            return True
-    return False
+    """Inside a related-products, accessories or delivery-options block (up to six levels up)."""
+    return any(_ELSEWHERE.search(m) for m in _block_marks(el))
 
 
 def _other_page(href: str | None, page: str) -> bool:
@@ -242,18 +271,45 @@ def _other_page(href: str | None, page: str) -> bool:
 
 def _in_tile(el, page_url: str) -> bool:
     """Inside a listing or recommendation tile: within a link to another page (the product's
-    own price is never a link to some other product), or in a list item that also holds a
-    linked picture of another page (``<li><a href=other><img></a>…<span>US$ 3.49</span></li>``)."""
+    own price is never a link to some other product), or in a list item that shows another
+    product (``<li><a href=p2><img></a><a href=p2>Name</a><span>US$ 3.49</span></li>``)."""
     page = page_url.split("#")[0].split("?")[0].rstrip("/")
     for n, a in enumerate([el, *el.iterancestors()]):
         if n >= 7:
             break
         if a.tag == "a":
             return _other_page(a.get("href"), page)
-        if a.tag == "li" and n <= 4 and any(_other_page(link.get("href"), page)
-                                            for link in a.iterdescendants("a") if link.find(".//img") is not None):
+        if a.tag == "li" and (n <= 4 and _product_tile(a, page) or _listing_card(a, page)):
             return True
     return False
+
+
+def _listing_card(li, page: str) -> bool:
+    """One of a run of alike list items (their first class the same) whose item links twice to
+    one other page (its picture and its name): a listing of other products or ads."""
+    cls = (li.get("class") or "").split()
+    parent = li.getparent()
+    if not cls or parent is None:
+        return False
+    alike = sum(1 for sib in islice(parent.iterchildren("li"), 50) if (sib.get("class") or "").split()[:1] == cls[:1])
+    if alike < 2:
+        return False
+    hrefs = [(link.get("href") or "").split("#")[0] for link in li.iterdescendants("a")]
+    return any(hrefs.count(h) >= 2 and _other_page(h, page) for h in set(hrefs))
+
+
+def _product_tile(li, page: str) -> bool:
+    """A list item whose picture links to another page that a text link in it names too."""
+    pictured, named = set(), set()
+    for link in li.iterdescendants("a"):
+        href = (link.get("href") or "").split("#")[0]
+        if not _other_page(href, page):
+            continue
+        if link.find(".//img") is not None:
+            pictured.add(href)
+        elif (link.text_content() or "").strip():
+            named.add(href)
+    return bool(pictured & named)
 
 
 _in_chrome = in_chrome
@@ -358,12 +414,13 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
     wrappers = {a for _, el, raw, _, _, _ in candidates for a in el.iterancestors()
                 if a in texts and texts[a] != texts[el] and a not in split}
     wrappers |= {el for _, el, _, _, _, _ in candidates if any(a in split for a in el.iterancestors())}
-    current, listed, elements, converted = [], [], {}, set()
+    current, listed, elements, converted, fallback = [], [], {}, set(), []
+    currencies = {c[4] for c in candidates}
     for pos, el, raw, amount, currency, bare in candidates:
         if el in wrappers:
             continue
-        if _converted(el, raw):
-            converted.add(amount)
+        if currency and _converted(el, raw) and any(c and c != currency for c in currencies):
+            converted.add(amount)  # beside a price in another currency: a conversion of it
             continue
         marker = " ".join(f"{a.get('class', '')} {a.get('id', '')}" for a in [el, el.getparent()] if a is not None)
         cand = PriceCandidate(amount, currency, raw)
@@ -375,16 +432,23 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
             or _instalment(el)
         if _LIST_CLASS.search(marker):
             listed.append((el, PriceCandidate(amount, currency, raw, role="list")))
-        if _elsewhere(el) or _in_tile(el, ctx.base_url) or _shipping(el, raw):
+        if _among_others(el) or _in_tile(el, ctx.base_url) or _shipping(el, raw):
             continue  # another product's price (a tile, a sponsored or "also bought" block) or postage
         label = _label(el)
-        bad = bad or bool(_NEG_TEXT.search(label)) or bool(_TIER_LABEL.search(label))
+        bad = bad or _elsewhere(el) or bool(_NEG_TEXT.search(label)) or bool(_TIER_LABEL.search(label))
+        if bare and bad:
+            if _NOT_ALONE.search(marker):
+                continue
+            fallback.append(((True, -depth, False, True, True, abs(pos - heading_pos)), cand))
+            elements[id(cand)] = el
+            continue  # a bare amount with a doubtful class: only when nothing else is shown
         good = bool(_PRICE_GOOD.search(marker))
         # price-marked: itself, or the price-classed wrapper whose visible copy it is
         marked = id(el) in hinted or id(el.getparent()) in hinted
         key = (bad, -depth, not marked, not good, bare, abs(pos - heading_pos))
         current.append((key, cand))
         elements[id(cand)] = el
+    current = current or fallback
     current.sort(key=lambda r: r[0])
     out: list[PriceCandidate] = []
     for _, cand in current:
@@ -398,7 +462,9 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
     confident = bool(current and near) and not current[0][0][0] and not current[0][0][2] \
         and -current[0][0][1] >= min(near)
     pairs = _list_beside(current, listed, elements)
-    return Shown(out, [c for _, c in listed], confident, {c.amount for _, c in current}, pairs, converted)
+    shown = Shown(out, [c for _, c in listed], confident, {c.amount for _, c in current}, pairs, converted)
+    shown.first_ok = bool(current) and not current[0][0][0]
+    return shown
 
 
 def _list_beside(current: list, listed: list, elements: dict) -> dict:

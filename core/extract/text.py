@@ -39,7 +39,8 @@ def safe_url(url: str | None) -> str | None:
     cleaned = str(url).translate(_URL_DROP).strip()
     return cleaned or None
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
-_INLINE_TAG = re.compile(r"</?(wbr|br|b|i|em|strong|span|sup|sub|small|u|mark)\b[^<>]{0,200}>", re.I)
+_INLINE_TAG = re.compile(r"</?(wbr|br|b|i|em|strong|span|sup|sub|small|u|mark)(\s+[\w-]+=(\"[^\"<>]*\"|'[^'<>]*'|[^\s<>]+))*\s*/?>",
+                         re.I)
 # Template placeholders left in pages by broken themes ("$metabrand", "{{ product.vendor }}").
 _PLACEHOLDER = re.compile(r"^\s*(\$[a-z_]+|\{\{.*\}\}|\{%.*%\}|%[a-z_]+%|\[[a-z_]+\]|null|undefined|none|n/?a)\s*$", re.I)
 
