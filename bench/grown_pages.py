@@ -1,5 +1,5 @@
-"""Where the grown extraction set's pages live. Nothing third-party is committed: the pages are
-files inside pinned public releases that ``make install`` fetches and checks by hash.
+"""Where the grown extraction set's pages live. Most are files inside pinned public releases that
+``make install`` fetches and checks by hash:
 
 * ``pypi:formasaurus==0.10.0`` (``tests/fixtures/extraction/requirements.txt``, installed
   without its dependencies): its ``formasaurus/data/html/N.html`` files are real shop pages
@@ -8,8 +8,10 @@ files inside pinned public releases that ``make install`` fetches and checks by 
   (``tests/fixtures/extraction/archives.txt``, the archive's sha256 beside each):
   ``python -m bench.grown_pages fetch`` downloads each archive (the address its registry's
   JSON gives; nothing of the package is built or run), checks its hash and unpacks it under
-  the virtualenv
-  (``<sys.prefix>/extraction-pages``); a truth entry's ``source_path`` names the file in it.
+  the virtualenv (``<sys.prefix>/extraction-pages``); a truth entry's ``source_path`` names
+  the file in it.
+* ``github:<owner>/<repo>``: a few pages from repositories with a permissive licence, committed
+  in ``tests/fixtures/extraction/github/`` with their sources and licences (``SOURCES.md``).
 
 ``page_path(entry)`` finds any entry's file from its ``source_repo``."""
 
@@ -66,6 +68,9 @@ def page_path(entry: dict) -> Path | None:
     if source.startswith("pypi:"):
         folder = pages_dir()
         return folder / entry["file"] if folder else None
+    if source.startswith("github:"):  # committed with their licences: tests/fixtures/extraction/github/
+        path = FIXTURES / "github" / entry["file"]
+        return path if path.is_file() else None
     if source in archives():
         path = archive_dir(source) / entry["source_path"]
         return path if path.is_file() else None
