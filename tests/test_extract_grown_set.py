@@ -95,6 +95,19 @@ def test_the_fresh_set_holds_its_measured_rates():
     assert all(rates[f] >= FRESH_FLOORS[f] for f in FIELDS), rates
 
 
+def test_the_github_pages_hold_their_rates_and_hashes():
+    import hashlib
+
+    entries = json.loads((FIXTURES / "github.json").read_text(encoding="utf-8"))
+    for entry in entries:
+        data = page_path(entry).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"] and len(data) == entry["bytes"], entry["file"]
+    # first scored at 0.75 in every field; 1.0 for the first image after the srcset-only photo
+    # kind (a Bandcamp track page and a comparison page's brand stay missed)
+    rates = _rates(entries, None)
+    assert rates["first_image"] == 1.0 and all(rates[f] >= 0.75 for f in FIELDS), rates
+
+
 def test_every_fresh_page_is_pinned_by_its_archive_and_hash():
     import hashlib
 

@@ -725,3 +725,14 @@ def test_a_label_with_no_value_in_its_row_takes_nothing_from_the_next_row():
     html = page("""<h1>Kaffeemühle</h1><div class="row"><div class="cell"><span>Marke</span></div></div>
       <div class="row"><div class="cell">Lieferzeit 3 Tage</div></div>""", lang="de-DE")
     assert extract_product(html, "https://kaffee.example.de/m").brand != "Lieferzeit 3 Tage"
+
+
+def test_a_microdata_photo_without_src_is_not_the_page_itself():
+    html = page("""<div itemscope itemtype="http://schema.org/Product"><h1 itemprop="name">Zinfandel Rosé 2015</h1>
+      <span class="image--element" data-img-original="https://wine.example.de/media/009345_Zinfandel_l.png">
+      <img srcset="https://wine.example.de/media/009345_Zinfandel_l_600x600.png" itemprop="image"></span>
+      <div itemprop="offers" itemscope itemtype="http://schema.org/Offer"><meta itemprop="priceCurrency" content="EUR">
+      <span itemprop="price" content="7.49">7,49 €</span></div></div>""", lang="de-DE")
+    url = "https://wine.example.de/zinfandel-rose"
+    product = extract_product(html, url)
+    assert url not in product.images and product.images and "009345_Zinfandel" in product.images[0]

@@ -109,7 +109,8 @@ def _found(source: str, props: dict, ctx: PageContext) -> Found:
         if isinstance(value, dict):
             value = _props(value).get("url") or _props(value).get("contenturl")
         url = absolute_url(value, ctx.base_url)
-        if url:
+        # <img itemprop="image" srcset="…"> without src: its value resolves to the page itself
+        if url and url.split("#")[0] != ctx.base_url.split("#")[0]:
             found.images.append(url)
     return found
 
