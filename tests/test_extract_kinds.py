@@ -736,3 +736,11 @@ def test_a_microdata_photo_without_src_is_not_the_page_itself():
     url = "https://wine.example.de/zinfandel-rose"
     product = extract_product(html, url)
     assert url not in product.images and product.images and "009345_Zinfandel" in product.images[0]
+
+
+def test_a_brand_section_s_own_label_is_not_part_of_the_brand_and_wbr_joins_words():
+    html = page("""<h1>Logo Badeanzug</h1><span class="price">6,43 €</span>
+      <section itemprop="brand"><h2>Brand</h2><p>Brand Name: <span>MISSGUIDED</span></p></section>""", lang="de-DE")
+    assert extract_product(html, "https://de.shop.example/p-1.html").brand == "MISSGUIDED"
+    html = page('<h1><span>Kinderhandschu<wbr/>he SKI-HANDSCHUHE<wbr/>-HANDSCHUHE</span></h1><span class="price">15,99 €</span>')
+    assert extract_product(html, "https://www.ebay.de/itm/4").title == "Kinderhandschuhe SKI-HANDSCHUHE-HANDSCHUHE"

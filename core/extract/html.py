@@ -336,6 +336,9 @@ def _label_value(el, inline: str) -> str | None:
             if not value and nxt is not None:  # <strong itemprop="name"></strong>Black Leaf
                 value = clean_text(nxt.tail)
     value = clean_text(value)
+    inner = _LABEL_RE.match(value or "")
+    if inner and inner.group(2):  # <h2>Brand</h2><p>Brand Name: MISSGUIDED</p>
+        value = clean_text(inner.group(2))
     if not value or len(value) > 50 or len(value.split()) > 6 or value.endswith(":") or is_placeholder(value):
         return None
     return value

@@ -118,7 +118,10 @@ def element_text(el) -> str | None:
         if node.text:
             parts.append(node.text)
         if node is not el and node.tail:
-            parts.append(node.tail)
+            if node.tag == "wbr" and parts:  # a word-break opportunity: "Kinderhandschu<wbr>he"
+                parts[-1] += node.tail
+            else:
+                parts.append(node.tail)
     return clean_text(" ".join(parts))
 
 
