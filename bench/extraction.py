@@ -38,6 +38,7 @@ DEFAULT_SETS = {
     "grown": (pages_dir() or ROOT / "missing-formasaurus-pages", GROWN_TRUTH),
     # pages of several archives (tests/fixtures/extraction/archives.txt): each entry's own path
     "fresh": (None, FIXTURES / "fresh.json"),
+    "fresh-kleinanzeigen": (None, FIXTURES / "fresh-kleinanzeigen.json"),
     "github": (None, FIXTURES / "github.json"),  # committed pages (tests/fixtures/extraction/github)
 }
 FIELDS = ("title", "price", "currency", "brand", "first_image")

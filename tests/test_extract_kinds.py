@@ -744,3 +744,14 @@ def test_a_brand_section_s_own_label_is_not_part_of_the_brand_and_wbr_joins_word
     assert extract_product(html, "https://de.shop.example/p-1.html").brand == "MISSGUIDED"
     html = page('<h1><span>Kinderhandschu<wbr/>he SKI-HANDSCHUHE<wbr/>-HANDSCHUHE</span></h1><span class="price">15,99 €</span>')
     assert extract_product(html, "https://www.ebay.de/itm/4").title == "Kinderhandschuhe SKI-HANDSCHUHE-HANDSCHUHE"
+
+
+def test_a_free_ad_takes_no_price_from_the_similar_ads_below_it():
+    cards = "".join(f"""<li class="ad-listitem fully-clickable-card"><article class="aditem" data-href="/s-anzeige/{n}">
+      <h2><a href="/s-anzeige/{n}">Ad {n}</a></h2><p class="aditem-main--price">{p} € VB</p></article></li>"""
+                    for n, p in ((1, 3), (2, 29), (3, 30)))
+    html = page(f"""<h1 id="viewad-title">Turbo special Seattle</h1><h2 id="viewad-price">Zu verschenken</h2>
+      <button>Nachricht schreiben</button><section id="vap-smlrads"><h2>Das könnte dich auch interessieren</h2>
+      <ul class="ad-list">{cards}</ul></section>""", lang="de-DE")
+    product = extract_product(html, "https://www.kleinanzeigen.de/s-anzeige/turbo-special-seattle/3350336445")
+    assert (product.price, product.currency) == (None, None)

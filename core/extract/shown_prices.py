@@ -285,8 +285,9 @@ def _in_tile(el, page_url: str) -> bool:
 
 
 def _listing_card(li, page: str) -> bool:
-    """One of a run of alike list items (their first class the same) whose item links twice to
-    one other page (its picture and its name): a listing of other products or ads."""
+    """One of a run of alike list items (their first class the same) that links to another page
+    (three or more such items, or two whose item links twice to one page, by its picture and
+    its name): a listing of other products or ads."""
     cls = (li.get("class") or "").split()
     parent = li.getparent()
     if not cls or parent is None:
@@ -295,7 +296,8 @@ def _listing_card(li, page: str) -> bool:
     if alike < 2:
         return False
     hrefs = [(link.get("href") or "").split("#")[0] for link in li.iterdescendants("a")]
-    return any(hrefs.count(h) >= 2 and _other_page(h, page) for h in set(hrefs))
+    others = [h for h in hrefs if _other_page(h, page)]
+    return alike >= 3 and bool(others) or any(others.count(h) >= 2 for h in set(others))
 
 
 def _product_tile(li, page: str) -> bool:
