@@ -755,3 +755,14 @@ def test_a_free_ad_takes_no_price_from_the_similar_ads_below_it():
       <ul class="ad-list">{cards}</ul></section>""", lang="de-DE")
     product = extract_product(html, "https://www.kleinanzeigen.de/s-anzeige/turbo-special-seattle/3350336445")
     assert (product.price, product.currency) == (None, None)
+
+
+def test_an_iso_code_in_the_next_element_settles_a_dollar_sign_but_not_a_euro():
+    html = page("""<h2 class="trackTitle">Saint-Laurent</h2><ul><li class="buyItem"><h4>Digital Track</h4>
+      <span class="price"><span class="base-text-color">$1</span><span class="buyItemExtra">CAD</span></span>
+      <button>Buy Now</button></li></ul>""")
+    product = extract_product(html, "https://artist.bandcamp.com/track/saint-laurent")
+    assert (product.price, product.currency) == (Decimal("1"), "CAD")
+    html = page("""<h1>Lamp</h1><span class="price"><span>€ 20,00</span><span>USD</span></span><button>Kaufen</button>""",
+                lang="de-DE")
+    assert extract_product(html, "https://lamps.example.de/l").currency == "EUR"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from core.extract.base import PageContext, PriceCandidate
-from core.extract.prices import currency_in_text, looks_like_price, parse_amount
+from core.extract.prices import currency_in_text, looks_like_price, normalize_currency, parse_amount
 from core.extract.text import clean_text, element_text, in_chrome
 
 _STRUCK_TAGS = {"del", "s", "strike"}
@@ -183,6 +183,21 @@ def _shipping(el, raw: str) -> bool:
     """A shipping cost: its own class says so, or shipping words lead its text."""
     classes = " ".join(t for t in (el.get("class") or "").split() if not re.match(r"(?i)free|no-", t))
     return bool(_SHIPPING_FIRST.match(raw) or _SHIPPING_CLASS.search(classes))
+
+
+_CODE = re.compile(r"(?<![A-Za-z])[A-Z]{3}(?![A-Za-z])")
+
+
+def _code_after(el) -> str | None:
+    """An ISO 4217 code printed alone in the element right after the amount's ("$1" then "CAD",
+    "1 299" then "SEK"): it names the currency a bare "$" or "kr" leaves open."""
+    nxt = el.getnext()
+    while nxt is not None and not isinstance(nxt.tag, str):
+        nxt = nxt.getnext()
+    if nxt is None or len(nxt):
+        return None
+    text = (nxt.text or "").strip()
+    return normalize_currency(text) if re.fullmatch(r"[A-Z]{3}", text) else None
 
 
 def _fragment(el, amount, ctx: PageContext) -> bool:
@@ -401,6 +416,8 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         if currency is None and el.get("itemprop") == "price" and el.get("content"):
             # <span itemprop="price" content="253">253.0 грн</span>: the text shows the currency
             currency = currency_in_text(element_text(el) or "", country=ctx.country)
+        if not _CODE.search(raw) and (currency is None or re.search(r"\$|\bkr\b|¥", raw)):
+            currency = _code_after(el) or currency  # <span>$1</span><span>CAD</span>: "$" left open
         amount = parse_amount(_amount_part(raw, ctx.country), currency=currency)
         if amount is None:
             continue
