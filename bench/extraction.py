@@ -3,11 +3,12 @@
     python -m bench.extraction [--set NAME=PAGES_DIR:TRUTH_JSON ...] [--repeat N] [--page-only] [--out FILE]
 
 Without ``--set`` it measures the 30 development pages (``../shared/fixtures``) and the grown
-sets kept in this repository (``tests/fixtures/extraction``: ``truth.json``, ``fresh.json``).
+sets kept in this repository (``tests/fixtures/extraction``: ``truth.json``, ``fresh.json``…).
 Each page is decoded as after a fetch, then ``extract_product`` runs ``--repeat`` times; the
-least disturbed run counts (the machine is shared), CPU and wall time. Fields are matched by the shared scorer's own rules
-(``../shared/tools/score_extraction.py``, imported, not copied), so the figures equal its
-``title/price/currency/brand/first_image`` rates. Prints one JSON object per set.
+least disturbed run counts (the machine is shared), CPU and wall time. Fields are matched by
+the shared scorer's own rules (``../shared/tools/score_extraction.py``, imported, not copied),
+so the figures equal its ``title/price/currency/brand/first_image`` rates. Prints one JSON
+object per set.
 
 ``--page-only`` switches the structured sources off (JSON-LD, microdata, RDFa, platform JSON,
 OpenGraph prices and brand): what the page's own HTML gives, i.e. how a shop without
@@ -94,16 +95,21 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def page_file(entry: dict, pages: Path | None) -> Path:
+    """One entry's saved page: in ``pages``, or (None) where its source puts it."""
+    path = pages / entry["file"] if pages else page_path(entry)
+    if path is None:
+        raise SystemExit(f"{entry['file']}: its archive is not fetched (make install)")
+    return path
+
+
 def measure(name: str, pages: Path | None, truth_path: Path, repeat: int, scorer) -> dict:
     """Scores and timings of one set (``pages`` None: each entry's page from its source)."""
     truth = json.loads(truth_path.read_text(encoding="utf-8"))
     hits = {f: 0 for f in FIELDS}
     cpu, wall, misses, large = [], [], [], []
     for entry in truth:
-        path = pages / entry["file"] if pages else page_path(entry)
-        if path is None:
-            raise SystemExit(f"{entry['file']}: its archive is not fetched (make install)")
-        raw = path.read_bytes()
+        raw = page_file(entry, pages).read_bytes()
         _, text = decode_html(raw)
         got = extract_product(text, entry["page_url"]).to_json()  # also the warm-up run
         runs = []

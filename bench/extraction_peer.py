@@ -21,8 +21,7 @@ import time
 import extruct
 from price_parser import Price
 
-from bench.extraction import DEFAULT_SETS, FIELDS, checks, load_scorer
-from bench.grown_pages import page_path
+from bench.extraction import DEFAULT_SETS, FIELDS, checks, load_scorer, page_file
 from core.fetch import decode_html
 
 
@@ -91,10 +90,7 @@ def measure(name: str, pages, truth_path, repeat: int, scorer) -> dict:
     hits = dict.fromkeys(FIELDS, 0)
     cpu = []
     for entry in truth:
-        path = pages / entry["file"] if pages else page_path(entry)
-        if path is None:
-            raise SystemExit(f"{entry['file']}: its archive is not fetched (make install)")
-        _, text = decode_html(path.read_bytes())
+        _, text = decode_html(page_file(entry, pages).read_bytes())
         got = peer_extract(text, entry["page_url"])
         runs = []
         for _ in range(repeat):

@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import io
@@ -45,6 +46,7 @@ def pages_dir() -> Path | None:
     return folder if folder.is_dir() else None
 
 
+@functools.cache
 def archives() -> dict[str, str]:
     """``npm:name@version`` / ``pypi-sdist:name==version`` -> sha256 of its archive."""
     pinned = {}

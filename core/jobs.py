@@ -108,9 +108,6 @@ class QueueSummary:
         return sum(self.counts.get(str(s), 0) for s in JOB_TERMINAL)
 
 
-_check_scope = check_scope
-
-
 def _as_uuid(value: object) -> uuid.UUID:
     return as_uuid(value, "Job")
 
@@ -145,7 +142,7 @@ def submit_job(workspace: str, user: str, kind: str, params: dict,
     Returns the new job, or (``created=False``) the identical one this user submitted
     within DUPLICATE_WINDOW_SECONDS. Raises ValidationError before anything is stored.
     """
-    _check_scope(workspace, user)
+    check_scope(workspace, user)
     clean = validate_params(kind, params)
     ref = check_reference_image(reference[1], reference[0] or "upload") if reference else None
     clean["reference_image"] = _store_reference(workspace, ref) if ref else None
@@ -182,7 +179,7 @@ def _send(job_id: uuid.UUID) -> None:
 def list_jobs(workspace: str, status: str | list[str] | None = None, kind: str | None = None,
               page_size: int = 50, cursor: str | None = None) -> Page[JobView]:
     """The workspace's visible jobs, newest first, filtered by status(es) and kind."""
-    _check_scope(workspace)
+    check_scope(workspace)
     statuses = [status] if isinstance(status, str) else list(status or [])
     unknown = [s for s in statuses if s not in set(JobStatus)]
     if unknown:
@@ -198,14 +195,14 @@ def list_jobs(workspace: str, status: str | list[str] | None = None, kind: str |
 
 def queue_summary(workspace: str, kind: str | None = None) -> QueueSummary:
     """Counts per status of the visible jobs (drives filters and live refresh)."""
-    _check_scope(workspace)
+    check_scope(workspace)
     with unit_of_work() as session:
         return QueueSummary(job_repo.status_counts(session, workspace, kind))
 
 
 def get_job(workspace: str, job_id: object) -> JobView:
     """One job of this workspace."""
-    _check_scope(workspace)
+    check_scope(workspace)
     jid = _as_uuid(job_id)
     with unit_of_work() as session:
         job = job_repo.get(session, workspace, jid)
@@ -216,7 +213,7 @@ def get_job(workspace: str, job_id: object) -> JobView:
 
 def cancel_job(workspace: str, job_id: object) -> JobView:
     """Cancel a waiting or running job; a running generation's result is discarded."""
-    _check_scope(workspace)
+    check_scope(workspace)
     jid = _as_uuid(job_id)
     now = utcnow()
     with unit_of_work() as session:
@@ -239,7 +236,7 @@ def cancel_job(workspace: str, job_id: object) -> JobView:
 
 def retry_job(workspace: str, job_id: object) -> JobView:
     """Run a failed (or cancelled) job again with the same parameters."""
-    _check_scope(workspace)
+    check_scope(workspace)
     jid = _as_uuid(job_id)
     now = utcnow()
     with unit_of_work() as session:
@@ -265,7 +262,7 @@ def retry_job(workspace: str, job_id: object) -> JobView:
 
 def clear_completed_jobs(workspace: str) -> int:
     """Hide every finished (done / failed / cancelled) job from the queue. Returns how many."""
-    _check_scope(workspace)
+    check_scope(workspace)
     with unit_of_work() as session:
         return job_repo.archive_finished(session, workspace, [str(s) for s in JOB_TERMINAL],
                                          utcnow())

@@ -5,6 +5,7 @@ title, currency ≥ 0.95; brand, first image ≥ 0.92) are what docs/BENCHMARKS.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -43,6 +44,13 @@ def _rates(entries: list[dict], pages: Path | None) -> dict[str, float]:
     return {f: hits[f] / len(entries) for f in FIELDS}
 
 
+def _assert_pinned(entries: list[dict]) -> None:
+    """Every entry's page is the file its truth was written from (sha256 and size)."""
+    for entry in entries:
+        data = page_path(entry).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"] and len(data) == entry["bytes"], entry["file"]
+
+
 def _grown() -> tuple[list[dict], Path]:
     folder = pages_dir()
     if folder is None:
@@ -60,16 +68,12 @@ def test_the_grown_set_holds_its_measured_rates():
 
 
 def test_every_grown_page_is_recorded_with_its_source_and_hash():
-    import hashlib
-
-    entries, folder = _grown()
+    entries, _ = _grown()
     assert len(entries) >= 40
     entries += json.loads((TRUTH.parent / "heldout.json").read_text(encoding="utf-8"))
     assert len({e["file"] for e in entries}) == len(entries)  # no page in both files
-    for entry in entries:
-        data = (folder / entry["file"]).read_bytes()
-        assert entry["source_repo"] == "pypi:formasaurus==0.10.0", entry["file"]
-        assert hashlib.sha256(data).hexdigest() == entry["sha256"] and len(data) == entry["bytes"], entry["file"]
+    assert all(entry["source_repo"] == "pypi:formasaurus==0.10.0" for entry in entries)
+    _assert_pinned(entries)
 
 
 def test_the_page_alone_still_gives_the_product_on_the_shared_pages():
@@ -96,12 +100,8 @@ def test_the_fresh_set_holds_its_measured_rates():
 
 
 def test_the_github_pages_hold_their_rates_and_hashes():
-    import hashlib
-
     entries = json.loads((FIXTURES / "github.json").read_text(encoding="utf-8"))
-    for entry in entries:
-        data = page_path(entry).read_bytes()
-        assert hashlib.sha256(data).hexdigest() == entry["sha256"] and len(data) == entry["bytes"], entry["file"]
+    _assert_pinned(entries)
     # first scored at 0.75 in every field; 1.0 for the first image after the srcset-only photo
     # kind (a Bandcamp track page and a comparison page's brand stay missed)
     rates = _rates(entries, None)
@@ -116,11 +116,7 @@ def test_eight_more_classified_ads_hold_their_rates():
 
 
 def test_every_fresh_page_is_pinned_by_its_archive_and_hash():
-    import hashlib
-
     entries = _fresh() + _fresh("fresh-kleinanzeigen.json")
     assert len(entries) >= 44 and len({e["file"] for e in entries}) == len(entries)
-    for entry in entries:
-        assert entry["source_repo"] in archives(), entry["file"]
-        data = page_path(entry).read_bytes()
-        assert hashlib.sha256(data).hexdigest() == entry["sha256"] and len(data) == entry["bytes"], entry["file"]
+    assert all(entry["source_repo"] in archives() for entry in entries)
+    _assert_pinned(entries)

@@ -16,7 +16,8 @@ from core.extract.base import HTML, Found, PageContext
 from core.extract.images import LIGHTBOX
 from core.extract.prices import looks_like_price, money_in
 from core.extract.shown_prices import shown_prices
-from core.extract.text import clean_text, element_text, in_chrome, is_placeholder, overlap, plausible_brand, tokens
+from core.extract.text import (clean_text, element_text, in_chrome, is_placeholder, next_element, overlap,
+                               plausible_brand, tokens)
 
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head", "option", "select", "textarea"}
 _NAME_HINT = re.compile(r"(product|item|deal|pdp|goods|article)[-_]?(title|name)|^(title|name)$|"
@@ -269,7 +270,7 @@ def clean_title(text: str | None, site_words: set[str], *, page_title: bool = Fa
 
 
 # words beside a price that say nothing about the product ("29,99 € inkl. MwSt.")
-_PRICE_NEUTRAL = {"inkl", "incl", "zzgl", "mwst", "vat", "tax", "ttc", "iva", "vat", "ust", "versand", "shipping",
+_PRICE_NEUTRAL = {"inkl", "incl", "zzgl", "mwst", "vat", "tax", "ttc", "iva", "ust", "versand", "shipping",
                   "eur", "usd", "gbp", "chf", "pln", "czk", "rub", "zł", "kč", "kr", "lei", "ft", "грн", "руб", "р"}
 
 
@@ -311,9 +312,7 @@ def _value_cell(el):
     label = clean_text(el.text_content())
     node = el
     for level in range(4):
-        nxt = node.getnext()
-        while nxt is not None and not isinstance(nxt.tag, str):
-            nxt = nxt.getnext()
+        nxt = next_element(node)
         if nxt is not None:
             # beyond the label's own parent only a table's value cell is its value
             return nxt if level <= 1 or nxt.tag in ("dd", "td") else None

@@ -17,7 +17,7 @@ from itertools import islice
 
 from core.extract.base import PageContext, PriceCandidate
 from core.extract.prices import currency_in_text, looks_like_price, normalize_currency, parse_amount
-from core.extract.text import clean_text, element_text, in_chrome
+from core.extract.text import clean_text, element_text, in_chrome, next_element
 
 _STRUCK_TAGS = {"del", "s", "strike"}
 _NEAREST = 80  # candidates examined, nearest to the heading first
@@ -191,9 +191,7 @@ _CODE = re.compile(r"(?<![A-Za-z])[A-Z]{3}(?![A-Za-z])")
 def _code_after(el) -> str | None:
     """An ISO 4217 code printed alone in the element right after the amount's ("$1" then "CAD",
     "1 299" then "SEK"): it names the currency a bare "$" or "kr" leaves open."""
-    nxt = el.getnext()
-    while nxt is not None and not isinstance(nxt.tag, str):
-        nxt = nxt.getnext()
+    nxt = next_element(el)
     if nxt is None or len(nxt):
         return None
     text = (nxt.text or "").strip()
@@ -438,7 +436,7 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
     for pos, el, raw, amount, currency, bare in candidates:
         if el in wrappers:
             continue
-        if currency and _converted(el, raw) and any(c and c != currency for c in currencies):
+        if currency and any(c and c != currency for c in currencies) and _converted(el, raw):
             converted.add(amount)  # beside a price in another currency: a conversion of it
             continue
         marker = " ".join(f"{a.get('class', '')} {a.get('id', '')}" for a in [el, el.getparent()] if a is not None)
@@ -481,9 +479,8 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
     confident = bool(current and near) and not current[0][0][0] and not current[0][0][2] \
         and -current[0][0][1] >= min(near)
     pairs = _list_beside(current, listed, elements)
-    shown = Shown(out, [c for _, c in listed], confident, {c.amount for _, c in current}, pairs, converted)
-    shown.first_ok = bool(current) and not current[0][0][0]
-    return shown
+    return Shown(out, [c for _, c in listed], confident, {c.amount for _, c in current}, pairs, converted,
+                 first_ok=bool(current) and not current[0][0][0])
 
 
 def _list_beside(current: list, listed: list, elements: dict) -> dict:

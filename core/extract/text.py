@@ -107,6 +107,15 @@ def html_to_text(value: object) -> str | None:
     return clean_text(text)
 
 
+def next_element(el):
+    """The element after ``el`` among its siblings (comments and processing instructions
+    skipped), or None."""
+    nxt = el.getnext()
+    while nxt is not None and not isinstance(nxt.tag, str):
+        nxt = nxt.getnext()
+    return nxt
+
+
 def element_text(el) -> str | None:
     """Visible-ish text of an lxml element: scripts and styles left out."""
     parts: list[str] = []
