@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from core.batches import _check_scope
 from core.previews import to_info
+from core.scope import check_scope
 from core.settings import RateLimit, get_settings
 from core.states import PREVIEW_ACTIVE
 from core.views import PreviewInfo
@@ -46,7 +46,7 @@ def _minute(at: dt.datetime) -> dt.datetime:
 def overview(workspace: str, minutes: int = 60, failures: int = 10,
              now: dt.datetime | None = None) -> Overview:
     """The Home page's figures for ``workspace`` over the last ``minutes``."""
-    _check_scope(workspace)
+    check_scope(workspace)
     now = now or utcnow()
     rate = get_settings().generation_rate_limit
     since = now - dt.timedelta(minutes=minutes)

@@ -133,7 +133,7 @@ def create_batch(
     An identical submission by the same user within DUPLICATE_WINDOW_SECONDS returns the
     batch already created (``created=False``) and sends nothing.
     """
-    _check_scope(workspace, user)
+    check_scope(workspace, user)
     clean = validate_sources(sources)
     digest = _submission_hash(clean)
     s = get_settings()
@@ -171,8 +171,6 @@ def create_batch(
     return info
 
 
-_check_scope = check_scope  # the names other modules import from here
-_as_uuid = as_uuid
 
 
 def _info(batch: Batch, counts: dict[str, int], created: bool = True) -> BatchInfo:
@@ -197,7 +195,7 @@ def list_batches(
     ``archived``: False (default) the active list, True only archived batches, None both.
     ``search``: words found in the batch's name, one of its URLs or a product's title.
     """
-    _check_scope(workspace)
+    check_scope(workspace)
     if status is not None and status not in set(BatchStatus):
         raise ValidationError(f"Unknown batch status {status!r}")
     search = (search or "").strip() or None
@@ -215,8 +213,8 @@ def list_batches(
 
 def get_batch(workspace: str, batch_id: object) -> BatchDetail:
     """One batch with its progress and a summary per submitted URL."""
-    _check_scope(workspace)
-    bid = _as_uuid(batch_id, "Batch")
+    check_scope(workspace)
+    bid = as_uuid(batch_id, "Batch")
     with unit_of_work() as session:
         batch = batch_repo.get(session, workspace, bid)
         if batch is None:
@@ -267,8 +265,8 @@ def get_batch(workspace: str, batch_id: object) -> BatchDetail:
 
 def cancel_batch(workspace: str, batch_id: object) -> BatchInfo:
     """Cancel a batch: items not started never start; running results are discarded."""
-    _check_scope(workspace)
-    bid = _as_uuid(batch_id, "Batch")
+    check_scope(workspace)
+    bid = as_uuid(batch_id, "Batch")
     with unit_of_work() as session:
         batch = batch_repo.get(session, workspace, bid, lock=True)
         if batch is None:
@@ -294,8 +292,8 @@ def cancel_batch(workspace: str, batch_id: object) -> BatchInfo:
 
 def retry_failed(workspace: str, batch_id: object) -> int:
     """Re-queue every failed preview of a batch with the same parameters. Returns how many."""
-    _check_scope(workspace)
-    bid = _as_uuid(batch_id, "Batch")
+    check_scope(workspace)
+    bid = as_uuid(batch_id, "Batch")
     with unit_of_work() as session:
         batch = batch_repo.get(session, workspace, bid, lock=True)
         if batch is None:
@@ -345,8 +343,8 @@ def requeue(session, batch: Batch, previews: list[Preview]) -> list[tuple[str, t
 
 def delete_batch(workspace: str, batch_id: object) -> None:
     """Delete a batch and its previews (and the media they own)."""
-    _check_scope(workspace)
-    bid = _as_uuid(batch_id, "Batch")
+    check_scope(workspace)
+    bid = as_uuid(batch_id, "Batch")
     with unit_of_work() as session:
         if batch_repo.delete(session, workspace, bid) != 1:
             raise NotFoundError(f"Batch {bid} was not found", batch_id=bid)
@@ -361,7 +359,7 @@ def archive_finished(workspace: str) -> int:
 
     Archived batches leave the active list only: they are listed with "Show archived",
     found by search and by their URL, and can be restored."""
-    _check_scope(workspace)
+    check_scope(workspace)
     with unit_of_work() as session:
         return batch_repo.archive_finished(
             session, workspace, [str(s) for s in BATCH_TERMINAL], utcnow()
@@ -373,8 +371,8 @@ clear_completed = archive_finished  # the old name (API and older callers)
 
 def archive_batch(workspace: str, batch_id: object) -> None:
     """Move one batch out of the active list (its previews and files are kept)."""
-    _check_scope(workspace)
-    bid = _as_uuid(batch_id, "Batch")
+    check_scope(workspace)
+    bid = as_uuid(batch_id, "Batch")
     with unit_of_work() as session:
         if batch_repo.set_archived(session, workspace, bid, utcnow()) != 1:
             raise NotFoundError(f"Batch {bid} was not found", batch_id=bid)
@@ -382,8 +380,8 @@ def archive_batch(workspace: str, batch_id: object) -> None:
 
 def restore_batch(workspace: str, batch_id: object) -> None:
     """Bring an archived batch back into the active list."""
-    _check_scope(workspace)
-    bid = _as_uuid(batch_id, "Batch")
+    check_scope(workspace)
+    bid = as_uuid(batch_id, "Batch")
     with unit_of_work() as session:
         if batch_repo.set_archived(session, workspace, bid, None) != 1:
             raise NotFoundError(f"Batch {bid} was not found", batch_id=bid)
@@ -395,8 +393,8 @@ NAME_MAX = 200
 def rename_batch(workspace: str, batch_id: object, name: object) -> str:
     """Give a batch a name of the user's choosing; returns the name as stored (trimmed,
     inner runs of whitespace made one space)."""
-    _check_scope(workspace)
-    bid = _as_uuid(batch_id, "Batch")
+    check_scope(workspace)
+    bid = as_uuid(batch_id, "Batch")
     if not isinstance(name, str):
         raise ValidationError("A batch name must be text", ["name: must be text"])
     clean = " ".join(name.split())
@@ -414,7 +412,7 @@ def rename_batch(workspace: str, batch_id: object, name: object) -> str:
 def batch_products(workspace: str, batches: Iterable[BatchInfo]) -> dict[uuid.UUID, list[tuple[str, str | None]]]:
     """What each batch is about, for lists: {batch id: [(product title or URL, best image
     URL or None)]} in submission order (one query for all the batches)."""
-    _check_scope(workspace)
+    check_scope(workspace)
     batches = list(batches)
     urls = sorted({s["url"] for b in batches for s in b.sources})
     with unit_of_work() as session:

@@ -11,11 +11,12 @@ from collections import Counter
 
 import sqlalchemy as sa
 
-from core.batches import _as_uuid, _check_scope, get_batch, requeue, try_finish_batch
+from core.batches import get_batch, requeue, try_finish_batch
 from core.dispatch import dispatch
 from core.errors import ConflictError, NotFoundError, PreconditionFailedError, ValidationError
 from core.pagination import page_cursors, paginate
 from core.prefill import merge_prefill, validate_prefill
+from core.scope import as_uuid, check_scope
 from core.states import BATCH_MOVES, PREVIEW_ACTIVE, PREVIEW_MOVES, BatchStatus, PreviewStatus, move
 from core.views import BatchDetail, Page, PreviewInfo, Progress
 from db.base import utcnow
@@ -55,11 +56,11 @@ def list_previews(
     / review (approved, rejected, unreviewed)."""
     from core.review import review_filter
 
-    _check_scope(workspace)
+    check_scope(workspace)
     if status is not None and status not in set(PreviewStatus):
         raise ValidationError(f"Unknown preview status {status!r}")
-    bid = _as_uuid(batch_id, "Batch") if batch_id is not None else None
-    pid = _as_uuid(product_id, "Product") if product_id is not None else None
+    bid = as_uuid(batch_id, "Batch") if batch_id is not None else None
+    pid = as_uuid(product_id, "Product") if product_id is not None else None
     with unit_of_work() as session:
         stmt, cur = paginate(
             review_filter(preview_repo.list_stmt(workspace, bid, pid, status), review),
@@ -72,8 +73,8 @@ def list_previews(
 def previews_signature(workspace: str, batch_id: object) -> tuple:
     """Everything a preview card shows that the pipeline changes, for every preview of a
     batch: a live view redraws only when this changes (one narrow query, no JSON)."""
-    _check_scope(workspace)
-    bid = _as_uuid(batch_id, "Batch")
+    check_scope(workspace)
+    bid = as_uuid(batch_id, "Batch")
     with unit_of_work() as session:
         return tuple(preview_repo.change_marks(session, workspace, bid))
 
@@ -105,8 +106,8 @@ def watched_batch(workspace: str, batch_id: object) -> tuple[tuple, BatchDetail]
 
 
 def get_preview(workspace: str, preview_id: object) -> PreviewInfo:
-    _check_scope(workspace)
-    pid = _as_uuid(preview_id, "Preview")
+    check_scope(workspace)
+    pid = as_uuid(preview_id, "Preview")
     with unit_of_work() as session:
         p = preview_repo.get(session, workspace, pid)
         if p is None:
@@ -122,8 +123,8 @@ def update_prefill(workspace: str, preview_id: object, patch: object, replace: b
     all survive. With ``expected_version`` (an HTTP ``If-Match``) an edit made on an older
     version is refused. Returns the full new prefill.
     """
-    _check_scope(workspace)
-    pid = _as_uuid(preview_id, "Preview")
+    check_scope(workspace)
+    pid = as_uuid(preview_id, "Preview")
     with unit_of_work() as session:
         p = preview_repo.get(session, workspace, pid, lock=True)
         if p is None:
@@ -159,8 +160,8 @@ def update_prefill(workspace: str, preview_id: object, patch: object, replace: b
 
 def cancel_preview(workspace: str, preview_id: object) -> PreviewInfo:
     """Cancel one unfinished preview; a running result is discarded."""
-    _check_scope(workspace)
-    pid = _as_uuid(preview_id, "Preview")
+    check_scope(workspace)
+    pid = as_uuid(preview_id, "Preview")
     with unit_of_work() as session:
         p = preview_repo.get(session, workspace, pid)
         if p is None:
@@ -185,8 +186,8 @@ def cancel_preview(workspace: str, preview_id: object) -> PreviewInfo:
 
 def retry_preview(workspace: str, preview_id: object) -> PreviewInfo:
     """Re-queue one failed or cancelled preview with the same parameters."""
-    _check_scope(workspace)
-    pid = _as_uuid(preview_id, "Preview")
+    check_scope(workspace)
+    pid = as_uuid(preview_id, "Preview")
     with unit_of_work() as session:
         p = preview_repo.get(session, workspace, pid)
         if p is None:
@@ -298,8 +299,8 @@ def give_product_photo(workspace: str, batch_id: object, source_url: str, *,
     URL (downloaded now, with the product page as Referer). The photo is stored with the
     product (first of its images from now on, also for later batches) and the URL's previews
     that did not finish are re-run with it. Returns how many were re-queued."""
-    _check_scope(workspace)
-    bid = _as_uuid(batch_id, "Batch")
+    check_scope(workspace)
+    bid = as_uuid(batch_id, "Batch")
     with unit_of_work() as session:
         batch = batch_repo.get(session, workspace, bid)
         if batch is None:
@@ -338,8 +339,8 @@ def use_text_only(workspace: str, batch_id: object, source_url: str) -> int:
     Returns how many were re-queued."""
     from core.pipeline.stages import TEXT_ONLY_SOURCE
 
-    _check_scope(workspace)
-    bid = _as_uuid(batch_id, "Batch")
+    check_scope(workspace)
+    bid = as_uuid(batch_id, "Batch")
     with unit_of_work() as session:
         batch = batch_repo.get(session, workspace, bid, lock=True)
         if batch is None:

@@ -21,9 +21,9 @@ import uuid
 
 import sqlalchemy as sa
 
-from core.batches import _as_uuid, _check_scope
 from core.dispatch import dispatch
 from core.errors import ConflictError, NotFoundError, ValidationError
+from core.scope import as_uuid, check_scope
 from core.states import BATCH_MOVES, PREVIEW_MOVES, BatchStatus, PreviewStatus, move
 from db.base import utcnow
 from db.engine import unit_of_work
@@ -81,9 +81,9 @@ def review_filter(stmt: sa.Select | sa.Update, review: str | None):
 def set_review(workspace: str, preview_ids, decision: str | None, user: str | None = None) -> int:
     """Approve / reject / clear the review of finished previews (one id or several).
     Returns how many changed; a preview that is not done (yet) is refused."""
-    _check_scope(workspace)
+    check_scope(workspace)
     value = _decision(decision)
-    ids = [_as_uuid(i, "Preview") for i in
+    ids = [as_uuid(i, "Preview") for i in
            (preview_ids if isinstance(preview_ids, (list, tuple, set)) else [preview_ids])]
     now = utcnow()
     with unit_of_work() as session:
@@ -111,10 +111,10 @@ def review_matching(workspace: str, batch_id: object, decision: str | None, *,
                     review: str | None = None, user: str | None = None) -> int:
     """Approve / reject every finished preview a filter of the Previews page shows
     (batch, product, status, review). One UPDATE; returns how many changed."""
-    _check_scope(workspace)
+    check_scope(workspace)
     value = _decision(decision)
-    bid = _as_uuid(batch_id, "Batch")
-    pid = _as_uuid(product_id, "Product") if product_id is not None else None
+    bid = as_uuid(batch_id, "Batch")
+    pid = as_uuid(product_id, "Product") if product_id is not None else None
     if status is not None and status != PreviewStatus.DONE:
         return 0  # only finished banners are reviewed
     now = utcnow()
@@ -140,8 +140,8 @@ def approved_previews(workspace: str, batch_id: object) -> list:
     from core.exports import ordered
     from core.previews import to_info
 
-    _check_scope(workspace)
-    bid = _as_uuid(batch_id, "Batch")
+    check_scope(workspace)
+    bid = as_uuid(batch_id, "Batch")
     with unit_of_work() as session:
         batch = batch_repo.get(session, workspace, bid)
         if batch is None:
@@ -246,8 +246,8 @@ def restore_after_cancelled_regeneration(session, preview_id) -> None:
 
 def history(workspace: str, preview_id: object) -> list[VersionInfo]:
     """Every kept version of a preview, newest first (the current one flagged)."""
-    _check_scope(workspace)
-    pid = _as_uuid(preview_id, "Preview")
+    check_scope(workspace)
+    pid = as_uuid(preview_id, "Preview")
     with unit_of_work() as session:
         p = preview_repo.get(session, workspace, pid)
         if p is None:
@@ -266,8 +266,8 @@ def history(workspace: str, preview_id: object) -> list[VersionInfo]:
 def undo_to(workspace: str, preview_id: object, version: int) -> dict:
     """Make an earlier version current again (recorded as a new version, so the undo can be
     undone too). Returns the prefill now current."""
-    _check_scope(workspace)
-    pid = _as_uuid(preview_id, "Preview")
+    check_scope(workspace)
+    pid = as_uuid(preview_id, "Preview")
     try:
         version = int(version)
     except (TypeError, ValueError):
@@ -352,8 +352,8 @@ def regenerate(workspace: str, preview_id: object, what: str = "both",
     shown until the new one is done. Returns the preview (now queued)."""
     from core.previews import to_info
 
-    _check_scope(workspace)
-    pid = _as_uuid(preview_id, "Preview")
+    check_scope(workspace)
+    pid = as_uuid(preview_id, "Preview")
     text = _instruction(instruction)
     with unit_of_work() as session:
         p = preview_repo.get(session, workspace, pid)
@@ -371,8 +371,8 @@ def regenerate(workspace: str, preview_id: object, what: str = "both",
 
 def photo_choices(workspace: str, preview_id: object) -> list[str]:
     """The product's ranked images (best first) a preview's photo can be swapped to."""
-    _check_scope(workspace)
-    pid = _as_uuid(preview_id, "Preview")
+    check_scope(workspace)
+    pid = as_uuid(preview_id, "Preview")
     with unit_of_work() as session:
         p = preview_repo.get(session, workspace, pid)
         if p is None:
@@ -389,8 +389,8 @@ def swap_photo(workspace: str, preview_id: object, *, image_url: str | None = No
     the way out does) — then regenerate it (``what`` must include the background)."""
     from core.previews import _PHOTO_EXT, _photo_bytes, to_info
 
-    _check_scope(workspace)
-    pid = _as_uuid(preview_id, "Preview")
+    check_scope(workspace)
+    pid = as_uuid(preview_id, "Preview")
     text = _instruction(instruction)
     if what == "copy":
         raise ValidationError("A new photo needs a new background: regenerate the background "

@@ -182,8 +182,6 @@ def _delivery_view(d: WebhookDelivery) -> DeliveryView:
 # --- services -----------------------------------------------------------------------------
 
 
-_check_scope = check_scope  # the names other modules import from here
-_as_uuid = as_uuid
 
 
 def check_url(url: object) -> str:
@@ -209,7 +207,7 @@ def check_url(url: object) -> str:
 def register_webhook(workspace: str, url: str, description: str = "") -> WebhookView:
     """Store a webhook for ``workspace``; the answer carries its secret (``whsec_…``), the
     only time it is shown."""
-    _check_scope(workspace)
+    check_scope(workspace)
     clean = check_url(url)
     if description is None:
         description = ""
@@ -232,14 +230,14 @@ def register_webhook(workspace: str, url: str, description: str = "") -> Webhook
 
 def list_webhooks(workspace: str) -> list[WebhookView]:
     """The workspace's webhooks, newest first (secrets never included)."""
-    _check_scope(workspace)
+    check_scope(workspace)
     with unit_of_work() as session:
         return [_webhook_view(h) for h in repo.webhooks_of(session, workspace)]
 
 
 def get_webhook(workspace: str, webhook_id: object) -> WebhookView:
-    _check_scope(workspace)
-    wid = _as_uuid(webhook_id, "Webhook")
+    check_scope(workspace)
+    wid = as_uuid(webhook_id, "Webhook")
     with unit_of_work() as session:
         hook = repo.get_webhook(session, workspace, wid)
         if hook is None:
@@ -250,8 +248,8 @@ def get_webhook(workspace: str, webhook_id: object) -> WebhookView:
 def disable_webhook(workspace: str, webhook_id: object) -> WebhookView:
     """Stop telling this webhook: no new deliveries; waiting ones fail (one already being
     POSTed finishes). Disabling a disabled webhook changes nothing."""
-    _check_scope(workspace)
-    wid = _as_uuid(webhook_id, "Webhook")
+    check_scope(workspace)
+    wid = as_uuid(webhook_id, "Webhook")
     now = utcnow()
     with unit_of_work() as session:
         if repo.disable(session, workspace, wid, now) == 1:
@@ -267,8 +265,8 @@ def disable_webhook(workspace: str, webhook_id: object) -> WebhookView:
 
 def delete_webhook(workspace: str, webhook_id: object) -> None:
     """Delete a webhook and its delivery history."""
-    _check_scope(workspace)
-    wid = _as_uuid(webhook_id, "Webhook")
+    check_scope(workspace)
+    wid = as_uuid(webhook_id, "Webhook")
     with unit_of_work() as session:
         if repo.delete(session, workspace, wid) != 1:
             raise NotFoundError(f"Webhook {wid} was not found", webhook_id=wid)
@@ -279,20 +277,20 @@ def list_deliveries(workspace: str, webhook_id: object | None = None,
                     limit: int = 50) -> list[DeliveryView]:
     """The workspace's deliveries (of one webhook when given), newest first, each with every
     attempt."""
-    _check_scope(workspace)
+    check_scope(workspace)
     limit = max(1, min(int(limit), 500))
     with unit_of_work() as session:
         wid = None
         if webhook_id is not None:
-            wid = _as_uuid(webhook_id, "Webhook")
+            wid = as_uuid(webhook_id, "Webhook")
             if repo.get_webhook(session, workspace, wid) is None:
                 raise NotFoundError(f"Webhook {wid} was not found", webhook_id=wid)
         return [_delivery_view(d) for d in repo.deliveries_of(session, workspace, wid, limit)]
 
 
 def get_delivery(workspace: str, delivery_id: object) -> DeliveryView:
-    _check_scope(workspace)
-    did = _as_uuid(delivery_id, "Delivery")
+    check_scope(workspace)
+    did = as_uuid(delivery_id, "Delivery")
     with unit_of_work() as session:
         d = repo.get_delivery(session, workspace, did)
         if d is None:
@@ -366,7 +364,7 @@ def enqueue_event(session, workspace: str, event: str, subject_id: object,
     body = {"id": str(uuid.uuid4()), "event": event, "created_at": now.isoformat(),
             "workspace": workspace, "data": json.loads(encode(payload))}
     rows = [dict(id=uuid.uuid4(), webhook_id=wid, workspace=workspace, event=event,
-                 subject_id=_as_uuid(subject_id, "Subject"), payload=body, status="pending",
+                 subject_id=as_uuid(subject_id, "Subject"), payload=body, status="pending",
                  attempts=[], next_attempt_at=now, created_at=now) for wid in hooks]
     repo.add_deliveries(session, rows)
     ids = [r["id"] for r in rows]
