@@ -161,6 +161,11 @@ def _pick_title(founds: dict[str, Found], site_words: set[str]) -> tuple[str | N
     return (tag_title, HTML) if tag_title else (None, None)
 
 
+def _structured_prices(founds: dict[str, Found]) -> list[tuple[str, PriceCandidate]]:
+    """Every current price the markup states, strongest source first."""
+    return [(s, p) for s in SOURCE_ORDER if s != HTML and s in founds for p in founds[s].current_prices()]
+
+
 def _pick_price(founds: dict[str, Found]) -> tuple[PriceCandidate | None, str | None]:
     """Structured prices, with the prices the page shows as the referee between them.
 
@@ -169,7 +174,7 @@ def _pick_price(founds: dict[str, Found]) -> tuple[PriceCandidate | None, str | 
     struck through (the list price) loses to the current price shown beside it. Otherwise the
     strongest source wins, lowest of its offers.
     """
-    structured = [(s, p) for s in SOURCE_ORDER if s != HTML and s in founds for p in founds[s].current_prices()]
+    structured = _structured_prices(founds)
     page = founds[HTML]
     shown = page.current_prices()
     if structured and shown and page.first_price_ok and structured[0][1].amount in page.converted_amounts \
@@ -217,7 +222,7 @@ def _price_conflict(chosen: PriceCandidate, source: str, founds: dict[str, Found
     shown = page.current_prices()
     if not shown or not page.certain_price:
         return None
-    structured = [(s, p) for s in SOURCE_ORDER if s != HTML and s in founds for p in founds[s].current_prices()]
+    structured = _structured_prices(founds)
     if not structured:
         return None
     if source == HTML:
