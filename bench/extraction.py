@@ -41,6 +41,7 @@ DEFAULT_SETS = {
     "fresh": (None, FIXTURES / "fresh.json"),
     "fresh-kleinanzeigen": (None, FIXTURES / "fresh-kleinanzeigen.json"),
     "github": (None, FIXTURES / "github.json"),  # committed pages (tests/fixtures/extraction/github)
+    "github2": (None, FIXTURES / "github2.json"),  # 4 more committed pages (same folder)
 }
 FIELDS = ("title", "price", "currency", "brand", "first_image")
 LARGE = 800_000  # bytes: the "1 MB pages" of earlier reports
