@@ -108,6 +108,16 @@ def test_the_github_pages_hold_their_rates_and_hashes():
     assert rates["first_image"] == 1.0 and all(rates[f] >= 0.75 for f in FIELDS), rates
 
 
+def test_the_second_github_pages_hold_their_rates_and_hashes():
+    # 4 more pages (BOOK☆WALKER, O'Reilly Japan, FINN.no, Americanas), first scored 2026-12-01
+    # before any change at 1.0 in every field (docs/BENCHMARKS.md): held there
+    entries = json.loads((FIXTURES / "github2.json").read_text(encoding="utf-8"))
+    assert len(entries) == 4
+    _assert_pinned(entries)
+    rates = _rates(entries, None)
+    assert all(rates[f] == 1.0 for f in FIELDS), rates
+
+
 def test_eight_more_classified_ads_hold_their_rates():
     # first scored 2026-12-01 at title 1.0, price 0.75, currency 0.75, brand 0.625, image 1.0;
     # price 0.875 after the listing-card kind (a wanted ad's budget is the miss left)
