@@ -40,6 +40,7 @@ DEFAULT_SETS = {
     # pages of several archives (tests/fixtures/extraction/archives.txt): each entry's own path
     "fresh": (None, FIXTURES / "fresh.json"),
     "fresh-kleinanzeigen": (None, FIXTURES / "fresh-kleinanzeigen.json"),
+    "fresh-more": (None, FIXTURES / "fresh-more.json"),  # the archives' 5 pages left (4 AliExpress, ScrapeMe)
     "github": (None, FIXTURES / "github.json"),  # committed pages (tests/fixtures/extraction/github)
     "github2": (None, FIXTURES / "github2.json"),  # 4 more committed pages (same folder)
 }
