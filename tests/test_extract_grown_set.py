@@ -125,8 +125,15 @@ def test_eight_more_classified_ads_hold_their_rates():
     assert rates["title"] == 1.0 and rates["price"] >= 0.875 and rates["brand"] >= 0.6, rates
 
 
+def test_the_archives_last_pages_hold_their_rates():
+    # 4 AliExpress shells with no price in their HTML (truth null) and a WooCommerce page,
+    # first scored 2026-12-01 before any change at 1.0 in every field: held there
+    rates = _rates(_fresh("fresh-more.json"), None)
+    assert all(rates[f] == 1.0 for f in FIELDS), rates
+
+
 def test_every_fresh_page_is_pinned_by_its_archive_and_hash():
-    entries = _fresh() + _fresh("fresh-kleinanzeigen.json")
-    assert len(entries) >= 44 and len({e["file"] for e in entries}) == len(entries)
+    entries = _fresh() + _fresh("fresh-kleinanzeigen.json") + _fresh("fresh-more.json")
+    assert len(entries) >= 49 and len({e["file"] for e in entries}) == len(entries)
     assert all(entry["source_repo"] in archives() for entry in entries)
     _assert_pinned(entries)
