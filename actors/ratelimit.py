@@ -24,7 +24,7 @@ from collections.abc import Callable
 import dramatiq
 from dramatiq.middleware import Middleware, SkipMessage
 
-from core.ratelimit import make_rate_limiter, new_ticket, set_grant_time
+from core.ratelimit import make_rate_limiter, new_ticket, set_grant_time, use_limiter
 from core.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,9 @@ class GenerationRateLimit(Middleware):
         self._lock = threading.Lock()
         # actor name -> callback(message, due_at_seconds_from_now) run when a message is deferred
         self.on_defer: dict[str, Callable] = {}
+        # Gemini's extraction pass (scrape stage, not a rate-limited actor) counts against
+        # this limit too: core.ratelimit.take_slot() finds it here (the newest broker's)
+        use_limiter(lambda: self.limiter)
 
     @property
     def actor_options(self) -> set[str]:

@@ -164,6 +164,46 @@ class RedisRateLimiter:
         return max(int(wait_us) / 1_000_000, 0.001)
 
 
+_current = None  # () -> this process's generation limiter (set by the worker's middleware)
+
+
+def use_limiter(source) -> None:
+    """Name where this process's generation limiter comes from (a callable returning it): the
+    broker's rate-limit middleware registers itself, so a Gemini call made outside a
+    rate-limited actor (the extraction pass) takes its start from the same limit."""
+    global _current
+    _current = source
+
+
+def current_limiter():
+    """This process's generation limiter, or None where no worker runs (the scrape CLI)."""
+    return _current() if _current is not None else None
+
+
+def take_slot(max_wait: float, *, sleep=time.sleep, clock=time.monotonic) -> bool:
+    """One start of the generation limit for a call that cannot be deferred as a message:
+    waits in the line (its ticket keeps its place) at most ``max_wait`` seconds. False when
+    the slot would come later (the caller goes without the call); True with no limiter.
+    The thread's grant time (a preview's start) is left as it was."""
+    limiter = current_limiter()
+    if limiter is None:
+        return True
+    before = last_grant_time()
+    ticket = new_ticket()
+    deadline = clock() + max_wait
+    try:
+        while True:
+            wait = limiter.acquire(ticket)
+            if wait <= 0:
+                return True
+            if clock() + wait > deadline:
+                limiter.release(ticket)
+                return False
+            sleep(wait)
+    finally:
+        set_grant_time(before)
+
+
 def make_rate_limiter(rate: RateLimit, redis_client=None, key: str = "ctabs:ratelimit:generation"):
     """The limiter for this deployment: Redis when a client is given, else in-process."""
     if rate.unlimited:

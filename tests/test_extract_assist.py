@@ -219,3 +219,95 @@ def test_in_the_pipeline_the_reading_is_stored_with_its_source_and_billed_to_the
     assert (detail.sources[0].price_source, detail.sources[0].price) == (GEMINI, Decimal("1299"))
     reads = [e for e in usage.events(workspace, batch_id=info.id) if e["kind"] == "extract"]
     assert len(reads) == 1 and reads[0]["provider"] == "gemini" and reads[0]["outcome"] == "ok"
+
+
+# --- Gemini's reading is a start of the one global generation limit -------------------------
+
+
+@pytest.fixture
+def limiter_in_use():
+    """Register a limiter as this process's generation limit (as the worker's middleware
+    does) and restore what was registered before."""
+    from core import ratelimit
+
+    before = ratelimit._current
+
+    def use(limiter):
+        ratelimit.use_limiter(lambda: limiter)
+        return limiter
+
+    yield use
+    ratelimit._current = before
+
+
+def test_each_reading_takes_a_start_of_the_generation_limit_and_waits_no_longer_than_allowed(
+        gemini_settings, gemini_fake, limiter_in_use, monkeypatch, caplog):
+    from core import ratelimit
+    from core.extract import assist as assist_module
+    from core.ratelimit import MemoryRateLimiter
+    from core.settings import RateLimit
+
+    limiter = limiter_in_use(MemoryRateLimiter(RateLimit(limit=2, window_seconds=60)))
+    monkeypatch.setattr(assist_module, "SLOT_WAIT_SECONDS", 0.3)
+    gemini_fake.default_reading = reading(price="1299", currency="PLN")
+    ratelimit.set_grant_time(123.0)  # the thread's own grant (a preview's start) is kept
+    for _ in range(2):
+        assert assist(extract_product(NO_PRICE, URL), NO_PRICE).price == Decimal("1299")
+    assert ratelimit.last_grant_time() == 123.0
+    assert len(gemini_fake.calls("generate")) == 2
+    # the limit's two starts are used: the third reading is not asked, the page's stands
+    with caplog.at_level("INFO", logger="core.extract.assist"):
+        product = assist(extract_product(NO_PRICE, URL), NO_PRICE)
+    assert product.price is None and GEMINI not in product.sources.values()
+    assert len(gemini_fake.calls("generate")) == 2
+    assert any(r.message == "extract.assist_skipped" for r in caplog.records)
+    assert limiter._waiters == {}  # the skipped reading left the waiting line
+    assert limiter.acquire() > 30  # and took nothing: still full
+
+
+def test_a_reading_waits_in_the_line_for_a_start_that_comes_soon(
+        gemini_settings, gemini_fake, limiter_in_use):
+    import time
+
+    from core.ratelimit import MemoryRateLimiter
+    from core.settings import RateLimit
+
+    limiter = limiter_in_use(MemoryRateLimiter(RateLimit(limit=1, window_seconds=1)))
+    assert limiter.acquire() == 0  # a generation took the only start of this second
+    gemini_fake.reply_json(reading(price="1299", currency="PLN"))
+    started = time.monotonic()
+    product = assist(extract_product(NO_PRICE, URL), NO_PRICE)
+    assert product.price == Decimal("1299") and time.monotonic() - started >= 0.5
+    assert len(gemini_fake.calls("generate")) == 1
+
+
+def test_in_production_the_reading_counts_in_the_shared_redis_limit(
+        gemini_settings, gemini_fake, limiter_in_use, redis_url, redis_prefix):
+    import redis
+
+    from core.ratelimit import RedisRateLimiter
+    from core.settings import RateLimit
+
+    client = redis.Redis.from_url(redis_url)
+    limiter_in_use(RedisRateLimiter(client, f"{redis_prefix}:ratelimit:generation", RateLimit(20, 60)))
+    gemini_fake.reply_json(reading(price="1299", currency="PLN"))
+    assert assist(extract_product(NO_PRICE, URL), NO_PRICE).price == Decimal("1299")
+    # one start in the log every worker process on every host reads
+    assert client.zcard(f"{redis_prefix}:ratelimit:generation") == 1
+    client.close()
+
+
+def test_the_worker_middleware_is_the_limit_the_reading_uses(settings_env, redis_url, redis_prefix):
+    from actors.ratelimit import GenerationRateLimit
+    from core import ratelimit
+    from core.ratelimit import RedisRateLimiter
+
+    before = ratelimit._current
+    try:
+        settings_env(REDIS_URL=redis_url, REDIS_PREFIX=redis_prefix, GENERATION_RATE_LIMIT="20/m")
+        middleware = GenerationRateLimit()
+        assert ratelimit.current_limiter() is middleware.limiter
+        assert isinstance(middleware.limiter, RedisRateLimiter)
+        assert middleware.limiter.key == f"{redis_prefix}:ratelimit:generation"
+    finally:
+        ratelimit._current = before

@@ -15,6 +15,11 @@ shows, never to a figure only the markup states.
 
 A failing pass (no answer, refusal, quota, bad JSON) never fails the scrape: the page-only
 reading is kept and the failure logged. Offline mode never calls it.
+
+Each call is one start of the global generation rate limit, like a background or a prefill:
+the scrape waits in the limit's line at most ``SLOT_WAIT_SECONDS``; when the slot would come
+later, the page-only reading stands (logged ``extract.assist_skipped``; a price conflict stays
+flagged for a person).
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ log = logging.getLogger(__name__)
 
 GEMINI = "gemini"
 REGION_CHARS = 4000
+SLOT_WAIT_SECONDS = 20.0  # longest a scrape waits for a start of the generation limit
 _DROP = ("script", "style", "noscript", "template", "svg", "nav", "footer", "header", "iframe",
          "select", "option")
 _NEEDED = ("title", "price", "currency", "brand")
@@ -264,6 +270,12 @@ def assist(product, html_text: str, settings=None):
         return product
     region = product_region(parse_html(html_text), product.title)
     if not region:
+        return product
+    from core.ratelimit import take_slot
+
+    if not take_slot(SLOT_WAIT_SECONDS):
+        log.info("extract.assist_skipped", extra={"url": product.url, "fields": need,
+                                                  "reason": "generation rate limit busy"})
         return product
     try:
         reading = ask_gemini(_prompt(region, product.url, need, product), settings)
