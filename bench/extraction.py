@@ -43,6 +43,7 @@ DEFAULT_SETS = {
     "fresh-more": (None, FIXTURES / "fresh-more.json"),  # the archives' 5 pages left (4 AliExpress, ScrapeMe)
     "github": (None, FIXTURES / "github.json"),  # committed pages (tests/fixtures/extraction/github)
     "github2": (None, FIXTURES / "github2.json"),  # 4 more committed pages (same folder)
+    "github3": (None, FIXTURES / "github3.json"),  # and one more
 }
 FIELDS = ("title", "price", "currency", "brand", "first_image")
 LARGE = 800_000  # bytes: the "1 MB pages" of earlier reports
