@@ -103,9 +103,11 @@ def test_the_github_pages_hold_their_rates_and_hashes():
     entries = json.loads((FIXTURES / "github.json").read_text(encoding="utf-8"))
     _assert_pinned(entries)
     # first scored at 0.75 in every field; 1.0 for the first image after the srcset-only photo
-    # kind (a Bandcamp track page and a comparison page's brand stay missed)
+    # kind, price and currency 1.0 after the buy-box-before-the-heading kind (the Bandcamp
+    # track page's title and a comparison page's brand stay missed)
     rates = _rates(entries, None)
-    assert rates["first_image"] == 1.0 and all(rates[f] >= 0.75 for f in FIELDS), rates
+    assert rates["first_image"] == rates["price"] == rates["currency"] == 1.0, rates
+    assert all(rates[f] >= 0.75 for f in FIELDS), rates
 
 
 def test_the_second_github_pages_hold_their_rates_and_hashes():
@@ -113,6 +115,16 @@ def test_the_second_github_pages_hold_their_rates_and_hashes():
     # before any change at 1.0 in every field (docs/BENCHMARKS.md): held there
     entries = json.loads((FIXTURES / "github2.json").read_text(encoding="utf-8"))
     assert len(entries) == 4
+    _assert_pinned(entries)
+    rates = _rates(entries, None)
+    assert all(rates[f] == 1.0 for f in FIELDS), rates
+
+
+def test_the_third_github_page_holds_what_its_kinds_fixed():
+    # oreilly.com (2010): first scored 2026-12-01 at title and brand 1.0, price, currency and
+    # first image 0.0 (the UK cart's £34.50 from a buy box printed before the heading; the
+    # cover photo dropped for a layout column named "content_store_lt"); 1.0 after both kinds
+    entries = json.loads((FIXTURES / "github3.json").read_text(encoding="utf-8"))
     _assert_pinned(entries)
     rates = _rates(entries, None)
     assert all(rates[f] == 1.0 for f in FIELDS), rates

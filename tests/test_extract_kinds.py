@@ -766,3 +766,59 @@ def test_an_iso_code_in_the_next_element_settles_a_dollar_sign_but_not_a_euro():
     html = page("""<h1>Lamp</h1><span class="price"><span>€ 20,00</span><span>USD</span></span><button>Kaufen</button>""",
                 lang="de-DE")
     assert extract_product(html, "https://lamps.example.de/l").currency == "EUR"
+
+
+def _buy_box_first(offers: str, heading_after: bool = True) -> str:
+    """A right-hand buy box printed before the product's heading (source order), as old
+    catalogue templates do; ``offers`` are its lines."""
+    box = f'<div id="buy"><div class="header">Buying options</div><div class="set">{offers}</div></div>'
+    main = ('<div id="main"><h1>Field Guide to Ferns</h1><p>A pocket guide to the ferns of '
+            'Europe, with 300 colour plates.</p></div>')
+    return page(box + main if heading_after else main + box, lang="en")
+
+
+_OFFER = ('<div class="line"><span class="label">{label}</span><span class="price">{price}</span>'
+          '<a class="buy" href="/cart?{q}"><img alt="Add to Cart" src="/btn.gif"></a></div>')
+
+
+def test_a_buy_box_before_the_heading_offers_its_first_line_not_the_nearest():
+    offers = (_OFFER.format(label="Print", price="$44.95", q="us")
+              + _OFFER.format(label="Ebook", price="", q="ebook")
+              + _OFFER.format(label="Print (UK cart)", price="£34.50", q="uk"))
+    product = extract_product(_buy_box_first(offers), "https://books.example.com/catalog/ferns")
+    assert (product.price, product.currency) == (Decimal("44.95"), "USD")
+    # the same box after the heading: the nearest button is the first one anyway
+    product = extract_product(_buy_box_first(offers, heading_after=False), "https://books.example.com/catalog/ferns")
+    assert (product.price, product.currency) == (Decimal("44.95"), "USD")
+
+
+def test_a_buy_button_in_the_heading_s_own_block_is_not_taken_for_a_group():
+    # the nearest button before the heading shares only the page with the earlier buttons:
+    # no group, the nearest stands
+    html = page('<div class="promo"><span class="price">$5.00</span><a class="buy" href="/cart?gift">'
+                '<img alt="Add to Cart" src="/btn.gif"></a></div>'
+                '<div class="product"><div class="box"><span class="price">$19.00</span>'
+                '<a class="buy" href="/cart?p"><img alt="Add to Cart" src="/btn.gif"></a></div>'
+                '<h1>Field Guide to Ferns</h1></div>', lang="en")
+    product = extract_product(html, "https://books.example.com/catalog/ferns")
+    assert product.price == Decimal("19.00")
+
+
+def test_a_layout_column_s_class_word_does_not_drop_the_photo_that_names_the_product():
+    # "store" in a page column's id, four levels up, is layout; the alt names the product
+    html = page('<div id="content"><div id="content_store_lt"><div id="cover-block"><ul><li>'
+                '<a href="/catalog/ferns"><img id="cover" alt="Book cover of Field Guide to Ferns" '
+                'src="https://img.example.com/9780000000001/cat.gif" width="180"></a></li></ul></div></div>'
+                '<div id="content_store_rt"><h1>Field Guide to Ferns</h1><span class="price">$19.00</span>'
+                '</div></div>', lang="en")
+    product = extract_product(html, "https://books.example.com/catalog/ferns")
+    assert product.images[:1] == ["https://img.example.com/9780000000001/cat.gif"]
+
+
+def test_a_related_tile_close_around_a_photo_still_drops_it():
+    # the same name in a recommendation tile's own block (two levels up) is another product
+    html = page('<div class="product"><h1>Field Guide to Ferns</h1><span class="price">$19.00</span></div>'
+                '<div class="related-products"><ul><li><img alt="Field Guide to Ferns" '
+                'src="https://img.example.com/other/ferns2.jpg"></li></ul></div>', lang="en")
+    product = extract_product(html, "https://books.example.com/catalog/ferns")
+    assert "https://img.example.com/other/ferns2.jpg" not in product.images

@@ -57,15 +57,19 @@ def image_url(el, base_url: str) -> str | None:
     return None
 
 
-def _context(el, depth: int = 6) -> tuple[str, str]:
-    """Own class/id and those of the nearest ancestors, lower case."""
+_NEAR = 3  # ancestors this close are the photo's own block; further up, page layout
+
+
+def _context(el, depth: int = 6) -> tuple[str, str, str]:
+    """Own class/id, those of the nearest ancestors, and those of the ancestors further up
+    (to ``depth``), lower case."""
     own = f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')}".lower()
     chain = []
     for n, a in enumerate(el.iterancestors()):
         if n >= depth:
             break
         chain.append(f"{a.get('class', '')} {a.get('id', '')} {a.tag}")
-    return own, " ".join(chain).lower()
+    return own, " ".join(chain[:_NEAR]).lower(), " ".join(chain[_NEAR:]).lower()
 
 
 def _noscript_images(doc) -> list:
@@ -135,7 +139,8 @@ def gallery_images(doc, images: list, heading_pos: int, title: str | None,
     for pos, el in list(images) + extra:
         if el.tag == "source":
             continue  # read through the <img> of its <picture>
-        own, chain = _context(el)
+        own, near, far = _context(el)
+        chain = f"{near} {far}"
         if _CLONE.search(chain) or _CLONE.search(own):
             continue  # a looping carousel's copy of another slide
         in_chrome = el in chrome
@@ -145,8 +150,12 @@ def gallery_images(doc, images: list, heading_pos: int, title: str | None,
             score += 3
         if _GOOD.search(own) or _GOOD.search(chain):
             score += 1.5
-        if _BAD.search(own) or _BAD.search(chain):
+        if _BAD.search(own) or _BAD.search(near):
             score -= 2.5
+        elif _BAD.search(far):
+            # a word of a page-layout column ("content_store_lt" holding the cover photo) says
+            # less than one of the photo's own block ("related-products" around a tile)
+            score -= 1.5
         if in_chrome:
             score -= 5
         if title_tokens and alt:

@@ -345,15 +345,26 @@ def _shared_depth(el, depths: dict) -> int:
     return 0
 
 
-def _buy_button(sc, heading_pos: int):
-    """The add-to-cart control nearest the product heading (after it preferred), not in chrome."""
-    best, best_key = None, None
-    for pos, el in sc.buy_buttons:
-        if _in_chrome(el):
-            continue
-        key = (pos < heading_pos, abs(pos - heading_pos))
-        if best_key is None or key < best_key:
-            best, best_key = el, key
+def _buy_button(sc, heading, heading_pos: int):
+    """The add-to-cart control nearest the product heading (after it preferred), not in chrome.
+
+    A buy box printed before the heading (a right-hand column first in the source) that holds
+    several offers ("Print", "Print (UK cart, £)") starts with the main one, as on screen: the
+    first button of the group that does not hold the heading, not the nearest (its last)."""
+    buttons = [(pos, el) for pos, el in sc.buy_buttons if not _in_chrome(el)]
+    if not buttons:
+        return None
+    pos, best = min(buttons, key=lambda b: (b[0] < heading_pos, abs(b[0] - heading_pos)))
+    if pos >= heading_pos or heading is None:
+        return best
+    outer = set(heading.iterancestors())
+    mine = set(best.iterancestors())
+    for _, el in sorted(buttons, key=lambda b: b[0]):
+        if el is best:
+            break
+        shared = next((a for a in el.iterancestors() if a in mine), None)
+        if shared is not None and shared not in outer:
+            return el  # the group's first offer
     return best
 
 
@@ -385,7 +396,7 @@ def _raw(el) -> tuple[str | None, bool]:
 def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3) -> Shown:
     """The current and list prices the page shows for its product (see the module doc)."""
     heading_depths = _ancestor_depths(heading)
-    buy = _buy_button(sc, heading_pos)
+    buy = _buy_button(sc, heading, heading_pos)
     buy_depths = _ancestor_depths(buy)
     hinted = {id(el) for _, el in sc.prices}
     seen: set[int] = set()
