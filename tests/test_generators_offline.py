@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import random
+import re
 from decimal import Decimal
 
 import pytest
@@ -84,6 +85,39 @@ def test_headline_never_repeats_another_variants_headline():
     first = write(0)["headline"]
     again = write(0, others=[first.upper()])["headline"]
     assert again.casefold() != first.casefold()
+
+
+def _ten_variants(brief: ProductBrief) -> list[dict]:
+    headlines, out = [], []
+    for i in range(10):
+        p = OfflineCopyWriter().write_prefill(brief, product_photo(400), variant_index=i, batch_size=10,
+                                              other_headlines=list(headlines))
+        headlines.append(p["headline"])
+        out.append(p)
+    return out
+
+
+@pytest.mark.parametrize("language", ["th", "ja-JP", ""])
+def test_ten_variants_never_number_a_headline(language):
+    # a walk-through saw "異世界おもいで食堂 ～偉人と和食のあったかゴハン～ #4" on a banner: when every
+    # wording is taken a headline repeats one in turn; no "#4" is ever printed on an ad
+    title = {"th": "กระติกน้ำสแตนเลส 500 มล.", "ja-JP": "異世界おもいで食堂 ～偉人と和食のあったかゴハン～",
+             "": "異世界おもいで食堂"}[language]
+    brief = ProductBrief(title=title, description="", price=Decimal("1296"), currency="JPY",
+                         url="https://shop.example/p/9", language=language)
+    prefills = _ten_variants(brief)
+    assert all(not re.search(r"#\d+$", p["headline"]) for p in prefills), [p["headline"] for p in prefills]
+    assert all(validate_prefill(p) == p for p in prefills)
+
+
+def test_a_japanese_page_gets_japanese_buttons_and_frames():
+    brief = ProductBrief(title="Head First はじめてのプログラミング", description="", price=Decimal("2592"),
+                         currency="JPY", url="https://shop.example/p/10", language="ja-JP")
+    prefills = _ten_variants(brief)
+    ctas = {p["cta_text"] for p in prefills}
+    assert ctas and all(re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", c) for c in ctas), ctas
+    assert not ctas & {"Shop now", "Get the deal", "Explore it", "Order today"}
+    assert len({p["headline"] for p in prefills}) >= 8  # frames in Japanese keep them apart
 
 
 @pytest.mark.parametrize("title,brand,expected", [

@@ -2,7 +2,8 @@
 
 One table per language, for the languages of the shops we are tested on (Spanish, Portuguese,
 Italian, French, German, Polish, Croatian, Slovenian, Slovak, Latvian, Estonian, Russian,
-Korean, Hebrew) and English. Frames are grammar-neutral on purpose ("Nur {p}: {t}", "Neu: {t}"):
+Korean, Japanese, Hebrew) and English.
+Frames are grammar-neutral on purpose ("Nur {p}: {t}", "Neu: {t}"):
 the product name is inserted as the shop wrote it, so no case or gender has to agree with it.
 ``{t}`` is the product's short title, ``{p}`` its price as the shop prints it. CTAs are at most
 20 characters (the Prefill's limit).
@@ -152,6 +153,14 @@ WORDS: dict[str, CopyWords] = {
         (("{t} 한정 수량!", "놓치지 마세요: {t}"), ("오늘 주문하기", "지금 바로 구매")),
         (("선물하기 좋은 {t}", "특별한 선물: {t}"), ("선물하기", "선물 보기")),
         "무료 배송"),
+    "ja": _words(
+        (("{t}", "新登場：{t}", "{t}のある毎日"), ("今すぐ購入", "詳しく見る")),
+        (("{t} {p}", "今なら{p}：{t}"), ("お得に購入", "今すぐ購入")),
+        (("こだわりの{t}", "{t}"), ("詳細を見る", "商品を見る")),
+        (("あなたの新定番：{t}", "毎日に{t}"), ("手に入れる", "今日から試す")),
+        (("{t} 数量限定！", "お見逃しなく：{t}"), ("今すぐ注文", "今すぐチェック")),
+        (("ギフトに：{t}", "贈り物に{t}"), ("ギフトに贈る", "ギフトを探す")),
+        "送料無料"),
     "he": _words(
         (("{t}", "חדש: {t}"), ("לקנייה עכשיו", "לפרטים נוספים")),
         (("{t} ב-{p}", "רק {p}: {t}"), ("למבצע", "לקנייה")),

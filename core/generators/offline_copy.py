@@ -83,7 +83,11 @@ def _headline(brief: ProductBrief, plan: VariantPlan, taken: set[str]) -> str:
     for text in candidates:
         if text and text.casefold() not in taken:
             return text
-    return clip_words(f"{title} #{plan.index + 1}", HEADLINE_MAX)
+    # every wording is taken (many variants of a product in a language we have no frames
+    # for): repeat one, in turn; the variants still differ in subtitle, CTA, layout and
+    # colours. Never a "#4" on an ad.
+    unique = list(dict.fromkeys(t for t in candidates if t))
+    return unique[plan.index % len(unique)] if unique else title
 
 
 def _subtitle(brief: ProductBrief, plan: VariantPlan, headline: str) -> str:
