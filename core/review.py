@@ -135,6 +135,16 @@ def review_matching(workspace: str, batch_id: object, decision: str | None, *,
     return res.rowcount
 
 
+def approved_count(workspace: str, batch_id: object) -> int:
+    """How many finished banners of the batch are approved (0 for a batch not found)."""
+    check_scope(workspace)
+    bid = as_uuid(batch_id, "Batch")
+    with unit_of_work() as session:
+        return session.scalar(sa.select(sa.func.count()).select_from(Preview).where(
+            Preview.workspace == workspace, Preview.batch_id == bid,
+            Preview.review_status == APPROVED, Preview.status == str(PreviewStatus.DONE))) or 0
+
+
 def approved_previews(workspace: str, batch_id: object) -> list:
     """The batch's approved previews (with their prefill), in product then variant order."""
     from core.exports import ordered

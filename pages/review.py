@@ -11,8 +11,9 @@ import functools
 import streamlit as st
 
 from core.errors import AppError
-from core.review import (REVIEW_FILTERS, export_approved, history, photo_choices,
-                         regenerate, review_matching, set_review, swap_photo, undo_to)
+from core.review import (REVIEW_FILTERS, approved_count, export_approved, history,
+                         photo_choices, regenerate, review_matching, set_review, swap_photo,
+                         undo_to)
 from core.views import PreviewInfo
 from pages import ui
 
@@ -78,15 +79,21 @@ def toolbar(workspace: str, detail, product: str | None, status: str | None,
             else:
                 _done(f"{n} banner(s) rejected")
         name = f"{slug(b.name, 'batch')}-approved"
+        approved = approved_count(workspace, b.id)
+        # nothing approved: no file to give (a ZIP that is a sentence would not open)
+        none = "Nothing is approved yet: approve banners (👍 on a card, or Approve all) first"
         st.download_button("Approved ZIP", key="review_zip", icon=":material/folder_zip:",
                            on_click="ignore", mime="application/zip", file_name=f"{name}.zip",
                            data=functools.partial(_export, workspace, b.id, "zip"),
-                           help="The approved banners only: PNG and HTML in every size, "
-                                "prefill JSON, prefills.csv")
+                           disabled=not approved,
+                           help=f"The {approved} approved banner(s) only: PNG and HTML in every "
+                                "size, prefill JSON, prefills.csv" if approved else none)
         st.download_button("Approved CSV", key="review_csv", icon=":material/table:",
                            on_click="ignore", mime="text/csv", file_name=f"{name}.csv",
                            data=functools.partial(_export, workspace, b.id, "csv"),
-                           help="The approved banners' prefills, one row each")
+                           disabled=not approved,
+                           help=f"The {approved} approved banner(s)' prefills, one row each"
+                                if approved else none)
 
 
 def _export(workspace: str, batch_id, fmt: str) -> bytes:

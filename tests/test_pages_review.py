@@ -109,3 +109,17 @@ def test_the_edit_form_tells_whether_the_text_fits(app_ws, done):
     assert "does not fit" in warning and "square" in warning and "subtitle" in warning
     assert get_preview(app_ws, p.id).prefill["subtitle"] != ("Mmmmmmmmmmmm " * 7)[:90], \
         "checking the fit saves nothing"
+
+
+def test_approved_downloads_are_off_until_something_is_approved(app_ws, done, sent):
+    # a walk-through downloaded "…-approved.zip" holding the sentence "No banner of this batch
+    # is approved yet": with nothing approved there is no file to give, and the button says why
+    b, ps = done
+    at = open_page(PAGE, batch=str(b.id))
+    buttons = {e.proto.label: e.proto for e in at.get("download_button")}
+    assert buttons["Approved ZIP"].disabled and buttons["Approved CSV"].disabled, buttons
+    assert "Nothing is approved yet" in buttons["Approved ZIP"].help
+    at.button(key=f"rapprove_{ps[0].id.hex}").click().run()
+    buttons = {e.proto.label: e.proto for e in at.get("download_button")}
+    assert not buttons["Approved ZIP"].disabled and not buttons["Approved CSV"].disabled
+    assert "The 1 approved banner(s)" in buttons["Approved ZIP"].help
