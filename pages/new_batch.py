@@ -29,6 +29,7 @@ from core.sources_csv import (
     split_sources,
     summary_text,
 )
+from core.urls import normalize_url
 from pages import ui
 
 FORM_VERSION = "new_batch_form"
@@ -81,9 +82,16 @@ def _row_checks(rows: list[dict], numbers: list[int], s) -> tuple[list[str], dic
     """Per-row problems in the CSV path's words (``Row 3: URL must start with…``) and the
     https:// offers: {table row: fixed URL}."""
     problems, offers = [], {}
+    seen: dict[str, int] = {}
     for row, n in zip(rows, numbers):
         bad, _ = row_problems(row["url"], row["batch_size"], default_size=s.batch_size_default,
                               max_size=s.batch_size_max, allow_private=s.allow_private_fetch)
+        if not bad:  # the same page twice is refused on Generate: say so while typing
+            norm = normalize_url(row["url"])
+            if norm in seen:
+                bad = [f"same product URL as row {seen[norm]}; keep one row and raise its "
+                       "batch_size instead"]
+            seen.setdefault(norm, n)
         problems.extend(f"Row {n}: {p}" for p in bad)
         if bad and (fixed := scheme_fix(row["url"], allow_private=s.allow_private_fetch)):
             offers[n] = fixed

@@ -187,3 +187,13 @@ def test_generate_pressed_again_after_creating_opens_that_batch_not_an_error(app
         assert not texts(at.error)
         assert at.title[0].value == batch.name
     assert len(list_batches(app_ws).items) == 1 and len(sent) == 1
+
+
+def test_the_same_page_twice_is_flagged_while_typing(app_ws):
+    # a walk-through pasted one URL twice and saw "3 URLs → 6 previews" with no word of it
+    at = edit_table(open_page(PAGE), {0: {"url": U1, "batch_size": 2}},
+                    [{"url": U1 + "#reviews", "batch_size": 2}, {"url": U2, "batch_size": 2}])
+    warning = texts(at.warning).replace("\\", "")
+    assert "Row 2: same product URL as row 1" in warning
+    assert "2 URLs → 4 previews" in texts(at.info)  # the repeat is not counted
+    assert list_batches(app_ws).items == []
