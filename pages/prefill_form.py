@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import streamlit as st
 from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
-from core.errors import AppError
+from core.errors import AppError, ValidationError
 from core.prefill import CTA_MAX, HEADLINE_MAX, SUBTITLE_MAX, VIBE_MAX, Colors, Layout, Widget
 from core.previews import update_prefill
 from core.views import PreviewInfo
@@ -94,11 +95,24 @@ def changed_keys(current: dict, edited: dict) -> dict:
     return patch
 
 
+def in_form_words(exc: AppError) -> AppError:
+    """The service names prefill fields as the API does ("cta_text: String should have at
+    least 1 character"); the form says "Button text: must not be empty"."""
+    def say(text: str) -> str:
+        for name, label in TEXT_LABELS.items():
+            text = re.sub(rf"\b{name}\b(?=:)", label, text)
+        return text.replace("String should have at least 1 character", "must not be empty")
+
+    if not isinstance(exc, ValidationError):
+        return exc
+    return ValidationError(say(exc.message), [say(p) for p in exc.problems or []])
+
+
 def _save(preview: PreviewInfo, workspace: str, patch, replace: bool) -> None:
     try:
         update_prefill(workspace, preview.id, patch, replace=replace)
     except AppError as exc:
-        ui.show_error(exc)
+        ui.show_error(exc if replace else in_form_words(exc))  # the JSON editor keeps JSON names
         return
     st.toast("Saved: the banner is re-rendered with your changes.")
     st.rerun()  # full run: the banner above the form must show the new prefill

@@ -194,7 +194,7 @@ def card(p: PreviewInfo, workspace: str, size: str, title: str | None) -> None:
                     _act("Preview queued again", retry_preview, workspace, p)
             if p.prefill:
                 _downloads(p, size, title)
-            if p.status in EDITABLE:
+            if p.status in EDITABLE and p.prefill:  # no banner yet: nothing to edit
                 editing = st.toggle("Edit", key=f"pedit_{p.id.hex}")
         review.card_controls(p, workspace)  # approve / reject, regenerate, photo, history
         if editing:

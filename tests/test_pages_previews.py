@@ -185,8 +185,21 @@ def test_an_invalid_edit_is_explained_in_the_form_and_nothing_is_saved(app_ws, b
     at = open_editor(b, ps[0])
     at.text_input(key=field(ps[0], "cta_text")).set_value("")
     at.button(key=f"FormSubmitter:{field(ps[0], 'form')}-Save changes").click().run()
-    assert "cta_text" in texts(at.error)
+    # in the form's words (the field's label), not the API's field name
+    assert "Button text: must not be empty" in texts(at.error), texts(at.error)
+    assert "cta_text" not in texts(at.error)
     assert get_preview(app_ws, ps[0].id).prefill_version == 1
+
+
+def test_a_card_without_a_banner_offers_no_editor(app_ws, batch):
+    # a walk-through opened Edit on a failed card: an empty form that "fits" and cannot save
+    from tests.factories import set_preview_state
+
+    b, ps = batch
+    set_preview_state(ps[1].id, "failed", prefill=None)
+    at = open_page(PAGE, batch=str(b.id))
+    keys = {t.key for t in at.toggle}
+    assert f"pedit_{ps[0].id.hex}" in keys and f"pedit_{ps[1].id.hex}" not in keys
 
 
 def test_an_unchanged_form_saves_nothing(app_ws, batch, updates):
