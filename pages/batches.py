@@ -82,7 +82,7 @@ def _batch_row(who, b: BatchInfo, products: list[tuple[str, str | None]]) -> Non
     with st.container(border=True, key=f"batch_{bid}"):
         with st.container(horizontal=True, vertical_alignment="center", gap="small"):
             st.markdown(f"**{ui.md_escape(b.name)}**", width="content")
-            ui.status_badge(b.status)
+            ui.batch_badge(b)
             if b.archived_at:
                 st.badge("archived", icon=":material/inventory_2:", color="gray")
         urls = len(b.sources)

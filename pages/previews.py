@@ -357,7 +357,7 @@ def render() -> None:
     with st.container(key="batch_status", horizontal=True, gap="small",
                       vertical_alignment="center"):
         st.title(ui.md_escape(b.name), width="content")  # a name users choose: literal
-        ui.status_badge(b.status)
+        ui.batch_badge(b)
         st.caption(f"Created {ui.when(b.created_at)} · {len(b.sources)} URL(s)"
                    + (" · archived" if b.archived_at else "")
                    + (f" · {ui.md_escape(b.error_message)}" if b.error_message else ""),

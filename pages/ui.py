@@ -148,6 +148,16 @@ def status_badge(status: str, extra: str = "") -> None:
              color=STATUS_COLORS.get(status, "gray"))
 
 
+def batch_badge(b) -> None:
+    """A batch's status badge; a batch that finished with failed banners says how many, in
+    orange, not a plain green "done" (the progress line alone was easy to miss)."""
+    failed = b.progress.failed if b.progress else 0
+    if b.status == "done" and failed:
+        st.badge(f"done · {failed} failed", icon=":material/warning:", color="orange")
+    else:
+        status_badge(b.status)
+
+
 def badge_md(status: str, extra: str = "") -> str:
     """``status_badge`` as inline markdown (to share one element with other text)."""
     color = STATUS_COLORS.get(status, "gray")

@@ -159,3 +159,23 @@ def test_rename_in_place_and_search_by_name_url_or_product(app_ws):
     assert {k.key for k in at.button if k.key and k.key.startswith("archive_")} == {f"archive_{a.id}"}
     at.text_input(key="batches_search").input("no-such-thing").run()
     assert "No batch matches" in texts(at.info)
+
+
+def test_a_batch_done_with_failed_banners_says_so_in_its_badge(app_ws):
+    # a walk-through saw a green "done" on a batch with 8 of 10 banners failed
+    from core.batches import try_finish_batch
+    from db.engine import unit_of_work
+    from db.repositories import batches as batch_repo
+
+    b = create_user_batch(app_ws, n_urls=1, batch_size=3, user="local")
+    with unit_of_work() as session:  # the pipeline runs the batch, then its last preview ends it
+        batch_repo.get(session, app_ws, b.id).status = "running"
+    finish(app_ws, b, ["done", "failed", "failed"])
+    with unit_of_work() as session:
+        assert try_finish_batch(session, b.id) == "done"
+    at = open_page(PAGE)
+    md = texts(at.markdown)
+    assert ":orange-badge[:material/warning: done · 2 failed]" in md, md
+    assert ":green-badge" not in md
+    at = open_page("pages/previews.py", batch=str(b.id))
+    assert ":orange-badge[:material/warning: done · 2 failed]" in texts(at.markdown)
