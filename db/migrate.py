@@ -60,8 +60,34 @@ def downgrade(url: str | None = None, revision: str = "base") -> None:
     command.downgrade(alembic_config(url), revision)
 
 
+def current_revision(url: str | None = None) -> str | None:
+    """The revision the database at ``url`` is at (None: no schema yet)."""
+    from alembic.runtime.migration import MigrationContext
+
+    from db.engine import default_url, make_engine
+
+    engine = make_engine(url or default_url())
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    finally:
+        engine.dispose()
+
+
+def main(argv: list[str]) -> str:
+    """Migrate and say what happened ("created the schema at 0012", "already at 0012")."""
+    url = argv[0] if argv else None
+    before = current_revision(url)
+    upgrade(url)
+    after = current_revision(url)
+    if before == after:
+        return f"database is up to date (already at revision {after})"
+    if before is None:
+        return f"database schema created (revision {after})"
+    return f"database migrated from revision {before} to {after}"
+
+
 if __name__ == "__main__":
     import core.settings  # noqa: F401  (installs the settings' DATABASE_URL reader)
 
-    upgrade(sys.argv[1] if len(sys.argv) > 1 else None)
-    print("database is up to date")
+    print(main(sys.argv[1:]))

@@ -23,3 +23,22 @@ def test_required_indexes_exist(db):
     assert any(c[:2] == ("workspace", "created_at") for c in cols)
     bcols = {tuple(ix["column_names"]) for ix in inspector.get_indexes("batches")}
     assert any(c[:2] == ("workspace", "created_at") for c in bcols)
+
+
+def test_the_migrate_command_says_what_it_did(tmp_path):
+    # a walk-through ran it on an empty database and was told only "database is up to date"
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from alembic.script import ScriptDirectory
+
+    from db.migrate import ROOT, alembic_config
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    run = lambda: subprocess.run([sys.executable, "-m", "db.migrate", url], cwd=ROOT,  # noqa: E731
+                                 capture_output=True, text=True, timeout=120, check=True).stdout.strip()
+    assert run() == f"database schema created (revision {head})"
+    assert run() == f"database is up to date (already at revision {head})"
+    assert Path(tmp_path / "fresh.db").stat().st_size > 0
