@@ -141,8 +141,9 @@ def _product_header(workspace: str, batch_id, src: SourceSummary) -> None:
                    width="content")
     if not shown and src.product_id and src.images_found:
         gave_up = src.progress.total and src.progress.failed == src.progress.total
+        text_only = src.progress.total and src.progress.done == src.progress.total
         st.caption(f"{src.images_found} image(s) found on the page; none could be used"
-                   + ("" if gave_up else " yet"))
+                   + (": its banners are text-only" if text_only else "" if gave_up else " yet"))
     for err in src.errors[:3]:
         st.markdown(f":red[{ui.md_escape(err)}]")
     # a page never read has nothing to put on a banner: no photo or text-only offer for it
@@ -158,7 +159,11 @@ def _way_out(workspace: str, batch_id, src: SourceSummary) -> None:
     no_photo = not src.ranked_image_urls
     label = ("No usable photo? Give this product one, or make text-only banners" if no_photo
              else "Use another photo, or make text-only banners")
-    with st.expander(label, expanded=no_photo, icon=":material/add_photo_alternate:"):
+    # open while the product's banners need it; once they all finished (e.g. text-only) it
+    # stays at hand, closed, instead of pushing the banners down
+    finished = bool(src.progress.total) and src.progress.done == src.progress.total
+    with st.expander(label, expanded=no_photo and not finished,
+                     icon=":material/add_photo_alternate:"):
         file = st.file_uploader("Upload a product photo",
                                 type=["jpg", "jpeg", "png", "webp", "avif", "gif", "bmp"],
                                 key=f"photo_file_{k}")

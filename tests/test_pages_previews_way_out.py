@@ -118,3 +118,21 @@ def test_a_text_only_banner_is_shown_in_its_card(app_ws, stuck):
 
     (html,) = banner_htmls(at)
     assert "linear-gradient" in html and "<img" not in html
+
+
+def test_once_its_text_only_banners_are_done_the_way_out_closes_and_says_so(app_ws, stuck):
+    # a walk-through: text-only banners done, yet "none could be used yet" and the open
+    # upload box above them pushed the banners down
+    from tests.factories import a_prefill
+
+    b, url = stuck
+    prefill = a_prefill(layout={"text_position": "left", "alignment": "center", "direction": "ltr",
+                                "style": "text_only"})
+    for p in list_previews(app_ws, b.id).items:
+        set_preview_state(p.id, "done", prefill=prefill, prefill_version=1, error_message=None,
+                          source_image_url=TEXT_ONLY_SOURCE)
+    at = open_page(PAGE, batch=str(b.id))
+    shown = texts(at.caption)
+    assert "none could be used: its banners are text-only" in shown, shown
+    assert "none could be used yet" not in shown
+    assert not at.expander[0].proto.expanded  # still at hand to give a photo later
