@@ -302,6 +302,14 @@ async def retry_batch(batch_id: uuid.UUID, who: Who):
     return {"requeued": await call(retry_failed, who.workspace, batch_id)}
 
 
+@app.post(f"{CTA}/batch/{{batch_id}}/resume/", response_model=S.RetryCount, tags=["batches"])
+async def resume_batch(batch_id: uuid.UUID, who: Who):
+    """Queue every cancelled preview of the batch again (finished banners are kept)."""
+    from core.batches import resume_cancelled
+
+    return {"requeued": await call(resume_cancelled, who.workspace, batch_id)}
+
+
 @app.get(f"{CTA}/batch/{{batch_id}}/download/", tags=["files"], response_class=Response,
          responses={200: {"content": {"application/zip": {}}, "description": "PNG in every chosen format, "
                           "HTML and the prefill JSON of every finished preview"}, **CONFLICT})

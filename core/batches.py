@@ -305,6 +305,22 @@ def retry_failed(workspace: str, batch_id: object) -> int:
     return len(failed)
 
 
+def resume_cancelled(workspace: str, batch_id: object) -> int:
+    """Re-queue every cancelled preview of a batch (a cancelled batch picks up where it
+    stopped; its finished banners are kept). Returns how many."""
+    check_scope(workspace)
+    bid = as_uuid(batch_id, "Batch")
+    with unit_of_work() as session:
+        batch = batch_repo.get(session, workspace, bid, lock=True)
+        if batch is None:
+            raise NotFoundError(f"Batch {bid} was not found", batch_id=bid)
+        cancelled = preview_repo.ids_with_status(session, workspace, bid, [PreviewStatus.CANCELLED])
+        sends = requeue(session, batch, cancelled)
+    for kind, args in sends:
+        dispatch(kind, *args)
+    return len(cancelled)
+
+
 def requeue(session, batch: Batch, previews: list[Preview]) -> list[tuple[str, tuple]]:
     """Move failed/cancelled previews back into the pipeline; reopen the batch.
 

@@ -24,6 +24,7 @@ from core.batches import (
     list_batches,
     rename_batch,
     restore_batch,
+    resume_cancelled,
     retry_failed,
 )
 from core.errors import AppError
@@ -102,14 +103,6 @@ def _batch_row(who, b: BatchInfo, products: list[tuple[str, str | None]]) -> Non
                 _error_here(rename_key)
                 st.button("Save name", key=f"rename_save_{bid}", type="primary",
                           on_click=_rename, args=(who.workspace, bid, rename_key))
-            if b.status in (BatchStatus.PENDING, BatchStatus.RUNNING):
-                st.button("Cancel", key=f"cancel_{bid}", icon=":material/stop_circle:",
-                          on_click=_act, args=("Batch cancelled", cancel_batch, who.workspace, b.id),
-                          kwargs={"popover": None})
-            if b.progress.failed:
-                st.button(f"Retry {b.progress.failed} failed", key=f"retry_{bid}",
-                          icon=":material/replay:", on_click=_act,
-                          args=("{result} preview(s) queued again", retry_failed, who.workspace, b.id))
             if b.archived_at:
                 st.button("Restore", key=f"restore_{bid}", icon=":material/unarchive:",
                           on_click=_act, args=(f"Restored {ui.md_escape(b.name)}", restore_batch, who.workspace, b.id),
@@ -127,6 +120,22 @@ def _batch_row(who, b: BatchInfo, products: list[tuple[str, str | None]]) -> Non
                 st.button("Delete for good", key=f"delete_{bid}", type="primary", on_click=_act,
                           args=("Batch deleted", delete_batch, who.workspace, b.id),
                           kwargs={"popover": delete_key})
+            # the buttons that come and go with the batch's state last: when Cancel goes, no
+            # other action slides under the pointer (a second click archived the batch)
+            if b.status in (BatchStatus.PENDING, BatchStatus.RUNNING):
+                st.button("Cancel", key=f"cancel_{bid}", icon=":material/stop_circle:",
+                          on_click=_act, args=("Batch cancelled", cancel_batch, who.workspace, b.id),
+                          kwargs={"popover": None})
+            elif b.progress.cancelled:
+                st.button(f"Resume {b.progress.cancelled} cancelled", key=f"resume_{bid}",
+                          icon=":material/play_circle:", on_click=_act,
+                          args=("{result} preview(s) queued again", resume_cancelled,
+                                who.workspace, b.id),
+                          help="Queue the cancelled previews again; finished banners stay")
+            if b.progress.failed:
+                st.button(f"Retry {b.progress.failed} failed", key=f"retry_{bid}",
+                          icon=":material/replay:", on_click=_act,
+                          args=("{result} preview(s) queued again", retry_failed, who.workspace, b.id))
 
 
 def _unfinished(items: list[BatchInfo]) -> bool:

@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 import zipfile
 from pathlib import Path
 
@@ -169,7 +170,14 @@ def test_cancel_and_retry_a_running_batch(server):
     one = previews["results"][0]["id"]
     status, again, _ = api("POST", f"{CTA}/previews/{one}/retry/")
     assert status == 200 and again["status"] in ("queued", "pending", "running", "done")
+    # the rest of the cancelled batch picks up where it stopped
+    left = len(previews["results"]) - 1
+    status, body, _ = api("POST", f"{CTA}/batch/{created['id']}/resume/")
+    assert status == 200 and body == {"requeued": left}, body
+    status, previews, _ = api("GET", f"{CTA}/previews/?bulk_task_id={created['id']}&status=cancelled&page_size=50")
+    assert previews["results"] == []
     wait_done(api, created["id"])
+    assert api("POST", f"{CTA}/batch/{uuid.uuid4()}/resume/")[0] == 404
 
 
 def test_listing_pages_stay_stable_across_inserts(server):

@@ -179,3 +179,27 @@ def test_a_batch_done_with_failed_banners_says_so_in_its_badge(app_ws):
     assert ":green-badge" not in md
     at = open_page("pages/previews.py", batch=str(b.id))
     assert ":orange-badge[:material/warning: done · 2 failed]" in texts(at.markdown)
+
+
+def test_after_cancel_no_other_action_takes_its_place_and_resume_picks_up(app_ws, sent):
+    # a walk-through: after Cancel the row shifted and a second click archived the batch;
+    # nor was there a way to resume a cancelled batch but one card at a time
+    a = create_user_batch(app_ws, n_urls=1, batch_size=3, user="local")
+    at = open_page(PAGE)
+
+    def row_keys():
+        return [x.key.rsplit("_", 1)[0] for x in at.button if x.key and x.key.endswith(str(a.id))]
+
+    before = row_keys()
+    assert before.index("cancel") == len(before) - 1  # the state's button comes last
+    at.button(key=f"cancel_{a.id}").click().run()
+    after = row_keys()
+    assert after[: before.index("cancel")] == before[: before.index("cancel")]  # nothing moved
+    assert after[-1] == "resume" and "archive" in after
+    assert any(x.label == "Resume 3 cancelled" for x in at.button)
+    sent.clear()
+    at.button(key=f"resume_{a.id}").click().run()
+    assert not at.exception
+    detail = get_batch(app_ws, a.id)
+    assert detail.batch.status in ("pending", "running") and detail.batch.progress.cancelled == 0
+    assert len(sent) >= 1  # the pipeline was woken for them
