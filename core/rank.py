@@ -240,7 +240,7 @@ def _failure_label(f: ImageFailure) -> str:
         "timeout": "timed out",
         "connect": "could not connect",
         "broken": "connection broke off",
-        "dns": "host not found",
+        "dns": "on unknown hosts",
         "tls": "secure connection failed",
         "address": "on a private address (not fetched)",
         "url": "not valid image addresses",
@@ -252,6 +252,9 @@ def _failure_label(f: ImageFailure) -> str:
         "undecodable": "not readable as images",
     }.get(f.kind, "failed")
 
+
+# what to do when trying again cannot help (404s, no photo on the page): the way out
+NO_RETRY_HELP = ". Retrying will not help: give the product a photo, or make text-only banners"
 
 _DOWNLOAD_KINDS = frozenset({"http", "timeout", "connect", "broken", "dns", "tls", "address", "url",
                              "redirects", "size", "other"})
@@ -267,8 +270,8 @@ def acquisition_error(found: int, result: RankResult) -> RankingError | None:
     if result.ranked:
         return None
     if found == 0:
-        return RankingError("No usable product image: the page shows no product photo",
-                            transient=False)
+        return RankingError("No usable product image: the page shows no product photo"
+                            + NO_RETRY_HELP, transient=False)
     failures = list(getattr(result, "failures", None) or [])
     counts: dict[str, int] = {}
     for f in failures:
@@ -283,7 +286,7 @@ def acquisition_error(found: int, result: RankResult) -> RankingError | None:
     parts = [f"{n} {label}" for label, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
     message = head + (": " + ", ".join(parts) if parts else "")
     transient = any(f.transient or (f.kind == "http" and f.status in (401, 403)) for f in failures)
-    return RankingError(message, transient=transient)
+    return RankingError(message + ("" if transient else NO_RETRY_HELP), transient=transient)
 
 
 class ClipScorer:

@@ -100,7 +100,10 @@ def test_the_user_reads_what_happened_to_48_images(shop, fetching, settings_env)
 
 
 @pytest.mark.parametrize("failures,found,message,transient", [
-    ([("http", 404)] * 2, 2, "2 images found, none could be downloaded: 2 not found (HTTP 404)", False),
+    ([("http", 404)] * 2, 2, "2 images found, none could be downloaded: 2 not found (HTTP 404). "
+     "Retrying will not help: give the product a photo, or make text-only banners", False),
+    ([("dns", None)] * 3, 3, "3 images found, none could be downloaded: 3 on unknown hosts. "
+     "Retrying will not help: give the product a photo, or make text-only banners", False),
     ([("http", 429), ("http", 503), ("connect", None)], 3,
      "3 images found, none could be downloaded: 1 could not connect, 1 failed on the shop's "
      "server (HTTP 503), 1 refused as too many requests (HTTP 429)", True),
@@ -109,7 +112,8 @@ def test_the_user_reads_what_happened_to_48_images(shop, fetching, settings_env)
      "(HTTP 403), 1 too small (icons)", True),
     ([("http", 403)] * 24, 60, "60 images found, none could be downloaded (the first 24 were "
      "tried): 24 refused by the shop (HTTP 403)", True),
-    ([], 0, "No usable product image: the page shows no product photo", False),
+    ([], 0, "No usable product image: the page shows no product photo. Retrying will not help: "
+     "give the product a photo, or make text-only banners", False),
 ])
 def test_acquisition_errors_count_each_kind(failures, found, message, transient):
     fs = [ImageFailure(f"https://cdn.example/{i}.jpg", "x", kind, status,
