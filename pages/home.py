@@ -33,10 +33,16 @@ def _figures(o: Overview) -> bool:
     st.subheader("Recent failures")
     if not o.failures:
         st.caption("No failed previews. Failures show here with their reason.")
+    # one line per product and reason: the variants of one URL fail alike ("2 previews")
+    groups: dict[tuple, list] = {}
     for f in o.failures:
+        groups.setdefault((f.preview.batch_id, f.preview.source_url, f.preview.error_message), []).append(f)
+    for same in groups.values():
+        f = same[0]  # the newest first, as listed
         with st.container(border=True):
             left, right = st.columns([4, 1])
-            left.markdown(f"**{ui.md_escape(f.batch_name)}** · {ui.md_escape(f.preview.source_url)}")
+            many = f" · {len(same)} previews" if len(same) > 1 else ""
+            left.markdown(f"**{ui.md_escape(f.batch_name)}** · {ui.md_escape(f.preview.source_url)}{many}")
             left.caption(f"{ui.md_escape(f.preview.error_message or 'No reason recorded')} · "
                          f"{ui.when(f.preview.finished_at)}")
             right.page_link(ui.PREVIEWS, label="Open", icon=":material/open_in_new:",

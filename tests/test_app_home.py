@@ -63,3 +63,16 @@ def test_failure_reasons_are_shown_literally_not_as_markdown(app_ws):
     shown = texts(open_page().caption)
     assert r"Bad \[link\](http://x) \*bold\* \<b\>" in shown
     assert "[link](http://x)" not in shown
+
+
+def test_the_variants_of_one_url_failing_alike_are_one_line(app_ws):
+    # a walk-through saw the same 404 once per variant
+    batch = create_user_batch(app_ws, n_urls=2, batch_size=3, user="local")
+    ps = list_previews(app_ws, batch.id).items
+    for p in ps:
+        same_url = p.source_url == ps[0].source_url
+        set_preview_state(p.id, "failed", error_message="Page answered 404" if same_url else "Timed out")
+    at = open_page()
+    lines = [m.value for m in at.markdown if m.value.startswith(f"**{batch.name}")]
+    assert len(lines) == 2, lines
+    assert all(line.endswith(" · 3 previews") for line in lines), lines
