@@ -227,13 +227,16 @@ def render() -> None:
             icon=":material/functions:")
 
     split = False
-    too_many = len(rows) > per_batch
+    # counted on the rows that can be generated: bad rows are fixed (or removed) first, and
+    # the split is offered on what remains
+    too_many = len(good) > per_batch
     if too_many:
         chunks = split_sources(list(zip(rows, numbers)), per_batch)
-        st.warning(f"{len(rows)} URLs is more than the {per_batch} allowed in one batch. "
-                   f"Split them into {len(chunks)} batches of up to {per_batch}?")
+        st.warning(f"{len(good)} URLs is more than the {per_batch} allowed in one batch. "
+                   f"Split them into {len(chunks)} batches of up to {per_batch}?"
+                   + (" Fix or remove the rows named above first." if problems else ""))
         split = st.button(f"Split into {len(chunks)} batches and generate", key="new_batch_split",
-                          type="primary", icon=":material/call_split:")
+                          type="primary", icon=":material/call_split:", disabled=bool(problems))
     generate = st.button("Generate", key="new_batch_generate", type="primary",
                          disabled=too_many, icon=":material/auto_awesome:")
     if generate:

@@ -197,3 +197,19 @@ def test_the_same_page_twice_is_flagged_while_typing(app_ws):
     assert "Row 2: same product URL as row 1" in warning
     assert "2 URLs → 4 previews" in texts(at.info)  # the repeat is not counted
     assert list_batches(app_ws).items == []
+
+
+def test_the_split_is_offered_on_the_good_rows_once_the_bad_ones_are_fixed(app_ws, sent):
+    # a walk-through: 11 rows, 8 bad: "3 URLs → 7 previews" beside "11 URLs is more than the 5
+    # allowed… Split into 3 batches", whose click said to press the disabled Generate
+    good = [{"url": f"https://shop.example.com/p/{i}", "batch_size": 1} for i in range(3)]
+    bad = [{"url": f"not a url {i}", "batch_size": 1} for i in range(8)]
+    at = edit_table(open_page(PAGE), {0: good[0]}, good[1:] + bad)
+    assert "more than the 5 allowed" not in texts(at.warning)
+    assert not [b for b in at.button if b.key == "new_batch_split"]
+    assert not at.button(key="new_batch_generate").disabled  # Generate names the bad rows
+    more = [{"url": f"https://shop.example.com/q/{i}", "batch_size": 1} for i in range(4)]
+    at = edit_table(open_page(PAGE), {0: good[0]}, good[1:] + more + bad[:1])
+    assert "7 URLs is more than the 5 allowed" in texts(at.warning)
+    assert at.button(key="new_batch_split").disabled  # the bad row first
+    assert "Fix or remove the rows named above first" in texts(at.warning)
