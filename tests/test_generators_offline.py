@@ -238,3 +238,20 @@ def test_gemini_generators_are_chosen_with_an_api_key(settings_env):
     settings_env(GEMINI_API_KEY="AIza-test-key")
     gens = get_generators()
     assert gens.copy.name == "gemini" and gens.background.name == "gemini"
+
+
+def test_subtitles_are_whole_sentences_before_small_print_and_a_cut_one_says_so():
+    # a walk-through: a legal footnote as the subtitle, and "…start streaming shows, movies"
+    # cut with no sign of it
+    description = ("Even if you're using Multi-user and the speaker is meant to recognise your voice, "
+                   "anyone nearby can ask it for your information. "
+                   "Control your smart home with your voice and start streaming shows, movies and "
+                   "music on every screen in your home with one simple spoken request today. "
+                   "Fills your room with rich, clear sound. Small enough to fit anywhere you like.")
+    brief = ProductBrief(title="Nest Mini", description=description, price=Decimal("49"),
+                         currency="GBP", url="https://shop.example/p/nest", language="en-GB")
+    subtitles = [write(i, brief=brief)["subtitle"] for i in range(6)]
+    assert not any(s.startswith("Even if") for s in subtitles), subtitles
+    assert "Fills your room with rich, clear sound." in subtitles
+    cut = [s for s in subtitles if s not in description]
+    assert cut and all(s.endswith("…") and len(s) <= 90 for s in cut), subtitles

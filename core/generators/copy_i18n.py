@@ -174,7 +174,7 @@ WORDS: dict[str, CopyWords] = {
 # a short frame per angle more, so a long title still gets a frame that fits 40 characters
 _SHORT = {  # lifestyle, urgency, gift
     'es': ('Favorito: {t}', '¡Ya! {t}', 'Regalo: {t}'),
-    'pt': ('Favorito: {t}', 'Já: {t}', 'Presente: {t}'),
+    'pt': ('Favorito: {t}', 'Agora: {t}', 'Presente: {t}'),
     'it': ('Preferito: {t}', 'Ora: {t}', 'Regalo: {t}'),
     'fr': ('Coup de cœur : {t}', 'Vite : {t}', 'Cadeau : {t}'),
     'de': ('Favorit: {t}', 'Jetzt: {t}', 'Geschenk: {t}'),

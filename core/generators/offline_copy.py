@@ -90,17 +90,31 @@ def _headline(brief: ProductBrief, plan: VariantPlan, taken: set[str]) -> str:
     return unique[plan.index % len(unique)] if unique else title
 
 
+# A sentence that reads as small print, not as a reason to buy: a footnote marker, conditions,
+# caveats ("* Subject to availability", "Even if you're using Multi-user …").
+_SMALL_PRINT = re.compile(
+    r"^\s*[*†‡¹²³]|\b(subject to|terms (and|&) conditions|sold separately|may vary|for details|"
+    r"even if|not available|not included|requires? (a|an|the)\b|compatible (only )?with)\b",
+    re.IGNORECASE)
+
+
 def _subtitle(brief: ProductBrief, plan: VariantPlan, headline: str) -> str:
-    """A benefit-led sentence of the description; variants rotate through the best ones."""
+    """A benefit-led sentence of the description; variants rotate through the best ones.
+    Whole sentences that fit come first (a cut one ends with "…"), small print last."""
     found = [s for s in sentences(brief.description) if s.casefold() != headline.casefold()]
     if not found:
         return clip_words(clean_text(brief.brand), SUBTITLE_MAX)
     ranked = sorted(
         found,
-        key=lambda s: (-len(_BENEFIT_WORDS.findall(s)), abs(len(s) - 60)),
+        key=lambda s: (bool(_SMALL_PRINT.search(s)), len(s) > SUBTITLE_MAX,
+                       -len(_BENEFIT_WORDS.findall(s)), abs(len(s) - 60)),
     )
     best = ranked[: max(1, min(3, len(ranked)))]
-    return clip_words(best[plan.index % len(best)], SUBTITLE_MAX)
+    chosen = best[plan.index % len(best)]
+    if len(chosen) <= SUBTITLE_MAX:
+        return chosen
+    cut = clip_words(chosen, SUBTITLE_MAX - 1)
+    return cut + "…" if cut else clip_words(chosen, SUBTITLE_MAX)
 
 
 def _cta(brief: ProductBrief, plan: VariantPlan, headline: str) -> str:
