@@ -35,9 +35,15 @@ def _tokens(text: str) -> list[str]:
     for tok in out:
         if glued and tok in "，。、！？：；）」』】ーぁぃぅぇぉっゃゅょァィゥェォッャュョ":
             glued[-1] += tok
+        elif glued and glued[-1] in _NO_LINE_END:
+            glued[-1] += tok
         else:
             glued.append(tok)
     return glued
+
+
+# …and a currency sign or an opening bracket must not end one ("￥" alone, "1,296" below)
+_NO_LINE_END = frozenset("￥＄￡￦¥（「『【〈《")
 
 
 def _wrap_words(text: str, size: int, bold: bool, width: int, family: str = "") -> tuple[list[str], bool]:
