@@ -822,3 +822,38 @@ def test_a_related_tile_close_around_a_photo_still_drops_it():
                 'src="https://img.example.com/other/ferns2.jpg"></li></ul></div>', lang="en")
     product = extract_product(html, "https://books.example.com/catalog/ferns")
     assert "https://img.example.com/other/ferns2.jpg" not in product.images
+
+
+def test_a_javascript_gallery_s_photos_are_read_from_the_inline_state():
+    # no <img>, no markup photo: the gallery is built from the page's state object
+    html = page('<div class="pdp"><h1>Oak Writing Desk</h1><span class="price">$199.00</span>'
+                '<button class="add-to-cart">Add to cart</button><div id="gallery"></div></div>'
+                '<script>window.__STATE__ = {"product": {"id": 77, "name": "Oak Writing Desk", '
+                '"images": ["https:\\/\\/cdn.shop.example\\/p\\/77\\/a1.jpg", '
+                '"https:\\/\\/cdn.shop.example\\/p\\/77\\/a2.jpg?w=1200"]}};</script>', lang="en")
+    product = extract_product(html, "https://shop.example/p/oak-writing-desk")
+    assert product.images == ["https://cdn.shop.example/p/77/a1.jpg", "https://cdn.shop.example/p/77/a2.jpg?w=1200"]
+    assert product.sources["images"] == "html"
+
+
+def test_inline_state_of_other_products_gives_no_photo():
+    # a recommendations widget's state names other products: no photo rather than theirs
+    html = page('<div class="pdp"><h1>Oak Writing Desk</h1><span class="price">$199.00</span></div>'
+                '<script>var recs = {"items": [{"name": "Pine Shelf", "image": '
+                '"https://cdn.shop.example/p/12/pine.jpg"}, {"name": "Walnut Stool", "image": '
+                '"https://cdn.shop.example/p/13/stool.jpg"}]};</script>', lang="en")
+    assert extract_product(html, "https://shop.example/p/oak-writing-desk").images == []
+
+
+def test_a_photo_whose_alt_is_the_name_s_first_words_and_an_item_code_is_the_product_s():
+    # "Copper Jewelry Wire CWIR-CW0.4mm-1" on "Copper Jewelry Wire, Lead Free …, 0.4mm; 10m/roll"
+    html = page('<div class="DetailContent"><div class="ImgBox"><p class="ImgDetailed">'
+                '<img class="EnlargeImg" src="https://img.example/420_420_a8b5.jpg" '
+                'alt="Copper Jewelry Wire CWIR-CW0.4mm-1" width="420" height="420"></p></div>'
+                '<h1>Copper Jewelry Wire, Lead Free &amp; Nickel Free, Mixed Color, 0.4mm; 10m/roll</h1>'
+                '<span class="price">US$4.07</span></div>'
+                '<div class="similar-items"><img src="https://img.example/166_166_ffee.jpg" '
+                'alt="Copper Jewelry Wire CWIR-CW0.6mm-3"></div>', lang="en")
+    product = extract_product(html, "https://shop.example/p/cwir")
+    assert product.images[:1] == ["https://img.example/420_420_a8b5.jpg"]
+    assert "https://img.example/166_166_ffee.jpg" not in product.images  # a similar item's

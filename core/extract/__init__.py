@@ -466,5 +466,10 @@ def extract_product(html_text: str, base_url: str, *, extra: list[Found] | None 
     found_html.images, found_html.image_alts, displayed = gallery.gallery_images(
         doc, images, heading_pos, title_for_images, base)
     product = merge(founds, base_url, country, site_words, displayed=displayed)
+    if not product.images and product.title:
+        # no photo in markup or HTML: a JavaScript gallery's list in the inline state
+        product.images = dedupe_images(gallery.script_images(doc, product.title, base))
+        if product.images:
+            product.sources["images"] = HTML
     product.language = _page_language(doc, metas, base_url, product)
     return product

@@ -18,7 +18,7 @@ _SRCSET_ATTRS = ("data-srcset", "srcset", "data-lazy-srcset")
 _SRC_ATTRS = ("data-src", "data-lazy-src", "data-lazy", "data-echo", "src")
 _GOOD = re.compile(r"gallery|product[-_]?(image|img|photo|media|picture)|main[-_]?(image|img|photo|picture)|"
                    r"zoom|hero|primary|landing|slide|swiper|carousel|pdp|photo|thumbnail|image-block|"
-                   r"media|lightbox|fotorama|viewer|preview")
+                   r"media|lightbox|fotorama|viewer|preview|enlarge")
 _BAD = re.compile(r"related|recommend|similar|upsell|cross|also|recent|viewed|suggest|sponsor|"
                   r"footer|header|nav|menu|banner|cart|review|logo|brand|social|share|advert|promo|"
                   r"avatar|seller|swatch|colou?r|payment|badge|icon|teaser|blog|store")
@@ -131,8 +131,20 @@ def gallery_images(doc, images: list, heading_pos: int, title: str | None,
     title_tokens = tokens(title)
     title_key = _squash(title or "")
 
+    title_words = re.findall(r"\w+", (title or "").casefold())
+
     def title_starts(alt: str) -> bool:
         return title_key.startswith(_squash(alt))
+
+    def leading_words(alt: str) -> float:
+        """Share of the alt's words that are the title's first words, in order, when at
+        least three ("Copper Jewelry Wire CWIR-CW0.4mm-1" on "Copper Jewelry Wire, Lead
+        Free …"): a shop's short name plus its item code."""
+        words = re.findall(r"\w+", alt.casefold())
+        n = 0
+        while n < min(len(words), len(title_words)) and words[n] == title_words[n]:
+            n += 1
+        return n / len(words) if n >= 3 else 0.0
 
     chrome = set(doc.xpath(_IN_CHROME_XPATH))
     extra = [(heading_pos, el) for el in _noscript_images(doc)]
@@ -164,7 +176,8 @@ def gallery_images(doc, images: list, heading_pos: int, title: str | None,
             # the alt names the product: most of the title, or a name the title starts with
             # ("Leonin Snarecaster" in "Leonin Snarecaster (Duel Decks: Speed vs. Cunning)")
             score += 3 * max(common / len(title_tokens),
-                             common / len(alt_tokens) if len(alt_tokens) >= 2 and title_starts(alt) else 0)
+                             common / len(alt_tokens) if len(alt_tokens) >= 2 and title_starts(alt) else 0,
+                             leading_words(alt))
         elif title_tokens:  # no alt: the photo's file name or its lightbox caption may name it
             score += _named_by_file(el, title_tokens, title_key)
         if any(el.get(a) for a in _BIG_ATTRS):
@@ -200,3 +213,55 @@ def gallery_images(doc, images: list, heading_pos: int, title: str | None,
     best = round(good[0][0]) if good else 0
     shown = next((s[3] for s in good if s[5] and round(s[0]) >= best - 1), None)
     return urls, alts, shown
+
+
+# --- a gallery built by JavaScript: photos only in the page's inline state ---------------------
+
+_STATE_KEY = re.compile(
+    r"""["']?(?:images?|imgs?|photos?|pictures?|gallery|galleryImages|media|imagePathList|"""
+    r"""image_?urls?|imageUrls?|large_?image|zoom_?image|main_?image)["']?\s*[:=]\s*""", re.I)
+_STATE_URL = re.compile(
+    r"""(?:https?:)?(?:\\?/){2}[^\s"'<>\\]+?(?:\\?/[^\s"'<>\\]+?)*?\.(?:jpe?g|png|webp|avif)"""
+    r"""(?:\?[^\s"'<>\\]*)?(?=["'\\\s,\]])""", re.I)
+_STATE_SCRIPTS = "//script[not(@type) or @type='text/javascript' or @type='application/json']"
+_STATE_NEAR = 3000  # characters around a list in which the product's name must occur
+
+
+def script_images(doc, title: str | None, base_url: str, limit: int = 12) -> list[str]:
+    """Photos a JavaScript gallery would show, read from the page's inline state, for a page
+    whose markup and HTML hold none. Only lists under an image-like key ("images",
+    "gallery", "imagePathList"…) whose object names the product (its name within a few
+    thousand characters) or whose files are named after it: a recommendation block's state
+    names other products."""
+    title_tokens = {t for t in tokens(title) if len(t) >= 3}
+    if not title_tokens:
+        return []
+    title_low = (title or "").casefold()
+    urls: list[str] = []
+    for script in doc.xpath(_STATE_SCRIPTS):
+        text = script.text or ""
+        if len(text) < 20 or not _STATE_KEY.search(text):
+            continue
+        low = text.casefold()
+        for key in _STATE_KEY.finditer(text):
+            window = text[key.end():key.end() + 4000]
+            if window.startswith("["):
+                window = window[:window.find("]") + 1 or len(window)]
+            else:
+                window = window[:600]
+            found = [m.group(0) for m in _STATE_URL.finditer(window)]
+            if not found:
+                continue
+            around = low[max(0, key.start() - _STATE_NEAR):key.end() + _STATE_NEAR]
+            named = title_low[:60] in around or len(title_tokens & tokens(around)) >= \
+                max(2, (len(title_tokens) + 1) // 2)
+            for raw in found:
+                name = raw.replace("\\/", "/").rsplit("/", 1)[-1]
+                if not (named or title_tokens & {t for t in re.findall(r"[a-z0-9]+", name.casefold())}):
+                    continue
+                url = absolute_url(raw.replace("\\/", "/"), base_url)
+                if url and url not in urls and not is_chrome_image(url):
+                    urls.append(url)
+                if len(urls) >= limit:
+                    return urls
+    return urls
