@@ -149,8 +149,14 @@ def display_width(size: str) -> int:
     return max(80, round(w * min(440 / w, 440 / h)))
 
 
-def _banner(p: PreviewInfo, size: str) -> None:
-    width = display_width(size)
+# A card's inner width (px) by cards per row, in the page's centred layout: a banner wider
+# than its card is shrunk to the card's width by the browser while its frame keeps the
+# height asked for, leaving a blank band below it (~36 px under landscape, ~100 px under story)
+CARD_WIDTH = {1: 760, 2: 368, 3: 228, 4: 160}
+
+
+def _banner(p: PreviewInfo, size: str, per_row: int | None = None) -> None:
+    width = min(display_width(size), CARD_WIDTH.get(per_row or 0, 10_000))
     w, h = resolve_size(size)
     if p.prefill:
         st.iframe(banner_src(p, size), width=width,
@@ -175,11 +181,13 @@ def _downloads(p: PreviewInfo, size: str, title: str | None) -> None:
         on_click="ignore", icon=":material/code:")
 
 
-def card(p: PreviewInfo, workspace: str, size: str, title: str | None) -> None:
-    """Render one preview: summary, banner, one row of actions, the editor when open."""
+def card(p: PreviewInfo, workspace: str, size: str, title: str | None,
+         per_row: int | None = None) -> None:
+    """Render one preview: summary, banner, one row of actions, the editor when open.
+    ``per_row``: cards in its row (the banner is drawn no wider than the card)."""
     with st.container(border=True, key=f"preview_{p.id.hex}"):
         st.markdown(_summary(p))
-        _banner(p, size)
+        _banner(p, size, per_row)
         quality_findings.show(p.prefill, p.id.hex)
         editing = False
         unfinished = p.status in ui.UNFINISHED

@@ -308,7 +308,7 @@ def _grid(workspace: str, detail: BatchDetail, shown: list, size: str) -> None:
                 cols = st.columns(per_row)
                 for col, p in zip(cols, items[row:row + per_row]):
                     with col:
-                        card(p, workspace, size, src.title)
+                        card(p, workspace, size, src.title, per_row)
 
 
 def _live_progress(workspace: str, detail: BatchDetail, marks: tuple, urls: set[str]) -> None:

@@ -136,3 +136,31 @@ def test_a_banner_is_above_the_fold_on_the_previews_page_at_1280_by_800(browser,
     # the whole first banner is on the first screen, without scrolling
     assert box["y"] >= 0 and box["y"] + box["height"] <= 800, box
     page.close()
+
+
+_FRAMES_JS = """() => [...document.querySelectorAll('iframe')]
+  .map(f => { const r = f.getBoundingClientRect(); return [r.width, r.height]; })"""
+
+
+@pytest.mark.parametrize("size", ["landscape", "square", "story"])
+def test_a_banner_s_frame_is_as_tall_as_the_banner_in_it(browser, batch_url, size):
+    # walk-throughs saw a blank band under every card's banner (~36 px under landscape,
+    # ~100 px under story): the frame asked for a width wider than its card, was shrunk to
+    # the card by the browser, and kept the height asked for
+    from core.render.formats import resolve_size
+
+    w, h = resolve_size(size)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(batch_url)
+    wait_ready(page, 60_000)
+    if size != "landscape":
+        page.get_by_role("combobox", name="Banner size").click()
+        page.get_by_role("option", name=size, exact=True).click()
+        wait_ready(page, 30_000)
+        page.wait_for_timeout(800)
+    page.locator("iframe").first.wait_for(timeout=30_000)
+    frames = page.evaluate(_FRAMES_JS)
+    assert frames
+    for fw, fh in frames:
+        assert abs(fh - fw * h / w) <= 3, (size, fw, fh, fw * h / w)
+    page.close()
