@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import random
 import re
@@ -255,3 +256,27 @@ def test_subtitles_are_whole_sentences_before_small_print_and_a_cut_one_says_so(
     assert "Fills your room with rich, clear sound." in subtitles
     cut = [s for s in subtitles if s not in description]
     assert cut and all(s.endswith("…") and len(s) <= 90 for s in cut), subtitles
+
+
+@pytest.mark.parametrize("i", range(6))
+def test_a_regenerated_headline_asked_shorter_keeps_the_product_s_name(i):
+    # a walk-through: "shorter headline" made "Don't miss the" and "A gift they'll love"
+    brief = ProductBrief(title="Brass Desk Lamp", description="A warm light for late work.",
+                         price=Decimal("89.00"), currency="EUR", url="https://shop.example/p/lamp",
+                         language="en-IE")
+    plain = write(i, brief=brief)
+    asked = write(i, brief=dataclasses.replace(brief, instruction="shorter headline"))
+    assert "Brass Desk Lamp" in asked["headline"], (plain["headline"], asked["headline"])
+    assert len(asked["headline"]) <= len(plain["headline"])
+
+
+@pytest.mark.parametrize("i", range(6))
+def test_no_price_asked_means_no_price_anywhere_on_the_banner(i):
+    # a walk-through: "no price" gave "Brass Desk Lamp, now €89.00"
+    brief = ProductBrief(title="Brass Desk Lamp", description="A warm light for late work.",
+                         price=Decimal("89.00"), currency="EUR", url="https://shop.example/p/lamp",
+                         language="en-IE")
+    asked = write(i, brief=dataclasses.replace(brief, instruction="no price"))
+    assert "89" not in asked["headline"] and "89" not in asked["subtitle"], asked["headline"]
+    assert not any(w["type"] == "price_badge" for w in asked["widgets"])
+    assert "Brass Desk Lamp" in asked["headline"]

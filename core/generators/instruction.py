@@ -4,12 +4,15 @@ Gemini gets the instruction verbatim in its prompt. The offline generator cannot
 text, so it follows the instructions people actually give in review, recognised by phrase
 (each clause separated by commas, "and" or ";"):
 
-* ``shorter headline`` / ``short headline`` — the headline cut to about half at a word
+* ``shorter headline`` / ``short headline`` — the product's name alone when the headline
+  frames it ("Don't miss the Brass Desk Lamp" → "Brass Desk Lamp"; never a frame without the
+  name), else the headline cut to about half at a word
 * ``longer subtitle`` is not possible offline and is ignored
 * ``mention free shipping`` — a free-shipping chip, and the subtitle says it
 * ``mention <anything>`` — the subtitle leads with it
 * ``headline: <text>`` / ``subtitle: <text>`` / ``button: <text>`` (or ``cta: <text>``) — that text
-* ``no price`` / ``hide the price`` — the price badge is dropped
+* ``no price`` / ``hide the price`` — the price badge is dropped, and a headline or subtitle
+  that prints the price gives way to the name / loses that sentence
 * ``uppercase headline`` — the headline in capitals
 """
 
@@ -27,8 +30,10 @@ def clauses(instruction: str) -> list[str]:
     return [c.strip(" .") for c in _CLAUSES.split(instruction or "") if c and c.strip(" .")]
 
 
-def apply_instruction(prefill: dict, instruction: str) -> dict:
-    """``prefill`` changed as the recognised clauses of ``instruction`` say (a copy)."""
+def apply_instruction(prefill: dict, instruction: str, *, title: str | None = None,
+                      price: str | None = None) -> dict:
+    """``prefill`` changed as the recognised clauses of ``instruction`` say (a copy).
+    ``title``: the product's short name; ``price``: its price as printed in the copy."""
     out = dict(prefill)
     widgets = [dict(w) for w in out.get("widgets") or []]
     for clause in clauses(instruction):
@@ -39,13 +44,24 @@ def apply_instruction(prefill: dict, instruction: str) -> dict:
             limit = {"headline": HEADLINE_MAX, "subtitle": SUBTITLE_MAX, "cta_text": CTA_MAX}[field]
             out[field] = clip_words(m.group(2).strip().strip("\"'“”"), limit)
         elif "short" in low and ("headline" in low or "title" in low):
-            words = (out.get("headline") or "").split()
-            if len(words) > 1:
-                out["headline"] = " ".join(words[:max(1, (len(words) + 1) // 2)]).rstrip(",:;–-")
+            head = out.get("headline") or ""
+            if title and title.casefold() in head.casefold() and len(title) < len(head):
+                out["headline"] = title  # the frame goes, the name stays
+            else:  # a long name is cut to about half, but to no fewer than three words
+                words = head.split()
+                if len(words) > 4:
+                    out["headline"] = " ".join(words[:max(3, (len(words) + 1) // 2)]).rstrip(",:;–-")
         elif "upper" in low and "headline" in low:
             out["headline"] = (out.get("headline") or "").upper()
         elif re.search(r"\b(no|hide|without|drop|remove)\b.*\bprice\b", low):
             widgets = [w for w in widgets if w.get("type") != "price_badge"]
+            if price and price in (out.get("headline") or ""):
+                out["headline"] = title or (out.get("headline") or "").replace(price, "").strip(" ,:;–-")
+            if price and price in (out.get("subtitle") or ""):
+                from core.generators.brief import sentences
+
+                kept = [x for x in sentences(out["subtitle"]) if price not in x]
+                out["subtitle"] = clip_words(" ".join(kept), SUBTITLE_MAX)
         elif m := re.match(r"(?:mention|say|add|include|highlight)\s+(?:the\s+)?(.+)", clause, re.I):
             thing = m.group(1).strip()
             if "free shipping" in thing.casefold() or "free delivery" in thing.casefold():

@@ -204,5 +204,7 @@ class OfflineCopyWriter:
         if brief.instruction:  # a regeneration with the user's instruction
             from core.generators.instruction import apply_instruction
 
-            prefill = apply_instruction(prefill, brief.instruction)
+            name = short_title(brief.title or brief.brand or "New arrival", brief.brand, HEADLINE_MAX)
+            prefill = apply_instruction(prefill, brief.instruction, title=name,
+                                        price=format_price(brief.price, brief.currency, brief.language))
         return validate_prefill(price_once(prefill))  # the price once: copy or badge
