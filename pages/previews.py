@@ -132,7 +132,7 @@ def _product_header(workspace: str, batch_id, src: SourceSummary) -> None:
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):
         for _, img in shown:
             st.image(img, width=32)
-        st.caption(f"[{ui.md_escape(src.url)}]({src.url}) · {ui.progress_text(src.progress)}"
+        st.caption(f"{ui.md_link(src.url)} · {ui.progress_text(src.progress)}"
                    + (f" · now: {ui.md_escape(src.stage)}" if src.stage else "")
                    + (f" · {'image' if src.ranking_method == 'uploaded' else 'images best first'}: "
                       f"{_ranking(src.ranking_method)}"

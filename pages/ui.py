@@ -173,6 +173,13 @@ def md_escape(text: str) -> str:
     return str(text).translate(_MD_SPECIAL)
 
 
+def md_link(url: str) -> str:
+    """A URL as a markdown link that shows it literally and leads to it exactly (a bare URL
+    is auto-linked by the markdown renderer with its escapes: "27\\_x.html" → "27%5C_x.html")."""
+    target = str(url).replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+    return f"[{md_escape(url)}](<{target}>)"
+
+
 def progress_text(p: Progress) -> str:
     """``7/17 finished · 5 done · 2 running · 1 failed`` (zero counts left out)."""
     parts = [f"{p.finished}/{p.total} finished"]

@@ -76,3 +76,17 @@ def test_the_variants_of_one_url_failing_alike_are_one_line(app_ws):
     lines = [m.value for m in at.markdown if m.value.startswith(f"**{batch.name}")]
     assert len(lines) == 2, lines
     assert all(line.endswith(" · 3 previews") for line in lines), lines
+
+
+def test_a_failed_url_with_underscores_links_to_itself(app_ws):
+    # a walk-through: "27_amazon-de….html" was auto-linked with its markdown escape, as
+    # ".../27%5C_amazon…" (a 404)
+    from core.batches import create_batch
+
+    url = "https://shop.example.com/p/27_amazon-de_weleda_body-lotion.html"
+    batch = create_batch(app_ws, "local", [{"url": url, "batch_size": 1}])
+    set_preview_state(list_previews(app_ws, batch.id).items[0].id, "failed", error_message="HTTP 404")
+    at = open_page()
+    (line,) = [m.value for m in at.markdown if "27" in m.value and "weleda" in m.value]
+    assert f"(<{url}>)" in line, line  # the link leads to the URL itself
+    assert "\\_" in line.split("](")[0]  # the text shown is escaped, so it reads literally

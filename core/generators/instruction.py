@@ -6,7 +6,7 @@ text, so it follows the instructions people actually give in review, recognised 
 
 * ``shorter headline`` / ``short headline`` — the product's name alone when the headline
   frames it ("Don't miss the Brass Desk Lamp" → "Brass Desk Lamp"; never a frame without the
-  name), else the headline cut to about half at a word
+  name), else the headline cut to about half at a word (a name of up to four words stays)
 * ``longer subtitle`` is not possible offline and is ignored
 * ``mention free shipping`` — a free-shipping chip, and the subtitle says it
 * ``mention <anything>`` — the subtitle leads with it
