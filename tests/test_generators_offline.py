@@ -280,3 +280,22 @@ def test_no_price_asked_means_no_price_anywhere_on_the_banner(i):
     assert "89" not in asked["headline"] and "89" not in asked["subtitle"], asked["headline"]
     assert not any(w["type"] == "price_badge" for w in asked["widgets"])
     assert "Brass Desk Lamp" in asked["headline"]
+
+
+def test_conditional_free_delivery_is_no_free_shipping_badge_and_small_print_no_subtitle():
+    # a walk-through: "Free delivery on orders over £50.* *Terms apply, see website for
+    # details." as the subtitle of 4 variants, with an unconditional "Free shipping" chip;
+    # "※画像はイメージです。" ("the picture is illustrative") as a Japanese subtitle
+    brief = ProductBrief(title="Oak Dining Chair", price=Decimal("129"), currency="GBP",
+                         url="https://shop.example/p/chair", language="en-GB",
+                         description=("Solid oak seat shaped for long dinners. "
+                                      "Free delivery on orders over £50.* *Terms apply, see website for details."))
+    prefills = [write(i, brief=brief) for i in range(6)]
+    assert all("Terms apply" not in p["subtitle"] for p in prefills), [p["subtitle"] for p in prefills]
+    assert not any(w["type"] == "free_shipping" for p in prefills for w in p["widgets"])
+    free = dataclasses.replace(brief, description="Solid oak seat. Free delivery on every order.")
+    assert any(w["type"] == "free_shipping" for w in write(0, brief=free)["widgets"])
+    ja = ProductBrief(title="抹茶セット", price=Decimal("3980"), currency="JPY", language="ja-JP",
+                      url="https://shop.example/p/matcha",
+                      description="※画像はイメージです。 京都の茶園で摘んだ一番茶を使っています。")
+    assert all("イメージ" not in write(i, brief=ja)["subtitle"] for i in range(4))

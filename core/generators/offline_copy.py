@@ -93,9 +93,14 @@ def _headline(brief: ProductBrief, plan: VariantPlan, taken: set[str]) -> str:
 # A sentence that reads as small print, not as a reason to buy: a footnote marker, conditions,
 # caveats ("* Subject to availability", "Even if you're using Multi-user …").
 _SMALL_PRINT = re.compile(
-    r"^\s*[*†‡¹²³]|\b(subject to|terms (and|&) conditions|sold separately|may vary|for details|"
-    r"even if|not available|not included|requires? (a|an|the)\b|compatible (only )?with)\b",
+    r"^\s*[*†‡¹²³※]|[.!]\s?\*|\b(subject to|terms (and|&) conditions|terms apply|sold separately|"
+    r"may vary|for details|even if|not available|not included|requires? (a|an|the)\b|"
+    r"compatible (only )?with)\b|イメージです|画像はイメージ|仅供参考",
     re.IGNORECASE)
+# "Free delivery on orders over £50": a condition, not free shipping for this product
+_CONDITIONAL = re.compile(
+    r"\b(over|above|from|orders? of|spend|min(imum)?|ab|dès|à partir de|desde|a partir de|"
+    r"oltre|powyżej|od)\s*[$€£¥₹]?\s?\d", re.IGNORECASE)
 
 
 def _subtitle(brief: ProductBrief, plan: VariantPlan, headline: str) -> str:
@@ -109,7 +114,9 @@ def _subtitle(brief: ProductBrief, plan: VariantPlan, headline: str) -> str:
         key=lambda s: (bool(_SMALL_PRINT.search(s)), len(s) > SUBTITLE_MAX,
                        -len(_BENEFIT_WORDS.findall(s)), abs(len(s) - 60)),
     )
-    best = ranked[: max(1, min(3, len(ranked)))]
+    fine = [x for x in ranked if not _SMALL_PRINT.search(x)]
+    pool = fine or ranked  # small print only when the description is nothing else
+    best = pool[: max(1, min(3, len(pool)))]
     chosen = best[plan.index % len(best)]
     if len(chosen) <= SUBTITLE_MAX:
         return chosen
@@ -145,7 +152,7 @@ def _widgets(brief: ProductBrief, plan: VariantPlan) -> list[dict]:
         widgets.append(rating)
     elif m := _RATING.search(text):
         widgets.append({"type": "rating", "value": float(m.group(1).replace(",", "."))})
-    if _FREE_SHIPPING.search(text):
+    if (m := _FREE_SHIPPING.search(text)) and not _CONDITIONAL.search(text[m.end():m.end() + 40]):
         words = _words(brief, brief.title)
         widgets.append({"type": "free_shipping",
                         "label": words.free_shipping if words else "Free shipping"})
