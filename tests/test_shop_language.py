@@ -119,7 +119,7 @@ def test_offline_copy_is_written_in_the_pages_language(locale):
 
 def test_a_german_shop_gets_german_copy_and_german_prices():
     brief = ProductBrief(title="Weleda Skin Food Körperlotion", price=Decimal("8.71"), currency="EUR",
-                         description="Pflegt trockene Haut intensiv. Kostenloser Versand ab 29 €.",
+                         description="Pflegt trockene Haut intensiv. Kostenloser Versand.",
                          language="de-DE")
     variants = _variants(brief)
     assert [p["cta_text"] for p in variants] == ["Jetzt kaufen", "Zum Angebot", "Details ansehen",
@@ -128,6 +128,10 @@ def test_a_german_shop_gets_german_copy_and_german_prices():
     assert not any("#" in p["headline"] for p in variants)  # every variant got a frame that fits
     shipping = [w for p in variants for w in p["widgets"] if w["type"] == "free_shipping"]
     assert shipping and all(w["label"] == "Kostenloser Versand" for w in shipping)
+    # "ab 29 €" is a condition (this lotion costs 8,71 €): no free-shipping chip then
+    conditional = _variants(ProductBrief(title=brief.title, price=brief.price, currency="EUR",
+                                         description="Kostenloser Versand ab 29 €.", language="de-DE"))
+    assert not [w for p in conditional for w in p["widgets"] if w["type"] == "free_shipping"]
 
 
 def test_a_chilean_shop_prints_pesos_without_decimals_in_the_headline():
