@@ -44,6 +44,7 @@ DEFAULT_SETS = {
     "github": (None, FIXTURES / "github.json"),  # committed pages (tests/fixtures/extraction/github)
     "github2": (None, FIXTURES / "github2.json"),  # 4 more committed pages (same folder)
     "github3": (None, FIXTURES / "github3.json"),  # and one more
+    "github4": (None, FIXTURES / "github4.json"),  # 7 US shops of 2017 (fathom-products)
 }
 FIELDS = ("title", "price", "currency", "brand", "first_image")
 LARGE = 800_000  # bytes: the "1 MB pages" of earlier reports
