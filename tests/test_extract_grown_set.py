@@ -130,6 +130,16 @@ def test_the_third_github_page_holds_what_its_kinds_fixed():
     assert all(rates[f] == 1.0 for f in FIELDS), rates
 
 
+def test_the_fourth_github_set_holds_what_it_scored():
+    # 7 US shops of 2017 (fathom-products' snapshots): first scored 2026-12-01 before any change
+    # at 1.0 in every field but brand 0.857 (craigslist's "make / manufacturer:" label); 1.0 since
+    entries = json.loads((FIXTURES / "github4.json").read_text(encoding="utf-8"))
+    assert len(entries) == 7
+    _assert_pinned(entries)
+    rates = _rates(entries, None)
+    assert all(rates[f] == 1.0 for f in FIELDS), rates
+
+
 def test_eight_more_classified_ads_hold_their_rates():
     # first scored 2026-12-01 at title 1.0, price 0.75, currency 0.75, brand 0.625, image 1.0;
     # price 0.875 after the listing-card kind (a wanted ad's budget is the miss left)

@@ -857,3 +857,12 @@ def test_a_photo_whose_alt_is_the_name_s_first_words_and_an_item_code_is_the_pro
     product = extract_product(html, "https://shop.example/p/cwir")
     assert product.images[:1] == ["https://img.example/420_420_a8b5.jpg"]
     assert "https://img.example/166_166_ffee.jpg" not in product.images  # a similar item's
+
+
+def test_a_label_with_spaces_around_its_slash_is_the_same_brand_label():
+    # craigslist: <span>make / manufacturer: <b>Pottery Barn</b></span>
+    html = page('<section><h2><span id="titletextonly">Cue Stick Storage Rack</span></h2>'
+                '<span class="price">$225</span><p class="attrgroup"><span>condition: <b>new</b></span><br>'
+                '<span>make / manufacturer: <b>Pottery Barn</b></span><br>'
+                '<span>model name / number: <b>None</b></span></p></section>', lang="en")
+    assert extract_product(html, "https://sfbay.craigslist.org/eby/fuo/d/x/1.html").brand == "Pottery Barn"

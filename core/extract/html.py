@@ -30,7 +30,9 @@ _BRAND_LABELS = (
     "ブランド", "メーカー", "브랜드", "제조사", "品牌", "מותג", "יצרן", "značka", "proizvođač", "brend",
     "μάρκα", "κατασκευαστής", "marka", "tootja", "ražotājs", "gamintojas",
 )
-_LABEL_RE = re.compile(r"^\s*(" + "|".join(re.escape(x) for x in sorted(_BRAND_LABELS, key=len, reverse=True))
+# ("make / manufacturer" as craigslist writes it: spaces around a slash are the same label)
+_LABEL_RE = re.compile(r"^\s*(" + "|".join(re.escape(x).replace("/", r"\s*/\s*")
+                                            for x in sorted(_BRAND_LABELS, key=len, reverse=True))
                        + r")(?:\s*[:：]\s*(.*)|\s*)$", re.I | re.S)
 _BRAND_PATH = re.compile(r"/(brand|brands|marca|marcas|marke|marken|marque|marques|merk|merken|"
                          r"vendors?|manufacturers?|stores|hersteller|brend|znacka|zimols)/([^/?#]+)", re.I)
