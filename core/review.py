@@ -163,13 +163,16 @@ def approved_previews(workspace: str, batch_id: object) -> list:
         return ordered([to_info(p) for p in rows], urls)
 
 
-def export_approved(workspace: str, batch_id: object, fmt: str = "zip") -> tuple[str, bytes]:
-    """(file name, bytes) of the batch's approved banners: a ZIP like the batch's (PNG and
-    HTML in every size, prefill JSON, prefills.csv) or the CSV alone."""
+def export_approved(workspace: str, batch_id: object, fmt: str = "zip",
+                    formats=None) -> tuple[str, bytes]:
+    """(file name, bytes) of the batch's approved banners, made exactly as the batch's ZIP
+    and CSV are (the same file names, ``formats`` — default square, landscape, story —,
+    backgrounds and CSV columns), or the CSV alone."""
     from core.batches import get_batch
-    from core.exports import batch_zip, prefills_csv, slug
+    from core.exports import batch_zip, check_formats, prefills_csv, slug
     from core.storage import get_storage
 
+    sizes = check_formats(formats)
     detail = get_batch(workspace, batch_id)
     items = approved_previews(workspace, detail.batch.id)
     if not items:
@@ -177,8 +180,10 @@ def export_approved(workspace: str, batch_id: object, fmt: str = "zip") -> tuple
     titles = {s.url: s.title or "" for s in detail.sources}
     name = f"{slug(detail.batch.name, 'batch')}-approved"
     if fmt == "csv":
-        return f"{name}.csv", prefills_csv(items, titles).encode("utf-8")
-    return f"{name}.zip", batch_zip(items, titles, get_storage().data_uri)
+        return f"{name}-prefills.csv", prefills_csv(items, titles, sizes=sizes).encode("utf-8")
+    storage = get_storage()
+    return f"{name}.zip", batch_zip(items, titles, storage.data_uri, read=storage.get,
+                                    csv_name=f"{name}-prefills.csv", sizes=sizes)
 
 
 # --- versions ---------------------------------------------------------------------------

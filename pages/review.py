@@ -15,7 +15,7 @@ from core.review import (REVIEW_FILTERS, approved_count, export_approved, histor
                          photo_choices, regenerate, review_matching, set_review, swap_photo,
                          undo_to)
 from core.views import PreviewInfo
-from pages import ui
+from pages import ui, zip_formats
 
 ALL = "All"
 REVIEW_LABELS = {ALL: "All", "approved": "Approved", "rejected": "Rejected",
@@ -80,25 +80,26 @@ def toolbar(workspace: str, detail, product: str | None, status: str | None,
                 _done(f"{n} banner(s) rejected")
         name = f"{slug(b.name, 'batch')}-approved"
         approved = approved_count(workspace, b.id)
+        formats = zip_formats.chosen()  # the same formats as the batch's ZIP
         # nothing approved: no file to give (a ZIP that is a sentence would not open)
         none = "Nothing is approved yet: approve banners (👍 on a card, or Approve all) first"
         st.download_button("Approved ZIP", key="review_zip", icon=":material/folder_zip:",
                            on_click="ignore", mime="application/zip", file_name=f"{name}.zip",
-                           data=functools.partial(_export, workspace, b.id, "zip"),
+                           data=functools.partial(_export, workspace, b.id, "zip", formats),
                            disabled=not approved,
                            help=f"The {approved} approved banner(s) only: PNG and HTML in every "
                                 "size, prefill JSON, prefills.csv" if approved else none)
         st.download_button("Approved CSV", key="review_csv", icon=":material/table:",
-                           on_click="ignore", mime="text/csv", file_name=f"{name}.csv",
-                           data=functools.partial(_export, workspace, b.id, "csv"),
+                           on_click="ignore", mime="text/csv", file_name=f"{name}-prefills.csv",
+                           data=functools.partial(_export, workspace, b.id, "csv", formats),
                            disabled=not approved,
                            help=f"The {approved} approved banner(s)' prefills, one row each"
                                 if approved else none)
 
 
-def _export(workspace: str, batch_id, fmt: str) -> bytes:
+def _export(workspace: str, batch_id, fmt: str, formats=None) -> bytes:
     try:
-        return export_approved(workspace, batch_id, fmt)[1]
+        return export_approved(workspace, batch_id, fmt, formats)[1]
     except AppError as exc:  # nothing approved yet: the file says so
         return exc.message.encode()
 

@@ -9,6 +9,12 @@ from core.render.formats import ALIASES, FORMATS, SIZES
 KEY = "batch_zip_formats"
 
 
+def chosen() -> list[str]:
+    """The formats the batch's ZIP holds now (what ``picker`` shows), for other downloads of
+    the page (the approved ZIP) to hold the same."""
+    return list(st.session_state.get(KEY) or [ALIASES[s] for s in SIZES])
+
+
 def picker() -> list[str]:
     """The formats the ZIP holds (default: the original square, landscape and story)."""
     if KEY not in st.session_state:

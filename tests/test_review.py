@@ -90,15 +90,27 @@ def test_export_approved_holds_only_approved_banners(workspace, done_batch):
     review.set_review(workspace, ids[1], "rejected")
     name, data = review.export_approved(workspace, bid, "zip")
     assert name.endswith("-approved.zip")
+    stem = name[:-len(".zip")]
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         names = zf.namelist()
-        rows = list(csv.DictReader(io.StringIO(zf.read("prefills.csv").decode("utf-8-sig"))))
+        rows = list(csv.DictReader(io.StringIO(zf.read(f"{stem}-prefills.csv").decode("utf-8-sig"))))
     assert {r["preview_id"] for r in rows} == {str(ids[0]), str(ids[2])}
     assert len([n for n in names if n.startswith("prefill/")]) == 2
     assert all(ids[1].hex[:8] not in n for n in names)
+    # made as the batch's own ZIP is: the same files for the approved banners (a walk-through
+    # found other file names, other CSV columns and a CSV naming backgrounds it did not hold)
+    from core.exports import batch_export
+
+    _, whole = batch_export(workspace, bid)
+    with zipfile.ZipFile(io.BytesIO(whole)) as zf:
+        kept = {n for n in zf.namelist() if any(i.hex[:8] in n for i in (ids[0], ids[2]))}
+    assert kept == {n for n in names if not n.endswith("-prefills.csv")}
+    for row in rows:  # every file the CSV names is in the ZIP
+        files = [v for k, v in row.items() if v and (k.startswith(("png_", "html_")) or k == "background_file")]
+        assert files and all(f in names for f in files), (files, names)
     name, data = review.export_approved(workspace, bid, "csv")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
-    assert name.endswith("-approved.csv") and len(rows) == 2
+    assert name.endswith("-approved-prefills.csv") and len(rows) == 2
 
 
 # --- history, undo, text fit ---------------------------------------------------------------

@@ -214,7 +214,8 @@ def test_a_day_in_the_life(browser, shop, app_url, workdir):
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         names = zf.namelist()
         prefills = [json.loads(zf.read(n)) for n in names if n.startswith("prefill/")]
-        csv_text = zf.read("prefills.csv").decode("utf-8-sig")
+        (csv_name,) = [n for n in names if n.endswith("-approved-prefills.csv")]  # as the batch ZIP's
+        csv_text = zf.read(csv_name).decode("utf-8-sig")
     assert len([n for n in names if n.endswith(".png")]) == 2 * 3
     assert len([n for n in names if n.startswith("html/")]) == 2 * 3
     assert sorted(p["headline"] for p in prefills) == sorted(
