@@ -90,3 +90,21 @@ def test_a_failed_url_with_underscores_links_to_itself(app_ws):
     (line,) = [m.value for m in at.markdown if "27" in m.value and "weleda" in m.value]
     assert f"(<{url}>)" in line, line  # the link leads to the URL itself
     assert "\\_" in line.split("](")[0]  # the text shown is escaped, so it reads literally
+
+
+def test_a_recent_batch_done_with_failures_says_so_as_its_badge_does(app_ws):
+    from core.batches import try_finish_batch
+    from db.engine import unit_of_work
+    from db.repositories import batches as batch_repo
+
+    b = create_user_batch(app_ws, n_urls=1, batch_size=2, user="local")
+    with unit_of_work() as session:
+        batch_repo.get(session, app_ws, b.id).status = "running"
+    ps = list_previews(app_ws, b.id).items
+    set_preview_state(ps[0].id, "done")
+    set_preview_state(ps[1].id, "failed", error_message="HTTP 404")
+    with unit_of_work() as session:
+        assert try_finish_batch(session, b.id) == "done"
+    at = open_page()
+    labels = [link.proto.label for link in at.get("page_link")]
+    assert any(label.endswith("· done · 1 failed") for label in labels), labels
