@@ -146,8 +146,17 @@ def create_batch(
         if dup is not None:
             counts = batch_repo.status_counts(session, dup.id)
             return _info(dup, counts, created=False)
+        name = f"{batch_name(now, tz)} {part}".strip()
+        # two batches of one minute are told apart in lists and pickers: "… 10:58 PM (2)"
+        taken = set(session.scalars(sa.select(Batch.name).where(
+            Batch.workspace == workspace, Batch.name.like(f"{name}%"))))
+        if name in taken:
+            n = 2
+            while f"{name} ({n})" in taken:
+                n += 1
+            name = f"{name} ({n})"
         batch = Batch(
-            id=uuid.uuid4(), workspace=workspace, user_id=user, name=f"{batch_name(now, tz)} {part}".strip(),
+            id=uuid.uuid4(), workspace=workspace, user_id=user, name=name,
             status=str(BatchStatus.PENDING), sources=clean, submission_hash=digest,
             source_stages={}, created_at=now, updated_at=now,
         )

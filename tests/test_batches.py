@@ -53,6 +53,19 @@ def test_batch_names_follow_the_house_format():
     assert batch_name(at, dt.timezone(dt.timedelta(hours=5))) == "Batch Task - Jan 28, 3:30 PM"
 
 
+def test_batches_of_one_minute_get_names_told_apart(db, workspace, sent, monkeypatch):
+    # a walk-through: two batches both "Batch Task - Dec 1, 10:58 PM" on Home and in pickers
+    import core.batches as batches_module
+
+    monkeypatch.setattr(batches_module, "batch_name", lambda at, tz=None: "Batch Task - Dec 1, 10:58 PM")
+    u = urls(3)
+    names = [create_batch(workspace, "alice", [{"url": x, "batch_size": 1}]).name for x in u]
+    assert names == ["Batch Task - Dec 1, 10:58 PM", "Batch Task - Dec 1, 10:58 PM (2)",
+                     "Batch Task - Dec 1, 10:58 PM (3)"]
+    other = create_batch("another-workspace", "bob", [{"url": u[0], "batch_size": 1}])
+    assert other.name == "Batch Task - Dec 1, 10:58 PM"  # per workspace
+
+
 @pytest.mark.parametrize("sources,expected", [
     ([], "Add at least one product URL"),
     ([{"url": "", "batch_size": 1}], "Row 1: URL is empty"),
