@@ -301,33 +301,27 @@ def cancel_batch(workspace: str, batch_id: object) -> BatchInfo:
 
 def retry_failed(workspace: str, batch_id: object) -> int:
     """Re-queue every failed preview of a batch with the same parameters. Returns how many."""
-    check_scope(workspace)
-    bid = as_uuid(batch_id, "Batch")
-    with unit_of_work() as session:
-        batch = batch_repo.get(session, workspace, bid, lock=True)
-        if batch is None:
-            raise NotFoundError(f"Batch {bid} was not found", batch_id=bid)
-        failed = preview_repo.ids_with_status(session, workspace, bid, [PreviewStatus.FAILED])
-        sends = requeue(session, batch, failed)
-    for kind, args in sends:
-        dispatch(kind, *args)
-    return len(failed)
+    return _requeue_status(workspace, batch_id, PreviewStatus.FAILED)
 
 
 def resume_cancelled(workspace: str, batch_id: object) -> int:
     """Re-queue every cancelled preview of a batch (a cancelled batch picks up where it
     stopped; its finished banners are kept). Returns how many."""
+    return _requeue_status(workspace, batch_id, PreviewStatus.CANCELLED)
+
+
+def _requeue_status(workspace: str, batch_id: object, status: PreviewStatus) -> int:
     check_scope(workspace)
     bid = as_uuid(batch_id, "Batch")
     with unit_of_work() as session:
         batch = batch_repo.get(session, workspace, bid, lock=True)
         if batch is None:
             raise NotFoundError(f"Batch {bid} was not found", batch_id=bid)
-        cancelled = preview_repo.ids_with_status(session, workspace, bid, [PreviewStatus.CANCELLED])
-        sends = requeue(session, batch, cancelled)
+        previews = preview_repo.ids_with_status(session, workspace, bid, [status])
+        sends = requeue(session, batch, previews)
     for kind, args in sends:
         dispatch(kind, *args)
-    return len(cancelled)
+    return len(previews)
 
 
 def requeue(session, batch: Batch, previews: list[Preview]) -> list[tuple[str, tuple]]:
