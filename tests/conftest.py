@@ -212,3 +212,16 @@ def fleet(own_database, redis_url, redis_prefix, tmp_path):
         yield env, workers
     finally:
         stop_workers(workers)
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_generation_limiter():
+    """Each test starts with no process generation limiter registered (a broker built by an
+    earlier test registers its middleware's, whose in-memory log would carry Gemini's
+    extraction starts from test to test); a test that builds a broker registers its own."""
+    from core import ratelimit
+
+    before = ratelimit._current
+    ratelimit._current = None
+    yield
+    ratelimit._current = before
