@@ -81,6 +81,9 @@ _COMPACT_CSS = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
 [data-testid="stMainBlockContainer"] h1 { font-size: 1.9rem; padding: 0.25rem 0; }
 [data-testid="stMainBlockContainer"] h3 { font-size: 1.15rem; padding: 0.25rem 0 0; }
+/* the heading's container keeps Streamlit's -1rem for an h3 bottom padding we took away:
+   without this the product's photo strip overlapped the name's descenders */
+[data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"]:has(> [data-testid="stHeadingWithActionElements"] > h3) { margin-bottom: 0; }
 [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.6rem; }
 </style>"""
 

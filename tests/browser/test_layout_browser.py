@@ -164,3 +164,21 @@ def test_a_banner_s_frame_is_as_tall_as_the_banner_in_it(browser, batch_url, siz
     for fw, fh in frames:
         assert abs(fh - fw * h / w) <= 3, (size, fw, fh, fw * h / w)
     page.close()
+
+
+_OVERLAP_JS = """() => [...document.querySelectorAll('[class*="st-key-product_"] h3')].map(h => {
+  const block = h.closest('[data-testid=stElementContainer]');
+  const next = block && block.nextElementSibling;
+  return [h.innerText.slice(0, 40), h.getBoundingClientRect().bottom,
+          next ? next.getBoundingClientRect().top : null]; })"""
+
+
+def test_a_product_s_photo_strip_does_not_overlap_its_name(browser, batch_url):
+    # a walk-through saw the name's descenders cut by the row of photos below it
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(batch_url)
+    wait_ready(page, 60_000)
+    page.locator("iframe").first.wait_for(timeout=30_000)
+    rows = page.evaluate(_OVERLAP_JS)
+    assert rows and all(top is None or top >= bottom - 0.5 for _, bottom, top in rows), rows
+    page.close()
