@@ -180,8 +180,6 @@ def create_batch(
     return info
 
 
-
-
 def _info(batch: Batch, counts: dict[str, int], created: bool = True) -> BatchInfo:
     return BatchInfo(
         id=batch.id, workspace=batch.workspace, user_id=batch.user_id, name=batch.name,

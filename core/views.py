@@ -36,6 +36,11 @@ class Progress:
         return self.done + self.failed + self.cancelled
 
     @property
+    def all_done(self) -> bool:
+        """Every preview finished with a banner (none failed, cancelled or waiting)."""
+        return bool(self.total) and self.done == self.total
+
+    @property
     def fraction(self) -> float:
         return self.finished / self.total if self.total else 0.0
 

@@ -57,9 +57,7 @@ def _recent(workspace: str) -> None:
         return
     st.subheader("Recent batches")
     for b in recent:
-        failed = b.progress.failed if b.progress and b.status == "done" else 0
-        status = f"{b.status} · {failed} failed" if failed else b.status  # as its badge says
-        st.page_link(ui.PREVIEWS, label=f"{ui.md_escape(b.name)} · {status}"
+        st.page_link(ui.PREVIEWS, label=f"{ui.md_escape(b.name)} · {ui.batch_status(b)}"
                      + (" · archived" if b.archived_at else ""),
                      icon=":material/grid_view:", query_params={"batch": str(b.id)})
 

@@ -144,9 +144,8 @@ def _product_header(workspace: str, batch_id, src: SourceSummary) -> None:
                    width="content")
     if not shown and src.product_id and src.images_found:
         gave_up = src.progress.total and src.progress.failed == src.progress.total
-        text_only = src.progress.total and src.progress.done == src.progress.total
-        st.caption(f"{src.images_found} image(s) found on the page; none could be used"
-                   + (": its banners are text-only" if text_only else "" if gave_up else " yet"))
+        tail = ": its banners are text-only" if src.progress.all_done else "" if gave_up else " yet"
+        st.caption(f"{src.images_found} image(s) found on the page; none could be used{tail}")
     for err in src.errors[:3]:
         st.markdown(f":red[{ui.md_escape(err)}]")
     # a page never read has nothing to put on a banner: no photo or text-only offer for it
@@ -164,8 +163,7 @@ def _way_out(workspace: str, batch_id, src: SourceSummary) -> None:
              else "Use another photo, or make text-only banners")
     # open while the product's banners need it; once they all finished (e.g. text-only) it
     # stays at hand, closed, instead of pushing the banners down
-    finished = bool(src.progress.total) and src.progress.done == src.progress.total
-    with st.expander(label, expanded=no_photo and not finished,
+    with st.expander(label, expanded=no_photo and not src.progress.all_done,
                      icon=":material/add_photo_alternate:"):
         file = st.file_uploader("Upload a product photo",
                                 type=["jpg", "jpeg", "png", "webp", "avif", "gif", "bmp"],

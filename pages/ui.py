@@ -148,12 +148,18 @@ def status_badge(status: str, extra: str = "") -> None:
              color=STATUS_COLORS.get(status, "gray"))
 
 
+def batch_status(b) -> str:
+    """A batch's status in words: "done · 2 failed" for one that finished with failed
+    banners (the progress line alone was easy to miss), else its status."""
+    failed = b.progress.failed if b.progress and b.status == "done" else 0
+    return f"done · {failed} failed" if failed else str(b.status)
+
+
 def batch_badge(b) -> None:
-    """A batch's status badge; a batch that finished with failed banners says how many, in
-    orange, not a plain green "done" (the progress line alone was easy to miss)."""
-    failed = b.progress.failed if b.progress else 0
-    if b.status == "done" and failed:
-        st.badge(f"done · {failed} failed", icon=":material/warning:", color="orange")
+    """A batch's status badge; one done with failed banners in orange, not a plain green."""
+    text = batch_status(b)
+    if text != b.status:
+        st.badge(text, icon=":material/warning:", color="orange")
     else:
         status_badge(b.status)
 

@@ -256,10 +256,11 @@ def script_images(doc, title: str | None, base_url: str, limit: int = 12) -> lis
             named = title_low[:60] in around or len(title_tokens & tokens(around)) >= \
                 max(2, (len(title_tokens) + 1) // 2)
             for raw in found:
-                name = raw.replace("\\/", "/").rsplit("/", 1)[-1]
+                raw = raw.replace("\\/", "/")  # JSON's escaped slashes
+                name = raw.rsplit("/", 1)[-1]
                 if not (named or title_tokens & {t for t in re.findall(r"[a-z0-9]+", name.casefold())}):
                     continue
-                url = absolute_url(raw.replace("\\/", "/"), base_url)
+                url = absolute_url(raw, base_url)
                 if url and url not in urls and not is_chrome_image(url):
                     urls.append(url)
                 if len(urls) >= limit:

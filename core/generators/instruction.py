@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from core.generators.brief import clip_words
+from core.generators.brief import clip_words, sentences
 from core.prefill import CTA_MAX, HEADLINE_MAX, SUBTITLE_MAX
 
 _CLAUSES = re.compile(r"\s*(?:[,;\n]|\band\b|\.\s)\s*", re.I)
@@ -58,8 +58,6 @@ def apply_instruction(prefill: dict, instruction: str, *, title: str | None = No
             if price and price in (out.get("headline") or ""):
                 out["headline"] = title or (out.get("headline") or "").replace(price, "").strip(" ,:;–-")
             if price and price in (out.get("subtitle") or ""):
-                from core.generators.brief import sentences
-
                 kept = [x for x in sentences(out["subtitle"]) if price not in x]
                 out["subtitle"] = clip_words(" ".join(kept), SUBTITLE_MAX)
         elif m := re.match(r"(?:mention|say|add|include|highlight)\s+(?:the\s+)?(.+)", clause, re.I):

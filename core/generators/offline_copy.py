@@ -109,14 +109,12 @@ def _subtitle(brief: ProductBrief, plan: VariantPlan, headline: str) -> str:
     found = [s for s in sentences(brief.description) if s.casefold() != headline.casefold()]
     if not found:
         return clip_words(clean_text(brief.brand), SUBTITLE_MAX)
+    fine = [x for x in found if not _SMALL_PRINT.search(x)]
     ranked = sorted(
-        found,
-        key=lambda s: (bool(_SMALL_PRINT.search(s)), len(s) > SUBTITLE_MAX,
-                       -len(_BENEFIT_WORDS.findall(s)), abs(len(s) - 60)),
+        fine or found,  # small print only when the description is nothing else
+        key=lambda s: (len(s) > SUBTITLE_MAX, -len(_BENEFIT_WORDS.findall(s)), abs(len(s) - 60)),
     )
-    fine = [x for x in ranked if not _SMALL_PRINT.search(x)]
-    pool = fine or ranked  # small print only when the description is nothing else
-    best = pool[: max(1, min(3, len(pool)))]
+    best = ranked[: max(1, min(3, len(ranked)))]
     chosen = best[plan.index % len(best)]
     if len(chosen) <= SUBTITLE_MAX:
         return chosen

@@ -33,9 +33,8 @@ def _tokens(text: str) -> list[str]:
     # glue them to the character before
     glued: list[str] = []
     for tok in out:
-        if glued and tok in "，。、！？：；）」』】ーぁぃぅぇぉっゃゅょァィゥェォッャュョ":
-            glued[-1] += tok
-        elif glued and glued[-1] in _NO_LINE_END:
+        if glued and (tok in "，。、！？：；）」』】ーぁぃぅぇぉっゃゅょァィゥェォッャュョ"
+                      or glued[-1] in _NO_LINE_END):
             glued[-1] += tok
         else:
             glued.append(tok)
