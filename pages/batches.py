@@ -11,6 +11,8 @@ when the user leaves the page (fragments belong to the page that declared them).
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from core.batches import (
@@ -39,6 +41,8 @@ SEARCH = "batches_search"
 SHOW_ARCHIVED = "batches_archived"
 ALL = "All"
 THUMBS = 5  # product thumbnails shown per batch
+# Resume takes Cancel's place: the second click of a double click on Cancel is not a resume
+DOUBLE_CLICK_SECONDS = 1.5
 
 
 def _act(label: str, action, *args, popover: str | None = None) -> None:
@@ -56,6 +60,18 @@ def _act(label: str, action, *args, popover: str | None = None) -> None:
     ui.flash(label.replace("{result}", ui.md_escape(result)))
     if popover:
         ui.close_popover(popover)
+
+
+def _cancel(workspace: str, bid) -> None:
+    st.session_state[f"cancelled_at_{bid}"] = time.monotonic()
+    _act("Batch cancelled", cancel_batch, workspace, bid)
+
+
+def _resume(workspace: str, bid) -> None:
+    since = time.monotonic() - st.session_state.get(f"cancelled_at_{bid}", float("-inf"))
+    if since < DOUBLE_CLICK_SECONDS:
+        return  # the second click of a double click on Cancel, which Resume now stands in for
+    _act("{result} preview(s) queued again", resume_cancelled, workspace, bid)
 
 
 def _error_here(where: str) -> None:
@@ -124,13 +140,11 @@ def _batch_row(who, b: BatchInfo, products: list[tuple[str, str | None]]) -> Non
             # other action slides under the pointer (a second click archived the batch)
             if b.status in (BatchStatus.PENDING, BatchStatus.RUNNING):
                 st.button("Cancel", key=f"cancel_{bid}", icon=":material/stop_circle:",
-                          on_click=_act, args=("Batch cancelled", cancel_batch, who.workspace, b.id),
-                          kwargs={"popover": None})
+                          on_click=_cancel, args=(who.workspace, b.id))
             elif b.progress.cancelled:
                 st.button(f"Resume {b.progress.cancelled} cancelled", key=f"resume_{bid}",
-                          icon=":material/play_circle:", on_click=_act,
-                          args=("{result} preview(s) queued again", resume_cancelled,
-                                who.workspace, b.id),
+                          icon=":material/play_circle:", on_click=_resume,
+                          args=(who.workspace, b.id),
                           help="Queue the cancelled previews again; finished banners stay")
             if b.progress.failed:
                 st.button(f"Retry {b.progress.failed} failed", key=f"retry_{bid}",
