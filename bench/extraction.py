@@ -45,6 +45,8 @@ DEFAULT_SETS = {
     "github2": (None, FIXTURES / "github2.json"),  # 4 more committed pages (same folder)
     "github3": (None, FIXTURES / "github3.json"),  # and one more
     "github4": (None, FIXTURES / "github4.json"),  # 7 US shops of 2017 (fathom-products)
+    "fresh-au": (None, FIXTURES / "fresh-au.json"),  # 7 Australian shops of 2026 (au-shopping-mcp)
+    "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
 }
 FIELDS = ("title", "price", "currency", "brand", "first_image")
 LARGE = 800_000  # bytes: the "1 MB pages" of earlier reports

@@ -154,8 +154,19 @@ def test_the_archives_last_pages_hold_their_rates():
     assert all(rates[f] == 1.0 for f in FIELDS), rates
 
 
+def test_the_australian_shops_hold_what_their_kinds_fixed():
+    # 7 Australian shops of 2026 (au-shopping-mcp's fixtures): first scored 2026-12-02 before
+    # any change at title, price and currency 1.0, brand and first image 0.857 (Bunnings'
+    # "/brands/o/ozito-pxc" read as "O"; Myer's JSON-LD lists photo 7 first); 1.0 since
+    entries = _fresh("fresh-au.json")
+    assert len(entries) == 7
+    rates = _rates(entries, None)
+    assert all(rates[f] == 1.0 for f in FIELDS), rates
+
+
 def test_every_fresh_page_is_pinned_by_its_archive_and_hash():
-    entries = _fresh() + _fresh("fresh-kleinanzeigen.json") + _fresh("fresh-more.json")
-    assert len(entries) >= 49 and len({e["file"] for e in entries}) == len(entries)
+    entries = _fresh() + _fresh("fresh-kleinanzeigen.json") + _fresh("fresh-more.json") \
+        + _fresh("fresh-au.json")
+    assert len(entries) >= 56 and len({e["file"] for e in entries}) == len(entries)
     assert all(entry["source_repo"] in archives() for entry in entries)
     _assert_pinned(entries)

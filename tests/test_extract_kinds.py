@@ -866,3 +866,48 @@ def test_a_label_with_spaces_around_its_slash_is_the_same_brand_label():
                 '<span>make / manufacturer: <b>Pottery Barn</b></span><br>'
                 '<span>model name / number: <b>None</b></span></p></section>', lang="en")
     assert extract_product(html, "https://sfbay.craigslist.org/eby/fuo/d/x/1.html").brand == "Pottery Barn"
+
+
+def test_a_brand_link_under_an_a_to_z_index_letter_names_the_whole_brand():
+    # Bunnings: <a href="/brands/o/ozito-pxc">Ozito PXC</a> above the name ("O" was read)
+    html = page('<div class="pdp"><a href="/brands/o/ozito-pxc">Ozito PXC</a>'
+                '<h1>Ozito PXC 18V Cordless Drill Driver Kit PXDDK-250C</h1>'
+                '<p class="price">$89<sup>.98</sup></p><button>Add to Cart</button></div>', lang="en-AU")
+    product = extract_product(html, "https://www.bunnings.example/ozito-pxc-drill_p0299323")
+    assert product.brand == "Ozito PXC"
+
+
+def test_a_one_letter_brand_index_link_is_no_brand():
+    html = page('<nav class="az"><a href="/brands/o">O</a></nav><div class="pdp">'
+                '<a href="/brands/o">O</a><h1>Oak Outdoor Bench</h1><p class="price">$89.00</p></div>',
+                lang="en")
+    assert extract_product(html, "https://shop.example/p/bench").brand is None
+
+
+def test_the_gallery_s_photo_1_leads_when_the_json_ld_lists_the_photos_in_another_order():
+    # Myer: JSON-LD images 7, 3, 6, 5, 4, 1, 2; the page's gallery "… image 1" … "… image 7"
+    name = "Motion Melange Straight Fit Jean"
+    cdn = "https://media.example/309776320/309776320_{}_1_720x928.{}"
+    data = ('{"@context": "https://schema.org", "@type": "Product", "name": "%s", "image": [%s], '
+            '"offers": {"@type": "Offer", "price": "99.00", "priceCurrency": "AUD"}}'
+            % (name, ", ".join(f'"{cdn.format(n, "jpg")}"' for n in (7, 3, 6, 5, 4, 1, 2))))
+    slides = "".join(f'<div class="image-wrapper"><img alt="{name} image {n}" width="720" height="928" '
+                     f'src="{cdn.format(n, "webp")}?w=1920"></div>' for n in range(1, 8))
+    html = page(f'<div class="gallery">{slides}</div><h1>{name}</h1><p class="price">$99.00</p>',
+                head=ld(data), lang="en-AU")
+    product = extract_product(html, "https://www.myer.example/p/jean")
+    assert product.images[0] == cdn.format(1, "jpg")  # the markup's rendition of photo 1
+    assert len(product.images) == 7
+
+
+def test_a_markup_first_photo_that_the_gallery_numbers_1_stays_first():
+    name = "Linen Shirt"
+    cdn = "https://media.example/shirt_{}.jpg"
+    data = ('{"@context": "https://schema.org", "@type": "Product", "name": "%s", "image": [%s], '
+            '"offers": {"@type": "Offer", "price": "49.00", "priceCurrency": "EUR"}}'
+            % (name, ", ".join(f'"{cdn.format(c)}"' for c in ("front", "back"))))
+    slides = (f'<img alt="{name} photo 2 of 2" src="{cdn.format("back")}" width="600" height="800">'
+              f'<img alt="{name} photo 1 of 2" src="{cdn.format("front")}" width="600" height="800">')
+    html = page(f'<div class="gallery">{slides}</div><h1>{name}</h1><p class="price">49,00 €</p>',
+                head=ld(data), lang="de")
+    assert extract_product(html, "https://shop.example/p/shirt").images[0] == cdn.format("front")

@@ -299,10 +299,12 @@ def _pick_brand(founds: dict[str, Found]) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _pick_images(founds: dict[str, Found], displayed: str | None = None
+def _pick_images(founds: dict[str, Found], displayed: str | None = None,
+                 numbers: dict[str, int] | None = None
                  ) -> tuple[list[str], str | None, dict[str, str]]:
     """Photos from every source, strongest first, de-duplicated by identity; the photo the
-    page's gallery shows as selected (the chosen colour) leads when the sources list it."""
+    page's gallery shows as selected (the chosen colour) leads when the sources list it, and
+    the gallery's photo 1 when the markup's first is a later one ("… image 7")."""
     lead, lead_source, alts = [], None, {}
     for source in SOURCE_ORDER:
         f = founds.get(source)
@@ -317,7 +319,14 @@ def _pick_images(founds: dict[str, Found], displayed: str | None = None
     images = dedupe_images(lead)
     page = founds.get(HTML)
     on_page = {image_identity(u) for u in page.images} if page else set()
-    if displayed and images and (lead_source == HTML or image_identity(images[0]) not in on_page):
+    numbered = {image_identity(u): n for u, n in (numbers or {}).items()}
+    later = bool(images) and numbered.get(image_identity(images[0]), 1) > 1
+    if later and not displayed:
+        # the page numbers its photos and the markup's first is not its photo 1 (the JSON-LD
+        # lists them in another order): the gallery's photo 1 leads
+        displayed = next((u for u, n in numbers.items() if n == 1), None)
+    if displayed and images and (lead_source == HTML or image_identity(images[0]) not in on_page
+                                 or later):
         # The markup's first photo is not in the page's gallery (another colour's), or only the
         # page gives photos (a carousel may open with a clone of its last slide): the
         # gallery's selected photo leads.
@@ -333,7 +342,8 @@ def _is_ui_art(url: str) -> bool:
 
 
 def merge(founds: dict[str, Found], url: str, country: str | None,
-          site_words: set[str], *, displayed: str | None = None) -> ExtractedProduct:
+          site_words: set[str], *, displayed: str | None = None,
+          numbers: dict[str, int] | None = None) -> ExtractedProduct:
     """Combine per-source findings, strongest source first, recording where each field came from."""
     product = ExtractedProduct(url=url)
     product.title, src = _pick_title(founds, site_words)
@@ -361,7 +371,7 @@ def merge(founds: dict[str, Found], url: str, country: str | None,
     product.brand, src = _pick_brand(founds)
     if src:
         product.sources["brand"] = src
-    product.images, src, product.image_alts = _pick_images(founds, displayed)
+    product.images, src, product.image_alts = _pick_images(founds, displayed, numbers)
     if src:
         product.sources["images"] = src
     product.image_alts = {u: a for u, a in product.image_alts.items() if u in product.images}
@@ -463,9 +473,10 @@ def extract_product(html_text: str, base_url: str, *, extra: list[Found] | None 
     founds[HTML] = found_html
     title_for_images = next((f.title for s, f in founds.items() if f.title), None) \
         or next(iter(hints), None)  # no heading: the page title names the photos' subject
-    found_html.images, found_html.image_alts, displayed = gallery.gallery_images(
+    found_html.images, found_html.image_alts, displayed, numbers = gallery.gallery_images(
         doc, images, heading_pos, title_for_images, base)
-    product = merge(founds, base_url, country, site_words, displayed=displayed)
+    product = merge(founds, base_url, country, site_words, displayed=displayed,
+                    numbers=numbers)
     if not product.images and product.title:
         # no photo in markup or HTML: a JavaScript gallery's list in the inline state
         product.images = dedupe_images(gallery.script_images(doc, product.title, base))

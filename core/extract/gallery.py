@@ -25,6 +25,10 @@ _BAD = re.compile(r"related|recommend|similar|upsell|cross|also|recent|viewed|su
 # The slide or thumbnail the gallery shows now (the selected colour's photo).
 _SELECTED = re.compile(r"(^|[\s_-])(active|selected|current|is-active|is-selected|slick-current|"
                        r"swiper-slide-active|flickity-slide-selected|checked)([\s_-]|$)", re.I)
+# a gallery that numbers its photos in their alt texts: "… image 1", "Photo 2 of 7", "vue 3"
+_NUMBERED = re.compile(r"(?:^|\W)(?:image|img|photo|picture|pic|view|vue|bild|foto|imagen|immagine|"
+                       r"zdj[eę]cie|slide)\s*(?:no\.?|#)?\s*(\d{1,2})(?:\s*(?:of|/|von|de|sur|di|z)\s*\d{1,2})?\s*$",
+                       re.I)
 _CLONE = re.compile(r"slick-cloned|swiper-slide-duplicate|owl-item cloned|cloned")
 _IN_CHROME_XPATH = "//img[ancestor::nav or ancestor::header or ancestor::footer or ancestor::aside]"
 _IMG_EXT = re.compile(r"\.(jpe?g|png|webp|avif)(\?|$)", re.I)
@@ -124,9 +128,10 @@ def _selected(el) -> bool:
 
 
 def gallery_images(doc, images: list, heading_pos: int, title: str | None,
-                   base_url: str) -> tuple[list[str], dict[str, str], str | None]:
-    """Likely product photos, best first, their alt texts, and the photo the gallery shows
-    now (its selected slide or thumbnail, e.g. the chosen colour) when one is marked."""
+                   base_url: str) -> tuple[list[str], dict[str, str], str | None, dict[str, int]]:
+    """Likely product photos, best first, their alt texts, the photo the gallery shows now
+    (its selected slide or thumbnail, e.g. the chosen colour) when one is marked, and the
+    photos' numbers when the gallery numbers them ("… image 1", "… image 2", …)."""
     scored = []
     title_tokens = tokens(title)
     title_key = _squash(title or "")
@@ -212,7 +217,18 @@ def gallery_images(doc, images: list, heading_pos: int, title: str | None,
                 alts[url] = alt
     best = round(good[0][0]) if good else 0
     shown = next((s[3] for s in good if s[5] and round(s[0]) >= best - 1), None)
-    return urls, alts, shown
+    return urls, alts, shown, _numbers(good, best)
+
+
+def _numbers(good: list, best: int) -> dict[str, int]:
+    """The photos' numbers in a gallery that numbers them in their alt texts ("… image 1",
+    "… image 2"), among the best photos; empty unless at least two distinct numbers."""
+    numbers: dict[str, int] = {}
+    for score, _, _, url, alt, _ in good:
+        m = _NUMBERED.search(alt or "")
+        if m and round(score) >= best - 1:
+            numbers.setdefault(url, int(m.group(1)))
+    return numbers if len(set(numbers.values())) >= 2 else {}
 
 
 # --- a gallery built by JavaScript: photos only in the page's inline state ---------------------

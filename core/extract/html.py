@@ -35,7 +35,8 @@ _LABEL_RE = re.compile(r"^\s*(" + "|".join(re.escape(x).replace("/", r"\s*/\s*")
                                             for x in sorted(_BRAND_LABELS, key=len, reverse=True))
                        + r")(?:\s*[:：]\s*(.*)|\s*)$", re.I | re.S)
 _BRAND_PATH = re.compile(r"/(brand|brands|marca|marcas|marke|marken|marque|marques|merk|merken|"
-                         r"vendors?|manufacturers?|stores|hersteller|brend|znacka|zimols)/([^/?#]+)", re.I)
+                         r"vendors?|manufacturers?|stores|hersteller|brend|znacka|zimols)/"
+                         r"(?:[^\W_]/)?([^/?#]+)", re.I)  # "/brands/o/ozito-pxc": an A-Z index letter first
 # a search for the brand's other products: "?publisher=White+Mountain+Puzzles", "&brand=acme"
 _BRAND_QUERY = re.compile(r"[?&](brand|brands|manufacturer|publisher|vendor|marke|hersteller|marca|marque)"
                           r"=([^&#]{2,60})", re.I)
@@ -368,7 +369,8 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
         words = re.sub(r"[-_+]|%20", " ", slug).strip()
         if words and query and text.strip().casefold() == words.casefold() and len(words.split()) <= 4:
             return text.strip()  # a link to the brand's other products, named as its query says
-        if words and words.casefold() in text.casefold() and title and words.casefold() in title.casefold():
+        if len(words) > 1 and words.casefold() in text.casefold() and title \
+                and words.casefold() in title.casefold():
             start = text.casefold().index(words.casefold())
             return text[start:start + len(words)]
     value = _brand_from_element(sc, heading_pos) or _brand_from_logo(sc, heading_pos, title) \
