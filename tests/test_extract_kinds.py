@@ -911,3 +911,13 @@ def test_a_markup_first_photo_that_the_gallery_numbers_1_stays_first():
     html = page(f'<div class="gallery">{slides}</div><h1>{name}</h1><p class="price">49,00 €</p>',
                 head=ld(data), lang="de")
     assert extract_product(html, "https://shop.example/p/shirt").images[0] == cdn.format("front")
+
+
+def test_meta_tags_saved_with_value_instead_of_content_are_read():
+    # postlight/parser's fixtures: cheerio wrote <meta name="description" value="…">
+    html = page('<h1>Pocket Atlas of Birds</h1><p class="price">¥2,420</p>',
+                head='<meta name="description" value="A pocket guide to 300 birds of Japan.">'
+                     '<meta property="og:title" value="Pocket Atlas of Birds">', lang="ja")
+    product = extract_product(html, "https://books.example.jp/p/9784000000000")
+    assert product.description == "A pocket guide to 300 birds of Japan."
+    assert product.sources["description"] in ("opengraph", "html")

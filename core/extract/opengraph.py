@@ -20,11 +20,14 @@ _LIST_KEYS = ("product:original_price:amount", "og:original_price:amount",
 
 
 def meta_tags(doc) -> list[tuple[str, str]]:
-    """Every ``<meta property|name|itemprop=… content=…>`` as (lower-case key, content)."""
+    """Every ``<meta property|name|itemprop=… content=…>`` as (lower-case key, content). A page
+    re-serialised by cheerio-based savers may carry ``value=`` instead of ``content=``."""
     out = []
     for el in doc.iter("meta"):
         key = el.get("property") or el.get("name") or el.get("itemprop")
         content = el.get("content")
+        if content is None:
+            content = el.get("value")
         if key and content is not None:
             out.append((key.strip().lower(), content))
     return out
