@@ -921,3 +921,12 @@ def test_meta_tags_saved_with_value_instead_of_content_are_read():
     product = extract_product(html, "https://books.example.jp/p/9784000000000")
     assert product.description == "A pocket guide to 300 birds of Japan."
     assert product.sources["description"] in ("opengraph", "html")
+
+
+def test_a_brand_attribute_holding_an_id_code_is_no_brand_and_the_label_is_read():
+    # Scorptec: data-brand="|80|" on the product's row (a filter's id, not a name)
+    html = page('<div class="product-detail" data-brand="|80|" data-cat="|35|">'
+                '<h1>GeForce RTX 5070 Windforce OC 12GB</h1><p class="price">$1,099</p>'
+                '<table><tr><th>Brand:</th><td>Gigabyte</td></tr></table></div>', lang="en-AU")
+    product = extract_product(html, "https://www.shop.example.au/product/353810")
+    assert product.brand == "Gigabyte"

@@ -83,10 +83,12 @@ _GENERIC_WORDS = {"view", "see", "shop", "all", "more", "other", "brand", "brand
 
 
 def plausible_brand(value: str | None) -> bool:
-    """A name, not a link (``//shop.com/Search.aspx?m=14``) or a link's generic words
-    ("View all brand products")."""
+    """A name, not a link (``//shop.com/Search.aspx?m=14``), a link's generic words
+    ("View all brand products") or a code without a letter (``data-brand="|80|"``)."""
     if not value or is_placeholder(value) or len(value) > 60 or _URLISH.search(value):
         return False
+    if not re.search(r"[^\W\d_]", value):
+        return False  # no letter: an id code ("|80|", "1234"), not a name
     words = re.findall(r"\w+", value.casefold())
     return bool(words) and not all(w in _GENERIC_WORDS for w in words)
 
