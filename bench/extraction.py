@@ -46,6 +46,7 @@ DEFAULT_SETS = {
     "github3": (None, FIXTURES / "github3.json"),  # and one more
     "github4": (None, FIXTURES / "github4.json"),  # 7 US shops of 2017 (fathom-products)
     "fresh-au": (None, FIXTURES / "fresh-au.json"),  # 7 Australian shops of 2026 (au-shopping-mcp)
+    "fresh-ir": (None, FIXTURES / "fresh-ir.json"),  # 3 Persian bookshop pages of 2026 (30book-mcp)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
 }
 FIELDS = ("title", "price", "currency", "brand", "first_image")

@@ -164,9 +164,19 @@ def test_the_australian_shops_hold_what_their_kinds_fixed():
     assert all(rates[f] == 1.0 for f in FIELDS), rates
 
 
+def test_the_persian_bookshop_pages_hold_what_their_kinds_fixed():
+    # 3 pages of 30book.com (2026): first scored 2026-12-02 before any change at title and
+    # image 1.0, price and currency 0.333, brand 0.0 (a Book and a Product node of one book read
+    # as other products; a sold-out book's last JSON-LD price printed); 1.0 since
+    entries = _fresh("fresh-ir.json")
+    assert len(entries) == 3
+    rates = _rates(entries, None)
+    assert all(rates[f] == 1.0 for f in FIELDS), rates
+
+
 def test_every_fresh_page_is_pinned_by_its_archive_and_hash():
     entries = _fresh() + _fresh("fresh-kleinanzeigen.json") + _fresh("fresh-more.json") \
-        + _fresh("fresh-au.json")
-    assert len(entries) >= 56 and len({e["file"] for e in entries}) == len(entries)
+        + _fresh("fresh-au.json") + _fresh("fresh-ir.json")
+    assert len(entries) >= 59 and len({e["file"] for e in entries}) == len(entries)
     assert all(entry["source_repo"] in archives() for entry in entries)
     _assert_pinned(entries)

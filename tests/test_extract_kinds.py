@@ -930,3 +930,44 @@ def test_a_brand_attribute_holding_an_id_code_is_no_brand_and_the_label_is_read(
                 '<table><tr><th>Brand:</th><td>Gigabyte</td></tr></table></div>', lang="en-AU")
     product = extract_product(html, "https://www.shop.example.au/product/353810")
     assert product.brand == "Gigabyte"
+
+
+def test_a_book_and_a_product_node_of_the_same_name_are_one_product():
+    # 30book.com: a Book node (publisher) and a Product node (brand) describe the one book; the
+    # page's title is a short series name, so the two looked like a list of other products
+    book = ('{"@context": "https://schema.org", "@type": "Book", "name": "\\u200cفسقلیها (30)", '
+            '"publisher": {"@type": "Organization", "name": "قدیانی"}, "offers": {"@type": "Offer", '
+            '"price": "1020000", "priceCurrency": "IRR", "availability": "http://schema.org/InStock"}}')
+    product = ('{"@context": "http://www.schema.org", "@type": "Product", "name": "فسقلیها (30)", '
+               '"brand": {"@type": "Brand", "name": "قدیانی"}, "offers": {"@type": "offer", '
+               '"price": "1020000", "priceCurrency": "IRR"}}')
+    html = page('<h1>فسقلیها (30)</h1>', head="<title>کتاب فسقلیها|اثر تونی گراس+خرید</title>"
+                + ld(book) + ld(product), lang="fa")
+    found = extract_product(html, "https://www.30book.example/book/6426")
+    assert (found.price, found.currency, found.brand) == (Decimal("1020000"), "IRR", "قدیانی")
+    assert found.title == "فسقلیها (30)"  # no zero-width non-joiner left at its start
+
+
+def test_zero_width_joiners_are_trimmed_at_the_edges_only():
+    from core.extract.text import clean_text
+    assert clean_text("\u200cدو قرن سکوت\u200f ") == "دو قرن سکوت"
+    assert clean_text("می\u200cخواهم") == "می\u200cخواهم"  # inside a word it is spelling
+
+
+def test_a_sold_out_product_whose_page_shows_no_price_gets_none():
+    # the buy box says "ناموجود" (unavailable); JSON-LD keeps the last price, OutOfStock
+    data = ('{"@context": "https://schema.org", "@type": "Product", "name": "24 Hours of Silence", '
+            '"offers": {"@type": "Offer", "price": "217500", "priceCurrency": "IRR", '
+            '"availability": "http://schema.org/OutOfStock"}}')
+    html = page('<h1>24 Hours of Silence</h1><div class="buy">ناموجود</div>', head=ld(data), lang="fa")
+    found = extract_product(html, "https://www.30book.example/book/103736")
+    assert found.price is None and found.currency is None
+
+
+def test_a_sold_out_product_whose_page_still_shows_its_price_keeps_it():
+    data = ('{"@context": "https://schema.org", "@type": "Product", "name": "Walnut Stool", '
+            '"offers": {"@type": "Offer", "price": "89.00", "priceCurrency": "EUR", '
+            '"availability": "https://schema.org/SoldOut"}}')
+    html = page('<div class="product"><h1>Walnut Stool</h1><p class="price">89,00 €</p>'
+                '<p>Ausverkauft</p></div>', head=ld(data), lang="de")
+    assert extract_product(html, "https://shop.example/p/stool").price == Decimal("89.00")

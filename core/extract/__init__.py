@@ -203,6 +203,10 @@ def _pick_price(founds: dict[str, Found]) -> tuple[PriceCandidate | None, str | 
         return shown[0], HTML
     if structured:
         source = structured[0][0]
+        if founds[source].sold_out and not shown and not page.shown_amounts:
+            # sold out, and the page shows no price any more ("ناموجود" in its place): the
+            # markup's last price is no price to print on an ad
+            return None, None
         same = [p for s, p in structured if s == source]
         return min(same, key=lambda p: p.amount), source
     return (shown[0], HTML) if shown else (None, None)

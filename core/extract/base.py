@@ -47,6 +47,7 @@ class Found:
     converted_amounts: set = field(default_factory=set)  # HTML: amounts shown as "ca." conversions
     first_price_ok: bool = False  # HTML: the first current price is not demoted
     rating_count: int | None = None
+    sold_out: bool = False  # markup: every offer is out of stock, sold out or discontinued
 
     def current_prices(self) -> list[PriceCandidate]:
         """The prices this source gives as what a shopper pays."""

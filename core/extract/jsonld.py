@@ -178,6 +178,40 @@ def _groups_whole(products: list[dict], ids) -> list[dict]:
     return [wholes.get(id(n), n) for n in products if id(n) not in variants]
 
 
+_GONE = ("outofstock", "soldout", "discontinued")
+
+
+def _sold_out(offers, ids) -> bool:
+    """Every offer says the product can no longer be bought (``OutOfStock``, ``SoldOut``,
+    ``Discontinued``)."""
+    states = [str(_scalar(o.get("availability")) or "").rsplit("/", 1)[-1].lower()
+              for o in map(lambda o: _deref(o, ids), _as_list(_deref(offers, ids))) if isinstance(o, dict)]
+    return bool(states) and all(s in _GONE for s in states)
+
+
+def _same_product_once(products: list[dict]) -> list[dict]:
+    """Nodes with the same name describe one product twice (30book: a ``Book`` node with its
+    publisher and a ``Product`` node with the brand): one node, the first's fields completed
+    from the others'. Otherwise two descriptions of the page's product look like a list of
+    other products."""
+    merged: dict[str, dict] = {}
+    out: list[dict] = []
+    for node in products:
+        key = (clean_text(node.get("name")) or "").casefold()
+        if not key:
+            out.append(node)
+            continue
+        if key in merged:
+            first = merged[key]
+            for field, value in node.items():
+                if value and not first.get(field):
+                    first[field] = value
+            continue
+        merged[key] = dict(node)
+        out.append(merged[key])
+    return out
+
+
 def extract(doc, ctx: PageContext) -> Found | None:
     """The page's main JSON-LD product, or None when there is none."""
     nodes: list[dict] = []
@@ -186,7 +220,7 @@ def extract(doc, ctx: PageContext) -> Found | None:
     products = [n for n in nodes if _types(n) & _PRODUCT_TYPES and "offer" not in _types(n)]
     offers_only = [n for n in nodes if _types(n) == {"offer"} and isinstance(n.get("itemOffered"), dict)]
     products += [n["itemOffered"] | {"offers": n} for n in offers_only]
-    products = _groups_whole(products, ids)
+    products = _same_product_once(_groups_whole(products, ids))
     if not products:
         return None
     node = max(products, key=lambda n: _score(n, ctx))
@@ -200,6 +234,7 @@ def extract(doc, ctx: PageContext) -> Found | None:
     found.description = html_to_text(node.get("description"))
     found.brand = _brand(node)
     found.prices = _offer_prices(node.get("offers"), ids, node.get("priceCurrency"))
+    found.sold_out = _sold_out(node.get("offers"), ids)
     found.images = _images(node, ctx, ids)
     found.rating, found.rating_count = rating(node.get("aggregateRating"), ids)
     if not found.images:  # some themes nest the image inside the Offer

@@ -39,6 +39,7 @@ def safe_url(url: str | None) -> str | None:
     cleaned = str(url).translate(_URL_DROP).strip()
     return cleaned or None
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+_EDGE_INVISIBLE = re.compile("^[\u200c\u200d\u200e\u200f\u2060\s]+|[\u200c\u200d\u200e\u200f\u2060\s]+$")
 _INLINE_TAG = re.compile(r"</?(wbr|br|b|i|em|strong|span|sup|sub|small|u|mark)(\s+[\w-]+=(\"[^\"<>]*\"|'[^'<>]*'|[^\s<>]+))*\s*/?>",
                          re.I)
 # Template placeholders left in pages by broken themes ("$metabrand", "{{ product.vendor }}").
@@ -69,6 +70,9 @@ def clean_text(value: object) -> str | None:
     text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "")
     text = _PRIVATE_USE.sub("", text)  # icon-font glyphs
     text = _SPACE.sub(" ", text).strip()
+    # zero-width (non-)joiners and direction marks at the edges ("\u200cدو قرن سکوت"); inside a
+    # Persian word a ZWNJ is spelling and stays
+    text = _EDGE_INVISIBLE.sub("", text).strip()
     return text or None
 
 
