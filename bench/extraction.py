@@ -47,6 +47,8 @@ DEFAULT_SETS = {
     "github4": (None, FIXTURES / "github4.json"),  # 7 US shops of 2017 (fathom-products)
     "fresh-au": (None, FIXTURES / "fresh-au.json"),  # 7 Australian shops of 2026 (au-shopping-mcp)
     "fresh-ir": (None, FIXTURES / "fresh-ir.json"),  # 3 Persian bookshop pages of 2026 (30book-mcp)
+    "fresh-cz": (None, FIXTURES / "fresh-cz.json"),  # a Czech card shop of 2026 (cz-mtg-compare-mcp)
+    "github5": (None, FIXTURES / "github5.json"),  # 7 more committed pages (portia, scrapely, indix)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
 }
 FIELDS = ("title", "price", "currency", "brand", "first_image")

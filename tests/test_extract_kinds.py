@@ -971,3 +971,32 @@ def test_a_sold_out_product_whose_page_still_shows_its_price_keeps_it():
     html = page('<div class="product"><h1>Walnut Stool</h1><p class="price">89,00 €</p>'
                 '<p>Ausverkauft</p></div>', head=ld(data), lang="de")
     assert extract_product(html, "https://shop.example/p/stool").price == Decimal("89.00")
+
+
+def test_an_egyptian_pound_written_l_e_is_egp():
+    # herobabystore.com: <em class="ProductPrice VariationProductPrice">L.E 12.00</em>
+    html = page('<div id="ProductDetails"><h2>3 Fruits / برطمان 3 فواكه</h2>'
+                '<div class="DetailRow"><div class="Label">Price/السعر:</div>'
+                '<em class="ProductPrice VariationProductPrice">L.E 12.00</em></div>'
+                '<input type="submit" class="AddCartButton" value="Add To Cart"></div>',
+                head='<meta property="og:title" content="3 Fruits / برطمان 3 فواكه">', lang="en")
+    product = extract_product(html, "http://www.herobabystore.example/3-fruits-3/")
+    assert (product.price, product.currency) == (Decimal("12.00"), "EGP")
+    assert currency_in_text("12.00 ج.م") == "EGP" and currency_in_text("the mobile.e 5") is None
+
+
+def test_an_oscommerce_page_heading_names_the_product_not_the_menu_title():
+    # C.Gars: <div id="title-main-menu">Buy Online</div> in the left column; the name is
+    # <td class="pageHeading">, as in <title>
+    html = page('<div id="left-col"><div id="title-main-menu">Buy Online</div>'
+                '<div id="main-menu"><a href="/c-557.html">CHRISTMAS GIFTS</a></div></div>'
+                '<table><tr><td class="pageHeading">Glenfarclas 105 - 35cl 60%</td></tr></table>'
+                '<div class="product-detail-left-image"><img src="images/thumbs/380x380_Glenfarclas105_35cl.JPG" '
+                'alt="Glenfarclas 105 - 35cl 60%" width="380" height="380"></div>'
+                '<div class="product-detail-left-price">Our price: £31.99</div>'
+                '<input type="image" alt="Add to Cart">',
+                head="<title>Glenfarclas 105 - 35cl 60% </title>", lang="en")
+    product = extract_product(html, "http://www.cgars.example/glenfarclas-35cl-p-11490.html")
+    assert product.title == "Glenfarclas 105 - 35cl 60%"
+    assert product.images == ["http://www.cgars.example/images/thumbs/380x380_Glenfarclas105_35cl.JPG"]
+    assert (product.price, product.currency) == (Decimal("31.99"), "GBP")

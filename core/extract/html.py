@@ -21,7 +21,8 @@ from core.extract.text import (clean_text, element_text, in_chrome, is_placehold
 
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head", "option", "select", "textarea"}
 _NAME_HINT = re.compile(r"(product|item|deal|pdp|goods|article)[-_]?(title|name)|^(title|name)$|"
-                        r"(title|name)[-_]?(product|item|main)", re.I)
+                        r"(title|name)[-_]?(product|item|main)(?![-_]?(menu|nav))|"
+                        r"(page|product)[-_]?heading", re.I)  # osCommerce: <td class="pageHeading">
 _BRAND_LABELS = (
     "brand", "brand name", "marca", "marke", "marque", "merk", "märke", "merkki", "zīmols",
     "prekės ženklas", "kaubamärk", "proizvajalec", "výrobca", "výrobce", "producent", "producător",
@@ -67,7 +68,7 @@ _in_chrome = in_chrome  # the heuristics below skip site chrome
 
 
 # Substring pre-checks (fast) before the exact patterns above (slower) are applied.
-_HINT_QUICK = re.compile("title|name|price|preis|prix|prezzo|precio|preco|cena|hinta|pris|amount|cost|bid")
+_HINT_QUICK = re.compile("title|name|heading|price|preis|prix|prezzo|precio|preco|cena|hinta|pris|amount|cost|bid")
 _PRICE_QUICK = re.compile("price|preis|prix|prezzo|precio|preco|cena|hinta|pris|amount|cost|bid")
 _LINK_QUICK = re.compile("brand|marca|marke|marque|merk|vendor|manufacturer|stores|hersteller|brend|znacka|zimols|"
                          "publisher")

@@ -41,7 +41,7 @@ _SYMBOLS = {
     "元": "CNY", "б.р.": "BYN", "бел. руб.": "BYN", "br": "BYN", "₸": "KZT", "тг": "KZT",
     "тг.": "KZT", "тенге": "KZT", "₾": "GEL", "₼": "AZN", "֏": "AMD", "₮": "MNT", "сом": "KGS",
     "дин.": "RSD", "ден": "MKD", "s/": "PEN", "s/.": "PEN", "ksh": "KES", "₵": "GHS",
-    "ls": "LVL", "lt": "LTL",
+    "ls": "LVL", "lt": "LTL", "l.e": "EGP", "l.e.": "EGP", "ج.م": "EGP", "ج.م.": "EGP", "جنيه": "EGP",
 }
 # Symbols several currencies share: the country decides among the family's members.
 _AMBIGUOUS = {
@@ -193,7 +193,7 @@ def normalize_currency(value: object, *, country: str | None = None) -> str | No
 _CODE_IN_TEXT = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
 _SYMBOL_IN_TEXT = re.compile(
     r"(б\.\s?р\.|бел\.\s?руб\.|руб\.?|грн\.?|лв\.?|дин\.|тенге|тг\.?|R\$|[A-Z]{1,2}\$|\$|€|£|₩|원|₪|₽|₴|₺|₹|₫|₱|฿|₦|"
-    r"₸|₾|₼|֏|₮|₵|¥|￥|円|元|S/\.?|"
+    r"₸|₾|₼|֏|₮|₵|¥|￥|円|元|S/\.?|ج\.\s?م\.?|جنيه|(?<![A-Za-z])L\.\s?E\.?(?![A-Za-z])|"
     r"(?<![A-Za-z])(?:zł|zl|kn|kč|Kč|ft|Ft|lei|kr\.?|Rs\.?|Fr\.|RM|KSh|р\.|сом)(?![A-Za-z]))",
     re.I,
 )
