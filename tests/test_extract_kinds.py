@@ -1000,3 +1000,20 @@ def test_an_oscommerce_page_heading_names_the_product_not_the_menu_title():
     assert product.title == "Glenfarclas 105 - 35cl 60%"
     assert product.images == ["http://www.cgars.example/images/thumbs/380x380_Glenfarclas105_35cl.JPG"]
     assert (product.price, product.currency) == (Decimal("31.99"), "GBP")
+
+
+def test_a_microdata_brand_left_outside_the_product_s_itemscope_is_read():
+    # Anthropologie: the product's itemscope closes before <meta itemprop="brand" content="Sibilia">
+    html = page('<div itemscope itemtype="http://schema.org/Product"><h1 itemprop="name">Olas Bib Necklace</h1>'
+                '<div itemprop="offers" itemscope itemtype="http://schema.org/Offer">'
+                '<meta itemprop="price" content="178.00"><meta itemprop="priceCurrency" content="USD"></div></div>'
+                '<meta itemprop="brand" content="Sibilia"><p>From Buenos Aires-based label Sibilia.</p>',
+                lang="en")
+    assert extract_product(html, "https://www.anthropologie.example/p/39407267").brand == "Sibilia"
+
+
+def test_two_different_stray_brands_give_none():
+    html = page('<div itemscope itemtype="http://schema.org/Product"><h1 itemprop="name">Olas Bib Necklace</h1>'
+                '<meta itemprop="price" content="178.00"></div>'
+                '<meta itemprop="brand" content="Sibilia"><meta itemprop="brand" content="Other Label">', lang="en")
+    assert extract_product(html, "https://www.anthropologie.example/p/39407267").brand is None

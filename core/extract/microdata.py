@@ -152,7 +152,18 @@ def extract(doc, ctx: PageContext) -> Found | None:
         offers = [it for it in items if "Offer" in str(it.get("type"))]
         if offers:
             found = Found(MICRODATA, prices=_prices(offers, None, ctx.country))
+    if found is not None and not found.brand:
+        found.brand = _stray_brand(doc)
     return found
+
+
+def _stray_brand(doc) -> str | None:
+    """``<meta itemprop="brand" content="Sibilia">`` left outside every ``itemscope`` (the
+    product block's markup closed before it): the page's one such brand, if only one."""
+    values = {clean_text(el.get("content") or element_text(el))
+              for el in doc.xpath('//*[@itemprop="brand"][not(ancestor-or-self::*[@itemscope])]')}
+    values.discard(None)
+    return values.pop() if len(values) == 1 else None
 
 
 def _rdfa_value(el) -> str | None:
