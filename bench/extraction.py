@@ -49,6 +49,7 @@ DEFAULT_SETS = {
     "fresh-ir": (None, FIXTURES / "fresh-ir.json"),  # 3 Persian bookshop pages of 2026 (30book-mcp)
     "fresh-cz": (None, FIXTURES / "fresh-cz.json"),  # a Czech card shop of 2026 (cz-mtg-compare-mcp)
     "github5": (None, FIXTURES / "github5.json"),  # 7 more committed pages (portia, scrapely, indix)
+    "github6": (None, FIXTURES / "github6.json"),  # and more of portia and scrapely
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
 }
 FIELDS = ("title", "price", "currency", "brand", "first_image")
