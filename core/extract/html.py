@@ -351,7 +351,7 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
     """A brand from brand attributes, "Brand: X" labels, brand links, or inline JSON state."""
     for pos, value in sorted(sc.brand_attrs, key=lambda p: abs(p[0] - heading_pos)):
         value = clean_text(value)
-        if value and plausible_brand(value) and len(value) <= 50:
+        if plausible_brand(value) and len(value) <= 50:
             return value
     labels = sorted(sc.labels, key=lambda p: (p[0] < heading_pos, p[0]))
     for pos, el, inline in labels:

@@ -184,8 +184,9 @@ _GONE = ("outofstock", "soldout", "discontinued")
 def _sold_out(offers, ids) -> bool:
     """Every offer says the product can no longer be bought (``OutOfStock``, ``SoldOut``,
     ``Discontinued``)."""
+    offers = [_deref(o, ids) for o in _as_list(_deref(offers, ids))]
     states = [str(_scalar(o.get("availability")) or "").rsplit("/", 1)[-1].lower()
-              for o in map(lambda o: _deref(o, ids), _as_list(_deref(offers, ids))) if isinstance(o, dict)]
+              for o in offers if isinstance(o, dict)]
     return bool(states) and all(s in _GONE for s in states)
 
 

@@ -25,9 +25,7 @@ def meta_tags(doc) -> list[tuple[str, str]]:
     out = []
     for el in doc.iter("meta"):
         key = el.get("property") or el.get("name") or el.get("itemprop")
-        content = el.get("content")
-        if content is None:
-            content = el.get("value")
+        content = el.get("content", el.get("value"))
         if key and content is not None:
             out.append((key.strip().lower(), content))
     return out
