@@ -5,7 +5,7 @@ Command line (for people and scripts)::
     python -m core.scrape URL_OR_FILE [--base-url URL] [--allow-private]
 
 prints one JSON object ``{"url", "title", "description", "price", "currency", "brand",
-"images", "sources", "list_price", "rating", "rating_count", "price_conflict", "provenance"}``. A local file needs ``--base-url`` to resolve relative links; no network
+"images", "sources", "list_price", "rating", "rating_count", "price_conflict", "listed", "provenance"}``. A local file needs ``--base-url`` to resolve relative links; no network
 request is made for a file.
 """
 
@@ -60,6 +60,10 @@ def scrape_product(url: str, *, allow_private: bool | None = None,
     extra = platform_findings(page.text, page.final_url, allow_private=allow_private,
                               should_stop=should_stop)
     product = extract_product(page.text, page.final_url, extra=extra)
+    if product.listed and product.price is None:
+        raise ScrapeError(f"this address shows a list of {product.listed} products (a search or category "
+                          "page), not one product's page: use the address of the product's own page",
+                          transient=False, url=url)
     product = assist(product, page.text)  # Gemini, for fields missing or in conflict (when on)
     if not product.title and not product.images:
         raise ScrapeError("no product found on the page (no name and no images)", transient=False, url=url)

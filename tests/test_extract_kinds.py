@@ -1017,3 +1017,40 @@ def test_two_different_stray_brands_give_none():
                 '<meta itemprop="price" content="178.00"></div>'
                 '<meta itemprop="brand" content="Sibilia"><meta itemprop="brand" content="Other Label">', lang="en")
     assert extract_product(html, "https://www.anthropologie.example/p/39407267").brand is None
+
+
+# -- A search or category page pasted instead of a product's page -------------------------------
+
+def _cards(n: int, box: str = "results") -> str:
+    cards = "".join(
+        f'<div class="card"><a href="/p/{i}"><img src="/img/k{i}.jpg" alt="Kettle {i}"></a>'
+        f'<a class="name" href="/p/{i}">Kettle model {i}</a>'
+        f'<div class="price-box"><span class="price">${20 + i}.99</span></div>'
+        f'<button class="add-to-cart">Add to cart</button></div>' for i in range(n))
+    return f'<div class="{box}">{cards}</div>'
+
+
+def test_a_search_page_lists_its_products_and_gives_no_price():
+    # every amount on it is a tile's or a filter's: none is a price to print on an ad
+    html = page('<div class="page"><header class="top"><div class="title"><h1>Search results for "kettle"</h1>'
+                '</div></header><div class="columns"><aside class="filters"><div class="range">Price up to '
+                '<span class="price">$9,500</span></div></aside><main class="hits">' + _cards(12) + '</main></div></div>')
+    product = extract_product(html, "https://shop.example.com/search?q=kettle")
+    assert product.price is None and product.currency is None
+    assert product.listed == 12
+
+
+def test_a_product_page_with_a_big_carousel_keeps_its_price_and_is_no_listing():
+    html = page('<div class="product"><h1>Steel kettle 1.7 l</h1><div class="buy">'
+                '<span class="price">$39.99</span><button class="add-to-cart">Add to cart</button></div></div>'
+                '<h2>Customers also viewed</h2>' + _cards(12, "carousel"))
+    product = extract_product(html, "https://shop.example.com/p/steel-kettle")
+    assert (product.price, product.listed) == (Decimal("39.99"), 0)
+
+
+def test_a_listing_with_a_product_in_its_markup_is_no_listing():
+    # the markup says which product the page is about: its price stands
+    html = page('<h1>Kettle model 3</h1>' + _cards(12) + ld(
+        '{"@type": "Product", "name": "Kettle model 3", "offers": {"price": "23.99", "priceCurrency": "USD"}}'))
+    product = extract_product(html, "https://shop.example.com/p/3")
+    assert (product.price, product.listed) == (Decimal("23.99"), 0)

@@ -40,7 +40,7 @@ def test_the_command_prints_one_json_object_for_a_file():
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert set(data) == {"url", "title", "description", "price", "currency", "brand", "images", "sources",
-                         "list_price", "rating", "rating_count", "price_conflict", "provenance"}
+                         "list_price", "rating", "rating_count", "price_conflict", "listed", "provenance"}
     assert data["price"] == "1299.00" and data["images"][0] == "https://shop.example/bilder/kaffeemuehle-classic-1.jpg"
 
 
@@ -115,3 +115,13 @@ def test_a_real_fixture_page_scrapes_over_http():
     assert product.title.startswith("Google Nest Mini") and product.price == Decimal("49.00")
     assert (product.currency, product.brand) == ("GBP", "Google")
     assert "238368885" in product.images[0]
+
+
+def test_a_search_page_is_a_permanent_failure_that_says_what_to_paste(local_server):
+    cards = "".join(f'<li class="hit"><a href="/p/{i}"><img src="/i/{i}.jpg"></a><a href="/p/{i}">Mug {i}</a>'
+                    f'<p class="amount"><b class="now">€{i + 5},00</b></p></li>' for i in range(14))
+    local_server.routes["/search"] = (200, HTML, f"<html><body><h1>Suche: Tasse</h1><ul class='hits'>{cards}</ul>"
+                                                 "</body></html>".encode())
+    with pytest.raises(ScrapeError, match="list of 14 products .* use the address of the product's own page") as info:
+        scrape_product(local_server.url("/search"), allow_private=True)
+    assert not info.value.transient

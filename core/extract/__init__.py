@@ -61,6 +61,9 @@ class ExtractedProduct:
     brand, list_price): what a person checks when sources disagree."""
     price_conflict: str | None = None
     """Set when sources disagree on the price, e.g. "JSON-LD 150.00, page shows 120.00"."""
+    listed: int = 0
+    """Products the page lists when it is a search or category page rather than one product's
+    page (its price is then left empty: every amount on it is a tile's); 0 on a product page."""
     language: str | None = None
     """The page's locale as a BCP 47 tag ("de-CH", "es-CL"): what the page declares
     (``<html lang>``, ``og:locale``, Content-Language) completed with its domain's country,
@@ -81,6 +84,7 @@ class ExtractedProduct:
             "rating": None if self.rating is None else str(self.rating),
             "rating_count": self.rating_count,
             "price_conflict": self.price_conflict,
+            "listed": self.listed,
             "provenance": {k: dict(v) for k, v in self.provenance.items()},
         }
 
@@ -209,7 +213,28 @@ def _pick_price(founds: dict[str, Found]) -> tuple[PriceCandidate | None, str | 
             return None, None
         same = [p for s, p in structured if s == source]
         return min(same, key=lambda p: p.amount), source
+    if shown and _listing(founds, titles=False):
+        # a search or category page: its prices are its tiles' (and its filters'), none is
+        # the price of one product to print on an ad
+        return None, None
     return (shown[0], HTML) if shown else (None, None)
+
+
+LISTING_CARDS = 10
+"""Priced cards linking elsewhere, alike, that make a page a listing when nothing else on it
+(no markup, no price beside a heading or buy button) says which product it is about."""
+
+
+def _listing(founds: dict[str, Found], titles: bool = True) -> int:
+    """Products a search or category page lists (0: a product's page): a grid of at least
+    ``LISTING_CARDS`` alike priced cards linking to other pages, no price in markup, no price
+    shown in the product's own container, and (``titles``) no product named in markup."""
+    page = founds.get(HTML)
+    if page is None or page.grid_cards < LISTING_CARDS or page.certain_price or _structured_prices(founds):
+        return 0
+    if titles and any(founds[s].title for s in _STRUCTURED if s in founds):
+        return 0
+    return page.grid_cards
 
 
 _SOURCE_LABEL = {PLATFORM: "Shop JSON", JSONLD: "JSON-LD", MICRODATA: "Microdata", RDFA: "RDFa",
@@ -368,6 +393,7 @@ def merge(founds: dict[str, Found], url: str, country: str | None,
         if src:
             product.sources["list_price"] = src
         product.price_conflict = _price_conflict(chosen, product.sources["price"], founds)
+    product.listed = _listing(founds)
     product.rating, product.rating_count, src = _pick_rating(founds)
     if src:
         product.sources["rating"] = src

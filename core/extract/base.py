@@ -46,6 +46,7 @@ class Found:
     list_beside: dict = field(default_factory=dict)  # HTML: current amount -> list price beside it
     converted_amounts: set = field(default_factory=set)  # HTML: amounts shown as "ca." conversions
     first_price_ok: bool = False  # HTML: the first current price is not demoted
+    grid_cards: int = 0  # HTML: cards of the largest grid of other products' prices (a listing, a carousel)
     rating_count: int | None = None
     sold_out: bool = False  # markup: every offer is out of stock, sold out or discontinued
 

@@ -532,6 +532,7 @@ def extract(doc, ctx: PageContext, sc: Scan, refs: list[str], site_words: set[st
     found.list_beside = {k: v for k, v in shown.list_beside.items()}
     found.converted_amounts = set(shown.converted)
     found.first_price_ok = shown.first_ok
+    found.grid_cards = shown.grid_cards
     found.brand = brand_from_page(sc, pos, heading or (refs[0] if refs else None), html_text) \
         or _brand_in_identifier(heading_el, html_text)
     found.description = description

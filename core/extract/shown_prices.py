@@ -65,6 +65,8 @@ class Shown:
     """Amounts shown as an approximate conversion ("Ca. EUR 3,45" beside "£2,99")."""
     first_ok: bool = False
     """The first current price is not demoted (no doubtful class, label or block)."""
+    grid_cards: int = 0
+    """Cards of the largest grid of alike priced items linking elsewhere (0: none)."""
 
 
 # A class that says the element is *not* struck ("PriceNoThrouth", "no-strike"): shops
@@ -328,6 +330,43 @@ def _product_tile(li, page: str) -> bool:
 
 
 _in_chrome = in_chrome
+_GRID = 5  # alike priced cards that make a grid of other products
+
+
+def _signature(el) -> tuple:
+    """Tag and first class of an element and its three nearest ancestors."""
+    return tuple((a.tag, ((a.get("class") or "").split() or [""])[0]) for a in islice([el, *el.iterancestors()], 4))
+
+
+def _grid(elements: list, page_url: str) -> tuple[set, int]:
+    """Price elements printed alike (same tags and classes four levels deep) in five or more
+    distinct cards of one container, most of the cards linking to another page: a grid of
+    other products (a search or category listing, a carousel whose classes do not say so) whose prices
+    are never this page's product's."""
+    page = page_url.split("#")[0].split("?")[0].rstrip("/")
+    groups: dict[tuple, list] = {}
+    for el in elements:
+        groups.setdefault(_signature(el), []).append(el)
+    out: set = set()
+    most = 0
+    for els in groups.values():
+        if len(els) < _GRID:
+            continue
+        chains = [[*reversed(list(el.iterancestors())), el] for el in els]
+        depth = 0
+        while all(len(c) > depth + 1 for c in chains) and all(c[depth + 1] is chains[0][depth + 1] for c in chains):
+            depth += 1
+        if not all(len(c) > depth + 1 for c in chains):
+            continue
+        cards = {id(c[depth + 1]): c[depth + 1] for c in chains}
+        if len(cards) < _GRID:
+            continue
+        linked = sum(1 for card in cards.values()
+                     if any(_other_page(a.get("href"), page) for a in [card, *card.iterdescendants("a")] if a.tag == "a"))
+        if linked >= 0.8 * len(cards):
+            out.update(els)
+            most = max(most, len(cards))
+    return out, most
 
 
 def _ancestor_depths(el) -> dict:
@@ -444,8 +483,9 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
     wrappers |= {el for _, el, _, _, _, _ in candidates if any(a in split for a in el.iterancestors())}
     current, listed, elements, converted, fallback = [], [], {}, set(), []
     currencies = {c[4] for c in candidates}
+    grid, grid_cards = _grid([c[1] for c in candidates if c[1] not in wrappers], ctx.base_url)
     for pos, el, raw, amount, currency, bare in candidates:
-        if el in wrappers:
+        if el in wrappers or el in grid:
             continue
         if currency and any(c and c != currency for c in currencies) and _converted(el, raw):
             converted.add(amount)  # beside a price in another currency: a conversion of it
@@ -491,7 +531,7 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         and -current[0][0][1] >= min(near)
     pairs = _list_beside(current, listed, elements)
     return Shown(out, [c for _, c in listed], confident, {c.amount for _, c in current}, pairs, converted,
-                 first_ok=bool(current) and not current[0][0][0])
+                 first_ok=bool(current) and not current[0][0][0], grid_cards=grid_cards)
 
 
 def _list_beside(current: list, listed: list, elements: dict) -> dict:
