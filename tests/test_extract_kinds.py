@@ -1054,3 +1054,24 @@ def test_a_listing_with_a_product_in_its_markup_is_no_listing():
         '{"@type": "Product", "name": "Kettle model 3", "offers": {"price": "23.99", "priceCurrency": "USD"}}'))
     product = extract_product(html, "https://shop.example.com/p/3")
     assert (product.price, product.listed) == (Decimal("23.99"), 0)
+
+
+# -- Sale vs list told apart by the saving the page prints ---------------------------------------
+
+def test_two_plain_amounts_and_a_saving_give_the_sale_price_and_the_list_price():
+    # no <del>, no "was" class: "$ 99", "$ 79", "$20 OFF" (the difference is the saving)
+    html = page('<div class="pdp"><h1>Philips kettle 1.7 l</h1><div class="pricing"><div class="p1">'
+                '<span class="amount">$ 99</span></div><div class="p2"><span class="amount">$ 79</span></div>'
+                '<span class="badge">$20 OFF</span></div><button class="add-to-cart">Add to cart</button></div>')
+    product = extract_product(html, "https://shop.example.com.au/p/kettle")
+    assert (product.price, product.list_price, product.currency) == (Decimal("79"), Decimal("99"), "AUD")
+
+
+def test_a_coupon_s_saving_does_not_make_the_price_a_list_price():
+    # eBay: "EUR 6,99", "€6,64 mit Gutschein", "-EUR 0,35" off with a code: 6,99 is what all pay
+    html = page('<div class="item"><h1>LED Filament G125 E27</h1><div class="buy"><div class="main">'
+                '<span class="price">EUR 6,99</span></div><div class="coupon"><span class="c">€6,64</span> mit Gutschein'
+                '</div><div class="details"><span class="d">-EUR 0,35 Rabatt</span></div></div>'
+                '<button class="add-to-cart">In den Warenkorb</button></div>')
+    product = extract_product(html, "https://www.ebay.de/itm/1")
+    assert product.price == Decimal("6.99")

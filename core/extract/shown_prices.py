@@ -518,6 +518,7 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         elements[id(cand)] = el
     current = current or fallback
     current.sort(key=lambda r: r[0])
+    current = _settle_by_saving(current, listed, elements)
     out: list[PriceCandidate] = []
     for _, cand in current:
         if all(c.amount != cand.amount for c in out):
@@ -532,6 +533,35 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
     pairs = _list_beside(current, listed, elements)
     return Shown(out, [c for _, c in listed], confident, {c.amount for _, c in current}, pairs, converted,
                  first_ok=bool(current) and not current[0][0][0], grid_cards=grid_cards)
+
+
+_SAVED = re.compile(r"\b(save|saving|you save|off|spar\w*|ahorr\w*|économisez|risparmi\w*|rabatt|desconto|"
+                    r"economi[sz]e|скидк\w*|skidka|sleva|popust|zniżka|rabat)\b", re.I)
+
+
+# a price or saving for some shoppers only: with a coupon, a code, a membership, a card, the app
+_CONDITIONAL = re.compile(r"gutschein|coupon|cupom|cupón|kupon|voucher|\bcode|member|mitglied|club|\bplus\b|"
+                          r"card|karte|tarjeta|\bapp\b", re.I)
+
+
+def _settle_by_saving(current: list, listed: list, elements: dict) -> list:
+    """ "$ 99", "$ 79", "$20 OFF" with no strike or class to tell them apart: the two amounts
+    (of the first four shown) whose difference is the saving the page prints are the list
+    price (the higher, moved to ``listed``) and the sale price (first from then on); not a
+    price "mit Gutschein" (a coupon's, a member's: no price for every shopper)."""
+    saved = [c.amount for _, c in current if _SAVED.search(c.note) and not _CONDITIONAL.search(c.note)]
+    plain = [(k, c) for k, c in current if not _SAVED.search(c.note)]
+    for amount in saved:
+        top = [c for _, c in plain[:4]]
+        pair = next(((a, b) for a in top for b in top if a.amount > b.amount and a.amount - b.amount == amount
+                     and a.currency == b.currency), None)
+        parent = elements[id(pair[1])].getparent() if pair else None
+        if pair and not (parent is not None and _CONDITIONAL.search(parent.text_content()[:200])):
+            was, now = pair
+            listed.append((elements.get(id(was)), PriceCandidate(was.amount, was.currency, was.note, role="list")))
+            rest = [r for r in current if r[1] is not was and r[1] is not now]
+            return [next(r for r in current if r[1] is now)] + rest
+    return current
 
 
 def _list_beside(current: list, listed: list, elements: dict) -> dict:
