@@ -50,6 +50,7 @@ DEFAULT_SETS = {
     "fresh-cz": (None, FIXTURES / "fresh-cz.json"),  # a Czech card shop of 2026 (cz-mtg-compare-mcp)
     "github5": (None, FIXTURES / "github5.json"),  # 7 more committed pages (portia, scrapely, indix)
     "github6": (None, FIXTURES / "github6.json"),  # and more of portia and scrapely
+    "github7": (None, FIXTURES / "github7.json"),  # Yandex.Market 2012 x2, Bath & Body Works 2020
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
 }
 FIELDS = ("title", "price", "currency", "brand", "first_image")

@@ -206,6 +206,17 @@ def test_the_sixth_github_set_holds_what_it_scored():
     assert rates["brand"] >= 0.66, rates
 
 
+def test_the_seventh_github_set_holds_what_its_kind_fixed():
+    # 3 pages (Yandex.Market 2012 x2, Bath & Body Works 2020): first scored 2026-12-02 before
+    # any change at price and currency 0.667 (a model not on sale given a "similar products"
+    # tile's price: the tiles link model.xml?modelid=<another id>); 1.0 in every field since
+    entries = json.loads((FIXTURES / "github7.json").read_text(encoding="utf-8"))
+    assert len(entries) == 3
+    _assert_pinned(entries)
+    rates = _rates(entries, None)
+    assert all(rates[f] == 1.0 for f in FIELDS), rates
+
+
 def test_every_fresh_page_is_pinned_by_its_archive_and_hash():
     entries = _fresh() + _fresh("fresh-kleinanzeigen.json") + _fresh("fresh-more.json") \
         + _fresh("fresh-au.json") + _fresh("fresh-ir.json") + _fresh("fresh-cz.json")

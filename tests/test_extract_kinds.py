@@ -1075,3 +1075,32 @@ def test_a_coupon_s_saving_does_not_make_the_price_a_list_price():
                 '<button class="add-to-cart">In den Warenkorb</button></div>')
     product = extract_product(html, "https://www.ebay.de/itm/1")
     assert product.price == Decimal("6.99")
+
+
+# -- Other products linked by the same script with another id ------------------------------------
+
+def test_similar_products_linked_by_another_id_of_the_same_script_are_other_products():
+    # Yandex.Market 2012: model.xml?modelid=… for every product; this one is not on sale and the
+    # "Похожие товары" column's "от 4 500 руб." is another monitor's
+    tiles = "".join(f'<li class="b-lookalike__item"><a class="title" href="/model.xml?modelid={m}&amp;hid=91052">'
+                    f'<img src="/i/{m}.jpg"></a><a class="name" href="/model.xml?modelid={m}&amp;hid=91052">'
+                    f'Monitor {m}</a><span class="b-prices">от <span class="b-prices__num">{p}</span> руб.</span></li>'
+                    for m, p in ((3577639, "4 500"), (6495534, "3 610"), (7001, "5 990"), (7002, "6 100")))
+    html = page('<table><tr><td class="main"><h1>Samsung SyncMaster 943BW</h1><div class="b-model-prices">'
+                'Нет в продаже</div></td><td class="right"><div class="b-lookalike"><h2>Похожие товары</h2>'
+                f'<ul class="b-lookalike__list">{tiles}</ul></div></td></tr></table>', lang="ru")
+    product = extract_product(html, "http://market.yandex.ru/model.xml?modelid=2415364&hid=91052&text=943bw")
+    assert product.price is None
+
+
+def test_a_variant_link_with_its_own_query_is_still_this_product_s_page():
+    # "?variant=…" / "?color=…" links on the product's own path are the same page: the price
+    # printed in the selected variant's list item stays the product's
+    items = "".join(f'<li class="opt"><a href="/products/mug?variant={v}">{name}</a></li>'
+                    for v, name in ((11, "Blue"), (12, "Red"), (13, "Green")))
+    html = page(f'<div class="product"><h1>Enamel mug</h1><ul class="opts">{items}'
+                '<li class="opt selected"><a href="/products/mug?variant=10">White</a> '
+                '<span class="price">€12,90</span></li></ul><button class="add-to-cart">In den Warenkorb</button></div>',
+                lang="de")
+    product = extract_product(html, "https://shop.example.de/products/mug?variant=10")
+    assert product.price == Decimal("12.90")

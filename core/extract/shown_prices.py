@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from itertools import islice
+from urllib.parse import parse_qsl
 
 from core.extract.base import PageContext, PriceCandidate
 from core.extract.prices import currency_in_text, looks_like_price, normalize_currency, parse_amount
@@ -278,17 +279,35 @@ def _elsewhere(el) -> bool:
     return any(_ELSEWHERE.search(m) for m in _block_marks(el))
 
 
+# a query parameter that names the product ("model.xml?modelid=2415364", "product.php?id=5")
+_ID_PARAM = re.compile(r"(^|_)(p|product|products|item|model|goods|article)?_?id$|^(sku|pid|item|product)$", re.I)
+
+
+def _ids(query: str) -> dict:
+    return {k.lower(): v for k, v in parse_qsl(query) if _ID_PARAM.search(k)}
+
+
 def _other_page(href: str | None, page: str) -> bool:
-    href = (href or "").split("#")[0].split("?")[0].rstrip("/")
-    return bool(href) and not href.startswith("javascript") and not page.endswith(href) \
-        and not re.search(r"\.(jpe?g|png|gif|webp|avif)$", href, re.I)
+    """A link to another page than ``page`` (its URL without the fragment): another path, or
+    the same script with another product's id ("model.xml?modelid=3577639" on modelid=2415364's
+    page); a variant's or a tracking query on the same path is the same page."""
+    href = (href or "").split("#")[0]
+    path, _, query = href.partition("?")
+    path = path.rstrip("/")
+    if not path or path.startswith("javascript") or re.search(r"\.(jpe?g|png|gif|webp|avif)$", path, re.I):
+        return False
+    page_path, _, page_query = page.partition("?")
+    if not page_path.rstrip("/").endswith(path):
+        return True
+    mine, theirs = _ids(page_query), _ids(query)
+    return any(k in mine and mine[k] != v for k, v in theirs.items())
 
 
 def _in_tile(el, page_url: str) -> bool:
     """Inside a listing or recommendation tile: within a link to another page (the product's
     own price is never a link to some other product), or in a list item that shows another
     product (``<li><a href=p2><img></a><a href=p2>Name</a><span>US$ 3.49</span></li>``)."""
-    page = page_url.split("#")[0].split("?")[0].rstrip("/")
+    page = page_url.split("#")[0]
     for n, a in enumerate([el, *el.iterancestors()]):
         if n >= 7:
             break
@@ -343,7 +362,7 @@ def _grid(elements: list, page_url: str) -> tuple[set, int]:
     distinct cards of one container, most of the cards linking to another page: a grid of
     other products (a search or category listing, a carousel whose classes do not say so) whose prices
     are never this page's product's."""
-    page = page_url.split("#")[0].split("?")[0].rstrip("/")
+    page = page_url.split("#")[0]
     groups: dict[tuple, list] = {}
     for el in elements:
         groups.setdefault(_signature(el), []).append(el)
