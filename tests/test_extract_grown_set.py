@@ -197,13 +197,14 @@ def test_the_fifth_github_set_holds_what_its_kinds_fixed():
 def test_the_sixth_github_set_holds_what_it_scored():
     # 6 pages of Saudi, Egyptian, Emirati and UK shops of 2013-2017 (portia, scrapely): first
     # scored 2026-12-02 before any change at 1.0 in every field but brand 0.667 (two brands
-    # only as the name's first word)
+    # only as the name's first word); brand 0.833 since a faceted search's manufacturer filter
+    # link names one (LetsTango's "fR[manufacturer][0]=Casio")
     entries = json.loads((FIXTURES / "github6.json").read_text(encoding="utf-8"))
     assert len(entries) == 6
     _assert_pinned(entries)
     rates = _rates(entries, None)
     assert all(rates[f] == 1.0 for f in FIELDS if f != "brand"), rates
-    assert rates["brand"] >= 0.66, rates
+    assert rates["brand"] >= 0.83, rates
 
 
 def test_the_seventh_github_set_holds_what_its_kind_fixed():

@@ -1104,3 +1104,24 @@ def test_a_variant_link_with_its_own_query_is_still_this_product_s_page():
                 lang="de")
     product = extract_product(html, "https://shop.example.de/products/mug?variant=10")
     assert product.price == Decimal("12.90")
+
+
+# -- Brands as a logo link or a faceted search's filter -------------------------------------------
+
+def test_a_brand_link_holding_only_the_brand_s_logo_gives_its_alt():
+    # Campmor: <a href="/b/s/brands/teva"><img alt="Teva"></a> beside the name, a menu of 40
+    # other brand links further up
+    menu = "".join(f'<li><a href="/b/s/brands/{b.lower()}">{b}</a></li>' for b in ("Acorn", "Columbia", "Marmot"))
+    html = page(f'<ul class="brands-menu">{menu}</ul><div class="product"><div class="logo">'
+                '<a href="https://www.campmor.com/b/s/brands/teva"><img src="/images/logos/teva.logo.jpg" alt="Teva">'
+                '</a></div><h1>Teva Hurricane 2 Sports Sandals - Kids</h1>'
+                '<a href="https://www.campmor.com/b/s/brands/teva">View all brand products</a></div>')
+    assert extract_product(html, "https://www.campmor.com/c/teva-hurricane-2").brand == "Teva"
+
+
+def test_a_faceted_search_link_filtering_by_manufacturer_gives_the_brand():
+    # LetsTango (Algolia): "#q=casio&…&fR[manufacturer][0]=Casio", URL-encoded
+    html = page('<div class="product"><h1>Casio Edifice EFV-510D Men\'s Watch</h1><p>Steel, 100 m.</p></div>'
+                '<div class="more"><ul><li><a href="/#q=casio&amp;idx=lt_products&amp;p=0&amp;'
+                'fR%5Bmanufacturer%5D%5B0%5D=Casio&amp;is_v=1">Casio</a></li></ul></div>')
+    assert extract_product(html, "https://www.letstango.com/product/casio-edifice-efv-510d").brand == "Casio"

@@ -39,8 +39,9 @@ _BRAND_PATH = re.compile(r"/(brand|brands|marca|marcas|marke|marken|marque|marqu
                          r"vendors?|manufacturers?|stores|hersteller|brend|znacka|zimols)/"
                          r"(?:[^\W_]/)?([^/?#]+)", re.I)  # "/brands/o/ozito-pxc": an A-Z index letter first
 # a search for the brand's other products: "?publisher=White+Mountain+Puzzles", "&brand=acme"
-_BRAND_QUERY = re.compile(r"[?&](brand|brands|manufacturer|publisher|vendor|marke|hersteller|marca|marque)"
-                          r"=([^&#]{2,60})", re.I)
+# also a faceted search's filter, "#q=casio&fR[manufacturer][0]=Casio" (Algolia, URL-encoded)
+_BRAND_QUERY = re.compile(r"[?&#](?:\w{1,12}(?:%5B|\[))?(brand|brands|manufacturer|publisher|vendor|marke|hersteller|"
+                          r"marca|marque)(?:(?:%5D|\])(?:(?:%5B|\[)\d{0,3}(?:%5D|\]))?)?=([^&#]{2,60})", re.I)
 _INLINE_BRAND = re.compile(r'"(?:brand|brandName|brand_name|manufacturer|vendor)"\s*:\s*"([^"\\]{2,40})"')
 _SITE_SEP = re.compile(r"\s+(?:\||-|–|—|·|::|»|/)\s+")
 
@@ -368,6 +369,9 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
             continue  # brand lists in menus are not this product's brand
         text = element_text(el) or ""
         words = re.sub(r"[-_+]|%20", " ", slug).strip()
+        logo = [clean_text(img.get("alt")) or "" for img in el.iter("img")] if not text.strip() else []
+        if len(logo) == 1 and logo[0].casefold() == words.casefold():
+            return logo[0]  # <a href="/brands/teva"><img alt="Teva"></a>: the brand's logo
         if words and query and text.strip().casefold() == words.casefold() and len(words.split()) <= 4:
             return text.strip()  # a link to the brand's other products, named as its query says
         if len(words) > 1 and words.casefold() in text.casefold() and title \
