@@ -1125,3 +1125,11 @@ def test_a_faceted_search_link_filtering_by_manufacturer_gives_the_brand():
                 '<div class="more"><ul><li><a href="/#q=casio&amp;idx=lt_products&amp;p=0&amp;'
                 'fR%5Bmanufacturer%5D%5B0%5D=Casio&amp;is_v=1">Casio</a></li></ul></div>')
     assert extract_product(html, "https://www.letstango.com/product/casio-edifice-efv-510d").brand == "Casio"
+
+
+def test_a_currency_sign_in_the_element_before_a_bare_amount_is_its_currency():
+    # <span class="cur">€</span><span class="price">12,99</span>: the amount's own element has no sign
+    html = page('<div class="product"><h1>Enamel mug</h1><div class="buy"><span class="cur">€</span>'
+                '<span class="price">12,99</span></div><button class="add-to-cart">Add to cart</button></div>', lang="en")
+    product = extract_product(html, "https://shop.example.com/p/mug")
+    assert (product.price, product.currency) == (Decimal("12.99"), "EUR")

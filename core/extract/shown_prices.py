@@ -201,6 +201,19 @@ def _code_after(el) -> str | None:
     return normalize_currency(text) if re.fullmatch(r"[A-Z]{3}", text) else None
 
 
+def _sign_before(el, country: str | None) -> str | None:
+    """The currency a bare amount's previous sibling prints alone, with no text between them:
+    ``<span class="ty-price-num">SR</span><span class="ty-price-num">1,550</span>`` (CS-Cart),
+    ``<sup>€</sup><span>12</span>``."""
+    prev = el.getprevious()
+    if prev is None or not isinstance(prev.tag, str) or len(prev) or (prev.tail or "").strip():
+        return None
+    text = (prev.text or "").strip()
+    if not text or len(text) > 4 or re.search(r"\d", text):
+        return None
+    return currency_in_text(f"{text} 1", country=country)
+
+
 def _fragment(el, amount, ctx: PageContext) -> bool:
     """A bare amount whose parent or grandparent, a short text, is a price with a currency
     and another amount."""
@@ -485,6 +498,8 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
             currency = currency_in_text(element_text(el) or "", country=ctx.country)
         if not _CODE.search(raw) and (currency is None or re.search(r"\$|\bkr\b|¥", raw)):
             currency = _code_after(el) or currency  # <span>$1</span><span>CAD</span>: "$" left open
+        if currency is None and bare:
+            currency = _sign_before(el, ctx.country)  # <span>SR</span><span>1,550</span>
         amount = parse_amount(_amount_part(raw, ctx.country), currency=currency)
         if amount is None:
             continue
