@@ -218,6 +218,18 @@ def test_the_seventh_github_set_holds_what_its_kind_fixed():
     assert all(rates[f] == 1.0 for f in FIELDS), rates
 
 
+def test_the_eighth_github_set_holds_what_it_scored():
+    # 5 pages (Tesla Hunt ES 2020, Ariika and IKEA Egypt 2017, haym.info and Future-X AT 2023):
+    # first scored 2026-12-02 before any change at 1.0 in every field but the first image 0.8
+    # (Future-X's JSON-LD photo is a separately named copy the gallery does not show)
+    entries = json.loads((FIXTURES / "github8.json").read_text(encoding="utf-8"))
+    assert len(entries) == 5
+    _assert_pinned(entries)
+    rates = _rates(entries, None)
+    assert all(rates[f] == 1.0 for f in FIELDS if f != "first_image"), rates
+    assert rates["first_image"] >= 0.8, rates
+
+
 def test_every_fresh_page_is_pinned_by_its_archive_and_hash():
     entries = _fresh() + _fresh("fresh-kleinanzeigen.json") + _fresh("fresh-more.json") \
         + _fresh("fresh-au.json") + _fresh("fresh-ir.json") + _fresh("fresh-cz.json")
