@@ -1133,3 +1133,21 @@ def test_a_currency_sign_in_the_element_before_a_bare_amount_is_its_currency():
                 '<span class="price">12,99</span></div><button class="add-to-cart">Add to cart</button></div>', lang="en")
     product = extract_product(html, "https://shop.example.com/p/mug")
     assert (product.price, product.currency) == (Decimal("12.99"), "EUR")
+
+
+def test_prices_under_a_similar_products_heading_are_other_products_in_any_language():
+    # tiles opened by script (no link to tell them apart), only their block's heading says so
+    for heading in ("Похожие товары", "Ähnliche Artikel", "Vous aimerez aussi", "関連商品"):
+        tiles = "".join(f'<div class="cell" onclick="go({i})"><img src="/i/{i}.jpg"><span class="name">Item {i}</span>'
+                        f'<span class="cost">{p} ₽</span></div>' for i, p in ((1, "4 500"), (2, "3 610")))
+        html = page('<div class="main"><div class="card"><h1>Samsung SyncMaster 943BW</h1><div class="state">'
+                    f'Нет в продаже</div></div><div class="side"><div class="box"><h2>{heading}</h2>{tiles}</div></div></div>',
+                    lang="ru")
+        product = extract_product(html, "https://market.example.ru/product/943bw")
+        assert product.price is None, heading
+
+
+def test_a_block_headed_otherwise_keeps_the_product_s_price():
+    html = page('<div class="main"><div class="card"><h2>Описание</h2><h1>Samsung SyncMaster 943BW</h1>'
+                '<span class="cost">4 500 ₽</span><button class="buy">Купить</button></div></div>', lang="ru")
+    assert extract_product(html, "https://market.example.ru/product/943bw").price == Decimal("4500")

@@ -282,9 +282,37 @@ def _block_marks(el, levels: int = 6):
         yield " ".join(t for t in tokens if not _TAXONOMY.match(t))
 
 
+# A block's own heading saying its products are others, in the languages of the shops seen.
+_OTHERS_HEADING = re.compile(
+    r"similar (products|items)|related (products|items)|you (may|might) also like|customers who (bought|viewed)|"
+    r"frequently bought together|also (bought|viewed)|recommended for you|sponsored products|"
+    r"ähnliche (artikel|produkte)|das könnte (dir|ihnen) auch gefallen|kunden kauften auch|"
+    r"produits similaires|vous aimerez (peut-être )?aussi|articles similaires|"
+    r"productos (similares|relacionados)|(también )?te (puede|podría) interesar|prodotti (simili|correlati)|"
+    r"(ti )?potrebbe (anche )?interessar|produtos (semelhantes|relacionados)|você também pode gostar|"
+    r"vergelijkbare producten|gerelateerde producten|podobne produkty|polecane produkty|"
+    r"podobné (produkty|zboží)|související (produkty|zboží)|похожие товары|с этим товаром (покупают|смотрят)|"
+    r"вам может понравиться|сопутствующие товары|схожі товари|benzer ürünler|関連商品|おすすめ商品|"
+    r"関連する商品|관련 상품|추천 상품|相关商品|猜你喜欢|מוצרים דומים|منتجات (مشابهة|ذات صلة)", re.I)
+_HEADING_TAGS = {"h2", "h3", "h4", "h5", "h6"}
+
+
+def _headed_as_others(block) -> bool:
+    """The block's own heading (one of its first two children: an h2-h6 or a title-classed
+    element of short text) says its products are others ("Похожие товары", "You may also like")."""
+    for child in islice((c for c in block if isinstance(c.tag, str)), 2):
+        if child.tag in _HEADING_TAGS or re.search(r"title|heading|header", child.get("class") or "", re.I):
+            text = " ".join(child.text_content().split())
+            if len(text) <= 60 and _OTHERS_HEADING.search(text):
+                return True
+    return False
+
+
 def _among_others(el) -> bool:
-    """Inside a recommendations, sponsored or bought-together block (up to six levels up)."""
-    return any(_OTHERS.search(m) for m in _block_marks(el))
+    """Inside a recommendations, sponsored or bought-together block (up to six levels up), by
+    its class names or by its own heading."""
+    return any(_OTHERS.search(m) for m in _block_marks(el)) \
+        or any(_headed_as_others(a) for a in islice(el.iterancestors(), 6))
 
 
 def _elsewhere(el) -> bool:
