@@ -298,14 +298,15 @@ _HEADING_TAGS = {"h2", "h3", "h4", "h5", "h6"}
 
 
 def _headed_as_others(block) -> bool:
-    """The block's own heading (one of its first two children: an h2-h6 or a title-classed
-    element of short text) says its products are others ("Похожие товары", "You may also like")."""
-    for child in islice((c for c in block if isinstance(c.tag, str)), 2):
-        if child.tag in _HEADING_TAGS or re.search(r"title|heading|header", child.get("class") or "", re.I):
-            text = " ".join(child.text_content().split())
-            if len(text) <= 60 and _OTHERS_HEADING.search(text):
-                return True
-    return False
+    """The block's own heading (its first child: an h2-h6 or a title- or head-classed element
+    of short text) says its products are others ("Похожие товары", "You may also like"). Only
+    the first child: a page whose product block comes first and "Customers also viewed" second
+    is not headed so."""
+    child = next((c for c in block if isinstance(c.tag, str)), None)
+    if child is None or not (child.tag in _HEADING_TAGS or re.search(r"title|head", child.get("class") or "", re.I)):
+        return False
+    text = " ".join(child.text_content().split())
+    return len(text) <= 60 and bool(_OTHERS_HEADING.search(text))
 
 
 def _among_others(el) -> bool:
