@@ -38,6 +38,9 @@ class Progress(BaseModel):
     done: int
     failed: int
     cancelled: int
+    failed_for_good: int = Field(default=0, description="of `failed`: those a retry cannot change (a search "
+                                 "page instead of a product's, no photo that can be downloaded); "
+                                 "retrying the batch's failed previews leaves them out")
 
 
 class Source(BaseModel):

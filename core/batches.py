@@ -239,6 +239,8 @@ def get_batch(workspace: str, batch_id: object) -> BatchDetail:
         per_url: dict[str, list[Preview]] = {}
         for p in previews:
             counts[p.status] = counts.get(p.status, 0) + 1
+            if p.status == PreviewStatus.FAILED and p.failed_for_good:
+                counts["failed_for_good"] = counts.get("failed_for_good", 0) + 1
             per_url.setdefault(p.source_url, []).append(p)
         summaries = []
         for src in batch.sources or []:
@@ -248,6 +250,8 @@ def get_batch(workspace: str, batch_id: object) -> BatchDetail:
             url_counts: dict[str, int] = {}
             for p in items:
                 url_counts[p.status] = url_counts.get(p.status, 0) + 1
+                if p.status == PreviewStatus.FAILED and p.failed_for_good:
+                    url_counts["failed_for_good"] = url_counts.get("failed_for_good", 0) + 1
             summaries.append(
                 SourceSummary(
                     url=src["url"], batch_size=src["batch_size"],
@@ -298,7 +302,9 @@ def cancel_batch(workspace: str, batch_id: object) -> BatchInfo:
 
 
 def retry_failed(workspace: str, batch_id: object) -> int:
-    """Re-queue every failed preview of a batch with the same parameters. Returns how many."""
+    """Re-queue every failed preview of a batch with the same parameters, but those that failed
+    for good (a retry would fail them the same way: a search page, no photo that can be
+    downloaded; their way out is a photo or text-only banners). Returns how many."""
     return _requeue_status(workspace, batch_id, PreviewStatus.FAILED)
 
 
@@ -316,6 +322,8 @@ def _requeue_status(workspace: str, batch_id: object, status: PreviewStatus) -> 
         if batch is None:
             raise NotFoundError(f"Batch {bid} was not found", batch_id=bid)
         previews = preview_repo.ids_with_status(session, workspace, bid, [status])
+        if status == PreviewStatus.FAILED:
+            previews = [p for p in previews if not p.failed_for_good]
         sends = requeue(session, batch, previews)
     for kind, args in sends:
         dispatch(kind, *args)
@@ -333,7 +341,7 @@ def requeue(session, batch: Batch, previews: list[Preview]) -> list[tuple[str, t
     now = utcnow()
     sends: list[tuple[str, tuple]] = []
     rescrape: set[str] = set()
-    reset = dict(retry_count=0, error_message=None, next_retry_at=None, finished_at=None,
+    reset = dict(retry_count=0, error_message=None, failed_for_good=None, next_retry_at=None, finished_at=None,
                  started_at=None, lease_owner=None, lease_expires_at=None, stage=None,
                  updated_at=now)
     for p in previews:

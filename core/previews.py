@@ -37,7 +37,8 @@ def to_info(p: Preview) -> PreviewInfo:
         source_url=p.source_url, variant_index=p.variant_index,
         source_image_url=p.source_image_url, prefill=dict(p.prefill) if p.prefill else None,
         prefill_version=p.prefill_version, status=p.status, stage=p.stage,
-        error_message=p.error_message, retry_count=p.retry_count, next_retry_at=p.next_retry_at,
+        error_message=p.error_message, failed_for_good=bool(p.failed_for_good),
+        retry_count=p.retry_count, next_retry_at=p.next_retry_at,
         created_at=p.created_at, started_at=p.started_at, finished_at=p.finished_at,
         review_status=p.review_status, regenerating=bool((p.partial or {}).get("regen")),
     )
@@ -276,7 +277,7 @@ def _rerun(session, batch: Batch, source_url: str, source_image: str,
         res = session.execute(
             move(Preview, PREVIEW_MOVES, PreviewStatus.QUEUED, Preview.id == p.id,
                  only_from=_RERUN_FROM, source_image_url=source_image, product_id=product_id,
-                 retry_count=0, error_message=None, next_retry_at=None, finished_at=None,
+                 retry_count=0, error_message=None, failed_for_good=None, next_retry_at=None, finished_at=None,
                  started_at=None, lease_owner=None, lease_expires_at=None, stage=None,
                  partial=None, enqueued_at=now, updated_at=now))
         if res.rowcount == 1:

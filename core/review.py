@@ -346,7 +346,7 @@ def _queue_regeneration(session, batch: Batch, p: Preview, what: str, instructio
     if "copy" not in redo:
         partial["prefill"] = {k: v for k, v in p.prefill.items() if k not in _BG_KEYS}
     now = utcnow()
-    values = dict(partial=partial, retry_count=0, error_message=None, next_retry_at=None,
+    values = dict(partial=partial, retry_count=0, error_message=None, failed_for_good=None, next_retry_at=None,
                   started_at=None, lease_owner=None, lease_expires_at=None, stage=None,
                   enqueued_at=now, updated_at=now)
     if source_image_url:

@@ -25,11 +25,18 @@ class Progress:
     done: int = 0
     failed: int = 0
     cancelled: int = 0
+    failed_for_good: int = 0
+    """Of ``failed``: those a retry cannot change (``Preview.failed_for_good``)."""
 
     @classmethod
     def from_counts(cls, counts: dict[str, int]) -> "Progress":
         known = {s.value: int(counts.get(s.value, 0)) for s in PreviewStatus}
-        return cls(total=sum(known.values()), **known)
+        return cls(total=sum(known.values()), failed_for_good=int(counts.get("failed_for_good", 0)), **known)
+
+    @property
+    def retryable(self) -> int:
+        """Failed previews a retry may change (what "Retry N failed" re-queues)."""
+        return self.failed - self.failed_for_good
 
     @property
     def finished(self) -> int:
@@ -115,6 +122,7 @@ class PreviewInfo:
     finished_at: dt.datetime | None
     review_status: str | None = None  # None (unreviewed), "approved", "rejected"
     regenerating: bool = False  # a regeneration is queued/running; the prefill is the old version
+    failed_for_good: bool = False  # failed with an error a retry cannot change: no Retry offered
 
 
 @dataclass(frozen=True)

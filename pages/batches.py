@@ -146,8 +146,8 @@ def _batch_row(who, b: BatchInfo, products: list[tuple[str, str | None]]) -> Non
                           icon=":material/play_circle:", on_click=_resume,
                           args=(who.workspace, b.id),
                           help="Queue the cancelled previews again; finished banners stay")
-            if b.progress.failed:
-                st.button(f"Retry {b.progress.failed} failed", key=f"retry_{bid}",
+            if b.progress.retryable:  # not those a retry cannot change (their cards say why)
+                st.button(f"Retry {b.progress.retryable} failed", key=f"retry_{bid}",
                           icon=":material/replay:", on_click=_act,
                           args=("{result} preview(s) queued again", retry_failed, who.workspace, b.id))
 

@@ -197,7 +197,9 @@ def card(p: PreviewInfo, workspace: str, size: str, title: str | None,
             if unfinished:
                 if st.button("Cancel", key=f"pcancel_{p.id.hex}", icon=":material/stop:"):
                     _act("Preview cancelled", cancel_preview, workspace, p)
-            if p.status in ("failed", "cancelled"):
+            if p.status == "cancelled" or p.status == "failed" and not p.failed_for_good:
+                # a failure for good (a search page, no photo that can be downloaded) would fail
+                # the same way: its message says what to do instead, no Retry is offered
                 if st.button("Retry", key=f"pretry_{p.id.hex}", icon=":material/replay:"):
                     _act("Preview queued again", retry_preview, workspace, p)
             if p.prefill:

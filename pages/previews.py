@@ -208,8 +208,8 @@ def _batch_actions(workspace: str, detail: BatchDetail) -> None:
                 st.rerun()
             except AppError as exc:
                 ui.show_error(exc)
-    if b.progress.failed:
-        if st.button(f"Retry {b.progress.failed} failed", key="batch_retry",
+    if b.progress.retryable:  # not those a retry cannot change (their cards say why)
+        if st.button(f"Retry {b.progress.retryable} failed", key="batch_retry",
                           icon=":material/replay:"):
             try:
                 n = retry_failed(workspace, b.id)

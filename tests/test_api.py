@@ -90,7 +90,7 @@ def test_a_batch_through_the_api_from_create_to_delete(server):
     done = wait_done(api, bid)
     assert done["status"] == "done" and done["success_count"] == 2 and done["failed_count"] == 0
     assert done["progress"] == {"total": 2, "pending": 0, "queued": 0, "running": 0, "retrying": 0,
-                                "done": 2, "failed": 0, "cancelled": 0}
+                                "done": 2, "failed": 0, "cancelled": 0, "failed_for_good": 0}
     assert done["urls"][0]["title"] and done["urls"][0]["progress"]["done"] == 2
     # where the price came from, and no disagreement between the shop's sources
     assert (done["urls"][0]["price"], done["urls"][0]["price_source"]) == ("24.99", "json-ld")

@@ -174,7 +174,7 @@ def test_progress_counts_every_status_in_a_constant_number_of_queries(db, worksp
     by_id = {b.id: b.progress for b in page.items}
     assert by_id[infos[0].id].as_dict() == {
         "total": 6, "pending": 0, "queued": 1, "running": 1, "retrying": 1, "done": 1,
-        "failed": 1, "cancelled": 1,
+        "failed": 1, "cancelled": 1, "failed_for_good": 0,
     }
     assert by_id[infos[1].id].pending == 6
     assert len(statements) == 2  # one page query + one grouped progress query, whatever the page size

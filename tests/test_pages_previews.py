@@ -402,3 +402,19 @@ def test_every_ad_format_can_be_looked_at_on_the_page(app_ws, batch):
     from pages.preview_card import display_width
 
     assert display_width("iab_728x90") == 440 and display_width("iab_160x600") == 117
+
+
+def test_a_preview_failed_for_good_offers_no_retry_and_is_not_counted_in_retry_failed(app_ws, batch):
+    # a search page pasted (or no photo that can be downloaded): a retry would fail the same
+    # way, so its card has no Retry and "Retry N failed" leaves it out (walk-through, issue 12)
+    b, ps = batch
+    set_preview_state(ps[1].id, "failed", failed_for_good=True,
+                      error_message="this address shows a list of 36 products (a search or category page), "
+                                    "not one product's page: use the address of the product's own page")
+    at = open_page(PAGE, batch=str(b.id))
+    keys = {x.key for x in at.button}
+    assert f"pretry_{ps[1].id.hex}" not in keys and "batch_retry" not in keys
+    assert "list of 36 products" in texts(at.markdown) + texts(at.caption)
+    set_preview_state(ps[1].id, "failed", failed_for_good=False)
+    at = open_page(PAGE, batch=str(b.id))
+    assert {f"pretry_{ps[1].id.hex}", "batch_retry"} <= {x.key for x in at.button}

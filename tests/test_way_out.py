@@ -12,13 +12,14 @@ import pytest
 from PIL import Image
 
 from core import rank
-from core.batches import create_batch, get_batch
+from core.batches import create_batch, get_batch, retry_failed
 from core.errors import ConflictError, NotFoundError, ValidationError
 from core.pipeline.stages import TEXT_ONLY_SOURCE, photo_key
 from core.previews import give_product_photo, list_previews, use_text_only
 from core.render import render_banner_html, render_banner_png
 from core.storage import get_storage
 from tests.fakes.cdn_server import ShopCDN, photo
+from tests.httpserver import local_server  # noqa: F401 - fixture
 from tests.stages import embedded_worker
 
 REFUSED_3 = "3 images found, none could be downloaded: 3 refused by the shop (HTTP 403)"
@@ -95,6 +96,25 @@ def test_when_retries_run_out_the_previews_fail_with_the_counts(real_pipeline, s
     assert {p.error_message for p in ps} == {REFUSED_3 + " (gave up after 3 retries)"}
     src = get_batch(workspace, info.id).sources[0]
     assert src.title == "Trail Running Shoe Ultra Grip" and all(p.product_id == src.product_id for p in ps)
+    # the shop refused for now: a later retry may change that, so they stay retryable
+    assert not any(p.failed_for_good for p in ps) and get_batch(workspace, info.id).batch.progress.retryable == 2
+
+
+def test_a_search_page_fails_for_good_saying_what_to_paste_and_retry_leaves_it_out(real_pipeline, local_server,
+                                                                                   workspace):
+    cards = "".join(f'<li class="hit"><a href="/p/{i}"><img src="/i/{i}.jpg"></a><a href="/p/{i}">Mug {i}</a>'
+                    f'<p class="amount"><b class="now">€{i + 5},00</b></p></li>' for i in range(14))
+    local_server.routes["/search"] = (200, {"Content-Type": "text/html; charset=utf-8"},
+                                      f"<html><body><h1>Suche: Tasse</h1><ul>{cards}</ul></body></html>".encode())
+    info = create_batch(workspace, "alice", [{"url": local_server.url("/search"), "batch_size": 2}])
+    wait_for(lambda: finished(workspace, info.id))
+    ps = previews(workspace, info.id)
+    assert {p.status for p in ps} == {"failed"} and all(p.failed_for_good for p in ps)
+    assert ps[0].error_message.startswith("this address shows a list of 14 products (a search or category page)")
+    progress = get_batch(workspace, info.id).batch.progress
+    assert (progress.failed, progress.failed_for_good, progress.retryable) == (2, 2, 0)
+    assert retry_failed(workspace, info.id) == 0
+    assert {p.status for p in previews(workspace, info.id)} == {"failed"}
 
 
 def failed_batch(shop, workspace, kind="refuse", n=3):

@@ -40,6 +40,9 @@ class Preview(Base):
     status: Mapped[str] = mapped_column(sa.String(16), default="pending")
     stage: Mapped[str | None] = mapped_column(sa.String(64), doc="what a running item is doing")
     error_message: Mapped[str | None] = mapped_column(sa.Text)
+    failed_for_good: Mapped[bool | None] = mapped_column(
+        sa.Boolean, doc="failed with an error a retry cannot change (not a product page, no photo that "
+                        "can be downloaded): no Retry is offered; cleared when it is queued again")
     retry_count: Mapped[int] = mapped_column(sa.Integer, default=0)
     next_retry_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     lease_owner: Mapped[str | None] = mapped_column(sa.String(128))

@@ -94,23 +94,35 @@ def progress_counts(session: Session, workspace: str, batch_ids: list[uuid.UUID]
     if not batch_ids:
         return {}
     rows = session.execute(
-        sa.select(Preview.batch_id, Preview.status, sa.func.count())
+        sa.select(Preview.batch_id, Preview.status, sa.func.count(), _FOR_GOOD)
         .where(Preview.workspace == workspace, Preview.batch_id.in_(batch_ids))
         .group_by(Preview.batch_id, Preview.status)
     )
     out: dict[uuid.UUID, dict[str, int]] = {}
-    for batch_id, status, count in rows:
-        out.setdefault(batch_id, {})[status] = count
+    for batch_id, status, count, for_good in rows:
+        counts = out.setdefault(batch_id, {})
+        counts[status] = count
+        if status == "failed" and for_good:
+            counts["failed_for_good"] = int(for_good)
     return out
+
+
+# per status group: how many failed for good (a retry cannot change them)
+_FOR_GOOD = sa.func.sum(sa.case((Preview.failed_for_good.is_(True), 1), else_=0))
 
 
 def status_counts(session: Session, batch_id: uuid.UUID) -> dict[str, int]:
     rows = session.execute(
-        sa.select(Preview.status, sa.func.count())
+        sa.select(Preview.status, sa.func.count(), _FOR_GOOD)
         .where(Preview.batch_id == batch_id)
         .group_by(Preview.status)
     )
-    return {status: count for status, count in rows}
+    out = {}
+    for status, count, for_good in rows:
+        out[status] = count
+        if status == "failed" and for_good:
+            out["failed_for_good"] = int(for_good)
+    return out
 
 
 def delete(session: Session, workspace: str, batch_id: uuid.UUID) -> int:
