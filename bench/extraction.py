@@ -52,6 +52,7 @@ DEFAULT_SETS = {
     "github6": (None, FIXTURES / "github6.json"),  # and more of portia and scrapely
     "github7": (None, FIXTURES / "github7.json"),  # Yandex.Market 2012 x2, Bath & Body Works 2020
     "github8": (None, FIXTURES / "github8.json"),  # Tesla Hunt, Ariika, IKEA Egypt, haym.info, Future-X
+    "github9": (None, FIXTURES / "github9.json"),  # Época Cosméticos x2 (Brazil, VTEX)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
 }
 FIELDS = ("title", "price", "currency", "brand", "first_image")

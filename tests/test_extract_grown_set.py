@@ -230,6 +230,16 @@ def test_the_eighth_github_set_holds_what_it_scored():
     assert rates["first_image"] >= 0.8, rates
 
 
+def test_the_ninth_github_set_holds_what_it_scored():
+    # 2 pages (Época Cosméticos, Brazil, VTEX ~2016): first scored 2026-12-02 before any
+    # change at 1.0 in every field
+    entries = json.loads((FIXTURES / "github9.json").read_text(encoding="utf-8"))
+    assert len(entries) == 2
+    _assert_pinned(entries)
+    rates = _rates(entries, None)
+    assert all(rates[f] == 1.0 for f in FIELDS), rates
+
+
 def test_every_fresh_page_is_pinned_by_its_archive_and_hash():
     entries = _fresh() + _fresh("fresh-kleinanzeigen.json") + _fresh("fresh-more.json") \
         + _fresh("fresh-au.json") + _fresh("fresh-ir.json") + _fresh("fresh-cz.json")
