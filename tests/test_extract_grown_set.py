@@ -207,37 +207,23 @@ def test_the_sixth_github_set_holds_what_it_scored():
     assert rates["brand"] >= 0.83, rates
 
 
-def test_the_seventh_github_set_holds_what_its_kind_fixed():
-    # 3 pages (Yandex.Market 2012 x2, Bath & Body Works 2020): first scored 2026-12-02 before
-    # any change at price and currency 0.667 (a model not on sale given a "similar products"
-    # tile's price: the tiles link model.xml?modelid=<another id>); 1.0 in every field since
-    entries = json.loads((FIXTURES / "github7.json").read_text(encoding="utf-8"))
-    assert len(entries) == 3
+# The sixth session's unseen sets (docs/BENCHMARKS.md), first scored 2026-12-02 before any change:
+# github7 (Yandex.Market 2012 x2, Bath & Body Works 2020) at price and currency 0.667 (a model not
+# on sale given a "similar products" tile's price: its tiles link model.xml?modelid=<another
+# id>), 1.0 in every field since; github8 (Tesla Hunt ES 2020, Ariika and IKEA Egypt 2017,
+# haym.info and Future-X AT 2023) at 1.0 but the first image 0.8 (Future-X's JSON-LD photo is a
+# separately named copy the gallery does not show); github9 (Época Cosméticos BR ~2016) at 1.0.
+SIXTH_SESSION = {"github7.json": (3, {}), "github8.json": (5, {"first_image": 0.8}), "github9.json": (2, {})}
+
+
+@pytest.mark.parametrize("name", sorted(SIXTH_SESSION))
+def test_the_sixth_session_s_unseen_sets_hold_what_they_scored(name):
+    pages, below_one = SIXTH_SESSION[name]
+    entries = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+    assert len(entries) == pages
     _assert_pinned(entries)
     rates = _rates(entries, None)
-    assert all(rates[f] == 1.0 for f in FIELDS), rates
-
-
-def test_the_eighth_github_set_holds_what_it_scored():
-    # 5 pages (Tesla Hunt ES 2020, Ariika and IKEA Egypt 2017, haym.info and Future-X AT 2023):
-    # first scored 2026-12-02 before any change at 1.0 in every field but the first image 0.8
-    # (Future-X's JSON-LD photo is a separately named copy the gallery does not show)
-    entries = json.loads((FIXTURES / "github8.json").read_text(encoding="utf-8"))
-    assert len(entries) == 5
-    _assert_pinned(entries)
-    rates = _rates(entries, None)
-    assert all(rates[f] == 1.0 for f in FIELDS if f != "first_image"), rates
-    assert rates["first_image"] >= 0.8, rates
-
-
-def test_the_ninth_github_set_holds_what_it_scored():
-    # 2 pages (Época Cosméticos, Brazil, VTEX ~2016): first scored 2026-12-02 before any
-    # change at 1.0 in every field
-    entries = json.loads((FIXTURES / "github9.json").read_text(encoding="utf-8"))
-    assert len(entries) == 2
-    _assert_pinned(entries)
-    rates = _rates(entries, None)
-    assert all(rates[f] == 1.0 for f in FIELDS), rates
+    assert all(rates[f] >= below_one.get(f, 1.0) for f in FIELDS), rates
 
 
 def test_every_fresh_page_is_pinned_by_its_archive_and_hash():
