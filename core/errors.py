@@ -11,12 +11,17 @@ class AppError(Exception):
     """Base of every error the product raises on purpose."""
 
     transient: bool = False
+    for_good: bool = False
+    """A failure a retry cannot change (a search page instead of a product's, no photo that can
+    be used): no Retry is offered for it. Only where the message says what to do instead."""
 
-    def __init__(self, message: str, *, transient: bool | None = None, **ids: object) -> None:
+    def __init__(self, message: str, *, transient: bool | None = None, for_good: bool = False,
+                 **ids: object) -> None:
         super().__init__(message)
         self.message = message
         if transient is not None:
             self.transient = transient
+        self.for_good = for_good
         self.ids = {k: v for k, v in ids.items() if v is not None}
 
     def __str__(self) -> str:  # pragma: no cover - trivial

@@ -271,7 +271,7 @@ def acquisition_error(found: int, result: RankResult) -> RankingError | None:
         return None
     if found == 0:
         return RankingError("No usable product image: the page shows no product photo"
-                            + NO_RETRY_HELP, transient=False)
+                            + NO_RETRY_HELP, transient=False, for_good=True)
     failures = list(getattr(result, "failures", None) or [])
     counts: dict[str, int] = {}
     for f in failures:
@@ -286,7 +286,8 @@ def acquisition_error(found: int, result: RankResult) -> RankingError | None:
     parts = [f"{n} {label}" for label, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
     message = head + (": " + ", ".join(parts) if parts else "")
     transient = any(f.transient or (f.kind == "http" and f.status in (401, 403)) for f in failures)
-    return RankingError(message + ("" if transient else NO_RETRY_HELP), transient=transient)
+    return RankingError(message + ("" if transient else NO_RETRY_HELP), transient=transient,
+                        for_good=not transient)
 
 
 class ClipScorer:

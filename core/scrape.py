@@ -63,7 +63,7 @@ def scrape_product(url: str, *, allow_private: bool | None = None,
     if product.listed and product.price is None:
         raise ScrapeError(f"this address shows a list of {product.listed} products (a search or category "
                           "page), not one product's page: use the address of the product's own page",
-                          transient=False, url=url)
+                          transient=False, for_good=True, url=url)
     product = assist(product, page.text)  # Gemini, for fields missing or in conflict (when on)
     if not product.title and not product.images:
         raise ScrapeError("no product found on the page (no name and no images)", transient=False, url=url)

@@ -1151,3 +1151,40 @@ def test_a_block_headed_otherwise_keeps_the_product_s_price():
     html = page('<div class="main"><div class="card"><h2>Описание</h2><h1>Samsung SyncMaster 943BW</h1>'
                 '<span class="cost">4 500 ₽</span><button class="buy">Купить</button></div></div>', lang="ru")
     assert extract_product(html, "https://market.example.ru/product/943bw").price == Decimal("4500")
+
+
+# -- Counter-examples the review of these kinds added --------------------------------------------
+
+def test_a_product_named_in_markup_without_an_offer_keeps_its_shown_price_beside_a_big_grid():
+    # its only price is doubtfully classed ("tax"), so not certain; the markup names the product
+    html = page('<div class="product"><h1>Steel kettle</h1><span class="price-tax-incl">$39.99</span></div>'
+                + _cards(12, "more") + ld('{"@type": "Product", "name": "Steel kettle"}'))
+    product = extract_product(html, "https://shop.example.com/p/steel-kettle")
+    assert (product.price, product.listed) == (Decimal("39.99"), 0)
+
+
+def test_a_saving_a_struck_price_already_explains_does_not_pick_another_pair():
+    # "$99" now, <del>$119</del>, "Save $20", and a trade-in offer "$79": the price stays 99
+    html = page('<div class="pdp"><h1>Phone case</h1><div class="pricing"><div class="a"><span class="amount">$99'
+                '</span></div><del>$119</del><span class="badge">Save $20</span></div><div class="trade">'
+                '<span class="amount">$79</span> after trade-in</div><button class="add-to-cart">Add</button></div>')
+    assert extract_product(html, "https://shop.example.com/p/case").price == Decimal("99")
+
+
+def test_an_option_id_on_the_same_product_id_is_still_this_page():
+    # the pasted address holds option 9, the page shows option 3 selected: one product (only
+    # ids that name a product make another page)
+    items = "".join(f'<li class="opt"><a href="/index.php?product_id=5&amp;option_id={o}">{n}</a></li>'
+                    for o, n in ((1, "S"), (2, "M")))
+    html = page(f'<div class="product"><h1>Linen shirt</h1><ul class="opts">{items}<li class="opt on">'
+                '<a href="/index.php?product_id=5&amp;option_id=3">L <span class="price">€49,00</span></a></li></ul>'
+                '<button class="add-to-cart">In den Warenkorb</button></div>', lang="de")
+    assert extract_product(html, "https://shop.example.de/index.php?product_id=5&option_id=9").price == Decimal("49.00")
+
+
+def test_a_brand_link_with_an_alt_less_logo_gives_no_empty_brand():
+    # a slug of nothing but a dash and a logo without alt: "" == "" is no brand, the brand
+    # element further on is
+    html = page('<div class="product"><a href="/brands/-"><img src="/logo.png"></a><h1>Linen shirt</h1>'
+                '<div class="product-brand">Acme</div></div>')
+    assert extract_product(html, "https://shop.example.com/p/shirt").brand == "Acme"

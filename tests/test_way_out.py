@@ -214,3 +214,15 @@ def test_text_only_needs_the_products_text(real_pipeline, shop, workspace, setti
     with pytest.raises(ConflictError, match="check the URL, or retry the page"):
         give_product_photo(workspace, info.id, shop.url("/product/missing"), data=png())
     assert {p.status for p in previews(workspace, info.id)} == {"failed"}
+
+
+def test_a_page_that_is_not_found_fails_but_stays_retryable(real_pipeline, local_server, workspace):
+    # a 404 (or a blocked fetch, a bug since fixed) is no failure for good: the shop may put the
+    # page back, so Retry stays offered; only errors that say what to do instead are for good
+    local_server.routes["/gone"] = (404, {"Content-Type": "text/html"}, b"<html><body>Not found</body></html>")
+    info = create_batch(workspace, "alice", [{"url": local_server.url("/gone"), "batch_size": 1}])
+    wait_for(lambda: finished(workspace, info.id))
+    (p,) = previews(workspace, info.id)
+    assert p.status == "failed" and not p.failed_for_good
+    assert get_batch(workspace, info.id).batch.progress.retryable == 1
+    assert retry_failed(workspace, info.id) == 1

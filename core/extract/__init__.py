@@ -213,7 +213,7 @@ def _pick_price(founds: dict[str, Found]) -> tuple[PriceCandidate | None, str | 
             return None, None
         same = [p for s, p in structured if s == source]
         return min(same, key=lambda p: p.amount), source
-    if shown and _listing(founds, titles=False):
+    if shown and _listing(founds):
         # a search or category page: its prices are its tiles' (and its filters'), none is
         # the price of one product to print on an ad
         return None, None
@@ -225,14 +225,14 @@ LISTING_CARDS = 10
 (no markup, no price beside a heading or buy button) says which product it is about."""
 
 
-def _listing(founds: dict[str, Found], titles: bool = True) -> int:
+def _listing(founds: dict[str, Found]) -> int:
     """Products a search or category page lists (0: a product's page): a grid of at least
     ``LISTING_CARDS`` alike priced cards linking to other pages, no price in markup, no price
-    shown in the product's own container, and (``titles``) no product named in markup."""
+    shown in the product's own container, and no product named in markup."""
     page = founds.get(HTML)
     if page is None or page.grid_cards < LISTING_CARDS or page.certain_price or _structured_prices(founds):
         return 0
-    if titles and any(founds[s].title for s in _STRUCTURED if s in founds):
+    if any(founds[s].title for s in _STRUCTURED if s in founds):
         return 0
     return page.grid_cards
 

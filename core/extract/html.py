@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import unquote_plus
 
 import lxml.etree
 
@@ -40,7 +41,7 @@ _BRAND_PATH = re.compile(r"/(brand|brands|marca|marcas|marke|marken|marque|marqu
                          r"(?:[^\W_]/)?([^/?#]+)", re.I)  # "/brands/o/ozito-pxc": an A-Z index letter first
 # a search for the brand's other products: "?publisher=White+Mountain+Puzzles", "&brand=acme"
 # also a faceted search's filter, "#q=casio&fR[manufacturer][0]=Casio" (Algolia, URL-encoded)
-_BRAND_QUERY = re.compile(r"[?&#](?:\w{1,12}(?:%5B|\[))?(brand|brands|manufacturer|publisher|vendor|marke|hersteller|"
+_BRAND_QUERY = re.compile(r"[?&#](?:\w{1,20}(?:%5B|\[))?(brand|brands|manufacturer|publisher|vendor|marke|hersteller|"
                           r"marca|marque)(?:(?:%5D|\])(?:(?:%5B|\[)\d{0,3}(?:%5D|\]))?)?=([^&#]{2,60})", re.I)
 _INLINE_BRAND = re.compile(r'"(?:brand|brandName|brand_name|manufacturer|vendor)"\s*:\s*"([^"\\]{2,40})"')
 _SITE_SEP = re.compile(r"\s+(?:\||-|–|—|·|::|»|/)\s+")
@@ -368,9 +369,9 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
         if (heading_pos < 0 or abs(pos - heading_pos) > 60) and not alone or _in_chrome(el):
             continue  # brand lists in menus are not this product's brand
         text = element_text(el) or ""
-        words = re.sub(r"[-_+]|%20", " ", slug).strip()
+        words = re.sub(r"[-_]", " ", unquote_plus(slug)).strip()
         logo = [clean_text(img.get("alt")) or "" for img in el.iter("img")] if not text.strip() else []
-        if len(logo) == 1 and logo[0].casefold() == words.casefold():
+        if len(logo) == 1 and logo[0] and logo[0].casefold() == words.casefold() and _in_title(logo[0], title):
             return logo[0]  # <a href="/brands/teva"><img alt="Teva"></a>: the brand's logo
         if words and query and text.strip().casefold() == words.casefold() and len(words.split()) <= 4:
             return text.strip()  # a link to the brand's other products, named as its query says

@@ -113,6 +113,17 @@ def _instalment(el) -> bool:
     return False
 
 
+def _head_text(el, limit: int) -> str:
+    """The first ``limit`` characters of ``el``'s text (reads no further)."""
+    parts, size = [], 0
+    for piece in el.itertext():
+        parts.append(piece)
+        size += len(piece)
+        if size >= limit:
+            break
+    return "".join(parts)[:limit]
+
+
 def _short_text(el, limit: int) -> str | None:
     """The text of ``el`` when it is at most ``limit`` characters (read no further)."""
     parts, size = [], 0
@@ -305,8 +316,8 @@ def _headed_as_others(block) -> bool:
     child = next((c for c in block if isinstance(c.tag, str)), None)
     if child is None or not (child.tag in _HEADING_TAGS or re.search(r"title|head", child.get("class") or "", re.I)):
         return False
-    text = " ".join(child.text_content().split())
-    return len(text) <= 60 and bool(_OTHERS_HEADING.search(text))
+    text = _short_text(child, 60)  # reads no further than that: a site header's mega-menu is long
+    return bool(text) and bool(_OTHERS_HEADING.search(text))
 
 
 def _among_others(el) -> bool:
@@ -322,7 +333,8 @@ def _elsewhere(el) -> bool:
 
 
 # a query parameter that names the product ("model.xml?modelid=2415364", "product.php?id=5")
-_ID_PARAM = re.compile(r"(^|_)(p|product|products|item|model|goods|article)?_?id$|^(sku|pid|item|product)$", re.I)
+_ID_PARAM = re.compile(r"^(?:(?:p|product|products|item|model|goods|article)_?)?id$|^(?:sku|pid|item|product)$",
+                       re.I)
 
 
 def _ids(query: str) -> dict:
@@ -336,10 +348,11 @@ def _other_page(href: str | None, page: str) -> bool:
     href = (href or "").split("#")[0]
     path, _, query = href.partition("?")
     path = path.rstrip("/")
-    if not path or path.startswith("javascript") or re.search(r"\.(jpe?g|png|gif|webp|avif)$", path, re.I):
+    if not path and not query or path.startswith("javascript") \
+            or re.search(r"\.(jpe?g|png|gif|webp|avif)$", path, re.I):
         return False
     page_path, _, page_query = page.partition("?")
-    if not page_path.rstrip("/").endswith(path):
+    if path and not page_path.rstrip("/").endswith(path):  # "?modelid=…" alone: this page's path
         return True
     mine, theirs = _ids(page_query), _ids(query)
     return any(k in mine and mine[k] != v for k, v in theirs.items())
@@ -598,28 +611,39 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
                  first_ok=bool(current) and not current[0][0][0], grid_cards=grid_cards)
 
 
-_SAVED = re.compile(r"\b(save|saving|you save|off|spar\w*|ahorr\w*|économisez|risparmi\w*|rabatt|desconto|"
-                    r"economi[sz]e|скидк\w*|skidka|sleva|popust|zniżka|rabat)\b", re.I)
+_SAVED = re.compile(r"\b(save|saving|you save|off|sparen|sie sparen|gespart|ersparnis|ahorra[rs]?|ahorro|"
+                    r"économisez|risparmi[ao]?|rabatt|desconto|economi[sz]e|скидка|скидку|skidka|sleva|"
+                    r"popust|zniżka|rabat)\b", re.I)
 
 
-# a price or saving for some shoppers only: with a coupon, a code, a membership, a card, the app
-_CONDITIONAL = re.compile(r"gutschein|coupon|cupom|cupón|kupon|voucher|\bcode|member|mitglied|club|\bplus\b|"
-                          r"card|karte|tarjeta|\bapp\b", re.I)
+# a price or saving for some shoppers only: with a coupon, a code, a membership, a loyalty card,
+# the app ("€6,64 mit Gutschein", "members' price", "with code SAVE10")
+_CONDITIONAL = re.compile(r"\b(gutschein\w*|coupons?|cupom|cupón|kupon|voucher|(promo|discount|rabatt)?code|"
+                          r"members?|member's|mitglied\w*|club price|loyalty card|kundenkarte|tarjeta|"
+                          r"in the app|in-app|app only|ebay plus)\b", re.I)
 
 
 def _settle_by_saving(current: list, listed: list, elements: dict) -> list:
     """ "$ 99", "$ 79", "$20 OFF" with no strike or class to tell them apart: the two amounts
-    (of the first four shown) whose difference is the saving the page prints are the list
-    price (the higher, moved to ``listed``) and the sale price (first from then on); not a
-    price "mit Gutschein" (a coupon's, a member's: no price for every shopper)."""
+    (of the first four shown, one of them the price that would be printed) whose difference is
+    the saving the page prints are the list price (the higher, moved to ``listed``) and the sale
+    price (first from then on). Not when a struck price already explains the saving ("$99",
+    <del>$119</del>, "Save $20"), nor for a price "mit Gutschein" (a coupon's, a member's: no
+    price for every shopper)."""
+    if not current:
+        return current
     saved = [c.amount for _, c in current if _SAVED.search(c.note) and not _CONDITIONAL.search(c.note)]
     plain = [(k, c) for k, c in current if not _SAVED.search(c.note)]
+    first = plain[0][1] if plain else None
+    struck = {c.amount for _, c in listed}
     for amount in saved:
+        if any(s - c.amount == amount for s in struck for _, c in plain):
+            continue  # the struck list price and a current one already make this saving
         top = [c for _, c in plain[:4]]
         pair = next(((a, b) for a in top for b in top if a.amount > b.amount and a.amount - b.amount == amount
-                     and a.currency == b.currency), None)
+                     and a.currency == b.currency and first in (a, b)), None)
         parent = elements[id(pair[1])].getparent() if pair else None
-        if pair and not (parent is not None and _CONDITIONAL.search(parent.text_content()[:200])):
+        if pair and not (parent is not None and _CONDITIONAL.search(_head_text(parent, 200))):
             was, now = pair
             listed.append((elements.get(id(was)), PriceCandidate(was.amount, was.currency, was.note, role="list")))
             rest = [r for r in current if r[1] is not was and r[1] is not now]

@@ -13,7 +13,7 @@ from core.batches import try_finish_batch
 from core.errors import RankingError
 from core.fetch import FetchStopped
 from core.pipeline import stages
-from core.pipeline.retry import decide, is_transient, retry_at
+from core.pipeline.retry import decide, retry_at
 from core.settings import get_settings
 from core.states import BATCH_MOVES, PREVIEW_MOVES, BatchStatus, PreviewStatus, move
 from core.usage import bind
@@ -292,7 +292,7 @@ def _source_failed(batch_id: uuid.UUID, url: str, exc: BaseException, retries_do
         session.execute(
             move(Preview, PREVIEW_MOVES, PreviewStatus.FAILED, Preview.id.in_(ids),
                  only_from=[PreviewStatus.PENDING], error_message=decision.message,
-                 failed_for_good=not is_transient(exc),
+                 failed_for_good=bool(getattr(exc, "for_good", False)),  # only where retrying cannot help
                  finished_at=now, stage=None, next_retry_at=None, updated_at=now, **product)
         )
         try_finish_batch(session, batch_id)
