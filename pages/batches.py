@@ -183,7 +183,6 @@ def _empty(status: str | None, archived: bool, search: str) -> None:
 
 def _listing(who, status: str | None, archived: bool, search: str, page=None) -> bool:
     """Render one page of batches; True while any batch shown is unfinished."""
-    ui.show_flashes()  # a click inside the list reruns only the list
     cursor = st.session_state.get(CURSOR)
     page = page or _load(who, status, archived, search)
     if page is None:
@@ -242,7 +241,11 @@ def render() -> None:
         unfinished = _listing(who, status, archived, search,
                               None if ui.in_fragment_run() else page)
         if unfinished != live:
-            st.rerun()  # run_every is fixed when declared: a full rerun re-declares it
+            # run_every is fixed when declared: a full rerun re-declares it (and shows the
+            # confirmation of the click that started or finished a batch: a toast made in this
+            # run would be dropped by the rerun)
+            st.rerun()
+        ui.show_flashes()  # a click inside the list reruns only the list
 
     listing()
 

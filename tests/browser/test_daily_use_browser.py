@@ -284,3 +284,16 @@ def test_6_each_banner_prints_the_price_once(page, app, batches):
             continue
         counts.append(len(re.findall(r"24[.,]99", text)))
     assert len(counts) >= 3 and all(c == 1 for c in counts), counts
+
+
+# --- a retry from the list that starts the batch again says so (walk-through, issue 12) ----------
+
+
+def test_retry_from_the_batches_list_confirms_with_a_toast(page, app, shop):
+    # "Retry 1 failed" re-opens the batch, which makes the list rerun the whole page: the
+    # confirmation used to be made in the run that rerun dropped
+    failed = make_batch(page, app, [(shop.url("/products/no-such-product"), 1)])
+    open_batches(page, app)
+    r = row(page, batch_id(failed))
+    r.get_by_role("button", name="Retry 1 failed").click()
+    toast_says(page, "1 preview(s) queued again")
