@@ -238,9 +238,7 @@ def get_batch(workspace: str, batch_id: object) -> BatchDetail:
         counts: dict[str, int] = {}
         per_url: dict[str, list[Preview]] = {}
         for p in previews:
-            counts[p.status] = counts.get(p.status, 0) + 1
-            if p.status == PreviewStatus.FAILED and p.failed_for_good:
-                counts["failed_for_good"] = counts.get("failed_for_good", 0) + 1
+            batch_repo.add_count(counts, p.status, 1, p.failed_for_good)
             per_url.setdefault(p.source_url, []).append(p)
         summaries = []
         for src in batch.sources or []:
@@ -249,9 +247,7 @@ def get_batch(workspace: str, batch_id: object) -> BatchDetail:
                            by_url.get(src["url"]))
             url_counts: dict[str, int] = {}
             for p in items:
-                url_counts[p.status] = url_counts.get(p.status, 0) + 1
-                if p.status == PreviewStatus.FAILED and p.failed_for_good:
-                    url_counts["failed_for_good"] = url_counts.get("failed_for_good", 0) + 1
+                batch_repo.add_count(url_counts, p.status, 1, p.failed_for_good)
             summaries.append(
                 SourceSummary(
                     url=src["url"], batch_size=src["batch_size"],

@@ -632,8 +632,9 @@ def _settle_by_saving(current: list, listed: list, elements: dict) -> list:
     price for every shopper)."""
     if not current:
         return current
-    saved = [c.amount for _, c in current if _SAVED.search(c.note) and not _CONDITIONAL.search(c.note)]
-    plain = [(k, c) for k, c in current if not _SAVED.search(c.note)]
+    saving = {id(c) for _, c in current if _SAVED.search(c.note)}
+    saved = [c.amount for _, c in current if id(c) in saving and not _CONDITIONAL.search(c.note)]
+    plain = [(k, c) for k, c in current if id(c) not in saving]
     first = plain[0][1] if plain else None
     struck = {c.amount for _, c in listed}
     for amount in saved:

@@ -100,15 +100,20 @@ def progress_counts(session: Session, workspace: str, batch_ids: list[uuid.UUID]
     )
     out: dict[uuid.UUID, dict[str, int]] = {}
     for batch_id, status, count, for_good in rows:
-        counts = out.setdefault(batch_id, {})
-        counts[status] = count
-        if status == "failed" and for_good:
-            counts["failed_for_good"] = int(for_good)
+        add_count(out.setdefault(batch_id, {}), status, count, for_good)
     return out
 
 
 # per status group: how many failed for good (a retry cannot change them)
 _FOR_GOOD = sa.func.sum(sa.case((Preview.failed_for_good.is_(True), 1), else_=0))
+
+
+def add_count(counts: dict[str, int], status: str, count: int, for_good: int | bool | None) -> None:
+    """Add ``count`` previews of ``status`` to ``counts``; of failed ones, those that failed for
+    good (``for_good`` of them) are counted again under "failed_for_good" (``Progress``)."""
+    counts[status] = counts.get(status, 0) + count
+    if status == "failed" and for_good:
+        counts["failed_for_good"] = counts.get("failed_for_good", 0) + int(for_good)
 
 
 def status_counts(session: Session, batch_id: uuid.UUID) -> dict[str, int]:
@@ -117,11 +122,9 @@ def status_counts(session: Session, batch_id: uuid.UUID) -> dict[str, int]:
         .where(Preview.batch_id == batch_id)
         .group_by(Preview.status)
     )
-    out = {}
+    out: dict[str, int] = {}
     for status, count, for_good in rows:
-        out[status] = count
-        if status == "failed" and for_good:
-            out["failed_for_good"] = int(for_good)
+        add_count(out, status, count, for_good)
     return out
 
 
