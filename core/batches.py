@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 
 from core import webhooks
+from core.wording import count
 from core.dispatch import dispatch
 from core.errors import ConflictError, NotFoundError, ValidationError
 from core.scope import as_uuid, check_scope
@@ -113,7 +114,7 @@ def validate_sources(sources: object) -> list[dict]:
         clean.append({"url": norm, "batch_size": size})
     if problems:
         raise ValidationError(
-            f"The batch was not created: {len(problems)} problem(s). " + " ".join(problems[:3]),
+            f"The batch was not created: {count(len(problems), 'problem')}. " + " ".join(problems[:3]),
             problems,
         )
     return clean
@@ -474,7 +475,7 @@ def try_finish_batch(session, batch_id: uuid.UUID) -> BatchStatus | None:
         return None
     error = None
     if final == BatchStatus.FAILED:
-        error = f"All {counts.get('failed', 0)} preview(s) failed"
+        error = f"All {count(counts.get('failed', 0), 'preview')} failed"
     now = utcnow()
     res = session.execute(
         move(Batch, BATCH_MOVES, final, Batch.id == batch_id, ~active,

@@ -229,7 +229,7 @@ def merge_prefill(current: dict | None, patch: Any) -> dict:
     unknown = sorted(set(patch) - PREFILL_KEYS)
     if unknown:
         raise ValidationError(
-            f"Unknown prefill field(s): {', '.join(unknown)}",
+            f"Unknown prefill field{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}",
             [f"{k}: is not a prefill field" for k in unknown],
         )
     merged = dict(current or {})

@@ -240,7 +240,7 @@ def _failure_label(f: ImageFailure) -> str:
         "timeout": "timed out",
         "connect": "could not connect",
         "broken": "connection broke off",
-        "dns": "on unknown hosts",
+        "dns": "on servers whose names could not be found",
         "tls": "secure connection failed",
         "address": "on a private address (not fetched)",
         "url": "not valid image addresses",

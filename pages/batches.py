@@ -15,6 +15,7 @@ import time
 
 import streamlit as st
 
+from core.wording import count
 from core.batches import (
     NAME_MAX,
     SEARCH_MAX,
@@ -45,7 +46,7 @@ THUMBS = 5  # product thumbnails shown per batch
 DOUBLE_CLICK_SECONDS = 1.5
 
 
-def _act(label: str, action, *args, popover: str | None = None) -> None:
+def _act(label, action, *args, popover: str | None = None) -> None:
     """Run a service action from a button's callback: a toast on success (shown by the
     run the click starts), the popover it came from closed; the error where it happened
     otherwise (``<popover or 'batches'>_error``)."""
@@ -57,9 +58,13 @@ def _act(label: str, action, *args, popover: str | None = None) -> None:
         return
     st.session_state.pop(where, None)
     # no str.format: a batch name in the label may hold braces; toasts are markdown
-    ui.flash(label.replace("{result}", ui.md_escape(result)))
+    ui.flash(label(result) if callable(label) else label.replace("{result}", ui.md_escape(result)))
     if popover:
         ui.close_popover(popover)
+
+
+def _queued_again(n: int) -> str:
+    return f"{count(n, 'preview')} queued again"
 
 
 def _cancel(workspace: str, bid) -> None:
@@ -71,7 +76,7 @@ def _resume(workspace: str, bid) -> None:
     since = time.monotonic() - st.session_state.get(f"cancelled_at_{bid}", float("-inf"))
     if since < DOUBLE_CLICK_SECONDS:
         return  # the second click of a double click on Cancel, which Resume now stands in for
-    _act("{result} preview(s) queued again", resume_cancelled, workspace, bid)
+    _act(_queued_again, resume_cancelled, workspace, bid)
 
 
 def _error_here(where: str) -> None:
@@ -130,8 +135,8 @@ def _batch_row(who, b: BatchInfo, products: list[tuple[str, str | None]]) -> Non
                                "on its Previews page")
             delete_key = f"delete_pop_{bid}"
             with st.popover("Delete", icon=":material/delete:", key=delete_key, on_change="rerun"):
-                st.write(f"Delete **{ui.md_escape(b.name)}** and its {b.progress.total} "
-                         "preview(s)? This cannot be undone.")
+                st.write(f"Delete **{ui.md_escape(b.name)}** and its "
+                         f"{count(b.progress.total, 'preview')}? This cannot be undone.")
                 _error_here(delete_key)
                 st.button("Delete for good", key=f"delete_{bid}", type="primary", on_click=_act,
                           args=("Batch deleted", delete_batch, who.workspace, b.id),
@@ -149,7 +154,7 @@ def _batch_row(who, b: BatchInfo, products: list[tuple[str, str | None]]) -> Non
             if b.progress.retryable:  # not those a retry cannot change (their cards say why)
                 st.button(f"Retry {b.progress.retryable} failed", key=f"retry_{bid}",
                           icon=":material/replay:", on_click=_act,
-                          args=("{result} preview(s) queued again", retry_failed, who.workspace, b.id))
+                          args=(_queued_again, retry_failed, who.workspace, b.id))
 
 
 def _unfinished(items: list[BatchInfo]) -> bool:

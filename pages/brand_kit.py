@@ -13,6 +13,7 @@ import base64
 import streamlit as st
 
 from core import brand
+from core.wording import count
 from core.errors import AppError, ValidationError
 from core.fonts import BRAND_FAMILIES
 from core.render import render_banner_html
@@ -165,7 +166,7 @@ def _actions(workspace: str, user: str, kit: brand.BrandKit | None) -> None:
             st.toast("Brand kit saved: new banners use it")
         if rebrand:
             n = brand.rebrand_previews(workspace, kit)
-            st.toast(f"{n} banner(s) re-rendered with the kit")
+            st.toast(f"{count(n, 'banner')} re-rendered with the kit")
     except AppError as exc:
         ui.show_error(exc)
 

@@ -15,6 +15,7 @@ from functools import partial
 import streamlit as st
 
 from core import jobs as job_service
+from core.wording import count
 from core.errors import AppError, ValidationError
 from core.fairshare import place_text
 from core.jobs import JobView
@@ -242,7 +243,7 @@ def _filters(who, summary) -> tuple[str | None, str | None]:
                               key=STATUS_FILTER, on_change=_reset_cursor)
     kind = top[1].selectbox("Kind", [ALL, "image", "video"], key=KIND_FILTER,
                             on_change=_reset_cursor)
-    top[2].caption(f"{summary.total} job(s) · {summary.unfinished} unfinished")
+    top[2].caption(f"{count(summary.total, 'job')} · {summary.unfinished} unfinished")
     if top[3].button("Clear completed", key="media_clear", icon=":material/clear_all:",
                      disabled=not summary.finished):
         _act("Finished jobs cleared", job_service.clear_completed_jobs, who.workspace)

@@ -16,6 +16,7 @@ import time
 import pandas as pd
 import streamlit as st
 
+from core.wording import count
 from core.batches import create_batch, validate_sources
 from core.errors import ValidationError
 from core.fairshare import new_batch_text
@@ -107,7 +108,7 @@ def _apply_fixes(table: pd.DataFrame, offers: dict[int, str], upload_id: str | N
         rows[n - 1]["url"] = url
     st.session_state[BASE] = (upload_id, rows)
     st.session_state[FIXES] = st.session_state.get(FIXES, 0) + 1
-    ui.flash(f"https:// added to {len(offers)} row(s)")
+    ui.flash(f"https:// added to {count(len(offers), 'row')}")
 
 
 def _submit(who, groups: list[tuple[list[dict], list[int]]]) -> None:
@@ -138,7 +139,7 @@ def _submit(who, groups: list[tuple[list[dict], list[int]]]) -> None:
         if not created[0].created:
             params["notice"] = "duplicate"
         else:
-            ui.flash(f"Batch created: {created[0].progress.total} preview(s) queued")
+            ui.flash(f"Batch created: {count(created[0].progress.total, 'preview')} queued")
         st.session_state[LAST] = (time.monotonic(), params)
         st.switch_page(ui.PREVIEWS, query_params=params)
     ui.flash(f"{len(created)} batches created")
@@ -182,9 +183,9 @@ def render() -> None:
                                        allow_private=s.allow_private_fetch)
             if parsed.rows:
                 base = [{"url": r["url"], "batch_size": str(r["batch_size"])} for r in parsed.rows]
-                st.success(f"Read {len(parsed.rows)} row(s) from {name}; edit them below.")
+                st.success(f"Read {count(len(parsed.rows), 'row')} from {name}; edit them below.")
             if parsed.problems:
-                st.warning(f"{len(parsed.problems)} line(s) of {name} were left out:\n"
+                st.warning(f"{count(len(parsed.problems), 'line')} of {name} {'was' if len(parsed.problems) == 1 else 'were'} left out:\n"
                            + "\n".join(f"- {ui.md_escape(p)}" for p in parsed.problems))
     saved = st.session_state.get(BASE)
     fixes = 0
@@ -208,7 +209,7 @@ def render() -> None:
     problems, offers = _row_checks(rows, numbers, s)
     if problems:
         with st.container(key="new_batch_row_problems"):
-            st.warning(f"{len(problems)} problem(s) in the table; these rows are not "
+            st.warning(f"{count(len(problems), 'problem')} in the table; these rows are not "
                        "generated until fixed:\n" + "\n".join(f"- {ui.md_escape(p)}" for p in problems))
             if offers:
                 listed = ", ".join(f"row {n}: {ui.md_escape(u)}" for n, u in offers.items())

@@ -11,6 +11,7 @@ import functools
 
 import streamlit as st
 
+from core.wording import count
 from core.batches import cancel_batch, list_batches, retry_failed
 from core.errors import AppError, NotFoundError
 from core.exports import batch_zip, ordered, prefills_csv, slug
@@ -145,7 +146,7 @@ def _product_header(workspace: str, batch_id, src: SourceSummary) -> None:
     if not shown and src.product_id and src.images_found:
         gave_up = src.progress.total and src.progress.failed == src.progress.total
         tail = ": its banners are text-only" if src.progress.all_done else "" if gave_up else " yet"
-        st.caption(f"{src.images_found} image(s) found on the page; none could be used{tail}")
+        st.caption(f"{count(src.images_found, 'image')} found on the page; none could be used{tail}")
     for err in src.errors[:3]:
         st.markdown(f":red[{ui.md_escape(err)}]")
     # a page never read has nothing to put on a banner: no photo or text-only offer for it
@@ -181,7 +182,7 @@ def _way_out(workspace: str, batch_id, src: SourceSummary) -> None:
             except AppError as exc:
                 ui.show_error(exc)
             else:
-                st.toast(f"Photo saved: {n} preview(s) re-run with it" if n
+                st.toast(f"Photo saved: {count(n, 'preview')} re-run with it" if n
                          else "Photo saved for this product. Its previews are finished, so none "
                               "was re-run: regenerate a preview's background to use it")
                 st.rerun()
@@ -193,7 +194,7 @@ def _way_out(workspace: str, batch_id, src: SourceSummary) -> None:
             except AppError as exc:
                 ui.show_error(exc)
             else:
-                st.toast(f"{n} preview(s) re-run as text-only banners")
+                st.toast(f"{count(n, 'preview')} re-run as text-only banners")
                 st.rerun()
 
 
@@ -213,7 +214,7 @@ def _batch_actions(workspace: str, detail: BatchDetail) -> None:
                           icon=":material/replay:"):
             try:
                 n = retry_failed(workspace, b.id)
-                ui.flash(f"{n} failed preview(s) queued again")
+                ui.flash(f"{count(n, 'failed preview')} queued again")
                 st.rerun()
             except AppError as exc:
                 ui.show_error(exc)
@@ -364,7 +365,7 @@ def render() -> None:
                       vertical_alignment="center"):
         st.title(ui.md_escape(b.name), width="content")  # a name users choose: literal
         ui.batch_badge(b)
-        st.caption(f"Created {ui.when(b.created_at)} · {len(b.sources)} URL(s)"
+        st.caption(f"Created {ui.when(b.created_at)} · {count(len(b.sources), 'URL')}"
                    + (" · archived" if b.archived_at else "")
                    + (f" · {ui.md_escape(b.error_message)}" if b.error_message else ""),
                    width="content")

@@ -10,6 +10,7 @@ import functools
 
 import streamlit as st
 
+from core.wording import count
 from core.errors import AppError
 from core.review import (REVIEW_FILTERS, approved_count, export_approved, history,
                          photo_choices, regenerate, review_matching, set_review, swap_photo,
@@ -68,7 +69,7 @@ def toolbar(workspace: str, detail, product: str | None, status: str | None,
             except AppError as exc:
                 ui.show_error(exc)
             else:
-                _done(f"{n} banner(s) approved")
+                _done(f"{count(n, 'banner')} approved")
         if st.button(f"Reject all {shown}", key="review_reject_all", icon=":material/thumb_down:",
                      help="Rejects every finished banner the filters above show"):
             try:
@@ -77,7 +78,7 @@ def toolbar(workspace: str, detail, product: str | None, status: str | None,
             except AppError as exc:
                 ui.show_error(exc)
             else:
-                _done(f"{n} banner(s) rejected")
+                _done(f"{count(n, 'banner')} rejected")
         name = f"{slug(b.name, 'batch')}-approved"
         approved = approved_count(workspace, b.id)
         formats = zip_formats.chosen()  # the same formats as the batch's ZIP
@@ -87,13 +88,13 @@ def toolbar(workspace: str, detail, product: str | None, status: str | None,
                            on_click="ignore", mime="application/zip", file_name=f"{name}.zip",
                            data=functools.partial(_export, workspace, b.id, "zip", formats),
                            disabled=not approved,
-                           help=f"The {approved} approved banner(s) only: PNG and HTML in every "
+                           help=f"The {count(approved, 'approved banner')} only: PNG and HTML in every "
                                 "size, prefill JSON, prefills.csv" if approved else none)
         st.download_button("Approved CSV", key="review_csv", icon=":material/table:",
                            on_click="ignore", mime="text/csv", file_name=f"{name}-prefills.csv",
                            data=functools.partial(_export, workspace, b.id, "csv", formats),
                            disabled=not approved,
-                           help=f"The {approved} approved banner(s)' prefills, one row each"
+                           help=f"The prefills of the {count(approved, 'approved banner')}, one row each"
                                 if approved else none)
 
 

@@ -102,7 +102,7 @@ def test_the_user_reads_what_happened_to_48_images(shop, fetching, settings_env)
 @pytest.mark.parametrize("failures,found,message,transient", [
     ([("http", 404)] * 2, 2, "2 images found, none could be downloaded: 2 not found (HTTP 404). "
      "Retrying will not help: give the product a photo, or make text-only banners", False),
-    ([("dns", None)] * 3, 3, "3 images found, none could be downloaded: 3 on unknown hosts. "
+    ([("dns", None)] * 3, 3, "3 images found, none could be downloaded: 3 on servers whose names could not be found. "
      "Retrying will not help: give the product a photo, or make text-only banners", False),
     ([("http", 429), ("http", 503), ("connect", None)], 3,
      "3 images found, none could be downloaded: 1 could not connect, 1 failed on the shop's "

@@ -16,7 +16,7 @@ def test_previews_page_cancel_and_retry_confirm_with_a_toast(app_ws):
     at = open_page("pages/previews.py", batch=str(b.id))
     at.button(key="batch_retry").click().run()
     assert not at.exception
-    assert "1 failed preview(s) queued again" in texts(at.toast)
+    assert "1 failed preview queued again" in texts(at.toast)
     at.button(key="batch_cancel").click().run()
     assert "Batch cancelled" in texts(at.toast)
 
@@ -50,7 +50,7 @@ def test_generate_confirms_on_the_page_it_opens(app_ws):
     at.run()
     at.button(key="new_batch_generate").click().run()
     assert not at.exception
-    assert "Batch created: 3 preview(s) queued" in texts(at.toast)
+    assert "Batch created: 3 previews queued" in texts(at.toast)
 
 
 def test_a_name_with_markdown_and_braces_is_shown_literally_everywhere(app_ws):

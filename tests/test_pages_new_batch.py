@@ -88,7 +88,7 @@ def test_a_csv_upload_fills_the_table_and_reports_bad_lines(app_ws):
     at.file_uploader(key="new_batch_csv_0").upload("products.csv", csv, "text/csv")
     at.run()
     assert not at.exception
-    assert "Read 2 row(s) from products.csv" in texts(at.success)
+    assert "Read 2 rows from products.csv" in texts(at.success)
     warning = texts(at.warning).replace("\\", "")
     assert "Line 5: URL must start with http:// or https://" in warning
     assert "Line 6: batch_size must be a whole number from 1 to 10 (got '99')" in warning
@@ -158,7 +158,7 @@ def test_a_url_without_scheme_is_offered_https(app_ws):
     table = at.data_editor[0].value
     assert list(table["url"]) == ["https://www.shop.com/item", "shoes"]
     assert list(table["batch_size"])[0] == "2"
-    assert "https:// added to 1 row(s)" in texts(at.toast)
+    assert "https:// added to 1 row" in texts(at.toast)
     warning = texts(at.warning).replace("\\", "")
     assert "Row 1" not in warning and "Row 2: URL must start with http:// or https://" in warning
 

@@ -55,7 +55,7 @@ def test_the_product_is_shown_with_the_error_and_the_way_out(app_ws, stuck):
     at = open_page(PAGE, batch=str(b.id))
     assert [s.value for s in at.subheader] == ["Trail Running Shoe · 129.00 EUR"]  # not the URL
     shown = texts(at.markdown) + texts(at.caption)
-    assert "48 image(s) found on the page; none could be used" in shown  # all gave up: no "yet"
+    assert "48 images found on the page; none could be used" in shown  # all gave up: no "yet"
     assert "40 refused by the shop (HTTP 403), 8 timed out" in shown
     assert at.expander and at.expander[0].proto.expanded
     assert len(at.file_uploader) == 1 and at.text_input

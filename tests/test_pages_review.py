@@ -122,4 +122,4 @@ def test_approved_downloads_are_off_until_something_is_approved(app_ws, done, se
     at.button(key=f"rapprove_{ps[0].id.hex}").click().run()
     buttons = {e.proto.label: e.proto for e in at.get("download_button")}
     assert not buttons["Approved ZIP"].disabled and not buttons["Approved CSV"].disabled
-    assert "The 1 approved banner(s)" in buttons["Approved ZIP"].help
+    assert "The 1 approved banner only" in buttons["Approved ZIP"].help

@@ -103,7 +103,7 @@ def test_a_batch_whose_every_url_fails_is_failed(pipeline, workspace):
     info = create_batch(workspace, "alice", [{"url": u, "batch_size": 2}])
     wait_for(lambda: finished(workspace, info.id))
     detail = get_batch(workspace, info.id).batch
-    assert detail.status == "failed" and "All 2 preview(s) failed" in detail.error_message
+    assert detail.status == "failed" and "All 2 previews failed" in detail.error_message
 
 
 def test_a_page_without_images_fails_its_previews_clearly(pipeline, workspace):

@@ -35,7 +35,7 @@ def test_a_whole_replacement_drops_what_is_not_given(workspace, done_preview):
 
 
 @pytest.mark.parametrize("patch,message", [
-    ({"headlien": "typo"}, "Unknown prefill field(s): headlien"),
+    ({"headlien": "typo"}, "Unknown prefill field: headlien"),
     ({"headline": "x" * 41}, "headline: String should have at most 40 characters"),
     ({"colors": {"text": "red"}}, "colors.text: must be a colour like #1A2B3C"),
     ({"generated_background_url": "javascript:alert(1)"}, "generated_background_url: must be an http(s) URL"),

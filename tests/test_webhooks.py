@@ -463,7 +463,7 @@ def test_a_failed_batch_is_posted_and_a_cancelled_one_is_not(pipeline, workspace
         got = wait_for(lambda: received_event(rcv, "batch.finished", failed.id))
         assert got["json"]["data"]["status"] == "failed"
         assert got["json"]["data"]["failed_count"] == 2
-        assert got["json"]["data"]["error_message"] == "All 2 preview(s) failed"
+        assert got["json"]["data"]["error_message"] == "All 2 previews failed"
         pipeline.block.clear()
         stopped = create_batch(workspace, "alice", [{"url": urls(1)[0], "batch_size": 1}])
         pipeline.started.wait(10)

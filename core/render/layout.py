@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 
 from core import fonts
+from core.wording import count
 from core.render.formats import ALL_SIZES, FORMATS, SIZES, Format, format_for, resolve_size
 from core.render.geometry import Box, TextBlock, WidgetChip
 from core.render.text_fit import fit_text
@@ -122,7 +123,7 @@ def _chips(widgets: list[dict], content: Box, u: float, align: str,
                                    family))
         x += cw + gap
     if dropped:
-        warnings.append(f"{dropped} widget(s) do not fit the banner and are not shown")
+        warnings.append(f"{count(dropped, 'widget')} {'does' if dropped == 1 else 'do'} not fit the banner and {'is' if dropped == 1 else 'are'} not shown")
     chips = []
     for r, row in enumerate(r for r in rows if r):
         used = row[-1].box.right

@@ -9,6 +9,7 @@ layout says so in ``notes`` otherwise.
 from __future__ import annotations
 
 from core import fonts
+from core.wording import count
 from core.render.formats import Format
 from core.render.layout import BannerLayout, Box, WidgetChip, _chips, fit_text, floors
 
@@ -79,7 +80,7 @@ def strip_layout(prefill: dict, fmt: Format, *, family: str = "",
     right -= chips_w
     dropped = len(widgets) - len(out.chips)
     if dropped and out.chips:
-        out.notes.append(f"{dropped} widget(s) not shown at {w}×{h} (a strip has room for one)")
+        out.notes.append(f"{count(dropped, 'widget')} not shown at {w}×{h} (a strip has room for one)")
     x = content.x
     if logo_h and tall:
         out.logo, out.logo_align = Box(x, content.y, logo_h * 3, logo_h), "left"

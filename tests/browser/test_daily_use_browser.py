@@ -232,7 +232,7 @@ def test_3_a_url_typed_without_https_is_offered_it(page, app):
     assert "https://www.shop-example.com/item" in offer.inner_text()
     page.get_by_text("Row 1: URL must start with http:// or https://").wait_for(timeout=5_000)
     offer.click()
-    toast_says(page, "https:// added to 1 row(s)")
+    toast_says(page, "https:// added to 1 row")
     wait_ready(page)
     page.get_by_text("1 URL → 3 previews").wait_for(timeout=10_000)
 
@@ -296,4 +296,4 @@ def test_retry_from_the_batches_list_confirms_with_a_toast(page, app, shop):
     open_batches(page, app)
     r = row(page, batch_id(failed))
     r.get_by_role("button", name="Retry 1 failed").click()
-    toast_says(page, "1 preview(s) queued again")
+    toast_says(page, "1 preview queued again")
