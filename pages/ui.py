@@ -187,12 +187,13 @@ def md_link(url: str) -> str:
 
 
 def progress_text(p: Progress) -> str:
-    """``7/17 finished · 5 done · 2 running · 1 failed`` (zero counts left out)."""
+    """``7/17 finished · 5 done · 2 running · :red[1 failed]`` (zero counts left out)."""
     parts = [f"{p.finished}/{p.total} finished"]
     for name in ("done", "running", "queued", "retrying", "pending", "failed", "cancelled"):
         count = getattr(p, name)
         if count:
-            parts.append(f"{count} {name}")
+            # failures in red: the bar itself has one colour, so "all failed" looked like progress
+            parts.append(f":red[{count} failed]" if name == "failed" else f"{count} {name}")
     return " · ".join(parts)
 
 

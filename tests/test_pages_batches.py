@@ -29,7 +29,7 @@ def test_batches_are_listed_newest_first_with_progress_counts(app_ws):
     names = [m.value for m in at.markdown if m.value.startswith("**Batch Task")]
     assert len(names) == 2  # the other workspace's batch is not shown
     bars = [p.proto.text for p in at.get("progress")]
-    assert bars[0] == "2/4 finished · 1 done · 1 running · 1 pending · 1 failed"
+    assert bars[0] == "2/4 finished · 1 done · 1 running · 1 pending · :red[1 failed]"
     assert bars[1] == "0/2 finished · 2 pending"
     assert at.button(key=f"cancel_{newer.id}") and at.button(key=f"retry_{newer.id}")
     assert not [b for b in at.button if b.key == f"retry_{older.id}"]
