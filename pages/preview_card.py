@@ -108,9 +108,11 @@ def _act(label: str, action, workspace: str, p: PreviewInfo) -> None:
     st.rerun()  # full run: the live refresh may need to start again
 
 
-def _summary(p: PreviewInfo) -> str:
+def _summary(p: PreviewInfo, said_above: frozenset[str] = frozenset()) -> str:
     """Heading, status (and stage), facts and error of a card as one markdown element:
-    a page of 100 cards pays per element, so the card keeps few."""
+    a page of 100 cards pays per element, so the card keeps few. An error the product's
+    header already shows (the page could not be read: every variant failed the same way) is
+    pointed to, not repeated on each card."""
     lines = [f"**Variant {p.variant_index + 1}** {ui.badge_md(p.status, p.stage or '')}"]
     facts = []
     if p.retry_count:
@@ -125,7 +127,9 @@ def _summary(p: PreviewInfo) -> str:
         facts.append(f"finished {ui.when(p.finished_at)}")
     if facts:
         lines.append(":gray[:small[" + " · ".join(facts) + "]]")
-    if p.error_message:
+    if p.error_message in said_above:
+        lines.append(":red[Failed: the product's message above says why]")
+    elif p.error_message:
         lines.append(f":red[{ui.md_escape(p.error_message)}]")
     fidelity = (p.prefill or {}).get("product_fidelity") or {}
     if fidelity and not fidelity.get("passed", True):  # the generated background changed the product
@@ -182,11 +186,12 @@ def _downloads(p: PreviewInfo, size: str, title: str | None) -> None:
 
 
 def card(p: PreviewInfo, workspace: str, size: str, title: str | None,
-         per_row: int | None = None) -> None:
+         per_row: int | None = None, said_above: frozenset[str] = frozenset()) -> None:
     """Render one preview: summary, banner, one row of actions, the editor when open.
-    ``per_row``: cards in its row (the banner is drawn no wider than the card)."""
+    ``per_row``: cards in its row (the banner is drawn no wider than the card);
+    ``said_above``: errors the product's header shows already."""
     with st.container(border=True, key=f"preview_{p.id.hex}"):
-        st.markdown(_summary(p))
+        st.markdown(_summary(p, said_above))
         _banner(p, size, per_row)
         quality_findings.show(p.prefill, p.id.hex)
         editing = False

@@ -99,6 +99,10 @@ def _ranking(method: str | None) -> str:
     return "ranked by a heuristic (image size, position on the page, file name)"
 
 
+# a product's errors shown in its header (its cards point there instead of repeating them)
+SAID_ABOVE = 3
+
+
 @st.cache_data(max_entries=2000, ttl=120, show_spinner=False)
 def _strip_image(url: str) -> str | bytes:
     """What the product strip shows for one image: a small copy of the stored photo (a photo
@@ -118,7 +122,9 @@ def _strip_image(url: str) -> str | bytes:
 def _product_header(workspace: str, batch_id, src: SourceSummary) -> None:
     from core.locale import plain_money
 
-    title = ui.md_escape(src.title or src.url)  # the shop's text, shown literally
+    # the shop's text, shown literally; a page not read (yet) by its address, shortened: the
+    # whole address is the link below
+    title = ui.md_escape(src.title or ui.short_url(src.url))
     price = f" · {plain_money(src.price, src.currency)}" if src.price is not None else ""
     if price and src.list_price is not None and src.list_price > src.price:
         price += f" (was {plain_money(src.list_price, src.currency)})"
@@ -147,7 +153,7 @@ def _product_header(workspace: str, batch_id, src: SourceSummary) -> None:
         gave_up = src.progress.total and src.progress.failed == src.progress.total
         tail = ": its banners are text-only" if src.progress.all_done else "" if gave_up else " yet"
         st.caption(f"{count(src.images_found, 'image')} found on the page; none could be used{tail}")
-    for err in src.errors[:3]:
+    for err in src.errors[:SAID_ABOVE]:
         st.markdown(f":red[{ui.md_escape(err)}]")
     # a page never read has nothing to put on a banner: no photo or text-only offer for it
     if src.title and (src.progress.failed or src.progress.retrying
@@ -310,7 +316,8 @@ def _grid(workspace: str, detail: BatchDetail, shown: list, size: str) -> None:
                 cols = st.columns(per_row)
                 for col, p in zip(cols, items[row:row + per_row]):
                     with col:
-                        card(p, workspace, size, src.title, per_row)
+                        card(p, workspace, size, src.title, per_row,
+                             frozenset(src.errors[:SAID_ABOVE]))
 
 
 def _live_progress(workspace: str, detail: BatchDetail, marks: tuple, urls: set[str]) -> None:

@@ -186,6 +186,24 @@ def md_link(url: str) -> str:
     return f"[{md_escape(url)}](<{target}>)"
 
 
+def short_url(url: str, limit: int = 70) -> str:
+    """An address as a heading: host without ``www.`` and the path's last words, e.g.
+    ``scorptec.com.au › graphics cards › rtx 5070`` (the whole address stays the link)."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    host = (parts.hostname or url).removeprefix("www.")
+    words = [unquote(seg).replace("-", " ").replace("_", " ").strip()
+             for seg in parts.path.split("/") if seg.strip()]
+    words = [w.rsplit(".", 1)[0] if w.endswith((".html", ".htm", ".php", ".aspx")) else w
+             for w in words if w]
+    text = " › ".join([host, *words[-2:]])
+    query = f" ?{unquote(parts.query)}" if parts.query else ""  # Shopify's ?variant= tells apart
+    if len(text) + len(query) > limit:
+        text = text[: max(20, limit - len(query[:30]) - 1)].rstrip() + "…"
+    return (text + query)[:limit]
+
+
 def progress_text(p: Progress) -> str:
     """``7/17 finished · 5 done · 2 running · :red[1 failed]`` (zero counts left out)."""
     parts = [f"{p.finished}/{p.total} finished"]

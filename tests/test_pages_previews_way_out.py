@@ -136,3 +136,24 @@ def test_once_its_text_only_banners_are_done_the_way_out_closes_and_says_so(app_
     assert "none could be used: its banners are text-only" in shown, shown
     assert "none could be used yet" not in shown
     assert not at.expander[0].proto.expanded  # still at hand to give a photo later
+
+
+def test_a_page_not_read_is_headed_by_its_short_address_and_its_error_said_once(app_ws):
+    """A search page fails all its variants with one message: the header says it once (not
+    once per card) and is headed by the address's last words, not the raw URL."""
+    b = create_user_batch(app_ws, n_urls=1, batch_size=3, user="local")
+    url = b.sources[0]["url"]
+    message = ("this address shows a list of 31 products (a search or category page), not one "
+               "product's page: use the address of the product's own page")
+    for p in list_previews(app_ws, b.id).items:
+        set_preview_state(p.id, "failed", error_message=message)
+    at = open_page(PAGE, batch=str(b.id))
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    heading = at.subheader[0].value
+    assert heading != url and heading.startswith(parts.hostname.removeprefix("www.")), heading
+    said = [m.value for m in at.markdown if "a list of 31 products" in m.value]
+    assert len(said) == 1, said  # the header's; each card points to it
+    cards = [m.value for m in at.markdown if m.value.startswith("**Variant")]
+    assert len(cards) == 3 and all("message above says why" in c for c in cards), cards
