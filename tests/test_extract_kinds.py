@@ -1188,3 +1188,96 @@ def test_a_brand_link_with_an_alt_less_logo_gives_no_empty_brand():
     html = page('<div class="product"><a href="/brands/-"><img src="/logo.png"></a><h1>Linen shirt</h1>'
                 '<div class="product-brand">Acme</div></div>')
     assert extract_product(html, "https://shop.example.com/p/shirt").brand == "Acme"
+
+
+# -- Platform templates (tests/fixtures/extraction/platforms: pages built from the platforms'
+# own price templates) ---------------------------------------------------------------------------
+
+WOO_PRODUCT = ('<div id="product-1184" class="product type-product post-1184 status-publish first instock '
+               'product_cat-tea has-post-thumbnail taxable shipping-taxable purchasable product-type-simple">'
+               '<div class="summary entry-summary"><h1 class="product_title entry-title">Assam Breakfast Tea</h1>'
+               '<p class="price">{price}</p>{after}<form class="cart"><button type="submit" name="add-to-cart" '
+               'class="single_add_to_cart_button button alt">Add to basket</button></form></div></div>')
+
+
+def _woo_amount(amount: str, sign: str = "£") -> str:
+    return (f'<span class="woocommerce-Price-amount amount"><bdi><span class="woocommerce-Price-currencySymbol">'
+            f'{sign}</span>{amount}</bdi></span>')
+
+
+def test_markup_without_vat_loses_to_the_price_the_page_shows_with_it():
+    """WooCommerce's JSON-LD states a shop's stored net price; the page shows it with VAT, and
+    says so: the page's price is what a shopper pays."""
+    markup = ld('{"@type":"Product","name":"Assam Breakfast Tea","offers":{"@type":"Offer","price":"5.42",'
+                '"priceCurrency":"GBP"}}')
+    html = page(WOO_PRODUCT.format(price=_woo_amount("6.50") + ' <small class="woocommerce-price-suffix">inc. VAT</small>',
+                                   after=""), head=markup)
+    product = extract_product(html, "https://tea.example.co.uk/product/assam/")
+    assert (product.price, product.currency, product.sources["price"]) == (Decimal("6.50"), "GBP", "html")
+    # the same amounts without a word about VAT: the markup's price stands (5.42 × 1.2 = 6.50 alone
+    # proves nothing), and a ratio that is no VAT rate never moves it
+    plain = page(WOO_PRODUCT.format(price=_woo_amount("6.50"), after=""), head=markup)
+    assert extract_product(plain, "https://tea.example.co.uk/product/assam/").price == Decimal("5.42")
+    odd = page(WOO_PRODUCT.format(price=_woo_amount("8.10") + ' <small class="woocommerce-price-suffix">inc. VAT</small>',
+                                  after=""), head=markup)
+    assert extract_product(odd, "https://tea.example.co.uk/product/assam/").price == Decimal("5.42")
+
+
+def test_woocommerce_s_shipping_taxable_class_on_the_product_is_no_shipping_block():
+    """WooCommerce writes "shipping-taxable" on the product's own container; the price inside is
+    not a shipping cost (it was demoted, so a free-delivery line's amount or the markup won)."""
+    html = page(WOO_PRODUCT.format(price=_woo_amount("47,92", "€").replace("</bdi>", "&nbsp;</bdi>"),
+                                   after='<p class="wc-gzd-additional-info">inkl. 19 % MwSt. zzgl. Versand</p>')
+                + '<div class="free-shipping-notice">Kostenloser Versand ab <span class="amount">50,00 €</span></div>',
+                head=ld('{"@type":"Product","name":"Assam Breakfast Tea","offers":{"@type":"Offer",'
+                        '"price":"40.27","priceCurrency":"EUR"}}'), lang="de-DE")
+    product = extract_product(html, "https://kaffee.example.de/produkt/assam/")
+    assert (product.price, product.currency) == (Decimal("47.92"), "EUR")
+
+
+def test_a_quantity_tier_s_price_is_not_the_price_and_tax_included_is_not_demoted():
+    """Magento 1 with both tax prices: "Exkl. Steuer" 126,01, "Inkl. Steuer" 149,95 (the price a
+    consumer pays), and a tier list "Kaufen Sie 3 für je 139,95 €" (a price for three or more)."""
+    html = page("""<div class="product-shop"><div class="product-name"><span class="h1">Trekkingrucksack Karwendel</span></div>
+      <div class="price-box"><p class="old-price"><span class="price-label">Regulärer Preis:</span>
+      <span class="price" id="old-price-2281">189,95 €</span></p>
+      <p class="special-price"><span class="price-label">Sonderpreis:</span>
+      <span class="price-excluding-tax"><span class="label">Exkl. Steuer:</span><span class="price">126,01 €</span></span>
+      <span class="price-including-tax"><span class="label">Inkl. Steuer:</span>
+      <span class="price" id="price-including-tax-2281">149,95 €</span></span></p></div>
+      <ul class="tier-prices product-pricing"><li class="tier-price tier-0">Kaufen Sie 3 für je <span class="price">139,95 €</span>
+      und sparen Sie 7%</li></ul>
+      <button type="button" class="button btn-cart"><span>In den Warenkorb</span></button></div>""", lang="de")
+    product = extract_product(html, "https://www.bergwerk.example.de/karwendel-45.html")
+    assert (product.price, product.list_price) == (Decimal("149.95"), Decimal("189.95"))
+
+
+def test_a_volume_price_table_gives_its_one_unit_row_and_markup_holding_a_tier_loses():
+    """Hybris' volume table: "1-4 ₹1,12,500.00", "5-9 …", "10+ ₹1,02,900.00"; the markup's
+    lowPrice is the 10+ tier's. One unit costs the first row's price."""
+    rows = "".join(f'<tr><td class="volume__price-quantity">{q}</td><td class="volume__price-amount">₹{a}</td></tr>'
+                   for q, a in (("1-4", "1,12,500.00"), ("5-9", "1,07,800.00"), ("10+", "1,02,900.00")))
+    html = page(f"""<div class="product-details"><div class="name">SuryaMax 5kVA Inverter</div>
+      <table class="volume__prices"><tbody>{rows}</tbody></table>
+      <button class="js-add-to-cart">Add to cart</button></div>""",
+                head=ld('{"@type":"Product","name":"SuryaMax 5kVA Inverter","offers":{"@type":"AggregateOffer",'
+                        '"lowPrice":"102900.00","highPrice":"112500.00","priceCurrency":"INR"}}'))
+    product = extract_product(html, "https://www.solar.example.in/p/SPX-5KVA")
+    assert (product.price, product.currency) == (Decimal("112500.00"), "INR")
+
+
+def test_a_regular_price_label_alone_is_the_price_and_beside_a_sale_price_the_list_price():
+    """Shopify themes label every plain price "Regular price" for screen readers: alone, it is
+    the product's price (a sold-out page had none); beside "Sale price" it is the struck one."""
+    alone = page("""<div class="product-single__meta"><h1 class="product-single__title">Merino Romper</h1>
+      <div class="product-single__prices"><span class="visually-hidden">Regular price</span>
+      <span id="ProductPrice" class="product-single__price">$64.00 CAD</span></div>
+      <button type="submit" name="add" class="btn" disabled="disabled">Sold Out</button></div>""")
+    product = extract_product(alone, "https://loom.example.ca/products/merino-romper")
+    assert (product.price, product.currency) == (Decimal("64.00"), "CAD")
+    sale = page("""<div class="product__info"><h1>Merino Romper</h1><div class="price price--on-sale">
+      <span class="visually-hidden">Regular price</span><span class="price-item price-item--regular">$80.00</span>
+      <span class="visually-hidden">Sale price</span><span class="price-item price-item--sale">$64.00</span></div>
+      <button type="submit" name="add">Add to cart</button></div>""")
+    product = extract_product(sale, "https://loom.example.com/products/merino-romper")
+    assert (product.price, product.list_price) == (Decimal("64.00"), Decimal("80.00"))

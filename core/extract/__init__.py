@@ -205,6 +205,13 @@ def _pick_price(founds: dict[str, Found]) -> tuple[PriceCandidate | None, str | 
     if structured and shown and page.certain_price and structured[0][1].amount in struck \
             and shown[0].amount < structured[0][1].amount:
         return shown[0], HTML
+    if structured and shown and page.first_price_ok and shown[0].currency in (None, structured[0][1].currency):
+        source = structured[0][0]
+        low = min(p.amount for s, p in structured if s == source)
+        if low in page.tier_amounts or page.with_tax_shown and _with_vat(low, shown[0].amount):
+            # the markup holds a quantity tier's price ("10+ units") or the price before VAT
+            # (WooCommerce's JSON-LD of a shop that enters net prices): the page's price is it
+            return shown[0], HTML
     if structured:
         source = structured[0][0]
         if founds[source].sold_out and not shown and not page.shown_amounts:
@@ -218,6 +225,17 @@ def _pick_price(founds: dict[str, Found]) -> tuple[PriceCandidate | None, str | 
         # the price of one product to print on an ad
         return None, None
     return (shown[0], HTML) if shown else (None, None)
+
+
+# standard and reduced VAT / GST rates in use (percent)
+_VAT_RATES = (5, 6, 7, 7.7, 8, 8.1, 9, 10, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 25.5, 27)
+
+
+def _with_vat(net: Decimal, gross: Decimal) -> bool:
+    """``gross`` is ``net`` plus a VAT rate, to the cent (5.42 → 6.50 at 20%, 40.27 → 47.92 at 19%)."""
+    if not net or gross <= net:
+        return False
+    return any(abs(net * (1 + Decimal(str(r)) / 100) - gross) <= Decimal("0.011") for r in _VAT_RATES)
 
 
 LISTING_CARDS = 10

@@ -47,6 +47,8 @@ class Found:
     converted_amounts: set = field(default_factory=set)  # HTML: amounts shown as "ca." conversions
     first_price_ok: bool = False  # HTML: the first current price is not demoted
     grid_cards: int = 0  # HTML: cards of the largest grid of other products' prices (a listing, a carousel)
+    tier_amounts: set = field(default_factory=set)  # HTML: quantity tiers' prices ("10+: ₹1,02,900")
+    with_tax_shown: bool = False  # HTML: the page says its prices include VAT ("inkl. MwSt.", "inc. VAT")
     rating_count: int | None = None
     sold_out: bool = False  # markup: every offer is out of stock, sold out or discontinued
 

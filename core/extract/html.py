@@ -538,6 +538,8 @@ def extract(doc, ctx: PageContext, sc: Scan, refs: list[str], site_words: set[st
     found.converted_amounts = set(shown.converted)
     found.first_price_ok = shown.first_ok
     found.grid_cards = shown.grid_cards
+    found.tier_amounts = set(shown.tiers)
+    found.with_tax_shown = shown.with_tax
     found.brand = brand_from_page(sc, pos, heading or (refs[0] if refs else None), html_text) \
         or _brand_in_identifier(heading_el, html_text)
     found.description = description

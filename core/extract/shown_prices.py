@@ -50,6 +50,63 @@ _WAS_TEXT = re.compile(r"^\s*(was|rrp|msrp|uvp|statt|vorher|antes|avant|prima|er
                        r"alter preis|старая цена|原價|原价|定價|定价|정가)\b[:\s]*", re.I)
 
 
+# "price-including-tax", "price-incl-tax", "gross-price", "preis-brutto": the price with tax, the
+# one a consumer pays; only an excluding-tax marker demotes.
+_WITH_TAX = re.compile(r"(incl|including|inkl|with|gross|brutto)[-_]?(tax|vat|mwst|ust)|"
+                       r"(tax|vat|mwst)[-_]?(incl\w*|inkl\w*)|gross[-_]?price|price[-_]?gross|brutto", re.I)
+
+
+# "inc. VAT", "inkl. 19% MwSt.", "incl. BTW", "TVA incluse", "IVA incluido", "TTC", "moms inkl.": the
+# page's prices include VAT (markup may carry them without it)
+_WITH_TAX_TEXT = re.compile(
+    r"\b(inc\.?|incl\.?|including|inkl\.?|inklusive|inklusiv|incluid[ao]|inclus[ae]?|inclusive(?: of)?|"
+    r"incl\.? of|med|s|z|с|з|sis\.?|sisältää|vč\.?|včetně|zawiera|wliczony)\s*(\d{1,2}(?:[.,]\d)?\s*%\s*)?"
+    r"(vat|mwst\.?|ust\.?|btw|iva|tva|gst|moms|dph|alv|áfa|pvm|pvn|kdv|ндс|пдв|(all )?tax(es)?)\b|"
+    r"\b(mwst|btw|iva|tva|moms|vat|gst)\.?\s*(inkl\.?|incl\.?|inclus[ae]?|incluid[ao]|included)|\bTTC\b",
+    re.I)
+
+
+def _with_tax_beside(el) -> bool:
+    """The price's own lines (three ancestors' first 300 characters) say it includes VAT."""
+    return any(_WITH_TAX_TEXT.search(_head_text(a, 300)) for a in islice(el.iterancestors(), 3))
+
+
+def _without_tax_words(marker: str) -> str:
+    return _WITH_TAX.sub(" ", marker)
+
+
+# A quantity tier's price: "Buy 3 for £9.00 each", "Kaufen Sie 3 für je 139,95 €", "ab 5 Stück",
+# "3 for", a price for several units (not one unit's price).
+_QTY_UNITS = r"(stück|stk|pcs|pieces|units?|items|unidades|pièces|pezzi|ks|szt)\b"
+_QTY_LABEL = re.compile(r"\b(buy|kaufen sie|kaufe|compra|achetez|acquista|kup|koop|köp)\s+\d+|"
+                        rf"\b(ab|from|à partir de|a partir de|od|vanaf|fra|från|desde)\s+\d+\s*{_QTY_UNITS}|"
+                        rf"\b\d+\s*\+\s*{_QTY_UNITS}|\b\d+\s*(for|für|pour|por|za)\b", re.I)
+# a tier table's row for one unit onwards: "1 - 4", "1+", "1 bis 9"
+_FIRST_TIER = re.compile(r"^\D{0,12}?\b1(?![\d.,])\s*(\+|-|–|to|bis|à|a|do|t/m)", re.I)
+# A block of quantity tiers: "tier-prices", "volume__prices", "staffelpreise", "quantity-discount".
+_TIER_BLOCK = re.compile(r"tier[-_]?price|price[-_]?tier|volume[-_]*price|staffel|quantity[-_]?discount|"
+                         r"qty[-_]?discount|bulk[-_]?(price|discount)|price[-_]?break|mengenrabatt|discount[-_]?table", re.I)
+
+
+def _one_unit_row(el, block) -> bool:
+    """The row of a tier table (its nearest row or item inside ``block``) is for one unit on."""
+    for a in el.iterancestors():
+        if a is block:
+            return False
+        if a.tag in ("tr", "li") or a.getparent() is block:
+            text = _short_text(a, 80)
+            return bool(text and _FIRST_TIER.match(text))
+    return False
+
+
+def _tier_block(el):
+    """The nearest of four ancestors (or ``el``) marked as a block of quantity tiers."""
+    for a in islice([el, *el.iterancestors()], 5):
+        if _TIER_BLOCK.search(f"{a.get('class', '')} {a.get('id', '')}"):
+            return a
+    return None
+
+
 @dataclass
 class Shown:
     """What the page shows: current prices (most likely first) and list prices."""
@@ -68,6 +125,10 @@ class Shown:
     """The first current price is not demoted (no doubtful class, label or block)."""
     grid_cards: int = 0
     """Cards of the largest grid of alike priced items linking elsewhere (0: none)."""
+    tiers: frozenset | set = frozenset()
+    """Amounts shown as quantity tiers' prices ("10+ units: ₹1,02,900"), not one unit's."""
+    with_tax: bool = False
+    """The first current price's lines say it includes VAT ("inc. VAT", "inkl. 19 % MwSt.")."""
 
 
 # A class that says the element is *not* struck ("PriceNoThrouth", "no-strike"): shops
@@ -250,13 +311,23 @@ def _converted(el, raw: str) -> bool:
                for a in islice(el.iterancestors(), 2)) or bool(_APPROX_CLASS.search(el.get("class") or ""))
 
 
-def _labelled_was(el, raw: str) -> bool:
-    """ "Was $150", "RRP: £99", "Retail Price: $125.00", or a "Was:" label just before the
-    amount's element."""
-    if _WAS_TEXT.match(raw):
-        return True
+def _was_word(el, raw: str) -> str | None:
+    """The "was" word of "Was $150", "RRP: £99", "Retail Price: $125.00", or of a "Was:" label
+    just before the amount's element; None when there is none."""
+    m = _WAS_TEXT.match(raw)
+    if m:
+        return m.group(0)
     label = _label(el, any_tag=True)
-    return bool(label and _WAS_TEXT.fullmatch(label))
+    return label if label and _WAS_TEXT.fullmatch(label) else None
+
+
+def _labelled_was(el, raw: str) -> bool:
+    return _was_word(el, raw) is not None
+
+
+# "Regular price" is a list price beside a sale price, but Shopify themes (and others) label
+# every plain price so for screen readers: the product's price when nothing else is shown.
+_SOFT_WAS = re.compile(r"(reg\.?|regular|normal)( price)?|precio normal", re.I)
 
 
 # A price-classed element holding a bare amount ("69.<sup>99</sup>" in span.currentPrice):
@@ -283,7 +354,9 @@ _NOT_ALONE = re.compile(r"shipping|delivery|tax|vat|excl|instal|monthly|month|pe
 _ELSEWHERE = re.compile(r"related|similar|recently|viewed|accessor|bundle|complete-the-look|tile|advert|"
                         r"deliver|shipping|courier|freight|versand|livraison|envio|frete|spedizion", re.I)
 # WooCommerce writes the product's categories and tags as classes on its own container.
-_TAXONOMY = re.compile(r"^(product_cat|product_tag|category|tag)-", re.I)
+# Its post classes also say the product is "shipping-taxable" (not a shipping block).
+_TAXONOMY = re.compile(r"^(product_cat|product_tag|category|tag)-|^(shipping-taxable|taxable|purchasable|"
+                       r"has-post-thumbnail|instock|outofstock|onbackorder)$", re.I)
 
 
 def _block_marks(el, levels: int = 6):
@@ -558,6 +631,8 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
                 if a in texts and texts[a] != texts[el] and a not in split}
     wrappers |= {el for _, el, _, _, _, _ in candidates if any(a in split for a in el.iterancestors())}
     current, listed, elements, converted, fallback = [], [], {}, set(), []
+    tiers: set = set()
+    tier_first: dict[int, int] = {}  # tier block -> its first amount's element
     currencies = {c[4] for c in candidates}
     grid, grid_cards = _grid([c[1] for c in candidates if c[1] not in wrappers], ctx.base_url)
     for pos, el, raw, amount, currency, bare in candidates:
@@ -569,11 +644,19 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         marker = " ".join(f"{a.get('class', '')} {a.get('id', '')}" for a in [el, el.getparent()] if a is not None)
         cand = PriceCandidate(amount, currency, raw)
         depth = max(_shared_depth(el, heading_depths), _shared_depth(el, buy_depths))
-        if _struck(el) or _labelled_was(el, raw):
+        struck = _struck(el)
+        was = None if struck else _was_word(el, raw)
+        if struck or was is not None:
             listed.append((el, PriceCandidate(amount, currency, raw, role="list")))
+            if struck or not _SOFT_WAS.fullmatch(was.strip(" :")):
+                continue
+        tier = _tier_block(el)
+        if tier is not None and not (tier_first.setdefault(id(tier), id(el)) == id(el) and _one_unit_row(el, tier)) \
+                or _QTY_LABEL.search(_label(el, any_tag=True)):
+            tiers.add(amount)  # a quantity tier's price; a tier table's first row is one unit's
             continue
-        bad = bool(_PRICE_BAD.search(marker)) or bool(_NEG_TEXT.search(raw)) or raw.lstrip().startswith("+") \
-            or _instalment(el)
+        bad = bool(_PRICE_BAD.search(_without_tax_words(marker))) or bool(_NEG_TEXT.search(raw)) \
+            or raw.lstrip().startswith("+") or _instalment(el) or was is not None
         if _LIST_CLASS.search(marker):
             listed.append((el, PriceCandidate(amount, currency, raw, role="list")))
         if _among_others(el) or _in_tile(el, ctx.base_url) or _shipping(el, raw):
@@ -581,7 +664,7 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         label = _label(el)
         bad = bad or _elsewhere(el) or bool(_NEG_TEXT.search(label)) or bool(_TIER_LABEL.search(label))
         if bare and bad:
-            if _NOT_ALONE.search(marker):
+            if _NOT_ALONE.search(_without_tax_words(marker)):
                 continue
             fallback.append(((True, -depth, False, True, True, abs(pos - heading_pos)), cand))
             elements[id(cand)] = el
@@ -608,7 +691,8 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         and -current[0][0][1] >= min(near)
     pairs = _list_beside(current, listed, elements)
     return Shown(out, [c for _, c in listed], confident, {c.amount for _, c in current}, pairs, converted,
-                 first_ok=bool(current) and not current[0][0][0], grid_cards=grid_cards)
+                 first_ok=bool(current) and not current[0][0][0], grid_cards=grid_cards, tiers=tiers,
+                 with_tax=bool(current) and _with_tax_beside(elements[id(current[0][1])]))
 
 
 _SAVED = re.compile(r"\b(save|saving|you save|off|sparen|sie sparen|gespart|ersparnis|ahorra[rs]?|ahorro|"
