@@ -1281,3 +1281,30 @@ def test_a_regular_price_label_alone_is_the_price_and_beside_a_sale_price_the_li
       <button type="submit" name="add">Add to cart</button></div>""")
     product = extract_product(sale, "https://loom.example.com/products/merino-romper")
     assert (product.price, product.list_price) == (Decimal("64.00"), Decimal("80.00"))
+
+
+def test_a_korean_instalment_line_is_not_the_price_and_a_sign_after_a_bare_amount_is_its_currency():
+    """CS-Cart in Korea: "329,000" then "원" in the next span; "카드 무이자 할부 최대 6개월 (월
+    54,833원)" is a monthly instalment (it was taken for the price)."""
+    html = page("""<form class="cm-ajax"><h1 class="ty-product-block-title"><bdi>프리미엄 구스다운 이불</bdi></h1>
+      <div class="prices-container price-wrap"><div class="ty-product-prices">
+      <span class="cm-reload-1187"><span class="ty-list-price ty-nowrap"><span class="list-price-label">정가:</span>
+      <span class="ty-strike"><bdi><span class="ty-list-price ty-nowrap">459,000</span>&nbsp;<span
+      class="ty-list-price ty-nowrap">원</span></bdi></span></span></span>
+      <div class="ty-product-block__price-actual"><span class="cm-reload-1187 ty-price-update"><span class="ty-price">
+      <bdi><span id="sec_discounted_price_1187" class="ty-price-num">329,000</span>&nbsp;<span
+      class="ty-price-num">원</span></bdi></span></span></div>
+      <div class="ty-product-block__reward-points"><span class="ty-control-group__label">적립 포인트:</span>
+      <span>3,290 포인트</span></div><div class="card-discount-note">카드 무이자 할부 최대 6개월 (월 54,833원)</div>
+      </div></div><button class="ty-btn__add-to-cart" type="submit">장바구니 담기</button></form>""", lang="ko")
+    product = extract_product(html, "https://www.bedding.example.co.kr/goose-down-quilt/")
+    assert (product.price, product.currency) == (Decimal("329000"), "KRW")
+
+
+def test_zen_cart_s_normal_price_beside_its_special_price_is_the_list_price():
+    html = page("""<h1 id="productName" class="productGeneral">Balsam &amp; Cedar Soy Candle</h1>
+      <h2 id="productPrices" class="productGeneral"><span class="normalprice">$32.00 </span>&nbsp;<span
+      class="productSpecialPrice">$24.00</span><span class="productPriceDiscount"><br />Save:&nbsp;25% off</span></h2>
+      <input type="submit" value="Add to Cart" class="button_in_cart" />""")
+    product = extract_product(html, "https://www.candles.example.com/index.php?main_page=product_info&products_id=58")
+    assert (product.price, product.list_price) == (Decimal("24.00"), Decimal("32.00"))

@@ -22,14 +22,14 @@ from core.extract.text import clean_text, element_text, in_chrome, next_element
 
 _STRUCK_TAGS = {"del", "s", "strike"}
 _NEAREST = 80  # candidates examined, nearest to the heading first
-_PRICE_BAD = re.compile(r"(list|regular|retail|original|old|was|before|strike|compare|rrp|msrp)[-_]?price|"
+_PRICE_BAD = re.compile(r"(list|regular|normal|retail|original|old|was|before|strike|compare|rrp|msrp)[-_]?price|"
                         r"price[-_]?(old|was|before|regular|original|strike|compare)|"
                         r"strike|crossed|rrp|msrp|saving|unit|per[-_]|instal|monthly|month|tax|vat|excl|"
                         r"shipping|delivery|cashback|bonus|reward|loyalty|deposit|"
                         r"basis[-_]?price|related|recommend|similar|upsell|bundle|subtotal|cart|basket|minicart", re.I)
 _PRICE_GOOD = re.compile(r"current|final|sale|special|now|actual|our|main|selling|offer|promo|deal|"
                          r"big|large|primary|product[-_]?price|price[-_]?(value|amount|current|new)", re.I)
-_LIST_CLASS = re.compile(r"(^|[-_\s])(old|was|strike|crossed|rrp|msrp|uvp|compare|regular|list|original|before)"
+_LIST_CLASS = re.compile(r"(^|[-_\s])(old|was|strike|crossed|rrp|msrp|uvp|compare|regular|normal|list|original|before)"
                          r"([-_\s]|price|$)", re.I)
 # "/100 ml" and "/month" are unit and instalment prices; "/pc", "/szt", "/tk" is the item's own.
 _NEG_TEXT = re.compile(r"/\s*(100\s*|1\s*)?(ml|cl|g|kg|l|m|m²|m2|lb|oz|mes|mo|month|mois|monat|mese)\b|"
@@ -151,13 +151,14 @@ def _struck(el) -> bool:
 
 
 _INSTALMENT_MARK = re.compile(r"rata|rate-|installment|instalment|financ|finanz|klarna|afterpay|cuota|parcel|"
-                              r"mensil|monthly|ratenzahl|leasing", re.I)
+                              r"mensil|monthly|ratenzahl|leasing|할부|分期|分割払い|割賦", re.I)
 # "in 20 mesi", "12 kuud", "24 개월", "x 12": a number of months or instalments.
 _INSTALMENT_TEXT = re.compile(r"\b\d{1,2}\s*(mesi|meses|months?|monate[n]?|mois|rate|rates|cuotas|parcelas|kuud|kuukautta|"
                               r"mėn|mēn\w*|měsíců|mesiacov|miesięcy|mies\.?|hónap|ay|maanden|måneder|månader|"
                               r"месяц\w*|міс\w*)\b|\d{1,2}\s*(个月|個月|ヶ月|개월)|\bx\s*\d{1,2}\b|"
                               r"\d{1,2}\s*[x×]\s*(de\s*)?\S*\d|/\s*(mes|month|monat|mois|mese|mo)\b|"
-                              r"al mes|per month|pro monat|par mois|al mese|a month|mensuales|mensais", re.I)
+                              r"al mes|per month|pro monat|par mois|al mese|a month|mensuales|mensais|"
+                              r"할부|분할|\(월\s*\d|月々|分割払い|分期", re.I)
 
 
 def _instalment(el) -> bool:
@@ -284,6 +285,18 @@ def _sign_before(el, country: str | None) -> str | None:
     if not text or len(text) > 4 or re.search(r"\d", text):
         return None
     return currency_in_text(f"{text} 1", country=country)
+
+
+def _sign_after(el, country: str | None) -> str | None:
+    """The currency a bare amount's next sibling prints alone, only spaces between them:
+    ``<span class="ty-price-num">329,000</span>&nbsp;<span class="ty-price-num">원</span>``."""
+    nxt = el.getnext()
+    if nxt is None or not isinstance(nxt.tag, str) or len(nxt) or (el.tail or "").strip():
+        return None
+    text = (nxt.text or "").strip()
+    if not text or len(text) > 4 or re.search(r"\d", text):
+        return None
+    return currency_in_text(f"1 {text}", country=country)
 
 
 def _fragment(el, amount, ctx: PageContext) -> bool:
@@ -614,7 +627,7 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         if not _CODE.search(raw) and (currency is None or re.search(r"\$|\bkr\b|¥", raw)):
             currency = _code_after(el) or currency  # <span>$1</span><span>CAD</span>: "$" left open
         if currency is None and bare:
-            currency = _sign_before(el, ctx.country)  # <span>SR</span><span>1,550</span>
+            currency = _sign_before(el, ctx.country) or _sign_after(el, ctx.country)  # <span>SR</span><span>1,550</span>
         amount = parse_amount(_amount_part(raw, ctx.country), currency=currency)
         if amount is None:
             continue
@@ -656,7 +669,8 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
             tiers.add(amount)  # a quantity tier's price; a tier table's first row is one unit's
             continue
         bad = bool(_PRICE_BAD.search(_without_tax_words(marker))) or bool(_NEG_TEXT.search(raw)) \
-            or raw.lstrip().startswith("+") or _instalment(el) or was is not None
+            or raw.lstrip().startswith("+") or _instalment(el) or was is not None \
+            or (len(raw) > 12 and bool(_INSTALMENT_TEXT.search(raw)))
         if _LIST_CLASS.search(marker):
             listed.append((el, PriceCandidate(amount, currency, raw, role="list")))
         if _among_others(el) or _in_tile(el, ctx.base_url) or _shipping(el, raw):
