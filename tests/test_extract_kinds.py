@@ -1308,3 +1308,53 @@ def test_zen_cart_s_normal_price_beside_its_special_price_is_the_list_price():
       <input type="submit" value="Add to Cart" class="button_in_cart" />""")
     product = extract_product(html, "https://www.candles.example.com/index.php?main_page=product_info&products_id=58")
     assert (product.price, product.list_price) == (Decimal("24.00"), Decimal("32.00"))
+
+
+def test_an_identifier_inside_the_heading_element_is_not_part_of_the_name():
+    html = page("""<div class="product-details"><div class="name">Kaffeevollautomat Bernardo E8 Pro, Platin<span
+      class="sku">ID</span><span class="code">1382080</span></div><p class="price">CHF 1'249.00</p>
+      <button class="js-add-to-cart">In den Warenkorb</button></div>""", head="<title>Kaffeevollautomat Bernardo E8 Pro, Platin | Shop</title>")
+    assert extract_product(html, "https://www.kaffee.example.ch/p/1382080").title == "Kaffeevollautomat Bernardo E8 Pro, Platin"
+
+
+def test_a_markup_name_ending_in_the_shop_s_name_loses_that_segment():
+    """Squarespace's JSON-LD names the product "Name — Site Title"."""
+    head = ('<meta property="og:site_name" content="Holloway Linen"/>'
+            + ld('{"@type":"Product","name":"Stonewashed Linen Apron – Rust — Holloway Linen","brand":"Holloway Linen"}'))
+    html = page('<h1 class="ProductItem-details-title">Stonewashed Linen Apron – Rust</h1>', head=head)
+    assert extract_product(html, "https://www.linen.example.co.uk/shop/p/apron").title == "Stonewashed Linen Apron – Rust"
+
+
+def test_an_og_title_the_page_title_holds_keeps_its_last_segment():
+    """<title>Nordhavn Tekstil. Plaid i lammeuld – Fjord Grå</title> with og:title "Plaid i
+    lammeuld – Fjord Grå": the shop's name is the <title>'s extra part, "Fjord Grå" is the colour."""
+    head = ('<title>Nordhavn Tekstil. Plaid i lammeuld – Fjord Grå</title>'
+            '<meta property="og:title" content="Plaid i lammeuld – Fjord Grå" />')
+    html = page('<div class="product-essential"><span class="price-value-918">1.299,00 kr.</span></div>', head=head, lang="da")
+    assert extract_product(html, "https://www.tekstil.example.dk/plaid").title == "Plaid i lammeuld – Fjord Grå"
+
+
+def test_the_page_s_one_manufacturer_logo_names_the_brand_wherever_it_is():
+    filler = "".join(f"<p>Dettaglio {i}</p>" for i in range(200))  # the details tab is far below the name
+    html = page(f"""<h1 class="h1">Borsa a tracolla in pelle – Cognac</h1><div class="current-price"><span>103,92 €</span></div>
+      {filler}<div class="product-manufacturer"><a href="/brand/4-pelletteria"><img src="/img/m/4.jpg"
+      class="img img-thumbnail manufacturer-logo" alt="Pelletteria Fiorentina"></a></div>""", lang="it")
+    assert extract_product(html, "https://www.cuoio.example.it/borse/214-borsa.html").brand == "Pelletteria Fiorentina"
+
+
+def test_a_breadcrumb_category_the_name_starts_with_is_not_its_brand():
+    html = page("""<nav class="woocommerce-breadcrumb"><a href="/">Home</a> / <a href="/product-category/sarees/">Sarees</a>
+      / <a href="/product-category/sarees/kanjivaram/">Kanjivaram</a> / Kanjivaram Pure Silk Saree</nav>
+      <h1 class="product-title">Kanjivaram Pure Silk Saree – Peacock Blue</h1><p class="price">₹12,999</p>""")
+    assert extract_product(html, "https://www.weaves.example.in/product/kanjivaram-saree/").brand is None
+
+
+@pytest.mark.parametrize("row, brand", [
+    ("<li>Manufactured by: Cedar Hollow</li>", "Cedar Hollow"),  # Zen Cart
+    ('<font class="text"><span class="vendor_title">Brand</span>: <span>Kyoto Ironworks</span></font>', "Kyoto Ironworks"),
+    ("<tr><td>Hersteller</td><td>Bernardo AG, Niederbuchsiten</td></tr>", "Bernardo AG"),  # the maker, not its town
+])
+def test_brand_rows_as_shops_print_them(row, brand):
+    body = row if not row.startswith("<tr>") else f"<table>{row}</table>"
+    html = page(f"<h1>Cast Iron Teapot 1 Litre</h1><p class='price'>£42.50</p>{body}")
+    assert extract_product(html, "https://www.tea.example.co.uk/p/teapot").brand == brand

@@ -142,7 +142,8 @@ def _pick_title(founds: dict[str, Found], site_words: set[str]) -> tuple[str | N
     for source in _STRUCTURED:
         f = founds.get(source)
         if f and _valid_title(f.title):
-            title = html.clean_title(f.title, set())
+            # the shop's name as a last segment ("Linen Apron – Rust — Holloway Linen", Squarespace)
+            title = html.clean_title(f.title, site_words)
             # A structured name polluted by page text ("Log In needed $15 · Name") loses to a
             # shorter spelling of the same name from the same item.
             for alt in f.titles:
@@ -152,7 +153,11 @@ def _pick_title(founds: dict[str, Found], site_words: set[str]) -> tuple[str | N
     heading = founds[HTML].title
     og = founds.get(OPENGRAPH)
     tw = founds.get(TWITTER)
-    social = [html.clean_title(x.title, site_words, page_title=True) for x in (og, tw) if x and _valid_title(x.title)]
+    # an og:title that the <title> holds with more around it ("Shop. Name – Colour") has no
+    # shop name of its own to cut: its last segment is the name's
+    raw_tag = founds[HTML].tag_title or ""
+    social = [html.clean_title(x.title, site_words, page_title=not (x.title in raw_tag and x.title != raw_tag))
+              for x in (og, tw) if x and _valid_title(x.title)]
     social = [s for s in social if s]
     tag_title = founds[HTML].titles[0] if founds[HTML].titles else None
     refs = social + ([tag_title] if tag_title else [])

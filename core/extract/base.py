@@ -34,6 +34,7 @@ class Found:
     source: str
     title: str | None = None
     titles: list[str] = field(default_factory=list)  # weaker spellings from the same source
+    tag_title: str | None = None  # HTML: the <title> as written
     description: str | None = None
     prices: list[PriceCandidate] = field(default_factory=list)
     currency: str | None = None

@@ -7,6 +7,7 @@ rules below can say "the first price after the product heading" without walking 
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote_plus
@@ -28,7 +29,7 @@ _BRAND_LABELS = (
     "brand", "brand name", "marca", "marke", "marque", "merk", "märke", "merkki", "zīmols",
     "prekės ženklas", "kaubamärk", "proizvajalec", "výrobca", "výrobce", "producent", "producător",
     "gyártó", "valmistaja", "tillverkare", "fabricant", "fabricante", "fabbricante", "produttore",
-    "hersteller", "manufacturer", "make", "make/manufacturer", "производитель", "бренд", "виробник",
+    "hersteller", "manufacturer", "manufactured by", "make", "make/manufacturer", "производитель", "бренд", "виробник",
     "ブランド", "メーカー", "브랜드", "제조사", "品牌", "מותג", "יצרן", "značka", "proizvođač", "brend",
     "μάρκα", "κατασκευαστής", "marka", "tootja", "ražotājs", "gamintojas",
 )
@@ -183,7 +184,20 @@ def scan(doc) -> Scan:
     return out
 
 
+# An identifier printed inside the heading's element ("<div class="name">Name<span class="sku">ID</span>
+# <span class="code">1382080</span></div>", SAP Hybris): not part of the name.
+_ID_CHILD = re.compile(r"(^|[-_\s])(sku|code|product-?code|item-?(no|number|code)|model-?(no|number)|mpn|ean|gtin|"
+                       r"ref|reference|art(ikel)?-?nr|part-?number|product-?id)([-_\s]|$)", re.I)
+
+
 def _heading_text(el) -> str | None:
+    ids = [c for c in el.iterdescendants() if isinstance(c.tag, str)
+           and _ID_CHILD.search(f"{c.get('class') or ''} {c.get('itemprop') or ''}")]
+    if ids:
+        el = copy.deepcopy(el)
+        for c in list(el.iterdescendants()):
+            if isinstance(c.tag, str) and _ID_CHILD.search(f"{c.get('class') or ''} {c.get('itemprop') or ''}"):
+                c.drop_tree()
     text = element_text(el)
     return text if text and len(text) <= 300 else None
 
@@ -329,18 +343,27 @@ def _value_cell(el):
     return None
 
 
+_FIRM_AND_PLACE = re.compile(r"^(.{2,40}?\s(?:AG|GmbH|Ltd\.?|Limited|Inc\.?|LLC|S\.A\.|SA|S\.p\.A\.|SpA|S\.r\.l\.|SRL|"
+                             r"s\.r\.o\.|Pvt\.? Ltd\.?|KG|B\.V\.|BV|AB|AS|A/S|Oy|SE|Sp\. z o\.o\.))\s*,\s*[^,\d]{2,40}$")
+
+
 def _label_value(el, inline: str) -> str | None:
     if inline:
         value = inline
     else:
         rest = " ".join(filter(None, [element_text(c) for c in el] + [c.tail for c in el]))
         value = clean_text(rest) or clean_text(el.tail)
+        if value and not value.strip(" :：-–"):
+            value = None  # "<span>Brand</span>: <span>Kyoto Ironworks</span>": the colon is no value
         if not value:
             nxt = _value_cell(el)
             value = element_text(nxt) if nxt is not None else None
             if not value and nxt is not None:  # <strong itemprop="name"></strong>Black Leaf
                 value = clean_text(nxt.tail)
     value = clean_text(value)
+    firm = _FIRM_AND_PLACE.match(value or "")
+    if firm:  # "Bernardo AG, Niederbuchsiten": the maker, not its address
+        value = firm.group(1)
     inner = _LABEL_RE.match(value or "")
     if inner and inner.group(2):  # <h2>Brand</h2><p>Brand Name: MISSGUIDED</p>
         value = clean_text(inner.group(2))
@@ -433,6 +456,9 @@ def _in_title(word: str, title: str | None) -> bool:
     return bool(title) and re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", title, re.I) is not None
 
 
+_MAKER_LOGO = re.compile(r"(manufacturer|brand)[-_]?(logo|image|img)", re.I)
+
+
 def _brand_from_logo(sc: Scan, heading_pos: int, title: str | None) -> str | None:
     """The alt (or title) text of a brand logo next to the heading: ``<img class="brand-logo"
     alt="Bosch">``, ``<img src="/Marken-Logos/c/caran.png" title="CARAN D'ACHE">``. Within 60
@@ -449,6 +475,12 @@ def _brand_from_logo(sc: Scan, heading_pos: int, title: str | None) -> str | Non
         if not alt or len(alt.split()) > 4 or is_placeholder(alt):
             continue
         if abs(pos - heading_pos) <= 60 or _in_title(alt, title):
+            return alt
+    # the page's only manufacturer's logo (PrestaShop's img.manufacturer-logo in a details tab)
+    makers = [img for _, img in sc.brand_images if _MAKER_LOGO.search(img.get("class") or "") and not _in_chrome(img)]
+    if len(makers) == 1:
+        alt = clean_text(makers[0].get("alt")) or ""
+        if alt and len(alt.split()) <= 4 and plausible_brand(alt):
             return alt
     return None
 
@@ -509,13 +541,20 @@ def _brand_from_nav(sc: Scan, title: str | None) -> str | None:
     return best
 
 
+_CATEGORY_HREF = re.compile(r"/(product[-_]?)?categor(y|ies)/|/kategorie[n]?/|/categoria[s]?/|/categorie/|"
+                            r"[?&](cat|category|cPath|category_id)=", re.I)
+
+
 def _brand_from_breadcrumb(sc: Scan, title: str | None) -> str | None:
     """A breadcrumb step that the product name starts with ("… › Samsung › Galaxy S21 128 GB")."""
     if not title:
         return None
     low = title.casefold()
     for _, trail in sc.breadcrumbs[:3]:
+        # a step linking to a category ("/product-category/sarees/kanjivaram/") names a kind, not a maker
+        kinds = {clean_text(a.text_content()) for a in trail.iter("a") if _CATEGORY_HREF.search(a.get("href") or "")}
         steps = [clean_text(a.text_content()) for a in trail.iter("a", "span", "li")]
+        steps = [x for x in steps if x not in kinds]
         steps = [x for x in dict.fromkeys(steps) if x and len(x) <= 30 and len(x.split()) <= 3]
         for step in steps[1:]:
             if step.casefold() != low and low.startswith(step.casefold() + " ") and not re.search(r"\d", step):
@@ -530,6 +569,7 @@ def extract(doc, ctx: PageContext, sc: Scan, refs: list[str], site_words: set[st
     pos, heading, agree, heading_el = main_heading(sc, refs)
     found.title = clean_title(heading, site_words) if heading else None
     found.titles = [t for t in (clean_title(sc.title_tag, site_words, page_title=True),) if t]
+    found.tag_title = clean_text(sc.title_tag)
     shown = shown_prices(sc, heading_el, sc_pos(sc, heading_el), ctx)
     found.prices = shown.current + list(shown.list_beside.values())
     found.certain_price = shown.confident
