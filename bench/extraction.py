@@ -54,6 +54,9 @@ DEFAULT_SETS = {
     "github8": (None, FIXTURES / "github8.json"),  # Tesla Hunt, Ariika, IKEA Egypt, haym.info, Future-X
     "github9": (None, FIXTURES / "github9.json"),  # Época Cosméticos x2 (Brazil, VTEX)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
+    # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
+    "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…
+    "platforms2": (None, FIXTURES / "platforms2.json"),  # OpenCart, Shopware 5, Zen Cart, Squarespace…
 }
 FIELDS = ("title", "price", "currency", "brand", "first_image")
 LARGE = 800_000  # bytes: the "1 MB pages" of earlier reports

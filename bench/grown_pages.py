@@ -70,6 +70,9 @@ def page_path(entry: dict) -> Path | None:
     if source.startswith("pypi:"):
         folder = pages_dir()
         return folder / entry["file"] if folder else None
+    if source == "built:platforms":  # pages built from the shop platforms' own price templates
+        path = FIXTURES / "platforms" / entry["file"]
+        return path if path.is_file() else None
     if source.startswith("github:"):  # committed with their licences: tests/fixtures/extraction/github/
         path = FIXTURES / "github" / entry["file"]
         return path if path.is_file() else None
