@@ -1358,3 +1358,27 @@ def test_brand_rows_as_shops_print_them(row, brand):
     body = row if not row.startswith("<tr>") else f"<table>{row}</table>"
     html = page(f"<h1>Cast Iron Teapot 1 Litre</h1><p class='price'>£42.50</p>{body}")
     assert extract_product(html, "https://www.tea.example.co.uk/p/teapot").brand == brand
+
+
+def test_an_old_price_label_and_a_standard_price_class_are_list_prices():
+    """nopCommerce's <label>Old price:</label>; SiteGenesis' span.price-standard beside
+    span.price-sales, the block repeated by the buy button (where the list price came first)."""
+    nop = page("""<h1>Velox Aero MIPS Road Helmet</h1><div class="prices"><div class="old-product-price">
+      <label>Old price:</label><span>$229.99</span></div><div class="product-price"><label>Price:</label>
+      <span class="price-value-57">$179.99</span></div></div><button class="add-to-cart-button">Add to cart</button>""")
+    product = extract_product(nop, "https://www.cycles.example.com/velox-aero-mips")
+    assert (product.price, product.list_price) == (Decimal("179.99"), Decimal("229.99"))
+    sg = page("""<div class="product-detail"><h1 class="product-name">Parka Pluma Aconcagua</h1>
+      <form><div class="product-price"><span class="price-standard">$119.990</span>
+      <span class="price-sales">$89.990</span></div><button id="add-to-cart">Agregar al carro</button></form></div>""",
+              lang="es-CL")
+    assert extract_product(sg, "https://www.outdoor.example.cl/parka/88120.html").price == Decimal("89990")
+
+
+def test_feet_glued_to_a_number_are_no_forints():
+    """"Ridgeback 9ft 5wt Fly Rod" was read as a price of 9 Ft (Hungarian forints)."""
+    html = page("""<h1>Ridgeback 9ft 5wt Fly Rod &amp; Reel Outfit</h1>
+      <div class="product_productprice"><b>Our Price: <span>$229.99</span></b></div><input type="submit" value="Add To Cart">""")
+    product = extract_product(html, "https://www.flyshop.example.com/ProductDetails.asp?ProductCode=TFS")
+    assert (product.price, product.currency) == (Decimal("229.99"), "USD")
+    assert currency_in_text("12 990 Ft") == "HUF" and currency_in_text("9ft rod") is None

@@ -29,7 +29,7 @@ _PRICE_BAD = re.compile(r"(list|regular|normal|retail|original|old|was|before|st
                         r"basis[-_]?price|related|recommend|similar|upsell|bundle|subtotal|cart|basket|minicart", re.I)
 _PRICE_GOOD = re.compile(r"current|final|sale|special|now|actual|our|main|selling|offer|promo|deal|"
                          r"big|large|primary|product[-_]?price|price[-_]?(value|amount|current|new)", re.I)
-_LIST_CLASS = re.compile(r"(^|[-_\s])(old|was|strike|crossed|rrp|msrp|uvp|compare|regular|normal|list|original|before)"
+_LIST_CLASS = re.compile(r"(^|[-_\s])(old|was|strike|crossed|rrp|msrp|uvp|compare|regular|normal|standard|list|original|before)"
                          r"([-_\s]|price|$)", re.I)
 # "/100 ml" and "/month" are unit and instalment prices; "/pc", "/szt", "/tk" is the item's own.
 _NEG_TEXT = re.compile(r"/\s*(100\s*|1\s*)?(ml|cl|g|kg|l|m|m²|m2|lb|oz|mes|mo|month|mois|monat|mese)\b|"
@@ -45,6 +45,7 @@ _APPROX_TEXT = re.compile(r"^[\s(\[]*" + _APPROX_WORDS + r"(?=[\s\d€£¥₹₽
 _APPROX_LABEL = re.compile(r"^[\s(\[]*" + _APPROX_WORDS + r"[\s:]*$", re.I)
 _APPROX_CLASS = re.compile(r"(^|[-_\s])(approx|converted|conversion)", re.I)
 _WAS_TEXT = re.compile(r"^\s*(was|rrp|msrp|uvp|statt|vorher|antes|avant|prima|era|de|list( price)?|"
+                       r"old price|previous price|original( price)?|price before|before|"
                        r"retail( price)?|reg\.?( price)?|compare (at|to)|originally|"
                        r"regular( price)?|normal( price)?|precio (normal|anterior|lista)|prix (de référence|barré)|"
                        r"alter preis|старая цена|原價|原价|定價|定价|정가)\b[:\s]*", re.I)
@@ -671,7 +672,8 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         bad = bool(_PRICE_BAD.search(_without_tax_words(marker))) or bool(_NEG_TEXT.search(raw)) \
             or raw.lstrip().startswith("+") or _instalment(el) or was is not None \
             or (len(raw) > 12 and bool(_INSTALMENT_TEXT.search(raw)))
-        if _LIST_CLASS.search(marker):
+        listish = bool(_LIST_CLASS.search(marker))
+        if listish:
             listed.append((el, PriceCandidate(amount, currency, raw, role="list")))
         if _among_others(el) or _in_tile(el, ctx.base_url) or _shipping(el, raw):
             continue  # another product's price (a tile, a sponsored or "also bought" block) or postage
@@ -680,13 +682,15 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         if bare and bad:
             if _NOT_ALONE.search(_without_tax_words(marker)):
                 continue
-            fallback.append(((True, -depth, False, True, True, abs(pos - heading_pos)), cand))
+            fallback.append(((True, -depth, listish, False, True, True, abs(pos - heading_pos)), cand))
             elements[id(cand)] = el
             continue  # a bare amount with a doubtful class: only when nothing else is shown
         good = bool(_PRICE_GOOD.search(marker))
         # price-marked: itself, or the price-classed wrapper whose visible copy it is
         marked = id(el) in hinted or id(el.getparent()) in hinted
-        key = (bad, -depth, not marked, not good, bare, abs(pos - heading_pos))
+        # at the same depth a price whose class says "list" ("price-standard" beside "price-sales",
+        # both repeated by the buy button) comes after one that does not
+        key = (bad, -depth, listish, not marked, not good, bare, abs(pos - heading_pos))
         current.append((key, cand))
         elements[id(cand)] = el
     current = current or fallback
@@ -701,7 +705,7 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
     # Confident: a price-marked, undemoted candidate within three levels of the heading's or
     # the buy button's own container (what a person reads as "the price").
     near = [len(d) - 3 for d in (heading_depths, buy_depths) if d]
-    confident = bool(current and near) and not current[0][0][0] and not current[0][0][2] \
+    confident = bool(current and near) and not current[0][0][0] and not current[0][0][3] \
         and -current[0][0][1] >= min(near)
     pairs = _list_beside(current, listed, elements)
     return Shown(out, [c for _, c in listed], confident, {c.amount for _, c in current}, pairs, converted,
