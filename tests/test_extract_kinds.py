@@ -1422,11 +1422,18 @@ def test_the_shop_s_logo_or_a_payment_badge_is_no_maker_s_logo():
         assert extract_product(html, "https://www.outdoor.example.com/p/trail-shoe").brand is None
 
 
-def test_a_breadcrumb_category_named_as_the_brand_is_the_brand():
-    html = page("""<nav class="woocommerce-breadcrumb"><a href="/">Home</a> / <a href="/product-category/phones/">Phones</a> /
-      <a href="/product-category/phones/samsung/">Samsung</a> / Samsung Galaxy S23 128GB</nav><div class="summary">
-      <h1 class="product_title">Samsung Galaxy S23 128GB</h1><p class="price"><span class="amount">$799.00</span></p></div>""")
-    assert extract_product(html, "https://phones.example.com/product/galaxy-s23/").brand == "Samsung"
+def test_a_breadcrumb_step_is_a_brand_when_it_filters_by_one_not_when_it_is_a_category():
+    """Yandex.Market's "Мониторы › Samsung" links a vendor filter; a shop's "Pria › Kemeja Batik"
+    links a category path (a kind of shirt, no brand)."""
+    market = page("""<div class="b-breadcrumbs"><a href="/catalog.xml?hid=91052">Мониторы</a> ›
+      <a href="/guru.xml?CMD=-RR=9,0,0,0-PF=1801946~EQ~sel~1871447-VIS=70">Samsung</a></div>
+      <h1>Samsung SyncMaster 943BW</h1><p class="price">от 4 500 руб.</p>""", lang="ru")
+    assert extract_product(market, "https://market.example.ru/model.xml?modelid=2415364").brand == "Samsung"
+    shop = page("""<ol class="breadcrumb"><li><a href="/">Beranda</a></li><li><a href="/categories/pria">Pria</a></li>
+      <li><a href="/categories/kemeja-batik">Kemeja Batik</a></li></ol>
+      <h1>Kemeja Batik Pria Lengan Panjang</h1><div class="price">Rp 189.000</div>""", lang="id")
+    product = extract_product(shop, "https://batik.example.co.id/products/kemeja-parang")
+    assert product.brand is None and (product.price, product.currency) == (Decimal("189000"), "IDR")
 
 
 @pytest.mark.parametrize("name, site", [("Classic Tee - Black / S", "https://www.allbirds.example.com/p/tee"),
@@ -1479,3 +1486,30 @@ def test_shopware_s_block_prices_first_row_up_to_five_is_the_one_unit_price():
                 head=ld('{"@type":"Product","name":"Chasselas Lavaux AOC 2019","offers":{"@type":"AggregateOffer",'
                         '"lowPrice":"21.5","highPrice":"24.5","priceCurrency":"CHF"}}'))
     assert extract_product(html, "https://www.wein.example.ch/chasselas-2019").price == Decimal("24.50")
+
+
+@pytest.mark.parametrize("text, country, code", [
+    ("Rp 189.000", "ID", "IDR"), ("1.299,00 TL", "TR", "TRY"), ("KSh 1,200", "KE", "KES"), ("৳ 1,200", "BD", "BDT"),
+    ("120 ر.س", "SA", "SAR"), ("120 د.إ", "AE", "AED"), ("Bs. 120,00", "BO", "BOB"), ("R 199.00", "ZA", "ZAR"),
+    ("12,50 KM", "BA", "BAM"), ("₨ 1,200", "PK", "PKR"), ("PES 600D", None, None), ("12 km", None, None)])
+def test_more_local_currency_signs_and_no_retired_codes(text, country, code):
+    """"Rp", "TL", "KSh" and others name their currencies; a retired code in a spec ("PES 600D",
+    polyester) names none."""
+    assert currency_in_text(text, country=country) == code
+
+
+def test_a_unit_price_class_and_a_payments_line_are_not_the_price():
+    jtl = page("""<h1>Nitril-Handschuhe, Gr. L (100 Stück)</h1><div class="price_wrapper"><div class="price h1"><span>8,49 €</span></div>
+      <div class="price-note"><div class="base-price"><span class="value">0,08 € / 1 Stück</span></div></div></div>
+      <button name="inWarenkorb">In den Warenkorb</button>""", lang="de")
+    assert extract_product(jtl, "https://praxis.example.de/nitril-l").price == Decimal("8.49")
+    zen = page("""<h1 id="productName">Ethiopia Yirgacheffe</h1><div class="afterpay-note">or 4 payments of AU$4.63 with Afterpay</div>
+      <h2 id="productPrices">Starting at: <span class="productBasePrice">AU$18.50</span></h2>""")
+    assert extract_product(zen, "https://beans.example.com.au/index.php?main_page=product_info&products_id=112").price == Decimal("18.50")
+
+
+def test_a_heading_keeps_a_last_segment_the_shop_s_name_contains():
+    """"Linen Shirt Dress – Sage" at Salt & Sage: the colour, not the shop."""
+    html = page('<h1 class="product-single__title">Linen Shirt Dress – Sage</h1><span class="price">$149.95</span>',
+                head='<title>Linen Shirt Dress – Sage – Salt &amp; Sage</title>')
+    assert extract_product(html, "https://www.saltandsage.example.com.au/products/linen-dress").title == "Linen Shirt Dress – Sage"

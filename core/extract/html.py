@@ -569,13 +569,22 @@ def _brand_from_nav(sc: Scan, title: str | None) -> str | None:
     return best
 
 
+_CATEGORY_PATH = re.compile(r"/(product[-_]?)?categor(y|ies)/|/kategorie[n]?/|/categoria[s]?/|/categorie/|/kategori/",
+                            re.I)
+
+
 def _brand_from_breadcrumb(sc: Scan, title: str | None) -> str | None:
     """A breadcrumb step that the product name starts with ("… › Samsung › Galaxy S21 128 GB")."""
     if not title:
         return None
     low = title.casefold()
     for _, trail in sc.breadcrumbs[:3]:
+        # a step linking to a category path ("/product-category/sarees/kanjivaram/",
+        # "/categories/kemeja-batik") names a kind of product; a brand step is a filter of one
+        # ("list?hid=…&glfilter=…", "guru.xml?…PF=…")
+        kinds = {clean_text(a.text_content()) for a in trail.iter("a") if _CATEGORY_PATH.search(a.get("href") or "")}
         steps = [clean_text(a.text_content()) for a in trail.iter("a", "span", "li")]
+        steps = [x for x in steps if x not in kinds]
         steps = [x for x in dict.fromkeys(steps) if x and len(x) <= 30 and len(x.split()) <= 3]
         for step in steps[1:]:
             if step.casefold() != low and low.startswith(step.casefold() + " ") and not re.search(r"\d", step):
@@ -588,7 +597,7 @@ def extract(doc, ctx: PageContext, sc: Scan, refs: list[str], site_words: set[st
     """Heading, main price and brand read from the page itself; also returns the heading position."""
     found = Found(HTML)
     pos, heading, agree, heading_el = main_heading(sc, refs)
-    found.title = clean_title(heading, site_words) if heading else None
+    found.title = clean_title(heading, site_words, strict=True) if heading else None
     found.titles = [t for t in (clean_title(sc.title_tag, site_words, page_title=True),) if t]
     found.tag_title = clean_text(sc.title_tag)
     shown = shown_prices(sc, heading_el, sc_pos(sc, heading_el), ctx)

@@ -10,6 +10,7 @@ else USD for "$" and nothing for "kr".
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -30,6 +31,19 @@ _GROUPS = re.compile(r"^\D*?\d{1,3}(?:([.,\s'’])\d{3})(?:\1\d{3})*[^\d.,]*$")
 # ISO codes that pages still use after the currency was renamed or redenominated.
 _LEGACY_CODES = {"RUR": "RUB", "BYR": "BYN", "NIS": "ILS", "YTL": "TRY", "TL": "TRY", "UKP": "GBP"}
 _KNOWN_CODES = frozenset(list_currencies()) - set(_LEGACY_CODES)
+
+
+def _codes_in_use(since: dt.date = dt.date(2005, 1, 1)) -> frozenset:
+    """Codes some territory has had as legal tender since ``since`` (babel's CLDR data). A code
+    in a page's text counts only if it is one of these: "PES 600D" in a spec table is
+    polyester, not the Peruvian sol of 1985; "ESP" is Spain, not its peseta."""
+    out: set = set()
+    for territory in get_global("territory_currencies"):
+        out |= set(get_territory_currencies(territory, start_date=since, end_date=dt.date.today(), tender=True))
+    return frozenset(out)
+
+
+_TEXT_CODES = _codes_in_use()
 # Unambiguous symbols and local abbreviations (compared case-insensitively, dots kept).
 _SYMBOLS = {
     "€": "EUR", "£": "GBP", "₩": "KRW", "원": "KRW", "₪": "ILS", "₽": "RUB", "руб": "RUB",
@@ -42,13 +56,18 @@ _SYMBOLS = {
     "тг.": "KZT", "тенге": "KZT", "₾": "GEL", "₼": "AZN", "֏": "AMD", "₮": "MNT", "сом": "KGS",
     "дин.": "RSD", "ден": "MKD", "s/": "PEN", "s/.": "PEN", "ksh": "KES", "₵": "GHS",
     "ls": "LVL", "lt": "LTL", "l.e": "EGP", "l.e.": "EGP", "ج.م": "EGP", "ج.م.": "EGP", "جنيه": "EGP",
+    "rp": "IDR", "rp.": "IDR", "tl": "TRY", "tsh": "TZS", "ush": "UGX", "৳": "BDT", "ر.س": "SAR", "ر.س.": "SAR",
+    "د.إ": "AED", "د.إ.": "AED", "ر.ق": "QAR", "د.ك": "KWD", "ر.ع": "OMR", "د.ب": "BHD", "lek": "ALL",
+    "ден.": "MKD", "сум": "UZS", "kz": "AOA", "km": "BAM",
 }
 # Symbols several currencies share: the country decides among the family's members.
 _AMBIGUOUS = {
     "$": ("$", None), "kr": ("kr", None), "kr.": ("kr", None), "¥": ("yen", "JPY"),
     "￥": ("yen", "JPY"), "rs": ("rupee", None), "rs.": ("rupee", None), "₨": ("rupee", None),
+    "bs": ("bolivar", "VES"), "bs.": ("bolivar", "VES"), "﷼": ("rial", "SAR"), "r": ("rand", None),
 }
-_FAMILY_CODES = {"yen": {"JPY", "CNY"}, "rupee": {"INR", "PKR", "LKR", "NPR", "MUR", "SCR"}}
+_FAMILY_CODES = {"yen": {"JPY", "CNY"}, "rupee": {"INR", "PKR", "LKR", "NPR", "MUR", "SCR"},
+                 "bolivar": {"VES", "VEF", "BOB"}, "rial": {"SAR", "IRR", "OMR", "YER", "QAR"}, "rand": {"ZAR"}}
 # Language tags too widely spread to name a country by themselves.
 _WORLD_LANGUAGES = {"en", "es", "fr", "ar", "pt"}
 
@@ -180,9 +199,9 @@ def normalize_currency(value: object, *, country: str | None = None) -> str | No
     upper = text.upper()
     if upper in _LEGACY_CODES:
         return _LEGACY_CODES[upper]
-    if re.fullmatch(r"[A-Z]{3}", upper):
-        return upper if upper in _KNOWN_CODES else None
-    key = text.casefold()
+    if re.fullmatch(r"[A-Z]{3}", upper) and upper in _KNOWN_CODES:
+        return upper
+    key = text.casefold()  # "KSh", "Lek", "Rp.": three letters that are a symbol, not a code
     if key in _SYMBOLS:
         return _SYMBOLS[key]
     if key in _AMBIGUOUS:
@@ -194,7 +213,9 @@ _CODE_IN_TEXT = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
 _SYMBOL_IN_TEXT = re.compile(
     r"(б\.\s?р\.|бел\.\s?руб\.|руб\.?|грн\.?|лв\.?|дин\.|тенге|тг\.?|R\$|[A-Z]{1,2}\$|\$|€|£|₩|원|₪|₽|₴|₺|₹|₫|₱|฿|₦|"
     r"₸|₾|₼|֏|₮|₵|¥|￥|円|元|S/\.?|ج\.\s?م\.?|جنيه|(?<![A-Za-z])L\.\s?E\.?(?![A-Za-z])|"
-    r"(?<![A-Za-z])(?:zł|zl|kn|kč|Kč|(?-i:Ft)|lei|kr\.?|Rs\.?|Fr\.|RM|KSh|р\.|сом)(?![A-Za-z]))",
+    r"৳|﷼|₨|ر\.س\.?|د\.إ\.?|ر\.ق|د\.ك|ر\.ع|د\.ب|"
+    r"(?<![A-Za-z])(?:zł|zl|kn|kč|Kč|(?-i:Ft)|lei|kr\.?|Rs\.?|Fr\.|RM|KSh|TSh|USh|р\.|сом|сум|ден\.?|Rp\.?|(?-i:TL)|"
+    r"(?-i:Lek)|(?-i:Kz)|(?-i:KM)|(?-i:Bs)\.?|(?-i:R)(?=\s?\d))(?![A-Za-z]))",
     re.I,
 )
 
@@ -204,9 +225,10 @@ def currency_in_text(text: str | None, *, country: str | None = None) -> str | N
     if not text:
         return None
     for m in _CODE_IN_TEXT.finditer(text):
-        code = normalize_currency(m.group(1))
-        if code:
-            return code
+        if m.group(1) in _TEXT_CODES or m.group(1) in _LEGACY_CODES:
+            code = normalize_currency(m.group(1))
+            if code:
+                return code
     for m in _SYMBOL_IN_TEXT.finditer(text):
         code = normalize_currency(re.sub(r"\s", "", m.group(1)), country=country)
         if code:
@@ -231,4 +253,4 @@ def money_in(text: str) -> bool:
     """Cheap test: ``text`` holds a currency symbol or an ISO 4217 code."""
     if _SYMBOL_IN_TEXT.search(text):
         return True
-    return any(code in _KNOWN_CODES or code in _LEGACY_CODES for code in _CODE_IN_TEXT.findall(text))
+    return any(code in _TEXT_CODES or code in _LEGACY_CODES for code in _CODE_IN_TEXT.findall(text))

@@ -26,10 +26,12 @@ _PRICE_BAD = re.compile(r"(list|regular|retail|original|old|was|before|strike|co
                         r"price[-_]?(old|was|before|regular|original|strike|compare)|"
                         r"strike|crossed|rrp|msrp|saving|unit|per[-_]|instal|monthly|month|tax|vat|excl|"
                         r"shipping|delivery|cashback|bonus|reward|loyalty|deposit|"
-                        r"basis[-_]?price|related|recommend|similar|upsell|bundle|subtotal|cart|basket|minicart", re.I)
+                        r"basis[-_]?price|(?<!product)base[-_]?price|grundpreis|related|recommend|similar|upsell|bundle|subtotal|cart|"
+                        r"basket|minicart", re.I)
 _PRICE_GOOD = re.compile(r"current|final|sale|special|now|actual|our|main|selling|offer|promo|deal|"
                          r"big|large|primary|product[-_]?price|price[-_]?(value|amount|current|new)", re.I)
-_LIST_CLASS = re.compile(r"(^|[-_\s])(old|was|strike|crossed|rrp|msrp|uvp|compare|regular|list|original|before)"
+# ("with-list-price", "has-list-price": Shopware 6's class for a current price that has one beside it)
+_LIST_CLASS = re.compile(r"(^|(?<!with)(?<!has)[-_\s])(old|was|strike|crossed|rrp|msrp|uvp|compare|regular|list|original|before)"
                          r"([-_\s]|price|$)|(normal|standard)[-_]?price|price[-_]+(normal|standard)", re.I)
 # "/100 ml" and "/month" are unit and instalment prices; "/pc", "/szt", "/tk" is the item's own.
 _NEG_TEXT = re.compile(r"/\s*(100\s*|1\s*)?(ml|cl|g|kg|l|m|m²|m2|lb|oz|mes|mo|month|mois|monat|mese)\b|"
@@ -178,12 +180,14 @@ _INSTALMENT_TEXT = re.compile(r"\b\d{1,2}\s*(mesi|meses|months?|monate[n]?|mois|
                               r"месяц\w*|міс\w*)\b|\d{1,2}\s*(个月|個月|ヶ月|개월)|\bx\s*\d{1,2}\b|"
                               r"\d{1,2}\s*[x×]\s*(de\s*)?\S*\d|/\s*(mes|month|monat|mois|mese|mo)\b|"
                               r"al mes|per month|pro monat|par mois|al mese|a month|mensuales|mensais|"
-                              r"할부|분할|\(월\s*\d|月々|分割払い|分期", re.I)
+                              r"할부|분할|\(월\s*\d|月々|分割払い|分期|\b\d{1,2}\s*(interest[- ]free\s*)?(payments|instalments|installments)\s*of", re.I)
 
 
 def _instalment(el) -> bool:
     """An instalment amount ("€ 79,95 in 20 mesi", ``<div class="rata">``): the classes of
     three ancestors or the short text around the amount say so."""
+    if _INSTALMENT_MARK.search(f"{el.get('class', '')} {el.get('id', '')}"):
+        return True  # <div class="afterpay-note">or 4 payments of AU$4.63</div>
     for n, a in enumerate(el.iterancestors()):
         if n >= 3:
             break
@@ -382,7 +386,7 @@ _OTHERS = re.compile(r"recommend|upsell|cross-?sell|also-?(bought|viewed|like)|b
                      r"sponsor|recently-?viewed", re.I)
 # … and blocks that usually do (their prices are demoted: a shop may name its own box so).
 # A bare amount so marked is not the price even when nothing else is shown.
-_NOT_ALONE = re.compile(r"shipping|delivery|tax|vat|excl|instal|monthly|month|per[-_]|basis|deposit|cashback|"
+_NOT_ALONE = re.compile(r"shipping|delivery|tax|vat|excl|instal|monthly|month|per[-_]|basis|(?<!product)base[-_]?price|deposit|cashback|"
                         r"bonus|reward|saving|cart|basket", re.I)
 _ELSEWHERE = re.compile(r"related|similar|recently|viewed|accessor|bundle|complete-the-look|tile|advert|"
                         r"deliver|shipping|courier|freight|versand|livraison|envio|frete|spedizion", re.I)
