@@ -1513,3 +1513,21 @@ def test_a_heading_keeps_a_last_segment_the_shop_s_name_contains():
     html = page('<h1 class="product-single__title">Linen Shirt Dress – Sage</h1><span class="price">$149.95</span>',
                 head='<title>Linen Shirt Dress – Sage – Salt &amp; Sage</title>')
     assert extract_product(html, "https://www.saltandsage.example.com.au/products/linen-dress").title == "Linen Shirt Dress – Sage"
+
+
+def test_a_starting_price_is_no_normal_price_and_a_tabby_split_is_an_instalment():
+    """Salla: <div class="starting-or-normal-price">يبدأ من 64.00 ر.س</div>, and tabby's "or split it
+    into 4 payments of 16.00 ر.س" (it was taken for the price)."""
+    html = page("""<h1>قهوة إثيوبية يرقاشيفي مختصة</h1>
+      <salla-installment price="64.0"><div class="tabby-promo-snippet">أو قسّمها على 4 دفعات بقيمة <b>16.00 ر.س</b> بدون فوائد مع tabby</div></salla-installment>
+      <div class="starting-or-normal-price gap-4 flex"><span class="starting-price-title">يبدأ من</span>
+      <h2 class="total-price font-bold text-xl inline-block"> 64.00 ر.س</h2></div>
+      <button type="submit" class="s-button-primary">إضافة للسلة</button>""", lang="ar")
+    product = extract_product(html, "https://coffee.example.sa/p/yirgacheffe")
+    assert (product.price, product.currency) == (Decimal("64.00"), "SAR")
+
+
+def test_an_identifier_s_label_is_no_brand():
+    html = page("""<h1 class="product-details__product-title">Tide Pool Poster</h1>
+      <div class="product-details__product-sku" itemprop="sku">SKU TWC-POS-01</div><span class="price">$68.00</span>""")
+    assert extract_product(html, "https://prints.example.com/store/Tide-Pool-Poster-p123").brand is None

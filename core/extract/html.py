@@ -442,23 +442,28 @@ _SKU_LINE = re.compile(r"\b(?:SKU|Model|Item|Part|Mfr\.? Part|Art\.?-?Nr\.?)\s*(
 _MAKER_MODEL_LINE = re.compile("^" + _MAKER_THEN_MODEL + "$")
 
 
+# an identifier's own label ("SKU TWC-POS-01"), never a maker
+_ID_WORD = re.compile(r"sku|ean|gtin|mpn|upc|isbn|jan|art|ref|item|model|code|nr|no|id|part|artikel(nummer)?|"
+                      r"artnr|bestellnummer|referen[cz]e?|c[oó]digo|modelo|kod|typ|type", re.I)
+
+
 def _brand_in_identifier(heading, html_text: str) -> str | None:
     """The maker named in the product's identifier (see ``_SKU_LINE``), the last resort."""
     if heading is not None:
         nxt = heading.getnext()
         text = clean_text(nxt.text_content()) if nxt is not None and isinstance(nxt.tag, str) else None
         m = _MAKER_MODEL_LINE.match(text or "")
-        if m and not _LABEL_RE.match(m.group(1)):
+        if m and not _LABEL_RE.match(m.group(1)) and not _ID_WORD.fullmatch(m.group(1)):
             return m.group(1)
     m = _SKU_LINE.search(html_text[:400_000])
-    return m.group(1) if m and not _LABEL_RE.match(m.group(1)) else None
+    return m.group(1) if m and not _LABEL_RE.match(m.group(1)) and not _ID_WORD.fullmatch(m.group(1)) else None
 
 
 def _brand_before_model(*texts: str | None) -> str | None:
     """The maker's name leading the product name before its model code."""
     for text in texts:
         m = _BRAND_MODEL.match(text or "")
-        if m and not _LABEL_RE.match(m.group(1)):
+        if m and not _LABEL_RE.match(m.group(1)) and not _ID_WORD.fullmatch(m.group(1)):
             return m.group(1)
     return None
 

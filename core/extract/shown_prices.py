@@ -32,7 +32,7 @@ _PRICE_GOOD = re.compile(r"current|final|sale|special|now|actual|our|main|sellin
                          r"big|large|primary|product[-_]?price|price[-_]?(value|amount|current|new)", re.I)
 # ("with-list-price", "has-list-price": Shopware 6's class for a current price that has one beside it)
 _LIST_CLASS = re.compile(r"(^|(?<!with)(?<!has)[-_\s])(old|was|strike|crossed|rrp|msrp|uvp|compare|regular|list|original|before)"
-                         r"([-_\s]|price|$)|(normal|standard)[-_]?price|price[-_]+(normal|standard)", re.I)
+                         r"([-_\s]|price|$)|(^|\s)(normal|standard)[-_]?price|price[-_]+(normal|standard)", re.I)
 # "/100 ml" and "/month" are unit and instalment prices; "/pc", "/szt", "/tk" is the item's own.
 _NEG_TEXT = re.compile(r"/\s*(100\s*|1\s*)?(ml|cl|g|kg|l|m|m²|m2|lb|oz|mes|mo|month|mois|monat|mese)\b|"
                        r"\b\d+\s*[x×]\s|\bx\s*\d|(shipping|delivery|livraison|versand|spedizione|envío|doprava|"
@@ -173,14 +173,15 @@ def _struck(el) -> bool:
 
 
 _INSTALMENT_MARK = re.compile(r"rata|rate-|installment|instalment|financ|finanz|klarna|afterpay|cuota|parcel|"
-                              r"mensil|monthly|ratenzahl|leasing|할부|分期|分割払い|割賦", re.I)
+                              r"mensil|monthly|ratenzahl|leasing|할부|分期|分割払い|割賦|tabby|tamara|sezzle|affirm|"
+                              r"clearpay|laybuy|atome|paidy|zip[-_]?(pay|money)|humm|openpay", re.I)
 # "in 20 mesi", "12 kuud", "24 개월", "x 12": a number of months or instalments.
 _INSTALMENT_TEXT = re.compile(r"\b\d{1,2}\s*(mesi|meses|months?|monate[n]?|mois|rate|rates|cuotas|parcelas|kuud|kuukautta|"
                               r"mėn|mēn\w*|měsíců|mesiacov|miesięcy|mies\.?|hónap|ay|maanden|måneder|månader|"
                               r"месяц\w*|міс\w*)\b|\d{1,2}\s*(个月|個月|ヶ月|개월)|\bx\s*\d{1,2}\b|"
                               r"\d{1,2}\s*[x×]\s*(de\s*)?\S*\d|/\s*(mes|month|monat|mois|mese|mo)\b|"
                               r"al mes|per month|pro monat|par mois|al mese|a month|mensuales|mensais|"
-                              r"할부|분할|\(월\s*\d|月々|分割払い|分期|\b\d{1,2}\s*(interest[- ]free\s*)?(payments|instalments|installments)\s*of", re.I)
+                              r"할부|분할|\(월\s*\d|月々|分割払い|分期|\d\s*دفعات|أقساط|قسط|\b\d{1,2}\s*(interest[- ]free\s*)?(payments|instalments|installments)\s*of", re.I)
 
 
 def _instalment(el) -> bool:
