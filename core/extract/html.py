@@ -455,8 +455,21 @@ def _brand_in_identifier(heading, html_text: str) -> str | None:
         m = _MAKER_MODEL_LINE.match(text or "")
         if m and not _LABEL_RE.match(m.group(1)) and not _ID_WORD.fullmatch(m.group(1)):
             return m.group(1)
-    m = _SKU_LINE.search(html_text[:400_000])
+    m = _sku_line(html_text[:400_000])
     return m.group(1) if m and not _LABEL_RE.match(m.group(1)) and not _ID_WORD.fullmatch(m.group(1)) else None
+
+
+# where an identifier line may start: a cheap scan first (the full pattern over a page's 400 KB
+# took ~11 ms; it runs only around these few places)
+_SKU_START = re.compile(r"(?:SKU|Model|Item|Part|Mfr|Art)[^:<>\n]{0,12}:")
+
+
+def _sku_line(text: str):
+    for hit in _SKU_START.finditer(text):
+        m = _SKU_LINE.search(text, max(0, hit.start() - 1), hit.end() + 120)
+        if m:
+            return m
+    return None
 
 
 def _brand_before_model(*texts: str | None) -> str | None:
