@@ -237,9 +237,10 @@ def test_the_sixth_session_s_unseen_sets_hold_what_they_scored(name):
 # Jumpseller, Loja Integrada, Mercado Shops, Shopify premium themes, Magento Porto, Cafe24,
 # Color Me, Shopline): 27 pages first scored at price 0.889, currency 0.926, title and brand
 # 0.963; and 11 more (Shoptet, Bitrix, InSales, Salla, Ecwid, Wix, BigCommerce) at price and
-# brand 0.909; 1.0 since.
+# brand 0.909; and 11 more (IdoSell, Shoper, Ticimax, İdeaSoft, PrestaShop 8, Germanized) at price
+# and brand 0.909; 1.0 since.
 PLATFORM_SETS = {"platforms.json": (30, {"brand": 0.96}), "platforms2.json": (12, {}), "platforms3.json": (27, {}),
-                 "platforms4.json": (11, {})}
+                 "platforms4.json": (11, {}), "platforms5.json": (11, {})}
 
 
 @pytest.mark.parametrize("name", sorted(PLATFORM_SETS))

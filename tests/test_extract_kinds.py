@@ -1531,3 +1531,10 @@ def test_an_identifier_s_label_is_no_brand():
     html = page("""<h1 class="product-details__product-title">Tide Pool Poster</h1>
       <div class="product-details__product-sku" itemprop="sku">SKU TWC-POS-01</div><span class="price">$68.00</span>""")
     assert extract_product(html, "https://prints.example.com/store/Tide-Pool-Poster-p123").brand is None
+
+
+def test_a_breadcrumb_step_under_a_localised_category_path_is_no_brand():
+    html = page("""<nav class="woocommerce-breadcrumb"><a href="/">Startseite</a> / <a href="/produkt-kategorie/olivenoel/">Olivenöl</a>
+      / <a href="/produkt-kategorie/olivenoel/bio/">Bio</a> / Bio Olivenöl Extra Nativ</nav>
+      <h1 class="product_title">Bio Olivenöl Extra Nativ aus Kreta</h1><p class="price">12,90 €</p>""", lang="de")
+    assert extract_product(html, "https://feinkost.example.de/produkt/bio-olivenoel/").brand is None

@@ -587,8 +587,7 @@ def _brand_from_nav(sc: Scan, title: str | None) -> str | None:
     return best
 
 
-_CATEGORY_PATH = re.compile(r"/(product[-_]?)?categor(y|ies)/|/kategorie[n]?/|/categoria[s]?/|/categorie/|/kategori/",
-                            re.I)
+_CATEGORY_PATH = re.compile(r"/([a-z]+[-_])?(categor(y|ies|ie|ia|ias)|kategori(e|en|a|ja)?)/", re.I)  # produkt-kategorie
 
 
 def _brand_from_breadcrumb(sc: Scan, title: str | None) -> str | None:
