@@ -70,8 +70,9 @@ def page_path(entry: dict) -> Path | None:
     if source.startswith("pypi:"):
         folder = pages_dir()
         return folder / entry["file"] if folder else None
-    if source == "built:platforms":  # pages built from the shop platforms' own price templates
-        path = FIXTURES / "platforms" / entry["file"]
+    if source in ("built:platforms", "built:retail"):  # pages built for this project (platform
+        # templates; big retailers' storefronts), committed in tests/fixtures/extraction/<kind>/
+        path = FIXTURES / source.split(":", 1)[1] / entry["file"]
         return path if path.is_file() else None
     if source.startswith("github:"):  # committed with their licences: tests/fixtures/extraction/github/
         path = FIXTURES / "github" / entry["file"]
