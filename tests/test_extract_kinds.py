@@ -1538,3 +1538,28 @@ def test_a_breadcrumb_step_under_a_localised_category_path_is_no_brand():
       / <a href="/produkt-kategorie/olivenoel/bio/">Bio</a> / Bio Olivenöl Extra Nativ</nav>
       <h1 class="product_title">Bio Olivenöl Extra Nativ aus Kreta</h1><p class="price">12,90 €</p>""", lang="de")
     assert extract_product(html, "https://feinkost.example.de/produkt/bio-olivenoel/").brand is None
+
+
+def test_a_recently_viewed_block_s_prices_are_others_and_an_unavailable_product_has_none():
+    cards = "".join(f'<div class="card"><a href="/p/{i}"><img src="/i/{i}.jpg" alt="Kettlebell {i}kg"><h4>Kettlebell {i}kg</h4></a>'
+                    f'<span class="currency">R {i}49</span></div>' for i in (6, 10, 12))
+    html = page(f"""<main><h1>KettlePro Adjustable Dumbbell Set</h1><div class="buybox"><p>This item is currently unavailable</p></div></main>
+      <section class="bk-recent"><h2 class="bk-recent__title">Recently viewed</h2><div class="track">{cards}</div></section>""")
+    assert extract_product(html, "https://www.shop.example.co.za/kettlepro-set/PLID712").price is None
+
+
+def test_a_buy_box_price_beats_the_markup_s_cheapest_seller():
+    """A marketplace's JSON-LD AggregateOffer gives the cheapest of its sellers ("5 ab 31,49 €");
+    the buy box shows the offer a shopper gets."""
+    html = page("""<div class="product"><h1>Espressotassen-Set 6-teilig</h1><div class="buybox"><span class="price">34,95 €</span>
+      <button class="add-to-cart">In den Warenkorb</button></div>
+      <div class="other-offers">Weitere Angebote: 5 ab <span class="price">31,49 €</span></div></div>""",
+                head=ld('{"@type":"Product","name":"Espressotassen-Set 6-teilig","offers":{"@type":"AggregateOffer",'
+                        '"lowPrice":"31.49","offerCount":6,"priceCurrency":"EUR"}}'), lang="de")
+    assert extract_product(html, "https://markt.example.de/product/4711/").price == Decimal("34.95")
+
+
+def test_a_brand_named_by_a_data_binding_attribute():
+    html = page("""<h1 class="same-part-kt__header"><span data-link="text{:product^brandName}">LESSA</span> /
+      <span data-link="text{:product^goodsName}">Платье миди с запахом</span></h1><span class="price">1 290 ₽</span>""", lang="ru")
+    assert extract_product(html, "https://market.example.ru/catalog/23456789/detail.aspx").brand == "LESSA"

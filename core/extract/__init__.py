@@ -191,6 +191,15 @@ def _pick_price(founds: dict[str, Found]) -> tuple[PriceCandidate | None, str | 
         # The markup holds the "ca. EUR 3,45" conversion the page prints under the listing's
         # own "£2,99": the page's price in its own currency is the price.
         return shown[0], HTML
+    if structured and shown and page.certain_price and page.first_price_ok:
+        source = structured[0][0]
+        mine = [p for s, p in structured if s == source]
+        if all(p.note.lower() == "lowprice" for p in mine) and shown[0].amount > min(p.amount for p in mine) \
+                and shown[0].currency in (None, mine[0].currency):
+            # the markup's only price is an aggregate's lowest (the cheapest of a marketplace's
+            # sellers, of a product's variants), the product's own box shows the offer a shopper
+            # gets: that one ("34,95 €" in the buy box, "5 Angebote ab 31,49 €" below)
+            return shown[0], HTML
     for seen in shown:
         for source, cand in structured:
             if cand.amount == seen.amount:

@@ -96,6 +96,9 @@ _PROMO = re.compile(r"free\s+(standard\s+|express\s+|uk\s+|us\s+)?(shipping|deli
 _BRAND_EL_TAGS = {"a", "span", "p", "div", "li", "strong", "b", "h2", "h3", "h4"}
 _BRAND_CLASS = re.compile(r"(?:^|[-_\s])(?:product[-_]?)?(?:brand|manufacturer|marke|marca|marque|hersteller|"
                           r"vendor)(?:[-_\s]|name|link|info|$)", re.I)
+# frameworks' test and binding attributes naming the brand: data-testid="product-brand",
+# data-qa="brand-name", data-link="text{:product^brandName}" (Wildberries' JsViews)
+_BRAND_DATA = re.compile(r"(?:^|[-_\s^.:])(?:product[-_]?)?brand(?:[-_]?name)?(?:[-_\s}]|$)", re.I)
 # "Mehr von Müllermöbel", "More from Acme", "Other products by Acme": the brand after the words.
 _MORE_FROM = re.compile(r"^(?:(?:see |view |shop |all )?(?:more|other products|all products|everything) "
                         r"(?:from|by)|mehr von|alle produkte von|weitere produkte von|plus de|tous les produits|"
@@ -156,7 +159,9 @@ def scan(doc) -> Scan:
             if tag == "img" and (_BRAND_IMG.search(f"{get('class') or ''} {get('id') or ''} {get('src') or ''}")
                                  or get("itemprop") == "logo"):
                 out.brand_images.append((pos, el))
-        elif tag in _BRAND_EL_TAGS and _BRAND_CLASS.search(f"{get('class') or ''} {get('id') or ''}"):
+        elif tag in _BRAND_EL_TAGS and (_BRAND_CLASS.search(f"{get('class') or ''} {get('id') or ''}")
+                                         or _BRAND_DATA.search(f"{get('data-testid') or ''} {get('data-test') or ''} "
+                                                               f"{get('data-qa') or ''} {get('data-link') or ''}")):
             out.brand_elements.append((pos, el))
         marker = f"{get('class') or ''} {get('id') or ''}".lower()
         quick = _HINT_QUICK.search(marker) is not None

@@ -223,7 +223,7 @@ def _short_text(el, limit: int) -> str | None:
     return text if len(text) <= limit else None
 
 
-_COUNT_FIRST = re.compile(r"^\D{0,15}?\d+\s*([^\W\d_]{2,})")
+_COUNT_FIRST = re.compile(r"^\D{0,30}?\d+\s*([^\W\d_]{2,})")
 _NUMBER = r"\d[\d.,'’\s]*\d|\d"
 _AFTER = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<sym>[^\d\s]{{1,4}})")
 _BEFORE = re.compile(rf"(?P<sym>[^\d\s]{{1,4}})\s*(?P<num>{_NUMBER})")
@@ -407,6 +407,9 @@ def _block_marks(el, levels: int = 6):
 # A block's own heading saying its products are others, in the languages of the shops seen.
 _OTHERS_HEADING = re.compile(
     r"similar (products|items)|related (products|items)|you (may|might) also like|customers who (bought|viewed)|"
+    r"recently viewed|people also (bought|viewed)|zuletzt angesehen|vus récemment|vistos recientemente|"
+    r"visti di recente|vistos recentemente|recent bekeken|ostatnio oglądane|naposledy prohlížené|"
+    r"недавно просмотренные|вы смотрели|son gezdi[gğ]iniz|最近チェックした|最近見た|최근 본 상품|最近浏览|最近瀏覽|"
     r"frequently bought together|also (bought|viewed)|recommended for you|sponsored products|"
     r"ähnliche (artikel|produkte)|das könnte (dir|ihnen) auch gefallen|kunden kauften auch|"
     r"produits similaires|vous aimerez (peut-être )?aussi|articles similaires|"
