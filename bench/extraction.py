@@ -62,6 +62,7 @@ DEFAULT_SETS = {
     "platforms5": (None, FIXTURES / "platforms5.json"),  # regional: IdoSell, Shoper, Ticimax, Germanized…
     # pages modelled on big retailers' storefronts (tests/fixtures/extraction/retail)
     "retail": (None, FIXTURES / "retail.json"),  # Europe, Russia, Turkey, Gulf, Africa
+    "retail2": (None, FIXTURES / "retail2.json"),  # the Americas and Asia
 }
 FIELDS = ("title", "price", "currency", "brand", "first_image")
 LARGE = 800_000  # bytes: the "1 MB pages" of earlier reports

@@ -1563,3 +1563,43 @@ def test_a_brand_named_by_a_data_binding_attribute():
     html = page("""<h1 class="same-part-kt__header"><span data-link="text{:product^brandName}">LESSA</span> /
       <span data-link="text{:product^goodsName}">Платье миди с запахом</span></h1><span class="price">1 290 ₽</span>""", lang="ru")
     assert extract_product(html, "https://market.example.ru/catalog/23456789/detail.aspx").brand == "LESSA"
+
+
+def test_a_store_card_price_is_not_everyone_s_and_markup_holding_the_struck_normal_price_loses():
+    """Falabella: <li data-cmr-price> (only with the store's card) first, then the offer, then the
+    struck normal price, which the JSON-LD carries."""
+    html = page("""<div class="fa-product"><h1 class="product-name">Refrigerador No Frost 412 Litros</h1>
+      <ol class="prices"><li data-cmr-price="479.990" class="prices-0"><div><span class="copy12 primary">$ 479.990</span>
+      <img src="/cmr-icon.svg" alt="CMR"></div></li><li data-event-price="499.990" class="prices-1"><div>
+      <span class="copy12 primary senary">$ 499.990</span><span class="event-label">(Oferta)</span></div></li>
+      <li data-normal-price="629.990" class="prices-2"><div><span class="copy3 crossed">$ 629.990</span><span>(Normal)</span></div></li></ol></div>""",
+                head=ld('{"@type":"Product","name":"Refrigerador No Frost 412 Litros","offers":{"price":"629990","priceCurrency":"CLP"}}'),
+                lang="es-CL")
+    assert extract_product(html, "https://www.tienda.example.cl/product/16104412").price == Decimal("499990")
+
+
+def test_a_plus_member_price_and_a_sku_name_title():
+    """JD: no h1, the name in div.sku-name; "PLUS价" after the price everyone pays."""
+    html = page("""<div class="itemInfo-wrap"><div class="sku-name">华睿 Zenith 40 Pro 5G 8GB+256GB 亮黑色</div>
+      <div class="summary-price"><div class="dt">京选价</div><div class="dd"><span class="p-price"><span>￥</span><span class="price">6999.00</span></span></div></div>
+      <div class="summary-price plus-price"><div class="dt">PLUS价</div><div class="dd"><span class="p-price-plus"><span class="price">￥6899.00</span></span></div></div>
+      <a id="InitCartUrl" class="btn-special1 btn-lg" href="//cart.example.cn/gate.action?pid=1">加入购物车</a></div>""",
+                head="<title>【华睿Zenith 40 Pro】华睿 Zenith 40 Pro 5G【行情 报价 价格 评测】-京选</title>", lang="zh-CN")
+    product = extract_product(html, "https://item.example.cn/100012043978.html")
+    assert product.title == "华睿 Zenith 40 Pro 5G 8GB+256GB 亮黑色" and product.price == Decimal("6999.00")
+
+
+def test_a_product_card_price_attribute_is_no_card_holders_price_and_savings_in_russian_are_no_price():
+    html = page("""<h1 class="product__title">Чайник электрический Xiaomi Mi Smart Kettle Pro</h1>
+      <div class="product__prices" data-product-card-price><div class="price js-product-price">4 590 ₽</div>
+      <div class="old-price js-product-old-price">5 290 ₽</div></div>
+      <div class="product__economy">Вы экономите <span class="js-product-economy">700 ₽</span></div>
+      <button type="submit" class="product__buy">В корзину</button>""", lang="ru")
+    assert extract_product(html, "https://shop.example.ru/product/kettle-pro").price == Decimal("4590")
+
+
+def test_a_shop_all_brand_link_names_the_brand():
+    html = page("""<div class="styles-product__info"><div data-test="product-brand"><a href="/b/harbor-pine/-/N-q64">Shop all Harbor &amp; Pine</a></div>
+      <h1 data-test="product-title"><span>Women's Crewneck Cable Knit Pullover Sweater - Harbor &amp; Pine™</span></h1>
+      <div data-test="product-price">$19.99 - $29.99</div></div>""")
+    assert extract_product(html, "https://www.store.example.com/p/sweater/-/A-8211").brand == "Harbor & Pine"

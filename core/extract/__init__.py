@@ -200,7 +200,10 @@ def _pick_price(founds: dict[str, Found]) -> tuple[PriceCandidate | None, str | 
             # sellers, of a product's variants), the product's own box shows the offer a shopper
             # gets: that one ("34,95 €" in the buy box, "5 Angebote ab 31,49 €" below)
             return shown[0], HTML
-    for seen in shown:
+    struck = {p.amount for p in page.list_prices()} | {p.amount for p in page.list_beside.values()}
+    for n, seen in enumerate(shown):
+        if n and seen.amount in struck:
+            continue  # the struck list price the page shows too (as a list-classed amount)
         for source, cand in structured:
             if cand.amount == seen.amount:
                 return cand, source
@@ -215,8 +218,7 @@ def _pick_price(founds: dict[str, Found]) -> tuple[PriceCandidate | None, str | 
             sale = [p for p in founds[s].current_prices() if p.amount < top]
             if sale and any(p.amount == top for p in founds[s].list_prices()):
                 return min(sale, key=lambda p: p.amount), s
-    struck = {p.amount for p in page.list_prices()} | {p.amount for p in page.list_beside.values()}
-    if structured and shown and page.certain_price and structured[0][1].amount in struck \
+    if structured and shown and page.first_price_ok and structured[0][1].amount in struck \
             and shown[0].amount < structured[0][1].amount:
         return shown[0], HTML
     if structured and shown and page.first_price_ok and shown[0].currency in (None, structured[0][1].currency):

@@ -22,7 +22,7 @@ from core.extract.text import (clean_text, element_text, in_chrome, is_placehold
                                plausible_brand, tokens)
 
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head", "option", "select", "textarea"}
-_NAME_HINT = re.compile(r"(product|item|deal|pdp|goods|article)[-_]?(title|name)|^(title|name)$|"
+_NAME_HINT = re.compile(r"(product|item|deal|pdp|goods|article|sku)[-_]?(title|name)|^(title|name)$|"
                         r"(title|name)[-_]?(product|item|main)(?![-_]?(menu|nav))|"
                         r"(page|product)[-_]?heading", re.I)  # osCommerce: <td class="pageHeading">
 _BRAND_LABELS = (
@@ -101,7 +101,7 @@ _BRAND_CLASS = re.compile(r"(?:^|[-_\s])(?:product[-_]?)?(?:brand|manufacturer|m
 _BRAND_DATA = re.compile(r"(?:^|[-_\s^.:])(?:product[-_]?)?brand(?:[-_]?name)?(?:[-_\s}]|$)", re.I)
 # "Mehr von Müllermöbel", "More from Acme", "Other products by Acme": the brand after the words.
 _MORE_FROM = re.compile(r"^(?:(?:see |view |shop |all )?(?:more|other products|all products|everything) "
-                        r"(?:from|by)|mehr von|alle produkte von|weitere produkte von|plus de|tous les produits|"
+                        r"(?:from|by)|shop all|see all|view all|mehr von|alle produkte von|weitere produkte von|plus de|tous les produits|"
                         r"altro di|altri prodotti di|más de|todos los productos de|więcej od|další od|"
                         r"by)\s+", re.I)
 # A name marked as a trade mark at the start of the product name: "Dunkin' Donuts® One Pound…"

@@ -38,6 +38,7 @@ _NEG_TEXT = re.compile(r"/\s*(100\s*|1\s*)?(ml|cl|g|kg|l|m|m²|m2|lb|oz|mes|mo|m
                        r"\b\d+\s*[x×]\s|\bx\s*\d|(shipping|delivery|livraison|versand|spedizione|envío|doprava|"
                        r"porto|lieferung|frete|entrega|consegna|доставк|运费|運費|per month|por mes|al mes|cuotas|parcelas|em até|sem juros|"
                        r"installment|monthly|save|saving|spar|ahorra|économisez|you save|off\b|rabatt|skidka|скидк|"
+                       r"эконом|выгода|oszczędzasz|ušetříte|ušetrite|tasarruf|risparmi|economize|"
                        r"less than|under|below|up to)", re.I)
 # "Ca. EUR 3,45", "approx. $4.10", "≈ 120 zł", "environ 3,45 €": a conversion into the
 # visitor's currency printed beside the listing's own price, never the price itself.
@@ -246,12 +247,29 @@ def _amount_part(raw: str, country: str | None) -> str:
 
 
 # "Gold Price:", "Member price", "Club-Preis": a loyalty tier's price, not everyone's.
-_TIER_WORDS = r"(members?|mitglied\w*|bronze|silver|gold|platinum|diamond|vip|club|loyalty|card|karten?|tarjeta|carte|" \
+_TIER_WORDS = r"(members?|mitglied\w*|bronze|silver|gold|platinum|diamond|vip|club|loyalty|card|karten?|tarjeta|carte|plus|cmr|" \
               r"socio|socios|membre|membres|cliente|fidélité|clube|klubowa|член\w*|клуб\w*)"
-_TIER_LABEL = re.compile(rf"\b{_TIER_WORDS}[-\s]*(price|preis|precio|prix|prezzo|cena|цена|preço)|"
+_TIER_LABEL = re.compile(rf"\b{_TIER_WORDS}[-\s]*(price|preis|precio|prix|prezzo|cena|цена|preço|价|價|価格|가격)|"
                          rf"\b(price|preis|precio|prix|prezzo|cena|цена|preço)\s+(for\s+|para\s+|pour\s+|de\s+|"
                          rf"con\s+|dla\s+|für\s+)?(les\s+|los\s+)?{_TIER_WORDS}\b", re.I)
 _LABEL_TAGS = {"dt", "th", "td", "label", "strong", "b", "span", "em", "i", "small", "font"}
+
+
+# A price for card holders or members only, by its classes or attribute names: Falabella's
+# <li data-cmr-price>, JD's "plus-price" / "p-price-plus", "member-price", "club-price".
+_LOYALTY_MARK = re.compile(r"^(cmr|plus|members?|club|vip|loyalty|card|tarjeta|genius)[-_]?(price|preis|precio)|"
+                           r"(^|[-_])(price|preis|precio)[-_]?(plus|members?|club|vip|card|cmr)$", re.I)
+
+
+def _loyalty(el) -> bool:
+    """A class token or data attribute of the amount or three ancestors starts with the card or
+    club ("cmr-price", "data-cmr-price", "plus-price") or ends the price with it ("p-price-plus");
+    "product-card-price" (a product card's price) is neither."""
+    for a in islice([el, *el.iterancestors()], 4):
+        tokens = (a.get("class") or "").split() + [k[5:] for k in a.attrib.keys() if k.startswith("data-")]
+        if any(_LOYALTY_MARK.search(t) for t in tokens):
+            return True
+    return False
 
 
 def _label(el, any_tag: bool = False) -> str:
@@ -705,7 +723,7 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         if _among_others(el) or _in_tile(el, ctx.base_url) or _shipping(el, raw):
             continue  # another product's price (a tile, a sponsored or "also bought" block) or postage
         label = _label(el)
-        bad = bad or _elsewhere(el) or bool(_NEG_TEXT.search(label)) or bool(_TIER_LABEL.search(label))
+        bad = bad or _elsewhere(el) or bool(_NEG_TEXT.search(label)) or bool(_TIER_LABEL.search(label)) or _loyalty(el)
         if bare and bad:
             if _NOT_ALONE.search(_without_tax_words(marker)):
                 continue
@@ -741,6 +759,7 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
 
 
 _SAVED = re.compile(r"\b(save|saving|you save|off|sparen|sie sparen|gespart|ersparnis|ahorra[rs]?|ahorro|"
+                    r"экономите|экономия|выгода|oszczędzasz|ušetříte|tasarruf|"
                     r"économisez|risparmi[ao]?|rabatt|desconto|economi[sz]e|скидка|скидку|skidka|sleva|"
                     r"popust|zniżka|rabat)\b", re.I)
 
