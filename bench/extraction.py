@@ -63,6 +63,7 @@ DEFAULT_SETS = {
     # pages modelled on big retailers' storefronts (tests/fixtures/extraction/retail)
     "retail": (None, FIXTURES / "retail.json"),  # Europe, Russia, Turkey, Gulf, Africa
     "retail2": (None, FIXTURES / "retail2.json"),  # the Americas and Asia
+    "retail3": (None, FIXTURES / "retail3.json"),  # Latin America, Asia, the Gulf, Iran
 }
 FIELDS = ("title", "price", "currency", "brand", "first_image")
 LARGE = 800_000  # bytes: the "1 MB pages" of earlier reports

@@ -248,7 +248,11 @@ PLATFORM_SETS = {"platforms.json": (30, {"brand": 0.96}), "platforms2.json": (12
                  # and of the Americas and Asia (Best Buy, Walmart, Target, Newegg, Mercado Livre,
                  # Falabella, Flipkart, Shopee, Rakuten, Coupang, JD, JB Hi-Fi…): 25 pages first scored
                  # at price 0.92, title, currency and brand 0.96; 1.0 since
-                 "retail2.json": (25, {})}
+                 "retail2.json": (25, {}),
+                 # Latin American, Asian and Gulf retailers (Ripley, Sodimac, Dafiti, Tiki, Qoo10,
+                 # ZOZOTOWN, 11st, SSG, Naver, Tmall, Jarir, Digikala…): 24 pages first scored at
+                 # price 0.833, currency 0.917; 1.0 since
+                 "retail3.json": (24, {})}
 
 
 @pytest.mark.parametrize("name", sorted(PLATFORM_SETS))

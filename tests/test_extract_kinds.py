@@ -1603,3 +1603,21 @@ def test_a_shop_all_brand_link_names_the_brand():
       <h1 data-test="product-title"><span>Women's Crewneck Cable Knit Pullover Sweater - Harbor &amp; Pine™</span></h1>
       <div data-test="product-price">$19.99 - $29.99</div></div>""")
     assert extract_product(html, "https://www.store.example.com/p/sweater/-/A-8211").brand == "Harbor & Pine"
+
+
+def test_a_coupon_s_price_points_and_a_percent_off_beside_the_sale_price():
+    """ZOZOTOWN: "¥15,840 税込 40%OFF" is the sale price ("%OFF" is its rate, not a saving),
+    "クーポン使用で ¥14,256" a coupon's, "158ポイント還元" points (還元's 元 is no yuan)."""
+    html = page("""<h1 class="p-goods-information__heading">ウールブレンド ステンカラーコート</h1>
+      <div class="p-goods-information__price"><div class="p-goods-information__proper"><span class="u-text-style-strike">¥26,400</span> 税込</div>
+      <div class="p-goods-information__price--discount">¥15,840 <span class="tax">税込</span> <span class="rate">40%OFF</span></div>
+      <div class="p-goods-information__coupon">クーポン使用で <strong>¥14,256</strong> <span>(10%OFF)</span></div>
+      <div class="p-goods-information__point">158ポイント還元</div></div><button class="p-goods-add-cart__button">カートに入れる</button>""",
+                lang="ja")
+    product = extract_product(html, "https://zozo.example.jp/shop/northlane/goods/54012345/")
+    assert (product.price, product.currency) == (Decimal("15840"), "JPY")
+    qoo = page("""<h1 class="gd_name">Vitamin C Brightening Serum 30ml</h1><ul class="infoArea">
+      <li><dl><dt>Retail Price</dt><dd><del>S$58.00</del></dd></dl></li>
+      <li><dl><dt>Sell Price</dt><dd><strong data-price="24.90">S$24.90</strong></dd></dl></li>
+      <li class="q_price"><dl><dt>Qprice</dt><dd><strong class="prc_qprice">S$21.90</strong> <span>with Cart Coupon</span></dd></dl></li></ul>""")
+    assert extract_product(qoo, "https://www.qoo.example.sg/item/7123456780").price == Decimal("24.90")

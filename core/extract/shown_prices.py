@@ -37,9 +37,11 @@ _LIST_CLASS = re.compile(r"(^|(?<!with)(?<!has)[-_\s])(old|was|strike|crossed|rr
 _NEG_TEXT = re.compile(r"/\s*(100\s*|1\s*)?(ml|cl|g|kg|l|m|m²|m2|lb|oz|mes|mo|month|mois|monat|mese)\b|"
                        r"\b\d+\s*[x×]\s|\bx\s*\d|(shipping|delivery|livraison|versand|spedizione|envío|doprava|"
                        r"porto|lieferung|frete|entrega|consegna|доставк|运费|運費|per month|por mes|al mes|cuotas|parcelas|em até|sem juros|"
-                       r"installment|monthly|save|saving|spar|ahorra|économisez|you save|off\b|rabatt|skidka|скидк|"
+                       r"installment|monthly|save|saving|spar|ahorra|économisez|you save|(?<!%)(?<!% )\boff\b|rabatt|skidka|скидк|"
                        r"эконом|выгода|oszczędzasz|ušetříte|ušetrite|tasarruf|risparmi|economize|"
-                       r"less than|under|below|up to)", re.I)
+                       r"less than|under|below|up to|"
+                       # free-shipping thresholds and loyalty points in Korean, Japanese, Chinese
+                       r"무료\s?배송|배송비|이상\s?구매|送料|以上のご注文|以上購入|免运费|包邮|ポイント|포인트|积分|積分)", re.I)
 # "Ca. EUR 3,45", "approx. $4.10", "≈ 120 zł", "environ 3,45 €": a conversion into the
 # visitor's currency printed beside the listing's own price, never the price itself.
 _APPROX_WORDS = (r"(ca\.?(?!\s*\$)|circa|approx\.?|approximately|≈|~|env\.?|environ|aprox\.?|aproximadamente|"
@@ -270,6 +272,14 @@ def _loyalty(el) -> bool:
         if any(_LOYALTY_MARK.search(t) for t in tokens):
             return True
     return False
+
+
+def _with_coupon(el) -> bool:
+    """ "S$21.90 with Cart Coupon", "クーポン使用で ¥14,256": the amount's own line (its parent's
+    short text) makes it a coupon's price, not everyone's."""
+    parent = el.getparent()
+    text = _short_text(parent, 80) if parent is not None else None
+    return bool(text) and bool(_CONDITIONAL.search(text))
 
 
 def _label(el, any_tag: bool = False) -> str:
@@ -723,7 +733,8 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         if _among_others(el) or _in_tile(el, ctx.base_url) or _shipping(el, raw):
             continue  # another product's price (a tile, a sponsored or "also bought" block) or postage
         label = _label(el)
-        bad = bad or _elsewhere(el) or bool(_NEG_TEXT.search(label)) or bool(_TIER_LABEL.search(label)) or _loyalty(el)
+        bad = bad or _elsewhere(el) or bool(_NEG_TEXT.search(label)) or bool(_TIER_LABEL.search(label)) or _loyalty(el) \
+            or _with_coupon(el)
         if bare and bad:
             if _NOT_ALONE.search(_without_tax_words(marker)):
                 continue
@@ -766,7 +777,8 @@ _SAVED = re.compile(r"\b(save|saving|you save|off|sparen|sie sparen|gespart|ersp
 
 # a price or saving for some shoppers only: with a coupon, a code, a membership, a loyalty card,
 # the app ("€6,64 mit Gutschein", "members' price", "with code SAVE10")
-_CONDITIONAL = re.compile(r"\b(gutschein\w*|coupons?|cupom|cupón|kupon|voucher|(promo|discount|rabatt)?code|"
+_CONDITIONAL = re.compile(r"クーポン|쿠폰|优惠券|優惠券|折價券|"
+                          r"\b(gutschein\w*|coupons?|cupom|cupón|kupon|voucher|(promo|discount|rabatt)?code|"
                           r"members?|member's|mitglied\w*|club price|loyalty card|kundenkarte|tarjeta|"
                           r"in the app|in-app|app only|ebay plus)\b", re.I)
 
