@@ -64,6 +64,7 @@ DEFAULT_SETS = {
     "retail": (None, FIXTURES / "retail.json"),  # Europe, Russia, Turkey, Gulf, Africa
     "retail2": (None, FIXTURES / "retail2.json"),  # the Americas and Asia
     "retail3": (None, FIXTURES / "retail3.json"),  # Latin America, Asia, the Gulf, Iran
+    "retail4": (None, FIXTURES / "retail4.json"),  # Europe, the Nordics, CEE, Israel, Kazakhstan
 }
 FIELDS = ("title", "price", "currency", "brand", "first_image")
 LARGE = 800_000  # bytes: the "1 MB pages" of earlier reports

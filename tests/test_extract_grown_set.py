@@ -252,7 +252,11 @@ PLATFORM_SETS = {"platforms.json": (30, {"brand": 0.96}), "platforms2.json": (12
                  # Latin American, Asian and Gulf retailers (Ripley, Sodimac, Dafiti, Tiki, Qoo10,
                  # ZOZOTOWN, 11st, SSG, Naver, Tmall, Jarir, Digikala…): 24 pages first scored at
                  # price 0.833, currency 0.917; 1.0 since
-                 "retail3.json": (24, {})}
+                 "retail3.json": (24, {}),
+                 # more European, Nordic, CEE, Israeli and Kazakh retailers (Digitec, Komplett,
+                 # Worten, Thomann, IKEA, ASOS, eBay.it, Amazon.de, Rozetka, Kaspi, KSP, eMAG.hu…): 24
+                 # pages first scored at price 0.833, currency 0.917, title 0.958; 1.0 since
+                 "retail4.json": (24, {})}
 
 
 @pytest.mark.parametrize("name", sorted(PLATFORM_SETS))

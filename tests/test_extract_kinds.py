@@ -1621,3 +1621,46 @@ def test_a_coupon_s_price_points_and_a_percent_off_beside_the_sale_price():
       <li><dl><dt>Sell Price</dt><dd><strong data-price="24.90">S$24.90</strong></dd></dl></li>
       <li class="q_price"><dl><dt>Qprice</dt><dd><strong class="prc_qprice">S$21.90</strong> <span>with Cart Coupon</span></dd></dl></li></ul>""")
     assert extract_product(qoo, "https://www.qoo.example.sg/item/7123456780").price == Decimal("24.90")
+
+
+def test_nordic_dash_prices_and_a_before_label():
+    """Komplett: "8 490,-" (no sign) then "Før 8 990,-"; sold out in markup, but the page shows it."""
+    html = page("""<h1 class="product-main-info__title">Spillkonsoll Nova X 1 TB</h1>
+      <div class="product-price"><span class="product-price-now">8 490,-</span><span class="product-price-before">Før 8 990,-</span></div>
+      <div class="stockstatus">Ikke på lager</div>""", lang="nb",
+                head=ld('{"@type":"Product","name":"Spillkonsoll Nova X 1 TB","offers":{"price":"8490.00","priceCurrency":"NOK",'
+                        '"availability":"https://schema.org/OutOfStock"}}'))
+    product = extract_product(html, "https://www.data.example.no/product/1182736")
+    assert (product.price, product.currency) == (Decimal("8490.00"), "NOK")
+
+
+def test_split_cents_after_a_comma_and_after_grouping_points():
+    """Worten's "299" + "<sup>,99</sup>" + "<sup>€</sup>"; eMAG's "289.990<sup>00</sup> Ft"."""
+    html = page("""<h1>Smartphone Nova 8</h1><div class="w-product__price"><span class="w-currentPrice">
+      <span class="w-product-price__main">299</span><sup class="w-product-price__dec">,99</sup><sup>€</sup></span></div>
+      <button class="w-button-buy">Comprar</button>""", lang="pt-PT")
+    assert extract_product(html, "https://www.loja.example.pt/produtos/nova-8-7364512").price == Decimal("299.99")
+    hu = page("""<h1 class="page-title">GeForce RTX 3070 8GB</h1><div class="product-page-pricing">
+      <p class="product-new-price">289.990<sup>00</sup> <span>Ft</span></p></div><button class="yeahIWantThisProduct">Kosárba</button>""",
+              lang="hu")
+    assert extract_product(hu, "https://www.bolt.example.hu/p/rtx-3070/pd/DZK4R2MBM/").price == Decimal("289990.00")
+
+
+def test_other_sellers_offers_and_an_unavailable_page_with_only_postage():
+    dec = page("""<h1 class="prd-title">Sac à dos randonnée 30L</h1><div class="prc"><span class="prc__active-price">44,99 €</span></div>
+      <button class="cta">Ajouter au panier</button><div class="prd-marketplace"><h3>Autre offre de nos partenaires</h3>
+      <div class="mp-offer"><span>Vendu par Montagne Équipement</span> <span class="prc__active-price">39,99 €</span></div></div>""",
+               head=ld('{"@type":"Product","name":"Sac à dos randonnée 30L","offers":{"@type":"AggregateOffer","lowPrice":"39.99",'
+                       '"priceCurrency":"EUR"}}'), lang="fr")
+    assert extract_product(dec, "https://www.sport.example.fr/p/sac-a-dos-30l/_/R-p-1").price == Decimal("44.99")
+    gone = page("""<h1 class="page-title">GeForce RTX 3080 10GB</h1><div class="product-page-pricing"><p class="product-new-price"></p>
+      <span class="label">Nem elérhető</span></div><div class="product-highlight"><ul><li>Ingyenes szállítás 15.000 Ft felett</li></ul></div>
+      <div class="product-code-display">Termékkód: DZK4R2MBM</div>""", lang="hu")
+    product = extract_product(gone, "https://www.bolt.example.hu/p/rtx-3080/pd/DZK4R2MBM/")
+    assert product.price is None
+
+
+def test_ebay_s_hidden_prefix_in_the_item_title():
+    html = page("""<h1 class="it-ttl" itemprop="name" id="itemTitle"><span class="g-hdn">Dettagli sull'oggetto&nbsp;&nbsp;</span>Macchina caffè
+      espresso Verdana 15 bar</h1><span id="prcIsum" itemprop="price" content="119.9">EUR 119,90</span>""", lang="it")
+    assert extract_product(html, "https://www.ebay.example.it/itm/1234").title == "Macchina caffè espresso Verdana 15 bar"

@@ -191,11 +191,13 @@ def _pick_price(founds: dict[str, Found]) -> tuple[PriceCandidate | None, str | 
         # The markup holds the "ca. EUR 3,45" conversion the page prints under the listing's
         # own "£2,99": the page's price in its own currency is the price.
         return shown[0], HTML
-    if structured and shown and page.certain_price and page.first_price_ok:
+    if structured and shown and page.first_price_ok:
         source = structured[0][0]
         mine = [p for s, p in structured if s == source]
-        if all(p.note.lower() == "lowprice" for p in mine) and shown[0].amount > min(p.amount for p in mine) \
-                and shown[0].currency in (None, mine[0].currency):
+        low = min(p.amount for p in mine)
+        if all(p.note.lower() == "lowprice" for p in mine) and shown[0].amount > low \
+                and shown[0].currency in (None, mine[0].currency) \
+                and (page.certain_price or low not in page.shown_amounts):
             # the markup's only price is an aggregate's lowest (the cheapest of a marketplace's
             # sellers, of a product's variants), the product's own box shows the offer a shopper
             # gets: that one ("34,95 €" in the buy box, "5 Angebote ab 31,49 €" below)
@@ -240,6 +242,8 @@ def _pick_price(founds: dict[str, Found]) -> tuple[PriceCandidate | None, str | 
         # a search or category page: its prices are its tiles' (and its filters'), none is
         # the price of one product to print on an ad
         return None, None
+    if shown and not page.first_price_ok and _postage_only(shown):
+        return None, None
     return (shown[0], HTML) if shown else (None, None)
 
 
@@ -252,6 +256,15 @@ def _with_vat(net: Decimal, gross: Decimal) -> bool:
     if not net or gross <= net:
         return False
     return any(abs(net * (1 + Decimal(str(r)) / 100) - gross) <= Decimal("0.011") for r in _VAT_RATES)
+
+
+def _postage_only(shown: list[PriceCandidate]) -> bool:
+    """Every amount the page shows is a postage line, its shipping words first ("Ingyenes
+    szállítás 15.000 Ft felett"; not "199,00 € inkl. Versand"): an unavailable product's page,
+    with no price of its own."""
+    from core.extract.shown_prices import _SHIPPING_FIRST
+
+    return all(_SHIPPING_FIRST.match(c.note or "") for c in shown)
 
 
 LISTING_CARDS = 10

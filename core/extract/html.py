@@ -195,13 +195,21 @@ _ID_CHILD = re.compile(r"(^|[-_\s])(sku|code|product-?code|item-?(no|number|code
                        r"art(ikel)?-?nr|part-?number|product-?id)([-_\s]|$)", re.I)
 
 
+# a child hidden from sight inside a heading (eBay's <span class="g-hdn">Dettagli sull'oggetto</span>)
+_HIDDEN_CHILD = re.compile(r"(^|\s)(g-hdn|visually-hidden|sr-only|screen-reader-text|u-hidden|a-offscreen|hidden)(\s|$)", re.I)
+
+
+def _not_name(c) -> bool:
+    return isinstance(c.tag, str) and (bool(_ID_CHILD.search(f"{c.get('class') or ''} {c.get('itemprop') or ''}"))
+                                       or bool(_HIDDEN_CHILD.search(c.get("class") or "")))
+
+
 def _heading_text(el) -> str | None:
-    ids = [c for c in el.iterdescendants() if isinstance(c.tag, str)
-           and _ID_CHILD.search(f"{c.get('class') or ''} {c.get('itemprop') or ''}")]
+    ids = [c for c in el.iterdescendants() if _not_name(c)]
     if ids:
         bare = copy.deepcopy(el)
         for c in list(bare.iterdescendants()):
-            if isinstance(c.tag, str) and _ID_CHILD.search(f"{c.get('class') or ''} {c.get('itemprop') or ''}"):
+            if _not_name(c):
                 c.drop_tree()
         if element_text(bare):  # never the whole name (<h1><span class="sku-title">…</span></h1>)
             el = bare
@@ -249,7 +257,7 @@ def _visual_heading(sc: Scan, refs: list[str]) -> tuple:
 
 
 _BOILER_PREFIX = re.compile(
-    r"^(details about|détails sur|dettagli su|details zu|detalles (acerca )?de|detalhes sobre|"
+    r"^(details about|détails sur|dettagli sull['’]oggetto|dettagli su|details zu|detalles (acerca )?de|detalhes sobre|"
     r"szczegóły dotyczące|podrobnosti o|подробнее о)\s*:?\s+(?=\S)", re.I)
 _BUY_LEAD = re.compile(
     r"^(buy|shop|order|kaufen|acheter|comprar|compra|acquista|koop|kup|купить|osta|köp|kjøp|køb)\s+(?P<name>.{3,}?)"

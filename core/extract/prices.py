@@ -215,7 +215,9 @@ _SYMBOL_IN_TEXT = re.compile(
     r"₸|₾|₼|֏|₮|₵|¥|￥|円|(?<![\u3040-\u30ff\u4e00-\u9fff])元|S/\.?|ج\.\s?م\.?|جنيه|(?<![A-Za-z])L\.\s?E\.?(?![A-Za-z])|"
     r"৳|﷼|₨|ر\.س\.?|د\.إ\.?|ر\.ق|د\.ك|ر\.ع|د\.ب|"
     r"(?<![A-Za-z])(?:zł|zl|kn|kč|Kč|(?-i:Ft)|lei|kr\.?|Rs\.?|Fr\.|RM|KSh|TSh|USh|р\.|сом|сум|ден\.?|Rp\.?|(?-i:TL)|"
-    r"(?-i:Lek)|(?-i:Kz)|(?-i:KM)|(?-i:Bs)\.?|(?-i:R)(?=\s?\d))(?![A-Za-z]))",
+    r"(?-i:Lek)|(?-i:Kz)|(?-i:KM)|(?-i:Bs)\.?|"
+    # South Africa's "R 1 299.00": only before a whole amount, never inside a code ("DZK4R2MBM")
+    r"(?<![0-9])(?-i:R)(?=\s?\d{1,3}(?:[ ,.\u00a0]\d{3})*(?:[.,]\d{2})?(?![\dA-Za-z])))(?![A-Za-z]))",
     re.I,
 )
 

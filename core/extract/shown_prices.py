@@ -37,6 +37,7 @@ _LIST_CLASS = re.compile(r"(^|(?<!with)(?<!has)[-_\s])(old|was|strike|crossed|rr
 _NEG_TEXT = re.compile(r"/\s*(100\s*|1\s*)?(ml|cl|g|kg|l|m|m²|m2|lb|oz|mes|mo|month|mois|monat|mese)\b|"
                        r"\b\d+\s*[x×]\s|\bx\s*\d|(shipping|delivery|livraison|versand|spedizione|envío|doprava|"
                        r"porto|lieferung|frete|entrega|consegna|доставк|运费|運費|per month|por mes|al mes|cuotas|parcelas|em até|sem juros|"
+                       r"szállítás|doručení|dostawa|wysyłka|toimitus|frakt|levering|leverans|forsendelse|kargo|"
                        r"installment|monthly|save|saving|spar|ahorra|économisez|you save|(?<!%)(?<!% )\boff\b|rabatt|skidka|скидк|"
                        r"эконом|выгода|oszczędzasz|ušetříte|ušetrite|tasarruf|risparmi|economize|"
                        r"less than|under|below|up to|"
@@ -50,7 +51,8 @@ _APPROX_TEXT = re.compile(r"^[\s(\[]*" + _APPROX_WORDS + r"(?=[\s\d€£¥₹₽
 _APPROX_LABEL = re.compile(r"^[\s(\[]*" + _APPROX_WORDS + r"[\s:]*$", re.I)
 _APPROX_CLASS = re.compile(r"(^|[-_\s])(approx|converted|conversion)", re.I)
 _WAS_TEXT = re.compile(r"^\s*(was|rrp|msrp|uvp|statt|vorher|antes|avant|prima|era|de|list( price)?|"
-                       r"old price|previous price|original( price)?|price before|before|"
+                       r"old price|previous price|original( price)?|price before|before|før|förr|tidligere|"
+                       r"ord\.? pris|ordinarie pris|ordinær pris|normalpris|ennen|voorheen|eredeti ár|"
                        r"retail( price)?|reg\.?( price)?|compare (at|to)|originally|"
                        r"regular( price)?|normal( price)?|precio (normal|anterior|lista)|prix (de référence|barré)|"
                        r"alter preis|старая цена|原價|原价|定價|定价|정가)\b[:\s]*", re.I)
@@ -303,7 +305,8 @@ def _label(el, any_tag: bool = False) -> str:
 _SHIPPING_FIRST = re.compile(r"^(?!.*\b(inkl|incl|including|inclusive|free|gratis|kostenlos|frei|offerte|grátis|"
                              r"gratuit[ea]?|sin|sem|zdarma|darmowa|бесплатн\w*)\b)"
                              r"\D{0,25}?\b(shipping|postage|delivery|versand\w*|porto|livraison|envío|envio|"
-                             r"spedizione|frete|doprava|dostawa|wysyłka|доставка|送料|運費|运费)\b\D{0,25}\d", re.I)
+                             r"spedizione|frete|doprava|dostawa|wysyłka|szállítás|toimitus|frakt|levering|leverans|kargo|"
+                             r"доставка|送料|運費|运费)\b\D{0,25}\d", re.I)
 _SHIPPING_CLASS = re.compile(r"(^|[-_\s])(shipping|postage|delivery|versand)([-_](cost|price|fee|amount|rate)s?)?($|\s)|"
                              r"versandkosten|shipping[-_]?(cost|price|fee)", re.I)
 
@@ -356,15 +359,17 @@ def _fragment(el, amount, ctx: PageContext) -> bool:
     """A bare amount whose parent or grandparent, a short text, is a price with a currency
     and another amount."""
     own = (clean_text(el.text_content()) or "").strip()
-    if not re.fullmatch(r"\d{1,2}|\d[\d.,\s]*[.,]", own):
-        return False  # only the cents ("80") or the whole part ("16.") are pieces of a price
+    whole_part = re.fullmatch(r"\d[\d.,'’\s]*\d|\d", own) is not None  # "299" before <sup>,99</sup>
+    if not re.fullmatch(r"\d{1,2}|\d[\d.,\s]*[.,]", own) and not whole_part:
+        return False  # only the cents ("80") or the whole part ("16.", "299") are pieces of a price
     for a in islice(el.iterancestors(), 2):
         text = _short_text(a, 40)
         if text and re.search(r"\d", text):
             currency = currency_in_text(text, country=ctx.country)
             whole = parse_amount(text, currency=currency) if currency else None
-            if currency and whole is not None and whole != amount:
-                return True
+            if currency and whole is not None and whole != amount \
+                    and (not whole_part or int(whole) == amount and whole != int(whole)):
+                return True  # (a whole part only when its parent is that amount with cents)
     return False
 
 
@@ -404,7 +409,7 @@ _BARE_AMOUNT = re.compile(r"\d{1,3}(?:[.,\s’']\d{3})+(?:[.,]\d{2})?|\d+[.,]\d{
 def _bare_price(el, raw: str) -> bool:
     """A price-classed element holding only an amount (``span#unit_price`` "55.<sup>99</sup>").
     One whose class also says "old", "unit", "shipping"… counts only when nothing else is shown."""
-    if not _BARE_AMOUNT.fullmatch(raw.strip().rstrip("*")):
+    if not _BARE_AMOUNT.fullmatch(re.sub(r"\s*([,.:]-|[,.]–)$", "", raw.strip().rstrip("*"))):
         return False
     marker = " ".join(f"{a.get('class', '')} {a.get('id', '')}" for a in (el, el.getparent()) if a is not None)
     return "price" in marker.lower()
@@ -412,7 +417,9 @@ def _bare_price(el, raw: str) -> bool:
 
 # Blocks that hold other products for certain (their prices are dropped) …
 _OTHERS = re.compile(r"recommend|upsell|cross-?sell|also-?(bought|viewed|like)|bought[-_]?together|(^|[-_])fbt|"
-                     r"sponsor|recently-?viewed", re.I)
+                     r"sponsor|recently-?viewed|"
+                     # a marketplace's other sellers' offers for the same product: the buy box's is the price
+                     r"(^|[-_\s])(other|more|alt)[-_]?(offers?|sellers?)|(^|[-_\s])mp[-_]offer|sellers?[-_]?(list|table)", re.I)
 # … and blocks that usually do (their prices are demoted: a shop may name its own box so).
 # A bare amount so marked is not the price even when nothing else is shown.
 _NOT_ALONE = re.compile(r"shipping|delivery|tax|vat|excl|instal|monthly|month|per[-_]|basis|(?<!product)base[-_]?price|deposit|cashback|"
@@ -435,7 +442,10 @@ def _block_marks(el, levels: int = 6):
 # A block's own heading saying its products are others, in the languages of the shops seen.
 _OTHERS_HEADING = re.compile(
     r"similar (products|items)|related (products|items)|you (may|might) also like|customers who (bought|viewed)|"
-    r"recently viewed|people also (bought|viewed)|zuletzt angesehen|vus récemment|vistos recientemente|"
+    r"hasonló termékek|podobné produkty|vergelijkbare|liknande produkter|lignende produkter|samankaltaiset|"
+    r"recently viewed|people also (bought|viewed)|other (offers|sellers)|more buying choices|autres? offres?|"
+    r"weitere angebote|otras ofertas|outras ofertas|altre offerte|inne oferty|andere aanbieders|"
+    r"zuletzt angesehen|vus récemment|vistos recientemente|"
     r"visti di recente|vistos recentemente|recent bekeken|ostatnio oglądane|naposledy prohlížené|"
     r"недавно просмотренные|вы смотрели|son gezdi[gğ]iniz|最近チェックした|最近見た|최근 본 상품|最近浏览|最近瀏覽|"
     r"frequently bought together|also (bought|viewed)|recommended for you|sponsored products|"
@@ -632,8 +642,14 @@ def _raw(el) -> tuple[str | None, bool]:
         kids = [k for k in el if isinstance(k.tag, str)]
         while kids and not (kids[-1].text_content() or "").strip() and not (kids[-1].tail or "").strip():
             kids.pop()  # an empty footnote marker after the cents: <sup>99</sup><i></i>
+        sign = ""
+        if len(kids) >= 2 and not (kids[-1].tail or "").strip():
+            end = clean_text(kids[-1].text_content()) or ""
+            if end and len(end) <= 4 and not re.search(r"\d", end):
+                sign = " " + end  # the currency after the cents: 289.990<sup>00</sup> <span>Ft</span>
+                kids.pop()
         last = kids[-1] if kids else el[len(el) - 1]
-        if isinstance(last.tag, str) and not (last.tail or "").strip():
+        if isinstance(last.tag, str) and (not (last.tail or "").strip() or sign):
             cents = clean_text(last.text_content()) or ""
             parts = [el.text or ""]
             for kid in el:
@@ -643,8 +659,10 @@ def _raw(el) -> tuple[str | None, bool]:
             before = clean_text("".join(parts)) or ""
             if re.fullmatch(r"\d{2}", cents) and re.search(r"\d[.,]?$", before) \
                     and not re.search(r"\d[.,]\d{1,2}$", before):
-                point = "" if before[-1] in ".," else "."  # "69.<sup>99</sup>" has its own
-                return f"{before}{point}{cents}{clean_text(last.tail) or ''}", True
+                # "69.<sup>99</sup>" has its own point; "289.990<sup>00</sup>" groups by points,
+                # so its cents follow a comma
+                point = "" if before[-1] in ".," else "," if re.search(r"\d\.\d{3}$", before) else "."
+                return f"{before}{point}{cents}{clean_text(last.tail) or ''}{sign}", True
     return text, False
 
 
