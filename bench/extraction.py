@@ -65,6 +65,8 @@ DEFAULT_SETS = {
     "retail2": (None, FIXTURES / "retail2.json"),  # the Americas and Asia
     "retail3": (None, FIXTURES / "retail3.json"),  # Latin America, Asia, the Gulf, Iran
     "retail4": (None, FIXTURES / "retail4.json"),  # Europe, the Nordics, CEE, Israel, Kazakhstan
+    "retail5": (None, FIXTURES / "retail5.json"),  # brands' own stores, specialty shops
+    "retail6": (None, FIXTURES / "retail6.json"),  # classifieds, auctions, price comparison
 }
 FIELDS = ("title", "price", "currency", "brand", "first_image")
 LARGE = 800_000  # bytes: the "1 MB pages" of earlier reports

@@ -1491,7 +1491,8 @@ def test_shopware_s_block_prices_first_row_up_to_five_is_the_one_unit_price():
 @pytest.mark.parametrize("text, country, code", [
     ("Rp 189.000", "ID", "IDR"), ("1.299,00 TL", "TR", "TRY"), ("KSh 1,200", "KE", "KES"), ("৳ 1,200", "BD", "BDT"),
     ("120 ر.س", "SA", "SAR"), ("120 د.إ", "AE", "AED"), ("Bs. 120,00", "BO", "BOB"), ("R 199.00", "ZA", "ZAR"),
-    ("12,50 KM", "BA", "BAM"), ("₨ 1,200", "PK", "PKR"), ("PES 600D", None, None), ("12 km", None, None)])
+    ("₨ 1,200", "PK", "PKR"), ("PES 600D", None, None), ("12 km", None, None),
+    ("45.000 KM", "BA", None)])  # "KM" reads as kilometres far more often than as convertible marks
 def test_more_local_currency_signs_and_no_retired_codes(text, country, code):
     """"Rp", "TL", "KSh" and others name their currencies; a retired code in a spec ("PES 600D",
     polyester) names none."""
@@ -1664,3 +1665,62 @@ def test_ebay_s_hidden_prefix_in_the_item_title():
     html = page("""<h1 class="it-ttl" itemprop="name" id="itemTitle"><span class="g-hdn">Dettagli sull'oggetto&nbsp;&nbsp;</span>Macchina caffè
       espresso Verdana 15 bar</h1><span id="prcIsum" itemprop="price" content="119.9">EUR 119,90</span>""", lang="it")
     assert extract_product(html, "https://www.ebay.example.it/itm/1234").title == "Macchina caffè espresso Verdana 15 bar"
+
+
+# -- Counter-examples from the review of the retailer kinds ---------------------------------------
+
+@pytest.mark.parametrize("title, url", [
+    ("TP-Link TL-WR841N - WLAN Router 300 Mbit/s", "https://netz.example.de/p/tl-wr841n"),
+    ("Continental PremiumContact 6 - 205/55 R16 91V", "https://reifen.example.de/p/pc6"),
+    ("Сумка-рюкзак 2 в 1 — женская, кожаная", "https://sumki.example.ru/p/1"),
+    ('E-Bike Trekking 28" - 120 KM Reichweite', "https://rad.example.de/p/e-bike"),
+])
+def test_words_that_look_like_new_currency_signs_keep_names_whole(title, url):
+    html = page(f"<h1>{title}</h1><div class='price'>19,99 €</div><button>In den Warenkorb</button>")
+    product = extract_product(html, url)
+    assert product.title == title and product.price == Decimal("19.99")
+
+
+def test_kilometres_and_rim_sizes_are_no_prices():
+    car = page("""<h1>VW Golf 8 1.5 TSI Life</h1><p>Kilometerstand: 45.000 KM</p><p class="price">Preis: 21.990 €</p>""", lang="de")
+    assert (extract_product(car, "https://autos.example.de/golf-8").price, "EUR") == (Decimal("21990"), "EUR")
+    tyre = page("""<h1>Continental PremiumContact 6</h1><p>Rim size: R16</p><p>Price: R 1 899.00 each</p>""")
+    product = extract_product(tyre, "https://tyres.example.co.za/pc6")
+    assert (product.price, product.currency) == (Decimal("1899.00"), "ZAR")
+
+
+def test_a_coupon_word_elsewhere_in_the_box_does_not_demote_the_price():
+    markup = ld('{"@type":"Product","name":"Kaffeemaschine","offers":{"price":"249.00","priceCurrency":"EUR"}}')
+    html = page("""<h1>Kaffeemaschine</h1><div class="price-info"><span class="uvp">UVP <s>249,00 €</s></span>
+      <span class="price">199,00 €</span> <span>10 € Gutschein für Newsletter</span></div><button>In den Warenkorb</button>""",
+                head=markup, lang="de")
+    assert extract_product(html, "https://kaffee.example.de/maschine").price == Decimal("199.00")
+    book = page("""<div class="summary"><h1>The Da Vinci Code</h1><del class="old-price">$14.99</del> <span class="price">$9.99</span></div>""",
+                head=ld('{"@type":"Product","name":"The Da Vinci Code","offers":{"price":"14.99","priceCurrency":"USD"}}'))
+    assert extract_product(book, "https://books.example.com/da-vinci-code").price == Decimal("9.99")
+
+
+def test_a_price_card_layout_class_and_a_free_freight_badge_do_not_demote_the_price():
+    card = page("""<h1>Trail Shoe</h1><div class="pdp-price-card"><span class="was-price"><s>$129.99</s></span>
+      <span class="sale-price">$99.99</span></div><button>Add to cart</button>""",
+                head=ld('{"@type":"Product","name":"Trail Shoe","offers":{"price":"129.99","priceCurrency":"USD"}}'))
+    assert extract_product(card, "https://shoes.example.com/p/trail").price == Decimal("99.99")
+    frakt = page("""<h1>Kaffebryggare Pro</h1><div class="price-box"><span class="old-price"><s>1 599 kr</s></span>
+      <span class="tag">Fri frakt</span><span class="sale-price">1 299 kr</span></div><button>Köp</button>""",
+                 head=ld('{"@type":"Product","name":"Kaffebryggare Pro","offers":{"price":"1599","priceCurrency":"SEK"}}'), lang="sv")
+    assert extract_product(frakt, "https://www.kaffe.example.se/p/pro").price == Decimal("1299")
+
+
+def test_a_woocommerce_brand_sub_category_before_a_model_is_the_brand():
+    html = page("""<nav class="woocommerce-breadcrumb"><a href="/">Home</a> / <a href="/product-category/phones/">Phones</a> /
+      <a href="/product-category/phones/samsung/">Samsung</a> / Samsung Galaxy S23 128GB</nav>
+      <h1 class="product_title">Samsung Galaxy S23 128GB</h1><p class="price"><span class="amount">$799.00</span></p>""")
+    assert extract_product(html, "https://phones.example.com/product/galaxy-s23/").brand == "Samsung"
+
+
+def test_a_header_brand_test_id_and_a_brand_promo_are_no_brand_and_responsive_hidden_stays():
+    html = page("""<div class="top"><a data-testid="header-brand" href="/">Lumina</a></div><main><h1>Trail Shoe</h1>
+      <div data-testid="brand-promo">Spring Sale</div><p class="price">$130.00</p><button>Add to cart</button></main>""")
+    assert extract_product(html, "https://www.lumina.example.com/p/trail").brand is None
+    tw = page("""<h1>Air Runner 90 <span class="hidden md:inline">Men's Running Shoes</span></h1><p class="price">$120.00</p>""")
+    assert extract_product(tw, "https://run.example.com/p/air-runner-90").title == "Air Runner 90 Men's Running Shoes"

@@ -98,7 +98,7 @@ _BRAND_CLASS = re.compile(r"(?:^|[-_\s])(?:product[-_]?)?(?:brand|manufacturer|m
                           r"vendor)(?:[-_\s]|name|link|info|$)", re.I)
 # frameworks' test and binding attributes naming the brand: data-testid="product-brand",
 # data-qa="brand-name", data-link="text{:product^brandName}" (Wildberries' JsViews)
-_BRAND_DATA = re.compile(r"(?:^|[-_\s^.:])(?:product[-_]?)?brand(?:[-_]?name)?(?:[-_\s}]|$)", re.I)
+_BRAND_DATA = re.compile(r"(?:^|\s)(?:pdp[-_]|product[-_])?brand(?:[-_]?name)?(?:\s|$)|\^brandName\}", re.I)
 # "Mehr von Müllermöbel", "More from Acme", "Other products by Acme": the brand after the words.
 _MORE_FROM = re.compile(r"^(?:(?:see |view |shop |all )?(?:more|other products|all products|everything) "
                         r"(?:from|by)|shop all|see all|view all|mehr von|alle produkte von|weitere produkte von|plus de|tous les produits|"
@@ -200,8 +200,9 @@ _HIDDEN_CHILD = re.compile(r"(^|\s)(g-hdn|visually-hidden|sr-only|screen-reader-
 
 
 def _not_name(c) -> bool:
-    return isinstance(c.tag, str) and (bool(_ID_CHILD.search(f"{c.get('class') or ''} {c.get('itemprop') or ''}"))
-                                       or bool(_HIDDEN_CHILD.search(c.get("class") or "")))
+    cls = c.get("class") or "" if isinstance(c.tag, str) else ""
+    hidden = bool(_HIDDEN_CHILD.search(cls)) and not re.search(r"\w+:(inline|block|flex|grid|inline-block|contents)\b", cls)
+    return isinstance(c.tag, str) and (bool(_ID_CHILD.search(f"{cls} {c.get('itemprop') or ''}")) or hidden)
 
 
 def _heading_text(el) -> str | None:
@@ -613,6 +614,10 @@ def _brand_from_breadcrumb(sc: Scan, title: str | None) -> str | None:
         # "/categories/kemeja-batik") names a kind of product; a brand step is a filter of one
         # ("list?hid=…&glfilter=…", "guru.xml?…PF=…")
         kinds = {clean_text(a.text_content()) for a in trail.iter("a") if _CATEGORY_PATH.search(a.get("href") or "")}
+        # ... unless the rest of the name is a model ("Samsung" › "Samsung Galaxy S23 128GB": a
+        # brand's sub-category; "Bio" › "Bio Olivenöl Extra Nativ" is a kind)
+        kinds = {k for k in kinds if not (k and low.startswith(k.casefold() + " ")
+                                          and re.search(r"\d", low[len(k):]))}
         steps = [clean_text(a.text_content()) for a in trail.iter("a", "span", "li")]
         steps = [x for x in steps if x not in kinds]
         steps = [x for x in dict.fromkeys(steps) if x and len(x) <= 30 and len(x.split()) <= 3]

@@ -58,7 +58,7 @@ _SYMBOLS = {
     "ls": "LVL", "lt": "LTL", "l.e": "EGP", "l.e.": "EGP", "ج.م": "EGP", "ج.م.": "EGP", "جنيه": "EGP",
     "rp": "IDR", "rp.": "IDR", "tl": "TRY", "tsh": "TZS", "ush": "UGX", "৳": "BDT", "ر.س": "SAR", "ر.س.": "SAR",
     "د.إ": "AED", "د.إ.": "AED", "ر.ق": "QAR", "د.ك": "KWD", "ر.ع": "OMR", "د.ب": "BHD", "lek": "ALL",
-    "ден.": "MKD", "сум": "UZS", "kz": "AOA", "km": "BAM",
+    "ден.": "MKD", "сум": "UZS", "kz": "AOA",
 }
 # Symbols several currencies share: the country decides among the family's members.
 _AMBIGUOUS = {
@@ -212,12 +212,16 @@ def normalize_currency(value: object, *, country: str | None = None) -> str | No
 _CODE_IN_TEXT = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
 _SYMBOL_IN_TEXT = re.compile(
     r"(б\.\s?р\.|бел\.\s?руб\.|руб\.?|грн\.?|лв\.?|дин\.|тенге|тг\.?|R\$|[A-Z]{1,2}\$|\$|€|£|₩|원|₪|₽|₴|₺|₹|₫|₱|฿|₦|"
-    r"₸|₾|₼|֏|₮|₵|¥|￥|円|(?<![\u3040-\u30ff\u4e00-\u9fff])元|S/\.?|ج\.\s?م\.?|جنيه|(?<![A-Za-z])L\.\s?E\.?(?![A-Za-z])|"
-    r"৳|﷼|₨|ر\.س\.?|د\.إ\.?|ر\.ق|د\.ك|ر\.ع|د\.ب|"
-    r"(?<![A-Za-z])(?:zł|zl|kn|kč|Kč|(?-i:Ft)|lei|kr\.?|Rs\.?|Fr\.|RM|KSh|TSh|USh|р\.|сом|сум|ден\.?|Rp\.?|(?-i:TL)|"
-    r"(?-i:Lek)|(?-i:Kz)|(?-i:KM)|(?-i:Bs)\.?|"
-    # South Africa's "R 1 299.00": only before a whole amount, never inside a code ("DZK4R2MBM")
-    r"(?<![0-9])(?-i:R)(?=\s?\d{1,3}(?:[ ,.\u00a0]\d{3})*(?:[.,]\d{2})?(?![\dA-Za-z])))(?![A-Za-z]))",
+    r"₸|₾|₼|֏|₮|₵|¥|￥|円|(?:(?<=[万千百亿])|(?<![\u3040-\u30ff\u4e00-\u9fff]))元|S/\.?|ج\.\s?م\.?|جنيه|"
+    r"(?<![A-Za-z])L\.\s?E\.?(?![A-Za-z])|৳|﷼|₨|ر\.س\.?|د\.إ\.?|ر\.ق|د\.ك|ر\.ع|د\.ب|"
+    # letters as signs: no letter of any script beside them ("Сумка" is a bag, not сум)
+    r"(?<![^\W\d_])(?:zł|zl|kn|kč|Kč|(?-i:Ft)|lei|kr\.?|Rs\.?|Fr\.|RM|KSh|TSh|USh|р\.|сом|сум|ден\.?|Rp\.?|"
+    r"(?-i:Lek)|(?-i:Kz)|(?-i:Bs)\.?|"
+    # Turkish "TL" only next to an amount (not TP-Link's "TL-WR841N", Philips' "TL-D")
+    r"(?:(?<=\d)|(?<=\d\s))(?-i:TL)(?![\w-])|(?-i:TL)(?=\s?\d)|"
+    # South Africa's "R 1 299.00": only before a price-sized amount ("R16" tyres, "R32" refrigerant
+    # and "DZK4R2MBM" codes are none)
+    r"(?<![0-9/])(?-i:R)(?=\s?(?:\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d{3,}|\d+[.,]\d{2})(?![\dA-Za-z])))(?![^\W\d_]))",
     re.I,
 )
 

@@ -261,8 +261,8 @@ _LABEL_TAGS = {"dt", "th", "td", "label", "strong", "b", "span", "em", "i", "sma
 
 # A price for card holders or members only, by its classes or attribute names: Falabella's
 # <li data-cmr-price>, JD's "plus-price" / "p-price-plus", "member-price", "club-price".
-_LOYALTY_MARK = re.compile(r"^(cmr|plus|members?|club|vip|loyalty|card|tarjeta|genius)[-_]?(price|preis|precio)|"
-                           r"(^|[-_])(price|preis|precio)[-_]?(plus|members?|club|vip|card|cmr)$", re.I)
+_LOYALTY_MARK = re.compile(r"^(cmr|plus|members?|club|vip|loyalty|tarjeta|genius)[-_]?(price|preis|precio)|"
+                           r"(^|[-_])(price|preis|precio)[-_]?(plus|members?|club|vip|cmr)$", re.I)
 
 
 def _loyalty(el) -> bool:
@@ -276,12 +276,19 @@ def _loyalty(el) -> bool:
     return False
 
 
+# "Fri frakt", "Gratis levering", "Kargo Bedava", "Free shipping": a badge, not a word about the amount
+_FREE = re.compile(r"\b(free|fri|gratis|kostenlos|bedava|ingyenes|ilmainen|zdarma|darmowa|gratuit[ea]?|grátis)\b|무료|送料無料|包邮",
+                   re.I)
+
+
 def _with_coupon(el) -> bool:
-    """ "S$21.90 with Cart Coupon", "クーポン使用で ¥14,256": the amount's own line (its parent's
-    short text) makes it a coupon's price, not everyone's."""
-    parent = el.getparent()
-    text = _short_text(parent, 80) if parent is not None else None
-    return bool(text) and bool(_CONDITIONAL.search(text))
+    """ "S$21.90 with Cart Coupon", "クーポン使用で ¥14,256": the words on the amount's own line —
+    the label before it, its tail, or a next sibling with no amount of its own ("10 € Gutschein"
+    beside the price is another amount's) — make it a coupon's price, not everyone's."""
+    nxt = el.getnext()
+    after = (_short_text(nxt, 40) or "") if nxt is not None and isinstance(nxt.tag, str) else ""
+    words = " ".join([_label(el, any_tag=True), el.tail or "", "" if re.search(r"\d", after) else after])
+    return bool(_CONDITIONAL.search(words))
 
 
 def _label(el, any_tag: bool = False) -> str:
@@ -657,12 +664,13 @@ def _raw(el) -> tuple[str | None, bool]:
                     break
                 parts += [kid.text_content() if isinstance(kid.tag, str) else "", kid.tail or ""]
             before = clean_text("".join(parts)) or ""
-            if re.fullmatch(r"\d{2}", cents) and re.search(r"\d[.,]?$", before) \
-                    and not re.search(r"\d[.,]\d{1,2}$", before):
+            split = re.fullmatch(r"([.,])?(\d{2})", cents)  # "99", or ".99" / ",99" with its own separator
+            if split and re.search(r"\d[.,]?$", before) and not re.search(r"\d[.,]\d{1,2}$", before) \
+                    and not (split.group(1) and before[-1] in ".,"):
                 # "69.<sup>99</sup>" has its own point; "289.990<sup>00</sup>" groups by points,
-                # so its cents follow a comma
-                point = "" if before[-1] in ".," else "," if re.search(r"\d\.\d{3}$", before) else "."
-                return f"{before}{point}{cents}{clean_text(last.tail) or ''}{sign}", True
+                # so its cents follow a comma; "$189<span>.99</span>" brings its own
+                point = split.group(1) or ("" if before[-1] in ".," else "," if re.search(r"\d\.\d{3}$", before) else ".")
+                return f"{before}{point}{split.group(2)}{clean_text(last.tail) or ''}{sign}", True
     return text, False
 
 
@@ -751,8 +759,8 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         if _among_others(el) or _in_tile(el, ctx.base_url) or _shipping(el, raw):
             continue  # another product's price (a tile, a sponsored or "also bought" block) or postage
         label = _label(el)
-        bad = bad or _elsewhere(el) or bool(_NEG_TEXT.search(label)) or bool(_TIER_LABEL.search(label)) or _loyalty(el) \
-            or _with_coupon(el)
+        bad = bad or _elsewhere(el) or (bool(_NEG_TEXT.search(label)) and not _FREE.search(label)) \
+            or bool(_TIER_LABEL.search(label)) or _loyalty(el) or _with_coupon(el)
         if bare and bad:
             if _NOT_ALONE.search(_without_tax_words(marker)):
                 continue
