@@ -98,6 +98,7 @@ _BRAND_CLASS = re.compile(r"(?:^|[-_\s])(?:product[-_]?)?(?:brand|manufacturer|m
                           r"vendor)(?:[-_\s]|name|link|info|$)", re.I)
 # frameworks' test and binding attributes naming the brand: data-testid="product-brand",
 # data-qa="brand-name", data-link="text{:product^brandName}" (Wildberries' JsViews)
+_DATA_KEYS = frozenset({"data-testid", "data-test", "data-qa", "data-link"})
 _BRAND_DATA = re.compile(r"(?:^|\s)(?:pdp[-_]|product[-_])?brand(?:[-_]?name)?(?:\s|$)|\^brandName\}", re.I)
 # "Mehr von Müllermöbel", "More from Acme", "Other products by Acme": the brand after the words.
 _MORE_FROM = re.compile(r"^(?:(?:see |view |shop |all )?(?:more|other products|all products|everything) "
@@ -160,8 +161,8 @@ def scan(doc) -> Scan:
                                  or get("itemprop") == "logo"):
                 out.brand_images.append((pos, el))
         elif tag in _BRAND_EL_TAGS and (_BRAND_CLASS.search(f"{get('class') or ''} {get('id') or ''}")
-                                         or _BRAND_DATA.search(f"{get('data-testid') or ''} {get('data-test') or ''} "
-                                                               f"{get('data-qa') or ''} {get('data-link') or ''}")):
+                                         or _DATA_KEYS.intersection(keys) and _BRAND_DATA.search(
+                                             " ".join(get(k) or "" for k in _DATA_KEYS))):
             out.brand_elements.append((pos, el))
         marker = f"{get('class') or ''} {get('id') or ''}".lower()
         quick = _HINT_QUICK.search(marker) is not None
