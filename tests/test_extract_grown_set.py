@@ -216,14 +216,18 @@ def test_the_sixth_github_set_holds_what_it_scored():
 SIXTH_SESSION = {"github7.json": (3, {}), "github8.json": (5, {"first_image": 0.8}), "github9.json": (2, {})}
 
 
-@pytest.mark.parametrize("name", sorted(SIXTH_SESSION))
-def test_the_sixth_session_s_unseen_sets_hold_what_they_scored(name):
-    pages, below_one = SIXTH_SESSION[name]
+def _holds(name: str, pages: int, below_one: dict) -> None:
+    """The set's pages are the committed ones and score at least as pinned (1.0 unless named)."""
     entries = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
     assert len(entries) == pages
     _assert_pinned(entries)
     rates = _rates(entries, None)
     assert all(rates[f] >= below_one.get(f, 1.0) for f in FIELDS), rates
+
+
+@pytest.mark.parametrize("name", sorted(SIXTH_SESSION))
+def test_the_sixth_session_s_unseen_sets_hold_what_they_scored(name):
+    _holds(name, *SIXTH_SESSION[name])
 
 
 # Pages built from the shop platforms' own price templates (Magento 1/2, WooCommerce, PrestaShop
@@ -267,12 +271,7 @@ PLATFORM_SETS = {"platforms.json": (30, {"brand": 0.96}), "platforms2.json": (12
 
 @pytest.mark.parametrize("name", sorted(PLATFORM_SETS))
 def test_the_platform_template_pages_hold_what_their_kinds_fixed(name):
-    pages, below_one = PLATFORM_SETS[name]
-    entries = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
-    assert len(entries) == pages
-    _assert_pinned(entries)
-    rates = _rates(entries, None)
-    assert all(rates[f] >= below_one.get(f, 1.0) for f in FIELDS), rates
+    _holds(name, *PLATFORM_SETS[name])
 
 
 def test_every_fresh_page_is_pinned_by_its_archive_and_hash():
