@@ -67,6 +67,8 @@ DEFAULT_SETS = {
     "retail4": (None, FIXTURES / "retail4.json"),  # Europe, the Nordics, CEE, Israel, Kazakhstan
     "retail5": (None, FIXTURES / "retail5.json"),  # brands' own stores, specialty shops
     "retail6": (None, FIXTURES / "retail6.json"),  # classifieds, auctions, price comparison
+    "retail7": (None, FIXTURES / "retail7.json"),  # small and mid-size shops in 2010-2017 markup
+    "retail8": (None, FIXTURES / "retail8.json"),  # South/South-East Asia, Africa, MENA
 }
 FIELDS = ("title", "price", "currency", "brand", "first_image")
 LARGE = 800_000  # bytes: the "1 MB pages" of earlier reports

@@ -1724,3 +1724,19 @@ def test_a_header_brand_test_id_and_a_brand_promo_are_no_brand_and_responsive_hi
     assert extract_product(html, "https://www.lumina.example.com/p/trail").brand is None
     tw = page("""<h1>Air Runner 90 <span class="hidden md:inline">Men's Running Shoes</span></h1><p class="price">$120.00</p>""")
     assert extract_product(tw, "https://run.example.com/p/air-runner-90").title == "Air Runner 90 Men's Running Shoes"
+
+
+def test_a_price_before_tax_line_a_leading_amount_and_a_regular_price_label_cell():
+    """Zen Cart: "$89.95<span> inc GST</span><br><span>($81.77 ex GST – GST $8.18)</span>" in one
+    h2; xt:Commerce's "(Nettopreis: 41,93 EUR)"; EC-CUBE's <dt>通常価格(税込)：</dt><dd>2,500円</dd>."""
+    zen = page("""<h1 id="productName">Camp Oven Cast Iron 4.5L</h1><h2 id="productPrices" class="productGeneral">
+      $89.95<span class="productTaxInfo"> inc GST</span><br /><span class="smallText">($81.77 ex GST &ndash; GST $8.18)</span></h2>
+      <div class="related"><a href="/p/2">Jaffle Iron Double</a> $34.95</div>""")
+    assert extract_product(zen, "https://camp.example.com.au/index.php?main_page=product_info&products_id=7").price == Decimal("89.95")
+    xt = page("""<h1>Handkaffeemühle Santiago</h1><table><tr><td class="main"><b>49,90 EUR</b></td></tr>
+      <tr><td class="main">inkl. 19 % MwSt.<br /><font size="1">(Nettopreis: 41,93 EUR)</font></td></tr></table>""", lang="de")
+    assert extract_product(xt, "https://www.muehle.example.de/product_info.php?products_id=40150").price == Decimal("49.90")
+    cube = page("""<h2>宇治抹茶 雲鶴 40g缶</h2><dl class="normal_price"><dt>通常価格(税込)：</dt><dd class="price">
+      <span id="price01_default">2,500</span>円</dd></dl><dl class="sale_price"><dt>販売価格(税込)：</dt><dd class="price">
+      <span id="price02_default">2,160</span>円</dd></dl><input type="image" alt="カゴに入れる" src="/img/cart.gif">""", lang="ja")
+    assert extract_product(cube, "https://www.cha.example.jp/products/detail.php?product_id=12").price == Decimal("2160")

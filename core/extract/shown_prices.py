@@ -41,6 +41,10 @@ _NEG_TEXT = re.compile(r"/\s*(100\s*|1\s*)?(ml|cl|g|kg|l|m|m²|m2|lb|oz|mes|mo|m
                        r"installment|monthly|save|saving|spar|ahorra|économisez|you save|(?<!%)(?<!% )\boff\b|rabatt|skidka|скидк|"
                        r"эконом|выгода|oszczędzasz|ušetříte|ušetrite|tasarruf|risparmi|economize|"
                        r"less than|under|below|up to|"
+                       # the price before tax beside the price with it
+                       r"\bex\.?\s?(gst|vat|tax|btw|moms|mwst)\b|\bexcl\b|excluding|exkl\b|netto|\bnet price|"
+                       r"\bHT\b|hors tax|bez dph|sin iva|sem iva|senza iva|\+\s?kdv|kdv hariç|zzgl\.?\s*(mwst|ust)|"
+                       r"ohne mwst|без ндс|税抜|税別|未税|"
                        # free-shipping thresholds and loyalty points in Korean, Japanese, Chinese
                        r"무료\s?배송|배송비|이상\s?구매|送料|以上のご注文|以上購入|免运费|包邮|ポイント|포인트|积分|積分)", re.I)
 # "Ca. EUR 3,45", "approx. $4.10", "≈ 120 zł", "environ 3,45 €": a conversion into the
@@ -55,7 +59,8 @@ _WAS_TEXT = re.compile(r"^\s*(was|rrp|msrp|uvp|statt|vorher|antes|avant|prima|er
                        r"ord\.? pris|ordinarie pris|ordinær pris|normalpris|ennen|voorheen|eredeti ár|"
                        r"retail( price)?|reg\.?( price)?|compare (at|to)|originally|"
                        r"regular( price)?|normal( price)?|precio (normal|anterior|lista)|prix (de référence|barré)|"
-                       r"alter preis|старая цена|原價|原价|定價|定价|정가)\b[:\s]*", re.I)
+                       r"alter preis|старая цена|原價|原价|定價|定价|정가|通常価格|定価|参考価格|希望小売価格|市場価格|市场价|정상가|소비자가)"
+                       r"(?:\b|(?=[(（:：]))[(（]?(?:税込|税抜)?[)）]?[:：\s]*", re.I)
 
 
 # "price-including-tax", "price-incl-tax", "gross-price", "preis-brutto": the price with tax, the
@@ -302,6 +307,11 @@ def _label(el, any_tag: bool = False) -> str:
     else:
         parent = el.getparent()
         label = (clean_text(parent.text) if parent is not None else None) or ""
+        if not label and parent is not None and parent.tag in ("dd", "td"):
+            # <dt>通常価格(税込)：</dt><dd><span>2,500</span>円</dd>: the row's own label cell
+            cell = parent.getprevious()
+            if cell is not None and cell.tag in ("dt", "th", "td") and not len(cell):
+                label = clean_text(cell.text) or ""
     if len(label) >= 25 or looks_like_price(label):
         return ""  # long, or another amount ("Save $10" beside the price), not a label
     return label
@@ -689,10 +699,16 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
     nearest = sorted(pool, key=lambda p: abs(p[0] - heading_pos))[:_NEAREST]
     candidates = []
     split: set = set()
+    own_text: set = set()  # elements read by their own leading text (not a wrapper of their children)
     for pos, el in sorted(nearest, key=lambda p: p[0]):
         raw, joined = _raw(el)
         if joined:
             split.add(el)
+        if raw and len(raw) > 40 and el.text and looks_like_price(el.text.strip()):
+            # "$89.95<span> inc GST</span><br><span>($81.77 ex GST – GST $8.18)</span>": the
+            # element's own leading amount, not its whole long text
+            raw = el.text.strip()
+            own_text.add(el)
         if not raw or len(raw) > 40 or not re.search(r"\d", raw):
             continue
         bare = False
@@ -723,7 +739,7 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
     candidates = [c for c in candidates if not (c[5] and _fragment(c[1], c[3], ctx))]
     texts = {el: clean_text(raw) for _, el, raw, _, _, _ in candidates}
     wrappers = {a for _, el, raw, _, _, _ in candidates for a in el.iterancestors()
-                if a in texts and texts[a] != texts[el] and a not in split}
+                if a in texts and texts[a] != texts[el] and a not in split and a not in own_text}
     wrappers |= {el for _, el, _, _, _, _ in candidates if any(a in split for a in el.iterancestors())}
     current, listed, elements, converted, fallback = [], [], {}, set(), []
     tiers: set = set()
