@@ -1740,3 +1740,19 @@ def test_a_price_before_tax_line_a_leading_amount_and_a_regular_price_label_cell
       <span id="price01_default">2,500</span>円</dd></dl><dl class="sale_price"><dt>販売価格(税込)：</dt><dd class="price">
       <span id="price02_default">2,160</span>円</dd></dl><input type="image" alt="カゴに入れる" src="/img/cart.gif">""", lang="ja")
     assert extract_product(cube, "https://www.cha.example.jp/products/detail.php?product_id=12").price == Decimal("2160")
+
+
+def test_wholesale_tiers_and_an_arabic_riyal_word():
+    """Bukalapak's "Harga Grosir" table (3-5, 6-10 units) is tiers, not the price; Amazon.sa
+    writes "ريال1,149.00" (the riyal as a word)."""
+    html = page("""<h1 class="c-main-product__title">Rice Cooker Digital 1.8 Liter</h1>
+      <div class="c-main-product__price"><div class="c-product-price -main"><span>Rp489.000</span></div></div>
+      <div class="c-main-product__wholesale"><p>Harga Grosir</p><table class="c-table"><tbody><tr><td>3 - 5</td><td>Rp475.000</td></tr>
+      <tr><td>6 - 10</td><td>Rp465.000</td></tr></tbody></table></div><button class="c-main-product__action">Beli Sekarang</button>""",
+                lang="id")
+    assert extract_product(html, "https://www.lapak.example.id/p/rice-cooker").price == Decimal("489000")
+    sa = page("""<h1 id="title"><span id="productTitle">غلاية كهربائية</span></h1><table><tr><td>السعر:</td><td>
+      <span class="a-price apexPriceToPay"><span class="a-offscreen">ريال\u200f1,149.00</span></span></td></tr></table>
+      <input id="add-to-cart-button" type="submit" value="إضافة إلى عربة التسوق">""", lang="ar")
+    product = extract_product(sa, "https://www.amazon.example.sa/dp/B0TEST")
+    assert (product.price, product.currency) == (Decimal("1149.00"), "SAR")

@@ -64,10 +64,12 @@ _SYMBOLS = {
 _AMBIGUOUS = {
     "$": ("$", None), "kr": ("kr", None), "kr.": ("kr", None), "¥": ("yen", "JPY"),
     "￥": ("yen", "JPY"), "rs": ("rupee", None), "rs.": ("rupee", None), "₨": ("rupee", None),
-    "bs": ("bolivar", "VES"), "bs.": ("bolivar", "VES"), "﷼": ("rial", "SAR"), "r": ("rand", None),
+    "bs": ("bolivar", "VES"), "bs.": ("bolivar", "VES"), "﷼": ("rial", "SAR"), "ريال": ("rial", "SAR"),
+    "درهم": ("dirham", "AED"), "r": ("rand", None),
 }
 _FAMILY_CODES = {"yen": {"JPY", "CNY"}, "rupee": {"INR", "PKR", "LKR", "NPR", "MUR", "SCR"},
-                 "bolivar": {"VES", "VEF", "BOB"}, "rial": {"SAR", "IRR", "OMR", "YER", "QAR"}, "rand": {"ZAR"}}
+                 "bolivar": {"VES", "VEF", "BOB"}, "rial": {"SAR", "IRR", "OMR", "YER", "QAR"}, "rand": {"ZAR"},
+                 "dirham": {"AED", "MAD"}}
 # Language tags too widely spread to name a country by themselves.
 _WORLD_LANGUAGES = {"en", "es", "fr", "ar", "pt"}
 
@@ -213,7 +215,7 @@ _CODE_IN_TEXT = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
 _SYMBOL_IN_TEXT = re.compile(
     r"(б\.\s?р\.|бел\.\s?руб\.|руб\.?|грн\.?|лв\.?|дин\.|тенге|тг\.?|R\$|[A-Z]{1,2}\$|\$|€|£|₩|원|₪|₽|₴|₺|₹|₫|₱|฿|₦|"
     r"₸|₾|₼|֏|₮|₵|¥|￥|円|(?:(?<=[万千百亿])|(?<![\u3040-\u30ff\u4e00-\u9fff]))元|S/\.?|ج\.\s?م\.?|جنيه|"
-    r"(?<![A-Za-z])L\.\s?E\.?(?![A-Za-z])|৳|﷼|₨|ر\.س\.?|د\.إ\.?|ر\.ق|د\.ك|ر\.ع|د\.ب|"
+    r"(?<![A-Za-z])L\.\s?E\.?(?![A-Za-z])|৳|﷼|₨|ر\.س\.?|د\.إ\.?|ر\.ق|د\.ك|ر\.ع|د\.ب|ريال|درهم|"
     # letters as signs: no letter of any script beside them ("Сумка" is a bag, not сум)
     r"(?<![^\W\d_])(?:zł|zl|kn|kč|Kč|(?-i:Ft)|lei|kr\.?|Rs\.?|Fr\.|RM|KSh|TSh|USh|р\.|сом|сум|ден\.?|Rp\.?|"
     r"(?-i:Lek)|(?-i:Kz)|(?-i:Bs)\.?|"

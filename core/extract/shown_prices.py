@@ -105,7 +105,7 @@ _FIRST_TIER = re.compile(r"^\D{0,12}?\b1(?![\d.,])\s*(\+|-|–|to\b|bis\b|à\b|a
 # A block of quantity tiers: "tier-prices", "volume__prices", "staffelpreise", "quantity-discount".
 _TIER_BLOCK = re.compile(r"tier(ed)?[-_]?pric|price[-_]?tier|volume[-_]*pric|staffel|quantity[-_]?discount|"
                          r"qty[-_]?discount|bulk[-_]?(pric|discount)|price[-_]?break|mengenrabatt|discount[-_]?table|"
-                         r"block[-_]?prices|product[-_]?discounts", re.I)
+                         r"block[-_]?prices|product[-_]?discounts|wholesale|grosir|mayorista|atacado|hurtow", re.I)
 
 
 def _qty_label(label: str) -> bool:
