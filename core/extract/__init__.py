@@ -19,6 +19,7 @@ from core.extract.base import (HTML, JSONLD, MICRODATA, OPENGRAPH, PLATFORM, RDF
                                TWITTER, Found, PageContext, PriceCandidate)
 from core.extract.images import dedupe_images, image_identity, is_chrome_image
 from core.extract.prices import country_hint, default_currency
+from core.extract.shown_prices import postage_line
 from core.extract.text import (clean_text, html_to_text, is_placeholder, overlap, plausible_brand, safe_url,
                                strip_unsafe)
 
@@ -191,10 +192,11 @@ def _pick_price(founds: dict[str, Found]) -> tuple[PriceCandidate | None, str | 
         # The markup holds the "ca. EUR 3,45" conversion the page prints under the listing's
         # own "£2,99": the page's price in its own currency is the price.
         return shown[0], HTML
+    # the strongest source's prices, and the lowest of them (what it gives unless refereed)
+    top_source = structured[0][0] if structured else None
+    mine = [p for s, p in structured if s == top_source]
+    low = min(p.amount for p in mine) if mine else None
     if structured and shown and page.first_price_ok:
-        source = structured[0][0]
-        mine = [p for s, p in structured if s == source]
-        low = min(p.amount for p in mine)
         if all(p.note.lower() == "lowprice" for p in mine) and shown[0].amount > low \
                 and shown[0].currency in (None, mine[0].currency) \
                 and (page.certain_price or low not in page.shown_amounts):
@@ -224,20 +226,16 @@ def _pick_price(founds: dict[str, Found]) -> tuple[PriceCandidate | None, str | 
             and shown[0].amount < structured[0][1].amount:
         return shown[0], HTML
     if structured and shown and page.first_price_ok and shown[0].currency in (None, structured[0][1].currency):
-        source = structured[0][0]
-        low = min(p.amount for s, p in structured if s == source)
         if low in page.tier_amounts or page.with_tax_shown and _with_vat(low, shown[0].amount):
             # the markup holds a quantity tier's price ("10+ units") or the price before VAT
             # (WooCommerce's JSON-LD of a shop that enters net prices): the page's price is it
             return shown[0], HTML
     if structured:
-        source = structured[0][0]
-        if founds[source].sold_out and not shown and not page.shown_amounts:
+        if founds[top_source].sold_out and not shown and not page.shown_amounts:
             # sold out, and the page shows no price any more ("ناموجود" in its place): the
             # markup's last price is no price to print on an ad
             return None, None
-        same = [p for s, p in structured if s == source]
-        return min(same, key=lambda p: p.amount), source
+        return min(mine, key=lambda p: p.amount), top_source
     if shown and _listing(founds):
         # a search or category page: its prices are its tiles' (and its filters'), none is
         # the price of one product to print on an ad
@@ -262,9 +260,7 @@ def _postage_only(shown: list[PriceCandidate]) -> bool:
     """Every amount the page shows is a postage line, its shipping words first ("Ingyenes
     szállítás 15.000 Ft felett"; not "199,00 € inkl. Versand"): an unavailable product's page,
     with no price of its own."""
-    from core.extract.shown_prices import _SHIPPING_FIRST
-
-    return all(_SHIPPING_FIRST.match(c.note or "") for c in shown)
+    return all(postage_line(c.note or "") for c in shown)
 
 
 LISTING_CARDS = 10

@@ -286,13 +286,13 @@ _FREE = re.compile(r"\b(free|fri|gratis|kostenlos|bedava|ingyenes|ilmainen|zdarm
                    re.I)
 
 
-def _with_coupon(el) -> bool:
+def _with_coupon(el, label: str) -> bool:
     """ "S$21.90 with Cart Coupon", "クーポン使用で ¥14,256": the words on the amount's own line —
-    the label before it, its tail, or a next sibling with no amount of its own ("10 € Gutschein"
-    beside the price is another amount's) — make it a coupon's price, not everyone's."""
+    ``label`` (``_label(el, any_tag=True)``), its tail, or a next sibling with no amount of its own
+    ("10 € Gutschein" beside the price is another amount's) — make it a coupon's price."""
     nxt = el.getnext()
     after = (_short_text(nxt, 40) or "") if nxt is not None and isinstance(nxt.tag, str) else ""
-    words = " ".join([_label(el, any_tag=True), el.tail or "", "" if re.search(r"\d", after) else after])
+    words = " ".join([label, el.tail or "", "" if re.search(r"\d", after) else after])
     return bool(_CONDITIONAL.search(words))
 
 
@@ -328,10 +328,15 @@ _SHIPPING_CLASS = re.compile(r"(^|[-_\s])(shipping|postage|delivery|versand)([-_
                              r"versandkosten|shipping[-_]?(cost|price|fee)", re.I)
 
 
+def postage_line(text: str) -> bool:
+    """Shipping words lead the amount in ``text`` ("+ Versand ab 5,90 €"): a postage line."""
+    return bool(_SHIPPING_FIRST.match(text))
+
+
 def _shipping(el, raw: str) -> bool:
     """A shipping cost: its own class says so, or shipping words lead its text."""
     classes = " ".join(t for t in (el.get("class") or "").split() if not re.match(r"(?i)free|no-", t))
-    return bool(_SHIPPING_FIRST.match(raw) or _SHIPPING_CLASS.search(classes))
+    return postage_line(raw) or bool(_SHIPPING_CLASS.search(classes))
 
 
 _CODE = re.compile(r"(?<![A-Za-z])[A-Z]{3}(?![A-Za-z])")
@@ -390,27 +395,22 @@ def _fragment(el, amount, ctx: PageContext) -> bool:
     return False
 
 
-def _converted(el, raw: str) -> bool:
+def _converted(el, raw: str, label: str) -> bool:
     """ "Ca. EUR 3,45" under "£2,99": an approximate conversion (its text, the label before
-    it, or the class of it or two ancestors says so)."""
-    if _APPROX_TEXT.match(raw) or _APPROX_LABEL.match(_label(el, any_tag=True)):
+    it — ``_label(el, any_tag=True)`` — or the class of it or two ancestors says so)."""
+    if _APPROX_TEXT.match(raw) or _APPROX_LABEL.match(label):
         return True
     return any(_APPROX_CLASS.search(f"{a.get('class', '')} {a.get('id', '')}")
                for a in islice(el.iterancestors(), 2)) or bool(_APPROX_CLASS.search(el.get("class") or ""))
 
 
-def _was_word(el, raw: str) -> str | None:
-    """The "was" word of "Was $150", "RRP: £99", "Retail Price: $125.00", or of a "Was:" label
-    just before the amount's element; None when there is none."""
+def _was_word(raw: str, label: str) -> str | None:
+    """The "was" word of "Was $150", "RRP: £99", "Retail Price: $125.00", or the "Was:" ``label``
+    just before the amount's element (``_label(el, any_tag=True)``); None when there is none."""
     m = _WAS_TEXT.match(raw)
     if m:
         return m.group(0)
-    label = _label(el, any_tag=True)
     return label if label and _WAS_TEXT.fullmatch(label) else None
-
-
-def _labelled_was(el, raw: str) -> bool:
-    return _was_word(el, raw) is not None
 
 
 # "Regular price" is a list price beside a sale price, but Shopify themes (and others) label
@@ -749,21 +749,22 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
     for pos, el, raw, amount, currency, bare in candidates:
         if el in wrappers or el in grid:
             continue
-        if currency and any(c and c != currency for c in currencies) and _converted(el, raw):
+        tag_label = _label(el, any_tag=True)  # the short text just before the amount, any element
+        if currency and any(c and c != currency for c in currencies) and _converted(el, raw, tag_label):
             converted.add(amount)  # beside a price in another currency: a conversion of it
             continue
         marker = " ".join(f"{a.get('class', '')} {a.get('id', '')}" for a in [el, el.getparent()] if a is not None)
         cand = PriceCandidate(amount, currency, raw)
         depth = max(_shared_depth(el, heading_depths), _shared_depth(el, buy_depths))
         struck = _struck(el)
-        was = None if struck else _was_word(el, raw)
+        was = None if struck else _was_word(raw, tag_label)
         if struck or was is not None:
             listed.append((el, PriceCandidate(amount, currency, raw, role="list")))
             if struck or not _SOFT_WAS.fullmatch(was.strip(" :")):
                 continue
         tier = _tier_block(el)
         if tier is not None and not (tier_first.setdefault(id(tier), id(el)) == id(el) and _one_unit_row(el, tier)) \
-                or _qty_label(_label(el, any_tag=True)):
+                or _qty_label(tag_label):
             tiers.add(amount)  # a quantity tier's price; a tier table's first row is one unit's
             continue
         bad = bool(_PRICE_BAD.search(_without_tax_words(marker))) or bool(_NEG_TEXT.search(raw)) \
@@ -776,7 +777,7 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
             continue  # another product's price (a tile, a sponsored or "also bought" block) or postage
         label = _label(el)
         bad = bad or _elsewhere(el) or (bool(_NEG_TEXT.search(label)) and not _FREE.search(label)) \
-            or bool(_TIER_LABEL.search(label)) or _loyalty(el) or _with_coupon(el)
+            or bool(_TIER_LABEL.search(label)) or _loyalty(el) or _with_coupon(el, tag_label)
         if bare and bad:
             if _NOT_ALONE.search(_without_tax_words(marker)):
                 continue
