@@ -207,8 +207,7 @@ def _not_name(c) -> bool:
 
 
 def _heading_text(el) -> str | None:
-    ids = [c for c in el.iterdescendants() if _not_name(c)]
-    if ids:
+    if any(_not_name(c) for c in el.iterdescendants()):
         bare = copy.deepcopy(el)
         for c in list(bare.iterdescendants()):
             if _not_name(c):
@@ -462,16 +461,21 @@ _ID_WORD = re.compile(r"sku|ean|gtin|mpn|upc|isbn|jan|art|ref|item|model|code|nr
                       r"artnr|bestellnummer|referen[cz]e?|c[oó]digo|modelo|kod|typ|type", re.I)
 
 
+def _maker_word(word: str) -> bool:
+    """A maker's name, not a label ("Brand", "Hersteller") nor an identifier's own ("SKU", "Art")."""
+    return not _LABEL_RE.match(word) and not _ID_WORD.fullmatch(word)
+
+
 def _brand_in_identifier(heading, html_text: str) -> str | None:
     """The maker named in the product's identifier (see ``_SKU_LINE``), the last resort."""
     if heading is not None:
         nxt = heading.getnext()
         text = clean_text(nxt.text_content()) if nxt is not None and isinstance(nxt.tag, str) else None
         m = _MAKER_MODEL_LINE.match(text or "")
-        if m and not _LABEL_RE.match(m.group(1)) and not _ID_WORD.fullmatch(m.group(1)):
+        if m and _maker_word(m.group(1)):
             return m.group(1)
     m = _sku_line(html_text[:400_000])
-    return m.group(1) if m and not _LABEL_RE.match(m.group(1)) and not _ID_WORD.fullmatch(m.group(1)) else None
+    return m.group(1) if m and _maker_word(m.group(1)) else None
 
 
 # where an identifier line may start: a cheap scan first (the full pattern over a page's 400 KB
@@ -491,7 +495,7 @@ def _brand_before_model(*texts: str | None) -> str | None:
     """The maker's name leading the product name before its model code."""
     for text in texts:
         m = _BRAND_MODEL.match(text or "")
-        if m and not _LABEL_RE.match(m.group(1)) and not _ID_WORD.fullmatch(m.group(1)):
+        if m and _maker_word(m.group(1)):
             return m.group(1)
     return None
 
