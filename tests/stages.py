@@ -211,3 +211,25 @@ def own_the_line(*, and_window: bool = False) -> None:
             s.execute(sa.update(Preview).where(Preview.started_at > long_ago).values(started_at=long_ago))
             s.execute(sa.update(GenerationJob).where(GenerationJob.started_at > long_ago)
                       .values(started_at=long_ago))
+    if and_window:
+        forget_rate_window()
+
+
+def forget_rate_window() -> None:
+    """Empty the generation limiter's sliding window. The worker's limiter lives as long as the
+    process (in memory) or the run's Redis prefix, so an earlier test with the same rate setting
+    left its grants in it, and they counted against the calling test's limit (the 429 ledger
+    test waited a whole minute for a slot on CI)."""
+    import sys
+
+    if "actors.broker" not in sys.modules:
+        return
+    from actors.broker import broker
+    from actors.ratelimit import GenerationRateLimit
+
+    for m in broker.middleware:
+        if isinstance(m, GenerationRateLimit):
+            key = getattr(m._limiter, "key", None)
+            if key:  # Redis: this run's own prefix
+                m._limiter._client.delete(key, key + ":waiting")
+            m._limiter = None  # built afresh on the next grant
