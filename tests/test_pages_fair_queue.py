@@ -19,7 +19,7 @@ def _queued(workspace, n_urls, size):
 def test_queued_previews_show_their_place_and_home_the_line_per_workspace(app_ws):
     from core import usage
 
-    own_the_line()
+    own_the_line(and_window=True)  # earlier tests' recent starts would delay the ETAs shown
     other = _queued(f"{app_ws}-other", 2, 3)
     mine = _queued(app_ws, 1, 2)
     at = open_page("pages/previews.py", batch=str(mine.id))
@@ -46,7 +46,7 @@ def test_queued_previews_show_their_place_and_home_the_line_per_workspace(app_ws
 def test_new_batch_estimates_from_the_current_queue(app_ws):
     from tests.test_pages_new_batch import PAGE, U1, edit_table
 
-    own_the_line()
+    own_the_line(and_window=True)  # earlier tests' recent starts would delay the ETAs shown
     other = _queued(f"{app_ws}-busy", 4, 5)  # 20 waiting in another workspace at 20/m
     at = edit_table(open_page(PAGE), {0: {"url": U1, "batch_size": 5}}, [])
     info = texts(at.info)
@@ -59,7 +59,7 @@ def test_new_batch_estimates_from_the_current_queue(app_ws):
 def test_a_pending_media_job_shows_its_place(app_ws):
     from core.jobs import submit_job
 
-    own_the_line()
+    own_the_line(and_window=True)  # earlier tests' recent starts would delay the ETAs shown
     submit_job(app_ws, "local", "image", {"prompt": "A lemon on a table"})
     at = open_page("pages/media.py")
     assert "#1 in line · starting now" in texts(at.caption)
