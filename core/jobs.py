@@ -178,7 +178,7 @@ def _send(job_id: uuid.UUID) -> None:
 
 def list_jobs(workspace: str, status: str | list[str] | None = None, kind: str | None = None,
               page_size: int = 50, cursor: str | None = None) -> Page[JobView]:
-    """The workspace's visible jobs, newest first, filtered by status(es) and kind."""
+    """The workspace's visible jobs, newest first, filtered by statuses and kind."""
     check_scope(workspace)
     statuses = [status] if isinstance(status, str) else list(status or [])
     unknown = [s for s in statuses if s not in set(JobStatus)]

@@ -232,7 +232,8 @@ def render() -> None:
                      "but keep their previews: **Show archived** lists them, search finds "
                      "them, their links keep working, and **Restore** brings one back.")
             st.button("Archive them", key="batches_clear", type="primary", on_click=_act,
-                      args=("{result} finished batch(es) archived", archive_finished, who.workspace),
+                      args=(lambda n: count(n, "finished batch", "finished batches") + " archived",
+                            archive_finished, who.workspace),
                       kwargs={"popover": "batches_archive_pop"})
             _error_here("batches_archive_pop")
     status = None if choice == ALL else choice

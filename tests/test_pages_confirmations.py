@@ -39,7 +39,7 @@ def test_batches_popovers_close_after_their_action(app_ws):
     assert "Batch cancelled" in texts(at.toast)
     at.button(key="batches_clear").click().run()
     assert at.session_state["batches_archive_pop"] is False
-    assert "1 finished batch(es) archived" in texts(at.toast)
+    assert "1 finished batch archived" in texts(at.toast)
 
 
 def test_generate_confirms_on_the_page_it_opens(app_ws):

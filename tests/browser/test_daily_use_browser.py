@@ -132,7 +132,7 @@ def test_1_archived_batches_stay_reachable_and_come_back(page, app, batches):
     open_batches(page, app)
     page.get_by_role("button", name="Archive finished").click()
     page.get_by_role("button", name="Archive them").click()
-    toast_says(page, "finished batch(es) archived")
+    toast_says(page, "2 finished batches archived")
     wait_ready(page)
     assert not page.get_by_role("button", name="Archive them").is_visible()  # popover closed
     page.get_by_text("No batches yet").wait_for(timeout=10_000)
