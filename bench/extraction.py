@@ -27,7 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.grown_pages import FIXTURES, page_path, pages_dir
+from bench.grown_pages import FIXTURES, page_path, pages_dir, swde_dir
 from bench.grown_pages import TRUTH as GROWN_TRUTH
 from core.extract import extract_product, jsonld, microdata, opengraph, platform
 from core.fetch import decode_html
@@ -70,6 +70,8 @@ DEFAULT_SETS = {
     "retail7": (None, FIXTURES / "retail7.json"),  # small and mid-size shops in 2010-2017 markup
     "retail8": (None, FIXTURES / "retail8.json"),  # South/South-East Asia, Africa, MENA
 }
+if swde_dir():  # real US shop pages of ~2011 with their own labels, read from SWDE_DIR (not committed)
+    DEFAULT_SETS["swde"] = (None, FIXTURES / "swde.json")
 FIELDS = ("title", "price", "currency", "brand", "first_image")
 LARGE = 800_000  # bytes: the "1 MB pages" of earlier reports
 

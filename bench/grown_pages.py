@@ -64,6 +64,18 @@ def archive_dir(source: str) -> Path:
     return Path(sys.prefix) / "extraction-pages" / f"{kind}__{spec.lstrip('@').replace('/', '__')}"
 
 
+SWDE = "github:W1ndness/SWDE-Dataset"
+
+
+def swde_dir() -> Path | None:
+    """A local copy of SWDE pages (Structured Web Data Extraction, Hao et al. 2011: real US shop
+    pages of about 2011, a research dataset with its own labels), laid out as
+    ``<vertical>-<site>/NNNN.htm``; ``SWDE_DIR`` names it. Used only by ``bench.extraction``'s
+    ``swde`` set (``tests/fixtures/extraction/swde.json``): the pages are not in this repository."""
+    folder = os.environ.get("SWDE_DIR")
+    return Path(folder) if folder and Path(folder).is_dir() else None
+
+
 def page_path(entry: dict) -> Path | None:
     """The saved page of one truth entry, or None when its release is not installed/fetched."""
     source = entry.get("source_repo") or ""
@@ -74,6 +86,10 @@ def page_path(entry: dict) -> Path | None:
         # templates; big retailers' storefronts), committed in tests/fixtures/extraction/<kind>/
         path = FIXTURES / source.split(":", 1)[1] / entry["file"]
         return path if path.is_file() else None
+    if source == SWDE:  # not committed (no licence beyond research use): read from SWDE_DIR
+        folder = swde_dir()
+        path = folder / entry["file"] if folder else None
+        return path if path and path.is_file() else None
     if source.startswith("github:"):  # committed with their licences: tests/fixtures/extraction/github/
         path = FIXTURES / "github" / entry["file"]
         return path if path.is_file() else None

@@ -1756,3 +1756,27 @@ def test_wholesale_tiers_and_an_arabic_riyal_word():
       <input id="add-to-cart-button" type="submit" value="إضافة إلى عربة التسوق">""", lang="ar")
     product = extract_product(sa, "https://www.amazon.example.sa/dp/B0TEST")
     assert (product.price, product.currency) == (Decimal("1149.00"), "SAR")
+
+
+def test_a_sale_price_written_after_the_was_price_in_the_same_element():
+    # xt:Commerce / osCommerce specials: the sale price is the element's own text after the was
+    # price, in no element of its own; and a struck first child does not strike its parent
+    accessory = """<table class="xsell"><tr><td><a href="/p415.html">Santiago Mahagoni</a><br>59,90 EUR</td>
+      <td><a href="/p501.html">Moka Express</a><br><span class="productOldPrice">Statt 29,95 EUR</span><br />Nur 24,95 EUR</td></tr></table>"""
+    cases = [
+        ('<table><tr><td class="pageHeading"><h1>Zassenhaus Brasilia</h1></td></tr><tr><td class="main"><b>'
+         '<span class="productOldPrice">Statt 64,90 EUR</span><br />Nur 49,90 EUR</b><br />'
+         '<font color="#CC0000">Sie sparen 15,00 EUR (23 %)</font></td></tr></table>' + accessory,
+         "https://www.kaffeemuehle-shop.de/product_info.php?info=p412.html", ("49.90", "EUR", "64.90")),
+        ('<h1>Trail Runner 2</h1><div class="price"><s>$80.00</s> $60.00</div><button>Add to cart</button>',
+         "https://shop.example.com/p/1", ("60.00", "USD", "80.00")),
+        ('<h1>Trail Runner 2</h1><div class="price"><span class="old">Was $80.00</span><br>Now $60.00</div>',
+         "https://shop.example.com/p/1", ("60.00", "USD", "80.00")),
+    ]
+    for body, url, want in cases:
+        product = extract_product(page(body), url)
+        assert (str(product.price), product.currency, str(product.list_price)) == want, body
+    # a struck price alone in its element is still the list price beside the sale price
+    product = extract_product(page('<h1>Trail Runner 2</h1><div class="price"><s>$80.00</s></div>'
+                                   '<div class="price">$60.00</div>'), "https://shop.example.com/p/1")
+    assert (product.price, product.list_price) == (Decimal("60.00"), Decimal("80.00"))

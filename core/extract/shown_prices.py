@@ -172,7 +172,8 @@ def _struck(el) -> bool:
     """Struck through itself, by a close ancestor, or by its one child (<span><s>€9</s></span>)."""
     if _NOT_STRUCK.search(el.get("class") or ""):
         return False
-    if len(el) == 1 and el[0].tag in _STRUCK_TAGS and not (el.text or "").strip():
+    if len(el) == 1 and el[0].tag in _STRUCK_TAGS and not (el.text or "").strip() \
+            and not (el[0].tail or "").strip():  # not "<s>$80</s> $60": the sale price follows
         return True
     for n, a in enumerate([el, *el.iterancestors()]):
         if n > 3:
@@ -684,6 +685,29 @@ def _raw(el) -> tuple[str | None, bool]:
     return text, False
 
 
+def _after_was(el) -> str | None:
+    """The price written as the element's own text after a was price inside it:
+    ``<b><span class="productOldPrice">Statt 64,90 EUR</span><br>Nur 49,90 EUR</b>``
+    (xt:Commerce, osCommerce specials), ``<div class="price"><s>$80</s> $60</div>``. The
+    element's whole text holds both amounts, so it was read as the was price (or as a wrapper
+    of its struck child) and the sale price, in no element of its own, was never seen."""
+    for kid in el:
+        if not isinstance(kid.tag, str) or kid.tag == "br":
+            continue
+        text = clean_text(kid.text_content()) or ""
+        if not looks_like_price(text) or not (kid.tag in _STRUCK_TAGS or _struck(kid) or _WAS_TEXT.match(text)
+                                               or _LIST_CLASS.search(kid.get("class") or "")):
+            continue
+        tail, nxt = [kid.tail or ""], kid.getnext()
+        while nxt is not None and nxt.tag == "br":  # "Statt …<br />Nur 49,90 EUR"
+            tail.append(nxt.tail or "")
+            nxt = nxt.getnext()
+        after = clean_text(" ".join(tail))
+        if after and len(after) <= 40 and looks_like_price(after):
+            return after
+    return None
+
+
 def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3) -> Shown:
     """The current and list prices the page shows for its product (see the module doc)."""
     heading_depths = _ancestor_depths(heading)
@@ -709,6 +733,11 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
             # element's own leading amount, not its whole long text
             raw = el.text.strip()
             own_text.add(el)
+        if raw and len(el) and not joined and el.get("itemprop") != "price":
+            after = _after_was(el)
+            if after:
+                raw = after
+                own_text.add(el)
         if not raw or len(raw) > 40 or not re.search(r"\d", raw):
             continue
         bare = False
