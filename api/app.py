@@ -315,11 +315,10 @@ async def resume_batch(batch_id: uuid.UUID, who: Who):
                           "HTML and the prefill JSON of every finished preview"}, **CONFLICT})
 async def batch_zip(batch_id: uuid.UUID, who: Who, formats: Formats = None):
     """The batch as a ZIP (as the dashboard's ZIP button), in the chosen formats."""
-    from core.exports import batch_export
+    from core.exports import attachment, batch_export
 
     name, data = await call(batch_export, who.workspace, batch_id, formats)
-    return Response(data, media_type="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(data, media_type="application/zip", headers={"Content-Disposition": attachment(name)})
 
 
 # --- previews ---------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
+from urllib.parse import quote
 
 from core.render import SIZES, render_banner_html, render_banner_png
 from core.views import PreviewInfo
@@ -75,13 +76,35 @@ _LATIN_EXTRA = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": 
 
 
 def slug(text: str | None, fallback: str = "banner") -> str:
-    """A file-name-safe slug (ASCII letters, digits, dashes), at most 40 characters; accented
-    Latin letters keep their base letter ("Pierścionek złoty" → "pierscionek-zloty", not
-    "pier-cionek-z-oty")."""
-    plain = unicodedata.normalize("NFKD", (text or "").translate(_LATIN_EXTRA))
-    plain = "".join(c for c in plain if not unicodedata.combining(c))
-    cleaned = re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-").lower()[:40].strip("-")
+    """A file-name-safe slug (letters, digits, dashes), at most 40 characters. Accented Latin
+    letters keep their base letter ("Pierścionek złoty" → "pierscionek-zloty", not
+    "pier-cionek-z-oty"); other scripts keep their letters ("抹茶 雲鶴 40g缶" →
+    "抹茶-雲鶴-40g缶", "Сумка кожаная" → "сумка-кожаная"), so a Japanese or Russian shop's
+    files are not all called "banner"."""
+    out = []
+    for ch in unicodedata.normalize("NFC", (text or "").translate(_LATIN_EXTRA)):
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        if base.isascii():
+            out.append(base if base.isalnum() else "-")  # é → e, ｇ → g; punctuation → dash
+        elif ch.isalnum() or unicodedata.category(ch).startswith("M"):  # a letter or its sign (हिंदी)
+            out.append(ch)
+        else:
+            out.append("-")
+    cleaned = re.sub(r"-+", "-", "".join(out)).strip("-").lower()[:40].strip("-")
     return cleaned or fallback
+
+
+def attachment(name: str) -> str:
+    """A ``Content-Disposition`` value for downloading ``name``: non-ASCII names in the RFC
+    6266/5987 ``filename*`` form (HTTP headers are Latin-1), with an ASCII fallback name."""
+    if name.isascii() and not re.search(r'["\\\x00-\x1f\x7f]', name):
+        return f'attachment; filename="{name}"'
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    plain = re.sub(r"[^A-Za-z0-9]+", "-", unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode())
+    plain = (plain.strip("-") or "download") + (f".{ext}" if ext.isascii() and ext.isalnum() else "")
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def file_stem(preview: PreviewInfo, title: str | None = None) -> str:

@@ -142,6 +142,14 @@ def test_a_batch_through_the_api_from_create_to_delete(server):
     status, data, hdrs = api("GET", f"{CTA}/batch/{bid}/download/", raw=True)
     assert status == 200 and "attachment" in hdrs["content-disposition"]
     assert len([n for n in zipfile.ZipFile(io.BytesIO(data)).namelist() if n.endswith(".png")]) == 2 * 3
+    # a batch named in Japanese downloads under its name (a Latin-1 header could not carry it)
+    import sqlite3
+    with sqlite3.connect(_work / "app.db") as db:
+        db.execute("UPDATE batches SET name = ? WHERE id = ?", ("抹茶 バッチ", uuid.UUID(bid).hex))
+    status, data, hdrs = api("GET", f"{CTA}/batch/{bid}/download/", raw=True)
+    assert status == 200 and hdrs["content-disposition"] == (
+        "attachment; filename=\"download.zip\"; filename*=UTF-8''%E6%8A%B9%E8%8C%B6-%E3%83%90%E3%83%83%E3%83%81.zip")
+    assert "抹茶-バッチ-prefills.csv" in zipfile.ZipFile(io.BytesIO(data)).namelist()
 
     # cancel / retry rules
     status, err, _ = api("POST", f"{CTA}/previews/{pid}/cancel/")

@@ -30,7 +30,11 @@ def a_preview(prefill=None, variant=0, status="done", url="https://shop.example.
 def test_file_names_are_safe_and_unique_per_preview():
     p = a_preview(a_prefill(), variant=1)
     assert slug("Retro Console — 620 Games!") == "retro-console-620-games"
-    assert slug("") == "banner" and slug("日本語") == "banner"
+    assert slug("") == "banner" and slug("!!!") == "banner"
+    # other scripts keep their letters (walk-through: every Japanese product's files were "banner-…")
+    assert slug("京都茶舗 / 宇治抹茶 雲鶴 40g缶") == "京都茶舗-宇治抹茶-雲鶴-40g缶"
+    assert slug("Сумка КОЖАНАЯ") == "сумка-кожаная" and slug("हिंदी किताब") == "हिंदी-किताब"
+    assert slug("Ｇａｍｅ　ＢＯＹ") == "game-boy"
     # accented Latin keeps its letters (walk-through: "pier-cionek-z-oty" in the ZIP)
     assert slug("PIERŚCIONEK ZŁOTY ZARĘCZYNOWY") == "pierscionek-zloty-zareczynowy"
     assert slug("Müllermöbel Straße") == "mullermobel-strasse"
@@ -115,3 +119,13 @@ def test_the_zip_holds_every_file_its_csv_names():
              if k.startswith(("png_", "html_")) or k in ("prefill_file", "background_file")}
     assert named and named <= names
     assert names - named == {"spring-sale-prefills.csv"}
+
+
+def test_a_download_name_in_any_script_makes_a_latin_1_header():
+    from core.exports import attachment
+
+    assert attachment("retro-console.zip") == 'attachment; filename="retro-console.zip"'
+    value = attachment("宇治抹茶.zip")
+    value.encode("latin-1")  # what an HTTP header must be
+    assert value == "attachment; filename=\"download.zip\"; filename*=UTF-8''%E5%AE%87%E6%B2%BB%E6%8A%B9%E8%8C%B6.zip"
+    assert 'filename="a-b.zip"' in attachment('a"b.zip') and "a%22b.zip" in attachment('a"b.zip')
