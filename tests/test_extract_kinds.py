@@ -1780,3 +1780,42 @@ def test_a_sale_price_written_after_the_was_price_in_the_same_element():
     product = extract_product(page('<h1>Trail Runner 2</h1><div class="price"><s>$80.00</s></div>'
                                    '<div class="price">$60.00</div>'), "https://shop.example.com/p/1")
     assert (product.price, product.list_price) == (Decimal("60.00"), Decimal("80.00"))
+
+
+def test_real_2010_us_shop_layouts_seen_on_swde_pages():
+    # J&R: "Was" / "You save (17%)" / "Your price" labels in sibling divs; the saving is "- $50.11"
+    jr = page("""<h1>Samsung TL225 12.2 Megapixel Dual LCD Digital Camera - Orange</h1>
+      <div class="productPrice"><div class="productPriceNote">Was</div><div class="productPriceRebate">$299.99</div>
+      <div class="productPriceNote">You save (17%)</div><div class="productPriceRebate borderBottom">-&nbsp;$50.11</div>
+      <div class="productPriceNote largerFont2">Your&nbsp;price</div><div class="productPriceValue">$249.88</div></div>
+      <input type="image" alt="Add to cart">""")
+    product = extract_product(jr, "http://www.jr.com/samsung/pe/SAM_TL225ORANGE/")
+    assert (product.price, product.list_price) == (Decimal("249.88"), Decimal("299.99"))
+    # onSale: the buy box's "Price:" cell (no price class) beats a recommendation row's
+    # "itemFinalPrice" further down (its heading is a table row of its own, far up)
+    onsale = page("""<h1 class="prodInfo"><strong>Nikon</strong>&nbsp;COOLPIX S70 Digital Camera - Red&nbsp;(26189)</h1>
+      <table class="productInfoBox"><tr><td class="infoLabel">Price:</td><td class="infoContent infoPrice">$299.99</td></tr>
+      <tr><td><input type="image" alt="Add to Cart"></td></tr></table>
+      <table><tr><td>Recommendations for you - Customers who viewed this item also viewed:</td></tr>
+      <tr><td><table><tr><td><table class="pdpList01"><tr><td><a href="/p/sharp/product~dpno~7871465"><img src="/s.jpg"></a></td>
+      <td class="itemDetails"><table><tr><td><span class="itemName"><a href="/p/sharp/product~dpno~7871465">Audio iPod Dock</a></span></td></tr>
+      <tr><td><span class="priceDisplayy"><del>$129.99</del></span><span class="itemFinalPrice">$45.99</span></td></tr>
+      </table></td></tr></table></td></tr></table></td></tr></table>""")
+    assert extract_product(onsale, "http://www.onsale.com/p/Nikon/product~dpno~7887495~pdp").price == Decimal("299.99")
+    # Amazon 2010: "9 used from $124.99" is the lowest of other offers, not the price
+    amazon = page("""<table><tr><td><div id="priceBlock"><table><tr><td>List Price:</td><td class="listprice">$179.99</td></tr>
+      <tr><td>Price:</td><td><b class="priceLarge">$129.00</b></td></tr></table></div></td></tr></table>
+      <div id="handleBuy"><h1 class="parseasinTitle"><span id="btAsinTitle">Canon PowerShot SD1300 IS (Silver)</span></h1>
+      <div id="olpDivId"><span class="olpCondLink"><a href="/gp/offer-listing/B0035FZJKI?condition=used">9&nbsp;used</a>&nbsp;from&nbsp;<span class="price">$124.99</span></span></div>
+      <input type="image" alt="Add to Shopping Cart"></div>""")
+    assert extract_product(amazon, "http://www.amazon.com/dp/B0035FZJKI").price == Decimal("129.00")
+    # Buy.com: the marketplace box lists the shop's own listing at the list price beside the
+    # buy box's (a marketplace seller's) price
+    buy = page("""<table><tr><td><div id="trMainListPrice">List Price: <span id="spanMainListPrice" style="text-decoration:line-through">$249.99</span></div>
+      <div id="trMainPrice"><span id="spanMainPriceText">Price</span> <span id="spanMainPrice">$179.00</span></div></td></tr></table>
+      <div><h1>Canon PowerShot SX130 IS Black - 4345B001</h1>
+      <table><tr><td><b>Marketplace Buying Choices</b></td></tr><tr id="MarketplaceBox_trBuyListing"><td>
+      <a href="http://www.buy.com/listing/sellerlistings.asp?sku=217127211"><b>Buy.com</b></a><br>
+      <div id="MarketplaceBox_divBuyListingPricing"><span id="MarketplaceBox_spanBuyListingPrice"><b>Price: </b><b class="price">$249.99</b></span></div>
+      </td></tr></table><input type="image" alt="Add to Cart"></div>""")
+    assert extract_product(buy, "http://www.buy.com/prod/canon/q/loc/101/217127211.html").price == Decimal("179.00")

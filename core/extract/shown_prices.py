@@ -287,6 +287,28 @@ _FREE = re.compile(r"\b(free|fri|gratis|kostenlos|bedava|ingyenes|ilmainen|zdarm
                    re.I)
 
 
+# "9 used from $124.99", "26 new from", "3 offers from", "gebraucht ab", "d'occasion à partir de":
+# the lowest of other offers of the product (other conditions, other sellers), not its price
+_OFFERS_FROM = re.compile(r"\b(used|refurbished|renewed|pre-?owned|new|offers?|sellers?|gebraucht|neu|angebote?|"
+                          r"occasion|reconditionn[ée]s?|neufs?|offres?|usat[oi]|nuovi|ricondizionat[oi]|offerte|"
+                          r"usados?|nuevos?|reacondicionados?|ofertas?|seminovos?|novos?)"
+                          r"\W{0,3}(\(\d+\)\W{0,3})?(from|ab|à partir de|dès|da|desde|a partir de)\W*$", re.I)
+
+
+def _offers_from(el) -> bool:
+    """The text just before the amount (its previous element and the text after it, or its
+    parent's leading text) ends "used from", "new from", "offers from"."""
+    prev = el.getprevious()
+    while prev is not None and not isinstance(prev.tag, str):
+        prev = prev.getprevious()
+    if prev is not None:
+        before = f"{(prev.text_content() or '')[-40:]} {prev.tail or ''}"
+    else:
+        parent = el.getparent()
+        before = (parent.text or "") if parent is not None else ""
+    return bool(_OFFERS_FROM.search(clean_text(before[-60:]) or ""))
+
+
 def _with_coupon(el, label: str) -> bool:
     """ "S$21.90 with Cart Coupon", "クーポン使用で ¥14,256": the words on the amount's own line —
     ``label`` (``_label(el, any_tag=True)``), its tail, or a next sibling with no amount of its own
@@ -437,7 +459,8 @@ def _bare_price(el, raw: str) -> bool:
 _OTHERS = re.compile(r"recommend|upsell|cross-?sell|also-?(bought|viewed|like)|bought[-_]?together|(^|[-_])fbt|"
                      r"sponsor|recently-?viewed|"
                      # a marketplace's other sellers' offers for the same product: the buy box's is the price
-                     r"(^|[-_\s])(other|more|alt)[-_]?(offers?|sellers?)|(^|[-_\s])mp[-_]offer|sellers?[-_]?(list|table)", re.I)
+                     r"(^|[-_\s])(other|more|alt)[-_]?(offers?|sellers?)|(^|[-_\s])mp[-_]offer|sellers?[-_]?(list|table)|"
+                     r"marketplace[-_]?(box|offers?|listings?|sellers?)", re.I)
 # … and blocks that usually do (their prices are demoted: a shop may name its own box so).
 # A bare amount so marked is not the price even when nothing else is shown.
 _NOT_ALONE = re.compile(r"shipping|delivery|tax|vat|excl|instal|monthly|month|per[-_]|basis|(?<!product)base[-_]?price|deposit|cashback|"
@@ -461,7 +484,7 @@ def _block_marks(el, levels: int = 6):
 _OTHERS_HEADING = re.compile(
     r"similar (products|items)|related (products|items)|you (may|might) also like|customers who (bought|viewed)|"
     r"hasonló termékek|podobné produkty|vergelijkbare|liknande produkter|lignende produkter|samankaltaiset|"
-    r"recently viewed|people also (bought|viewed)|other (offers|sellers)|more buying choices|autres? offres?|"
+    r"recently viewed|people also (bought|viewed)|other (offers|sellers)|buying choices|autres? offres?|"
     r"weitere angebote|otras ofertas|outras ofertas|altre offerte|inne oferty|andere aanbieders|"
     r"zuletzt angesehen|vus récemment|vistos recientemente|"
     r"visti di recente|vistos recentemente|recent bekeken|ostatnio oglądane|naposledy prohlížené|"
@@ -685,6 +708,15 @@ def _raw(el) -> tuple[str | None, bool]:
     return text, False
 
 
+# The buy box's own label before the amount ("Price:", "Your price", "Our Price:", "Preis:"):
+# as good a sign as a price-like class ("itemFinalPrice" in a recommendations row is not
+# better than the "Price:" cell beside the product's name).
+_PRICE_LABEL = re.compile(r"((our|your|sale|special|now|selling|current|today's|final)\s+)?price\s*:?|"
+                          r"(ihr |unser )?preis\s*:?|(notre |votre )?prix\s*:?|precio\s*:?|prezzo\s*:?|preço\s*:?|"
+                          r"prijs\s*:?|pris\s*:?|cena\s*:?|цена\s*:?|ціна\s*:?|fiyat(ı)?\s*:?|hinta\s*:?|ár\s*:?|"
+                          r"販売価格\s*[:：]?|価格\s*[:：]?|售价\s*[:：]?|价格\s*[:：]?|價格\s*[:：]?|판매가|가격", re.I)
+
+
 def _after_was(el) -> str | None:
     """The price written as the element's own text after a was price inside it:
     ``<b><span class="productOldPrice">Statt 64,90 EUR</span><br>Nur 49,90 EUR</b>``
@@ -797,7 +829,7 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
             tiers.add(amount)  # a quantity tier's price; a tier table's first row is one unit's
             continue
         bad = bool(_PRICE_BAD.search(_without_tax_words(marker))) or bool(_NEG_TEXT.search(raw)) \
-            or raw.lstrip().startswith("+") or _instalment(el) or was is not None \
+            or raw.lstrip().startswith(("+", "-", "−", "–")) or _instalment(el) or was is not None \
             or (len(raw) > 12 and bool(_INSTALMENT_TEXT.search(raw)))
         listish = bool(_LIST_CLASS.search(marker))
         if listish:
@@ -806,14 +838,15 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
             continue  # another product's price (a tile, a sponsored or "also bought" block) or postage
         label = _label(el)
         bad = bad or _elsewhere(el) or (bool(_NEG_TEXT.search(label)) and not _FREE.search(label)) \
-            or bool(_TIER_LABEL.search(label)) or _loyalty(el) or _with_coupon(el, tag_label)
+            or bool(_TIER_LABEL.search(label)) or _loyalty(el) or _with_coupon(el, tag_label) \
+            or _offers_from(el)
         if bare and bad:
             if _NOT_ALONE.search(_without_tax_words(marker)):
                 continue
             fallback.append(((True, -depth, listish, False, True, True, abs(pos - heading_pos)), cand))
             elements[id(cand)] = el
             continue  # a bare amount with a doubtful class: only when nothing else is shown
-        good = bool(_PRICE_GOOD.search(marker))
+        good = bool(_PRICE_GOOD.search(marker)) or bool(_PRICE_LABEL.fullmatch(tag_label))
         # price-marked: itself, or the price-classed wrapper whose visible copy it is
         marked = id(el) in hinted or id(el.getparent()) in hinted
         # at the same depth a price whose class says "list" ("price-standard" beside "price-sales",
