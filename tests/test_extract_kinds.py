@@ -1819,3 +1819,37 @@ def test_real_2010_us_shop_layouts_seen_on_swde_pages():
       <div id="MarketplaceBox_divBuyListingPricing"><span id="MarketplaceBox_spanBuyListingPrice"><b>Price: </b><b class="price">$249.99</b></span></div>
       </td></tr></table><input type="image" alt="Add to Cart"></div>""")
     assert extract_product(buy, "http://www.buy.com/prod/canon/q/loc/101/217127211.html").price == Decimal("179.00")
+
+
+def test_real_2010_us_shop_titles_and_photos_seen_on_swde_pages():
+    # Beach Audio: no <h1>; the name is an <H5> the <title> confirms (over a name-classed
+    # breadcrumb), its visible text cut with "..." and whole in its link's title attribute
+    full = 'Canon Powershot A3000 Is Point & Shoot Digital Camera - 10 Megapixel - Silver (4254b001)'
+    for heading, want in ((f"<H5>{full}</H5>", full),
+                          (f'<H5><a class="productname" title="{full}">Canon Powershot A3000 Is Point &amp; Shoot '
+                           'Digital Camera - 10 Megapixel -...</a></H5>', full)):
+        html = page(f'<p class="title"><a href="/">Home</a> » <a href="/c-15114.html">Photography</a> » 4254B001</p>{heading}'
+                    '<div class="price2">Price: $159.82</div><input type="image" alt="Add to Cart">',
+                    head=f"<title>{full}</title>")
+        assert extract_product(html, "http://www.beachaudio.com/Canon/4254b001-p-348056.html").title == want
+    # CompSource: the one <h1> names the product in other words than the og:title / <title>
+    # (same brand first, same model number): the name the page shows wins
+    h1 = "Panasonic Lumix DMC-LX3 Point & Shoot Digital Camera - Silver - 16:9 - 2.5x Optical Zoom"
+    og = "Panasonic #(DMC-LX3S) - Lumix DMC-LX3 Compact Camera DMCLX3S"
+    html = page(f"<h1>{h1}</h1><b class='red'>$415.00</b>",
+                head=f'<title>{og}</title><meta property="og:title" content="{og}">')
+    assert extract_product(html, "http://www.compsource.com/pn/DMCLX3S/Panasonic-425/").title == h1
+    # ... but an h1 of another wording without the model keeps the og:title
+    html = page("<h1>Digital Cameras</h1><b class='red'>$415.00</b>",
+                head=f'<title>{og}</title><meta property="og:title" content="{og}">')
+    assert extract_product(html, "http://www.compsource.com/pn/DMCLX3S/Panasonic-425/").title == og
+    # onSale: a recommendations list named "pdpList01" (a list on the product page) is no
+    # gallery: its look-alike camera's photo does not lead the product's own
+    html = page("""<h1>Canon PowerShot SD3500 IS 14.1MP Digital Camera - Black (4193B001)</h1>
+      <table><tr><td><img width="200" height="200" alt="Canon PowerShot SD3500 IS 14.1MP Digital Camera - Black"
+        src="//i2.cc-inc.com/prod/8053000/8053269_lg.jpg"></td></tr></table>
+      <table class="pdpList01"><tr><td><span class="itemImg"><a href="/p/Canon/product~dpno~8053277~pdp">
+        <img alt="Canon PowerShot SX210 IS 14.1MP Digital Camera - Black" src="//i2.cc-inc.com/prod/8053000/8053277_ti/sx210.jpg">
+      </a></span></td></tr></table>""")
+    product = extract_product(html, "http://www.onsale.com/p/Canon/product~dpno~8053269~pdp.gaiacaj")
+    assert product.images[0] == "http://i2.cc-inc.com/prod/8053000/8053269_lg.jpg"

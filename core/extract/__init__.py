@@ -139,6 +139,29 @@ def _valid_title(text: str | None) -> str | None:
     return text
 
 
+_TOKEN = re.compile(r"[^\W_]+(?:[-./][^\W_]+)*")
+
+
+def _model_tokens(text: str) -> set[str]:
+    """Model numbers in a name: tokens of letters and digits ("DMC-LX3", "DC150", "SX130")."""
+    out = set()
+    for tok in _TOKEN.findall(text.casefold()):
+        if len(tok) >= 3 and re.search(r"\d", tok) and re.search(r"[^\W\d_]", tok) \
+                and not re.fullmatch(r"\d+(\.\d+)?(x|mp|gb|tb|mm|cm|in|ml|g|kg)", tok):
+            out.add(tok.replace("-", ""))
+    return out
+
+
+def _same_model(heading: str, ref: str) -> bool:
+    """The heading names the same product as a differently worded og:title / <title>: it
+    starts with the same brand word and shares a model number ("Panasonic Lumix DMC-LX3 Point
+    & Shoot Digital Camera - Silver - …" and "Panasonic #(DMC-LX3S) - Lumix DMC-LX3 Compact
+    Camera DMCLX3S"), where the word overlap is low."""
+    first = (_TOKEN.findall(ref.casefold()) or [""])[0]
+    return len(first) >= 2 and not first.isdigit() and heading.casefold().startswith(first) \
+        and bool(_model_tokens(heading) & _model_tokens(ref))
+
+
 def _pick_title(founds: dict[str, Found], site_words: set[str]) -> tuple[str | None, str | None]:
     for source in _STRUCTURED:
         f = founds.get(source)
@@ -162,7 +185,7 @@ def _pick_title(founds: dict[str, Found], site_words: set[str]) -> tuple[str | N
     social = [s for s in social if s]
     tag_title = founds[HTML].titles[0] if founds[HTML].titles else None
     refs = social + ([tag_title] if tag_title else [])
-    if heading and _valid_title(heading) and any(overlap(heading, r) >= 0.6 for r in refs):
+    if heading and _valid_title(heading) and any(overlap(heading, r) >= 0.6 or _same_model(heading, r) for r in refs):
         return heading, HTML
     if social:
         return social[0], OPENGRAPH if og and og.title and html.clean_title(og.title, site_words, page_title=True) == social[0] else TWITTER

@@ -64,6 +64,7 @@ class Scan:
     brand_images: list = field(default_factory=list)  # (pos, img): brand logos (alt = brand)
     brand_elements: list = field(default_factory=list)  # (pos, el): class="brandLink"… (text = brand)
     visual_headings: list = field(default_factory=list)  # (pos, el, text): big fonts, photo captions
+    minor_headings: list = field(default_factory=list)  # (pos, el): h2-h6, for pages without an h1
     title_tag: str | None = None
 
 
@@ -150,6 +151,8 @@ def scan(doc) -> Scan:
         if not keys:  # most elements: only the tag matters
             if tag == "h1":
                 headings.append((pos, el, True, False))
+            elif tag in _MINOR_HEADINGS:
+                out.minor_headings.append((pos, el))
             elif tag == "img":
                 images.append((pos, el))
             continue
@@ -169,6 +172,8 @@ def scan(doc) -> Scan:
         hinted = itemprop == "name" or (quick and bool(_NAME_HINT.search(marker.strip())))
         if tag == "h1" or hinted:
             headings.append((pos, el, tag == "h1", hinted))
+        elif tag in _MINOR_HEADINGS:
+            out.minor_headings.append((pos, el))
         if itemprop == "price" or (quick and _PRICE_QUICK.search(marker)):
             prices.append((pos, el))
         if tag in _CONTROL_TAGS and _BUY_MARK.search(f"{marker} {get('name') or ''} {get('action') or ''}"):
@@ -215,7 +220,23 @@ def _heading_text(el) -> str | None:
         if element_text(bare):  # never the whole name (<h1><span class="sku-title">…</span></h1>)
             el = bare
     text = element_text(el)
+    if text and text.endswith(("...", "…")):
+        text = _untruncated(el, text) or text
     return text if text and len(text) <= 300 else None
+
+
+def _untruncated(el, text: str) -> str | None:
+    """A name the page cut with an ellipsis whose whole spelling is the ``title`` attribute of
+    the heading or its link (``<a title="Canon … - Silver (4254b001)">Canon … - 10 Megapixel -...</a>``)."""
+    stem = text.rstrip(".…").rstrip(" -–").casefold()
+    for node in (el, *el.iterdescendants("a", "span")):
+        full = clean_text(node.get("title"))
+        if full and len(full) > len(stem) and full.casefold().startswith(stem):
+            return full
+    return None
+
+
+_MINOR_HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
 
 
 def main_heading(sc: Scan, refs: list[str]) -> tuple:
@@ -236,6 +257,18 @@ def main_heading(sc: Scan, refs: list[str]) -> tuple:
         score = agree + (0.3 if is_h1 else 0) + (0.2 if hinted else 0) + min(len(text), 40) / 400
         if score > best_score:
             best, best_score = (pos, text, agree, el), score
+    if not any(is_h1 for _, _, is_h1, _ in sc.headings):
+        # no <h1> (older table layouts: "<H5>Canon … D10 (3508b001)</H5>"): an h2-h6 that the
+        # <title> or markup names confirm, over a name-hinted breadcrumb or caption
+        for pos, el in sc.minor_headings:
+            text = _heading_text(el)
+            if not text or _in_chrome(el) or money_in(text):  # "… - $225 (danville)": a listing's line
+                continue
+            agree = max((overlap(text, r) for r in refs if r), default=0.0)
+            score = agree + min(len(text), 40) / 400
+            if agree >= 0.6 and score > best_score:
+                best, best_score = (pos, text, agree, el), score
+                sc.headings.append((pos, el, False, False))
     if best[1] is None:
         best = _visual_heading(sc, refs)
     return best
