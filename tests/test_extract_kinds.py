@@ -1853,3 +1853,55 @@ def test_real_2010_us_shop_titles_and_photos_seen_on_swde_pages():
       </a></span></td></tr></table>""")
     product = extract_product(html, "http://www.onsale.com/p/Canon/product~dpno~8053269~pdp.gaiacaj")
     assert product.images[0] == "http://i2.cc-inc.com/prod/8053000/8053269_lg.jpg"
+
+
+def test_counter_examples_of_the_swde_kinds_found_by_review():
+    add = '<input type="submit" name="add_to_cart" value="Add to Cart">'
+
+    def shop(body: str, title: str, head: str = "") -> str:
+        return page(body, head=f"<title>{title}</title>{head}")
+
+    def got(html: str, url: str = "https://toolshop.example.com/product/acme-x100"):
+        return extract_product(html, url)
+
+    # no <h1>: an h3 naming an accessory ("… Battery") or a side box ("Power Tools") that the
+    # <title> merely contains is no product heading; the big-font name stays, and its bare
+    # "Price: $129.00" between the cell's children is read
+    p = got(shop('<table><tr><td><font size="4"><b>Acme X100 Cordless Drill</b></font><br><img src="/img/x100.jpg"><br>'
+                 f'<span class="price">$129.00</span>{add}</td></tr><tr><td><h3>Acme X100 Cordless Drill Battery</h3>'
+                 '<img src="/img/bat.jpg"><span class="price">$49.00</span></td></tr></table>', "Acme X100 Cordless Drill - ToolShop"))
+    assert (p.title, p.price) == ("Acme X100 Cordless Drill", Decimal("129.00"))
+    p = got(shop('<table><tr><td class="left"><h3>Power Tools</h3><a href="/c/drills">Drills</a></td><td class="main">'
+                 '<font size="4"><b>Acme X100 Cordless Drill 18V</b></font><br><img src="/img/x100.jpg"><br>Price: $129.00'
+                 f'{add}<h2>Description</h2><p>Great drill.</p></td></tr></table>', "Acme X100 Cordless Drill | Power Tools | ToolShop"))
+    assert (p.title, p.price) == ("Acme X100 Cordless Drill 18V", Decimal("129.00"))
+    # instalments and multi-buys after a struck price are no sale price
+    for box, want in (('<div class="price"><del>1 200,00 zł</del> 20 x 49,95 zł</div><span class="price">999,00 zł</span>', "999.00"),
+                      ('<div class="prezzo"><span class="old-price">1.200,00 €</span><br>3 rate da 333,00 €</div>'
+                       '<span class="price">999,00 €</span>', "999.00"),
+                      ('<div class="price"><s>$20.00</s> 2 for $30</div><span class="price">$16.00</span>', "16.00")):
+        p = got(shop(f'<div class="product"><h1>Sofa Acme</h1><div class="price-box">{box}</div>{add}</div>', "Sofa Acme"))
+        assert str(p.price) == want, box
+    # a marketplace box or a "Buying choices" heading holding the page's only offer keeps it
+    p = got(shop('<h1>The Hobbit (Paperback)</h1><div class=buy><h2>Buying choices</h2><div>New: <span class=price>$12.99</span>'
+                 f'</div><div>Used: <span class=price>$4.50</span></div></div>{add}', "The Hobbit (Paperback)"))
+    assert p.price == Decimal("12.99")
+    p = got(shop(f'<h1>Acme Widget</h1><div class="marketplace-box"><div>Sold by Foo GmbH</div><span class=price>€59,00</span>{add}</div>',
+                 "Acme Widget"))
+    assert p.price == Decimal("59.00")
+    # a cut heading's tooltip that says something else is not its name
+    p = got(shop('<div class="product"><h1><a href="/p/x100" title="Acme X100 Drill – click to view all Acme drills">'
+                 f'Acme X100 Drill...</a></h1>{add}</div>', "Acme X100 Drill Brushless 18V"))
+    assert "click" not in p.title
+    # "18V" is a voltage, not a model number: a kit's h1 does not beat the drill's og:title
+    og = "Makita DHP485Z 18V LXT Brushless Drill (Body Only)"
+    p = got(shop(f'<h1>Makita 18V LXT Combo Kit with 2 Batteries and Charger DLX2131</h1>{add}', "Makita DHP485Z 18V Drill",
+                 head=f'<meta property="og:title" content="{og}">'))
+    assert p.title == og
+    # BEM classes (pdp__images / pdp__image) mark the product's gallery
+    recs = '<div class="grid">' + ''.join(f'<div class="card"><img src="https://cdn.shop.com/p/{i}-600.jpg" width=600 height=600 '
+                                          f'alt="Acme X{i} Drill"></div>' for i in range(4)) + '</div>'
+    p = got(shop('<main><div class="pdp__images"><img class="pdp__image" src="https://cdn.shop.com/x100-a.jpg" alt="">'
+                 '<img class="pdp__image" src="https://cdn.shop.com/x100-b.jpg" alt=""></div><h1>Acme X100 Drill</h1>'
+                 f'<span class="price">$129.00</span><button class="add-to-cart">Add</button></main>{recs}', "Acme X100 Drill"))
+    assert p.images[0] == "https://cdn.shop.com/x100-a.jpg"

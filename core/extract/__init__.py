@@ -142,12 +142,17 @@ def _valid_title(text: str | None) -> str | None:
 _TOKEN = re.compile(r"[^\W_]+(?:[-./][^\W_]+)*")
 
 
+# a quantity, not a model: "18v", "2.5x", "12mp", "1080p", "500w", "2nd", "4k", "2pack"
+_SPEC_TOKEN = re.compile(r"\d+(\.\d+)?(x|mp|gb|tb|mb|mm|cm|m|in|ml|l|g|kg|v|w|kw|hz|khz|mhz|ghz|p|k|mah|oz|lbs?|"
+                         r"pcs?|pack|pk|st|nd|rd|th|ft|h|min|s|yr|yrs)")
+
+
 def _model_tokens(text: str) -> set[str]:
     """Model numbers in a name: tokens of letters and digits ("DMC-LX3", "DC150", "SX130")."""
     out = set()
     for tok in _TOKEN.findall(text.casefold()):
         if len(tok) >= 3 and re.search(r"\d", tok) and re.search(r"[^\W\d_]", tok) \
-                and not re.fullmatch(r"\d+(\.\d+)?(x|mp|gb|tb|mm|cm|in|ml|g|kg)", tok):
+                and not _SPEC_TOKEN.fullmatch(tok):
             out.add(tok.replace("-", ""))
     return out
 

@@ -17,7 +17,7 @@ _BIG_ATTRS = ("data-zoom-image", "data-large-image", "data-old-hires", "data-hir
 _SRCSET_ATTRS = ("data-srcset", "srcset", "data-lazy-srcset")
 _SRC_ATTRS = ("data-src", "data-lazy-src", "data-lazy", "data-echo", "src")
 _GOOD = re.compile(r"gallery|product[-_]?(image|img|photo|media|picture)|main[-_]?(image|img|photo|picture)|"
-                   r"zoom|hero|primary|landing|slide|swiper|carousel|pdp[-_]?(image|img|photo|media|gallery|main|hero|carousel|slider)|photo|thumbnail|image-block|"
+                   r"zoom|hero|primary|landing|slide|swiper|carousel|pdp[-_]{0,2}(image|img|photo|media|gallery|main|hero|carousel|slider)|photo|thumbnail|image-block|"
                    r"media|lightbox|fotorama|viewer|preview|enlarge")
 _BAD = re.compile(r"related|recommend|similar|upsell|cross|also|recent|viewed|suggest|sponsor|"
                   r"footer|header|nav|menu|banner|cart|review|logo|brand|social|share|advert|promo|"

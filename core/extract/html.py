@@ -220,20 +220,26 @@ def _heading_text(el) -> str | None:
         if element_text(bare):  # never the whole name (<h1><span class="sku-title">…</span></h1>)
             el = bare
     text = element_text(el)
-    if text and text.endswith(("...", "…")):
-        text = _untruncated(el, text) or text
     return text if text and len(text) <= 300 else None
 
 
-def _untruncated(el, text: str) -> str | None:
+def _untruncated(el, text: str, refs: list[str]) -> str | None:
     """A name the page cut with an ellipsis whose whole spelling is the ``title`` attribute of
-    the heading or its link (``<a title="Canon … - Silver (4254b001)">Canon … - 10 Megapixel -...</a>``)."""
+    the heading or its link (``<a title="Canon … - Silver (4254b001)">Canon … - 10 Megapixel -...</a>``),
+    when the <title> or markup names confirm the whole (not a tooltip: "… – click to view all")."""
     stem = text.rstrip(".…").rstrip(" -–").casefold()
+    if len(stem) < 10 or len(stem.split()) < 2:
+        return None
     for node in (el, *el.iterdescendants("a", "span")):
         full = clean_text(node.get("title"))
-        if full and len(full) > len(stem) and full.casefold().startswith(stem):
+        if full and len(full) > len(stem) and full.casefold().startswith(stem) \
+                and max((overlap(full, r) for r in refs if r), default=0.0) >= 0.8:
             return full
     return None
+
+
+def _squashed(text: str | None) -> str:
+    return re.sub(r"[\W_]+", "", (text or "").casefold())
 
 
 _MINOR_HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
@@ -258,19 +264,24 @@ def main_heading(sc: Scan, refs: list[str]) -> tuple:
         if score > best_score:
             best, best_score = (pos, text, agree, el), score
     if not any(is_h1 for _, _, is_h1, _ in sc.headings):
-        # no <h1> (older table layouts: "<H5>Canon … D10 (3508b001)</H5>"): an h2-h6 that the
-        # <title> or markup names confirm, over a name-hinted breadcrumb or caption
-        for pos, el in sc.minor_headings:
+        # no <h1> (older table layouts: "<H5>Canon … D10 (3508b001)</H5>"): the one h2-h6 that
+        # spells exactly what the <title> or markup names say, over a name-hinted breadcrumb or
+        # caption (not "Power Tools", "Reviews", "… Battery": a heading the title merely contains)
+        wanted = {_squashed(r) for r in refs if r and len(_squashed(r)) >= 6}
+        same = [(pos, el) for pos, el in sc.minor_headings
+                if wanted and _squashed(el.text_content()[:400]) in wanted and not _in_chrome(el)]
+        if len(same) == 1:
+            pos, el = same[0]
             text = _heading_text(el)
-            if not text or _in_chrome(el) or money_in(text):  # "… - $225 (danville)": a listing's line
-                continue
-            agree = max((overlap(text, r) for r in refs if r), default=0.0)
-            score = agree + min(len(text), 40) / 400
-            if agree >= 0.6 and score > best_score:
-                best, best_score = (pos, text, agree, el), score
+            if text and not money_in(text):
+                best = (pos, text, 1.0, el)
                 sc.headings.append((pos, el, False, False))
     if best[1] is None:
         best = _visual_heading(sc, refs)
+    elif best[1].endswith(("...", "…")):
+        full = _untruncated(best[3], best[1], refs)
+        if full:
+            best = (best[0], full, best[2], best[3])
     return best
 
 

@@ -459,14 +459,16 @@ def _bare_price(el, raw: str) -> bool:
 _OTHERS = re.compile(r"recommend|upsell|cross-?sell|also-?(bought|viewed|like)|bought[-_]?together|(^|[-_])fbt|"
                      r"sponsor|recently-?viewed|"
                      # a marketplace's other sellers' offers for the same product: the buy box's is the price
-                     r"(^|[-_\s])(other|more|alt)[-_]?(offers?|sellers?)|(^|[-_\s])mp[-_]offer|sellers?[-_]?(list|table)|"
-                     r"marketplace[-_]?(box|offers?|listings?|sellers?)", re.I)
+                     r"(^|[-_\s])(other|more|alt)[-_]?(offers?|sellers?)|(^|[-_\s])mp[-_]offer|sellers?[-_]?(list|table)", re.I)
 # … and blocks that usually do (their prices are demoted: a shop may name its own box so).
 # A bare amount so marked is not the price even when nothing else is shown.
 _NOT_ALONE = re.compile(r"shipping|delivery|tax|vat|excl|instal|monthly|month|per[-_]|basis|(?<!product)base[-_]?price|deposit|cashback|"
                         r"bonus|reward|saving|cart|basket", re.I)
 _ELSEWHERE = re.compile(r"related|similar|recently|viewed|accessor|bundle|complete-the-look|tile|advert|"
-                        r"deliver|shipping|courier|freight|versand|livraison|envio|frete|spedizion", re.I)
+                        r"deliver|shipping|courier|freight|versand|livraison|envio|frete|spedizion|"
+                        # a marketplace box beside the buy box (Buy.com's own listing at the list
+                        # price); on a page where it is the only offer, it is still the price
+                        r"marketplace[-_]?(box|offers?|listings?|sellers?)", re.I)
 # WooCommerce writes the product's categories and tags as classes on its own container.
 # Its post classes also say the product is "shipping-taxable" (not a shipping block).
 _TAXONOMY = re.compile(r"^(product_cat|product_tag|category|tag)-|^(shipping-taxable|taxable|purchasable|"
@@ -484,7 +486,7 @@ def _block_marks(el, levels: int = 6):
 _OTHERS_HEADING = re.compile(
     r"similar (products|items)|related (products|items)|you (may|might) also like|customers who (bought|viewed)|"
     r"hasonló termékek|podobné produkty|vergelijkbare|liknande produkter|lignende produkter|samankaltaiset|"
-    r"recently viewed|people also (bought|viewed)|other (offers|sellers)|buying choices|autres? offres?|"
+    r"recently viewed|people also (bought|viewed)|other (offers|sellers)|(more|other|marketplace) buying choices|autres? offres?|"
     r"weitere angebote|otras ofertas|outras ofertas|altre offerte|inne oferty|andere aanbieders|"
     r"zuletzt angesehen|vus récemment|vistos recientemente|"
     r"visti di recente|vistos recentemente|recent bekeken|ostatnio oglądane|naposledy prohlížené|"
@@ -735,9 +737,31 @@ def _after_was(el) -> str | None:
             tail.append(nxt.tail or "")
             nxt = nxt.getnext()
         after = clean_text(" ".join(tail))
-        if after and len(after) <= 40 and looks_like_price(after):
+        # one amount and a word or two ("Nur 49,90 EUR", "Now $60"): not "20 x 49,95 zł",
+        # "3 rate da 333,00 €", "2 for $30" (instalments and multi-buys after the struck price)
+        if after and len(after) <= 40 and looks_like_price(after) and len(_NUMBER_RUN.findall(after)) == 1 \
+                and not _INSTALMENT_TEXT.search(after) and not _NEG_TEXT.search(after):
             return after
     return None
+
+
+def _tail_price(el) -> str | None:
+    """A price written as bare text between the children of a long mixed cell (old table
+    layouts: ``<td><font size=4>Name</font><br><img …><br>Price: $129.00<input …></td>``): the
+    first short text after a child that is one amount with a word or two, not postage."""
+    for kid in el:
+        tail = kid.tail
+        if not tail or len(tail) > 80 or not _DIGIT.search(tail):
+            continue
+        text = clean_text(tail)
+        if text and len(text) <= 40 and looks_like_price(text) and len(_NUMBER_RUN.findall(text)) == 1 \
+                and not _INSTALMENT_TEXT.search(text) and not _NEG_TEXT.search(text) and not postage_line(text):
+            return text
+    return None
+
+
+_DIGIT = re.compile(r"\d")
+_NUMBER_RUN = re.compile(r"\d(?:[\d.,'’\s]*\d)?")
 
 
 def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3) -> Shown:
@@ -766,7 +790,7 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
             raw = el.text.strip()
             own_text.add(el)
         if raw and len(el) and not joined and el.get("itemprop") != "price":
-            after = _after_was(el)
+            after = _after_was(el) or (_tail_price(el) if len(raw) > 40 or not looks_like_price(raw) else None)
             if after:
                 raw = after
                 own_text.add(el)
