@@ -72,6 +72,7 @@ DEFAULT_SETS = {
 }
 if swde_dir():  # real US shop pages of ~2011 with their own labels, read from SWDE_DIR (not committed)
     DEFAULT_SETS["swde"] = (None, FIXTURES / "swde.json")
+    DEFAULT_SETS["swde-books"] = (None, FIXTURES / "swde-books.json")
 FIELDS = ("title", "price", "currency", "brand", "first_image")
 LARGE = 800_000  # bytes: the "1 MB pages" of earlier reports
 
