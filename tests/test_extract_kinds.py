@@ -1905,3 +1905,43 @@ def test_counter_examples_of_the_swde_kinds_found_by_review():
                  '<img class="pdp__image" src="https://cdn.shop.com/x100-b.jpg" alt=""></div><h1>Acme X100 Drill</h1>'
                  f'<span class="price">$129.00</span><button class="add-to-cart">Add</button></main>{recs}', "Acme X100 Drill"))
     assert p.images[0] == "https://cdn.shop.com/x100-a.jpg"
+
+
+def test_real_2010_bookshop_layouts_seen_on_swde_pages():
+    # AbeBooks: the h1 is the ISBN alone; the h2 right after it is the name
+    p = extract_product(page('<h1 class="nopadding isbn">9780805087444</h1><h2 class="nopadding plptitle">'
+                             "A People's History of American Empire</h2><div class=hint-title>Customers Who Bought This Item Also Bought:</div>",
+                             head="<title>9780805087444: A People's History of American Empire - AbeBooks - Zinn, Howard</title>"),
+                        "http://www.abebooks.com/9780805087444/Peoples-History-American-Empire/plp")
+    assert p.title == "A People's History of American Empire"
+    # Book Depository: the heading's own dc:title span, without its format and author spans
+    p = extract_product(page("""<h1><strong><span property='dc:title'>Sarah's Key</span> <span class="format">(Paperback)</span>
+      <span class="author">By (author) <a property="dc:creator" href="/search?a=Tatiana">Tatiana De Rosnay</a></span></strong></h1>
+      <div class="price">US$5.99</div>"""), "http://www.bookdepository.com/book/9780312370848/Sarahs-Key")
+    assert p.title == "Sarah's Key"
+    # Books-A-Million: no h1; the h2's own words begin the <title> ("Game Over by Fern Michaels …");
+    # its cover is in a shadowbox link named after the book (rel="shadowbox[Game Over]")
+    p = extract_product(page("""<h2>Game Over<span class="subtitle"> (Mass Market Paperback)</span></h2>
+      <div class="innerbox"><a rel="shadowbox[Game Over]" href="http://images.booksamillion.com/covers/bam/1/42/010/687/1420106872.jpg">
+      <img src="http://images.booksamillion.com/covers/bam/1/42/010/687/1420106872_l.gif" width="150" alt=""></a></div>
+      <ul class="overview-details"><li><strong>Publisher</strong>: Zebra</li></ul><div class="price">Online Price: $7.63</div>
+      <div class="product-list"><h5>Products</h5><dl class="product"><dt><a href="http://www.booksamillion.com/product/9780441018642"
+      title="Dead in the Family (Hardcover)"><img src="http://images.booksamillion.com/covers/bam/0/44/101/864/0441018645_m.gif"
+      alt="Dead in the Family"></a></dt></dl></div>""",
+                             head="<title>Game Over by Fern Michaels (Mass Market Paperback): booksamillion.com</title>"),
+                        "http://www.booksamillion.com/p/Game-Over/Fern-Michaels/9781420106879")
+    assert (p.title, p.brand) == ("Game Over", "Zebra")
+    assert p.images[0].endswith("1420106872.jpg") or p.images[0].endswith("1420106872_l.gif")
+    # Waterstones: "10 Marketplace copies from £14.13" undercuts the shop's own price: the
+    # amount after "copies from" is other sellers' lowest
+    import lxml.html
+
+    from core.extract.shown_prices import _offers_from
+    link = lxml.html.fromstring('<a href="#">10\n Marketplace copies from <span class="hi-light">&pound;14.13</span></a>')
+    assert _offers_from(link.find("span"))
+    p = extract_product(page("""<h1>National Geographic Simply Beautiful Photographs</h1>
+      <div class="contentProductDetails"><p class="marketPlace"><a href="javascript:openAlibrisBooksLink('9781426206450')">10
+      Marketplace copies from <span class="hi-light">&pound;14.13</span></a></p></div>
+      <div class="buy"><p class="price"><span class="priceStandard">&pound;15.99</span></p></div>"""),
+                        "http://www.waterstones.com/waterstonesweb/products/national+geographic/simply+beautiful+photographs/7786433/")
+    assert p.price == Decimal("15.99")

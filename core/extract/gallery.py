@@ -103,9 +103,13 @@ def _named_by_file(el, title_tokens: set[str], title_key: str) -> float:
     "HSBU2546R.gif": 2), or shares a long word with it ("mozzarella_big1.jpg": 1.5)."""
     # the link around the photo, or beside it (<img …><a class="lightbox" title="…"></a>)
     for link in (el.getparent(), el.getnext(), el.getprevious()):
-        if link is not None and link.tag == "a" and link.get("title") \
-                and LIGHTBOX.search(f"{link.get('rel') or ''} {link.get('class') or ''}"):
-            return 3 * len(title_tokens & tokens(link.get("title"))) / len(title_tokens)
+        if link is None or link.tag != "a":
+            continue
+        rel = link.get("rel") or ""
+        # its caption: the title attribute, or the set named in rel ("shadowbox[Game Over]")
+        caption = link.get("title") or (m.group(1) if (m := re.search(r"\[([^\]]{3,})\]", rel)) else None)
+        if caption and LIGHTBOX.search(f"{rel} {link.get('class') or ''}"):
+            return 3 * len(title_tokens & tokens(caption)) / len(title_tokens)
     src = el.get("src") or el.get("data-src") or ""
     stem = src.split("?")[0].rsplit("/", 1)[-1].rsplit(".", 1)[0].casefold()
     key = _squash(stem)

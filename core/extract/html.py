@@ -32,6 +32,8 @@ _BRAND_LABELS = (
     "hersteller", "manufacturer", "manufactured by", "make", "make/manufacturer", "производитель", "бренд", "виробник",
     "ブランド", "メーカー", "브랜드", "제조사", "品牌", "מותג", "יצרן", "značka", "proizvođač", "brend",
     "μάρκα", "κατασκευαστής", "marka", "tootja", "ražotājs", "gamintojas",
+    "publisher", "verlag", "éditeur", "editorial", "editore", "editora", "uitgever", "wydawnictwo", "издательство",
+    "出版社", "出版者",
 )
 # ("make / manufacturer" as craigslist writes it: spaces around a slash are the same label)
 _LABEL_RE = re.compile(r"^\s*(" + "|".join(re.escape(x).replace("/", r"\s*/\s*")
@@ -211,7 +213,17 @@ def _not_name(c) -> bool:
     return isinstance(c.tag, str) and (bool(_ID_CHILD.search(f"{cls} {c.get('itemprop') or ''}")) or hidden)
 
 
+_NAME_PROPS = {"name", "schema:name", "dc:title", "dcterms:title"}
+
+
 def _heading_text(el) -> str | None:
+    # the heading's own marked name (<h1><span property="dc:title">Sarah's Key</span> <span
+    # class="format">(Paperback)</span> <span class="author">By …</span></h1>)
+    for d in el.iterdescendants():
+        if isinstance(d.tag, str) and (d.get("itemprop") == "name" or (d.get("property") or "").lower() in _NAME_PROPS):
+            named = element_text(d)
+            if named and len(named) >= 2:
+                return named if len(named) <= 300 else None
     if any(_not_name(c) for c in el.iterdescendants()):
         bare = copy.deepcopy(el)
         for c in list(bare.iterdescendants()):
@@ -257,6 +269,14 @@ def main_heading(sc: Scan, refs: list[str]) -> tuple:
         text = _heading_text(el)
         if not text or _in_chrome(el):
             continue
+        if not re.search(r"[^\W\d_]{2}", text):
+            # an identifier alone (AbeBooks' <h1 class="isbn">9780805087444</h1>) names no
+            # product: the heading right after it does (<h2 class="plptitle">A People's …</h2>)
+            nxt = el.getnext() if is_h1 else None
+            text = _heading_text(nxt) if nxt is not None and nxt.tag in ("h2", "h3") else None
+            if not text or not re.search(r"[^\W\d_]{2}", text):
+                continue
+            el = nxt
         agree = max((overlap(text, r) for r in refs if r), default=0.0)
         if agree < 0.5 and _PROMO.search(text):
             continue  # <h1>Free Standard Shipping above $35</h1>: a banner, not the product
@@ -267,12 +287,21 @@ def main_heading(sc: Scan, refs: list[str]) -> tuple:
         # no <h1> (older table layouts: "<H5>Canon … D10 (3508b001)</H5>"): the one h2-h6 that
         # spells exactly what the <title> or markup names say, over a name-hinted breadcrumb or
         # caption (not "Power Tools", "Reviews", "… Battery": a heading the title merely contains)
+        # (or its own leading words begin the <title>: "<h2>Game Over<span> (Mass Market
+        # Paperback)</span></h2>" under "Game Over by Fern Michaels (Mass Market Paperback): …")
         wanted = {_squashed(r) for r in refs if r and len(_squashed(r)) >= 6}
-        same = [(pos, el) for pos, el in sc.minor_headings
+        same = [(pos, el, None) for pos, el in sc.minor_headings
                 if wanted and _squashed(el.text_content()[:400]) in wanted and not _in_chrome(el)]
+        if not same:
+            lows = [r.casefold() for r in refs if r]
+            for pos, el in sc.minor_headings:
+                own = clean_text(el.text)
+                if own and len(own.split()) >= 2 and len(el) and not _in_chrome(el) \
+                        and any(r.startswith(own.casefold()) and not r[len(own):len(own) + 1].isalnum() for r in lows):
+                    same.append((pos, el, own))
         if len(same) == 1:
-            pos, el = same[0]
-            text = _heading_text(el)
+            pos, el, own = same[0]
+            text = own or _heading_text(el)
             if text and not money_in(text):
                 best = (pos, text, 1.0, el)
                 sc.headings.append((pos, el, False, False))

@@ -41,7 +41,7 @@ _SIZE_SEGMENT = re.compile(r"^(\d+x\d+|w\d+|h\d+|[a-z]{1,3}|img-\d+|size-?\w+|re
 
 
 # A photo link that opens a lightbox (its title is the photo's caption).
-LIGHTBOX = re.compile(r"prettyphoto|lightbox|fancybox|colorbox|thickbox", re.I)
+LIGHTBOX = re.compile(r"prettyphoto|lightbox|fancybox|colorbox|thickbox|shadowbox|slimbox|highslide", re.I)
 
 
 def absolute_url(value: object, base_url: str | None) -> str | None:
