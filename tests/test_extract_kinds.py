@@ -1945,3 +1945,20 @@ def test_real_2010_bookshop_layouts_seen_on_swde_pages():
       <div class="buy"><p class="price"><span class="priceStandard">&pound;15.99</span></p></div>"""),
                         "http://www.waterstones.com/waterstonesweb/products/national+geographic/simply+beautiful+photographs/7786433/")
     assert p.price == Decimal("15.99")
+
+
+def test_a_label_between_elements_and_a_cover_in_the_add_to_cart_box():
+    # AbeBooks: "ISBN 13: <strong>…</strong><br /> Publisher: <strong>Metropolitan Books</strong>"
+    p = extract_product(page("""<h1>A People's History of American Empire</h1><div id="bookmetadata">
+      ISBN 13: <strong>9780805087444</strong><br />
+      Publisher: <strong>Metropolitan Books</strong><br />
+      Publication Date: <strong>2008</strong><br /></div>"""), "http://www.abebooks.com/9780805087444/plp")
+    assert p.brand == "Metropolitan Books"
+    # Borders: the cover sits in the add-to-cart box (no alt, a numeric file name): the box is
+    # the buy box, not a mini cart
+    p = extract_product(page("""<div class="add_to_cart_box"><div class="add_to_cart_box_top"><div class="book_thumbnail">
+      <div class="book_thumbnail_img"><img class="dropShadow1" id="x_60990803"
+        SRC="http://www.borders.com/ProductImages/products/00/60/99/a/60990803_a.jpg" WIDTH="80" border="0"></div></div></div>
+      <h1>Love in the Afternoon</h1><div class="list_price">$7.99</div></div>"""),
+        "http://www.borders.com/online/store/TitleDetail?sku=0312605390")
+    assert p.images[:1] == ["http://www.borders.com/ProductImages/products/00/60/99/a/60990803_a.jpg"]

@@ -20,7 +20,7 @@ _GOOD = re.compile(r"gallery|product[-_]?(image|img|photo|media|picture)|main[-_
                    r"zoom|hero|primary|landing|slide|swiper|carousel|pdp[-_]{0,2}(image|img|photo|media|gallery|main|hero|carousel|slider)|photo|thumbnail|image-block|"
                    r"media|lightbox|fotorama|viewer|preview|enlarge")
 _BAD = re.compile(r"related|recommend|similar|upsell|cross|also|recent|viewed|suggest|sponsor|"
-                  r"footer|header|nav|menu|banner|cart|review|logo|brand|social|share|advert|promo|"
+                  r"footer|header|nav|menu|banner|(?<!add_to_)(?<!add-to-)(?<!addto)cart|review|logo|brand|social|share|advert|promo|"
                   r"avatar|seller|swatch|colou?r|payment|badge|icon|teaser|blog|store")
 # The slide or thumbnail the gallery shows now (the selected colour's photo).
 _SELECTED = re.compile(r"(^|[\s_-])(active|selected|current|is-active|is-selected|slick-current|"

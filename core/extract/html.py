@@ -146,9 +146,17 @@ def scan(doc) -> Scan:
                 elif len(text) <= 6 and parent is not None and money_in(text):
                     text_prices.append((pos, parent))  # <b>NT$</b><span>2,320</span>
         tail = el.tail
-        if tail and len(tail) < 40 and not tail.isspace() and _DIGIT.search(tail) and money_in(tail) \
-                and el.getparent() is not None:
-            text_prices.append((pos, el.getparent()))  # <b>Price:</b> 44 890 ₸
+        if tail and len(tail) < 40 and not tail.isspace():
+            if _DIGIT.search(tail) and money_in(tail) and el.getparent() is not None:
+                text_prices.append((pos, el.getparent()))  # <b>Price:</b> 44 890 ₸
+            elif tail.lstrip().casefold().startswith(_LABEL_STARTS):
+                # a label between elements: "…<br /> Publisher: <strong>Metropolitan Books</strong>"
+                m = _LABEL_RE.match(tail)
+                nxt = el.getnext()
+                if m and not (m.group(2) or "").strip() and nxt is not None and nxt.tag in ("strong", "b", "span", "a"):
+                    value = clean_text(nxt.text_content())
+                    if value:
+                        labels.append((pos, nxt, value))
         keys = el.keys()
         if not keys:  # most elements: only the tag matters
             if tag == "h1":
