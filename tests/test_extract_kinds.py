@@ -1947,18 +1947,61 @@ def test_real_2010_bookshop_layouts_seen_on_swde_pages():
     assert p.price == Decimal("15.99")
 
 
-def test_a_label_between_elements_and_a_cover_in_the_add_to_cart_box():
+def test_a_brand_label_written_between_elements():
     # AbeBooks: "ISBN 13: <strong>…</strong><br /> Publisher: <strong>Metropolitan Books</strong>"
     p = extract_product(page("""<h1>A People's History of American Empire</h1><div id="bookmetadata">
       ISBN 13: <strong>9780805087444</strong><br />
       Publisher: <strong>Metropolitan Books</strong><br />
       Publication Date: <strong>2008</strong><br /></div>"""), "http://www.abebooks.com/9780805087444/plp")
     assert p.brand == "Metropolitan Books"
-    # Borders: the cover sits in the add-to-cart box (no alt, a numeric file name): the box is
-    # the buy box, not a mini cart
-    p = extract_product(page("""<div class="add_to_cart_box"><div class="add_to_cart_box_top"><div class="book_thumbnail">
-      <div class="book_thumbnail_img"><img class="dropShadow1" id="x_60990803"
-        SRC="http://www.borders.com/ProductImages/products/00/60/99/a/60990803_a.jpg" WIDTH="80" border="0"></div></div></div>
-      <h1>Love in the Afternoon</h1><div class="list_price">$7.99</div></div>"""),
-        "http://www.borders.com/online/store/TitleDetail?sku=0312605390")
-    assert p.images[:1] == ["http://www.borders.com/ProductImages/products/00/60/99/a/60990803_a.jpg"]
+
+
+def test_counter_examples_of_the_book_kinds_found_by_review():
+    def got(title: str, body: str, url: str = "https://shop.example.com/p/1"):
+        return extract_product(f"<html><head><title>{title}</title></head><body>{body}</body></html>", url)
+
+    # an identifier h1 gives way only to a heading the <title> confirms; a short name is a name
+    p = got("Bosch GSR 12V-15 Cordless Drill | ToolShop", '<div class="product"><h1 class="sku">0601868101</h1>'
+            '<h2>Customer reviews</h2><p>Price: <span class="price">$129.00</span></p><img src="/img/gsr12.jpg" alt="Bosch GSR 12V-15"></div>')
+    assert p.title != "Customer reviews"
+    p = got("1984 by George Orwell, Paperback | Barnes &amp; Noble", '<div id="product"><h1>1984</h1><h2>by <a href="/author/orwell">'
+            'George Orwell</a></h2><div class="price">$9.99</div><img src="/covers/9780451524935.jpg" alt="1984"></div>')
+    assert p.title == "1984" and p.images
+    # a name inside a heading that belongs to a nested item (the brand, a seller) is not the heading's
+    p = got("Nike Air Zoom Pegasus 40 Running Shoes | SportShop", '<div itemscope itemtype="https://schema.org/Product"><h1>'
+            '<span itemprop="brand" itemscope itemtype="https://schema.org/Brand"><span itemprop="name">Nike</span></span>'
+            ' Air Zoom Pegasus 40 Running Shoes</h1><span class="price">$129.99</span></div>')
+    assert p.title != "Nike" and "Pegasus" in p.title
+    # no h1: a category heading with a count, or a name cut at its ® sign, is not the title
+    p = got("Power Tools: DeWalt DCD771C2 20V Drill Kit", '<div class="cat"><h2>Power Tools <small>(124 items)</small></h2></div>'
+            '<div class="item"><h4>DeWalt DCD771C2 20V Max Cordless Drill/Driver Kit</h4><span class="price">$99.00</span></div>')
+    assert p.title != "Power Tools"
+    p = got("Bose QuietComfort 45 Wireless Headphones | AudioHaus", '<table><tr><td><h2>Bose QuietComfort<sup>&reg;</sup> 45 '
+            'Wireless Headphones</h2></td></tr><tr><td>Our price: <b>$279.00</b></td></tr></table>')
+    assert p.title != "Bose QuietComfort"
+    # "Make <a>an offer</a>" is no brand label (no colon); a publisher row loses its place and
+    # date, and a brand row wins over it
+    p = got("Vintage Omega Seamaster 1965 Watch | WatchTrader", '<h1>Vintage Omega Seamaster 1965 Watch</h1><span class="price">'
+            '$2,450.00</span><p><b>Condition:</b> Used<br/> Make <a href="/offer/991">an offer</a></p>')
+    assert p.brand is None
+    p = got("A People's History of the United States by Howard Zinn", "<h1>A People's History of the United States</h1>"
+            '<span class="price">US$ 14.13</span><p>Howard Zinn<br/> Publisher: <strong>Harper Perennial, New York</strong><br/></p>')
+    assert p.brand == "Harper Perennial"
+    p = got("Monopoly Classic Board Game | ToyShop", '<h1>Monopoly Classic Board Game</h1><span class="price">$19.99</span>'
+            '<div>Ages: <b>8+</b><br/> Publisher: <a href="/sellers/42">ToyShop Marketplace Seller</a></div>'
+            '<table><tr><td>Brand</td><td>Hasbro Gaming</td></tr></table>')
+    assert p.brand == "Hasbro Gaming"
+    # a print shop's "500 copies from $24.90" is its own price
+    p = got("Flyers A5 | Druckerei", '<h1>Flyers A5, 135g</h1><div>500 copies from <strong class="price">$24.90</strong></div>'
+            '<table class="qty"><tr><td>1000 copies</td><td class="price">$39.90</td></tr></table>')
+    assert p.price == Decimal("24.90")
+    # a lightbox set name or "Klicken zum Vergrößern" names nothing: the file name and the big
+    # font still do
+    p = got("Leonin Snarecaster - Magic Singles | CardShop", '<h1>Leonin Snarecaster</h1><div class="content">'
+            '<a href="/images/big/LeoninSnarecaster.jpg" rel="shadowbox[gallery]"><img src="/images/LeoninSnarecaster.jpg"></a></div>'
+            '<span class="price">$0.25</span>', "https://cardshop.example.com/p/1")
+    assert p.images
+    p = got("Weinladen Müller", '<table><tr><td><a href="/bilder/gross/riesling.jpg" class="highslide" title="Klicken zum '
+            'Vergrößern"><img src="/bilder/riesling.jpg" alt=""></a></td><td><font size="4">Dr. Loosen Riesling Kabinett 2021</font>'
+            '<br/>Preis: 14,90 &euro;</td></tr></table>', "https://weinladen.example.de/p/1")
+    assert p.title == "Dr. Loosen Riesling Kabinett 2021"

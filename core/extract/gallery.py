@@ -8,7 +8,7 @@ import re
 
 import lxml.html
 
-from core.extract.images import LIGHTBOX, absolute_url, is_chrome_image, largest_srcset
+from core.extract.images import GENERIC_CAPTION, LIGHTBOX, absolute_url, is_chrome_image, largest_srcset
 from core.extract.text import clean_text, tokens
 
 # Attributes holding a larger rendition first, the plain src last.
@@ -20,7 +20,7 @@ _GOOD = re.compile(r"gallery|product[-_]?(image|img|photo|media|picture)|main[-_
                    r"zoom|hero|primary|landing|slide|swiper|carousel|pdp[-_]{0,2}(image|img|photo|media|gallery|main|hero|carousel|slider)|photo|thumbnail|image-block|"
                    r"media|lightbox|fotorama|viewer|preview|enlarge")
 _BAD = re.compile(r"related|recommend|similar|upsell|cross|also|recent|viewed|suggest|sponsor|"
-                  r"footer|header|nav|menu|banner|(?<!add_to_)(?<!add-to-)(?<!addto)cart|review|logo|brand|social|share|advert|promo|"
+                  r"footer|header|nav|menu|banner|cart|review|logo|brand|social|share|advert|promo|"
                   r"avatar|seller|swatch|colou?r|payment|badge|icon|teaser|blog|store")
 # The slide or thumbnail the gallery shows now (the selected colour's photo).
 _SELECTED = re.compile(r"(^|[\s_-])(active|selected|current|is-active|is-selected|slick-current|"
@@ -108,6 +108,8 @@ def _named_by_file(el, title_tokens: set[str], title_key: str) -> float:
         rel = link.get("rel") or ""
         # its caption: the title attribute, or the set named in rel ("shadowbox[Game Over]")
         caption = link.get("title") or (m.group(1) if (m := re.search(r"\[([^\]]{3,})\]", rel)) else None)
+        if caption and GENERIC_CAPTION.fullmatch(caption.strip()):
+            caption = None  # "shadowbox[gallery]", "Click to enlarge": no name; the file name may be
         if caption and LIGHTBOX.search(f"{rel} {link.get('class') or ''}"):
             return 3 * len(title_tokens & tokens(caption)) / len(title_tokens)
     src = el.get("src") or el.get("data-src") or ""

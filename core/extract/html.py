@@ -15,7 +15,7 @@ from urllib.parse import unquote_plus
 import lxml.etree
 
 from core.extract.base import HTML, Found, PageContext
-from core.extract.images import LIGHTBOX
+from core.extract.images import GENERIC_CAPTION, LIGHTBOX
 from core.extract.prices import looks_like_price, money_in
 from core.extract.shown_prices import shown_prices
 from core.extract.text import (clean_text, element_text, in_chrome, is_placeholder, next_element, overlap,
@@ -32,7 +32,7 @@ _BRAND_LABELS = (
     "hersteller", "manufacturer", "manufactured by", "make", "make/manufacturer", "производитель", "бренд", "виробник",
     "ブランド", "メーカー", "브랜드", "제조사", "品牌", "מותג", "יצרן", "značka", "proizvođač", "brend",
     "μάρκα", "κατασκευαστής", "marka", "tootja", "ražotājs", "gamintojas",
-    "publisher", "verlag", "éditeur", "editorial", "editore", "editora", "uitgever", "wydawnictwo", "издательство",
+    "publisher", "verlag", "éditeur", "editore", "editora", "uitgever", "wydawnictwo", "издательство",
     "出版社", "出版者",
 )
 # ("make / manufacturer" as craigslist writes it: spaces around a slash are the same label)
@@ -67,6 +67,7 @@ class Scan:
     brand_elements: list = field(default_factory=list)  # (pos, el): class="brandLink"… (text = brand)
     visual_headings: list = field(default_factory=list)  # (pos, el, text): big fonts, photo captions
     minor_headings: list = field(default_factory=list)  # (pos, el): h2-h6, for pages without an h1
+    publisher_labels: set = field(default_factory=set)  # ids of values read after a "Publisher:" between elements
     title_tag: str | None = None
 
 
@@ -149,12 +150,15 @@ def scan(doc) -> Scan:
         if tail and len(tail) < 40 and not tail.isspace():
             if _DIGIT.search(tail) and money_in(tail) and el.getparent() is not None:
                 text_prices.append((pos, el.getparent()))  # <b>Price:</b> 44 890 ₸
-            elif tail.lstrip().casefold().startswith(_LABEL_STARTS):
+            elif (":" in tail or "：" in tail) and tail.lstrip().casefold().startswith(_LABEL_STARTS):
                 # a label between elements: "…<br /> Publisher: <strong>Metropolitan Books</strong>"
                 m = _LABEL_RE.match(tail)
                 nxt = el.getnext()
                 if m and not (m.group(2) or "").strip() and nxt is not None and nxt.tag in ("strong", "b", "span", "a"):
                     value = clean_text(nxt.text_content())
+                    if value and _PUBLISHER.match(m.group(1)):
+                        value = _publisher_only(value)
+                        out.publisher_labels.add(id(nxt))
                     if value:
                         labels.append((pos, nxt, value))
         keys = el.keys()
@@ -224,11 +228,23 @@ def _not_name(c) -> bool:
 _NAME_PROPS = {"name", "schema:name", "dc:title", "dcterms:title"}
 
 
+def _in_nested_item(d, heading) -> bool:
+    """``d`` names an item of its own inside the heading (the brand in <span itemprop="brand"
+    itemscope><span itemprop="name">Nike</span></span>, a seller's name), not the heading's product."""
+    for a in d.iterancestors():
+        if a is heading:
+            return False
+        if a.get("itemscope") is not None or a.get("typeof") or a.get("itemprop"):
+            return True
+    return False
+
+
 def _heading_text(el) -> str | None:
     # the heading's own marked name (<h1><span property="dc:title">Sarah's Key</span> <span
     # class="format">(Paperback)</span> <span class="author">By …</span></h1>)
     for d in el.iterdescendants():
-        if isinstance(d.tag, str) and (d.get("itemprop") == "name" or (d.get("property") or "").lower() in _NAME_PROPS):
+        if isinstance(d.tag, str) and (d.get("itemprop") == "name" or (d.get("property") or "").lower() in _NAME_PROPS) \
+                and not _in_nested_item(d, el):
             named = element_text(d)
             if named and len(named) >= 2:
                 return named if len(named) <= 300 else None
@@ -263,6 +279,7 @@ def _squashed(text: str | None) -> str:
 
 
 _MINOR_HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
+_IDENTIFIER = re.compile(r"(?:\d[\s-]?){8,}[\dXx]?")  # an ISBN, EAN or long SKU number
 
 
 def main_heading(sc: Scan, refs: list[str]) -> tuple:
@@ -277,12 +294,14 @@ def main_heading(sc: Scan, refs: list[str]) -> tuple:
         text = _heading_text(el)
         if not text or _in_chrome(el):
             continue
-        if not re.search(r"[^\W\d_]{2}", text):
+        if _IDENTIFIER.fullmatch(text):
             # an identifier alone (AbeBooks' <h1 class="isbn">9780805087444</h1>) names no
-            # product: the heading right after it does (<h2 class="plptitle">A People's …</h2>)
+            # product: the heading right after it does (<h2 class="plptitle">A People's …</h2>),
+            # when the <title> or markup names confirm it ("1984", "M11" are names, "Customer
+            # reviews" after an SKU is not)
             nxt = el.getnext() if is_h1 else None
             text = _heading_text(nxt) if nxt is not None and nxt.tag in ("h2", "h3") else None
-            if not text or not re.search(r"[^\W\d_]{2}", text):
+            if not text or max((overlap(text, r) for r in refs if r), default=0.0) < 0.5:
                 continue
             el = nxt
         agree = max((overlap(text, r) for r in refs if r), default=0.0)
@@ -304,8 +323,13 @@ def main_heading(sc: Scan, refs: list[str]) -> tuple:
             lows = [r.casefold() for r in refs if r]
             for pos, el in sc.minor_headings:
                 own = clean_text(el.text)
-                if own and len(own.split()) >= 2 and len(el) and not _in_chrome(el) \
-                        and any(r.startswith(own.casefold()) and not r[len(own):len(own) + 1].isalnum() for r in lows):
+                if not own or len(own.split()) < 2 or not len(el) or _in_chrome(el):
+                    continue
+                rest = (clean_text(el.text_content()) or "")[len(own):].strip()
+                # the rest is a parenthesised format the <title> repeats: "(Mass Market Paperback)"
+                if re.fullmatch(r"\([^()]{3,40}\)", rest) and any(
+                        r.startswith(own.casefold()) and not r[len(own):len(own) + 1].isalnum()
+                        and rest.casefold() in r for r in lows):
                     same.append((pos, el, own))
         if len(same) == 1:
             pos, el, own = same[0]
@@ -328,6 +352,8 @@ def _visual_heading(sc: Scan, refs: list[str]) -> tuple:
     price or a banner. It joins ``sc.headings`` so that its position is known."""
     ordered = sorted(sc.visual_headings, key=lambda v: (v[2] is None, v[0]))
     for pos, el, caption in ordered:
+        if caption and GENERIC_CAPTION.fullmatch(caption.strip()):
+            continue  # a lightbox link titled "Click to enlarge" names no product
         text = caption or _heading_text(el)
         if not text or len(text) < 4 or len(text) > 200 or _in_chrome(el) or _PROMO.search(text) \
                 or money_in(text) or not re.search(r"[^\W\d_]{3}", text):
@@ -447,6 +473,16 @@ _FIRM_AND_PLACE = re.compile(r"^(.{2,40}?\s(?:AG|GmbH|Ltd\.?|Limited|Inc\.?|LLC|
                              r"s\.r\.o\.|Pvt\.? Ltd\.?|KG|B\.V\.|BV|AB|AS|A/S|Oy|SE|Sp\. z o\.o\.))\s*,\s*[^,\d]{2,40}$")
 
 
+_PUBLISHER = re.compile(r"\s*(publisher|verlag|éditeur|editore|editora|uitgever|wydawnictwo|издательство|出版社|出版者)",
+                        re.I)
+
+
+def _publisher_only(value: str) -> str | None:
+    """"Vintage; Reprint edition (June 8, 2004)", "講談社 (2004/9/15)", "Harper Perennial, New
+    York": the publisher without its edition, date and place."""
+    return clean_text(re.split(r"\s*[;(（]|,\s", value)[0])
+
+
 def _label_value(el, inline: str) -> str | None:
     if inline:
         value = inline
@@ -468,6 +504,8 @@ def _label_value(el, inline: str) -> str | None:
     inner = _LABEL_RE.match(value or "")
     if inner and inner.group(2):  # <h2>Brand</h2><p>Brand Name: MISSGUIDED</p>
         value = clean_text(inner.group(2))
+    if value and _PUBLISHER.match(clean_text(el.text_content() if not inline else el.text) or ""):
+        value = _publisher_only(value)
     if not value or len(value) > 50 or len(value.split()) > 6 or value.endswith(":") or is_placeholder(value):
         return None
     return value
@@ -483,7 +521,10 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
         if plausible_brand(value) and len(value) <= 50:
             return value
     # "Manufactured by" (a contract maker on Indian listings) only when no brand row is found
+    # ... and a publisher row only when no brand row is found (a book's; a game's, an app's)
     labels = sorted(sc.labels, key=lambda p: (_MAKER_ROW.match(clean_text(p[1].text_content()) or "") is not None,
+                                               id(p[1]) in sc.publisher_labels
+                                               or _PUBLISHER.match(clean_text(p[1].text) or "") is not None,
                                                p[0] < heading_pos, p[0]))
     for pos, el, inline in labels:
         if _in_chrome(el):

@@ -42,6 +42,10 @@ _SIZE_SEGMENT = re.compile(r"^(\d+x\d+|w\d+|h\d+|[a-z]{1,3}|img-\d+|size-?\w+|re
 
 # A photo link that opens a lightbox (its title is the photo's caption).
 LIGHTBOX = re.compile(r"prettyphoto|lightbox|fancybox|colorbox|thickbox|shadowbox|slimbox|highslide", re.I)
+# a lightbox link's caption that names no product: a set name ("shadowbox[gallery]"), "Click to enlarge"
+GENERIC_CAPTION = re.compile(r"(gallery|images?|photos?|pictures?|product|products|zoom|group|set|album|"
+                              r"lightbox|shadowbox|slimbox|highslide)[-_ ]?\d*|"
+                              r".*\b(click|enlarge|vergr[öo]ß\w*|agrandir|ingrandire|ampliar|zoom)\b.*", re.I)
 
 
 def absolute_url(value: object, base_url: str | None) -> str | None:

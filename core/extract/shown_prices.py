@@ -289,7 +289,7 @@ _FREE = re.compile(r"\b(free|fri|gratis|kostenlos|bedava|ingyenes|ilmainen|zdarm
 
 # "9 used from $124.99", "26 new from", "3 offers from", "gebraucht ab", "d'occasion à partir de":
 # the lowest of other offers of the product (other conditions, other sellers), not its price
-_OFFERS_FROM = re.compile(r"\b(used|refurbished|renewed|pre-?owned|new|offers?|sellers?|copies|gebraucht|neu|angebote?|"
+_OFFERS_FROM = re.compile(r"\b(used|refurbished|renewed|pre-?owned|new|offers?|sellers?|(?:marketplace|used|new|second-?hand) copies|gebraucht|neu|angebote?|"
                           r"occasion|reconditionn[ée]s?|neufs?|offres?|usat[oi]|nuovi|ricondizionat[oi]|offerte|"
                           r"usados?|nuevos?|reacondicionados?|ofertas?|seminovos?|novos?)"
                           r"\W{0,3}(\(\d+\)\W{0,3})?(from|ab|à partir de|dès|da|desde|a partir de)\W*$", re.I)
