@@ -266,15 +266,15 @@ PLATFORM_SETS = {"platforms.json": (30, {"brand": 0.96}), "platforms2.json": (12
                  # discontinued page's brand, a book's author left as they are); then classifieds,
                  # auctions and price comparison (OLX, Avito, Leboncoin, Mercari, Yahoo! Auctions,
                  # eBay auction, Idealo, Back Market…): 20 pages first scored at 1.0 in every field
-                 "retail5.json": (17, {"brand": 0.88}), "retail6.json": (20, {}),
+                 "retail5.json": (17, {"brand": 0.94}), "retail6.json": (20, {}),
                  # small and mid-size shops in 2010-2017 markup (osCommerce, Zen Cart, Magento 1,
                  # xt:Commerce, VirtueMart, ASP.NET, Yahoo! Store, EC-CUBE…): 19 pages first scored at
                  # price 0.842, title 0.895, brand 0.789; and South/South-East Asian, African and MENA
                  # retailers: 18 pages at price 0.889, currency 0.944, brand 0.889 (wholesale tiers,
                  # the riyal as a word: fixed); xt:Commerce's "Statt 64,90 EUR<br>Nur 49,90 EUR" in
-                 # one <b> fixed the session after. Left as found (below 1.0): two titles, brands
-                 # only in shop text
-                 "retail7.json": (19, {"title": 0.89, "brand": 0.78}),
+                 # one <b> fixed the session after (and a "Marca: <strong>" row between elements,
+                 # a publisher row). Left as found (below 1.0): two titles, brands only in shop text
+                 "retail7.json": (19, {"title": 0.89, "brand": 0.84}),
                  "retail8.json": (18, {"brand": 0.88})}
 
 
