@@ -73,6 +73,7 @@ DEFAULT_SETS = {
 if swde_dir():  # real US shop pages of ~2011 with their own labels, read from SWDE_DIR (not committed)
     DEFAULT_SETS["swde"] = (None, FIXTURES / "swde.json")
     DEFAULT_SETS["swde-books"] = (None, FIXTURES / "swde-books.json")
+    DEFAULT_SETS["swde-next"] = (None, FIXTURES / "swde-next.json")  # one more page of each shop
 FIELDS = ("title", "price", "currency", "brand", "first_image")
 LARGE = 800_000  # bytes: the "1 MB pages" of earlier reports
 
