@@ -2005,3 +2005,22 @@ def test_counter_examples_of_the_book_kinds_found_by_review():
             'Vergrößern"><img src="/bilder/riesling.jpg" alt=""></a></td><td><font size="4">Dr. Loosen Riesling Kabinett 2021</font>'
             '<br/>Preis: 14,90 &euro;</td></tr></table>', "https://weinladen.example.de/p/1")
     assert p.title == "Dr. Loosen Riesling Kabinett 2021"
+
+
+def test_a_withheld_price_is_no_price():
+    # J&R (minimum advertised price): the buy box shows only the suggested retail price, the
+    # comparison table "Call for Latest Price"; an accessory's price is not the product's
+    html = page("""<h1>Nikon Coolpix P100 - 10 Megapixel Digital Camera - Black</h1>
+      <div class="calloutContent"><table><tr><td><div class="productPrice">
+        <div class="productPriceNote largerFont2">Sugg. retail price</div>
+        <div class="productPriceValue"><span class="falsePrice">$399.95</span></div></div>
+        <input type="image" alt="Add to Cart"></td></tr></table></div>
+      <table class="compare"><tr><td>Price</td><td><div class="productItemPrice"><span class="falsePrice">$399.95</span></div>
+        <div class="productItemLink"><span class="productMAPLink">Call for Latest Price</span></div></td></tr></table>
+      <div class="accessories"><div class="acc"><a href="/p/nikon-case">Nikon case</a> <span class="price">$6.39</span></div></div>""")
+    product = extract_product(html, "http://www.jr.com/nikon/pe/NIK_P100/")
+    assert product.price is None
+    # an RRP beside the sale price in the same box still leaves the sale price
+    html = page("""<h1>Acme Kettle</h1><div class="box"><div class="note">Sugg. retail price</div><div class="v"><s>$49.99</s></div>
+      <div class="note">Our price</div><div class="v"><span>$39.99</span></div></div><input type="image" alt="Add to Cart">""")
+    assert extract_product(html, "https://shop.example.com/p/kettle").price == Decimal("39.99")
