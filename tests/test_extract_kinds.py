@@ -2024,3 +2024,9 @@ def test_a_withheld_price_is_no_price():
     html = page("""<h1>Acme Kettle</h1><div class="box"><div class="note">Sugg. retail price</div><div class="v"><s>$49.99</s></div>
       <div class="note">Our price</div><div class="v"><span>$39.99</span></div></div><input type="image" alt="Add to Cart">""")
     assert extract_product(html, "https://shop.example.com/p/kettle").price == Decimal("39.99")
+
+
+def test_a_condition_beside_the_price_does_not_withhold_it():
+    html = page("""<h1>Acme Pallet Jack</h1><div class="price-box"><span class="price">$399.00</span>
+      <small>Call for price on 10+ units</small></div><input type="image" alt="Add to Cart">""")
+    assert extract_product(html, "https://shop.example.com/p/jack").price == Decimal("399.00")

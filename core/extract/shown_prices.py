@@ -732,9 +732,9 @@ _PRICE_LABEL = re.compile(r"((our|your|sale|special|now|selling|current|today's|
 # A shop not allowed to advertise its price below the maker's minimum (MAP) shows a suggested
 # or struck price and "Call for Latest Price" / "See price in cart": the amount shown is not
 # what the shopper pays.
-_MAP_TEXT = re.compile(r"call (us )?for (the |our )?(latest |lowest |best )?price|see (our )?(lowest )?price in (the )?(cart|basket)|"
-                       r"add to (cart|basket) to see (the |our )?(lowest )?price|click (here )?(to see|for) (the |our )?price|"
-                       r"(log ?in|sign ?in) (to see|for) (the )?price|preis im warenkorb|prix dans le panier", re.I)
+_MAP_TEXT = re.compile(r"call (us )?for (the |our )?latest price|see (our )?(lowest )?price in (the )?(cart|basket)|"
+                       r"add to (cart|basket) to see (the |our )?(lowest )?price|(log ?in|sign ?in) to see (the |our )?price|"
+                       r"preis im warenkorb|prix dans le panier", re.I)
 
 
 _MAP_NEAR = re.compile(r"sugg|msrp|uvp|preisempfehlung|conseillé|retail", re.I)
