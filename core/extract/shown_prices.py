@@ -336,15 +336,6 @@ def _label(el, any_tag: bool = False) -> str:
             cell = parent.getprevious()
             if cell is not None and cell.tag in ("dt", "th", "td") and not len(cell):
                 label = clean_text(cell.text) or ""
-        elif not label and any_tag and parent is not None and len(parent) == 1 \
-                and not (el.tail or "").strip():
-            # <div class="note">Sugg. retail price</div><div class="value"><span>$399.95</span></div>:
-            # the amount alone in its box, the label the box's previous sibling
-            box = parent.getprevious()
-            while box is not None and not isinstance(box.tag, str):
-                box = box.getprevious()
-            if box is not None and not len(box):
-                label = clean_text(box.text) or ""
     if len(label) >= 25 or looks_like_price(label):
         return ""  # long, or another amount ("Save $10" beside the price), not a label
     return label
@@ -729,31 +720,6 @@ _PRICE_LABEL = re.compile(r"((our|your|sale|special|now|selling|current|today's|
                           r"販売価格\s*[:：]?|価格\s*[:：]?|售价\s*[:：]?|价格\s*[:：]?|價格\s*[:：]?|판매가|가격", re.I)
 
 
-# A shop not allowed to advertise its price below the maker's minimum (MAP) shows a suggested
-# or struck price and "Call for Latest Price" / "See price in cart": the amount shown is not
-# what the shopper pays.
-_MAP_TEXT = re.compile(r"call (us )?for (the |our )?latest price|see (our )?(lowest )?price in (the )?(cart|basket)|"
-                       r"add to (cart|basket) to see (the |our )?(lowest )?price|(log ?in|sign ?in) to see (the |our )?price|"
-                       r"preis im warenkorb|prix dans le panier", re.I)
-
-
-_MAP_NEAR = re.compile(r"sugg|msrp|uvp|preisempfehlung|conseillé|retail", re.I)
-
-
-def _price_withheld(el) -> bool:
-    """The amount's own box (up to three levels up, short text) says the price is given
-    elsewhere ("Call for Latest Price"): the amount is a list price."""
-    for n, a in enumerate(el.iterancestors()):
-        if n >= 3:
-            return False
-        text = a.text_content()
-        if len(text) > 600:
-            return False
-        if _MAP_TEXT.search(text):
-            return True
-    return False
-
-
 def _after_was(el) -> str | None:
     """The price written as the element's own text after a was price inside it:
     ``<b><span class="productOldPrice">Statt 64,90 EUR</span><br>Nur 49,90 EUR</b>``
@@ -864,7 +830,6 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
     current, listed, elements, converted, fallback = [], [], {}, set(), []
     tiers: set = set()
     tier_first: dict[int, int] = {}  # tier block -> its first amount's element
-    withheld = -1  # the deepest shared depth of an amount whose box says "Call for Latest Price"
     currencies = {c[4] for c in candidates}
     grid, grid_cards = _grid([c[1] for c in candidates if c[1] not in wrappers], ctx.base_url)
     for pos, el, raw, amount, currency, bare in candidates:
@@ -877,13 +842,10 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         marker = " ".join(f"{a.get('class', '')} {a.get('id', '')}" for a in [el, el.getparent()] if a is not None)
         cand = PriceCandidate(amount, currency, raw)
         depth = max(_shared_depth(el, heading_depths), _shared_depth(el, buy_depths))
-        held = _price_withheld(el)
-        struck = _struck(el) or held
+        struck = _struck(el)
         was = None if struck else _was_word(raw, tag_label)
         if struck or was is not None:
             listed.append((el, PriceCandidate(amount, currency, raw, role="list")))
-            if held or was is not None and not _SOFT_WAS.fullmatch(was.strip(" :")) and _MAP_NEAR.search(tag_label):
-                withheld = max(withheld, depth)
             if struck or not _SOFT_WAS.fullmatch(was.strip(" :")):
                 continue
         tier = _tier_block(el)
@@ -918,8 +880,6 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         current.append((key, cand))
         elements[id(cand)] = el
     current = current or fallback
-    if withheld > max((-key[1] for key, _ in current), default=-1):
-        current = []  # the buy box withholds the price ("Call for Latest Price"): only others' are left
     current.sort(key=lambda r: r[0])
     current = _settle_by_saving(current, listed, elements)
     out: list[PriceCandidate] = []
