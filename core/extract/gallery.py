@@ -9,7 +9,7 @@ import re
 import lxml.html
 
 from core.extract.images import GENERIC_CAPTION, LIGHTBOX, absolute_url, is_chrome_image, largest_srcset
-from core.extract.text import clean_text, tokens
+from core.extract.text import clean_text, squash, tokens
 
 # Attributes holding a larger rendition first, the plain src last.
 _BIG_ATTRS = ("data-zoom-image", "data-large-image", "data-old-hires", "data-hires", "data-zoom",
@@ -91,12 +91,6 @@ def _noscript_images(doc) -> list:
     return out
 
 
-def _squash(text: str) -> str:
-    """Letters and digits only, lower case: "Leonin Snarecaster" and "LeoninSnarecaster.jpg"'s
-    stem compare equal."""
-    return re.sub(r"\W|_", "", text.casefold())
-
-
 def _named_by_file(el, title_tokens: set[str], title_key: str) -> float:
     """Evidence an alt-less ``<img>`` shows the product: its lightbox link's caption names
     it (3), its file name spells the name or the product code in it ("LeoninSnarecaster.jpg",
@@ -114,7 +108,7 @@ def _named_by_file(el, title_tokens: set[str], title_key: str) -> float:
             return 3 * len(title_tokens & tokens(caption)) / len(title_tokens)
     src = el.get("src") or el.get("data-src") or ""
     stem = src.split("?")[0].rsplit("/", 1)[-1].rsplit(".", 1)[0].casefold()
-    key = _squash(stem)
+    key = squash(stem)
     if len(key) >= 6 and not key.isdigit() and (key in title_key or any(
             len(t) >= 6 and re.search(r"\d", t) and re.search(r"[a-z]", t) and t in key for t in title_tokens)):
         return 2.0
@@ -140,12 +134,12 @@ def gallery_images(doc, images: list, heading_pos: int, title: str | None,
     photos' numbers when the gallery numbers them ("… image 1", "… image 2", …)."""
     scored = []
     title_tokens = tokens(title)
-    title_key = _squash(title or "")
+    title_key = squash(title or "")
 
     title_words = re.findall(r"\w+", (title or "").casefold())
 
     def title_starts(alt: str) -> bool:
-        return title_key.startswith(_squash(alt))
+        return title_key.startswith(squash(alt))
 
     def leading_words(alt: str) -> float:
         """Share of the alt's words that are the title's first words, in order, when at

@@ -19,12 +19,15 @@ from core.extract.images import GENERIC_CAPTION, LIGHTBOX
 from core.extract.prices import looks_like_price, money_in
 from core.extract.shown_prices import shown_prices
 from core.extract.text import (clean_text, element_text, in_chrome, is_placeholder, next_element, overlap,
-                               plausible_brand, tokens)
+                               plausible_brand, squash, tokens)
 
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head", "option", "select", "textarea"}
 _NAME_HINT = re.compile(r"(product|item|deal|pdp|goods|article|sku)[-_]?(title|name)|^(title|name)$|"
                         r"(title|name)[-_]?(product|item|main)(?![-_]?(menu|nav))|"
                         r"(page|product)[-_]?heading", re.I)  # osCommerce: <td class="pageHeading">
+# a book's (a game's, an app's) publisher: its brand when no brand row says otherwise
+_PUBLISHER_LABELS = ("publisher", "verlag", "éditeur", "editore", "editora", "uitgever", "wydawnictwo",
+                     "издательство", "出版社", "出版者")
 _BRAND_LABELS = (
     "brand", "brand name", "marca", "marke", "marque", "merk", "märke", "merkki", "zīmols",
     "prekės ženklas", "kaubamärk", "proizvajalec", "výrobca", "výrobce", "producent", "producător",
@@ -32,9 +35,7 @@ _BRAND_LABELS = (
     "hersteller", "manufacturer", "manufactured by", "make", "make/manufacturer", "производитель", "бренд", "виробник",
     "ブランド", "メーカー", "브랜드", "제조사", "品牌", "מותג", "יצרן", "značka", "proizvođač", "brend",
     "μάρκα", "κατασκευαστής", "marka", "tootja", "ražotājs", "gamintojas",
-    "publisher", "verlag", "éditeur", "editore", "editora", "uitgever", "wydawnictwo", "издательство",
-    "出版社", "出版者",
-)
+) + _PUBLISHER_LABELS
 # ("make / manufacturer" as craigslist writes it: spaces around a slash are the same label)
 _LABEL_RE = re.compile(r"^\s*(" + "|".join(re.escape(x).replace("/", r"\s*/\s*")
                                             for x in sorted(_BRAND_LABELS, key=len, reverse=True))
@@ -274,10 +275,6 @@ def _untruncated(el, text: str, refs: list[str]) -> str | None:
     return None
 
 
-def _squashed(text: str | None) -> str:
-    return re.sub(r"[\W_]+", "", (text or "").casefold())
-
-
 _MINOR_HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
 _IDENTIFIER = re.compile(r"(?:\d[\s-]?){8,}[\dXx]?")  # an ISBN, EAN or long SKU number
 
@@ -294,17 +291,20 @@ def main_heading(sc: Scan, refs: list[str]) -> tuple:
         text = _heading_text(el)
         if not text or _in_chrome(el):
             continue
-        if _IDENTIFIER.fullmatch(text):
+        stand_in = _IDENTIFIER.fullmatch(text) is not None
+        if stand_in:
             # an identifier alone (AbeBooks' <h1 class="isbn">9780805087444</h1>) names no
             # product: the heading right after it does (<h2 class="plptitle">A People's …</h2>),
             # when the <title> or markup names confirm it ("1984", "M11" are names, "Customer
             # reviews" after an SKU is not)
             nxt = el.getnext() if is_h1 else None
             text = _heading_text(nxt) if nxt is not None and nxt.tag in ("h2", "h3") else None
-            if not text or max((overlap(text, r) for r in refs if r), default=0.0) < 0.5:
+            if not text:
                 continue
             el = nxt
         agree = max((overlap(text, r) for r in refs if r), default=0.0)
+        if stand_in and agree < 0.5:
+            continue  # the heading after an identifier counts only when the <title> confirms it
         if agree < 0.5 and _PROMO.search(text):
             continue  # <h1>Free Standard Shipping above $35</h1>: a banner, not the product
         score = agree + (0.3 if is_h1 else 0) + (0.2 if hinted else 0) + min(len(text), 40) / 400
@@ -316,9 +316,9 @@ def main_heading(sc: Scan, refs: list[str]) -> tuple:
         # caption (not "Power Tools", "Reviews", "… Battery": a heading the title merely contains)
         # (or its own leading words begin the <title>: "<h2>Game Over<span> (Mass Market
         # Paperback)</span></h2>" under "Game Over by Fern Michaels (Mass Market Paperback): …")
-        wanted = {_squashed(r) for r in refs if r and len(_squashed(r)) >= 6}
+        wanted = {squash(r) for r in refs if r and len(squash(r)) >= 6}
         same = [(pos, el, None) for pos, el in sc.minor_headings
-                if wanted and _squashed(el.text_content()[:400]) in wanted and not _in_chrome(el)]
+                if wanted and squash(el.text_content()[:400]) in wanted and not _in_chrome(el)]
         if not same:
             lows = [r.casefold() for r in refs if r]
             for pos, el in sc.minor_headings:
@@ -473,8 +473,7 @@ _FIRM_AND_PLACE = re.compile(r"^(.{2,40}?\s(?:AG|GmbH|Ltd\.?|Limited|Inc\.?|LLC|
                              r"s\.r\.o\.|Pvt\.? Ltd\.?|KG|B\.V\.|BV|AB|AS|A/S|Oy|SE|Sp\. z o\.o\.))\s*,\s*[^,\d]{2,40}$")
 
 
-_PUBLISHER = re.compile(r"\s*(publisher|verlag|éditeur|editore|editora|uitgever|wydawnictwo|издательство|出版社|出版者)",
-                        re.I)
+_PUBLISHER = re.compile(r"\s*(" + "|".join(_PUBLISHER_LABELS) + ")", re.I)
 
 
 def _publisher_only(value: str) -> str | None:

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl
 
 from core.extract.base import PageContext, PriceCandidate
 from core.extract.prices import currency_in_text, looks_like_price, normalize_currency, parse_amount
-from core.extract.text import clean_text, element_text, in_chrome, next_element
+from core.extract.text import clean_text, element_text, in_chrome, next_element, previous_element
 
 _STRUCK_TAGS = {"del", "s", "strike"}
 _NEAREST = 80  # candidates examined, nearest to the heading first
@@ -299,9 +299,7 @@ _OFFERS_FROM = re.compile(r"\b(used|refurbished|renewed|pre-?owned|new|offers?|s
 def _offers_from(el) -> bool:
     """The text just before the amount (its previous element and the text after it, or its
     parent's leading text) ends "used from", "new from", "offers from"."""
-    prev = el.getprevious()
-    while prev is not None and not isinstance(prev.tag, str):
-        prev = prev.getprevious()
+    prev = previous_element(el)
     if prev is not None:
         before = f"{(prev.text_content() or '')[-40:]} {prev.tail or ''}"
     else:
@@ -323,9 +321,7 @@ def _with_coupon(el, label: str) -> bool:
 def _label(el, any_tag: bool = False) -> str:
     """The short label just before the amount's element: its previous sibling ("Was:",
     ``<dt>Versandkosten:</dt>``), else its parent's leading text; "" when none or long."""
-    prev = el.getprevious()
-    while prev is not None and not isinstance(prev.tag, str):  # comments, processing instructions
-        prev = prev.getprevious()
+    prev = previous_element(el)
     if prev is not None:  # a label is a small inline or table cell, not a block of its own
         label = (clean_text(prev.text_content()) or "") if any_tag or prev.tag in _LABEL_TAGS else ""
     else:
@@ -738,10 +734,7 @@ def _after_was(el) -> str | None:
             tail.append(nxt.tail or "")
             nxt = nxt.getnext()
         after = clean_text(" ".join(tail))
-        # one amount and a word or two ("Nur 49,90 EUR", "Now $60"): not "20 x 49,95 zł",
-        # "3 rate da 333,00 €", "2 for $30" (instalments and multi-buys after the struck price)
-        if after and len(after) <= 40 and looks_like_price(after) and len(_NUMBER_RUN.findall(after)) == 1 \
-                and not _INSTALMENT_TEXT.search(after) and not _NEG_TEXT.search(after):
+        if after and _lone_amount(after):
             return after
     return None
 
@@ -755,10 +748,17 @@ def _tail_price(el) -> str | None:
         if not tail or len(tail) > 80 or not _DIGIT.search(tail):
             continue
         text = clean_text(tail)
-        if text and len(text) <= 40 and looks_like_price(text) and len(_NUMBER_RUN.findall(text)) == 1 \
-                and not _INSTALMENT_TEXT.search(text) and not _NEG_TEXT.search(text) and not postage_line(text):
+        if text and _lone_amount(text) and not postage_line(text):
             return text
     return None
+
+
+def _lone_amount(text: str) -> bool:
+    """One amount and a word or two ("Nur 49,90 EUR", "Price: $129.00", "Now $60"): not
+    "20 x 49,95 zł", "3 rate da 333,00 €", "2 for $30" (instalments and multi-buys), nor a
+    saving, unit or postage amount by its words."""
+    return len(text) <= 40 and looks_like_price(text) and len(_NUMBER_RUN.findall(text)) == 1 \
+        and not _INSTALMENT_TEXT.search(text) and not _NEG_TEXT.search(text)
 
 
 _DIGIT = re.compile(r"\d")

@@ -122,6 +122,21 @@ def next_element(el):
     return nxt
 
 
+def previous_element(el):
+    """The element before ``el`` among its siblings (comments and processing instructions
+    skipped), or None."""
+    prev = el.getprevious()
+    while prev is not None and not isinstance(prev.tag, str):
+        prev = prev.getprevious()
+    return prev
+
+
+def squash(text: str | None) -> str:
+    """Letters and digits only, lower case: "Leonin Snarecaster" and "LeoninSnarecaster.jpg"'s
+    stem compare equal."""
+    return re.sub(r"[\W_]+", "", (text or "").casefold())
+
+
 def element_text(el) -> str | None:
     """Visible-ish text of an lxml element: scripts and styles left out."""
     parts: list[str] = []
