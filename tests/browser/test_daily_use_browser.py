@@ -146,7 +146,10 @@ def test_1_archived_batches_stay_reachable_and_come_back(page, app, batches):
     page.goto(app)
     wait_ready(page, 60_000)
     page.get_by_text("Recent batches").wait_for(timeout=10_000)
-    assert page.locator("[data-testid='stPageLink']").filter(has_text="archived").count() == 2
+    from playwright.sync_api import expect
+
+    # the list's links draw after its heading: wait for them (count() read them too early once in CI)
+    expect(page.locator("[data-testid='stPageLink']").filter(has_text="archived")).to_have_count(2, timeout=15_000)
     page.goto(batches["shoe"])
     wait_ready(page, 60_000)
     page.locator("iframe").first.wait_for(timeout=30_000)
