@@ -2019,3 +2019,41 @@ def test_a_suggested_retail_price_beside_the_title_leaves_the_sale_price():
     html = page("""<h1>Acme Kaffeemaschine</h1><div class="price-box"><span class="price">139,95 €</span>
       <div class="promo">Aktion: -20% – reduzierter Preis im Warenkorb</div></div><button>In den Warenkorb</button>""")
     assert extract_product(html, "https://shop.example.de/p/kaffee").price == Decimal("139.95")
+
+
+# -- Hashed class names: the price named only by a test attribute --------------------------------
+
+def _classifieds_page(price_attrs: str, old: str = "") -> str:
+    tiles = "".join(f'<li class="_1DNjI"><a href="/item/other-{n}"><span data-aut-id="itemPrice" class="_89yzn">'
+                    f'Rs {20 + n},{n}00</span><span data-aut-id="itemTitle">Phone {n}</span></a></li>'
+                    for n in range(12))
+    return page(f"""<div class="rui-2SwH7"><section class="_2wMiF">{old}<span {price_attrs} class="_2xKfz">Rs 23,450</span>
+      <h1 data-aut-id="itemTitle" class="_3rJ6e">INFINIX HOT 10 6/128 BOX PACK</h1></section></div>
+      <div class="_3uKwN"><h2>Related ads</h2><ul class="rl3f9">{tiles}</ul></div>""", lang="en-PK")
+
+
+def test_a_price_named_only_by_a_test_attribute_is_the_product_price_beside_a_grid_of_ads():
+    # OLX: hashed classes, data-aut-id="itemPrice" beside the h1, a dozen related ads priced alike
+    product = extract_product(_classifieds_page('data-aut-id="itemPrice"'), "https://www.olx.com.pk/item/infinix-iid-1")
+    assert (product.price, product.currency) == (Decimal("23450"), "PKR")
+    # without the attribute nothing says which amount is the ad's: the page reads as a listing
+    assert extract_product(_classifieds_page(""), "https://www.olx.com.pk/item/infinix-iid-1").price is None
+
+
+def test_a_test_attribute_saying_old_price_is_a_list_price():
+    html = page("""<main><h1 class="x1">Trail Runner 3</h1>
+      <p><span data-testid="product-price-old" class="a9">€129,95</span>
+         <span data-testid="product-price" class="b2">€99,95</span></p>
+      <button class="c7">In den Warenkorb</button></main>""", lang="de-DE")
+    product = extract_product(html, "https://shop.example.de/p/trail-runner-3")
+    assert (product.price, product.list_price) == (Decimal("99.95"), Decimal("129.95"))
+
+
+def test_a_brand_named_by_a_test_attribute_inside_the_heading():
+    html = page("""<section class="pdp-info css-0231ef0"><h1 class="css-11zrkxf"><a class="css-1gyh3op"
+      data-at="brand_name" href="/brand/aurelle">Aurelle</a><span class="css-0" data-at="product_name">Midnight
+      Recovery Face Oil</span></h1><p class="css-slwsq8"><span class="css-18">$38.00</span></p>
+      <button class="css-9">Add to Basket</button></section>""", lang="en-US")
+    product = extract_product(html, "https://www.sephora.example/product/p455936")
+    assert product.brand == "Aurelle"
+    assert "Midnight Recovery Face Oil" in product.title

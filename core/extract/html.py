@@ -18,6 +18,8 @@ from core.extract.base import HTML, Found, PageContext
 from core.extract.images import GENERIC_CAPTION, LIGHTBOX
 from core.extract.prices import looks_like_price, money_in
 from core.extract.shown_prices import shown_prices
+from core.extract.text import TEST_KEYS
+from core.extract.text import marker as text_marker
 from core.extract.text import (clean_text, element_text, in_chrome, is_placeholder, next_element, overlap,
                                plausible_brand, squash, tokens)
 
@@ -103,7 +105,7 @@ _BRAND_CLASS = re.compile(r"(?:^|[-_\s])(?:product[-_]?)?(?:brand|manufacturer|m
                           r"vendor)(?:[-_\s]|name|link|info|$)", re.I)
 # frameworks' test and binding attributes naming the brand: data-testid="product-brand",
 # data-qa="brand-name", data-link="text{:product^brandName}" (Wildberries' JsViews)
-_DATA_KEYS = frozenset({"data-testid", "data-test", "data-qa", "data-link"})
+_DATA_KEYS = TEST_KEYS | {"data-link"}
 _BRAND_DATA = re.compile(r"(?:^|\s)(?:pdp[-_]|product[-_])?brand(?:[-_]?name)?(?:\s|$)|\^brandName\}", re.I)
 # "Mehr von Müllermöbel", "More from Acme", "Other products by Acme": the brand after the words.
 _MORE_FROM = re.compile(r"^(?:(?:see |view |shop |all )?(?:more|other products|all products|everything) "
@@ -182,7 +184,7 @@ def scan(doc) -> Scan:
                                          or _DATA_KEYS.intersection(keys) and _BRAND_DATA.search(
                                              " ".join(get(k) or "" for k in _DATA_KEYS))):
             out.brand_elements.append((pos, el))
-        marker = f"{get('class') or ''} {get('id') or ''}".lower()
+        marker = text_marker(el).lower()
         quick = _HINT_QUICK.search(marker) is not None
         hinted = itemprop == "name" or (quick and bool(_NAME_HINT.search(marker.strip())))
         if tag == "h1" or hinted:

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl
 
 from core.extract.base import PageContext, PriceCandidate
 from core.extract.prices import currency_in_text, looks_like_price, normalize_currency, parse_amount
-from core.extract.text import clean_text, element_text, in_chrome, next_element, previous_element
+from core.extract.text import clean_text, element_text, in_chrome, marker, next_element, previous_element
 
 _STRUCK_TAGS = {"del", "s", "strike"}
 _NEAREST = 80  # candidates examined, nearest to the heading first
@@ -448,8 +448,7 @@ def _bare_price(el, raw: str) -> bool:
     One whose class also says "old", "unit", "shipping"… counts only when nothing else is shown."""
     if not _BARE_AMOUNT.fullmatch(re.sub(r"\s*([,.:]-|[,.]–)$", "", raw.strip().rstrip("*"))):
         return False
-    marker = " ".join(f"{a.get('class', '')} {a.get('id', '')}" for a in (el, el.getparent()) if a is not None)
-    return "price" in marker.lower()
+    return "price" in " ".join(marker(a) for a in (el, el.getparent()) if a is not None).lower()
 
 
 # Blocks that hold other products for certain (their prices are dropped) …
@@ -839,7 +838,7 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         if currency and any(c and c != currency for c in currencies) and _converted(el, raw, tag_label):
             converted.add(amount)  # beside a price in another currency: a conversion of it
             continue
-        marker = " ".join(f"{a.get('class', '')} {a.get('id', '')}" for a in [el, el.getparent()] if a is not None)
+        marks = " ".join(marker(a) for a in (el, el.getparent()) if a is not None)
         cand = PriceCandidate(amount, currency, raw)
         depth = max(_shared_depth(el, heading_depths), _shared_depth(el, buy_depths))
         struck = _struck(el)
@@ -853,10 +852,10 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
                 or _qty_label(tag_label):
             tiers.add(amount)  # a quantity tier's price; a tier table's first row is one unit's
             continue
-        bad = bool(_PRICE_BAD.search(_without_tax_words(marker))) or bool(_NEG_TEXT.search(raw)) \
+        bad = bool(_PRICE_BAD.search(_without_tax_words(marks))) or bool(_NEG_TEXT.search(raw)) \
             or raw.lstrip().startswith(("+", "-", "−", "–")) or _instalment(el) or was is not None \
             or (len(raw) > 12 and bool(_INSTALMENT_TEXT.search(raw)))
-        listish = bool(_LIST_CLASS.search(marker))
+        listish = bool(_LIST_CLASS.search(marks))
         if listish:
             listed.append((el, PriceCandidate(amount, currency, raw, role="list")))
         if _among_others(el) or _in_tile(el, ctx.base_url) or _shipping(el, raw):
@@ -866,12 +865,12 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
             or bool(_TIER_LABEL.search(label)) or _loyalty(el) or _with_coupon(el, tag_label) \
             or _offers_from(el)
         if bare and bad:
-            if _NOT_ALONE.search(_without_tax_words(marker)):
+            if _NOT_ALONE.search(_without_tax_words(marks)):
                 continue
             fallback.append(((True, -depth, listish, False, True, True, abs(pos - heading_pos)), cand))
             elements[id(cand)] = el
             continue  # a bare amount with a doubtful class: only when nothing else is shown
-        good = bool(_PRICE_GOOD.search(marker)) or bool(_PRICE_LABEL.fullmatch(tag_label))
+        good = bool(_PRICE_GOOD.search(marks)) or bool(_PRICE_LABEL.fullmatch(tag_label))
         # price-marked: itself, or the price-classed wrapper whose visible copy it is
         marked = id(el) in hinted or id(el.getparent()) in hinted
         # at the same depth a price whose class says "list" ("price-standard" beside "price-sales",

@@ -192,3 +192,18 @@ _SECTION_MARK = re.compile(r"product|pdp|detail|content|main", re.I)
 
 def _is_section(el) -> bool:
     return el.tag in _SECTIONING or bool(_SECTION_MARK.search(f"{el.get('class', '')} {el.get('id', '')}"))
+
+
+# Test and automation attributes that say what an element is where the classes are hashed
+# (CSS modules, styled-components): data-testid="product-price", data-aut-id="itemPrice" (OLX).
+TEST_KEYS = frozenset({"data-testid", "data-test", "data-test-id", "data-qa", "data-cy", "data-aut-id",
+                       "data-automation-id", "data-auto-id", "data-at"})
+
+
+def marker(el) -> str:
+    """An element's class and id, and the values of its test attributes, as one string."""
+    keys = el.keys()
+    out = f"{el.get('class') or ''} {el.get('id') or ''}"
+    if keys and not TEST_KEYS.isdisjoint(keys):
+        out += " " + " ".join(el.get(k) for k in TEST_KEYS if el.get(k))
+    return out
