@@ -2057,3 +2057,15 @@ def test_a_brand_named_by_a_test_attribute_inside_the_heading():
     product = extract_product(html, "https://www.sephora.example/product/p455936")
     assert product.brand == "Aurelle"
     assert "Midnight Recovery Face Oil" in product.title
+
+
+def test_a_price_itemprop_written_with_a_capital_is_a_price_mark():
+    # Camping World: <span itemprop="Price">, a "SAVE" amount beside it, a header of promo tiles
+    tiles = "".join(f'<li class="promo"><a href="/shopping/item/other-{n}"><img src="/i/{n}.jpg">'
+                    f'<span class="p">${n + 5}.99 Off</span></a></li>' for n in range(12))
+    html = page(f"""<ul class="topdeals">{tiles}</ul><div class="itemdetail"><h1 class="name">Honda EU2000i
+      Generator - CARB Compliant</h1><div class="club">Internet SALE&nbsp;</div><div align="left" class="club">
+      <span itemprop="Price">$899.00</span> <strong>SAVE $250.95</strong></div>
+      <p><span class="was">Reg $1,149.95</span></p></div>""", lang="en-US")
+    product = extract_product(html, "http://www.campingworld.example/shopping/item/honda-eu2000i/34961")
+    assert (product.price, product.list_price) == (Decimal("899.00"), Decimal("1149.95"))

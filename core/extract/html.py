@@ -191,7 +191,7 @@ def scan(doc) -> Scan:
             headings.append((pos, el, tag == "h1", hinted))
         elif tag in _MINOR_HEADINGS:
             out.minor_headings.append((pos, el))
-        if itemprop == "price" or (quick and _PRICE_QUICK.search(marker)):
+        if itemprop is not None and itemprop.strip().lower() == "price" or (quick and _PRICE_QUICK.search(marker)):
             prices.append((pos, el))
         if tag in _CONTROL_TAGS and _BUY_MARK.search(f"{marker} {get('name') or ''} {get('action') or ''}"):
             buy.append((pos, el))

@@ -169,6 +169,12 @@ class Shown:
 _NOT_STRUCK = re.compile(r"no[-_]?(strike|thr[ou]+[gt]h|line[-_]?through)", re.I)
 
 
+def _price_prop(el) -> bool:
+    """itemprop="price", however the shop capitalised it (Camping World's itemprop="Price")."""
+    prop = el.get("itemprop")
+    return prop is not None and prop.strip().lower() == "price"
+
+
 def _struck(el) -> bool:
     """Struck through itself, by a close ancestor, or by its one child (<span><s>€9</s></span>)."""
     if _NOT_STRUCK.search(el.get("class") or ""):
@@ -674,7 +680,7 @@ def _buy_button(sc, heading, heading_pos: int):
 
 def _raw(el) -> tuple[str | None, bool]:
     """The price text of ``el`` and whether it joined split cents ("$249<sup>99</sup>" → "$249.99")."""
-    if el.get("itemprop") == "price" and el.get("content"):
+    if _price_prop(el) and el.get("content"):
         return el.get("content"), False
     text = element_text(el)
     if text and len(el):
@@ -789,7 +795,7 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
             # element's own leading amount, not its whole long text
             raw = el.text.strip()
             own_text.add(el)
-        if raw and len(el) and not joined and el.get("itemprop") != "price":
+        if raw and len(el) and not joined and not _price_prop(el):
             after = _after_was(el) or (_tail_price(el) if len(raw) > 40 or not looks_like_price(raw) else None)
             if after:
                 raw = after
@@ -797,14 +803,14 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         if not raw or len(raw) > 40 or not re.search(r"\d", raw):
             continue
         bare = False
-        if el.get("itemprop") != "price" and not looks_like_price(raw):
+        if not _price_prop(el) and not looks_like_price(raw):
             if not _bare_price(el, raw):
                 continue
             bare = True
         if _in_chrome(el):
             continue
         currency = currency_in_text(raw, country=ctx.country)
-        if currency is None and el.get("itemprop") == "price" and el.get("content"):
+        if currency is None and _price_prop(el) and el.get("content"):
             # <span itemprop="price" content="253">253.0 грн</span>: the text shows the currency
             currency = currency_in_text(element_text(el) or "", country=ctx.country)
         if not _CODE.search(raw) and (currency is None or re.search(r"\$|\bkr\b|¥", raw)):
