@@ -2069,3 +2069,38 @@ def test_a_price_itemprop_written_with_a_capital_is_a_price_mark():
       <p><span class="was">Reg $1,149.95</span></p></div>""", lang="en-US")
     product = extract_product(html, "http://www.campingworld.example/shopping/item/honda-eu2000i/34961")
     assert (product.price, product.list_price) == (Decimal("899.00"), Decimal("1149.95"))
+
+
+# -- Iran: toman (ten rials), Persian digits and Arabic separators -------------------------------
+
+@pytest.mark.parametrize("text, country, amount, code", [
+    ("525٬000 تومان", "ir", Decimal("5250000"), "IRR"),  # Arabic thousands separator, toman
+    ("۱۲,۴۹۰,۰۰۰ تومان", "ir", Decimal("124900000"), "IRR"),  # Persian digits
+    ("۱۲۴,۹۰۰,۰۰۰ ریال", "ir", Decimal("124900000"), "IRR"),  # Persian rial: as written
+    ("۱۲٫۵ ریال", "ir", Decimal("12.5"), "IRR"),  # Arabic decimal separator
+    ("120 ريال", "sa", Decimal("120"), "SAR"),  # the Arabic riyal stays Saudi in Saudi Arabia
+])
+def test_toman_is_ten_rials_and_arabic_separators_are_read(text, country, amount, code):
+    currency = currency_in_text(text, country=country)
+    assert (currency, parse_amount(text, currency=currency)) == (code, amount)
+
+
+def test_an_iranian_bookshop_price_in_toman_without_markup():
+    # 30book.com: "قیمت: 525٬000 تومان" beside a struck-looking 700٬000 (class product-price)
+    html = page("""<div class="product-main"><h1 class="product-title">دو قرن سکوت</h1>
+      <div class="row"><div class="product-main-label">قیمت:</div>
+      <div class="col"><div class="product-final-price">525٬000 تومان</div><div class="product-price">700٬000</div></div></div>
+      <button type="button" title="افزودن به سبد خرید" class="product-basket-btn">افزودن به سبد خرید</button></div>""",
+                lang="fa")
+    product = extract_product(html, "https://www.30book.example/book/167515/")
+    assert (product.price, product.currency) == (Decimal("5250000"), "IRR")
+
+
+def test_a_bare_amount_followed_by_its_currency_word_reads_that_currency():
+    # Digikala: <div class="…price-pure">۱۲,۴۹۰,۰۰۰</div> تومان — the sign is the text after it
+    html = page("""<div class="c-product"><h1 class="c-product__title">گوشی موبایل نوافون X12</h1>
+      <div class="c-product__seller-box"><div class="c-product__seller-price-prev">۱۳,۹۹۰,۰۰۰</div>
+      <div class="c-product__seller-price-real"><div class="c-product__seller-price-pure">۱۲,۴۹۰,۰۰۰</div> تومان</div></div>
+      <button class="btn-add-to-cart">افزودن به سبد</button></div>""", lang="fa")
+    product = extract_product(html, "https://www.digikala.example/product/dkp-1/")
+    assert (product.price, product.currency) == (Decimal("124900000"), "IRR")

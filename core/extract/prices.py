@@ -23,6 +23,7 @@ from babel.numbers import (get_currency_precision, get_currency_symbol, get_terr
 from price_parser import Price
 
 MAX_PRICE = Decimal("1000000000")
+_SEPARATORS = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u066c": ",", "\u066b": "."})
 _PLAIN_NUMBER = re.compile(r"^\d+(\.\d+)?$")
 # One separator followed by exactly three digits: "24.990", "12.500", "1,500" (ambiguous).
 _ONE_GROUP = re.compile(r"^\D*?(\d{1,3})([.,])(\d{3})(?!\d)[^\d.,]*$")
@@ -58,8 +59,10 @@ _SYMBOLS = {
     "ls": "LVL", "lt": "LTL", "l.e": "EGP", "l.e.": "EGP", "ج.م": "EGP", "ج.م.": "EGP", "جنيه": "EGP",
     "rp": "IDR", "rp.": "IDR", "tl": "TRY", "tsh": "TZS", "ush": "UGX", "৳": "BDT", "ر.س": "SAR", "ر.س.": "SAR",
     "د.إ": "AED", "د.إ.": "AED", "ر.ق": "QAR", "د.ك": "KWD", "ر.ع": "OMR", "د.ب": "BHD", "lek": "ALL",
-    "ден.": "MKD", "сум": "UZS", "kz": "AOA",
+    "ден.": "MKD", "сум": "UZS", "kz": "AOA", "ریال": "IRR", "تومان": "IRR", "تومن": "IRR",
 }
+# Iran's shops price in toman (ten rials); ISO 4217 has only the rial: "525٬000 تومان" is 5,250,000 IRR.
+_TOMAN = re.compile(r"تومان|تومن|\btomans?\b", re.I)
 # Symbols several currencies share: the country decides among the family's members.
 _AMBIGUOUS = {
     "$": ("$", None), "kr": ("kr", None), "kr.": ("kr", None), "¥": ("yen", "JPY"),
@@ -115,7 +118,8 @@ def parse_amount(value: object, *, structured: bool = False, currency: str | Non
         amount = Decimal(str(value))
         text = None
     else:
-        text = str(value).strip().replace("\u00a0", " ").replace("\u202f", " ")
+        # Arabic thousands and decimal separators ("525٬000", "12٫5"), spaces that do not break
+        text = str(value).strip().translate(_SEPARATORS)
         if not text:
             return None
         try:
@@ -127,6 +131,8 @@ def parse_amount(value: object, *, structured: bool = False, currency: str | Non
             return None
     if amount is not None and text and currency:
         amount = _apply_minor_units(text, amount, currency, structured)
+        if currency == "IRR" and _TOMAN.search(text):
+            amount *= 10
     if amount is None or not (Decimal(0) < amount < MAX_PRICE):
         return None
     return amount
@@ -215,7 +221,7 @@ _CODE_IN_TEXT = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
 _SYMBOL_IN_TEXT = re.compile(
     r"(б\.\s?р\.|бел\.\s?руб\.|руб\.?|грн\.?|лв\.?|дин\.|тенге|тг\.?|R\$|[A-Z]{1,2}\$|\$|€|£|₩|원|₪|₽|₴|₺|₹|₫|₱|฿|₦|"
     r"₸|₾|₼|֏|₮|₵|¥|￥|円|(?:(?<=[万千百亿])|(?<![\u3040-\u30ff\u4e00-\u9fff]))元|S/\.?|ج\.\s?م\.?|جنيه|"
-    r"(?<![A-Za-z])L\.\s?E\.?(?![A-Za-z])|৳|﷼|₨|ر\.س\.?|د\.إ\.?|ر\.ق|د\.ك|ر\.ع|د\.ب|ريال|درهم|"
+    r"(?<![A-Za-z])L\.\s?E\.?(?![A-Za-z])|৳|﷼|₨|ر\.س\.?|د\.إ\.?|ر\.ق|د\.ك|ر\.ع|د\.ب|ريال|ریال|تومان|تومن|درهم|"
     # letters as signs: no letter of any script beside them ("Сумка" is a bag, not сум)
     r"(?<![^\W\d_])(?:zł|zl|kn|kč|Kč|(?-i:Ft)|lei|kr\.?|Rs\.?|Fr\.|RM|KSh|TSh|USh|р\.|сом|сум|ден\.?|Rp\.?|"
     r"(?-i:Lek)|(?-i:Kz)|(?-i:Bs)\.?|"

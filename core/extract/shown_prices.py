@@ -379,7 +379,7 @@ def _code_after(el) -> str | None:
 
 
 def _sign_before(el, country: str | None) -> str | None:
-    """The currency a bare amount's previous sibling prints alone, with no text between them:
+    """The currency sign a bare amount's previous sibling prints alone, with no text between them:
     ``<span class="ty-price-num">SR</span><span class="ty-price-num">1,550</span>`` (CS-Cart),
     ``<sup>€</sup><span>12</span>``."""
     prev = el.getprevious()
@@ -388,19 +388,24 @@ def _sign_before(el, country: str | None) -> str | None:
     text = (prev.text or "").strip()
     if not text or len(text) > 4 or re.search(r"\d", text):
         return None
-    return currency_in_text(f"{text} 1", country=country)
+    return text if currency_in_text(f"{text} 1", country=country) else None
 
 
 def _sign_after(el, country: str | None) -> str | None:
-    """The currency a bare amount's next sibling prints alone, only spaces between them:
-    ``<span class="ty-price-num">329,000</span>&nbsp;<span class="ty-price-num">원</span>``."""
-    nxt = el.getnext()
-    if nxt is None or not isinstance(nxt.tag, str) or len(nxt) or (el.tail or "").strip():
+    """The currency sign printed alone right after a bare amount: its next sibling's whole text,
+    only spaces between them (``<span>329,000</span>&nbsp;<span>원</span>``, CS-Cart), or the
+    text that follows it (``<div class="price-pure">۱۲,۴۹۰,۰۰۰</div> تومان``)."""
+    tail = (el.tail or "").strip()
+    if tail:
+        text = tail
+    else:
+        nxt = el.getnext()
+        if nxt is None or not isinstance(nxt.tag, str) or len(nxt):
+            return None
+        text = (nxt.text or "").strip()
+    if not text or len(text) > 6 or re.search(r"\d", text):
         return None
-    text = (nxt.text or "").strip()
-    if not text or len(text) > 4 or re.search(r"\d", text):
-        return None
-    return currency_in_text(f"1 {text}", country=country)
+    return text if currency_in_text(f"1 {text}", country=country) else None
 
 
 def _fragment(el, amount, ctx: PageContext) -> bool:
@@ -816,7 +821,10 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         if not _CODE.search(raw) and (currency is None or re.search(r"\$|\bkr\b|¥", raw)):
             currency = _code_after(el) or currency  # <span>$1</span><span>CAD</span>: "$" left open
         if currency is None and bare:
-            currency = _sign_before(el, ctx.country) or _sign_after(el, ctx.country)  # <span>SR</span><span>1,550</span>
+            sign = _sign_before(el, ctx.country) or _sign_after(el, ctx.country)  # <span>SR</span><span>1,550</span>
+            if sign:
+                currency = currency_in_text(f"1 {sign}", country=ctx.country)
+                raw = f"{raw} {sign}"  # the amount read with its sign (toman: ten rials)
         amount = parse_amount(_amount_part(raw, ctx.country), currency=currency)
         if amount is None:
             continue
