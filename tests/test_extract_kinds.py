@@ -2104,3 +2104,17 @@ def test_a_bare_amount_followed_by_its_currency_word_reads_that_currency():
       <button class="btn-add-to-cart">افزودن به سبد</button></div>""", lang="fa")
     product = extract_product(html, "https://www.digikala.example/product/dkp-1/")
     assert (product.price, product.currency) == (Decimal("124900000"), "IRR")
+
+
+@pytest.mark.parametrize("hidden", ['<span class="op">MzI5Ljk5</span> $', "a ${1}", "{{ price }} $"])
+def test_an_encoded_or_template_value_beside_a_sign_is_no_price(hidden):
+    # Costco: the price box says "--" until a script decodes the base64 "MzI5Ljk5" (329.99)
+    html = page(f"""<div class="product-info"><h1 itemprop="name">AFA Stainless 33-inch Sink and Faucet Combo</h1>
+      <table class="math-table"><tr><td>Your Price</td><td><span class="value">--</span></td></tr></table>
+      <div class="online-price" style="display:none">Online Price {hidden}</div>
+      <input type="button" id="add-to-cart-btn" value="Add to Cart"></div>""", lang="en-US")
+    assert extract_product(html, "https://www.costco.example/afa-sink.product.100.html").price is None
+    with_markup = html.replace("<head></head>", '<head><meta property="og:price:amount" content="329.99">'
+                                                '<meta property="og:price:currency" content="USD"></head>')
+    product = extract_product(with_markup, "https://www.costco.example/afa-sink.product.100.html")
+    assert (product.price, product.price_conflict) == (Decimal("329.99"), None)

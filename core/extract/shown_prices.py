@@ -775,6 +775,15 @@ _DIGIT = re.compile(r"\d")
 _NUMBER_RUN = re.compile(r"\d(?:[\d.,'’\s]*\d)?")
 
 
+# A word of mixed-case letters with digits between letters, six characters or more: an encoded
+# value (base64 "MzI5Ljk5" is 329.99, which the page fills in by script) or a model code, whose
+# digits are no amount ("MzI5Ljk5 $" would read as $5).
+_ENCODED = re.compile(r"(?<![\w/.-])(?=[A-Za-z0-9+/]{6,}={0,2}(?![\w/.-]))(?=[A-Za-z0-9+/]*[a-z])(?=[A-Za-z0-9+/]*[A-Z])"
+                      r"[A-Za-z0-9+/]*[A-Za-z]\d+[A-Za-z][A-Za-z0-9+/]*={0,2}"
+                      # and a template's placeholder ("${1}", "{{ price }}", "{0}") left in the page
+                      r"|\$?\{\{?[^{}]*\}\}?")
+
+
 def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3) -> Shown:
     """The current and list prices the page shows for its product (see the module doc)."""
     heading_depths = _ancestor_depths(heading)
@@ -805,6 +814,8 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
             if after:
                 raw = after
                 own_text.add(el)
+        if raw and _ENCODED.search(raw):
+            raw = _ENCODED.sub(" ", raw)  # Costco's "Online Price MzI5Ljk5 $" (base64), "a ${1}": no amount
         if not raw or len(raw) > 40 or not re.search(r"\d", raw):
             continue
         bare = False
