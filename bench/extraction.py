@@ -53,6 +53,8 @@ DEFAULT_SETS = {
     "github7": (None, FIXTURES / "github7.json"),  # Yandex.Market 2012 x2, Bath & Body Works 2020
     "github8": (None, FIXTURES / "github8.json"),  # Tesla Hunt, Ariika, IKEA Egypt, haym.info, Future-X
     "github9": (None, FIXTURES / "github9.json"),  # Época Cosméticos x2 (Brazil, VTEX)
+    "github10": (None, FIXTURES / "github10.json"),  # Chá Sexy Shop (BR, Magento 1), Jumia Egypt
+    "github12": (None, FIXTURES / "github12.json"),  # a second Geizhals.at page (price comparison)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…

@@ -230,6 +230,17 @@ def test_the_sixth_session_s_unseen_sets_hold_what_they_scored(name):
     _holds(name, *SIXTH_SESSION[name])
 
 
+# The ninth session's unseen sets, first scored 2026-12-02 before any change: github10 (Chá Sexy
+# Shop BR Magento 1 ~2013, Jumia Egypt 2017) at 1.0 but the first image 0.5 (a lightbox's
+# prev.png before the photo), 1.0 since; github12 (a second Geizhals.at page) at 1.0.
+NINTH_SESSION = {"github10.json": (2, {}), "github12.json": (1, {})}
+
+
+@pytest.mark.parametrize("name", sorted(NINTH_SESSION))
+def test_the_ninth_session_s_unseen_sets_hold_what_they_scored(name):
+    _holds(name, *NINTH_SESSION[name])
+
+
 # Pages built from the shop platforms' own price templates (Magento 1/2, WooCommerce, PrestaShop
 # 1.6/1.7, Shopify, BigCommerce, SFCC, Hybris, nopCommerce, Volusion; then OpenCart, Shopware 5,
 # Zen Cart, Squarespace, CS-Cart), truth by hand by helpers who never ran the extractor. First

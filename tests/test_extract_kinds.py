@@ -2118,3 +2118,27 @@ def test_an_encoded_or_template_value_beside_a_sign_is_no_price(hidden):
                                                 '<meta property="og:price:currency" content="USD"></head>')
     product = extract_product(with_markup, "https://www.costco.example/afa-sink.product.100.html")
     assert (product.price, product.price_conflict) == (Decimal("329.99"), None)
+
+
+def test_a_lightbox_control_icon_before_the_photo_is_not_the_first_image():
+    # Magento 1 ig_lightbox: prev.png / next.png / close.png sit in the markup before the photo
+    html = page("""<div class="product-view"><div class="product-img-box">
+      <table id="ig-lightbox-image-commands" style="display:none"><tr>
+        <td><a href="#" onclick="ig_lightbox_prev()"><img id="ig-lightbox-prev" src="/skin/images/ig_lightbox/prev.png" alt="prev"></a></td>
+        <td><a href="#" onclick="ig_lightbox_next()"><img id="ig-lightbox-next" src="/skin/images/ig_lightbox/next.png" alt="next"></a></td>
+      </tr></table>
+      <a href="#" onclick="ig_lightbox_show(-1)"><img id="image" src="/media/catalog/product/cache/1/image/265x265/s/e/spreader_bar_01.jpg"
+         alt="Spreader bar with cuffs"></a></div>
+      <div class="product-shop"><h3 class="product-name">Spreader bar with cuffs</h3>
+      <span class="price">R$45,00</span><button class="button btn-cart">Comprar</button></div></div>""", lang="pt-BR")
+    product = extract_product(html, "http://www.shop.example.com.br/review/product/list/id/421/")
+    assert product.images[0].endswith("/spreader_bar_01.jpg")
+    assert not any(u.endswith(("prev.png", "next.png")) for u in product.images)
+
+
+def test_a_photo_whose_name_starts_with_a_control_word_is_still_a_photo():
+    html = page("""<div class="product"><h1>Next-Gen Console Stand</h1>
+      <img src="/images/next-gen-console-stand.jpg" alt="Next-Gen Console Stand"><span class="price">$19.99</span>
+      <button>Add to cart</button></div>""", lang="en-US")
+    product = extract_product(html, "https://shop.example.com/p/console-stand")
+    assert product.images[0].endswith("/next-gen-console-stand.jpg")

@@ -23,6 +23,10 @@ _CHROME = re.compile(
     r"(?=$|[/_.\-\d])",
     re.I,
 )
+# A file named for a viewer's control, not a photo: a lightbox's prev.png / next.gif / close.png,
+# arrow_left.png, btn_zoom.gif (a whole file name: "next-gen-console.jpg" is a photo).
+_CONTROL_FILE = re.compile(r"^(prev|previous|next|close|arrows?|arrow[-_]?(left|right|up|down|prev|next)|"
+                           r"(btn|button)([-_]\w+)?)(@\dx)?\.(png|gif|jpe?g|webp|svg)$", re.I)
 _TRACKERS = ("facebook.com/tr", "google-analytics.com", "doubleclick.net", "bat.bing.com",
              "/pixel", "scorecardresearch.com", "googletagmanager.com")
 # Renditions: size tokens inside the file name.
@@ -121,7 +125,7 @@ def is_chrome_image(url: str, *, width: int | None = None, height: int | None = 
     """True for icons, logos, sprites, tracking pixels, SVG UI art and tiny images."""
     parts = urlsplit(url)
     path = unquote(parts.path)
-    if _BAD_EXT.search(path) or any(t in url for t in _TRACKERS):
+    if _BAD_EXT.search(path) or any(t in url for t in _TRACKERS) or _CONTROL_FILE.match(path.rsplit("/", 1)[-1]):
         return True
     if _CHROME.search(path.rsplit("/", 2)[-2] + "/" + path.rsplit("/", 1)[-1] if path.count("/") >= 2 else path):
         return True
