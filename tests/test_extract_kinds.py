@@ -2142,3 +2142,31 @@ def test_a_photo_whose_name_starts_with_a_control_word_is_still_a_photo():
       <button>Add to cart</button></div>""", lang="en-US")
     product = extract_product(html, "https://shop.example.com/p/console-stand")
     assert product.images[0].endswith("/next-gen-console-stand.jpg")
+
+
+def test_a_price_drop_written_with_a_minus_after_words_is_not_the_price():
+    # Tesla Hunt (hashed classes): "12 cambios, hace 8 días" "-100" "€" (the price history's last
+    # drop) above the name and its price "83,900" "€"
+    html = page("""<main><div class="css-171ab1y"><div class="css-1hhjtot"><div class="css-17fh4jy">12 cambios, hace 8 días</div>
+      <div class="css-12o4b3q"></div><div class="css-1owvny4">-100</div><div class="css-144yteb">€</div></div>
+      <div class="css-yucozo"><div class="css-1lj3ubh">Tesla Model S P100D 2018</div></div>
+      <div class="css-cdjvz7"><div class="css-1lj3ubh">83,900</div><div class="css-1irmypq">€</div><div class="css-p1qrqm"></div>
+      <div class="css-odtvk1">28,604 kms</div></div></div></main>""",
+                head="<title>Tesla Model S P100D 2018 | Tesla Hunt</title>", lang="es")
+    product = extract_product(html, "https://teslahunt.example/cars/5YJSA7E49JF269238")
+    assert product.price != Decimal("100")
+    assert (product.price, product.currency) == (Decimal("83900"), "EUR")
+
+
+@pytest.mark.parametrize("text", ["100 - 200 €", "€ 12,99 - € 15,99", "39,- €"])
+def test_a_range_dash_or_a_dash_for_zero_cents_is_no_minus_sign(text):
+    from core.extract.shown_prices import _MINUS_AMOUNT
+    assert not _MINUS_AMOUNT.search(text)
+
+
+@pytest.mark.parametrize("text, amount", [("83,900 € 28,604 kms", Decimal("83900")),  # price_parser: none
+                                          ("83,900 € 28 kms", Decimal("83900")),  # price_parser: 83900.28
+                                          ("149,00 € 2 Stück", Decimal("149.00"))])
+def test_an_amount_then_its_sign_then_a_count_reads_the_amount(text, amount):
+    from core.extract.shown_prices import _amount_part
+    assert parse_amount(_amount_part(text, "de"), currency="EUR") == amount

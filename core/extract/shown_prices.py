@@ -245,11 +245,17 @@ _COUNT_FIRST = re.compile(r"^\D{0,30}?\d+\s*([^\W\d_]{2,})")
 _NUMBER = r"\d[\d.,'’\s]*\d|\d"
 _AFTER = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<sym>[^\d\s]{{1,4}})")
 _BEFORE = re.compile(rf"(?P<sym>[^\d\s]{{1,4}})\s*(?P<num>{_NUMBER})")
+# an amount, its sign, then another number: "83,900 € 28,604 kms" (a car's price and mileage)
+_SIGN_BETWEEN = re.compile(rf"^\D{{0,20}}?(?P<num>{_NUMBER})\s?(?P<sym>[^\d\s]{{1,4}})\s+\d")
 
 
 def _amount_part(raw: str, country: str | None) -> str:
     """The amount written next to the currency when a count leads the text ("12 kuud: 146,70 €",
     "3 for £10"); the whole text otherwise (ranges keep their first, "from" value)."""
+    m = _SIGN_BETWEEN.match(raw)
+    if m and currency_in_text(m.group("sym"), country=country) \
+            and not currency_in_text(raw[m.end("sym"):], country=country):
+        return f"{m.group('num')} {m.group('sym')}"  # "83,900 € 28,604 kms": the amount, not the count after it
     m = _COUNT_FIRST.match(raw)
     if not m or currency_in_text(m.group(1), country=country):
         return raw
@@ -784,6 +790,12 @@ _ENCODED = re.compile(r"(?<![\w/.-])(?=[A-Za-z0-9+/]{6,}={0,2}(?![\w/.-]))(?=[A-
                       r"|\$?\{\{?[^{}]*\}\}?")
 
 
+# A minus sign right before an amount after other words ("12 cambios, hace 8 días -100 €", a
+# price history's drop; "Rabatt -15 €"): a change or a saving, not a price. Not a range's dash
+# ("100 - 200 €") nor a code's ("P100D-100").
+_MINUS_AMOUNT = re.compile(r"(?<![\w.,])[-−–](?=[€$£¥₹]?\d)")
+
+
 def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3) -> Shown:
     """The current and list prices the page shows for its product (see the module doc)."""
     heading_depths = _ancestor_depths(heading)
@@ -878,7 +890,8 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
             tiers.add(amount)  # a quantity tier's price; a tier table's first row is one unit's
             continue
         bad = bool(_PRICE_BAD.search(_without_tax_words(marks))) or bool(_NEG_TEXT.search(raw)) \
-            or raw.lstrip().startswith(("+", "-", "−", "–")) or _instalment(el) or was is not None \
+            or raw.lstrip().startswith(("+", "-", "−", "–")) or bool(_MINUS_AMOUNT.search(raw)) \
+            or _instalment(el) or was is not None \
             or (len(raw) > 12 and bool(_INSTALMENT_TEXT.search(raw)))
         listish = bool(_LIST_CLASS.search(marks))
         if listish:
