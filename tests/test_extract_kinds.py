@@ -2170,3 +2170,77 @@ def test_a_range_dash_or_a_dash_for_zero_cents_is_no_minus_sign(text):
 def test_an_amount_then_its_sign_then_a_count_reads_the_amount(text, amount):
     from core.extract.shown_prices import _amount_part
     assert parse_amount(_amount_part(text, "de"), currency="EUR") == amount
+
+
+# -- List prices and savings named in other words (pages without markup) -------------------------
+
+def test_a_manufacturer_s_suggested_price_in_its_own_box_is_a_list_price():
+    # JTL NOVA: "Unverbindliche Preisempfehlung des Herstellers: 279,65 €" and "Sie sparen … 89,75 €"
+    html = page("""<div id="product-offer"><h1 class="product-title">Bosch GSR 18V-60 C Akku-Bohrschrauber solo</h1>
+      <div class="price_wrapper"><div class="price h1"><span>189,90 €</span></div>
+      <div class="price-note"><span class="vat_info">inkl. 19% USt., zzgl. Versand</span>
+        <div class="suggested-price"><span>Unverbindliche Preisempfehlung des Herstellers</span>:
+          <span class="value text-nowrap-util">279,65 €</span></div>
+        <div class="yousave">(Sie sparen <span class="percent">32%</span>, also <span class="value">89,75 €</span>)</div>
+      </div></div><button class="btn btn-primary">In den Warenkorb</button></div>""", lang="de")
+    product = extract_product(html, "https://www.werkzeug.example.de/Bosch-GSR-18V-60-C")
+    assert (product.price, product.list_price) == (Decimal("189.90"), Decimal("279.65"))
+
+
+def test_a_turkish_market_price_label_is_a_list_price():
+    # Ticimax: "Piyasa Fiyatı 3.199,00 TL" (the market price) above "İndirimli Fiyat 2.499,00 TL"
+    html = page("""<div class="ProductDetail"><h1><span id="ltrUrunAdi">Philips Airfryer XL HD9270/90</span></h1>
+      <div class="PriceList"><div id="divPiyasaFiyati" class="PiyasafiyatiContent"><span class="left_line">Piyasa Fiyatı</span>
+      <span class="right_line spanFiyat" id="ltrPiyasaFiyati">3.199,00 TL</span></div>
+      <div id="divIndirimliFiyat" class="IndirimliFiyatContent"><span class="left_line">İndirimli Fiyat</span>
+      <span class="right_line spanFiyat" id="ltrIndirimliFiyat">2.499,00 TL</span></div></div>
+      <a class="SepeteEkle" href="#">Sepete Ekle</a></div>""", lang="tr")
+    product = extract_product(html, "https://www.shop.example.com.tr/philips-airfryer-xl")
+    assert (product.price, product.currency) == (Decimal("2499.00"), "TRY")
+
+
+def test_a_former_price_class_is_a_list_price():
+    # Coolblue: <span class="sales-price__former-price">849,-</span> before the current 749,-
+    html = page("""<div class="cb-info"><h1 class="js-product-name">Frostline KV-7200 Inox</h1>
+      <div class="product-order"><div class="sales-price"><span class="sales-price__former">
+      <span class="sales-price__former-price">849,-</span></span>
+      <strong class="sales-price__current js-sales-price-current">749,-</strong></div>
+      <p class="product-order__discount">Je bespaart 100,-</p>
+      <button class="button--order">In mijn winkelwagen</button></div></div>""", lang="nl-BE")
+    product = extract_product(html, "https://www.coolblue.example.be/nl/product/1421350")
+    assert product.price == Decimal("749")
+
+
+def test_an_argentine_saving_ahorras_is_not_the_price():
+    # Tiendanube: "Ahorrás $3.000,00" (voseo) under the price $12.999,00 and its struck $15.999,00
+    html = page("""<section><h1 class="js-product-name h2" itemprop="name">Campera Puffer Oversize Negra</h1></section>
+      <div class="price-container"><span><h4 id="compare_price_display" class="js-compare-price-display price-compare">$15.999,00</h4></span>
+      <div class="d-flex"><span class="js-saved-money-message"><span class="font-small">Ahorrás
+      <span class="js-saved-money-amount">$3.000,00</span></span></span></div>
+      <span><h2 class="js-price-display text-primary" id="price_display">$12.999,00</h2></span></div>
+      <input type="submit" class="js-addtocart btn btn-primary" value="Agregar al carrito">""", lang="es-AR")
+    product = extract_product(html, "https://www.tienda.example.com.ar/productos/campera-puffer/")
+    assert (product.price, product.currency) == (Decimal("12999.00"), "ARS")
+    from core.extract.shown_prices import _NEG_TEXT, _PRICE_BAD
+    assert _NEG_TEXT.search("Ahorrás $3.000,00") and _PRICE_BAD.search("js-saved-money-amount")
+    assert _NEG_TEXT.search("(31,800원 할인)") and not _NEG_TEXT.search("할인판매가 :")
+
+
+def test_a_logo_only_h1_leaves_the_product_heading_to_the_h2_the_title_names():
+    # Cafe24: <h1> holds the logo image; the product's <h2> spells the <title>; related tiles
+    # carry <p class="name"> and their own sale prices; the price row's discount in brackets
+    tiles = "".join(f"""<li><a href="/product/detail.html?product_no={n}"><img src="/p/{n}.jpg"></a>
+      <p class="name"><a href="/product/detail.html?product_no={n}">니트 {n}</a></p>
+      <ul class="spec"><li><span style="text-decoration:line-through;">89,000원</span></li>
+      <li><span style="color:#ff0000;">7{n},200원</span></li></ul></li>""" for n in range(1, 5))
+    html = page(f"""<h1 class="xans-layout-logotop"><a href="/"><img src="/logo.png" alt=""></a></h1>
+      <div class="relation"><h3>관련상품</h3><ul class="prdList">{tiles}</ul></div>
+      <div class="infoArea"><div class="headingArea"><h2>울 블렌드 핸드메이드 하프 코트</h2></div>
+      <table><tbody><tr><th>소비자가</th><td><span style="text-decoration:line-through;"><span id="span_product_price_custom">189,000원</span></span></td></tr>
+      <tr><th>판매가</th><td><strong id="span_product_price_text" style="text-decoration:line-through;">159,000원</strong></td></tr>
+      <tr><th>할인판매가</th><td><span id="span_product_price_sale">127,200원 <span id="span_product_price_sale_won">(31,800원 할인)</span></span></td></tr>
+      </tbody></table><a href="#" class="btnBasket">장바구니 담기</a></div>""",
+                head='<title>울 블렌드 핸드메이드 하프 코트 - 몽실스튜디오</title><meta property="og:title" content="울 블렌드 핸드메이드 하프 코트">',
+                lang="ko")
+    product = extract_product(html, "https://www.mongsil.example.co.kr/product/detail.html?product_no=1296")
+    assert (product.price, product.currency, product.title) == (Decimal("127200"), "KRW", "울 블렌드 핸드메이드 하프 코트")

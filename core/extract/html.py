@@ -312,8 +312,9 @@ def main_heading(sc: Scan, refs: list[str]) -> tuple:
         score = agree + (0.3 if is_h1 else 0) + (0.2 if hinted else 0) + min(len(text), 40) / 400
         if score > best_score:
             best, best_score = (pos, text, agree, el), score
-    if not any(is_h1 for _, _, is_h1, _ in sc.headings):
-        # no <h1> (older table layouts: "<H5>Canon … D10 (3508b001)</H5>"): the one h2-h6 that
+    if not any(is_h1 and _heading_text(el) for _, el, is_h1, _ in sc.headings):
+        # no <h1> with words (older table layouts: "<H5>Canon … D10 (3508b001)</H5>"; an <h1>
+        # holding only the logo, Cafe24): the one h2-h6 that
         # spells exactly what the <title> or markup names say, over a name-hinted breadcrumb or
         # caption (not "Power Tools", "Reviews", "… Battery": a heading the title merely contains)
         # (or its own leading words begin the <title>: "<h2>Game Over<span> (Mass Market

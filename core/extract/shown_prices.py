@@ -24,14 +24,15 @@ _STRUCK_TAGS = {"del", "s", "strike"}
 _NEAREST = 80  # candidates examined, nearest to the heading first
 _PRICE_BAD = re.compile(r"(list|regular|retail|original|old|was|before|strike|compare|rrp|msrp)[-_]?price|normal[-_]?price|"
                         r"price[-_]?(old|was|before|regular|original|strike|compare)|"
-                        r"strike|crossed|rrp|msrp|saving|unit|per[-_]|instal|monthly|month|tax|vat|excl|"
+                        r"strike|crossed|rrp|msrp|saving|saved|unit|per[-_]|instal|monthly|month|tax|vat|excl|"
                         r"shipping|delivery|cashback|bonus|reward|loyalty|deposit|"
                         r"basis[-_]?price|(?<!product)base[-_]?price|grundpreis|related|recommend|similar|upsell|bundle|subtotal|cart|"
                         r"basket|minicart", re.I)
 _PRICE_GOOD = re.compile(r"current|final|sale|special|now|actual|our|main|selling|offer|promo|deal|"
                          r"big|large|primary|product[-_]?price|price[-_]?(value|amount|current|new)", re.I)
 # ("with-list-price", "has-list-price": Shopware 6's class for a current price that has one beside it)
-_LIST_CLASS = re.compile(r"(^|(?<!with)(?<!has)[-_\s])(old|was|strike|crossed|rrp|msrp|uvp|compare|regular|list|original|before)"
+_LIST_CLASS = re.compile(r"(^|(?<!with)(?<!has)[-_\s])(old|was|strike|crossed|rrp|msrp|uvp|compare|regular|list|original|before|"
+                         r"former|suggested[-_]?(retail[-_]?)?price|piyasa)"
                          r"([-_\s]|price|$)|(^|\s)(normal|standard)[-_]?price|price[-_]+(normal|standard)", re.I)
 # "/100 ml" and "/month" are unit and instalment prices; "/pc", "/szt", "/tk" is the item's own.
 _NEG_TEXT = re.compile(r"/\s*(100\s*|1\s*)?(ml|cl|g|kg|l|m|m²|m2|lb|oz|mes|mo|month|mois|monat|mese)\b|"
@@ -39,7 +40,8 @@ _NEG_TEXT = re.compile(r"/\s*(100\s*|1\s*)?(ml|cl|g|kg|l|m|m²|m2|lb|oz|mes|mo|m
                        r"porto|lieferung|frete|entrega|consegna|доставк|运费|運費|per month|por mes|al mes|cuotas|parcelas|em até|sem juros|"
                        r"szállítás|doručení|dostawa|wysyłka|toimitus|frakt|levering|leverans|forsendelse|kargo|"
                        r"installment|monthly|save|saving|spar|ahorra|économisez|you save|(?<!%)(?<!% )\boff\b|rabatt|skidka|скидк|"
-                       r"эконом|выгода|oszczędzasz|ušetříte|ušetrite|tasarruf|risparmi|economize|"
+                       r"эконом|выгода|oszczędzasz|ušetříte|ušetrite|tasarruf|risparmi|economize|ahorrás|"
+                       r"원\s*할인(?!\s*(판매)?가)|"
                        r"less than|under|below|up to|"
                        # the price before tax beside the price with it
                        r"\bex\.?\s?(gst|vat|tax|btw|moms|mwst)\b|\bexcl\b|excluding|exkl\b|netto|\bnet price|"
@@ -58,7 +60,7 @@ _WAS_TEXT = re.compile(r"^\s*(was|rrp|msrp|uvp|statt|vorher|antes|avant|prima|er
                        r"old price|previous price|original( price)?|price before|before|før|förr|tidligere|"
                        r"ord\.? pris|ordinarie pris|ordinær pris|normalpris|ennen|voorheen|eredeti ár|"
                        r"retail( price)?|reg\.?( price)?|compare (at|to)|originally|(manufacturer'?s? )?sugg(\.|ested)? (retail )?price|"
-                       r"unverbindliche preisempfehlung|prix conseillé|"
+                       r"unverbindliche preisempfehlung( des herstellers)?|prix conseillé|piyasa fiyatı|"
                        r"regular( price)?|normal( price)?|precio (normal|anterior|lista)|prix (de référence|barré)|"
                        r"alter preis|старая цена|原價|原价|定價|定价|정가|通常価格|定価|参考価格|希望小売価格|市場価格|市场价|정상가|소비자가)"
                        r"(?:\b|(?=[(（:：]))[(（]?(?:税込|税抜)?[)）]?[:：\s]*", re.I)
@@ -816,9 +818,11 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         raw, joined = _raw(el)
         if joined:
             split.add(el)
-        if raw and len(raw) > 40 and el.text and looks_like_price(el.text.strip()):
+        if raw and el.text and (len(raw) > 40 or not joined and len(el) and el[0].text
+                                and el[0].text.lstrip().startswith("(")) and looks_like_price(el.text.strip()):
             # "$89.95<span> inc GST</span><br><span>($81.77 ex GST – GST $8.18)</span>": the
-            # element's own leading amount, not its whole long text
+            # element's own leading amount, not its whole long text; so also before a child in
+            # brackets ("127,200원 <span>(31,800원 할인)</span>": the discount, Cafe24)
             raw = el.text.strip()
             own_text.add(el)
         if raw and len(el) and not joined and not _price_prop(el):
@@ -936,7 +940,7 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
                  with_tax=bool(current) and _with_tax_beside(elements[id(current[0][1])]))
 
 
-_SAVED = re.compile(r"\b(save|saving|you save|off|sparen|sie sparen|gespart|ersparnis|ahorra[rs]?|ahorro|"
+_SAVED = re.compile(r"\b(save|saving|you save|off|sparen|sie sparen|gespart|ersparnis|ahorra[rs]?|ahorrás|ahorro|"
                     r"экономите|экономия|выгода|oszczędzasz|ušetříte|tasarruf|"
                     r"économisez|risparmi[ao]?|rabatt|desconto|economi[sz]e|скидка|скидку|skidka|sleva|"
                     r"popust|zniżka|rabat)\b", re.I)
