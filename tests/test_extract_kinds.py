@@ -2244,3 +2244,68 @@ def test_a_logo_only_h1_leaves_the_product_heading_to_the_h2_the_title_names():
                 lang="ko")
     product = extract_product(html, "https://www.mongsil.example.co.kr/product/detail.html?product_no=1296")
     assert (product.price, product.currency, product.title) == (Decimal("127200"), "KRW", "울 블렌드 핸드메이드 하프 코트")
+
+
+# -- Car markets and makers' own shops ----------------------------------------------------------
+
+def _car_page(title: str) -> str:
+    return page(f"""<main><h1 class="ng-tns-c92-2"><span class="make ng-tns-c92-2">VW</span><span class="model ng-tns-c92-2">Tiguan
+      UNITED</span></h1><h2 class="ng-tns-c92-2"> CH Fahrzeug mit 4 Jahre Werksgarantie </h2>
+      <div class="price"><span>CHF 45'300.–</span></div><div class="new-price">Neupreis CHF 58'320.–</div>
+      <button class="contact">Händler kontaktieren</button></main>""",
+                head=f'<title>{title}</title><meta property="og:title" content="{title}"><meta property="og:site_name" content="autolina">',
+                lang="de-CH")
+
+
+def test_a_car_s_make_in_its_own_span_is_the_brand_and_a_price_dash_is_no_title_separator():
+    product = extract_product(_car_page("VW Tiguan UNITED neu für CHF 45'300,- auf AUTOLINA"),
+                              "https://www.autolina.example.ch/auto/vw-tiguan/5033764")
+    assert product.title == "VW Tiguan UNITED"
+    assert product.brand == "VW"
+    assert (product.price, product.currency) == (Decimal("45300"), "CHF")
+
+
+def test_a_leading_price_is_still_cut_from_a_title_before_its_spaced_separator():
+    assert clean_title("$15 · Oak Lamp Large", set(), page_title=True) == "Oak Lamp Large"
+    assert clean_title("15,99 € - Oak Lamp Large", set(), page_title=True) == "Oak Lamp Large"
+    assert clean_title("VW Tiguan neu für CHF 45'300,- auf AUTOLINA", set(), page_title=True).startswith("VW Tiguan")
+
+
+@pytest.mark.parametrize("cls", ["make-offer", "btn make-an-offer"])
+def test_a_make_an_offer_control_is_no_brand(cls):
+    html = page(f"""<main><h1>Oak Lamp Large</h1><span class="price">$120.00</span>
+      <a class="{cls}" href="/offer">Make</a><button>Add to cart</button></main>""", lang="en-US")
+    assert extract_product(html, "https://shop.example.com/p/oak-lamp").brand != "Make"
+
+
+def test_a_trade_mark_after_a_maker_in_capitals_and_its_line_gives_the_maker():
+    # Tempur's own shop: "TEMPUR Deluxe-HD™ Mattress" (no markup names the brand)
+    html = page("""<table><tr><td><span class="titleText">TEMPUR Deluxe-HD&#x2122; Mattress</span>
+      <p>From £1,049.00</p><input type="image" src="/img/add_to_basket.gif" alt="Add to basket"></td></tr></table>""",
+                head="<title>TEMPUR Deluxe-HD&#x2122; Mattress | Tempur</title>", lang="en-GB")
+    product = extract_product(html, "http://www.tempur.example.co.uk/tempuruk/mattresses/deluxe/")
+    assert product.brand == "TEMPUR"
+
+
+def test_thumbnails_linking_to_their_own_full_size_are_the_photos():
+    # retrosixty (~2010, FrontPage): no alt, no gallery class; each thumbnail opens its photo
+    buttons = "".join(f'<a href="../{n}/index.html"><img alt="{n}" src="../buttons/button{i}.jpg" width="125" height="31"></a>'
+                      for i, n in enumerate(["Home", "Lighting", "Furniture"]))
+    html = page(f"""<table><tr><td>{buttons}</td><td><font size="5"><b>Lighting..</b></font>
+      <table><tr><td><a href="../photos/0642-01.JPG"><img src="../photos/0642-01_small.jpg" border="1"></a>
+      <a href="../photos/0642-02.JPG"><img src="../photos/0642-02_small.jpg" border="1"></a></td>
+      <td>Designer: Charlotte Perriand<br>Manufacturer: Philips, Netherlands<br>Price: £60</td></tr></table>
+      <a href="../contact.html"><img alt="retrosixty" src="../images/icon1.jpg" width="133" height="133"></a></td></tr></table>""",
+                head="<title>retrosixty - Charlotte Perriand Infraphil lamp, c1960s for Philips</title>", lang="en-GB")
+    product = extract_product(html, "http://www.retrosixty.example.co.uk/lighting/0642.html")
+    assert product.images[:2] == ["http://www.retrosixty.example.co.uk/photos/0642-01_small.jpg",
+                                  "http://www.retrosixty.example.co.uk/photos/0642-02_small.jpg"]
+    assert product.price == Decimal("60")
+
+
+def test_a_banner_linking_to_a_page_is_not_a_photo_by_its_link():
+    from core.extract.gallery import _links_to_itself
+    import lxml.html as lh
+    banner = lh.fromstring('<a href="/sale/index.html"><img src="/images/sale_small.jpg"></a>')[0]
+    other = lh.fromstring('<a href="/photos/9999.jpg"><img src="/photos/0642-01_small.jpg"></a>')[0]
+    assert not _links_to_itself(banner) and not _links_to_itself(other)

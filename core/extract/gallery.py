@@ -8,7 +8,8 @@ import re
 
 import lxml.html
 
-from core.extract.images import GENERIC_CAPTION, LIGHTBOX, absolute_url, is_chrome_image, largest_srcset
+from core.extract.images import (GENERIC_CAPTION, LIGHTBOX, absolute_url, image_identity, is_chrome_image,
+                                 largest_srcset)
 from core.extract.text import clean_text, squash, tokens
 
 # Attributes holding a larger rendition first, the plain src last.
@@ -127,6 +128,18 @@ def _selected(el) -> bool:
     return False
 
 
+def _links_to_itself(el) -> bool:
+    """``<a href="../photos/0642-01.JPG"><img src="../photos/0642-01_small.jpg"></a>``: an old
+    shop's thumbnail opening the same photo larger (not a banner linking to a page)."""
+    link = el.getparent()
+    if link is None or link.tag != "a":
+        return False
+    href, src = link.get("href") or "", el.get("src") or ""
+    if not href or not src or not _IMG_EXT.search(href) or not _IMG_EXT.search(src):
+        return False
+    return image_identity(href) == image_identity(src)
+
+
 def gallery_images(doc, images: list, heading_pos: int, title: str | None,
                    base_url: str) -> tuple[list[str], dict[str, str], str | None, dict[str, int]]:
     """Likely product photos, best first, their alt texts, the photo the gallery shows now
@@ -187,6 +200,8 @@ def gallery_images(doc, images: list, heading_pos: int, title: str | None,
             score += _named_by_file(el, title_tokens, title_key)
         if any(el.get(a) for a in _BIG_ATTRS):
             score += 1
+        if 0 <= score < 1.5 and _links_to_itself(el):
+            score += 1.5  # a thumbnail linking to its own full size: a photo, not page art
         if score < 1.5:
             continue  # decided before the (costlier) URL work
         url = image_url(el, base_url)

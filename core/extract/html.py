@@ -102,7 +102,9 @@ _PROMO = re.compile(r"free\s+(standard\s+|express\s+|uk\s+|us\s+)?(shipping|deli
                     r"sign up|newsletter|gift card", re.I)
 _BRAND_EL_TAGS = {"a", "span", "p", "div", "li", "strong", "b", "h2", "h3", "h4"}
 _BRAND_CLASS = re.compile(r"(?:^|[-_\s])(?:product[-_]?)?(?:brand|manufacturer|marke|marca|marque|hersteller|"
-                          r"vendor)(?:[-_\s]|name|link|info|$)", re.I)
+                          r"vendor)(?:[-_\s]|name|link|info|$)|"
+                          # a vehicle's make: class="make" (not "make-offer", "make-an-offer")
+                          r"(?:^|\s)(?:vehicle[-_]|car[-_])?make(?:\s|$)", re.I)
 # frameworks' test and binding attributes naming the brand: data-testid="product-brand",
 # data-qa="brand-name", data-link="text{:product^brandName}" (Wildberries' JsViews)
 _DATA_KEYS = TEST_KEYS | {"data-link"}
@@ -403,7 +405,8 @@ def clean_title(text: str | None, site_words: set[str], *, page_title: bool = Fa
         return None
     text = strip_boilerplate(text)
     # "$15 · Name" / "Log In needed $15 · Name": drop everything up to the price's separator
-    m = re.match(r"^.{0,40}?\d[\d.,\s]*\S{0,3}\s*[·|•:–—-]\s+(?=\S)", text)
+    # (a separator with spaces around it: not the dash of "CHF 45'300,- auf AUTOLINA")
+    m = re.match(r"^.{0,40}?\d[\d.,\s]*\S{0,3}(?:\s+[·|•–—-]|\s*:)\s+(?=\S)", text)
     if m and looks_like_price(m.group(0)) and len(text) - m.end() > 8:
         text = text[m.end():]
     parts = _SITE_SEP.split(text)
@@ -711,6 +714,9 @@ def _brand_marked(*texts: str | None) -> str | None:
     for text in texts:
         m = _MARKED.match(text or "")
         if m and re.search(r"[^\W\d_]{2}", m.group(1)):
+            words = m.group(1).split()
+            if len(words) > 1 and re.fullmatch(r"[^\W\d_a-z]{3,}", words[0]) and not all(w.isupper() for w in words[1:]):
+                return words[0]  # "TEMPUR Deluxe-HD™": the capitals are the maker, the rest its line
             return m.group(1)
     return None
 
