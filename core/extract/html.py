@@ -19,7 +19,6 @@ from core.extract.images import GENERIC_CAPTION, LIGHTBOX
 from core.extract.prices import looks_like_price, money_in
 from core.extract.shown_prices import shown_prices
 from core.extract.text import TEST_KEYS
-from core.extract.text import marker as text_marker
 from core.extract.text import (clean_text, element_text, in_chrome, is_placeholder, next_element, overlap,
                                plausible_brand, squash, tokens)
 
@@ -186,7 +185,10 @@ def scan(doc) -> Scan:
                                          or _DATA_KEYS.intersection(keys) and _BRAND_DATA.search(
                                              " ".join(get(k) or "" for k in _DATA_KEYS))):
             out.brand_elements.append((pos, el))
-        marker = text_marker(el).lower()
+        marker = f"{get('class') or ''} {get('id') or ''}"
+        if not TEST_KEYS.isdisjoint(keys):  # text_marker(el), inline: this loop sees every element
+            marker += " " + " ".join(get(k) for k in TEST_KEYS if get(k))
+        marker = marker.lower()
         quick = _HINT_QUICK.search(marker) is not None
         hinted = itemprop == "name" or (quick and bool(_NAME_HINT.search(marker.strip())))
         if tag == "h1" or hinted:
@@ -291,8 +293,10 @@ def main_heading(sc: Scan, refs: list[str]) -> tuple:
     """
     best = (-1, None, -1.0, None)
     best_score = -1.0
+    worded_h1 = False
     for pos, el, is_h1, hinted in sc.headings:
         text = _heading_text(el)
+        worded_h1 = worded_h1 or bool(is_h1 and text)
         if not text or _in_chrome(el):
             continue
         stand_in = _IDENTIFIER.fullmatch(text) is not None
@@ -314,7 +318,7 @@ def main_heading(sc: Scan, refs: list[str]) -> tuple:
         score = agree + (0.3 if is_h1 else 0) + (0.2 if hinted else 0) + min(len(text), 40) / 400
         if score > best_score:
             best, best_score = (pos, text, agree, el), score
-    if not any(is_h1 and _heading_text(el) for _, el, is_h1, _ in sc.headings):
+    if not worded_h1:
         # no <h1> with words (older table layouts: "<H5>Canon … D10 (3508b001)</H5>"; an <h1>
         # holding only the logo, Cafe24): the one h2-h6 that
         # spells exactly what the <title> or markup names say, over a name-hinted breadcrumb or
