@@ -2309,3 +2309,22 @@ def test_a_banner_linking_to_a_page_is_not_a_photo_by_its_link():
     banner = lh.fromstring('<a href="/sale/index.html"><img src="/images/sale_small.jpg"></a>')[0]
     other = lh.fromstring('<a href="/photos/9999.jpg"><img src="/photos/0642-01_small.jpg"></a>')[0]
     assert not _links_to_itself(banner) and not _links_to_itself(other)
+
+
+def test_vtex_io_digit_groups_in_their_own_spans_are_pieces_of_one_price():
+    # VTEX IO: <span class="…currencyInteger">189</span><span class="…currencyGroup">.</span>
+    # <span class="…currencyInteger">900</span> — each group a price-classed bare number
+    def amount(value: str, cls: str) -> str:
+        whole, group = value.split(".")
+        return (f'<span class="vtex-product-price-1-x-{cls}"><span class="vtex-product-price-1-x-currencyContainer">'
+                f'<span class="vtex-product-price-1-x-currencyCode">$</span><span class="vtex-product-price-1-x-currencyLiteral"> </span>'
+                f'<span class="vtex-product-price-1-x-currencyInteger">{whole}</span><span class="vtex-product-price-1-x-currencyGroup">.</span>'
+                f'<span class="vtex-product-price-1-x-currencyInteger">{group}</span></span></span>')
+    html = page(f"""<h1 class="vtex-store-components-3-x-productNameContainer"><span>Chaqueta Impermeable Watertight II</span></h1>
+      <div class="vtex-flex-layout-0-x-flexRow--product-price"><span class="vtex-product-price-1-x-listPrice">
+      <span class="strike">{amount("249.900", "listPriceValue")}</span></span>
+      {amount("189.900", "sellingPriceValue")}
+      <span class="vtex-product-price-1-x-savings">Ahorras {amount("60.000", "savingsValue")}</span></div>
+      <button class="vtex-add-to-cart-button-0-x-buttonText">Agregar al carrito</button>""", lang="es-CO")
+    product = extract_product(html, "https://www.tienda.example.com.co/chaqueta-watertight/p")
+    assert (product.price, product.currency, product.list_price) == (Decimal("189900"), "COP", Decimal("249900"))

@@ -416,6 +416,12 @@ def _sign_after(el, country: str | None) -> str | None:
     return text if currency_in_text(f"1 {text}", country=country) else None
 
 
+def _digit_group(own: str, text: str) -> bool:
+    """``own`` is a thousands group of the amount in ``text``: "249" or "900" in "$ 249.900"."""
+    mine = re.escape(own)
+    return re.search(rf"(?<![\d.,]){mine}\s?[.,'’\s]\s?\d{{3}}(?!\d)|\d\s?[.,'’\s]\s?{mine}(?!\d|[.,]\d)", text) is not None
+
+
 def _fragment(el, amount, ctx: PageContext) -> bool:
     """A bare amount whose parent or grandparent, a short text, is a price with a currency
     and another amount."""
@@ -429,8 +435,10 @@ def _fragment(el, amount, ctx: PageContext) -> bool:
             currency = currency_in_text(text, country=ctx.country)
             whole = parse_amount(text, currency=currency) if currency else None
             if currency and whole is not None and whole != amount \
-                    and (not whole_part or int(whole) == amount and whole != int(whole)):
-                return True  # (a whole part only when its parent is that amount with cents)
+                    and (not whole_part or int(whole) == amount and whole != int(whole)
+                         or _digit_group(own, text)):
+                return True  # (a whole part only when its parent is that amount with cents, or
+                # a group of its digits: VTEX IO's <span>249</span><span>.</span><span>900</span>)
     return False
 
 
