@@ -2328,3 +2328,11 @@ def test_vtex_io_digit_groups_in_their_own_spans_are_pieces_of_one_price():
       <button class="vtex-add-to-cart-button-0-x-buttonText">Agregar al carrito</button>""", lang="es-CO")
     product = extract_product(html, "https://www.tienda.example.com.co/chaqueta-watertight/p")
     assert (product.price, product.currency, product.list_price) == (Decimal("189900"), "COP", Decimal("249900"))
+
+
+@pytest.mark.parametrize("own, text, group", [("249", "$ 249.900", True), ("900", "$ 249.900", True),
+                                              ("89.00", "Save $10 89.00", False), ("299", "299,99 €", False),
+                                              ("900", "900 €", False), ("90", "Save $10 90", False)])
+def test_a_digit_group_is_one_to_three_digits_beside_a_separator(own, text, group):
+    from core.extract.shown_prices import _digit_group
+    assert _digit_group(own, text) is group

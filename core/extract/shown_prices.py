@@ -418,8 +418,11 @@ def _sign_after(el, country: str | None) -> str | None:
 
 def _digit_group(own: str, text: str) -> bool:
     """``own`` is a thousands group of the amount in ``text``: "249" or "900" in "$ 249.900"."""
+    if not re.fullmatch(r"\d{1,3}", own):
+        return False  # a group is one to three digits (the last one three)
     mine = re.escape(own)
-    return re.search(rf"(?<![\d.,]){mine}\s?[.,'’\s]\s?\d{{3}}(?!\d)|\d\s?[.,'’\s]\s?{mine}(?!\d|[.,]\d)", text) is not None
+    return re.search(rf"(?<![\d.,]){mine}\s?[.,'’\s]\s?\d{{3}}(?!\d)|\d\s?[.,'’\s]\s?{mine}(?!\d|[.,]\d)" if len(own) == 3 else
+                     rf"(?<![\d.,]){mine}\s?[.,'’\s]\s?\d{{3}}(?!\d)", text) is not None
 
 
 def _fragment(el, amount, ctx: PageContext) -> bool:
