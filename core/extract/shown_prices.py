@@ -31,7 +31,7 @@ _PRICE_BAD = re.compile(r"(list|regular|retail|original|old|was|before|strike|co
 _PRICE_GOOD = re.compile(r"current|final|sale|special|now|actual|our|main|selling|offer|promo|deal|"
                          r"big|large|primary|product[-_]?price|price[-_]?(value|amount|current|new)", re.I)
 # ("with-list-price", "has-list-price": Shopware 6's class for a current price that has one beside it)
-_LIST_CLASS = re.compile(r"(^|(?<!with)(?<!has)[-_\s])(old|was|strike|crossed|rrp|msrp|uvp|compare|regular|list|original|before|"
+_LIST_CLASS = re.compile(r"(^|(?<!with)(?<!has)[-_\s])(old|was|strike|crossed|rrp|msrp|mrp|uvp|compare|regular|list|original|before|"
                          r"former|suggested[-_]?(retail[-_]?)?price|piyasa)"
                          r"([-_\s]|price|$)|(^|\s)(normal|standard)[-_]?price|price[-_]+(normal|standard)", re.I)
 # "/100 ml" and "/month" are unit and instalment prices; "/pc", "/szt", "/tk" is the item's own.
@@ -56,7 +56,7 @@ _APPROX_WORDS = (r"(ca\.?(?!\s*\$)|circa|approx\.?|approximately|≈|~|env\.?|en
 _APPROX_TEXT = re.compile(r"^[\s(\[]*" + _APPROX_WORDS + r"(?=[\s\d€£¥₹₽]|[A-Z]{3}\s*\d)", re.I)
 _APPROX_LABEL = re.compile(r"^[\s(\[]*" + _APPROX_WORDS + r"[\s:]*$", re.I)
 _APPROX_CLASS = re.compile(r"(^|[-_\s])(approx|converted|conversion)", re.I)
-_WAS_TEXT = re.compile(r"^\s*(was|rrp|msrp|uvp|statt|vorher|antes|avant|prima|era|de|list( price)?|"
+_WAS_TEXT = re.compile(r"^\s*(was|rrp|msrp|mrp|uvp|statt|vorher|antes|avant|prima|era|de|list( price)?|"
                        r"old price|previous price|original( price)?|price before|before|før|förr|tidligere|"
                        r"ord\.? pris|ordinarie pris|ordinær pris|normalpris|ennen|voorheen|eredeti ár|"
                        r"retail( price)?|reg\.?( price)?|compare (at|to)|originally|(manufacturer'?s? )?sugg(\.|ested)? (retail )?price|"
@@ -421,7 +421,8 @@ def _digit_group(own: str, text: str) -> bool:
     if not re.fullmatch(r"\d{1,3}", own):
         return False  # a group is one to three digits (the last one three)
     mine = re.escape(own)
-    return re.search(rf"(?<![\d.,]){mine}\s?[.,'’\s]\s?\d{{3}}(?!\d)|\d\s?[.,'’\s]\s?{mine}(?!\d|[.,]\d)" if len(own) == 3 else
+    return re.search(rf"(?<![\d.,]){mine}\s?[.,'’\s]\s?\d{{3}}(?!\d)|\d\s?[.,'’\s]\s?{mine}(?!\d|[.,]\d)|"
+                     rf"\d\s?([.,'’\s])\s?{mine}\s?\1\s?\d{{3}}(?!\d)" if len(own) == 3 else
                      rf"(?<![\d.,]){mine}\s?[.,'’\s]\s?\d{{3}}(?!\d)", text) is not None
 
 
@@ -806,7 +807,7 @@ _ENCODED = re.compile(r"(?<![\w/.-])(?=[A-Za-z0-9+/]{6,}={0,2}(?![\w/.-]))(?=[A-
 # A minus sign right before an amount after other words ("12 cambios, hace 8 días -100 €", a
 # price history's drop; "Rabatt -15 €"): a change or a saving, not a price. Not a range's dash
 # ("100 - 200 €") nor a code's ("P100D-100").
-_MINUS_AMOUNT = re.compile(r"(?<![\w.,])[-−–](?=[€$£¥₹]?\d)")
+_MINUS_AMOUNT = re.compile(r"(?<![\w.,])[-−–](?=[€$£¥₹]?\d)|(?<=\s)\+\s?(?=(?:[A-Z]{1,2}\$|[€$£¥₹])\s?\d)")
 
 
 def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3) -> Shown:
