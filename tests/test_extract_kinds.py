@@ -2165,8 +2165,9 @@ def test_a_range_dash_or_a_dash_for_zero_cents_is_no_minus_sign(text):
 
 
 @pytest.mark.parametrize("text, amount", [("83,900 € 28,604 kms", Decimal("83900")),  # price_parser: none
-                                          ("83,900 € 28 kms", Decimal("83900")),  # price_parser: 83900.28
-                                          ("149,00 € 2 Stück", Decimal("149.00"))])
+                                          ("149,00 € 2 Stück", Decimal("149.00")),
+                                          # two digits alone after the sign are French cents, not a count
+                                          ("3 € 49", Decimal("3.49")), ("299 € 99", Decimal("299.99"))])
 def test_an_amount_then_its_sign_then_a_count_reads_the_amount(text, amount):
     from core.extract.shown_prices import _amount_part
     assert parse_amount(_amount_part(text, "de"), currency="EUR") == amount

@@ -165,6 +165,7 @@ def gallery_images(doc, images: list, heading_pos: int, title: str | None,
         return n / len(words) if n >= 3 else 0.0
 
     chrome = set(doc.xpath(_IN_CHROME_XPATH))
+    fallback: set = set()  # thumbnails kept only for linking to their own full size
     extra = [(heading_pos, el) for el in _noscript_images(doc)]
     for pos, el in list(images) + extra:
         if el.tag == "source":
@@ -200,8 +201,9 @@ def gallery_images(doc, images: list, heading_pos: int, title: str | None,
             score += _named_by_file(el, title_tokens, title_key)
         if any(el.get(a) for a in _BIG_ATTRS):
             score += 1
-        if 0 <= score < 1.5 and _links_to_itself(el):
-            score += 1.5  # a thumbnail linking to its own full size: a photo, not page art
+        self_linked = 0 <= score < 1.5 and _links_to_itself(el)
+        if self_linked:
+            score += 1.5  # a thumbnail linking to its own full size: a photo when nothing else is
         if score < 1.5:
             continue  # decided before the (costlier) URL work
         url = image_url(el, base_url)
@@ -221,7 +223,11 @@ def gallery_images(doc, images: list, heading_pos: int, title: str | None,
             continue
         distance = abs(pos - heading_pos) if heading_pos >= 0 else pos
         scored.append((score, distance, pos, url, alt, _selected(el)))
+        if self_linked:
+            fallback.add(url)
     good = [s for s in scored if s[0] >= 1.5]
+    if any(s[3] not in fallback for s in good):
+        good = [s for s in good if s[3] not in fallback]  # (a size chart's, a certificate's thumbnail)
     good.sort(key=lambda s: (-round(s[0]), s[2]))
     urls: list[str] = []
     alts: dict[str, str] = {}

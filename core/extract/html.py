@@ -101,12 +101,17 @@ _PROMO = re.compile(r"free\s+(standard\s+|express\s+|uk\s+|us\s+)?(shipping|deli
                     r"sign up|newsletter|gift card", re.I)
 _BRAND_EL_TAGS = {"a", "span", "p", "div", "li", "strong", "b", "h2", "h3", "h4"}
 _BRAND_CLASS = re.compile(r"(?:^|[-_\s])(?:product[-_]?)?(?:brand|manufacturer|marke|marca|marque|hersteller|"
-                          r"vendor)(?:[-_\s]|name|link|info|$)|"
-                          # a vehicle's make: class="make" (not "make-offer", "make-an-offer")
-                          r"(?:^|\s)(?:vehicle[-_]|car[-_])?make(?:\s|$)", re.I)
+                          r"vendor)(?:[-_\s]|name|link|info|$)", re.I)
+# a vehicle's make written inside the heading: <h1><span class="make">VW</span><span class="model">…
+# (not a fitment list's or a selected vehicle's make, nor "btn make" for "Make an Offer")
+_MAKE_CLASS = re.compile(r"(?:^|\s)(?:vehicle[-_]|car[-_])?make(?:\s|$)", re.I)
 # frameworks' test and binding attributes naming the brand: data-testid="product-brand",
 # data-qa="brand-name", data-link="text{:product^brandName}" (Wildberries' JsViews)
-_DATA_KEYS = TEST_KEYS | {"data-link"}
+_DATA_KEYS = frozenset({"data-testid", "data-test", "data-qa", "data-at", "data-link"})
+# A test attribute that names the product's own price, nothing else (not "installment-price",
+# "variant-tile-chip-price", "value_price"): data-aut-id="itemPrice", data-testid="product-price".
+_TEST_PRICE = re.compile(r"(?:item|product|pdp|main|current|sale|selling|final|buy[-_]?box)?[-_]?price"
+                         r"(?:[-_]?(?:value|amount|current|now|final))?", re.I)
 _BRAND_DATA = re.compile(r"(?:^|\s)(?:pdp[-_]|product[-_])?brand(?:[-_]?name)?(?:\s|$)|\^brandName\}", re.I)
 # "Mehr von Müllermöbel", "More from Acme", "Other products by Acme": the brand after the words.
 _MORE_FROM = re.compile(r"^(?:(?:see |view |shop |all )?(?:more|other products|all products|everything) "
@@ -119,6 +124,11 @@ _QUOTED = re.compile(r"['\"‘“]([^'\"’”]{2,40})['\"’”]")
 
 
 IMAGES_XPATH = "//img | //source | //*[@data-zoom-image or @data-large-image]"
+
+
+def _in_h1(el) -> bool:
+    parent = el.getparent()
+    return parent is not None and (parent.tag == "h1" or parent.getparent() is not None and parent.getparent().tag == "h1")
 
 
 def scan(doc) -> Scan:
@@ -183,20 +193,19 @@ def scan(doc) -> Scan:
                 out.brand_images.append((pos, el))
         elif tag in _BRAND_EL_TAGS and (_BRAND_CLASS.search(f"{get('class') or ''} {get('id') or ''}")
                                          or _DATA_KEYS.intersection(keys) and _BRAND_DATA.search(
-                                             " ".join(get(k) or "" for k in _DATA_KEYS))):
+                                             " ".join(get(k) or "" for k in _DATA_KEYS))
+                                         or _MAKE_CLASS.search(get("class") or "") and _in_h1(el)):
             out.brand_elements.append((pos, el))
-        marker = f"{get('class') or ''} {get('id') or ''}"
-        if not TEST_KEYS.isdisjoint(keys):  # text_marker(el), inline: this loop sees every element
-            marker += " " + " ".join(get(k) for k in TEST_KEYS if get(k))
-        marker = marker.lower()
+        marker = f"{get('class') or ''} {get('id') or ''}".lower()
         quick = _HINT_QUICK.search(marker) is not None
         hinted = itemprop == "name" or (quick and bool(_NAME_HINT.search(marker.strip())))
         if tag == "h1" or hinted:
             headings.append((pos, el, tag == "h1", hinted))
         elif tag in _MINOR_HEADINGS:
             out.minor_headings.append((pos, el))
-        if itemprop is not None and itemprop.strip().lower() == "price" or (quick and _PRICE_QUICK.search(marker)):
-            prices.append((pos, el))
+        if itemprop is not None and itemprop.strip().lower() == "price" or (quick and _PRICE_QUICK.search(marker)) \
+                or not TEST_KEYS.isdisjoint(keys) and any(_TEST_PRICE.fullmatch(get(k) or "") for k in TEST_KEYS):
+            prices.append((pos, el))  # (a test attribute names the product's own price only: data-aut-id="itemPrice")
         if tag in _CONTROL_TAGS and _BUY_MARK.search(f"{marker} {get('name') or ''} {get('action') or ''}"):
             buy.append((pos, el))
         if "crumb" in marker or "BreadcrumbList" in (get("itemtype") or ""):
@@ -410,7 +419,7 @@ def clean_title(text: str | None, site_words: set[str], *, page_title: bool = Fa
     text = strip_boilerplate(text)
     # "$15 · Name" / "Log In needed $15 · Name": drop everything up to the price's separator
     # (a separator with spaces around it: not the dash of "CHF 45'300,- auf AUTOLINA")
-    m = re.match(r"^.{0,40}?\d[\d.,\s]*\S{0,3}(?:\s+[·|•–—-]|\s*:)\s+(?=\S)", text)
+    m = re.match(r"^.{0,40}?\d[\d.,\s]*\S{0,3}?(?:\s*[·|•–—:]|\s+-)\s+(?=\S)", text)
     if m and looks_like_price(m.group(0)) and len(text) - m.end() > 8:
         text = text[m.end():]
     parts = _SITE_SEP.split(text)
@@ -523,7 +532,8 @@ def _label_value(el, inline: str) -> str | None:
 _MAKER_ROW = re.compile(r"\s*manufactured by", re.I)
 
 
-def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: str) -> str | None:
+def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: str,
+                    site_words: set[str] | frozenset = frozenset()) -> str | None:
     """A brand from brand attributes, "Brand: X" labels, brand links, or inline JSON state."""
     for pos, value in sorted(sc.brand_attrs, key=lambda p: abs(p[0] - heading_pos)):
         value = clean_text(value)
@@ -559,7 +569,7 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
             start = text.casefold().index(words.casefold())
             return text[start:start + len(words)]
     value = _brand_from_element(sc, heading_pos) or _brand_from_logo(sc, heading_pos, title) \
-        or _brand_from_breadcrumb(sc, title) or _brand_marked(title, sc.title_tag) \
+        or _brand_from_breadcrumb(sc, title) or _brand_marked(title, sc.title_tag, site_words=site_words) \
         or _brand_from_nav(sc, title)
     if value:
         return value
@@ -713,14 +723,14 @@ def _in_menu(el) -> bool:
     return False
 
 
-def _brand_marked(*texts: str | None) -> str | None:
+def _brand_marked(*texts: str | None, site_words: set[str] | frozenset = frozenset()) -> str | None:
     """A name marked ® or ™ at the start of the product name or page title."""
     for text in texts:
         m = _MARKED.match(text or "")
         if m and re.search(r"[^\W\d_]{2}", m.group(1)):
             words = m.group(1).split()
-            if len(words) > 1 and re.fullmatch(r"[^\W\d_a-z]{3,}", words[0]) and not all(w.isupper() for w in words[1:]):
-                return words[0]  # "TEMPUR Deluxe-HD™": the capitals are the maker, the rest its line
+            if len(words) > 1 and words[0].casefold() in site_words and not all(w.isupper() for w in words[1:]):
+                return words[0]  # "TEMPUR Deluxe-HD™" on tempur.co.uk: the maker's own shop, the rest its line
             return m.group(1)
     return None
 
@@ -784,7 +794,7 @@ def extract(doc, ctx: PageContext, sc: Scan, refs: list[str], site_words: set[st
     found.grid_cards = shown.grid_cards
     found.tier_amounts = set(shown.tiers)
     found.with_tax_shown = shown.with_tax
-    found.brand = brand_from_page(sc, pos, heading or (refs[0] if refs else None), html_text) \
+    found.brand = brand_from_page(sc, pos, heading or (refs[0] if refs else None), html_text, site_words) \
         or _brand_in_identifier(heading_el, html_text)
     found.description = description
     return found, pos

@@ -24,9 +24,10 @@ _CHROME = re.compile(
     re.I,
 )
 # A file named for a viewer's control, not a photo: a lightbox's prev.png / next.gif / close.png,
-# arrow_left.png, btn_zoom.gif (a whole file name: "next-gen-console.jpg" is a photo).
-_CONTROL_FILE = re.compile(r"^(prev|previous|next|close|arrows?|arrow[-_]?(left|right|up|down|prev|next)|"
-                           r"(btn|button)([-_]\w+)?)(@\dx)?\.(png|gif|jpe?g|webp|svg)$", re.I)
+# arrow_left.png, btn_zoom.gif (a whole file name, UI art formats: "next-gen-console.jpg",
+# "button-cell.jpg", "arrows.jpg" are photos).
+_CONTROL_FILE = re.compile(r"^(prev|previous|next|close|arrow[-_]?(left|right|up|down|prev|next)|"
+                           r"(btn|button)[-_]?(prev|previous|next|close|left|right|zoom))(@\dx)?\.(png|gif|svg)$", re.I)
 _TRACKERS = ("facebook.com/tr", "google-analytics.com", "doubleclick.net", "bat.bing.com",
              "/pixel", "scorecardresearch.com", "googletagmanager.com")
 # Renditions: size tokens inside the file name.

@@ -30,7 +30,8 @@ _ONE_GROUP = re.compile(r"^\D*?(\d{1,3})([.,])(\d{3})(?!\d)[^\d.,]*$")
 _GROUPS = re.compile(r"^\D*?\d{1,3}(?:([.,\s'’])\d{3})(?:\1\d{3})*[^\d.,]*$")
 
 # ISO codes that pages still use after the currency was renamed or redenominated.
-_LEGACY_CODES = {"RUR": "RUB", "BYR": "BYN", "NIS": "ILS", "YTL": "TRY", "TL": "TRY", "UKP": "GBP"}
+_LEGACY_CODES = {"RUR": "RUB", "BYR": "BYN", "NIS": "ILS", "YTL": "TRY", "TL": "TRY", "UKP": "GBP",
+                 "IRT": "IRR", "TOMAN": "IRR"}  # (toman: ten rials, see ``in_toman_code``)
 _KNOWN_CODES = frozenset(list_currencies()) - set(_LEGACY_CODES)
 
 
@@ -59,16 +60,32 @@ _SYMBOLS = {
     "ls": "LVL", "lt": "LTL", "l.e": "EGP", "l.e.": "EGP", "ج.م": "EGP", "ج.م.": "EGP", "جنيه": "EGP",
     "rp": "IDR", "rp.": "IDR", "tl": "TRY", "tsh": "TZS", "ush": "UGX", "৳": "BDT", "ر.س": "SAR", "ر.س.": "SAR",
     "د.إ": "AED", "د.إ.": "AED", "ر.ق": "QAR", "د.ك": "KWD", "ر.ع": "OMR", "د.ب": "BHD", "lek": "ALL",
-    "ден.": "MKD", "сум": "UZS", "kz": "AOA", "ریال": "IRR", "تومان": "IRR", "تومن": "IRR",
+    "ден.": "MKD", "сум": "UZS", "kz": "AOA", "تومان": "IRR", "تومن": "IRR",
 }
 # Iran's shops price in toman (ten rials); ISO 4217 has only the rial: "525٬000 تومان" is 5,250,000 IRR.
 _TOMAN = re.compile(r"تومان|تومن|\btomans?\b", re.I)
+_FIRST_NUMBER = re.compile(r"[\d۰-۹٠-٩][\d۰-۹٠-٩,.٬٫'\s]*")
+
+
+def in_toman_code(code: object) -> bool:
+    """Markup's currency says toman ("IRT", Iranian WooCommerce plugins; "Toman"): its amounts
+    are ten times fewer rials than ISO 4217's IRR, which they are recorded in."""
+    return isinstance(code, str) and code.strip().upper() in ("IRT", "TOMAN", "تومان")
+
+
+def _in_toman(text: str) -> bool:
+    """The first amount of ``text`` is written in toman: the word right after it (or before it,
+    "تومان ۱۲۵,۰۰۰"), not a rial price with its toman figure in brackets after it."""
+    m = _FIRST_NUMBER.search(text)
+    if not m:
+        return False
+    return bool(_TOMAN.match(text[m.end():].lstrip(" \u00a0\u200c)")) or _TOMAN.search(text[:m.start()][-12:]))
 # Symbols several currencies share: the country decides among the family's members.
 _AMBIGUOUS = {
     "$": ("$", None), "kr": ("kr", None), "kr.": ("kr", None), "¥": ("yen", "JPY"),
     "￥": ("yen", "JPY"), "rs": ("rupee", None), "rs.": ("rupee", None), "₨": ("rupee", None),
     "bs": ("bolivar", "VES"), "bs.": ("bolivar", "VES"), "﷼": ("rial", "SAR"), "ريال": ("rial", "SAR"),
-    "درهم": ("dirham", "AED"), "r": ("rand", None), "dh": ("dirham", "MAD"), "dhs": ("dirham", "AED"),
+    "درهم": ("dirham", "AED"), "ریال": ("rial", "IRR"), "r": ("rand", None), "dh": ("dirham", "MAD"), "dhs": ("dirham", "AED"),
 }
 _FAMILY_CODES = {"yen": {"JPY", "CNY"}, "rupee": {"INR", "PKR", "LKR", "NPR", "MUR", "SCR"},
                  "bolivar": {"VES", "VEF", "BOB"}, "rial": {"SAR", "IRR", "OMR", "YER", "QAR"}, "rand": {"ZAR"},
@@ -131,7 +148,7 @@ def parse_amount(value: object, *, structured: bool = False, currency: str | Non
             return None
     if amount is not None and text and currency:
         amount = _apply_minor_units(text, amount, currency, structured)
-        if currency == "IRR" and _TOMAN.search(text):
+        if currency == "IRR" and _in_toman(text):
             amount *= 10
     if amount is None or not (Decimal(0) < amount < MAX_PRICE):
         return None

@@ -248,7 +248,8 @@ _NUMBER = r"\d[\d.,'’\s]*\d|\d"
 _AFTER = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<sym>[^\d\s]{{1,4}})")
 _BEFORE = re.compile(rf"(?P<sym>[^\d\s]{{1,4}})\s*(?P<num>{_NUMBER})")
 # an amount, its sign, then another number: "83,900 € 28,604 kms" (a car's price and mileage)
-_SIGN_BETWEEN = re.compile(rf"^\D{{0,20}}?(?P<num>{_NUMBER})\s?(?P<sym>[^\d\s]{{1,4}})\s+\d")
+# (not French split cents, "3 € 49": two digits alone after the sign are the cents)
+_SIGN_BETWEEN = re.compile(rf"^\D{{0,20}}?(?P<num>{_NUMBER})\s?(?P<sym>[^\d\s]{{1,4}})\s+(?!\d{{2}}(?![\d.,'’]))\d")
 
 
 def _amount_part(raw: str, country: str | None) -> str:
@@ -807,7 +808,7 @@ _ENCODED = re.compile(r"(?<![\w/.-])(?=[A-Za-z0-9+/]{6,}={0,2}(?![\w/.-]))(?=[A-
 # A minus sign right before an amount after other words ("12 cambios, hace 8 días -100 €", a
 # price history's drop; "Rabatt -15 €"): a change or a saving, not a price. Not a range's dash
 # ("100 - 200 €") nor a code's ("P100D-100").
-_MINUS_AMOUNT = re.compile(r"(?<![\w.,])[-−–](?=[€$£¥₹]?\d)|(?<=\s)\+\s?(?=(?:[A-Z]{1,2}\$|[€$£¥₹])\s?\d)")
+_MINUS_AMOUNT = re.compile(r"(?<![\w.,])[-−–](?=[€$£¥₹]?\d+(?:[.,]\d+)*(?!\s?%)(?![\d.,]))|(?<=\s)\+\s?(?=(?:[A-Z]{1,2}\$|[€$£¥₹])\s?\d)")
 
 
 def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3) -> Shown:
@@ -831,10 +832,12 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         if joined:
             split.add(el)
         if raw and el.text and (len(raw) > 40 or not joined and len(el) and el[0].text
-                                and el[0].text.lstrip().startswith("(")) and looks_like_price(el.text.strip()):
+                                and el[0].text.lstrip().startswith("(") and _NEG_TEXT.search(el[0].text)) \
+                and looks_like_price(el.text.strip()):
             # "$89.95<span> inc GST</span><br><span>($81.77 ex GST – GST $8.18)</span>": the
-            # element's own leading amount, not its whole long text; so also before a child in
-            # brackets ("127,200원 <span>(31,800원 할인)</span>": the discount, Cafe24)
+            # element's own leading amount, not its whole long text; so also before a bracketed
+            # saving ("127,200원 <span>(31,800원 할인)</span>", Cafe24; not "(税込1,980円)", the
+            # price with tax that the rules below prefer)
             raw = el.text.strip()
             own_text.add(el)
         if raw and len(el) and not joined and not _price_prop(el):
