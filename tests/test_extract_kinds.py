@@ -2337,3 +2337,50 @@ def test_vtex_io_digit_groups_in_their_own_spans_are_pieces_of_one_price():
 def test_a_digit_group_is_one_to_three_digits_beside_a_separator(own, text, group):
     from core.extract.shown_prices import _digit_group
     assert _digit_group(own, text) is group
+
+
+def test_an_indian_mrp_is_a_list_price():
+    # Nykaa-like: "MRP: ₹1,150" (struck by a hashed class) then the offer ₹805
+    html = page("""<a class="css-1rd7vky" href="/brands/kaya-blossom/c/7204">Kaya Blossom</a>
+      <h1 class="css-1gc4x7i">Kaya Blossom Velvet Matte Liquid Lipstick - Ruby Rush 04 (6 ml)</h1>
+      <div class="css-1d0jf8e"><span class="css-1jczs19"><span class="css-u05rr">MRP:</span><span class="css-17x46n5">
+      <span>₹1,150</span></span></span><span class="css-1jczs19">₹805</span><span class="css-bhhehx">30% Off</span></div>
+      <div class="css-1ujp9ta">inclusive of all taxes</div><button class="css-btn">Add to Bag</button>""", lang="en-IN")
+    product = extract_product(html, "https://www.beauty.example.in/kaya-lipstick/p/1")
+    assert (product.price, product.currency) == (Decimal("805"), "INR")
+
+
+def test_an_add_on_written_with_a_plus_after_words_is_not_the_price():
+    # Courts SG: warranty options "1 Year Extended Warranty +S$69.00" above the special price
+    html = page("""<div class="product-info-main"><h1 class="page-title"><span>Frostline 2-Door Fridge FR-420</span></h1>
+      <div class="warranty"><label><input type="checkbox"> 1 Year Extended Warranty +S$69.00</label>
+      <label><input type="checkbox"> 3 Years Extended Warranty +S$149.00</label></div>
+      <div class="price-box"><span class="special-price"><span class="price-label">Special Price</span>
+      <span class="price-wrapper"><span class="price">S$899.00</span></span></span>
+      <span class="old-price"><span class="price-label">Regular Price</span><span class="price">S$1,299.00</span></span></div>
+      <button class="action tocart">Add to Cart</button></div>""", lang="en-SG")
+    product = extract_product(html, "https://www.courts.example.com.sg/frostline-fr-420")
+    assert (product.price, product.currency) == (Decimal("899.00"), "SGD")
+
+
+@pytest.mark.parametrize("text, country, code", [("4 299,00 DH", "ma", "MAD"), ("Dhs 1,299", "ae", "AED"),
+                                                 ("DHL Express", None, None)])
+def test_dirham_signs(text, country, code):
+    assert currency_in_text(text, country=country) == code
+
+
+def test_a_middle_thousands_group_in_its_own_span_is_a_piece_of_the_price():
+    from core.extract.shown_prices import _digit_group
+    assert _digit_group("299", "$ 1.299.900") and _digit_group("299", "$ 1 299 900")
+    assert not _digit_group("299", "1,299.90")
+
+
+def test_markup_in_toman_is_recorded_in_rials():
+    # Iranian WooCommerce: JSON-LD priceCurrency "IRT" beside "۱۲۵,۰۰۰ تومان"
+    html = page("""<h1>کتاب ملت عشق</h1><p class="price"><span class="woocommerce-Price-amount amount"><bdi>۱۲۵,۰۰۰&nbsp;
+      <span class="woocommerce-Price-currencySymbol">تومان</span></bdi></span></p>
+      <button class="single_add_to_cart_button">افزودن به سبد خرید</button>""",
+                head=ld('{"@context":"https://schema.org","@type":"Product","name":"کتاب ملت عشق",'
+                        '"offers":{"@type":"Offer","price":"125000","priceCurrency":"IRT"}}'), lang="fa")
+    product = extract_product(html, "https://www.ketab.example.ir/product/1")
+    assert (product.price, product.currency, product.price_conflict) == (Decimal("1250000"), "IRR", None)

@@ -333,6 +333,15 @@ def _with_coupon(el, label: str) -> bool:
     return bool(_CONDITIONAL.search(words))
 
 
+def _wrapper_label(el) -> str:
+    """The label before the wrapper an amount sits alone in ("<span>MRP:</span><span><span>₹1,150</span>
+    </span>"): read only for was-words (a "Price:" there says less than the amount's own label)."""
+    parent = el.getparent()
+    if parent is None or len(parent) != 1 or (parent.text or "").strip() or previous_element(el) is not None:
+        return ""
+    return _label(parent, any_tag=True)
+
+
 def _label(el, any_tag: bool = False) -> str:
     """The short label just before the amount's element: its previous sibling ("Was:",
     ``<dt>Versandkosten:</dt>``), else its parent's leading text; "" when none or long."""
@@ -898,7 +907,7 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         cand = PriceCandidate(amount, currency, raw)
         depth = max(_shared_depth(el, heading_depths), _shared_depth(el, buy_depths))
         struck = _struck(el)
-        was = None if struck else _was_word(raw, tag_label)
+        was = None if struck else (_was_word(raw, tag_label) or (None if tag_label else _was_word(raw, _wrapper_label(el))))
         if struck or was is not None:
             listed.append((el, PriceCandidate(amount, currency, raw, role="list")))
             if struck or not _SOFT_WAS.fullmatch(was.strip(" :")):
