@@ -55,6 +55,7 @@ DEFAULT_SETS = {
     "github9": (None, FIXTURES / "github9.json"),  # Época Cosméticos x2 (Brazil, VTEX)
     "github10": (None, FIXTURES / "github10.json"),  # Chá Sexy Shop (BR, Magento 1), Jumia Egypt
     "github12": (None, FIXTURES / "github12.json"),  # a second Geizhals.at page (price comparison)
+    "github13": (None, FIXTURES / "github13.json"),  # a third Geizhals.at page
     "fresh-archives2": (None, FIXTURES / "fresh-archives2.json"),  # sd-scrapely samples (UK ~2010), autolina (CH cars)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)

@@ -232,12 +232,12 @@ def test_the_sixth_session_s_unseen_sets_hold_what_they_scored(name):
 
 # The ninth session's unseen sets, first scored 2026-12-02 before any change: github10 (Chá Sexy
 # Shop BR Magento 1 ~2013, Jumia Egypt 2017) at 1.0 but the first image 0.5 (a lightbox's
-# prev.png before the photo), 1.0 since; github12 (a second Geizhals.at page) at 1.0;
+# prev.png before the photo), 1.0 since; github12 and github13 (two more Geizhals.at pages) at 1.0;
 # fresh-archives2 (sd-scrapely's UK shop samples ~2010, autolina's Swiss car pages 2026) at price
 # and currency 1.0, title 0.75, brand 0.125, first image 0.75; since: title 0.875 (retrosixty's
 # name is only in its <title>), brand 0.625 (Play.com's and Icône's brands only as name words or
 # a heading after the name), first image 0.875 (Tempur's "click to enlarge" photo first).
-NINTH_SESSION = {"github10.json": (2, {}), "github12.json": (1, {}),
+NINTH_SESSION = {"github10.json": (2, {}), "github12.json": (1, {}), "github13.json": (1, {}),
                  "fresh-archives2.json": (8, {"title": 0.875, "brand": 0.625, "first_image": 0.875})}
 
 
