@@ -194,7 +194,8 @@ def scan(doc) -> Scan:
         elif tag in _BRAND_EL_TAGS and (_BRAND_CLASS.search(f"{get('class') or ''} {get('id') or ''}")
                                          or _DATA_KEYS.intersection(keys) and _BRAND_DATA.search(
                                              " ".join(get(k) or "" for k in _DATA_KEYS))
-                                         or _MAKE_CLASS.search(get("class") or "") and _in_h1(el)):
+                                         or "ake" in (get("class") or "") and _MAKE_CLASS.search(get("class"))
+                                         and _in_h1(el)):
             out.brand_elements.append((pos, el))
         marker = f"{get('class') or ''} {get('id') or ''}".lower()
         quick = _HINT_QUICK.search(marker) is not None
