@@ -109,9 +109,10 @@ _MAKE_CLASS = re.compile(r"(?:^|\s)(?:vehicle[-_]|car[-_])?make(?:\s|$)", re.I)
 # data-qa="brand-name", data-link="text{:product^brandName}" (Wildberries' JsViews)
 _DATA_KEYS = frozenset({"data-testid", "data-test", "data-qa", "data-at", "data-link"})
 # A test attribute that names the product's own price, nothing else (not "installment-price",
-# "variant-tile-chip-price", "value_price"): data-aut-id="itemPrice", data-testid="product-price".
-_TEST_PRICE = re.compile(r"(?:item|product|pdp|main|current|sale|selling|final|buy[-_]?box)?[-_]?price"
-                         r"(?:[-_]?(?:value|amount|current|now|final))?", re.I)
+# "variant-tile-chip-price", "value_price", nor a bare "price": a Price component on add-ons and
+# variants too): data-aut-id="itemPrice", data-testid="product-price".
+_TEST_PRICE = re.compile(r"(?:item|product|pdp|main|current|sale|selling|final|buy[-_]?box)[-_]?price"
+                         r"(?:[-_]?(?:value|amount|current|now|final))?|price[-_]?(?:current|now|final)", re.I)
 _BRAND_DATA = re.compile(r"(?:^|\s)(?:pdp[-_]|product[-_])?brand(?:[-_]?name)?(?:\s|$)|\^brandName\}", re.I)
 # "Mehr von Müllermöbel", "More from Acme", "Other products by Acme": the brand after the words.
 _MORE_FROM = re.compile(r"^(?:(?:see |view |shop |all )?(?:more|other products|all products|everything) "
@@ -419,8 +420,8 @@ def clean_title(text: str | None, site_words: set[str], *, page_title: bool = Fa
         return None
     text = strip_boilerplate(text)
     # "$15 · Name" / "Log In needed $15 · Name": drop everything up to the price's separator
-    # (a separator with spaces around it: not the dash of "CHF 45'300,- auf AUTOLINA")
-    m = re.match(r"^.{0,40}?\d[\d.,\s]*\S{0,3}?(?:\s*[·|•–—:]|\s+-)\s+(?=\S)", text)
+    # (not the dash of "CHF 45'300,- auf AUTOLINA": zero cents written ",-")
+    m = re.match(r"^.{0,40}?\d[\d.,\s]*\S{0,3}?(?:\s*[·|•–—:]|\s+-|(?<![.,])-)\s+(?=\S)", text)
     if m and looks_like_price(m.group(0)) and len(text) - m.end() > 8:
         text = text[m.end():]
     parts = _SITE_SEP.split(text)

@@ -85,7 +85,7 @@ _AMBIGUOUS = {
     "$": ("$", None), "kr": ("kr", None), "kr.": ("kr", None), "¥": ("yen", "JPY"),
     "￥": ("yen", "JPY"), "rs": ("rupee", None), "rs.": ("rupee", None), "₨": ("rupee", None),
     "bs": ("bolivar", "VES"), "bs.": ("bolivar", "VES"), "﷼": ("rial", "SAR"), "ريال": ("rial", "SAR"),
-    "درهم": ("dirham", "AED"), "ریال": ("rial", "IRR"), "r": ("rand", None), "dh": ("dirham", "MAD"), "dhs": ("dirham", "AED"),
+    "درهم": ("dirham", "AED"), "ریال": ("rial", "IRR"), "r": ("rand", None), "dh": ("dirham", None), "dhs": ("dirham", None),
 }
 _FAMILY_CODES = {"yen": {"JPY", "CNY"}, "rupee": {"INR", "PKR", "LKR", "NPR", "MUR", "SCR"},
                  "bolivar": {"VES", "VEF", "BOB"}, "rial": {"SAR", "IRR", "OMR", "YER", "QAR"}, "rand": {"ZAR"},
@@ -241,7 +241,10 @@ _SYMBOL_IN_TEXT = re.compile(
     r"(?<![A-Za-z])L\.\s?E\.?(?![A-Za-z])|৳|﷼|₨|ر\.س\.?|د\.إ\.?|ر\.ق|د\.ك|ر\.ع|د\.ب|ريال|ریال|تومان|تومن|درهم|"
     # letters as signs: no letter of any script beside them ("Сумка" is a bag, not сум)
     r"(?<![^\W\d_])(?:zł|zl|kn|kč|Kč|(?-i:Ft)|lei|kr\.?|Rs\.?|Fr\.|RM|KSh|TSh|USh|р\.|сом|сум|ден\.?|Rp\.?|"
-    r"(?-i:Lek)|(?-i:Kz)|(?-i:Bs)\.?|(?-i:DH|Dh|Dhs|DHS)\.?|"
+    r"(?-i:Lek)|(?-i:Kz)|(?-i:Bs)\.?|"
+    # Morocco's and the Emirates' "DH", "Dhs": only beside an amount, in those countries (not the
+    # DH-IPC-… cameras, DHS table-tennis rubbers)
+    r"(?:(?<=\d)|(?<=\d\s))(?-i:DH|Dh|Dhs|DHS)\.?(?![\w-])|(?<![\w-])(?-i:DH|Dh|Dhs|DHS)\.?(?=\s?\d)|"
     # Turkish "TL" only next to an amount (not TP-Link's "TL-WR841N", Philips' "TL-D")
     r"(?:(?<=\d)|(?<=\d\s))(?-i:TL)(?![\w-])|(?-i:TL)(?=\s?\d)|"
     # South Africa's "R 1 299.00": only before a price-sized amount ("R16" tyres, "R32" refrigerant

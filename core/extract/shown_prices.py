@@ -177,6 +177,11 @@ def _price_prop(el) -> bool:
     return prop is not None and prop.strip().lower() == "price"
 
 
+# a price in brackets that includes something the first one does not ("(£99.99 inc VAT & delivery)",
+# "(99 € inkl. Versand)", "(税込1,980円 送料別)"): not a saving
+_INCLUSIVE = re.compile(r"\b(inc|incl|inkl|including|inclusive|ttc|con iva|com iva|mit mwst|brutto)\b|税込|含税", re.I)
+
+
 def _struck(el) -> bool:
     """Struck through itself, by a close ancestor, or by its one child (<span><s>€9</s></span>)."""
     if _NOT_STRUCK.search(el.get("class") or ""):
@@ -333,13 +338,22 @@ def _with_coupon(el, label: str) -> bool:
     return bool(_CONDITIONAL.search(words))
 
 
+def _signed(raw: str, amount, currency) -> bool:
+    """The amount read is the one a minus or plus sign stands before ("… hace 8 días -100 €",
+    "Warranty +S$69.00"; not "$8.99 + $0.60 CRV", where the sign is a deposit's)."""
+    m = _MINUS_AMOUNT.search(raw)
+    return m is not None and parse_amount(raw[m.end():], currency=currency) == amount
+
+
 def _wrapper_label(el) -> str:
     """The label before the wrapper an amount sits alone in ("<span>MRP:</span><span><span>₹1,150</span>
     </span>"): read only for was-words (a "Price:" there says less than the amount's own label)."""
     parent = el.getparent()
     if parent is None or len(parent) != 1 or (parent.text or "").strip() or previous_element(el) is not None:
         return ""
-    return _label(parent, any_tag=True)
+    label = _label(parent, any_tag=True)
+    # a label by its colon or an acronym ("MRP:", "RRP"), not a variant's name ("Original")
+    return label if label.endswith((":", "：")) or re.fullmatch(r"[A-Z]{2,5}\.?", label) else ""
 
 
 def _label(el, any_tag: bool = False) -> str:
@@ -436,6 +450,27 @@ def _digit_group(own: str, text: str) -> bool:
                      rf"(?<![\d.,]){mine}\s?[.,'’\s]\s?\d{{3}}(?!\d)", text) is not None
 
 
+_GROUP_SEP = {".", ",", "'", "’", " ", "\u00a0", "\u202f"}
+
+
+def _beside_a_group(el) -> bool:
+    """The span next to it (through a separator span or its tail) is another group of the same
+    number: ``<span>249</span><span>.</span><span>900</span>`` — not "<del>₹1,999</del> <span>₹</span>
+    <span>999</span>", where the container's other price merely ends in the same digits."""
+    def digits(node) -> bool:
+        return node is not None and isinstance(node.tag, str) and re.fullmatch(r"\d{1,3}", (node.text_content() or "").strip()) is not None
+
+    for step in (lambda n: n.getnext(), lambda n: n.getprevious()):
+        near = step(el)
+        tail = (el.tail if step(el) is el.getnext() else (near.tail if near is not None else "")) or ""
+        if near is not None and isinstance(near.tag, str) and (near.text_content() or "") in _GROUP_SEP:
+            if digits(step(near)):
+                return True
+        elif tail and tail in _GROUP_SEP and digits(near):
+            return True
+    return False
+
+
 def _fragment(el, amount, ctx: PageContext) -> bool:
     """A bare amount whose parent or grandparent, a short text, is a price with a currency
     and another amount."""
@@ -450,7 +485,7 @@ def _fragment(el, amount, ctx: PageContext) -> bool:
             whole = parse_amount(text, currency=currency) if currency else None
             if currency and whole is not None and whole != amount \
                     and (not whole_part or int(whole) == amount and whole != int(whole)
-                         or _digit_group(own, text)):
+                         or _digit_group(own, text) and _beside_a_group(el)):
                 return True  # (a whole part only when its parent is that amount with cents, or
                 # a group of its digits: VTEX IO's <span>249</span><span>.</span><span>900</span>)
     return False
@@ -476,7 +511,8 @@ def _was_word(raw: str, label: str) -> str | None:
 
 # "Regular price" is a list price beside a sale price, but Shopify themes (and others) label
 # every plain price so for screen readers: the product's price when nothing else is shown.
-_SOFT_WAS = re.compile(r"(reg\.?|regular|normal)( price)?|precio normal", re.I)
+# (India's MRP is also the price a shopper pays when no offer price is shown beside it)
+_SOFT_WAS = re.compile(r"(reg\.?|regular|normal)( price)?|precio normal|mrp", re.I)
 
 
 # A price-classed element holding a bare amount ("69.<sup>99</sup>" in span.currentPrice):
@@ -841,7 +877,8 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         if joined:
             split.add(el)
         if raw and el.text and (len(raw) > 40 or not joined and len(el) and el[0].text
-                                and el[0].text.lstrip().startswith("(") and _NEG_TEXT.search(el[0].text)) \
+                                and el[0].text.lstrip().startswith("(") and _NEG_TEXT.search(el[0].text)
+                                and not _INCLUSIVE.search(el[0].text)) \
                 and looks_like_price(el.text.strip()):
             # "$89.95<span> inc GST</span><br><span>($81.77 ex GST – GST $8.18)</span>": the
             # element's own leading amount, not its whole long text; so also before a bracketed
@@ -918,7 +955,7 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
             tiers.add(amount)  # a quantity tier's price; a tier table's first row is one unit's
             continue
         bad = bool(_PRICE_BAD.search(_without_tax_words(marks))) or bool(_NEG_TEXT.search(raw)) \
-            or raw.lstrip().startswith(("+", "-", "−", "–")) or bool(_MINUS_AMOUNT.search(raw)) \
+            or raw.lstrip().startswith(("+", "-", "−", "–")) or _signed(raw, amount, currency) \
             or _instalment(el) or was is not None \
             or (len(raw) > 12 and bool(_INSTALMENT_TEXT.search(raw)))
         listish = bool(_LIST_CLASS.search(marks))
