@@ -17,9 +17,8 @@ import lxml.etree
 from core.extract.base import HTML, Found, PageContext
 from core.extract.images import GENERIC_CAPTION, LIGHTBOX
 from core.extract.prices import looks_like_price, money_in
-from core.extract.shown_prices import shown_prices
-from core.extract.text import TEST_KEYS
-from core.extract.text import (clean_text, element_text, in_chrome, is_placeholder, next_element, overlap,
+from core.extract.shown_prices import price_prop, shown_prices
+from core.extract.text import (TEST_KEYS, clean_text, element_text, in_chrome, is_placeholder, next_element, overlap,
                                plausible_brand, squash, tokens)
 
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head", "option", "select", "textarea"}
@@ -205,7 +204,7 @@ def scan(doc) -> Scan:
             headings.append((pos, el, tag == "h1", hinted))
         elif tag in _MINOR_HEADINGS:
             out.minor_headings.append((pos, el))
-        if itemprop is not None and itemprop.strip().lower() == "price" or (quick and _PRICE_QUICK.search(marker)) \
+        if itemprop is not None and price_prop(el) or (quick and _PRICE_QUICK.search(marker)) \
                 or not TEST_KEYS.isdisjoint(keys) and any(_TEST_PRICE.fullmatch(get(k) or "") for k in TEST_KEYS):
             prices.append((pos, el))  # (a test attribute names the product's own price only: data-aut-id="itemPrice")
         if tag in _CONTROL_TAGS and _BUY_MARK.search(f"{marker} {get('name') or ''} {get('action') or ''}"):

@@ -9,7 +9,7 @@ from extruct.jsonld import JsonLdExtractor
 
 from core.extract.base import JSONLD, Found, PageContext, PriceCandidate
 from core.extract.images import absolute_url
-from core.extract.prices import in_toman_code, normalize_currency, parse_amount
+from core.extract.prices import in_rials, normalize_currency, parse_amount
 from core.extract.text import clean_text, html_to_text, is_placeholder, overlap
 
 log = logging.getLogger(__name__)
@@ -77,8 +77,7 @@ def _offer_prices(offers, ids, currency=None, depth=0) -> list[PriceCandidate]:
         for key in ("price", "lowPrice"):
             amount = parse_amount(offer.get(key), structured=True, currency=code)
             if amount is not None:
-                amount = amount * 10 if in_toman_code(cur) else amount
-                out.append(PriceCandidate(amount, code, key))
+                out.append(PriceCandidate(in_rials(amount, cur), code, key))
                 has_price = True
                 break
         for spec in _as_list(offer.get("priceSpecification")):
@@ -89,7 +88,7 @@ def _offer_prices(offers, ids, currency=None, depth=0) -> list[PriceCandidate]:
             amount = parse_amount(spec.get("price") or spec.get("minPrice"), structured=True, currency=spec_code)
             if amount is None:
                 continue
-            amount = amount * 10 if in_toman_code(spec.get("priceCurrency") or cur) else amount
+            amount = in_rials(amount, spec.get("priceCurrency") or cur)
             kind = str(spec.get("priceType", "")).lower()
             if any(k in kind for k in _SKIP_PRICE_TYPES):
                 out.append(PriceCandidate(amount, spec_code, "priceSpecification", role="list"))

@@ -14,7 +14,7 @@ from extruct.w3cmicrodata import MicrodataExtractor
 from core.extract.base import MICRODATA, RDFA, Found, PageContext, PriceCandidate
 from core.extract.images import absolute_url
 from core.extract.jsonld import rating
-from core.extract.prices import currency_in_text, in_toman_code, normalize_currency, parse_amount
+from core.extract.prices import currency_in_text, in_rials, normalize_currency, parse_amount
 from core.extract.text import clean_text, element_text, html_to_text, is_placeholder, overlap
 
 _PRODUCT = re.compile(r"(^|[/#:])(Product|IndividualProduct|ProductModel|ProductGroup|Vehicle|Car|Book)$", re.I)
@@ -77,8 +77,7 @@ def _prices(offers, currency, country) -> list[PriceCandidate]:
             cur = normalize_currency(_first_text(raw_cur), country=country) or currency_in_text(raw, country=country)
             amount = parse_amount(raw, structured=True, currency=cur)
             if amount is not None:
-                amount = amount * 10 if in_toman_code(_first_text(raw_cur)) else amount
-                out.append(PriceCandidate(amount, cur, key))
+                out.append(PriceCandidate(in_rials(amount, _first_text(raw_cur)), cur, key))
                 break
         if "offers" in props:
             out.extend(_prices(props["offers"], raw_cur, country))

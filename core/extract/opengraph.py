@@ -6,7 +6,7 @@ from extruct.opengraph import OpenGraphExtractor
 
 from core.extract.base import OPENGRAPH, TWITTER, Found, PageContext, PriceCandidate
 from core.extract.images import absolute_url
-from core.extract.prices import currency_in_text, in_toman_code, normalize_currency, parse_amount
+from core.extract.prices import currency_in_text, in_rials, normalize_currency, parse_amount
 from core.extract.text import clean_text, html_to_text, is_placeholder
 
 # Sale price first: where a page states both, the sale price is what a shopper pays.
@@ -51,8 +51,8 @@ def _prices(pairs, ctx: PageContext) -> list[PriceCandidate]:
         amount = parse_amount(raw, structured=True, currency=currency)
         if amount is None:
             continue
-        amount = amount * 10 if in_toman_code(raw_cur) else amount
-        out.append(PriceCandidate(amount, currency, key, role="list" if key in _LIST_KEYS else "current"))
+        out.append(PriceCandidate(in_rials(amount, raw_cur), currency, key,
+                                  role="list" if key in _LIST_KEYS else "current"))
     return out
 
 

@@ -31,7 +31,7 @@ _GROUPS = re.compile(r"^\D*?\d{1,3}(?:([.,\s'’])\d{3})(?:\1\d{3})*[^\d.,]*$")
 
 # ISO codes that pages still use after the currency was renamed or redenominated.
 _LEGACY_CODES = {"RUR": "RUB", "BYR": "BYN", "NIS": "ILS", "YTL": "TRY", "TL": "TRY", "UKP": "GBP",
-                 "IRT": "IRR", "TOMAN": "IRR"}  # (toman: ten rials, see ``in_toman_code``)
+                 "IRT": "IRR", "TOMAN": "IRR"}  # (toman: ten rials, see ``in_rials``)
 _KNOWN_CODES = frozenset(list_currencies()) - set(_LEGACY_CODES)
 
 
@@ -67,10 +67,11 @@ _TOMAN = re.compile(r"تومان|تومن|\btomans?\b", re.I)
 _FIRST_NUMBER = re.compile(r"[\d۰-۹٠-٩][\d۰-۹٠-٩,.٬٫'\s]*")
 
 
-def in_toman_code(code: object) -> bool:
-    """Markup's currency says toman ("IRT", Iranian WooCommerce plugins; "Toman"): its amounts
-    are ten times fewer rials than ISO 4217's IRR, which they are recorded in."""
-    return isinstance(code, str) and code.strip().upper() in ("IRT", "TOMAN", "تومان")
+def in_rials(amount: Decimal, code: object) -> Decimal:
+    """A markup amount in ISO 4217's IRR: one whose currency says toman ("IRT", Iranian
+    WooCommerce plugins; "Toman") is ten times fewer rials, so it is multiplied by ten."""
+    toman = isinstance(code, str) and code.strip().upper() in ("IRT", "TOMAN", "تومان")
+    return amount * 10 if toman else amount
 
 
 def _in_toman(text: str) -> bool:

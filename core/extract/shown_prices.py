@@ -171,7 +171,7 @@ class Shown:
 _NOT_STRUCK = re.compile(r"no[-_]?(strike|thr[ou]+[gt]h|line[-_]?through)", re.I)
 
 
-def _price_prop(el) -> bool:
+def price_prop(el) -> bool:
     """itemprop="price", however the shop capitalised it (Camping World's itemprop="Price")."""
     prop = el.get("itemprop")
     return prop is not None and prop.strip().lower() == "price"
@@ -180,6 +180,13 @@ def _price_prop(el) -> bool:
 # a price in brackets that includes something the first one does not ("(£99.99 inc VAT & delivery)",
 # "(99 € inkl. Versand)", "(税込1,980円 送料別)"): not a saving
 _INCLUSIVE = re.compile(r"\b(inc|incl|inkl|including|inclusive|ttc|con iva|com iva|mit mwst|brutto)\b|税込|含税", re.I)
+
+
+def _bracketed_saving_first(el) -> bool:
+    """The element's first child is a bracketed saving, instalment or postage line, not a price
+    that includes more: "127,200원 <span>(31,800원 할인)</span>", not "<span>(税込1,980円)</span>"."""
+    first = el[0].text if len(el) else None
+    return bool(first and first.lstrip().startswith("(") and _NEG_TEXT.search(first) and not _INCLUSIVE.search(first))
 
 
 def _struck(el) -> bool:
@@ -460,15 +467,18 @@ def _beside_a_group(el) -> bool:
     def digits(node) -> bool:
         return node is not None and isinstance(node.tag, str) and re.fullmatch(r"\d{1,3}", (node.text_content() or "").strip()) is not None
 
-    for step in (lambda n: n.getnext(), lambda n: n.getprevious()):
-        near = step(el)
-        tail = (el.tail if step(el) is el.getnext() else (near.tail if near is not None else "")) or ""
-        if near is not None and isinstance(near.tag, str) and (near.text_content() or "") in _GROUP_SEP:
-            if digits(step(near)):
-                return True
-        elif tail and tail in _GROUP_SEP and digits(near):
+    def separator(node) -> bool:
+        return node is not None and isinstance(node.tag, str) and (node.text_content() or "") in _GROUP_SEP
+
+    nxt, prev = el.getnext(), el.getprevious()
+    if separator(nxt):
+        if digits(nxt.getnext()):
             return True
-    return False
+    elif (el.tail or "") in _GROUP_SEP and digits(nxt):
+        return True
+    if separator(prev):
+        return digits(prev.getprevious())
+    return prev is not None and (prev.tail or "") in _GROUP_SEP and digits(prev)
 
 
 def _fragment(el, amount, ctx: PageContext) -> bool:
@@ -751,7 +761,7 @@ def _buy_button(sc, heading, heading_pos: int):
 
 def _raw(el) -> tuple[str | None, bool]:
     """The price text of ``el`` and whether it joined split cents ("$249<sup>99</sup>" → "$249.99")."""
-    if _price_prop(el) and el.get("content"):
+    if price_prop(el) and el.get("content"):
         return el.get("content"), False
     text = element_text(el)
     if text and len(el):
@@ -876,9 +886,7 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         raw, joined = _raw(el)
         if joined:
             split.add(el)
-        if raw and el.text and (len(raw) > 40 or not joined and len(el) and el[0].text
-                                and el[0].text.lstrip().startswith("(") and _NEG_TEXT.search(el[0].text)
-                                and not _INCLUSIVE.search(el[0].text)) \
+        if raw and el.text and (len(raw) > 40 or not joined and _bracketed_saving_first(el)) \
                 and looks_like_price(el.text.strip()):
             # "$89.95<span> inc GST</span><br><span>($81.77 ex GST – GST $8.18)</span>": the
             # element's own leading amount, not its whole long text; so also before a bracketed
@@ -886,7 +894,7 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
             # price with tax that the rules below prefer)
             raw = el.text.strip()
             own_text.add(el)
-        if raw and len(el) and not joined and not _price_prop(el):
+        if raw and len(el) and not joined and not price_prop(el):
             after = _after_was(el) or (_tail_price(el) if len(raw) > 40 or not looks_like_price(raw) else None)
             if after:
                 raw = after
@@ -896,14 +904,14 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         if not raw or len(raw) > 40 or not re.search(r"\d", raw):
             continue
         bare = False
-        if not _price_prop(el) and not looks_like_price(raw):
+        if not price_prop(el) and not looks_like_price(raw):
             if not _bare_price(el, raw):
                 continue
             bare = True
         if _in_chrome(el):
             continue
         currency = currency_in_text(raw, country=ctx.country)
-        if currency is None and _price_prop(el) and el.get("content"):
+        if currency is None and price_prop(el) and el.get("content"):
             # <span itemprop="price" content="253">253.0 грн</span>: the text shows the currency
             currency = currency_in_text(element_text(el) or "", country=ctx.country)
         if not _CODE.search(raw) and (currency is None or re.search(r"\$|\bkr\b|¥", raw)):
