@@ -51,6 +51,19 @@ def test_a_bare_dollar_takes_the_currency_of_the_page_language_on_a_com_shop():
     assert (product.price, product.currency) == (Decimal("1280"), "TWD")
 
 
+@pytest.mark.parametrize("declared, currency", [
+    ('<meta property="og:locale" content="en_AU">', "AUD"),
+    ('<meta http-equiv="Content-Language" content="en-CA">', "CAD"),
+    ('<meta property="og:locale" content="en_NZ">', "NZD"),
+])
+def test_a_bare_dollar_takes_the_region_the_page_declares_beyond_its_html_lang(declared, currency):
+    # <html lang="en"> names no region; og:locale / Content-Language do (a .com shop abroad)
+    html = page('<h1>Trail Runner 2 Hiking Boot</h1><div class="price">$189.95</div>'
+                '<button>Add to cart</button>', head=declared, lang="en")
+    product = extract_product(html, "https://www.outdoor-gear.example.com/p/trail-runner-2")
+    assert (product.price, product.currency) == (Decimal("189.95"), currency)
+
+
 def test_an_iso_code_in_the_text_gives_the_currency():
     html = page('<h1>Trail Jacket</h1><div>Price: <strong>EUR 129,95</strong></div><button>Add to cart</button>')
     product = extract_product(html, "https://outdoor.example.com/jacket")

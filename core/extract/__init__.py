@@ -101,11 +101,6 @@ def _site_words(url: str, metas: list[tuple[str, str]]) -> set[str]:
     return {w for w in words if w}
 
 
-def _lang(doc) -> str | None:
-    root = doc.getroottree().getroot()
-    return root.get("lang") or root.get("xml:lang")
-
-
 def _declared_language(doc, metas: list[tuple[str, str]]) -> str | None:
     """The language the page states: ``<html lang>``, ``og:locale``, then Content-Language."""
     root = doc.getroottree().getroot()
@@ -544,7 +539,7 @@ def extract_product(html_text: str, base_url: str, *, extra: list[Found] | None 
     metas = opengraph.meta_tags(doc)
     title_el = doc.find(".//title")
     title_tag = clean_text(title_el.text_content()) if title_el is not None else None
-    country = country_hint(base_url, _lang(doc))
+    country = country_hint(base_url, _declared_language(doc, metas))
     site_words = _site_words(base_url, metas)
     hints = [t for t in [title_tag] + [clean_text(v) for k, v in metas if k == "og:title"] if t]
     ctx = PageContext(base_url=base, country=country, hints=hints)
