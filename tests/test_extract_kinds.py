@@ -64,6 +64,21 @@ def test_a_bare_dollar_takes_the_region_the_page_declares_beyond_its_html_lang(d
     assert (product.price, product.currency) == (Decimal("189.95"), currency)
 
 
+@pytest.mark.parametrize("head, currency", [
+    ('<meta property="og:site_name" content="Best Buy Canada">', "CAD"),
+    ("<title>Ryzen 7 9800X3D Processor | PC Case Gear Australia</title>", "AUD"),
+    ('<meta property="og:site_name" content="Mercado Libre México">', "MXN"),
+    # a brand named after a country, a country in the product's own words: no country
+    ('<meta property="og:site_name" content="Canada Goose">', "USD"),
+    ("<title>Maple Syrup from Canada | Pantry Co</title>", "USD"),
+])
+def test_a_bare_dollar_takes_the_country_a_com_shop_names_itself_after(head, currency):
+    html = page('<h1>Ryzen 7 9800X3D Processor</h1><div class="price">$799.00</div>'
+                '<button>Add to cart</button>', head=head, lang="en")
+    product = extract_product(html, "https://www.shop-name.example.com/p/9800x3d")
+    assert (product.price, product.currency) == (Decimal("799.00"), currency)
+
+
 def test_an_iso_code_in_the_text_gives_the_currency():
     html = page('<h1>Trail Jacket</h1><div>Price: <strong>EUR 129,95</strong></div><button>Add to cart</button>')
     product = extract_product(html, "https://outdoor.example.com/jacket")

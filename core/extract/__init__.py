@@ -18,7 +18,7 @@ from core.extract import gallery, html, jsonld, microdata, opengraph, platform
 from core.extract.base import (HTML, JSONLD, MICRODATA, OPENGRAPH, PLATFORM, RDFA, SOURCE_ORDER,
                                TWITTER, Found, PageContext, PriceCandidate)
 from core.extract.images import dedupe_images, image_identity, is_chrome_image
-from core.extract.prices import country_hint, default_currency
+from core.extract.prices import country_hint, default_currency, site_country
 from core.extract.shown_prices import postage_line
 from core.extract.text import (clean_text, html_to_text, is_placeholder, overlap, plausible_brand, safe_url,
                                strip_unsafe)
@@ -539,7 +539,9 @@ def extract_product(html_text: str, base_url: str, *, extra: list[Found] | None 
     metas = opengraph.meta_tags(doc)
     title_el = doc.find(".//title")
     title_tag = clean_text(title_el.text_content()) if title_el is not None else None
-    country = country_hint(base_url, _declared_language(doc, metas))
+    site_name = next((clean_text(v) for k, v in metas if k == "og:site_name"), None)
+    title_site = re.split(r"\s[|–—-]\s", title_tag)[-1] if title_tag and re.search(r"\s[|–—-]\s", title_tag) else None
+    country = country_hint(base_url, _declared_language(doc, metas)) or site_country(site_name, title_site)
     site_words = _site_words(base_url, metas)
     hints = [t for t in [title_tag] + [clean_text(v) for k, v in metas if k == "og:title"] if t]
     ctx = PageContext(base_url=base, country=country, hints=hints)

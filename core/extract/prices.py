@@ -10,6 +10,7 @@ else USD for "$" and nothing for "kr".
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
@@ -183,6 +184,46 @@ def country_hint(url: str | None, lang: str | None = None) -> str | None:
     if tld == "co" and host.endswith(".com.co"):
         return "co"
     return language_country(lang)
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> re.Pattern:
+    """Every country's name in English and in its own main language (CLDR), as one pattern."""
+    names: dict[str, str] = {}
+    english = Locale("en").territories
+    for code, name in english.items():
+        if len(code) != 2 or not code.isalpha() or code in ("EU", "EZ", "UN", "ZZ"):
+            continue
+        own = None
+        likely = get_global("likely_subtags").get(f"und_{code}")
+        if likely:
+            with contextlib.suppress(UnknownLocaleError, ValueError):
+                own = Locale.parse(likely).territories.get(code)
+        for n in (name, own):
+            if n and len(n) >= 4 and "(" not in n:
+                names.setdefault(n.casefold(), code.lower())
+    pattern = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    _COUNTRY_BY_NAME.update(names)
+    return re.compile(rf"(?<!\w)({pattern})(?!\w)", re.I)
+
+
+_COUNTRY_BY_NAME: dict[str, str] = {}
+
+
+def site_country(*site_names: str | None) -> str | None:
+    """The country a shop's name ends with ("PC Case Gear Australia", "Best Buy Canada", not
+    "Canada Goose"): the one country that ``site_names`` (og:site_name, the page title's last
+    part) end with."""
+    found = set()
+    pattern = _country_names()
+    for text in site_names:
+        text = (text or "").strip(" .!")
+        m = None
+        for m in pattern.finditer(text):
+            pass
+        if m and m.end() == len(text) and m.start() > 0:
+            found.add(_COUNTRY_BY_NAME[m.group(1).casefold()])
+    return found.pop() if len(found) == 1 else None
 
 
 @lru_cache(maxsize=256)
