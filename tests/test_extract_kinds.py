@@ -2412,3 +2412,38 @@ def test_markup_in_toman_is_recorded_in_rials():
                         '"offers":{"@type":"Offer","price":"125000","priceCurrency":"IRT"}}'), lang="fa")
     product = extract_product(html, "https://www.ketab.example.ir/product/1")
     assert (product.price, product.currency, product.price_conflict) == (Decimal("1250000"), "IRR", None)
+
+
+# -- The EU's 30-day lowest price (Omnibus directive): a reference, never the price ---------------
+
+def test_the_omnibus_lowest_price_is_neither_the_price_nor_the_list_price():
+    # the reference line above the price, in the price box, its own amount price-classed
+    html = page("""<div class="product-info"><h1>Odkurzacz Dyson V11 Absolute</h1>
+      <div class="product-prices">
+        <div class="omnibus-info">Najniższa cena z 30 dni przed obniżką: <span class="price">1 799,00 zł</span></div>
+        <span class="regular-price"><del>2 199,00 zł</del></span> <span class="price">1 899,00 zł</span></div>
+      <button class="add-to-cart">Do koszyka</button></div>""", lang="pl")
+    product = extract_product(html, "https://sklep.example.pl/odkurzacz-dyson-v11")
+    assert (product.price, product.currency, product.list_price) == (Decimal("1899.00"), "PLN", Decimal("2199.00"))
+
+
+@pytest.mark.parametrize("line", [
+    '<p>Niedrigster Preis der letzten 30 Tage: <span class="price">17,49 €</span></p>',
+    '<p>Niedrigster Gesamtpreis der letzten 30 Tage vor der Preissenkung:<br><strong class="price">17,49 €</strong></p>',
+    '<small>Prix le plus bas des 30 derniers jours : <b class="price">17,49 €</b></small>',
+    '<div class="price-history">Laagste prijs van de afgelopen 30 dagen: € 17,49</div>',
+    '<div>Najniższa cena w 30 dni: 17,49 €</div>',
+])
+def test_the_omnibus_line_loses_to_the_price_in_any_language(line):
+    html = page(f"""<main><h1>Trinkflasche Edelstahl 750 ml</h1><div class="price-box">{line}
+      <div class="price">19,99 €</div></div><button>In den Warenkorb</button></main>""", lang="de")
+    product = extract_product(html, "https://shop.example.de/trinkflasche-750")
+    assert (product.price, product.currency) == (Decimal("19.99"), "EUR")
+
+
+@pytest.mark.parametrize("words", ["Lowest price guaranteed", "Save 30% - lowest price ever", "30 days returns"])
+def test_marketing_lowest_price_words_are_not_the_omnibus_reference(words):
+    html = page(f"""<main><h1>Desk Lamp LED</h1><div class="price-box"><div class="badge">{words}</div>
+      <span class="price">$24.99</span></div><button>Add to cart</button></main>""", lang="en-US")
+    product = extract_product(html, "https://shop.example.com/desk-lamp")
+    assert product.price == Decimal("24.99")

@@ -519,6 +519,52 @@ def _was_word(raw: str, label: str) -> str | None:
     return label if label and _WAS_TEXT.fullmatch(label) else None
 
 
+# The EU's "lowest price in the 30 days before the reduction" (the Omnibus directive, 2022):
+# a reference printed beside a discounted price, never what a shopper pays nor the list price.
+_LOWEST = (r"(lowest|low|niedrigste[rn]?|tiefste[rn]?|günstigste[rn]?|tiefstpreis|bestpreis|najniższa|nejnižší|"
+           r"najnižšia|najniža|najnižja|le plus bas|più basso|minimo|más bajo|mínimo|mais baixo|laagste|lägsta|"
+           r"laveste|alin|halvin|legalacsonyabb|cel mai mic|най-ниската?|самая низкая|χαμηλότερη)")
+_BEFORE_CUT = (r"przed obniżką|vor (der )?(preissenkung|preisreduzierung|reduzierung|rabattierung|preisänderung)|"
+               r"avant (la )?(réduction|remise|promotion|baisse)|before (the )?(discount|reduction|price reduction|"
+               r"promotion|sale)|prima (dello|della) (sconto|riduzione)|antes de(l| la)? (descuento|rebaja|reducción)|"
+               r"před slevou|pred zľavou|voor (de )?(korting|prijsverlaging)|före (prissänkning|rabatt)")
+_DAYS30 = (r"\b30\b[\s-]*(derniers\s+)?(days?|tage?n?|dni|dní|jours|giorni|días|dias|dagen|dagar|dage|dager|päivä|"
+           r"nap|zile|дн|ημερών)")
+_OMNIBUS = re.compile(rf"{_LOWEST}\b.{{0,45}}({_DAYS30}|{_BEFORE_CUT})|{_DAYS30}.{{0,30}}{_LOWEST}\b", re.I | re.S)
+
+
+def _omnibus(el, raw: str) -> bool:
+    """The amount is the Omnibus reference ("Najniższa cena z 30 dni przed obniżką: 2 149,00 zł",
+    "Niedrigster Preis der letzten 30 Tage: 19,99 €"): its own text or the words just before it,
+    read up to three levels up without passing another amount."""
+    if _OMNIBUS.search(raw) or "omnibus" in (el.get("class") or "").lower():
+        return True
+    node = el
+    for _ in range(3):
+        parent = node.getparent()
+        if parent is None:
+            return False
+        before = [parent.text or ""]
+        for sib in parent:
+            if sib is node:
+                break
+            before.append(_head_text(sib, 120) if isinstance(sib.tag, str) else "")
+            before.append(sib.tail or "")
+        text = (clean_text("".join(before)) or "")[-160:]
+        amounts = [m for m in _NUMBER_RUN.finditer(text)
+                   if looks_like_price(text[max(0, m.start() - 4):m.end() + 4])]
+        if amounts:  # another amount stands between: the words before it are its own
+            return bool(_OMNIBUS.search(text[amounts[-1].end():]))
+        if text and _OMNIBUS.search(text):
+            return True
+        if len(text) >= 120:
+            return False
+        if "omnibus" in (parent.get("class") or "").lower():
+            return True
+        node = parent
+    return False
+
+
 # "Regular price" is a list price beside a sale price, but Shopify themes (and others) label
 # every plain price so for screen readers: the product's price when nothing else is shown.
 # (India's MRP is also the price a shopper pays when no offer price is shown beside it)
@@ -951,6 +997,8 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         marks = " ".join(marker(a) for a in (el, el.getparent()) if a is not None)
         cand = PriceCandidate(amount, currency, raw)
         depth = max(_shared_depth(el, heading_depths), _shared_depth(el, buy_depths))
+        if _omnibus(el, raw):
+            continue  # the EU's 30-day lowest price: a reference, neither current nor list
         struck = _struck(el)
         was = None if struck else (_was_word(raw, tag_label) or (None if tag_label else _was_word(raw, _wrapper_label(el))))
         if struck or was is not None:
