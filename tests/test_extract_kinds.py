@@ -2447,3 +2447,11 @@ def test_marketing_lowest_price_words_are_not_the_omnibus_reference(words):
       <span class="price">$24.99</span></div><button>Add to cart</button></main>""", lang="en-US")
     product = extract_product(html, "https://shop.example.com/desk-lamp")
     assert product.price == Decimal("24.99")
+
+
+def test_a_vanity_country_domain_does_not_give_its_country_currency():
+    # Sweden's price comparison on .nu (Niue's domain, "now" in Swedish): kr is SEK, not NZD
+    html = page('<main><h1>Samsung Galaxy S21 5G 128GB</h1><div class="price">7 490 kr</div>'
+                '<a class="btn">Till butiken</a></main>', lang="sv")
+    product = extract_product(html, "https://www.prisjakt.nu/produkt.php?p=5656")
+    assert (product.price, product.currency) == (Decimal("7490"), "SEK")

@@ -175,11 +175,15 @@ def language_country(lang: str | None) -> str | None:
     return m.group(1).lower() if m else None
 
 
+_VANITY_TLDS = frozenset({"io", "co", "tv", "me", "ai", "eu", "nu", "fm", "ly", "to", "cc", "ws", "sh", "gg", "vc", "la", "st"})
+
+
 def country_hint(url: str | None, lang: str | None = None) -> str | None:
     """Two-letter country from the URL's TLD, else from the page language (see ``language_country``)."""
     host = (urlsplit(url).hostname or "") if url else ""
     tld = host.rsplit(".", 1)[-1].lower() if "." in host else ""
-    if len(tld) == 2 and tld not in ("io", "co", "tv", "me", "ai", "eu"):
+    # country codes sold as generic names (.io, .tv, .fm; Sweden's .nu "now", Niue's)
+    if len(tld) == 2 and tld not in _VANITY_TLDS:
         return "gb" if tld == "uk" else tld
     if tld == "co" and host.endswith(".com.co"):
         return "co"
