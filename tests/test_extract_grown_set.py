@@ -246,6 +246,17 @@ def test_the_ninth_session_s_unseen_sets_hold_what_they_scored(name):
     _holds(name, *NINTH_SESSION[name])
 
 
+# The tenth session's unseen pages, first scored 2026-12-02 before any change: fresh-archives4
+# (Etsy in its Spanish locale and Wayfair US, ~2021, from a fork of metascraper-shopping) at 1.0 in
+# every field (the peer: price 0.5, Etsy's JSON-LD states the price before VAT).
+TENTH_SESSION = {"fresh-archives4.json": (2, {})}
+
+
+@pytest.mark.parametrize("name", sorted(TENTH_SESSION))
+def test_the_tenth_session_s_unseen_sets_hold_what_they_scored(name):
+    _holds(name, *TENTH_SESSION[name])
+
+
 # Pages built from the shop platforms' own price templates (Magento 1/2, WooCommerce, PrestaShop
 # 1.6/1.7, Shopify, BigCommerce, SFCC, Hybris, nopCommerce, Volusion; then OpenCart, Shopware 5,
 # Zen Cart, Squarespace, CS-Cart), truth by hand by helpers who never ran the extractor. First
