@@ -2455,3 +2455,27 @@ def test_a_vanity_country_domain_does_not_give_its_country_currency():
                 '<a class="btn">Till butiken</a></main>', lang="sv")
     product = extract_product(html, "https://www.prisjakt.nu/produkt.php?p=5656")
     assert (product.price, product.currency) == (Decimal("7490"), "SEK")
+
+
+def test_a_trade_in_price_beside_the_price_is_not_the_price():
+    html = page("""<section class="pd-buying"><h1>Galaxy S21 5G</h1>
+      <div class="pd-buying-price__tradein"><span>With Trade-in</span> <strong class="price">£544.00</strong>
+        <span>when you trade in an eligible device.</span></div>
+      <div class="pd-buying-price"><span class="price">£769.00</span></div>
+      <a class="cta" href="/uk/cart/">Add to basket</a></section>""", lang="en-GB")
+    product = extract_product(html, "https://www.shop.example.co.uk/galaxy-s21/buy/")
+    assert product.price == Decimal("769.00")
+
+
+@pytest.mark.parametrize("line", [
+    "Split into 4 interest-free payments of <b>AED 549.75</b> with tabby",
+    "or 4 interest-free payments of <strong>AED 549.75</strong> with Tamara · learn more",
+])
+def test_an_instalment_amount_after_its_words_in_a_long_line_is_not_the_price(line):
+    html = page(f"""<div class="pdp"><h1>Veltron 15.6-inch Laptop V15 Core i5</h1>
+      <div data-testid="pdp-price"><h2 class="css-17ctnp">AED<span class="css-14zpref">2,199.00</span></h2>
+        <div><del>AED 2,599.00</del> 15% OFF</div></div>
+      <div class="css-1a">{line} · 0% instalment plans from AED 183.25/month</div>
+      <div class="sellers">2 more offers from AED 2,249.00</div><button>Add to cart</button></div>""", lang="en")
+    product = extract_product(html, "https://www.hypermarket.example.ae/en/p/1874291")
+    assert (product.price, product.currency) == (Decimal("2199.00"), "AED")

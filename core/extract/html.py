@@ -159,7 +159,8 @@ def scan(doc) -> Scan:
                         and _BUY_TEXT.search(text):
                     buy.append((pos, el))
                 elif len(text) <= 6 and parent is not None and money_in(text):
-                    text_prices.append((pos, parent))  # <b>NT$</b><span>2,320</span>
+                    # <b>NT$</b><span>2,320</span>; <h2>AED<span>2,199.00</span></h2>: the sign's own element
+                    text_prices.append((pos, el if len(el) else parent))
         tail = el.tail
         if tail and len(tail) < 40 and not tail.isspace():
             if _DIGIT.search(tail) and money_in(tail) and el.getparent() is not None:

@@ -27,7 +27,7 @@ _PRICE_BAD = re.compile(r"(list|regular|retail|original|old|was|before|strike|co
                         r"strike|crossed|rrp|msrp|saving|saved|unit|per[-_]|instal|monthly|month|tax|vat|excl|"
                         r"shipping|delivery|cashback|bonus|reward|loyalty|deposit|"
                         r"basis[-_]?price|(?<!product)base[-_]?price|grundpreis|related|recommend|similar|upsell|bundle|subtotal|cart|"
-                        r"basket|minicart", re.I)
+                        r"basket|minicart|trade[-_]?in", re.I)
 _PRICE_GOOD = re.compile(r"current|final|sale|special|now|actual|our|main|selling|offer|promo|deal|"
                          r"big|large|primary|product[-_]?price|price[-_]?(value|amount|current|new)", re.I)
 # ("with-list-price", "has-list-price": Shopware 6's class for a current price that has one beside it)
@@ -43,6 +43,8 @@ _NEG_TEXT = re.compile(r"/\s*(100\s*|1\s*)?(ml|cl|g|kg|l|m|m²|m2|lb|oz|mes|mo|m
                        r"эконом|выгода|oszczędzasz|ušetříte|ušetrite|tasarruf|risparmi|economize|ahorrás|"
                        r"원\s*할인(?!\s*(판매)?가)|"
                        r"less than|under|below|up to|"
+                       # a price only when trading in an old device
+                       r"trade[- ]?in|inzahlungnahme|avec (la )?reprise|con (la )?permuta|na troca|inruil|"
                        # the price before tax beside the price with it
                        r"\bex\.?\s?(gst|vat|tax|btw|moms|mwst)\b|\bexcl\b|excluding|exkl\b|netto|\bnet price|"
                        r"\bHT\b|hors tax|bez dph|sin iva|sem iva|senza iva|\+\s?kdv|kdv hariç|zzgl\.?\s*(mwst|ust)|"
@@ -323,6 +325,10 @@ _OFFERS_FROM = re.compile(r"\b(used|refurbished|renewed|pre-?owned|new|offers?|s
                           r"\W{0,3}(\(\d+\)\W{0,3})?(from|ab|à partir de|dès|da|desde|a partir de)\W*$", re.I)
 
 
+# the amount (with its sign or code) at the end of a text: "2 more offers from AED 2,249.00" → its words
+_TRAILING_AMOUNT = re.compile(r"(?:[A-Z]{3}|[^\w\s]{1,3})?\s*\d[\d.,'’\s]*\s*(?:[A-Z]{3}|[^\w\s]{1,3})?\s*$")
+
+
 def _offers_from(el) -> bool:
     """The text just before the amount (its previous element and the text after it, or its
     parent's leading text) ends "used from", "new from", "offers from"."""
@@ -533,36 +539,47 @@ _DAYS30 = (r"\b30\b[\s-]*(derniers\s+)?(days?|tage?n?|dni|dní|jours|giorni|día
 _OMNIBUS = re.compile(rf"{_LOWEST}\b.{{0,45}}({_DAYS30}|{_BEFORE_CUT})|{_DAYS30}.{{0,30}}{_LOWEST}\b", re.I | re.S)
 
 
-def _omnibus(el, raw: str) -> bool:
-    """The amount is the Omnibus reference ("Najniższa cena z 30 dni przed obniżką: 2 149,00 zł",
-    "Niedrigster Preis der letzten 30 Tage: 19,99 €"): its own text or the words just before it,
-    read up to three levels up without passing another amount."""
-    if _OMNIBUS.search(raw) or "omnibus" in (el.get("class") or "").lower():
-        return True
-    node = el
+def _words_before(el) -> str:
+    """The words just before the amount: its parent's text and earlier siblings, up to three
+    levels up, never past another amount ("… payments of <b>AED 549.75</b>" → "… payments of")."""
+    node, words = el, ""
     for _ in range(3):
         parent = node.getparent()
         if parent is None:
-            return False
+            break
         before = [parent.text or ""]
         for sib in parent:
             if sib is node:
                 break
             before.append(_head_text(sib, 120) if isinstance(sib.tag, str) else "")
             before.append(sib.tail or "")
-        text = (clean_text("".join(before)) or "")[-160:]
+        text = (clean_text(" ".join(before)) or "")[-160:]
         amounts = [m for m in _NUMBER_RUN.finditer(text)
                    if looks_like_price(text[max(0, m.start() - 4):m.end() + 4])]
         if amounts:  # another amount stands between: the words before it are its own
-            return bool(_OMNIBUS.search(text[amounts[-1].end():]))
-        if text and _OMNIBUS.search(text):
-            return True
-        if len(text) >= 120:
-            return False
-        if "omnibus" in (parent.get("class") or "").lower():
-            return True
+            return f"{text[amounts[-1].end():]} {words}".strip()
+        if text:
+            words = f"{text} {words}".strip()
+        if len(words) >= 120 or "omnibus" in (parent.get("class") or "").lower():
+            break
         node = parent
-    return False
+    return words
+
+
+def _omnibus(el, raw: str, before: str) -> bool:
+    """The amount is the Omnibus reference ("Najniższa cena z 30 dni przed obniżką: 2 149,00 zł",
+    "Niedrigster Preis der letzten 30 Tage: 19,99 €"): by its own text, the words just before it
+    (``_words_before``) or an omnibus class on it or the wrappers those words came from."""
+    if _OMNIBUS.search(raw) or _OMNIBUS.search(before):
+        return True
+    return any("omnibus" in (a.get("class") or "").lower() for a in islice([el, *el.iterancestors()], 4))
+
+
+# "Split into 4 interest-free payments of", "oder 3 Raten à", "12x de", "ou 3 fois": an
+# instalment's amount comes right after words that end so
+_INSTALMENT_BEFORE = re.compile(r"(\b\d{1,2}\s*(interest[- ]free\s+|monthly\s+)?(payments|instalments|installments|raten|"
+                                r"rate|cuotas|parcelas|fois|mensualités|vezes)\b[^\d]{0,25}|\b\d{1,2}\s*[x×])\s*"
+                                r"(of|de|von|à|a|da|zu je|je|sans frais)?\s*:?$", re.I)
 
 
 # "Regular price" is a list price beside a sale price, but Shopify themes (and others) label
@@ -997,7 +1014,8 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         marks = " ".join(marker(a) for a in (el, el.getparent()) if a is not None)
         cand = PriceCandidate(amount, currency, raw)
         depth = max(_shared_depth(el, heading_depths), _shared_depth(el, buy_depths))
-        if _omnibus(el, raw):
+        before = _words_before(el)
+        if _omnibus(el, raw, before):
             continue  # the EU's 30-day lowest price: a reference, neither current nor list
         struck = _struck(el)
         was = None if struck else (_was_word(raw, tag_label) or (None if tag_label else _was_word(raw, _wrapper_label(el))))
@@ -1013,7 +1031,7 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         bad = bool(_PRICE_BAD.search(_without_tax_words(marks))) or bool(_NEG_TEXT.search(raw)) \
             or raw.lstrip().startswith(("+", "-", "−", "–")) or _signed(raw, amount, currency) \
             or _instalment(el) or was is not None \
-            or (len(raw) > 12 and bool(_INSTALMENT_TEXT.search(raw)))
+            or (len(raw) > 12 and bool(_INSTALMENT_TEXT.search(raw))) or bool(_INSTALMENT_BEFORE.search(before[-60:]))
         listish = bool(_LIST_CLASS.search(marks))
         if listish:
             listed.append((el, PriceCandidate(amount, currency, raw, role="list")))
@@ -1022,7 +1040,7 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         label = _label(el)
         bad = bad or _elsewhere(el) or (bool(_NEG_TEXT.search(label)) and not _FREE.search(label)) \
             or bool(_TIER_LABEL.search(label)) or _loyalty(el) or _with_coupon(el, tag_label) \
-            or _offers_from(el)
+            or _offers_from(el) or bool(_OFFERS_FROM.search(_TRAILING_AMOUNT.sub("", raw)))
         if bare and bad:
             if _NOT_ALONE.search(_without_tax_words(marks)):
                 continue
