@@ -2479,3 +2479,16 @@ def test_an_instalment_amount_after_its_words_in_a_long_line_is_not_the_price(li
       <div class="sellers">2 more offers from AED 2,249.00</div><button>Add to cart</button></div>""", lang="en")
     product = extract_product(html, "https://www.hypermarket.example.ae/en/p/1874291")
     assert (product.price, product.currency) == (Decimal("2199.00"), "AED")
+
+
+def test_prices_with_more_than_two_decimals_are_not_rounded_away():
+    # electronic components are priced to four decimals; JSON numbers can carry a float's residue
+    html = page("""<main><h1>STM32F103C8T6 Microcontroller</h1><table class="price-ladder">
+      <tr><td>1+</td><td class="price">US$1.3974</td></tr></table><button>Add to cart</button></main>""")
+    product = extract_product(html, "https://parts.example.com/C8734")
+    assert product.to_json()["price"] == "1.3974"
+    html = page("<h1>Dell E2016HV Monitor</h1>" + ld(
+        '{"@type": "Product", "name": "Dell E2016HV Monitor", "offers": {"@type": "Offer", '
+        '"price": 85.60000000000001, "priceCurrency": "EUR"}}') + '<p class="price">€ 85,60</p>')
+    product = extract_product(html, "https://shop.example.at/dell-e2016hv")
+    assert product.to_json()["price"] == "85.60"

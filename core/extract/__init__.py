@@ -18,7 +18,7 @@ from core.extract import gallery, html, jsonld, microdata, opengraph, platform
 from core.extract.base import (HTML, JSONLD, MICRODATA, OPENGRAPH, PLATFORM, RDFA, SOURCE_ORDER,
                                TWITTER, Found, PageContext, PriceCandidate)
 from core.extract.images import dedupe_images, image_identity, is_chrome_image
-from core.extract.prices import country_hint, default_currency, site_country
+from core.extract.prices import country_hint, default_currency, money_text, site_country
 from core.extract.shown_prices import postage_line
 from core.extract.text import (clean_text, html_to_text, is_placeholder, overlap, plausible_brand, safe_url,
                                strip_unsafe)
@@ -91,7 +91,7 @@ class ExtractedProduct:
 
 
 def _money(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
+    return None if value is None else money_text(value)
 
 
 def _site_words(url: str, metas: list[tuple[str, str]]) -> set[str]:
@@ -322,10 +322,10 @@ def _price_conflict(chosen: PriceCandidate, source: str, founds: dict[str, Found
         return None
     if source == HTML:
         other_source, other = structured[0]
-        return f"{_SOURCE_LABEL[other_source]} {other.amount:.2f}, page shows {chosen.amount:.2f}"
+        return f"{_SOURCE_LABEL[other_source]} {money_text(other.amount)}, page shows {money_text(chosen.amount)}"
     if chosen.amount in page.shown_amounts or any(p.amount in page.shown_amounts for _, p in structured):
         return None  # the markup's price is printed on the page too
-    return f"{_SOURCE_LABEL[source]} {chosen.amount:.2f}, page shows {shown[0].amount:.2f}"
+    return f"{_SOURCE_LABEL[source]} {money_text(chosen.amount)}, page shows {money_text(shown[0].amount)}"
 
 
 def _pick_list_price(price: Decimal, founds: dict[str, Found]) -> tuple[Decimal | None, str | None]:
@@ -359,8 +359,8 @@ def _provenance(founds: dict[str, Found]) -> dict[str, dict[str, str]]:
             continue
         values = {
             "title": clean_text(f.title),
-            "price": ", ".join(dict.fromkeys(f"{p.amount:.2f}" for p in f.current_prices()[:1 if source == HTML else None])) or None,
-            "list_price": ", ".join(dict.fromkeys(f"{p.amount:.2f}" for p in f.list_prices())) or None,
+            "price": ", ".join(dict.fromkeys(money_text(p.amount) for p in f.current_prices()[:1 if source == HTML else None])) or None,
+            "list_price": ", ".join(dict.fromkeys(money_text(p.amount) for p in f.list_prices())) or None,
             "currency": next((p.currency for p in f.prices if p.currency), None) or f.currency,
             "brand": clean_text(f.brand),
         }

@@ -123,6 +123,14 @@ def _apply_minor_units(text: str, amount: Decimal, currency: str | None, structu
     return amount
 
 
+def money_text(value: Decimal) -> str:
+    """An amount as text with two decimals ("129.00"), or all it has when it has more (a component
+    seller's "5.2607", a petrol station's "1.799"): never rounded away."""
+    if value == value.quantize(Decimal("0.01")):
+        return f"{value:.2f}"
+    return format(value.normalize(), "f")
+
+
 def parse_amount(value: object, *, structured: bool = False, currency: str | None = None) -> Decimal | None:
     """A positive Decimal from a number or price string ("1.299,00 €", "$45", "34.000").
 
@@ -154,6 +162,8 @@ def parse_amount(value: object, *, structured: bool = False, currency: str | Non
             amount *= 10
     if amount is None or not (Decimal(0) < amount < MAX_PRICE):
         return None
+    if amount.as_tuple().exponent < -4:  # a float's residue (85.60000000000001): four places at most
+        amount = amount.quantize(Decimal("0.0001"))
     return amount
 
 
