@@ -2492,3 +2492,19 @@ def test_prices_with_more_than_two_decimals_are_not_rounded_away():
         '"price": 85.60000000000001, "priceCurrency": "EUR"}}') + '<p class="price">€ 85,60</p>')
     product = extract_product(html, "https://shop.example.at/dell-e2016hv")
     assert product.to_json()["price"] == "85.60"
+
+
+@pytest.mark.parametrize("plus", ["<!-- -->+", "+"])
+def test_a_price_table_of_quantity_rows_gives_the_one_piece_price_over_markups_bulk_tier(plus):
+    # a components shop: JSON-LD states the cheapest (100+) tier; the table's first row is one piece's
+    rows = "".join(f'<tr><td role="button">{q}{plus}</td><td><span>$<!-- --> <!-- -->{u}</span></td>'
+                   f'<td>$<!-- --> <!-- -->{t}</td></tr>'
+                   for q, u, t in (("1", "5.2607", "5.26"), ("10", "4.0620", "40.62"), ("30", "3.3309", "99.93"),
+                                   ("100", "2.7193", "271.93")))
+    html = page("<h1>Infineon CYPD3120-40LQXI</h1>" + ld(
+        '{"@type": "Product", "name": "Infineon CYPD3120-40LQXI", "offers": {"@type": "Offer", '
+        '"price": 2.7193, "priceCurrency": "USD"}}') + f"""<section><button>Add To Cart</button>
+      <table class="priceTable"><thead><tr><th>Qty</th><th>Unit Price</th><th>Total Amount</th></tr></thead>
+      <tbody>{rows}</tbody></table></section>""")
+    product = extract_product(html, "https://parts.example.com/product-detail/C475897.html")
+    assert (product.price, product.currency) == (Decimal("5.2607"), "USD")

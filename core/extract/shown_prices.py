@@ -113,9 +113,18 @@ _TIER_BLOCK = re.compile(r"tier(ed)?[-_]?pric|price[-_]?tier|volume[-_]*pric|sta
                          r"block[-_]?prices|product[-_]?discounts|wholesale|grosir|mayorista|atacado|hurtow", re.I)
 
 
-def _qty_label(label: str) -> bool:
-    """A label naming a quantity tier ("Buy 3 for", "ab 10 Stück"), not the one-unit row ("ab 1 Stück")."""
-    return bool(label) and bool(_QTY_LABEL.search(label)) and not _FIRST_TIER.match(label)
+def _qty_label(label: str, el=None) -> bool:
+    """A label naming a quantity tier ("Buy 3 for", "ab 10 Stück"; a price table's row cell "10+",
+    "10-49"), not the one-unit row ("ab 1 Stück", "1+")."""
+    if not label or _FIRST_TIER.match(label):
+        return False
+    if _QTY_LABEL.search(label):
+        return True
+    return el is not None and bool(_QTY_CELL.fullmatch(label)) \
+        and any(a.tag in ("td", "dd") for a in islice([el, *el.iterancestors()], 2))
+
+
+_QTY_CELL = re.compile(r"\s*\d{1,6}\s*(\+|[-–]\s*\d{1,6})\s*:?\s*")
 
 
 # a first row "bis 5" / "up to 4" / "hasta 5" (Shopware's block prices): from one unit up
@@ -381,8 +390,8 @@ def _label(el, any_tag: bool = False) -> str:
         if not label and parent is not None and parent.tag in ("dd", "td"):
             # <dt>通常価格(税込)：</dt><dd><span>2,500</span>円</dd>: the row's own label cell
             cell = parent.getprevious()
-            if cell is not None and cell.tag in ("dt", "th", "td") and not len(cell):
-                label = clean_text(cell.text) or ""
+            if cell is not None and cell.tag in ("dt", "th", "td") and not any(isinstance(c.tag, str) for c in cell):
+                label = clean_text(cell.text_content()) or ""  # (React's "1<!-- -->+": comments only)
     if len(label) >= 25 or looks_like_price(label):
         return ""  # long, or another amount ("Save $10" beside the price), not a label
     return label
@@ -1025,7 +1034,7 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
                 continue
         tier = _tier_block(el)
         if tier is not None and not (tier_first.setdefault(id(tier), id(el)) == id(el) and _one_unit_row(el, tier)) \
-                or _qty_label(tag_label):
+                or _qty_label(tag_label, el):
             tiers.add(amount)  # a quantity tier's price; a tier table's first row is one unit's
             continue
         bad = bool(_PRICE_BAD.search(_without_tax_words(marks))) or bool(_NEG_TEXT.search(raw)) \
