@@ -2508,3 +2508,28 @@ def test_a_price_table_of_quantity_rows_gives_the_one_piece_price_over_markups_b
       <tbody>{rows}</tbody></table></section>""")
     product = extract_product(html, "https://parts.example.com/product-detail/C475897.html")
     assert (product.price, product.currency) == (Decimal("5.2607"), "USD")
+
+
+GA4_ESCAPED = ('<script>window.dl = JSON.parse("{\\"ecommerce\\":{\\"items\\":[{\\"item_name\\":\\"{name}\\",'
+               '\\"item_brand\\":\\"{brand}\\",\\"price\\":13.95}]}}");</script>')
+
+
+def test_a_manufacturer_blocks_sub_label_is_no_brand_and_the_escaped_ga4_brand_is():
+    name = "Aceite de oliva virgen extra HOJIBLANCA, garrafa 3 litros"
+    html = page(f"""<div class="product"><h1>{name}</h1><p class="price">13,95 €</p><button>Añadir</button>
+      <div class="feature-company"><span class="title">Fabricante</span><p><strong>Nombre</strong></p>
+      <p> DEOLEO GLOBAL, S.A.U. </p><p><strong>Dirección </strong></p><p>Ctra. N.IV. Km.388 Alcolea</p></div></div>"""
+                + GA4_ESCAPED.replace("{name}", name).replace("{brand}", "HOJIBLANCA"), lang="es")
+    product = extract_product(html, "https://supermercado.example.es/es/productdetail/3430469-producto/")
+    assert product.brand == "HOJIBLANCA"
+
+
+def test_a_breadcrumb_category_the_name_starts_with_is_no_brand():
+    name = "Leche semidesnatada de Cataluña EROSKI, brik 1 litro"
+    html = page(f"""<div class="breadcrumb"><a href="/es/supermercado/"><span>Inicio</span></a> / 
+      <a href="/es/supermercado/2059807-leche/"><span>Leche</span></a> / 
+      <a href="/es/supermercado/2059808-leche-semidesnatada/"><span>Leche semidesnatada</span></a></div>
+      <div class="product"><h1>{name}</h1><p class="price">0,99 €</p><button>Añadir</button></div>"""
+                + GA4_ESCAPED.replace("{name}", name).replace("{brand}", "EROSKI"), lang="es")
+    product = extract_product(html, "https://www.supermercado.example.com/es/productdetail/18581678-producto/")
+    assert product.brand == "EROSKI"

@@ -47,7 +47,8 @@ _BRAND_PATH = re.compile(r"/(brand|brands|marca|marcas|marke|marken|marque|marqu
 # also a faceted search's filter, "#q=casio&fR[manufacturer][0]=Casio" (Algolia, URL-encoded)
 _BRAND_QUERY = re.compile(r"[?&#](?:\w{1,20}(?:%5B|\[))?(brand|brands|manufacturer|publisher|vendor|marke|hersteller|"
                           r"marca|marque)(?:(?:%5D|\])(?:(?:%5B|\[)\d{0,3}(?:%5D|\]))?)?=([^&#]{2,60})", re.I)
-_INLINE_BRAND = re.compile(r'"(?:brand|brandName|brand_name|manufacturer|vendor)"\s*:\s*"([^"\\]{2,40})"')
+# (also inside a JSON string: GA4's dataLayer as escaped text, \"item_brand\":\"HOJIBLANCA\")
+_INLINE_BRAND = re.compile(r'\\?"(?:brand|brandName|brand_name|item_brand|manufacturer|vendor)\\?"\s*:\s*\\?"([^"\\]{2,40})\\?"')
 _SITE_SEP = re.compile(r"\s+(?:\||-|–|—|·|::|»|/)\s+")
 
 
@@ -526,9 +527,17 @@ def _label_value(el, inline: str) -> str | None:
         value = clean_text(inner.group(2))
     if value and _PUBLISHER.match(clean_text(el.text_content() if not inline else el.text) or ""):
         value = _publisher_only(value)
-    if not value or len(value) > 50 or len(value.split()) > 6 or value.endswith(":") or is_placeholder(value):
+    if not value or len(value) > 50 or len(value.split()) > 6 or value.endswith(":") or is_placeholder(value) \
+            or _FIELD_WORD.fullmatch(value):
         return None
     return value
+
+
+# a sub-label under the label, not a value: "Fabricante" › "Nombre" › "DEOLEO GLOBAL, S.A.U." ›
+# "Dirección" (a manufacturer's contact block as EU food labelling asks for it)
+_FIELD_WORD = re.compile(r"(name|nombre|nom|nome|naam|navn|namn|nimi|nazwa|název|názov|név|naziv|ime|isim|имя|"
+                         r"название|address|adresse|dirección|direccion|endereço|indirizzo|adres|anschrift|"
+                         r"contact|kontakt|contacto|contatto)\s*:?", re.I)
 
 
 _MAKER_ROW = re.compile(r"\s*manufactured by", re.I)
@@ -755,6 +764,14 @@ def _brand_from_nav(sc: Scan, title: str | None) -> str | None:
 _CATEGORY_PATH = re.compile(r"/([a-z]+[-_])?(categor(y|ies|ie|ia|ias)|kategori(e|en|a|ja)?)/", re.I)  # produkt-kategorie
 
 
+# "Leche semidesnatada", "Men's shoes": words after the first all in lower case name a kind of
+# product (a brand's several words are capitalised: "Tom Dixon", "Wilsons Leather"); so does a
+# step the name goes on from in lower case ("Leche" › "Leche semidesnatada de Cataluña EROSKI")
+def _common_phrase(step: str) -> bool:
+    words = step.split()
+    return len(words) > 1 and all(w[0].islower() for w in words[1:])
+
+
 def _brand_from_breadcrumb(sc: Scan, title: str | None) -> str | None:
     """A breadcrumb step that the product name starts with ("… › Samsung › Galaxy S21 128 GB")."""
     if not title:
@@ -773,7 +790,8 @@ def _brand_from_breadcrumb(sc: Scan, title: str | None) -> str | None:
         steps = [x for x in steps if x not in kinds]
         steps = [x for x in dict.fromkeys(steps) if x and len(x) <= 30 and len(x.split()) <= 3]
         for step in steps[1:]:
-            if step.casefold() != low and low.startswith(step.casefold() + " ") and not re.search(r"\d", step):
+            if step.casefold() != low and low.startswith(step.casefold() + " ") and not re.search(r"\d", step) \
+                    and not _common_phrase(step) and not _common_phrase(title[:len(step)] + " " + title[len(step):].split()[0]):
                 return step
     return None
 
