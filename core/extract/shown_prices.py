@@ -27,12 +27,16 @@ _PRICE_BAD = re.compile(r"(list|regular|retail|original|old|was|before|strike|co
                         r"strike|crossed|rrp|msrp|saving|saved|unit|per[-_]|instal|monthly|month|tax|vat|excl|"
                         r"shipping|delivery|cashback|bonus|reward|loyalty|deposit|"
                         r"basis[-_]?price|(?<!product)base[-_]?price|grundpreis|related|recommend|similar|upsell|bundle|subtotal|cart|"
-                        r"basket|minicart|trade[-_]?in", re.I)
+                        r"basket|minicart|trade[-_]?in|"
+                        # the struck price's class in the shop's language (Darty's prix_barre)
+                        r"prix[-_]?barr|ancien[-_]?prix|tachado|riscado|streichpreis|barrato|stara[-_]?cena|oude[-_]?prijs|"
+                        r"ordinarie|eski[-_]?fiyat|full[-_]?price|price[-_]?full", re.I)
 _PRICE_GOOD = re.compile(r"current|final|sale|special|now|actual|our|main|selling|offer|promo|deal|"
                          r"big|large|primary|product[-_]?price|price[-_]?(value|amount|current|new)", re.I)
 # ("with-list-price", "has-list-price": Shopware 6's class for a current price that has one beside it)
 _LIST_CLASS = re.compile(r"(^|(?<!with)(?<!has)[-_\s])(old|was|strike|crossed|rrp|msrp|mrp|uvp|compare|regular|list|original|before|"
-                         r"former|suggested[-_]?(retail[-_]?)?price|piyasa)"
+                         r"former|suggested[-_]?(retail[-_]?)?price|piyasa|ancien|barr[eé]|tachado|riscado|streichpreis|"
+                         r"barrato|stara|oude|ordinarie|eski|full[-_]?price|price[-_]?full)"
                          r"([-_\s]|price|$)|(^|\s)(normal|standard)[-_]?price|price[-_]+(normal|standard)", re.I)
 # "/100 ml" and "/month" are unit and instalment prices; "/pc", "/szt", "/tk" is the item's own.
 _NEG_TEXT = re.compile(r"/\s*(100\s*|1\s*)?(ml|cl|g|kg|l|m|m²|m2|lb|oz|mes|mo|month|mois|monat|mese)\b|"
@@ -58,7 +62,7 @@ _APPROX_WORDS = (r"(ca\.?(?!\s*\$)|circa|approx\.?|approximately|≈|~|env\.?|en
 _APPROX_TEXT = re.compile(r"^[\s(\[]*" + _APPROX_WORDS + r"(?=[\s\d€£¥₹₽]|[A-Z]{3}\s*\d)", re.I)
 _APPROX_LABEL = re.compile(r"^[\s(\[]*" + _APPROX_WORDS + r"[\s:]*$", re.I)
 _APPROX_CLASS = re.compile(r"(^|[-_\s])(approx|converted|conversion)", re.I)
-_WAS_TEXT = re.compile(r"^\s*(was|rrp|msrp|mrp|uvp|statt|vorher|antes|avant|prima|era|de|list( price)?|"
+_WAS_TEXT = re.compile(r"^\s*(was|orig\.|rrp|msrp|mrp|uvp|statt|vorher|antes|avant|prima|era|de|list( price)?|"
                        r"old price|previous price|original( price)?|price before|before|før|förr|tidligere|"
                        r"ord\.? pris|ordinarie pris|ordinær pris|normalpris|ennen|voorheen|eredeti ár|"
                        r"retail( price)?|reg\.?( price)?|compare (at|to)|originally|(manufacturer'?s? )?sugg(\.|ested)? (retail )?price|"
@@ -210,9 +214,16 @@ def _struck(el) -> bool:
     for n, a in enumerate([el, *el.iterancestors()]):
         if n > 3:
             break
-        if a.tag in _STRUCK_TAGS or "line-through" in (a.get("style") or "").replace(" ", ""):
+        if a.tag in _STRUCK_TAGS or "line-through" in (a.get("style") or "").replace(" ", "") \
+                or _STRUCK_CLASS.search(a.get("class") or ""):
             return True
     return False
+
+
+# CSS utility classes that strike the text (Tailwind's line-through, Bootstrap's
+# text-decoration-line-through, BEM's price--struck / price--strikethrough)
+_STRUCK_CLASS = re.compile(r"(?:^|\s)(?:[\w-]*:)?(?:line-through|text-decoration-line-through|strikethrough|"
+                           r"[\w-]+--(?:struck|strike|strikethrough|crossed))(?:\s|$)", re.I)
 
 
 _INSTALMENT_MARK = re.compile(r"rata|rate-|installment|instalment|financ|finanz|klarna|afterpay|cuota|parcel|"
@@ -897,6 +908,46 @@ def _after_was(el) -> str | None:
     return None
 
 
+def _lead_before_was(el) -> bool:
+    """The element's own leading text is an amount and a child after it is a was price:
+    ``<p class="price">$54.40 <del>$68.00</del></p>``, Squarespace's ``$54.40 <span>Sale Price:</span>
+    <span class="original-price">$68.00</span>``."""
+    lead = (el.text or "").strip()
+    if not lead or not _lone_amount(lead) or not looks_like_price(lead):
+        return False
+    for kid in el:
+        if not isinstance(kid.tag, str):
+            continue
+        text = clean_text(kid.text_content()) or ""
+        if looks_like_price(text):
+            return kid.tag in _STRUCK_TAGS or _struck(kid) or bool(_WAS_TEXT.match(text)) \
+                or bool(_LIST_CLASS.search(kid.get("class") or ""))
+    return False
+
+
+_NOW_WORD = re.compile(r"\s*(?:\b(?:now(?: only)?|sale|only|our price|nur|jetzt(?: nur)?|ahora|maintenant|seulement|adesso|"
+                       r"solo|teraz|nu|nyt|nú|агора|сейчас|зараз)\b\.?\s*:?|→|->|⇒|▶|»)\s*", re.I)
+_ARROW_PAIR = re.compile(r"^(?P<was>[^→>⇒▶»]*\d[^→>⇒▶»]*?)\s*(?:→|->|⇒|▶|»)\s*(?P<now>[^→>⇒▶»]*\d[^→>⇒▶»]*)$")
+
+
+def _was_then_now(raw: str) -> tuple[str, str] | None:
+    """(was, now) of one text holding both: "Was £34.99 Now £24.99", "RRP £22.00 Our price £11.00",
+    "statt 34,99 € nur 24,99 €"; "39,000원 → 29,000원" (an arrow, no was-word)."""
+    m = _WAS_TEXT.match(raw)
+    if m:
+        rest = raw[m.end():]
+        for now in _NOW_WORD.finditer(rest):
+            was, cur = rest[:now.start()].strip(), rest[now.end():].strip()
+            if was and cur and _lone_amount(was) and _lone_amount(cur) and looks_like_price(cur):
+                return raw[:m.end()] + was, cur
+        return None
+    m = _ARROW_PAIR.match(raw)
+    if m and _lone_amount(m.group("was").strip()) and _lone_amount(m.group("now").strip()) \
+            and looks_like_price(m.group("now")):
+        return m.group("was").strip(), m.group("now").strip()
+    return None
+
+
 def _tail_price(el) -> str | None:
     """A price written as bare text between the children of a long mixed cell (old table
     layouts: ``<td><font size=4>Name</font><br><img …><br>Price: $129.00<input …></td>``): the
@@ -952,6 +1003,7 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
             pool.append((pos, el))
     nearest = sorted(pool, key=lambda p: abs(p[0] - heading_pos))[:_NEAREST]
     candidates = []
+    was_pairs: list = []  # (el, list price) read from a "was … now …" text
     split: set = set()
     own_text: set = set()  # elements read by their own leading text (not a wrapper of their children)
     for pos, el in sorted(nearest, key=lambda p: p[0]):
@@ -971,6 +1023,17 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
             if after:
                 raw = after
                 own_text.add(el)
+            elif _lead_before_was(el):
+                raw = el.text.strip()  # "<p class="price">$54.40 <del>$68.00</del></p>": its own leading amount
+                own_text.add(el)
+        pair = _was_then_now(raw) if raw and len(raw) <= 60 else None
+        if pair:  # "Was £34.99 Now £24.99", "statt 34,99 € nur 24,99 €", "39,000원 → 29,000원" in one text
+            was_raw, raw = pair
+            was_cur = currency_in_text(was_raw, country=ctx.country)
+            was_amount = parse_amount(_amount_part(was_raw, ctx.country), currency=was_cur)
+            if was_amount is not None:
+                was_pairs.append((el, PriceCandidate(was_amount, was_cur, was_raw, role="list")))
+            own_text.add(el)
         if raw and _ENCODED.search(raw):
             raw = _ENCODED.sub(" ", raw)  # Costco's "Online Price MzI5Ljk5 $" (base64), "a ${1}": no amount
         if not raw or len(raw) > 40 or not re.search(r"\d", raw):
@@ -1064,6 +1127,7 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         key = (bad, -depth, listish, not marked, not good, bare, abs(pos - heading_pos))
         current.append((key, cand))
         elements[id(cand)] = el
+    listed.extend(was_pairs)
     current = current or fallback
     current.sort(key=lambda r: r[0])
     current = _settle_by_saving(current, listed, elements)
