@@ -2533,3 +2533,13 @@ def test_a_breadcrumb_category_the_name_starts_with_is_no_brand():
                 + GA4_ESCAPED.replace("{name}", name).replace("{brand}", "EROSKI"), lang="es")
     product = extract_product(html, "https://www.supermercado.example.com/es/productdetail/18581678-producto/")
     assert product.brand == "EROSKI"
+
+
+def test_a_new_lower_price_label_is_no_loyalty_tier_and_the_previous_price_is_the_list_price():
+    html = page("""<div class="buy-module"><h1>HEMVIK Commode 3 tiroirs, blanc, 108x96 cm</h1>
+      <div class="price-module"><span class="badge">Nouveau prix plus bas</span><span class="pip-price">199,00 €</span>
+      <div class="previous">Prix précédent : <span class="pip-price pip-price--previous">249,00 €</span></div>
+      <p class="eco-fee">Dont éco-participation : 6,50 €</p></div>
+      <button class="add-to-cart">Ajouter au panier</button></div>""", lang="fr-FR")
+    product = extract_product(html, "https://www.meubles.example.fr/p/hemvik-10512345/")
+    assert (product.price, product.list_price) == (Decimal("199.00"), Decimal("249.00"))

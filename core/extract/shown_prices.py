@@ -36,7 +36,7 @@ _PRICE_GOOD = re.compile(r"current|final|sale|special|now|actual|our|main|sellin
 # ("with-list-price", "has-list-price": Shopware 6's class for a current price that has one beside it)
 _LIST_CLASS = re.compile(r"(^|(?<!with)(?<!has)[-_\s])(old|was|strike|crossed|rrp|msrp|mrp|uvp|compare|regular|list|original|before|"
                          r"former|suggested[-_]?(retail[-_]?)?price|piyasa|ancien|barr[eé]|tachado|riscado|streichpreis|"
-                         r"barrato|stara|oude|ordinarie|eski|full[-_]?price|price[-_]?full)"
+                         r"barrato|stara|oude|ordinarie|eski|full[-_]?price|price[-_]?full|previous)"
                          r"([-_\s]|price|$)|(^|\s)(normal|standard)[-_]?price|price[-_]+(normal|standard)", re.I)
 # "/100 ml" and "/month" are unit and instalment prices; "/pc", "/szt", "/tk" is the item's own.
 _NEG_TEXT = re.compile(r"/\s*(100\s*|1\s*)?(ml|cl|g|kg|l|m|m²|m2|lb|oz|mes|mo|month|mois|monat|mese)\b|"
@@ -47,6 +47,10 @@ _NEG_TEXT = re.compile(r"/\s*(100\s*|1\s*)?(ml|cl|g|kg|l|m|m²|m2|lb|oz|mes|mo|m
                        r"эконом|выгода|oszczędzasz|ušetříte|ušetrite|tasarruf|risparmi|economize|ahorrás|"
                        r"원\s*할인(?!\s*(판매)?가)|"
                        r"less than|under|below|up to|"
+                       # a fee included in the price: France's éco-participation ("dont 10,00 € d'éco-participation"),
+                       # recycling/disposal fees, deposits
+                       r"[ée]co-?participation|[ée]co-?part\b|[ée]cotaxe|ecotasa|ecovalor|recycling fee|disposal fee|"
+                       r"weee|pfand|statiegeld|^\s*dont\b|"
                        # a price only when trading in an old device
                        r"trade[- ]?in|inzahlungnahme|avec (la )?reprise|con (la )?permuta|na troca|inruil|"
                        # the price before tax beside the price with it
@@ -63,7 +67,8 @@ _APPROX_TEXT = re.compile(r"^[\s(\[]*" + _APPROX_WORDS + r"(?=[\s\d€£¥₹₽
 _APPROX_LABEL = re.compile(r"^[\s(\[]*" + _APPROX_WORDS + r"[\s:]*$", re.I)
 _APPROX_CLASS = re.compile(r"(^|[-_\s])(approx|converted|conversion)", re.I)
 _WAS_TEXT = re.compile(r"^\s*(was|orig\.|rrp|msrp|mrp|uvp|statt|vorher|antes|avant|prima|era|de|list( price)?|"
-                       r"old price|previous price|original( price)?|price before|before|før|förr|tidligere|"
+                       r"old price|previous price|prix précédent|prix initial|prezzo precedente|vorheriger preis|"
+                       r"poprzednia cena|vorige prijs|original( price)?|price before|before|før|förr|tidligere|"
                        r"ord\.? pris|ordinarie pris|ordinær pris|normalpris|ennen|voorheen|eredeti ár|"
                        r"retail( price)?|reg\.?( price)?|compare (at|to)|originally|(manufacturer'?s? )?sugg(\.|ested)? (retail )?price|"
                        r"unverbindliche preisempfehlung( des herstellers)?|prix conseillé|piyasa fiyatı|"
@@ -249,9 +254,14 @@ def _instalment(el) -> bool:
         if _INSTALMENT_MARK.search(f"{a.get('class', '')} {a.get('id', '')}"):
             return True
         text = _short_text(a, 60) if n < 2 else None  # the amount's own line, not the buy box
-        if text and _INSTALMENT_TEXT.search(text):
-            return True
+        if text and _INSTALMENT_TEXT.search(text) and _money_count(text) <= 1:
+            return True  # (a box of several amounts: "799,99 € 599,99 € ou 25,00 €/mois" is no line)
     return False
+
+
+def _money_count(text: str) -> int:
+    """How many amounts with a currency beside them ``text`` holds."""
+    return sum(1 for m in _NUMBER_RUN.finditer(text) if looks_like_price(text[max(0, m.start() - 4):m.end() + 4]))
 
 
 def _head_text(el, limit: int) -> str:
@@ -307,7 +317,7 @@ def _amount_part(raw: str, country: str | None) -> str:
 
 
 # "Gold Price:", "Member price", "Club-Preis": a loyalty tier's price, not everyone's.
-_TIER_WORDS = r"(members?|mitglied\w*|bronze|silver|gold|platinum|diamond|vip|club|loyalty|card|karten?|tarjeta|carte|plus|cmr|" \
+_TIER_WORDS = r"(members?|mitglied\w*|bronze|silver|gold|platinum|diamond|vip|club|loyalty|card|karten?|tarjeta|carte|plus(?!\s+bas)|cmr|" \
               r"socio|socios|membre|membres|cliente|fidélité|clube|klubowa|член\w*|клуб\w*)"
 _TIER_LABEL = re.compile(rf"\b{_TIER_WORDS}[-\s]*(price|preis|precio|prix|prezzo|cena|цена|preço|价|價|価格|가격)|"
                          rf"\b(price|preis|precio|prix|prezzo|cena|цена|preço)\s+(for\s+|para\s+|pour\s+|de\s+|"
@@ -867,6 +877,9 @@ def _raw(el) -> tuple[str | None, bool]:
                 parts += [kid.text_content() if isinstance(kid.tag, str) else "", kid.tail or ""]
             before = clean_text("".join(parts)) or ""
             split = re.fullmatch(r"([.,])?(\d{2})", cents)  # "99", or ".99" / ",99" with its own separator
+            euro = re.fullmatch(r"€\s?(\d{2})", cents)  # France's "89<sup>€99</sup>": the sign as the point
+            if euro and re.search(r"\d$", before) and not re.search(r"[€$£]|\d[.,]\d{1,2}$", before):
+                return f"{before},{euro.group(1)} €{clean_text(last.tail) or ''}", True
             if split and re.search(r"\d[.,]?$", before) and not re.search(r"\d[.,]\d{1,2}$", before) \
                     and not (split.group(1) and before[-1] in ".,"):
                 # "69.<sup>99</sup>" has its own point; "289.990<sup>00</sup>" groups by points,
