@@ -18,7 +18,7 @@ from core.extract import gallery, html, jsonld, microdata, opengraph, platform
 from core.extract.base import (HTML, JSONLD, MICRODATA, OPENGRAPH, PLATFORM, RDFA, SOURCE_ORDER,
                                TWITTER, Found, PageContext, PriceCandidate)
 from core.extract.images import dedupe_images, image_identity, is_chrome_image
-from core.extract.prices import country_hint, default_currency, money_text, site_country
+from core.extract.prices import country_hint, default_currency, money_text, path_country, site_country
 from core.extract.shown_prices import postage_line
 from core.extract.text import (clean_text, html_to_text, is_placeholder, overlap, plausible_brand, safe_url,
                                strip_unsafe)
@@ -389,9 +389,17 @@ def _pick_currency(chosen: PriceCandidate, source: str, founds: dict[str, Found]
 def _pick_brand(founds: dict[str, Found]) -> tuple[str | None, str | None]:
     for source in SOURCE_ORDER:
         f = founds.get(source)
+        if f and f.brand and _NO_BRAND.fullmatch(f.brand.strip()):
+            return None, None  # the shop states there is none ("No Brand", eBay's "Does not apply")
         if f and plausible_brand(f.brand):
             return f.brand, source
     return None, None
+
+
+# what marketplaces put in the brand field of an unbranded item
+_NO_BRAND = re.compile(r"(no[-\s]?brand|non[-\s]?branded|unbranded|generic|does not apply|not applicable|n/?a|none|"
+                       r"unknown|sin marca|sem marca|sans marque|senza marca|ohne marke|keine marke|markenlos|geen merk|"
+                       r"bez marki|без бренда|нет бренда|ノーブランド|无品牌|無品牌|노브랜드)\.?", re.I)
 
 
 def _pick_images(founds: dict[str, Found], displayed: str | None = None,
@@ -541,7 +549,8 @@ def extract_product(html_text: str, base_url: str, *, extra: list[Found] | None 
     title_tag = clean_text(title_el.text_content()) if title_el is not None else None
     site_name = next((clean_text(v) for k, v in metas if k == "og:site_name"), None)
     title_site = re.split(r"\s[|–—-]\s", title_tag)[-1] if title_tag and re.search(r"\s[|–—-]\s", title_tag) else None
-    country = country_hint(base_url, _declared_language(doc, metas)) or site_country(site_name, title_site)
+    country = country_hint(base_url, _declared_language(doc, metas)) or path_country(base_url) \
+        or site_country(site_name, title_site)
     site_words = _site_words(base_url, metas)
     hints = [t for t in [title_tag] + [clean_text(v) for k, v in metas if k == "og:title"] if t]
     ctx = PageContext(base_url=base, country=country, hints=hints)

@@ -734,10 +734,16 @@ def _in_menu(el) -> bool:
     return False
 
 
+_FOR_WHOM = re.compile(r"(men|women|kids|boys|girls|ladies|unisex|baby|toddler|youth|junior|herren|damen|kinder|homme|femme|"
+                       r"enfant|hombre|mujer|niños?)(['’]s|s['’])?\b", re.I)
+
+
 def _brand_marked(*texts: str | None, site_words: set[str] | frozenset = frozenset()) -> str | None:
     """A name marked ® or ™ at the start of the product name or page title."""
     for text in texts:
         m = _MARKED.match(text or "")
+        if m and _FOR_WHOM.match(m.group(1)):
+            continue  # "Men's Watertight™ II Jacket": a product line for men, not a maker
         if m and re.search(r"[^\W\d_]{2}", m.group(1)):
             words = m.group(1).split()
             if len(words) > 1 and words[0].casefold() in site_words and not all(w.isupper() for w in words[1:]):

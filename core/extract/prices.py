@@ -200,6 +200,25 @@ def country_hint(url: str | None, lang: str | None = None) -> str | None:
     return language_country(lang)
 
 
+# a storefront's country as the first folder of a .com address: "/au/en/", "/en-au/", "/ca/shop"
+_PATH_LOCALE = re.compile(r"^/(?:([a-z]{2})[-_])?([a-z]{2})(?:/|$)", re.I)
+# two letters alone are a language as often as a country ("/de/", "/fr/"): only these count alone
+_PATH_COUNTRIES = frozenset({"au", "ca", "mx", "nz", "sg", "hk", "us", "uk", "gb", "cl", "ar", "ie", "za", "ae", "my",
+                             "ph", "tw", "in", "br", "jp", "kr", "ch", "at", "be", "dk", "se", "no", "pl", "cz", "co"})
+
+
+def path_country(url: str | None) -> str | None:
+    """The country a .com storefront names in its first folder (``/au/en/p/…``, ``/en-ca/``)."""
+    m = _PATH_LOCALE.match(urlsplit(url).path if url else "")
+    if not m:
+        return None
+    code = m.group(2).lower()
+    if not m.group(1) and code not in _PATH_COUNTRIES:
+        return None
+    code = "gb" if code == "uk" else code
+    return code if code.upper() in Locale("en").territories else None
+
+
 @lru_cache(maxsize=1)
 def _country_names() -> re.Pattern:
     """Every country's name in English and in its own main language (CLDR), as one pattern."""

@@ -259,6 +259,34 @@ def _instalment(el) -> bool:
     return False
 
 
+# the words after an amount that make it the price before tax: "£74.99 <p>Exc. VAT</p>",
+# "¥1,800 <span>+税</span>", "1,800円<span>（税込 1,980円）</span>" (the price with tax follows)
+_EX_TAX_AFTER = re.compile(r"^[\s(（]*(\+\s?税|税抜|税別|本体価格|\bexc?\.?\s?(vat|gst|tax)\b|excl\w*\.?\s?(vat|gst|tax|btw|mwst)|"
+                           r"\bex\s(vat|gst|tax)\b|zzgl\.?\s?(mwst|ust)|hors tax|\bHT\b|netto\b|\+\s?(vat|iva|tva|mwst|kdv))|"
+                           r"^[\s(（]*税込", re.I)
+
+
+# an amount that says it includes tax ("（税込 1,980円）", "incl. VAT £89.99"): its "tax" class is no demotion
+_INCL_LEAD = re.compile(r"^[\s(（]*(税込|tax incl|incl\.?\s?(vat|tax|gst)|inc\.?\s?vat|inkl\.?\s?mwst|ttc\b)", re.I)
+
+
+def _before_tax(el) -> bool:
+    """The amount's own tail, or the short element right after it, says it is before tax."""
+    after = (el.tail or "").strip()
+    if not after:
+        nxt = el.getnext()
+        after = (_short_text(nxt, 40) or "") if nxt is not None and isinstance(nxt.tag, str) else ""
+    if not after and len(el):
+        last = el[len(el) - 1]  # <p class="price">¥1,800 <span class="tax-note">+税</span></p>
+        after = (_short_text(last, 12) or "") if isinstance(last.tag, str) and not re.search(r"\d", last.text_content() or "") else ""
+    m = _EX_TAX_AFTER.match(after)
+    if not m:
+        return False
+    if after.lstrip(" (（").startswith("税込"):
+        return _money_count(after) == 1  # "（税込 1,980円）": the price with tax is the one after
+    return True
+
+
 def _money_count(text: str) -> int:
     """How many amounts with a currency beside them ``text`` holds."""
     return sum(1 for m in _NUMBER_RUN.finditer(text) if looks_like_price(text[max(0, m.start() - 4):m.end() + 4]))
@@ -1113,7 +1141,8 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
                 or _qty_label(tag_label, el):
             tiers.add(amount)  # a quantity tier's price; a tier table's first row is one unit's
             continue
-        bad = bool(_PRICE_BAD.search(_without_tax_words(marks))) or bool(_NEG_TEXT.search(raw)) \
+        bad = bool(_PRICE_BAD.search(_without_tax_words(marks))) and not _INCL_LEAD.match(raw) \
+            or bool(_NEG_TEXT.search(raw)) or _before_tax(el) \
             or raw.lstrip().startswith(("+", "-", "−", "–")) or _signed(raw, amount, currency) \
             or _instalment(el) or was is not None \
             or (len(raw) > 12 and bool(_INSTALMENT_TEXT.search(raw))) or bool(_INSTALMENT_BEFORE.search(before[-60:]))
