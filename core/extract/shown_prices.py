@@ -39,7 +39,10 @@ _LIST_CLASS = re.compile(r"(^|(?<!with)(?<!has)[-_\s])(old|was|strike|crossed|rr
                          r"barrato|stara|oude|ordinarie|eski|full[-_]?price|price[-_]?full|previous)"
                          r"([-_\s]|price|$)|(^|\s)(normal|standard)[-_]?price|price[-_]+(normal|standard)", re.I)
 # "/100 ml" and "/month" are unit and instalment prices; "/pc", "/szt", "/tk" is the item's own.
-_NEG_TEXT = re.compile(r"/\s*(100\s*|1\s*)?(ml|cl|g|kg|l|m|m²|m2|lb|oz|mes|mo|month|mois|monat|mese)\b|"
+_NEG_TEXT = re.compile(r"/\s*(100\s*|1\s*)?(ml|cl|g|kg|l|m|m²|m2|lb|oz|mes|mo|month|mois|monat|mese|mth|mths|mnth|mnd|md|mån|"
+                       r"mies|wk|week|woche)\b|\bmtl\.|"
+                       r"^\s*(100|1)\s*(ml|cl|g|kg|l|m|m²|lb|oz|stück|stk)\s*=|\b(je|pro|per|par|le|la|al|el)\s*(100\s*|1\s*)?"
+                       r"(ml|cl|g|kg|l|litre|liter|litro|m|m²|lb|oz)\b|"
                        r"\b\d+\s*[x×]\s|\bx\s*\d|(shipping|delivery|livraison|versand|spedizione|envío|doprava|"
                        r"porto|lieferung|frete|entrega|consegna|доставк|运费|運費|per month|por mes|al mes|cuotas|parcelas|em até|sem juros|"
                        r"szállítás|doručení|dostawa|wysyłka|toimitus|frakt|levering|leverans|forsendelse|kargo|"
@@ -240,6 +243,9 @@ _INSTALMENT_TEXT = re.compile(r"\b\d{1,2}\s*(mesi|meses|months?|monate[n]?|mois|
                               r"месяц\w*|міс\w*)\b|\d{1,2}\s*(个月|個月|ヶ月|개월)|\bx\s*\d{1,2}\b|"
                               r"\d{1,2}\s*[x×]\s*(de\s*)?\S*\d|/\s*(mes|month|monat|mois|mese|mo)\b|"
                               r"al mes|per month|pro monat|par mois|al mese|a month|mensuales|mensais|"
+                              # abbreviated months and weeks: "/mth", "mtl.", "kr/mån", "kr./md.", "zł/mies.", "/wk"
+                              r"/\s*(mth|mths|mnth|mon|mnd|md|mån|mies|mėn|kk|wk|week|woche|sem|semaine|semana|settimana)\b\.?|"
+                              r"\bmtl\.|\bmonatl(\.|ich)|\ba week\b|\bper week\b|\bpro woche\b|\bpar semaine\b|\bpor semana\b|\bweekly\b|"
                               r"할부|분할|\(월\s*\d|月々|分割払い|分期|\d\s*دفعات|أقساط|قسط|\b\d{1,2}\s*(interest[- ]free\s*)?(payments|instalments|installments)\s*of", re.I)
 
 
@@ -1201,7 +1207,10 @@ _SAVED = re.compile(r"\b(save|saving|you save|off|sparen|sie sparen|gespart|ersp
 _CONDITIONAL = re.compile(r"クーポン|쿠폰|优惠券|優惠券|折價券|"
                           r"\b(gutschein\w*|coupons?|cupom|cupón|kupon|voucher|(promo|discount|rabatt)?code|"
                           r"members?|member's|mitglied\w*|club price|loyalty card|kundenkarte|tarjeta|"
-                          r"in the app|in-app|app only|ebay plus)\b", re.I)
+                          r"in the app|in-app|app only|ebay plus|"
+                          # supermarkets' loyalty prices: "£4.50 with Nectar", "Clubcard Price", "mit PAYBACK"
+                          r"(with|mit|avec|con)\s+(nectar|clubcard|payback|my ?waitrose|boots advantage|card))\b|"
+                          r"\bclubcard price\b", re.I)
 
 
 def _settle_by_saving(current: list, listed: list, elements: dict) -> list:
