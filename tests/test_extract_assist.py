@@ -103,31 +103,25 @@ def test_a_missing_brand_is_read_from_the_product_text(gemini_settings, gemini_f
 def test_a_price_conflict_stays_flagged_with_what_gemini_reads(gemini_settings, gemini_fake):
     url = "https://lamps.example.com/desk"
     first = extract_product(CONFLICT, url)
-    assert first.price_conflict == "JSON-LD 150.00, page shows 120.00" and first.price == Decimal("150.00")
+    # markup's 150.00 appears nowhere on the page, which shows 120.00 as its price: the page's
+    assert first.price_conflict == "JSON-LD 150.00, page shows 120.00" and first.price == Decimal("120.00")
     gemini_fake.reply_json(reading(price="$120.00", list_price="$180.00", currency="USD"))
     product = assist(extract_product(CONFLICT, url), CONFLICT)
-    assert (product.price, product.sources["price"]) == (Decimal("120.00"), GEMINI)
-    assert (product.list_price, product.sources["list_price"]) == (Decimal("180.00"), GEMINI)
+    assert (product.price, product.sources["price"]) == (Decimal("120.00"), "html")
     assert product.price_conflict == "JSON-LD 150.00, page shows 120.00; Gemini reads 120.00"
     assert product.provenance["price"] == {"json-ld": "150.00", "html": "120.00", GEMINI: "120.00"}
     assert "disagree" in sent_prompt(gemini_fake)
 
 
-def test_gemini_moves_a_conflicting_price_only_towards_what_the_page_shows(gemini_settings, gemini_fake):
+def test_gemini_never_moves_a_conflicting_price_to_a_markup_only_figure(gemini_settings, gemini_fake):
     url = "https://lamps.example.com/desk"
     page = CONFLICT.replace("<button", "<p>Cable 150.00 cm</p><button")
     first = extract_product(page, url)
-    assert (first.price, first.sources["price"]) == (Decimal("150.00"), "json-ld")  # markup's
-    assert first.provenance["price"]["html"] == "120.00"
-    gemini_fake.reply_json(reading(price="120.00", currency="USD"))
-    product = assist(extract_product(page, url), page)
-    assert (product.price, product.sources["price"]) == (Decimal("120.00"), GEMINI)
-    assert product.price_conflict == "JSON-LD 150.00, page shows 120.00; Gemini reads 120.00"
-    # the other way round it keeps the page's price and says so
+    assert (first.price, first.sources["price"]) == (Decimal("120.00"), "html")
     gemini_fake.reply_json(reading(price="150.00", currency="USD"))
-    product = assist(extract_product(CONFLICT.replace("<button", "<p>Cable 150.00 cm</p><button")
-                                     .replace("$120.00", "$120.00 today"), url), page)
-    assert product.price_conflict.startswith("JSON-LD 150.00, page shows 120.00")
+    product = assist(extract_product(page, url), page)
+    assert (product.price, product.sources["price"]) == (Decimal("120.00"), "html")
+    assert product.price_conflict == "JSON-LD 150.00, page shows 120.00; Gemini reads 150.00, 120.00 kept"
 
 
 def test_struck_prices_are_marked_in_the_text_gemini_reads(gemini_settings, gemini_fake):
@@ -135,8 +129,8 @@ def test_struck_prices_are_marked_in_the_text_gemini_reads(gemini_settings, gemi
     gemini_fake.reply_json(reading(price="180.00", currency="USD"))
     product = assist(extract_product(CONFLICT, url), CONFLICT)
     assert "(struck through: $180.00)" in sent_prompt(gemini_fake)
-    assert product.price == Decimal("150.00") and product.sources["price"] == "json-ld"
-    assert product.price_conflict.endswith("; Gemini reads 180.00, 150.00 kept")
+    assert product.price == Decimal("120.00") and product.sources["price"] == "html"
+    assert product.price_conflict.endswith("; Gemini reads 180.00, 120.00 kept")
 
 
 def test_a_complete_reading_asks_nothing(gemini_settings, gemini_fake):

@@ -158,12 +158,13 @@ def test_markup_with_the_sale_price_and_a_list_price_spec_gives_both():
     assert product.price_conflict is None
 
 
-def test_a_markup_price_the_page_never_shows_is_flagged():
+def test_a_markup_price_the_page_never_shows_is_flagged_and_the_shown_price_printed():
+    # (until 2026-12-02 the markup's 150.00 was printed: a price a shopper sees nowhere on the page)
     html = page('<div class="product"><h1>Desk Lamp</h1><span class="price">$120.00</span>'
                 '<button class="add-to-cart">Add to cart</button></div>',
                 head=ld('{"@type": "Product", "name": "Desk Lamp", "offers": {"price": "150.00", "priceCurrency": "USD"}}'))
     product = extract_product(html, "https://lamps.example.com/desk")
-    assert product.price == Decimal("150.00")
+    assert (product.price, product.sources["price"]) == (Decimal("120.00"), "html")
     assert product.price_conflict == "JSON-LD 150.00, page shows 120.00"
     assert product.provenance["price"] == {"json-ld": "150.00", "html": "120.00"}
 
@@ -1242,13 +1243,19 @@ def test_markup_without_vat_loses_to_the_price_the_page_shows_with_it():
                                    after=""), head=markup)
     product = extract_product(html, "https://tea.example.co.uk/product/assam/")
     assert (product.price, product.currency, product.sources["price"]) == (Decimal("6.50"), "GBP", "html")
-    # the same amounts without a word about VAT: the markup's price stands (5.42 × 1.2 = 6.50 alone
-    # proves nothing), and a ratio that is no VAT rate never moves it
+    # the same amounts without a word about VAT, or a ratio that is no VAT rate: since 2026-12-02
+    # the page's price too (the markup's 5.42 is printed nowhere on the page, the product's box
+    # shows its price with confidence), still flagged for a person
     plain = page(WOO_PRODUCT.format(price=_woo_amount("6.50"), after=""), head=markup)
-    assert extract_product(plain, "https://tea.example.co.uk/product/assam/").price == Decimal("5.42")
+    product = extract_product(plain, "https://tea.example.co.uk/product/assam/")
+    assert (product.price, product.price_conflict) == (Decimal("6.50"), "JSON-LD 5.42, page shows 6.50")
     odd = page(WOO_PRODUCT.format(price=_woo_amount("8.10") + ' <small class="woocommerce-price-suffix">inc. VAT</small>',
                                   after=""), head=markup)
-    assert extract_product(odd, "https://tea.example.co.uk/product/assam/").price == Decimal("5.42")
+    assert extract_product(odd, "https://tea.example.co.uk/product/assam/").price == Decimal("8.10")
+    # a markup price the page does show (here struck as the list price) keeps the old rules
+    shown = page(WOO_PRODUCT.format(price="<del>" + _woo_amount("5.42") + "</del> " + _woo_amount("6.50"), after=""),
+                 head=markup)
+    assert extract_product(shown, "https://tea.example.co.uk/product/assam/").price == Decimal("6.50")
 
 
 def test_woocommerce_s_shipping_taxable_class_on_the_product_is_no_shipping_block():
