@@ -57,6 +57,7 @@ DEFAULT_SETS = {
     "github12": (None, FIXTURES / "github12.json"),  # a second Geizhals.at page (price comparison)
     "github13": (None, FIXTURES / "github13.json"),  # a third Geizhals.at page
     "fresh-archives2": (None, FIXTURES / "fresh-archives2.json"),  # sd-scrapely samples (UK ~2010), autolina (CH cars)
+    "github14": (None, FIXTURES / "github14.json"),  # Beltz (DE) book shop 2019 (htmldate's test cache)
     "fresh-archives3": (None, FIXTURES / "fresh-archives3.json"),  # LCSC, JLCPCB (CN parts), Eroski, Caprabo (ES) 2026
     "fresh-archives4": (None, FIXTURES / "fresh-archives4.json"),  # Etsy (ES), Wayfair (US) ~2021 (metascraper fork)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
