@@ -2550,3 +2550,25 @@ def test_a_new_lower_price_label_is_no_loyalty_tier_and_the_previous_price_is_th
       <button class="add-to-cart">Ajouter au panier</button></div>""", lang="fr-FR")
     product = extract_product(html, "https://www.meubles.example.fr/p/hemvik-10512345/")
     assert (product.price, product.list_price) == (Decimal("199.00"), Decimal("249.00"))
+
+
+def _cart_box(kind: str, price: str, pid: int) -> str:
+    return (f'<div class="cartprice-box"><form class="cartform"><div class="product-type-label">{kind}</div>'
+            f'<span class="price">{price} <sup>inkl. Mwst.</sup></span><div class="cartform-btn">'
+            f'<a class="btn btn-cartadd" href="/shop/warenkorb.html?product={pid}"><span class="btn-carticon">Cart</span>'
+            f'In den Warenkorb</a><a class="btn btn-brand" href="/shop/merkliste.html?product={pid}">'
+            f'<span class="btn-list-add">Bookmark</span>Merken</a></div></form></div>')
+
+
+def test_a_buy_box_printed_before_the_heading_beats_the_related_products_after_it():
+    # a publisher's shop (TYPO3): the product's buy box in a column before its h1, related books'
+    # own buy boxes after it; "btn-brand" is the button's colour, not a brand
+    related = "".join(f'<div class="produkt"><a href="/p/{n}">Other book {n}</a>{_cart_box("E-Book", p, n)}</div>'
+                      for n, p in ((29727, "13,99 €"), (29728, "12,95 €"), (29729, "16,95 €")))
+    html = page(f"""<div class="row"><div class="col-side">{_cart_box("Paperback", "18,95 €", 37219)}</div>
+      <div class="col-main"><h1 class="desctitle">12 Wege zu guter Pflege</h1><h4>Alle Betreuungsmodelle im Praxistest</h4>
+      <p>Raimund Schmid. Paperback, 320 Seiten.</p></div></div>
+      <section class="related"><h3>Dies könnte Sie auch interessieren</h3>{related}</section>""", lang="de")
+    product = extract_product(html, "https://www.verlag.example.de/buecher/37219-12_wege_zu_guter_pflege.html")
+    assert (product.price, product.currency) == (Decimal("18.95"), "EUR")
+    assert product.brand is None

@@ -102,6 +102,9 @@ _PROMO = re.compile(r"free\s+(standard\s+|express\s+|uk\s+|us\s+)?(shipping|deli
 _BRAND_EL_TAGS = {"a", "span", "p", "div", "li", "strong", "b", "h2", "h3", "h4"}
 _BRAND_CLASS = re.compile(r"(?:^|[-_\s])(?:product[-_]?)?(?:brand|manufacturer|marke|marca|marque|hersteller|"
                           r"vendor)(?:[-_\s]|name|link|info|$)", re.I)
+# a button or text coloured in the site's brand colour (Bootstrap themes' "btn btn-brand",
+# "text-brand", "bg-brand"), not the product's brand
+_STYLE_BRAND = re.compile(r"(?:^|\s)(?:btn|button|text|bg|border|link)-brand(?:\s|$)|(?:^|\s)(?:btn|button)(?:\s|$)", re.I)
 # a vehicle's make written inside the heading: <h1><span class="make">VW</span><span class="model">…
 # (not a fitment list's or a selected vehicle's make, nor "btn make" for "Make an Offer")
 _MAKE_CLASS = re.compile(r"(?:^|\s)(?:vehicle[-_]|car[-_])?make(?:\s|$)", re.I)
@@ -166,6 +169,9 @@ def scan(doc) -> Scan:
         if tail and len(tail) < 40 and not tail.isspace():
             if _DIGIT.search(tail) and money_in(tail) and el.getparent() is not None:
                 text_prices.append((pos, el.getparent()))  # <b>Price:</b> 44 890 ₸
+            elif el.getparent() is not None and el.getparent().tag in _BUTTON_TAGS and _BUY_TEXT.search(tail):
+                # <a class="btn"><span class="icon">Cart</span>In den Warenkorb</a>: the words after an icon
+                buy.append((pos, el.getparent()))
             elif (":" in tail or "：" in tail) and tail.lstrip().casefold().startswith(_LABEL_STARTS):
                 # a label between elements: "…<br /> Publisher: <strong>Metropolitan Books</strong>"
                 m = _LABEL_RE.match(tail)
@@ -194,6 +200,7 @@ def scan(doc) -> Scan:
                                  or get("itemprop") == "logo"):
                 out.brand_images.append((pos, el))
         elif tag in _BRAND_EL_TAGS and (_BRAND_CLASS.search(f"{get('class') or ''} {get('id') or ''}")
+                                         and not _STYLE_BRAND.search(get("class") or "")
                                          or _DATA_KEYS.intersection(keys) and _BRAND_DATA.search(
                                              " ".join(get(k) or "" for k in _DATA_KEYS))
                                          or "ake" in (get("class") or "") and _MAKE_CLASS.search(get("class"))

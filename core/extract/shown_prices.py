@@ -26,7 +26,9 @@ _PRICE_BAD = re.compile(r"(list|regular|retail|original|old|was|before|strike|co
                         r"price[-_]?(old|was|before|regular|original|strike|compare)|"
                         r"strike|crossed|rrp|msrp|saving|saved|unit|per[-_]|instal|monthly|month|tax|vat|excl|"
                         r"shipping|delivery|cashback|bonus|reward|loyalty|deposit|"
-                        r"basis[-_]?price|(?<!product)base[-_]?price|grundpreis|related|recommend|similar|upsell|bundle|subtotal|cart|"
+                        r"basis[-_]?price|(?<!product)base[-_]?price|grundpreis|related|recommend|similar|upsell|bundle|subtotal|"
+                        # a cart's total, not the add-to-cart form the price sits in ("cartform", "add-to-cart")
+                        r"(?<!add)(?<!add[-_])(?<!to[-_])cart(?![-_]?(form|add|btn|button|price))|"
                         r"basket|minicart|trade[-_]?in|"
                         # the struck price's class in the shop's language (Darty's prix_barre)
                         r"prix[-_]?barr|ancien[-_]?prix|tachado|riscado|streichpreis|barrato|stara[-_]?cena|oude[-_]?prijs|"
@@ -872,7 +874,14 @@ def _buy_button(sc, heading, heading_pos: int):
     buttons = [(pos, el) for pos, el in sc.buy_buttons if not _in_chrome(el)]
     if not buttons:
         return None
+    # after the heading preferred, unless one before it is less than half as far (a buy box in
+    # a column printed before the heading, the next button after it another product's)
     pos, best = min(buttons, key=lambda b: (b[0] < heading_pos, abs(b[0] - heading_pos)))
+    before = [b for b in buttons if b[0] < heading_pos]
+    if pos >= heading_pos and before:
+        near = max(before, key=lambda b: b[0])
+        if 2 * (heading_pos - near[0]) < pos - heading_pos:
+            pos, best = near
     if pos >= heading_pos or heading is None:
         return best
     outer = set(heading.iterancestors())
