@@ -613,13 +613,14 @@ def _words_before(el) -> str:
         parent = node.getparent()
         if parent is None:
             break
-        before = [parent.text or ""]
-        for sib in parent:
-            if sib is node:
-                break
-            before.append(_head_text(sib, 120) if isinstance(sib.tag, str) else "")
-            before.append(sib.tail or "")
-        text = (clean_text(" ".join(before)) or "")[-160:]
+        before, size, sib = [], 0, node.getprevious()  # read backwards, only as far as needed
+        while sib is not None and size < 160:
+            before += [sib.tail or "", _head_text(sib, 120) if isinstance(sib.tag, str) else ""]
+            size += len(before[-1]) + len(before[-2])
+            sib = sib.getprevious()
+        if sib is None:
+            before.append(parent.text or "")
+        text = (clean_text(" ".join(reversed(before))) or "")[-160:]
         amounts = [m for m in _NUMBER_RUN.finditer(text)
                    if looks_like_price(text[max(0, m.start() - 4):m.end() + 4])]
         if amounts:  # another amount stands between: the words before it are its own
