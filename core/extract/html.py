@@ -48,7 +48,7 @@ _BRAND_PATH = re.compile(r"/(brand|brands|marca|marcas|marke|marken|marque|marqu
 _BRAND_QUERY = re.compile(r"[?&#](?:\w{1,20}(?:%5B|\[))?(brand|brands|manufacturer|publisher|vendor|marke|hersteller|"
                           r"marca|marque)(?:(?:%5D|\])(?:(?:%5B|\[)\d{0,3}(?:%5D|\]))?)?=([^&#]{2,60})", re.I)
 # (also inside a JSON string: GA4's dataLayer as escaped text, \"item_brand\":\"HOJIBLANCA\")
-_INLINE_BRAND = re.compile(r'\\?"(?:brand|brandName|brand_name|item_brand|manufacturer|vendor)\\?"\s*:\s*\\?"([^"\\]{2,40})\\?"')
+_INLINE_BRAND = re.compile(r'"(?:brand|brandName|brand_name|item_brand|manufacturer|vendor)\\?"\s*:\s*\\?"([^"\\]{2,40})\\?"')
 _SITE_SEP = re.compile(r"\s+(?:\||-|–|—|·|::|»|/)\s+")
 
 

@@ -17,7 +17,7 @@ from itertools import islice
 from urllib.parse import parse_qsl
 
 from core.extract.base import PageContext, PriceCandidate
-from core.extract.prices import currency_in_text, looks_like_price, normalize_currency, parse_amount
+from core.extract.prices import currency_in_text, looks_like_price, money_in, normalize_currency, parse_amount
 from core.extract.text import clean_text, element_text, in_chrome, marker, next_element, previous_element
 
 _STRUCK_TAGS = {"del", "s", "strike"}
@@ -622,7 +622,7 @@ def _words_before(el) -> str:
             before.append(parent.text or "")
         text = (clean_text(" ".join(reversed(before))) or "")[-160:]
         amounts = [m for m in _NUMBER_RUN.finditer(text)
-                   if looks_like_price(text[max(0, m.start() - 4):m.end() + 4])]
+                   if looks_like_price(text[max(0, m.start() - 4):m.end() + 4])] if money_in(text) else None
         if amounts:  # another amount stands between: the words before it are its own
             return f"{text[amounts[-1].end():]} {words}".strip()
         if text:
