@@ -31,7 +31,7 @@ _ONE_GROUP = re.compile(r"^\D*?(\d{1,3})([.,])(\d{3})(?!\d)[^\d.,]*$")
 _GROUPS = re.compile(r"^\D*?\d{1,3}(?:([.,\s'’])\d{3})(?:\1\d{3})*[^\d.,]*$")
 
 # ISO codes that pages still use after the currency was renamed or redenominated.
-_LEGACY_CODES = {"RUR": "RUB", "BYR": "BYN", "NIS": "ILS", "YTL": "TRY", "TL": "TRY", "UKP": "GBP",
+_LEGACY_CODES = {"RMB": "CNY", "NTD": "TWD", "RUR": "RUB", "BYR": "BYN", "NIS": "ILS", "YTL": "TRY", "TL": "TRY", "UKP": "GBP",
                  "IRT": "IRR", "TOMAN": "IRR"}  # (toman: ten rials, see ``in_rials``)
 _KNOWN_CODES = frozenset(list_currencies()) - set(_LEGACY_CODES)
 
@@ -49,9 +49,8 @@ def _codes_in_use(since: dt.date = dt.date(2005, 1, 1)) -> frozenset:
 _TEXT_CODES = _codes_in_use()
 # Unambiguous symbols and local abbreviations (compared case-insensitively, dots kept).
 _SYMBOLS = {
-    "€": "EUR", "£": "GBP", "₩": "KRW", "원": "KRW", "₪": "ILS", "₽": "RUB", "руб": "RUB",
-    "руб.": "RUB", "р.": "RUB", "₴": "UAH", "грн": "UAH", "грн.": "UAH", "₺": "TRY", "₹": "INR",
-    "zł": "PLN", "zl": "PLN", "kn": "HRK", "kč": "CZK", "kc": "CZK", "ft": "HUF", "lei": "RON",
+    "€": "EUR", "£": "GBP", "₩": "KRW", "원": "KRW", "₪": "ILS", "₽": "RUB", "₴": "UAH", "грн": "UAH", "грн.": "UAH", "₺": "TRY", "₹": "INR",
+    "zł": "PLN", "zl": "PLN", "kn": "HRK", "kč": "CZK", "kc": "CZK", "ft": "HUF",
     "лв": "BGN", "лв.": "BGN", "r$": "BRL", "fr.": "CHF", "₫": "VND", "₱": "PHP", "฿": "THB",
     "rm": "MYR", "s$": "SGD", "a$": "AUD", "au$": "AUD", "c$": "CAD", "ca$": "CAD",
     "us$": "USD", "hk$": "HKD", "nt$": "TWD", "mx$": "MXN", "₦": "NGN", "円": "JPY",
@@ -62,6 +61,8 @@ _SYMBOLS = {
     "rp": "IDR", "rp.": "IDR", "tl": "TRY", "tsh": "TZS", "ush": "UGX", "৳": "BDT", "ر.س": "SAR", "ر.س.": "SAR",
     "د.إ": "AED", "د.إ.": "AED", "ر.ق": "QAR", "د.ك": "KWD", "ر.ع": "OMR", "د.ب": "BHD", "lek": "ALL",
     "ден.": "MKD", "сум": "UZS", "kz": "AOA", "تومان": "IRR", "تومن": "IRR",
+    "nz$": "NZD", "ar$": "ARS", "u$s": "USD", "cn¥": "CNY", "rmb": "CNY", "đ": "VND", "vnđ": "VND", "vnd": "VND",
+    "₲": "PYG", "gs.": "PYG", "บาท": "THB", "ש\"ח": "ILS", "ש״ח": "ILS", "रू": "NPR", "php": "PHP",
 }
 # Iran's shops price in toman (ten rials); ISO 4217 has only the rial: "525٬000 تومان" is 5,250,000 IRR.
 _TOMAN = re.compile(r"تومان|تومن|\btomans?\b", re.I)
@@ -88,10 +89,12 @@ _AMBIGUOUS = {
     "￥": ("yen", "JPY"), "rs": ("rupee", None), "rs.": ("rupee", None), "₨": ("rupee", None),
     "bs": ("bolivar", "VES"), "bs.": ("bolivar", "VES"), "﷼": ("rial", "SAR"), "ريال": ("rial", "SAR"),
     "درهم": ("dirham", "AED"), "ریال": ("rial", "IRR"), "r": ("rand", None), "dh": ("dirham", None), "dhs": ("dirham", None),
+    # Romania's and Moldova's lei; Russia's and Belarus's rubles (by the shop's country)
+    "lei": ("leu", "RON"), "руб": ("ruble", "RUB"), "руб.": ("ruble", "RUB"), "р.": ("ruble", "RUB"),
 }
 _FAMILY_CODES = {"yen": {"JPY", "CNY"}, "rupee": {"INR", "PKR", "LKR", "NPR", "MUR", "SCR"},
                  "bolivar": {"VES", "VEF", "BOB"}, "rial": {"SAR", "IRR", "OMR", "YER", "QAR"}, "rand": {"ZAR"},
-                 "dirham": {"AED", "MAD"}}
+                 "dirham": {"AED", "MAD"}, "leu": {"RON", "MDL"}, "ruble": {"RUB", "BYN"}}
 # Language tags too widely spread to name a country by themselves.
 _WORLD_LANGUAGES = {"en", "es", "fr", "ar", "pt"}
 
@@ -311,11 +314,13 @@ def normalize_currency(value: object, *, country: str | None = None) -> str | No
 
 _CODE_IN_TEXT = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
 _SYMBOL_IN_TEXT = re.compile(
-    r"(б\.\s?р\.|бел\.\s?руб\.|руб\.?|грн\.?|лв\.?|дин\.|тенге|тг\.?|R\$|[A-Z]{1,2}\$|\$|€|£|₩|원|₪|₽|₴|₺|₹|₫|₱|฿|₦|"
+    r"(б\.\s?р\.|бел\.\s?руб\.|руб\.?|грн\.?|лв\.?|дин\.|тенге|тг\.?|R\$|U\$S|[A-Z]{1,2}\$|\$|€|£|₩|원|₪|₽|₴|₺|₹|₫|₱|฿|₦|₲|"
+    r"CN¥|ש[\"״]ח|रू|(?<![^\W\d_])บาท|"
     r"₸|₾|₼|֏|₮|₵|¥|￥|円|(?:(?<=[万千百亿])|(?<![\u3040-\u30ff\u4e00-\u9fff]))元|S/\.?|ج\.\s?م\.?|جنيه|"
     r"(?<![A-Za-z])L\.\s?E\.?(?![A-Za-z])|৳|﷼|₨|ر\.س\.?|د\.إ\.?|ر\.ق|د\.ك|ر\.ع|د\.ب|ريال|ریال|تومان|تومن|درهم|"
     # letters as signs: no letter of any script beside them ("Сумка" is a bag, not сум)
     r"(?<![^\W\d_])(?:zł|zl|kn|kč|Kč|(?-i:Ft)|lei|kr\.?|Rs\.?|Fr\.|RM|KSh|TSh|USh|р\.|сом|сум|ден\.?|Rp\.?|"
+    r"vnđ|đ|(?-i:Gs)\.|(?-i:Php)|"
     r"(?-i:Lek)|(?-i:Kz)|(?-i:Bs)\.?|"
     # Morocco's and the Emirates' "DH", "Dhs": only beside an amount, in those countries (not the
     # DH-IPC-… cameras, DHS table-tennis rubbers)
@@ -333,16 +338,17 @@ def currency_in_text(text: str | None, *, country: str | None = None) -> str | N
     """The currency written next to an amount in ``text`` ("30,000원~", "270,00 Kn", "EUR15.99")."""
     if not text:
         return None
-    for m in _CODE_IN_TEXT.finditer(text):
-        if m.group(1) in _TEXT_CODES or m.group(1) in _LEGACY_CODES:
-            code = normalize_currency(m.group(1))
-            if code:
-                return code
+    codes = [m for m in _CODE_IN_TEXT.finditer(text) if m.group(1) in _TEXT_CODES or m.group(1) in _LEGACY_CODES]
+    # a code beside the amount first ("EUR 15.99", "15.99 EUR"), then a sign, then a code anywhere
+    # ("Price in EUR: 15,99"; not a "TOP-PREIS" badge or "GEL" beside "$12.95")
+    for m in codes:
+        if re.match(r"\s?\d", text[m.end():m.end() + 2]) or re.search(r"\d\s?$", text[max(0, m.start() - 2):m.start()]):
+            return normalize_currency(m.group(1))
     for m in _SYMBOL_IN_TEXT.finditer(text):
         code = normalize_currency(re.sub(r"\s", "", m.group(1)), country=country)
         if code:
             return code
-    return None
+    return normalize_currency(codes[0].group(1)) if codes else None
 
 
 def default_currency(country: str | None) -> str | None:
