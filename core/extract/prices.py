@@ -339,15 +339,20 @@ def currency_in_text(text: str | None, *, country: str | None = None) -> str | N
     if not text:
         return None
     codes = [m for m in _CODE_IN_TEXT.finditer(text) if m.group(1) in _TEXT_CODES or m.group(1) in _LEGACY_CODES]
-    # a code beside the amount first ("EUR 15.99", "15.99 EUR"), then a sign, then a code anywhere
-    # ("Price in EUR: 15,99"; not a "TOP-PREIS" badge or "GEL" beside "$12.95")
-    for m in codes:
-        if re.match(r"\s?\d", text[m.end():m.end() + 2]) or re.search(r"\d\s?$", text[max(0, m.start() - 2):m.start()]):
-            return normalize_currency(m.group(1))
+    beside = [m for m in codes if re.match(r"\s?\d", text[m.end():m.end() + 2])
+              or re.search(r"\d\s?$", text[max(0, m.start() - 2):m.start()])]
+    sign, sign_code = None, None
     for m in _SYMBOL_IN_TEXT.finditer(text):
-        code = normalize_currency(re.sub(r"\s", "", m.group(1)), country=country)
-        if code:
-            return code
+        sign = re.sub(r"\s", "", m.group(1))
+        sign_code = normalize_currency(sign, country=country)
+        if sign_code:
+            break
+    # a code beside the amount ("EUR 15.99", "$15.99 CAD": it settles an ambiguous sign), else the
+    # sign (a "TOP" badge before "499,00 €", "GEL" beside "$12.95" are no codes), else a code anywhere
+    if beside and (not sign_code or sign.casefold() in _AMBIGUOUS):
+        return normalize_currency(beside[0].group(1))
+    if sign_code:
+        return sign_code
     return normalize_currency(codes[0].group(1)) if codes else None
 
 

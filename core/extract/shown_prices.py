@@ -71,7 +71,7 @@ _APPROX_WORDS = (r"(ca\.?(?!\s*\$)|circa|approx\.?|approximately|≈|~|env\.?|en
 _APPROX_TEXT = re.compile(r"^[\s(\[]*" + _APPROX_WORDS + r"(?=[\s\d€£¥₹₽]|[A-Z]{3}\s*\d)", re.I)
 _APPROX_LABEL = re.compile(r"^[\s(\[]*" + _APPROX_WORDS + r"[\s:]*$", re.I)
 _APPROX_CLASS = re.compile(r"(^|[-_\s])(approx|converted|conversion)", re.I)
-_WAS_TEXT = re.compile(r"^\s*(was|orig\.|rrp|msrp|mrp|uvp|statt|vorher|antes|avant|prima|era|de|list( price)?|"
+_WAS_TEXT = re.compile(r"^\s*(was|orig|rrp|msrp|mrp|uvp|statt|vorher|antes|avant|prima|era|de|list( price)?|"
                        r"old price|previous price|prix précédent|prix initial|prezzo precedente|vorheriger preis|"
                        r"poprzednia cena|vorige prijs|original( price)?|price before|before|før|förr|tidligere|"
                        r"ord\.? pris|ordinarie pris|ordinær pris|normalpris|ennen|voorheen|eredeti ár|"
