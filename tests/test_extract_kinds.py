@@ -2572,3 +2572,11 @@ def test_a_buy_box_printed_before_the_heading_beats_the_related_products_after_i
     product = extract_product(html, "https://www.verlag.example.de/buecher/37219-12_wege_zu_guter_pflege.html")
     assert (product.price, product.currency) == (Decimal("18.95"), "EUR")
     assert product.brand is None
+
+
+@pytest.mark.parametrize("text, country, code", [
+    ("1,549 SR", "sa", "SAR"), ("KD 119.900", "kw", "KWD"), ("QR 1,399", "qa", "QAR"), ("Tk 64,990", "bd", "BDT"),
+    ("2,499 LE", "eg", "EGP"), ("54.999 din", "rs", "RSD"),
+    ("KD75X85J", "kw", None), ("1,549 SR", "de", None), ("2,499 LE", None, None), ("DIN A4 100", "rs", None)])
+def test_letter_signs_count_only_beside_an_amount_and_in_their_country(text, country, code):
+    assert currency_in_text(text, country=country) == code

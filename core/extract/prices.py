@@ -91,10 +91,15 @@ _AMBIGUOUS = {
     "درهم": ("dirham", "AED"), "ریال": ("rial", "IRR"), "r": ("rand", None), "dh": ("dirham", None), "dhs": ("dirham", None),
     # Romania's and Moldova's lei; Russia's and Belarus's rubles (by the shop's country)
     "lei": ("leu", "RON"), "руб": ("ruble", "RUB"), "руб.": ("ruble", "RUB"), "р.": ("ruble", "RUB"),
+    "din": ("dinar", None), "din.": ("dinar", None),
+    "sr": ("rial", None), "qr": ("rial", None), "kd": ("dinar", None),
+    "tk": ("taka", None), "tk.": ("taka", None), "le": ("pound", None), "le.": ("pound", None),
 }
 _FAMILY_CODES = {"yen": {"JPY", "CNY"}, "rupee": {"INR", "PKR", "LKR", "NPR", "MUR", "SCR"},
                  "bolivar": {"VES", "VEF", "BOB"}, "rial": {"SAR", "IRR", "OMR", "YER", "QAR"}, "rand": {"ZAR"},
-                 "dirham": {"AED", "MAD"}, "leu": {"RON", "MDL"}, "ruble": {"RUB", "BYN"}}
+                 "dirham": {"AED", "MAD"}, "leu": {"RON", "MDL"}, "ruble": {"RUB", "BYN"},
+                 "dinar": {"RSD", "KWD", "BHD", "JOD", "IQD", "LYD", "TND", "DZD"},
+                 "taka": {"BDT"}, "pound": {"EGP"}}
 # Language tags too widely spread to name a country by themselves.
 _WORLD_LANGUAGES = {"en", "es", "fr", "ar", "pt"}
 
@@ -323,8 +328,10 @@ _SYMBOL_IN_TEXT = re.compile(
     r"vnđ|đ|(?-i:Gs)\.|(?-i:Php)|"
     r"(?-i:Lek)|(?-i:Kz)|(?-i:Bs)\.?|"
     # Morocco's and the Emirates' "DH", "Dhs": only beside an amount, in those countries (not the
-    # DH-IPC-… cameras, DHS table-tennis rubbers)
-    r"(?:(?<=\d)|(?<=\d\s))(?-i:DH|Dh|Dhs|DHS)\.?(?![\w-])|(?<![\w-])(?-i:DH|Dh|Dhs|DHS)\.?(?=\s?\d)|"
+    # DH-IPC-… cameras, DHS table-tennis rubbers); so also Serbia's din (not "KM": kilometres),
+    # the Gulf's SR/KD/QR, Bangladesh's Tk, Egypt's LE (see _AMBIGUOUS: their country only)
+    r"(?:(?<=\d)|(?<=\d\s))(?-i:DH|Dh|Dhs|DHS|din|SR|KD|QR|Tk|LE)\.?(?![\w-])|"
+    r"(?<![\w-])(?-i:DH|Dh|Dhs|DHS|din|SR|KD|QR|Tk|LE)\.?(?=\s?\d[\d.,\s]*(?![\w.,-]))|"  # (not "KD75X85J")
     # Turkish "TL" only next to an amount (not TP-Link's "TL-WR841N", Philips' "TL-D")
     r"(?:(?<=\d)|(?<=\d\s))(?-i:TL)(?![\w-])|(?-i:TL)(?=\s?\d)|"
     # South Africa's "R 1 299.00": only before a price-sized amount ("R16" tyres, "R32" refrigerant
