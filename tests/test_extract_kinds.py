@@ -2580,3 +2580,14 @@ def test_a_buy_box_printed_before_the_heading_beats_the_related_products_after_i
     ("KD75X85J", "kw", None), ("1,549 SR", "de", None), ("2,499 LE", None, None), ("DIN A4 100", "rs", None)])
 def test_letter_signs_count_only_beside_an_amount_and_in_their_country(text, country, code):
     assert currency_in_text(text, country=country) == code
+
+
+def test_hidden_amounts_are_skipped_but_not_a_shadow_roots():
+    box = '<h1>Ceramic Pour-Over Dripper</h1><div class="product-price">{}<span class="price">$32.00</span></div><button>Add to cart</button>'
+    for hidden in ('<span class="price price--sale" style="display: none;">$25.60</span>',
+                   '<template id="sale"><span class="price price--sale">$25.60</span></template>'):
+        assert extract_product(page(box.format(hidden)), "https://shop.example.com/p/dripper").price == Decimal("32.00")
+    # a declarative shadow root is rendered (FINN's web components)
+    shadow = ('<h1>Sykkel</h1><div><template shadowrootmode="open"><div class="price">1 500 kr</div></template></div>'
+              '<button>Kjøp</button>')
+    assert extract_product(page(shadow, lang="nb"), "https://www.finn.no/bap/forsale/ad.html?finnkode=1").price == Decimal("1500")

@@ -48,10 +48,10 @@ _NEG_TEXT = re.compile(r"/\s*(100\s*|1\s*)?(ml|cl|g|kg|l|m|m²|m2|lb|oz|mes|mo|m
                        r"\b\d+\s*[x×]\s|\bx\s*\d|(shipping|delivery|livraison|versand|spedizione|envío|doprava|"
                        r"porto|lieferung|frete|entrega|consegna|доставк|运费|運費|per month|por mes|al mes|cuotas|parcelas|em até|sem juros|"
                        r"szállítás|doručení|dostawa|wysyłka|toimitus|frakt|levering|leverans|forsendelse|kargo|"
-                       r"installment|monthly|save|saving|spar|ahorra|économisez|you save|(?<!%)(?<!% )\boff\b|rabatt|skidka|скидк|"
+                       r"installment|monthly|save|saving|\bspar(en|st|t)?\b|ahorra|économisez|you save|(?<!%)(?<!% )\boff\b(?!-)|rabatt|skidka|скидк|"
                        r"эконом|выгода|oszczędzasz|ušetříte|ušetrite|tasarruf|risparmi|economize|ahorrás|"
                        r"원\s*할인(?!\s*(판매)?가)|"
-                       r"less than|under|below|up to|"
+                       r"less than|\bunder\b(?! armour)|below|up to|"
                        # a fee included in the price: France's éco-participation ("dont 10,00 € d'éco-participation"),
                        # recycling/disposal fees, deposits
                        r"[ée]co-?participation|[ée]co-?part\b|[ée]cotaxe|ecotasa|ecovalor|recycling fee|disposal fee|"
@@ -605,6 +605,25 @@ _DAYS30 = (r"\b30\b[\s-]*(derniers\s+)?(days?|tage?n?|dni|dní|jours|giorni|día
 _OMNIBUS = re.compile(rf"{_LOWEST}\b.{{0,45}}({_DAYS30}|{_BEFORE_CUT})|{_DAYS30}.{{0,30}}{_LOWEST}\b", re.I | re.S)
 
 
+# an option bought with the product, priced on its own: "Add engraving $15.00", "3-Year Protection
+# for $18.99", "Subscribe – delivered every 2 weeks $15.30", "Geschenkverpackung 3,00 €"
+_ADDON = re.compile(r"\b(add(ing)?\s+(an?\s+)?(gift|engrav|protection|warranty|insurance|monogram|personali[sz])\w*|"
+                    r"gift[- ]?wrap\w*|engraving|monogram\w*|\d+[- ]years?\s+(protection|warranty|coverage)|"
+                    r"protection plan|extended warranty|subscribe|subscription|delivered every|auto[- ]?replenish|"
+                    r"geschenkverpackung|gravur|emballage cadeau|gravure|garantieverlängerung)", re.I)
+
+
+def _hidden(el) -> bool:
+    """The amount is not shown: inline ``display:none`` on its own element, or in a <template>."""
+    for n, a in enumerate([el, *el.iterancestors()]):
+        if a.tag == "template" and not (a.get("shadowrootmode") or a.get("shadowroot")):
+            return True  # (a declarative shadow root's template is shown)
+        if n == 0 and "display:none" in (a.get("style") or "").replace(" ", "").lower() and not price_prop(a):
+            return True  # (only the amount's own style: browser snapshots leave it on shown wrappers;
+            # a hidden itemprop="price" is the shown price's markup)
+    return False
+
+
 def _words_before(el) -> str:
     """The words just before the amount: its parent's text and earlier siblings, up to three
     levels up, never past another amount ("… payments of <b>AED 549.75</b>" → "… payments of")."""
@@ -1143,6 +1162,8 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         marks = " ".join(marker(a) for a in (el, el.getparent()) if a is not None)
         cand = PriceCandidate(amount, currency, raw)
         depth = max(_shared_depth(el, heading_depths), _shared_depth(el, buy_depths))
+        if _hidden(el):
+            continue  # display:none, a <template>: not shown
         before = _words_before(el)
         if _omnibus(el, raw, before):
             continue  # the EU's 30-day lowest price: a reference, neither current nor list
@@ -1161,7 +1182,8 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
             or bool(_NEG_TEXT.search(raw)) or _before_tax(el) \
             or raw.lstrip().startswith(("+", "-", "−", "–")) or _signed(raw, amount, currency) \
             or _instalment(el) or was is not None \
-            or (len(raw) > 12 and bool(_INSTALMENT_TEXT.search(raw))) or bool(_INSTALMENT_BEFORE.search(before[-60:]))
+            or (len(raw) > 12 and bool(_INSTALMENT_TEXT.search(raw))) or bool(_INSTALMENT_BEFORE.search(before[-60:])) \
+            or bool(_ADDON.search(before[-60:]))
         listish = bool(_LIST_CLASS.search(marks))
         if listish:
             listed.append((el, PriceCandidate(amount, currency, raw, role="list")))
