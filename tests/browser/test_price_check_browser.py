@@ -73,7 +73,8 @@ def test_a_price_the_sources_disagree_on_is_flagged_with_gemini_s_reading(browse
     flag = page.get_by_text("Check the price.").locator("xpath=ancestor::*[@data-testid='stMarkdownContainer']")
     text = flag.inner_text()
     assert "JSON-LD 150.00, page shows 120.00; Gemini reads 120.00" in text, text
-    assert "The banners use 120.00 USD as Gemini read the page" in text, text
+    # the page's own price is used (markup's 150.00 is shown nowhere), Gemini's reading agrees
+    assert "The banners use 120.00 USD; compare with the shop page" in text, text
     # Gemini was asked once for the price, with the product's text only
     reads = [c for c in gemini.calls("generate")
              if "list_price" in (c.body.get("generationConfig", {}).get("responseSchema", {})
