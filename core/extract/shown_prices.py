@@ -940,6 +940,8 @@ def _raw(el) -> tuple[str | None, bool]:
                 parts += [kid.text_content() if isinstance(kid.tag, str) else "", kid.tail or ""]
             before = clean_text("".join(parts)) or ""
             split = re.fullmatch(r"([.,])?(\d{2})", cents)  # "99", or ".99" / ",99" with its own separator
+            if re.fullmatch(r"[.,]?[-–—]", cents) and re.search(r"\d$", before):
+                return f"{before},00{clean_text(last.tail) or ''}{sign}", True  # bol.com's "229<sup>-</sup>": "229,-"
             euro = re.fullmatch(r"€\s?(\d{2})", cents)  # France's "89<sup>€99</sup>": the sign as the point
             if euro and re.search(r"\d$", before) and not re.search(r"[€$£]|\d[.,]\d{1,2}$", before):
                 return f"{before},{euro.group(1)} €{clean_text(last.tail) or ''}", True
@@ -1110,6 +1112,9 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
             if was_amount is not None:
                 was_pairs.append((el, PriceCandidate(was_amount, was_cur, was_raw, role="list")))
             own_text.add(el)
+        if el.tag in ("sup", "sub") and raw and re.fullmatch(r"\s*[€$£]?\s?\d{2}\s*", raw) \
+                and re.search(r"\d\s*$", el.getparent().text or "" if el.getparent() is not None else ""):
+            continue  # the cents of the amount before it ("89<sup>€99</sup>"), no price of their own
         if raw and _ENCODED.search(raw):
             raw = _ENCODED.sub(" ", raw)  # Costco's "Online Price MzI5Ljk5 $" (base64), "a ${1}": no amount
         if not raw or len(raw) > 40 or not re.search(r"\d", raw):
