@@ -229,7 +229,8 @@ def _pick_price(founds: dict[str, Found]) -> tuple[PriceCandidate | None, str | 
             return shown[0], HTML
     struck = {p.amount for p in page.list_prices()} | {p.amount for p in page.list_beside.values()}
     if structured and shown and page.certain_price and page.first_price_ok \
-            and shown[0].currency in (None, mine[0].currency) and all(p.amount == shown[0].amount * 100 for p in mine):
+            and shown[0].currency in (None, mine[0].currency) and shown[0].amount >= 1 \
+            and all(p.amount == shown[0].amount * 100 for p in mine):
         return shown[0], HTML  # the markup's price in cents ("price": "3400" beside a shown $34.00)
     if structured and shown and page.certain_price and page.first_price_ok \
             and shown[0].currency in (None, mine[0].currency) \
@@ -400,7 +401,7 @@ def _pick_brand(founds: dict[str, Found]) -> tuple[str | None, str | None]:
     for source in SOURCE_ORDER:
         f = founds.get(source)
         if f and f.brand and _NO_BRAND.fullmatch(f.brand.strip()):
-            return None, None  # the shop states there is none ("No Brand", eBay's "Does not apply")
+            continue  # "No Brand", eBay's "Does not apply": none here; another source may name one
         if f and plausible_brand(f.brand):
             return f.brand, source
     return None, None
@@ -559,6 +560,8 @@ def extract_product(html_text: str, base_url: str, *, extra: list[Found] | None 
     title_tag = clean_text(title_el.text_content()) if title_el is not None else None
     site_name = next((clean_text(v) for k, v in metas if k == "og:site_name"), None)
     title_site = re.split(r"\s[|–—-]\s", title_tag)[-1] if title_tag and re.search(r"\s[|–—-]\s", title_tag) else None
+    if title_site and ("," in title_site or len(title_site.split()) > 4):
+        title_site = None  # "… - Central Valley, Chile": the product's words, not the shop's name
     country = country_hint(base_url, _declared_language(doc, metas)) or path_country(base_url) \
         or site_country(site_name, title_site)
     site_words = _site_words(base_url, metas)

@@ -785,6 +785,13 @@ def _common_phrase(step: str) -> bool:
     return len(words) > 1 and all(w[0].islower() for w in words[1:])
 
 
+def _goes_on_lower(step: str, title: str) -> bool:
+    """The name goes on from the step in a plain lower-case word ("Leche" › "Leche semidesnatada"),
+    not a brand's line ("Apple" › "Apple iPhone 15", "LG" › "LG gram 17")."""
+    rest = title[len(step):].split()
+    return bool(rest) and rest[0].isalpha() and rest[0].islower() and not step.isupper()
+
+
 def _brand_from_breadcrumb(sc: Scan, title: str | None) -> str | None:
     """A breadcrumb step that the product name starts with ("… › Samsung › Galaxy S21 128 GB")."""
     if not title:
@@ -804,7 +811,7 @@ def _brand_from_breadcrumb(sc: Scan, title: str | None) -> str | None:
         steps = [x for x in dict.fromkeys(steps) if x and len(x) <= 30 and len(x.split()) <= 3]
         for step in steps[1:]:
             if step.casefold() != low and low.startswith(step.casefold() + " ") and not re.search(r"\d", step) \
-                    and not _common_phrase(step) and not _common_phrase(title[:len(step)] + " " + title[len(step):].split()[0]):
+                    and not _common_phrase(step) and not _goes_on_lower(step, title):
                 return step
     return None
 

@@ -215,13 +215,21 @@ _PATH_COUNTRIES = frozenset({"au", "ca", "mx", "nz", "sg", "hk", "us", "uk", "gb
                              "ph", "tw", "in", "br", "jp", "kr", "ch", "at", "be", "dk", "se", "no", "pl", "cz", "co"})
 
 
+# country folders that are also language codes ("/ar/" Arabic, "/ca/" Catalan, "/pl/" Polish):
+# countries only when a language folder follows ("/ca/en/", "/ar/es/")
+_PATH_LANGUAGES = frozenset({"ar", "ca", "my", "in", "no", "se", "be", "co", "ch", "br", "pl", "tw", "za", "ae", "ie",
+                             "sg", "uk"})
+_LANGUAGE_NEXT = re.compile(r"^/[a-z]{2}/(en|fr|es|de|it|pt|nl|ar|zh|ja|ko|ru|pl|sv|da|fi|nb|no|cs|tr|he|el|hu|ro)(/|$)", re.I)
+
+
 def path_country(url: str | None) -> str | None:
     """The country a .com storefront names in its first folder (``/au/en/p/…``, ``/en-ca/``)."""
-    m = _PATH_LOCALE.match(urlsplit(url).path if url else "")
+    path = urlsplit(url).path if url else ""
+    m = _PATH_LOCALE.match(path)
     if not m:
         return None
     code = m.group(2).lower()
-    if not m.group(1) and code not in _PATH_COUNTRIES:
+    if not m.group(1) and (code not in _PATH_COUNTRIES or code in _PATH_LANGUAGES and not _LANGUAGE_NEXT.match(path)):
         return None
     code = "gb" if code == "uk" else code
     return code if code.upper() in Locale("en").territories else None
@@ -262,8 +270,8 @@ def site_country(*site_names: str | None) -> str | None:
         m = None
         for m in pattern.finditer(text):
             pass
-        if m and m.end() == len(text) and m.start() > 0:
-            found.add(_COUNTRY_BY_NAME[m.group(1).casefold()])
+        if m and m.end() == len(text) and m.start() > 0 and not re.search(r"\b(new|nova|nueva|nouvelle|west|east|north|south)\s+$", text[:m.start()], re.I):
+            found.add(_COUNTRY_BY_NAME[m.group(1).casefold()])  # (not "New Mexico", "West Virginia" …)
     return found.pop() if len(found) == 1 else None
 
 

@@ -135,7 +135,23 @@ def _qty_label(label: str, el=None) -> bool:
     if _QTY_LABEL.search(label):
         return True
     return el is not None and bool(_QTY_CELL.fullmatch(label)) \
-        and any(a.tag in ("td", "dd") for a in islice([el, *el.iterancestors()], 2))
+        and any(a.tag in ("td", "dd") for a in islice([el, *el.iterancestors()], 2)) and _tier_table(el)
+
+
+def _tier_table(el) -> bool:
+    """The table the amount sits in is a quantity ladder: a row from one unit ("1+", "1-9"), or a
+    header naming quantities (not sizes "35-38" or ages "2-3" beside their prices)."""
+    table = next((a for a in el.iterancestors() if a.tag == "table"), None)
+    if table is None:
+        return False
+    heads = " ".join(clean_text(th.text_content()) or "" for th in table.iter("th"))
+    if re.search(r"\b(qty|quantity|quantities|menge|anzahl|stück|units?|pcs|pieces|quantité|cantidad|ilość|množství)\b", heads, re.I):
+        return True
+    for tr in table.iter("tr"):
+        cell = next((c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")), None)
+        if cell is not None and _FIRST_TIER.match(clean_text(cell.text_content()) or ""):
+            return True
+    return False
 
 
 _QTY_CELL = re.compile(r"\s*\d{1,6}\s*(\+|[-–]\s*\d{1,6})\s*:?\s*")
@@ -593,8 +609,8 @@ def _was_word(raw: str, label: str) -> str | None:
 
 # The EU's "lowest price in the 30 days before the reduction" (the Omnibus directive, 2022):
 # a reference printed beside a discounted price, never what a shopper pays nor the list price.
-_LOWEST = (r"(lowest|low|niedrigste[rn]?|tiefste[rn]?|günstigste[rn]?|tiefstpreis|bestpreis|najniższa|nejnižší|"
-           r"najnižšia|najniža|najnižja|le plus bas|più basso|minimo|más bajo|mínimo|mais baixo|laagste|lägsta|"
+_LOWEST = (r"(lowest|niedrigste[rn]?|tiefste[rn]?|günstigste[rn]?|tiefstpreis|bestpreis|najniższa|nejnižší|"
+           r"najnižšia|najniža|najnižja|le plus bas|più basso|più bassa|più basso|más bajo|mais baixo|laagste|lägsta|"
            r"laveste|alin|halvin|legalacsonyabb|cel mai mic|най-ниската?|самая низкая|χαμηλότερη)")
 _BEFORE_CUT = (r"przed obniżką|vor (der )?(preissenkung|preisreduzierung|reduzierung|rabattierung|preisänderung)|"
                r"avant (la )?(réduction|remise|promotion|baisse)|before (the )?(discount|reduction|price reduction|"
@@ -611,6 +627,21 @@ _ADDON = re.compile(r"\b(add(ing)?\s+(an?\s+)?(gift|engrav|protection|warranty|i
                     r"gift[- ]?wrap\w*|engraving|monogram\w*|\d+[- ]years?\s+(protection|warranty|coverage)|"
                     r"protection plan|extended warranty|subscribe|subscription|delivered every|auto[- ]?replenish|"
                     r"geschenkverpackung|gravur|emballage cadeau|gravure|garantieverlängerung)", re.I)
+
+
+def _addon(el) -> bool:
+    """The add-on's words are in the amount's own option: its parent's text before it, or a
+    sibling before it in the same parent ("<label>Add engraving <span>$15.00</span></label>")."""
+    parent = el.getparent()
+    if parent is None or len(parent) > 3:
+        return False  # (a product's whole box, "Subscribe for 10% off" above its price, is no option)
+    words = [parent.text or ""]
+    for sib in parent:
+        if sib is el:
+            break
+        words += [_head_text(sib, 80) if isinstance(sib.tag, str) else "", sib.tail or ""]
+    text = clean_text(" ".join(words)) or ""
+    return len(text) <= 80 and bool(_ADDON.search(text)) and not _FREE.search(text)
 
 
 def _hidden(el) -> bool:
@@ -652,11 +683,21 @@ def _words_before(el) -> str:
     return words
 
 
+# the line names a price ("lowest price", "Preis", "prix", "cena"…), and is no promise or policy
+_PRICE_WORD = re.compile(r"price|preis|prix|prezzo|precio|preço|cena|prijs|pris|hinta|ár|preț|цена|τιμή", re.I)
+_NOT_OMNIBUS = re.compile(r"guarant|garant|return|retour|reso|devoluc|rückgabe|zwrot|vrácen|retur", re.I)
+
+
+def _omnibus_text(text: str) -> bool:
+    m = _OMNIBUS.search(text)
+    return bool(m) and bool(_PRICE_WORD.search(text[max(0, m.start() - 25):m.end()])) and not _NOT_OMNIBUS.search(text)
+
+
 def _omnibus(el, raw: str, before: str) -> bool:
     """The amount is the Omnibus reference ("Najniższa cena z 30 dni przed obniżką: 2 149,00 zł",
     "Niedrigster Preis der letzten 30 Tage: 19,99 €"): by its own text, the words just before it
     (``_words_before``) or an omnibus class on it or the wrappers those words came from."""
-    if _OMNIBUS.search(raw) or _OMNIBUS.search(before):
+    if _omnibus_text(raw) or _omnibus_text(before):
         return True
     return any("omnibus" in (a.get("class") or "").lower() for a in islice([el, *el.iterancestors()], 4))
 
@@ -1188,7 +1229,7 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
             or raw.lstrip().startswith(("+", "-", "−", "–")) or _signed(raw, amount, currency) \
             or _instalment(el) or was is not None \
             or (len(raw) > 12 and bool(_INSTALMENT_TEXT.search(raw))) or bool(_INSTALMENT_BEFORE.search(before[-60:])) \
-            or bool(_ADDON.search(before[-60:]))
+            or _addon(el)
         listish = bool(_LIST_CLASS.search(marks))
         if listish:
             listed.append((el, PriceCandidate(amount, currency, raw, role="list")))
