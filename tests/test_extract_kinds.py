@@ -2591,3 +2591,10 @@ def test_hidden_amounts_are_skipped_but_not_a_shadow_roots():
     shadow = ('<h1>Sykkel</h1><div><template shadowrootmode="open"><div class="price">1 500 kr</div></template></div>'
               '<button>Kjøp</button>')
     assert extract_product(page(shadow, lang="nb"), "https://www.finn.no/bap/forsale/ad.html?finnkode=1").price == Decimal("1500")
+
+
+@pytest.mark.parametrize("fee", ["<small>zzgl. 3,30 € Pfand</small>", "<span>+ 4,95 € Versand</span>"])
+def test_a_fee_after_the_price_in_its_own_box_is_not_the_price(fee):
+    html = page(f'<h1>Mineralwasser Classic 12x1,0 l</h1><div class="price">6,99 € {fee}</div>'
+                '<button>In den Warenkorb</button>', lang="de")
+    assert extract_product(html, "https://shop.example.de/p/1").price == Decimal("6.99")

@@ -1028,9 +1028,9 @@ def _after_was(el) -> str | None:
 
 
 def _lead_before_was(el) -> bool:
-    """The element's own leading text is an amount and a child after it is a was price:
+    """The element's own leading text is an amount and a child after it is a was price or a fee:
     ``<p class="price">$54.40 <del>$68.00</del></p>``, Squarespace's ``$54.40 <span>Sale Price:</span>
-    <span class="original-price">$68.00</span>``."""
+    <span class="original-price">$68.00</span>``, ``6,99 € <small>zzgl. 3,30 € Pfand</small>``."""
     lead = (el.text or "").strip()
     if not lead or not _lone_amount(lead) or not looks_like_price(lead):
         return False
@@ -1040,7 +1040,9 @@ def _lead_before_was(el) -> bool:
         text = clean_text(kid.text_content()) or ""
         if looks_like_price(text):
             return kid.tag in _STRUCK_TAGS or _struck(kid) or bool(_WAS_TEXT.match(text)) \
-                or bool(_LIST_CLASS.search(kid.get("class") or ""))
+                or bool(_LIST_CLASS.search(kid.get("class") or "")) \
+                or bool(_NEG_TEXT.search(text)) and not _INCLUSIVE.search(text)  # a fee after it ("zzgl. 3,30 €
+            # Pfand"), not the price with tax and delivery ("(£99.99 inc VAT & delivery)")
     return False
 
 
