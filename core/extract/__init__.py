@@ -228,13 +228,12 @@ def _pick_price(founds: dict[str, Found]) -> tuple[PriceCandidate | None, str | 
             # gets: that one ("34,95 €" in the buy box, "5 Angebote ab 31,49 €" below)
             return shown[0], HTML
     struck = {p.amount for p in page.list_prices()} | {p.amount for p in page.list_beside.values()}
-    if structured and shown and page.certain_price and page.first_price_ok \
-            and shown[0].currency in (None, mine[0].currency) and shown[0].amount >= 1 \
-            and all(p.amount == shown[0].amount * 100 for p in mine):
+    # the product's box shows its price with confidence, in the markup's currency
+    sure = bool(structured and shown and page.certain_price and page.first_price_ok
+                and shown[0].currency in (None, mine[0].currency))
+    if sure and shown[0].amount >= 1 and all(p.amount == shown[0].amount * 100 for p in mine):
         return shown[0], HTML  # the markup's price in cents ("price": "3400" beside a shown $34.00)
-    if structured and shown and page.certain_price and page.first_price_ok \
-            and shown[0].currency in (None, mine[0].currency) \
-            and not any(p.amount in page.shown_amounts or p.amount in struck for _, p in structured):
+    if sure and not any(p.amount in page.shown_amounts or p.amount in struck for _, p in structured):
         # no markup price appears on the page (neither shown nor struck), and the product's box shows
         # its price with confidence: stale markup (last season's JSON-LD, a Twitter card, another
         # colour's node) — what a shopper sees is the price; the conflict stays flagged

@@ -236,8 +236,9 @@ def path_country(url: str | None) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _country_names() -> re.Pattern:
-    """Every country's name in English and in its own main language (CLDR), as one pattern."""
+def _country_names() -> tuple[re.Pattern, dict[str, str]]:
+    """Every country's name in English and in its own main language (CLDR): one pattern, and
+    each name (casefolded) → its two-letter code."""
     names: dict[str, str] = {}
     english = Locale("en").territories
     for code, name in english.items():
@@ -252,11 +253,7 @@ def _country_names() -> re.Pattern:
             if n and len(n) >= 4 and "(" not in n:
                 names.setdefault(n.casefold(), code.lower())
     pattern = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    _COUNTRY_BY_NAME.update(names)
-    return re.compile(rf"(?<!\w)({pattern})(?!\w)", re.I)
-
-
-_COUNTRY_BY_NAME: dict[str, str] = {}
+    return re.compile(rf"(?<!\w)({pattern})(?!\w)", re.I), names
 
 
 def site_country(*site_names: str | None) -> str | None:
@@ -264,14 +261,14 @@ def site_country(*site_names: str | None) -> str | None:
     "Canada Goose"): the one country that ``site_names`` (og:site_name, the page title's last
     part) end with."""
     found = set()
-    pattern = _country_names()
+    pattern, by_name = _country_names()
     for text in site_names:
         text = (text or "").strip(" .!")
         m = None
         for m in pattern.finditer(text):
             pass
         if m and m.end() == len(text) and m.start() > 0 and not re.search(r"\b(new|nova|nueva|nouvelle|west|east|north|south)\s+$", text[:m.start()], re.I):
-            found.add(_COUNTRY_BY_NAME[m.group(1).casefold()])  # (not "New Mexico", "West Virginia" …)
+            found.add(by_name[m.group(1).casefold()])  # (not "New Mexico", "West Virginia" …)
     return found.pop() if len(found) == 1 else None
 
 

@@ -22,6 +22,8 @@ from core.extract.text import clean_text, element_text, in_chrome, marker, next_
 
 _STRUCK_TAGS = {"del", "s", "strike"}
 _NEAREST = 80  # candidates examined, nearest to the heading first
+# struck-price class words in the shops' languages, a demotion and a list mark alike
+_NATIVE_WAS = r"tachado|riscado|streichpreis|barrato|ordinarie|full[-_]?price|price[-_]?full"
 _PRICE_BAD = re.compile(r"(list|regular|retail|original|old|was|before|strike|compare|rrp|msrp)[-_]?price|normal[-_]?price|"
                         r"price[-_]?(old|was|before|regular|original|strike|compare)|"
                         r"strike|crossed|rrp|msrp|saving|saved|unit|per[-_]|instal|monthly|month|tax|vat|excl|"
@@ -31,14 +33,13 @@ _PRICE_BAD = re.compile(r"(list|regular|retail|original|old|was|before|strike|co
                         r"(?<!add)(?<!add[-_])(?<!to[-_])cart(?![-_]?(form|add|btn|button|price))|"
                         r"basket|minicart|trade[-_]?in|"
                         # the struck price's class in the shop's language (Darty's prix_barre)
-                        r"prix[-_]?barr|ancien[-_]?prix|tachado|riscado|streichpreis|barrato|stara[-_]?cena|oude[-_]?prijs|"
-                        r"ordinarie|eski[-_]?fiyat|full[-_]?price|price[-_]?full", re.I)
+                        r"prix[-_]?barr|ancien[-_]?prix|stara[-_]?cena|oude[-_]?prijs|eski[-_]?fiyat|" + _NATIVE_WAS, re.I)
 _PRICE_GOOD = re.compile(r"current|final|sale|special|now|actual|our|main|selling|offer|promo|deal|"
                          r"big|large|primary|product[-_]?price|price[-_]?(value|amount|current|new)", re.I)
 # ("with-list-price", "has-list-price": Shopware 6's class for a current price that has one beside it)
 _LIST_CLASS = re.compile(r"(^|(?<!with)(?<!has)[-_\s])(old|was|strike|crossed|rrp|msrp|mrp|uvp|compare|regular|list|original|before|"
-                         r"former|suggested[-_]?(retail[-_]?)?price|piyasa|ancien|barr[eé]|tachado|riscado|streichpreis|"
-                         r"barrato|stara|oude|ordinarie|eski|full[-_]?price|price[-_]?full|previous)"
+                         r"former|suggested[-_]?(retail[-_]?)?price|piyasa|ancien|barr[eé]|stara|oude|eski|previous|"
+                         + _NATIVE_WAS + ")"
                          r"([-_\s]|price|$)|(^|\s)(normal|standard)[-_]?price|price[-_]+(normal|standard)", re.I)
 # "/100 ml" and "/month" are unit and instalment prices; "/pc", "/szt", "/tk" is the item's own.
 _NEG_TEXT = re.compile(r"/\s*(100\s*|1\s*)?(ml|cl|g|kg|l|m|m²|m2|lb|oz|mes|mo|month|mois|monat|mese|mth|mths|mnth|mnd|md|mån|"
@@ -311,9 +312,16 @@ def _before_tax(el) -> bool:
     return True
 
 
+def _money_runs(text: str) -> list:
+    """The amounts with a currency beside them in ``text`` (their number matches)."""
+    if not money_in(text):
+        return []
+    return [m for m in _NUMBER_RUN.finditer(text) if looks_like_price(text[max(0, m.start() - 4):m.end() + 4])]
+
+
 def _money_count(text: str) -> int:
     """How many amounts with a currency beside them ``text`` holds."""
-    return sum(1 for m in _NUMBER_RUN.finditer(text) if looks_like_price(text[max(0, m.start() - 4):m.end() + 4]))
+    return len(_money_runs(text))
 
 
 def _head_text(el, limit: int) -> str:
@@ -671,13 +679,12 @@ def _words_before(el) -> str:
         if sib is None:
             before.append(parent.text or "")
         text = (clean_text(" ".join(reversed(before))) or "")[-160:]
-        amounts = [m for m in _NUMBER_RUN.finditer(text)
-                   if looks_like_price(text[max(0, m.start() - 4):m.end() + 4])] if money_in(text) else None
+        amounts = _money_runs(text)
         if amounts:  # another amount stands between: the words before it are its own
             return f"{text[amounts[-1].end():]} {words}".strip()
         if text:
             words = f"{text} {words}".strip()
-        if len(words) >= 120 or "omnibus" in (parent.get("class") or "").lower():
+        if len(words) >= 120:
             break
         node = parent
     return words
