@@ -162,6 +162,11 @@ def _same_model(heading: str, ref: str) -> bool:
         and bool(_model_tokens(heading) & _model_tokens(ref))
 
 
+# a name that is an identifier alone: a part number, an article code ("2608577215", "MX-5120-B")
+# (five digits or more, or digits with a separator: not "X100V" or "RTX4090", which are names)
+_IDENTIFIER = re.compile(r"(?=(?:\D*\d){5}|[\w./-]*\d[\w]*[./-]|[\w./-]*[./-]\w*\d)[\w./-]{4,}")
+
+
 def _pick_title(founds: dict[str, Found], site_words: set[str]) -> tuple[str | None, str | None]:
     for source in _STRUCTURED:
         f = founds.get(source)
@@ -173,6 +178,12 @@ def _pick_title(founds: dict[str, Found], site_words: set[str]) -> tuple[str | N
             for alt in f.titles:
                 if alt and alt in f.title and alt != f.title and len(alt) > 8:
                     title = alt
+            heading = founds[HTML].title if HTML in founds else None
+            if _IDENTIFIER.fullmatch(title) and heading and _valid_title(heading) and len(heading.split()) >= 2 \
+                    and any(title.casefold() in r.casefold() for r in [heading] + founds[HTML].titles[:1]):
+                # the markup's name is the part number alone ("2608577215"); the page's heading
+                # names the product and it or the <title> carries that number
+                return heading, HTML
             return title, source
     heading = founds[HTML].title
     og = founds.get(OPENGRAPH)
@@ -199,7 +210,21 @@ def _structured_prices(founds: dict[str, Found]) -> list[tuple[str, PriceCandida
     return [(s, p) for s in SOURCE_ORDER if s != HTML and s in founds for p in founds[s].current_prices()]
 
 
-def _pick_price(founds: dict[str, Found]) -> tuple[PriceCandidate | None, str | None]:
+def _home_offers(mine: list[PriceCandidate], founds: dict[str, Found], country: str | None) -> list[PriceCandidate]:
+    """Of offers in several currencies (one JSON-LD node priced in CHF, EUR and GBP), those in the
+    currency the page shows its prices in, else in its country's: the lowest figure across
+    currencies means nothing."""
+    if len({p.currency for p in mine}) < 2:
+        return mine
+    shown = next((p.currency for p in founds[HTML].current_prices() if p.currency), None)
+    for want in (shown, default_currency(country)):
+        own = [p for p in mine if p.currency == want]
+        if want and own:
+            return own
+    return mine
+
+
+def _pick_price(founds: dict[str, Found], country: str | None = None) -> tuple[PriceCandidate | None, str | None]:
     """Structured prices, with the prices the page shows as the referee between them.
 
     Where sources disagree (a list price in OpenGraph, a starting bid in JSON-LD), the one the
@@ -217,7 +242,7 @@ def _pick_price(founds: dict[str, Found]) -> tuple[PriceCandidate | None, str | 
         return shown[0], HTML
     # the strongest source's prices, and the lowest of them (what it gives unless refereed)
     top_source = structured[0][0] if structured else None
-    mine = [p for s, p in structured if s == top_source]
+    mine = _home_offers([p for s, p in structured if s == top_source], founds, country)
     low = min(p.amount for p in mine) if mine else None
     if structured and shown and page.first_price_ok:
         if all(p.note.lower() == "lowprice" for p in mine) and shown[0].amount > low \
@@ -467,7 +492,7 @@ def merge(founds: dict[str, Found], url: str, country: str | None,
         if f and f.description and len(f.description) > 3:
             product.description, product.sources["description"] = f.description, source
             break
-    chosen, src = _pick_price(founds)
+    chosen, src = _pick_price(founds, country)
     if chosen:
         product.price, product.sources["price"] = chosen.amount, src
         product.currency, currency_src = _pick_currency(chosen, src, founds, country)
