@@ -35,3 +35,42 @@ def test_a_part_number_as_the_markups_name_gives_way_to_the_heading():
     named = page.replace('"name":"2608577215"', '"name":"X100V"').replace("Bosch Forstnerbohrer 15 mm</h1>",
                                                                        "Fujifilm X100V</h1>")
     assert extract_product(named, "https://werkzeugprofi.de/x100v").title == "X100V"
+
+
+def _tailwind_cards(n: int, button: bool) -> str:
+    buy = '<button class="mt-2 w-full rounded bg-indigo-600 text-white">Add to bag</button>' if button else ""
+    return "".join(
+        f'<div class="group relative"><img src="/img/p-{i}.jpg" alt="Tee {i}" class="aspect-square w-full rounded-md">'
+        f'<div class="mt-4 flex justify-between"><div><h3 class="text-sm text-gray-700"><a href="/products/tee-{i}">'
+        f'Basic Tee {i}</a></h3><p class="mt-1 text-sm text-gray-500">Black</p></div>'
+        f'<p class="text-sm font-medium text-gray-900">${30 + i}</p></div>{buy}</div>' for i in range(n))
+
+
+def test_a_product_page_with_unclassed_price_and_many_related_cards_is_no_listing():
+    # Tailwind UI's product overview: "$192" in a <p> with utility classes only, "Add to bag" below,
+    # then twelve "Customers also purchased" cards whose classes say nothing: it read as a listing
+    # (no price at all) because no price class marked the product's own amount
+    page = f'''<html lang="en"><head><title>Basic Tee 6-Pack | Threadly</title></head><body>
+<header><nav><a href="/">Threadly</a><a href="/cart">Cart (0)</a></nav></header>
+<div class="mx-auto max-w-2xl px-4 pt-10 pb-16"><div class="lg:col-span-2 lg:pr-8">
+<h1 class="text-2xl font-bold tracking-tight text-gray-900 sm:text-3xl">Basic Tee 6-Pack</h1></div>
+<div class="mt-4 lg:row-span-3 lg:mt-0"><h2 class="sr-only">Product information</h2>
+<p class="text-3xl tracking-tight text-gray-900">$192</p><form class="mt-10">
+<button type="submit" class="mt-10 flex w-full rounded-md bg-indigo-600 px-8 py-3 text-white">Add to bag</button></form></div></div>
+<div class="mx-auto max-w-2xl px-4 py-16"><h2 class="text-2xl font-bold">Customers also purchased</h2>
+<div class="mt-6 grid grid-cols-1 gap-x-6 gap-y-10 lg:grid-cols-4">{_tailwind_cards(12, False)}</div></div></body></html>'''
+    got = extract_product(page, "https://threadly.com/products/basic-tee-6-pack")
+    assert (got.price, got.currency, got.listed) == (Decimal("192"), "USD", 0)
+
+
+def test_a_category_page_whose_cards_have_their_own_buy_buttons_stays_a_listing():
+    for button in (False, True):
+        page = f'''<html lang="en"><head><title>Men's T-Shirts | Threadly</title></head><body>
+<main class="mx-auto max-w-7xl"><div class="flex items-baseline justify-between border-b pt-24 pb-6">
+<h1 class="text-4xl font-bold tracking-tight text-gray-900">Men's T-Shirts</h1><button class="text-sm">Sort</button></div>
+<section class="pt-6 pb-24"><div class="grid grid-cols-1 gap-x-8 lg:grid-cols-4"><aside class="w-64"><h3>Price</h3>
+<ul><li><label><input type="checkbox"> Under $25</label></li></ul><p class="text-sm">Free shipping over $100</p></aside>
+<div class="lg:col-span-3"><div class="grid grid-cols-1 gap-x-6 sm:grid-cols-3">{_tailwind_cards(12, button)}</div></div>
+</div></section></main></body></html>'''
+        got = extract_product(page, "https://threadly.com/collections/men-tshirts")
+        assert (got.price, got.listed) == (None, 12), button

@@ -331,7 +331,8 @@ def _listing(founds: dict[str, Found]) -> int:
     ``LISTING_CARDS`` alike priced cards linking to other pages, no price in markup, no price
     shown in the product's own container, and no product named in markup."""
     page = founds.get(HTML)
-    if page is None or page.grid_cards < LISTING_CARDS or page.certain_price or _structured_prices(founds):
+    if page is None or page.grid_cards < LISTING_CARDS or page.certain_price or page.beside_buy \
+            or _structured_prices(founds):
         return 0
     if any(founds[s].title for s in _STRUCTURED if s in founds):
         return 0

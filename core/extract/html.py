@@ -832,6 +832,7 @@ def extract(doc, ctx: PageContext, sc: Scan, refs: list[str], site_words: set[st
     found.converted_amounts = set(shown.converted)
     found.first_price_ok = shown.first_ok
     found.grid_cards = shown.grid_cards
+    found.beside_buy = shown.beside_buy
     found.tier_amounts = set(shown.tiers)
     found.with_tax_shown = shown.with_tax
     found.brand = brand_from_page(sc, pos, heading or (refs[0] if refs else None), html_text, site_words) \

@@ -206,6 +206,8 @@ class Shown:
     """Amounts shown as quantity tiers' prices ("10+ units: ₹1,02,900"), not one unit's."""
     with_tax: bool = False
     """The first current price's lines say it includes VAT ("inc. VAT", "inkl. 19 % MwSt.")."""
+    beside_buy: bool = False
+    """The first current price is undemoted beside an add-to-cart control outside a grid's cards."""
 
 
 # A class that says the element is *not* struck ("PriceNoThrouth", "no-strike"): shops
@@ -918,6 +920,22 @@ def _grid(elements: list, page_url: str) -> tuple[set, int]:
     return out, most
 
 
+def _in_card(el, grid: set) -> bool:
+    """``el`` sits in one of the grid's cards: its nearest ancestor holding any of the grid's
+    prices holds just one (a card), not several (the grid itself, or the page around it)."""
+    chain = {a: n for n, a in enumerate(el.iterancestors())}
+    nearest, count = None, 0
+    for price in grid:
+        at = next((chain[a] for a in price.iterancestors() if a in chain), None)
+        if at is None:
+            continue
+        if nearest is None or at < nearest:
+            nearest, count = at, 1
+        elif at == nearest:
+            count += 1
+    return count == 1
+
+
 def _ancestor_depths(el) -> dict:
     if el is None:
         return {}
@@ -1277,9 +1295,15 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
     near = [len(d) - 3 for d in (heading_depths, buy_depths) if d]
     confident = bool(current and near) and not current[0][0][0] and not current[0][0][3] \
         and -current[0][0][1] >= min(near)
+    # Beside its own buy button: the first price is undemoted and within three levels of the add-to-cart
+    # control's container, that button outside the grid's cards (Tailwind's product page, unclassed
+    # "$192" above "Add to bag", then twelve "Customers also purchased" cards): a product's page.
+    beside_buy = bool(current and buy_depths and grid) and not current[0][0][0] \
+        and _shared_depth(elements[id(current[0][1])], buy_depths) >= len(buy_depths) - 3 and not _in_card(buy, grid)
     pairs = _list_beside(current, listed, elements)
     return Shown(out, [c for _, c in listed], confident, {c.amount for _, c in current}, pairs, converted,
                  first_ok=bool(current) and not current[0][0][0], grid_cards=grid_cards, tiers=tiers,
+                 beside_buy=beside_buy,
                  with_tax=bool(current) and _with_tax_beside(elements[id(current[0][1])]))
 
 
