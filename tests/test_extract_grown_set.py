@@ -265,6 +265,20 @@ def test_the_tenth_session_s_unseen_sets_hold_what_they_scored(name):
     _holds(name, *TENTH_SESSION[name])
 
 
+# The eleventh session's unseen pages, first scored 2026-12-03 before any change: fresh-archives5
+# (six quick-view responses of asalbanooshop.com, an Iranian WooCommerce/WoodMart shop, 2026:
+# toman prices, a struck sale, two variation ranges, one sold out) at title, price and currency
+# 1.0, brand 0 (the Perfect WooCommerce Brands block labelled "برند:", a label in no language
+# listed) and first image 0.333 (WooCommerce's product wrapper class "pwb-brand-…" read as a
+# brand block around the main photo); since: 1.0 in every field.
+ELEVENTH_SESSION = {"fresh-archives5.json": (6, {})}
+
+
+@pytest.mark.parametrize("name", sorted(ELEVENTH_SESSION))
+def test_the_eleventh_session_s_unseen_sets_hold_what_they_scored(name):
+    _holds(name, *ELEVENTH_SESSION[name])
+
+
 # Pages built from the shop platforms' own price templates (Magento 1/2, WooCommerce, PrestaShop
 # 1.6/1.7, Shopify, BigCommerce, SFCC, Hybris, nopCommerce, Volusion; then OpenCart, Shopware 5,
 # Zen Cart, Squarespace, CS-Cart), truth by hand by helpers who never ran the extractor. First

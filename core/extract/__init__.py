@@ -196,7 +196,12 @@ def _pick_title(founds: dict[str, Found], site_words: set[str]) -> tuple[str | N
     social = [s for s in social if s]
     tag_title = founds[HTML].titles[0] if founds[HTML].titles else None
     refs = social + ([tag_title] if tag_title else [])
-    if heading and _valid_title(heading) and any(overlap(heading, r) >= 0.6 or _same_model(heading, r) for r in refs):
+    # (a variant's words in brackets after the name: "boAt Rockerz 450 Bluetooth Headset (Luscious Black, On the
+    # Ear)" beside an og:title that names the product only)
+    bare = re.sub(r"\s*\([^()]{3,60}\)$", "", heading or "")
+    if heading and _valid_title(heading) and any(overlap(heading, r) >= 0.6 or _same_model(heading, r)
+                                                 or bare != heading and len(bare.split()) >= 2 and overlap(bare, r) >= 0.8
+                                                 for r in refs):
         return heading, HTML
     if social:
         return social[0], OPENGRAPH if og and og.title and html.clean_title(og.title, site_words, page_title=True) == social[0] else TWITTER

@@ -73,8 +73,16 @@ def _context(el, depth: int = 6) -> tuple[str, str, str]:
     for n, a in enumerate(el.iterancestors()):
         if n >= depth:
             break
-        chain.append(f"{a.get('class', '')} {a.get('id', '')} {a.tag}")
+        cls = a.get("class", "")
+        if "-" in cls:
+            cls = _TERM_CLASS.sub("", cls)
+        chain.append(f"{cls} {a.get('id', '')} {a.tag}")
     return own, " ".join(chain[:_NEAR]).lower(), " ".join(chain[_NEAR:]).lower()
+
+
+# WordPress post classes naming the product's terms ("pwb-brand-esthederm", "product_cat-phone-cases",
+# "product_tag-sale" on WooCommerce's product wrapper): words of its taxonomy, not of the block
+_TERM_CLASS = re.compile(r"(?<!\S)(?:product_cat|product_tag|product_brand|pwb-brand|pa_[\w-]+?|tag|category)-\S+")
 
 
 def _noscript_images(doc) -> list:

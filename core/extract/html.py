@@ -17,7 +17,7 @@ import lxml.etree
 from core.extract.base import HTML, Found, PageContext
 from core.extract.images import GENERIC_CAPTION, LIGHTBOX
 from core.extract.prices import looks_like_price, money_in
-from core.extract.shown_prices import price_prop, shown_prices
+from core.extract.shown_prices import price_prop, shown_prices, struck_classes
 from core.extract.text import (TEST_KEYS, clean_text, element_text, in_chrome, is_placeholder, next_element, overlap,
                                plausible_brand, squash, tokens)
 
@@ -35,6 +35,8 @@ _BRAND_LABELS = (
     "hersteller", "manufacturer", "manufactured by", "make", "make/manufacturer", "производитель", "бренд", "виробник",
     "ブランド", "メーカー", "브랜드", "제조사", "品牌", "מותג", "יצרן", "značka", "proizvođač", "brend",
     "μάρκα", "κατασκευαστής", "marka", "tootja", "ražotājs", "gamintojas",
+    "برند", "نام تجاری", "سازنده", "العلامة التجارية", "الماركة", "ماركة", "الشركة المصنعة", "ยี่ห้อ", "แบรนด์",
+    "ब्रांड", "ब्रैंड", "thương hiệu", "merek", "jenama", "tatak",
 ) + _PUBLISHER_LABELS
 # ("make / manufacturer" as craigslist writes it: spaces around a slash are the same label)
 _LABEL_RE = re.compile(r"^\s*(" + "|".join(re.escape(x).replace("/", r"\s*/\s*")
@@ -45,7 +47,7 @@ _BRAND_PATH = re.compile(r"/(brand|brands|marca|marcas|marke|marken|marque|marqu
                          r"(?:[^\W_]/)?([^/?#]+)", re.I)  # "/brands/o/ozito-pxc": an A-Z index letter first
 # a search for the brand's other products: "?publisher=White+Mountain+Puzzles", "&brand=acme"
 # also a faceted search's filter, "#q=casio&fR[manufacturer][0]=Casio" (Algolia, URL-encoded)
-_BRAND_QUERY = re.compile(r"[?&#](?:\w{1,20}(?:%5B|\[))?(brand|brands|manufacturer|publisher|vendor|marke|hersteller|"
+_BRAND_QUERY = re.compile(r"[?&#](?:\w{1,20}(?:%5B|\[))?(brand|brands|brand_?name|manufacturer|publisher|vendor|marke|hersteller|"
                           r"marca|marque)(?:(?:%5D|\])(?:(?:%5B|\[)\d{0,3}(?:%5D|\]))?)?=([^&#]{2,60})", re.I)
 # (also inside a JSON string: GA4's dataLayer as escaped text, \"item_brand\":\"HOJIBLANCA\")
 _INLINE_BRAND = re.compile(r'"(?:brand|brandName|brand_name|item_brand|manufacturer|vendor)\\?"\s*:\s*\\?"([^"\\]{2,40})\\?"')
@@ -57,6 +59,7 @@ class Scan:
     """Elements of interest, each with its document position."""
 
     headings: list = field(default_factory=list)  # (pos, el, is_h1, hinted)
+    struck_classes: set = field(default_factory=set)  # classes the page's own <style> strikes through
     prices: list = field(default_factory=list)  # (pos, el)
     labels: list = field(default_factory=list)  # (pos, el, inline_value)
     brand_attrs: list = field(default_factory=list)  # (pos, value)
@@ -143,6 +146,8 @@ def scan(doc) -> Scan:
     for pos, el in enumerate(doc.iter(lxml.etree.Element)):
         tag = el.tag
         if tag in _SKIP_TAGS:
+            if tag == "style" and el.text and "line-through" in el.text:
+                out.struck_classes |= struck_classes(el.text)
             continue
         if tag == "title":
             if out.title_tag is None:
@@ -313,10 +318,15 @@ def main_heading(sc: Scan, refs: list[str]) -> tuple:
     best = (-1, None, -1.0, None)
     best_score = -1.0
     worded_h1 = False
+    header_h1 = None
     for pos, el, is_h1, hinted in sc.headings:
         text = _heading_text(el)
         worded_h1 = worded_h1 or bool(is_h1 and text)
-        if not text or _in_chrome(el):
+        if not text:
+            continue
+        if _in_chrome(el):
+            if is_h1 and header_h1 is None and el.find(".//a") is None and el.find(".//img") is None:
+                header_h1 = (pos, text, el)
             continue
         stand_in = _IDENTIFIER.fullmatch(text) is not None
         if stand_in:
@@ -365,6 +375,12 @@ def main_heading(sc: Scan, refs: list[str]) -> tuple:
             if text and not money_in(text):
                 best = (pos, text, 1.0, el)
                 sc.headings.append((pos, el, False, False))
+    if best[1] is None and header_h1 is not None:
+        # an <h1> inside the header (SAP Spartacus renders the page's heading in its breadcrumb
+        # component there): the product's name when a <title> or markup name begins with exactly it
+        pos, text, el = header_h1
+        if any(squash(re.split(r"\s[|–—-]\s|:\s", r)[0]) == squash(text) for r in refs if r):
+            best = (pos, text, 1.0, el)
     if best[1] is None:
         best = _visual_heading(sc, refs)
     elif best[1].endswith(("...", "…")):
@@ -402,7 +418,11 @@ _BUY_LEAD = re.compile(
 _SHOP_TAIL = re.compile(
     r"(\s+[-|–—:]\s+(buy|shop|order|compra|comprar|acheter|kaufen)\b.*|"
     r"\s+(jetzt\s+)?(online\s+)?(günstig\s+)?(kaufen|bestellen)(\s+(bei|im|auf)\b.*)?|"
-    r"\s+(acheter|achat)\s+(en ligne|pas cher)\b.*|\s+(buy|shop) online\b.*|\s+online (kopen|bestellen)\b.*)$", re.I)
+    r"\s+(acheter|achat)\s+(en ligne|pas cher)\b.*|\s+(buy|shop) online\b.*|\s+online (kopen|bestellen)\b.*|"
+    # "X Price in India - Buy X Online" (Flipkart), "X at Best Price in Pakistan" (Daraz)
+    r"\s+(at\s+)?((the\s+)?(best|lowest|low)\s+)?prices?\s+in\s+(india|pakistan|bangladesh|nepal|sri lanka|kenya|"
+    r"nigeria|uganda|ghana|egypt|(the\s+)?uae|dubai|ksa|saudi arabia|qatar|kuwait|oman|bahrain|malaysia|singapore|"
+    r"(the\s+)?philippines|indonesia|vietnam|thailand|south africa)\b.*)$", re.I)
 
 
 def strip_boilerplate(text: str) -> str:
@@ -515,7 +535,7 @@ def _label_value(el, inline: str) -> str | None:
     if inline:
         value = inline
     else:
-        rest = " ".join(filter(None, [element_text(c) for c in el] + [c.tail for c in el]))
+        rest = " ".join(filter(None, [t for c in el for t in (element_text(c), c.tail)]))  # in reading order
         value = clean_text(rest) or clean_text(el.tail)
         # "<b>Brand</b>: Kyoto Ironworks", "<span>Brand</span>: <span>Kyoto Ironworks</span>": the
         # colon is no part of the value
@@ -526,6 +546,8 @@ def _label_value(el, inline: str) -> str | None:
             if not value and nxt is not None:  # <strong itemprop="name"></strong>Black Leaf
                 value = clean_text(nxt.tail)
     value = clean_text(value)
+    if value:  # "Brand: <a>Oraimo</a> | <a>Similar products from Oraimo</a>" (Jumia): the first part
+        value = re.split(r"\s+[|·•]\s+", value)[0]
     firm = _FIRM_AND_PLACE.match(value or "")
     if firm:  # "Bernardo AG, Niederbuchsiten": the maker, not its address
         value = firm.group(1)
@@ -592,10 +614,15 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
     if value:
         return value
     if title:
+        # a brand link beside the heading named as its path says ("/Brands/Canon/c/brand_10" in SAP
+        # Spartacus' breadcrumb, inside the header): the page state's brand confirms it
+        linked = {text.casefold() for pos, el, slug in sc.brand_links
+                  if heading_pos >= 0 and abs(pos - heading_pos) <= 60
+                  and (text := clean_text(el.text_content())) and text.casefold() == unquote_plus(slug).casefold()}
         for m in _INLINE_BRAND.finditer(html_text):
             value = clean_text(m.group(1))
-            if value and not is_placeholder(value) and re.search(
-                    r"(?<!\w)" + re.escape(value) + r"(?!\w)", title, re.I):
+            if value and not is_placeholder(value) and (value.casefold() in linked or re.search(
+                    r"(?<!\w)" + re.escape(value) + r"(?!\w)", title, re.I)):
                 return value
     return _brand_before_model(title, sc.title_tag)
 

@@ -11,6 +11,7 @@ that marks its only price ``price-old-live`` still has a price). Struck-through 
 
 from __future__ import annotations
 
+import contextvars
 import re
 from dataclasses import dataclass
 from itertools import islice
@@ -233,10 +234,42 @@ def _bracketed_saving_first(el) -> bool:
     return bool(first and first.lstrip().startswith("(") and _NEG_TEXT.search(first) and not _INCLUSIVE.search(first))
 
 
+_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_CSS_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+
+
+def struck_classes(css: str) -> set[frozenset]:
+    """Class sets a page's own stylesheet strikes through: CSS-in-JS output (Emotion's
+    ``<style data-emotion>.css-8xl60i{…text-decoration:line-through}</style>``, styled-components,
+    CSS modules) where no class or tag says so. Selectors of classes alone (".price.-old" needs
+    both), not under another element (".-old .price"), not :hover."""
+    out = set()
+    for selectors, body in _CSS_RULE.findall(css):
+        if "line-through" not in body:
+            continue
+        for selector in selectors.split(","):
+            selector = selector.strip()
+            if _CLASSES_ONLY.fullmatch(selector):
+                out.add(frozenset(_CSS_CLASS.findall(selector)))
+    return out
+
+
+_CLASSES_ONLY = re.compile(r"(?:\.-?[_a-zA-Z][\w-]*)+")
+
+
+# the classes of the page being read (``struck_classes`` of its <style> elements), per thread of work
+_PAGE_STRUCK: contextvars.ContextVar[frozenset | set] = contextvars.ContextVar("page_struck", default=frozenset())
+
+
 def _struck(el) -> bool:
-    """Struck through itself, by a close ancestor, or by its one child (<span><s>€9</s></span>)."""
+    """Struck through itself, by a close ancestor, by its one child (<span><s>€9</s></span>) or by
+    the page's own stylesheet."""
     if _NOT_STRUCK.search(el.get("class") or ""):
         return False
+    css = _PAGE_STRUCK.get()
+    if css and any(need <= mine for a in islice([el, *el.iterancestors()], 3)
+                   if (mine := set((a.get("class") or "").split())) for need in css):
+        return True
     if len(el) == 1 and el[0].tag in _STRUCK_TAGS and not (el.text or "").strip() \
             and not (el[0].tail or "").strip():  # not "<s>$80</s> $60": the sale price follows
         return True
@@ -244,7 +277,7 @@ def _struck(el) -> bool:
         if n > 3:
             break
         if a.tag in _STRUCK_TAGS or "line-through" in (a.get("style") or "").replace(" ", "") \
-                or _STRUCK_CLASS.search(a.get("class") or ""):
+                or _STRUCK_CLASS.search(a.get("class") or "") or a.get("data-a-strike") == "true":  # Amazon's
             return True
     return False
 
@@ -1137,6 +1170,14 @@ _MINUS_AMOUNT = re.compile(r"(?<![\w.,])[-−–](?=[€$£¥₹]?\d+(?:[.,]\d+)
 
 def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3) -> Shown:
     """The current and list prices the page shows for its product (see the module doc)."""
+    token = _PAGE_STRUCK.set(sc.struck_classes)
+    try:
+        return _shown_prices(sc, heading, heading_pos, ctx, limit)
+    finally:
+        _PAGE_STRUCK.reset(token)
+
+
+def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -> Shown:
     heading_depths = _ancestor_depths(heading)
     buy = _buy_button(sc, heading, heading_pos)
     buy_depths = _ancestor_depths(buy)
