@@ -263,6 +263,13 @@ def _pick_price(founds: dict[str, Found], country: str | None = None) -> tuple[P
                 and shown[0].currency in (None, mine[0].currency))
     if sure and shown[0].amount >= 1 and all(p.amount == shown[0].amount * 100 for p in mine):
         return shown[0], HTML  # the markup's price in cents ("price": "3400" beside a shown $34.00)
+    switched = bool(structured and shown and page.certain_price and page.first_price_ok and shown[0].currency
+                    and shown[0].currency != mine[0].currency and all(p.currency != shown[0].currency for p in mine)
+                    and all(c.currency in (None, shown[0].currency) for c in shown))
+    if switched and not any(p.amount in page.shown_amounts or p.amount in struck for _, p in structured):
+        # the product's box shows its price in another currency than the markup's, which the page shows
+        # nowhere: a currency switcher's choice (WooCommerce's WOOCS, Shopify Markets) — the shopper's
+        return shown[0], HTML
     if sure and not any(p.amount in page.shown_amounts or p.amount in struck for _, p in structured):
         # no markup price appears on the page (neither shown nor struck), and the product's box shows
         # its price with confidence: stale markup (last season's JSON-LD, a Twitter card, another
@@ -462,6 +469,13 @@ def _pick_images(founds: dict[str, Found], displayed: str | None = None,
         lead.extend(usable)
     images = dedupe_images(lead)
     page = founds.get(HTML)
+    if lead_source in (OPENGRAPH, TWITTER) and images and _SHARE_CARD.search(images[0].rsplit("/", 1)[-1]) \
+            and page and page.images and image_identity(page.images[0]) != image_identity(images[0]):
+        # the social card is a campaign or share crop ("campaign_denim_fw23_share.jpg"), not a photo
+        # of the product: the gallery's first photo leads
+        at = next((i for i, u in enumerate(images) if image_identity(u) == image_identity(page.images[0])), None)
+        if at:
+            images.insert(0, images.pop(at))
     on_page = {image_identity(u) for u in page.images} if page else set()
     numbered = {image_identity(u): n for u, n in (numbers or {}).items()}
     later = bool(images) and numbered.get(image_identity(images[0]), 1) > 1
@@ -479,6 +493,10 @@ def _pick_images(founds: dict[str, Found], displayed: str | None = None,
         if at:
             images.insert(0, images.pop(at))
     return images, lead_source, alts
+
+
+_SHARE_CARD = re.compile(r"(^|[-_.])(share|social|og[-_]?image|opengraph|fb|facebook|twitter|campaign|lifestyle)"
+                         r"([-_.]|$)", re.I)
 
 
 def _is_ui_art(url: str) -> bool:

@@ -42,7 +42,7 @@ _BRAND_LABELS = (
 _LABEL_RE = re.compile(r"^\s*(" + "|".join(re.escape(x).replace("/", r"\s*/\s*")
                                             for x in sorted(_BRAND_LABELS, key=len, reverse=True))
                        + r")(?:\s*[:：]\s*(.*)|\s*)$", re.I | re.S)
-_BRAND_PATH = re.compile(r"/(brand|brands|marca|marcas|marke|marken|marque|marques|merk|merken|"
+_BRAND_PATH = re.compile(r"/(brand|brands|designers?|marca|marcas|marke|marken|marque|marques|merk|merken|"
                          r"vendors?|manufacturers?|stores|hersteller|brend|znacka|zimols)/"
                          r"(?:[^\W_]/)?([^/?#]+)", re.I)  # "/brands/o/ozito-pxc": an A-Z index letter first
 # a search for the brand's other products: "?publisher=White+Mountain+Puzzles", "&brand=acme"
@@ -82,7 +82,7 @@ _in_chrome = in_chrome  # the heuristics below skip site chrome
 # Substring pre-checks (fast) before the exact patterns above (slower) are applied.
 _HINT_QUICK = re.compile("title|name|heading|price|preis|prix|prezzo|precio|preco|cena|hinta|pris|amount|cost|bid")
 _PRICE_QUICK = re.compile("price|preis|prix|prezzo|precio|preco|cena|hinta|pris|amount|cost|bid")
-_LINK_QUICK = re.compile("brand|marca|marke|marque|merk|vendor|manufacturer|stores|hersteller|brend|znacka|zimols|"
+_LINK_QUICK = re.compile("brand|designer|marca|marke|marque|merk|vendor|manufacturer|stores|hersteller|brend|znacka|zimols|"
                          "publisher")
 _LABEL_STARTS = tuple(sorted({x.casefold() for x in _BRAND_LABELS}))
 _DIGIT = re.compile(r"\d")
@@ -243,7 +243,9 @@ def scan(doc) -> Scan:
 # An identifier printed inside the heading's element ("<div class="name">Name<span class="sku">ID</span>
 # <span class="code">1382080</span></div>", SAP Hybris): not part of the name.
 _ID_CHILD = re.compile(r"(^|[-_\s])(sku|code|product-?code|item-?(no|number|code)|mpn|ean|gtin|"
-                       r"art(ikel)?-?nr|part-?number|product-?id)([-_\s]|$)", re.I)
+                       r"art(ikel)?-?nr|part-?number|product-?id|"
+                       # a badge inside the heading: <span class="badge badge--new">Neu</span>
+                       r"badge|product-?badge|sticker|ribbon|flag-?(new|sale)|label-?(new|sale))([-_\s]|$)", re.I)
 
 
 # a child hidden from sight inside a heading (eBay's <span class="g-hdn">Dettagli sull'oggetto</span>)
@@ -268,6 +270,14 @@ def _in_nested_item(d, heading) -> bool:
         if a.get("itemscope") is not None or a.get("typeof") or a.get("itemprop"):
             return True
     return False
+
+
+def _brand_only(el) -> bool:
+    """An <h1> that is one link to the maker's page and nothing else (SSENSE's
+    <h1><a href="/en-us/men/designers/our-legacy">Our Legacy</a></h1> above <h2>Black Box Shirt</h2>)."""
+    links = el.findall(".//a")
+    return len(links) == 1 and _BRAND_PATH.search(links[0].get("href") or "") is not None \
+        and clean_text(links[0].text_content()) == clean_text(el.text_content())
 
 
 def _heading_text(el) -> str | None:
@@ -328,7 +338,7 @@ def main_heading(sc: Scan, refs: list[str]) -> tuple:
             if is_h1 and header_h1 is None and el.find(".//a") is None and el.find(".//img") is None:
                 header_h1 = (pos, text, el)
             continue
-        stand_in = _IDENTIFIER.fullmatch(text) is not None
+        stand_in = _IDENTIFIER.fullmatch(text) is not None or _brand_only(el)
         if stand_in:
             # an identifier alone (AbeBooks' <h1 class="isbn">9780805087444</h1>) names no
             # product: the heading right after it does (<h2 class="plptitle">A People's …</h2>),
@@ -419,6 +429,7 @@ _SHOP_TAIL = re.compile(
     r"(\s+[-|–—:]\s+(buy|shop|order|compra|comprar|acheter|kaufen)\b.*|"
     r"\s+(jetzt\s+)?(online\s+)?(günstig\s+)?(kaufen|bestellen)(\s+(bei|im|auf)\b.*)?|"
     r"\s+(acheter|achat)\s+(en ligne|pas cher)\b.*|\s+(buy|shop) online\b.*|\s+online (kopen|bestellen)\b.*|"
+    r"\s*(の|を)?(公式)?(通販|オンラインショップ)(サイト)?|"
     # "X Price in India - Buy X Online" (Flipkart), "X at Best Price in Pakistan" (Daraz)
     r"\s+(at\s+)?((the\s+)?(best|lowest|low)\s+)?prices?\s+in\s+(india|pakistan|bangladesh|nepal|sri lanka|kenya|"
     r"nigeria|uganda|ghana|egypt|(the\s+)?uae|dubai|ksa|saudi arabia|qatar|kuwait|oman|bahrain|malaysia|singapore|"
@@ -436,6 +447,13 @@ def strip_boilerplate(text: str) -> str:
     return out if len(out) >= 3 else text
 
 
+_OFFICIAL_LEAD = re.compile(r"^\s*[【\[]\s*(公式|official|오피셜|官方)\s*[】\]][^|｜]{1,30}\s[|｜]\s+(?=\S)", re.I)
+_STORE_TAIL = re.compile(r"\s+:\s+[^:]{0,20}(스토어|ストア|ショップ|official store|旗舰店|官方店)\s*$", re.I)
+# a price closing a name, with its "from" word: " ab 599,00 € |", " from $12.99 -", " à partir de 12 € |"
+_PRICE_AT_END = re.compile(r"\s+(?:(?:ab|from|desde|à partir de|a partir de|da|od|vanaf|für|for|only|nur|just)\s+)?"
+                           r"\S{0,3}\s?\d[\d.,\s]*\S{0,3}\s*[·|•–—:-]\s*$", re.I)
+
+
 def clean_title(text: str | None, site_words: set[str], *, page_title: bool = False,
                 strict: bool = False) -> str | None:
     """A title without shop boilerplate, site name segments or a leading/trailing price.
@@ -451,7 +469,17 @@ def clean_title(text: str | None, site_words: set[str], *, page_title: bool = Fa
     # (not the dash of "CHF 45'300,- auf AUTOLINA": zero cents written ",-")
     m = re.match(r"^.{0,40}?\d[\d.,\s]*\S{0,3}?(?:\s*[·|•–—:]|\s+-|(?<![.,])-)\s+(?=\S)", text)
     if m and looks_like_price(m.group(0)) and len(text) - m.end() > 8:
-        text = text[m.end():]
+        lead = _PRICE_AT_END.sub("", m.group(0))
+        if lead != m.group(0) and len(lead.split()) > 3:
+            # "Samsung Galaxy S24 128GB Onyx Black ab 599,00 € | Preisvergleich bei idealo.de": the name,
+            # then its price, then the shop's words
+            text = lead.rstrip() + " | " + text[m.end():]
+        else:
+            text = text[m.end():]
+    if page_title:
+        # "【公式】無印良品 | Name": the shop's own name first, marked official; "Name : 삼성전자 공식스토어"
+        text = _OFFICIAL_LEAD.sub("", text)
+        text = _STORE_TAIL.sub("", text)
     parts = _SITE_SEP.split(text)
     seps = _SITE_SEP.findall(text)
     while len(parts) > 1 and (_is_site_part(parts[-1], site_words, strict) or _price_part(parts[-1])
@@ -570,6 +598,10 @@ _FIELD_WORD = re.compile(r"(name|nombre|nom|nome|naam|navn|namn|nimi|nazwa|náze
 
 
 _MAKER_ROW = re.compile(r"\s*manufactured by", re.I)
+# the link to a maker's store on a marketplace, in its languages
+_VISIT_STORE = re.compile(r"visit the (.{2,40}?) store|besuche den (.{2,40}?)-store|visita la tienda de (.{2,40})|"
+                          r"visiter la boutique (.{2,40})|visita lo store di (.{2,40})|bezoek de (.{2,40}?)-winkel|"
+                          r"visite a loja (?:da |de |do )?(.{2,40})|(.{2,40}?)のストアを表示|odwiedź sklep (.{2,40})", re.I)
 
 
 def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: str,
@@ -598,6 +630,9 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
         if (heading_pos < 0 or abs(pos - heading_pos) > 60) and not alone or _in_chrome(el):
             continue  # brand lists in menus are not this product's brand
         text = element_text(el) or ""
+        visit = _VISIT_STORE.fullmatch(text.strip())
+        if visit:  # Amazon's byline: "Visit the Levi's Store", "Besuche den Levi's-Store"
+            return clean_text(next(g for g in visit.groups() if g))
         words = re.sub(r"[-_]", " ", unquote_plus(slug)).strip()
         logo = [clean_text(img.get("alt")) or "" for img in el.iter("img")] if not text.strip() else []
         if len(logo) == 1 and logo[0] and logo[0].casefold() == words.casefold() and _in_title(logo[0], title):

@@ -65,7 +65,9 @@ _NEG_TEXT = re.compile(r"/\s*(100\s*|1\s*)?(ml|cl|g|kg|l|m|m²|m2|lb|oz|mes|mo|m
                        r"\bHT\b|hors tax|bez dph|sin iva|sem iva|senza iva|\+\s?kdv|kdv hariç|zzgl\.?\s*(mwst|ust)|"
                        r"ohne mwst|без ндс|税抜|税別|未税|"
                        # free-shipping thresholds and loyalty points in Korean, Japanese, Chinese
-                       r"무료\s?배송|배송비|이상\s?구매|送料|以上のご注文|以上購入|免运费|包邮|ポイント|포인트|积分|積分)", re.I)
+                       r"무료\s?배송|배송비|이상\s?구매|送料|以上のご注文|以上購入|免运费|包邮|ポイント|포인트|积分|積分|"
+                       # coupons: "200円OFFクーポン", "3,000원 쿠폰", "优惠券"
+                       r"円\s?off|クーポン|쿠폰|优惠券|優惠券)", re.I)
 # "Ca. EUR 3,45", "approx. $4.10", "≈ 120 zł", "environ 3,45 €": a conversion into the
 # visitor's currency printed beside the listing's own price, never the price itself.
 _APPROX_WORDS = (r"(ca\.?(?!\s*\$)|circa|approx\.?|approximately|≈|~|env\.?|environ|aprox\.?|aproximadamente|"
@@ -435,6 +437,21 @@ def _loyalty(el) -> bool:
         if any(_LOYALTY_MARK.search(t) for t in tokens):
             return True
     return False
+
+
+# the price's own line saying its delivery is free ("2,980 円 税込 送料無料", "$49.99 Free Shipping"),
+# not a threshold ("3,980円以上送料無料", "Free shipping over $50", "ab 29 € versandkostenfrei")
+_FREE_SHIPPING = re.compile(r"送料無料|free (shipping|delivery)|kostenlose[rn]? (versand|lieferung)|versandkostenfrei|"
+                            r"livraison (offerte|gratuite)|env[ií]o gratis|frete gr[aá]tis|spedizione gratuita|"
+                            r"darmowa dostawa|무료\s?배송|包邮|免运费", re.I)
+_THRESHOLD = re.compile(r"以上|이상|\b(over|above|ab|from|orders?|à partir|a partir|desde|od|min|minimum|spend|"
+                        r"dès|sopra|vanaf)\b|\d\s?\+", re.I)
+
+
+def _without_free_shipping(raw: str) -> str:
+    if _FREE_SHIPPING.search(raw) and not _THRESHOLD.search(raw):
+        return _FREE_SHIPPING.sub(" ", raw)
+    return raw
 
 
 # "Fri frakt", "Gratis levering", "Kargo Bedava", "Free shipping": a badge, not a word about the amount
@@ -1293,7 +1310,7 @@ def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -
             tiers.add(amount)  # a quantity tier's price; a tier table's first row is one unit's
             continue
         bad = bool(_PRICE_BAD.search(_without_tax_words(marks))) and not _INCL_LEAD.match(raw) \
-            or bool(_NEG_TEXT.search(raw)) or _before_tax(el) \
+            or bool(_NEG_TEXT.search(_without_free_shipping(raw))) or _before_tax(el) \
             or raw.lstrip().startswith(("+", "-", "−", "–")) or _signed(raw, amount, currency) \
             or _instalment(el) or was is not None \
             or (len(raw) > 12 and bool(_INSTALMENT_TEXT.search(raw))) or bool(_INSTALMENT_BEFORE.search(before[-60:])) \
