@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import re
+from itertools import islice
 from dataclasses import dataclass, field
 from urllib.parse import unquote_plus
 
@@ -119,7 +120,8 @@ _DATA_KEYS = frozenset({"data-testid", "data-test", "data-qa", "data-at", "data-
 # variants too): data-aut-id="itemPrice", data-testid="product-price".
 _TEST_PRICE = re.compile(r"(?:item|product|pdp|main|current|sale|selling|final|buy[-_]?box)[-_]?price"
                          r"(?:[-_]?(?:value|amount|current|now|final))?|price[-_]?(?:current|now|final)", re.I)
-_BRAND_DATA = re.compile(r"(?:^|\s)(?:pdp[-_]|product[-_])?brand(?:[-_]?name)?(?:\s|$)|\^brandName\}", re.I)
+_BRAND_DATA = re.compile(r"(?:^|\s)(?:pdp[-_]|product[-_])?brand(?:[-_]?name)?(?:\s|$)|\^brandName\}|"
+                         r"(?-i:[a-z]BrandLink)\b|(?:^|[-_/\s])brand[-_]link\b", re.I)  # Target's ProductDetailBrandLink
 # "Mehr von Müllermöbel", "More from Acme", "Other products by Acme": the brand after the words.
 _MORE_FROM = re.compile(r"^(?:(?:see |view |shop |all )?(?:more|other products|all products|everything) "
                         r"(?:from|by)|shop all|see all|view all|mehr von|alle produkte von|weitere produkte von|plus de|tous les produits|"
@@ -138,6 +140,20 @@ def _in_h1(el) -> bool:
     return parent is not None and (parent.tag == "h1" or parent.getparent() is not None and parent.getparent().tag == "h1")
 
 
+def _svg_sign(svg, pos: int, text_prices: list) -> None:
+    """A currency drawn as an icon whose <title> names it (Digikala's toman: <svg><title>تومان</title>):
+    its name joins the text after it, and the amount's block beside it is a price text."""
+    sign = clean_text(svg[0].text)
+    if not sign or len(sign) > 12 or not money_in(f"1 {sign}"):
+        return
+    svg.tail = f" {sign}{svg.tail or ''}"
+    for a in islice(svg.iterancestors(), 3):
+        text = clean_text(a.text_content())
+        if text and len(text) < 60 and _DIGIT.search(text):
+            text_prices.append((pos, a))
+            return
+
+
 def scan(doc) -> Scan:
     """Walk the tree once and keep what the heuristics look at, with document positions."""
     out = Scan()
@@ -148,6 +164,8 @@ def scan(doc) -> Scan:
         if tag in _SKIP_TAGS:
             if tag == "style" and el.text and "line-through" in el.text:
                 out.struck_classes |= struck_classes(el.text)
+            elif tag == "svg" and len(el) and el[0].tag == "title":
+                _svg_sign(el, pos, text_prices)
             continue
         if tag == "title":
             if out.title_tag is None:
@@ -448,7 +466,8 @@ def strip_boilerplate(text: str) -> str:
 
 
 _OFFICIAL_LEAD = re.compile(r"^\s*[【\[]\s*(公式|official|오피셜|官方)\s*[】\]][^|｜]{1,30}\s[|｜]\s+(?=\S)", re.I)
-_STORE_TAIL = re.compile(r"\s+:\s+[^:]{0,20}(스토어|ストア|ショップ|official store|旗舰店|官方店)\s*$", re.I)
+_STORE_TAIL = re.compile(r"\s+:\s+[^:]{0,20}(스토어|ストア|ショップ|official store|旗舰店|官方店)\s*$|"
+                         r"\s*[-_|｜]\s*[^-_|｜\s]{0,12}(商城|官网|官方网站|旗舰店|商店|購物網|购物网)\s*$", re.I)  # "Redmi K70-小米商城"
 # a price closing a name, with its "from" word: " ab 599,00 € |", " from $12.99 -", " à partir de 12 € |"
 _PRICE_AT_END = re.compile(r"\s+(?:(?:ab|from|desde|à partir de|a partir de|da|od|vanaf|für|for|only|nur|just)\s+)?"
                            r"\S{0,3}\s?\d[\d.,\s]*\S{0,3}\s*[·|•–—:-]\s*$", re.I)

@@ -54,7 +54,7 @@ _SYMBOLS = {
     "лв": "BGN", "лв.": "BGN", "r$": "BRL", "fr.": "CHF", "₫": "VND", "₱": "PHP", "฿": "THB",
     "rm": "MYR", "s$": "SGD", "a$": "AUD", "au$": "AUD", "c$": "CAD", "ca$": "CAD",
     "us$": "USD", "hk$": "HKD", "nt$": "TWD", "mx$": "MXN", "₦": "NGN", "円": "JPY",
-    "元": "CNY", "б.р.": "BYN", "бел. руб.": "BYN", "br": "BYN", "₸": "KZT", "тг": "KZT",
+    "б.р.": "BYN", "бел. руб.": "BYN", "br": "BYN", "₸": "KZT", "тг": "KZT",
     "тг.": "KZT", "тенге": "KZT", "₾": "GEL", "₼": "AZN", "֏": "AMD", "₮": "MNT", "сом": "KGS",
     "дин.": "RSD", "ден": "MKD", "s/": "PEN", "s/.": "PEN", "ksh": "KES", "₵": "GHS",
     "ls": "LVL", "lt": "LTL", "l.e": "EGP", "l.e.": "EGP", "ج.م": "EGP", "ج.م.": "EGP", "جنيه": "EGP",
@@ -63,6 +63,7 @@ _SYMBOLS = {
     "ден.": "MKD", "сум": "UZS", "kz": "AOA", "تومان": "IRR", "تومن": "IRR",
     "nz$": "NZD", "ar$": "ARS", "u$s": "USD", "cn¥": "CNY", "rmb": "CNY", "đ": "VND", "vnđ": "VND", "vnd": "VND",
     "₲": "PYG", "gs.": "PYG", "บาท": "THB", "ש\"ח": "ILS", "ש״ח": "ILS", "रू": "NPR", "php": "PHP",
+    "₡": "CRC", "b/.": "PAB", "b/": "PAB",
 }
 # Iran's shops price in toman (ten rials); ISO 4217 has only the rial: "525٬000 تومان" is 5,250,000 IRR.
 _TOMAN = re.compile(r"تومان|تومن|\btomans?\b", re.I)
@@ -94,12 +95,17 @@ _AMBIGUOUS = {
     "din": ("dinar", None), "din.": ("dinar", None),
     "sr": ("rial", None), "qr": ("rial", None), "kd": ("dinar", None),
     "tk": ("taka", None), "tk.": ("taka", None), "le": ("pound", None), "le.": ("pound", None),
+    # Guatemala's quetzal "Q1,899.00", Honduras' lempira "L 12,999.00" (Albania's lek): their country only
+    "q": ("quetzal", None), "l": ("lempira", None),
+    # 元 is the yuan, and Taiwan's, Hong Kong's and Macau's dollar in their own shops
+    "元": ("yuan", "CNY"),
 }
 _FAMILY_CODES = {"yen": {"JPY", "CNY"}, "rupee": {"INR", "PKR", "LKR", "NPR", "MUR", "SCR"},
                  "bolivar": {"VES", "VEF", "BOB"}, "rial": {"SAR", "IRR", "OMR", "YER", "QAR"}, "rand": {"ZAR"},
                  "dirham": {"AED", "MAD"}, "leu": {"RON", "MDL"}, "ruble": {"RUB", "BYN"},
                  "dinar": {"RSD", "KWD", "BHD", "JOD", "IQD", "LYD", "TND", "DZD"},
-                 "taka": {"BDT"}, "pound": {"EGP"}}
+                 "taka": {"BDT"}, "pound": {"EGP"}, "quetzal": {"GTQ"}, "lempira": {"HNL", "ALL"},
+                 "yuan": {"CNY", "TWD", "HKD", "MOP"}}
 # Language tags too widely spread to name a country by themselves.
 _WORLD_LANGUAGES = {"en", "es", "fr", "ar", "pt"}
 
@@ -297,6 +303,8 @@ def _resolve_ambiguous(key: str, country: str | None) -> str | None:
             return code
     if family == "$":
         return "USD"
+    if family == "rand" and not country:
+        return "ZAR"  # "R 3,499" on a .com page in English: nothing else writes R before a price-sized amount
     if family == "rupee" and key == "₹":
         return "INR"
     return default
@@ -326,7 +334,7 @@ _CODE_IN_TEXT = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
 _SYMBOL_IN_TEXT = re.compile(
     r"(б\.\s?р\.|бел\.\s?руб\.|руб\.?|грн\.?|лв\.?|дин\.|тенге|тг\.?|R\$|U\$S|[A-Z]{1,2}\$|\$|€|£|₩|원|₪|₽|₴|₺|₹|₫|₱|฿|₦|₲|"
     r"CN¥|ש[\"״]ח|रू|(?<![^\W\d_])บาท|"
-    r"₸|₾|₼|֏|₮|₵|¥|￥|円|(?:(?<=[万千百亿])|(?<![\u3040-\u30ff\u4e00-\u9fff]))元|S/\.?|ج\.\s?م\.?|جنيه|"
+    r"₸|₾|₼|֏|₮|₵|₡|¥|￥|円|(?:(?<=[万千百亿])|(?<![\u3040-\u30ff\u4e00-\u9fff]))元|S/\.?|(?<![\w/])(?-i:B)/\.?(?=\s?\d)|ج\.\s?م\.?|جنيه|"
     r"(?<![A-Za-z])L\.\s?E\.?(?![A-Za-z])|৳|﷼|₨|ر\.س\.?|د\.إ\.?|ر\.ق|د\.ك|ر\.ع|د\.ب|ريال|ریال|تومان|تومن|درهم|"
     # letters as signs: no letter of any script beside them ("Сумка" is a bag, not сум)
     r"(?<![^\W\d_])(?:zł|zl|kn|kč|Kč|(?-i:Ft)|lei|kr\.?|Rs\.?|Fr\.|RM|KSh|TSh|USh|р\.|сом|сум|ден\.?|Rp\.?|"
@@ -341,7 +349,9 @@ _SYMBOL_IN_TEXT = re.compile(
     r"(?:(?<=\d)|(?<=\d\s))(?-i:TL)(?![\w-])|(?-i:TL)(?=\s?\d)|"
     # South Africa's "R 1 299.00": only before a price-sized amount ("R16" tyres, "R32" refrigerant
     # and "DZK4R2MBM" codes are none)
-    r"(?<![0-9/])(?-i:R)(?=\s?(?:\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d{3,}|\d+[.,]\d{2})(?![\dA-Za-z])))(?![^\W\d_]))",
+    r"(?<![0-9/])(?-i:R)(?=\s?(?:\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d{3,}|\d+[.,]\d{2})(?![\dA-Za-z]))|"
+    # so also Guatemala's "Q1,899.00" and Honduras' "L 12,999.00" (not "Q3 2024", "N95", "L 42")
+    r"(?<![0-9/])(?-i:Q|L)(?=\s?(?:\d{1,3}(?:[ ,.\u00a0]\d{3})+(?:[.,]\d{2})?|\d+[.,]\d{2})(?![\dA-Za-z])))(?![^\W\d_]))",
     re.I,
 )
 
