@@ -20,7 +20,7 @@ from core.extract.base import (HTML, JSONLD, MICRODATA, OPENGRAPH, PLATFORM, RDF
 from core.extract.images import dedupe_images, image_identity, is_chrome_image
 from core.extract.prices import country_hint, default_currency, money_text, path_country, site_country
 from core.extract.shown_prices import postage_line
-from core.extract.text import (clean_text, html_to_text, is_placeholder, overlap, plausible_brand, safe_url,
+from core.extract.text import (clean_text, html_to_text, is_placeholder, overlap, plausible_brand, safe_url, squash,
                                strip_unsafe)
 
 __all__ = ["ExtractedProduct", "extract_product", "merge", "plausible_brand", "sanitize"]
@@ -183,6 +183,15 @@ def _pick_title(founds: dict[str, Found], site_words: set[str]) -> tuple[str | N
                     and any(title.casefold() in r.casefold() for r in [heading] + founds[HTML].titles[:1]):
                 # the markup's name is the part number alone ("2608577215"); the page's heading
                 # names the product and it or the <title> carries that number
+                return heading, HTML
+            og = founds.get(OPENGRAPH)
+            if heading and _valid_title(heading) and og and og.title \
+                    and squash(html.clean_title(og.title, site_words, page_title=True) or "") == squash(heading) \
+                    and overlap(title, heading) < 0.5 and overlap(heading, title) < 0.5 \
+                    and squash(heading) not in squash(title):
+                # the heading and the og:title say the same name, the markup another: a multi-language
+                # shop's markup in its default language ("… Herren Trailrunning-Schuhe" on the French
+                # page "Chaussures de trail … Homme") — the shopper reads the page's
                 return heading, HTML
             return title, source
     heading = founds[HTML].title

@@ -52,7 +52,7 @@ _BRAND_QUERY = re.compile(r"[?&#](?:\w{1,20}(?:%5B|\[))?(brand|brands|brand_?nam
                           r"marca|marque)(?:(?:%5D|\])(?:(?:%5B|\[)\d{0,3}(?:%5D|\]))?)?=([^&#]{2,60})", re.I)
 # (also inside a JSON string: GA4's dataLayer as escaped text, \"item_brand\":\"HOJIBLANCA\")
 _INLINE_BRAND = re.compile(r'"(?:brand|brandName|brand_name|item_brand|manufacturer|vendor)\\?"\s*:\s*\\?"([^"\\]{2,40})\\?"')
-_SITE_SEP = re.compile(r"\s+(?:\||-|–|—|·|::|»|/)\s+")
+_SITE_SEP = re.compile(r"\s+(?:\||-|–|—|·|•|::|»|/|//)\s+")
 
 
 @dataclass
@@ -267,13 +267,16 @@ _ID_CHILD = re.compile(r"(^|[-_\s])(sku|code|product-?code|item-?(no|number|code
 
 
 # a child hidden from sight inside a heading (eBay's <span class="g-hdn">Dettagli sull'oggetto</span>)
-_HIDDEN_CHILD = re.compile(r"(^|\s)(g-hdn|visually-hidden|sr-only|screen-reader-text|u-hidden|a-offscreen|hidden)(\s|$)", re.I)
+_HIDDEN_CHILD = re.compile(r"(^|\s)(g-hdn|visually-hidden|sr-only|screen-reader-text|u-hidden|a-offscreen|hidden|is-hidden|"
+                           r"d-none)(\s|$)", re.I)
 
 
 def _not_name(c) -> bool:
     cls = c.get("class") or "" if isinstance(c.tag, str) else ""
     hidden = bool(_HIDDEN_CHILD.search(cls)) and not re.search(r"\w+:(inline|block|flex|grid|inline-block|contents)\b", cls)
-    return isinstance(c.tag, str) and (bool(_ID_CHILD.search(f"{cls} {c.get('itemprop') or ''}")) or hidden)
+    # (a wishlist or share button inside the heading: <h1>Oversized Wool Jumper<button>Add to favourites</button></h1>)
+    return isinstance(c.tag, str) and (bool(_ID_CHILD.search(f"{cls} {c.get('itemprop') or ''}")) or hidden
+                                       or c.tag == "button")
 
 
 _NAME_PROPS = {"name", "schema:name", "dc:title", "dcterms:title"}
@@ -468,6 +471,7 @@ def strip_boilerplate(text: str) -> str:
 _OFFICIAL_LEAD = re.compile(r"^\s*[【\[]\s*(公式|official|오피셜|官方)\s*[】\]][^|｜]{1,30}\s[|｜]\s+(?=\S)", re.I)
 _STORE_TAIL = re.compile(r"\s+:\s+[^:]{0,20}(스토어|ストア|ショップ|official store|旗舰店|官方店)\s*$|"
                          r"\s*[-_|｜]\s*[^-_|｜\s]{0,12}(商城|官网|官方网站|旗舰店|商店|購物網|购物网)\s*$", re.I)  # "Redmi K70-小米商城"
+_WAVE_TAIL = re.compile(r"\s*[～〜~][^～〜~]{2,30}[～〜~]\s*$")
 # a price closing a name, with its "from" word: " ab 599,00 € |", " from $12.99 -", " à partir de 12 € |"
 _PRICE_AT_END = re.compile(r"\s+(?:(?:ab|from|desde|à partir de|a partir de|da|od|vanaf|für|for|only|nur|just)\s+)?"
                            r"\S{0,3}\s?\d[\d.,\s]*\S{0,3}\s*[·|•–—:-]\s*$", re.I)
@@ -496,13 +500,15 @@ def clean_title(text: str | None, site_words: set[str], *, page_title: bool = Fa
         else:
             text = text[m.end():]
     if page_title:
-        # "【公式】無印良品 | Name": the shop's own name first, marked official; "Name : 삼성전자 공식스토어"
+        # "【公式】無印良品 | Name": the shop's own name first, marked official; "Name : 삼성전자 공식스토어";
+        # "こころ (新潮文庫) ～紀伊國屋書店ウェブストア～"
         text = _OFFICIAL_LEAD.sub("", text)
         text = _STORE_TAIL.sub("", text)
+        text = _WAVE_TAIL.sub("", text)
     parts = _SITE_SEP.split(text)
     seps = _SITE_SEP.findall(text)
     while len(parts) > 1 and (_is_site_part(parts[-1], site_words, strict) or _price_part(parts[-1])
-                              or (page_title and seps[-1].strip() in ("|", "–", "—", "::", "»")
+                              or (page_title and seps[-1].strip() in ("|", "–", "—", "::", "»", "•", "//")
                                   and _looks_like_shop_name(parts[-1], parts[:-1]))):
         parts.pop()
         seps.pop()

@@ -332,15 +332,33 @@ _EX_TAX_AFTER = re.compile(r"^[\s(（]*(\+\s?税|税抜|税別|本体価格|\bex
 _INCL_LEAD = re.compile(r"^[\s(（]*(税込|tax incl|incl\.?\s?(vat|tax|gst)|inc\.?\s?vat|inkl\.?\s?mwst|ttc\b)", re.I)
 
 
-def _before_tax(el) -> bool:
-    """The amount's own tail, or the short element right after it, says it is before tax."""
+def _text_after(el) -> str:
+    """The words right after the amount: its own tail, else the short element after it, else its own
+    last short child without digits (<p class="price">¥1,800 <span class="tax-note">+税</span></p>)."""
     after = (el.tail or "").strip()
     if not after:
         nxt = el.getnext()
         after = (_short_text(nxt, 40) or "") if nxt is not None and isinstance(nxt.tag, str) else ""
     if not after and len(el):
-        last = el[len(el) - 1]  # <p class="price">¥1,800 <span class="tax-note">+税</span></p>
+        last = el[len(el) - 1]
         after = (_short_text(last, 12) or "") if isinstance(last.tag, str) and not re.search(r"\d", last.text_content() or "") else ""
+    return after
+
+
+# a price only on a condition the words after it name: "$109.99 with eligible trade-in", "€0 bij een abonnement"
+_ON_CONDITION_AFTER = re.compile(r"^[\s(（]*(with|w/|after|when you)\s+(an?\s+)?(eligible\s+|qualifying\s+)?"
+                                 r"(trade[- ]?in|new line|activation|contract|plan|subscription)|"
+                                 r"^[\s(（]*(bei inzahlungnahme|mit vertrag|avec reprise|avec (un )?forfait|con permuta|"
+                                 r"na troca|bij (een )?abonnement|met abonnement)", re.I)
+
+
+def _on_condition(el) -> bool:
+    return bool(_ON_CONDITION_AFTER.match(_text_after(el)))
+
+
+def _before_tax(el) -> bool:
+    """The amount's own tail, or the short element right after it, says it is before tax."""
+    after = _text_after(el)
     m = _EX_TAX_AFTER.match(after)
     if not m:
         return False
@@ -1310,7 +1328,7 @@ def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -
             tiers.add(amount)  # a quantity tier's price; a tier table's first row is one unit's
             continue
         bad = bool(_PRICE_BAD.search(_without_tax_words(marks))) and not _INCL_LEAD.match(raw) \
-            or bool(_NEG_TEXT.search(_without_free_shipping(raw))) or _before_tax(el) \
+            or bool(_NEG_TEXT.search(_without_free_shipping(raw))) or _before_tax(el) or _on_condition(el) \
             or raw.lstrip().startswith(("+", "-", "−", "–")) or _signed(raw, amount, currency) \
             or _instalment(el) or was is not None \
             or (len(raw) > 12 and bool(_INSTALMENT_TEXT.search(raw))) or bool(_INSTALMENT_BEFORE.search(before[-60:])) \
