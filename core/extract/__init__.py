@@ -20,6 +20,7 @@ from core.extract.base import (HTML, JSONLD, MICRODATA, OPENGRAPH, PLATFORM, RDF
 from core.extract.images import dedupe_images, image_identity, is_chrome_image
 from core.extract.prices import country_hint, default_currency, money_text, path_country, site_country
 from core.extract.shown_prices import postage_line
+from core.extract.state import state_prices
 from core.extract.text import (clean_text, html_to_text, is_placeholder, overlap, plausible_brand, safe_url, squash,
                                strip_unsafe)
 
@@ -654,6 +655,17 @@ def extract_product(html_text: str, base_url: str, *, extra: list[Found] | None 
         doc, images, heading_pos, title_for_images, base)
     product = merge(founds, base_url, country, site_words, displayed=displayed,
                     numbers=numbers)
+    if product.price is None and not product.listed and product.title:
+        # nothing shows a price: a client-rendered price box, the product's price in the page state
+        kept = state_prices(html_text, product.title, country)
+        if kept:
+            product.price, product.sources["price"] = kept[0].amount, "page-state"
+            product.currency = kept[0].currency or default_currency(country)
+            if product.currency:
+                product.sources["currency"] = "page-state" if kept[0].currency else "url"
+            product.list_price = next((p.amount for p in kept if p.role == "list"), None)
+            if product.list_price is not None:
+                product.sources["list_price"] = "page-state"
     if not product.images and product.title:
         # no photo in markup or HTML: a JavaScript gallery's list in the inline state
         product.images = dedupe_images(gallery.script_images(doc, product.title, base))

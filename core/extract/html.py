@@ -599,14 +599,15 @@ def _label_value(el, inline: str) -> str | None:
             if not value and nxt is not None:  # <strong itemprop="name"></strong>Black Leaf
                 value = clean_text(nxt.tail)
     value = clean_text(value)
-    if value:  # "Brand: <a>Oraimo</a> | <a>Similar products from Oraimo</a>" (Jumia): the first part
-        value = re.split(r"\s+[|·•]\s+", value)[0]
     firm = _FIRM_AND_PLACE.match(value or "")
     if firm:  # "Bernardo AG, Niederbuchsiten": the maker, not its address
         value = firm.group(1)
     inner = _LABEL_RE.match(value or "")
     if inner and inner.group(2):  # <h2>Brand</h2><p>Brand Name: MISSGUIDED</p>
         value = clean_text(inner.group(2))
+    if value:  # "Brand: <a>Oraimo</a> | <a>Similar products from Oraimo</a>" (Jumia): the first part,
+        # and not the next label's ("realme   Sold by: SuperComNet", "パナソニック(Panasonic)｜品番：NE-FL1B-W")
+        value = _NEXT_LABEL.split(value)[0].strip() or None
     if value and _PUBLISHER.match(clean_text(el.text_content() if not inline else el.text) or ""):
         value = _publisher_only(value)
     if not value or len(value) > 50 or len(value.split()) > 6 or value.endswith(":") or is_placeholder(value) \
@@ -615,6 +616,10 @@ def _label_value(el, inline: str) -> str | None:
     return value
 
 
+# where a brand value runs into the next field: a bar, or the next label ("Sold by:", "Référence :", "品番：")
+_NEXT_LABEL = re.compile(r"\s+[|·•]\s+|\s*｜|\s+(?=(?:sold by|ships from|seller|verkäufer|verkauft von|vendu par|"
+                         r"vendido por|venduto da|model|modell|modelo|modèle|ref|référence|referencia|sku|ean|mpn|"
+                         r"art\.?-?nr\.?|artikelnummer|disponibilit\w*|availability|品番|型番|商品コード)\s?[:：])", re.I)
 # a sub-label under the label, not a value: "Fabricante" › "Nombre" › "DEOLEO GLOBAL, S.A.U." ›
 # "Dirección" (a manufacturer's contact block as EU food labelling asks for it)
 _FIELD_WORD = re.compile(r"(name|nombre|nom|nome|naam|navn|namn|nimi|nazwa|název|názov|név|naziv|ime|isim|имя|"

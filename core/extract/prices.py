@@ -52,7 +52,7 @@ _SYMBOLS = {
     "€": "EUR", "£": "GBP", "₩": "KRW", "원": "KRW", "₪": "ILS", "₽": "RUB", "₴": "UAH", "грн": "UAH", "грн.": "UAH", "₺": "TRY", "₹": "INR",
     "zł": "PLN", "zl": "PLN", "kn": "HRK", "kč": "CZK", "kc": "CZK", "ft": "HUF",
     "лв": "BGN", "лв.": "BGN", "r$": "BRL", "fr.": "CHF", "₫": "VND", "₱": "PHP", "฿": "THB",
-    "rm": "MYR", "s$": "SGD", "a$": "AUD", "au$": "AUD", "c$": "CAD", "ca$": "CAD",
+    "rm": "MYR", "s$": "SGD", "a$": "AUD", "au$": "AUD", "ca$": "CAD",
     "us$": "USD", "hk$": "HKD", "nt$": "TWD", "mx$": "MXN", "₦": "NGN", "円": "JPY",
     "б.р.": "BYN", "бел. руб.": "BYN", "br": "BYN", "₸": "KZT", "тг": "KZT",
     "тг.": "KZT", "тенге": "KZT", "₾": "GEL", "₼": "AZN", "֏": "AMD", "₮": "MNT", "сом": "KGS",
@@ -63,7 +63,7 @@ _SYMBOLS = {
     "ден.": "MKD", "сум": "UZS", "kz": "AOA", "تومان": "IRR", "تومن": "IRR",
     "nz$": "NZD", "ar$": "ARS", "u$s": "USD", "cn¥": "CNY", "rmb": "CNY", "đ": "VND", "vnđ": "VND", "vnd": "VND",
     "₲": "PYG", "gs.": "PYG", "บาท": "THB", "ש\"ח": "ILS", "ש״ח": "ILS", "रू": "NPR", "php": "PHP",
-    "₡": "CRC", "b/.": "PAB", "b/": "PAB",
+    "₡": "CRC", "b/.": "PAB", "b/": "PAB", "៛": "KHR",
 }
 # Iran's shops price in toman (ten rials); ISO 4217 has only the rial: "525٬000 تومان" is 5,250,000 IRR.
 _TOMAN = re.compile(r"تومان|تومن|\btomans?\b", re.I)
@@ -96,7 +96,9 @@ _AMBIGUOUS = {
     "sr": ("rial", None), "qr": ("rial", None), "kd": ("dinar", None),
     "tk": ("taka", None), "tk.": ("taka", None), "le": ("pound", None), "le.": ("pound", None),
     # Guatemala's quetzal "Q1,899.00", Honduras' lempira "L 12,999.00" (Albania's lek): their country only
-    "q": ("quetzal", None), "l": ("lempira", None),
+    "q": ("quetzal", None), "l": ("lempira", None), "k": ("kwacha", None), "ks": ("kyat", None),
+    # Canada's C$, and Nicaragua's córdoba in Nicaragua
+    "c$": ("$", "CAD"),
     # 元 is the yuan, and Taiwan's, Hong Kong's and Macau's dollar in their own shops
     "元": ("yuan", "CNY"),
 }
@@ -104,7 +106,7 @@ _FAMILY_CODES = {"yen": {"JPY", "CNY"}, "rupee": {"INR", "PKR", "LKR", "NPR", "M
                  "bolivar": {"VES", "VEF", "BOB"}, "rial": {"SAR", "IRR", "OMR", "YER", "QAR"}, "rand": {"ZAR"},
                  "dirham": {"AED", "MAD"}, "leu": {"RON", "MDL"}, "ruble": {"RUB", "BYN"},
                  "dinar": {"RSD", "KWD", "BHD", "JOD", "IQD", "LYD", "TND", "DZD"},
-                 "taka": {"BDT"}, "pound": {"EGP"}, "quetzal": {"GTQ"}, "lempira": {"HNL", "ALL"},
+                 "taka": {"BDT"}, "pound": {"EGP"}, "quetzal": {"GTQ"}, "lempira": {"HNL", "ALL"}, "kwacha": {"ZMW", "MWK", "PGK"}, "kyat": {"MMK"},
                  "yuan": {"CNY", "TWD", "HKD", "MOP"}}
 # Language tags too widely spread to name a country by themselves.
 _WORLD_LANGUAGES = {"en", "es", "fr", "ar", "pt"}
@@ -293,6 +295,8 @@ def _country_currencies(country: str | None) -> tuple[tuple[str, str], ...]:
 
 def _resolve_ambiguous(key: str, country: str | None) -> str | None:
     family, default = _AMBIGUOUS[key]
+    if key == "c$":
+        return "NIO" if (country or "").upper() == "NI" else "CAD"
     for code, local in _country_currencies(country):
         local = local.casefold().rstrip(".")
         if family == "$" and local.endswith("$"):
@@ -334,7 +338,7 @@ _CODE_IN_TEXT = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
 _SYMBOL_IN_TEXT = re.compile(
     r"(б\.\s?р\.|бел\.\s?руб\.|руб\.?|грн\.?|лв\.?|дин\.|тенге|тг\.?|R\$|U\$S|[A-Z]{1,2}\$|\$|€|£|₩|원|₪|₽|₴|₺|₹|₫|₱|฿|₦|₲|"
     r"CN¥|ש[\"״]ח|रू|(?<![^\W\d_])บาท|"
-    r"₸|₾|₼|֏|₮|₵|₡|¥|￥|円|(?:(?<=[万千百亿])|(?<![\u3040-\u30ff\u4e00-\u9fff]))元|S/\.?|(?<![\w/])(?-i:B)/\.?(?=\s?\d)|ج\.\s?م\.?|جنيه|"
+    r"₸|₾|₼|֏|₮|₵|₡|៛|¥|￥|円|(?:(?<=[万千百亿])|(?<![\u3040-\u30ff\u4e00-\u9fff]))元|S/\.?|(?<![\w/])(?-i:B)/\.?(?=\s?\d)|ج\.\s?م\.?|جنيه|"
     r"(?<![A-Za-z])L\.\s?E\.?(?![A-Za-z])|৳|﷼|₨|ر\.س\.?|د\.إ\.?|ر\.ق|د\.ك|ر\.ع|د\.ب|ريال|ریال|تومان|تومن|درهم|"
     # letters as signs: no letter of any script beside them ("Сумка" is a bag, not сум)
     r"(?<![^\W\d_])(?:zł|zl|kn|kč|Kč|(?-i:Ft)|lei|kr\.?|Rs\.?|Fr\.|RM|KSh|TSh|USh|р\.|сом|сум|ден\.?|Rp\.?|"
@@ -343,7 +347,7 @@ _SYMBOL_IN_TEXT = re.compile(
     # Morocco's and the Emirates' "DH", "Dhs": only beside an amount, in those countries (not the
     # DH-IPC-… cameras, DHS table-tennis rubbers); so also Serbia's din (not "KM": kilometres),
     # the Gulf's SR/KD/QR, Bangladesh's Tk, Egypt's LE (see _AMBIGUOUS: their country only)
-    r"(?:(?<=\d)|(?<=\d\s))(?-i:DH|Dh|Dhs|DHS|din|SR|KD|QR|Tk|LE)\.?(?![\w-])|"
+    r"(?:(?<=\d)|(?<=\d\s))(?-i:DH|Dh|Dhs|DHS|din|SR|KD|QR|Tk|LE|Ks)\.?(?![\w-])|"
     r"(?<![\w-])(?-i:DH|Dh|Dhs|DHS|din|SR|KD|QR|Tk|LE)\.?(?=\s?\d[\d.,\s]*(?![\w.,-]))|"  # (not "KD75X85J")
     # Turkish "TL" only next to an amount (not TP-Link's "TL-WR841N", Philips' "TL-D")
     r"(?:(?<=\d)|(?<=\d\s))(?-i:TL)(?![\w-])|(?-i:TL)(?=\s?\d)|"
@@ -351,7 +355,7 @@ _SYMBOL_IN_TEXT = re.compile(
     # and "DZK4R2MBM" codes are none)
     r"(?<![0-9/])(?-i:R)(?=\s?(?:\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d{3,}|\d+[.,]\d{2})(?![\dA-Za-z]))|"
     # so also Guatemala's "Q1,899.00" and Honduras' "L 12,999.00" (not "Q3 2024", "N95", "L 42")
-    r"(?<![0-9/])(?-i:Q|L)(?=\s?(?:\d{1,3}(?:[ ,.\u00a0]\d{3})+(?:[.,]\d{2})?|\d+[.,]\d{2})(?![\dA-Za-z])))(?![^\W\d_]))",
+    r"(?<![0-9/])(?-i:Q|L|K)(?=\s?(?:\d{1,3}(?:[ ,.\u00a0]\d{3})+(?:[.,]\d{2})?|\d+[.,]\d{2})(?![\dA-Za-z])))(?![^\W\d_]))",
     re.I,
 )
 
