@@ -263,12 +263,12 @@ def scan(doc) -> Scan:
 _ID_CHILD = re.compile(r"(^|[-_\s])(sku|code|product-?code|item-?(no|number|code)|mpn|ean|gtin|"
                        r"art(ikel)?-?nr|part-?number|product-?id|"
                        # a badge inside the heading: <span class="badge badge--new">Neu</span>
-                       r"badge|product-?badge|sticker|ribbon|flag-?(new|sale)|label-?(new|sale))([-_\s]|$)", re.I)
+                       r"badge|product-?badge|sticker|ribbon|flag-?(new|sale)|label-?(new|sale)|icon|tag)([-_\s]|$)", re.I)
 
 
 # a child hidden from sight inside a heading (eBay's <span class="g-hdn">Dettagli sull'oggetto</span>)
-_HIDDEN_CHILD = re.compile(r"(^|\s)(g-hdn|visually-hidden|sr-only|screen-reader-text|u-hidden|a-offscreen|hidden|is-hidden|"
-                           r"d-none)(\s|$)", re.I)
+_HIDDEN_CHILD = re.compile(r"(^|\s)([\w]+-)?(g-hdn|visually-hidden|sr-only|screen-reader-text|u-hidden|a-offscreen|hidden|"
+                           r"is-hidden|d-none)(\s|$)", re.I)
 
 
 def _not_name(c) -> bool:
@@ -291,6 +291,14 @@ def _in_nested_item(d, heading) -> bool:
         if a.get("itemscope") is not None or a.get("typeof") or a.get("itemprop"):
             return True
     return False
+
+
+def _logo_h1(el) -> bool:
+    """The site's logo set as the <h1> (older themes): a link home holding the logo image, or a logo id/class."""
+    home = any((a.get("href") or "").rstrip("/") in ("", "/", ".") or re.fullmatch(r"https?://[^/]+/?", a.get("href") or "")
+               for a in el.iter("a"))
+    return home and el.find(".//img") is not None or bool(re.search(r"(^|[-_\s])logo([-_\s]|$)",
+                                                                    f"{el.get('id') or ''} {el.get('class') or ''}", re.I))
 
 
 def _brand_only(el) -> bool:
@@ -352,6 +360,8 @@ def main_heading(sc: Scan, refs: list[str]) -> tuple:
     header_h1 = None
     for pos, el, is_h1, hinted in sc.headings:
         text = _heading_text(el)
+        if is_h1 and text and _logo_h1(el):
+            continue  # <h1 id="logo"><a href="/"><img alt="Angel Shop">Angel Shop</a></h1>: the shop's name
         worded_h1 = worded_h1 or bool(is_h1 and text)
         if not text:
             continue

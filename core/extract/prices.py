@@ -54,7 +54,7 @@ _SYMBOLS = {
     "лв": "BGN", "лв.": "BGN", "r$": "BRL", "fr.": "CHF", "₫": "VND", "₱": "PHP", "฿": "THB",
     "rm": "MYR", "s$": "SGD", "a$": "AUD", "au$": "AUD", "ca$": "CAD",
     "us$": "USD", "hk$": "HKD", "nt$": "TWD", "mx$": "MXN", "₦": "NGN", "円": "JPY",
-    "б.р.": "BYN", "бел. руб.": "BYN", "br": "BYN", "₸": "KZT", "тг": "KZT",
+    "б.р.": "BYN", "бел. руб.": "BYN", "₸": "KZT", "тг": "KZT",
     "тг.": "KZT", "тенге": "KZT", "₾": "GEL", "₼": "AZN", "֏": "AMD", "₮": "MNT", "сом": "KGS",
     "дин.": "RSD", "ден": "MKD", "s/": "PEN", "s/.": "PEN", "ksh": "KES", "₵": "GHS",
     "ls": "LVL", "lt": "LTL", "l.e": "EGP", "l.e.": "EGP", "ج.م": "EGP", "ج.م.": "EGP", "جنيه": "EGP",
@@ -63,7 +63,7 @@ _SYMBOLS = {
     "ден.": "MKD", "сум": "UZS", "kz": "AOA", "تومان": "IRR", "تومن": "IRR",
     "nz$": "NZD", "ar$": "ARS", "u$s": "USD", "cn¥": "CNY", "rmb": "CNY", "đ": "VND", "vnđ": "VND", "vnd": "VND",
     "₲": "PYG", "gs.": "PYG", "บาท": "THB", "ש\"ח": "ILS", "ש״ח": "ILS", "रू": "NPR", "php": "PHP",
-    "₡": "CRC", "b/.": "PAB", "b/": "PAB", "៛": "KHR",
+    "₡": "CRC", "b/.": "PAB", "b/": "PAB", "៛": "KHR", "n$": "NAD",
 }
 # Iran's shops price in toman (ten rials); ISO 4217 has only the rial: "525٬000 تومان" is 5,250,000 IRR.
 _TOMAN = re.compile(r"تومان|تومن|\btomans?\b", re.I)
@@ -97,6 +97,7 @@ _AMBIGUOUS = {
     "tk": ("taka", None), "tk.": ("taka", None), "le": ("pound", None), "le.": ("pound", None),
     # Guatemala's quetzal "Q1,899.00", Honduras' lempira "L 12,999.00" (Albania's lek): their country only
     "q": ("quetzal", None), "l": ("lempira", None), "k": ("kwacha", None), "ks": ("kyat", None),
+    "mt": ("metical", None), "br": ("birr", "BYN"),
     # Canada's C$, and Nicaragua's córdoba in Nicaragua
     "c$": ("$", "CAD"),
     # 元 is the yuan, and Taiwan's, Hong Kong's and Macau's dollar in their own shops
@@ -106,7 +107,8 @@ _FAMILY_CODES = {"yen": {"JPY", "CNY"}, "rupee": {"INR", "PKR", "LKR", "NPR", "M
                  "bolivar": {"VES", "VEF", "BOB"}, "rial": {"SAR", "IRR", "OMR", "YER", "QAR"}, "rand": {"ZAR"},
                  "dirham": {"AED", "MAD"}, "leu": {"RON", "MDL"}, "ruble": {"RUB", "BYN"},
                  "dinar": {"RSD", "KWD", "BHD", "JOD", "IQD", "LYD", "TND", "DZD"},
-                 "taka": {"BDT"}, "pound": {"EGP"}, "quetzal": {"GTQ"}, "lempira": {"HNL", "ALL"}, "kwacha": {"ZMW", "MWK", "PGK"}, "kyat": {"MMK"},
+                 "taka": {"BDT"}, "pound": {"EGP"}, "quetzal": {"GTQ"}, "lempira": {"HNL", "ALL"}, "kwacha": {"ZMW", "MWK", "PGK"}, "kyat": {"MMK"}, "metical": {"MZN"},
+                 "birr": {"BYN", "ETB"},
                  "yuan": {"CNY", "TWD", "HKD", "MOP"}}
 # Language tags too widely spread to name a country by themselves.
 _WORLD_LANGUAGES = {"en", "es", "fr", "ar", "pt"}
@@ -347,8 +349,8 @@ _SYMBOL_IN_TEXT = re.compile(
     # Morocco's and the Emirates' "DH", "Dhs": only beside an amount, in those countries (not the
     # DH-IPC-… cameras, DHS table-tennis rubbers); so also Serbia's din (not "KM": kilometres),
     # the Gulf's SR/KD/QR, Bangladesh's Tk, Egypt's LE (see _AMBIGUOUS: their country only)
-    r"(?:(?<=\d)|(?<=\d\s))(?-i:DH|Dh|Dhs|DHS|din|SR|KD|QR|Tk|LE|Ks)\.?(?![\w-])|"
-    r"(?<![\w-])(?-i:DH|Dh|Dhs|DHS|din|SR|KD|QR|Tk|LE)\.?(?=\s?\d[\d.,\s]*(?![\w.,-]))|"  # (not "KD75X85J")
+    r"(?:(?<=\d)|(?<=\d\s))(?-i:DH|Dh|Dhs|DHS|din|SR|KD|QR|Tk|LE|Ks|MT|Br)\.?(?![\w-])|"
+    r"(?<![\w-])(?-i:DH|Dh|Dhs|DHS|din|SR|KD|QR|Tk|LE|Br)\.?(?=\s?\d[\d.,\s]*(?![\w.,-]))|"  # (not "KD75X85J")
     # Turkish "TL" only next to an amount (not TP-Link's "TL-WR841N", Philips' "TL-D")
     r"(?:(?<=\d)|(?<=\d\s))(?-i:TL)(?![\w-])|(?-i:TL)(?=\s?\d)|"
     # South Africa's "R 1 299.00": only before a price-sized amount ("R16" tyres, "R32" refrigerant
