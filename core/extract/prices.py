@@ -24,7 +24,9 @@ from babel.numbers import (get_currency_precision, get_currency_symbol, get_terr
 from price_parser import Price
 
 MAX_PRICE = Decimal("1000000000")
-_SEPARATORS = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u066c": ",", "\u066b": "."})
+_SEPARATORS = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u066c": ",", "\u066b": ".",
+                             # full-width digits and separators of Japanese and Chinese text ("１，９８０円")
+                             **{chr(0xFF10 + i): str(i) for i in range(10)}, "，": ",", "．": "."})
 _PLAIN_NUMBER = re.compile(r"^\d+(\.\d+)?$")
 # One separator followed by exactly three digits: "24.990", "12.500", "1,500" (ambiguous).
 _ONE_GROUP = re.compile(r"^\D*?(\d{1,3})([.,])(\d{3})(?!\d)[^\d.,]*$")
@@ -63,7 +65,7 @@ _SYMBOLS = {
     "ден.": "MKD", "сум": "UZS", "kz": "AOA", "تومان": "IRR", "تومن": "IRR",
     "nz$": "NZD", "ar$": "ARS", "u$s": "USD", "cn¥": "CNY", "rmb": "CNY", "đ": "VND", "vnđ": "VND", "vnd": "VND",
     "₲": "PYG", "gs.": "PYG", "บาท": "THB", "ש\"ח": "ILS", "ש״ח": "ILS", "रू": "NPR", "php": "PHP",
-    "₡": "CRC", "b/.": "PAB", "b/": "PAB", "៛": "KHR", "n$": "NAD",
+    "₡": "CRC", "b/.": "PAB", "b/": "PAB", "៛": "KHR", "n$": "NAD", "frw": "RWF",
 }
 # Iran's shops price in toman (ten rials); ISO 4217 has only the rial: "525٬000 تومان" is 5,250,000 IRR.
 _TOMAN = re.compile(r"تومان|تومن|\btomans?\b", re.I)
@@ -97,7 +99,11 @@ _AMBIGUOUS = {
     "tk": ("taka", None), "tk.": ("taka", None), "le": ("pound", None), "le.": ("pound", None),
     # Guatemala's quetzal "Q1,899.00", Honduras' lempira "L 12,999.00" (Albania's lek): their country only
     "q": ("quetzal", None), "l": ("lempira", None), "k": ("kwacha", None), "ks": ("kyat", None),
-    "mt": ("metical", None), "br": ("birr", "BYN"),
+    "mt": ("metical", None), "br": ("birr", "BYN"), "p": ("pula", None),
+    # the CFA francs: West Africa's XOF, Central Africa's XAF (by the shop's country)
+    "fcfa": ("cfa", None), "f cfa": ("cfa", None), "cfa": ("cfa", None), "f.cfa": ("cfa", None),
+    # Algeria's DA, Tunisia's DT, Bahrain's BD beside an amount
+    "da": ("dinar", None), "dt": ("dinar", None), "bd": ("dinar", None),
     # Canada's C$, and Nicaragua's córdoba in Nicaragua
     "c$": ("$", "CAD"),
     # 元 is the yuan, and Taiwan's, Hong Kong's and Macau's dollar in their own shops
@@ -107,7 +113,8 @@ _FAMILY_CODES = {"yen": {"JPY", "CNY"}, "rupee": {"INR", "PKR", "LKR", "NPR", "M
                  "bolivar": {"VES", "VEF", "BOB"}, "rial": {"SAR", "IRR", "OMR", "YER", "QAR"}, "rand": {"ZAR"},
                  "dirham": {"AED", "MAD"}, "leu": {"RON", "MDL"}, "ruble": {"RUB", "BYN"},
                  "dinar": {"RSD", "KWD", "BHD", "JOD", "IQD", "LYD", "TND", "DZD"},
-                 "taka": {"BDT"}, "pound": {"EGP"}, "quetzal": {"GTQ"}, "lempira": {"HNL", "ALL"}, "kwacha": {"ZMW", "MWK", "PGK"}, "kyat": {"MMK"}, "metical": {"MZN"},
+                 "taka": {"BDT"}, "pound": {"EGP"}, "quetzal": {"GTQ"}, "lempira": {"HNL", "ALL"}, "kwacha": {"ZMW", "MWK", "PGK"}, "kyat": {"MMK"}, "metical": {"MZN"}, "pula": {"BWP", "PHP"},
+                 "cfa": {"XOF", "XAF"},
                  "birr": {"BYN", "ETB"},
                  "yuan": {"CNY", "TWD", "HKD", "MOP"}}
 # Language tags too widely spread to name a country by themselves.
@@ -136,7 +143,7 @@ def _apply_minor_units(text: str, amount: Decimal, currency: str | None, structu
     if digits == 0 and (m := _GROUPS.match(text)) and amount != amount.to_integral_value():
         return Decimal(re.sub(r"\D", "", text))
     m = _ONE_GROUP.match(text)
-    if digits == 3 and m and m.group(2) == ".":
+    if digits == 3 and m and (m.group(2) == "." or currency == "TND"):  # (Tunisia writes "849,000 DT": 849)
         return Decimal(f"{m.group(1)}.{m.group(3)}")
     return amount
 
@@ -349,15 +356,15 @@ _SYMBOL_IN_TEXT = re.compile(
     # Morocco's and the Emirates' "DH", "Dhs": only beside an amount, in those countries (not the
     # DH-IPC-… cameras, DHS table-tennis rubbers); so also Serbia's din (not "KM": kilometres),
     # the Gulf's SR/KD/QR, Bangladesh's Tk, Egypt's LE (see _AMBIGUOUS: their country only)
-    r"(?:(?<=\d)|(?<=\d\s))(?-i:DH|Dh|Dhs|DHS|din|SR|KD|QR|Tk|LE|Ks|MT|Br)\.?(?![\w-])|"
-    r"(?<![\w-])(?-i:DH|Dh|Dhs|DHS|din|SR|KD|QR|Tk|LE|Br)\.?(?=\s?\d[\d.,\s]*(?![\w.,-]))|"  # (not "KD75X85J")
+    r"(?:(?<=\d)|(?<=\d\s))(?-i:DH|Dh|Dhs|DHS|din|SR|KD|QR|Tk|LE|Ks|MT|Br|DA|DT|BD|F\s?CFA|FCFA|F\.CFA|CFA)\.?(?![\w-])|"
+    r"(?<![\w-])(?-i:DH|Dh|Dhs|DHS|din|SR|KD|QR|Tk|LE|Br|BD|FRw|Frw|FCFA)\.?(?=\s?\d[\d.,\s]*(?![\w.,-]))|"  # (not "KD75X85J")
     # Turkish "TL" only next to an amount (not TP-Link's "TL-WR841N", Philips' "TL-D")
     r"(?:(?<=\d)|(?<=\d\s))(?-i:TL)(?![\w-])|(?-i:TL)(?=\s?\d)|"
     # South Africa's "R 1 299.00": only before a price-sized amount ("R16" tyres, "R32" refrigerant
     # and "DZK4R2MBM" codes are none)
     r"(?<![0-9/])(?-i:R)(?=\s?(?:\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d{3,}|\d+[.,]\d{2})(?![\dA-Za-z]))|"
     # so also Guatemala's "Q1,899.00" and Honduras' "L 12,999.00" (not "Q3 2024", "N95", "L 42")
-    r"(?<![0-9/])(?-i:Q|L|K)(?=\s?(?:\d{1,3}(?:[ ,.\u00a0]\d{3})+(?:[.,]\d{2})?|\d+[.,]\d{2})(?![\dA-Za-z])))(?![^\W\d_]))",
+    r"(?<![0-9/])(?-i:Q|L|K|P)(?=\s?(?:\d{1,3}(?:[ ,.\u00a0]\d{3})+(?:[.,]\d{2})?|\d+[.,]\d{2})(?![\dA-Za-z])))(?![^\W\d_]))",
     re.I,
 )
 

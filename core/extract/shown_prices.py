@@ -67,7 +67,13 @@ _NEG_TEXT = re.compile(r"/\s*(100\s*|1\s*)?(ml|cl|g|kg|l|m|m²|m2|lb|oz|mes|mo|m
                        # free-shipping thresholds and loyalty points in Korean, Japanese, Chinese
                        r"무료\s?배송|배송비|이상\s?구매|送料|以上のご注文|以上購入|免运费|包邮|ポイント|포인트|积分|積分|"
                        # coupons: "200円OFFクーポン", "3,000원 쿠폰", "优惠券"
-                       r"円\s?off|クーポン|쿠폰|优惠券|優惠券)", re.I)
+                       r"円\s?off|クーポン|쿠폰|优惠券|優惠券|"
+                       # an exchange rate ("1 € = 7,53450 kn", "EUR-Kurs heute: 1 EUR = 0.94 CHF")
+                       r"(?<![\d.,])1\s?(?:[a-z]{3}|[€$£¥₺₽₴₸]|kn)?\s?=\s?(?:[€$£]\s?)?\d|"
+                       r"exchange rate|wechselkurs|\bkurs\b|tečaj|taux de change|tipo de cambio|tasso di cambio|"
+                       # a multi-buy ("Any 2 for £20", "2 Stück für 2,50 €", "3 pour 10 €")
+                       r"\b(any\s+)?\d+\s*(st(ü|u)ck|stk\.?|pcs|pieces|items)?\s*(for|für|pour|por|voor|za|за)\s+"
+                       r"(?:[€$£¥]\s?)?\d)", re.I)
 # "Ca. EUR 3,45", "approx. $4.10", "≈ 120 zł", "environ 3,45 €": a conversion into the
 # visitor's currency printed beside the listing's own price, never the price itself.
 _APPROX_WORDS = (r"(ca\.?(?!\s*\$)|circa|approx\.?|approximately|≈|~|env\.?|environ|aprox\.?|aproximadamente|"
