@@ -62,6 +62,7 @@ DEFAULT_SETS = {
     "fresh-archives4": (None, FIXTURES / "fresh-archives4.json"),  # Etsy (ES), Wayfair (US) ~2021 (metascraper fork)
     "fresh-archives5": (None, FIXTURES / "fresh-archives5.json"),  # asalbanooshop.com (IR) quick views 2026
     "github15": (None, FIXTURES / "github15.json"),  # Boosted Boards, Mystery Ranch (US 2016, node-htmlmetaparser)
+    "github16": (None, FIXTURES / "github16.json"),  # ThinkGeek, Pragmatic Bookshelf (US 2016, node-htmlmetaparser)
     "github17": (None, FIXTURES / "github17.json"),  # Newegg (US 2016, node-htmlmetaparser)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)

@@ -168,6 +168,12 @@ def _same_model(heading: str, ref: str) -> bool:
 _IDENTIFIER = re.compile(r"(?=(?:\D*\d){5}|[\w./-]*\d[\w]*[./-]|[\w./-]*[./-]\w*\d)[\w./-]{4,}")
 
 
+def _only_site(text: str, site_words: set[str]) -> bool:
+    """The text is the shop's name and nothing else ("Velo Parts" on velo-parts.com)."""
+    low = re.sub(r"[^\w]", "", text.casefold())
+    return bool(low) and any(low == re.sub(r"[^\w]", "", w.casefold()) for w in site_words)
+
+
 def _pick_title(founds: dict[str, Found], site_words: set[str]) -> tuple[str | None, str | None]:
     for source in _STRUCTURED:
         f = founds.get(source)
@@ -203,8 +209,11 @@ def _pick_title(founds: dict[str, Found], site_words: set[str]) -> tuple[str | N
     raw_tag = founds[HTML].tag_title or ""
     social = [html.clean_title(x.title, site_words, page_title=not (raw_tag.endswith(x.title) and x.title != raw_tag))
               for x in (og, tw) if x and _valid_title(x.title)]
-    social = [s for s in social if s]
+    # (a single-page app's site-wide <title>/og:title, "Velo Parts — Bike components & accessories", names the shop)
+    social = [s for s in social if s and not _only_site(s, site_words)]
     tag_title = founds[HTML].titles[0] if founds[HTML].titles else None
+    if tag_title and _only_site(html.clean_title(tag_title, site_words, page_title=True) or "", site_words):
+        tag_title = None
     refs = social + ([tag_title] if tag_title else [])
     # (a variant's words in brackets after the name: "boAt Rockerz 450 Bluetooth Headset (Luscious Black, On the
     # Ear)" beside an og:title that names the product only)

@@ -263,7 +263,9 @@ def scan(doc) -> Scan:
 _ID_CHILD = re.compile(r"(^|[-_\s])(sku|code|product-?code|item-?(no|number|code)|mpn|ean|gtin|"
                        r"art(ikel)?-?nr|part-?number|product-?id|"
                        # a badge inside the heading: <span class="badge badge--new">Neu</span>
-                       r"badge|product-?badge|sticker|ribbon|flag-?(new|sale)|label-?(new|sale)|icon|tag)([-_\s]|$)", re.I)
+                       r"badge|product-?badge|sticker|ribbon|flag-?(new|sale)|label-?(new|sale)|icon|tag|"
+                       # a rating widget inside the heading ("★★★★★ (1,284 reviews)")
+                       r"rating|stars|reviews?)([-_\s]|$)", re.I)
 
 
 # a child hidden from sight inside a heading (eBay's <span class="g-hdn">Dettagli sull'oggetto</span>)
@@ -273,7 +275,9 @@ _HIDDEN_CHILD = re.compile(r"(^|\s)([\w]+-)?(g-hdn|visually-hidden|sr-only|scree
 
 def _not_name(c) -> bool:
     cls = c.get("class") or "" if isinstance(c.tag, str) else ""
-    hidden = bool(_HIDDEN_CHILD.search(cls)) and not re.search(r"\w+:(inline|block|flex|grid|inline-block|contents)\b", cls)
+    hidden = bool(_HIDDEN_CHILD.search(cls)) and not re.search(r"\w+:(inline|block|flex|grid|inline-block|contents)\b", cls) \
+        or isinstance(c.tag, str) and (c.get("hidden") is not None
+                                       or "display:none" in (c.get("style") or "").replace(" ", ""))
     # (a wishlist or share button inside the heading: <h1>Oversized Wool Jumper<button>Add to favourites</button></h1>)
     return isinstance(c.tag, str) and (bool(_ID_CHILD.search(f"{cls} {c.get('itemprop') or ''}")) or hidden
                                        or c.tag == "button")
@@ -461,6 +465,7 @@ _SHOP_TAIL = re.compile(
     r"\s+(jetzt\s+)?(online\s+)?(günstig\s+)?(kaufen|bestellen)(\s+(bei|im|auf)\b.*)?|"
     r"\s+(acheter|achat)\s+(en ligne|pas cher)\b.*|\s+(buy|shop) online\b.*|\s+online (kopen|bestellen)\b.*|"
     r"\s*(の|を)?(公式)?(通販|オンラインショップ)(サイト)?|"
+    r"\s+[-–—|]\s+(купить|заказать|kup|kupić|kupuj|koupit|nakupujte)\b.*|"
     # "X Price in India - Buy X Online" (Flipkart), "X at Best Price in Pakistan" (Daraz)
     r"\s+(at\s+)?((the\s+)?(best|lowest|low)\s+)?prices?\s+in\s+(india|pakistan|bangladesh|nepal|sri lanka|kenya|"
     r"nigeria|uganda|ghana|egypt|(the\s+)?uae|dubai|ksa|saudi arabia|qatar|kuwait|oman|bahrain|malaysia|singapore|"
@@ -481,6 +486,8 @@ def strip_boilerplate(text: str) -> str:
 _OFFICIAL_LEAD = re.compile(r"^\s*[【\[]\s*(公式|official|오피셜|官方)\s*[】\]][^|｜]{1,30}\s[|｜]\s+(?=\S)", re.I)
 _STORE_TAIL = re.compile(r"\s+:\s+[^:]{0,20}(스토어|ストア|ショップ|official store|旗舰店|官方店)\s*$|"
                          r"\s*[-_|｜]\s*[^-_|｜\s]{0,12}(商城|官网|官方网站|旗舰店|商店|購物網|购物网)\s*$", re.I)  # "Redmi K70-小米商城"
+# a segment naming a shop by its kind ("Sklep komputerowy", "Online Shop", "Интернет-магазин")
+_SHOP_WORD = re.compile(r"\b(sklep|shop|store|магазин|boutique|tienda|loja|negozio|winkel|butik|obchod|webshop)\b", re.I)
 _WAVE_TAIL = re.compile(r"\s*[～〜~][^～〜~]{2,30}[～〜~]\s*$")
 # a price closing a name, with its "from" word: " ab 599,00 € |", " from $12.99 -", " à partir de 12 € |"
 _PRICE_AT_END = re.compile(r"\s+(?:(?:ab|from|desde|à partir de|a partir de|da|od|vanaf|für|for|only|nur|just)\s+)?"
@@ -517,8 +524,13 @@ def clean_title(text: str | None, site_words: set[str], *, page_title: bool = Fa
         text = _WAVE_TAIL.sub("", text)
     parts = _SITE_SEP.split(text)
     seps = _SITE_SEP.findall(text)
-    while len(parts) > 1 and (_is_site_part(parts[-1], site_words, strict) or _price_part(parts[-1])
-                              or (page_title and seps[-1].strip() in ("|", "–", "—", "::", "»", "•", "//")
+    if len(parts) > 1 and _PROMO.search(parts[0]) and not _PROMO.search(" ".join(parts[1:])):
+        parts.pop(0)  # "🔥 50% OFF TODAY ONLY | MagSafe Power Bank": a promotion before the name
+        seps.pop(0)
+    while len(parts) > 1 and (is_site_part(parts[-1], site_words, strict) or _price_part(parts[-1])
+                              or _PROMO.search(parts[-1]) and len(parts[-1].split()) <= 4
+                              or (page_title and (seps[-1].strip() in ("|", "–", "—", "::", "»", "•", "//")
+                                                  or _SHOP_WORD.search(parts[-1]))
                                   and _looks_like_shop_name(parts[-1], parts[:-1]))):
         parts.pop()
         seps.pop()
@@ -545,11 +557,12 @@ def _looks_like_shop_name(part: str, rest: list[str]) -> bool:
     return 0 < len(words) <= 4 and not re.search(r"\d", part) and not (tokens(part) & tokens(" ".join(rest)))
 
 
-def _is_site_part(part: str, site_words: set[str], strict: bool = False) -> bool:
+def is_site_part(part: str, site_words: set[str], strict: bool = False) -> bool:
     """The segment names the site; ``strict``: only by holding a site word whole (a markup name's
     "Black" on blackandblum.com is a colour, not the shop)."""
     low = re.sub(r"[^\w]", "", part.casefold())
-    return bool(low) and any(w and (w in low or not strict and low in w) for w in site_words)
+    words = {re.sub(r"[^\w]", "", w.casefold()) for w in site_words}  # ("x-kom" is the "x-kom.pl" of a title)
+    return bool(low) and any(w and (w in low or not strict and low in w) for w in words)
 
 
 def sc_pos(sc: Scan, el) -> int:

@@ -355,7 +355,10 @@ def _text_after(el) -> str:
 _ON_CONDITION_AFTER = re.compile(r"^[\s(（]*(with|w/|after|when you)\s+(an?\s+)?(eligible\s+|qualifying\s+)?"
                                  r"(trade[- ]?in|new line|activation|contract|plan|subscription)|"
                                  r"^[\s(（]*(bei inzahlungnahme|mit vertrag|avec reprise|avec (un )?forfait|con permuta|"
-                                 r"na troca|bij (een )?abonnement|met abonnement)", re.I)
+                                 r"na troca|bij (een )?abonnement|met abonnement)|"
+                                 # a store card's price ("3 790 ₽ с Ozon Картой", "with a Target Circle Card")
+                                 r"^[\s(（]*([сc]\s+(\S+\s+)?карт|with (an?\s+)?(\S+\s+){0,2}card\b|mit (der\s+)?(\S+\s+)?karte\b|"
+                                 r"avec (la\s+)?carte\b|con (la\s+)?tarjeta\b)", re.I)
 
 
 def _on_condition(el) -> bool:
