@@ -469,8 +469,12 @@ _NO_BRAND = re.compile(r"(no[-\s]?brand|non[-\s]?branded|unbranded|generic|does 
                        r"bez marki|без бренда|нет бренда|ノーブランド|无品牌|無品牌|노브랜드)\.?", re.I)
 
 
+# the address opens one variant ("?variant=4242", "?color=camel"): the gallery's selected photo is that variant's
+_VARIANT_QUERY = re.compile(r"[?&](variant|color|colour|farbe|couleur|colore|kleur|cor|colorway)=", re.I)
+
+
 def _pick_images(founds: dict[str, Found], displayed: str | None = None,
-                 numbers: dict[str, int] | None = None
+                 numbers: dict[str, int] | None = None, url: str = ""
                  ) -> tuple[list[str], str | None, dict[str, str]]:
     """Photos from every source, strongest first, de-duplicated by identity; the photo the
     page's gallery shows as selected (the chosen colour) leads when the sources list it, and
@@ -502,8 +506,11 @@ def _pick_images(founds: dict[str, Found], displayed: str | None = None,
         # the page numbers its photos and the markup's first is not its photo 1 (the JSON-LD
         # lists them in another order): the gallery's photo 1 leads
         displayed = next((u for u, n in numbers.items() if n == 1), None)
+    variant = bool(url and _VARIANT_QUERY.search(url))
+    if variant and not displayed and page and page.images:
+        displayed = page.images[0]  # the page renders the chosen variant's photos; the markup lists the group's
     if displayed and images and (lead_source == HTML or image_identity(images[0]) not in on_page
-                                 or later):
+                                 or later or variant):
         # The markup's first photo is not in the page's gallery (another colour's), or only the
         # page gives photos (a carousel may open with a clone of its last slide): the
         # gallery's selected photo leads.
@@ -553,7 +560,7 @@ def merge(founds: dict[str, Found], url: str, country: str | None,
     product.brand, src = _pick_brand(founds)
     if src:
         product.sources["brand"] = src
-    product.images, src, product.image_alts = _pick_images(founds, displayed, numbers)
+    product.images, src, product.image_alts = _pick_images(founds, displayed, numbers, url)
     if src:
         product.sources["images"] = src
     product.image_alts = {u: a for u, a in product.image_alts.items() if u in product.images}

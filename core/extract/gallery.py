@@ -16,7 +16,7 @@ from core.extract.text import clean_text, squash, tokens
 _BIG_ATTRS = ("data-zoom-image", "data-large-image", "data-old-hires", "data-hires", "data-zoom",
               "data-large", "data-full", "data-fullsize", "data-original", "data-image")
 _SRCSET_ATTRS = ("data-srcset", "srcset", "data-lazy-srcset")
-_SRC_ATTRS = ("data-src", "data-lazy-src", "data-lazy", "data-echo", "src")
+_SRC_ATTRS = ("data-src", "data-lazy-src", "data-lazy", "data-echo", "lazy-src", "data-lazy-img", "src")
 _GOOD = re.compile(r"gallery|product[-_]?(image|img|photo|media|picture)|main[-_]?(image|img|photo|picture)|"
                    r"zoom|hero|primary|landing|slide|swiper|carousel|pdp[-_]{0,2}(image|img|photo|media|gallery|main|hero|carousel|slider)|photo|thumbnail|image-block|"
                    r"media|lightbox|fotorama|viewer|preview|enlarge")

@@ -43,7 +43,7 @@ _BRAND_LABELS = (
 _LABEL_RE = re.compile(r"^\s*(" + "|".join(re.escape(x).replace("/", r"\s*/\s*")
                                             for x in sorted(_BRAND_LABELS, key=len, reverse=True))
                        + r")(?:\s*[:：]\s*(.*)|\s*)$", re.I | re.S)
-_BRAND_PATH = re.compile(r"/(brand|brands|designers?|marca|marcas|marke|marken|marque|marques|merk|merken|"
+_BRAND_PATH = re.compile(r"/(?:[\w-]*-)?(brand|brands|designers?|marca|marcas|marke|marken|marque|marques|merk|merken|"
                          r"vendors?|manufacturers?|stores|hersteller|brend|znacka|zimols)/"
                          r"(?:[^\W_]/)?([^/?#]+)", re.I)  # "/brands/o/ozito-pxc": an A-Z index letter first
 # a search for the brand's other products: "?publisher=White+Mountain+Puzzles", "&brand=acme"

@@ -130,9 +130,10 @@ def _scalar(value):
     return value
 
 
-def _brand(node: dict) -> str | None:
+def _brand(node: dict, ids: dict | None = None) -> str | None:
     for key in ("brand", "manufacturer"):
         for value in _as_list(node.get(key)):
+            value = _deref(value, ids or {})  # (Yoast's @graph: "brand": {"@id": "…/marke/asics/#brand"})
             text = clean_text(value.get("name") if isinstance(value, dict) else value)
             if text and not is_placeholder(text):
                 return text
@@ -234,7 +235,7 @@ def extract(doc, ctx: PageContext) -> Found | None:
     if name and not is_placeholder(name):
         found.title = name
     found.description = html_to_text(node.get("description"))
-    found.brand = _brand(node)
+    found.brand = _brand(node, ids)
     found.prices = _offer_prices(node.get("offers"), ids, node.get("priceCurrency"))
     found.sold_out = _sold_out(node.get("offers"), ids)
     found.images = _images(node, ctx, ids)
