@@ -64,6 +64,7 @@ DEFAULT_SETS = {
     "github15": (None, FIXTURES / "github15.json"),  # Boosted Boards, Mystery Ranch (US 2016, node-htmlmetaparser)
     "github16": (None, FIXTURES / "github16.json"),  # ThinkGeek, Pragmatic Bookshelf (US 2016, node-htmlmetaparser)
     "github17": (None, FIXTURES / "github17.json"),  # Newegg (US 2016, node-htmlmetaparser)
+    "github18": (None, FIXTURES / "github18.json"),  # Steam's Civilization V page (US 2016, node-htmlmetaparser)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…
