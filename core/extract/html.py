@@ -103,6 +103,12 @@ _BIG_FONT = re.compile(r"^\s*(\+[2-6]|[4-7])\s*$")
 _PROMO = re.compile(r"free\s+(standard\s+|express\s+|uk\s+|us\s+)?(shipping|delivery)|shipping|versandkostenfrei|"
                     r"livraison gratuite|env[ií]o gratis|spedizione gratuita|darmowa dostawa|\d+\s*%\s*off|"
                     r"sign up|newsletter|gift card", re.I)
+# a title segment that is a promotion, not words of a product's name ("🔥 50% OFF TODAY ONLY", "Free Shipping";
+# not "Corrugated Shipping Boxes", "Gift Card")
+_PROMO_SEGMENT = re.compile(r"free\s+(standard\s+|express\s+|uk\s+|us\s+)?(shipping|delivery)|versandkostenfrei|"
+                            r"livraison gratuite|env[ií]o gratis|spedizione gratuita|darmowa dostawa|"
+                            r"\d+\s*%\s*(off|rabatt|de r[ée]duction|descuento|sconto)|\b(today only|limited time|flash sale|"
+                            r"black friday|cyber monday)\b", re.I)
 _BRAND_EL_TAGS = {"a", "span", "p", "div", "li", "strong", "b", "h2", "h3", "h4"}
 _BRAND_CLASS = re.compile(r"(?:^|[-_\s])(?:product[-_]?)?(?:brand|manufacturer|marke|marca|marque|hersteller|"
                           r"vendor)(?:[-_\s]|name|link|info|$)", re.I)
@@ -269,13 +275,14 @@ _ID_CHILD = re.compile(r"(^|[-_\s])(sku|code|product-?code|item-?(no|number|code
 
 
 # a child hidden from sight inside a heading (eBay's <span class="g-hdn">Dettagli sull'oggetto</span>)
-_HIDDEN_CHILD = re.compile(r"(^|\s)([\w]+-)?(g-hdn|visually-hidden|sr-only|screen-reader-text|u-hidden|a-offscreen|hidden|"
-                           r"is-hidden|d-none)(\s|$)", re.I)
+_HIDDEN_CHILD = re.compile(r"(^|\s)(g-hdn|visually-hidden|u-visually-hidden|sr-only|screen-reader-text|u-hidden|a-offscreen|"
+                           r"hidden|is-hidden|d-none)(\s|$)", re.I)
 
 
 def _not_name(c) -> bool:
     cls = c.get("class") or "" if isinstance(c.tag, str) else ""
-    hidden = bool(_HIDDEN_CHILD.search(cls)) and not re.search(r"\w+:(inline|block|flex|grid|inline-block|contents)\b", cls) \
+    hidden = bool(_HIDDEN_CHILD.search(cls)) \
+        and not re.search(r"\w+:(inline|block|flex|grid|inline-block|contents)\b|\bd-\w+-(inline|block|flex|grid|table)", cls) \
         or isinstance(c.tag, str) and (c.get("hidden") is not None
                                        or "display:none" in (c.get("style") or "").replace(" ", ""))
     # (a wishlist or share button inside the heading: <h1>Oversized Wool Jumper<button>Add to favourites</button></h1>)
@@ -524,11 +531,11 @@ def clean_title(text: str | None, site_words: set[str], *, page_title: bool = Fa
         text = _WAVE_TAIL.sub("", text)
     parts = _SITE_SEP.split(text)
     seps = _SITE_SEP.findall(text)
-    if len(parts) > 1 and _PROMO.search(parts[0]) and not _PROMO.search(" ".join(parts[1:])):
+    if len(parts) > 1 and _PROMO_SEGMENT.search(parts[0]) and not _PROMO_SEGMENT.search(" ".join(parts[1:])):
         parts.pop(0)  # "🔥 50% OFF TODAY ONLY | MagSafe Power Bank": a promotion before the name
         seps.pop(0)
     while len(parts) > 1 and (is_site_part(parts[-1], site_words, strict) or _price_part(parts[-1])
-                              or _PROMO.search(parts[-1]) and len(parts[-1].split()) <= 4
+                              or _PROMO_SEGMENT.search(parts[-1]) and len(parts[-1].split()) <= 4
                               or (page_title and (seps[-1].strip() in ("|", "–", "—", "::", "»", "•", "//")
                                                   or _SHOP_WORD.search(parts[-1]))
                                   and _looks_like_shop_name(parts[-1], parts[:-1]))):
