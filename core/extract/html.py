@@ -359,7 +359,7 @@ _MINOR_HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
 _IDENTIFIER = re.compile(r"(?:\d[\s-]?){8,}[\dXx]?")  # an ISBN, EAN or long SKU number
 
 
-def main_heading(sc: Scan, refs: list[str]) -> tuple:
+def main_heading(sc: Scan, refs: list[str], site_words: set[str] | frozenset = frozenset()) -> tuple:
     """(position, text, agreement, element) of the heading that names the product.
 
     Agreement is how much of the heading the reference names (structured names, og:title,
@@ -431,7 +431,8 @@ def main_heading(sc: Scan, refs: list[str]) -> tuple:
         # an <h1> inside the header (SAP Spartacus renders the page's heading in its breadcrumb
         # component there): the product's name when a <title> or markup name begins with exactly it
         pos, text, el = header_h1
-        if any(squash(re.split(r"\s[|–—-]\s|:\s", r)[0]) == squash(text) for r in refs if r):
+        if not is_site_part(text, site_words) \
+                and any(squash(re.split(r"\s[|–—-]\s|:\s", r)[0]) == squash(text) for r in refs if r):
             best = (pos, text, 1.0, el)
     if best[1] is None:
         best = _visual_heading(sc, refs)
@@ -942,7 +943,7 @@ def extract(doc, ctx: PageContext, sc: Scan, refs: list[str], site_words: set[st
             html_text: str, description: str | None) -> tuple[Found, int]:
     """Heading, main price and brand read from the page itself; also returns the heading position."""
     found = Found(HTML)
-    pos, heading, agree, heading_el = main_heading(sc, refs)
+    pos, heading, agree, heading_el = main_heading(sc, refs, site_words)
     found.title = clean_title(heading, site_words, strict=True) if heading else None
     found.titles = [t for t in (clean_title(sc.title_tag, site_words, page_title=True),) if t]
     found.tag_title = clean_text(sc.title_tag)
