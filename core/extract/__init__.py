@@ -499,6 +499,7 @@ def _pick_images(founds: dict[str, Found], displayed: str | None = None,
         at = next((i for i, u in enumerate(images) if image_identity(u) == image_identity(page.images[0])), None)
         if at:
             images.insert(0, images.pop(at))
+            lead_source = HTML
     on_page = {image_identity(u) for u in page.images} if page else set()
     numbered = {image_identity(u): n for u, n in (numbers or {}).items()}
     later = bool(images) and numbered.get(image_identity(images[0]), 1) > 1
@@ -521,7 +522,8 @@ def _pick_images(founds: dict[str, Found], displayed: str | None = None,
     return images, lead_source, alts
 
 
-_SHARE_CARD = re.compile(r"(^|[-_.])(share|social|og[-_]?image|opengraph|fb|facebook|twitter|campaign|lifestyle)"
+_SHARE_CARD = re.compile(r"(^|[-_.])(share|social|og|og[-_]?image|og[-_]?default|opengraph|fb|facebook|twitter|campaign|"
+                         r"lifestyle)"
                          r"([-_.]|$)", re.I)
 
 
@@ -665,8 +667,10 @@ def extract_product(html_text: str, base_url: str, *, extra: list[Found] | None 
     found_html, heading_pos = html.extract(doc, ctx, sc, refs, site_words, html_text, meta_desc)
     images = sc.images
     founds[HTML] = found_html
-    title_for_images = next((f.title for s, f in founds.items() if f.title), None) \
-        or next(iter(hints), None)  # no heading: the page title names the photos' subject
+    # the product's name as the markup, else the page's heading, else the social card says it (a single-page
+    # app's og:title may be the shop's); no heading: the page title names the photos' subject
+    title_for_images = next((founds[s].title for s in (PLATFORM, JSONLD, MICRODATA, RDFA, HTML, OPENGRAPH, TWITTER)
+                             if s in founds and founds[s].title), None) or next(iter(hints), None)
     found_html.images, found_html.image_alts, displayed, numbers = gallery.gallery_images(
         doc, images, heading_pos, title_for_images, base)
     product = merge(founds, base_url, country, site_words, displayed=displayed,
