@@ -210,10 +210,12 @@ def _pick_title(founds: dict[str, Found], site_words: set[str]) -> tuple[str | N
     social = [html.clean_title(x.title, site_words, page_title=not (raw_tag.endswith(x.title) and x.title != raw_tag))
               for x in (og, tw) if x and _valid_title(x.title)]
     # (a single-page app's site-wide <title>/og:title, "Velo Parts — Bike components & accessories", names the shop)
-    social = [s for s in social if s and not _only_site(s, site_words)]
     tag_title = founds[HTML].titles[0] if founds[HTML].titles else None
-    if tag_title and _only_site(html.clean_title(tag_title, site_words, page_title=True) or "", site_words):
-        tag_title = None
+    if heading and _valid_title(heading):
+        # (not on a one-product shop named as its product, "Fidget Cube" on fidgetcube.com, with no heading)
+        social = [s for s in social if s and not _only_site(s, site_words)]
+        if tag_title and _only_site(html.clean_title(tag_title, site_words, page_title=True) or "", site_words):
+            tag_title = None
     refs = social + ([tag_title] if tag_title else [])
     # (a variant's words in brackets after the name: "boAt Rockerz 450 Bluetooth Headset (Luscious Black, On the
     # Ear)" beside an og:title that names the product only)
@@ -675,8 +677,9 @@ def extract_product(html_text: str, base_url: str, *, extra: list[Found] | None 
         doc, images, heading_pos, title_for_images, base)
     product = merge(founds, base_url, country, site_words, displayed=displayed,
                     numbers=numbers)
-    if product.price is None and not product.listed and product.title:
-        # nothing shows a price: a client-rendered price box, the product's price in the page state
+    if product.price is None and not product.listed and product.title and found_html.buy_button:
+        # nothing shows a price beside an add-to-cart control: a client-rendered price box, the product's
+        # price in the page state (not a discontinued or log-in-to-see page, which has no buy button)
         kept = state_prices(html_text, product.title, country)
         if kept:
             product.price, product.sources["price"] = kept[0].amount, "page-state"

@@ -49,6 +49,7 @@ class Found:
     first_price_ok: bool = False  # HTML: the first current price is not demoted
     grid_cards: int = 0  # HTML: cards of the largest grid of other products' prices (a listing, a carousel)
     beside_buy: bool = False  # HTML: the first price sits undemoted beside a buy button outside the grid
+    buy_button: bool = False  # HTML: an add-to-cart control outside the site's chrome
     tier_amounts: set = field(default_factory=set)  # HTML: quantity tiers' prices ("10+: ₹1,02,900")
     with_tax_shown: bool = False  # HTML: the page says its prices include VAT ("inkl. MwSt.", "inc. VAT")
     rating_count: int | None = None

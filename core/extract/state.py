@@ -29,6 +29,9 @@ _LIST_KEYS = ("regular", "regularPrice", "strikePrice", "strikethrough", "was", 
               "originalPrice", "compareAtPrice", "compare_at_price", "rrp", "msrp")
 _CURRENCY_KEYS = ("currency", "currencyCode", "priceCurrency", "currency_code")
 _MAX_NODES = 20_000
+_NOT_FOR_SALE_TRUE = ("requiresLogin", "loginRequired", "login_required", "discontinued", "isDiscontinued", "priceHidden",
+                      "hidePrice", "callForPrice")
+_FOR_SALE = ("purchasable", "isPurchasable", "available_for_sale", "availableForSale", "buyable", "isBuyable")
 
 
 def state_prices(html_text: str, name: str | None, country: str | None = None) -> list[PriceCandidate]:
@@ -84,7 +87,10 @@ def _currency(*nodes, country: str | None) -> str | None:
 
 
 def _prices(product: dict, country: str | None) -> list[PriceCandidate]:
-    """The product object's price: a number under "price", or a price object's current amount."""
+    """The product object's price: a number under "price", or a price object's current amount (none for
+    an object the shop marks as not for sale to this visitor: log-in prices, discontinued)."""
+    if any(product.get(k) is True for k in _NOT_FOR_SALE_TRUE) or any(product.get(k) is False for k in _FOR_SALE):
+        return []
     price = product.get("price")
     if isinstance(price, dict):
         current = next((a for k in _CURRENT_KEYS if (a := _amount(price.get(k))) is not None), None)
