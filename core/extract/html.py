@@ -537,7 +537,7 @@ def clean_title(text: str | None, site_words: set[str], *, page_title: bool = Fa
         seps.pop(0)
     while len(parts) > 1 and (is_site_part(parts[-1], site_words, strict) or _price_part(parts[-1])
                               or _PROMO_SEGMENT.search(parts[-1]) and len(parts[-1].split()) <= 4
-                              or (page_title and (seps[-1].strip() in ("|", "–", "—", "::", "»", "•", "//")
+                              or (page_title and (seps[-1].strip() in ("|", "–", "—", "::", "»")
                                                   or _SHOP_WORD.search(parts[-1]))
                                   and _looks_like_shop_name(parts[-1], parts[:-1]))):
         parts.pop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from decimal import Decimal
 
 from extruct.jsonld import JsonLdExtractor
@@ -133,6 +134,9 @@ def _scalar(value):
 def _brand(node: dict, ids: dict | None = None) -> str | None:
     for key in ("brand", "manufacturer"):
         for value in _as_list(node.get(key)):
+            if isinstance(value, dict) and set(value) == {"@id"} and re.search(r"#(organization|website|store|shop)$",
+                                                                               str(value["@id"]), re.I):
+                continue  # Yoast points an unset brand at the site's own Organization: the shop, no maker
             value = _deref(value, ids or {})  # (Yoast's @graph: "brand": {"@id": "…/marke/asics/#brand"})
             text = clean_text(value.get("name") if isinstance(value, dict) else value)
             if text and not is_placeholder(text):
