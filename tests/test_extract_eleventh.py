@@ -74,3 +74,24 @@ def test_a_category_page_whose_cards_have_their_own_buy_buttons_stays_a_listing(
 </div></section></main></body></html>'''
         got = extract_product(page, "https://threadly.com/collections/men-tshirts")
         assert (got.price, got.listed) == (None, 12), button
+
+
+def test_markup_stating_a_months_instalment_gives_way_to_the_price_paid_now():
+    # Best Buy's carrier phone (github19): schema.org's price is "$24.96", which the page shows only as
+    # "$24.96/mo. for 24 months"; "$149.99 with 2-year contract" is conditional; "$649.99 Retail price" is it
+    page = '''<html><head><title>Apple - iPhone 6s 64GB - Space Gray (Verizon) - Best Buy</title></head><body>
+<main><div class="container"><div class="row"><div class="col-xs-7"><div class="sku-title">
+<h1>Apple - iPhone 6s 64GB - Space Gray (Verizon)</h1></div></div>
+<div class="col-xs-5"><div id="priceblock"><div class="price-block" data-customer-price="24.96">
+<div class="item-price"><span class="denominator">$</span>24.96<span class="ib-pricing">/mo.</span></div>
+<ul class="plan-selector"><li><button class="plan-selector__button"><div><strong>$24.96/mo.</strong>
+<div>for 24 months with device payments</div></div></button></li>
+<li><button class="plan-selector__button"><div><strong>$149.99</strong><div>with 2-year contract</div></div></button></li>
+<li><button class="plan-selector__button"><div><strong>$649.99</strong><div>Retail price</div></div></button></li></ul>
+<button class="add-to-cart-button">Add to Cart</button></div></div></div></div></div></main>
+<footer><div class="footer-links"><a href="/help">Help</a></div></footer>
+<div id="schemaorg-product" itemscope itemtype="http://schema.org/Product"><meta itemprop="name"
+content="Apple - iPhone 6s 64GB - Space Gray (Verizon)"><div itemprop="offers" itemscope itemtype="http://schema.org/Offer">
+<meta itemprop="priceCurrency" content="USD"><meta itemprop="price" content="$24.96"></div></div></body></html>'''
+    got = extract_product(page, "https://www.bestbuy.com/site/apple-iphone-6s-64gb/4447801.p")
+    assert (got.price, got.currency) == (Decimal("649.99"), "USD")

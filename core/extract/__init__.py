@@ -284,6 +284,12 @@ def _pick_price(founds: dict[str, Found], country: str | None = None) -> tuple[P
                 and shown[0].currency in (None, mine[0].currency))
     if sure and shown[0].amount >= 1 and all(p.amount == shown[0].amount * 100 for p in mine):
         return shown[0], HTML  # the markup's price in cents ("price": "3400" beside a shown $34.00)
+    if structured and shown and page.first_price_ok and shown[0].currency in (None, mine[0].currency) \
+            and all(p.amount in page.instalment_amounts and p.amount not in page.shown_amounts - page.instalment_amounts
+                    for p in mine) and shown[0].amount not in page.instalment_amounts:
+        # the markup's price is what the page shows only as a month's instalment (Best Buy's carrier phones:
+        # schema.org "$24.96" beside "$24.96/mo. for 24 months"): the page's own price
+        return shown[0], HTML
     switched = bool(structured and shown and page.certain_price and page.first_price_ok and shown[0].currency
                     and shown[0].currency != mine[0].currency and all(p.currency != shown[0].currency for p in mine)
                     and all(c.currency in (None, shown[0].currency) for c in shown))

@@ -50,6 +50,7 @@ class Found:
     grid_cards: int = 0  # HTML: cards of the largest grid of other products' prices (a listing, a carousel)
     beside_buy: bool = False  # HTML: the first price sits undemoted beside a buy button outside the grid
     buy_button: bool = False  # HTML: an add-to-cart control outside the site's chrome
+    instalment_amounts: set = field(default_factory=set)  # HTML: amounts shown as a month's instalment
     tier_amounts: set = field(default_factory=set)  # HTML: quantity tiers' prices ("10+: ₹1,02,900")
     with_tax_shown: bool = False  # HTML: the page says its prices include VAT ("inkl. MwSt.", "inc. VAT")
     rating_count: int | None = None

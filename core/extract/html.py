@@ -956,6 +956,7 @@ def extract(doc, ctx: PageContext, sc: Scan, refs: list[str], site_words: set[st
     found.first_price_ok = shown.first_ok
     found.grid_cards = shown.grid_cards
     found.beside_buy = shown.beside_buy
+    found.instalment_amounts = set(shown.instalments)
     found.buy_button = any(not _in_chrome(el) for _, el in sc.buy_buttons)
     found.tier_amounts = set(shown.tiers)
     found.with_tax_shown = shown.with_tax

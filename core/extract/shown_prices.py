@@ -217,6 +217,8 @@ class Shown:
     """The first current price's lines say it includes VAT ("inc. VAT", "inkl. 19 % MwSt.")."""
     beside_buy: bool = False
     """The first current price is undemoted beside an add-to-cart control outside a grid's cards."""
+    instalments: frozenset | set = frozenset()
+    """Amounts shown as an instalment ("$24.96/mo.", "3 rate da 333,00 €")."""
 
 
 # A class that says the element is *not* struck ("PriceNoThrouth", "no-strike"): shops
@@ -353,7 +355,7 @@ def _text_after(el) -> str:
 
 # a price only on a condition the words after it name: "$109.99 with eligible trade-in", "€0 bij een abonnement"
 _ON_CONDITION_AFTER = re.compile(r"^[\s(（]*(with|w/|after|when you)\s+(an?\s+)?(eligible\s+|qualifying\s+)?"
-                                 r"(trade[- ]?in|new line|activation|contract|plan|subscription)|"
+                                 r"(\d+[- ]?(year|yr|month|mo)s?\s+)?(trade[- ]?in|new line|activation|contract|plan|subscription)|"
                                  r"^[\s(（]*(bei inzahlungnahme|mit vertrag|avec reprise|avec (un )?forfait|con permuta|"
                                  r"na troca|bij (een )?abonnement|met abonnement)|"
                                  # a store card's price ("3 790 ₽ с Ozon Картой", "with a Target Circle Card")
@@ -1307,6 +1309,7 @@ def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -
     wrappers |= {el for _, el, _, _, _, _ in candidates if any(a in split for a in el.iterancestors())}
     current, listed, elements, converted, fallback = [], [], {}, set(), []
     tiers: set = set()
+    instalments: set = set()
     tier_first: dict[int, int] = {}  # tier block -> its first amount's element
     currencies = {c[4] for c in candidates}
     grid, grid_cards = _grid([c[1] for c in candidates if c[1] not in wrappers], ctx.base_url)
@@ -1336,6 +1339,8 @@ def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -
                 or _qty_label(tag_label, el):
             tiers.add(amount)  # a quantity tier's price; a tier table's first row is one unit's
             continue
+        if _instalment(el) or (len(raw) > 12 and _INSTALMENT_TEXT.search(raw)):
+            instalments.add(amount)  # ("$24.96/mo.": the markup's price may be this one, a month's)
         bad = bool(_PRICE_BAD.search(_without_tax_words(marks))) and not _INCL_LEAD.match(raw) \
             or bool(_NEG_TEXT.search(_without_free_shipping(raw))) or _before_tax(el) or _on_condition(el) \
             or raw.lstrip().startswith(("+", "-", "−", "–")) or _signed(raw, amount, currency) \
@@ -1388,7 +1393,7 @@ def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -
     pairs = _list_beside(current, listed, elements)
     return Shown(out, [c for _, c in listed], confident, {c.amount for _, c in current}, pairs, converted,
                  first_ok=bool(current) and not current[0][0][0], grid_cards=grid_cards, tiers=tiers,
-                 beside_buy=beside_buy,
+                 beside_buy=beside_buy, instalments=instalments,
                  with_tax=bool(current) and _with_tax_beside(elements[id(current[0][1])]))
 
 
