@@ -74,7 +74,7 @@ def _context(el, depth: int = 6) -> tuple[str, str, str]:
         if n >= depth:
             break
         cls = a.get("class", "")
-        if "-" in cls:
+        if "brand-" in cls or "_cat-" in cls or "tag-" in cls or "category-" in cls or "pa_" in cls:
             cls = _TERM_CLASS.sub("", cls)
         chain.append(f"{cls} {a.get('id', '')} {a.tag}")
     return own, " ".join(chain[:_NEAR]).lower(), " ".join(chain[_NEAR:]).lower()

@@ -244,7 +244,6 @@ def _bracketed_saving_first(el) -> bool:
     return bool(first and first.lstrip().startswith("(") and _NEG_TEXT.search(first) and not _INCLUSIVE.search(first))
 
 
-_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _CSS_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
 
 
@@ -254,9 +253,11 @@ def struck_classes(css: str) -> set[frozenset]:
     CSS modules) where no class or tag says so. Selectors of classes alone (".price.-old" needs
     both), not under another element (".-old .price"), not :hover."""
     out = set()
-    for selectors, body in _CSS_RULE.findall(css):
-        if "line-through" not in body:
+    for hit in re.finditer("line-through", css):  # (around each use only: a theme's stylesheet runs to 100s of KB)
+        body_start = css.rfind("{", 0, hit.start())
+        if body_start < 0 or css.rfind("}", body_start, hit.start()) != -1:
             continue
+        selectors = css[max(css.rfind("}", 0, body_start), css.rfind("{", 0, body_start)) + 1:body_start]
         for selector in selectors.split(","):
             selector = selector.strip()
             if _CLASSES_ONLY.fullmatch(selector):
@@ -363,13 +364,8 @@ _ON_CONDITION_AFTER = re.compile(r"^[\s(（]*(with|w/|after|when you)\s+(an?\s+)
                                  r"avec (la\s+)?carte\b|con (la\s+)?tarjeta\b)", re.I)
 
 
-def _on_condition(el) -> bool:
-    return bool(_ON_CONDITION_AFTER.match(_text_after(el)))
-
-
-def _before_tax(el) -> bool:
-    """The amount's own tail, or the short element right after it, says it is before tax."""
-    after = _text_after(el)
+def _before_tax(after: str) -> bool:
+    """The words right after the amount (``_text_after``) say it is before tax."""
     m = _EX_TAX_AFTER.match(after)
     if not m:
         return False
@@ -1339,10 +1335,11 @@ def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -
                 or _qty_label(tag_label, el):
             tiers.add(amount)  # a quantity tier's price; a tier table's first row is one unit's
             continue
-        if _instalment(el) or (len(raw) > 12 and _INSTALMENT_TEXT.search(raw)):
+        if _INSTALMENT_TEXT.search(raw):
             instalments.add(amount)  # ("$24.96/mo.": the markup's price may be this one, a month's)
         bad = bool(_PRICE_BAD.search(_without_tax_words(marks))) and not _INCL_LEAD.match(raw) \
-            or bool(_NEG_TEXT.search(_without_free_shipping(raw))) or _before_tax(el) or _on_condition(el) \
+            or bool(_NEG_TEXT.search(_without_free_shipping(raw))) or _before_tax(after := _text_after(el)) \
+            or bool(_ON_CONDITION_AFTER.match(after)) \
             or raw.lstrip().startswith(("+", "-", "−", "–")) or _signed(raw, amount, currency) \
             or _instalment(el) or was is not None \
             or (len(raw) > 12 and bool(_INSTALMENT_TEXT.search(raw))) or bool(_INSTALMENT_BEFORE.search(before[-60:])) \
