@@ -94,7 +94,8 @@ class UrlSummary(BaseModel):
                                                              "price the page shows, if any")
     price_source: str | None = Field(default=None, description="where the price was read: "
                                      "platform, json-ld, microdata, rdfa, opengraph, twitter, "
-                                     "html (the page's visible text) or gemini")
+                                     "html (the page's visible text), page-state (the page's "
+                                     "script data, when its price box is drawn in the browser) or gemini")
     price_conflict: str | None = Field(default=None, description="set when the page's sources "
                                        "disagree on the price, e.g. \"JSON-LD 150.00, page shows "
                                        "120.00\": a person should check before the banners ship")

@@ -138,6 +138,9 @@ def _product_header(workspace: str, batch_id, src: SourceSummary) -> None:
                     "compare with the shop page before they ship.]")
     elif src.price_source == "gemini" and src.price is not None:
         st.caption("Price read by Gemini from the page's text (the page has no price markup)")
+    elif src.price_source == "page-state" and src.price is not None:
+        st.caption("Price read from the page's script data: the shop draws its price in the browser, "
+                   "so the saved page shows none. Compare with the shop page.")
     shown = [(u, img) for u in src.ranked_image_urls[:8] if (img := _strip_image(u))]
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):
         for _, img in shown:

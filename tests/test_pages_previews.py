@@ -391,6 +391,16 @@ def test_the_product_header_prints_the_currency_s_units_and_the_title_literally(
     assert "\\*\\*Retro\\*\\*" in header and "\\[x\\]" in header
 
 
+def test_a_price_read_from_the_page_s_script_data_says_so(app_ws):
+    # a client-rendered price box: the extractor read the price from __NEXT_DATA__ (source "page-state")
+    b = create_user_batch(app_ws, n_urls=1, batch_size=1, user="local")
+    pid = add_product(app_ws, b, b.sources[0]["url"], "65in OLED", "1599.99")
+    with unit_of_work() as session:
+        session.get(Product, pid).field_sources = {"price": "page-state"}
+    at = open_page(PAGE, batch=str(b.id))
+    assert any("script data" in c.value and "Compare with the shop page" in c.value for c in at.caption)
+
+
 def test_every_ad_format_can_be_looked_at_on_the_page(app_ws, batch):
     """The size picker offers the classic three and every other ad format; a leaderboard is
     drawn at its own shape."""
