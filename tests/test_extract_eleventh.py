@@ -95,3 +95,16 @@ content="Apple - iPhone 6s 64GB - Space Gray (Verizon)"><div itemprop="offers" i
 <meta itemprop="priceCurrency" content="USD"><meta itemprop="price" content="$24.96"></div></div></body></html>'''
     got = extract_product(page, "https://www.bestbuy.com/site/apple-iphone-6s-64gb/4447801.p")
     assert (got.price, got.currency) == (Decimal("649.99"), "USD")
+
+
+def test_a_pack_price_beats_the_per_measure_price_and_the_shops_own_label_is_the_brand():
+    # Sainsbury's 2015 (github20): "£3.50/unit" is what the pack of five costs ("pricePerUnit"),
+    # "£0.70/ea" the price of one fruit ("pricePerMeasure"); the name begins with the shop's own name
+    page = '''<html><head><title>Sainsbury's Apricot Ripe &amp; Ready x5 | Sainsbury's</title></head><body>
+<div class="productContent"><div class="productTitleDescriptionContainer"><h1>Sainsbury's Apricot Ripe &amp; Ready x5</h1></div>
+<div class="pricingAndTrolleyOptions"><div class="priceTab"><div class="pricing">
+<p class="pricePerUnit">&pound;3.50<abbr title="per">/</abbr><abbr title="unit"><span class="pricePerUnitUnit">unit</span></abbr></p>
+<p class="pricePerMeasure">&pound;0.70<abbr title="per">/</abbr><abbr title="each"><span class="pricePerMeasureMeasure">ea</span></abbr></p>
+</div><form class="addToTrolleyForm"><input type="submit" class="button process" value="Add"></form></div></div></div></body></html>'''
+    got = extract_product(page, "https://www.sainsburys.co.uk/shop/gb/groceries/sainsburys-apricot-ripe---ready-320g")
+    assert (got.price, got.currency, got.brand) == (Decimal("3.50"), "GBP", "Sainsbury's")

@@ -277,8 +277,11 @@ def test_the_tenth_session_s_unseen_sets_hold_what_they_scored(name):
 # github18 (Steam's Civilization V page, 2016: bundles, DLC rows, cents in its JSON) at 1.0 in every field.
 # github19 (Best Buy's iPhone 6s on Verizon, 2016) at price 0 (schema.org's "$24.96" is the month's
 # instalment the page shows as "$24.96/mo."; the retail price is $649.99), 1.0 elsewhere; since: 1.0.
+# github20 (two Sainsbury's pages, UK 2015) at price 0 ("£0.70/ea", the price of one fruit in a pack of
+# five, over "£3.50/unit") and brand 0 (its own label), 1.0 elsewhere; since: 1.0.
 ELEVENTH_SESSION = {"fresh-archives5.json": (6, {}), "github15.json": (2, {}), "github16.json": (2, {}),
-                    "github17.json": (1, {}), "github18.json": (1, {}), "github19.json": (1, {})}
+                    "github17.json": (1, {}), "github18.json": (1, {}), "github19.json": (1, {}),
+                    "github20.json": (2, {})}
 
 
 @pytest.mark.parametrize("name", sorted(ELEVENTH_SESSION))

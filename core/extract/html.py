@@ -720,7 +720,21 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
             if value and not is_placeholder(value) and (value.casefold() in linked or re.search(
                     r"(?<!\w)" + re.escape(value) + r"(?!\w)", title, re.I)):
                 return value
-    return _brand_before_model(title, sc.title_tag)
+    own = _own_label(title, site_words)
+    return own or _brand_before_model(title, sc.title_tag)
+
+
+def _own_label(title: str | None, site_words) -> str | None:
+    """The product's name begins with the shop's own name ("Sainsbury's Apricot Ripe & Ready x5" on
+    sainsburys.co.uk, "Apple iPhone 15" on apple.com): the shop's own label is the brand."""
+    words = (title or "").split()
+    keys = {re.sub(r"[^\w]", "", w.casefold()) for w in site_words}
+    for n in (2, 1):
+        rest = " ".join(words[n:])
+        if len(words) >= n + 2 and re.sub(r"[^\w]", "", "".join(words[:n]).casefold()) in keys \
+                and not _SHOP_WORD.search(rest):  # (not the shop's own name, "Potter Shop")
+            return " ".join(words[:n])
+    return None
 
 
 # "Yamaha YDP-S52 B Digitalpiano", "Eiko H11BCVSU-BP - Headlight": one capitalised word, then

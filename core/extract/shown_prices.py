@@ -27,7 +27,8 @@ _NEAREST = 80  # candidates examined, nearest to the heading first
 _NATIVE_WAS = r"tachado|riscado|streichpreis|barrato|ordinarie|full[-_]?price|price[-_]?full"
 _PRICE_BAD = re.compile(r"(list|regular|retail|original|old|was|before|strike|compare|rrp|msrp)[-_]?price|normal[-_]?price|"
                         r"price[-_]?(old|was|before|regular|original|strike|compare)|"
-                        r"strike|crossed|rrp|msrp|saving|saved|unit|per[-_]|instal|monthly|month|tax|vat|excl|"
+                        r"strike|crossed|rrp|msrp|saving|saved|unit|per[-_]|per[-_]?measure|measure[-_]?price|instal|"
+                        r"monthly|month|tax|vat|excl|"
                         r"shipping|delivery|cashback|bonus|reward|loyalty|deposit|"
                         r"basis[-_]?price|(?<!product)base[-_]?price|grundpreis|related|recommend|similar|upsell|bundle|subtotal|"
                         # a cart's total, not the add-to-cart form the price sits in ("cartform", "add-to-cart")
