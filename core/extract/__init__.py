@@ -98,7 +98,7 @@ def _money(value: Decimal | None) -> str | None:
 def _site_words(url: str, metas: list[tuple[str, str]]) -> set[str]:
     host = (urlsplit(url).hostname or "").lower()
     words = {w for w in host.split(".") if len(w) > 3 and w not in ("www", "shop", "store", "com")}
-    words |= {re.sub(r"[^\w]", "", v.casefold()) for k, v in metas if k == "og:site_name" and v.strip()}
+    words |= {html.plain(v) for k, v in metas if k == "og:site_name" and v.strip()}
     return {w for w in words if w}
 
 
@@ -170,8 +170,8 @@ _IDENTIFIER = re.compile(r"(?=(?:\D*\d){5}|[\w./-]*\d[\w]*[./-]|[\w./-]*[./-]\w*
 
 def _only_site(text: str, site_words: set[str]) -> bool:
     """The text is the shop's name and nothing else ("Velo Parts" on velo-parts.com)."""
-    low = re.sub(r"[^\w]", "", text.casefold())
-    return bool(low) and any(low == re.sub(r"[^\w]", "", w.casefold()) for w in site_words)
+    low = html.plain(text)
+    return bool(low) and low in {html.plain(w) for w in site_words}
 
 
 def _pick_title(founds: dict[str, Found], site_words: set[str]) -> tuple[str | None, str | None]:
@@ -501,11 +501,12 @@ def _pick_images(founds: dict[str, Found], displayed: str | None = None,
     images = dedupe_images(lead)
     page = founds.get(HTML)
     if lead_source in (OPENGRAPH, TWITTER) and images and _SHARE_CARD.search(images[0].rsplit("/", 1)[-1]) \
-            and page and page.images and image_identity(page.images[0]) != image_identity(images[0]):
+            and page and page.images:
         # the social card is a campaign or share crop ("campaign_denim_fw23_share.jpg"), not a photo
         # of the product: the gallery's first photo leads
-        at = next((i for i, u in enumerate(images) if image_identity(u) == image_identity(page.images[0])), None)
-        if at:
+        first = image_identity(page.images[0])
+        at = next((i for i, u in enumerate(images) if image_identity(u) == first), None)
+        if at:  # (0: the card is the gallery's first photo itself)
             images.insert(0, images.pop(at))
             lead_source = HTML
     on_page = {image_identity(u) for u in page.images} if page else set()
@@ -677,7 +678,7 @@ def extract_product(html_text: str, base_url: str, *, extra: list[Found] | None 
     founds[HTML] = found_html
     # the product's name as the markup, else the page's heading, else the social card says it (a single-page
     # app's og:title may be the shop's); no heading: the page title names the photos' subject
-    title_for_images = next((founds[s].title for s in (PLATFORM, JSONLD, MICRODATA, RDFA, HTML, OPENGRAPH, TWITTER)
+    title_for_images = next((founds[s].title for s in _STRUCTURED + (HTML, OPENGRAPH, TWITTER)
                              if s in founds and founds[s].title), None) or next(iter(hints), None)
     found_html.images, found_html.image_alts, displayed, numbers = gallery.gallery_images(
         doc, images, heading_pos, title_for_images, base)

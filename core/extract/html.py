@@ -565,11 +565,16 @@ def _looks_like_shop_name(part: str, rest: list[str]) -> bool:
     return 0 < len(words) <= 4 and not re.search(r"\d", part) and not (tokens(part) & tokens(" ".join(rest)))
 
 
+def plain(text: str) -> str:
+    """Word characters only, lower case: a site's name as a title or a host writes it ("x-kom.pl", "x-kom")."""
+    return re.sub(r"[^\w]", "", text.casefold())
+
+
 def is_site_part(part: str, site_words: set[str], strict: bool = False) -> bool:
     """The segment names the site; ``strict``: only by holding a site word whole (a markup name's
     "Black" on blackandblum.com is a colour, not the shop)."""
-    low = re.sub(r"[^\w]", "", part.casefold())
-    words = {re.sub(r"[^\w]", "", w.casefold()) for w in site_words}  # ("x-kom" is the "x-kom.pl" of a title)
+    low = plain(part)
+    words = {plain(w) for w in site_words}  # ("x-kom" is the "x-kom.pl" of a title)
     return bool(low) and any(w and (w in low or not strict and low in w) for w in words)
 
 
@@ -728,10 +733,10 @@ def _own_label(title: str | None, site_words) -> str | None:
     """The product's name begins with the shop's own name ("Sainsbury's Apricot Ripe & Ready x5" on
     sainsburys.co.uk, "Apple iPhone 15" on apple.com): the shop's own label is the brand."""
     words = (title or "").split()
-    keys = {re.sub(r"[^\w]", "", w.casefold()) for w in site_words}
+    keys = {plain(w) for w in site_words}
     for n in (2, 1):
         rest = " ".join(words[n:])
-        if len(words) >= n + 2 and re.sub(r"[^\w]", "", "".join(words[:n]).casefold()) in keys \
+        if len(words) >= n + 2 and plain("".join(words[:n])) in keys \
                 and not _SHOP_WORD.search(rest):  # (not the shop's own name, "Potter Shop")
             return " ".join(words[:n])
     return None
