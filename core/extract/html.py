@@ -17,7 +17,7 @@ import lxml.etree
 
 from core.extract.base import HTML, Found, PageContext
 from core.extract.images import GENERIC_CAPTION, LIGHTBOX
-from core.extract.prices import looks_like_price, money_in
+from core.extract.prices import DASH_PRICE, looks_like_price, money_in
 from core.extract.shown_prices import price_prop, shown_prices, struck_classes
 from core.extract.text import (TEST_KEYS, clean_text, element_text, in_chrome, is_placeholder, next_element, overlap,
                                plausible_brand, squash, tokens)
@@ -184,7 +184,7 @@ def scan(doc) -> Scan:
                 if m:
                     labels.append((pos, el, (m.group(2) or "").strip()))
             if _DIGIT.search(text):
-                if len(text) < 60 and money_in(text):
+                if len(text) < 60 and (money_in(text) or DASH_PRICE.search(text)):
                     text_prices.append((pos, el))
             elif len(text) < 40:
                 parent = el.getparent()

@@ -18,7 +18,7 @@ from itertools import islice
 from urllib.parse import parse_qsl
 
 from core.extract.base import PageContext, PriceCandidate
-from core.extract.prices import currency_in_text, looks_like_price, money_in, normalize_currency, parse_amount
+from core.extract.prices import DASH_PRICE, currency_in_text, looks_like_price, money_in, normalize_currency, parse_amount
 from core.extract.text import clean_text, element_text, in_chrome, marker, next_element, previous_element
 
 _STRUCK_TAGS = {"del", "s", "strike"}
@@ -810,7 +810,8 @@ def _bare_price(el, raw: str) -> bool:
     One whose class also says "old", "unit", "shipping"… counts only when nothing else is shown."""
     if not _BARE_AMOUNT.fullmatch(re.sub(r"\s*([,.:]-|[,.]–)$", "", raw.strip().rstrip("*"))):
         return False
-    return "price" in " ".join(marker(a) for a in (el, el.getparent()) if a is not None).lower()
+    return "price" in " ".join(marker(a) for a in (el, el.getparent()) if a is not None).lower() \
+        or DASH_PRICE.fullmatch(raw.strip().rstrip("*")) is not None  # "5.299,-": the dash is the price's mark
 
 
 # Blocks that hold other products for certain (their prices are dropped) …
