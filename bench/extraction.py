@@ -67,6 +67,7 @@ DEFAULT_SETS = {
     "github18": (None, FIXTURES / "github18.json"),  # Steam's Civilization V page (US 2016, node-htmlmetaparser)
     "github19": (None, FIXTURES / "github19.json"),  # Best Buy's iPhone 6s on Verizon (US 2016, node-htmlmetaparser)
     "github20": (None, FIXTURES / "github20.json"),  # Sainsbury's x2 (UK 2015, cirpo/sainsburys-scraper)
+    "github25": (None, FIXTURES / "github25.json"),  # a third Sainsbury's page (UK 2015, same template as github20)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…

@@ -59,7 +59,14 @@ def image_url(el, base_url: str) -> str | None:
     parent = el.getparent()
     if parent is not None and parent.tag == "a" and _IMG_EXT.search(parent.get("href", "")):
         return absolute_url(parent.get("href"), base_url)
-    return None
+    m = _BACKGROUND.search(el.get("style") or "") if el.tag not in ("img", "source") else None
+    return absolute_url(m.group(2), base_url) if m else None
+
+
+_BACKGROUND_GALLERY = re.compile(r"gallery|product[-_]?(image|img|photo|media|picture)|slide|swiper|carousel|zoom|"
+                                 r"thumb|photo|fotorama|pdp|main[-_]?(image|img|photo)")
+# A slide drawn as a CSS background: style="background-image: url('//cdn…/vase-front_1200x.jpg')"
+_BACKGROUND = re.compile(r"background(?:-image)?\s*:[^;]*?url\(\s*(['\"]?)([^'\")]+)\1\s*\)", re.I)
 
 
 _NEAR = 3  # ancestors this close are the photo's own block; further up, page layout
@@ -182,8 +189,12 @@ def gallery_images(doc, images: list, heading_pos: int, title: str | None,
         chain = f"{near} {far}"
         if _CLONE.search(chain) or _CLONE.search(own):
             continue  # a looping carousel's copy of another slide
+        if el.tag not in ("img", "source") and not el.get("itemprop") == "image" \
+                and not _BACKGROUND_GALLERY.search(f"{own} {near}"):
+            continue  # a CSS background outside a gallery's slides: a hero banner, a texture
         in_chrome = el in chrome
-        alt = clean_text(el.get("alt") or el.get("title") or el.get("data-name"))
+        alt = clean_text(el.get("alt") or el.get("title") or el.get("data-name")
+                         or (el.get("aria-label") if el.tag not in ("img", "source") else None))
         score = 0.0
         if el.get("itemprop") == "image":
             score += 3

@@ -223,8 +223,9 @@ def scan(doc) -> Scan:
             continue
         get = el.get
         itemprop = get("itemprop")
-        if tag in ("img", "source") or "data-zoom-image" in keys or "data-large-image" in keys:
-            images.append((pos, el))
+        if tag in ("img", "source") or "data-zoom-image" in keys or "data-large-image" in keys \
+                or "style" in keys and "url(" in (get("style") or "") and "background" in get("style"):
+            images.append((pos, el))  # (a gallery of <div style="background-image: url(…)"> slides)
             if tag == "img" and (_BRAND_IMG.search(f"{get('class') or ''} {get('id') or ''} {get('src') or ''}")
                                  or get("itemprop") == "logo"):
                 out.brand_images.append((pos, el))
