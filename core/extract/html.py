@@ -160,6 +160,20 @@ def _svg_sign(svg, pos: int, text_prices: list) -> None:
             return
 
 
+_LEAD_BRACKET = re.compile(r"^\s*(\[[^\[\]]{1,30}\]|【[^【】]{1,30}】|［[^［］]{1,30}］)\s*")
+
+
+def _title_cores(ref: str) -> set[str]:
+    """A name as written, and without a bracketed brand before it or a shop's name after a separator:
+    "[모닝글로리] 블루투스 무선 이어폰 MG-700 화이트 - 굿즈마켓" spells the heading "블루투스 무선 이어폰 MG-700 화이트"."""
+    cores = {ref}
+    bare = _LEAD_BRACKET.sub("", ref)
+    for text in (ref, bare):
+        cores.add(text)
+        cores.add(re.split(r"\s[|–—-]\s", text)[0])
+    return cores
+
+
 def scan(doc) -> Scan:
     """Walk the tree once and keep what the heuristics look at, with document positions."""
     out = Scan()
@@ -407,7 +421,7 @@ def main_heading(sc: Scan, refs: list[str], site_words: set[str] | frozenset = f
         # caption (not "Power Tools", "Reviews", "… Battery": a heading the title merely contains)
         # (or its own leading words begin the <title>: "<h2>Game Over<span> (Mass Market
         # Paperback)</span></h2>" under "Game Over by Fern Michaels (Mass Market Paperback): …")
-        wanted = {squash(r) for r in refs if r and len(squash(r)) >= 6}
+        wanted = {squash(v) for r in refs if r for v in _title_cores(r) if len(squash(v)) >= 6}
         same = [(pos, el, None) for pos, el in sc.minor_headings
                 if wanted and squash(el.text_content()[:400]) in wanted and not _in_chrome(el)]
         if not same:
