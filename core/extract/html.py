@@ -8,6 +8,7 @@ rules below can say "the first price after the product heading" without walking 
 from __future__ import annotations
 
 import copy
+import json
 import re
 from itertools import islice
 from dataclasses import dataclass, field
@@ -174,6 +175,24 @@ def _title_cores(ref: str) -> set[str]:
     return cores
 
 
+def _data_brand(value: str) -> str | None:
+    """A ``data-brand`` attribute's brand: its text, or the "brand"/"name" of the JSON object it
+    holds (Best Buy's ``data-brand='{"brand":"Apple","carrier":"Verizon"}'``)."""
+    text = value.strip()
+    if not text.startswith(("{", "[")):
+        return text
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if isinstance(data, dict):
+        found = data.get("brand") or data.get("name")
+        if isinstance(found, dict):
+            found = found.get("name")
+        return clean_text(found) if isinstance(found, str) else None
+    return None
+
+
 def scan(doc) -> Scan:
     """Walk the tree once and keep what the heuristics look at, with document positions."""
     out = Scan()
@@ -265,7 +284,9 @@ def scan(doc) -> Scan:
         if "crumb" in marker or "BreadcrumbList" in (get("itemtype") or ""):
             out.breadcrumbs.append((pos, el))
         if "data-brand" in keys and clean_text(get("data-brand")):
-            out.brand_attrs.append((pos, get("data-brand")))
+            value = _data_brand(get("data-brand"))
+            if value:
+                out.brand_attrs.append((pos, value))
         if tag == "font" and _BIG_FONT.match(get("size") or ""):
             out.visual_headings.append((pos, el, None))
         if tag == "a":
@@ -874,7 +895,7 @@ def _brand_from_element(sc: Scan, heading_pos: int) -> str | None:
             break
         if _in_chrome(el) or _in_menu(el):
             continue
-        text = clean_text(el.text_content()) or ""
+        text = _shown_text(el)
         if len(text) > 60:
             continue
         more = _MORE_FROM.match(text)
@@ -887,6 +908,19 @@ def _brand_from_element(sc: Scan, heading_pos: int) -> str | None:
                 and not re.search(r"\d{3}", text):
             return text
     return None
+
+
+def _shown_text(el) -> str:
+    """An element's text without its children hidden for screen readers (Shopify's
+    <div class="price__vendor"><dt><span class="visually-hidden">販売元</span></dt><dd>山正窯</dd></div>)."""
+    text = clean_text(el.text_content()) or ""
+    if not any(isinstance(d.tag, str) and _HIDDEN_CHILD.search(d.get("class") or "") for d in el.iterdescendants()):
+        return text
+    bare = copy.deepcopy(el)
+    for d in list(bare.iterdescendants()):
+        if isinstance(d.tag, str) and _HIDDEN_CHILD.search(d.get("class") or "") and d.getparent() is not None:
+            d.drop_tree()
+    return clean_text(bare.text_content()) or text
 
 
 def _in_menu(el) -> bool:
