@@ -68,6 +68,8 @@ DEFAULT_SETS = {
     "github19": (None, FIXTURES / "github19.json"),  # Best Buy's iPhone 6s on Verizon (US 2016, node-htmlmetaparser)
     "github20": (None, FIXTURES / "github20.json"),  # Sainsbury's x2 (UK 2015, cirpo/sainsburys-scraper)
     "github25": (None, FIXTURES / "github25.json"),  # a third Sainsbury's page (UK 2015, same template as github20)
+    "github21": (None, FIXTURES / "github21.json"),  # Tiffany, Bose (US 2017, fathom-products)
+    "github22": (None, FIXTURES / "github22.json"),  # MIXXMIX (Cafe24), Shop Monrovia (Magento 1), 2017, fathom-products
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…

@@ -10,6 +10,8 @@ import lxml.html
 
 from core.extract.images import (GENERIC_CAPTION, LIGHTBOX, absolute_url, image_identity, is_chrome_image,
                                  largest_srcset)
+from core.extract.prices import money_in
+from core.extract.shown_prices import other_page
 from core.extract.text import clean_text, squash, tokens
 
 # Attributes holding a larger rendition first, the plain src last.
@@ -69,6 +71,19 @@ _BACKGROUND_GALLERY = re.compile(r"gallery|product[-_]?(image|img|photo|media|pi
                                  r"thumb|photo|fotorama|pdp|main[-_]?(image|img|photo)")
 # A slide drawn as a CSS background: style="background-image: url('//cdn…/vase-front_1200x.jpg')"
 _BACKGROUND = re.compile(r"background(?:-image)?\s*:[^;]*?url\(\s*(['\"]?)([^'\")]+)\1\s*\)", re.I)
+
+
+def _priced_tile(el, page_url: str) -> bool:
+    """The photo links to another page, and the link shows a price: a tile of another product
+    (Tiffany's RichRelevance "rrItem" carousel, in a block marked "current"), not the gallery."""
+    for n, a in enumerate(el.iterancestors()):
+        if n >= 3:
+            return False
+        if a.tag == "a":
+            text = a.text_content()
+            return len(text) < 400 and any(c.isdigit() for c in text) and money_in(text) \
+                and other_page(a.get("href"), page_url.split("#")[0])
+    return False
 
 
 _NEAR = 3  # ancestors this close are the photo's own block; further up, page layout
@@ -227,6 +242,8 @@ def gallery_images(doc, images: list, heading_pos: int, title: str | None,
             score += 1.5  # a thumbnail linking to its own full size: a photo when nothing else is
         if score < 1.5:
             continue  # decided before the (costlier) URL work
+        if _priced_tile(el, base_url):
+            continue  # another product's tile in a recommendations carousel (its link, its price)
         url = image_url(el, base_url)
         # libxml2 does not know <source> is void, so the <img> may sit inside it
         picture = next((a for n, a in enumerate(el.iterancestors()) if n < 3 and a.tag == "picture"), None)

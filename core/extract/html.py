@@ -746,7 +746,8 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
             start = text.casefold().index(words.casefold())
             return text[start:start + len(words)]
     value = _brand_from_element(sc, heading_pos) or _brand_from_logo(sc, heading_pos, title) \
-        or _brand_from_breadcrumb(sc, title) or _brand_marked(title, sc.title_tag, site_words=site_words) \
+        or _brand_from_breadcrumb(sc, title) or _brand_marked(title, sc.title_tag, site_words=site_words,
+                                                              page=html_text) \
         or _brand_from_nav(sc, title)
     if value:
         return value
@@ -761,8 +762,33 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
             if value and not is_placeholder(value) and (value.casefold() in linked or re.search(
                     r"(?<!\w)" + re.escape(value) + r"(?!\w)", title, re.I)):
                 return value
-    own = _own_label(title, site_words)
+    own = _own_label(title, site_words) or _brand_line(sc, heading_pos)
     return own or _brand_before_model(title, sc.title_tag)
+
+
+_NOT_BRAND_LINE = re.compile(r"^(new|sale|hot|best|limited|exclusive|only|free|online|preorder|pre-order|restock|"
+                             r"sold out|last|today|special|event|gift|set|best seller|md'?s pick)\b", re.I)
+
+
+def _brand_line(sc: Scan, heading_pos: int) -> str | None:
+    """The heading's first line, in capitals, above the name on a line of its own: the label
+    (MIXXMIX on Cafe24: ``<h1>HEART CLUB<br>Heart Button Knit Cardigan</h1>``)."""
+    heading = next((el for pos, el, *_ in sc.headings if pos == heading_pos), None)
+    if heading is None or heading.find("br") is None:
+        return None
+    lines, parts = [], [heading.text or ""]
+    for kid in heading:
+        if kid.tag == "br" and not lines:
+            lines.append(clean_text(" ".join(parts)) or "")
+            parts = []
+        elif isinstance(kid.tag, str):
+            parts.append(kid.text_content() or "")
+        parts.append(kid.tail or "")
+    first, rest = lines[0] if lines else "", clean_text(" ".join(parts)) or ""
+    if not (1 <= len(first.split()) <= 3) or not first.isupper() or not re.search(r"[^\W\d_]{2}", first) \
+            or _NOT_BRAND_LINE.match(first) or not rest or rest.isupper():
+        return None
+    return first if plausible_brand(first) else None
 
 
 def _own_label(title: str | None, site_words) -> str | None:
@@ -936,8 +962,19 @@ _FOR_WHOM = re.compile(r"(men|women|kids|boys|girls|ladies|unisex|baby|toddler|y
                        r"enfant|hombre|mujer|niños?)(['’]s|s['’])?\b", re.I)
 
 
-def _brand_marked(*texts: str | None, site_words: set[str] | frozenset = frozenset()) -> str | None:
-    """A name marked ® or ™ at the start of the product name or page title."""
+def _brand_marked(*texts: str | None, site_words: set[str] | frozenset = frozenset(), page: str = "") -> str | None:
+    """A name marked ® or ™ at the start of the product name or page title; on the maker's own
+    shop, a line its own words name after the maker ("Wave® music system IV" on bose.com, whose
+    description says "Shop the Bose Wave music system IV"): the maker."""
+    for text in texts:
+        m = _MARKED.match(text or "")
+        if m and page and site_words and re.search(r"[^\W\d_]{2}", m.group(1)):
+            line = re.escape(m.group(1).split()[0])
+            for word in site_words:
+                if len(word) >= 3 and re.fullmatch(r"[^\W\d_]+", word):
+                    said = re.search(rf"(?<![\w-])({re.escape(word)})\s+{line}(?![\w-])", page, re.I)
+                    if said and said.group(1)[0].isupper() and said.group(1).casefold() != m.group(1).split()[0].casefold():
+                        return said.group(1)
     for text in texts:
         m = _MARKED.match(text or "")
         if m and _FOR_WHOM.match(m.group(1)):

@@ -895,7 +895,7 @@ def _ids(query: str) -> dict:
     return {k.lower(): v for k, v in parse_qsl(query) if _ID_PARAM.search(k)}
 
 
-def _other_page(href: str | None, page: str) -> bool:
+def other_page(href: str | None, page: str) -> bool:
     """A link to another page than ``page`` (its URL without the fragment): another path, or
     the same script with another product's id ("model.xml?modelid=3577639" on modelid=2415364's
     page); a variant's or a tracking query on the same path is the same page."""
@@ -921,7 +921,7 @@ def _in_tile(el, page_url: str) -> bool:
         if n >= 7:
             break
         if a.tag == "a":
-            return _other_page(a.get("href"), page)
+            return other_page(a.get("href"), page)
         if a.tag == "li" and (n <= 4 and _product_tile(a, page) or _listing_card(a, page)):
             return True
     return False
@@ -939,7 +939,7 @@ def _listing_card(li, page: str) -> bool:
     if alike < 2:
         return False
     hrefs = [(link.get("href") or "").split("#")[0] for link in li.iterdescendants("a")]
-    others = [h for h in hrefs if _other_page(h, page)]
+    others = [h for h in hrefs if other_page(h, page)]
     return alike >= 3 and bool(others) or any(others.count(h) >= 2 for h in set(others))
 
 
@@ -948,7 +948,7 @@ def _product_tile(li, page: str) -> bool:
     pictured, named = set(), set()
     for link in li.iterdescendants("a"):
         href = (link.get("href") or "").split("#")[0]
-        if not _other_page(href, page):
+        if not other_page(href, page):
             continue
         if link.find(".//img") is not None:
             pictured.add(href)
@@ -990,7 +990,7 @@ def _grid(elements: list, page_url: str) -> tuple[set, int]:
         if len(cards) < _GRID:
             continue
         linked = sum(1 for card in cards.values()
-                     if any(_other_page(a.get("href"), page) for a in [card, *card.iterdescendants("a")] if a.tag == "a"))
+                     if any(other_page(a.get("href"), page) for a in [card, *card.iterdescendants("a")] if a.tag == "a"))
         if linked >= 0.8 * len(cards):
             out.update(els)
             most = max(most, len(cards))
