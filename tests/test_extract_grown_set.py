@@ -289,6 +289,25 @@ def test_the_eleventh_session_s_unseen_sets_hold_what_they_scored(name):
     _holds(name, *ELEVENTH_SESSION[name])
 
 
+# The twelfth session's unseen pages (2026-12-03), each truth file committed before its first run:
+# github25 (a third Sainsbury's page, the template of github20) at 1.0 in every field; github21
+# (Tiffany's Novo ring, Bose's Wave music system IV; US 2017 DOM snapshots of fathom-products) at
+# price 1.0, brand 0.5 ("Wave", the ®-marked line, on bose.com), first image 0.5 (another ring's
+# tile in a recommendations carousel marked "current"); since: 1.0. github22 (MIXXMIX on Cafe24,
+# Shop Monrovia on Magento 1) at price 1.0, brand 0 (the label on the h1's first line; og:brand
+# "Shrubs", the category), first image 0.5 (og:image is the fourth gallery photo, the active slide
+# the first); since: brand 0.5 (Monrovia's own plants left with none), image as it was. github23
+# (Buykud on Shopify, Swatch's US store) and github26 (Lamps Plus) at 1.0 in every field.
+TWELFTH_SESSION = {"github25.json": (1, {}), "github21.json": (2, {}),
+                   "github22.json": (2, {"brand": 0.5, "first_image": 0.5}),
+                   "github23.json": (2, {}), "github26.json": (1, {})}
+
+
+@pytest.mark.parametrize("name", sorted(TWELFTH_SESSION))
+def test_the_twelfth_session_s_unseen_sets_hold_what_they_scored(name):
+    _holds(name, *TWELFTH_SESSION[name])
+
+
 # Pages built from the shop platforms' own price templates (Magento 1/2, WooCommerce, PrestaShop
 # 1.6/1.7, Shopify, BigCommerce, SFCC, Hybris, nopCommerce, Volusion; then OpenCart, Shopware 5,
 # Zen Cart, Squarespace, CS-Cart), truth by hand by helpers who never ran the extractor. First
