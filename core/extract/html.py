@@ -44,7 +44,7 @@ _BRAND_LABELS = (
 _LABEL_RE = re.compile(r"^\s*(" + "|".join(re.escape(x).replace("/", r"\s*/\s*")
                                             for x in sorted(_BRAND_LABELS, key=len, reverse=True))
                        + r")(?:\s*[:：]\s*(.*)|\s*)$", re.I | re.S)
-_BRAND_PATH = re.compile(r"/(?:[\w-]*-)?(brand|brands|designers?|marca|marcas|marke|marken|marque|marques|merk|merken|"
+_BRAND_PATH = re.compile(r"/(?:[\w-]*-)?(brand|brands|designers?|makers?|marca|marcas|marke|marken|marque|marques|merk|merken|"
                          r"vendors?|manufacturers?|stores|hersteller|brend|znacka|zimols)/"
                          r"(?:[^\W_]/)?([^/?#]+)", re.I)  # "/brands/o/ozito-pxc": an A-Z index letter first
 # a search for the brand's other products: "?publisher=White+Mountain+Puzzles", "&brand=acme"
@@ -84,7 +84,7 @@ _in_chrome = in_chrome  # the heuristics below skip site chrome
 # Substring pre-checks (fast) before the exact patterns above (slower) are applied.
 _HINT_QUICK = re.compile("title|name|heading|price|preis|prix|prezzo|precio|preco|cena|hinta|pris|amount|cost|bid")
 _PRICE_QUICK = re.compile("price|preis|prix|prezzo|precio|preco|cena|hinta|pris|amount|cost|bid")
-_LINK_QUICK = re.compile("brand|designer|marca|marke|marque|merk|vendor|manufacturer|stores|hersteller|brend|znacka|zimols|"
+_LINK_QUICK = re.compile("brand|designer|maker|marca|marke|marque|merk|vendor|manufacturer|stores|hersteller|brend|znacka|zimols|"
                          "publisher")
 _LABEL_STARTS = tuple(sorted({x.casefold() for x in _BRAND_LABELS}))
 _DIGIT = re.compile(r"\d")
@@ -111,8 +111,8 @@ _PROMO_SEGMENT = re.compile(r"free\s+(standard\s+|express\s+|uk\s+|us\s+)?(shipp
                             r"\d+\s*%\s*(off|rabatt|de r[ée]duction|descuento|sconto)|\b(today only|limited time|flash sale|"
                             r"black friday|cyber monday)\b", re.I)
 _BRAND_EL_TAGS = {"a", "span", "p", "div", "li", "strong", "b", "h2", "h3", "h4"}
-_BRAND_CLASS = re.compile(r"(?:^|[-_\s])(?:product[-_]?)?(?:brand|manufacturer|marke|marca|marque|hersteller|"
-                          r"vendor)(?:[-_\s]|name|link|info|$)", re.I)
+_BRAND_CLASS = re.compile(r"(?:^|[-_\s])(?:product[-_]?)?(?:brands?|manufacturer|maker|marke|marca|marque|hersteller|"
+                          r"vendor)(?:[-_\s]|name|link|info|label|$)", re.I)
 # a button or text coloured in the site's brand colour (Bootstrap themes' "btn btn-brand",
 # "text-brand", "bg-brand"), not the product's brand
 _STYLE_BRAND = re.compile(r"(?:^|\s)(?:btn|button|text|bg|border|link)-brand(?:\s|$)|(?:^|\s)(?:btn|button)(?:\s|$)", re.I)
@@ -216,6 +216,13 @@ def scan(doc) -> Scan:
                 m = _LABEL_RE.match(text)
                 if m:
                     labels.append((pos, el, (m.group(2) or "").strip()))
+            elif ("·" in text or "|" in text) and len(el) and el[0].tag in ("a", "strong", "b", "span"):
+                # "Kód: RI047b1 · Výrobce: <a>Apple</a>": the label after the line's last separator
+                m = _LABEL_RE.match(re.split(r"[·|]", text)[-1])
+                if m and not (m.group(2) or "").strip() and ":" in text.rsplit("·", 1)[-1].rsplit("|", 1)[-1]:
+                    value = clean_text(el[0].text_content())
+                    if value:
+                        labels.append((pos, el[0], value))
             if _DIGIT.search(text):
                 if len(text) < 60 and (money_in(text) or DASH_PRICE.search(text)):
                     text_prices.append((pos, el))
@@ -262,6 +269,8 @@ def scan(doc) -> Scan:
             if tag == "img" and (_BRAND_IMG.search(f"{get('class') or ''} {get('id') or ''} {get('src') or ''}")
                                  or get("itemprop") == "logo"):
                 out.brand_images.append((pos, el))
+        elif tag == "h1" and _BRAND_CLASS.search(f"{get('class') or ''} {get('id') or ''}") and _brand_only(el):
+            out.brand_elements.append((pos, el))  # Tata CLiQ's <h1 class="…__brandName"><a>Levi's</a></h1>
         elif tag in _BRAND_EL_TAGS and (_BRAND_CLASS.search(f"{get('class') or ''} {get('id') or ''}")
                                          and not _STYLE_BRAND.search(get("class") or "")
                                          or _DATA_KEYS.intersection(keys) and _BRAND_DATA.search(
@@ -352,7 +361,8 @@ def _brand_only(el) -> bool:
     """An <h1> that is one link to the maker's page and nothing else (SSENSE's
     <h1><a href="/en-us/men/designers/our-legacy">Our Legacy</a></h1> above <h2>Black Box Shirt</h2>)."""
     links = el.findall(".//a")
-    return len(links) == 1 and _BRAND_PATH.search(links[0].get("href") or "") is not None \
+    return len(links) == 1 and (_BRAND_PATH.search(links[0].get("href") or "") is not None
+                                or re.search(r"brand", f"{el.get('class') or ''} {el.get('id') or ''}", re.I) is not None) \
         and clean_text(links[0].text_content()) == clean_text(el.text_content())
 
 
@@ -423,6 +433,9 @@ def main_heading(sc: Scan, refs: list[str], site_words: set[str] | frozenset = f
             # when the <title> or markup names confirm it ("1984", "M11" are names, "Customer
             # reviews" after an SKU is not)
             nxt = el.getnext() if is_h1 else None
+            if nxt is not None and nxt.tag == "div" and len(nxt) == 1 and nxt[0].tag in ("h2", "h3") \
+                    and not (nxt.text or "").strip():
+                nxt = nxt[0]  # Tata CLiQ's <div class="…__productName"><h2>Levi's 511 …</h2></div>
             text = _heading_text(nxt) if nxt is not None and nxt.tag in ("h2", "h3") else None
             if not text:
                 continue
@@ -741,6 +754,9 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
             return logo[0]  # <a href="/brands/teva"><img alt="Teva"></a>: the brand's logo
         if words and query and text.strip().casefold() == words.casefold() and len(words.split()) <= 4:
             return text.strip()  # a link to the brand's other products, named as its query says
+        name = clean_text(text) or ""
+        if words.isdigit() and name and len(name.split()) <= 3 and title and title.casefold().startswith(name.casefold() + " "):
+            return name  # Yodobashi's "/maker/1000/" (an id) named "ソニー SONY", as the product's name begins
         if len(words) > 1 and words.casefold() in text.casefold() and title \
                 and words.casefold() in title.casefold():
             start = text.casefold().index(words.casefold())
@@ -922,6 +938,10 @@ def _brand_from_element(sc: Scan, heading_pos: int) -> str | None:
         if _in_chrome(el) or _in_menu(el):
             continue
         text = _shown_text(el)
+        if not text:
+            imgs = el.findall(".//img")  # WoodMart's <div class="wd-product-brands"><a href="/marke/aiya/"><img alt="Aiya">
+            text = (clean_text(imgs[0].get("alt")) or clean_text(imgs[0].get("title")) or "") if len(imgs) == 1 else ""
+            text = re.sub(r"\s*(logo|brand|marke|marca|marque)\s*$", "", text, flags=re.I).strip()
         if len(text) > 60:
             continue
         more = _MORE_FROM.match(text)

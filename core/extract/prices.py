@@ -25,6 +25,8 @@ from price_parser import Price
 
 MAX_PRICE = Decimal("1000000000")
 _SEPARATORS = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u066c": ",", "\u066b": ".",
+                             # Switzerland's thousands mark as typeset ("CHF 1’049.–"): the apostrophe
+                             "\u2019": "'", "\u02bc": "'",
                              # full-width digits and separators of Japanese and Chinese text ("１，９８０円")
                              **{chr(0xFF10 + i): str(i) for i in range(10)}, "，": ",", "．": "."})
 _PLAIN_NUMBER = re.compile(r"^\d+(\.\d+)?$")

@@ -24,7 +24,7 @@ from core.extract.text import clean_text, element_text, in_chrome, marker, next_
 _STRUCK_TAGS = {"del", "s", "strike"}
 _NEAREST = 80  # candidates examined, nearest to the heading first
 # struck-price class words in the shops' languages, a demotion and a list mark alike
-_NATIVE_WAS = r"tachado|riscado|streichpreis|barrato|ordinarie|full[-_]?price|price[-_]?full"
+_NATIVE_WAS = r"tachado|riscado|streichpreis|barrato|ordinarie|full[-_]?price|price[-_]?full|deleted|coret|vechi"
 _PRICE_BAD = re.compile(r"(list|regular|retail|original|old|was|before|strike|compare|rrp|msrp)[-_]?price|normal[-_]?price|"
                         r"price[-_]?(old|was|before|regular|original|strike|compare)|"
                         r"strike|crossed|rrp|msrp|saving|saved|unit|per[-_]|per[-_]?measure|measure[-_]?price|instal|"
@@ -84,11 +84,12 @@ _APPROX_LABEL = re.compile(r"^[\s(\[]*" + _APPROX_WORDS + r"[\s:]*$", re.I)
 _APPROX_CLASS = re.compile(r"(^|[-_\s])(approx|converted|conversion)", re.I)
 _WAS_TEXT = re.compile(r"^\s*(was|orig|rrp|msrp|mrp|uvp|statt|vorher|antes|avant|prima|era|de|list( price)?|"
                        r"old price|previous price|prix précédent|prix initial|prezzo precedente|vorheriger preis|"
-                       r"poprzednia cena|vorige prijs|original( price)?|price before|before|før|förr|tidligere|"
+                       r"poprzednia cena|vorige prijs|original( price)?|price before|before|før|förr|tidligere|tidigare|"
+                       r"dříve|původně|původní cena|giá gốc|giá cũ|harga (normal|asli|coret)|pre[tț] vechi|aiemmin|korábban|"
                        r"ord\.? pris|ordinarie pris|ordinær pris|normalpris|ennen|voorheen|eredeti ár|"
                        r"retail( price)?|reg\.?( price)?|compare (at|to)|originally|(manufacturer'?s? )?sugg(\.|ested)? (retail )?price|"
                        r"unverbindliche preisempfehlung( des herstellers)?|prix conseillé|piyasa fiyatı|"
-                       r"regular( price)?|normal( price)?|precio (normal|anterior|lista)|prix (de référence|barré)|"
+                       r"regular( price)?|normal( price)?|precio (normal|anterior|lista|regular)|prix (de référence|barré)|"
                        r"alter preis|старая цена|原價|原价|定價|定价|정가|通常価格|定価|参考価格|希望小売価格|市場価格|市场价|정상가|소비자가)"
                        r"(?:\b|(?=[(（:：]))[(（]?(?:税込|税抜)?[)）]?[:：\s]*", re.I)
 
@@ -248,11 +249,11 @@ def _bracketed_saving_first(el) -> bool:
 _CSS_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
 
 
-def struck_classes(css: str) -> set[frozenset]:
+def struck_classes(css: str) -> set:
     """Class sets a page's own stylesheet strikes through: CSS-in-JS output (Emotion's
     ``<style data-emotion>.css-8xl60i{…text-decoration:line-through}</style>``, styled-components,
     CSS modules) where no class or tag says so. Selectors of classes alone (".price.-old" needs
-    both), not under another element (".-old .price"), not :hover."""
+    both), or one such inside another (".itemPrice .proper": a pair), not :hover, not tags."""
     out = set()
     for hit in re.finditer("line-through", css):  # (around each use only: a theme's stylesheet runs to 100s of KB)
         body_start = css.rfind("{", 0, hit.start())
@@ -260,9 +261,12 @@ def struck_classes(css: str) -> set[frozenset]:
             continue
         selectors = css[max(css.rfind("}", 0, body_start), css.rfind("{", 0, body_start)) + 1:body_start]
         for selector in selectors.split(","):
-            selector = selector.strip()
-            if _CLASSES_ONLY.fullmatch(selector):
-                out.add(frozenset(_CSS_CLASS.findall(selector)))
+            parts = selector.split()
+            if len(parts) == 1 and _CLASSES_ONLY.fullmatch(parts[0]):
+                out.add(frozenset(_CSS_CLASS.findall(parts[0])))
+            elif len(parts) == 2 and all(_CLASSES_ONLY.fullmatch(p) for p in parts):
+                # a class inside another (BASE's ".itemPrice .proper"): both, the second on the amount
+                out.add((frozenset(_CSS_CLASS.findall(parts[0])), frozenset(_CSS_CLASS.findall(parts[1]))))
     return out
 
 
@@ -279,8 +283,7 @@ def _struck(el) -> bool:
     if _NOT_STRUCK.search(el.get("class") or ""):
         return False
     css = _PAGE_STRUCK.get()
-    if css and any(need <= mine for a in islice([el, *el.iterancestors()], 3)
-                   if (mine := set((a.get("class") or "").split())) for need in css):
+    if css and _struck_by_page(el, css):
         return True
     if len(el) == 1 and el[0].tag in _STRUCK_TAGS and not (el.text or "").strip() \
             and not (el[0].tail or "").strip():  # not "<s>$80</s> $60": the sale price follows
@@ -290,6 +293,22 @@ def _struck(el) -> bool:
             break
         if a.tag in _STRUCK_TAGS or "line-through" in (a.get("style") or "").replace(" ", "") \
                 or _STRUCK_CLASS.search(a.get("class") or "") or a.get("data-a-strike") == "true":  # Amazon's
+            return True
+    return False
+
+
+def _struck_by_page(el, css) -> bool:
+    """The page's own stylesheet strikes ``el`` or a close ancestor: a class set it names, or a
+    class set inside another (a descendant selector)."""
+    chain = list(islice([el, *el.iterancestors()], 9))
+    classes = [set((a.get("class") or "").split()) for a in chain]
+    for need in css:
+        if isinstance(need, tuple):
+            outer, inner = need
+            at = next((i for i in range(min(3, len(chain))) if inner <= classes[i]), None)
+            if at is not None and any(outer <= c for c in classes[at + 1:]):
+                return True
+        elif any(need <= c for c in classes[:3] if c):
             return True
     return False
 
@@ -362,7 +381,9 @@ _ON_CONDITION_AFTER = re.compile(r"^[\s(（]*(with|w/|after|when you)\s+(an?\s+)
                                  r"na troca|bij (een )?abonnement|met abonnement)|"
                                  # a store card's price ("3 790 ₽ с Ozon Картой", "with a Target Circle Card")
                                  r"^[\s(（]*([сc]\s+(\S+\s+)?карт|with (an?\s+)?(\S+\s+){0,2}card\b|mit (der\s+)?(\S+\s+)?karte\b|"
-                                 r"avec (la\s+)?carte\b|con (la\s+)?tarjeta\b)", re.I)
+                                 r"avec (la\s+)?carte\b|con (la\s+)?tarjeta\b|"
+                                 # a paid membership's ("Get it for ₹404 with Nykaa Prive")
+                                 r"with (\S+\s+){0,2}(priv[eé]|xtra|membership)\b)", re.I)
 
 
 def _before_tax(after: str) -> bool:
@@ -444,7 +465,11 @@ _TIER_WORDS = r"(members?|mitglied\w*|bronze|silver|gold|platinum|diamond|vip|cl
               r"socio|socios|membre|membres|cliente|fidélité|clube|klubowa|член\w*|клуб\w*)"
 _TIER_LABEL = re.compile(rf"\b{_TIER_WORDS}[-\s]*(price|preis|precio|prix|prezzo|cena|цена|preço|价|價|価格|가격)|"
                          rf"\b(price|preis|precio|prix|prezzo|cena|цена|preço)\s+(for\s+|para\s+|pour\s+|de\s+|"
-                         rf"con\s+|dla\s+|für\s+)?(les\s+|los\s+)?{_TIER_WORDS}\b", re.I)
+                         rf"con\s+|dla\s+|für\s+)?(les\s+|los\s+)?{_TIER_WORDS}\b|"
+                         # one word for it: POWER's "Medlemspris", "Jäsenhinta", "会員価格", "회원가"; a
+                         # paid programme's name (Rohlík "Xtra", Nykaa "Privé")
+                         r"medlemspris|jäsenhin|klubbpris|členská cena|klubová cena|mitgliederpreis|ledenprijs|"
+                         r"会員(様)?価格|会員特価|会员价|會員價|회원\s?(가|특가)|\bxtra\b|\bpriv[eé]\b", re.I)
 _LABEL_TAGS = {"dt", "th", "td", "label", "strong", "b", "span", "em", "i", "small", "font"}
 
 
@@ -808,7 +833,8 @@ _BARE_AMOUNT = re.compile(r"\d{1,3}(?:[.,\s’']\d{3})+(?:[.,]\d{2})?|\d+[.,]\d{
 def _bare_price(el, raw: str) -> bool:
     """A price-classed element holding only an amount (``span#unit_price`` "55.<sup>99</sup>").
     One whose class also says "old", "unit", "shipping"… counts only when nothing else is shown."""
-    if not _BARE_AMOUNT.fullmatch(re.sub(r"\s*([,.:]-|[,.]–)$", "", raw.strip().rstrip("*"))):
+    m = _WAS_TEXT.match(raw)  # "Før 13 990,-": a bare was price, read with its word
+    if not _BARE_AMOUNT.fullmatch(re.sub(r"\s*([,.:]-|[,.]–)$", "", raw[m.end() if m else 0:].strip().rstrip("*"))):
         return False
     return "price" in " ".join(marker(a) for a in (el, el.getparent()) if a is not None).lower() \
         or DASH_PRICE.fullmatch(raw.strip().rstrip("*")) is not None  # "5.299,-": the dash is the price's mark
