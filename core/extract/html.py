@@ -44,9 +44,11 @@ _BRAND_LABELS = (
 _LABEL_RE = re.compile(r"^\s*(" + "|".join(re.escape(x).replace("/", r"\s*/\s*")
                                             for x in sorted(_BRAND_LABELS, key=len, reverse=True))
                        + r")(?:\s*[:：]\s*(.*)|\s*)$", re.I | re.S)
-_BRAND_PATH = re.compile(r"/(?:[\w-]*-)?(brand|brands|designers?|makers?|marca|marcas|marke|marken|marque|marques|merk|merken|"
+_BRAND_PATH = re.compile(r"/(?:[\w-]*-)?(brand|brands|designers?|marca|marcas|marke|marken|marque|marques|merk|merken|"
                          r"vendors?|manufacturers?|stores|hersteller|brend|znacka|zimols)/"
                          r"(?:[^\W_]/)?([^/?#]+)", re.I)  # "/brands/o/ozito-pxc": an A-Z index letter first
+# a maker's own page by its id (Yodobashi's "/maker/1000/"): "maker" alone, not "/coffee-makers/"
+_MAKER_PATH = re.compile(r"/(maker)/([^/?#]+)", re.I)
 # a search for the brand's other products: "?publisher=White+Mountain+Puzzles", "&brand=acme"
 # also a faceted search's filter, "#q=casio&fR[manufacturer][0]=Casio" (Algolia, URL-encoded)
 _BRAND_QUERY = re.compile(r"[?&#](?:\w{1,20}(?:%5B|\[))?(brand|brands|brand_?name|manufacturer|publisher|vendor|marke|hersteller|"
@@ -241,9 +243,10 @@ def scan(doc) -> Scan:
             elif el.getparent() is not None and el.getparent().tag in _BUTTON_TAGS and _BUY_TEXT.search(tail):
                 # <a class="btn"><span class="icon">Cart</span>In den Warenkorb</a>: the words after an icon
                 buy.append((pos, el.getparent()))
-            elif (":" in tail or "：" in tail) and tail.lstrip().casefold().startswith(_LABEL_STARTS):
-                # a label between elements: "…<br /> Publisher: <strong>Metropolitan Books</strong>"
-                m = _LABEL_RE.match(tail)
+            elif (":" in tail or "：" in tail) and tail.lstrip(" \t\n|·•").casefold().startswith(_LABEL_STARTS):
+                # a label between elements: "…<br /> Publisher: <strong>Metropolitan Books</strong>",
+                # "Kategorie: <a>Boty</a> | Výrobce: <a>Nike</a>"
+                m = _LABEL_RE.match(tail.lstrip(" \t\n|·•"))
                 nxt = el.getnext()
                 if m and not (m.group(2) or "").strip() and nxt is not None and nxt.tag in ("strong", "b", "span", "a"):
                     value = clean_text(nxt.text_content())
@@ -303,7 +306,7 @@ def scan(doc) -> Scan:
                 out.visual_headings.append((pos, el, clean_text(get("title"))))  # the photo's caption
             href = get("href")
             if href and _LINK_QUICK.search(href.lower()):
-                m = _BRAND_PATH.search(href) or _BRAND_QUERY.search(href)
+                m = _BRAND_PATH.search(href) or _MAKER_PATH.search(href) or _BRAND_QUERY.search(href)
                 if m:
                     out.brand_links.append((pos, el, m.group(2)))
     return out
@@ -349,10 +352,14 @@ def _in_nested_item(d, heading) -> bool:
     return False
 
 
+def _home_link(href: str | None) -> bool:
+    """A link to the shop's home page ("/", "https://shop.example/")."""
+    return (href or "").rstrip("/") in ("", "/", ".") or bool(re.fullmatch(r"https?://[^/]+/?", href or ""))
+
+
 def _logo_h1(el) -> bool:
     """The site's logo set as the <h1> (older themes): a link home holding the logo image, or a logo id/class."""
-    home = any((a.get("href") or "").rstrip("/") in ("", "/", ".") or re.fullmatch(r"https?://[^/]+/?", a.get("href") or "")
-               for a in el.iter("a"))
+    home = any(_home_link(a.get("href")) for a in el.iter("a"))
     return home and el.find(".//img") is not None or bool(re.search(r"(^|[-_\s])logo([-_\s]|$)",
                                                                     f"{el.get('id') or ''} {el.get('class') or ''}", re.I))
 
@@ -778,33 +785,8 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
             if value and not is_placeholder(value) and (value.casefold() in linked or re.search(
                     r"(?<!\w)" + re.escape(value) + r"(?!\w)", title, re.I)):
                 return value
-    own = _own_label(title, site_words) or _brand_line(sc, heading_pos)
+    own = _own_label(title, site_words)
     return own or _brand_before_model(title, sc.title_tag)
-
-
-_NOT_BRAND_LINE = re.compile(r"^(new|sale|hot|best|limited|exclusive|only|free|online|preorder|pre-order|restock|"
-                             r"sold out|last|today|special|event|gift|set|best seller|md'?s pick)\b", re.I)
-
-
-def _brand_line(sc: Scan, heading_pos: int) -> str | None:
-    """The heading's first line, in capitals, above the name on a line of its own: the label
-    (MIXXMIX on Cafe24: ``<h1>HEART CLUB<br>Heart Button Knit Cardigan</h1>``)."""
-    heading = next((el for pos, el, *_ in sc.headings if pos == heading_pos), None)
-    if heading is None or heading.find("br") is None:
-        return None
-    lines, parts = [], [heading.text or ""]
-    for kid in heading:
-        if kid.tag == "br" and not lines:
-            lines.append(clean_text(" ".join(parts)) or "")
-            parts = []
-        elif isinstance(kid.tag, str):
-            parts.append(kid.text_content() or "")
-        parts.append(kid.tail or "")
-    first, rest = lines[0] if lines else "", clean_text(" ".join(parts)) or ""
-    if not (1 <= len(first.split()) <= 3) or not first.isupper() or not re.search(r"[^\W\d_]{2}", first) \
-            or _NOT_BRAND_LINE.match(first) or not rest or rest.isupper():
-        return None
-    return first if plausible_brand(first) else None
 
 
 def _own_label(title: str | None, site_words) -> str | None:
@@ -940,7 +922,9 @@ def _brand_from_element(sc: Scan, heading_pos: int) -> str | None:
         text = _shown_text(el)
         if not text:
             imgs = el.findall(".//img")  # WoodMart's <div class="wd-product-brands"><a href="/marke/aiya/"><img alt="Aiya">
-            text = (clean_text(imgs[0].get("alt")) or clean_text(imgs[0].get("title")) or "") if len(imgs) == 1 else ""
+            home = any(_home_link(a.get("href")) for a in el.iter("a")) or "logo" in f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+            text = (clean_text(imgs[0].get("alt")) or clean_text(imgs[0].get("title")) or "") \
+                if len(imgs) == 1 and not home else ""
             text = re.sub(r"\s*(logo|brand|marke|marca|marque)\s*$", "", text, flags=re.I).strip()
         if len(text) > 60:
             continue

@@ -73,7 +73,8 @@ def extract(doc, ctx: PageContext, metas: list[tuple[str, str]]) -> Found | None
     found.title = None if is_placeholder(title) else title
     found.description = html_to_text(_first(pairs, "og:description"))
     brand = clean_text(_first(pairs, "product:brand", "og:brand"))
-    found.brand = None if is_placeholder(brand) or brand and _active_category(doc, brand) else brand
+    named = brand and re.search(rf"(?<!\w){re.escape(brand)}(?!\w)", found.title or "", re.I)  # "Salomon Speedcross 6"
+    found.brand = None if is_placeholder(brand) or brand and not named and _active_category(doc, brand) else brand
     found.prices = _prices(pairs, ctx)
     found.currency = normalize_currency(_first(pairs, "product:price:currency", "og:price:currency"),
                                         country=ctx.country)

@@ -321,7 +321,8 @@ _STRUCK_CLASS = re.compile(r"(?:^|\s)(?:[\w-]*:)?(?:line-through|text-decoration
 
 _INSTALMENT_MARK = re.compile(r"rata|rate-|installment|instalment|financ|finanz|klarna|afterpay|cuota|parcel|"
                               r"mensil|monthly|ratenzahl|leasing|할부|分期|分割払い|割賦|tabby|tamara|sezzle|affirm|"
-                              r"clearpay|laybuy|atome|paidy|zip[-_]?(pay|money)|humm|openpay", re.I)
+                              r"clearpay|laybuy|atome|paidy|zip[-_]?(pay|money)|humm|openpay|"
+                              r"part[-_]?pay|splat|splát|delbetal|avbetal|osamaks|erämaks", re.I)
 # "in 20 mesi", "12 kuud", "24 개월", "x 12": a number of months or instalments.
 _INSTALMENT_TEXT = re.compile(r"\b\d{1,2}\s*(mesi|meses|months?|monate[n]?|mois|rate|rates|cuotas|parcelas|kuud|kuukautta|"
                               r"mėn|mēn\w*|měsíců|mesiacov|miesięcy|mies\.?|hónap|ay|maanden|måneder|månader|"
@@ -330,6 +331,8 @@ _INSTALMENT_TEXT = re.compile(r"\b\d{1,2}\s*(mesi|meses|months?|monate[n]?|mois|
                               r"al mes|per month|pro monat|par mois|al mese|a month|mensuales|mensais|"
                               # abbreviated months and weeks: "/mth", "mtl.", "kr/mån", "kr./md.", "zł/mies.", "/wk"
                               r"/\s*(mth|mths|mnth|mon|mnd|md|mån|mies|mėn|kk|wk|week|woche|sem|semaine|semana|settimana)\b\.?|"
+                              r"\bpr\.?\s?(mnd|md|mån|måned|månad)\b|\bper (mnd|måned|månad|maand)\b|[io]m? måne?aden\b|"
+                              r"měsíčně|mesačne|miesięcznie|kuukaudessa|havonta|\blunar\b|"
                               r"\bmtl\.|\bmonatl(\.|ich)|\ba week\b|\bper week\b|\bpro woche\b|\bpar semaine\b|\bpor semana\b|\bweekly\b|"
                               r"할부|분할|\(월\s*\d|月々|分割払い|分期|\d\s*دفعات|أقساط|قسط|\b\d{1,2}\s*(interest[- ]free\s*)?(payments|instalments|installments)\s*of", re.I)
 
@@ -729,7 +732,9 @@ _BEFORE_CUT = (r"przed obniżką|vor (der )?(preissenkung|preisreduzierung|reduz
                r"před slevou|pred zľavou|voor (de )?(korting|prijsverlaging)|före (prissänkning|rabatt)")
 _DAYS30 = (r"\b30\b[\s-]*(derniers\s+)?(days?|tage?n?|dni|dní|jours|giorni|días|dias|dagen|dagar|dage|dager|päivä|"
            r"nap|zile|дн|ημερών)")
-_OMNIBUS = re.compile(rf"{_LOWEST}\b.{{0,45}}({_DAYS30}|{_BEFORE_CUT})|{_DAYS30}.{{0,30}}{_LOWEST}\b", re.I | re.S)
+_OMNIBUS = re.compile(rf"{_LOWEST}\b.{{0,45}}({_DAYS30}|{_BEFORE_CUT})|{_DAYS30}.{{0,30}}{_LOWEST}\b|"
+                      # Sweden's "Tidigare lägsta pris" (the previous lowest price) names no period
+                      rf"\b(tidigare|tidligere|aiempi|previous|vorheriger?|ancien|precedente)\s+{_LOWEST}\b", re.I | re.S)
 
 
 # an option bought with the product, priced on its own: "Add engraving $15.00", "3-Year Protection
@@ -800,7 +805,7 @@ _NOT_OMNIBUS = re.compile(r"guarant|garant|return|retour|reso|devoluc|rückgabe|
 
 def _omnibus_text(text: str) -> bool:
     m = _OMNIBUS.search(text)
-    return bool(m) and bool(_PRICE_WORD.search(text[max(0, m.start() - 25):m.end()])) and not _NOT_OMNIBUS.search(text)
+    return bool(m) and bool(_PRICE_WORD.search(text[max(0, m.start() - 25):m.end() + 8])) and not _NOT_OMNIBUS.search(text)
 
 
 def _omnibus(el, raw: str, before: str) -> bool:
