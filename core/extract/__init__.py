@@ -482,7 +482,7 @@ _VARIANT_QUERY = re.compile(r"[?&](variant|color|colour|farbe|couleur|colore|kle
 
 
 def _pick_images(founds: dict[str, Found], displayed: str | None = None,
-                 numbers: dict[str, int] | None = None, url: str = ""
+                 numbers: dict[str, int] | None = None, url: str = "", clones: set[str] | None = None
                  ) -> tuple[list[str], str | None, dict[str, str]]:
     """Photos from every source, strongest first, de-duplicated by identity; the photo the
     page's gallery shows as selected (the chosen colour) leads when the sources list it, and
@@ -499,6 +499,8 @@ def _pick_images(founds: dict[str, Found], displayed: str | None = None,
             lead_source = source
         lead.extend(usable)
     images = dedupe_images(lead)
+    if clones and len(images) > 1 and image_identity(images[0]) in clones:
+        images.append(images.pop(0))  # the carousel's copy of its last slide, listed first by the markup
     page = founds.get(HTML)
     if lead_source in (OPENGRAPH, TWITTER) and images and _SHARE_CARD.search(images[0].rsplit("/", 1)[-1]) \
             and page and page.images:
@@ -542,7 +544,7 @@ def _is_ui_art(url: str) -> bool:
 
 def merge(founds: dict[str, Found], url: str, country: str | None,
           site_words: set[str], *, displayed: str | None = None,
-          numbers: dict[str, int] | None = None) -> ExtractedProduct:
+          numbers: dict[str, int] | None = None, clones: set[str] | None = None) -> ExtractedProduct:
     """Combine per-source findings, strongest source first, recording where each field came from."""
     product = ExtractedProduct(url=url)
     product.title, src = _pick_title(founds, site_words)
@@ -571,7 +573,7 @@ def merge(founds: dict[str, Found], url: str, country: str | None,
     product.brand, src = _pick_brand(founds)
     if src:
         product.sources["brand"] = src
-    product.images, src, product.image_alts = _pick_images(founds, displayed, numbers, url)
+    product.images, src, product.image_alts = _pick_images(founds, displayed, numbers, url, clones)
     if src:
         product.sources["images"] = src
     product.image_alts = {u: a for u, a in product.image_alts.items() if u in product.images}
@@ -680,10 +682,11 @@ def extract_product(html_text: str, base_url: str, *, extra: list[Found] | None 
     # app's og:title may be the shop's); no heading: the page title names the photos' subject
     title_for_images = next((founds[s].title for s in _STRUCTURED + (HTML, OPENGRAPH, TWITTER)
                              if s in founds and founds[s].title), None) or next(iter(hints), None)
+    clones: set[str] = set()
     found_html.images, found_html.image_alts, displayed, numbers = gallery.gallery_images(
-        doc, images, heading_pos, title_for_images, base)
+        doc, images, heading_pos, title_for_images, base, clones)
     product = merge(founds, base_url, country, site_words, displayed=displayed,
-                    numbers=numbers)
+                    numbers=numbers, clones=clones)
     if product.price is None and not product.listed and product.title and found_html.buy_button:
         # nothing shows a price beside an add-to-cart control: a client-rendered price box, the product's
         # price in the page state (not a discontinued or log-in-to-see page, which has no buy button)

@@ -34,7 +34,7 @@ _SELECTED = re.compile(r"(^|[\s_-])(active|selected|current|is-active|is-selecte
 _NUMBERED = re.compile(r"(?:^|\W)(?:image|img|photo|picture|pic|view|vue|bild|foto|imagen|immagine|"
                        r"zdj[eę]cie|slide)\s*(?:no\.?|#)?\s*(\d{1,2})(?:\s*(?:of|/|von|de|sur|di|z)\s*\d{1,2})?\s*$",
                        re.I)
-_CLONE = re.compile(r"slick-cloned|swiper-slide-duplicate|owl-item cloned|cloned")
+_CLONE = re.compile(r"slick-cloned|swiper-slide-duplicate|owl-item cloned|cloned|bx-clone")
 _IN_CHROME_XPATH = "//img[ancestor::nav or ancestor::header or ancestor::footer or ancestor::aside]"
 _IMG_EXT = re.compile(r"\.(jpe?g|png|webp|avif)(\?|$)", re.I)
 
@@ -173,10 +173,13 @@ def _links_to_itself(el) -> bool:
 
 
 def gallery_images(doc, images: list, heading_pos: int, title: str | None,
-                   base_url: str) -> tuple[list[str], dict[str, str], str | None, dict[str, int]]:
+                   base_url: str, clones: set | None = None) -> tuple[list[str], dict[str, str], str | None, dict[str, int]]:
     """Likely product photos, best first, their alt texts, the photo the gallery shows now
     (its selected slide or thumbnail, e.g. the chosen colour) when one is marked, and the
-    photos' numbers when the gallery numbers them ("… image 1", "… image 2", …)."""
+    photos' numbers when the gallery numbers them ("… image 1", "… image 2", …). ``clones``
+    receives the identities of photos first seen in a looping carousel's copy of a slide (the
+    last slide copied before the first: bxSlider's ``li.bx-clone``), which markup may list first."""
+    seen: set[str] = set()
     scored = []
     title_tokens = tokens(title)
     title_key = squash(title or "")
@@ -205,7 +208,11 @@ def gallery_images(doc, images: list, heading_pos: int, title: str | None,
         own, near, far = _context(el)
         chain = f"{near} {far}"
         if _CLONE.search(chain) or _CLONE.search(own):
+            if clones is not None and (url := image_url(el, base_url)) and image_identity(url) not in seen:
+                clones.add(image_identity(url))
             continue  # a looping carousel's copy of another slide
+        if clones is not None and el.tag == "img" and (el.get("src") or "").startswith(("http", "/")):
+            seen.add(image_identity(absolute_url(el.get("src"), base_url) or ""))
         if el.tag not in ("img", "source") and not el.get("itemprop") == "image" \
                 and not _BACKGROUND_GALLERY.search(f"{own} {near}"):
             continue  # a CSS background outside a gallery's slides: a hero banner, a texture
