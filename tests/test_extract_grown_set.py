@@ -296,9 +296,9 @@ def test_the_eleventh_session_s_unseen_sets_hold_what_they_scored(name):
 # tile in a recommendations carousel marked "current"); since: 1.0. github22 (MIXXMIX on Cafe24,
 # Shop Monrovia on Magento 1) at price 1.0, brand 0 (the label on the h1's first line; og:brand
 # "Shrubs", the category), first image 0.5 (og:image is the fourth gallery photo, the active slide
-# the first); og:brand "Shrubs" is dropped now (Monrovia's own plants left with none), a rule for the
-# capitals line was tried and dropped (its regression review: "WEEKLY BEST", "MADE IN KOREA" read as
-# brands), so brand stays 0 and the image as it was. github23
+# the first); rules for og:brand naming the menu's active category and for the capitals line were
+# tried and dropped (the regression reviews: an Apple shop's og:brand "Apple" lost; "WEEKLY BEST",
+# "MADE IN KOREA" read as brands), so brand stays 0 and the image as it was. github23
 # (Buykud on Shopify, Swatch's US store) and github26 (Lamps Plus) at 1.0 in every field.
 TWELFTH_SESSION = {"github25.json": (1, {}), "github21.json": (2, {}),
                    "github22.json": (2, {"brand": 0.0, "first_image": 0.5}),

@@ -23,7 +23,8 @@ _GOOD = re.compile(r"gallery|product[-_]?(image|img|photo|media|picture)|main[-_
                    r"zoom|hero|primary|landing|slide|swiper|carousel|pdp[-_]{0,2}(image|img|photo|media|gallery|main|hero|carousel|slider)|photo|thumbnail|image-block|"
                    r"media|lightbox|fotorama|viewer|preview|enlarge|"
                    # Cafe24's "prd-img"/"keyImg"/"BigImage", Brazil's "produto-fotos", Germany's "produktbild"
-                   r"prd[-_]?(img|image|photo|pic)|keyimg|big[-_]?im(a)?g|fotos?\b|foto[-_]|imagem|imagen|produktbild|immagine")
+                   r"prd[-_]?(img|image|photo|pic)|keyimg|big[-_]?im(a)?g|fotos?\b|foto[-_]|imagem|imagen|produktbild|immagine|"
+                   r"galer(ie|ia|ij)")
 _BAD = re.compile(r"related|recommend|similar|upsell|cross|also|recent|viewed|suggest|sponsor|"
                   r"footer|header|nav|menu|banner|cart|review|logo|brand|social|share|advert|promo|"
                   r"avatar|seller|swatch|colou?r|payment|badge|icon|teaser|blog|store")

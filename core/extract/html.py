@@ -369,7 +369,8 @@ def _brand_only(el) -> bool:
     <h1><a href="/en-us/men/designers/our-legacy">Our Legacy</a></h1> above <h2>Black Box Shirt</h2>)."""
     links = el.findall(".//a")
     return len(links) == 1 and (_BRAND_PATH.search(links[0].get("href") or "") is not None
-                                or re.search(r"brand", f"{el.get('class') or ''} {el.get('id') or ''}", re.I) is not None) \
+                                or re.search(r"brand", f"{el.get('class') or ''} {el.get('id') or ''}", re.I) is not None
+                                and not _home_link(links[0].get("href"))) \
         and clean_text(links[0].text_content()) == clean_text(el.text_content())
 
 

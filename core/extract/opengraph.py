@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from itertools import islice
-
 from extruct.opengraph import OpenGraphExtractor
 
 from core.extract.base import OPENGRAPH, TWITTER, Found, PageContext, PriceCandidate
@@ -73,8 +70,7 @@ def extract(doc, ctx: PageContext, metas: list[tuple[str, str]]) -> Found | None
     found.title = None if is_placeholder(title) else title
     found.description = html_to_text(_first(pairs, "og:description"))
     brand = clean_text(_first(pairs, "product:brand", "og:brand"))
-    named = brand and re.search(rf"(?<!\w){re.escape(brand)}(?!\w)", found.title or "", re.I)  # "Salomon Speedcross 6"
-    found.brand = None if is_placeholder(brand) or brand and not named and _active_category(doc, brand) else brand
+    found.brand = None if is_placeholder(brand) else brand
     found.prices = _prices(pairs, ctx)
     found.currency = normalize_currency(_first(pairs, "product:price:currency", "og:price:currency"),
                                         country=ctx.country)
@@ -111,20 +107,3 @@ def extract_twitter(metas: list[tuple[str, str]], ctx: PageContext) -> Found | N
                 found.prices.append(PriceCandidate(amount, currency_in_text(data, country=ctx.country), "data"))
     return found
 
-
-_ACTIVE = re.compile(r"(^|[\s_-])(active|current|selected)([\s_-]|$)", re.I)
-_MENU = re.compile(r"nav|menu", re.I)
-
-
-def _active_category(doc, brand: str) -> bool:
-    """``brand`` is the menu's category the page sits in (Magento 1 writes its category into
-    og:brand: "Shrubs", the menu's ``<li class="level0 … active">`` link, on a plant's page)."""
-    if len(brand) > 40 or "'" in brand and '"' in brand:
-        return False
-    for a in doc.xpath("//a[normalize-space(.)=$b]", b=brand):
-        chain = list(islice(a.iterancestors(), 8))
-        if not any(x.tag == "nav" or _MENU.search(f"{x.get('class') or ''} {x.get('id') or ''}") for x in chain):
-            continue
-        if any(_ACTIVE.search(x.get("class") or "") for x in [a, *chain[:3]]):
-            return True
-    return False

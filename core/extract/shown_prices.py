@@ -267,6 +267,16 @@ def struck_classes(css: str) -> set:
             elif len(parts) == 2 and all(_CLASSES_ONLY.fullmatch(p) for p in parts):
                 # a class inside another (BASE's ".itemPrice .proper"): both, the second on the amount
                 out.add((frozenset(_CSS_CLASS.findall(parts[0])), frozenset(_CSS_CLASS.findall(parts[1]))))
+    if out:  # and the class sets the page takes the line off again (".price.sale{text-decoration:none}")
+        for hit in re.finditer(r"text-decoration(-line)?\s*:\s*none", css):
+            body_start = css.rfind("{", 0, hit.start())
+            if body_start < 0 or css.rfind("}", body_start, hit.start()) != -1:
+                continue
+            selectors = css[max(css.rfind("}", 0, body_start), css.rfind("{", 0, body_start)) + 1:body_start]
+            for selector in selectors.split(","):
+                last = selector.split()[-1] if selector.split() else ""
+                if _CLASSES_ONLY.fullmatch(last):
+                    out.add(("none", frozenset(_CSS_CLASS.findall(last))))
     return out
 
 
@@ -302,7 +312,11 @@ def _struck_by_page(el, css) -> bool:
     class set inside another (a descendant selector)."""
     chain = list(islice([el, *el.iterancestors()], 9))
     classes = [set((a.get("class") or "").split()) for a in chain]
+    if any(isinstance(need, tuple) and need[0] == "none" and need[1] <= classes[0] for need in css):
+        return False  # the page takes the line off this one again
     for need in css:
+        if isinstance(need, tuple) and need[0] == "none":
+            continue
         if isinstance(need, tuple):
             outer, inner = need
             at = next((i for i in range(min(3, len(chain))) if inner <= classes[i]), None)
@@ -322,7 +336,7 @@ _STRUCK_CLASS = re.compile(r"(?:^|\s)(?:[\w-]*:)?(?:line-through|text-decoration
 _INSTALMENT_MARK = re.compile(r"rata|rate-|installment|instalment|financ|finanz|klarna|afterpay|cuota|parcel|"
                               r"mensil|monthly|ratenzahl|leasing|할부|分期|分割払い|割賦|tabby|tamara|sezzle|affirm|"
                               r"clearpay|laybuy|atome|paidy|zip[-_]?(pay|money)|humm|openpay|"
-                              r"part[-_]?pay|splat|splát|delbetal|avbetal|osamaks|erämaks", re.I)
+                              r"part[-_]?pay|splat|splát|delbetal|avbetal|osamaks|erämaks|cicilan|angsuran|trả góp|tra-gop", re.I)
 # "in 20 mesi", "12 kuud", "24 개월", "x 12": a number of months or instalments.
 _INSTALMENT_TEXT = re.compile(r"\b\d{1,2}\s*(mesi|meses|months?|monate[n]?|mois|rate|rates|cuotas|parcelas|kuud|kuukautta|"
                               r"mėn|mēn\w*|měsíců|mesiacov|miesięcy|mies\.?|hónap|ay|maanden|måneder|månader|"
@@ -332,7 +346,7 @@ _INSTALMENT_TEXT = re.compile(r"\b\d{1,2}\s*(mesi|meses|months?|monate[n]?|mois|
                               # abbreviated months and weeks: "/mth", "mtl.", "kr/mån", "kr./md.", "zł/mies.", "/wk"
                               r"/\s*(mth|mths|mnth|mon|mnd|md|mån|mies|mėn|kk|wk|week|woche|sem|semaine|semana|settimana)\b\.?|"
                               r"\bpr\.?\s?(mnd|md|mån|måned|månad)\b|\bper (mnd|måned|månad|maand)\b|[io]m? måne?aden\b|"
-                              r"měsíčně|mesačne|miesięcznie|kuukaudessa|havonta|\blunar\b|"
+                              r"měsíčně|mesačne|miesięcznie|kuukaudessa|havonta|\blunar\b|/\s?(bulan|bln|tháng)\b|"
                               r"\bmtl\.|\bmonatl(\.|ich)|\ba week\b|\bper week\b|\bpro woche\b|\bpar semaine\b|\bpor semana\b|\bweekly\b|"
                               r"할부|분할|\(월\s*\d|月々|分割払い|分期|\d\s*دفعات|أقساط|قسط|\b\d{1,2}\s*(interest[- ]free\s*)?(payments|instalments|installments)\s*of", re.I)
 
@@ -827,7 +841,7 @@ _INSTALMENT_BEFORE = re.compile(r"(\b\d{1,2}\s*(interest[- ]free\s+|monthly\s+)?
 # "Regular price" is a list price beside a sale price, but Shopify themes (and others) label
 # every plain price so for screen readers: the product's price when nothing else is shown.
 # (India's MRP is also the price a shopper pays when no offer price is shown beside it)
-_SOFT_WAS = re.compile(r"(reg\.?|regular|normal)( price)?|precio normal|mrp", re.I)
+_SOFT_WAS = re.compile(r"(reg\.?|regular|normal)( price)?|precio (normal|regular)|harga normal|mrp", re.I)
 
 
 # A price-classed element holding a bare amount ("69.<sup>99</sup>" in span.currentPrice):
@@ -841,8 +855,13 @@ def _bare_price(el, raw: str) -> bool:
     m = _WAS_TEXT.match(raw)  # "Før 13 990,-": a bare was price, read with its word
     if not _BARE_AMOUNT.fullmatch(re.sub(r"\s*([,.:]-|[,.]–)$", "", raw[m.end() if m else 0:].strip().rstrip("*"))):
         return False
-    return "price" in " ".join(marker(a) for a in (el, el.getparent()) if a is not None).lower() \
-        or DASH_PRICE.fullmatch(raw.strip().rstrip("*")) is not None  # "5.299,-": the dash is the price's mark
+    marks = " ".join(marker(a) for a in (el, el.getparent()) if a is not None).lower()
+    # "5.299,-" in Proshop's span.site-currency-attention: a currency class, where the dash is the
+    # amount's only mark (not a warranty's "79.–" or a gift wrap's "49,-" beside the buy button)
+    return "price" in marks or _DASH_CLASS.search(marks) is not None and DASH_PRICE.fullmatch(raw.strip().rstrip("*")) is not None
+
+
+_DASH_CLASS = re.compile(r"currency|pris|cena|cijena|hinta")
 
 
 # Blocks that hold other products for certain (their prices are dropped) …
