@@ -307,7 +307,9 @@ TWELFTH_SESSION = {"github25.json": (1, {}), "github21.json": (2, {}),
                    # brand 0 (a maker named only in a data layer's category; a shop's own label not in the
                    # name), first image 0.5 (bxSlider's copy of the last slide first in the markup); since:
                    # the image 1.0
-                   "github27.json": (2, {"brand": 0.0})}
+                   "github27.json": (2, {"brand": 0.0}),
+                   # ProFlowers (the name and the price box inside one h1, a struck price) at 1.0
+                   "github29.json": (1, {})}
 
 
 @pytest.mark.parametrize("name", sorted(TWELFTH_SESSION))
