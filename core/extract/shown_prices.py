@@ -255,32 +255,31 @@ def struck_classes(css: str) -> set:
     CSS modules) where no class or tag says so. Selectors of classes alone (".price.-old" needs
     both), or one such inside another (".itemPrice .proper": a pair), not :hover, not tags."""
     out = set()
-    for hit in re.finditer("line-through", css):  # (around each use only: a theme's stylesheet runs to 100s of KB)
-        body_start = css.rfind("{", 0, hit.start())
-        if body_start < 0 or css.rfind("}", body_start, hit.start()) != -1:
-            continue
-        selectors = css[max(css.rfind("}", 0, body_start), css.rfind("{", 0, body_start)) + 1:body_start]
-        for selector in selectors.split(","):
-            parts = selector.split()
-            if len(parts) == 1 and _CLASSES_ONLY.fullmatch(parts[0]):
-                out.add(frozenset(_CSS_CLASS.findall(parts[0])))
-            elif len(parts) == 2 and all(_CLASSES_ONLY.fullmatch(p) for p in parts):
-                # a class inside another (BASE's ".itemPrice .proper"): both, the second on the amount
-                out.add((frozenset(_CSS_CLASS.findall(parts[0])), frozenset(_CSS_CLASS.findall(parts[1]))))
+    for selector in _selectors_around(css, "line-through"):  # (a theme's stylesheet runs to 100s of KB)
+        parts = selector.split()
+        if len(parts) == 1 and _CLASSES_ONLY.fullmatch(parts[0]):
+            out.add(frozenset(_CSS_CLASS.findall(parts[0])))
+        elif len(parts) == 2 and all(_CLASSES_ONLY.fullmatch(p) for p in parts):
+            # a class inside another (BASE's ".itemPrice .proper"): both, the second on the amount
+            out.add((frozenset(_CSS_CLASS.findall(parts[0])), frozenset(_CSS_CLASS.findall(parts[1]))))
     if out:  # and the class sets the page takes the line off again (".price.sale{text-decoration:none}")
-        for hit in re.finditer(r"text-decoration(-line)?\s*:\s*none", css):
-            body_start = css.rfind("{", 0, hit.start())
-            if body_start < 0 or css.rfind("}", body_start, hit.start()) != -1:
-                continue
-            selectors = css[max(css.rfind("}", 0, body_start), css.rfind("{", 0, body_start)) + 1:body_start]
-            for selector in selectors.split(","):
-                last = selector.split()[-1] if selector.split() else ""
-                if _CLASSES_ONLY.fullmatch(last):
-                    out.add(("none", frozenset(_CSS_CLASS.findall(last))))
+        for selector in _selectors_around(css, r"text-decoration(-line)?\s*:\s*none"):
+            last = selector.split()[-1] if selector.split() else ""
+            if _CLASSES_ONLY.fullmatch(last):
+                out.add(("none", frozenset(_CSS_CLASS.findall(last))))
     return out
 
 
 _CLASSES_ONLY = re.compile(r"(?:\.-?[_a-zA-Z][\w-]*)+")
+
+
+def _selectors_around(css: str, pattern: str):
+    """The selectors of each rule whose declarations hold ``pattern`` (read around each use only)."""
+    for hit in re.finditer(pattern, css):
+        body_start = css.rfind("{", 0, hit.start())
+        if body_start < 0 or css.rfind("}", body_start, hit.start()) != -1:
+            continue
+        yield from css[max(css.rfind("}", 0, body_start), css.rfind("{", 0, body_start)) + 1:body_start].split(",")
 
 
 # the classes of the page being read (``struck_classes`` of its <style> elements), per thread of work
