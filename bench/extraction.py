@@ -74,6 +74,7 @@ DEFAULT_SETS = {
     "github26": (None, FIXTURES / "github26.json"),  # Lamps Plus (US 2017, fathom-products)
     "github27": (None, FIXTURES / "github27.json"),  # HealthyPets (Yahoo! Store), Fin Fun (NetSuite), US 2017, fathom-products
     "github29": (None, FIXTURES / "github29.json"),  # ProFlowers (US 2017, fathom-products)
+    "github28": (None, FIXTURES / "github28.json"),  # The Chess Store (BigCommerce), TigerDirect, US 2017, fathom-products
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…

@@ -309,7 +309,9 @@ TWELFTH_SESSION = {"github25.json": (1, {}), "github21.json": (2, {}),
                    # the image 1.0
                    "github27.json": (2, {"brand": 0.0}),
                    # ProFlowers (the name and the price box inside one h1, a struck price) at 1.0
-                   "github29.json": (1, {})}
+                   "github29.json": (1, {}),
+                   # The Chess Store (BigCommerce) and TigerDirect (a printer with a long h1) at 1.0
+                   "github28.json": (2, {})}
 
 
 @pytest.mark.parametrize("name", sorted(TWELFTH_SESSION))
