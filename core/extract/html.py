@@ -226,7 +226,7 @@ def scan(doc) -> Scan:
                     if value:
                         labels.append((pos, el[0], value))
             if _DIGIT.search(text):
-                if len(text) < 60 and (money_in(text) or DASH_PRICE.search(text)):
+                if len(text) < 60 and (money_in(text) or ("-" in text or "–" in text) and DASH_PRICE.search(text)):
                     text_prices.append((pos, el))
             elif len(text) < 40:
                 parent = el.getparent()
