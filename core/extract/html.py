@@ -113,7 +113,7 @@ _PROMO_SEGMENT = re.compile(r"free\s+(standard\s+|express\s+|uk\s+|us\s+)?(shipp
                             r"\d+\s*%\s*(off|rabatt|de r[ée]duction|descuento|sconto)|\b(today only|limited time|flash sale|"
                             r"black friday|cyber monday)\b", re.I)
 _BRAND_EL_TAGS = {"a", "span", "p", "div", "li", "strong", "b", "h2", "h3", "h4"}
-_BRAND_CLASS = re.compile(r"(?:^|[-_\s])(?:product[-_]?)?(?:brands?|manufacturer|maker|marke|marca|marque|hersteller|"
+_BRAND_CLASS = re.compile(r"(?:^|[-_\s])(?:product[-_]?)?(?:brands?|designer|manufacturer|maker|marke|marca|marque|hersteller|"
                           r"vendor)(?:[-_\s]|name|link|info|label|$)", re.I)
 # a button or text coloured in the site's brand colour (Bootstrap themes' "btn btn-brand",
 # "text-brand", "bg-brand"), not the product's brand
@@ -308,7 +308,7 @@ def scan(doc) -> Scan:
             if href and _LINK_QUICK.search(href.lower()):
                 m = _BRAND_PATH.search(href) or _MAKER_PATH.search(href) or _BRAND_QUERY.search(href)
                 if m:
-                    out.brand_links.append((pos, el, m.group(2)))
+                    out.brand_links.append((pos, el, re.sub(r"\.(html?|php|aspx?)$", "", m.group(2))))
     return out
 
 
@@ -716,6 +716,8 @@ _NEXT_LABEL = re.compile(r"\s+[|·•]\s+|\s*｜|\s+(?=(?:sold by|ships from|sel
 # a sub-label under the label, not a value: "Fabricante" › "Nombre" › "DEOLEO GLOBAL, S.A.U." ›
 # "Dirección" (a manufacturer's contact block as EU food labelling asks for it)
 _FIELD_WORD = re.compile(r"(name|nombre|nom|nome|naam|navn|namn|nimi|nazwa|název|názov|név|naziv|ime|isim|имя|"
+                         # a fitment table's next header after "Make" ("Make | Model | Year")
+                         r"model|year|years|engine|submodel|trim|"
                          r"название|address|adresse|dirección|direccion|endereço|indirizzo|adres|anschrift|"
                          r"contact|kontakt|contacto|contatto)\s*:?", re.I)
 
@@ -857,9 +859,18 @@ def _brand_before_model(*texts: str | None) -> str | None:
     """The maker's name leading the product name before its model code."""
     for text in texts:
         m = _BRAND_MODEL.match(text or "")
-        if m and _maker_word(m.group(1)):
+        if m and _maker_word(m.group(1)) and not _NOT_MAKER.fullmatch(m.group(1)):
             return m.group(1)
     return None
+
+
+# Words a product name starts with that describe it, not its maker ("Vintage E27 …", "Waterproof
+# IP68 …", "Replacement 18V …"), and materials a shop files it under ("Cast Iron" › "Cast Iron Skillet")
+_NOT_MAKER = re.compile(r"vintage|waterproof|replacement|universal|wireless|portable|rechargeable|genuine|original|"
+                        r"compatible|heavy[- ]duty|digital|mini|smart|professional|classic|premium|deluxe|new|used|"
+                        r"refurbished|handmade|organic|cast iron|teak|leather|wool|cotton|linen|silk|cashmere|merino|"
+                        r"stainless( steel)?|steel|bamboo|oak|walnut|ceramic|porcelain|glass|copper|brass|"
+                        r"sterling silver|silver|gold|solid wood|wooden|marble|rattan|wicker|velvet|suede|denim", re.I)
 
 
 def _in_title(word: str, title: str | None) -> bool:
@@ -885,6 +896,9 @@ def _for_the_maker(img) -> bool:
 _MAKER_HREF = re.compile(r"brand|manufacturer|hersteller|marke|marca|marque|fabricant|merk", re.I)
 
 
+_CAMERA_FILE = re.compile(r"(img|dsc|dscn|dscf|pxl|photo|image)[-_ ]?\d+", re.I)  # a photo's file name as its title
+
+
 def _brand_from_logo(sc: Scan, heading_pos: int, title: str | None) -> str | None:
     """The alt (or title) text of a brand logo next to the heading: ``<img class="brand-logo"
     alt="Bosch">``, ``<img src="/Marken-Logos/c/caran.png" title="CARAN D'ACHE">``. Within 60
@@ -898,7 +912,7 @@ def _brand_from_logo(sc: Scan, heading_pos: int, title: str | None) -> str | Non
             alt = quoted.group(1)
         if alt:
             alt = re.sub(r"\s*(logo|brand|marke|marca|marque)\s*$", "", alt, flags=re.I).strip()
-        if not alt or len(alt.split()) > 4 or is_placeholder(alt):
+        if not alt or len(alt.split()) > 4 or is_placeholder(alt) or _CAMERA_FILE.fullmatch(alt):
             continue
         if abs(pos - heading_pos) <= 60 or _in_title(alt, title):
             return alt
@@ -929,6 +943,8 @@ def _brand_from_element(sc: Scan, heading_pos: int) -> str | None:
             text = re.sub(r"\s*(logo|brand|marke|marca|marque)\s*$", "", text, flags=re.I).strip()
         if len(text) > 60:
             continue
+        if _SOLD_BY.match(text):
+            continue  # a marketplace's seller (Dokan's "Sold by: Lens Loft" in a vendor block), not the maker
         more = _MORE_FROM.match(text)
         if abs(pos - heading_pos) > 60 and not more:
             continue  # far from the heading only with its words: "Mehr von Müllermöbel"
@@ -939,6 +955,9 @@ def _brand_from_element(sc: Scan, heading_pos: int) -> str | None:
                 and not re.search(r"\d{3}", text):
             return text
     return None
+
+
+_SOLD_BY = re.compile(r"\s*(sold by|seller|verkauft von|vendido por|vendu par|venduto da|verkocht door)\b\s*:?", re.I)
 
 
 def _shown_text(el) -> str:
@@ -1044,7 +1063,7 @@ def _brand_from_breadcrumb(sc: Scan, title: str | None) -> str | None:
         steps = [x for x in dict.fromkeys(steps) if x and len(x) <= 30 and len(x.split()) <= 3]
         for step in steps[1:]:
             if step.casefold() != low and low.startswith(step.casefold() + " ") and not re.search(r"\d", step) \
-                    and not _common_phrase(step) and not _goes_on_lower(step, title):
+                    and not _common_phrase(step) and not _goes_on_lower(step, title) and not _NOT_MAKER.fullmatch(step):
                 return step
     return None
 
