@@ -461,19 +461,18 @@ def _pick_currency(chosen: PriceCandidate, source: str, founds: dict[str, Found]
     return code, ("url" if code else None)
 
 
-def _pick_brand(founds: dict[str, Found], title: str | None = None,
+def _pick_brand(founds: dict[str, Found],
                 site_words: set[str] | frozenset = frozenset()) -> tuple[str | None, str | None]:
     page = founds.get(HTML)
-    shown = page.brand if page and plausible_brand(page.brand) else None
+    # a "Brand:" row the page shows (a retailer's; not a guess from a line or a breadcrumb step)
+    shown = page.brand if page and page.brand_labelled and plausible_brand(page.brand) else None
     for source in SOURCE_ORDER:
         f = founds.get(source)
         if f and f.brand and _NO_BRAND.fullmatch(f.brand.strip()):
             continue  # "No Brand", eBay's "Does not apply": none here; another source may name one
-        if f and f.brand and title and squash(f.brand) == squash(title):
-            continue  # the product's own name in the brand field (a copied WooCommerce snippet)
         if f and f.brand and source != HTML and shown and squash(shown) != squash(f.brand) \
                 and html.is_site_part(f.brand, site_words, strict=True) and not html.is_site_part(shown, site_words):
-            continue  # the shop's own name as the platform's default vendor, the page showing the maker
+            continue  # the shop's own name as the platform's default vendor, its "Brand:" row naming the maker
         if f and plausible_brand(f.brand):
             return f.brand, source
     return None, None
@@ -578,7 +577,7 @@ def merge(founds: dict[str, Found], url: str, country: str | None,
     if src:
         product.sources["rating"] = src
     product.provenance = _provenance(founds)
-    product.brand, src = _pick_brand(founds, product.title, site_words)
+    product.brand, src = _pick_brand(founds, site_words)
     if src:
         product.sources["brand"] = src
     product.images, src, product.image_alts = _pick_images(founds, displayed, numbers, url, clones)

@@ -39,6 +39,7 @@ class Found:
     prices: list[PriceCandidate] = field(default_factory=list)
     currency: str | None = None
     brand: str | None = None
+    brand_labelled: bool = False  # HTML: the brand came from a "Brand:"/"Manufacturer:" row
     images: list[str] = field(default_factory=list)
     image_alts: dict[str, str] = field(default_factory=dict)
     rating: Decimal | None = None  # on a 0-5 scale

@@ -67,6 +67,7 @@ class Scan:
     prices: list = field(default_factory=list)  # (pos, el)
     labels: list = field(default_factory=list)  # (pos, el, inline_value)
     brand_attrs: list = field(default_factory=list)  # (pos, value)
+    labelled_brand: str | None = None  # the brand a "Brand:"/"Manufacturer:" row gave
     brand_links: list = field(default_factory=list)  # (pos, el, slug)
     images: list = field(default_factory=list)  # (pos, el)
     text_prices: list = field(default_factory=list)  # (pos, el): own text has an amount + currency
@@ -113,7 +114,7 @@ _PROMO_SEGMENT = re.compile(r"free\s+(standard\s+|express\s+|uk\s+|us\s+)?(shipp
                             r"\d+\s*%\s*(off|rabatt|de r[ée]duction|descuento|sconto)|\b(today only|limited time|flash sale|"
                             r"black friday|cyber monday)\b", re.I)
 _BRAND_EL_TAGS = {"a", "span", "p", "div", "li", "strong", "b", "h2", "h3", "h4"}
-_BRAND_CLASS = re.compile(r"(?:^|[-_\s])(?:product[-_]?)?(?:brands?|designer|manufacturer|maker|marke|marca|marque|hersteller|"
+_BRAND_CLASS = re.compile(r"(?:^|[-_\s])(?:product[-_]?)?(?:brands?|manufacturer|maker|marke|marca|marque|hersteller|"
                           r"vendor)(?:[-_\s]|name|link|info|label|$)", re.I)
 # a button or text coloured in the site's brand colour (Bootstrap themes' "btn btn-brand",
 # "text-brand", "bg-brand"), not the product's brand
@@ -747,6 +748,7 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
             continue
         value = _label_value(el, inline)
         if value:
+            sc.labelled_brand = value
             return value
     queries = [el for _, el, _ in sc.brand_links if _BRAND_QUERY.search(el.get("href") or "")]
     for pos, el, slug in sorted(sc.brand_links, key=lambda p: abs(p[0] - heading_pos)):
@@ -866,11 +868,10 @@ def _brand_before_model(*texts: str | None) -> str | None:
 
 # Words a product name starts with that describe it, not its maker ("Vintage E27 …", "Waterproof
 # IP68 …", "Replacement 18V …"), and materials a shop files it under ("Cast Iron" › "Cast Iron Skillet")
-_NOT_MAKER = re.compile(r"vintage|waterproof|replacement|universal|wireless|portable|rechargeable|genuine|original|"
-                        r"compatible|heavy[- ]duty|digital|mini|smart|professional|classic|premium|deluxe|new|used|"
-                        r"refurbished|handmade|organic|cast iron|teak|leather|wool|cotton|linen|silk|cashmere|merino|"
-                        r"stainless( steel)?|steel|bamboo|oak|walnut|ceramic|porcelain|glass|copper|brass|"
-                        r"sterling silver|silver|gold|solid wood|wooden|marble|rattan|wicker|velvet|suede|denim", re.I)
+_NOT_MAKER = re.compile(r"waterproof|replacement|universal|wireless|portable|rechargeable|compatible|heavy[- ]duty|"
+                        r"refurbished|handmade|cast iron|teak|leather|wool|cotton|linen|cashmere|merino|"
+                        r"stainless( steel)?|steel|bamboo|oak|walnut|ceramic|porcelain|copper|brass|"
+                        r"sterling silver|solid wood|wooden|marble|rattan|wicker|velvet|suede|denim", re.I)
 
 
 def _in_title(word: str, title: str | None) -> bool:
@@ -1091,5 +1092,6 @@ def extract(doc, ctx: PageContext, sc: Scan, refs: list[str], site_words: set[st
     found.with_tax_shown = shown.with_tax
     found.brand = brand_from_page(sc, pos, heading or (refs[0] if refs else None), html_text, site_words) \
         or _brand_in_identifier(heading_el, html_text)
+    found.brand_labelled = bool(found.brand) and found.brand == sc.labelled_brand
     found.description = description
     return found, pos
