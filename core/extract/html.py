@@ -309,7 +309,7 @@ def scan(doc) -> Scan:
             if href and _LINK_QUICK.search(href.lower()):
                 m = _BRAND_PATH.search(href) or _MAKER_PATH.search(href) or _BRAND_QUERY.search(href)
                 if m:
-                    out.brand_links.append((pos, el, re.sub(r"\.(html?|php|aspx?)$", "", m.group(2))))
+                    out.brand_links.append((pos, el, m.group(2)))
     return out
 
 
