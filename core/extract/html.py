@@ -221,8 +221,9 @@ def scan(doc) -> Scan:
                     labels.append((pos, el, (m.group(2) or "").strip()))
             elif ("·" in text or "|" in text) and len(el) and el[0].tag in ("a", "strong", "b", "span"):
                 # "Kód: RI047b1 · Výrobce: <a>Apple</a>": the label after the line's last separator
-                m = _LABEL_RE.match(re.split(r"[·|]", text)[-1])
-                if m and not (m.group(2) or "").strip() and ":" in text.rsplit("·", 1)[-1].rsplit("|", 1)[-1]:
+                last = re.split(r"[·|]", text)[-1]
+                m = _LABEL_RE.match(last)
+                if m and not (m.group(2) or "").strip() and ":" in last:
                     value = clean_text(el[0].text_content())
                     if value:
                         labels.append((pos, el[0], value))
@@ -244,10 +245,10 @@ def scan(doc) -> Scan:
             elif el.getparent() is not None and el.getparent().tag in _BUTTON_TAGS and _BUY_TEXT.search(tail):
                 # <a class="btn"><span class="icon">Cart</span>In den Warenkorb</a>: the words after an icon
                 buy.append((pos, el.getparent()))
-            elif (":" in tail or "：" in tail) and tail.lstrip(" \t\n|·•").casefold().startswith(_LABEL_STARTS):
+            elif (":" in tail or "：" in tail) and (label := tail.lstrip(" \t\n|·•")).casefold().startswith(_LABEL_STARTS):
                 # a label between elements: "…<br /> Publisher: <strong>Metropolitan Books</strong>",
                 # "Kategorie: <a>Boty</a> | Výrobce: <a>Nike</a>"
-                m = _LABEL_RE.match(tail.lstrip(" \t\n|·•"))
+                m = _LABEL_RE.match(label)
                 nxt = el.getnext()
                 if m and not (m.group(2) or "").strip() and nxt is not None and nxt.tag in ("strong", "b", "span", "a"):
                     value = clean_text(nxt.text_content())
@@ -375,6 +376,17 @@ def _brand_only(el) -> bool:
         and clean_text(links[0].text_content()) == clean_text(el.text_content())
 
 
+def _without(el, drop):
+    """``el`` itself when no descendant matches ``drop``, else a copy without those descendants."""
+    if not any(drop(d) for d in el.iterdescendants()):
+        return el
+    bare = copy.deepcopy(el)
+    for d in list(bare.iterdescendants()):
+        if drop(d):
+            d.drop_tree()
+    return bare
+
+
 def _heading_text(el) -> str | None:
     # the heading's own marked name (<h1><span property="dc:title">Sarah's Key</span> <span
     # class="format">(Paperback)</span> <span class="author">By …</span></h1>)
@@ -384,13 +396,9 @@ def _heading_text(el) -> str | None:
             named = element_text(d)
             if named and len(named) >= 2:
                 return named if len(named) <= 300 else None
-    if any(_not_name(c) for c in el.iterdescendants()):
-        bare = copy.deepcopy(el)
-        for c in list(bare.iterdescendants()):
-            if _not_name(c):
-                c.drop_tree()
-        if element_text(bare):  # never the whole name (<h1><span class="sku-title">…</span></h1>)
-            el = bare
+    bare = _without(el, _not_name)
+    if bare is not el and element_text(bare):  # never the whole name (<h1><span class="sku-title">…</span></h1>)
+        el = bare
     text = element_text(el)
     return text if text and len(text) <= 300 else None
 
@@ -897,6 +905,11 @@ def _for_the_maker(img) -> bool:
 _MAKER_HREF = re.compile(r"brand|manufacturer|hersteller|marke|marca|marque|fabricant|merk", re.I)
 
 
+def _logo_name(alt: str) -> str:
+    """A logo's alt text without a trailing "logo"/"brand" word ("Bosch Logo" → "Bosch")."""
+    return re.sub(r"\s*(logo|brand|marke|marca|marque)\s*$", "", alt, flags=re.I).strip()
+
+
 _CAMERA_FILE = re.compile(r"(img|dsc|dscn|dscf|pxl|photo|image)[-_ ]?\d+", re.I)  # a photo's file name as its title
 
 
@@ -912,7 +925,7 @@ def _brand_from_logo(sc: Scan, heading_pos: int, title: str | None) -> str | Non
         if quoted:  # "Click to view 'Joe Browns' products"
             alt = quoted.group(1)
         if alt:
-            alt = re.sub(r"\s*(logo|brand|marke|marca|marque)\s*$", "", alt, flags=re.I).strip()
+            alt = _logo_name(alt)
         if not alt or len(alt.split()) > 4 or is_placeholder(alt) or _CAMERA_FILE.fullmatch(alt):
             continue
         if abs(pos - heading_pos) <= 60 or _in_title(alt, title):
@@ -939,9 +952,8 @@ def _brand_from_element(sc: Scan, heading_pos: int) -> str | None:
         if not text:
             imgs = el.findall(".//img")  # WoodMart's <div class="wd-product-brands"><a href="/marke/aiya/"><img alt="Aiya">
             home = any(_home_link(a.get("href")) for a in el.iter("a")) or "logo" in f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-            text = (clean_text(imgs[0].get("alt")) or clean_text(imgs[0].get("title")) or "") \
+            text = _logo_name(clean_text(imgs[0].get("alt")) or clean_text(imgs[0].get("title")) or "") \
                 if len(imgs) == 1 and not home else ""
-            text = re.sub(r"\s*(logo|brand|marke|marca|marque)\s*$", "", text, flags=re.I).strip()
         if len(text) > 60:
             continue
         if _SOLD_BY.match(text):
@@ -965,13 +977,8 @@ def _shown_text(el) -> str:
     """An element's text without its children hidden for screen readers (Shopify's
     <div class="price__vendor"><dt><span class="visually-hidden">販売元</span></dt><dd>山正窯</dd></div>)."""
     text = clean_text(el.text_content()) or ""
-    if not any(isinstance(d.tag, str) and _HIDDEN_CHILD.search(d.get("class") or "") for d in el.iterdescendants()):
-        return text
-    bare = copy.deepcopy(el)
-    for d in list(bare.iterdescendants()):
-        if isinstance(d.tag, str) and _HIDDEN_CHILD.search(d.get("class") or "") and d.getparent() is not None:
-            d.drop_tree()
-    return clean_text(bare.text_content()) or text
+    bare = _without(el, lambda d: isinstance(d.tag, str) and bool(_HIDDEN_CHILD.search(d.get("class") or "")))
+    return text if bare is el else clean_text(bare.text_content()) or text
 
 
 def _in_menu(el) -> bool:

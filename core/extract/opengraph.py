@@ -106,4 +106,3 @@ def extract_twitter(metas: list[tuple[str, str]], ctx: PageContext) -> Found | N
             if amount is not None:
                 found.prices.append(PriceCandidate(amount, currency_in_text(data, country=ctx.country), "data"))
     return found
-
