@@ -51,8 +51,10 @@ _BRAND_PATH = re.compile(r"/(?:[\w-]*-)?(brand|brands|designers?|marca|marcas|ma
 _MAKER_PATH = re.compile(r"/(maker)/([^/?#]+)", re.I)
 # a search for the brand's other products: "?publisher=White+Mountain+Puzzles", "&brand=acme"
 # also a faceted search's filter, "#q=casio&fR[manufacturer][0]=Casio" (Algolia, URL-encoded)
-_BRAND_QUERY = re.compile(r"[?&#](?:\w{1,20}(?:%5B|\[))?(brand|brands|brand_?name|manufacturer|publisher|vendor|marke|hersteller|"
-                          r"marca|marque)(?:(?:%5D|\])(?:(?:%5B|\[)\d{0,3}(?:%5D|\]))?)?=([^&#]{2,60})", re.I)
+# ... and a store's refinement named around the word, Amazon's "&field-lbr_brands_browse-bin=Nike"
+_BRAND_QUERY = re.compile(r"[?&#](?:\w{1,20}(?:%5B|\[)|[\w-]{1,20}_)?(brand|brands|brand_?name|manufacturer|publisher|vendor|marke|"
+                          r"hersteller|marca|marque)(?:(?:%5D|\])(?:(?:%5B|\[)\d{0,3}(?:%5D|\]))?|_[\w-]{1,20})?=([^&#]{2,60})",
+                          re.I)
 # (also inside a JSON string: GA4's dataLayer as escaped text, \"item_brand\":\"HOJIBLANCA\")
 _INLINE_BRAND = re.compile(r'"(?:brand|brandName|brand_name|item_brand|manufacturer|vendor)\\?"\s*:\s*\\?"([^"\\]{2,40})\\?"')
 _SITE_SEP = re.compile(r"\s+(?:\||-|–|—|·|•|::|»|/|//)\s+")
@@ -772,6 +774,9 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
         logo = [clean_text(img.get("alt")) or "" for img in el.iter("img")] if not text.strip() else []
         if len(logo) == 1 and logo[0] and logo[0].casefold() == words.casefold() and _in_title(logo[0], title):
             return logo[0]  # <a href="/brands/teva"><img alt="Teva"></a>: the brand's logo
+        if logo == [""] and query and "brand" in f"{el.get('id') or ''} {el.get('class') or ''}".lower() \
+                and title and (m := re.match(re.escape(words) + r"(?!\w)", title, re.I)):
+            return m.group(0)  # Amazon's <a id="brand" href="…brands_browse-bin=Nike"><img alt=""></a>, "Nike Men's…"
         if words and query and text.strip().casefold() == words.casefold() and len(words.split()) <= 4:
             return text.strip()  # a link to the brand's other products, named as its query says
         name = clean_text(text) or ""
