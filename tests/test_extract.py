@@ -160,6 +160,9 @@ def test_different_photos_keep_different_identities(a, b):
     ("https://shop.example/static/logo.svg", True), ("https://shop.example/assets/favicon/android-icon-192x192", True),
     ("https://shop.example/img/sprite.png", True), ("https://www.facebook.com/tr?id=1", True),
     ("https://shop.example/products/blue-mug.jpg", False), ("https://shop.example/products/iconic-bag.jpg", False),
+    # a Vue shop's stand-in until the script loads the photo (JLCPCB), not an empty bottle's photo
+    ("https://jlcpcb.com/ssr/img/img-empty.29365da.png", True), ("https://shop.example/i/image_empty.gif", True),
+    ("https://shop.example/products/empty-glass-bottle.jpg", False),
 ])
 def test_site_chrome_is_recognised(url, chrome):
     assert is_chrome_image(url) is chrome
