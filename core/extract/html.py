@@ -80,6 +80,7 @@ class Scan:
     visual_headings: list = field(default_factory=list)  # (pos, el, text): big fonts, photo captions
     minor_headings: list = field(default_factory=list)  # (pos, el): h2-h6, for pages without an h1
     publisher_labels: set = field(default_factory=set)  # ids of values read after a "Publisher:" between elements
+    brand_menus: list = field(default_factory=list)  # (pos, el): a menu's "Brands" / "Shop by Brand" entry
     title_tag: str | None = None
 
 
@@ -229,6 +230,9 @@ def scan(doc) -> Scan:
                     value = clean_text(el[0].text_content())
                     if value:
                         labels.append((pos, el[0], value))
+            if len(text) <= 30 and ("rand" in text or "RAND" in text or "arke" in text or "arque" in text) \
+                    and _BRAND_MENU.fullmatch(text.strip()):
+                out.brand_menus.append((pos, el))
             if _DIGIT.search(text):
                 if len(text) < 60 and (money_in(text) or ("-" in text or "–" in text) and DASH_PRICE.search(text)):
                     text_prices.append((pos, el))
@@ -1026,17 +1030,30 @@ def _brand_marked(*texts: str | None, site_words: set[str] | frozenset = frozens
 
 def _brand_from_nav(sc: Scan, title: str | None) -> str | None:
     """The product name starts with one of the shop's brands as its brand menu lists them
-    (``<a href="/category/brands/wilsons-leather.do">Wilsons Leather</a>``)."""
+    (``<a href="/category/brands/wilsons-leather.do">Wilsons Leather</a>``, or any link in the list
+    under a menu's "Brands" / "Shop by Brand" / "Brand Phones" entry)."""
     if not title:
         return None
     low = title.casefold()
     best = None
-    for _, el, _slug in sc.brand_links:
+    links = [el for _, el, _slug in sc.brand_links]
+    for _, head in sc.brand_menus[:20]:
+        parent = head.getparent()
+        for box in (head.getnext(), parent.getnext() if parent is not None else None):
+            if box is not None and box.tag in ("ul", "ol", "div", "dl"):
+                links.extend(box.iter("a"))
+                break
+    for el in links:
         text = clean_text(el.text_content()) or ""
         if text and len(text.split()) <= 4 and low.startswith(text.casefold() + " ") \
-                and (best is None or len(text) > len(best)):
+                and (best is None or len(text) > len(best)) and not _NOT_MAKER.fullmatch(text):
             best = text
     return best
+
+
+# a menu's entry for the shop's brands: "Brands", "Shop by Brand", "Top Brands", "Brand Phones"
+_BRAND_MENU = re.compile(r"(?:(?:shop|browse)\s+by\s+|top\s+|our\s+|popular\s+|all\s+|featured\s+)?"
+                         r"(?:brands?|marken|marques|marcas|merken)(?:\s+[^\W\d]+)?", re.I)
 
 
 _CATEGORY_PATH = re.compile(r"/([a-z]+[-_])?(categor(y|ies|ie|ia|ias)|kategori(e|en|a|ja)?)/", re.I)  # produkt-kategorie
