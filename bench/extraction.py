@@ -75,6 +75,7 @@ DEFAULT_SETS = {
     "github27": (None, FIXTURES / "github27.json"),  # HealthyPets (Yahoo! Store), Fin Fun (NetSuite), US 2017, fathom-products
     "github29": (None, FIXTURES / "github29.json"),  # ProFlowers (US 2017, fathom-products)
     "github28": (None, FIXTURES / "github28.json"),  # The Chess Store (BigCommerce), TigerDirect, US 2017, fathom-products
+    "github30": (None, FIXTURES / "github30.json"),  # DHgate (US storefront of the Chinese marketplace, 2017, fathom-products)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…
