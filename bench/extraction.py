@@ -76,6 +76,7 @@ DEFAULT_SETS = {
     "github29": (None, FIXTURES / "github29.json"),  # ProFlowers (US 2017, fathom-products)
     "github28": (None, FIXTURES / "github28.json"),  # The Chess Store (BigCommerce), TigerDirect, US 2017, fathom-products
     "github30": (None, FIXTURES / "github30.json"),  # DHgate (US storefront of the Chinese marketplace, 2017, fathom-products)
+    "github32": (None, FIXTURES / "github32.json"),  # Zappos (US 2017, fathom-products)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…
