@@ -12,7 +12,7 @@ import json
 import re
 from itertools import islice
 from dataclasses import dataclass, field
-from urllib.parse import unquote_plus
+from urllib.parse import unquote_plus, urlsplit
 
 import lxml.etree
 
@@ -745,7 +745,7 @@ _VISIT_STORE = re.compile(r"visit the (.{2,40}?) store|besuche den (.{2,40}?)-st
 
 
 def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: str,
-                    site_words: set[str] | frozenset = frozenset()) -> str | None:
+                    site_words: set[str] | frozenset = frozenset(), heading_el=None) -> str | None:
     """A brand from brand attributes, "Brand: X" labels, brand links, or inline JSON state."""
     for pos, value in sorted(sc.brand_attrs, key=lambda p: abs(p[0] - heading_pos)):
         value = clean_text(value)
@@ -790,7 +790,8 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
                 and words.casefold() in title.casefold():
             start = text.casefold().index(words.casefold())
             return text[start:start + len(words)]
-    value = _brand_from_element(sc, heading_pos) or _brand_from_logo(sc, heading_pos, title) \
+    value = _brand_from_element(sc, heading_pos) or _brand_link_in_heading(heading_el) \
+        or _brand_from_logo(sc, heading_pos, title) \
         or _brand_from_breadcrumb(sc, title) or _brand_marked(title, sc.title_tag, site_words=site_words,
                                                               page=html_text) \
         or _brand_from_nav(sc, title)
@@ -809,6 +810,32 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
                 return value
     own = _own_label(title, site_words)
     return own or _brand_before_model(title, sc.title_tag)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[\W_]+", "-", text.casefold()).strip("-")
+
+
+def _brand_link_in_heading(heading) -> str | None:
+    """The heading begins with a link to the brand's own page, named as its path says, then the
+    name: Zappos' ``<h1><a href="/skechers">SKECHERS</a> <a href="/product/8958197">Prima…</a></h1>``,
+    Sephora's ``<h1><a href="/brand/aurelle">Aurelle</a><span>Midnight Recovery Face Oil</span></h1>``."""
+    if heading is None:
+        return None
+    box = heading if heading.tag == "h1" else next((a for a in heading.iterancestors("h1")), None)
+    if box is None:
+        return None
+    whole = clean_text(box.text_content()) or ""
+    for a in box.iter("a"):
+        text = clean_text(a.text_content()) or ""
+        path = unquote_plus(urlsplit(a.get("href") or "").path)
+        if not text or len(text.split()) > 4 or len(text) >= len(whole) or not whole.startswith(text) \
+                or _NOT_MAKER.fullmatch(text) or not plausible_brand(text):
+            continue
+        if _slug(text) and _slug(text) in {_slug(part) for part in path.split("/") if part}:
+            return text
+        break  # only the heading's first link
+    return None
 
 
 def _own_label(title: str | None, site_words) -> str | None:
@@ -1119,7 +1146,8 @@ def extract(doc, ctx: PageContext, sc: Scan, refs: list[str], site_words: set[st
     found.buy_button = any(not _in_chrome(el) for _, el in sc.buy_buttons)
     found.tier_amounts = set(shown.tiers)
     found.with_tax_shown = shown.with_tax
-    found.brand = brand_from_page(sc, pos, heading or (refs[0] if refs else None), html_text, site_words) \
+    found.brand = brand_from_page(sc, pos, heading or (refs[0] if refs else None), html_text, site_words,
+                                  heading_el) \
         or _brand_in_identifier(heading_el, html_text)
     found.brand_labelled = bool(found.brand) and found.brand == sc.labelled_brand
     found.description = description
