@@ -77,6 +77,8 @@ DEFAULT_SETS = {
     "github28": (None, FIXTURES / "github28.json"),  # The Chess Store (BigCommerce), TigerDirect, US 2017, fathom-products
     "github30": (None, FIXTURES / "github30.json"),  # DHgate (US storefront of the Chinese marketplace, 2017, fathom-products)
     "github32": (None, FIXTURES / "github32.json"),  # Zappos (US 2017, fathom-products)
+    "github33": (None, FIXTURES / "github33.json"),  # Gilt (US flash-sale shop, 2017, fathom-products)
+    "github35": (None, FIXTURES / "github35.json"),  # Urban Outfitters (US 2017, fathom-products)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…
