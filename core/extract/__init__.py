@@ -474,8 +474,13 @@ def _pick_brand(founds: dict[str, Found],
                 and html.is_site_part(f.brand, site_words, strict=True) and not html.is_site_part(shown, site_words):
             continue  # the shop's own name as the platform's default vendor, its "Brand:" row naming the maker
         if f and plausible_brand(f.brand):
-            return f.brand, source
+            # a template's brand part left blank, "{brand} | Urban Outfitters": the product has no
+            # maker of its own, the rest is the shop's own label
+            return _BLANK_PART.sub("", f.brand) or f.brand, source
     return None, None
+
+
+_BLANK_PART = re.compile(r"^\s*[|/•·:–—-]+\s*")
 
 
 # what marketplaces put in the brand field of an unbranded item
