@@ -320,6 +320,20 @@ def test_the_twelfth_session_s_unseen_sets_hold_what_they_scored(name):
     _holds(name, *TWELFTH_SESSION[name])
 
 
+# The thirteenth session's unseen pages (2017 DOM snapshots of swathiiyer2/fathom-products, truth by
+# helpers who never ran the extractor, each committed before its first scoring), first scored
+# 2026-12-03: DHgate (github30) at 1.0; Zappos (github32) at 1.0 but the brand (a heading that begins
+# with a link to the brand's page: read since); Gilt (github33) at 1.0; Urban Outfitters (github35)
+# at 1.0 but the brand (a template's brand part left blank, " | Urban Outfitters": read since).
+THIRTEENTH_SESSION = {"github30.json": (1, {}), "github32.json": (1, {}), "github33.json": (1, {}),
+                      "github35.json": (1, {})}
+
+
+@pytest.mark.parametrize("name", sorted(THIRTEENTH_SESSION))
+def test_the_thirteenth_session_s_unseen_sets_hold_what_they_scored(name):
+    _holds(name, *THIRTEENTH_SESSION[name])
+
+
 # Pages built from the shop platforms' own price templates (Magento 1/2, WooCommerce, PrestaShop
 # 1.6/1.7, Shopify, BigCommerce, SFCC, Hybris, nopCommerce, Volusion; then OpenCart, Shopware 5,
 # Zen Cart, Squarespace, CS-Cart), truth by hand by helpers who never ran the extractor. First
