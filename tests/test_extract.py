@@ -163,6 +163,7 @@ def test_different_photos_keep_different_identities(a, b):
     # a Vue shop's stand-in until the script loads the photo (JLCPCB), not an empty bottle's photo
     ("https://jlcpcb.com/ssr/img/img-empty.29365da.png", True), ("https://shop.example/i/image_empty.gif", True),
     ("https://shop.example/products/empty-glass-bottle.jpg", False),
+    ("https://shop.example/wp-content/uploads/2024/04/empty-photo-album-black-linen.jpg", False),
 ])
 def test_site_chrome_is_recognised(url, chrome):
     assert is_chrome_image(url) is chrome

@@ -301,8 +301,7 @@ def test_the_eleventh_session_s_unseen_sets_hold_what_they_scored(name):
 # "MADE IN KOREA" read as brands), so brand stays 0 and the image as it was. github23
 # (Buykud on Shopify, Swatch's US store) and github26 (Lamps Plus) at 1.0 in every field.
 TWELFTH_SESSION = {"github25.json": (1, {}), "github21.json": (2, {}),
-                   # (MIXXMIX's brand since the thirteenth session: its menu's brand list names "HEART CLUB")
-                   "github22.json": (2, {"brand": 0.5, "first_image": 0.5}),
+                   "github22.json": (2, {"brand": 0.0, "first_image": 0.5}),
                    "github23.json": (2, {}), "github26.json": (1, {}),
                    # HealthyPets (Yahoo! Store) and Fin Fun Mermaid (NetSuite SCA), first scored at price 1.0,
                    # brand 0 (a maker named only in a data layer's category; a shop's own label not in the

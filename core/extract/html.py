@@ -51,10 +51,11 @@ _BRAND_PATH = re.compile(r"/(?:[\w-]*-)?(brand|brands|designers?|marca|marcas|ma
 _MAKER_PATH = re.compile(r"/(maker)/([^/?#]+)", re.I)
 # a search for the brand's other products: "?publisher=White+Mountain+Puzzles", "&brand=acme"
 # also a faceted search's filter, "#q=casio&fR[manufacturer][0]=Casio" (Algolia, URL-encoded)
-# ... and a store's refinement named around the word, Amazon's "&field-lbr_brands_browse-bin=Nike"
-_BRAND_QUERY = re.compile(r"[?&#](?:\w{1,20}(?:%5B|\[)|[\w-]{1,20}_)?(brand|brands|brand_?name|manufacturer|publisher|vendor|marke|"
-                          r"hersteller|marca|marque)(?:(?:%5D|\])(?:(?:%5B|\[)\d{0,3}(?:%5D|\]))?|_[\w-]{1,20})?=([^&#]{2,60})",
-                          re.I)
+_BRAND_QUERY = re.compile(r"[?&#](?:\w{1,20}(?:%5B|\[))?(brand|brands|brand_?name|manufacturer|publisher|vendor|marke|hersteller|"
+                          r"marca|marque)(?:(?:%5D|\])(?:(?:%5B|\[)\d{0,3}(?:%5D|\]))?)?=([^&#]{2,60})", re.I)
+# a store's refinement named around the word, Amazon's "&field-lbr_brands_browse-bin=Nike": read only
+# from a brand logo link (id or class "brand", an image without alt), see brand_from_page
+_BRAND_PARAM = re.compile(r"[?&]([\w-]{0,20}brands?[\w-]{0,20})=([^&#]{2,60})", re.I)
 # (also inside a JSON string: GA4's dataLayer as escaped text, \"item_brand\":\"HOJIBLANCA\")
 _INLINE_BRAND = re.compile(r'"(?:brand|brandName|brand_name|item_brand|manufacturer|vendor)\\?"\s*:\s*\\?"([^"\\]{2,40})\\?"')
 _SITE_SEP = re.compile(r"\s+(?:\||-|–|—|·|•|::|»|/|//)\s+")
@@ -80,7 +81,6 @@ class Scan:
     visual_headings: list = field(default_factory=list)  # (pos, el, text): big fonts, photo captions
     minor_headings: list = field(default_factory=list)  # (pos, el): h2-h6, for pages without an h1
     publisher_labels: set = field(default_factory=set)  # ids of values read after a "Publisher:" between elements
-    brand_menus: list = field(default_factory=list)  # (pos, el): a menu's "Brands" / "Shop by Brand" entry
     title_tag: str | None = None
 
 
@@ -230,9 +230,6 @@ def scan(doc) -> Scan:
                     value = clean_text(el[0].text_content())
                     if value:
                         labels.append((pos, el[0], value))
-            if len(text) <= 30 and ("rand" in text or "RAND" in text or "arke" in text or "arque" in text) \
-                    and _BRAND_MENU.fullmatch(text.strip()):
-                out.brand_menus.append((pos, el))
             if _DIGIT.search(text):
                 if len(text) < 60 and (money_in(text) or ("-" in text or "–" in text) and DASH_PRICE.search(text)):
                     text_prices.append((pos, el))
@@ -315,6 +312,8 @@ def scan(doc) -> Scan:
             href = get("href")
             if href and _LINK_QUICK.search(href.lower()):
                 m = _BRAND_PATH.search(href) or _MAKER_PATH.search(href) or _BRAND_QUERY.search(href)
+                if m is None and "brand" in marker_of(el):
+                    m = _BRAND_PARAM.search(href)
                 if m:
                     out.brand_links.append((pos, el, m.group(2)))
     return out
@@ -778,7 +777,7 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
         logo = [clean_text(img.get("alt")) or "" for img in el.iter("img")] if not text.strip() else []
         if len(logo) == 1 and logo[0] and logo[0].casefold() == words.casefold() and _in_title(logo[0], title):
             return logo[0]  # <a href="/brands/teva"><img alt="Teva"></a>: the brand's logo
-        if logo == [""] and query and "brand" in f"{el.get('id') or ''} {el.get('class') or ''}".lower() \
+        if logo == [""] and "brand" in marker_of(el) and _BRAND_PARAM.search(el.get("href") or "") \
                 and title and (m := re.match(re.escape(words) + r"(?!\w)", title, re.I)):
             return m.group(0)  # Amazon's <a id="brand" href="…brands_browse-bin=Nike"><img alt=""></a>, "Nike Men's…"
         if words and query and text.strip().casefold() == words.casefold() and len(words.split()) <= 4:
@@ -810,6 +809,10 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
                 return value
     own = _own_label(title, site_words)
     return own or _brand_before_model(title, sc.title_tag)
+
+
+def marker_of(el) -> str:
+    return f"{el.get('id') or ''} {el.get('class') or ''}".lower()
 
 
 def _slug(text: str) -> str:
@@ -1057,30 +1060,17 @@ def _brand_marked(*texts: str | None, site_words: set[str] | frozenset = frozens
 
 def _brand_from_nav(sc: Scan, title: str | None) -> str | None:
     """The product name starts with one of the shop's brands as its brand menu lists them
-    (``<a href="/category/brands/wilsons-leather.do">Wilsons Leather</a>``, or any link in the list
-    under a menu's "Brands" / "Shop by Brand" / "Brand Phones" entry)."""
+    (``<a href="/category/brands/wilsons-leather.do">Wilsons Leather</a>``)."""
     if not title:
         return None
     low = title.casefold()
     best = None
-    links = [el for _, el, _slug in sc.brand_links]
-    for _, head in sc.brand_menus[:20]:
-        parent = head.getparent()
-        for box in (head.getnext(), parent.getnext() if parent is not None else None):
-            if box is not None and box.tag in ("ul", "ol", "div", "dl"):
-                links.extend(box.iter("a"))
-                break
-    for el in links:
+    for _, el, _slug in sc.brand_links:
         text = clean_text(el.text_content()) or ""
         if text and len(text.split()) <= 4 and low.startswith(text.casefold() + " ") \
-                and (best is None or len(text) > len(best)) and not _NOT_MAKER.fullmatch(text):
+                and (best is None or len(text) > len(best)):
             best = text
     return best
-
-
-# a menu's entry for the shop's brands: "Brands", "Shop by Brand", "Top Brands", "Brand Phones"
-_BRAND_MENU = re.compile(r"(?:(?:shop|browse)\s+by\s+|top\s+|our\s+|popular\s+|all\s+|featured\s+)?"
-                         r"(?:brands?|marken|marques|marcas|merken)(?:\s+[^\W\d]+)?", re.I)
 
 
 _CATEGORY_PATH = re.compile(r"/([a-z]+[-_])?(categor(y|ies|ie|ia|ias)|kategori(e|en|a|ja)?)/", re.I)  # produkt-kategorie

@@ -20,7 +20,7 @@ _CHROME = re.compile(
     r"(^|[/_.\-])(logo|logos|icon|icons|favicon|sprite|sprites|pixel|spacer|blank|placeholder|"
     r"loader|loading|spinner|badge|badges|flag|flags|emoji|avatar|payment|payments|rating|"
     r"stars?|tracking|beacon|transparent|1x1|no[-_]?image|noimage|default[-_]?image|"
-    r"(?:img|image|photo|pic)[-_]?empty|empty[-_]?(?:img|image|photo|pic))"  # JLCPCB's "img-empty.29365da.png"
+    r"(?:img|image)[-_]?empty)"  # JLCPCB's "img-empty.29365da.png"
     r"(?=$|[/_.\-\d])",
     re.I,
 )
