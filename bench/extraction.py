@@ -81,6 +81,7 @@ DEFAULT_SETS = {
     "github35": (None, FIXTURES / "github35.json"),  # Urban Outfitters (US 2017, fathom-products)
     "github34": (None, FIXTURES / "github34.json"),  # CVS (US pharmacy shop, 2017, fathom-products)
     "github36": (None, FIXTURES / "github36.json"),  # Crate and Barrel (US 2017, fathom-products)
+    "github37": (None, FIXTURES / "github37.json"),  # Costco (US 2017, fathom-products)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…
