@@ -324,9 +324,11 @@ def test_the_twelfth_session_s_unseen_sets_hold_what_they_scored(name):
 # 2026-12-03: DHgate (github30) at 1.0; Zappos (github32) at 1.0 but the brand (a heading that begins
 # with a link to the brand's page: read since); Gilt (github33) at 1.0; Urban Outfitters (github35)
 # at 1.0 but the brand (a template's brand part left blank, " | Urban Outfitters": read since).
-# CVS (github34, an iHome charger) and Crate and Barrel (github36, a Nespresso machine) at 1.0.
+# CVS (github34, an iHome charger), Crate and Barrel (github36, a Nespresso machine) and Costco (github37,
+# an Earthlite massage table) at 1.0.
 THIRTEENTH_SESSION = {"github30.json": (1, {}), "github32.json": (1, {}), "github33.json": (1, {}),
-                      "github34.json": (1, {}), "github35.json": (1, {}), "github36.json": (1, {})}
+                      "github34.json": (1, {}), "github35.json": (1, {}), "github36.json": (1, {}),
+                      "github37.json": (1, {})}
 
 
 @pytest.mark.parametrize("name", sorted(THIRTEENTH_SESSION))
