@@ -82,6 +82,9 @@ DEFAULT_SETS = {
     "github34": (None, FIXTURES / "github34.json"),  # CVS (US pharmacy shop, 2017, fathom-products)
     "github36": (None, FIXTURES / "github36.json"),  # Crate and Barrel (US 2017, fathom-products)
     "github37": (None, FIXTURES / "github37.json"),  # Costco (US 2017, fathom-products)
+    "github38": (None, FIXTURES / "github38.json"),  # REI (US 2017, fathom-products)
+    "github39": (None, FIXTURES / "github39.json"),  # Mango US (2017, fathom-products)
+    "github40": (None, FIXTURES / "github40.json"),  # Groupon Goods (US 2017, fathom-products)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…
