@@ -672,6 +672,7 @@ def extract_product(html_text: str, base_url: str, *, extra: list[Found] | None 
     inline = platform.parse_inline(html_text, ctx)
     if inline and PLATFORM not in founds:
         founds[PLATFORM] = inline
+    microdata.unstrike_prices(doc)
     for source, fn in ((JSONLD, jsonld.extract), (MICRODATA, microdata.extract), (RDFA, microdata.extract_rdfa)):
         f = fn(doc, ctx)
         if f:

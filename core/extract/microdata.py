@@ -7,6 +7,7 @@ on a large page; product RDFa in the wild is the simple nested form this walk un
 
 from __future__ import annotations
 
+import copy
 import re
 
 from extruct.w3cmicrodata import MicrodataExtractor
@@ -15,6 +16,7 @@ from core.extract.base import MICRODATA, RDFA, Found, PageContext, PriceCandidat
 from core.extract.images import absolute_url
 from core.extract.jsonld import rating
 from core.extract.prices import currency_in_text, in_rials, normalize_currency, parse_amount
+from core.extract.shown_prices import STRUCK_CLASS, STRUCK_TAGS
 from core.extract.text import clean_text, element_text, html_to_text, is_placeholder, overlap
 
 _PRODUCT = re.compile(r"(^|[/#:])(Product|IndividualProduct|ProductModel|ProductGroup|Vehicle|Car|Book)$", re.I)
@@ -131,6 +133,28 @@ def _pick(candidates: list[tuple[Found, dict]], ctx: PageContext) -> Found | Non
 
 def _names_page(title: str | None, ctx: PageContext) -> bool:
     return bool(title) and max(overlap(title, h) for h in ctx.hints) >= 0.3
+
+
+def _struck_part(d) -> bool:
+    return isinstance(d.tag, str) and (d.tag in STRUCK_TAGS or bool(STRUCK_CLASS.search(d.get("class") or ""))
+                                       or "line-through" in (d.get("style") or "").replace(" ", ""))
+
+
+def unstrike_prices(doc) -> None:
+    """An ``itemprop="price"`` element that shows the struck list price and the sale price
+    together (Mango: ``<span itemprop="price"><span class="strikethrough">$79.99</span><span>$39.99
+    </span></span>``) holds the price it shows unstruck: written into its ``content`` for every reader."""
+    for el in doc.xpath('//*[@itemprop="price"][not(@content)][*]'):
+        struck = [d for d in el.iterdescendants() if _struck_part(d)]
+        if not struck or any(_struck_part(a) for a in el.iterancestors()):
+            continue
+        bare = copy.deepcopy(el)
+        for d in list(bare.iterdescendants()):
+            if _struck_part(d):
+                d.drop_tree()
+        rest = " ".join(bare.text_content().split())
+        if re.search(r"\d", rest):
+            el.set("content", rest)
 
 
 def extract(doc, ctx: PageContext) -> Found | None:

@@ -332,6 +332,9 @@ _STRUCK_CLASS = re.compile(r"(?:^|\s)(?:[\w-]*:)?(?:line-through|text-decoration
                            r"[\w-]+--(?:struck|strike|strikethrough|crossed))(?:\s|$)", re.I)
 
 
+STRUCK_TAGS, STRUCK_CLASS = _STRUCK_TAGS, _STRUCK_CLASS  # (for the microdata reader's struck parts)
+
+
 _INSTALMENT_MARK = re.compile(r"rata|rate-|installment|instalment|financ|finanz|klarna|afterpay|cuota|parcel|"
                               r"mensil|monthly|ratenzahl|leasing|할부|分期|分割払い|割賦|tabby|tamara|sezzle|affirm|"
                               r"clearpay|laybuy|atome|paidy|zip[-_]?(pay|money)|humm|openpay|"
