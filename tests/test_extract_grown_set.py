@@ -328,7 +328,11 @@ def test_the_twelfth_session_s_unseen_sets_hold_what_they_scored(name):
 # an Earthlite massage table) at 1.0.
 THIRTEENTH_SESSION = {"github30.json": (1, {}), "github32.json": (1, {}), "github33.json": (1, {}),
                       "github34.json": (1, {}), "github35.json": (1, {}), "github36.json": (1, {}),
-                      "github37.json": (1, {})}
+                      "github37.json": (1, {}),
+                      # REI (a Black Diamond quickdraw set) and Groupon Goods (an unbranded deal) at 1.0; Mango's
+                      # US shop at price 0 (the struck and the sale price inside one itemprop=price: read since)
+                      # and brand 0 (its own label named only by the page title's "| MANGO USA")
+                      "github38.json": (1, {}), "github39.json": (1, {"brand": 0.0}), "github40.json": (1, {})}
 
 
 @pytest.mark.parametrize("name", sorted(THIRTEENTH_SESSION))
