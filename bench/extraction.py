@@ -85,6 +85,7 @@ DEFAULT_SETS = {
     "github38": (None, FIXTURES / "github38.json"),  # REI (US 2017, fathom-products)
     "github39": (None, FIXTURES / "github39.json"),  # Mango US (2017, fathom-products)
     "github40": (None, FIXTURES / "github40.json"),  # Groupon Goods (US 2017, fathom-products)
+    "github42": (None, FIXTURES / "github42.json"),  # eBay US listing (2017, fathom-products)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…
