@@ -332,7 +332,9 @@ THIRTEENTH_SESSION = {"github30.json": (1, {}), "github32.json": (1, {}), "githu
                       # REI (a Black Diamond quickdraw set) and Groupon Goods (an unbranded deal) at 1.0; Mango's
                       # US shop at price 0 (the struck and the sale price inside one itemprop=price: read since)
                       # and brand 0 (its own label named only by the page title's "| MANGO USA")
-                      "github38.json": (1, {}), "github39.json": (1, {"brand": 0.0}), "github40.json": (1, {})}
+                      "github38.json": (1, {}), "github39.json": (1, {"brand": 0.0}), "github40.json": (1, {}),
+                      # an eBay US listing (a BestMassage chair, struck list price, instalments) at 1.0
+                      "github42.json": (1, {})}
 
 
 @pytest.mark.parametrize("name", sorted(THIRTEENTH_SESSION))
