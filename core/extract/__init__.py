@@ -480,7 +480,7 @@ def _pick_brand(founds: dict[str, Found],
     return None, None
 
 
-_BLANK_PART = re.compile(r"^\s*[|/•·:–—-]+\s*")
+_BLANK_PART = re.compile(r"^\s*[|/•·–—-]+\s+")  # (a separator and a space: ":CHOCOOLATE" is a name)
 
 
 # what marketplaces put in the brand field of an unbranded item

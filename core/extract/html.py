@@ -789,11 +789,10 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
                 and words.casefold() in title.casefold():
             start = text.casefold().index(words.casefold())
             return text[start:start + len(words)]
-    value = _brand_from_element(sc, heading_pos) or _brand_link_in_heading(heading_el) \
-        or _brand_from_logo(sc, heading_pos, title) \
+    value = _brand_from_element(sc, heading_pos) or _brand_from_logo(sc, heading_pos, title) \
         or _brand_from_breadcrumb(sc, title) or _brand_marked(title, sc.title_tag, site_words=site_words,
                                                               page=html_text) \
-        or _brand_from_nav(sc, title)
+        or _brand_from_nav(sc, title) or _brand_link_in_heading(heading_el, sc.title_tag)
     if value:
         return value
     if title:
@@ -819,10 +818,14 @@ def _slug(text: str) -> str:
     return re.sub(r"[\W_]+", "-", text.casefold()).strip("-")
 
 
-def _brand_link_in_heading(heading) -> str | None:
+def _brand_link_in_heading(heading, title_tag: str | None) -> str | None:
     """The heading begins with a link to the brand's own page, named as its path says, then the
     name: Zappos' ``<h1><a href="/skechers">SKECHERS</a> <a href="/product/8958197">Prima…</a></h1>``,
-    Sephora's ``<h1><a href="/brand/aurelle">Aurelle</a><span>Midnight Recovery Face Oil</span></h1>``."""
+    Sephora's ``<h1><a href="/brand/aurelle">Aurelle</a><span>Midnight Recovery Face Oil</span></h1>``.
+    The path must be a brand's ("/brand/aurelle"), or the one segment of a path the page title
+    begins with, the link's words in front ("SKECHERS Prima - Leather Laces at Zappos.com"): a
+    "Sale" or "New" badge, a collection, a seller's store, an author or the product's own family
+    page ("<a href="/p/trail-runner-2">Trail Runner 2</a> – Black") linked from the heading are not."""
     if heading is None:
         return None
     box = heading if heading.tag == "h1" else next((a for a in heading.iterancestors("h1")), None)
@@ -835,7 +838,12 @@ def _brand_link_in_heading(heading) -> str | None:
         if not text or len(text.split()) > 4 or len(text) >= len(whole) or not whole.startswith(text) \
                 or _NOT_MAKER.fullmatch(text) or not plausible_brand(text):
             continue
-        if _slug(text) and _slug(text) in {_slug(part) for part in path.split("/") if part}:
+        parts = [part for part in path.split("/") if part]
+        rest = whole[len(text):].lstrip()
+        if _slug(text) and rest[:1].isalnum() \
+                and (_BRAND_PATH.search(path) and _slug(text) == _slug(parts[-1])
+                     or parts == [parts[0]] and _slug(text) == _slug(parts[0])
+                     and squash(title_tag or "").startswith(squash(whole))):
             return text
         break  # only the heading's first link
     return None

@@ -140,6 +140,10 @@ def _struck_part(d) -> bool:
                                        or "line-through" in (d.get("style") or "").replace(" ", ""))
 
 
+# one amount and nothing else but its currency sign or code: "$39.99", "1.299,00 €", "EUR 12"
+_ONE_AMOUNT = re.compile(r"((?:[A-Z]{0,3}[$€£¥₹₩₺₽]|[A-Z]{3}\s?)?)\s*\d[\d.,'’  ]*\s*(?:[$€£¥₹₩₺₽]|[A-Z]{3}|[.,]-)?")
+
+
 def unstrike_prices(doc) -> None:
     """An ``itemprop="price"`` element that shows the struck list price and the sale price
     together (Mango: ``<span itemprop="price"><span class="strikethrough">$79.99</span><span>$39.99
@@ -148,13 +152,17 @@ def unstrike_prices(doc) -> None:
         struck = [d for d in el.iterdescendants() if _struck_part(d)]
         if not struck or any(_struck_part(a) for a in el.iterancestors()):
             continue
+        if el.find(".//sup") is not None:
+            continue  # "$248<sup>00</sup>": the page reader puts the cents in their place
+        shown = "".join(d.text_content() for d in struck if not any(a in struck for a in d.iterancestors()))
         bare = copy.deepcopy(el)
         for d in list(bare.iterdescendants()):
             if _struck_part(d):
                 d.drop_tree()
         rest = " ".join(bare.text_content().split())
-        if re.search(r"\d", rest):
-            el.set("content", rest)
+        was, now = _ONE_AMOUNT.fullmatch(" ".join(shown.split())), _ONE_AMOUNT.fullmatch(rest)
+        if was and now and (was.group(1) or "") == (now.group(1) or ""):
+            el.set("content", rest)  # an amount alone, in the struck one's currency sign (not "≈ US$254.10")
 
 
 def extract(doc, ctx: PageContext) -> Found | None:
