@@ -86,6 +86,9 @@ DEFAULT_SETS = {
     "github39": (None, FIXTURES / "github39.json"),  # Mango US (2017, fathom-products)
     "github40": (None, FIXTURES / "github40.json"),  # Groupon Goods (US 2017, fathom-products)
     "github42": (None, FIXTURES / "github42.json"),  # eBay US listing (2017, fathom-products)
+    "github41": (None, FIXTURES / "github41.json"),  # Nordstrom (US 2017, fathom-products)
+    "github43": (None, FIXTURES / "github43.json"),  # Stanford Bike Shop (US 2017, fathom-products)
+    "github44": (None, FIXTURES / "github44.json"),  # Macy's (US 2017, fathom-products)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…
