@@ -71,6 +71,7 @@ class Scan:
     labels: list = field(default_factory=list)  # (pos, el, inline_value)
     brand_attrs: list = field(default_factory=list)  # (pos, value)
     labelled_brand: str | None = None  # the brand a "Brand:"/"Manufacturer:" row gave
+    heading_brand: str | None = None  # a brand-only <h1> the <title> puts before the next heading's name
     brand_links: list = field(default_factory=list)  # (pos, el, slug)
     images: list = field(default_factory=list)  # (pos, el)
     text_prices: list = field(default_factory=list)  # (pos, el): own text has an amount + currency
@@ -437,6 +438,7 @@ def main_heading(sc: Scan, refs: list[str], site_words: set[str] | frozenset = f
     best_score = -1.0
     worded_h1 = False
     header_h1 = None
+    split: dict[int, str] = {}  # id(h1) -> its brand, where the <title> reads "<h1> <h2>"
     for pos, el, is_h1, hinted in sc.headings:
         text = _heading_text(el)
         if is_h1 and text and _logo_h1(el):
@@ -462,6 +464,13 @@ def main_heading(sc: Scan, refs: list[str], site_words: set[str] | frozenset = f
             if not text:
                 continue
             el = nxt
+        if is_h1 and not stand_in and len(text.split()) <= 4 and not is_site_part(text, site_words):
+            # <h1>Kryptonite</h1><h2>KryptoLok Series 2 w/ Key</h2> under the <title> "Kryptonite
+            # KryptoLok Series 2 w/ Key - Campus Bike Shop" (SmartEtailing): the brand, then the name
+            nxt = el.getnext()
+            name = _heading_text(nxt) if nxt is not None and nxt.tag in ("h2", "h3") else None
+            if name and any(squash(re.split(r"\s[|–—-]\s|:\s", r)[0]) == squash(f"{text} {name}") for r in refs if r):
+                split[id(el)], text = text, f"{text} {name}"
         agree = max((overlap(text, r) for r in refs if r), default=0.0)
         if stand_in and agree < 0.5:
             continue  # the heading after an identifier counts only when the <title> confirms it
@@ -470,6 +479,7 @@ def main_heading(sc: Scan, refs: list[str], site_words: set[str] | frozenset = f
         score = agree + (0.3 if is_h1 else 0) + (0.2 if hinted else 0) + min(len(text), 40) / 400
         if score > best_score:
             best, best_score = (pos, text, agree, el), score
+            sc.heading_brand = split.get(id(el))
     if not worded_h1:
         # no <h1> with words (older table layouts: "<H5>Canon … D10 (3508b001)</H5>"; an <h1>
         # holding only the logo, Cafe24): the one h2-h6 that
@@ -789,7 +799,7 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
                 and words.casefold() in title.casefold():
             start = text.casefold().index(words.casefold())
             return text[start:start + len(words)]
-    value = _brand_from_element(sc, heading_pos) or _brand_from_logo(sc, heading_pos, title) \
+    value = sc.heading_brand or _brand_from_element(sc, heading_pos) or _brand_from_logo(sc, heading_pos, title) \
         or _brand_from_breadcrumb(sc, title) or _brand_marked(title, sc.title_tag, site_words=site_words,
                                                               page=html_text) \
         or _brand_from_nav(sc, title) or _brand_link_in_heading(heading_el, sc.title_tag)
