@@ -12,6 +12,7 @@ that marks its only price ``price-old-live`` still has a price). Struck-through 
 from __future__ import annotations
 
 import contextvars
+import copy
 import re
 from dataclasses import dataclass
 from itertools import islice
@@ -1110,10 +1111,25 @@ def _buy_button(sc, heading, heading_pos: int):
     return best
 
 
+# a part the page does not show at all (JCPenney's <span class="pp__price__value hide">15</span>, the
+# list price beside "$<span>15</span>"); screen-reader text (sr-only, a-offscreen) is another matter
+_NOT_SHOWN = re.compile(r"(?:^|\s)(?:hide|hidden|is-hidden|d-none|u-hide)(?:\s|$)")
+
+
+def _not_shown(node) -> bool:
+    return isinstance(node.tag, str) and (bool(_NOT_SHOWN.search(node.get("class") or ""))
+                                          or "display:none" in (node.get("style") or "").replace(" ", "")
+                                          or node.get("hidden") is not None)
+
+
 def _raw(el) -> tuple[str | None, bool]:
     """The price text of ``el`` and whether it joined split cents ("$249<sup>99</sup>" → "$249.99")."""
     if price_prop(el) and el.get("content"):
         return el.get("content"), False
+    if len(el) and any(_not_shown(d) for d in el.iterdescendants()):
+        el = copy.deepcopy(el)
+        for d in [d for d in el.iterdescendants() if _not_shown(d)]:
+            d.drop_tree()
     text = element_text(el)
     if text and len(el):
         kids = [k for k in el if isinstance(k.tag, str)]
