@@ -334,7 +334,12 @@ THIRTEENTH_SESSION = {"github30.json": (1, {}), "github32.json": (1, {}), "githu
                       # and brand 0 (its own label named only by the page title's "| MANGO USA")
                       "github38.json": (1, {}), "github39.json": (1, {"brand": 0.0}), "github40.json": (1, {}),
                       # an eBay US listing (a BestMassage chair, struck list price, instalments) at 1.0
-                      "github42.json": (1, {})}
+                      "github42.json": (1, {}),
+                      # Nordstrom and Macy's at 1.0; Stanford's bike shop at title and brand 0 (a brand-only h1,
+                      # the name in the h2 the <title> puts after it: read since); JCPenney at price 0 (a hidden
+                      # list price inside the price box read as cents: 15.15; read since)
+                      "github41.json": (1, {}), "github43.json": (1, {}), "github44.json": (1, {}),
+                      "github45.json": (1, {})}
 
 
 @pytest.mark.parametrize("name", sorted(THIRTEENTH_SESSION))
