@@ -339,7 +339,8 @@ THIRTEENTH_SESSION = {"github30.json": (1, {}), "github32.json": (1, {}), "githu
                       # the name in the h2 the <title> puts after it: read since); JCPenney at price 0 (a hidden
                       # list price inside the price box read as cents: 15.15; read since)
                       "github41.json": (1, {}), "github43.json": (1, {}), "github44.json": (1, {}),
-                      "github45.json": (1, {})}
+                      "github45.json": (1, {}),
+                      "github46.json": (1, {})}  # Ralph Lauren (the selected colour's photo first) at 1.0
 
 
 @pytest.mark.parametrize("name", sorted(THIRTEENTH_SESSION))
