@@ -71,7 +71,7 @@ class Scan:
     labels: list = field(default_factory=list)  # (pos, el, inline_value)
     brand_attrs: list = field(default_factory=list)  # (pos, value)
     labelled_brand: str | None = None  # the brand a "Brand:"/"Manufacturer:" row gave
-    heading_brand: str | None = None  # a brand-only <h1> the <title> puts before the next heading's name
+    lead_h1: str | None = None  # a short <h1> the name was read as "<h1> <h2>" from (a brand or a category)
     brand_links: list = field(default_factory=list)  # (pos, el, slug)
     images: list = field(default_factory=list)  # (pos, el)
     text_prices: list = field(default_factory=list)  # (pos, el): own text has an amount + currency
@@ -438,7 +438,7 @@ def main_heading(sc: Scan, refs: list[str], site_words: set[str] | frozenset = f
     best_score = -1.0
     worded_h1 = False
     header_h1 = None
-    split: dict[int, str] = {}  # id(h1) -> its brand, where the <title> reads "<h1> <h2>"
+    joined: dict[int, str] = {}  # id(h1) -> its text, where the name is read as "<h1> <h2>"
     for pos, el, is_h1, hinted in sc.headings:
         text = _heading_text(el)
         if is_h1 and text and _logo_h1(el):
@@ -466,11 +466,17 @@ def main_heading(sc: Scan, refs: list[str], site_words: set[str] | frozenset = f
             el = nxt
         if is_h1 and not stand_in and len(text.split()) <= 4 and not is_site_part(text, site_words):
             # <h1>Kryptonite</h1><h2>KryptoLok Series 2 w/ Key</h2> under the <title> "Kryptonite
-            # KryptoLok Series 2 w/ Key - Campus Bike Shop" (SmartEtailing): the brand, then the name
+            # KryptoLok Series 2 w/ Key - Campus Bike Shop" (SmartEtailing): the name is both (not
+            # when a markup name is the h1 alone, nor for "by Author", a colour or a shorter tagline).
+            # Whether the h1 is the brand the headings do not tell (a category, "Clearance", an
+            # author, a product line read the same way): no brand from them.
             nxt = el.getnext()
             name = _heading_text(nxt) if nxt is not None and nxt.tag in ("h2", "h3") else None
-            if name and any(squash(re.split(r"\s[|–—-]\s|:\s", r)[0]) == squash(f"{text} {name}") for r in refs if r):
-                split[id(el)], text = text, f"{text} {name}"
+            if name and name[:1].isupper() and not name.lower().startswith("by ") \
+                    and len(name.split()) >= len(text.split()) \
+                    and not any(squash(r) == squash(text) for r in refs if r) \
+                    and any(squash(re.split(r"\s[|–—-]\s|:\s", r)[0]) == squash(f"{text} {name}") for r in refs if r):
+                joined[id(el)], text = text, f"{text} {name}"
         agree = max((overlap(text, r) for r in refs if r), default=0.0)
         if stand_in and agree < 0.5:
             continue  # the heading after an identifier counts only when the <title> confirms it
@@ -479,7 +485,7 @@ def main_heading(sc: Scan, refs: list[str], site_words: set[str] | frozenset = f
         score = agree + (0.3 if is_h1 else 0) + (0.2 if hinted else 0) + min(len(text), 40) / 400
         if score > best_score:
             best, best_score = (pos, text, agree, el), score
-            sc.heading_brand = split.get(id(el))
+            sc.lead_h1 = joined.get(id(el))
     if not worded_h1:
         # no <h1> with words (older table layouts: "<H5>Canon … D10 (3508b001)</H5>"; an <h1>
         # holding only the logo, Cafe24): the one h2-h6 that
@@ -799,7 +805,7 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
                 and words.casefold() in title.casefold():
             start = text.casefold().index(words.casefold())
             return text[start:start + len(words)]
-    value = sc.heading_brand or _brand_from_element(sc, heading_pos) or _brand_from_logo(sc, heading_pos, title) \
+    value = _brand_from_element(sc, heading_pos) or _brand_from_logo(sc, heading_pos, title) \
         or _brand_from_breadcrumb(sc, title) or _brand_marked(title, sc.title_tag, site_words=site_words,
                                                               page=html_text) \
         or _brand_from_nav(sc, title) or _brand_link_in_heading(heading_el, sc.title_tag)
@@ -1127,6 +1133,8 @@ def _brand_from_breadcrumb(sc: Scan, title: str | None) -> str | None:
         steps = [x for x in steps if x not in kinds]
         steps = [x for x in dict.fromkeys(steps) if x and len(x) <= 30 and len(x.split()) <= 3]
         for step in steps[1:]:
+            if step == sc.lead_h1:
+                continue  # the name's first part came from a short h1 the crumb also names: a category as often
             if step.casefold() != low and low.startswith(step.casefold() + " ") and not re.search(r"\d", step) \
                     and not _common_phrase(step) and not _goes_on_lower(step, title) and not _NOT_MAKER.fullmatch(step):
                 return step

@@ -1117,9 +1117,16 @@ _NOT_SHOWN = re.compile(r"(?:^|\s)(?:hide|hidden|is-hidden|d-none|u-hide)(?:\s|$
 
 
 def _not_shown(node) -> bool:
-    return isinstance(node.tag, str) and (bool(_NOT_SHOWN.search(node.get("class") or ""))
-                                          or "display:none" in (node.get("style") or "").replace(" ", "")
-                                          or node.get("hidden") is not None)
+    if not isinstance(node.tag, str):
+        return False
+    cls = node.get("class") or ""
+    if _NOT_SHOWN.search(cls) and _SHOWN_FROM.search(cls):
+        return False  # Bootstrap's "d-none d-md-inline", Tailwind's "hidden sm:inline": shown on a desktop
+    return bool(_NOT_SHOWN.search(cls)) or "display:none" in (node.get("style") or "").replace(" ", "") \
+        or node.get("hidden") is not None
+
+
+_SHOWN_FROM = re.compile(r"(?:^|\s)(?:d-(?:sm|md|lg|xl|xxl)-(?!none)\w|(?:sm|md|lg|xl|2xl):(?!hidden)\w)")
 
 
 def _raw(el) -> tuple[str | None, bool]:
