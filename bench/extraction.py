@@ -92,6 +92,7 @@ DEFAULT_SETS = {
     "github45": (None, FIXTURES / "github45.json"),  # JCPenney (US 2017, fathom-products)
     "github46": (None, FIXTURES / "github46.json"),  # Ralph Lauren (US 2017, fathom-products)
     "github48": (None, FIXTURES / "github48.json"),  # AllPosters (US 2017, fathom-products)
+    "github47": (None, FIXTURES / "github47.json"),  # HP's own store (US 2017, fathom-products)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…
