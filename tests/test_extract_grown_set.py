@@ -336,14 +336,17 @@ THIRTEENTH_SESSION = {"github30.json": (1, {}), "github32.json": (1, {}), "githu
                       # an eBay US listing (a BestMassage chair, struck list price, instalments) at 1.0
                       "github42.json": (1, {}),
                       # Nordstrom and Macy's at 1.0; Stanford's bike shop at title and brand 0 (a brand-only h1,
-                      # the name in the h2 the <title> puts after it: read since); JCPenney at price 0 (a hidden
-                      # list price inside the price box read as cents: 15.15; read since)
-                      "github41.json": (1, {}), "github43.json": (1, {}), "github44.json": (1, {}),
+                      # the name in the h2 the <title> puts after it: the name read since, the brand not: the
+                      # headings do not tell a brand from a category); JCPenney at price 0 (a hidden list price
+                      # inside the price box read as cents: 15.15; read since)
+                      "github41.json": (1, {}), "github43.json": (1, {"brand": 0.0}), "github44.json": (1, {}),
                       "github45.json": (1, {}),
                       "github46.json": (1, {}),  # Ralph Lauren (the selected colour's photo first) at 1.0
                       # AllPosters (a map on a promotion, "Was" first) at 1.0 but the brand (the mapmaker only
                       # in the title's first words)
-                      "github48.json": (1, {"brand": 0.0})}
+                      "github48.json": (1, {"brand": 0.0}),
+                      # HP's own store (a desktop bundle) at 1.0 but the brand (its own, named nowhere as a brand)
+                      "github47.json": (1, {"brand": 0.0})}
 
 
 @pytest.mark.parametrize("name", sorted(THIRTEENTH_SESSION))
