@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import lxml.html
 from w3lib.html import get_base_url
 
-from core.extract import gallery, html, jsonld, microdata, opengraph, platform
+from core.extract import gallery, html, jsonld, microdata, opengraph, platform, shown_prices
 from core.extract.base import (HTML, JSONLD, MICRODATA, OPENGRAPH, PLATFORM, RDFA, SOURCE_ORDER,
                                TWITTER, Found, PageContext, PriceCandidate)
 from core.extract.images import dedupe_images, image_identity, is_chrome_image
@@ -468,15 +468,16 @@ def _pick_brand(founds: dict[str, Found],
     shown = page.brand if page and page.brand_labelled and plausible_brand(page.brand) else None
     for source in SOURCE_ORDER:
         f = founds.get(source)
-        if f and f.brand and _NO_BRAND.fullmatch(f.brand.strip()):
+        # a template's brand part left blank, "{brand} | Urban Outfitters": the product has no maker
+        # of its own, the rest is the shop's own label
+        brand = (_BLANK_PART.sub("", f.brand) or f.brand) if f and f.brand else None
+        if brand and _NO_BRAND.fullmatch(brand.strip()):
             continue  # "No Brand", eBay's "Does not apply": none here; another source may name one
-        if f and f.brand and source != HTML and shown and squash(shown) != squash(f.brand) \
-                and html.is_site_part(f.brand, site_words, strict=True) and not html.is_site_part(shown, site_words):
+        if brand and source != HTML and shown and squash(shown) != squash(brand) \
+                and html.is_site_part(brand, site_words, strict=True) and not html.is_site_part(shown, site_words):
             continue  # the shop's own name as the platform's default vendor, its "Brand:" row naming the maker
-        if f and plausible_brand(f.brand):
-            # a template's brand part left blank, "{brand} | Urban Outfitters": the product has no
-            # maker of its own, the rest is the shop's own label
-            return _BLANK_PART.sub("", f.brand) or f.brand, source
+        if plausible_brand(brand):
+            return brand, source
     return None, None
 
 
@@ -672,7 +673,7 @@ def extract_product(html_text: str, base_url: str, *, extra: list[Found] | None 
     inline = platform.parse_inline(html_text, ctx)
     if inline and PLATFORM not in founds:
         founds[PLATFORM] = inline
-    microdata.unstrike_prices(doc)
+    shown_prices.unstrike_prices(doc)
     for source, fn in ((JSONLD, jsonld.extract), (MICRODATA, microdata.extract), (RDFA, microdata.extract_rdfa)):
         f = fn(doc, ctx)
         if f:

@@ -21,7 +21,7 @@ from core.extract.images import GENERIC_CAPTION, LIGHTBOX
 from core.extract.prices import DASH_PRICE, looks_like_price, money_in
 from core.extract.shown_prices import price_prop, shown_prices, struck_classes
 from core.extract.text import (TEST_KEYS, clean_text, element_text, in_chrome, is_placeholder, next_element, overlap,
-                               plausible_brand, squash, tokens)
+                               plausible_brand, squash, tokens, without)
 
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head", "option", "select", "textarea"}
 _NAME_HINT = re.compile(r"(product|item|deal|pdp|goods|article|sku)[-_]?(title|name)|^(title|name)$|"
@@ -313,8 +313,9 @@ def scan(doc) -> Scan:
             href = get("href")
             if href and _LINK_QUICK.search(href.lower()):
                 m = _BRAND_PATH.search(href) or _MAKER_PATH.search(href) or _BRAND_QUERY.search(href)
-                if m is None and "brand" in marker_of(el):
-                    m = _BRAND_PARAM.search(href)
+                if m is None and "brand" in marker and not (el.text or "").strip() \
+                        and [img.get("alt") or "" for img in el.iter("img")] == [""]:
+                    m = _BRAND_PARAM.search(href)  # Amazon's brand logo link, see brand_from_page
                 if m:
                     out.brand_links.append((pos, el, m.group(2)))
     return out
@@ -382,17 +383,6 @@ def _brand_only(el) -> bool:
         and clean_text(links[0].text_content()) == clean_text(el.text_content())
 
 
-def _without(el, drop):
-    """``el`` itself when no descendant matches ``drop``, else a copy without those descendants."""
-    if not any(drop(d) for d in el.iterdescendants()):
-        return el
-    bare = copy.deepcopy(el)
-    for d in list(bare.iterdescendants()):
-        if drop(d):
-            d.drop_tree()
-    return bare
-
-
 def _heading_text(el) -> str | None:
     # the heading's own marked name (<h1><span property="dc:title">Sarah's Key</span> <span
     # class="format">(Paperback)</span> <span class="author">By …</span></h1>)
@@ -402,7 +392,7 @@ def _heading_text(el) -> str | None:
             named = element_text(d)
             if named and len(named) >= 2:
                 return named if len(named) <= 300 else None
-    bare = _without(el, _not_name)
+    bare = without(el, _not_name)
     if bare is not el and element_text(bare):  # never the whole name (<h1><span class="sku-title">…</span></h1>)
         el = bare
     text = element_text(el)
@@ -438,8 +428,8 @@ def main_heading(sc: Scan, refs: list[str], site_words: set[str] | frozenset = f
     best_score = -1.0
     worded_h1 = False
     header_h1 = None
-    joined: dict[int, str] = {}  # id(h1) -> its text, where the name is read as "<h1> <h2>"
     for pos, el, is_h1, hinted in sc.headings:
+        lead = None  # a short <h1> the name is read as "<h1> <h2>" from
         text = _heading_text(el)
         if is_h1 and text and _logo_h1(el):
             continue  # <h1 id="logo"><a href="/"><img alt="Angel Shop">Angel Shop</a></h1>: the shop's name
@@ -472,11 +462,11 @@ def main_heading(sc: Scan, refs: list[str], site_words: set[str] | frozenset = f
             # author, a product line read the same way): no brand from them.
             nxt = el.getnext()
             name = _heading_text(nxt) if nxt is not None and nxt.tag in ("h2", "h3") else None
-            if name and name[:1].isupper() and not name.lower().startswith("by ") \
+            if name and not name[:1].islower() and not name.lower().startswith("by ") \
                     and len(name.split()) >= len(text.split()) \
                     and not any(squash(r) == squash(text) for r in refs if r) \
                     and any(squash(re.split(r"\s[|–—-]\s|:\s", r)[0]) == squash(f"{text} {name}") for r in refs if r):
-                joined[id(el)], text = text, f"{text} {name}"
+                lead, text = text, f"{text} {name}"
         agree = max((overlap(text, r) for r in refs if r), default=0.0)
         if stand_in and agree < 0.5:
             continue  # the heading after an identifier counts only when the <title> confirms it
@@ -485,7 +475,7 @@ def main_heading(sc: Scan, refs: list[str], site_words: set[str] | frozenset = f
         score = agree + (0.3 if is_h1 else 0) + (0.2 if hinted else 0) + min(len(text), 40) / 400
         if score > best_score:
             best, best_score = (pos, text, agree, el), score
-            sc.lead_h1 = joined.get(id(el))
+            sc.lead_h1 = lead
     if not worded_h1:
         # no <h1> with words (older table layouts: "<H5>Canon … D10 (3508b001)</H5>"; an <h1>
         # holding only the logo, Cafe24): the one h2-h6 that
@@ -760,8 +750,9 @@ _VISIT_STORE = re.compile(r"visit the (.{2,40}?) store|besuche den (.{2,40}?)-st
 
 
 def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: str,
-                    site_words: set[str] | frozenset = frozenset(), heading_el=None) -> str | None:
-    """A brand from brand attributes, "Brand: X" labels, brand links, or inline JSON state."""
+                    site_words: set[str] | frozenset = frozenset(), *, heading_el=None) -> str | None:
+    """A brand from brand attributes, "Brand: X" labels, brand links, brand elements, logos,
+    breadcrumbs, the heading's first link (``heading_el``), or inline JSON state."""
     for pos, value in sorted(sc.brand_attrs, key=lambda p: abs(p[0] - heading_pos)):
         value = clean_text(value)
         if plausible_brand(value) and len(value) <= 50:
@@ -793,7 +784,8 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
         logo = [clean_text(img.get("alt")) or "" for img in el.iter("img")] if not text.strip() else []
         if len(logo) == 1 and logo[0] and logo[0].casefold() == words.casefold() and _in_title(logo[0], title):
             return logo[0]  # <a href="/brands/teva"><img alt="Teva"></a>: the brand's logo
-        if logo == [""] and "brand" in marker_of(el) and _BRAND_PARAM.search(el.get("href") or "") \
+        branded = "brand" in f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+        if logo == [""] and branded and _BRAND_PARAM.search(el.get("href") or "") \
                 and title and (m := re.match(re.escape(words) + r"(?!\w)", title, re.I)):
             return m.group(0)  # Amazon's <a id="brand" href="…brands_browse-bin=Nike"><img alt=""></a>, "Nike Men's…"
         if words and query and text.strip().casefold() == words.casefold() and len(words.split()) <= 4:
@@ -826,42 +818,33 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
     return own or _brand_before_model(title, sc.title_tag)
 
 
-def marker_of(el) -> str:
-    return f"{el.get('id') or ''} {el.get('class') or ''}".lower()
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[\W_]+", "-", text.casefold()).strip("-")
-
-
 def _brand_link_in_heading(heading, title_tag: str | None) -> str | None:
     """The heading begins with a link to the brand's own page, named as its path says, then the
     name: Zappos' ``<h1><a href="/skechers">SKECHERS</a> <a href="/product/8958197">Prima…</a></h1>``,
     Sephora's ``<h1><a href="/brand/aurelle">Aurelle</a><span>Midnight Recovery Face Oil</span></h1>``.
-    The path must be a brand's ("/brand/aurelle"), or the one segment of a path the page title
-    begins with, the link's words in front ("SKECHERS Prima - Leather Laces at Zappos.com"): a
-    "Sale" or "New" badge, a collection, a seller's store, an author or the product's own family
-    page ("<a href="/p/trail-runner-2">Trail Runner 2</a> – Black") linked from the heading are not."""
+    The path must be a brand's ("/brand/aurelle", not a seller's "/stores/…"), or the one segment of a
+    path the page title begins with, the link's words in front ("SKECHERS Prima - Leather Laces at
+    Zappos.com"): a "Sale" or "New" badge, a collection, an author or the product's own family page
+    ("<a href="/p/trail-runner-2">Trail Runner 2</a> – Black") linked from the heading are not."""
     if heading is None:
         return None
-    box = heading if heading.tag == "h1" else next((a for a in heading.iterancestors("h1")), None)
+    box = heading if heading.tag == "h1" else next(heading.iterancestors("h1"), None)
     if box is None:
         return None
     whole = clean_text(box.text_content()) or ""
-    for a in box.iter("a"):
-        text = clean_text(a.text_content()) or ""
-        path = unquote_plus(urlsplit(a.get("href") or "").path)
-        if not text or len(text.split()) > 4 or len(text) >= len(whole) or not whole.startswith(text) \
-                or _NOT_MAKER.fullmatch(text) or not plausible_brand(text):
-            continue
-        parts = [part for part in path.split("/") if part]
-        rest = whole[len(text):].lstrip()
-        if _slug(text) and rest[:1].isalnum() \
-                and (_BRAND_PATH.search(path) and _slug(text) == _slug(parts[-1])
-                     or parts == [parts[0]] and _slug(text) == _slug(parts[0])
-                     and squash(title_tag or "").startswith(squash(whole))):
-            return text
-        break  # only the heading's first link
+    # the first link with words that begin the heading (not the whole heading), then the name
+    a = next((a for a in box.iter("a") if (t := clean_text(a.text_content())) and t != whole and whole.startswith(t)), None)
+    text = clean_text(a.text_content()) if a is not None else None
+    if not text or len(text.split()) > 4 or _NOT_MAKER.fullmatch(text) or not plausible_brand(text) \
+            or not whole[len(text):].lstrip()[:1].isalnum():
+        return None
+    path = unquote_plus(urlsplit(a.get("href") or "").path)
+    parts = [part for part in path.split("/") if part]
+    m = _BRAND_PATH.search(path)
+    if m and m.group(1).lower() not in ("stores", "vendor", "vendors") and squash(text) == squash(m.group(2)):
+        return text
+    if len(parts) == 1 and squash(text) == squash(parts[0]) and squash(title_tag or "").startswith(squash(whole)):
+        return text
     return None
 
 
@@ -1040,7 +1023,7 @@ def _shown_text(el) -> str:
     """An element's text without its children hidden for screen readers (Shopify's
     <div class="price__vendor"><dt><span class="visually-hidden">販売元</span></dt><dd>山正窯</dd></div>)."""
     text = clean_text(el.text_content()) or ""
-    bare = _without(el, lambda d: isinstance(d.tag, str) and bool(_HIDDEN_CHILD.search(d.get("class") or "")))
+    bare = without(el, lambda d: isinstance(d.tag, str) and bool(_HIDDEN_CHILD.search(d.get("class") or "")))
     return text if bare is el else clean_text(bare.text_content()) or text
 
 
@@ -1089,7 +1072,7 @@ def _brand_from_nav(sc: Scan, title: str | None) -> str | None:
         return None
     low = title.casefold()
     best = None
-    for _, el, _slug in sc.brand_links:
+    for _, el, _ in sc.brand_links:
         text = clean_text(el.text_content()) or ""
         if text and len(text.split()) <= 4 and low.startswith(text.casefold() + " ") \
                 and (best is None or len(text) > len(best)):
@@ -1133,7 +1116,7 @@ def _brand_from_breadcrumb(sc: Scan, title: str | None) -> str | None:
         steps = [x for x in steps if x not in kinds]
         steps = [x for x in dict.fromkeys(steps) if x and len(x) <= 30 and len(x.split()) <= 3]
         for step in steps[1:]:
-            if step == sc.lead_h1:
+            if sc.lead_h1 and step.casefold() == sc.lead_h1.casefold():
                 continue  # the name's first part came from a short h1 the crumb also names: a category as often
             if step.casefold() != low and low.startswith(step.casefold() + " ") and not re.search(r"\d", step) \
                     and not _common_phrase(step) and not _goes_on_lower(step, title) and not _NOT_MAKER.fullmatch(step):
@@ -1163,7 +1146,7 @@ def extract(doc, ctx: PageContext, sc: Scan, refs: list[str], site_words: set[st
     found.tier_amounts = set(shown.tiers)
     found.with_tax_shown = shown.with_tax
     found.brand = brand_from_page(sc, pos, heading or (refs[0] if refs else None), html_text, site_words,
-                                  heading_el) \
+                                  heading_el=heading_el) \
         or _brand_in_identifier(heading_el, html_text)
     found.brand_labelled = bool(found.brand) and found.brand == sc.labelled_brand
     found.description = description

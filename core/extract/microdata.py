@@ -7,7 +7,6 @@ on a large page; product RDFa in the wild is the simple nested form this walk un
 
 from __future__ import annotations
 
-import copy
 import re
 
 from extruct.w3cmicrodata import MicrodataExtractor
@@ -16,7 +15,6 @@ from core.extract.base import MICRODATA, RDFA, Found, PageContext, PriceCandidat
 from core.extract.images import absolute_url
 from core.extract.jsonld import rating
 from core.extract.prices import currency_in_text, in_rials, normalize_currency, parse_amount
-from core.extract.shown_prices import STRUCK_CLASS, STRUCK_TAGS
 from core.extract.text import clean_text, element_text, html_to_text, is_placeholder, overlap
 
 _PRODUCT = re.compile(r"(^|[/#:])(Product|IndividualProduct|ProductModel|ProductGroup|Vehicle|Car|Book)$", re.I)
@@ -133,36 +131,6 @@ def _pick(candidates: list[tuple[Found, dict]], ctx: PageContext) -> Found | Non
 
 def _names_page(title: str | None, ctx: PageContext) -> bool:
     return bool(title) and max(overlap(title, h) for h in ctx.hints) >= 0.3
-
-
-def _struck_part(d) -> bool:
-    return isinstance(d.tag, str) and (d.tag in STRUCK_TAGS or bool(STRUCK_CLASS.search(d.get("class") or ""))
-                                       or "line-through" in (d.get("style") or "").replace(" ", ""))
-
-
-# one amount and nothing else but its currency sign or code: "$39.99", "1.299,00 €", "EUR 12"
-_ONE_AMOUNT = re.compile(r"((?:[A-Z]{0,3}[$€£¥₹₩₺₽]|[A-Z]{3}\s?)?)\s*\d[\d.,'’  ]*\s*(?:[$€£¥₹₩₺₽]|[A-Z]{3}|[.,]-)?")
-
-
-def unstrike_prices(doc) -> None:
-    """An ``itemprop="price"`` element that shows the struck list price and the sale price
-    together (Mango: ``<span itemprop="price"><span class="strikethrough">$79.99</span><span>$39.99
-    </span></span>``) holds the price it shows unstruck: written into its ``content`` for every reader."""
-    for el in doc.xpath('//*[@itemprop="price"][not(@content)][*]'):
-        struck = [d for d in el.iterdescendants() if _struck_part(d)]
-        if not struck or any(_struck_part(a) for a in el.iterancestors()):
-            continue
-        if el.find(".//sup") is not None:
-            continue  # "$248<sup>00</sup>": the page reader puts the cents in their place
-        shown = "".join(d.text_content() for d in struck if not any(a in struck for a in d.iterancestors()))
-        bare = copy.deepcopy(el)
-        for d in list(bare.iterdescendants()):
-            if _struck_part(d):
-                d.drop_tree()
-        rest = " ".join(bare.text_content().split())
-        was, now = _ONE_AMOUNT.fullmatch(" ".join(shown.split())), _ONE_AMOUNT.fullmatch(rest)
-        if was and now and (was.group(1) or "") == (now.group(1) or ""):
-            el.set("content", rest)  # an amount alone, in the struck one's currency sign (not "≈ US$254.10")
 
 
 def extract(doc, ctx: PageContext) -> Found | None:

@@ -12,7 +12,6 @@ that marks its only price ``price-old-live`` still has a price). Struck-through 
 from __future__ import annotations
 
 import contextvars
-import copy
 import re
 from dataclasses import dataclass
 from itertools import islice
@@ -20,7 +19,7 @@ from urllib.parse import parse_qsl
 
 from core.extract.base import PageContext, PriceCandidate
 from core.extract.prices import DASH_PRICE, currency_in_text, looks_like_price, money_in, normalize_currency, parse_amount
-from core.extract.text import clean_text, element_text, in_chrome, marker, next_element, previous_element
+from core.extract.text import clean_text, element_text, in_chrome, marker, next_element, previous_element, without
 
 _STRUCK_TAGS = {"del", "s", "strike"}
 _NEAREST = 80  # candidates examined, nearest to the heading first
@@ -298,13 +297,15 @@ def _struck(el) -> bool:
     if len(el) == 1 and el[0].tag in _STRUCK_TAGS and not (el.text or "").strip() \
             and not (el[0].tail or "").strip():  # not "<s>$80</s> $60": the sale price follows
         return True
-    for n, a in enumerate([el, *el.iterancestors()]):
-        if n > 3:
-            break
-        if a.tag in _STRUCK_TAGS or "line-through" in (a.get("style") or "").replace(" ", "") \
-                or _STRUCK_CLASS.search(a.get("class") or "") or a.get("data-a-strike") == "true":  # Amazon's
-            return True
-    return False
+    return any(struck_mark(a) for a in islice([el, *el.iterancestors()], 4))
+
+
+def struck_mark(a) -> bool:
+    """``a`` itself is marked struck: <del>/<s>/<strike>, a line-through style or class, Amazon's
+    data-a-strike."""
+    return isinstance(a.tag, str) and (a.tag in _STRUCK_TAGS or "line-through" in (a.get("style") or "").replace(" ", "")
+                                       or bool(_STRUCK_CLASS.search(a.get("class") or ""))
+                                       or a.get("data-a-strike") == "true")
 
 
 def _struck_by_page(el, css) -> bool:
@@ -331,9 +332,6 @@ def _struck_by_page(el, css) -> bool:
 # text-decoration-line-through, BEM's price--struck / price--strikethrough)
 _STRUCK_CLASS = re.compile(r"(?:^|\s)(?:[\w-]*:)?(?:line-through|text-decoration-line-through|strikethrough|"
                            r"[\w-]+--(?:struck|strike|strikethrough|crossed))(?:\s|$)", re.I)
-
-
-STRUCK_TAGS, STRUCK_CLASS = _STRUCK_TAGS, _STRUCK_CLASS  # (for the microdata reader's struck parts)
 
 
 _INSTALMENT_MARK = re.compile(r"rata|rate-|installment|instalment|financ|finanz|klarna|afterpay|cuota|parcel|"
@@ -1112,31 +1110,54 @@ def _buy_button(sc, heading, heading_pos: int):
 
 
 # a part the page does not show at all (JCPenney's <span class="pp__price__value hide">15</span>, the
-# list price beside "$<span>15</span>"); screen-reader text (sr-only, a-offscreen) is another matter
+# list price beside "$<span>15</span>"); screen-reader text (sr-only, a-offscreen) is another matter,
+# and so is a part a responsive class shows on a desktop (Bootstrap's "d-none d-md-inline",
+# Tailwind's "hidden sm:inline")
 _NOT_SHOWN = re.compile(r"(?:^|\s)(?:hide|hidden|is-hidden|d-none|u-hide)(?:\s|$)")
+_SHOWN_FROM = re.compile(r"(?:^|\s)(?:d-(?:sm|md|lg|xl|xxl)-(?:block|inline(?:-block|-flex)?|flex|grid|table[\w-]*)|"
+                         r"(?:sm|md|lg|xl|2xl):(?:block|inline(?:-block|-flex)?|flex|grid|table[\w-]*|contents))(?:\s|$)")
 
 
-def _not_shown(node) -> bool:
+def not_shown(node) -> bool:
+    """The page does not show ``node`` at all (a hiding class without a responsive one that shows it,
+    display:none, the hidden attribute)."""
     if not isinstance(node.tag, str):
         return False
     cls = node.get("class") or ""
-    if _NOT_SHOWN.search(cls) and _SHOWN_FROM.search(cls):
-        return False  # Bootstrap's "d-none d-md-inline", Tailwind's "hidden sm:inline": shown on a desktop
-    return bool(_NOT_SHOWN.search(cls)) or "display:none" in (node.get("style") or "").replace(" ", "") \
-        or node.get("hidden") is not None
+    return bool(_NOT_SHOWN.search(cls)) and not _SHOWN_FROM.search(cls) \
+        or "display:none" in (node.get("style") or "").replace(" ", "") or node.get("hidden") is not None
 
 
-_SHOWN_FROM = re.compile(r"(?:^|\s)(?:d-(?:sm|md|lg|xl|xxl)-(?!none)\w|(?:sm|md|lg|xl|2xl):(?!hidden)\w)")
+def unstrike_prices(doc) -> None:
+    """An ``itemprop="price"`` element that shows the struck list price and the sale price
+    together (Mango: ``<span itemprop="price"><span class="strikethrough">$79.99</span><span>$39.99
+    </span></span>``) holds the price it shows unstruck: written into its ``content`` for every
+    reader (extruct's microdata, the page reader), when that is one amount in the struck one's
+    currency sign (not "≈ US$254.10" beside "¥37,980") and no <sup> holds its cents."""
+    for el in doc.xpath('//*[@itemprop][not(@content)][*]'):
+        if not price_prop(el) or el.find(".//sup") is not None:
+            continue
+        struck = [d for d in el.iterdescendants() if struck_mark(d)]
+        if not struck or any(struck_mark(a) for a in el.iterancestors()):
+            continue
+        shown = "".join(d.text_content() for d in struck if not any(a in struck for a in d.iterancestors()))
+        rest = " ".join(without(el, lambda d: struck_mark(d) or not_shown(d)).text_content().split())
+        was, now = _ONE_AMOUNT.fullmatch(" ".join(shown.split())), _ONE_AMOUNT.fullmatch(rest)
+        if was and now and (was["pre"].strip(), was["post"]) == (now["pre"].strip(), now["post"]):
+            el.set("content", rest)
+
+
+# one amount and nothing else but its currency sign or code: "$39.99", "1.299,00 €", "EUR 12"
+_ONE_AMOUNT = re.compile(r"(?P<pre>(?:[A-Z]{0,3}[$€£¥₹₩₺₽]|[A-Z]{3}\s?)?)\s*\d[\d.,'’ ]*\s*"
+                         r"(?P<post>[$€£¥₹₩₺₽]|[A-Z]{3}|[.,]-|)")
 
 
 def _raw(el) -> tuple[str | None, bool]:
-    """The price text of ``el`` and whether it joined split cents ("$249<sup>99</sup>" → "$249.99")."""
+    """The price text of ``el`` (its parts the page does not show left out) and whether it joined
+    split cents ("$249<sup>99</sup>" → "$249.99")."""
     if price_prop(el) and el.get("content"):
         return el.get("content"), False
-    if len(el) and any(_not_shown(d) for d in el.iterdescendants()):
-        el = copy.deepcopy(el)
-        for d in [d for d in el.iterdescendants() if _not_shown(d)]:
-            d.drop_tree()
+    el = without(el, not_shown)
     text = element_text(el)
     if text and len(el):
         kids = [k for k in el if isinstance(k.tag, str)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import html
 import re
 
@@ -207,3 +208,14 @@ def marker(el) -> str:
     if keys and not TEST_KEYS.isdisjoint(keys):
         out += " " + " ".join(el.get(k) for k in TEST_KEYS if el.get(k))
     return out
+
+
+def without(el, drop):
+    """``el`` itself when no descendant matches ``drop``, else a copy without those descendants
+    (their tails kept)."""
+    if not any(drop(d) for d in el.iterdescendants()):
+        return el
+    bare = copy.deepcopy(el)
+    for d in [d for d in bare.iterdescendants() if drop(d)]:
+        d.drop_tree()
+    return bare
