@@ -182,6 +182,12 @@ def _title_cores(ref: str) -> set[str]:
     return cores
 
 
+def _title_head(ref: str) -> str:
+    """A page title's or markup name's part before a separator or a colon ("Kryptonite KryptoLok
+    Series 2 w/ Key - Campus Bike Shop" → "Kryptonite KryptoLok Series 2 w/ Key")."""
+    return re.split(r"\s[|–—-]\s|:\s", ref)[0]
+
+
 def _data_brand(value: str) -> str | None:
     """A ``data-brand`` attribute's brand: its text, or the "brand"/"name" of the JSON object it
     holds (Best Buy's ``data-brand='{"brand":"Apple","carrier":"Verizon"}'``)."""
@@ -465,7 +471,7 @@ def main_heading(sc: Scan, refs: list[str], site_words: set[str] | frozenset = f
             if name and not name[:1].islower() and not name.lower().startswith("by ") \
                     and len(name.split()) >= len(text.split()) \
                     and not any(squash(r) == squash(text) for r in refs if r) \
-                    and any(squash(re.split(r"\s[|–—-]\s|:\s", r)[0]) == squash(f"{text} {name}") for r in refs if r):
+                    and any(squash(_title_head(r)) == squash(f"{text} {name}") for r in refs if r):
                 lead, text = text, f"{text} {name}"
         agree = max((overlap(text, r) for r in refs if r), default=0.0)
         if stand_in and agree < 0.5:
@@ -509,7 +515,7 @@ def main_heading(sc: Scan, refs: list[str], site_words: set[str] | frozenset = f
         # component there): the product's name when a <title> or markup name begins with exactly it
         pos, text, el = header_h1
         if not is_site_part(text, site_words) \
-                and any(squash(re.split(r"\s[|–—-]\s|:\s", r)[0]) == squash(text) for r in refs if r):
+                and any(squash(_title_head(r)) == squash(text) for r in refs if r):
             best = (pos, text, 1.0, el)
     if best[1] is None:
         best = _visual_heading(sc, refs)
@@ -784,9 +790,9 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
         logo = [clean_text(img.get("alt")) or "" for img in el.iter("img")] if not text.strip() else []
         if len(logo) == 1 and logo[0] and logo[0].casefold() == words.casefold() and _in_title(logo[0], title):
             return logo[0]  # <a href="/brands/teva"><img alt="Teva"></a>: the brand's logo
-        branded = "brand" in f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-        if logo == [""] and branded and _BRAND_PARAM.search(el.get("href") or "") \
-                and title and (m := re.match(re.escape(words) + r"(?!\w)", title, re.I)):
+        if logo == [""] and title and _BRAND_PARAM.search(el.get("href") or "") \
+                and "brand" in f"{el.get('class') or ''} {el.get('id') or ''}".lower() \
+                and (m := re.match(re.escape(words) + r"(?!\w)", title, re.I)):
             return m.group(0)  # Amazon's <a id="brand" href="…brands_browse-bin=Nike"><img alt=""></a>, "Nike Men's…"
         if words and query and text.strip().casefold() == words.casefold() and len(words.split()) <= 4:
             return text.strip()  # a link to the brand's other products, named as its query says
@@ -833,8 +839,8 @@ def _brand_link_in_heading(heading, title_tag: str | None) -> str | None:
         return None
     whole = clean_text(box.text_content()) or ""
     # the first link with words that begin the heading (not the whole heading), then the name
-    a = next((a for a in box.iter("a") if (t := clean_text(a.text_content())) and t != whole and whole.startswith(t)), None)
-    text = clean_text(a.text_content()) if a is not None else None
+    a, text = next(((a, t) for a in box.iter("a") if (t := clean_text(a.text_content())) and t != whole
+                    and whole.startswith(t)), (None, None))
     if not text or len(text.split()) > 4 or _NOT_MAKER.fullmatch(text) or not plausible_brand(text) \
             or not whole[len(text):].lstrip()[:1].isalnum():
         return None
