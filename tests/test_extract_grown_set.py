@@ -306,8 +306,8 @@ TWELFTH_SESSION = {"github25.json": (1, {}), "github21.json": (2, {}),
                    # HealthyPets (Yahoo! Store) and Fin Fun Mermaid (NetSuite SCA), first scored at price 1.0,
                    # brand 0 (a maker named only in a data layer's category; a shop's own label not in the
                    # name), first image 0.5 (bxSlider's copy of the last slide first in the markup); since:
-                   # the image 1.0
-                   "github27.json": (2, {"brand": 0.0}),
+                   # the image 1.0; the fourteenth session: brand 0.5 (Fin Fun's <title> signs it "|By Fin Fun")
+                   "github27.json": (2, {"brand": 0.5}),
                    # ProFlowers (the name and the price box inside one h1, a struck price) at 1.0
                    "github29.json": (1, {}),
                    # The Chess Store (BigCommerce) and TigerDirect (a printer with a long h1) at 1.0
@@ -331,8 +331,9 @@ THIRTEENTH_SESSION = {"github30.json": (1, {}), "github32.json": (1, {}), "githu
                       "github37.json": (1, {}),
                       # REI (a Black Diamond quickdraw set) and Groupon Goods (an unbranded deal) at 1.0; Mango's
                       # US shop at price 0 (the struck and the sale price inside one itemprop=price: read since)
-                      # and brand 0 (its own label named only by the page title's "| MANGO USA")
-                      "github38.json": (1, {}), "github39.json": (1, {"brand": 0.0}), "github40.json": (1, {}),
+                      # and brand 0 (its own label named only by the page title's "| MANGO USA"; read since the fourteenth
+                      # session: shop.mango.com, og:site_name "MANGO")
+                      "github38.json": (1, {}), "github39.json": (1, {}), "github40.json": (1, {}),
                       # an eBay US listing (a BestMassage chair, struck list price, instalments) at 1.0
                       "github42.json": (1, {}),
                       # Nordstrom and Macy's at 1.0; Stanford's bike shop at title and brand 0 (a brand-only h1,
@@ -345,12 +346,14 @@ THIRTEENTH_SESSION = {"github30.json": (1, {}), "github32.json": (1, {}), "githu
                       # AllPosters (a map on a promotion, "Was" first) at 1.0 but the brand (the mapmaker only
                       # in the title's first words)
                       "github48.json": (1, {"brand": 0.0}),
-                      # HP's own store (a desktop bundle) at 1.0 but the brand (its own, named nowhere as a brand)
-                      "github47.json": (1, {"brand": 0.0}),
+                      # HP's own store (a desktop bundle) at 1.0 but the brand (its own, named nowhere as a brand; read since
+                      # the fourteenth session from the <title>'s "HP® Official Store")
+                      "github47.json": (1, {}),
                       "github50.json": (1, {}),  # Rakuten.com (a marketplace seller's cushion) at 1.0
                       "github49.json": (1, {}),  # Barnes & Noble (a hardcover, its publisher) at 1.0
-                      # the Microsoft Store (Surface Laptop "Starting from") at 1.0 but the brand (its own)
-                      "github52.json": (1, {"brand": 0.0}),
+                      # the Microsoft Store (Surface Laptop "Starting from") at 1.0 but the brand (its own; read since the
+                      # fourteenth session: og:site_name "Microsoft Store" on microsoft.com)
+                      "github52.json": (1, {}),
                       "github51.json": (1, {})}  # Neiman Marcus (a Stuart Weitzman boot) at 1.0
 
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import lxml.html
 from w3lib.html import get_base_url
 
-from core.extract import gallery, html, jsonld, microdata, opengraph, platform, shown_prices
+from core.extract import gallery, html, jsonld, microdata, opengraph, own_label, platform, shown_prices
 from core.extract.base import (HTML, JSONLD, MICRODATA, OPENGRAPH, PLATFORM, RDFA, SOURCE_ORDER,
                                TWITTER, Found, PageContext, PriceCandidate)
 from core.extract.images import dedupe_images, image_identity, is_chrome_image
@@ -701,6 +701,11 @@ def extract_product(html_text: str, base_url: str, *, extra: list[Found] | None 
         doc, images, heading_pos, title_for_images, base, clones)
     product = merge(founds, base_url, country, site_words, displayed=displayed,
                     numbers=numbers, clones=clones)
+    if product.brand is None:
+        # no maker named anywhere: the shop's own label, where the page says the shop sells it
+        product.brand = own_label.own_label(base_url, title_tag, site_name)
+        if product.brand:
+            product.sources["brand"] = "own-label"
     if product.price is None and not product.listed and product.title and found_html.buy_button:
         # nothing shows a price beside an add-to-cart control: a client-rendered price box, the product's
         # price in the page state (not a discontinued or log-in-to-see page, which has no buy button)
