@@ -351,9 +351,9 @@ THIRTEENTH_SESSION = {"github30.json": (1, {}), "github32.json": (1, {}), "githu
                       "github47.json": (1, {}),
                       "github50.json": (1, {}),  # Rakuten.com (a marketplace seller's cushion) at 1.0
                       "github49.json": (1, {}),  # Barnes & Noble (a hardcover, its publisher) at 1.0
-                      # the Microsoft Store (Surface Laptop "Starting from") at 1.0 but the brand (its own; read since the
-                      # fourteenth session: og:site_name "Microsoft Store" on microsoft.com)
-                      "github52.json": (1, {}),
+                      # the Microsoft Store (Surface Laptop "Starting from") at 1.0 but the brand (its own; a site
+                      # named "<domain> Store" sells other makers' goods too, so it stays unread)
+                      "github52.json": (1, {"brand": 0.0}),
                       "github51.json": (1, {})}  # Neiman Marcus (a Stuart Weitzman boot) at 1.0
 
 

@@ -703,7 +703,7 @@ def extract_product(html_text: str, base_url: str, *, extra: list[Found] | None 
                     numbers=numbers, clones=clones)
     if product.brand is None:
         # no maker named anywhere: the shop's own label, where the page says the shop sells it
-        product.brand = own_label.own_label(base_url, title_tag, site_name)
+        product.brand = own_label.own_label(base_url, title_tag, site_name, product.title, html_text)
         if product.brand:
             product.sources["brand"] = "own-label"
     if product.price is None and not product.listed and product.title and found_html.buy_button:

@@ -1,14 +1,18 @@
 """The shop's own label as the brand, when nothing on the page names a maker.
 
 A brand's own web shop often never says the brand beside the product (MANGO's "Textured shift
-dress", HP's "ENVY Desktop", Microsoft's "Surface Laptop"): the shop is the maker. A retailer's
-page with no brand looks the same, so the shop's name is taken only on positive evidence that
-the shop sells its own label:
+dress", HP's "ENVY Desktop"): the shop is the maker. A retailer's page with no brand looks the
+same, and brands' shops, clubs' and museums' shops sell other makers' goods too, so the shop's
+name is taken only on evidence that the shop sells it as its own label:
 
-- the page calls itself the official store: "… | HP® Official Store";
+- the page title calls the shop the label's official store: "… |  HP® Official Store",
+  "… – Offizieller Ravensburger Shop" (not when the product is "for" the label: an accessory
+  "for Nintendo Switch" on Nintendo's official site is another maker's);
 - the page title signs the product "By <the shop>": "Bali Breeze Mermaid Tail|By Fin Fun";
-- the shop lives on a brand's shop subdomain named as the site says: shop.mango.com, site "MANGO";
-- the site is "<the domain's name> Store": "Microsoft Store" on microsoft.com.
+- a brand's shop sub-domain named as the site says, whose page data names the site as the brand:
+  shop.mango.com, og:site_name "MANGO", ``"brand":"mango"``.
+The shop's name must be its domain's ("Fin Fun" of finfunmermaid.com), so a seller's "Official
+Store" on a marketplace is not read as the marketplace's label.
 """
 from __future__ import annotations
 
@@ -18,29 +22,47 @@ from urllib.parse import urlsplit
 from core.extract.text import clean_text, plausible_brand
 
 _MARKS = "®™℠©"
-_SEPARATOR = re.compile(r"\s*(?:\||–|—|·|•|::|\s-\s)\s*")
-# "HP® Official Store", "Official Samsung Store", "Bose Official Site", "Official Online Store of X"
+_NAME = rf"[^|:/»›<>]{{2,30}}?"
+_SEPARATOR = re.compile(r"\s*(?:\||–|—|·|•|::|»|›|\s/\s|:\s|\s-\s)\s*")
+_STORE = r"(?:online\s*|web\s*)?(?:store|site|shop|website|webshop|webstore)"
+# "… Official LEGO® Shop US", "… Official Store Canada"
+_REGION = (r"(?:\s+(?:US|USA|UK|GB|CA|AU|NZ|IE|IN|SG|MY|PH|HK|EU|DE|AT|CH|FR|ES|IT|NL|BE|JP|KR|Canada|Australia|"
+           r"Europe|Deutschland|Österreich|Schweiz|France|España|Italia|México|Brasil|Japan))?")
+# "HP® Official Store", "Official LEGO® Shop", "Official Online Store of Bose", "Offizieller Ravensburger
+# Shop", "Tienda oficial de X", "Boutique officielle X", "ユニクロ公式オンラインストア"
 _OFFICIAL = re.compile(
-    rf"^(?:(?P<a>[^\d|:]{{2,30}}?)\s*[{_MARKS}]?\s+official\s+(?:online\s+|web\s*)?(?:store|site|shop|website|webshop)"
-    rf"|official\s+(?:online\s+)?(?:store|site|shop|website)\s+(?:of|for)\s+(?:the\s+)?(?P<b>[^\d|:]{{2,30}}?)"
-    rf"|official\s+(?P<c>[^\d|:]{{2,30}}?)\s*[{_MARKS}]?\s+(?:online\s+)?(?:store|site|shop|website))\s*[{_MARKS}]?$",
+    rf"^(?:(?P<a>{_NAME})\s*[{_MARKS}]?\s*official\s+{_STORE}"
+    rf"|(?:the\s+)?official\s+{_STORE}\s+(?:of|for)\s+(?:the\s+)?(?P<b>{_NAME})"
+    rf"|(?:the\s+)?official\s+(?P<c>{_NAME})\s*[{_MARKS}]?\s*(?:online\s+)?(?:store|site|shop|website)"
+    rf"|(?P<d>{_NAME})\s*[{_MARKS}]?\s*(?:offizieller|offizielle)\s+(?:online[-\s]?)?(?:shop|store|webshop)"
+    rf"|(?:offizieller|offizielle)\s+(?P<e>{_NAME})\s*[{_MARKS}]?\s*(?:online[-\s]?)?(?:shop|store)"
+    rf"|(?:tienda|loja|boutique|negozio)\s+(?:online\s+|en\s+ligne\s+)?(?:oficial|officielle|ufficiale)"
+    rf"\s+(?:de\s+|da\s+|do\s+|di\s+)?(?P<f>{_NAME})"
+    rf"|(?P<g>{_NAME})\s*[{_MARKS}]?\s*公式(?:オンライン)?(?:ストア|ショップ|通販サイト|サイト))\s*[{_MARKS}]?{_REGION}$",
     re.I)
-_BY = re.compile(rf"^by\s+(?P<name>[^\d|:]{{2,30}}?)\s*[{_MARKS}]?$", re.I)
-_STORE_SUFFIX = re.compile(r"^(?P<name>.{2,30}?)\s+(?:online\s+)?(?:store|shop)$", re.I)
+_BY = re.compile(rf"^by\s+(?P<name>{_NAME})\s*[{_MARKS}]?$", re.I)
 # the sub-domains a brand puts its own shop on: shop.mango.com, store.hp.com
 _SHOP_HOST = {"shop", "store", "eshop", "estore", "webshop", "onlineshop", "boutique", "tienda", "loja", "negozio"}
+_SECOND_LEVEL = {"co", "com", "org", "net", "ne", "or", "ac", "gov", "gob", "edu", "ltd", "plc", "me", "gv", "go"}
 
 
 def _plain(text: str) -> str:
-    return re.sub(r"[^\w]", "", text.casefold())
+    return re.sub(r"[\W_]", "", text.casefold())
 
 
 def _domain_label(host: str) -> str:
-    """The registrable name of a host: "mango" of shop.mango.com, "ctshirts" of www.ctshirts.co.uk."""
-    parts = [p for p in host.lower().split(".") if p]
-    if len(parts) >= 3 and len(parts[-1]) == 2 and parts[-2] in ("co", "com", "org", "net", "ne", "or", "ac"):
-        parts = parts[:-1]  # ".co.uk", ".com.au"
-    return parts[-2] if len(parts) >= 2 else (parts[0] if parts else "")
+    """The registrable name of a host, plain: "mango" of shop.mango.com, "mercedesbenz" of
+    shop.mercedes-benz.com, "ctshirts" of www.ctshirts.co.uk."""
+    parts = [p for p in host.lower().rstrip(".").split(".") if p]
+    if len(parts) >= 3 and len(parts[-1]) == 2 and parts[-2] in _SECOND_LEVEL:
+        parts = parts[:-1]  # ".co.uk", ".com.au", ".gov.uk"
+    label = parts[-2] if len(parts) >= 2 else ""
+    if label.startswith("xn--"):
+        try:
+            label = label.encode("ascii").decode("idna")
+        except UnicodeError:
+            return ""
+    return _plain(label)
 
 
 def _names_domain(name: str, label: str) -> bool:
@@ -54,28 +76,32 @@ def _clean(name: str | None) -> str | None:
     return name if name and plausible_brand(name) and len(name.split()) <= 4 else None
 
 
-def own_label(url: str, title_tag: str | None, site_name: str | None) -> str | None:
+def own_label(url: str, title_tag: str | None, site_name: str | None, product_name: str | None = None,
+              page: str = "") -> str | None:
     """The shop's own label, on evidence that the shop sells it (see the module's docstring)."""
-    host = (urlsplit(url).hostname or "").lower()
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return None
     label = _domain_label(host)
+    if not label:
+        return None
     parts = [p for p in _SEPARATOR.split(title_tag or "") if p.strip()]
     tails = parts[1:] if len(parts) > 1 else []  # the product's own words come first
     for text in tails + [site_name or ""]:
         m = _OFFICIAL.match(text.strip())
-        if m:
-            name = _clean(m.group("a") or m.group("b") or m.group("c"))
-            if name and _names_domain(name, label):
-                return name
+        name = _clean(next((g for g in m.groups() if g), None)) if m else None
+        if name and _names_domain(name, label):
+            if product_name and re.search(rf"\b(?:for|für|pour|para|per)\s+{re.escape(name)}\b", product_name, re.I):
+                return None  # "… Controller for Nintendo Switch": made for the label, by another maker
+            return name
     for text in tails:
         m = _BY.match(text.strip())
-        if m:
-            name = _clean(m.group("name"))
-            if name and _names_domain(name, label):
-                return name
+        name = _clean(m.group("name")) if m else None
+        if name and _names_domain(name, label):
+            return name
     site = _clean(site_name)
-    if site and host.split(".")[0] in _SHOP_HOST and _plain(site) == label:
+    if site and host.split(".")[0] in _SHOP_HOST and _plain(site) == label \
+            and re.search(rf"""["']brand["']\s*:\s*["']{re.escape(site)}["']""", page, re.I):
         return site
-    m = _STORE_SUFFIX.match(site or "")
-    if m and _plain(m.group("name")) == label:
-        return _clean(m.group("name"))
     return None
