@@ -12,6 +12,7 @@ that marks its only price ``price-old-live`` still has a price). Struck-through 
 from __future__ import annotations
 
 import contextvars
+import copy
 import re
 from dataclasses import dataclass
 from itertools import islice
@@ -1178,7 +1179,8 @@ def _raw(el) -> tuple[str | None, bool]:
                     break
                 parts += [kid.text_content() if isinstance(kid.tag, str) else "", kid.tail or ""]
             before = clean_text("".join(parts)) or ""
-            split = re.fullmatch(r"([.,])?(\d{2})", cents)  # "99", or ".99" / ",99" with its own separator
+            # "99", or ".99" / ",99" with its own separator, and the currency sign after them ("15<sup>,99 €</sup>")
+            split = re.fullmatch(r"([.,])?(\d{2})(\s?(?:[€$£¥]|[A-Z]{3}))?", cents)
             if re.fullmatch(r"[.,]?[-–—]", cents) and re.search(r"\d$", before):
                 return f"{before},00{clean_text(last.tail) or ''}{sign}", True  # bol.com's "229<sup>-</sup>": "229,-"
             euro = re.fullmatch(r"€\s?(\d{2})", cents)  # France's "89<sup>€99</sup>": the sign as the point
@@ -1189,7 +1191,7 @@ def _raw(el) -> tuple[str | None, bool]:
                 # "69.<sup>99</sup>" has its own point; "289.990<sup>00</sup>" groups by points,
                 # so its cents follow a comma; "$189<span>.99</span>" brings its own
                 point = split.group(1) or ("" if before[-1] in ".," else "," if re.search(r"\d\.\d{3}$", before) else ".")
-                return f"{before}{point}{split.group(2)}{clean_text(last.tail) or ''}{sign}", True
+                return f"{before}{point}{split.group(2)}{split.group(3) or ''}{clean_text(last.tail) or ''}{sign}", True
     return text, False
 
 
@@ -1223,6 +1225,37 @@ def _after_was(el) -> str | None:
         if after and _lone_amount(after):
             return after
     return None
+
+
+_CENTS_PIECE = re.compile(r"[.,]?\d{2}\s?(?:[€$£¥]|[A-Z]{3})?")  # "99", ",99 €": the cents of a split price
+
+
+def _after_struck(el) -> tuple[str, str] | None:
+    """(was, now) of an element that opens with a struck (was) price and shows the sale price in
+    pieces after it: ``<div class="price"><s>$20.00</s> $<span>15</span>.<sup>00</sup></div>``,
+    ``<p class="price"><s>$20.00</s> $15<sup>99</sup></p>``. Read whole, its split cents were
+    joined onto both amounts and the struck one came first; read after the struck child, the
+    rest is the price (its cents joined as ever)."""
+    if price_prop(el) and el.get("content") or (el.text or "").strip():
+        return None
+    kids = [k for k in el if isinstance(k.tag, str) and k.tag != "br"]
+    if len(kids) < 2:
+        return None  # "<s>$80</s> $60" with no pieces after it: _after_was reads its tail
+    first = kids[0]
+    was = clean_text(first.text_content()) or ""
+    if not _lone_amount(was) or not (first.tag in _STRUCK_TAGS or _struck(first) or _WAS_TEXT.match(was)
+                                     or _LIST_CLASS.search(first.get("class") or "")):
+        return None
+    if any(looks_like_price(t) and not _CENTS_PIECE.fullmatch(t) for k in kids[1:] if (t := clean_text(k.text_content()) or "")):
+        return None  # the sale price whole in an element of its own: read as such
+    bare = copy.deepcopy(without(el, not_shown))
+    head = next(k for k in bare if isinstance(k.tag, str) and k.tag != "br")
+    head.drop_tree()  # its tail (" $") kept
+    now, _ = _raw(bare)
+    now = clean_text(now)
+    if not now or not _lone_amount(now) or currency_in_text(now) != currency_in_text(was):
+        return None  # not one amount in the struck one's currency ("22%" after "Rp629.000")
+    return was, now
 
 
 def _lead_before_was(el) -> bool:
@@ -1334,7 +1367,16 @@ def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -
     split: set = set()
     own_text: set = set()  # elements read by their own leading text (not a wrapper of their children)
     for pos, el in sorted(nearest, key=lambda p: p[0]):
-        raw, joined = _raw(el)
+        struck = _after_struck(el)
+        if struck:  # "<s>$20.00</s> $<span>15</span>.<sup>00</sup>": the price after the struck one
+            (was_raw, raw), joined = struck, True
+            own_text.add(el)
+            was_cur = currency_in_text(was_raw, country=ctx.country)
+            was_amount = parse_amount(_amount_part(was_raw, ctx.country), currency=was_cur)
+            if was_amount is not None:
+                was_pairs.append((el, PriceCandidate(was_amount, was_cur, was_raw, role="list")))
+        else:
+            raw, joined = _raw(el)
         if joined:
             split.add(el)
         if raw and el.text and (len(raw) > 40 or not joined and _bracketed_saving_first(el)) \
@@ -1361,7 +1403,7 @@ def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -
             if was_amount is not None:
                 was_pairs.append((el, PriceCandidate(was_amount, was_cur, was_raw, role="list")))
             own_text.add(el)
-        if el.tag in ("sup", "sub") and raw and re.fullmatch(r"\s*[€$£]?\s?\d{2}\s*", raw) \
+        if el.tag in ("sup", "sub") and raw and re.fullmatch(r"\s*(?:[€$£]\s?|[.,])?\d{2}(?:\s?[€$£])?\s*", raw) \
                 and re.search(r"\d\s*$", el.getparent().text or "" if el.getparent() is not None else ""):
             continue  # the cents of the amount before it ("89<sup>€99</sup>"), no price of their own
         if raw and _ENCODED.search(raw):
@@ -1471,6 +1513,9 @@ def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -
     current = _settle_by_saving(current, listed, elements)
     out: list[PriceCandidate] = []
     for _, cand in current:
+        if not out and _SAVING_LEAD.match(cand.note):
+            continue  # "Save $5.00" beside a struck "$20.00": the saving, never the price to print
+            # (after one, its sign still tells an unsigned price's currency: "Save $10" "89.00")
         if all(c.amount != cand.amount for c in out):
             out.append(cand)
         if len(out) >= limit:
@@ -1507,6 +1552,10 @@ _CONDITIONAL = re.compile(r"クーポン|쿠폰|优惠券|優惠券|折價券|"
                           # supermarkets' loyalty prices: "£4.50 with Nectar", "Clubcard Price", "mit PAYBACK"
                           r"(with|mit|avec|con)\s+(nectar|clubcard|payback|my ?waitrose|boots advantage|card))\b|"
                           r"\bclubcard price\b", re.I)
+
+
+_SAVING_LEAD = re.compile(r"\s*(?:you\s+)?(?:save|saving|sparen|sie sparen|ersparnis|ahorra[rs]?|ahorro|économisez|"
+                          r"risparmi[ao]?|economi[sz]e|oszczędzasz|ušetříte|экономия|экономите)\b", re.I)
 
 
 def _settle_by_saving(current: list, listed: list, elements: dict) -> list:
