@@ -362,6 +362,17 @@ def test_the_thirteenth_session_s_unseen_sets_hold_what_they_scored(name):
     _holds(name, *THIRTEENTH_SESSION[name])
 
 
+# The fourteenth session's unseen pages (more 2017 DOM snapshots of swathiiyer2/fathom-products, truth
+# by helpers who never ran the extractor, each committed before its first scoring), first scored
+# 2026-12-03: Nike.com (github53, a training bag) at 1.0; the Disney Store (github55, a plush set) at 1.0
+# but the brand (Disney's own, named only by the site "Disney Store" on disneystore.com)
+FOURTEENTH_SESSION = {"github53.json": (1, {}), "github55.json": (1, {"brand": 0.0})}
+
+
+@pytest.mark.parametrize("name", sorted(FOURTEENTH_SESSION))
+def test_the_fourteenth_session_s_unseen_sets_hold_what_they_scored(name):
+    _holds(name, *FOURTEENTH_SESSION[name])
+
 # Pages built from the shop platforms' own price templates (Magento 1/2, WooCommerce, PrestaShop
 # 1.6/1.7, Shopify, BigCommerce, SFCC, Hybris, nopCommerce, Volusion; then OpenCart, Shopware 5,
 # Zen Cart, Squarespace, CS-Cart), truth by hand by helpers who never ran the extractor. First
