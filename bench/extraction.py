@@ -99,6 +99,7 @@ DEFAULT_SETS = {
     "github51": (None, FIXTURES / "github51.json"),  # Neiman Marcus (US 2017, fathom-products)
     "github55": (None, FIXTURES / "github55.json"),  # Disney Store (US 2017, fathom-products)
     "github53": (None, FIXTURES / "github53.json"),  # Nike.com (US 2017, fathom-products)
+    "github54": (None, FIXTURES / "github54.json"),  # LensCrafters (US 2017, fathom-products)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…
