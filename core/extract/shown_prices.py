@@ -1230,6 +1230,14 @@ def _after_was(el) -> str | None:
 _CENTS_PIECE = re.compile(r"[.,]?\d{2}\s?(?:[€$£¥]|[A-Z]{3})?")  # "99", ",99 €": the cents of a split price
 
 
+def _in_pieces(el) -> bool:
+    """An ``itemprop="price"`` element whose ``content`` is its price and whose children are only the
+    pieces it shows (Home Depot's ``<span itemprop="price" content="31.57"><span>$</span><span>31</span>
+    <span>57</span></span>``): none of them is a price of its own ("31" is not $31)."""
+    return bool(price_prop(el) and el.get("content") and len(el)) \
+        and not any(looks_like_price(clean_text(d.text_content()) or "") for d in el.iterdescendants())
+
+
 def _after_struck(el) -> tuple[str, str] | None:
     """(was, now) of an element that opens with a struck (was) price and shows the sale price in
     pieces after it: ``<div class="price"><s>$20.00</s> $<span>15</span>.<sup>00</sup></div>``,
@@ -1377,7 +1385,7 @@ def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -
                 was_pairs.append((el, PriceCandidate(was_amount, was_cur, was_raw, role="list")))
         else:
             raw, joined = _raw(el)
-        if joined:
+        if joined or _in_pieces(el):
             split.add(el)
         if raw and el.text and (len(raw) > 40 or not joined and _bracketed_saving_first(el)) \
                 and looks_like_price(el.text.strip()):
