@@ -40,6 +40,11 @@ _IN_CHROME_XPATH = "//img[ancestor::nav or ancestor::header or ancestor::footer 
 _IMG_EXT = re.compile(r"\.(jpe?g|png|webp|avif)(\?|$)", re.I)
 
 
+# a lazy loader's stand-in in ``src`` until the photo is shown ("…/images/empty.gif", "lazy-placeholder.png")
+_PLACEHOLDER_SRC = re.compile(r"(^|/)[^/]*(empty|blank|spacer|transparent|placeholder|loading|loader|lazy|1x1|"
+                              r"grey|gray|clear|pixel)[^/]*\.(gif|png|svg|jpe?g|webp)$", re.I)
+
+
 def _int(value) -> int | None:
     m = re.match(r"\s*(\d+)", value or "")
     return int(m.group(1)) if m else None
@@ -174,12 +179,15 @@ def _links_to_itself(el) -> bool:
 
 
 def gallery_images(doc, images: list, heading_pos: int, title: str | None,
-                   base_url: str, clones: set | None = None) -> tuple[list[str], dict[str, str], str | None, dict[str, int]]:
+                   base_url: str, clones: set | None = None, unloaded: set | None = None
+                   ) -> tuple[list[str], dict[str, str], str | None, dict[str, int]]:
     """Likely product photos, best first, their alt texts, the photo the gallery shows now
     (its selected slide or thumbnail, e.g. the chosen colour) when one is marked, and the
     photos' numbers when the gallery numbers them ("… image 1", "… image 2", …). ``clones``
     receives the identities of photos first seen in a looping carousel's copy of a slide (the
-    last slide copied before the first: bxSlider's ``li.bx-clone``), which markup may list first."""
+    last slide copied before the first: bxSlider's ``li.bx-clone``), which markup may list first.
+    ``unloaded`` receives the identities of gallery photos the page has not shown: only a lazy
+    loader's attribute names them, the ``src`` still its placeholder (a saved page's hidden view)."""
     seen: set[str] = set()
     scored = []
     title_tokens = tokens(title)
@@ -202,6 +210,8 @@ def gallery_images(doc, images: list, heading_pos: int, title: str | None,
 
     chrome = set(doc.xpath(_IN_CHROME_XPATH))
     fallback: set = set()  # thumbnails kept only for linking to their own full size
+    loaded: set = set()
+    waiting: set = set()
     extra = [(heading_pos, el) for el in _noscript_images(doc)]
     for pos, el in list(images) + extra:
         if el.tag == "source":
@@ -269,8 +279,15 @@ def gallery_images(doc, images: list, heading_pos: int, title: str | None,
             continue
         distance = abs(pos - heading_pos) if heading_pos >= 0 else pos
         scored.append((score, distance, pos, url, alt, _selected(el)))
+        if unloaded is not None and el.tag == "img":
+            src = el.get("src") or ""
+            real = src and not src.startswith("data:") and not _PLACEHOLDER_SRC.search(src.split("?")[0]) \
+                and not is_chrome_image(absolute_url(src, base_url) or src)
+            (loaded if real else waiting).add(image_identity(url))
         if self_linked:
             fallback.add(url)
+    if unloaded is not None:
+        unloaded |= waiting - loaded
     good = [s for s in scored if s[0] >= 1.5]
     if any(s[3] not in fallback for s in good):
         good = [s for s in good if s[3] not in fallback]  # (a size chart's, a certificate's thumbnail)

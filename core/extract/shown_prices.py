@@ -1227,7 +1227,7 @@ def _after_was(el) -> str | None:
     return None
 
 
-_CENTS_PIECE = re.compile(r"[.,]?\d{2}\s?(?:[€$£¥]|[A-Z]{3})?")  # "99", ",99 €": the cents of a split price
+_CENTS_PIECE = re.compile(r"(?:[€$£]\s?)?[.,]?\d{2}\s?(?:[€$£¥]|[A-Z]{3})?\*?")  # "99", ",99 €", "€99": a split price's cents
 
 
 def _in_pieces(el) -> bool:
@@ -1243,27 +1243,36 @@ def _after_struck(el) -> tuple[str, str] | None:
     pieces after it: ``<div class="price"><s>$20.00</s> $<span>15</span>.<sup>00</sup></div>``,
     ``<p class="price"><s>$20.00</s> $15<sup>99</sup></p>``. Read whole, its split cents were
     joined onto both amounts and the struck one came first; read after the struck child, the
-    rest is the price (its cents joined as ever)."""
-    if price_prop(el) and el.get("content") or (el.text or "").strip():
+    rest is the price (its cents joined as ever). Only what the page shows is read (a hidden
+    compare-at price is no was price), and the rest is the price alone or with a now/sale word
+    (not "Member price $5.99", "with Nectar £10.00": a price for some shoppers only)."""
+    if price_prop(el) and el.get("content") or (el.text or "").strip() or len(el) > 12:
         return None
-    kids = [k for k in el if isinstance(k.tag, str) and k.tag != "br"]
-    if len(kids) < 2:
+    whole = el.text_content()
+    if len(whole) > 120 or not _DIGIT.search(whole):
+        return None
+    bare = copy.deepcopy(without(el, not_shown))
+    kids = [k for k in bare if isinstance(k.tag, str) and k.tag != "br"]
+    if len(kids) < 2 or (bare.text or "").strip():
         return None  # "<s>$80</s> $60" with no pieces after it: _after_was reads its tail
     first = kids[0]
-    was = clean_text(first.text_content()) or ""
+    was = clean_text(_raw(first)[0]) or ""  # "<s>$20<sup>99</sup></s>": $20.99
     if not _lone_amount(was) or not (first.tag in _STRUCK_TAGS or _struck(first) or _WAS_TEXT.match(was)
                                      or _LIST_CLASS.search(first.get("class") or "")):
         return None
     if any(looks_like_price(t) and not _CENTS_PIECE.fullmatch(t) for k in kids[1:] if (t := clean_text(k.text_content()) or "")):
         return None  # the sale price whole in an element of its own: read as such
-    bare = copy.deepcopy(without(el, not_shown))
-    head = next(k for k in bare if isinstance(k.tag, str) and k.tag != "br")
-    head.drop_tree()  # its tail (" $") kept
+    first.drop_tree()  # its tail (" $") kept
     now, _ = _raw(bare)
     now = clean_text(now)
     if not now or not _lone_amount(now) or currency_in_text(now) != currency_in_text(was):
         return None  # not one amount in the struck one's currency ("22%" after "Rp629.000")
+    if _CONDITIONAL.search(now) or _REPEAT_ORDER.search(now):
+        return None  # "Member price $5.99", "with Nectar £10.00", "Autoship $61.74": not every shopper's price
     return was, now
+
+
+_REPEAT_ORDER = re.compile(r"\b(auto-?ship|autoship|subscribe|subscription|abo|abonnement|suscripción|repeat delivery)\b", re.I)
 
 
 def _lead_before_was(el) -> bool:
@@ -1519,11 +1528,14 @@ def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -
     current = current or fallback
     current.sort(key=lambda r: r[0])
     current = _settle_by_saving(current, listed, elements)
+    if current and _saving_only(current[0][1].note):
+        # "Save $5.00" beside a struck "$20.00": the saving, never the price to print (after a price,
+        # its sign still tells an unsigned price's currency: "89.00" "Save $10"); nor a doubtful amount
+        # after it ("Free shipping on orders over $50"): the page prints no sale price
+        while current and (_saving_only(current[0][1].note) or current[0][0][0]):
+            current.pop(0)
     out: list[PriceCandidate] = []
     for _, cand in current:
-        if not out and _SAVING_LEAD.match(cand.note):
-            continue  # "Save $5.00" beside a struck "$20.00": the saving, never the price to print
-            # (after one, its sign still tells an unsigned price's currency: "Save $10" "89.00")
         if all(c.amount != cand.amount for c in out):
             out.append(cand)
         if len(out) >= limit:
@@ -1562,8 +1574,15 @@ _CONDITIONAL = re.compile(r"クーポン|쿠폰|优惠券|優惠券|折價券|"
                           r"\bclubcard price\b", re.I)
 
 
-_SAVING_LEAD = re.compile(r"\s*(?:you\s+)?(?:save|saving|sparen|sie sparen|ersparnis|ahorra[rs]?|ahorro|économisez|"
-                          r"risparmi[ao]?|economi[sz]e|oszczędzasz|ušetříte|экономия|экономите)\b", re.I)
+_SAVING_LEAD = re.compile(r"\s*(?:you\s+|vous\s+|du\s+|sie\s+|je\s+)?(?:save|savings?|sparen|sparst|spart|ersparnis|"
+                          r"ahorra[rs]?|ahorro|économisez|bespaart?|risparmi[ao]?|economi[sz]e|oszczędzasz|ušetříte|"
+                          r"экономия|экономите)\b", re.I)
+
+
+def _saving_only(note: str) -> bool:
+    """The text is a saving and its one amount is the saving ("Save $5.00", "Ersparnis 10,00 €"; not
+    "Save 25% Now $89.99", which holds the price)."""
+    return bool(_SAVING_LEAD.match(note)) and len(_NUMBER_RUN.findall(note)) == 1
 
 
 def _settle_by_saving(current: list, listed: list, elements: dict) -> list:
