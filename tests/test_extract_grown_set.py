@@ -365,8 +365,12 @@ def test_the_thirteenth_session_s_unseen_sets_hold_what_they_scored(name):
 # The fourteenth session's unseen pages (more 2017 DOM snapshots of swathiiyer2/fathom-products, truth
 # by helpers who never ran the extractor, each committed before its first scoring), first scored
 # 2026-12-03: Nike.com (github53, a training bag) at 1.0; the Disney Store (github55, a plush set) at 1.0
-# but the brand (Disney's own, named only by the site "Disney Store" on disneystore.com)
-FOURTEENTH_SESSION = {"github53.json": (1, {}), "github55.json": (1, {"brand": 0.0})}
+# but the brand (Disney's own, named only by the site "Disney Store" on disneystore.com); LensCrafters
+# (github54, Ray-Ban glasses) at 1.0 but the first image (og:image the three-quarter view the gallery had
+# not shown: read since); Home Depot (github57, conduit) at 1.0 (without markup the price 31.00, its
+# dollars piece: read since); QVC (github56) and B&H Photo (github58) at 1.0
+FOURTEENTH_SESSION = {"github53.json": (1, {}), "github55.json": (1, {"brand": 0.0}), "github54.json": (1, {}),
+                      "github57.json": (1, {}), "github56.json": (1, {}), "github58.json": (1, {})}
 
 
 @pytest.mark.parametrize("name", sorted(FOURTEENTH_SESSION))
