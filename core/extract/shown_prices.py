@@ -1251,15 +1251,19 @@ def _after_struck(el) -> tuple[str, str] | None:
     whole = el.text_content()
     if len(whole) > 120 or not _DIGIT.search(whole):
         return None
-    bare = copy.deepcopy(without(el, not_shown))
-    kids = [k for k in bare if isinstance(k.tag, str) and k.tag != "br"]
-    if len(kids) < 2 or (bare.text or "").strip():
+    shown = [k for k in el if isinstance(k.tag, str) and k.tag != "br" and not not_shown(k)]
+    if len(shown) < 2:
         return None  # "<s>$80</s> $60" with no pieces after it: _after_was reads its tail
-    first = kids[0]
+    first = shown[0]
     was = clean_text(_raw(first)[0]) or ""  # "<s>$20<sup>99</sup></s>": $20.99
     if not _lone_amount(was) or not (first.tag in _STRUCK_TAGS or _struck(first) or _WAS_TEXT.match(was)
                                      or _LIST_CLASS.search(first.get("class") or "")):
         return None
+    bare = copy.deepcopy(without(el, not_shown))  # (only now, for the few that open with a was price)
+    kids = [k for k in bare if isinstance(k.tag, str) and k.tag != "br"]
+    if len(kids) < 2 or (bare.text or "").strip():
+        return None
+    first = kids[0]
     if any(looks_like_price(t) and not _CENTS_PIECE.fullmatch(t) for k in kids[1:] if (t := clean_text(k.text_content()) or "")):
         return None  # the sale price whole in an element of its own: read as such
     first.drop_tree()  # its tail (" $") kept
