@@ -496,7 +496,7 @@ _VARIANT_QUERY = re.compile(r"[?&](variant|color|colour|farbe|couleur|colore|kle
 
 def _pick_images(founds: dict[str, Found], displayed: str | None = None,
                  numbers: dict[str, int] | None = None, url: str = "", clones: set[str] | None = None,
-                 unloaded: set[str] | None = None) -> tuple[list[str], str | None, dict[str, str]]:
+                 unloaded: dict[str, str] | None = None) -> tuple[list[str], str | None, dict[str, str]]:
     """Photos from every source, strongest first, de-duplicated by identity; the photo the
     page's gallery shows as selected (the chosen colour) leads when the sources list it, and
     the gallery's photo 1 when the markup's first is a later one ("… image 7")."""
@@ -524,11 +524,10 @@ def _pick_images(founds: dict[str, Found], displayed: str | None = None,
         if at:  # (0: the card is the gallery's first photo itself)
             images.insert(0, images.pop(at))
             lead_source = HTML
-    if lead_source in (OPENGRAPH, TWITTER) and images and unloaded and image_identity(images[0]) in unloaded \
-            and page and page.images and image_identity(page.images[0]) not in unloaded:
+    if lead_source in (OPENGRAPH, TWITTER) and images and unloaded and image_identity(images[0]) in unloaded:
         # the social card's photo is one the gallery has not shown (a lazy view still on its placeholder,
-        # LensCrafters' three-quarter view): the photo the gallery shows leads
-        first = image_identity(page.images[0])
+        # LensCrafters' three-quarter view): the photo the gallery shows beside it leads
+        first = image_identity(unloaded[image_identity(images[0])])
         at = next((i for i, u in enumerate(images) if image_identity(u) == first), None)
         if at:
             images.insert(0, images.pop(at))
@@ -567,7 +566,7 @@ def _is_ui_art(url: str) -> bool:
 def merge(founds: dict[str, Found], url: str, country: str | None,
           site_words: set[str], *, displayed: str | None = None,
           numbers: dict[str, int] | None = None, clones: set[str] | None = None,
-          unloaded: set[str] | None = None) -> ExtractedProduct:
+          unloaded: dict[str, str] | None = None) -> ExtractedProduct:
     """Combine per-source findings, strongest source first, recording where each field came from."""
     product = ExtractedProduct(url=url)
     product.title, src = _pick_title(founds, site_words)
@@ -707,7 +706,7 @@ def extract_product(html_text: str, base_url: str, *, extra: list[Found] | None 
     title_for_images = next((founds[s].title for s in _STRUCTURED + (HTML, OPENGRAPH, TWITTER)
                              if s in founds and founds[s].title), None) or next(iter(hints), None)
     clones: set[str] = set()
-    unloaded: set[str] = set()
+    unloaded: dict[str, str] = {}  # a photo the gallery has not shown -> the one it shows beside it
     found_html.images, found_html.image_alts, displayed, numbers = gallery.gallery_images(
         doc, images, heading_pos, title_for_images, base, clones, unloaded)
     product = merge(founds, base_url, country, site_words, displayed=displayed,

@@ -11,7 +11,7 @@ import lxml.html
 from core.extract.images import (GENERIC_CAPTION, LIGHTBOX, absolute_url, image_identity, is_chrome_image,
                                  largest_srcset)
 from core.extract.prices import money_in
-from core.extract.shown_prices import other_page
+from core.extract.shown_prices import not_shown, other_page
 from core.extract.text import clean_text, squash, tokens
 
 # Attributes holding a larger rendition first, the plain src last.
@@ -41,8 +41,9 @@ _IMG_EXT = re.compile(r"\.(jpe?g|png|webp|avif)(\?|$)", re.I)
 
 
 # a lazy loader's stand-in in ``src`` until the photo is shown ("…/images/empty.gif", "lazy-placeholder.png")
-_PLACEHOLDER_SRC = re.compile(r"(^|/)[^/]*(empty|blank|spacer|transparent|placeholder|loading|loader|lazy|1x1|"
-                              r"grey|gray|clear|pixel)[^/]*\.(gif|png|svg|jpe?g|webp)$", re.I)
+_PLACEHOLDER_SRC = re.compile(r"(?:^|/)(?:(?:empty|blank|spacer|transparent|placeholder|loading|loader|lazy|lazyload|1x1|"
+                              r"grey|gray|clear|pixel|trans|dummy|img|image|bg|\d+x\d+)[-_.]?)+\.(?:gif|png|svg|jpe?g|webp)$",
+                              re.I)  # the whole file name stand-in words: "empty.gif", "grey-pixel.gif", "lazy-placeholder.png"
 
 
 def _int(value) -> int | None:
@@ -179,15 +180,16 @@ def _links_to_itself(el) -> bool:
 
 
 def gallery_images(doc, images: list, heading_pos: int, title: str | None,
-                   base_url: str, clones: set | None = None, unloaded: set | None = None
+                   base_url: str, clones: set | None = None, unloaded: dict | None = None
                    ) -> tuple[list[str], dict[str, str], str | None, dict[str, int]]:
     """Likely product photos, best first, their alt texts, the photo the gallery shows now
     (its selected slide or thumbnail, e.g. the chosen colour) when one is marked, and the
     photos' numbers when the gallery numbers them ("… image 1", "… image 2", …). ``clones``
     receives the identities of photos first seen in a looping carousel's copy of a slide (the
     last slide copied before the first: bxSlider's ``li.bx-clone``), which markup may list first.
-    ``unloaded`` receives the identities of gallery photos the page has not shown: only a lazy
-    loader's attribute names them, the ``src`` still its placeholder (a saved page's hidden view)."""
+    ``unloaded`` receives, for a gallery photo the page has not shown (only a lazy loader's attribute
+    names it, its ``src`` still a placeholder: a saved page's hidden view), the photo shown beside it
+    in the same gallery (LensCrafters' loaded front view beside the lazy three-quarter view)."""
     seen: set[str] = set()
     scored = []
     title_tokens = tokens(title)
@@ -210,8 +212,8 @@ def gallery_images(doc, images: list, heading_pos: int, title: str | None,
 
     chrome = set(doc.xpath(_IN_CHROME_XPATH))
     fallback: set = set()  # thumbnails kept only for linking to their own full size
-    loaded: set = set()
-    waiting: set = set()
+    loaded: list = []  # (element, url) of scored <img> photos whose src is the photo
+    waiting: list = []  # … whose src is still a lazy loader's placeholder
     extra = [(heading_pos, el) for el in _noscript_images(doc)]
     for pos, el in list(images) + extra:
         if el.tag == "source":
@@ -281,13 +283,15 @@ def gallery_images(doc, images: list, heading_pos: int, title: str | None,
         scored.append((score, distance, pos, url, alt, _selected(el)))
         if unloaded is not None and el.tag == "img":
             src = el.get("src") or ""
-            real = src and not src.startswith("data:") and not _PLACEHOLDER_SRC.search(src.split("?")[0]) \
-                and not is_chrome_image(absolute_url(src, base_url) or src)
-            (loaded if real else waiting).add(image_identity(url))
+            full = absolute_url(src, base_url) or ""
+            real = bool(full) and not src.startswith("data:") and (
+                image_identity(full) == image_identity(url)
+                or not _PLACEHOLDER_SRC.search(src.split("?")[0]) and not is_chrome_image(full))
+            (loaded if real else waiting).append((el, url))
         if self_linked:
             fallback.add(url)
-    if unloaded is not None:
-        unloaded |= waiting - loaded
+    if unloaded is not None and waiting and loaded:
+        _beside_shown(waiting, loaded, unloaded)
     good = [s for s in scored if s[0] >= 1.5]
     if any(s[3] not in fallback for s in good):
         good = [s for s in good if s[3] not in fallback]  # (a size chart's, a certificate's thumbnail)
@@ -302,6 +306,27 @@ def gallery_images(doc, images: list, heading_pos: int, title: str | None,
     best = round(good[0][0]) if good else 0
     shown = next((s[3] for s in good if s[5] and round(s[0]) >= best - 1), None)
     return urls, alts, shown, _numbers(good, best)
+
+
+def _beside_shown(waiting: list, loaded: list, out: dict) -> None:
+    """For each photo still on its placeholder, the visible loaded photo sharing its gallery (a
+    common ancestor at most two levels up from both): what the gallery shows in its place. Not a
+    photo loaded anywhere on the page (a description's or a tile's), nor one hidden itself."""
+    shown_ids = {image_identity(u) for _, u in loaded}
+    for el, url in waiting:
+        key = image_identity(url)
+        if key in shown_ids or key in out:
+            continue
+        ups = [a for n, a in enumerate(el.iterancestors()) if n < 2]
+        for other, other_url in loaded:
+            chain = [a for n, a in enumerate(other.iterancestors()) if n < 2]
+            common = next((a for a in chain if a in ups), None)
+            if common is None:
+                continue
+            path = [other] + chain[:chain.index(common)]
+            if not any(not_shown(a) or a.get("aria-hidden") == "true" for a in path):
+                out[key] = other_url
+                break
 
 
 def _numbers(good: list, best: int) -> dict[str, int]:

@@ -19,11 +19,11 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from core.extract.text import clean_text, plausible_brand
+from core.extract.text import clean_text, plausible_brand, squash
 
 _MARKS = "®™℠©"
 _NAME = rf"[^|:/»›<>]{{2,30}}?"
-_SEPARATOR = re.compile(r"\s*(?:\||–|—|·|•|::|»|›|\s/\s|:\s|\s-\s)\s*")
+_SEPARATOR = re.compile(r"(?:\||–|—|·|•|::|»|›|\s/\s|:\s|\s-\s)")  # (parts stripped: no leading \s* to backtrack)
 _STORE = r"(?:online\s*|web\s*)?(?:store|site|shop|website|webshop|webstore)"
 # "… Official LEGO® Shop US", "… Official Store Canada"
 _REGION = (r"(?:\s+(?:US|USA|UK|GB|CA|AU|NZ|IE|IN|SG|MY|PH|HK|EU|DE|AT|CH|FR|ES|IT|NL|BE|JP|KR|Canada|Australia|"
@@ -46,10 +46,6 @@ _SHOP_HOST = {"shop", "store", "eshop", "estore", "webshop", "onlineshop", "bout
 _SECOND_LEVEL = {"co", "com", "org", "net", "ne", "or", "ac", "gov", "gob", "edu", "ltd", "plc", "me", "gv", "go"}
 
 
-def _plain(text: str) -> str:
-    return re.sub(r"[\W_]", "", text.casefold())
-
-
 def _domain_label(host: str) -> str:
     """The registrable name of a host, plain: "mango" of shop.mango.com, "mercedesbenz" of
     shop.mercedes-benz.com, "ctshirts" of www.ctshirts.co.uk."""
@@ -62,12 +58,12 @@ def _domain_label(host: str) -> str:
             label = label.encode("ascii").decode("idna")
         except UnicodeError:
             return ""
-    return _plain(label)
+    return squash(label)
 
 
 def _names_domain(name: str, label: str) -> bool:
     """The name is the domain's ("Fin Fun" for finfunmermaid, "HP" for hp, "MANGO" for mango)."""
-    low = _plain(name)
+    low = squash(name)
     return len(low) >= 2 and bool(label) and (low == label or len(low) >= 4 and label.startswith(low))
 
 
@@ -86,13 +82,15 @@ def own_label(url: str, title_tag: str | None, site_name: str | None, product_na
     label = _domain_label(host)
     if not label:
         return None
-    parts = [p for p in _SEPARATOR.split(title_tag or "") if p.strip()]
+    parts = [p for p in _SEPARATOR.split(clean_text(title_tag) or "") if p.strip()]
     tails = parts[1:] if len(parts) > 1 else []  # the product's own words come first
     for text in tails + [site_name or ""]:
         m = _OFFICIAL.match(text.strip())
         name = _clean(next((g for g in m.groups() if g), None)) if m else None
         if name and _names_domain(name, label):
-            if product_name and re.search(rf"\b(?:for|für|pour|para|per)\s+{re.escape(name)}\b", product_name, re.I):
+            made_for = re.compile(rf"\b(?:for|für|pour|para|per)\s+(?:the\s+|die\s+|den\s+|le\s+|la\s+|el\s+)?"
+                                  rf"{re.escape(name)}\b", re.I)
+            if any(made_for.search(t) for t in (product_name or "", parts[0] if parts else "")):
                 return None  # "… Controller for Nintendo Switch": made for the label, by another maker
             return name
     for text in tails:
@@ -101,7 +99,7 @@ def own_label(url: str, title_tag: str | None, site_name: str | None, product_na
         if name and _names_domain(name, label):
             return name
     site = _clean(site_name)
-    if site and host.split(".")[0] in _SHOP_HOST and _plain(site) == label \
+    if site and host.split(".")[0] in _SHOP_HOST and squash(site) == label \
             and re.search(rf"""["']brand["']\s*:\s*["']{re.escape(site)}["']""", page, re.I):
         return site
     return None

@@ -1186,6 +1186,9 @@ def _raw(el) -> tuple[str | None, bool]:
             euro = re.fullmatch(r"€\s?(\d{2})", cents)  # France's "89<sup>€99</sup>": the sign as the point
             if euro and re.search(r"\d$", before) and not re.search(r"[€$£]|\d[.,]\d{1,2}$", before):
                 return f"{before},{euro.group(1)} €{clean_text(last.tail) or ''}", True
+            if split and split.group(3) and (cur := currency_in_text(before)) \
+                    and cur != currency_in_text(f"1{split.group(3)}"):
+                split = None  # "€ 29 <span>31 CHF</span>": a second currency's amount, not cents
             if split and re.search(r"\d[.,]?$", before) and not re.search(r"\d[.,]\d{1,2}$", before) \
                     and not (split.group(1) and before[-1] in ".,"):
                 # "69.<sup>99</sup>" has its own point; "289.990<sup>00</sup>" groups by points,
@@ -1234,8 +1237,10 @@ def _in_pieces(el) -> bool:
     """An ``itemprop="price"`` element whose ``content`` is its price and whose children are only the
     pieces it shows (Home Depot's ``<span itemprop="price" content="31.57"><span>$</span><span>31</span>
     <span>57</span></span>``): none of them is a price of its own ("31" is not $31)."""
-    return bool(price_prop(el) and el.get("content") and len(el)) \
-        and not any(looks_like_price(clean_text(d.text_content()) or "") for d in el.iterdescendants())
+    if not (price_prop(el) and el.get("content")):
+        return False
+    kids = [d for d in el.iterdescendants() if isinstance(d.tag, str)]  # (not comments: React's "<!-- -->")
+    return bool(kids) and not any(looks_like_price(clean_text(d.text_content()) or "") for d in kids)
 
 
 def _after_struck(el) -> tuple[str, str] | None:
@@ -1271,8 +1276,9 @@ def _after_struck(el) -> tuple[str, str] | None:
     now = clean_text(now)
     if not now or not _lone_amount(now) or currency_in_text(now) != currency_in_text(was):
         return None  # not one amount in the struck one's currency ("22%" after "Rp629.000")
-    if _CONDITIONAL.search(now) or _REPEAT_ORDER.search(now):
-        return None  # "Member price $5.99", "with Nectar £10.00", "Autoship $61.74": not every shopper's price
+    if _CONDITIONAL.search(now) or _REPEAT_ORDER.search(now) or _TIER_LABEL.search(now):
+        return None  # "Member price $5.99", "with Nectar £10.00", "Autoship $61.74", "VIP price $15.99":
+        # not every shopper's price
     return was, now
 
 
@@ -1536,7 +1542,14 @@ def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -
         # "Save $5.00" beside a struck "$20.00": the saving, never the price to print (after a price,
         # its sign still tells an unsigned price's currency: "89.00" "Save $10"); nor a doubtful amount
         # after it ("Free shipping on orders over $50"): the page prints no sale price
-        while current and (_saving_only(current[0][1].note) or current[0][0][0]):
+        near: set = set()  # the savings' containers, three levels up
+        while current:
+            el = elements[id(current[0][1])]
+            ups = [el, *islice(el.iterancestors(), 3)]
+            if _saving_only(current[0][1].note):
+                near.update(ups)
+            elif not current[0][0][0] or any(a in near for a in ups):
+                break  # an undemoted price, or a demoted one in the saving's own price box ("15,00 € inkl. MwSt.")
             current.pop(0)
     out: list[PriceCandidate] = []
     for _, cand in current:
@@ -1586,7 +1599,13 @@ _SAVING_LEAD = re.compile(r"\s*(?:you\s+|vous\s+|du\s+|sie\s+|je\s+)?(?:save|sav
 def _saving_only(note: str) -> bool:
     """The text is a saving and its one amount is the saving ("Save $5.00", "Ersparnis 10,00 €"; not
     "Save 25% Now $89.99", which holds the price)."""
-    return bool(_SAVING_LEAD.match(note)) and len(_NUMBER_RUN.findall(note)) == 1
+    m = _SAVING_LEAD.match(note)
+    return bool(m) and bool(_SAVING_REST.fullmatch(note[m.end():].strip(" :")))
+
+
+# the saving's one amount, then perhaps its share: "$5.00", "5,00 €", "$5.00 (25%)", "$5 (25% off)"
+_SAVING_REST = re.compile(r"(?:[^\d\s]{1,4}\s?)?\d[\d.,'’ ]*(?:\s?[^\d\s(]{1,4})?\s*(?:\(?-?\d+(?:[.,]\d+)?\s?%(?:\s*off)?\)?)?",
+                           re.I)
 
 
 def _settle_by_saving(current: list, listed: list, elements: dict) -> list:
