@@ -105,6 +105,7 @@ DEFAULT_SETS = {
     "github58": (None, FIXTURES / "github58.json"),  # B&H Photo (US 2017, fathom-products)
     "github62": (None, FIXTURES / "github62.json"),  # La Crosse Technology (US 2017, fathom-products)
     "github64": (None, FIXTURES / "github64.json"),  # Walmart.com (US 2017, fathom-products)
+    "github63": (None, FIXTURES / "github63.json"),  # LightInTheBox (US storefront 2017, fathom-products)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…
