@@ -368,9 +368,12 @@ def test_the_thirteenth_session_s_unseen_sets_hold_what_they_scored(name):
 # but the brand (Disney's own, named only by the site "Disney Store" on disneystore.com); LensCrafters
 # (github54, Ray-Ban glasses) at 1.0 but the first image (og:image the three-quarter view the gallery had
 # not shown: read since); Home Depot (github57, conduit) at 1.0 (without markup the price 31.00, its
-# dollars piece: read since); QVC (github56) and B&H Photo (github58) at 1.0
+# dollars piece: read since); QVC (github56) and B&H Photo (github58) at 1.0; La Crosse Technology
+# (github62) and LightInTheBox (github63) at 1.0; Walmart (github64, a booster seat) at 1.0 but the price
+# (50.51, another seller's offer box beside the buy box's 37.30: read since, a seller-offer block demoted)
 FOURTEENTH_SESSION = {"github53.json": (1, {}), "github55.json": (1, {"brand": 0.0}), "github54.json": (1, {}),
-                      "github57.json": (1, {}), "github56.json": (1, {}), "github58.json": (1, {})}
+                      "github57.json": (1, {}), "github56.json": (1, {}), "github58.json": (1, {}),
+                      "github62.json": (1, {}), "github63.json": (1, {}), "github64.json": (1, {})}
 
 
 @pytest.mark.parametrize("name", sorted(FOURTEENTH_SESSION))

@@ -879,7 +879,10 @@ _ELSEWHERE = re.compile(r"related|similar|recently|viewed|accessor|bundle|comple
                         r"deliver|shipping|courier|freight|versand|livraison|envio|frete|spedizion|"
                         # a marketplace box beside the buy box (Buy.com's own listing at the list
                         # price); on a page where it is the only offer, it is still the price
-                        r"marketplace[-_]?(box|offers?|listings?|sellers?)", re.I)
+                        r"marketplace[-_]?(box|offers?|listings?|sellers?)|"
+                        # a marketplace's seller offer beside the buy box (Walmart's "1 other seller from
+                        # $50.51", div.prod-SellerOffer linking to the product's sellers page)
+                        r"seller[-_]?offers?", re.I)
 # WooCommerce writes the product's categories and tags as classes on its own container.
 # Its post classes also say the product is "shipping-taxable" (not a shipping block).
 _TAXONOMY = re.compile(r"^(product_cat|product_tag|category|tag)-|^(shipping-taxable|taxable|purchasable|"
