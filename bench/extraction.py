@@ -108,6 +108,7 @@ DEFAULT_SETS = {
     "github63": (None, FIXTURES / "github63.json"),  # LightInTheBox (US storefront 2017, fathom-products)
     "github61": (None, FIXTURES / "github61.json"),  # Bed Bath & Beyond (US 2017, fathom-products)
     "github66": (None, FIXTURES / "github66.json"),  # Overstock (US 2017, fathom-products)
+    "github65": (None, FIXTURES / "github65.json"),  # Etsy (US 2017, fathom-products training data)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…
