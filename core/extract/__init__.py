@@ -519,18 +519,12 @@ def _pick_images(founds: dict[str, Found], displayed: str | None = None,
             and page and page.images:
         # the social card is a campaign or share crop ("campaign_denim_fw23_share.jpg"), not a photo
         # of the product: the gallery's first photo leads
-        first = image_identity(page.images[0])
-        at = next((i for i, u in enumerate(images) if image_identity(u) == first), None)
-        if at:  # (0: the card is the gallery's first photo itself)
-            images.insert(0, images.pop(at))
+        if _to_front(images, image_identity(page.images[0])):  # (not when the card is the gallery's first photo)
             lead_source = HTML
     if lead_source in (OPENGRAPH, TWITTER) and images and unloaded and image_identity(images[0]) in unloaded:
         # the social card's photo is one the gallery has not shown (a lazy view still on its placeholder,
         # LensCrafters' three-quarter view): the photo the gallery shows beside it leads
-        first = image_identity(unloaded[image_identity(images[0])])
-        at = next((i for i, u in enumerate(images) if image_identity(u) == first), None)
-        if at:
-            images.insert(0, images.pop(at))
+        if _to_front(images, image_identity(unloaded[image_identity(images[0])])):
             lead_source = HTML
     on_page = {image_identity(u) for u in page.images} if page else set()
     numbered = {image_identity(u): n for u, n in (numbers or {}).items()}
@@ -547,11 +541,16 @@ def _pick_images(founds: dict[str, Found], displayed: str | None = None,
         # The markup's first photo is not in the page's gallery (another colour's), or only the
         # page gives photos (a carousel may open with a clone of its last slide): the
         # gallery's selected photo leads.
-        key = image_identity(displayed)
-        at = next((i for i, u in enumerate(images) if image_identity(u) == key), None)
-        if at:
-            images.insert(0, images.pop(at))
+        _to_front(images, image_identity(displayed))
     return images, lead_source, alts
+
+
+def _to_front(images: list[str], key: str) -> bool:
+    """Move the photo of identity ``key`` first; False when it is already first or not listed."""
+    at = next((i for i, u in enumerate(images) if image_identity(u) == key), None)
+    if at:
+        images.insert(0, images.pop(at))
+    return bool(at)
 
 
 _SHARE_CARD = re.compile(r"(^|[-_.])(share|social|og|og[-_]?image|og[-_]?default|opengraph|fb|facebook|twitter|campaign|"

@@ -1210,6 +1210,13 @@ _PRICE_LABEL = re.compile(r"((our|your|sale|special|now|selling|current|today's|
                           r"販売価格\s*[:：]?|価格\s*[:：]?|售价\s*[:：]?|价格\s*[:：]?|價格\s*[:：]?|판매가|가격", re.I)
 
 
+def _was_child(kid, text: str) -> bool:
+    """A price box's child that shows a was price: struck (<del>, a line-through), a was/RRP word
+    before its amount, or a list-price class."""
+    return kid.tag in _STRUCK_TAGS or _struck(kid) or bool(_WAS_TEXT.match(text)) \
+        or bool(_LIST_CLASS.search(kid.get("class") or ""))
+
+
 def _after_was(el) -> str | None:
     """The price written as the element's own text after a was price inside it:
     ``<b><span class="productOldPrice">Statt 64,90 EUR</span><br>Nur 49,90 EUR</b>``
@@ -1220,8 +1227,7 @@ def _after_was(el) -> str | None:
         if not isinstance(kid.tag, str) or kid.tag == "br":
             continue
         text = clean_text(kid.text_content()) or ""
-        if not looks_like_price(text) or not (kid.tag in _STRUCK_TAGS or _struck(kid) or _WAS_TEXT.match(text)
-                                               or _LIST_CLASS.search(kid.get("class") or "")):
+        if not looks_like_price(text) or not _was_child(kid, text):
             continue
         tail, nxt = [kid.tail or ""], kid.getnext()
         while nxt is not None and nxt.tag == "br":  # "Statt …<br />Nur 49,90 EUR"
@@ -1264,8 +1270,7 @@ def _after_struck(el) -> tuple[str, str] | None:
         return None  # "<s>$80</s> $60" with no pieces after it: _after_was reads its tail
     first = shown[0]
     was = clean_text(_raw(first)[0]) or ""  # "<s>$20<sup>99</sup></s>": $20.99
-    if not _lone_amount(was) or not (first.tag in _STRUCK_TAGS or _struck(first) or _WAS_TEXT.match(was)
-                                     or _LIST_CLASS.search(first.get("class") or "")):
+    if not _lone_amount(was) or not _was_child(first, was):
         return None
     bare = copy.deepcopy(without(el, not_shown))  # (only now, for the few that open with a was price)
     kids = [k for k in bare if isinstance(k.tag, str) and k.tag != "br"]
@@ -1300,8 +1305,7 @@ def _lead_before_was(el) -> bool:
             continue
         text = clean_text(kid.text_content()) or ""
         if looks_like_price(text):
-            return kid.tag in _STRUCK_TAGS or _struck(kid) or bool(_WAS_TEXT.match(text)) \
-                or bool(_LIST_CLASS.search(kid.get("class") or "")) \
+            return _was_child(kid, text) \
                 or bool(_NEG_TEXT.search(text)) and not _INCLUSIVE.search(text)  # a fee after it ("zzgl. 3,30 €
             # Pfand"), not the price with tax and delivery ("(£99.99 inc VAT & delivery)")
     return False
@@ -1396,15 +1400,20 @@ def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -
     was_pairs: list = []  # (el, list price) read from a "was … now …" text
     split: set = set()
     own_text: set = set()  # elements read by their own leading text (not a wrapper of their children)
+
+    def was_pair(el, was_raw: str) -> None:
+        """The was price a text or a price box shows beside its current one, kept as a list price."""
+        was_cur = currency_in_text(was_raw, country=ctx.country)
+        was_amount = parse_amount(_amount_part(was_raw, ctx.country), currency=was_cur)
+        if was_amount is not None:
+            was_pairs.append((el, PriceCandidate(was_amount, was_cur, was_raw, role="list")))
+        own_text.add(el)
+
     for pos, el in sorted(nearest, key=lambda p: p[0]):
         struck = _after_struck(el)
         if struck:  # "<s>$20.00</s> $<span>15</span>.<sup>00</sup>": the price after the struck one
             (was_raw, raw), joined = struck, True
-            own_text.add(el)
-            was_cur = currency_in_text(was_raw, country=ctx.country)
-            was_amount = parse_amount(_amount_part(was_raw, ctx.country), currency=was_cur)
-            if was_amount is not None:
-                was_pairs.append((el, PriceCandidate(was_amount, was_cur, was_raw, role="list")))
+            was_pair(el, was_raw)
         else:
             raw, joined = _raw(el)
         if joined or _in_pieces(el):
@@ -1428,11 +1437,7 @@ def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -
         pair = _was_then_now(raw) if raw and len(raw) <= 60 else None
         if pair:  # "Was £34.99 Now £24.99", "statt 34,99 € nur 24,99 €", "39,000원 → 29,000원" in one text
             was_raw, raw = pair
-            was_cur = currency_in_text(was_raw, country=ctx.country)
-            was_amount = parse_amount(_amount_part(was_raw, ctx.country), currency=was_cur)
-            if was_amount is not None:
-                was_pairs.append((el, PriceCandidate(was_amount, was_cur, was_raw, role="list")))
-            own_text.add(el)
+            was_pair(el, was_raw)
         if el.tag in ("sup", "sub") and raw and re.fullmatch(r"\s*(?:[€$£]\s?|[.,])?\d{2}(?:\s?[€$£])?\s*", raw) \
                 and re.search(r"\d\s*$", el.getparent().text or "" if el.getparent() is not None else ""):
             continue  # the cents of the amount before it ("89<sup>€99</sup>"), no price of their own
