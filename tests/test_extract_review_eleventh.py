@@ -23,7 +23,7 @@ _HERE = Path(__file__).parent / "fixtures" / "extraction"
 CASES = [case for name in ("review_eleventh.json", "review_eleventh_regressions.json", "review_twelfth.json",
                                    "review_twelfth_regressions.json", "review_thirteenth.json",
                                    "review_thirteenth_regressions.json", "review_fourteenth.json",
-                                   "review_fourteenth_regressions.json")
+                                   "review_fourteenth_regressions.json", "review_fifteenth.json")
          for case in json.loads((_HERE / name).read_text(encoding="utf-8"))]
 
 

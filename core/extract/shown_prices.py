@@ -581,10 +581,20 @@ def _wrapper_label(el) -> str:
     return label if label.endswith((":", "：")) or re.fullmatch(r"[A-Z]{2,5}\.?", label) else ""
 
 
+def _sign_only(node) -> bool:
+    """The element shows a currency sign or code and nothing else ("$", "€", "USD")."""
+    text = (node.text_content() or "").strip()
+    return 0 < len(text) <= 4 and not any(ch.isdigit() for ch in text) and currency_in_text(text) is not None
+
+
 def _label(el, any_tag: bool = False) -> str:
     """The short label just before the amount's element: its previous sibling ("Was:",
-    ``<dt>Versandkosten:</dt>``), else its parent's leading text; "" when none or long."""
+    ``<dt>Versandkosten:</dt>``), else its parent's leading text; "" when none or long. A sibling
+    that is only the amount's currency sign is part of the amount, not its label: the label is
+    before it ("<span>Suggested Price</span> <span>$</span><span>420.00</span>")."""
     prev = previous_element(el)
+    while prev is not None and _sign_only(prev):
+        prev = previous_element(prev)
     if prev is not None:  # a label is a small inline or table cell, not a block of its own
         label = (clean_text(prev.text_content()) or "") if any_tag or prev.tag in _LABEL_TAGS else ""
     else:
