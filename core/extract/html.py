@@ -252,6 +252,10 @@ def scan(doc) -> Scan:
         if tail and len(tail) < 40 and not tail.isspace():
             if _DIGIT.search(tail) and money_in(tail) and el.getparent() is not None:
                 text_prices.append((pos, el.getparent()))  # <b>Price:</b> 44 890 ₸
+            elif len(tail.strip()) <= 4 and not re.search(r"\d|\s", tail.strip()) and money_in(tail) \
+                    and el.getparent() is not None \
+                    and _DIGIT.search(el.text_content() or ""):
+                text_prices.append((pos, el.getparent()))  # <span>89<sup>99</sup> €</span>: the sign after the cents
             elif el.getparent() is not None and el.getparent().tag in _BUTTON_TAGS and _BUY_TEXT.search(tail):
                 # <a class="btn"><span class="icon">Cart</span>In den Warenkorb</a>: the words after an icon
                 buy.append((pos, el.getparent()))

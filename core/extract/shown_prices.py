@@ -1184,7 +1184,10 @@ def _raw(el) -> tuple[str | None, bool]:
                 sign = " " + end  # the currency after the cents: 289.990<sup>00</sup> <span>Ft</span>
                 kids.pop()
         last = kids[-1] if kids else el[len(el) - 1]
-        if isinstance(last.tag, str) and (not (last.tail or "").strip() or sign):
+        tail = clean_text(last.tail) or ""
+        # "89<sup>99</sup> €": the currency after the cents, in the text after them
+        sign_tail = len(tail) <= 4 and not re.search(r"\d", tail) and currency_in_text(tail) is not None
+        if isinstance(last.tag, str) and (not tail or sign or sign_tail):
             cents = clean_text(last.text_content()) or ""
             parts = [el.text or ""]
             for kid in el:
