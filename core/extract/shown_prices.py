@@ -1166,6 +1166,10 @@ _ONE_AMOUNT = re.compile(r"(?P<pre>(?:[A-Z]{0,3}[$€£¥₹₩₺₽]|[A-Z]{3}\
                          r"(?P<post>[$€£¥₹₩₺₽]|[A-Z]{3}|[.,]-|)")
 
 
+# inline elements a shop prints a price's cents in ("89<sup>99</sup>", "89<small>,99 €</small>")
+PIECE_TAGS = {"sup", "sub", "small", "span", "b", "strong", "em", "i", "u"}
+
+
 def _raw(el) -> tuple[str | None, bool]:
     """The price text of ``el`` (its parts the page does not show left out) and whether it joined
     split cents ("$249<sup>99</sup>" → "$249.99")."""
@@ -1178,11 +1182,14 @@ def _raw(el) -> tuple[str | None, bool]:
         while kids and not (kids[-1].text_content() or "").strip() and not (kids[-1].tail or "").strip():
             kids.pop()  # an empty footnote marker after the cents: <sup>99</sup><i></i>
         sign = ""
-        if len(kids) >= 2 and not (kids[-1].tail or "").strip():
+        while len(kids) >= 2 and not (kids[-1].tail or "").strip() and len(sign) < 10:
             end = clean_text(kids[-1].text_content()) or ""
-            if end and len(end) <= 4 and not re.search(r"\d", end):
-                sign = " " + end  # the currency after the cents: 289.990<sup>00</sup> <span>Ft</span>
-                kids.pop()
+            if not end or len(end) > 4 or re.search(r"\d", end):
+                break
+            # the currency after the cents: 289.990<sup>00</sup> <span>Ft</span>; and a tax word
+            # after it (24<sup>99</sup><span>€</span><span>TTC</span>)
+            sign = " " + end + sign
+            kids.pop()
         last = kids[-1] if kids else el[len(el) - 1]
         tail = clean_text(last.tail) or ""
         # "89<sup>99</sup> €": the currency after the cents, in the text after them
@@ -1306,22 +1313,28 @@ def _after_struck(el) -> tuple[str, str] | None:
 _REPEAT_ORDER = re.compile(r"\b(auto-?ship|autoship|subscribe|subscription|abo|abonnement|suscripción|repeat delivery)\b", re.I)
 
 
-def _lead_before_was(el) -> bool:
-    """The element's own leading text is an amount and a child after it is a was price or a fee:
+def _lead_before_was(el) -> str | None:
+    """The element's own leading amount when a child after it is a was price or a fee:
     ``<p class="price">$54.40 <del>$68.00</del></p>``, Squarespace's ``$54.40 <span>Sale Price:</span>
-    <span class="original-price">$68.00</span>``, ``6,99 € <small>zzgl. 3,30 € Pfand</small>``."""
+    <span class="original-price">$68.00</span>``, ``6,99 € <small>zzgl. 3,30 € Pfand</small>``; with
+    its cents when they follow in a child of their own (``$24<span>.99</span> <del>$34.99</del>``)."""
     lead = (el.text or "").strip()
     if not lead or not _lone_amount(lead) or not looks_like_price(lead):
-        return False
-    for kid in el:
-        if not isinstance(kid.tag, str):
-            continue
+        return None
+    amount = lead
+    for n, kid in enumerate(k for k in el if isinstance(k.tag, str)):
         text = clean_text(kid.text_content()) or ""
+        if n == 0 and amount[-1].isdigit() and not (kid.tail or "")[:1].strip() \
+                and (cents := re.fullmatch(r"([.,])?(\d{2})", text)) and not re.search(r"\d[.,]\d{1,2}$", amount):
+            point = cents.group(1) or ("," if re.search(r"\d\.\d{3}$", amount) else ".")
+            amount = f"{amount}{point}{cents.group(2)}"
+            continue
         if looks_like_price(text):
-            return _was_child(kid, text) \
+            shown = _was_child(kid, text) \
                 or bool(_NEG_TEXT.search(text)) and not _INCLUSIVE.search(text)  # a fee after it ("zzgl. 3,30 €
             # Pfand"), not the price with tax and delivery ("(£99.99 inc VAT & delivery)")
-    return False
+            return amount if shown else None
+    return None
 
 
 _NOW_WORD = re.compile(r"\s*(?:\b(?:now(?: only)?|sale|only|our price|nur|jetzt(?: nur)?|ahora|maintenant|seulement|adesso|"
@@ -1444,14 +1457,15 @@ def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -
             if after:
                 raw = after
                 own_text.add(el)
-            elif _lead_before_was(el):
-                raw = el.text.strip()  # "<p class="price">$54.40 <del>$68.00</del></p>": its own leading amount
+            elif lead := _lead_before_was(el):
+                raw = lead  # "<p class="price">$54.40 <del>$68.00</del></p>": its own leading amount
                 own_text.add(el)
         pair = _was_then_now(raw) if raw and len(raw) <= 60 else None
         if pair:  # "Was £34.99 Now £24.99", "statt 34,99 € nur 24,99 €", "39,000원 → 29,000원" in one text
             was_raw, raw = pair
             was_pair(el, was_raw)
-        if el.tag in ("sup", "sub") and raw and re.fullmatch(r"\s*(?:[€$£]\s?|[.,])?\d{2}(?:\s?[€$£])?\s*", raw) \
+        if el.tag in PIECE_TAGS and raw and re.fullmatch(r"\s*(?:[€$£]\s?|[.,])?\d{2}(?:\s?[€$£])?\s*", raw) \
+                and previous_element(el) is None \
                 and re.search(r"\d\s*$", el.getparent().text or "" if el.getparent() is not None else ""):
             continue  # the cents of the amount before it ("89<sup>€99</sup>"), no price of their own
         if raw and _ENCODED.search(raw):
