@@ -587,14 +587,20 @@ def _sign_only(node) -> bool:
     return 0 < len(text) <= 4 and not any(ch.isdigit() for ch in text) and currency_in_text(text) is not None
 
 
+def _range_start(node) -> bool:
+    """The element is a range's lower amount, the dash after it ("$140.00</span> – <span>")."""
+    return bool(re.fullmatch(r"\s*(?:[-–—]|to|bis|à|a|до)\s*", node.tail or "")) \
+        and (looks_like_price(text := clean_text(node.text_content()) or "") or bool(re.fullmatch(r"\d[\d.,\s]*", text)))
+
+
 def _label(el, any_tag: bool = False) -> str:
     """The short label just before the amount's element: its previous sibling ("Was:",
     ``<dt>Versandkosten:</dt>``), else its parent's leading text; "" when none or long. A sibling
     that is only the amount's currency sign is part of the amount, not its label: the label is
     before it ("<span>Suggested Price</span> <span>$</span><span>420.00</span>")."""
     prev = previous_element(el)
-    while prev is not None and _sign_only(prev):
-        prev = previous_element(prev)
+    while prev is not None and (_sign_only(prev) or _range_start(prev)):
+        prev = previous_element(prev)  # (a range's upper amount shares the lower one's label)
     if prev is not None:  # a label is a small inline or table cell, not a block of its own
         label = (clean_text(prev.text_content()) or "") if any_tag or prev.tag in _LABEL_TAGS else ""
     else:
