@@ -109,6 +109,7 @@ DEFAULT_SETS = {
     "github61": (None, FIXTURES / "github61.json"),  # Bed Bath & Beyond (US 2017, fathom-products)
     "github66": (None, FIXTURES / "github66.json"),  # Overstock (US 2017, fathom-products)
     "github65": (None, FIXTURES / "github65.json"),  # Etsy (US 2017, fathom-products training data)
+    "github67": (None, FIXTURES / "github67.json"),  # Crutchfield (US 2017, fathom-products training data)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…
