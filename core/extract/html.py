@@ -19,7 +19,7 @@ import lxml.etree
 from core.extract.base import HTML, Found, PageContext
 from core.extract.images import GENERIC_CAPTION, LIGHTBOX
 from core.extract.prices import DASH_PRICE, looks_like_price, money_in
-from core.extract.shown_prices import PIECE_TAGS, price_prop, shown_prices, struck_classes
+from core.extract.shown_prices import cents_piece, price_prop, shown_prices, struck_classes
 from core.extract.text import (TEST_KEYS, clean_text, element_text, in_chrome, is_placeholder, next_element, overlap,
                                plausible_brand, squash, tokens, without)
 
@@ -240,10 +240,8 @@ def scan(doc) -> Scan:
             if _DIGIT.search(text):
                 if len(text) < 60 and (money_in(text) or ("-" in text or "–" in text) and DASH_PRICE.search(text)):
                     text_prices.append((pos, el))
-                    parent = el.getparent()
-                    if tag in PIECE_TAGS and parent is not None and el.getprevious() is None \
-                            and re.search(r"\d\s*$", parent.text or ""):
-                        text_prices.append((pos, parent))  # 89<sup>€99</sup>, 89<small>,99 €</small>: the cents' amount
+                    if el.getparent() is not None and cents_piece(el, text):
+                        text_prices.append((pos, el.getparent()))  # 89<sup>€99</sup>, 89<small>,99 €</small>: the cents' amount
             elif len(text) < 40:
                 parent = el.getparent()
                 if (tag in _BUTTON_TAGS or (parent is not None and parent.tag in _BUTTON_TAGS)) \

@@ -1173,7 +1173,19 @@ _ONE_AMOUNT = re.compile(r"(?P<pre>(?:[A-Z]{0,3}[$€£¥₹₩₺₽]|[A-Z]{3}\
 
 
 # inline elements a shop prints a price's cents in ("89<sup>99</sup>", "89<small>,99 €</small>")
-PIECE_TAGS = {"sup", "sub", "small", "span", "b", "strong", "em", "i", "u"}
+_PIECE_TAGS = {"sup", "sub", "small", "span", "b", "strong", "em", "i", "u"}
+
+
+def cents_piece(el, text: str) -> bool:
+    """``el`` shows only the cents (perhaps with the sign) of the amount just before it: in its
+    parent's text (``89<sup>€99</sup>``, ``24<small>,99 €</small>``) or in the element before it
+    (``<span>19</span><span>,99 €*</span>``)."""
+    if el.tag not in _PIECE_TAGS or not re.fullmatch(r"\s*(?:[€$£]\s?|[.,])?\d{2}(?:\s?[€$£])?\*?\s*", text):
+        return False
+    prev, parent = previous_element(el), el.getparent()
+    if prev is None:
+        return parent is not None and bool(re.search(r"\d\s*$", parent.text or ""))
+    return not (prev.tail or "").strip() and bool(re.search(r"\d$", (prev.text_content() or "").strip()))
 
 
 def _raw(el) -> tuple[str | None, bool]:
@@ -1209,7 +1221,7 @@ def _raw(el) -> tuple[str | None, bool]:
                 parts += [kid.text_content() if isinstance(kid.tag, str) else "", kid.tail or ""]
             before = clean_text("".join(parts)) or ""
             # "99", or ".99" / ",99" with its own separator, and the currency sign after them ("15<sup>,99 €</sup>")
-            split = re.fullmatch(r"([.,])?(\d{2})(\s?(?:[€$£¥]|[A-Z]{3}))?", cents)
+            split = re.fullmatch(r"([.,])?(\d{2})(\s?(?:[€$£¥]|[A-Z]{3}))?\*?", cents)
             if re.fullmatch(r"[.,]?[-–—]", cents) and re.search(r"\d$", before):
                 return f"{before},00{clean_text(last.tail) or ''}{sign}", True  # bol.com's "229<sup>-</sup>": "229,-"
             euro = re.fullmatch(r"€\s?(\d{2})", cents)  # France's "89<sup>€99</sup>": the sign as the point
@@ -1470,9 +1482,7 @@ def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -
         if pair:  # "Was £34.99 Now £24.99", "statt 34,99 € nur 24,99 €", "39,000원 → 29,000원" in one text
             was_raw, raw = pair
             was_pair(el, was_raw)
-        if el.tag in PIECE_TAGS and raw and re.fullmatch(r"\s*(?:[€$£]\s?|[.,])?\d{2}(?:\s?[€$£])?\s*", raw) \
-                and previous_element(el) is None \
-                and re.search(r"\d\s*$", el.getparent().text or "" if el.getparent() is not None else ""):
+        if raw and cents_piece(el, raw):
             continue  # the cents of the amount before it ("89<sup>€99</sup>"), no price of their own
         if raw and _ENCODED.search(raw):
             raw = _ENCODED.sub(" ", raw)  # Costco's "Online Price MzI5Ljk5 $" (base64), "a ${1}": no amount
