@@ -399,10 +399,10 @@ def default_currency(country: str | None) -> str | None:
     return codes[0] if len(codes) == 1 else None
 
 
-# An amount written with a dash for its (zero) cents, "5.299,-", "49.–": a price in the
+# An amount written with a dash for its (zero) cents, "5.299,-", "49.–", "8 490:-": a price in the
 # Nordic, Central European and Swiss way even with no currency beside it (Proshop's
 # "site-currency-attention"); its currency is the shop country's.
-DASH_PRICE = re.compile(r"(?<![\w.,])\d{1,3}(?:[.\s\u00a0']\d{3})*[,.][-–](?![\w-])")
+DASH_PRICE = re.compile(r"(?<![\w.,])\d{1,3}(?:[.\s\u00a0']\d{3})*[,.:][-–](?![\w-])")
 
 
 def looks_like_price(text: str | None) -> bool:

@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl
 
 from core.extract.base import PageContext, PriceCandidate
 from core.extract.prices import DASH_PRICE, currency_in_text, looks_like_price, money_in, normalize_currency, parse_amount
-from core.extract.text import clean_text, element_text, in_chrome, marker, next_element, previous_element, without
+from core.extract.text import clean_text, element_text, in_chrome, marker, next_element, previous_element, squash, without
 
 _STRUCK_TAGS = {"del", "s", "strike"}
 _NEAREST = 80  # candidates examined, nearest to the heading first
@@ -28,7 +28,7 @@ _NEAREST = 80  # candidates examined, nearest to the heading first
 _NATIVE_WAS = r"tachado|riscado|streichpreis|barrato|ordinarie|full[-_]?price|price[-_]?full|deleted|coret|vechi"
 _PRICE_BAD = re.compile(r"(list|regular|retail|original|old|was|before|strike|compare|rrp|msrp)[-_]?price|normal[-_]?price|"
                         r"price[-_]?(old|was|before|regular|original|strike|compare)|"
-                        r"strike|crossed|rrp|msrp|saving|saved|unit|per[-_]|per[-_]?measure|measure[-_]?price|instal|"
+                        r"strike|crossed|rrp|msrp|saving|saved|(?<!sellable[-_])unit|per[-_](?!sellable)|per[-_]?measure|measure[-_]?price|instal|"
                         r"monthly|month|tax|vat|excl|"
                         r"shipping|delivery|cashback|bonus|reward|loyalty|deposit|"
                         r"basis[-_]?price|(?<!product)base[-_]?price|grundpreis|related|recommend|similar|upsell|bundle|subtotal|"
@@ -423,8 +423,9 @@ def _money_runs(text: str) -> list:
 
 
 def _money_count(text: str) -> int:
-    """How many amounts with a currency beside them ``text`` holds."""
-    return len(_money_runs(text))
+    """How many amounts with a currency beside them, or written with a dash for their cents
+    ("8 490:-", "1.299,-"), ``text`` holds."""
+    return len(_money_runs(text)) + len(DASH_PRICE.findall(text))
 
 
 def _head_text(el, limit: int) -> str:
@@ -1200,12 +1201,12 @@ def _raw(el) -> tuple[str | None, bool]:
         while kids and not (kids[-1].text_content() or "").strip() and not (kids[-1].tail or "").strip():
             kids.pop()  # an empty footnote marker after the cents: <sup>99</sup><i></i>
         sign = ""
-        while len(kids) >= 2 and not (kids[-1].tail or "").strip() and len(sign) < 10:
+        while len(kids) >= 2 and not (kids[-1].tail or "").strip() and len(sign) < 16:
             end = clean_text(kids[-1].text_content()) or ""
-            if not end or len(end) > 4 or re.search(r"\d", end):
+            if not end or len(end) > 6 or re.search(r"\d", end):
                 break
-            # the currency after the cents: 289.990<sup>00</sup> <span>Ft</span>; and a tax word
-            # after it (24<sup>99</sup><span>€</span><span>TTC</span>)
+            # the currency after the cents: 289.990<sup>00</sup> <span>Ft</span>; and tax words
+            # after it (24<sup>99</sup><span>€</span><span>TTC</span>, <span>inkl.</span><span>MwSt.</span>)
             sign = " " + end + sign
             kids.pop()
         last = kids[-1] if kids else el[len(el) - 1]
@@ -1222,7 +1223,7 @@ def _raw(el) -> tuple[str | None, bool]:
             before = clean_text("".join(parts)) or ""
             # "99", or ".99" / ",99" with its own separator, and the currency sign after them ("15<sup>,99 €</sup>")
             split = re.fullmatch(r"([.,])?(\d{2})(\s?(?:[€$£¥]|[A-Z]{3}))?\*?", cents)
-            if re.fullmatch(r"[.,]?[-–—]", cents) and re.search(r"\d$", before):
+            if re.fullmatch(r"[.,:]?[-–—]", cents) and re.search(r"\d$", before):
                 return f"{before},00{clean_text(last.tail) or ''}{sign}", True  # bol.com's "229<sup>-</sup>": "229,-"
             euro = re.fullmatch(r"€\s?(\d{2})", cents)  # France's "89<sup>€99</sup>": the sign as the point
             if euro and re.search(r"\d$", before) and not re.search(r"[€$£]|\d[.,]\d{1,2}$", before):
@@ -1328,6 +1329,12 @@ def _after_struck(el) -> tuple[str, str] | None:
     return was, now
 
 
+def _for_some(raw: str) -> bool:
+    """The amount's own text says it is a price for some shoppers only: "Member price $58.49",
+    "Clubpreis 3,49 €", "£3.75 Clubcard Price", "Autoship $61.74", "$5 off with code"."""
+    return bool(_TIER_LABEL.search(raw) or _CONDITIONAL.search(raw) or _REPEAT_ORDER.search(raw))
+
+
 _REPEAT_ORDER = re.compile(r"\b(auto-?ship|autoship|subscribe|subscription|abo|abonnement|suscripción|repeat delivery)\b", re.I)
 
 
@@ -1430,6 +1437,7 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
 
 def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -> Shown:
     heading_depths = _ancestor_depths(heading)
+    names = {squash(t) for t in [*ctx.hints, element_text(heading) if heading is not None else None] if t}
     buy = _buy_button(sc, heading, heading_pos)
     buy_depths = _ancestor_depths(buy)
     hinted = {id(el) for _, el in sc.prices}
@@ -1482,6 +1490,8 @@ def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -
         if pair:  # "Was £34.99 Now £24.99", "statt 34,99 € nur 24,99 €", "39,000원 → 29,000원" in one text
             was_raw, raw = pair
             was_pair(el, was_raw)
+        if raw and squash(raw) in names and len(re.findall(r"[^\W\d_]{2,}", raw)) >= 2:
+            continue  # the product's name ("AMD Ryzen 7 7800X3D", "Porsche 911 GT3 RS"), not an amount
         if raw and cents_piece(el, raw):
             continue  # the cents of the amount before it ("89<sup>€99</sup>"), no price of their own
         if raw and _ENCODED.search(raw):
@@ -1561,7 +1571,7 @@ def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -
             or raw.lstrip().startswith(("+", "-", "−", "–")) or _signed(raw, amount, currency) \
             or _instalment(el) or was is not None \
             or (len(raw) > 12 and bool(_INSTALMENT_TEXT.search(raw))) or bool(_INSTALMENT_BEFORE.search(before[-60:])) \
-            or _addon(el)
+            or _addon(el) or _for_some(raw)
         listish = bool(_LIST_CLASS.search(marks))
         if listish:
             listed.append((el, PriceCandidate(amount, currency, raw, role="list")))

@@ -181,9 +181,9 @@ def in_chrome(el) -> bool:
     one), not to the site's chrome."""
     ancestors = list(el.iterancestors())
     for i, a in enumerate(ancestors):
-        if a.tag in ("nav", "aside"):
+        if a.tag == "nav":
             return True
-        if a.tag in ("header", "footer") and not any(_is_section(b) for b in ancestors[i + 1:]):
+        if a.tag in ("header", "footer", "aside") and not any(_is_section(b) for b in ancestors[i + 1:]):
             return True
     return False
 
