@@ -384,6 +384,15 @@ FOURTEENTH_SESSION = {"github53.json": (1, {}), "github55.json": (1, {"brand": 0
 def test_the_fourteenth_session_s_unseen_sets_hold_what_they_scored(name):
     _holds(name, *FOURTEENTH_SESSION[name])
 
+# The fifteenth session's unseen pages (2026-12-03, fathom-products, each committed before its first
+# scoring): Crutchfield (github67, an outlet drone: "Was $149.99", "Outlet Savings -$80.00", $69.99) at 1.0
+FIFTEENTH_SESSION = {"github67.json": (1, {})}
+
+
+@pytest.mark.parametrize("name", sorted(FIFTEENTH_SESSION))
+def test_the_fifteenth_session_s_unseen_sets_hold_what_they_scored(name):
+    _holds(name, *FIFTEENTH_SESSION[name])
+
 # Pages built from the shop platforms' own price templates (Magento 1/2, WooCommerce, PrestaShop
 # 1.6/1.7, Shopify, BigCommerce, SFCC, Hybris, nopCommerce, Volusion; then OpenCart, Shopware 5,
 # Zen Cart, Squarespace, CS-Cart), truth by hand by helpers who never ran the extractor. First
