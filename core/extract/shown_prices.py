@@ -1332,7 +1332,12 @@ def _after_struck(el) -> tuple[str, str] | None:
 def _for_some(raw: str) -> bool:
     """The amount's own text says it is a price for some shoppers only: "Member price $58.49",
     "Clubpreis 3,49 €", "£3.75 Clubcard Price", "Autoship $61.74", "$5 off with code"."""
+    if _EVERYONE.search(raw):
+        return False  # "Preis für Mitglieder und Nichtmitglieder: 59,90 €"
     return bool(_TIER_LABEL.search(raw) or _CONDITIONAL.search(raw) or _REPEAT_ORDER.search(raw))
+
+
+_EVERYONE = re.compile(r"non-?members?|nichtmitglied\w*|non[- ]membres?|no socios|niet-leden", re.I)
 
 
 _REPEAT_ORDER = re.compile(r"\b(auto-?ship|autoship|subscribe|subscription|abo|abonnement|suscripción|repeat delivery)\b", re.I)

@@ -175,17 +175,22 @@ _SECTIONING = {"main", "article", "section"}
 
 
 def in_chrome(el) -> bool:
-    """Inside the page's navigation, an aside, or the site header/footer. A ``<header>`` or
-    ``<footer>`` within ``main``/``article``/``section`` (or a container whose class says
-    product/detail/content/main) belongs to that part (a product's heading block often is
-    one), not to the site's chrome."""
+    """Inside the page's navigation, an aside, or the site header/footer. A ``<header>``,
+    ``<footer>`` or ``<aside>`` within ``main``/``article``/``section`` (or a container whose class
+    says product/detail/content/main) belongs to that part (a product's heading block often is
+    one; a buy box may be an aside), not to the site's chrome; a cart drawer is chrome anywhere."""
     ancestors = list(el.iterancestors())
     for i, a in enumerate(ancestors):
-        if a.tag == "nav":
-            return True
+        if a.tag == "nav" or a.tag == "aside" and _CART_MARK.search(marker(a)):
+            return True  # (a cart drawer is chrome wherever a theme renders it)
         if a.tag in ("header", "footer", "aside") and not any(_is_section(b) for b in ancestors[i + 1:]):
             return True
     return False
+
+
+# a cart shown over the page (not a buy box, "cart-box", whose class may name the cart too)
+_CART_MARK = re.compile(r"drawer|mini[-_]?(cart|basket|bag)|side[-_]?cart|off[-_]?canvas|flyout|"
+                        r"(cart|basket|bag)[-_]?(drawer|sidebar|flyout|popup|panel|preview|summary|overlay)", re.I)
 
 
 _SECTION_MARK = re.compile(r"product|pdp|detail|content|main", re.I)
