@@ -255,9 +255,10 @@ def scan(doc) -> Scan:
             if _DIGIT.search(tail) and money_in(tail) and el.getparent() is not None:
                 text_prices.append((pos, el.getparent()))  # <b>Price:</b> 44 890 ₸
             elif len(tail.strip()) <= 4 and not re.search(r"\d|\s", tail.strip()) and money_in(tail) \
-                    and el.getparent() is not None \
-                    and _DIGIT.search(el.getparent().text_content() or ""):
-                text_prices.append((pos, el.getparent()))  # <span>89<sup>99</sup> €</span>: the sign after the cents
+                    and el.getparent() is not None and not (text_prices and text_prices[-1][1] is el.getparent()) \
+                    and (_DIGIT.search(el.text or "") or _DIGIT.search(el.getparent().text or "")):
+                # <span>89<sup>99</sup> €</span>, <span>1.299<sup>,-</sup> €</span>: the sign after the cents
+                text_prices.append((pos, el.getparent()))
             elif el.getparent() is not None and el.getparent().tag in _BUTTON_TAGS and _BUY_TEXT.search(tail):
                 # <a class="btn"><span class="icon">Cart</span>In den Warenkorb</a>: the words after an icon
                 buy.append((pos, el.getparent()))

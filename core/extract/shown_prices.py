@@ -423,9 +423,11 @@ def _money_runs(text: str) -> list:
 
 
 def _money_count(text: str) -> int:
-    """How many amounts with a currency beside them, or written with a dash for their cents
-    ("8 490:-", "1.299,-"), ``text`` holds."""
-    return len(_money_runs(text)) + len(DASH_PRICE.findall(text))
+    """How many amounts ``text`` holds with a currency beside them or written with a dash for their
+    cents ("8 490:-", "1.299,-"); "CHF 54.–" is one."""
+    runs = _money_runs(text)
+    dashed = [m for m in DASH_PRICE.finditer(text) if not any(r.start() < m.end() and m.start() < r.end() for r in runs)]
+    return len(runs) + len(dashed)
 
 
 def _head_text(el, limit: int) -> str:
@@ -600,8 +602,10 @@ def _label(el, any_tag: bool = False) -> str:
     that is only the amount's currency sign is part of the amount, not its label: the label is
     before it ("<span>Suggested Price</span> <span>$</span><span>420.00</span>")."""
     prev = previous_element(el)
-    while prev is not None and (_sign_only(prev) or _range_start(prev)):
-        prev = previous_element(prev)  # (a range's upper amount shares the lower one's label)
+    for _ in range(3):  # (a range's upper amount shares the lower one's label: "$" "140.00" – "$" "260.00")
+        if prev is None or not (_sign_only(prev) or _range_start(prev)):
+            break
+        prev = previous_element(prev)
     if prev is not None:  # a label is a small inline or table cell, not a block of its own
         label = (clean_text(prev.text_content()) or "") if any_tag or prev.tag in _LABEL_TAGS else ""
     else:
@@ -1177,16 +1181,29 @@ _ONE_AMOUNT = re.compile(r"(?P<pre>(?:[A-Z]{0,3}[$€£¥₹₩₺₽]|[A-Z]{3}\
 _PIECE_TAGS = {"sup", "sub", "small", "span", "b", "strong", "em", "i", "u"}
 
 
+def _with_cents(units: str, point: str | None, cents: str) -> str:
+    """Whole units and their split cents as one amount: "69." + "99" (its own point), "$189" + ".99"
+    (the cents bring theirs), "$15" + "99" → "$15.99", and "289.990" + "00" → "289.990,00" (grouped by
+    points, so its cents follow a comma)."""
+    point = point or ("" if units[-1] in ".," else "," if re.search(r"\d\.\d{3}$", units) else ".")
+    return f"{units}{point}{cents}"
+
+
 def cents_piece(el, text: str) -> bool:
-    """``el`` shows only the cents (perhaps with the sign) of the amount just before it: in its
-    parent's text (``89<sup>€99</sup>``, ``24<small>,99 €</small>``) or in the element before it
-    (``<span>19</span><span>,99 €*</span>``)."""
+    """``el`` shows only the cents (perhaps with the sign) of the whole units just before it: in the
+    text before it (``89<sup>€99</sup>``, ``24<small>,99 €</small>``, ``<b>Prix :</b> 89<sup>€99</sup>``)
+    or, with their own separator, in the element before it (``<span>19</span><span>,99 €*</span>``;
+    not "$49" after a quantity "2", nor "49 €" after "79,00")."""
     if el.tag not in _PIECE_TAGS or not re.fullmatch(r"\s*(?:[€$£]\s?|[.,])?\d{2}(?:\s?[€$£])?\*?\s*", text):
         return False
     prev, parent = previous_element(el), el.getparent()
-    if prev is None:
-        return parent is not None and bool(re.search(r"\d\s*$", parent.text or ""))
-    return not (prev.tail or "").strip() and bool(re.search(r"\d$", (prev.text_content() or "").strip()))
+    before = (parent.text if prev is None else prev.tail) if parent is not None else None
+    if before and before.strip():
+        return bool(re.search(r"\d\s*$", before)) and not re.search(r"\d[.,]\d{1,2}\s*$", before)
+    if prev is None or not re.match(r"\s*[.,]\d", text):
+        return False
+    units = (prev.text_content() or "").strip()
+    return bool(re.search(r"\d$", units)) and not re.search(r"\d[.,]\d{1,2}$", units)
 
 
 def _raw(el) -> tuple[str | None, bool]:
@@ -1213,7 +1230,9 @@ def _raw(el) -> tuple[str | None, bool]:
         tail = clean_text(last.tail) or ""
         # "89<sup>99</sup> €": the currency after the cents, in the text after them
         sign_tail = len(tail) <= 4 and not re.search(r"\d", tail) and currency_in_text(tail) is not None
-        if isinstance(last.tag, str) and (not tail or sign or sign_tail):
+        after_struck = (p := previous_element(last)) is not None and struck_mark(p) and not (p.tail or "").strip()
+        if isinstance(last.tag, str) and (not tail or sign or sign_tail) and not after_struck:
+            # (not "<s>59</s> <b>49</b> €": 49 is the price after a struck one, not 59's cents)
             cents = clean_text(last.text_content()) or ""
             parts = [el.text or ""]
             for kid in el:
@@ -1227,16 +1246,14 @@ def _raw(el) -> tuple[str | None, bool]:
                 return f"{before},00{clean_text(last.tail) or ''}{sign}", True  # bol.com's "229<sup>-</sup>": "229,-"
             euro = re.fullmatch(r"€\s?(\d{2})", cents)  # France's "89<sup>€99</sup>": the sign as the point
             if euro and re.search(r"\d$", before) and not re.search(r"[€$£]|\d[.,]\d{1,2}$", before):
-                return f"{before},{euro.group(1)} €{clean_text(last.tail) or ''}", True
+                return f"{before},{euro.group(1)} €{clean_text(last.tail) or ''}{sign}", True
             if split and split.group(3) and (cur := currency_in_text(before)) \
                     and cur != currency_in_text(f"1{split.group(3)}"):
                 split = None  # "€ 29 <span>31 CHF</span>": a second currency's amount, not cents
             if split and re.search(r"\d[.,]?$", before) and not re.search(r"\d[.,]\d{1,2}$", before) \
                     and not (split.group(1) and before[-1] in ".,"):
-                # "69.<sup>99</sup>" has its own point; "289.990<sup>00</sup>" groups by points,
-                # so its cents follow a comma; "$189<span>.99</span>" brings its own
-                point = split.group(1) or ("" if before[-1] in ".," else "," if re.search(r"\d\.\d{3}$", before) else ".")
-                return f"{before}{point}{split.group(2)}{split.group(3) or ''}{clean_text(last.tail) or ''}{sign}", True
+                whole = _with_cents(before, split.group(1), split.group(2))
+                return f"{whole}{split.group(3) or ''}{clean_text(last.tail) or ''}{sign}", True
     return text, False
 
 
@@ -1323,7 +1340,7 @@ def _after_struck(el) -> tuple[str, str] | None:
     now = clean_text(now)
     if not now or not _lone_amount(now) or currency_in_text(now) != currency_in_text(was):
         return None  # not one amount in the struck one's currency ("22%" after "Rp629.000")
-    if _CONDITIONAL.search(now) or _REPEAT_ORDER.search(now) or _TIER_LABEL.search(now):
+    if _for_some(now):
         return None  # "Member price $5.99", "with Nectar £10.00", "Autoship $61.74", "VIP price $15.99":
         # not every shopper's price
     return was, now
@@ -1354,10 +1371,9 @@ def _lead_before_was(el) -> str | None:
     amount = lead
     for n, kid in enumerate(k for k in el if isinstance(k.tag, str)):
         text = clean_text(kid.text_content()) or ""
-        if n == 0 and amount[-1].isdigit() and not (kid.tail or "")[:1].strip() \
+        if n == 0 and (el.text or "")[-1:].isdigit() and not (kid.tail or "")[:1].strip() \
                 and (cents := re.fullmatch(r"([.,])?(\d{2})", text)) and not re.search(r"\d[.,]\d{1,2}$", amount):
-            point = cents.group(1) or ("," if re.search(r"\d\.\d{3}$", amount) else ".")
-            amount = f"{amount}{point}{cents.group(2)}"
+            amount = _with_cents(amount, cents.group(1), cents.group(2))  # "$24<span>.99</span>", not "$54 <span>12</span>"
             continue
         if looks_like_price(text):
             shown = _was_child(kid, text) \

@@ -183,9 +183,15 @@ def in_chrome(el) -> bool:
     for i, a in enumerate(ancestors):
         if a.tag == "nav" or a.tag == "aside" and _CART_MARK.search(marker(a)):
             return True  # (a cart drawer is chrome wherever a theme renders it)
-        if a.tag in ("header", "footer", "aside") and not any(_is_section(b) for b in ancestors[i + 1:]):
+        if a.tag in ("header", "footer") and not any(_is_section(b) for b in ancestors[i + 1:]):
             return True
+        if a.tag == "aside" and not any(b.tag in ("main", "article") or _PRODUCT_MARK.search(marker(b))
+                                        for b in ancestors[i + 1:]):
+            return True  # (a theme's "site-content" wraps its sidebar too: only a product's own part counts)
     return False
+
+
+_PRODUCT_MARK = re.compile(r"product|pdp|detail", re.I)
 
 
 # a cart shown over the page (not a buy box, "cart-box", whose class may name the cart too)
