@@ -584,10 +584,15 @@ def _wrapper_label(el) -> str:
     return label if label.endswith((":", "：")) or re.fullmatch(r"[A-Z]{2,5}\.?", label) else ""
 
 
+def sign_text(text: str | None) -> bool:
+    """The text is a currency sign or code and nothing else ("$", " € ", "USD", "zł")."""
+    text = (text or "").strip()
+    return 0 < len(text) <= 4 and not re.search(r"\d|\s", text) and currency_in_text(text) is not None
+
+
 def _sign_only(node) -> bool:
-    """The element shows a currency sign or code and nothing else ("$", "€", "USD")."""
-    text = (node.text_content() or "").strip()
-    return 0 < len(text) <= 4 and not any(ch.isdigit() for ch in text) and currency_in_text(text) is not None
+    """The element shows a currency sign or code and nothing else."""
+    return sign_text(node.text_content())
 
 
 def _range_start(node) -> bool:
@@ -1229,7 +1234,7 @@ def _raw(el) -> tuple[str | None, bool]:
         last = kids[-1] if kids else el[len(el) - 1]
         tail = clean_text(last.tail) or ""
         # "89<sup>99</sup> €": the currency after the cents, in the text after them
-        sign_tail = len(tail) <= 4 and not re.search(r"\d", tail) and currency_in_text(tail) is not None
+        sign_tail = sign_text(tail)
         after_struck = (p := previous_element(last)) is not None and struck_mark(p) and not (p.tail or "").strip()
         if isinstance(last.tag, str) and (not tail or sign or sign_tail) and not after_struck:
             # (not "<s>59</s> <b>49</b> €": 49 is the price after a struck one, not 59's cents)
