@@ -110,6 +110,7 @@ DEFAULT_SETS = {
     "github66": (None, FIXTURES / "github66.json"),  # Overstock (US 2017, fathom-products)
     "github65": (None, FIXTURES / "github65.json"),  # Etsy (US 2017, fathom-products training data)
     "github67": (None, FIXTURES / "github67.json"),  # Crutchfield (US 2017, fathom-products training data)
+    "github70": (None, FIXTURES / "github70.json"),  # Office Depot (US 2017, fathom-products)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…
