@@ -8,6 +8,7 @@ on a large page; product RDFa in the wild is the simple nested form this walk un
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from extruct.w3cmicrodata import MicrodataExtractor
 
@@ -15,7 +16,7 @@ from core.extract.base import MICRODATA, RDFA, Found, PageContext, PriceCandidat
 from core.extract.images import absolute_url
 from core.extract.jsonld import rating
 from core.extract.prices import currency_in_text, in_rials, normalize_currency, parse_amount
-from core.extract.text import clean_text, element_text, html_to_text, is_placeholder, overlap
+from core.extract.text import clean_text, element_text, html_to_text, is_placeholder, overlap, without
 
 _PRODUCT = re.compile(r"(^|[/#:])(Product|IndividualProduct|ProductModel|ProductGroup|Vehicle|Car|Book)$", re.I)
 _LABEL_PREFIX = re.compile(r"^.{0,60}?:\s*(?=\S)")
@@ -154,7 +155,29 @@ def extract(doc, ctx: PageContext) -> Found | None:
             found = Found(MICRODATA, prices=_prices(offers, None, ctx.country))
     if found is not None and not found.brand:
         found.brand = _stray_brand(doc)
+    if found is not None and found.title:
+        found.title = _own_name(doc, found.title)
     return found
+
+
+def _own_name(doc, name: str) -> str:
+    """The name without the identifiers its element holds as properties of their own: Office Depot's
+    ``<h1 itemprop="name">Desk, Espresso <small>Item # <span itemprop="sku">101095</span></small></h1>``
+    is named "Desk, Espresso" (the microdata value is the element's whole text)."""
+    for el in islice(doc.iterfind(".//*[@itemprop='name']"), 50):
+        if not any(_identifier(d) for d in el.iterdescendants()) or clean_text(el.text_content()) != name:
+            continue
+        # (the identifier's element, or the small wrapper that labels it: "Item # 101095")
+        own = clean_text(without(el, lambda d: _identifier(d) or any(_identifier(x) for x in d.iterdescendants())).text_content())
+        return own or name
+    return name
+
+
+_IDENTIFIERS = {"sku", "mpn", "productid", "gtin", "gtin8", "gtin12", "gtin13", "gtin14", "isbn"}
+
+
+def _identifier(el) -> bool:
+    return isinstance(el.tag, str) and (el.get("itemprop") or "").strip().casefold() in _IDENTIFIERS
 
 
 def _stray_brand(doc) -> str | None:
