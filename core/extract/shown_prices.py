@@ -1625,6 +1625,7 @@ def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -
     current = current or fallback
     current.sort(key=lambda r: r[0])
     current = _settle_by_saving(current, listed, elements)
+    current = _settle_by_now(current, listed, elements)
     if current and _saving_only(current[0][1].note):
         # "Save $5.00" beside a struck "$20.00": the saving, never the price to print (after a price,
         # its sign still tells an unsigned price's currency: "89.00" "Save $10"); nor a doubtful amount
@@ -1722,6 +1723,27 @@ def _settle_by_saving(current: list, listed: list, elements: dict) -> list:
             rest = [r for r in current if r[1] is not was and r[1] is not now]
             return [next(r for r in current if r[1] is now)] + rest
     return current
+
+
+def _settle_by_now(current: list, listed: list, elements: dict) -> list:
+    """Gap's "$64.95" then "Now $52.00", each a price-classed line of the same box and nothing
+    struck: the amount the page leads with a now-word ("Now", "Sale", "Jetzt") is the price, the
+    higher one before it (within three levels) its list price."""
+    if len(current) < 2 or current[0][0][0] or _NOW_LEAD.match(current[0][1].note):
+        return current
+    first = current[0][1]
+    ups = set(islice(elements[id(first)].iterancestors(), 3))
+    for key, cand in current[1:3]:
+        if key[0] or not _NOW_LEAD.match(cand.note) or cand.amount >= first.amount or cand.currency != first.currency:
+            continue
+        if ups & set(islice(elements[id(cand)].iterancestors(), 3)):
+            listed.append((elements[id(first)], PriceCandidate(first.amount, first.currency, first.note, role="list")))
+            return [(key, cand)] + [r for r in current if r[1] is not cand]
+    return current
+
+
+# the amount's own text opens with a now-word: "Now $52.00", "Sale $19.99", "Jetzt 39,99 €"
+_NOW_LEAD = re.compile(r"\s*(?:now(?: only)?|sale|jetzt(?: nur)?|ahora|maintenant|adesso|teraz|nu|nyt)\b\.?\s*:?\s*\S{0,4}\d", re.I)
 
 
 def _list_beside(current: list, listed: list, elements: dict) -> dict:
