@@ -357,7 +357,20 @@ def _not_name(c) -> bool:
                                        or "display:none" in (c.get("style") or "").replace(" ", ""))
     # (a wishlist or share button inside the heading: <h1>Oversized Wool Jumper<button>Add to favourites</button></h1>)
     return isinstance(c.tag, str) and (bool(_ID_CHILD.search(f"{cls} {c.get('itemprop') or ''}")) or hidden
-                                       or c.tag == "button")
+                                       or c.tag == "button" or _labelled_aside(c))
+
+
+# a child of the heading that is a labelled identifier ("Model: OD-22", "Item # 101095", "Art.-Nr.: 4711")
+# or the maker's byline after the name ("by Realspace"), not part of the name
+_ID_TEXT = re.compile(r"(sku|model|item|part|mpn|ean|upc|isbn|art\.?-?nr\.?|artikel-?nr\.?|ref\.?|réf\.?)\s*"
+                      r"(#|no\.?|number|nr\.?)?\s*[:#]|(?-i:[Bb]y\s+[A-Z\d])", re.I)
+
+
+def _labelled_aside(c) -> bool:
+    if c.getprevious() is None and not (c.getparent() is not None and (c.getparent().text or "").strip()):
+        return False  # (the heading's first words are its name)
+    text = (c.text_content() or "").strip()
+    return len(text) <= 40 and bool(_ID_TEXT.match(text))
 
 
 _NAME_PROPS = {"name", "schema:name", "dc:title", "dcterms:title"}
