@@ -112,6 +112,7 @@ DEFAULT_SETS = {
     "github67": (None, FIXTURES / "github67.json"),  # Crutchfield (US 2017, fathom-products training data)
     "github70": (None, FIXTURES / "github70.json"),  # Office Depot (US 2017, fathom-products)
     "github71": (None, FIXTURES / "github71.json"),  # Gap (US 2017, fathom-products)
+    "github72": (None, FIXTURES / "github72.json"),  # Lands' End (US 2017, fathom-products)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…
