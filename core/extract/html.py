@@ -951,7 +951,10 @@ def _brand_before_model(*texts: str | None) -> str | None:
 _NOT_MAKER = re.compile(r"waterproof|replacement|universal|wireless|portable|rechargeable|compatible|heavy[- ]duty|"
                         r"refurbished|handmade|cast iron|teak|leather|wool|cotton|linen|cashmere|merino|"
                         r"stainless( steel)?|steel|bamboo|oak|walnut|ceramic|porcelain|copper|brass|"
-                        r"sterling silver|solid wood|wooden|marble|rattan|wicker|velvet|suede|denim", re.I)
+                        r"sterling silver|solid wood|wooden|marble|rattan|wicker|velvet|suede|denim|"
+                        # a department, not a maker ("Lands' End › Women's › Sweaters", "Women's Supima …")
+                        r"(wo)?men'?s?'?|ladies'?|kids'?|boys'?|girls'?|bab(y|ies)|toddlers?'?|unisex|"
+                        r"damen|herren|kinder|femmes?|hommes?|enfants?|mujer|hombre|niños?|donna|uomo|bambin[oi]", re.I)
 
 
 def _in_title(word: str, title: str | None) -> bool:
