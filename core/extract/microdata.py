@@ -7,6 +7,7 @@ on a large page; product RDFa in the wild is the simple nested form this walk un
 
 from __future__ import annotations
 
+import copy
 import re
 from itertools import islice
 
@@ -16,7 +17,7 @@ from core.extract.base import MICRODATA, RDFA, Found, PageContext, PriceCandidat
 from core.extract.images import absolute_url
 from core.extract.jsonld import rating
 from core.extract.prices import currency_in_text, in_rials, normalize_currency, parse_amount
-from core.extract.text import clean_text, element_text, html_to_text, is_placeholder, overlap, without
+from core.extract.text import clean_text, element_text, html_to_text, is_placeholder, overlap
 
 _PRODUCT = re.compile(r"(^|[/#:])(Product|IndividualProduct|ProductModel|ProductGroup|Vehicle|Car|Book)$", re.I)
 _LABEL_PREFIX = re.compile(r"^.{0,60}?:\s*(?=\S)")
@@ -167,9 +168,15 @@ def _own_name(doc, name: str) -> str:
     for el in islice(doc.iterfind(".//*[@itemprop='name']"), 50):
         if not any(_identifier(d) for d in el.iterdescendants()) or clean_text(el.text_content()) != name:
             continue
-        # (the identifier's element, or the small wrapper that labels it: "Item # 101095")
-        own = clean_text(without(el, lambda d: _identifier(d) or any(_identifier(x) for x in d.iterdescendants())).text_content())
-        return own or name
+        # the trailing child that shows the identifier, or the small wrapper that labels it ("Item # 101095");
+        # not one in the middle of the name ("Makita <span itemprop=mpn>XFD131</span> 18V …")
+        kids = [k for k in el if isinstance(k.tag, str)]
+        last = kids[-1] if kids and not (kids[-1].tail or "").strip() else None
+        if last is None or not (_identifier(last) or any(_identifier(x) for x in last.iterdescendants())):
+            continue
+        bare = copy.deepcopy(el)
+        [k for k in bare if isinstance(k.tag, str)][-1].drop_tree()
+        return clean_text(bare.text_content()) or name
     return name
 
 
@@ -177,7 +184,9 @@ _IDENTIFIERS = {"sku", "mpn", "productid", "gtin", "gtin8", "gtin12", "gtin13", 
 
 
 def _identifier(el) -> bool:
-    return isinstance(el.tag, str) and (el.get("itemprop") or "").strip().casefold() in _IDENTIFIERS
+    """An identifier property the page shows (not a <meta> tag inside the name's words)."""
+    return isinstance(el.tag, str) and el.tag != "meta" and (el.get("itemprop") or "").strip().casefold() in _IDENTIFIERS \
+        and bool((el.text_content() or "").strip())
 
 
 def _stray_brand(doc) -> str | None:

@@ -1729,21 +1729,34 @@ def _settle_by_now(current: list, listed: list, elements: dict) -> list:
     """Gap's "$64.95" then "Now $52.00", each a price-classed line of the same box and nothing
     struck: the amount the page leads with a now-word ("Now", "Sale", "Jetzt") is the price, the
     higher one before it (within three levels) its list price."""
-    if len(current) < 2 or current[0][0][0] or _NOW_LEAD.match(current[0][1].note):
+    if len(current) < 2 or current[0][0][0] or not _ONLY_AMOUNT.fullmatch(current[0][1].note):
         return current
     first = current[0][1]
-    ups = set(islice(elements[id(first)].iterancestors(), 3))
+    before = [elements[id(first)], elements[id(first)].getparent()]
     for key, cand in current[1:3]:
-        if key[0] or not _NOW_LEAD.match(cand.note) or cand.amount >= first.amount or cand.currency != first.currency:
-            continue
-        if ups & set(islice(elements[id(cand)].iterancestors(), 3)):
+        el = elements[id(cand)]
+        kid = next((k for k in el if isinstance(k.tag, str)), None)
+        # its own line: the text before a block inside it (Gap's reviews widget in the price's <h5>)
+        text = clean_text(el.text) or "" if kid is not None and kid.tag in _BLOCK_TAGS else cand.note
+        lead = _NOW_LEAD.match(text)
+        if key[0] or not lead or not _ONLY_AMOUNT.fullmatch(re.sub(r"[^\w.,'’$€£¥]+$", "", text[lead.end():])) \
+                or cand.amount >= first.amount \
+                or cand.currency != first.currency:
+            continue  # (not "Now $15 each when you buy 2", "Sale: $25 gift card", "Now $649.99 Refurbished";
+            # a rating's stars after it are no words)
+        # the now-line comes right after the plain one, at the same level (sibling lines of one box, not
+        # a swatch, an add-on or a strip of other products after it)
+        if any(b is not None and previous_element(a) is b for a, b in zip([elements[id(cand)], elements[id(cand)].getparent()], before)):
             listed.append((elements[id(first)], PriceCandidate(first.amount, first.currency, first.note, role="list")))
             return [(key, cand)] + [r for r in current if r[1] is not cand]
     return current
 
 
+_BLOCK_TAGS = {"div", "p", "ul", "ol", "dl", "table", "section", "form"}
+# an amount and nothing else: "$64.95", "39,99 €", "USD 52.00"
+_ONLY_AMOUNT = re.compile(r"\s*(?:[^\d\s]{1,4}\s?)?\d[\d.,'’ ]*(?:\s?[^\d\s]{1,4})?\s*")
 # the amount's own text opens with a now-word: "Now $52.00", "Sale $19.99", "Jetzt 39,99 €"
-_NOW_LEAD = re.compile(r"\s*(?:now(?: only)?|sale|jetzt(?: nur)?|ahora|maintenant|adesso|teraz|nu|nyt)\b\.?\s*:?\s*\S{0,4}\d", re.I)
+_NOW_LEAD = re.compile(r"\s*(?:now(?: only)?|sale|jetzt(?: nur)?|ahora|maintenant|adesso|teraz|nu|nyt)\b\.?\s*:?\s*(?=\S{0,4}\d)", re.I)
 
 
 def _list_beside(current: list, listed: list, elements: dict) -> dict:
