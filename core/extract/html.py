@@ -21,7 +21,7 @@ from core.extract.images import GENERIC_CAPTION, LIGHTBOX
 from core.extract.prices import DASH_PRICE, looks_like_price, money_in
 from core.extract.shown_prices import cents_piece, price_prop, shown_prices, sign_text, struck_classes
 from core.extract.text import (TEST_KEYS, clean_text, element_text, in_chrome, is_placeholder, next_element, overlap,
-                               plausible_brand, squash, tokens, without)
+                               plausible_brand, previous_element, squash, tokens, without)
 
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head", "option", "select", "textarea"}
 _NAME_HINT = re.compile(r"(product|item|deal|pdp|goods|article|sku)[-_]?(title|name)|^(title|name)$|"
@@ -336,7 +336,7 @@ def scan(doc) -> Scan:
 
 # An identifier printed inside the heading's element ("<div class="name">Name<span class="sku">ID</span>
 # <span class="code">1382080</span></div>", SAP Hybris): not part of the name.
-_ID_CHILD = re.compile(r"(^|[-_\s])(sku|code|product-?code|item-?(no|number|code)|mpn|ean|gtin|"
+_ID_CHILD = re.compile(r"(^|[-_\s])(sku|code|product-?code|item-?(no|number|code)|mpn|ean|gtin\d*|isbn|"
                        r"art(ikel)?-?nr|part-?number|product-?id|"
                        # a badge inside the heading: <span class="badge badge--new">Neu</span>
                        r"badge|product-?badge|sticker|ribbon|flag-?(new|sale)|label-?(new|sale)|icon|tag|"
@@ -357,20 +357,34 @@ def _not_name(c) -> bool:
                                        or "display:none" in (c.get("style") or "").replace(" ", ""))
     # (a wishlist or share button inside the heading: <h1>Oversized Wool Jumper<button>Add to favourites</button></h1>)
     return isinstance(c.tag, str) and (bool(_ID_CHILD.search(f"{cls} {c.get('itemprop') or ''}")) or hidden
-                                       or c.tag == "button" or _labelled_aside(c))
+                                       or c.tag == "button" or _labelled_extra(c))
 
 
-# a child of the heading that is a labelled identifier ("Model: OD-22", "Item # 101095", "Art.-Nr.: 4711")
-# or the maker's byline after the name ("by Realspace"), not part of the name
+# an element inside the heading, after the name's first words, that is a labelled identifier ("Model: OD-22",
+# "Item # 101095", "Art.-Nr.: 4711": one code with a digit after its label) or the maker's byline on a line of
+# its own or in a byline/brand element ("<br><small>by Realspace</small>"), not part of the name
 _ID_TEXT = re.compile(r"(sku|model|item|part|mpn|ean|upc|isbn|art\.?-?nr\.?|artikel-?nr\.?|ref\.?|réf\.?)\s*"
-                      r"(#|no\.?|number|nr\.?)?\s*[:#]|(?-i:[Bb]y\s+[A-Z\d])", re.I)
+                      r"(#|no\.?|number|nr\.?)?\s*[:#]\s*(?=[\w./-]*\d)[\w./-]+", re.I)
+_BYLINE = re.compile(r"(?-i:[Bb]y\s+[A-Z\d])")
+_BYLINE_MARK = re.compile(r"by|brand|vendor|author|designer|maker|manufacturer", re.I)
 
 
-def _labelled_aside(c) -> bool:
-    if c.getprevious() is None and not (c.getparent() is not None and (c.getparent().text or "").strip()):
+def _labelled_extra(c) -> bool:
+    if c.tag not in _INLINE_EXTRA or len(c) > 3:
+        return False
+    prev = previous_element(c)
+    if prev is None and not (c.getparent() is not None and (c.getparent().text or "").strip()):
         return False  # (the heading's first words are its name)
     text = (c.text_content() or "").strip()
-    return len(text) <= 40 and bool(_ID_TEXT.match(text))
+    if len(text) > 40:
+        return False
+    if _ID_TEXT.fullmatch(text):
+        return True
+    return bool(_BYLINE.match(text)) and (prev is not None and prev.tag == "br"
+                                          or bool(_BYLINE_MARK.search(f"{c.get('class') or ''} {c.get('id') or ''}")))
+
+
+_INLINE_EXTRA = {"span", "small", "em", "i", "b", "strong", "p", "div", "a"}
 
 
 _NAME_PROPS = {"name", "schema:name", "dc:title", "dcterms:title"}
@@ -951,10 +965,7 @@ def _brand_before_model(*texts: str | None) -> str | None:
 _NOT_MAKER = re.compile(r"waterproof|replacement|universal|wireless|portable|rechargeable|compatible|heavy[- ]duty|"
                         r"refurbished|handmade|cast iron|teak|leather|wool|cotton|linen|cashmere|merino|"
                         r"stainless( steel)?|steel|bamboo|oak|walnut|ceramic|porcelain|copper|brass|"
-                        r"sterling silver|solid wood|wooden|marble|rattan|wicker|velvet|suede|denim|"
-                        # a department, not a maker ("Lands' End › Women's › Sweaters", "Women's Supima …")
-                        r"(wo)?men'?s?'?|ladies'?|kids'?|boys'?|girls'?|bab(y|ies)|toddlers?'?|unisex|"
-                        r"damen|herren|kinder|femmes?|hommes?|enfants?|mujer|hombre|niños?|donna|uomo|bambin[oi]", re.I)
+                        r"sterling silver|solid wood|wooden|marble|rattan|wicker|velvet|suede|denim", re.I)
 
 
 def _in_title(word: str, title: str | None) -> bool:
@@ -1065,8 +1076,8 @@ def _in_menu(el) -> bool:
     return False
 
 
-_FOR_WHOM = re.compile(r"(men|women|kids|boys|girls|ladies|unisex|baby|toddler|youth|junior|herren|damen|kinder|homme|femme|"
-                       r"enfant|hombre|mujer|niños?)(['’]s|s['’])?\b", re.I)
+_FOR_WHOM = re.compile(r"(men|women|kids|boys|girls|ladies|unisex|baby|babies|toddlers?|youth|junior|herren|damen|kinder|"
+                       r"hommes?|femmes?|enfants?|hombre|mujer|niños?|donna|uomo|bambin[oi])(['’]s|s['’])?\b", re.I)
 
 
 def _brand_marked(*texts: str | None, site_words: set[str] | frozenset = frozenset(), page: str = "") -> str | None:
@@ -1148,7 +1159,8 @@ def _brand_from_breadcrumb(sc: Scan, title: str | None) -> str | None:
             if sc.lead_h1 and step.casefold() == sc.lead_h1.casefold():
                 continue  # the name's first part came from a short h1 the crumb also names: a category as often
             if step.casefold() != low and low.startswith(step.casefold() + " ") and not re.search(r"\d", step) \
-                    and not _common_phrase(step) and not _goes_on_lower(step, title) and not _NOT_MAKER.fullmatch(step):
+                    and not _common_phrase(step) and not _goes_on_lower(step, title) and not _NOT_MAKER.fullmatch(step) \
+                    and not _FOR_WHOM.fullmatch(step.rstrip("'’")):  # a department ("Lands' End › Women's › Sweaters")
                 return step
     return None
 

@@ -17,7 +17,7 @@ from core.extract.base import MICRODATA, RDFA, Found, PageContext, PriceCandidat
 from core.extract.images import absolute_url
 from core.extract.jsonld import rating
 from core.extract.prices import currency_in_text, in_rials, normalize_currency, parse_amount
-from core.extract.text import clean_text, element_text, html_to_text, is_placeholder, overlap
+from core.extract.text import clean_text, element_text, html_to_text, is_placeholder, overlap, squash
 
 _PRODUCT = re.compile(r"(^|[/#:])(Product|IndividualProduct|ProductModel|ProductGroup|Vehicle|Car|Book)$", re.I)
 _LABEL_PREFIX = re.compile(r"^.{0,60}?:\s*(?=\S)")
@@ -166,13 +166,14 @@ def _own_name(doc, name: str) -> str:
     ``<h1 itemprop="name">Desk, Espresso <small>Item # <span itemprop="sku">101095</span></small></h1>``
     is named "Desk, Espresso" (the microdata value is the element's whole text)."""
     for el in islice(doc.iterfind(".//*[@itemprop='name']"), 50):
-        if not any(_identifier(d) for d in el.iterdescendants()) or clean_text(el.text_content()) != name:
+        if not any(_identifier(d) for d in el.iterdescendants()) or squash(el.text_content()) != squash(name):
             continue
         # the trailing child that shows the identifier, or the small wrapper that labels it ("Item # 101095");
-        # not one in the middle of the name ("Makita <span itemprop=mpn>XFD131</span> 18V …")
+        # not one in the middle of the name ("Makita <span itemprop=mpn>XFD131</span> 18V …"), nor a part of
+        # the name that also holds it ("Makita <span>18V LXT Drill <span itemprop=mpn>XFD131</span></span>")
         kids = [k for k in el if isinstance(k.tag, str)]
         last = kids[-1] if kids and not (kids[-1].tail or "").strip() else None
-        if last is None or not (_identifier(last) or any(_identifier(x) for x in last.iterdescendants())):
+        if last is None or not (_identifier(last) or _labelled_identifier(last)):
             continue
         bare = copy.deepcopy(el)
         [k for k in bare if isinstance(k.tag, str)][-1].drop_tree()
@@ -185,8 +186,20 @@ _IDENTIFIERS = {"sku", "mpn", "productid", "gtin", "gtin8", "gtin12", "gtin13", 
 
 def _identifier(el) -> bool:
     """An identifier property the page shows (not a <meta> tag inside the name's words)."""
-    return isinstance(el.tag, str) and el.tag != "meta" and (el.get("itemprop") or "").strip().casefold() in _IDENTIFIERS \
+    return isinstance(el.tag, str) and el.tag != "meta" \
+        and any(t in _IDENTIFIERS for t in (el.get("itemprop") or "").casefold().split()) \
         and bool((el.text_content() or "").strip())
+
+
+def _labelled_identifier(el) -> bool:
+    """A wrapper that shows an identifier and at most its short label ("Item # ", "SKU:")."""
+    ids = [d for d in el.iterdescendants() if _identifier(d)]
+    if not ids:
+        return False
+    rest = (el.text_content() or "")
+    for d in ids:
+        rest = rest.replace(d.text_content() or "", "", 1)
+    return len(rest.strip()) <= 12 and len(rest.split()) <= 2
 
 
 def _stray_brand(doc) -> str | None:

@@ -585,9 +585,9 @@ def _wrapper_label(el) -> str:
 
 
 def sign_text(text: str | None) -> bool:
-    """The text is a currency sign or code and nothing else ("$", " € ", "USD", "zł")."""
+    """The text is a currency sign or code and nothing else ("$", " € ", "USD", "zł", "kr.", "Rs")."""
     text = (text or "").strip()
-    return 0 < len(text) <= 4 and not re.search(r"\d|\s", text) and currency_in_text(text) is not None
+    return 0 < len(text) <= 4 and not re.search(r"\d|\s", text) and money_in(text)
 
 
 def _sign_only(node) -> bool:
@@ -1726,10 +1726,11 @@ def _settle_by_saving(current: list, listed: list, elements: dict) -> list:
 
 
 def _settle_by_now(current: list, listed: list, elements: dict) -> list:
-    """Gap's "$64.95" then "Now $52.00", each a price-classed line of the same box and nothing
-    struck: the amount the page leads with a now-word ("Now", "Sale", "Jetzt") is the price, the
-    higher one before it (within three levels) its list price."""
-    if len(current) < 2 or current[0][0][0] or not _ONLY_AMOUNT.fullmatch(current[0][1].note):
+    """Gap's "$64.95" then "Now $52.00", two lines of one price box: the amount the page leads with a
+    now-word ("Now", "Sale", "Jetzt"), its line the word and the amount alone, right after a line that
+    is a higher amount alone (the element or its parent, at the same level; not options of a list) is
+    the price, the other its list price."""
+    if len(current) < 2 or current[0][0][0] or not _amount_alone(current[0][1].note):
         return current
     first = current[0][1]
     before = [elements[id(first)], elements[id(first)].getparent()]
@@ -1739,22 +1740,29 @@ def _settle_by_now(current: list, listed: list, elements: dict) -> list:
         # its own line: the text before a block inside it (Gap's reviews widget in the price's <h5>)
         text = clean_text(el.text) or "" if kid is not None and kid.tag in _BLOCK_TAGS else cand.note
         lead = _NOW_LEAD.match(text)
-        if key[0] or not lead or not _ONLY_AMOUNT.fullmatch(re.sub(r"[^\w.,'’$€£¥]+$", "", text[lead.end():])) \
+        if key[0] or not lead or not _amount_alone(re.sub(r"[^\w.,'’$€£¥]+$", "", text[lead.end():])) \
                 or cand.amount >= first.amount \
                 or cand.currency != first.currency:
             continue  # (not "Now $15 each when you buy 2", "Sale: $25 gift card", "Now $649.99 Refurbished";
             # a rating's stars after it are no words)
         # the now-line comes right after the plain one, at the same level (sibling lines of one box, not
         # a swatch, an add-on or a strip of other products after it)
-        if any(b is not None and previous_element(a) is b for a, b in zip([elements[id(cand)], elements[id(cand)].getparent()], before)):
+        if any(b is not None and a.tag not in _OPTION_TAGS and previous_element(a) is b
+               for a, b in zip([elements[id(cand)], elements[id(cand)].getparent()], before)):
             listed.append((elements[id(first)], PriceCandidate(first.amount, first.currency, first.note, role="list")))
-            return [(key, cand)] + [r for r in current if r[1] is not cand]
+            return [(key, cand)] + [r for r in current if r[1] is not cand and r[1] is not first]
     return current
 
 
 _BLOCK_TAGS = {"div", "p", "ul", "ol", "dl", "table", "section", "form"}
-# an amount and nothing else: "$64.95", "39,99 €", "USD 52.00"
-_ONLY_AMOUNT = re.compile(r"\s*(?:[^\d\s]{1,4}\s?)?\d[\d.,'’ ]*(?:\s?[^\d\s]{1,4})?\s*")
+_OPTION_TAGS = {"li", "option", "td", "tr", "label", "dd"}  # a list's options, a table's cells
+
+
+def _amount_alone(text: str) -> bool:
+    """An amount and its currency sign or code, nothing else: "$64.95", "39,99 €", "USD 52.00" (not
+    "$39/day", "$5 ea")."""
+    m = re.fullmatch(r"\s*(\S{0,4}?)\s?(\d[\d.,'’ ]*\d|\d)\s?(\S{0,4})\s*", text)
+    return bool(m) and all(not g or sign_text(g) for g in (m.group(1), m.group(3)))
 # the amount's own text opens with a now-word: "Now $52.00", "Sale $19.99", "Jetzt 39,99 €"
 _NOW_LEAD = re.compile(r"\s*(?:now(?: only)?|sale|jetzt(?: nur)?|ahora|maintenant|adesso|teraz|nu|nyt)\b\.?\s*:?\s*(?=\S{0,4}\d)", re.I)
 
