@@ -19,7 +19,7 @@ import lxml.etree
 from core.extract.base import HTML, Found, PageContext
 from core.extract.images import GENERIC_CAPTION, LIGHTBOX
 from core.extract.prices import DASH_PRICE, looks_like_price, money_in
-from core.extract.shown_prices import cents_piece, price_prop, shown_prices, sign_text, struck_classes
+from core.extract.shown_prices import cents_piece, price_prop, shown_prices, sign_text, struck_classes, struck_mark
 from core.extract.text import (TEST_KEYS, clean_text, element_text, in_chrome, is_placeholder, next_element, overlap,
                                plausible_brand, previous_element, squash, tokens, without)
 
@@ -254,7 +254,7 @@ def scan(doc) -> Scan:
         if tail and len(tail) < 40 and not tail.isspace():
             if _DIGIT.search(tail) and money_in(tail) and el.getparent() is not None:
                 text_prices.append((pos, el.getparent()))  # <b>Price:</b> 44 890 ₸
-            elif sign_text(tail) \
+            elif sign_text(tail) and not struck_mark(el) \
                     and el.getparent() is not None and not (text_prices and text_prices[-1][1] is el.getparent()) \
                     and (_DIGIT.search(el.text or "") or _DIGIT.search(el.getparent().text or "")):
                 # <span>89<sup>99</sup> €</span>, <span>1.299<sup>,-</sup> €</span>: the sign after the cents
