@@ -27,7 +27,7 @@ _NEAREST = 80  # candidates examined, nearest to the heading first
 # struck-price class words in the shops' languages, a demotion and a list mark alike
 _NATIVE_WAS = r"tachado|riscado|streichpreis|barrato|ordinarie|full[-_]?price|price[-_]?full|deleted|coret|vechi"
 _PRICE_BAD = re.compile(r"(list|regular|retail|original|old|was|before|strike|compare|rrp|msrp)[-_]?price|normal[-_]?price|"
-                        r"price[-_]?(old|was|before|regular|original|strike|compare)|"
+                        r"price[-_]{0,2}(old|was|before|regular|original|strike|compare)|"
                         r"strike|crossed|rrp|msrp|saving|saved|(?<!sellable[-_])unit|per[-_](?!sellable)|per[-_]?measure|measure[-_]?price|instal|"
                         r"monthly|month|tax|vat|excl|"
                         r"shipping|delivery|cashback|bonus|reward|loyalty|deposit|"
@@ -40,7 +40,7 @@ _PRICE_BAD = re.compile(r"(list|regular|retail|original|old|was|before|strike|co
 _PRICE_GOOD = re.compile(r"current|final|sale|special|now|actual|our|main|selling|offer|promo|deal|"
                          r"big|large|primary|product[-_]?price|price[-_]?(value|amount|current|new)", re.I)
 # ("with-list-price", "has-list-price": Shopware 6's class for a current price that has one beside it)
-_LIST_CLASS = re.compile(r"(^|(?<!with)(?<!has)[-_\s])(old|was|strike|crossed|rrp|msrp|mrp|uvp|compare|regular|list|original|before|"
+_LIST_CLASS = re.compile(r"(^|(?<!with)(?<!has)[-_\s])(old|was|strike|crossed|rrp|msrp|mrp|uvp|compare|regular|list|original|orig|org|before|"
                          r"former|suggested[-_]?(retail[-_]?)?price|piyasa|ancien|barr[eé]|stara|oude|eski|previous|"
                          + _NATIVE_WAS + ")"
                          r"([-_\s]|price|$)|(^|\s)(normal|standard)[-_]?price|price[-_]+(normal|standard)", re.I)
@@ -85,7 +85,7 @@ _APPROX_LABEL = re.compile(r"^[\s(\[]*" + _APPROX_WORDS + r"[\s:]*$", re.I)
 _APPROX_CLASS = re.compile(r"(^|[-_\s])(approx|converted|conversion)", re.I)
 _WAS_TEXT = re.compile(r"^\s*(was|orig|rrp|msrp|mrp|uvp|statt|vorher|antes|avant|prima|era|de|list( price)?|"
                        r"old price|previous price|prix précédent|prix initial|prezzo precedente|vorheriger preis|"
-                       r"poprzednia cena|vorige prijs|original( price)?|price before|before|før|förr|tidligere|tidigare|"
+                       r"poprzednia cena|vorige prijs|original( price)?|price before|before|før|förr|(tidligere|tidigare|förra|forrige) ?(pris(et)?)?|"
                        r"dříve|původně|původní cena|giá gốc|giá cũ|harga (normal|asli|coret)|pre[tț] vechi|aiemmin|korábban|"
                        r"ord\.? pris|ordinarie pris|ordinær pris|normalpris|ennen|voorheen|eredeti ár|"
                        r"retail( price)?|reg\.?( price)?|compare (at|to)|originally|(manufacturer'?s? )?sugg(\.|ested)? (retail )?price|"
@@ -752,6 +752,17 @@ def _converted(el, raw: str, label: str) -> bool:
         return True
     return any(_APPROX_CLASS.search(f"{a.get('class', '')} {a.get('id', '')}")
                for a in islice(el.iterancestors(), 2)) or bool(_APPROX_CLASS.search(el.get("class") or ""))
+
+
+def _was_words_before(before: str) -> str | None:
+    """The words just before an amount with no label of its own end with a was-label two or three
+    levels up (IKEA's "Tidigare pris <span><span><span>1 695</span><span>:-</span></span></span>")."""
+    words = before.split()
+    for k in (3, 2):  # a was-word with its price word ("Tidigare pris", "Old price"), not "Original" alone
+        tail = " ".join(words[-k:]) if len(words) >= k else ""
+        if tail and _PRICE_WORD.search(tail) and _WAS_TEXT.fullmatch(tail):
+            return tail
+    return None
 
 
 def _was_word(raw: str, label: str) -> str | None:
@@ -1579,7 +1590,8 @@ def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -
         if _omnibus(el, raw, before):
             continue  # the EU's 30-day lowest price: a reference, neither current nor list
         struck = _struck(el)
-        was = None if struck else (_was_word(raw, tag_label) or (None if tag_label else _was_word(raw, _wrapper_label(el))))
+        was = None if struck else (_was_word(raw, tag_label) or (None if tag_label else _was_word(raw, _wrapper_label(el)))
+                                   or (None if tag_label else _was_words_before(before)))
         if struck or was is not None:
             listed.append((el, PriceCandidate(amount, currency, raw, role="list")))
             if struck or not _SOFT_WAS.fullmatch(was.strip(" :")):
