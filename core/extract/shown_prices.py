@@ -59,7 +59,9 @@ _NEG_TEXT = re.compile(r"/\s*(100\s*|1\s*)?(ml|cl|g|kg|l|m|m²|m2|lb|oz|mes|mo|m
                        # a fee included in the price: France's éco-participation ("dont 10,00 € d'éco-participation"),
                        # recycling/disposal fees, deposits
                        r"[ée]co-?participation|[ée]co-?part\b|[ée]cotaxe|ecotasa|ecovalor|recycling fee|disposal fee|"
-                       r"weee|pfand|statiegeld|^\s*dont\b|"
+                       r"weee|pfand|statiegeld|^\s*dont\b|\bvrg\b|"
+                       # a surcharge added with its own name ("inkl. MwSt. + vRG CHF 6.00", "+ Eco-Part 2,00 €")
+                       r"(?:^|\s)\+\s?[^\d\s]{2,15}\s+(?:[A-Z]{3}|[€$£])\s?\d|"
                        # a price only when trading in an old device
                        r"trade[- ]?in|inzahlungnahme|avec (la )?reprise|con (la )?permuta|na troca|inruil|"
                        # the price before tax beside the price with it
@@ -1630,7 +1632,10 @@ def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -
         marked = id(el) in hinted or id(el.getparent()) in hinted
         # at the same depth a price whose class says "list" ("price-standard" beside "price-sales",
         # both repeated by the buy button) comes after one that does not
-        key = (bad, -depth, listish, not marked, not good, bare, abs(pos - heading_pos))
+        # among doubtful amounts a month's instalment comes last (Apple's "From $799" in a "fullprice" class
+        # beside "or $33.29/mo. for 24 mo."): printed as the price it is the worst mistake
+        key = (2 if bad and amount in instalments else int(bad), -depth, listish, not marked, not good, bare,
+               abs(pos - heading_pos))
         current.append((key, cand))
         elements[id(cand)] = el
     listed.extend(was_pairs)
