@@ -27,7 +27,7 @@ _NEAREST = 80  # candidates examined, nearest to the heading first
 # struck-price class words in the shops' languages, a demotion and a list mark alike
 _NATIVE_WAS = r"tachado|riscado|streichpreis|barrato|ordinarie|full[-_]?price|price[-_]?full|deleted|coret|vechi"
 _PRICE_BAD = re.compile(r"(list|regular|retail|original|old|was|before|strike|compare|rrp|msrp)[-_]?price|normal[-_]?price|"
-                        r"price[-_]{0,2}(old|was|before|regular|original|strike|compare)|"
+                        r"price[-_]?(old|was|before|regular|original|strike|compare)|price--(old|was|before|original|strike|compare)|"
                         r"strike|crossed|rrp|msrp|saving|saved|(?<!sellable[-_])unit|per[-_](?!sellable)|per[-_]?measure|measure[-_]?price|instal|"
                         r"monthly|month|tax|vat|excl|"
                         r"shipping|delivery|cashback|bonus|reward|loyalty|deposit|"
@@ -762,8 +762,8 @@ def _was_words_before(before: str) -> str | None:
     words = before.split()
     for k in (3, 2):  # a was-word with its price word ("Tidigare pris", "Old price"), not "Original" alone
         tail = " ".join(words[-k:]) if len(words) >= k else ""
-        if tail and _PRICE_WORD.search(tail) and _WAS_TEXT.fullmatch(tail):
-            return tail
+        if tail and _PRICE_WORD.search(tail) and _WAS_TEXT.fullmatch(tail) and not _SOFT_WAS.fullmatch(tail.strip(" :")):
+            return tail  # (not "Regular price" three levels up: Shopify's label of a plain price too)
     return None
 
 
