@@ -51,18 +51,27 @@ def _int(value) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def _filled(value: str | None) -> str | None:
+    """A lazy loader's address template filled in ("…/candle_{width}x.jpg", Shopify's data-src, at 1024
+    pixels wide); None for one with another placeholder left ("{size}", "%7Bheight%7D")."""
+    if not value:
+        return value
+    value = re.sub(r"\{width\}|%7Bwidth%7D", "1024", value, flags=re.I)
+    return None if re.search(r"\{\w*\}|%7B\w*%7D", value) else value
+
+
 def image_url(el, base_url: str) -> str | None:
     """The largest rendition an element points at (zoom attribute, srcset, lazy src, src)."""
     for attr in _BIG_ATTRS:
-        url = absolute_url(el.get(attr), base_url)
+        url = absolute_url(_filled(el.get(attr)), base_url)
         if url:
             return url
     for attr in _SRCSET_ATTRS:
-        url = absolute_url(largest_srcset(el.get(attr)), base_url)
+        url = absolute_url(largest_srcset(_filled(el.get(attr))), base_url)
         if url:
             return url
     for attr in _SRC_ATTRS:
-        value = el.get(attr)
+        value = _filled(el.get(attr))
         if value and not value.startswith("data:"):
             url = absolute_url(value, base_url)
             if url:
