@@ -1199,6 +1199,10 @@ _ONE_AMOUNT = re.compile(r"(?P<pre>(?:[A-Z]{0,3}[$€£¥₹₩₺₽]|[A-Z]{3}\
 _PIECE_TAGS = {"sup", "sub", "small", "span", "b", "strong", "em", "i", "u"}
 
 
+# units that already end in their cents ("79,00", "$15.5"): two digits after them are no cents of theirs
+_HAS_CENTS = re.compile(r"\d[.,]\d{1,2}\s*$")
+
+
 def _with_cents(units: str, point: str | None, cents: str) -> str:
     """Whole units and their split cents as one amount: "69." + "99" (its own point), "$189" + ".99"
     (the cents bring theirs), "$15" + "99" → "$15.99", and "289.990" + "00" → "289.990,00" (grouped by
@@ -1217,11 +1221,11 @@ def cents_piece(el, text: str) -> bool:
     prev, parent = previous_element(el), el.getparent()
     before = (parent.text if prev is None else prev.tail) if parent is not None else None
     if before and before.strip():
-        return bool(re.search(r"\d\s*$", before)) and not re.search(r"\d[.,]\d{1,2}\s*$", before)
+        return bool(re.search(r"\d\s*$", before)) and not _HAS_CENTS.search(before)
     if prev is None or not re.match(r"\s*[.,]\d", text):
         return False
     units = (prev.text_content() or "").strip()
-    return bool(re.search(r"\d$", units)) and not re.search(r"\d[.,]\d{1,2}$", units)
+    return bool(re.search(r"\d$", units)) and not _HAS_CENTS.search(units)
 
 
 def _raw(el) -> tuple[str | None, bool]:
@@ -1263,12 +1267,12 @@ def _raw(el) -> tuple[str | None, bool]:
             if re.fullmatch(r"[.,:]?[-–—]", cents) and re.search(r"\d$", before):
                 return f"{before},00{clean_text(last.tail) or ''}{sign}", True  # bol.com's "229<sup>-</sup>": "229,-"
             euro = re.fullmatch(r"€\s?(\d{2})", cents)  # France's "89<sup>€99</sup>": the sign as the point
-            if euro and re.search(r"\d$", before) and not re.search(r"[€$£]|\d[.,]\d{1,2}$", before):
+            if euro and re.search(r"\d$", before) and not re.search(r"[€$£]", before) and not _HAS_CENTS.search(before):
                 return f"{before},{euro.group(1)} €{clean_text(last.tail) or ''}{sign}", True
             if split and split.group(3) and (cur := currency_in_text(before)) \
                     and cur != currency_in_text(f"1{split.group(3)}"):
                 split = None  # "€ 29 <span>31 CHF</span>": a second currency's amount, not cents
-            if split and re.search(r"\d[.,]?$", before) and not re.search(r"\d[.,]\d{1,2}$", before) \
+            if split and re.search(r"\d[.,]?$", before) and not _HAS_CENTS.search(before) \
                     and not (split.group(1) and before[-1] in ".,"):
                 whole = _with_cents(before, split.group(1), split.group(2))
                 return f"{whole}{split.group(3) or ''}{clean_text(last.tail) or ''}{sign}", True
@@ -1390,7 +1394,7 @@ def _lead_before_was(el) -> str | None:
     for n, kid in enumerate(k for k in el if isinstance(k.tag, str)):
         text = clean_text(kid.text_content()) or ""
         if n == 0 and (el.text or "")[-1:].isdigit() and not (kid.tail or "")[:1].strip() \
-                and (cents := re.fullmatch(r"([.,])?(\d{2})", text)) and not re.search(r"\d[.,]\d{1,2}$", amount):
+                and (cents := re.fullmatch(r"([.,])?(\d{2})", text)) and not _HAS_CENTS.search(amount):
             amount = _with_cents(amount, cents.group(1), cents.group(2))  # "$24<span>.99</span>", not "$54 <span>12</span>"
             continue
         if looks_like_price(text):
@@ -1765,7 +1769,7 @@ def _settle_by_now(current: list, listed: list, elements: dict) -> list:
         # the now-line comes right after the plain one, at the same level (sibling lines of one box, not
         # a swatch, an add-on or a strip of other products after it)
         if any(b is not None and a.tag not in _OPTION_TAGS and previous_element(a) is b
-               for a, b in zip([elements[id(cand)], elements[id(cand)].getparent()], before)):
+               for a, b in zip([el, el.getparent()], before)):
             listed.append((elements[id(first)], PriceCandidate(first.amount, first.currency, first.note, role="list")))
             return [(key, cand)] + [r for r in current if r[1] is not cand and r[1] is not first]
     return current
@@ -1780,6 +1784,8 @@ def _amount_alone(text: str) -> bool:
     "$39/day", "$5 ea")."""
     m = re.fullmatch(r"\s*(\S{0,4}?)\s?(\d[\d.,'’ ]*\d|\d)\s?(\S{0,4})\s*", text)
     return bool(m) and all(not g or sign_text(g) for g in (m.group(1), m.group(3)))
+
+
 # the amount's own text opens with a now-word: "Now $52.00", "Sale $19.99", "Jetzt 39,99 €"
 _NOW_LEAD = re.compile(r"\s*(?:now(?: only)?|sale|jetzt(?: nur)?|ahora|maintenant|adesso|teraz|nu|nyt)\b\.?\s*:?\s*(?=\S{0,4}\d)", re.I)
 

@@ -175,10 +175,11 @@ _SECTIONING = {"main", "article", "section"}
 
 
 def in_chrome(el) -> bool:
-    """Inside the page's navigation, an aside, or the site header/footer. A ``<header>``,
-    ``<footer>`` or ``<aside>`` within ``main``/``article``/``section`` (or a container whose class
-    says product/detail/content/main) belongs to that part (a product's heading block often is
-    one; a buy box may be an aside), not to the site's chrome; a cart drawer is chrome anywhere."""
+    """Inside the page's navigation, an aside, or the site header/footer. A ``<header>`` or
+    ``<footer>`` within ``main``/``article``/``section`` (or a container whose class says
+    product/detail/content/main) belongs to that part (a product's heading block often is one);
+    an ``<aside>`` only within ``main``/``article`` or a product/pdp/detail container (a buy box;
+    a theme's "site-content" wraps its sidebar too); a cart drawer is chrome anywhere."""
     ancestors = list(el.iterancestors())
     for i, a in enumerate(ancestors):
         if a.tag == "nav" or a.tag == "aside" and _CART_MARK.search(marker(a)):
@@ -199,7 +200,7 @@ _CART_MARK = re.compile(r"drawer|mini[-_]?(cart|basket|bag)|side[-_]?cart|off[-_
                         r"(cart|basket|bag)[-_]?(drawer|sidebar|flyout|popup|panel|preview|summary|overlay)", re.I)
 
 
-_SECTION_MARK = re.compile(r"product|pdp|detail|content|main", re.I)
+_SECTION_MARK = re.compile(_PRODUCT_MARK.pattern + r"|content|main", re.I)
 
 
 def _is_section(el) -> bool:
