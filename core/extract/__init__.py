@@ -732,5 +732,10 @@ def extract_product(html_text: str, base_url: str, *, extra: list[Found] | None 
         product.images = dedupe_images(gallery.script_images(doc, product.title, base))
         if product.images:
             product.sources["images"] = HTML
+    if not product.images and product.title and not product.listed:
+        # nor there: the photo in the product's own block beside its heading (a plain theme's lone <img>)
+        photo = gallery.block_photo(found_html.heading, base)
+        if photo:
+            product.images, product.sources["images"] = [photo], HTML
     product.language = _page_language(doc, metas, base_url, product)
     return product

@@ -56,6 +56,7 @@ class Found:
     with_tax_shown: bool = False  # HTML: the page says its prices include VAT ("inkl. MwSt.", "inc. VAT")
     rating_count: int | None = None
     sold_out: bool = False  # markup: every offer is out of stock, sold out or discontinued
+    heading: object = None  # HTML: the product's heading element (lxml), where one was found
 
     def current_prices(self) -> list[PriceCandidate]:
         """The prices this source gives as what a shopper pays."""

@@ -317,6 +317,36 @@ def gallery_images(doc, images: list, heading_pos: int, title: str | None,
     return urls, alts, shown, _numbers(good, best)
 
 
+_BLOCK_LEVELS = 4  # the heading's ancestors searched for the product's own block
+_BLOCK_MOST = 6  # photos in that block, beyond which it is a page's layout, not one product's block
+
+
+def block_photo(heading, base_url: str) -> str | None:
+    """No gallery, alt text or markup names a photo: the one shown in the product's own block, the
+    nearest ancestor of the heading (up to four levels) holding a photo — Sainsbury's
+    ``<div class="pd__left"><img src="…/640x640.jpg" alt=""></div>`` beside ``pd__right``'s ``<h1>``.
+    Not the site's chrome, an icon, another product's tile or a block of related products; None
+    when the nearest block with photos holds more than a few (a page layout, a listing)."""
+    if heading is None:
+        return None
+    chrome = {id(el) for el in heading.getroottree().xpath(_IN_CHROME_XPATH)}
+    for n, block in enumerate(heading.iterancestors()):
+        if n >= _BLOCK_LEVELS or block.tag in ("body", "html", "main"):
+            return None
+        photos = []
+        for el in block.iter("img"):
+            own, near, _ = _context(el)
+            url = image_url(el, base_url)
+            if not url or id(el) in chrome or _BAD.search(own) or _BAD.search(near) \
+                    or is_chrome_image(url, width=_int(el.get("width")), height=_int(el.get("height"))) \
+                    or _priced_tile(el, base_url):
+                continue
+            photos.append(url)
+        if photos:
+            return photos[0] if len(set(photos)) <= _BLOCK_MOST else None
+    return None
+
+
 def _beside_shown(waiting: list, loaded: list, out: dict) -> None:
     """For each photo still on its placeholder, the visible loaded photo sharing its gallery (a
     common ancestor at most two levels up from both): what the gallery shows in its place. Not a

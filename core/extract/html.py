@@ -1173,6 +1173,7 @@ def extract(doc, ctx: PageContext, sc: Scan, refs: list[str], site_words: set[st
     found.title = clean_title(heading, site_words, strict=True) if heading else None
     found.titles = [t for t in (clean_title(sc.title_tag, site_words, page_title=True),) if t]
     found.tag_title = clean_text(sc.title_tag)
+    found.heading = heading_el
     shown = shown_prices(sc, heading_el, sc_pos(sc, heading_el), ctx)
     found.prices = shown.current + list(shown.list_beside.values())
     found.certain_price = shown.confident
