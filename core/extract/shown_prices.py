@@ -968,6 +968,43 @@ def _headed_as_others(block) -> bool:
     return bool(text) and bool(_OTHERS_HEADING.search(text))
 
 
+# A block of offers for some buyers: a coupon's, a bank card's, an app's price ("BEST OFFERS" "Best Price:
+# Rs. 1619" "Coupon code: STYLENEW300" under Myntra's buy box; Flipkart's "Available offers")
+_OFFERS_HEADING = re.compile(r"((best|available|bank|card|more|special|exclusive|coupon)\s+)?(offers?|coupons?)(\s+for you)?|"
+                             r"ofertas bancarias|angebote für dich|offres? (bancaires?|partenaires?)|クーポン|쿠폰|优惠券", re.I)
+
+
+def _headed_as_offers(el) -> bool:
+    """Within three levels under a block whose own heading (its first child) names offers or coupons."""
+    for a in islice(el.iterancestors(), 3):
+        child = next((c for c in a if isinstance(c.tag, str)), None)
+        if child is not None and child is not el and child.tag in _HEADING_TAGS \
+                and _OFFERS_HEADING.fullmatch((_short_text(child, 40) or "").strip(" :")):
+            return True
+    return False
+
+
+_SMALL_CLASS = re.compile(r"^(?P<stem>[\w-]*?[a-z])(?P<sep>[-_]{1,2})(small|sm|mini)$", re.I)
+
+
+def _smaller_twin(el) -> bool:
+    """A price printed small beside its twin printed big — ``p.product-prices__small`` "28 999₴" then
+    ``p.product-prices__big`` "24 999₴" (Rozetka; the page's stylesheet strikes the small one): the
+    small one is the former price. Twins: the same class stem with a size word, siblings."""
+    parent = el.getparent()
+    if parent is None:
+        return False
+    for token in (el.get("class") or "").split():
+        m = _SMALL_CLASS.match(token)
+        if m is None:
+            continue
+        big = re.compile(rf"^{re.escape(m['stem'] + m['sep'])}(big|large|lg|main)$", re.I)
+        if any(sib is not el and isinstance(sib.tag, str) and any(big.match(t) for t in (sib.get("class") or "").split())
+               for sib in parent):
+            return True
+    return False
+
+
 def _among_others(el) -> bool:
     """Inside a recommendations, sponsored or bought-together block (up to six levels up), by
     its class names or by its own heading."""
@@ -1615,8 +1652,8 @@ def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -
             or raw.lstrip().startswith(("+", "-", "−", "–")) or _signed(raw, amount, currency) \
             or _instalment(el) or was is not None \
             or (len(raw) > 12 and bool(_INSTALMENT_TEXT.search(raw))) or bool(_INSTALMENT_BEFORE.search(before[-60:])) \
-            or _addon(el) or _for_some(raw)
-        listish = bool(_LIST_CLASS.search(marks))
+            or _addon(el) or _for_some(raw) or _headed_as_offers(el)
+        listish = bool(_LIST_CLASS.search(marks)) or _smaller_twin(el)
         if listish:
             listed.append((el, PriceCandidate(amount, currency, raw, role="list")))
         if _among_others(el) or _in_tile(el, ctx.base_url) or _shipping(el, raw):
