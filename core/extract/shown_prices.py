@@ -432,15 +432,15 @@ def _money_count(text: str) -> int:
     return len(runs) + len(dashed)
 
 
-def _head_text(el, limit: int) -> str:
-    """The first ``limit`` characters of ``el``'s text (reads no further)."""
+def _head_text(el, limit: int, sep: str = "") -> str:
+    """The first ``limit`` characters of ``el``'s text (reads no further), its pieces joined by ``sep``."""
     parts, size = [], 0
     for piece in el.itertext():
         parts.append(piece)
         size += len(piece)
         if size >= limit:
             break
-    return "".join(parts)[:limit]
+    return sep.join(parts)[:limit]
 
 
 def _short_text(el, limit: int) -> str | None:
@@ -1684,6 +1684,7 @@ def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -
     current.sort(key=lambda r: r[0])
     current = _settle_by_saving(current, listed, elements)
     current = _settle_by_now(current, listed, elements)
+    current = _settle_by_percent(current, listed, elements)
     if current and _saving_only(current[0][1].note):
         # "Save $5.00" beside a struck "$20.00": the saving, never the price to print (after a price,
         # its sign still tells an unsigned price's currency: "89.00" "Save $10"); nor a doubtful amount
@@ -1781,6 +1782,38 @@ def _settle_by_saving(current: list, listed: list, elements: dict) -> list:
             rest = [r for r in current if r[1] is not was and r[1] is not now]
             return [next(r for r in current if r[1] is now)] + rest
     return current
+
+
+_PERCENT_OFF = re.compile(r"(?<![\d.,])(\d{1,2})\s?%")
+
+
+def _settle_by_percent(current: list, listed: list, elements: dict) -> list:
+    """Shopee's "₫1.390.000 - ₫1.690.000", "₫990.000 - ₫1.290.000", "29% GIẢM", the strike in a stylesheet
+    the page does not hold: two of the first three amounts whose difference is the percentage the box
+    they share prints (within a point) are the list price (the higher, moved to ``listed``) and the
+    price. Not when a struck price already explains it, nor in a box for some buyers (a coupon's)."""
+    if len(current) < 2 or current[0][0][0]:
+        return current
+    struck = {c.amount for _, c in listed}
+    top = [(k, c) for k, c in current[:3] if not k[0]]
+    for (_, was), (nkey, now) in ((a, b) for a in top for b in top if a[1].amount > b[1].amount):
+        if was.currency != now.currency or current[0][1] not in (was, now) \
+                or any(s > now.amount for s in struck):
+            continue
+        off = 100 * (was.amount - now.amount) / was.amount
+        box = _shared_box(elements[id(was)], elements[id(now)])
+        text = _head_text(box, 300, " ") if box is not None else ""  # ("₫1.290.000" "29% GIẢM")
+        if text and not _CONDITIONAL.search(text) \
+                and any(abs(off - int(m.group(1))) <= 1 for m in _PERCENT_OFF.finditer(text)):
+            listed.append((elements[id(was)], PriceCandidate(was.amount, was.currency, was.note, role="list")))
+            return [(nkey, now)] + [r for r in current if r[1] is not now and r[1] is not was]
+    return current
+
+
+def _shared_box(a, b, levels: int = 3):
+    """The nearest element holding both ``a`` and ``b``, at most ``levels`` above ``a``."""
+    ups = [a, *islice(a.iterancestors(), levels)]
+    return next((u for u in ups if u is b or any(x is u for x in b.iterancestors())), None)
 
 
 def _settle_by_now(current: list, listed: list, elements: dict) -> list:
