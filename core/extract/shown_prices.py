@@ -1791,7 +1791,8 @@ def _settle_by_percent(current: list, listed: list, elements: dict) -> list:
     """Shopee's "₫1.390.000 - ₫1.690.000", "₫990.000 - ₫1.290.000", "29% GIẢM", the strike in a stylesheet
     the page does not hold: two of the first three amounts whose difference is the percentage the box
     they share prints (within a point) are the list price (the higher, moved to ``listed``) and the
-    price. Not when a struck price already explains it, nor in a box for some buyers (a coupon's)."""
+    price. Not when a struck price already explains it, nor in a box for some buyers (a coupon's, a
+    subscription's: "Subscribe & save 15%")."""
     if len(current) < 2 or current[0][0][0]:
         return current
     struck = {c.amount for _, c in listed}
@@ -1803,7 +1804,7 @@ def _settle_by_percent(current: list, listed: list, elements: dict) -> list:
         off = 100 * (was.amount - now.amount) / was.amount
         box = _shared_box(elements[id(was)], elements[id(now)])
         text = _head_text(box, 300, " ") if box is not None else ""  # ("₫1.290.000" "29% GIẢM")
-        if text and not _CONDITIONAL.search(text) \
+        if text and not _for_some(text) \
                 and any(abs(off - int(m.group(1))) <= 1 for m in _PERCENT_OFF.finditer(text)):
             listed.append((elements[id(was)], PriceCandidate(was.amount, was.currency, was.note, role="list")))
             return [(nkey, now)] + [r for r in current if r[1] is not now and r[1] is not was]
