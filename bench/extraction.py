@@ -62,6 +62,7 @@ DEFAULT_SETS = {
     "fresh-archives4": (None, FIXTURES / "fresh-archives4.json"),  # Etsy (ES), Wayfair (US) ~2021 (metascraper fork)
     "fresh-archives5": (None, FIXTURES / "fresh-archives5.json"),  # asalbanooshop.com (IR) quick views 2026
     "fresh-archives6": (None, FIXTURES / "fresh-archives6.json"),  # supermercapy's Eroski wine page (ES, 2026), archive pages never scored
+    "fresh-archives7": (None, FIXTURES / "fresh-archives7.json"),  # Joss & Main, Amazon (metascraper fixtures never scored)
     "github15": (None, FIXTURES / "github15.json"),  # Boosted Boards, Mystery Ranch (US 2016, node-htmlmetaparser)
     "github16": (None, FIXTURES / "github16.json"),  # ThinkGeek, Pragmatic Bookshelf (US 2016, node-htmlmetaparser)
     "github17": (None, FIXTURES / "github17.json"),  # Newegg (US 2016, node-htmlmetaparser)
