@@ -40,7 +40,9 @@ _PRICE_BAD = re.compile(r"(list|regular|retail|original|old|was|before|strike|co
 _PRICE_GOOD = re.compile(r"current|final|sale|special|now|actual|our|main|selling|offer|promo|deal|"
                          r"big|large|primary|product[-_]?price|price[-_]?(value|amount|current|new)", re.I)
 # ("with-list-price", "has-list-price": Shopware 6's class for a current price that has one beside it)
+# (nopCommerce's "non-discounted-price": the price before a discount shown beside it)
 _LIST_CLASS = re.compile(r"(^|(?<!with)(?<!has)[-_\s])(old|was|strike|crossed|rrp|msrp|mrp|uvp|compare|regular|list|original|orig|org|before|"
+                         r"non[-_]?discounted|"
                          r"former|suggested[-_]?(retail[-_]?)?price|piyasa|ancien|barr[eé]|stara|oude|eski|previous|"
                          + _NATIVE_WAS + ")"
                          r"([-_\s]|price|$)|(^|\s)(normal|standard)[-_]?price|price[-_]+(normal|standard)", re.I)
