@@ -115,6 +115,7 @@ DEFAULT_SETS = {
     "github70": (None, FIXTURES / "github70.json"),  # Office Depot (US 2017, fathom-products)
     "github71": (None, FIXTURES / "github71.json"),  # Gap (US 2017, fathom-products)
     "github72": (None, FIXTURES / "github72.json"),  # Lands' End (US 2017, fathom-products)
+    "github73": (None, FIXTURES / "github73.json"),  # Monster Pet Supplies (UK, extruct's sample)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…
