@@ -36,7 +36,8 @@ _NUMBERED = re.compile(r"(?:^|\W)(?:image|img|photo|picture|pic|view|vue|bild|fo
                        r"zdj[eę]cie|slide)\s*(?:no\.?|#)?\s*(\d{1,2})(?:\s*(?:of|/|von|de|sur|di|z)\s*\d{1,2})?\s*$",
                        re.I)
 _CLONE = re.compile(r"slick-cloned|swiper-slide-duplicate|owl-item cloned|cloned|bx-clone")
-_IN_CHROME_XPATH = "//img[ancestor::nav or ancestor::header or ancestor::footer or ancestor::aside]"
+# (the nearest of those and ``main``: a header left open around ``main`` is no chrome of it, see in_chrome)
+_IN_CHROME_XPATH = "//img[ancestor::*[self::nav or self::header or self::footer or self::aside or self::main][1][not(self::main)]]"
 _IMG_EXT = re.compile(r"\.(jpe?g|png|webp|avif)(\?|$)", re.I)
 
 

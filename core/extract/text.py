@@ -179,9 +179,13 @@ def in_chrome(el) -> bool:
     ``<footer>`` within ``main``/``article``/``section`` (or a container whose class says
     product/detail/content/main) belongs to that part (a product's heading block often is one);
     an ``<aside>`` only within ``main``/``article`` or a product/pdp/detail container (a buy box;
-    a theme's "site-content" wraps its sidebar too); a cart drawer is chrome anywhere."""
+    a theme's "site-content" wraps its sidebar too); a cart drawer is chrome anywhere. Nothing in
+    ``main`` is chrome."""
     ancestors = list(el.iterancestors())
     for i, a in enumerate(ancestors):
+        if a.tag == "main":
+            return False  # (a header around ``main`` is a parse of a header left open: libxml2 ignores a
+            # ``</header>`` while a ``<div>`` in it is open, where a browser closes both)
         if a.tag == "nav" or a.tag == "aside" and _CART_MARK.search(marker(a)):
             return True  # (a cart drawer is chrome wherever a theme renders it)
         if a.tag in ("header", "footer") and not any(_is_section(b) for b in ancestors[i + 1:]):
