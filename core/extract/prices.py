@@ -158,6 +158,9 @@ def money_text(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
+_FULL_STOP = re.compile(r"(\d)\.(?=\s+[^\d\s]|\s*$)")
+
+
 def parse_amount(value: object, *, structured: bool = False, currency: str | None = None) -> Decimal | None:
     """A positive Decimal from a number or price string ("1.299,00 €", "$45", "34.000").
 
@@ -176,6 +179,8 @@ def parse_amount(value: object, *, structured: bool = False, currency: str | Non
         text = str(value).strip().translate(_SEPARATORS)
         if not text:
             return None
+        # a full stop after the amount ends a sentence ("Now £52.00. Was £75.00.": price-parser read 5200)
+        text = _FULL_STOP.sub(r"\1", text)
         try:
             if structured and _PLAIN_NUMBER.match(text):
                 amount = Decimal(text)

@@ -828,6 +828,43 @@ def _hidden(el) -> bool:
     return False
 
 
+# text for screen readers only (not Amazon's a-offscreen: its pieces beside it are no amount alone)
+_READ_ALOUD = re.compile(r"(?:^|\s)(?:screen-reader-text|sr-only|visually-hidden|u-visually-hidden|screenreader-only|"
+                         r"sr-text|a11y-hidden)(?:\s|$)", re.I)
+
+
+def _read_aloud_copy(el) -> bool:
+    """The amount sits in text for screen readers only (itself or its parent so classed) beside a shown
+    amount in the same box: WooCommerce's translated "Il prezzo originale era: 159,00 €." after the
+    struck ``<del aria-hidden="true">159,00 €</del>`` — the copy of what the page shows, in words a
+    was-label rule may not know (not an amount alone: MediaMarkt's copy of its price in pieces)."""
+    own = next((a for a in (el, el.getparent()) if a is not None and _READ_ALOUD.search(a.get("class") or "")), None)
+    box = own.getparent() if own is not None else None
+    if box is None or _amount_alone((clean_text("".join(own.itertext())) or "").rstrip(".")):
+        return False  # an amount alone is the shown pieces' clean copy (MediaMarkt's "1099.00 €" beside "€" "1.099" ",–")
+    return any(
+        kid is not own and isinstance(kid.tag, str) and not _READ_ALOUD.search(kid.get("class") or "")
+        and re.search(r"\d", "".join(kid.itertext())) for kid in box)
+
+
+_ON_REQUEST = re.compile(r"(price|prices) (on|upon) (request|application)|\bPOA\b|call for (a )?price|"
+                         r"preis auf anfrage|auf anfrage|prix sur demande|sur demande|prezzo su richiesta|su richiesta|"
+                         r"precio (a|bajo) consulta|precio bajo pedido|consultar precio|preço sob consulta|sob consulta|"
+                         r"prijs op aanvraag|op aanvraag|cena na (zapytanie|dotaz)|pris på förfrågan|pris på forespørgsel|"
+                         r"pris på forespørsel|hinta pyydettäessä|цена по запросу|по запросу|価格はお問い合わせ|가격 문의", re.I)
+
+
+def _on_request(sc) -> bool:
+    """A price-classed element of the product's part says the price is given on request ("Prijs op
+    aanvraag", "Preis auf Anfrage", "Price on application") and shows no amount."""
+    for _, el in sc.prices:
+        text = _short_text(el, 60)
+        if text and not re.search(r"\d", text) and _ON_REQUEST.search(text) and not _in_chrome(el) \
+                and not _among_others(el) and not _elsewhere(el):
+            return True
+    return False
+
+
 def _words_before(el) -> str:
     """The words just before the amount: its parent's text and earlier siblings, up to three
     levels up, never past another amount ("… payments of <b>AED 549.75</b>" → "… payments of")."""
@@ -1629,8 +1666,8 @@ def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -
         marks = " ".join(marker(a) for a in (el, el.getparent()) if a is not None)
         cand = PriceCandidate(amount, currency, raw)
         depth = max(_shared_depth(el, heading_depths), _shared_depth(el, buy_depths))
-        if _hidden(el):
-            continue  # display:none, a <template>: not shown
+        if _hidden(el) or _read_aloud_copy(el):
+            continue  # display:none, a <template>: not shown; a screen reader's copy of a shown amount
         before = _words_before(el)
         if _omnibus(el, raw, before):
             continue  # the EU's 30-day lowest price: a reference, neither current nor list
@@ -1684,6 +1721,8 @@ def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -
     listed.extend(was_pairs)
     current = current or fallback
     current.sort(key=lambda r: r[0])
+    if current and current[0][0][0] and _on_request(sc):
+        current = []  # "Prijs op aanvraag" in the product's price box: the doubtful amounts are others'
     current = _settle_by_saving(current, listed, elements)
     current = _settle_by_now(current, listed, elements)
     current = _settle_by_percent(current, listed, elements)
