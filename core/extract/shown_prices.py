@@ -26,7 +26,8 @@ _STRUCK_TAGS = {"del", "s", "strike"}
 _NEAREST = 80  # candidates examined, nearest to the heading first
 # struck-price class words in the shops' languages, a demotion and a list mark alike
 _NATIVE_WAS = r"tachado|riscado|streichpreis|barrato|ordinarie|full[-_]?price|price[-_]?full|deleted|coret|vechi"
-_PRICE_BAD = re.compile(r"(list|regular|retail|original|old|was|before|strike|compare|rrp|msrp)[-_]?price|normal[-_]?price|"
+# (not Shopware 6's "with-list-price": a current price that has a list price beside it)
+_PRICE_BAD = re.compile(r"(?<!with[-_])(?<!has[-_])(list|regular|retail|original|old|was|before|strike|compare|rrp|msrp)[-_]?price|normal[-_]?price|"
                         r"price[-_]?(old|was|before|regular|original|strike|compare)|price--(old|was|before|original|strike|compare)|"
                         r"strike|crossed|rrp|msrp|saving|saved|(?<!sellable[-_])unit|per[-_](?!sellable)|per[-_]?measure|measure[-_]?price|instal|"
                         r"monthly|month|tax|vat|excl|"
@@ -38,7 +39,8 @@ _PRICE_BAD = re.compile(r"(list|regular|retail|original|old|was|before|strike|co
                         # the struck price's class in the shop's language (Darty's prix_barre)
                         r"prix[-_]?barr|ancien[-_]?prix|stara[-_]?cena|oude[-_]?prijs|eski[-_]?fiyat|" + _NATIVE_WAS, re.I)
 _PRICE_GOOD = re.compile(r"current|final|sale|special|now|actual|our|main|selling|offer|promo|deal|"
-                         r"big|large|primary|product[-_]?price|price[-_]?(value|amount|current|new)", re.I)
+                         r"big|large|primary|product[-_]?price|price[-_]?(value|amount|current|new)|"
+                         r"(product|pdp)[-_]?(detail|details|page|info)[-_]?price", re.I)  # (Shopware 6's product-detail-price)
 # ("with-list-price", "has-list-price": Shopware 6's class for a current price that has one beside it)
 # (nopCommerce's "non-discounted-price": the price before a discount shown beside it)
 _LIST_CLASS = re.compile(r"(^|(?<!with)(?<!has)[-_\s])(old|was|strike|crossed|rrp|msrp|mrp|uvp|compare|regular|list|original|orig|org|before|"
@@ -1045,9 +1047,9 @@ def _smaller_twin(el) -> bool:
 
 
 def _among_others(el) -> bool:
-    """Inside a recommendations, sponsored or bought-together block (up to six levels up), by
-    its class names or by its own heading."""
-    return any(_OTHERS.search(m) for m in _block_marks(el)) \
+    """Inside a recommendations, sponsored or bought-together block (up to nine levels up: Shopware 6's
+    card in ``product-detail-cross-selling`` is eight), by its class names, or (six up) by its own heading."""
+    return any(_OTHERS.search(m) for m in _block_marks(el, 9)) \
         or any(_headed_as_others(a) for a in islice(el.iterancestors(), 6))
 
 

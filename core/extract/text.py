@@ -188,7 +188,9 @@ def in_chrome(el) -> bool:
             # ``</header>`` while a ``<div>`` in it is open, where a browser closes both)
         if a.tag == "nav" or a.tag == "aside" and _CART_MARK.search(marker(a)):
             return True  # (a cart drawer is chrome wherever a theme renders it)
-        if a.tag in ("header", "footer") and not any(_is_section(b) for b in ancestors[i + 1:]):
+        if a.tag in ("header", "footer") and not any(_is_section(b) for b in ancestors[i + 1:]
+                                                      if b.tag not in ("body", "html")):
+            # (a product page's <body class="is-ctl-product">, Shopware's, holds the site header too)
             return True
         if a.tag == "aside" and not any(b.tag in ("main", "article") or _PRODUCT_MARK.search(marker(b))
                                         for b in ancestors[i + 1:]):
