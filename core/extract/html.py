@@ -19,7 +19,7 @@ import lxml.etree
 from core.extract.base import HTML, Found, PageContext
 from core.extract.images import GENERIC_CAPTION, LIGHTBOX
 from core.extract.prices import DASH_PRICE, looks_like_price, money_in
-from core.extract.shown_prices import cents_piece, price_prop, shown_prices, sign_text, struck_classes, struck_mark
+from core.extract.shown_prices import among_others, cents_piece, price_prop, shown_prices, sign_text, struck_classes, struck_mark
 from core.extract.text import (TEST_KEYS, clean_text, element_text, in_chrome, is_placeholder, next_element, overlap,
                                plausible_brand, previous_element, squash, tokens, without)
 
@@ -27,6 +27,9 @@ _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head", "option"
 _NAME_HINT = re.compile(r"(product|item|deal|pdp|goods|article|sku)[-_]?(title|name)|^(title|name)$|"
                         r"(title|name)[-_]?(product|item|main)(?![-_]?(menu|nav))|"
                         r"(page|product)[-_]?heading", re.I)  # osCommerce: <td class="pageHeading">
+# a wrapper of the product's own heading ("headingArea": Cafe24's skins)
+_HEADING_AREA = re.compile(r"(^|\s)(heading[-_]?area|(product|item|goods|prd)[-_]?(heading|title|name)([-_]?(area|box|wrap))?)(\s|$)",
+                           re.I)
 # a book's (a game's, an app's) publisher: its brand when no brand row says otherwise
 _PUBLISHER_LABELS = ("publisher", "verlag", "éditeur", "editore", "editora", "uitgever", "wydawnictwo",
                      "издательство", "出版社", "出版者")
@@ -480,6 +483,8 @@ def main_heading(sc: Scan, refs: list[str], site_words: set[str] | frozenset = f
             if is_h1 and header_h1 is None and el.find(".//a") is None and el.find(".//img") is None:
                 header_h1 = (pos, text, el)
             continue
+        if not is_h1 and among_others(el):
+            continue  # a card's name under "Customers who viewed this also viewed": another product
         stand_in = _IDENTIFIER.fullmatch(text) is not None or _brand_only(el)
         if stand_in:
             # an identifier alone (AbeBooks' <h1 class="isbn">9780805087444</h1>) names no
@@ -544,6 +549,17 @@ def main_heading(sc: Scan, refs: list[str], site_words: set[str] | frozenset = f
             if text and not money_in(text):
                 best = (pos, text, 1.0, el)
                 sc.headings.append((pos, el, False, False))
+        if not same and best[1] is None:
+            # nor does the <title> name it (Cafe24's is the shop's name): the one h2-h6 in a heading
+            # wrapper of its own (<div class="headingArea"><h2>캐시미어 블렌드 라운드 니트</h2></div>)
+            areas = [(pos, el) for pos, el in sc.minor_headings
+                     if el.getparent() is not None
+                     and _HEADING_AREA.search(f"{el.getparent().get('class') or ''} {el.getparent().get('id') or ''}")
+                     and not _in_chrome(el) and not among_others(el)]
+            text = _heading_text(areas[0][1]) if len(areas) == 1 else None
+            if text and not money_in(text) and not is_site_part(text, site_words):
+                best = (areas[0][0], text, 0.0, areas[0][1])
+                sc.headings.append((areas[0][0], areas[0][1], False, False))
     if best[1] is None and header_h1 is not None:
         # an <h1> inside the header (SAP Spartacus renders the page's heading in its breadcrumb
         # component there): the product's name when a <title> or markup name begins with exactly it

@@ -862,7 +862,7 @@ def _on_request(sc) -> bool:
     for _, el in sc.prices:
         text = _short_text(el, 60)
         if text and not re.search(r"\d", text) and _ON_REQUEST.search(text) and not _in_chrome(el) \
-                and not _among_others(el) and not _elsewhere(el):
+                and not among_others(el) and not _elsewhere(el):
             return True
     return False
 
@@ -1046,7 +1046,7 @@ def _smaller_twin(el) -> bool:
     return False
 
 
-def _among_others(el) -> bool:
+def among_others(el) -> bool:
     """Inside a recommendations, sponsored or bought-together block (up to nine levels up: Shopware 6's
     card in ``product-detail-cross-selling`` is eight), by its class names, or (six up) by its own heading."""
     return any(_OTHERS.search(m) for m in _block_marks(el, 9)) \
@@ -1697,7 +1697,7 @@ def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -
         listish = bool(_LIST_CLASS.search(marks)) or _smaller_twin(el)
         if listish:
             listed.append((el, PriceCandidate(amount, currency, raw, role="list")))
-        if _among_others(el) or _in_tile(el, ctx.base_url) or _shipping(el, raw):
+        if among_others(el) or _in_tile(el, ctx.base_url) or _shipping(el, raw):
             continue  # another product's price (a tile, a sponsored or "also bought" block) or postage
         label = _label(el)
         bad = bad or _elsewhere(el) or (bool(_NEG_TEXT.search(label)) and not _FREE.search(label)) \
