@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import lxml.html
 from w3lib.html import get_base_url
 
-from core.extract import gallery, html, jsonld, microdata, opengraph, own_label, platform, shown_prices
+from core.extract import gallery, html, jsonld, microdata, opengraph, own_label, platform, repair, shown_prices
 from core.extract.base import (HTML, JSONLD, MICRODATA, OPENGRAPH, PLATFORM, RDFA, SOURCE_ORDER,
                                TWITTER, Found, PageContext, PriceCandidate)
 from core.extract.images import dedupe_images, image_identity, is_chrome_image
@@ -636,10 +636,17 @@ def parse_html(html_text: str):
 
     Markup after a stray ``</html>`` (templates that close the page early and go on) becomes
     a second top-level element in libxml2's tree, invisible from the root; browsers render it
-    as part of the body, and so it is moved there.
+    as part of the body, and so it is moved there. A sectioning element whose end tag libxml2
+    ignored (a ``<div>`` left open in the site header) is closed where a browser closes it.
     """
     data = (html_text or "<html></html>").encode("utf-8", "replace")
     root = lxml.html.document_fromstring(data, parser=lxml.html.HTMLParser(encoding="utf-8"))
+    if repair.swallowed(root):
+        # a header left with an open <div>: libxml2 ignored its end tag (see core.extract.repair)
+        repaired = repair.close_sections(html_text or "")
+        if repaired != html_text:
+            data = repaired.encode("utf-8", "replace")
+            root = lxml.html.document_fromstring(data, parser=lxml.html.HTMLParser(encoding="utf-8"))
     strays = [el for el in root.itersiblings() if isinstance(el.tag, str)]
     if strays:
         body = root.find("body")

@@ -483,8 +483,6 @@ def main_heading(sc: Scan, refs: list[str], site_words: set[str] | frozenset = f
             if is_h1 and header_h1 is None and el.find(".//a") is None and el.find(".//img") is None:
                 header_h1 = (pos, text, el)
             continue
-        if not is_h1 and among_others(el):
-            continue  # a card's name under "Customers who viewed this also viewed": another product
         stand_in = _IDENTIFIER.fullmatch(text) is not None or _brand_only(el)
         if stand_in:
             # an identifier alone (AbeBooks' <h1 class="isbn">9780805087444</h1>) names no
@@ -518,7 +516,8 @@ def main_heading(sc: Scan, refs: list[str], site_words: set[str] | frozenset = f
         if agree < 0.5 and _PROMO.search(text):
             continue  # <h1>Free Standard Shipping above $35</h1>: a banner, not the product
         score = agree + (0.3 if is_h1 else 0) + (0.2 if hinted else 0) + min(len(text), 40) / 400
-        if score > best_score:
+        # (not a card's name under "Customers who viewed this also viewed": another product)
+        if score > best_score and (is_h1 or not among_others(el)):
             best, best_score = (pos, text, agree, el), score
             sc.lead_h1 = lead
     if not worded_h1:

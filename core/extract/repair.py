@@ -1,0 +1,86 @@
+"""Sectioning end tags libxml2 ignores and browsers honour.
+
+A template that leaves a ``<div>`` open inside its ``<header>`` (or ``<nav>``, ``<aside>``…) gets
+its ``</header>`` ignored by libxml2 — an HTML4 parser, whose end tags close only elements of
+lower priority, and ``div`` outranks the HTML5 elements — so the rest of the page, the product's
+heading, price and gallery included, parses as part of the site header. A browser (the HTML5
+tree builder) closes the open ``<div>`` with the header. Such a page is repaired before it is
+parsed again: the elements left open inside a sectioning element are closed where it closes.
+"""
+
+from __future__ import annotations
+
+import re
+
+# end tags a browser honours over elements left open inside them (libxml2 ignores them then)
+_SECTIONING = frozenset({"header", "nav", "footer", "aside", "main", "section", "article", "form"})
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+                   "source", "track", "wbr", "keygen", "basefont", "frame", "isindex"})
+_RAW = frozenset({"script", "style", "textarea", "title", "xmp", "noscript", "template", "iframe", "noembed"})
+# a start tag of one of these closes an open <p> (the HTML5 rule, in short)
+_CLOSES_P = frozenset({"address", "article", "aside", "blockquote", "details", "div", "dl", "fieldset", "figure",
+                       "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "main", "menu", "nav",
+                       "ol", "p", "pre", "section", "table", "ul"})
+# a start tag that closes an open sibling of its own kind
+_SIBLINGS = {"li": {"li"}, "dt": {"dt", "dd"}, "dd": {"dt", "dd"}, "option": {"option"},
+             "td": {"td", "th"}, "th": {"td", "th"}, "tr": {"tr", "td", "th"}}
+_TAG = re.compile(r"<!--.*?(?:-->|$)|<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.S)
+
+
+def swallowed(root) -> bool:
+    """The parsed tree shows the symptom: a ``<main>`` inside a header, nav, footer or aside, or one of
+    them holding most of the page and its ``<h1>`` (PrestaShop's ``section#main`` in ``nav.header-nav``)."""
+    parts = list(root.iter("header", "nav", "footer", "aside"))
+    if not parts:
+        return False
+    if any(part.find(".//main") is not None for part in parts):
+        return True
+    # (the page's <h1> too: a mega-menu may hold half a page's elements on its own)
+    holding = [part for part in parts if part.find(".//h1") is not None]
+    body = root.find("body") if holding else None
+    total = sum(1 for _ in body.iter()) if body is not None else 0
+    return total > 100 and any(sum(1 for _ in part.iter()) > total // 2 for part in holding)
+
+
+def close_sections(html: str) -> str:
+    """``html`` with an end tag written for each element left open inside a sectioning element,
+    just before that element's own end tag (what a browser does)."""
+    out: list[str] = []
+    stack: list[str] = []
+    last = 0
+    pos = 0
+    while True:
+        m = _TAG.search(html, pos)
+        if m is None:
+            break
+        pos = m.end()
+        if m.group(2) is None:
+            continue  # a comment
+        closing, name = m.group(1) == "/", m.group(2).lower()
+        if not closing:
+            if name in _VOID or m.group(3).rstrip().endswith("/"):
+                continue
+            if name in _RAW:
+                end = re.compile(rf"</{name}\s*>", re.I).search(html, pos)
+                pos = end.end() if end else len(html)
+                continue
+            if name in _CLOSES_P and stack and stack[-1] == "p":
+                stack.pop()
+            same = _SIBLINGS.get(name)
+            if same and stack and stack[-1] in same:
+                stack.pop()
+            stack.append(name)
+            continue
+        if name not in stack:
+            continue  # a stray end tag: parsers ignore it
+        if name in _SECTIONING and stack[-1] != name:
+            opened = []
+            while stack[-1] != name:
+                opened.append(stack.pop())
+            out.append(html[last:m.start()])
+            out.append("".join(f"</{tag}>" for tag in opened))
+            last = m.start()
+        while stack and stack.pop() != name:
+            pass
+    out.append(html[last:])
+    return "".join(out)
