@@ -48,6 +48,10 @@ _LIST_CLASS = re.compile(r"(^|(?<!with)(?<!has)[-_\s])(old|was|strike|crossed|rr
                          r"former|suggested[-_]?(retail[-_]?)?price|piyasa|ancien|barr[eé]|stara|oude|eski|previous|"
                          + _NATIVE_WAS + ")"
                          r"([-_\s]|price|$)|(^|\s)(normal|standard)[-_]?price|price[-_]+(normal|standard)", re.I)
+# the same in camelCase, where no separator marks the word (Liverpool's "a-product__paragraphRegularPrice",
+# Tokopedia's data-testid "lblPDPDetailOriginalPrice")
+_CAMEL_LIST = re.compile(r"(?<=[a-z])(?:Old|Was|Regular|List|Original|Strike|Striked|Crossed|Compare|Before|Former|Previous|"
+                         r"Rrp|Msrp|Mrp)(?:Price|Amount|Value)(?![a-z])")
 # "/100 ml" and "/month" are unit and instalment prices; "/pc", "/szt", "/tk" is the item's own.
 _NEG_TEXT = re.compile(r"/\s*(100\s*|1\s*)?(ml|cl|g|kg|l|m|m²|m2|lb|oz|mes|mo|month|mois|monat|mese|mth|mths|mnth|mnd|md|mån|"
                        r"mies|wk|week|woche)\b|\bmtl\.|"
@@ -97,7 +101,8 @@ _WAS_TEXT = re.compile(r"^\s*(was|orig|rrp|msrp|mrp|uvp|statt|vorher|antes|avant
                        r"retail( price)?|reg\.?( price)?|compare (at|to)|originally|(manufacturer'?s? )?sugg(\.|ested)? (retail )?price|"
                        r"unverbindliche preisempfehlung( des herstellers)?|prix conseillé|piyasa fiyatı|"
                        r"regular( price)?|normal( price)?|precio (normal|anterior|lista|regular)|prix (de référence|barré)|"
-                       r"alter preis|старая цена|原價|原价|定價|定价|정가|通常価格|定価|参考価格|希望小売価格|市場価格|市场价|정상가|소비자가)"
+                       r"alter preis|originalpreis|ursprünglicher preis|ursprünglich|adviesprijs|van ?prijs|"
+                       r"pvp recomendado|pvpr|prix public conseillé|prezzo consigliato|старая цена|原價|原价|定價|定价|정가|通常価格|定価|参考価格|希望小売価格|市場価格|市场价|정상가|소비자가)"
                        r"(?:\b|(?=[(（:：]))[(（]?(?:税込|税抜)?[)）]?[:：\s]*", re.I)
 
 
@@ -1694,7 +1699,7 @@ def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -
             or _instalment(el) or was is not None \
             or (len(raw) > 12 and bool(_INSTALMENT_TEXT.search(raw))) or bool(_INSTALMENT_BEFORE.search(before[-60:])) \
             or _addon(el) or _for_some(raw) or _headed_as_offers(el)
-        listish = bool(_LIST_CLASS.search(marks)) or _smaller_twin(el)
+        listish = bool(_LIST_CLASS.search(marks) or _CAMEL_LIST.search(marks)) or _smaller_twin(el)
         if listish:
             listed.append((el, PriceCandidate(amount, currency, raw, role="list")))
         if among_others(el) or _in_tile(el, ctx.base_url) or _shipping(el, raw):
@@ -1905,8 +1910,9 @@ _NOW_LEAD = re.compile(r"\s*(?:now(?: only)?|sale|jetzt(?: nur)?|ahora|maintenan
 
 
 def _list_beside(current: list, listed: list, elements: dict) -> dict:
-    """Current amount -> the list price printed beside it (sharing a container at most three
-    levels up from both), so a list price is only ever paired with its own sale price."""
+    """Current amount -> the list price printed beside it (sharing a container at most three levels
+    up from the price, four from the list price: SFRA's "PVP Recomendado: <span class="strike-through
+    list"><span class="value">"), so a list price is only ever paired with its own sale price."""
     pairs = {}
     for _, cand in current:
         el = elements[id(cand)]
@@ -1914,7 +1920,7 @@ def _list_beside(current: list, listed: list, elements: dict) -> dict:
             continue
         up = {a: n for n, a in enumerate([el, *el.iterancestors()]) if n <= 3}
         for other, lp in listed:
-            common = next((n for n, a in enumerate([other, *other.iterancestors()]) if a in up and n <= 3), None)
+            common = next((n for n, a in enumerate([other, *other.iterancestors()]) if a in up and n <= 4), None)
             if common is not None and lp.amount > cand.amount:
                 pairs[cand.amount] = lp
                 break
