@@ -776,6 +776,8 @@ def _label_value(el, inline: str) -> str | None:
     if value:  # "Brand: <a>Oraimo</a> | <a>Similar products from Oraimo</a>" (Jumia): the first part,
         # and not the next label's ("realme   Sold by: SuperComNet", "パナソニック(Panasonic)｜品番：NE-FL1B-W")
         value = _NEXT_LABEL.split(value)[0].strip() or None
+    if value and (end := _SENTENCE_END.search(value)) and value[:end.start()].split()[-1] not in _ABBREVIATIONS:
+        value = value[:end.start()]  # "Brand: 3M. Wraparound protection, ANSI Z87.1+.": the first sentence's name
     if value and _PUBLISHER.match(clean_text(el.text_content() if not inline else el.text) or ""):
         value = _publisher_only(value)
     if not value or len(value) > 50 or len(value.split()) > 6 or value.endswith(":") or is_placeholder(value) \
@@ -784,6 +786,9 @@ def _label_value(el, inline: str) -> str | None:
     return value
 
 
+# a full stop ending the name before a sentence goes on ("3M. Wraparound protection …"; not "Dr. Oetker")
+_SENTENCE_END = re.compile(r"(?<=\w)\.\s+(?=[A-Z][a-z]+\s+\w)")
+_ABBREVIATIONS = frozenset({"Dr", "St", "Mr", "Mrs", "Ms", "Co", "Jr", "Sr", "Bros", "Prof", "Fa", "Gebr", "Mt", "Ste"})
 # where a brand value runs into the next field: a bar, or the next label ("Sold by:", "Référence :", "品番：")
 _NEXT_LABEL = re.compile(r"\s+[|·•]\s+|\s*｜|\s+(?=(?:sold by|ships from|seller|verkäufer|verkauft von|vendu par|"
                          r"vendido por|venduto da|model|modell|modelo|modèle|ref|référence|referencia|sku|ean|mpn|"
@@ -1047,8 +1052,8 @@ def _brand_from_element(sc: Scan, heading_pos: int) -> str | None:
     for pos, el in sorted(sc.brand_elements, key=lambda p: abs(p[0] - heading_pos)):
         if heading_pos < 0 or abs(pos - heading_pos) > 600:
             break
-        if _in_chrome(el) or _in_menu(el):
-            continue
+        if _in_chrome(el) or _in_menu(el) or among_others(el):
+            continue  # (a card's brand under "Similar products" is another product's)
         text = _shown_text(el)
         if not text:
             imgs = el.findall(".//img")  # WoodMart's <div class="wd-product-brands"><a href="/marke/aiya/"><img alt="Aiya">
