@@ -303,6 +303,8 @@ def scan(doc) -> Scan:
                                          or "ake" in (get("class") or "") and _MAKE_CLASS.search(get("class"))
                                          and _in_h1(el)):
             out.brand_elements.append((pos, el))
+        elif tag == "p" and "caption-with-letter-spacing" in (get("class") or "") and _dawn_vendor(el):
+            out.brand_elements.append((pos, el))  # Shopify Dawn's vendor line over the title
         marker = f"{get('class') or ''} {get('id') or ''}".lower()
         quick = _HINT_QUICK.search(marker) is not None
         hinted = itemprop == "name" or (quick and bool(_NAME_HINT.search(marker.strip())))
@@ -750,6 +752,15 @@ def _publisher_only(value: str) -> str | None:
     """"Vintage; Reprint edition (June 8, 2004)", "講談社 (2004/9/15)", "Harper Perennial, New
     York": the publisher without its edition, date and place."""
     return clean_text(re.split(r"\s*[;(（]|,\s", value)[0])
+
+
+def _dawn_vendor(el) -> bool:
+    """Shopify's Dawn (and its family of themes) prints the product's vendor as a short caption right
+    before the title block: ``<p class="product__text caption-with-letter-spacing">NORDISK ULL</p>
+    <div class="product__title"><h1>…``."""
+    nxt = next_element(el)
+    return "product__text" in (el.get("class") or "") and nxt is not None \
+        and "product__title" in (nxt.get("class") or "")
 
 
 def _label_value(el, inline: str) -> str | None:
