@@ -318,6 +318,9 @@ def gallery_images(doc, images: list, heading_pos: int, title: str | None,
     return urls, alts, shown, _numbers(good, best)
 
 
+# an image beside the heading that shows no product: a size chart, an energy label, an award, a video's still
+_NOT_PHOTO = re.compile(r"size[-_ ]?(chart|guide)|energy|energie|label|award|badge|certif|youtube|ytimg|vimeo|video|"
+                        r"play[-_]?button|qr[-_]?code", re.I)
 _BLOCK_LEVELS = 4  # the heading's ancestors searched for the product's own block
 _BLOCK_MOST = 6  # photos in that block, beyond which it is a page's layout, not one product's block
 
@@ -330,7 +333,7 @@ def block_photo(heading, base_url: str) -> str | None:
     when the nearest block with photos holds more than a few (a page layout, a listing)."""
     if heading is None:
         return None
-    chrome = {id(el) for el in heading.getroottree().xpath(_IN_CHROME_XPATH)}
+    chrome = set(heading.getroottree().xpath(_IN_CHROME_XPATH))  # (the elements: ids of lxml proxies are reused)
     for n, block in enumerate(heading.iterancestors()):
         if n >= _BLOCK_LEVELS or block.tag in ("body", "html", "main"):
             return None
@@ -338,7 +341,8 @@ def block_photo(heading, base_url: str) -> str | None:
         for el in block.iter("img"):
             own, near, _ = _context(el)
             url = image_url(el, base_url)
-            if not url or id(el) in chrome or _BAD.search(own) or _BAD.search(near) \
+            if not url or el in chrome or _BAD.search(own) or _BAD.search(near) or _CLONE.search(f"{own} {near}") \
+                    or _NOT_PHOTO.search(f"{url} {el.get('alt') or ''} {own}") \
                     or is_chrome_image(url, width=_int(el.get("width")), height=_int(el.get("height"))) \
                     or _priced_tile(el, base_url):
                 continue

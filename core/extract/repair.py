@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import re
 
-# end tags a browser honours over elements left open inside them (libxml2 ignores them then)
-_SECTIONING = frozenset({"header", "nav", "footer", "aside", "main", "section", "article", "form"})
+# end tags a browser honours over elements left open inside them, where libxml2 ignores them and swallows
+# the page (not </form>: a browser leaves a <div> open inside a form open)
+_SECTIONING = frozenset({"header", "nav", "footer", "aside", "main"})
+# elements a browser's end-tag search does not reach past (the "scope" markers): an end tag of a
+# section outside them is ignored, and so it is left here
+_SCOPE = frozenset({"td", "th", "table", "caption", "template", "object", "marquee", "applet", "html", "svg", "math"})
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
                    "source", "track", "wbr", "keygen", "basefont", "frame", "isindex"})
 _RAW = frozenset({"script", "style", "textarea", "title", "xmp", "noscript", "template", "iframe", "noembed"})
@@ -24,7 +28,10 @@ _CLOSES_P = frozenset({"address", "article", "aside", "blockquote", "details", "
 # a start tag that closes an open sibling of its own kind
 _SIBLINGS = {"li": {"li"}, "dt": {"dt", "dd"}, "dd": {"dt", "dd"}, "option": {"option"},
              "td": {"td", "th"}, "th": {"td", "th"}, "tr": {"tr", "td", "th"}}
-_TAG = re.compile(r"<!--.*?(?:-->|$)|<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.S)
+# a comment, a bogus comment (<!DOCTYPE>, <![CDATA[…]]>, <?…>), or a tag whose attribute values may be quoted
+# (a quote opens a value only after "="); attributes stop at the next "<", so a page of unclosed "<"s stays linear
+_TAG = re.compile(r"<!--.*?(?:-->|$)|<[!?][^>]*>|<(/?)([a-zA-Z][a-zA-Z0-9-]*)"
+                  r"((?:[^<>=]|=\s*\"[^\"<]{0,4000}\"|=\s*'[^'<]{0,4000}'|=)*)>", re.S)
 
 
 def swallowed(root) -> bool:
@@ -64,23 +71,34 @@ def close_sections(html: str) -> str:
                 end = re.compile(rf"</{name}\s*>", re.I).search(html, pos)
                 pos = end.end() if end else len(html)
                 continue
-            if name in _CLOSES_P and stack and stack[-1] == "p":
-                stack.pop()
+            if name in _CLOSES_P:
+                _pop_to(stack, {"p"}, _SCOPE | {"button"})  # (an open <p> closes, wherever it is in scope)
             same = _SIBLINGS.get(name)
-            if same and stack and stack[-1] in same:
-                stack.pop()
+            if same:
+                _pop_to(stack, same, _SCOPE | {"ul", "ol", "dl", "select", "div"} - same)
             stack.append(name)
             continue
         if name not in stack:
             continue  # a stray end tag: parsers ignore it
-        if name in _SECTIONING and stack[-1] != name:
-            opened = []
-            while stack[-1] != name:
-                opened.append(stack.pop())
+        above = stack[len(stack) - 1 - stack[::-1].index(name) + 1:]
+        if _SCOPE.intersection(above):
+            continue  # beyond a table cell or a template: a browser ignores it too
+        if name in _SECTIONING and above:
             out.append(html[last:m.start()])
-            out.append("".join(f"</{tag}>" for tag in opened))
+            out.append("".join(f"</{tag}>" for tag in reversed(above)))
             last = m.start()
         while stack and stack.pop() != name:
             pass
     out.append(html[last:])
     return "".join(out)
+
+
+def _pop_to(stack: list[str], names: set, boundaries: frozenset | set) -> None:
+    """Close the nearest open element named in ``names`` (and what is open inside it), unless a
+    boundary is met first."""
+    for i in range(len(stack) - 1, -1, -1):
+        if stack[i] in names:
+            del stack[i:]
+            return
+        if stack[i] in boundaries:
+            return

@@ -842,23 +842,28 @@ _READ_ALOUD = re.compile(r"(?:^|\s)(?:screen-reader-text|sr-only|visually-hidden
 
 def _read_aloud_copy(el) -> bool:
     """The amount sits in text for screen readers only (itself or its parent so classed) beside a shown
-    amount in the same box: WooCommerce's translated "Il prezzo originale era: 159,00 €." after the
+    copy of it in a box with a struck price: WooCommerce's translated "Il prezzo originale era: 159,00 €." after the
     struck ``<del aria-hidden="true">159,00 €</del>`` — the copy of what the page shows, in words a
     was-label rule may not know (not an amount alone: MediaMarkt's copy of its price in pieces)."""
     own = next((a for a in (el, el.getparent()) if a is not None and _READ_ALOUD.search(a.get("class") or "")), None)
     box = own.getparent() if own is not None else None
-    if box is None or _amount_alone((clean_text("".join(own.itertext())) or "").rstrip(".")):
-        return False  # an amount alone is the shown pieces' clean copy (MediaMarkt's "1099.00 €" beside "€" "1.099" ",–")
+    said = clean_text(_head_text(own, 120)) or "" if own is not None else ""
+    if box is None or _amount_alone(said.rstrip(".")) or not any(k.tag in _STRUCK_TAGS for k in box.iter()):
+        return False  # an amount alone is the shown pieces' clean copy (MediaMarkt's "1099.00 €" beside "€" "1.099"
+        # ",–"); and beside no struck price the worded copy may be the only whole amount ("24" "99" in pieces)
+    digits = [re.sub(r"\D", "", m) for m in re.findall(r"\d[\d.,'’ ]*\d|\d", said)]
+    # a sibling shows the same amount (its digits, whole or in pieces: "159,00 €", "24" "99")
     return any(
         kid is not own and isinstance(kid.tag, str) and not _READ_ALOUD.search(kid.get("class") or "")
-        and re.search(r"\d", "".join(kid.itertext())) for kid in box)
+        and (shown := re.sub(r"\D", "", _head_text(kid, 120))) and any(d and d in shown for d in digits)
+        for kid in box)
 
 
-_ON_REQUEST = re.compile(r"(price|prices) (on|upon) (request|application)|\bPOA\b|call for (a )?price|"
-                         r"preis auf anfrage|auf anfrage|prix sur demande|sur demande|prezzo su richiesta|su richiesta|"
-                         r"precio (a|bajo) consulta|precio bajo pedido|consultar precio|preço sob consulta|sob consulta|"
-                         r"prijs op aanvraag|op aanvraag|cena na (zapytanie|dotaz)|pris på förfrågan|pris på forespørgsel|"
-                         r"pris på forespørsel|hinta pyydettäessä|цена по запросу|по запросу|価格はお問い合わせ|가격 문의", re.I)
+_ON_REQUEST = re.compile(r"^\W*((price|prices) (on|upon) (request|application)|call for (a )?price|"
+                         r"preis auf anfrage|prix sur demande|prezzo su richiesta|precio (a|bajo) consulta|precio bajo pedido|"
+                         r"consultar precio|preço sob consulta|prijs op aanvraag|cena na (zapytanie|dotaz)|pris på förfrågan|"
+                         r"pris på forespørgsel|pris på forespørsel|hinta pyydettäessä|цена по запросу|価格はお問い合わせ|"
+                         r"가격 문의)\W*$", re.I)  # (the whole text: not "Lieferzeit auf Anfrage", "Muster auf Anfrage")
 
 
 def _on_request(sc) -> bool:
@@ -977,6 +982,8 @@ _TAXONOMY = re.compile(r"^(product_cat|product_tag|category|tag)-|^(shipping-tax
 def _block_marks(el, levels: int = 6):
     """The class and id tokens of up to ``levels`` ancestors, taxonomy classes left out."""
     for a in islice(el.iterancestors(), levels):
+        if a.tag in ("body", "html"):
+            return  # (Magento's body class names the product's URL key)
         tokens = f"{a.get('class') or ''} {a.get('id') or ''}".split()
         yield " ".join(t for t in tokens if not _TAXONOMY.match(t))
 
@@ -1033,17 +1040,20 @@ def _headed_as_offers(el) -> bool:
 _SMALL_CLASS = re.compile(r"^(?P<stem>[\w-]*?[a-z])(?P<sep>[-_]{1,2})(small|sm|mini)$", re.I)
 
 
+_PRICE_STEM = re.compile(r"price|prices|cost|amount|preis|prix|precio|prezzo|cena|цена|ціна", re.I)
+
+
 def _smaller_twin(el) -> bool:
     """A price printed small beside its twin printed big — ``p.product-prices__small`` "28 999₴" then
     ``p.product-prices__big`` "24 999₴" (Rozetka; the page's stylesheet strikes the small one): the
     small one is the former price. Twins: the same class stem with a size word, siblings."""
     parent = el.getparent()
-    if parent is None:
-        return False
+    if parent is None or not _amount_alone(clean_text(_head_text(el, 60)) or ""):
+        return False  # (not "25,98 € / 1 l", "44,95 € inkl. Versand": a unit price, a price with postage)
     for token in (el.get("class") or "").split():
         m = _SMALL_CLASS.match(token)
-        if m is None:
-            continue
+        if m is None or not _PRICE_STEM.search(m["stem"]):
+            continue  # (Tailwind's text-sm beside text-lg, Bootstrap's visible-sm: no price's size)
         big = re.compile(rf"^{re.escape(m['stem'] + m['sep'])}(big|large|lg|main)$", re.I)
         if any(sib is not el and isinstance(sib.tag, str) and any(big.match(t) for t in (sib.get("class") or "").split())
                for sib in parent):
@@ -1051,10 +1061,14 @@ def _smaller_twin(el) -> bool:
     return False
 
 
+_CROSS_SELL = re.compile(r"cross-?sell", re.I)  # (a class this plain is a block of other products even far up)
+
+
 def among_others(el) -> bool:
-    """Inside a recommendations, sponsored or bought-together block (up to nine levels up: Shopware 6's
-    card in ``product-detail-cross-selling`` is eight), by its class names, or (six up) by its own heading."""
-    return any(_OTHERS.search(m) for m in _block_marks(el, 9)) \
+    """Inside a recommendations, sponsored or bought-together block (up to six levels up; a cross-selling
+    block up to nine: Shopware 6's card in ``product-detail-cross-selling`` is eight), by its class names,
+    or (six up) by its own heading."""
+    return any(_OTHERS.search(m) if n < 6 else bool(_CROSS_SELL.search(m)) for n, m in enumerate(_block_marks(el, 9))) \
         or any(_headed_as_others(a) for a in islice(el.iterancestors(), 6))
 
 
@@ -1832,15 +1846,42 @@ def _settle_by_saving(current: list, listed: list, elements: dict) -> list:
     return current
 
 
-_PERCENT_OFF = re.compile(r"(?<![\d.,])(\d{1,2})\s?%")
+# a discount badge of its own: the percentage alone, signed or with an off-word ("-29%", "29% GIẢM", "Save 30%")
+_DISCOUNT_BADGE = re.compile(
+    r"\s*[(\[]?\s*(?:[-−–]\s?(?P<a>\d{1,2})\s?%|(?P<b>\d{1,2})\s?%\s*(?:off|giảm|rabatt|desc(?:uento|onto)?|dto\.?|"
+    r"sconto|remise|korting|taniej|zniżki|indirim|скидка|знижка|할인|割引|オフ|引き|折)?!?|"
+    r"(?:save|spare|sparen|spar|ahorra|économisez|risparmi|economize|bespaar|oszczędzasz)\s+(?P<c>\d{1,2})\s?%)"
+    r"\s*[)\]]?\s*", re.I)
+_CODES = re.compile(r"\b[A-Z]{3}\b")
+
+
+def _badges(box) -> list[tuple]:
+    """The discount badges in ``box``: (element, percentage) of each element whose whole text is one."""
+    out = []
+    for n, el in enumerate(box.iter()):
+        if n > 200:
+            break
+        if isinstance(el.tag, str) and not len(el) and (m := _DISCOUNT_BADGE.fullmatch(el.text or "")):
+            out.append((el, int(m.group("a") or m.group("b") or m.group("c"))))
+    return out
+
+
+def _plain_line(el, skip: set) -> bool:
+    """The amount's line (its parent's text, badges left out) holds amounts and signs only: no
+    words saying for whom or on what condition ("Pagando con bonifico: 95,00 €", "5+ boxes: $10.80")."""
+    line = el.getparent() if el.getparent() is not None else el
+    text = " ".join(t for n, kid in enumerate(line.iter()) if n < 40 and isinstance(kid.tag, str) and kid not in skip
+                    for t in (kid.text,) if t)
+    return not re.search(r"[^\W\d_]{2,}", _CODES.sub(" ", text)) and "+" not in text
 
 
 def _settle_by_percent(current: list, listed: list, elements: dict) -> list:
     """Shopee's "₫1.390.000 - ₫1.690.000", "₫990.000 - ₫1.290.000", "29% GIẢM", the strike in a stylesheet
-    the page does not hold: two of the first three amounts whose difference is the percentage the box
-    they share prints (within a point) are the list price (the higher, moved to ``listed``) and the
-    price. Not when a struck price already explains it, nor in a box for some buyers (a coupon's, a
-    subscription's: "Subscribe & save 15%")."""
+    the page does not hold: two of the first three amounts whose difference is the percentage a discount
+    badge in the box they share prints (a "-29%" or "29% off" of its own, within a point), each on a line
+    of amounts alone, are the list price (the higher, moved to ``listed``) and the price. Not a tax rate
+    ("inc. and ex. 10% GST", "税率10%"), a condition's price ("Pagando con bonifico: 95,00 € (sconto 5%)",
+    "5+ boxes: $10.80 (10% off)"), nor when a struck price already explains it."""
     if len(current) < 2 or current[0][0][0]:
         return current
     struck = {c.amount for _, c in listed}
@@ -1851,9 +1892,10 @@ def _settle_by_percent(current: list, listed: list, elements: dict) -> list:
             continue
         off = 100 * (was.amount - now.amount) / was.amount
         box = _shared_box(elements[id(was)], elements[id(now)])
-        text = _head_text(box, 300, " ") if box is not None else ""  # ("₫1.290.000" "29% GIẢM")
-        if text and not _for_some(text) \
-                and any(abs(off - int(m.group(1))) <= 1 for m in _PERCENT_OFF.finditer(text)):
+        badges = _badges(box) if box is not None else []
+        skip = {b for b, _ in badges}
+        if any(abs(off - pct) <= 1 for _, pct in badges) and not _for_some(_head_text(box, 300, " ")) \
+                and _plain_line(elements[id(now)], skip) and _plain_line(elements[id(was)], skip):
             listed.append((elements[id(was)], PriceCandidate(was.amount, was.currency, was.note, role="list")))
             return [(nkey, now)] + [r for r in current if r[1] is not now and r[1] is not was]
     return current

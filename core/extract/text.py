@@ -179,8 +179,8 @@ def in_chrome(el) -> bool:
     ``<footer>`` within ``main``/``article``/``section`` (or a container whose class says
     product/detail/content/main) belongs to that part (a product's heading block often is one);
     an ``<aside>`` only within ``main``/``article`` or a product/pdp/detail container (a buy box;
-    a theme's "site-content" wraps its sidebar too); a cart drawer is chrome anywhere. Nothing in
-    ``main`` is chrome."""
+    a theme's "site-content" wraps its sidebar too); a cart drawer is chrome anywhere. A header or footer
+    around ``main`` (libxml2's parse of one left open) does not make what ``main`` holds chrome."""
     ancestors = list(el.iterancestors())
     for i, a in enumerate(ancestors):
         if a.tag == "main":
@@ -188,9 +188,10 @@ def in_chrome(el) -> bool:
             # ``</header>`` while a ``<div>`` in it is open, where a browser closes both)
         if a.tag == "nav" or a.tag == "aside" and _CART_MARK.search(marker(a)):
             return True  # (a cart drawer is chrome wherever a theme renders it)
-        if a.tag in ("header", "footer") and not any(_is_section(b) for b in ancestors[i + 1:]
-                                                      if b.tag not in ("body", "html")):
-            # (a product page's <body class="is-ctl-product">, Shopware's, holds the site header too)
+        if a.tag in ("header", "footer") and not _CONTENT_HEADER.search(marker(a)) \
+                and not any(_is_section(b) for b in ancestors[i + 1:] if b.tag not in ("body", "html")):
+            # (a product page's <body class="is-ctl-product">, Shopware's, holds the site header too; a header
+            # classed as the product's or an entry's, "product-header", "entry-header", is the content's)
             return True
         if a.tag == "aside" and not any(b.tag in ("main", "article") or _PRODUCT_MARK.search(marker(b))
                                         for b in ancestors[i + 1:]):
@@ -199,6 +200,7 @@ def in_chrome(el) -> bool:
 
 
 _PRODUCT_MARK = re.compile(r"product|pdp|detail", re.I)
+_CONTENT_HEADER = re.compile(r"(product|pdp|detail|entry|item|article|post|summary)[-_]?(header|head|heading|top|info)", re.I)
 
 
 # a cart shown over the page (not a buy box, "cart-box", whose class may name the cart too)
