@@ -1794,7 +1794,7 @@ _SAVED = re.compile(r"\b(save|saving|you save|off|sparen|sie sparen|gespart|ersp
 _CONDITIONAL = re.compile(r"クーポン|쿠폰|优惠券|優惠券|折價券|"
                           r"\b(gutschein\w*|coupons?|cupom|cupón|kupon|voucher|(promo|discount|rabatt)?code|"
                           r"members?|member's|mitglied\w*|club price|loyalty card|kundenkarte|tarjeta|"
-                          r"in the app|in-app|app only|ebay plus|"
+                          r"in the app|in-app|app only|ebay plus|sepette|"  # (Trendyol's "Sepette 6.412,40 TL": a basket campaign's price)
                           # supermarkets' loyalty prices: "£4.50 with Nectar", "Clubcard Price", "mit PAYBACK"
                           r"(with|mit|avec|con)\s+(nectar|clubcard|payback|my ?waitrose|boots advantage|card))\b|"
                           r"\bclubcard price\b", re.I)
