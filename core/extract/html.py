@@ -39,7 +39,7 @@ _BRAND_LABELS = (
     "gyártó", "valmistaja", "tillverkare", "fabricant", "fabricante", "fabbricante", "produttore",
     "hersteller", "manufacturer", "manufactured by", "make", "make/manufacturer", "производитель", "бренд", "виробник",
     "ブランド", "メーカー", "브랜드", "제조사", "品牌", "מותג", "יצרן", "značka", "proizvođač", "brend",
-    "μάρκα", "κατασκευαστής", "marka", "tootja", "ražotājs", "gamintojas",
+    "μάρκα", "κατασκευαστής", "marka", "tootja", "ražotājs", "gamintojas", "mærke", "merke",
     "برند", "نام تجاری", "سازنده", "العلامة التجارية", "الماركة", "ماركة", "الشركة المصنعة", "ยี่ห้อ", "แบรนด์",
     "ब्रांड", "ब्रैंड", "thương hiệu", "merek", "jenama", "tatak",
 ) + _PUBLISHER_LABELS
@@ -122,7 +122,9 @@ _PROMO_SEGMENT = re.compile(r"free\s+(standard\s+|express\s+|uk\s+|us\s+)?(shipp
                             r"black friday|cyber monday)\b", re.I)
 _BRAND_EL_TAGS = {"a", "span", "p", "div", "li", "strong", "b", "h2", "h3", "h4"}
 _BRAND_CLASS = re.compile(r"(?:^|[-_\s])(?:product[-_]?)?(?:brands?|manufacturer|maker|marke|marca|marque|hersteller|"
-                          r"vendor)(?:[-_\s]|name|link|info|label|$)", re.I)
+                          r"vendor|creator)(?:[-_\s]|name|link|info|label|$)|"
+                          # camelCase, no separator before the word (Liverpool's "a-product__paragraphBrand")
+                          r"(?-i:(?<=[a-z])Brand(?:Name|Link)?)(?![a-z])", re.I)  # (bol.com's "product-creator")
 # a button or text coloured in the site's brand colour (Bootstrap themes' "btn btn-brand",
 # "text-brand", "bg-brand"), not the product's brand
 _STYLE_BRAND = re.compile(r"(?:^|\s)(?:btn|button|text|bg|border|link)-brand(?:\s|$)|(?:^|\s)(?:btn|button)(?:\s|$)", re.I)
