@@ -1867,12 +1867,12 @@ def _badges(box) -> list[tuple]:
 
 
 def _plain_line(el, skip: set) -> bool:
-    """The amount's line (its parent's text, badges left out) holds amounts and signs only: no
+    """The amount's line (its parent's text, badges left out) holds amounts and currency signs only ("KSh"): no
     words saying for whom or on what condition ("Pagando con bonifico: 95,00 €", "5+ boxes: $10.80")."""
     line = el.getparent() if el.getparent() is not None else el
     text = " ".join(t for n, kid in enumerate(line.iter()) if n < 40 and isinstance(kid.tag, str) and kid not in skip
                     for t in (kid.text,) if t)
-    return not re.search(r"[^\W\d_]{2,}", _CODES.sub(" ", text)) and "+" not in text
+    return "+" not in text and all(_CODES.fullmatch(w) or sign_text(w) for w in re.findall(r"[^\W\d_]{2,}", text))
 
 
 def _settle_by_percent(current: list, listed: list, elements: dict) -> list:
@@ -1951,18 +1951,23 @@ def _amount_alone(text: str) -> bool:
 _NOW_LEAD = re.compile(r"\s*(?:now(?: only)?|sale|jetzt(?: nur)?|ahora|maintenant|adesso|teraz|nu|nyt)\b\.?\s*:?\s*(?=\S{0,4}\d)", re.I)
 
 
+_TABLE_TAGS = {"table", "tbody"}  # rows of one price table (Cafe24's "판매가" row above "할인판매가")
+
+
 def _list_beside(current: list, listed: list, elements: dict) -> dict:
     """Current amount -> the list price printed beside it (sharing a container at most three levels
     up from the price, four from the list price: SFRA's "PVP Recomendado: <span class="strike-through
-    list"><span class="value">"), so a list price is only ever paired with its own sale price."""
+    list"><span class="value">"), or rows of one table, so a list price is only ever paired with its own
+    sale price."""
     pairs = {}
     for _, cand in current:
         el = elements[id(cand)]
         if cand.amount in pairs:
             continue
-        up = {a: n for n, a in enumerate([el, *el.iterancestors()]) if n <= 3}
+        up = {a: n for n, a in enumerate([el, *el.iterancestors()]) if n <= 3 or n <= 5 and a.tag in _TABLE_TAGS}
         for other, lp in listed:
-            common = next((n for n, a in enumerate([other, *other.iterancestors()]) if a in up and n <= 4), None)
+            common = next((n for n, a in enumerate([other, *other.iterancestors()])
+                           if a in up and (n <= 4 or n <= 5 and a.tag in _TABLE_TAGS)), None)
             if common is not None and lp.amount > cand.amount:
                 pairs[cand.amount] = lp
                 break
