@@ -22,13 +22,14 @@ _HERE = Path(__file__).parent / "fixtures" / "extraction"
 # pieces) and the price boxes its regression review built; then the fifteenth's (prices in pieces: split
 # cents with the sign after them, a sign in its own span before the amount, ranges, prices for some
 # shoppers only) and its regression review's price boxes; then the sixteenth's (a broad review's pages) and
-# the pages its regression review built to break this session's rules
+# the pages its regression review built to break this session's rules, and the broad review's pages (each
+# field it reads right now)
 CASES = [case for name in ("review_eleventh.json", "review_eleventh_regressions.json", "review_twelfth.json",
                                    "review_twelfth_regressions.json", "review_thirteenth.json",
                                    "review_thirteenth_regressions.json", "review_fourteenth.json",
                                    "review_fourteenth_regressions.json", "review_fifteenth.json",
                                    "review_fifteenth_regressions.json", "review_sixteenth.json",
-                                   "review_sixteenth_regressions.json")
+                                   "review_sixteenth_regressions.json", "review_sixteenth_broad.json")
          for case in json.loads((_HERE / name).read_text(encoding="utf-8"))]
 
 
