@@ -82,6 +82,7 @@ class Scan:
     breadcrumbs: list = field(default_factory=list)  # (pos, el)
     brand_images: list = field(default_factory=list)  # (pos, img): brand logos (alt = brand)
     brand_elements: list = field(default_factory=list)  # (pos, el): class="brandLink"… (text = brand)
+    vendor_captions: list = field(default_factory=list)  # Shopify Dawn's caption right over the title block
     visual_headings: list = field(default_factory=list)  # (pos, el, text): big fonts, photo captions
     minor_headings: list = field(default_factory=list)  # (pos, el): h2-h6, for pages without an h1
     publisher_labels: set = field(default_factory=set)  # ids of values read after a "Publisher:" between elements
@@ -122,9 +123,10 @@ _PROMO_SEGMENT = re.compile(r"free\s+(standard\s+|express\s+|uk\s+|us\s+)?(shipp
                             r"black friday|cyber monday)\b", re.I)
 _BRAND_EL_TAGS = {"a", "span", "p", "div", "li", "strong", "b", "h2", "h3", "h4"}
 _BRAND_CLASS = re.compile(r"(?:^|[-_\s])(?:product[-_]?)?(?:brands?|manufacturer|maker|marke|marca|marque|hersteller|"
-                          r"vendor|creator)(?:[-_\s]|name|link|info|label|$)|"
-                          # camelCase, no separator before the word (Liverpool's "a-product__paragraphBrand")
-                          r"(?-i:(?<=[a-z])Brand(?:Name|Link)?)(?![a-z])", re.I)  # (bol.com's "product-creator")
+                          r"vendor)(?:[-_\s]|name|link|info|label|$)|(?:^|[-_\s])product[-_]?creator(?:[-_\s]|$)|"
+                          # camelCase after a product word (Liverpool's "a-product__paragraphBrand"; not "paymentBrand")
+                          r"(?-i:(?:product|paragraph|item|pdp|detail|info|title|main)Brand(?:Name|Link)?)(?![a-z])",
+                          re.I)  # (bol.com's "product-creator")
 # a button or text coloured in the site's brand colour (Bootstrap themes' "btn btn-brand",
 # "text-brand", "bg-brand"), not the product's brand
 _STYLE_BRAND = re.compile(r"(?:^|\s)(?:btn|button|text|bg|border|link)-brand(?:\s|$)|(?:^|\s)(?:btn|button)(?:\s|$)", re.I)
@@ -306,7 +308,7 @@ def scan(doc) -> Scan:
                                          and _in_h1(el)):
             out.brand_elements.append((pos, el))
         elif tag == "p" and "caption-with-letter-spacing" in (get("class") or "") and _dawn_vendor(el):
-            out.brand_elements.append((pos, el))  # Shopify Dawn's vendor line over the title
+            out.vendor_captions.append(el)  # Shopify Dawn's caption over the title (a vendor, or a tagline)
         marker = f"{get('class') or ''} {get('id') or ''}".lower()
         quick = _HINT_QUICK.search(marker) is not None
         hinted = itemprop == "name" or (quick and bool(_NAME_HINT.search(marker.strip())))
@@ -756,6 +758,9 @@ def _publisher_only(value: str) -> str | None:
     return clean_text(re.split(r"\s*[;(（]|,\s", value)[0])
 
 
+_TITLE_SEP = re.compile(r"\s+[–—|-]\s+|\s*\|\s*")
+
+
 def _dawn_vendor(el) -> bool:
     """Shopify's Dawn (and its family of themes) prints the product's vendor as a short caption right
     before the title block: ``<p class="product__text caption-with-letter-spacing">NORDISK ULL</p>
@@ -789,7 +794,8 @@ def _label_value(el, inline: str) -> str | None:
     if value:  # "Brand: <a>Oraimo</a> | <a>Similar products from Oraimo</a>" (Jumia): the first part,
         # and not the next label's ("realme   Sold by: SuperComNet", "パナソニック(Panasonic)｜品番：NE-FL1B-W")
         value = _NEXT_LABEL.split(value)[0].strip() or None
-    if value and (end := _SENTENCE_END.search(value)) and value[:end.start()].split()[-1] not in _ABBREVIATIONS:
+    if value and len(value.split()) >= 5 and (end := _SENTENCE_END.search(value)) \
+            and len(value[end.end():].split()) >= 3 and value[:end.start()].split()[-1] not in _ABBREVIATIONS:
         value = value[:end.start()]  # "Brand: 3M. Wraparound protection, ANSI Z87.1+.": the first sentence's name
     if value and _PUBLISHER.match(clean_text(el.text_content() if not inline else el.text) or ""):
         value = _publisher_only(value)
@@ -799,7 +805,8 @@ def _label_value(el, inline: str) -> str | None:
     return value
 
 
-# a full stop ending the name before a sentence goes on ("3M. Wraparound protection …"; not "Dr. Oetker")
+# a full stop ending the name before a sentence goes on ("3M. Wraparound protection …"; not "Dr. Oetker", nor
+# a name with initials: "U.S. Polo Assn.", "Wm. Wrigley Jr. Company", "Friedr. Dick GmbH")
 _SENTENCE_END = re.compile(r"(?<=\w)\.\s+(?=[A-Z][a-z]+\s+\w)")
 _ABBREVIATIONS = frozenset({"Dr", "St", "Mr", "Mrs", "Ms", "Co", "Jr", "Sr", "Bros", "Prof", "Fa", "Gebr", "Mt", "Ste"})
 # where a brand value runs into the next field: a bar, or the next label ("Sold by:", "Référence :", "品番：")
@@ -843,6 +850,14 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
         if value:
             sc.labelled_brand = value
             return value
+    for el in sc.vendor_captions:
+        # Dawn's caption is the vendor when the page's Shopify data says so ("vendor":"NORDISK ULL") or the
+        # <title> ends with it (the shop's own label); otherwise a tagline ("Handmade in Portugal")
+        text = clean_text(el.text_content())
+        if text and len(text) <= 40 and plausible_brand(text) and (
+                re.search(rf'"vendor"\s*:\s*"{re.escape(text)}"', html_text, re.I)
+                or squash(_TITLE_SEP.split(sc.title_tag or "")[-1]) == squash(text)):
+            return text
     queries = [el for _, el, _ in sc.brand_links if _BRAND_QUERY.search(el.get("href") or "")]
     for pos, el, slug in sorted(sc.brand_links, key=lambda p: abs(p[0] - heading_pos)):
         query = _BRAND_QUERY.search(el.get("href") or "")
@@ -1065,8 +1080,8 @@ def _brand_from_element(sc: Scan, heading_pos: int) -> str | None:
     for pos, el in sorted(sc.brand_elements, key=lambda p: abs(p[0] - heading_pos)):
         if heading_pos < 0 or abs(pos - heading_pos) > 600:
             break
-        if _in_chrome(el) or _in_menu(el) or among_others(el):
-            continue  # (a card's brand under "Similar products" is another product's)
+        if _in_chrome(el) or _in_menu(el) or among_others(el) or el.find(".//input") is not None:
+            continue  # (a card's brand under "Similar products" is another product's; a form is no name)
         text = _shown_text(el)
         if not text:
             imgs = el.findall(".//img")  # WoodMart's <div class="wd-product-brands"><a href="/marke/aiya/"><img alt="Aiya">

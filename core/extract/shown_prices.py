@@ -933,7 +933,9 @@ _INSTALMENT_BEFORE = re.compile(r"(\b\d{1,2}\s*(interest[- ]free\s+|monthly\s+)?
 # "Regular price" is a list price beside a sale price, but Shopify themes (and others) label
 # every plain price so for screen readers: the product's price when nothing else is shown.
 # (India's MRP is also the price a shopper pays when no offer price is shown beside it)
-_SOFT_WAS = re.compile(r"(reg\.?|regular|normal)( price)?|precio (normal|regular)|harga normal|mrp", re.I)
+# (a recommended price alone may be the price: "Adviesprijs € 89,95", "PVP Recomendado: 39,95 €")
+_SOFT_WAS = re.compile(r"(reg\.?|regular|normal)( price)?|precio (normal|regular)|harga normal|mrp|"
+                       r"adviesprijs|pvp recomendado|pvpr|prix public conseillé|prezzo consigliato", re.I)
 
 
 # A price-classed element holding a bare amount ("69.<sup>99</sup>" in span.currentPrice):
@@ -1966,6 +1968,8 @@ def _list_beside(current: list, listed: list, elements: dict) -> dict:
             continue
         up = {a: n for n, a in enumerate([el, *el.iterancestors()]) if n <= 3 or n <= 5 and a.tag in _TABLE_TAGS}
         for other, lp in listed:
+            if other is None or _elsewhere(other):
+                continue  # (a bundle's struck price beside the buy box: "Im Set mit …: <s>1.299,00 €</s>")
             common = next((n for n, a in enumerate([other, *other.iterancestors()])
                            if a in up and (n <= 4 or n <= 5 and a.tag in _TABLE_TAGS)), None)
             if common is not None and lp.amount > cand.amount:
