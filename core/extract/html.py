@@ -758,9 +758,6 @@ def _publisher_only(value: str) -> str | None:
     return clean_text(re.split(r"\s*[;(（]|,\s", value)[0])
 
 
-_TITLE_SEP = re.compile(r"\s+[–—|-]\s+|\s*\|\s*")
-
-
 def _dawn_vendor(el) -> bool:
     """Shopify's Dawn (and its family of themes) prints the product's vendor as a short caption right
     before the title block: ``<p class="product__text caption-with-letter-spacing">NORDISK ULL</p>
@@ -856,7 +853,7 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
         text = clean_text(el.text_content())
         if text and len(text) <= 40 and plausible_brand(text) and (
                 re.search(rf'"vendor"\s*:\s*"{re.escape(text)}"', html_text, re.I)
-                or squash(_TITLE_SEP.split(sc.title_tag or "")[-1]) == squash(text)):
+                or squash(_SITE_SEP.split(sc.title_tag or "")[-1]) == squash(text)):
             return text
     queries = [el for _, el, _ in sc.brand_links if _BRAND_QUERY.search(el.get("href") or "")]
     for pos, el, slug in sorted(sc.brand_links, key=lambda p: abs(p[0] - heading_pos)):

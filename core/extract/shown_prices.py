@@ -1854,7 +1854,6 @@ _DISCOUNT_BADGE = re.compile(
     r"sconto|remise|korting|taniej|zniżki|indirim|скидка|знижка|할인|割引|オフ|引き|折)?!?|"
     r"(?:save|spare|sparen|spar|ahorra|économisez|risparmi|economize|bespaar|oszczędzasz)\s+(?P<c>\d{1,2})\s?%)"
     r"\s*[)\]]?\s*", re.I)
-_CODES = re.compile(r"\b[A-Z]{3}\b")
 
 
 def _badges(box) -> list[tuple]:
@@ -1874,7 +1873,7 @@ def _plain_line(el, skip: set) -> bool:
     line = el.getparent() if el.getparent() is not None else el
     text = " ".join(t for n, kid in enumerate(line.iter()) if n < 40 and isinstance(kid.tag, str) and kid not in skip
                     for t in (kid.text,) if t)
-    return "+" not in text and all(_CODES.fullmatch(w) or sign_text(w) for w in re.findall(r"[^\W\d_]{2,}", text))
+    return "+" not in text and all(_CODE.fullmatch(w) or sign_text(w) for w in re.findall(r"[^\W\d_]{2,}", text))
 
 
 def _settle_by_percent(current: list, listed: list, elements: dict) -> list:
