@@ -639,14 +639,16 @@ def parse_html(html_text: str):
     as part of the body, and so it is moved there. A sectioning element whose end tag libxml2
     ignored (a ``<div>`` left open in the site header) is closed where a browser closes it.
     """
-    data = (html_text or "<html></html>").encode("utf-8", "replace")
-    root = lxml.html.document_fromstring(data, parser=lxml.html.HTMLParser(encoding="utf-8"))
+    def parse(text: str):
+        data = text.encode("utf-8", "replace")
+        return lxml.html.document_fromstring(data, parser=lxml.html.HTMLParser(encoding="utf-8"))
+
+    root = parse(html_text or "<html></html>")
     if repair.swallowed(root):
         # a header left with an open <div>: libxml2 ignored its end tag (see core.extract.repair)
         repaired = repair.close_sections(html_text or "")
         if repaired != html_text:
-            data = repaired.encode("utf-8", "replace")
-            root = lxml.html.document_fromstring(data, parser=lxml.html.HTMLParser(encoding="utf-8"))
+            root = parse(repaired)
     strays = [el for el in root.itersiblings() if isinstance(el.tag, str)]
     if strays:
         body = root.find("body")

@@ -19,13 +19,15 @@ _BIG_ATTRS = ("data-zoom-image", "data-large-image", "data-old-hires", "data-hir
               "data-large", "data-full", "data-fullsize", "data-original", "data-image")
 _SRCSET_ATTRS = ("data-srcset", "srcset", "data-lazy-srcset")
 _SRC_ATTRS = ("data-src", "data-lazy-src", "data-lazy", "data-echo", "lazy-src", "data-lazy-img", "src")
+# galleries some platforms name in their own words (Tilda's slider "t-slds__…", Myntra's "image-grid-image")
+_OWN_GALLERY = r"t-slds|image-grid"
 _GOOD = re.compile(r"gallery|product[-_]?(view|detail|details|page|info)?[-_]?(image|img|photo|media|picture)|"
                    r"main[-_]?(image|img|photo|picture)|"
                    r"zoom|hero|primary|landing|slide|swiper|carousel|pdp[-_]{0,2}(image|img|photo|media|gallery|main|hero|carousel|slider)|photo|thumbnail|image-block|"
                    r"media|lightbox|fotorama|viewer|preview|enlarge|"
                    # Cafe24's "prd-img"/"keyImg"/"BigImage", Brazil's "produto-fotos", Germany's "produktbild"
                    r"prd[-_]?(img|image|photo|pic)|keyimg|big[-_]?im(a)?g|fotos?\b|foto[-_]|imagem|imagen|produktbild|immagine|"
-                   r"galer(ie|ia|ij)|t-slds|image-grid")  # (Tilda's slider, Myntra's image grid)
+                   r"galer(ie|ia|ij)|" + _OWN_GALLERY)
 _BAD = re.compile(r"related|recommend|similar|upsell|cross|also|recent|viewed|suggest|sponsor|"
                   r"footer|header|nav|menu|banner|cart|review|logo|brand|social|share|advert|promo|"
                   r"avatar|seller|swatch|colou?r|payment|badge|icon|teaser|blog|(?<!t-)store")  # (Tilda's product block is "t-store")
@@ -86,8 +88,7 @@ def image_url(el, base_url: str) -> str | None:
 
 
 _BACKGROUND_GALLERY = re.compile(r"gallery|product[-_]?(image|img|photo|media|picture)|slide|swiper|carousel|zoom|"
-                                 r"thumb|photo|fotorama|pdp|main[-_]?(image|img|photo)|"
-                                 r"t-slds|image-grid")  # (Tilda's slider "t-slds__bgimg", Myntra's "image-grid-image")
+                                 r"thumb|photo|fotorama|pdp|main[-_]?(image|img|photo)|" + _OWN_GALLERY)
 # A slide drawn as a CSS background: style="background-image: url('//cdn…/vase-front_1200x.jpg')"
 _BACKGROUND = re.compile(r"background(?:-image)?\s*:[^;]*?url\(\s*(['\"]?)([^'\")]+)\1\s*\)", re.I)
 

@@ -1056,8 +1056,8 @@ def _smaller_twin(el) -> bool:
         m = _SMALL_CLASS.match(token)
         if m is None or not _PRICE_STEM.search(m["stem"]):
             continue  # (Tailwind's text-sm beside text-lg, Bootstrap's visible-sm: no price's size)
-        big = re.compile(rf"^{re.escape(m['stem'] + m['sep'])}(big|large|lg|main)$", re.I)
-        if any(sib is not el and isinstance(sib.tag, str) and any(big.match(t) for t in (sib.get("class") or "").split())
+        twins = {f"{m['stem']}{m['sep']}{size}".casefold() for size in ("big", "large", "lg", "main")}
+        if any(sib is not el and isinstance(sib.tag, str) and twins.intersection((sib.get("class") or "").casefold().split())
                for sib in parent):
             return True
     return False
@@ -1871,8 +1871,8 @@ def _plain_line(el, skip: set) -> bool:
     """The amount's line (its parent's text, badges left out) holds amounts and currency signs only ("KSh"): no
     words saying for whom or on what condition ("Pagando con bonifico: 95,00 €", "5+ boxes: $10.80")."""
     line = el.getparent() if el.getparent() is not None else el
-    text = " ".join(t for n, kid in enumerate(line.iter()) if n < 40 and isinstance(kid.tag, str) and kid not in skip
-                    for t in (kid.text,) if t)
+    text = " ".join(kid.text for n, kid in enumerate(line.iter())
+                    if n < 40 and isinstance(kid.tag, str) and kid not in skip and kid.text)
     return "+" not in text and all(_CODE.fullmatch(w) or sign_text(w) for w in re.findall(r"[^\W\d_]{2,}", text))
 
 
