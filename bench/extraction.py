@@ -116,8 +116,8 @@ DEFAULT_SETS = {
     "github71": (None, FIXTURES / "github71.json"),  # Gap (US 2017, fathom-products)
     "github72": (None, FIXTURES / "github72.json"),  # Lands' End (US 2017, fathom-products)
     "github73": (None, FIXTURES / "github73.json"),  # Monster Pet Supplies (UK, extruct's sample)
-    "github83": (None, FIXTURES / "github83.json"),  # AutoUncle.ch, a used car (CH 2026, autouncle-scraper's fixture)
-    "github84": (None, FIXTURES / "github84.json"),  # Bandcamp album page (CA 2016, bandcamp-scraper's fixture)
+    "github83": (FIXTURES / "github", FIXTURES / "github83.json"),  # AutoUncle.ch, a used car (CH 2026, autouncle-scraper's fixture)
+    "github84": (FIXTURES / "github", FIXTURES / "github84.json"),  # Bandcamp album page (CA 2016, bandcamp-scraper's fixture)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…
