@@ -2598,3 +2598,20 @@ def test_a_fee_after_the_price_in_its_own_box_is_not_the_price(fee):
     html = page(f'<h1>Mineralwasser Classic 12x1,0 l</h1><div class="price">6,99 € {fee}</div>'
                 '<button>In den Warenkorb</button>', lang="de")
     assert extract_product(html, "https://shop.example.de/p/1").price == Decimal("6.99")
+
+
+def test_a_heading_that_is_the_sites_own_name_gives_way_to_the_products():
+    # Bandcamp: no h1; the album's h2 beside the artist's name in a "title"-classed span, the artist
+    # being the site (coeurdepirate.bandcamp.com, og:site_name); the <title> holds both
+    head = ('<title>Blonde | Cœur de pirate</title><meta property="og:site_name" content="Cœur de pirate">'
+            '<meta property="og:title" content="Blonde, by Cœur de pirate">')
+    html = page('<div itemscope itemtype="http://schema.org/MusicAlbum"><h2 class="trackTitle" itemprop="name">Blonde</h2>'
+                '<h3>by <span itemprop="byArtist"><a href="/">Cœur de pirate</a></span></h3>'
+                '<div class="buyItem"><h4>Digital Album</h4><span class="base-text-color">$9</span> CAD or more'
+                '<button>Buy Now</button></div></div>'
+                '<div id="bio-container"><p id="band-name-location"><span class="title">Cœur de pirate</span>'
+                '<span class="location">Montréal, Québec</span></p></div>', head)
+    assert extract_product(html, "http://coeurdepirate.bandcamp.com/album/blonde").title == "Blonde"
+    # a heading that only holds part of the site's name still counts ("Nordisk Fiske" sells "Fiske Reel 40")
+    shop = page('<h2 class="product-title">Fiske Reel 40</h2><div class="price">499 kr</div><button>Köp</button>', lang="sv")
+    assert extract_product(shop, "https://www.nordiskfiske.se/p/40").title == "Fiske Reel 40"

@@ -476,6 +476,7 @@ def main_heading(sc: Scan, refs: list[str], site_words: set[str] | frozenset = f
     best = (-1, None, -1.0, None)
     best_score = -1.0
     worded_h1 = False
+    site_names = {plain(w) for w in site_words} - {""}
     header_h1 = None
     for pos, el, is_h1, hinted in sc.headings:
         lead = None  # a short <h1> the name is read as "<h1> <h2>" from
@@ -522,6 +523,8 @@ def main_heading(sc: Scan, refs: list[str], site_words: set[str] | frozenset = f
         if agree < 0.5 and _PROMO.search(text):
             continue  # <h1>Free Standard Shipping above $35</h1>: a banner, not the product
         score = agree + (0.3 if is_h1 else 0) + (0.2 if hinted else 0) + min(len(text), 40) / 400
+        if plain(text) in site_names:
+            score -= 0.5  # the site's own name (a Bandcamp artist's "Cœur de pirate" beside the album's h2)
         # (not a card's name under "Customers who viewed this also viewed": another product)
         if score > best_score and (is_h1 or not among_others(el)):
             best, best_score = (pos, text, agree, el), score
