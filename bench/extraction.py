@@ -118,6 +118,7 @@ DEFAULT_SETS = {
     "github73": (None, FIXTURES / "github73.json"),  # Monster Pet Supplies (UK, extruct's sample)
     "github83": (FIXTURES / "github", FIXTURES / "github83.json"),  # AutoUncle.ch, a used car (CH 2026, autouncle-scraper's fixture)
     "github84": (FIXTURES / "github", FIXTURES / "github84.json"),  # Bandcamp album page (CA 2016, bandcamp-scraper's fixture)
+    "github80": (None, FIXTURES / "github80.json"),  # Amazon.com mobile page, a paperback (US 2015, onebox's fixture)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…
