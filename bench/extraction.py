@@ -119,6 +119,9 @@ DEFAULT_SETS = {
     "github83": (FIXTURES / "github", FIXTURES / "github83.json"),  # AutoUncle.ch, a used car (CH 2026, autouncle-scraper's fixture)
     "github84": (FIXTURES / "github", FIXTURES / "github84.json"),  # Bandcamp album page (CA 2016, bandcamp-scraper's fixture)
     "github80": (None, FIXTURES / "github80.json"),  # Amazon.com mobile page, a paperback (US 2015, onebox's fixture)
+    "github77": (None, FIXTURES / "github77.json"),  # JD.com item page (CN 2015, PulsarRPA's crawler snapshot)
+    "github78": (None, FIXTURES / "github78.json"),  # JD.com item page (CN 2015, PulsarRPA's crawler snapshot)
+    "github79": (None, FIXTURES / "github79.json"),  # JD.com item page (CN 2015, PulsarRPA's crawler snapshot)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…
