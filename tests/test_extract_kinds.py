@@ -2615,3 +2615,28 @@ def test_a_heading_that_is_the_sites_own_name_gives_way_to_the_products():
     # a heading that only holds part of the site's name still counts ("Nordisk Fiske" sells "Fiske Reel 40")
     shop = page('<h2 class="product-title">Fiske Reel 40</h2><div class="price">499 kr</div><button>Köp</button>', lang="sv")
     assert extract_product(shop, "https://www.nordiskfiske.se/p/40").title == "Fiske Reel 40"
+
+
+@pytest.mark.parametrize("crumb, name", [("威迅（VENTION）", "威迅（VenTion）VAS-C01 usb延长线带放大器 10米"),
+                                         ("得力（deli）", "得力 2012小号美工刀片（1盒-10片装")])
+def test_a_brand_link_by_id_in_the_breadcrumb_names_the_brand_the_products_name_begins_with(crumb, name):
+    # JD.com: the breadcrumb's brand page "/pinpai/<id>.html" named with the bilingual brand
+    html = page(f'<div class="breadcrumb"><a href="http://list.jd.com/list.html?cat=670">电脑、办公</a> &gt; '
+                f'<a href="http://www.jd.com/pinpai/1049-54303.html">{crumb}</a> &gt; <a href="/1311064527.html">{name[:12]}..</a></div>'
+                f'<div id="name"><h1>{name}</h1></div><div id="summary-price">京 东 价：<strong class="p-price">￥55.00</strong></div>'
+                '<a id="InitCartUrl" href="/cart/add">加入购物车</a>', lang="zh-CN")
+    product = extract_product(html, "http://item.jd.com/1311064527.html")
+    assert product.brand == crumb
+    # a brand page by id whose name the product's name does not begin with is no proof ("得力" of "得力士 …")
+    other = html.replace(f"<h1>{name}</h1>", "<h1>得力士 钢化膜 适用于华为</h1>")
+    assert extract_product(other, "http://item.jd.com/1311064527.html").brand != crumb
+
+
+@pytest.mark.parametrize("promo", ["【加10元得热销保护套】", "赠3元京券（仅可购买本店商品)", "满199减100", "立减20元"])
+def test_a_chinese_promotions_amount_beside_the_name_is_not_the_price(promo):
+    # JD.com: the promotion line under the h1 ("add ¥10, get a case") before the "京 东 价：￥29.90" box
+    html = page(f'<div id="name"><h1>阿奇猫 防爆钢化玻璃膜 适用于华为荣耀3X 钢化膜</h1><div id="p-ad" class="p-ad">{promo}'
+                '<a href="/view_page">打折加送劵！</a>真机开模吸附迅速 京东配送 211限时达 支持货到付款</div></div>'
+                '<div id="summary-price"><div class="dt">京 东 价：</div><div class="dd"><strong class="p-price" id="jd-price">'
+                '￥29.90</strong></div></div><a id="InitCartUrl" href="/cart/add">加入购物车</a>', lang="zh-CN")
+    assert extract_product(html, "http://item.jd.com/1310667616.html").price == Decimal("29.90")

@@ -48,7 +48,7 @@ _LABEL_RE = re.compile(r"^\s*(" + "|".join(re.escape(x).replace("/", r"\s*/\s*")
                                             for x in sorted(_BRAND_LABELS, key=len, reverse=True))
                        + r")(?:\s*[:：]\s*(.*)|\s*)$", re.I | re.S)
 _BRAND_PATH = re.compile(r"/(?:[\w-]*-)?(brand|brands|designers?|marca|marcas|marke|marken|marque|marques|merk|merken|"
-                         r"vendors?|manufacturers?|stores|hersteller|brend|znacka|zimols)/"
+                         r"vendors?|manufacturers?|stores|hersteller|brend|znacka|zimols|pinpai)/"
                          r"(?:[^\W_]/)?([^/?#]+)", re.I)  # "/brands/o/ozito-pxc": an A-Z index letter first
 # a maker's own page by its id (Yodobashi's "/maker/1000/"): "maker" alone, not "/coffee-makers/"
 _MAKER_PATH = re.compile(r"/(maker)/([^/?#]+)", re.I)
@@ -96,7 +96,7 @@ _in_chrome = in_chrome  # the heuristics below skip site chrome
 _HINT_QUICK = re.compile("title|name|heading|price|preis|prix|prezzo|precio|preco|cena|hinta|pris|amount|cost|bid")
 _PRICE_QUICK = re.compile("price|preis|prix|prezzo|precio|preco|cena|hinta|pris|amount|cost|bid")
 _LINK_QUICK = re.compile("brand|designer|maker|marca|marke|marque|merk|vendor|manufacturer|stores|hersteller|brend|znacka|zimols|"
-                         "publisher")
+                         "publisher|pinpai")  # (品牌's pinyin: JD's "/pinpai/1049-54303.html")
 _LABEL_STARTS = tuple(sorted({x.casefold() for x in _BRAND_LABELS}))
 _DIGIT = re.compile(r"\d")
 _CONTROL_TAGS = {"button", "input", "a", "form"}
@@ -879,8 +879,10 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
         if words and query and text.strip().casefold() == words.casefold() and len(words.split()) <= 4:
             return text.strip()  # a link to the brand's other products, named as its query says
         name = clean_text(text) or ""
-        if words.isdigit() and name and len(name.split()) <= 3 and title and title.casefold().startswith(name.casefold() + " "):
-            return name  # Yodobashi's "/maker/1000/" (an id) named "ソニー SONY", as the product's name begins
+        if _ID_SLUG.fullmatch(words) and name and len(name.split()) <= 3 and title and _begins(title, name):
+            # Yodobashi's "/maker/1000/" (an id) named "ソニー SONY", as the product's name begins; JD's
+            # "/pinpai/1049-54303.html" named "威迅（VENTION）" ("威迅（VenTion）VAS-C01 …", "得力 2012小号…")
+            return name
         if len(words) > 1 and words.casefold() in text.casefold() and title \
                 and words.casefold() in title.casefold():
             start = text.casefold().index(words.casefold())
@@ -1072,6 +1074,22 @@ def _brand_from_logo(sc: Scan, heading_pos: int, title: str | None) -> str | Non
         if alt and len(alt.split()) <= 4 and plausible_brand(alt):
             return alt
     return None
+
+
+_ID_SLUG = re.compile(r"\d[\d\s]*(?:\.html?)?", re.I)
+_BRACKETED = re.compile(r"[（(]([^（）()]+)[）)]")
+
+
+def _begins(title: str, name: str) -> bool:
+    """The product's name begins with the brand's name, or with its words outside or inside the brackets
+    of a bilingual name ("得力（deli）": "得力 2012小号美工刀片"), each ending at a word's end."""
+    low = title.casefold()
+    for part in {name, _BRACKETED.sub("", name).strip(), *_BRACKETED.findall(name)}:
+        part = part.strip().casefold()
+        if len(part) >= 2 and low.startswith(part) and (
+                len(low) == len(part) or not (part[-1].isalnum() and low[len(part)].isalnum())):
+            return True
+    return False
 
 
 def _brand_from_element(sc: Scan, heading_pos: int) -> str | None:
