@@ -414,6 +414,20 @@ SIXTEENTH_SESSION = {"fresh-archives6.json": (1, {}), "fresh-archives7.json": (2
 def test_the_sixteenth_session_s_unseen_sets_hold_what_they_scored(name):
     _holds(name, *SIXTEENTH_SESSION[name])
 
+# The seventeenth session's unseen pages (2026-12-03, each committed before its first scoring): github83
+# (AutoUncle.ch, a used car; autouncle-scraper's MIT fixture) and github80 (Amazon.com's mobile page of a
+# paperback, 2015; onebox's MIT fixture) at 1.0; github84 (a Bandcamp album; bandcamp-scraper's MIT fixture)
+# at 1.0 but the title (the artist's name, which is the site's, read: fixed since); github77-79 (JD.com, 2015;
+# PulsarRPA's Apache-2.0 crawler snapshots) at 1.0 but the brand of 77 and 79 (a breadcrumb brand page by id)
+# and the price of 78 (a promotion's "加10元" read as 10.00) — all fixed since.
+SEVENTEENTH_SESSION = {"github83.json": (1, {}), "github84.json": (1, {}), "github80.json": (1, {}),
+                       "github77.json": (1, {}), "github78.json": (1, {}), "github79.json": (1, {})}
+
+
+@pytest.mark.parametrize("name", sorted(SEVENTEENTH_SESSION))
+def test_the_seventeenth_session_s_unseen_sets_hold_what_they_scored(name):
+    _holds(name, *SEVENTEENTH_SESSION[name])
+
 # Pages built from the shop platforms' own price templates (Magento 1/2, WooCommerce, PrestaShop
 # 1.6/1.7, Shopify, BigCommerce, SFCC, Hybris, nopCommerce, Volusion; then OpenCart, Shopware 5,
 # Zen Cart, Squarespace, CS-Cart), truth by hand by helpers who never ran the extractor. First
