@@ -117,6 +117,23 @@ def _declared_language(doc, metas: list[tuple[str, str]]) -> str | None:
     return next((t for t in tags if re.match(rf"(?i)^{re.escape(base)}[-_][a-z]{{2}}$", t)), tags[0])
 
 
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _script_country(title: str | None) -> str | None:
+    """A page that declares nothing, by its <title>'s script: kana Japan, hangul Korea, Chinese characters
+    alone China ("￥29.90" on a JD page without ``lang`` is yuan, not yen)."""
+    if not title:
+        return None
+    if _KANA.search(title):
+        return "jp"
+    if _HANGUL.search(title):
+        return "kr"
+    return "cn" if _HAN.search(title) else None
+
+
 def _page_language(doc, metas, base_url: str, product: "ExtractedProduct") -> str | None:
     from core.locale import guess_language, page_locale
 
@@ -680,7 +697,7 @@ def extract_product(html_text: str, base_url: str, *, extra: list[Found] | None 
     if title_site and ("," in title_site or len(title_site.split()) > 4):
         title_site = None  # "… - Central Valley, Chile": the product's words, not the shop's name
     country = country_hint(base_url, _declared_language(doc, metas)) or path_country(base_url) \
-        or site_country(site_name, title_site)
+        or site_country(site_name, title_site) or _script_country(title_tag)
     site_words = _site_words(base_url, metas)
     hints = [t for t in [title_tag] + [clean_text(v) for k, v in metas if k == "og:title"] if t]
     ctx = PageContext(base_url=base, country=country, hints=hints)

@@ -523,8 +523,10 @@ def main_heading(sc: Scan, refs: list[str], site_words: set[str] | frozenset = f
         if agree < 0.5 and _PROMO.search(text):
             continue  # <h1>Free Standard Shipping above $35</h1>: a banner, not the product
         score = agree + (0.3 if is_h1 else 0) + (0.2 if hinted else 0) + min(len(text), 40) / 400
-        if plain(text) in site_names:
-            score -= 0.5  # the site's own name (a Bandcamp artist's "Cœur de pirate" beside the album's h2)
+        if plain(text) in site_names and not any(plain(_title_head(r)) == plain(text) for r in refs if r):
+            # the site's own name (a Bandcamp artist's "Cœur de pirate" beside the album's h2 under "Blonde |
+            # Cœur de pirate"), unless a reference names the product so (a brand's shop selling its namesake)
+            score -= 0.5
         # (not a card's name under "Customers who viewed this also viewed": another product)
         if score > best_score and (is_h1 or not among_others(el)):
             best, best_score = (pos, text, agree, el), score
@@ -859,6 +861,7 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
                 or squash(_SITE_SEP.split(sc.title_tag or "")[-1]) == squash(text)):
             return text
     queries = [el for _, el, _ in sc.brand_links if _BRAND_QUERY.search(el.get("href") or "")]
+    crumbs = {el for _, el in sc.breadcrumbs}
     for pos, el, slug in sorted(sc.brand_links, key=lambda p: abs(p[0] - heading_pos)):
         query = _BRAND_QUERY.search(el.get("href") or "")
         alone = query and len(queries) == 1  # one search for a brand's products: this product's
@@ -879,10 +882,11 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
         if words and query and text.strip().casefold() == words.casefold() and len(words.split()) <= 4:
             return text.strip()  # a link to the brand's other products, named as its query says
         name = clean_text(text) or ""
-        if _ID_SLUG.fullmatch(words) and name and len(name.split()) <= 3 and title and _begins(title, name):
-            # Yodobashi's "/maker/1000/" (an id) named "ソニー SONY", as the product's name begins; JD's
-            # "/pinpai/1049-54303.html" named "威迅（VENTION）" ("威迅（VenTion）VAS-C01 …", "得力 2012小号…")
-            return name
+        if words.isdigit() and name and len(name.split()) <= 3 and title and title.casefold().startswith(name.casefold() + " "):
+            return name  # Yodobashi's "/maker/1000/" (an id) named "ソニー SONY", as the product's name begins
+        if _ID_SLUG.fullmatch(words) and name and len(name.split()) <= 3 and title and _begins(title, name) \
+                and any(a in crumbs for a in el.iterancestors()):
+            return name  # JD's breadcrumb "/pinpai/1049-54303.html" "威迅（VENTION）": "威迅（VenTion）VAS-C01 …"
         if len(words) > 1 and words.casefold() in text.casefold() and title \
                 and words.casefold() in title.casefold():
             start = text.casefold().index(words.casefold())
@@ -1080,14 +1084,23 @@ _ID_SLUG = re.compile(r"\d[\d\s]*(?:\.html?)?", re.I)
 _BRACKETED = re.compile(r"[（(]([^（）()]+)[）)]")
 
 
+_TAG_FIRST = re.compile(r"^\s*(?:【[^】]{1,12}】|\[[^\]]{1,12}\])\s*")  # "【京东超市】得力 …": the shop's tag
+
+
+def _cjk(char: str) -> bool:
+    return "\u3040" <= char <= "\u9fff" or "\uac00" <= char <= "\ud7af" or "\uf900" <= char <= "\ufaff"
+
+
 def _begins(title: str, name: str) -> bool:
     """The product's name begins with the brand's name, or with its words outside or inside the brackets
-    of a bilingual name ("得力（deli）": "得力 2012小号美工刀片"), each ending at a word's end."""
-    low = title.casefold()
+    of a bilingual name ("得力（deli）": "得力 2012小号美工刀片", "deli得力美工刀"), each ending where a word
+    or a script does (not "得力士" for "得力")."""
+    low = _TAG_FIRST.sub("", title).casefold()
     for part in {name, _BRACKETED.sub("", name).strip(), *_BRACKETED.findall(name)}:
         part = part.strip().casefold()
         if len(part) >= 2 and low.startswith(part) and (
-                len(low) == len(part) or not (part[-1].isalnum() and low[len(part)].isalnum())):
+                len(low) == len(part) or not (part[-1].isalnum() and low[len(part)].isalnum())
+                or _cjk(part[-1]) != _cjk(low[len(part)])):
             return True
     return False
 

@@ -1793,10 +1793,13 @@ _SAVED = re.compile(r"\b(save|saving|you save|off|sparen|sie sparen|gespart|ersp
 
 # a price or saving for some shoppers only: with a coupon, a code, a membership, a loyalty card,
 # the app ("€6,64 mit Gutschein", "members' price", "with code SAVE10")
+_CN_PROMO = r"(?:加(?:价|價)?(?:购|購)?|[赠贈送返]|领取?|領取?|下单立[减減]|立[减減]|直[降减減])"
 _CONDITIONAL = re.compile(r"クーポン|쿠폰|优惠券|優惠券|折價券|"
-                          # Chinese promotions: "【加10元得热销保护套】" (add ¥10, get a case), "赠3元京券" (a ¥3
-                          # coupon as a gift), "满199减100", "立减20元", "返5元": an add-on's or a coupon's amount
-                          r"[加赠送返减省领]\s*[¥￥]?\s*\d[\d.,]*\s*[元块]|满\s*[¥￥]?\s*\d|"
+                          # Chinese promotions: "【加10元得热销保护套】", "加价购￥10" (add ¥10, get a case), "赠3元京券"
+                          # (a ¥3 coupon as a gift), "满199减100", "立减20元", "返5元", "10元换购": an add-on's or a
+                          # coupon's amount (not "送2块", two pieces free, "满99元包邮" or "已省5元", a saving)
+                          rf"{_CN_PROMO}(?:\s*[¥￥$]\s*\d|\s*\d[\d.,]*\s*元)|[满滿]\s*[¥￥$]?\s*\d[\d.,]*[^\d减減]{{0,3}}[减減]|"
+                          r"\d[\d.,]*\s*元\s*[换換][购購]|[换換][购購]\s*[¥￥$]\s*\d|【\+\s*\d[\d.,]*\s*元|"
                           r"\b(gutschein\w*|coupons?|cupom|cupón|kupon|voucher|(promo|discount|rabatt)?code|"
                           r"members?|member's|mitglied\w*|club price|loyalty card|kundenkarte|tarjeta|"
                           r"in the app|in-app|app only|ebay plus|sepette|"  # (Trendyol's "Sepette 6.412,40 TL": a basket campaign's price)
