@@ -2640,3 +2640,12 @@ def test_a_chinese_promotions_amount_beside_the_name_is_not_the_price(promo):
                 '<div id="summary-price"><div class="dt">京 东 价：</div><div class="dd"><strong class="p-price" id="jd-price">'
                 '￥29.90</strong></div></div><a id="InitCartUrl" href="/cart/add">加入购物车</a>', lang="zh-CN")
     assert extract_product(html, "http://item.jd.com/1310667616.html").price == Decimal("29.90")
+
+
+@pytest.mark.parametrize("title, code", [("得力 2012小号美工刀片 京东", "CNY"), ("無印良品 ステンレス ハンガー", "JPY")])
+def test_a_page_declaring_no_language_takes_its_country_from_its_titles_script(title, code):
+    # an old JD page without lang: "￥29.90" is yuan; a Japanese one (kana) yen
+    html = (f'<html><head><title>{title}</title></head><body><h1>{title}</h1>'
+            '<div class="price"><strong class="p-price">￥29.90</strong></div><a id="InitCartUrl" href="/cart">購入</a></body></html>')
+    product = extract_product(html, "http://item.example.com/1309611252.html")
+    assert (product.price, product.currency) == (Decimal("29.90"), code)
