@@ -119,6 +119,8 @@ DEFAULT_SETS = {
     "github83": (None, FIXTURES / "github83.json"),  # AutoUncle.ch, a used car (CH 2026, autouncle-scraper's fixture)
     "github84": (None, FIXTURES / "github84.json"),  # Bandcamp album page (CA 2016, bandcamp-scraper's fixture)
     "github80": (None, FIXTURES / "github80.json"),  # Amazon.com mobile page, a paperback (US 2015, onebox's fixture)
+    "github81": (None, FIXTURES / "github81.json"),  # Etsy listing, mobile page (2017, onebox's fixture)
+    "github82": (None, FIXTURES / "github82.json"),  # the same Etsy listing's desktop page (2017, onebox's fixture)
     "github77": (None, FIXTURES / "github77.json"),  # JD.com item page (CN 2015, PulsarRPA's crawler snapshot)
     "github78": (None, FIXTURES / "github78.json"),  # JD.com item page (CN 2015, PulsarRPA's crawler snapshot)
     "github79": (None, FIXTURES / "github79.json"),  # JD.com item page (CN 2015, PulsarRPA's crawler snapshot)
