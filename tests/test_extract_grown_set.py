@@ -419,9 +419,12 @@ def test_the_sixteenth_session_s_unseen_sets_hold_what_they_scored(name):
 # paperback, 2015; onebox's MIT fixture) at 1.0; github84 (a Bandcamp album; bandcamp-scraper's MIT fixture)
 # at 1.0 but the title (the artist's name, which is the site's, read: fixed since); github77-79 (JD.com, 2015;
 # PulsarRPA's Apache-2.0 crawler snapshots) at 1.0 but the brand of 77 and 79 (a breadcrumb brand page by id)
-# and the price of 78 (a promotion's "加10元" read as 10.00) — all fixed since.
+# and the price of 78 (a promotion's "加10元" read as 10.00) — all fixed since; github81/github82 (one Etsy
+# listing's mobile and desktop pages, 2017, onebox's MIT fixtures) at 1.0 but the currency (the JSON-LD's CAD for
+# the "US$ 36.97+" the buy box shows: fixed since).
 SEVENTEENTH_SESSION = {"github83.json": (1, {}), "github84.json": (1, {}), "github80.json": (1, {}),
-                       "github77.json": (1, {}), "github78.json": (1, {}), "github79.json": (1, {})}
+                       "github77.json": (1, {}), "github78.json": (1, {}), "github79.json": (1, {}),
+                       "github81.json": (1, {}), "github82.json": (1, {})}
 
 
 @pytest.mark.parametrize("name", sorted(SEVENTEENTH_SESSION))

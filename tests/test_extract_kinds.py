@@ -2649,3 +2649,17 @@ def test_a_page_declaring_no_language_takes_its_country_from_its_titles_script(t
             '<div class="price"><strong class="p-price">￥29.90</strong></div><a id="InitCartUrl" href="/cart">購入</a></body></html>')
     product = extract_product(html, "http://item.example.com/1309611252.html")
     assert (product.price, product.currency) == (Decimal("29.90"), code)
+
+
+def test_a_price_meta_takes_the_currency_its_offer_or_its_box_shows():
+    # Etsy 2017: the buy box shows "US$ 36.97+" around data-vocabulary metas; the JSON-LD states the seller's
+    # CAD 46.00 (a shopper in India is shown US dollars)
+    box = ('<span id="listing-price" class="buy-box__price">US$ 36.97+<meta itemprop="currency" content="USD"/>'
+           '<meta itemprop="price" content="36.97"/></span>')
+    ld_cad = ld('{"@type": "Product", "name": "Personalized Word Pillow Case", "offers": {"@type": "AggregateOffer", '
+                '"lowPrice": "46.00", "highPrice": "62.00", "priceCurrency": "CAD"}}')
+    for inner in (box, box.replace('<meta itemprop="currency" content="USD"/>', "")):
+        html = page(f'<h1>Personalized Word Pillow Case</h1><div itemscope itemtype="http://data-vocabulary.org/Offer">{inner}'
+                    '</div><button>Add to cart</button>', ld_cad, lang="en-IN")
+        product = extract_product(html, "https://www.etsy.com/in-en/listing/87673424/personalized-word-pillow-case")
+        assert (product.price, product.currency) == (Decimal("36.97"), "USD")

@@ -467,6 +467,10 @@ def _pick_currency(chosen: PriceCandidate, source: str, founds: dict[str, Found]
     """The chosen price's currency, else one any source states, else the country's own."""
     if chosen.currency:
         return chosen.currency, source
+    shown = next((p.currency for p in founds[HTML].prices if p.currency and p.amount == chosen.amount), None) \
+        if HTML in founds else None
+    if shown:
+        return shown, HTML  # the page shows the amount with its sign ("US$ 36.97+"), whatever other markup says
     for s in SOURCE_ORDER:
         for p in founds[s].prices if s in founds else []:
             if p.currency:

@@ -73,7 +73,7 @@ def _prices(offers, currency, country) -> list[PriceCandidate]:
         props = _props(offer)
         if not props:
             continue
-        raw_cur = props.get("pricecurrency") or currency
+        raw_cur = props.get("pricecurrency") or props.get("currency") or currency  # ("currency": data-vocabulary.org's Offer)
         for key in ("price", "lowprice"):
             raw = _first_text(props.get(key))
             cur = normalize_currency(_first_text(raw_cur), country=country) or currency_in_text(raw, country=country)

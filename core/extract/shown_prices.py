@@ -1577,6 +1577,21 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
         _PAGE_STRUCK.reset(token)
 
 
+def _meta_currency(el, ctx: PageContext) -> str | None:
+    """A ``<meta itemprop="price" content="36.97">``'s currency: its sibling's ``priceCurrency`` /
+    ``currency`` meta, else the short text of the element it sits in (Etsy's "US$ 36.97+")."""
+    parent = el.getparent()
+    if el.tag != "meta" or parent is None:
+        return None
+    for sib in parent:
+        if sib.tag == "meta" and (sib.get("itemprop") or "").lower() in ("pricecurrency", "currency"):
+            code = normalize_currency(sib.get("content"), country=ctx.country)
+            if code:
+                return code
+    text = element_text(parent) or ""
+    return currency_in_text(text, country=ctx.country) if len(text) <= 40 else None
+
+
 def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -> Shown:
     heading_depths = _ancestor_depths(heading)
     names = {squash(t) for t in [*ctx.hints, element_text(heading) if heading is not None else None] if t}
@@ -1650,7 +1665,7 @@ def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -
         currency = currency_in_text(raw, country=ctx.country)
         if currency is None and price_prop(el) and el.get("content"):
             # <span itemprop="price" content="253">253.0 грн</span>: the text shows the currency
-            currency = currency_in_text(element_text(el) or "", country=ctx.country)
+            currency = currency_in_text(element_text(el) or "", country=ctx.country) or _meta_currency(el, ctx)
         if not _CODE.search(raw) and (currency is None or re.search(r"\$|\bkr\b|¥", raw)):
             currency = _code_after(el) or currency  # <span>$1</span><span>CAD</span>: "$" left open
         if currency is None and bare:
