@@ -96,9 +96,9 @@ def page_path(entry: dict) -> Path | None:
     if source in archives():
         path = archive_dir(source) / entry["source_path"]
         return path if path.is_file() else None
-    committed = FIXTURES / "github" / entry["file"]
-    if committed.is_file():  # a release's page copied with its licence (not fetched: github83, github84)
-        return committed
+    if source.startswith(("npm:", "pypi-sdist:")):  # a release's page copied with its licence (github83, github84)
+        path = FIXTURES / "github" / entry["file"]
+        return path if path.is_file() else None
     raise ValueError(f"unknown source {source!r} for {entry.get('file')}")
 
 

@@ -2632,7 +2632,7 @@ def test_a_brand_link_by_id_in_the_breadcrumb_names_the_brand_the_products_name_
     assert extract_product(other, "http://item.jd.com/1311064527.html").brand != crumb
 
 
-@pytest.mark.parametrize("promo", ["【加10元得热销保护套】", "赠3元京券（仅可购买本店商品)", "满199减100", "立减20元"])
+@pytest.mark.parametrize("promo", ["【加10元得热销保护套】", "赠3元京券（仅可购买本店商品)", "立减20元", "【+10元得热销保护套】"])
 def test_a_chinese_promotions_amount_beside_the_name_is_not_the_price(promo):
     # JD.com: the promotion line under the h1 ("add ¥10, get a case") before the "京 东 价：￥29.90" box
     html = page(f'<div id="name"><h1>阿奇猫 防爆钢化玻璃膜 适用于华为荣耀3X 钢化膜</h1><div id="p-ad" class="p-ad">{promo}'
@@ -2642,11 +2642,15 @@ def test_a_chinese_promotions_amount_beside_the_name_is_not_the_price(promo):
     assert extract_product(html, "http://item.jd.com/1310667616.html").price == Decimal("29.90")
 
 
-@pytest.mark.parametrize("title, code", [("得力 2012小号美工刀片 京东", "CNY"), ("無印良品 ステンレス ハンガー", "JPY")])
-def test_a_page_declaring_no_language_takes_its_country_from_its_titles_script(title, code):
-    # an old JD page without lang: "￥29.90" is yuan; a Japanese one (kana) yen
-    html = (f'<html><head><title>{title}</title></head><body><h1>{title}</h1>'
-            '<div class="price"><strong class="p-price">￥29.90</strong></div><a id="InitCartUrl" href="/cart">購入</a></body></html>')
+@pytest.mark.parametrize("title, button, lang, code", [
+    ("得力 2012小号美工刀片 京东", "加入购物车", "", "CNY"), ("無印良品 ステンレス ハンガー", "購入", "", "JPY"),
+    # a Japanese title in kanji only, kana in the page; an English page naming a kanji: yen as before
+    ("日本酒 獺祭 純米大吟醸 720ml", "カートに入れる", "", "JPY"), ("Matcha Tea 抹茶 100g", "Add to cart", "", "JPY"),
+    ("Kanji Print Hoodie 愛", "Add to cart", "en", "JPY")])
+def test_a_page_declaring_no_language_shows_yuan_or_yen_by_its_writing(title, button, lang, code):
+    # an old JD page without lang: "￥29.90" is yuan
+    html = (f'<html{f" lang={lang}" if lang else ""}><head><title>{title}</title></head><body><h1>{title}</h1>'
+            f'<div class="price"><strong class="p-price">￥29.90</strong></div><a id="InitCartUrl" href="/cart">{button}</a></body></html>')
     product = extract_product(html, "http://item.example.com/1309611252.html")
     assert (product.price, product.currency) == (Decimal("29.90"), code)
 
@@ -2658,8 +2662,29 @@ def test_a_price_meta_takes_the_currency_its_offer_or_its_box_shows():
            '<meta itemprop="price" content="36.97"/></span>')
     ld_cad = ld('{"@type": "Product", "name": "Personalized Word Pillow Case", "offers": {"@type": "AggregateOffer", '
                 '"lowPrice": "46.00", "highPrice": "62.00", "priceCurrency": "CAD"}}')
-    for inner in (box, box.replace('<meta itemprop="currency" content="USD"/>', "")):
-        html = page(f'<h1>Personalized Word Pillow Case</h1><div itemscope itemtype="http://data-vocabulary.org/Offer">{inner}'
-                    '</div><button>Add to cart</button>', ld_cad, lang="en-IN")
-        product = extract_product(html, "https://www.etsy.com/in-en/listing/87673424/personalized-word-pillow-case")
+    url = "https://www.etsy.com/in-en/listing/87673424/personalized-word-pillow-case"
+    # in a data-vocabulary Offer (its "currency"), and in a plain box (the box's own "US$")
+    for offer in ('<div itemscope itemtype="http://data-vocabulary.org/Offer">', '<div class="buy-box">'):
+        html = page(f'<h1>Personalized Word Pillow Case</h1>{offer}{box}</div><button>Add to cart</button>', ld_cad, lang="en-IN")
+        product = extract_product(html, url)
         assert (product.price, product.currency) == (Decimal("36.97"), "USD")
+    # not a shipping line's sign beside the meta
+    shipping = page('<h1>Personalized Word Pillow Case</h1><div class="buy-box"><span class="price">36,97</span>'
+                    '<p>+ $4.95 shipping<meta itemprop="price" content="36.97"></p></div><button>Add to cart</button>', lang="fr")
+    assert extract_product(shipping, "https://www.boutique.example.fr/p/1").currency != "USD"
+
+
+
+@pytest.mark.parametrize("tail", [" 京东配送 ￥6", " 直降￥10", "（送2块）", " 满99元包邮", " 已省5元"])
+def test_a_delivery_saving_or_free_gift_beside_the_chinese_price_leaves_it_the_price(tail):
+    html = page('<div id="name"><h1>阿奇猫 防爆钢化玻璃膜 适用于华为荣耀3X 钢化膜</h1></div>'
+                f'<div class="price">京东价：<strong class="p-price">￥29.90</strong>{tail}</div>'
+                '<div class="price">手机专享价：<strong class="p-price">￥27.90</strong></div>'
+                '<a id="InitCartUrl" href="/cart/add">加入购物车</a>', lang="zh-CN")
+    assert extract_product(html, "http://item.jd.com/1310667616.html").price == Decimal("29.90")
+
+
+def test_a_brand_link_that_is_itself_the_crumb_counts():
+    html = page('<div><a href="/">首页</a> &gt; <a class="crumb" href="http://www.jd.com/pinpai/1049-54303.html">得力（deli）</a></div>'
+                '<h1>得力 2012小号美工刀片</h1><strong class="p-price">￥2.80</strong><a href="/cart/add">加入购物车</a>', lang="zh-CN")
+    assert extract_product(html, "http://item.jd.com/1309611252.html").brand == "得力（deli）"

@@ -117,21 +117,21 @@ def _declared_language(doc, metas: list[tuple[str, str]]) -> str | None:
     return next((t for t in tags if re.match(rf"(?i)^{re.escape(base)}[-_][a-z]{{2}}$", t)), tags[0])
 
 
-_KANA = re.compile(r"[\u3040-\u30ff]")
-_HANGUL = re.compile(r"[\uac00-\ud7af]")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+_KANA = re.compile(r"[\u3041-\u3096\u30a1-\u30fa]")  # (not "・" or "ー", which Chinese titles use too)
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
-def _script_country(title: str | None) -> str | None:
-    """A page that declares nothing, by its <title>'s script: kana Japan, hangul Korea, Chinese characters
-    alone China ("￥29.90" on a JD page without ``lang`` is yuan, not yen)."""
-    if not title:
+def _yen_country(title: str | None, html_text: str, doc, metas) -> str | None:
+    """Whose "¥"/"￥" a page that declares nothing shows, by its writing: kana in the <title>, Japan's yen; a
+    <title> a third or more in Chinese characters on a page without any kana, China's yuan (an untagged JD page's
+    "￥29.90"). Nothing for other pages, nor for a kanji-only Japanese title beside kana in the page."""
+    if not title or ("¥" not in html_text and "￥" not in html_text) or _declared_language(doc, metas):
         return None
     if _KANA.search(title):
         return "jp"
-    if _HANGUL.search(title):
-        return "kr"
-    return "cn" if _HAN.search(title) else None
+    letters = [c for c in title if c.isalpha()]
+    han = sum(1 for c in letters if _HAN.match(c))
+    return "cn" if han >= 2 and han * 3 >= len(letters) and not _KANA.search(html_text) else None
 
 
 def _page_language(doc, metas, base_url: str, product: "ExtractedProduct") -> str | None:
@@ -467,10 +467,6 @@ def _pick_currency(chosen: PriceCandidate, source: str, founds: dict[str, Found]
     """The chosen price's currency, else one any source states, else the country's own."""
     if chosen.currency:
         return chosen.currency, source
-    shown = next((p.currency for p in founds[HTML].prices if p.currency and p.amount == chosen.amount), None) \
-        if HTML in founds else None
-    if shown:
-        return shown, HTML  # the page shows the amount with its sign ("US$ 36.97+"), whatever other markup says
     for s in SOURCE_ORDER:
         for p in founds[s].prices if s in founds else []:
             if p.currency:
@@ -701,7 +697,7 @@ def extract_product(html_text: str, base_url: str, *, extra: list[Found] | None 
     if title_site and ("," in title_site or len(title_site.split()) > 4):
         title_site = None  # "… - Central Valley, Chile": the product's words, not the shop's name
     country = country_hint(base_url, _declared_language(doc, metas)) or path_country(base_url) \
-        or site_country(site_name, title_site) or _script_country(title_tag)
+        or site_country(site_name, title_site) or _yen_country(title_tag, html_text, doc, metas)
     site_words = _site_words(base_url, metas)
     hints = [t for t in [title_tag] + [clean_text(v) for k, v in metas if k == "og:title"] if t]
     ctx = PageContext(base_url=base, country=country, hints=hints)

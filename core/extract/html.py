@@ -885,7 +885,7 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
         if words.isdigit() and name and len(name.split()) <= 3 and title and title.casefold().startswith(name.casefold() + " "):
             return name  # Yodobashi's "/maker/1000/" (an id) named "ソニー SONY", as the product's name begins
         if _ID_SLUG.fullmatch(words) and name and len(name.split()) <= 3 and title and _begins(title, name) \
-                and any(a in crumbs for a in el.iterancestors()):
+                and any(a in crumbs for a in (el, *el.iterancestors())):
             return name  # JD's breadcrumb "/pinpai/1049-54303.html" "威迅（VENTION）": "威迅（VenTion）VAS-C01 …"
         if len(words) > 1 and words.casefold() in text.casefold() and title \
                 and words.casefold() in title.casefold():

@@ -1578,18 +1578,22 @@ def shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int = 3
 
 
 def _meta_currency(el, ctx: PageContext) -> str | None:
-    """A ``<meta itemprop="price" content="36.97">``'s currency: its sibling's ``priceCurrency`` /
-    ``currency`` meta, else the short text of the element it sits in (Etsy's "US$ 36.97+")."""
+    """A ``<meta itemprop="price" content="36.97">``'s currency: its sibling ``priceCurrency`` meta's, else the
+    one the short text of the element it sits in shows with the same amount (Etsy's "US$ 36.97+"; not "+ $4.95
+    shipping")."""
     parent = el.getparent()
     if el.tag != "meta" or parent is None:
         return None
-    for sib in parent:
+    for sib in parent:  # <meta itemprop="priceCurrency" content="USD"> beside it (outside any itemscope it is
+        # no markup offer: the page's own reading, as with structured data off)
         if sib.tag == "meta" and (sib.get("itemprop") or "").lower() in ("pricecurrency", "currency"):
             code = normalize_currency(sib.get("content"), country=ctx.country)
             if code:
                 return code
     text = element_text(parent) or ""
-    return currency_in_text(text, country=ctx.country) if len(text) <= 40 else None
+    if not text or len(text) > 40 or parse_amount(el.get("content"), structured=True) != parse_amount(text):
+        return None
+    return currency_in_text(text, country=ctx.country)
 
 
 def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -> Shown:
@@ -1808,13 +1812,14 @@ _SAVED = re.compile(r"\b(save|saving|you save|off|sparen|sie sparen|gespart|ersp
 
 # a price or saving for some shoppers only: with a coupon, a code, a membership, a loyalty card,
 # the app ("€6,64 mit Gutschein", "members' price", "with code SAVE10")
-_CN_PROMO = r"(?:加(?:价|價)?(?:购|購)?|[赠贈送返]|领取?|領取?|下单立[减減]|立[减減]|直[降减減])"
+_CN_PROMO = r"(?:加(?:价|價)?(?:购|購)?|[赠贈]|(?<![配运運往])[送返]|领取?|領取?|下单立[减減]|立[减減])"
 _CONDITIONAL = re.compile(r"クーポン|쿠폰|优惠券|優惠券|折價券|"
                           # Chinese promotions: "【加10元得热销保护套】", "加价购￥10" (add ¥10, get a case), "赠3元京券"
                           # (a ¥3 coupon as a gift), "满199减100", "立减20元", "返5元", "10元换购": an add-on's or a
-                          # coupon's amount (not "送2块", two pieces free, "满99元包邮" or "已省5元", a saving)
+                          # coupon's amount, or a bracketed promotion tag's ("【直降10元】") (not "送2块", two pieces
+                          # free, "满99元包邮", "配送 ￥6", nor "已省5元" or "直降￥10" beside the price, a saving)
                           rf"{_CN_PROMO}(?:\s*[¥￥$]\s*\d|\s*\d[\d.,]*\s*元)|[满滿]\s*[¥￥$]?\s*\d[\d.,]*[^\d减減]{{0,3}}[减減]|"
-                          r"\d[\d.,]*\s*元\s*[换換][购購]|[换換][购購]\s*[¥￥$]\s*\d|【\+\s*\d[\d.,]*\s*元|"
+                          r"\d[\d.,]*\s*元\s*[换換][购購]|[换換][购購]\s*[¥￥$]\s*\d|【[^】\d]{0,6}(?:[¥￥]\s*\d|\d[\d.,]*\s*元)[^】]{0,12}】|"
                           r"\b(gutschein\w*|coupons?|cupom|cupón|kupon|voucher|(promo|discount|rabatt)?code|"
                           r"members?|member's|mitglied\w*|club price|loyalty card|kundenkarte|tarjeta|"
                           r"in the app|in-app|app only|ebay plus|sepette|"  # (Trendyol's "Sepette 6.412,40 TL": a basket campaign's price)
