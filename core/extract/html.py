@@ -882,11 +882,12 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
         if words and query and text.strip().casefold() == words.casefold() and len(words.split()) <= 4:
             return text.strip()  # a link to the brand's other products, named as its query says
         name = clean_text(text) or ""
-        if words.isdigit() and name and len(name.split()) <= 3 and title and title.casefold().startswith(name.casefold() + " "):
-            return name  # Yodobashi's "/maker/1000/" (an id) named "ソニー SONY", as the product's name begins
-        if _ID_SLUG.fullmatch(words) and name and len(name.split()) <= 3 and title and _begins(title, name) \
-                and any(a in crumbs for a in (el, *el.iterancestors())):
-            return name  # JD's breadcrumb "/pinpai/1049-54303.html" "威迅（VENTION）": "威迅（VenTion）VAS-C01 …"
+        if _ID_SLUG.fullmatch(words) and name and len(name.split()) <= 3 and title and (
+                # Yodobashi's "/maker/1000/" (an id) named "ソニー SONY", as the product's name begins
+                words.isdigit() and title.casefold().startswith(name.casefold() + " ")
+                # JD's breadcrumb "/pinpai/1049-54303.html" "威迅（VENTION）": "威迅（VenTion）VAS-C01 …"
+                or _begins(title, name) and any(a in crumbs for a in (el, *el.iterancestors()))):
+            return name
         if len(words) > 1 and words.casefold() in text.casefold() and title \
                 and words.casefold() in title.casefold():
             start = text.casefold().index(words.casefold())
@@ -1080,10 +1081,8 @@ def _brand_from_logo(sc: Scan, heading_pos: int, title: str | None) -> str | Non
     return None
 
 
-_ID_SLUG = re.compile(r"\d[\d\s]*(?:\.html?)?", re.I)
+_ID_SLUG = re.compile(r"\d[\d\s]*(?:\.html?)?", re.I)  # a brand page's id: "1000", "1049 54303.html"
 _BRACKETED = re.compile(r"[（(]([^（）()]+)[）)]")
-
-
 _TAG_FIRST = re.compile(r"^\s*(?:【[^】]{1,12}】|\[[^\]]{1,12}\])\s*")  # "【京东超市】得力 …": the shop's tag
 
 
