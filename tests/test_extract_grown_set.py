@@ -421,8 +421,10 @@ def test_the_sixteenth_session_s_unseen_sets_hold_what_they_scored(name):
 # PulsarRPA's Apache-2.0 crawler snapshots) at 1.0 but the brand of 77 and 79 (a breadcrumb brand page by id)
 # and the price of 78 (a promotion's "加10元" read as 10.00) — all fixed since; github81/github82 (one Etsy
 # listing's mobile and desktop pages, 2017, onebox's MIT fixtures) at 1.0 but the currency (the JSON-LD's CAD for
-# the "US$ 36.97+" the buy box shows: fixed since).
-SEVENTEENTH_SESSION = {"github83.json": (1, {}), "github84.json": (1, {}), "github80.json": (1, {}),
+# the "US$ 36.97+" the buy box shows: fixed since); github85/github86 (One Kings Lane, 2014/2015, a onebox fork's MIT
+# fixtures) at 1.0 but the brand of 85 (Cerno named only in the description's brand story: left).
+SEVENTEENTH_SESSION = {"github85.json": (1, {"brand": 0.0}), "github86.json": (1, {}),
+                       "github83.json": (1, {}), "github84.json": (1, {}), "github80.json": (1, {}),
                        "github77.json": (1, {}), "github78.json": (1, {}), "github79.json": (1, {}),
                        "github81.json": (1, {}), "github82.json": (1, {})}
 
