@@ -121,11 +121,11 @@ _KANA = re.compile(r"[\u3041-\u3096\u30a1-\u30fa]")  # (not "・" or "ー", whic
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
-def _yen_country(title: str | None, html_text: str, doc, metas) -> str | None:
+def _yen_country(title: str | None, html_text: str) -> str | None:
     """Whose "¥"/"￥" a page that declares nothing shows, by its writing: kana in the <title>, Japan's yen; a
     <title> a third or more in Chinese characters on a page without any kana, China's yuan (an untagged JD page's
     "￥29.90"). Nothing for other pages, nor for a kanji-only Japanese title beside kana in the page."""
-    if not title or ("¥" not in html_text and "￥" not in html_text) or _declared_language(doc, metas):
+    if not title or ("¥" not in html_text and "￥" not in html_text):
         return None
     if _KANA.search(title):
         return "jp"
@@ -134,10 +134,9 @@ def _yen_country(title: str | None, html_text: str, doc, metas) -> str | None:
     return "cn" if han >= 2 and han * 3 >= len(letters) and not _KANA.search(html_text) else None
 
 
-def _page_language(doc, metas, base_url: str, product: "ExtractedProduct") -> str | None:
+def _page_language(declared: str | None, base_url: str, product: "ExtractedProduct") -> str | None:
     from core.locale import guess_language, page_locale
 
-    declared = _declared_language(doc, metas)
     found = page_locale(declared, country_hint(base_url, declared))
     if found is None:
         guess = guess_language(f"{product.title or ''}. {product.description or ''}")
@@ -696,8 +695,9 @@ def extract_product(html_text: str, base_url: str, *, extra: list[Found] | None 
     title_site = re.split(r"\s[|–—-]\s", title_tag)[-1] if title_tag and re.search(r"\s[|–—-]\s", title_tag) else None
     if title_site and ("," in title_site or len(title_site.split()) > 4):
         title_site = None  # "… - Central Valley, Chile": the product's words, not the shop's name
-    country = country_hint(base_url, _declared_language(doc, metas)) or path_country(base_url) \
-        or site_country(site_name, title_site) or _yen_country(title_tag, html_text, doc, metas)
+    declared = _declared_language(doc, metas)
+    country = country_hint(base_url, declared) or path_country(base_url) \
+        or site_country(site_name, title_site) or (None if declared else _yen_country(title_tag, html_text))
     site_words = _site_words(base_url, metas)
     hints = [t for t in [title_tag] + [clean_text(v) for k, v in metas if k == "og:title"] if t]
     ctx = PageContext(base_url=base, country=country, hints=hints)
@@ -763,5 +763,5 @@ def extract_product(html_text: str, base_url: str, *, extra: list[Found] | None 
         photo = gallery.block_photo(found_html.heading, base)
         if photo:
             product.images, product.sources["images"] = [photo], HTML
-    product.language = _page_language(doc, metas, base_url, product)
+    product.language = _page_language(declared, base_url, product)
     return product
