@@ -127,6 +127,7 @@ DEFAULT_SETS = {
     "github85": (None, FIXTURES / "github85.json"),  # One Kings Lane, a lamp (US 2014, a onebox fork's fixture)
     "github86": (None, FIXTURES / "github86.json"),  # One Kings Lane, a paper towel holder (US 2015, the same fork)
     "github90": (None, FIXTURES / "github90.json"),  # Restoration Hardware, a tower clock (US 2015, the same fork)
+    "github95": (None, FIXTURES / "github95.json"),  # West Elm, a shower curtain (US 2015, the same fork)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…
