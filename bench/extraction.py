@@ -128,6 +128,7 @@ DEFAULT_SETS = {
     "github86": (None, FIXTURES / "github86.json"),  # One Kings Lane, a paper towel holder (US 2015, the same fork)
     "github90": (None, FIXTURES / "github90.json"),  # Restoration Hardware, a tower clock (US 2015, the same fork)
     "github95": (None, FIXTURES / "github95.json"),  # West Elm, a shower curtain (US 2015, the same fork)
+    "github96": (None, FIXTURES / "github96.json"),  # World Market, a doormat (US 2015, the same fork)
     "github89": (None, FIXTURES / "github89.json"),  # Pottery Barn, a robe (US 2015, the same fork)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
