@@ -2688,3 +2688,69 @@ def test_a_brand_link_that_is_itself_the_crumb_counts():
     html = page('<div><a href="/">首页</a> &gt; <a class="crumb" href="http://www.jd.com/pinpai/1049-54303.html">得力（deli）</a></div>'
                 '<h1>得力 2012小号美工刀片</h1><strong class="p-price">￥2.80</strong><a href="/cart/add">加入购物车</a>', lang="zh-CN")
     assert extract_product(html, "http://item.jd.com/1309611252.html").brand == "得力（deli）"
+
+
+# -- Eighteenth session: kinds seen on unseen pages (the onebox fork's US shops, 2014-2015) ----------
+
+def test_a_section_heading_styled_with_the_brand_class_is_no_brand():
+    # Restoration Hardware: <h3 class="brand">Dimensions</h3> titles the dimensions list under the description
+    body = """<div class="product"><h1>1840s Belgium Working Tower Clock</h1><p class="price">$1495</p>
+      <button class="add-to-cart">Add to Cart</button>
+      <div class="product-description"><p>Grand in every sense of the word.</p></div>
+      <div class="dimension-list"><h3 class="brand">{head}</h3>{after}</div></div>"""
+    url = "https://www.shop.example.com/catalog/product.jsp?productId=prod2710818"
+    listed = extract_product(page(body.format(head="Dimensions", after="<ul><li>Overall: 60&#34; diam.</li></ul>")), url)
+    assert listed.price == Decimal("1495") and listed.brand is None
+    # the same class on a heading that names the maker, with no list after it, still names it
+    named = extract_product(page(body.format(head="Hermle", after="<p>Clocks since 1922.</p>")), url)
+    assert named.brand == "Hermle"
+
+
+@pytest.mark.parametrize("src", [
+    "http://images.worldmarket.com/images/worldmarket/en_us/local/localnav/pqve_close_btn.png",
+    "https://cdn.brandsmart.example.com/img/ui/close.png",
+])
+def test_an_image_is_no_brand_logo_for_its_host_or_a_word_like_market(src):
+    # World Market's close button (src ".../worldmarket/..."): "marke" inside "market" marked it a brand logo
+    html = page(f"""<div class="product"><h1>Holiday Bird Coir Doormat</h1><p class="price">$9.99</p>
+      <div class="popClose"><a href="javascript:close()"><img src="{src}" title="Close"/></a></div>
+      <button class="add-to-cart">Add to Cart</button></div>""")
+    product = extract_product(html, "http://www.worldmarket.example.com/product/holiday-bird-coir-doormat.do")
+    assert product.price == Decimal("9.99") and product.brand is None
+    # a logo whose path says brand still names it
+    logo = html.replace(src, "https://cdn.example.com/images/brands/hermle.png").replace('title="Close"', 'alt="Hermle"')
+    assert extract_product(logo, "http://www.worldmarket.example.com/product/x.do").brand == "Hermle"
+
+
+@pytest.mark.parametrize("config, brand", [
+    ('WSI.config = { id : "we", brand:"west elm" , currencyCode: "USD" };', "west elm"),
+    ('var cfg = {"brand": "west elm"};', "west elm"),
+    ('var cfg = {brand: "Acme Tools"};', None),  # the page data names another name: not the site's label
+    ('var cfg = {};', None),  # nothing says the site is the brand
+])
+def test_a_shop_whose_page_data_names_the_site_as_the_brand_is_its_own_label(config, brand):
+    # West Elm / Pottery Barn (www hosts): og:site_name "west elm" = the domain's name = the page data's brand
+    html = page(f"""<div class="product"><h1>Mid-Century Bracket Geo Shower Curtain</h1><p class="price">$49</p>
+      <button class="add-to-cart">Add to Cart</button></div><script>{config}</script>""",
+                head='<meta property="og:site_name" content="west elm"/>')
+    product = extract_product(html, "http://www.westelm.com/products/bracket-geo-shower-curtain/")
+    assert product.brand == brand
+    if brand:
+        assert product.sources["brand"] == "own-label"
+    # on another domain the same words are no evidence (the site is not the domain's name)
+    assert extract_product(html, "http://www.homegoods.example.com/p/1").brand is None
+
+
+def test_a_buy_box_the_parser_nests_in_a_menu_left_open_is_not_site_chrome():
+    # Pottery Barn: a header menu's <div> left open before </li>; libxml2 then nests the rest of the page in
+    # the <header>, but the page's own part is <div id="main-content">: its price is read (no markup)
+    html = page("""<header class="header-container"><ul class="nav-user-links"><li class="dropDownDs">
+      <a href="/account">My Account</a><div class="nav-columns"><div class="col"><ul><li>Track</li></ul></div>
+      </li></ul>
+      <div class="con simple-pip" id="{id}"><h1>Waffle Weave Resort Robe</h1>
+      <span class="product-price"><span class="currency-symbol">$</span><span class="price-amount">119</span></span>
+      <button class="add-to-cart">Add to Cart</button></div></header>""")
+    url = "http://www.potterybarn.example.com/products/pb-resort-spa-robe/"
+    assert extract_product(html.replace("{id}", "main-content"), url).price == Decimal("119")
+    # the same box with no sign of being the page's main part stays in the header's chrome
+    assert extract_product(html.replace("{id}", "account-box"), url).price is None

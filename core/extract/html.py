@@ -110,7 +110,9 @@ _BUY_TEXT = re.compile(
     r"acquista|in winkelwagen|dodaj do koszyka|do košíku|do koszyka|lägg i varukorgen|læg i kurv|legg i handlekurv|"
     r"lisää ostoskoriin|в корзину|купить|себетке|sepete ekle|kosárba|în coș|加入購物車|立即購買|加入购物车|立即购买|"
     r"カートに入れる|今すぐ買う|장바구니|구매하기|בהזמנה|לסל|أضف إلى السلة", re.I)
-_BRAND_IMG = re.compile(r"brand|manufacturer|marke|marca|marque", re.I)
+# (not "market": worldmarket.com's own images; a src is read without its host: brandsmartusa.com's)
+_BRAND_IMG = re.compile(r"brand|manufacturer|marke(?!t)|marca|marque", re.I)
+_SRC_HOST = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//[^/]*", re.I)
 _BIG_FONT = re.compile(r"^\s*(\+[2-6]|[4-7])\s*$")
 _PROMO = re.compile(r"free\s+(standard\s+|express\s+|uk\s+|us\s+)?(shipping|delivery)|shipping|versandkostenfrei|"
                     r"livraison gratuite|env[ií]o gratis|spedizione gratuita|darmowa dostawa|\d+\s*%\s*off|"
@@ -295,7 +297,7 @@ def scan(doc) -> Scan:
         if tag in ("img", "source") or "data-zoom-image" in keys or "data-large-image" in keys \
                 or "style" in keys and "url(" in (get("style") or "") and "background" in get("style"):
             images.append((pos, el))  # (a gallery of <div style="background-image: url(…)"> slides)
-            if tag == "img" and (_BRAND_IMG.search(f"{get('class') or ''} {get('id') or ''} {get('src') or ''}")
+            if tag == "img" and (_BRAND_IMG.search(f"{get('class') or ''} {get('id') or ''} {_SRC_HOST.sub('', get('src') or '')}")
                                  or get("itemprop") == "logo"):
                 out.brand_images.append((pos, el))
         elif tag == "h1" and _BRAND_CLASS.search(f"{get('class') or ''} {get('id') or ''}") and _brand_only(el):
@@ -1112,6 +1114,8 @@ def _brand_from_element(sc: Scan, heading_pos: int) -> str | None:
             break
         if _in_chrome(el) or _in_menu(el) or among_others(el) or el.find(".//input") is not None:
             continue  # (a card's brand under "Similar products" is another product's; a form is no name)
+        if el.tag in ("h2", "h3", "h4") and _titles_list(el):
+            continue  # a section's heading styled with the class: <h3 class="brand">Dimensions</h3><ul>…
         text = _shown_text(el)
         if not text:
             imgs = el.findall(".//img")  # WoodMart's <div class="wd-product-brands"><a href="/marke/aiya/"><img alt="Aiya">
@@ -1132,6 +1136,15 @@ def _brand_from_element(sc: Scan, heading_pos: int) -> str | None:
                 and not re.search(r"\d{3}", text):
             return text
     return None
+
+
+def _titles_list(heading) -> bool:
+    """The heading's next element is a list or table: it titles a section (RH's
+    ``<h3 class="brand">Dimensions</h3><ul><li>Overall: 60" diam.</li>…``), it names no maker."""
+    nxt = heading.getnext()
+    while nxt is not None and not isinstance(nxt.tag, str):
+        nxt = nxt.getnext()  # (a comment between them)
+    return nxt is not None and nxt.tag in ("ul", "ol", "dl", "table")
 
 
 _SOLD_BY = re.compile(r"\s*(sold by|seller|verkauft von|vendido por|vendu par|venduto da|verkocht door)\b\s*:?", re.I)

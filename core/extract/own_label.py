@@ -9,8 +9,9 @@ name is taken only on evidence that the shop sells it as its own label:
   "… – Offizieller Ravensburger Shop" (not when the product is "for" the label: an accessory
   "for Nintendo Switch" on Nintendo's official site is another maker's);
 - the page title signs the product "By <the shop>": "Bali Breeze Mermaid Tail|By Fin Fun";
-- a brand's shop sub-domain named as the site says, whose page data names the site as the brand:
-  shop.mango.com, og:site_name "MANGO", ``"brand":"mango"``.
+- a shop whose domain is named as the site says and whose page data names the site as the brand:
+  shop.mango.com, og:site_name "MANGO", ``"brand":"mango"``; www.westelm.com, "west elm",
+  ``brand:"west elm"`` in its scripts' config (a retailer's page data names the products' makers).
 The shop's name must be its domain's ("Fin Fun" of finfunmermaid.com), so a seller's "Official
 Store" on a marketplace is not read as the marketplace's label.
 """
@@ -41,8 +42,6 @@ _OFFICIAL = re.compile(
     rf"|(?P<g>{_NAME})\s*[{_MARKS}]?\s*公式(?:オンライン)?(?:ストア|ショップ|通販サイト|サイト))\s*[{_MARKS}]?{_REGION}$",
     re.I)
 _BY = re.compile(rf"^by\s+(?P<name>{_NAME})\s*[{_MARKS}]?$", re.I)
-# the sub-domains a brand puts its own shop on: shop.mango.com, store.hp.com
-_SHOP_HOST = {"shop", "store", "eshop", "estore", "webshop", "onlineshop", "boutique", "tienda", "loja", "negozio"}
 _SECOND_LEVEL = {"co", "com", "org", "net", "ne", "or", "ac", "gov", "gob", "edu", "ltd", "plc", "me", "gv", "go"}
 
 
@@ -99,7 +98,7 @@ def own_label(url: str, title_tag: str | None, site_name: str | None, product_na
         if name and _names_domain(name, label):
             return name
     site = _clean(site_name)
-    if site and host.split(".")[0] in _SHOP_HOST and squash(site) == label \
-            and re.search(rf"""["']brand["']\s*:\s*["']{re.escape(site)}["']""", page, re.I):
+    if site and squash(site) == label \
+            and re.search(rf"""["']?\bbrand["']?\s*:\s*["']{re.escape(site)}["']""", page, re.I):
         return site
     return None
