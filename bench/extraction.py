@@ -129,6 +129,7 @@ DEFAULT_SETS = {
     "github90": (None, FIXTURES / "github90.json"),  # Restoration Hardware, a tower clock (US 2015, the same fork)
     "github95": (None, FIXTURES / "github95.json"),  # West Elm, a shower curtain (US 2015, the same fork)
     "github96": (None, FIXTURES / "github96.json"),  # World Market, a doormat (US 2015, the same fork)
+    "github92": (None, FIXTURES / "github92.json"),  # Crate and Barrel, a rug (US 2014, the same fork; CRLF restored but a block of bare LF)
     "github88": (None, FIXTURES / "github88.json"),  # IKEA US, a kitchen base cabinet (2014, the same fork; CRLF restored)
     "github91": (None, FIXTURES / "github91.json"),  # Crate and Barrel, a melamine plate (US 2015, the same fork; CRLF restored)
     "github89": (None, FIXTURES / "github89.json"),  # Pottery Barn, a robe (US 2015, the same fork)
