@@ -2704,6 +2704,10 @@ def test_a_section_heading_styled_with_the_brand_class_is_no_brand():
     # the same class on a heading that names the maker, with no list after it, still names it
     named = extract_product(page(body.format(head="Hermle", after="<p>Clocks since 1922.</p>")), url)
     assert named.brand == "Hermle"
+    # and over a list when the product's name carries it (a maker's heading above its feature list)
+    titled = page(body.format(head="Hermle", after="<ul><li>Brass movement</li></ul>")).replace(
+        "<h1>1840s", "<h1>Hermle 1840s")
+    assert extract_product(titled, url).brand == "Hermle"
 
 
 @pytest.mark.parametrize("src", [

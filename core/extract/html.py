@@ -894,7 +894,7 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
                 and words.casefold() in title.casefold():
             start = text.casefold().index(words.casefold())
             return text[start:start + len(words)]
-    value = _brand_from_element(sc, heading_pos) or _brand_from_logo(sc, heading_pos, title) \
+    value = _brand_from_element(sc, heading_pos, title) or _brand_from_logo(sc, heading_pos, title) \
         or _brand_from_breadcrumb(sc, title) or _brand_marked(title, sc.title_tag, site_words=site_words,
                                                               page=html_text) \
         or _brand_from_nav(sc, title) or _brand_link_in_heading(heading_el, sc.title_tag)
@@ -1106,7 +1106,7 @@ def _begins(title: str, name: str) -> bool:
     return False
 
 
-def _brand_from_element(sc: Scan, heading_pos: int) -> str | None:
+def _brand_from_element(sc: Scan, heading_pos: int, title: str | None = None) -> str | None:
     """The text of a brand-classed element next to the heading: ``<span class="brandLink">Mehr
     von <a>Müllermöbel</a></span>``, ``<div class="product-brand">Acme</div>``."""
     for pos, el in sorted(sc.brand_elements, key=lambda p: abs(p[0] - heading_pos)):
@@ -1114,9 +1114,9 @@ def _brand_from_element(sc: Scan, heading_pos: int) -> str | None:
             break
         if _in_chrome(el) or _in_menu(el) or among_others(el) or el.find(".//input") is not None:
             continue  # (a card's brand under "Similar products" is another product's; a form is no name)
-        if el.tag in ("h2", "h3", "h4") and _titles_list(el):
-            continue  # a section's heading styled with the class: <h3 class="brand">Dimensions</h3><ul>…
         text = _shown_text(el)
+        if el.tag in ("h2", "h3", "h4") and _titles_list(el) and not _in_title(text, title):
+            continue  # a section's heading styled with the class: <h3 class="brand">Dimensions</h3><ul>…
         if not text:
             imgs = el.findall(".//img")  # WoodMart's <div class="wd-product-brands"><a href="/marke/aiya/"><img alt="Aiya">
             home = any(_home_link(a.get("href")) for a in el.iter("a")) or "logo" in f"{el.get('class') or ''} {el.get('id') or ''}".lower()
