@@ -2758,3 +2758,7 @@ def test_a_buy_box_the_parser_nests_in_a_menu_left_open_is_not_site_chrome():
     assert extract_product(html.replace("{id}", "main-content"), url).price == Decimal("119")
     # the same box with no sign of being the page's main part stays in the header's chrome
     assert extract_product(html.replace("{id}", "account-box"), url).price is None
+    # and so does a menu's own list called "main" inside a <nav>
+    menu = html.replace('<ul class="nav-user-links">', '<nav><ul class="nav-user-links" id="main">').replace(
+        "{id}", "account-box").replace("</header>", "</nav></header>")
+    assert extract_product(menu, url).price is None
