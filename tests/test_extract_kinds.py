@@ -2762,3 +2762,20 @@ def test_a_buy_box_the_parser_nests_in_a_menu_left_open_is_not_site_chrome():
     menu = html.replace('<ul class="nav-user-links">', '<nav><ul class="nav-user-links" id="main">').replace(
         "{id}", "account-box").replace("</header>", "</nav></header>")
     assert extract_product(menu, url).price is None
+
+
+def test_a_slideshow_whose_photos_are_named_only_by_their_aria_labels_comes_first():
+    # Xbox 360 Marketplace: screenshots with alt="" and aria-label "Image from Gears of War image no. 1 of 15"
+    # in the selected image tab; the box art (alt = the name) sits in the overview tab after them
+    slides = "".join(f'<div id="image{n}" class="TabPage image"><img src="https://cdn.example.com/g/1033/screenlg{n}.jpg"'
+                     f' alt="" aria-label="Image from Gears of War image no. {n} of 3" /></div>' for n in (1, 2, 3))
+    html = page(f"""<div id="gameDetails"><h1>Gears of War</h1><span class="ProductPrice">$11.99</span>
+      <a class="buy" href="/buy">Buy Game</a><div id="MediaControl">{slides}
+      <div id="overview1" class="TabPage"><img alt="Gears of War" class="boxart" src="https://cdn.example.com/g/1033/boxartlg.jpg"/>
+      </div></div></div>""")
+    product = extract_product(html, "https://marketplace.example.com/en-US/Product/Gears-of-War/66acd000")
+    assert product.images[0].endswith("/screenlg1.jpg")
+    # a label that does not name the product leaves the photo to its file name, as before
+    zoom = html.replace('aria-label="Image from Gears of War image no. 1 of 3"', 'aria-label="Zoom"').replace(
+        "screenlg1.jpg", "gears-of-war-cover.jpg")
+    assert "gears-of-war-cover.jpg" in " ".join(extract_product(zoom, "https://marketplace.example.com/p/1").images)

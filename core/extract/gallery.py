@@ -243,8 +243,11 @@ def gallery_images(doc, images: list, heading_pos: int, title: str | None,
                 and not _BACKGROUND_GALLERY.search(f"{own} {near}"):
             continue  # a CSS background outside a gallery's slides: a hero banner, a texture
         in_chrome = el in chrome
-        alt = clean_text(el.get("alt") or el.get("title") or el.get("data-name")
-                         or (el.get("aria-label") if el.tag not in ("img", "source") else None))
+        alt = clean_text(el.get("alt") or el.get("title") or el.get("data-name"))
+        if not alt and (label := clean_text(el.get("aria-label"))) and (
+                el.tag not in ("img", "source") or title_tokens & tokens(label)):
+            alt = label  # a slide's label; a photo's only when it names the product (Xbox's empty alt beside
+            # aria-label="Image from Gears of War image no. 1 of 15"), not "Zoom", whose file name may name it
         score = 0.0
         if el.get("itemprop") == "image":
             score += 3
