@@ -433,6 +433,26 @@ SEVENTEENTH_SESSION = {"github85.json": (1, {"brand": 0.0}), "github86.json": (1
 def test_the_seventeenth_session_s_unseen_sets_hold_what_they_scored(name):
     _holds(name, *SEVENTEENTH_SESSION[name])
 
+# The eighteenth session's unseen pages (2026-12-03/04, each committed before its first scoring): the onebox
+# fork's US shop fixtures (isabella232/onebox-1, MIT): github88 (IKEA US) and github92 (a Crate and Barrel rug) at
+# 1.0; github89 (Pottery Barn), github90 (Restoration Hardware), github95 (West Elm) and github96 (World Market) at
+# 1.0 but the brand (own labels named only by the page data's brand:"…", a section heading "Dimensions" with the
+# brand class, a close button's title read as a logo: fixed since); github91 (a Crate and Barrel plate) at 1.0 but
+# the brand ("Crate and Barrel Exclusive" only: left, a retailer's exclusive may be another maker's). Then
+# PlayniteExtensions' MIT fixtures: github97 (Play-Asia, out of stock: no price shown) and github99 (bol.com) at 1.0;
+# github101 (Xbox 360 Marketplace) at 1.0 but the first image (the box art before the screenshot slideshow: fixed
+# since); github98 (retroplace.com, one seller's offer) at 1.0 but the first image (the catalogue packshot of the
+# markup, not the seller's photos the page shows: left).
+EIGHTEENTH_SESSION = {"github88.json": (1, {}), "github89.json": (1, {}), "github90.json": (1, {}),
+                      "github91.json": (1, {"brand": 0.0}), "github92.json": (1, {}), "github95.json": (1, {}),
+                      "github96.json": (1, {}), "github97.json": (1, {}), "github98.json": (1, {"first_image": 0.0}),
+                      "github99.json": (1, {}), "github101.json": (1, {})}
+
+
+@pytest.mark.parametrize("name", sorted(EIGHTEENTH_SESSION))
+def test_the_eighteenth_session_s_unseen_sets_hold_what_they_scored(name):
+    _holds(name, *EIGHTEENTH_SESSION[name])
+
 # Pages built from the shop platforms' own price templates (Magento 1/2, WooCommerce, PrestaShop
 # 1.6/1.7, Shopify, BigCommerce, SFCC, Hybris, nopCommerce, Volusion; then OpenCart, Shopware 5,
 # Zen Cart, Squarespace, CS-Cart), truth by hand by helpers who never ran the extractor. First
