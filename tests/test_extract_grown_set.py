@@ -435,16 +435,17 @@ def test_the_seventeenth_session_s_unseen_sets_hold_what_they_scored(name):
 
 # The eighteenth session's unseen pages (2026-12-03/04, each committed before its first scoring): the onebox
 # fork's US shop fixtures (isabella232/onebox-1, MIT): github88 (IKEA US) and github92 (a Crate and Barrel rug) at
-# 1.0; github89 (Pottery Barn), github90 (Restoration Hardware), github95 (West Elm) and github96 (World Market) at
-# 1.0 but the brand (own labels named only by the page data's brand:"…", a section heading "Dimensions" with the
-# brand class, a close button's title read as a logo: fixed since); github91 (a Crate and Barrel plate) at 1.0 but
-# the brand ("Crate and Barrel Exclusive" only: left, a retailer's exclusive may be another maker's). Then
+# 1.0; github90 (Restoration Hardware) and github96 (World Market) at 1.0 but the brand (a section heading
+# "Dimensions" with the brand class, a close button's title read as a logo: fixed since); github89 (Pottery Barn)
+# and github95 (West Elm) at 1.0 but the brand (own labels named only by the site-wide config's brand:"…", which a
+# retailer's page carries too: left); github91 (a Crate and Barrel plate) at 1.0 but the brand ("Crate and Barrel
+# Exclusive" only: left, a retailer's exclusive may be another maker's). Then
 # PlayniteExtensions' MIT fixtures: github97 (Play-Asia, out of stock: no price shown) and github99 (bol.com) at 1.0;
 # github101 (Xbox 360 Marketplace) at 1.0 but the first image (the box art before the screenshot slideshow: fixed
 # since); github98 (retroplace.com, one seller's offer) at 1.0 but the first image (the catalogue packshot of the
 # markup, not the seller's photos the page shows: left).
-EIGHTEENTH_SESSION = {"github88.json": (1, {}), "github89.json": (1, {}), "github90.json": (1, {}),
-                      "github91.json": (1, {"brand": 0.0}), "github92.json": (1, {}), "github95.json": (1, {}),
+EIGHTEENTH_SESSION = {"github88.json": (1, {}), "github89.json": (1, {"brand": 0.0}), "github90.json": (1, {}),
+                      "github91.json": (1, {"brand": 0.0}), "github92.json": (1, {}), "github95.json": (1, {"brand": 0.0}),
                       "github96.json": (1, {}), "github97.json": (1, {}), "github98.json": (1, {"first_image": 0.0}),
                       "github99.json": (1, {}), "github101.json": (1, {})}
 

@@ -2697,7 +2697,8 @@ def test_a_section_heading_styled_with_the_brand_class_is_no_brand():
     body = """<div class="product"><h1>1840s Belgium Working Tower Clock</h1><p class="price">$1495</p>
       <button class="add-to-cart">Add to Cart</button>
       <div class="product-description"><p>Grand in every sense of the word.</p></div>
-      <div class="dimension-list"><h3 class="brand">{head}</h3>{after}</div></div>"""
+      <div class="dimension-list"><h3 class="brand">{head}</h3>{after}</div>
+      <div class="care"><h3 class="brand">Care</h3><ul><li>Dust with a dry cloth.</li></ul></div></div>"""
     url = "https://www.shop.example.com/catalog/product.jsp?productId=prod2710818"
     listed = extract_product(page(body.format(head="Dimensions", after="<ul><li>Overall: 60&#34; diam.</li></ul>")), url)
     assert listed.price == Decimal("1495") and listed.brand is None
@@ -2708,41 +2709,47 @@ def test_a_section_heading_styled_with_the_brand_class_is_no_brand():
     titled = page(body.format(head="Hermle", after="<ul><li>Brass movement</li></ul>")).replace(
         "<h1>1840s", "<h1>Hermle 1840s")
     assert extract_product(titled, url).brand == "Hermle"
+    # or when the class is that heading's alone: one brand box over its badges, not a look the page reuses
+    alone = page(body.format(head="Hermle", after="<ul class='badges'><li>Made in Germany</li></ul>")).replace(
+        '<h3 class="brand">Care</h3>', "<h3>Care</h3>")
+    assert extract_product(alone, url).brand == "Hermle"
 
 
-@pytest.mark.parametrize("src", [
-    "http://images.worldmarket.com/images/worldmarket/en_us/local/localnav/pqve_close_btn.png",
-    "https://cdn.brandsmart.example.com/img/ui/close.png",
+@pytest.mark.parametrize("src, url", [
+    ("http://images.worldmarket.com/images/worldmarket/en_us/local/localnav/pqve_close_btn.png",
+     "http://www.worldmarket.com/product/holiday-bird-coir-doormat.do"),
+    ("https://cdn.brandsmart.example.com/img/ui/close.png", "https://www.brandsmart.example.com/p/holiday-bird"),
 ])
-def test_an_image_is_no_brand_logo_for_its_host_or_a_word_like_market(src):
+def test_an_image_is_no_brand_logo_for_its_host_or_a_word_like_market(src, url):
     # World Market's close button (src ".../worldmarket/..."): "marke" inside "market" marked it a brand logo
     html = page(f"""<div class="product"><h1>Holiday Bird Coir Doormat</h1><p class="price">$9.99</p>
       <div class="popClose"><a href="javascript:close()"><img src="{src}" title="Close"/></a></div>
       <button class="add-to-cart">Add to Cart</button></div>""")
-    product = extract_product(html, "http://www.worldmarket.example.com/product/holiday-bird-coir-doormat.do")
+    product = extract_product(html, url)
     assert product.price == Decimal("9.99") and product.brand is None
-    # a logo whose path says brand still names it
-    logo = html.replace(src, "https://cdn.example.com/images/brands/hermle.png").replace('title="Close"', 'alt="Hermle"')
-    assert extract_product(logo, "http://www.worldmarket.example.com/product/x.do").brand == "Hermle"
+    # a logo whose path says brand still names it, and so does a logo CDN's own host
+    for logo_src in ("https://cdn.example.com/images/brands/hermle.png", "https://brandlogos.logo-cdn.io/hermle.png"):
+        logo = html.replace(src, logo_src).replace('title="Close"', 'alt="Hermle"')
+        assert extract_product(logo, url).brand == "Hermle"
 
 
-@pytest.mark.parametrize("config, brand", [
-    ('WSI.config = { id : "we", brand:"west elm" , currencyCode: "USD" };', "west elm"),
-    ('var cfg = {"brand": "west elm"};', "west elm"),
-    ('var cfg = {brand: "Acme Tools"};', None),  # the page data names another name: not the site's label
-    ('var cfg = {};', None),  # nothing says the site is the brand
+@pytest.mark.parametrize("host, config, brand", [
+    ("shop.westelm.com", 'WSI.config = { id : "we", brand:"west elm" , currencyCode: "USD" };', "west elm"),
+    ("shop.westelm.com", 'var cfg = {"brand": "west elm"};', "west elm"),
+    ("shop.westelm.com", 'var cfg = {brand: "Acme Tools"};', None),  # another name: not the site's label
+    ("shop.westelm.com", 'var cfg = {};', None),  # nothing says the site is the brand
+    # a www host's site-wide brand setting is a retailer's too (Macy's digitalData beside a Cuisinart mixer):
+    # West Elm's and Pottery Barn's own labels stay unnamed there
+    ("www.westelm.com", 'WSI.config = { id : "we", brand:"west elm" };', None),
 ])
-def test_a_shop_whose_page_data_names_the_site_as_the_brand_is_its_own_label(config, brand):
-    # West Elm / Pottery Barn (www hosts): og:site_name "west elm" = the domain's name = the page data's brand
+def test_a_brand_shop_whose_page_data_names_the_site_as_the_brand_is_its_own_label(host, config, brand):
     html = page(f"""<div class="product"><h1>Mid-Century Bracket Geo Shower Curtain</h1><p class="price">$49</p>
       <button class="add-to-cart">Add to Cart</button></div><script>{config}</script>""",
                 head='<meta property="og:site_name" content="west elm"/>')
-    product = extract_product(html, "http://www.westelm.com/products/bracket-geo-shower-curtain/")
+    product = extract_product(html, f"http://{host}/products/bracket-geo-shower-curtain/")
     assert product.brand == brand
     if brand:
         assert product.sources["brand"] == "own-label"
-    # on another domain the same words are no evidence (the site is not the domain's name)
-    assert extract_product(html, "http://www.homegoods.example.com/p/1").brand is None
 
 
 def test_a_buy_box_the_parser_nests_in_a_menu_left_open_is_not_site_chrome():
@@ -2758,6 +2765,10 @@ def test_a_buy_box_the_parser_nests_in_a_menu_left_open_is_not_site_chrome():
     assert extract_product(html.replace("{id}", "main-content"), url).price == Decimal("119")
     # the same box with no sign of being the page's main part stays in the header's chrome
     assert extract_product(html.replace("{id}", "account-box"), url).price is None
+    # a header's row called "main" holding the mini-cart (no heading of the page in it) stays chrome too
+    cart = page("""<header><div id="main" class="header-row"><div class="mini-cart"><span class="price">$14.99</span>
+      </div></div></header><div class="product"><h1>Robe</h1><p>Call for price</p></div>""")
+    assert extract_product(cart, url).price is None
     # and so does a menu's own list called "main" inside a <nav>
     menu = html.replace('<ul class="nav-user-links">', '<nav><ul class="nav-user-links" id="main">').replace(
         "{id}", "account-box").replace("</header>", "</nav></header>")

@@ -721,7 +721,7 @@ def extract_product(html_text: str, base_url: str, *, extra: list[Found] | None 
     meta_desc = html_to_text(next((v for k, v in metas if k == "description"), None))
     # The page itself is always read (about 10 ms median): it referees disagreeing markup,
     # shows sale vs list prices and is where a markup/page price conflict is seen.
-    sc = html.scan(doc)
+    sc = html.scan(doc, base_url)
     refs = [f.title for s, f in founds.items() if f.title] + hints
     found_html, heading_pos = html.extract(doc, ctx, sc, refs, site_words, html_text, meta_desc)
     images = sc.images

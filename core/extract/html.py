@@ -18,6 +18,7 @@ import lxml.etree
 
 from core.extract.base import HTML, Found, PageContext
 from core.extract.images import GENERIC_CAPTION, LIGHTBOX
+from core.extract.own_label import domain_label
 from core.extract.prices import DASH_PRICE, looks_like_price, money_in
 from core.extract.shown_prices import among_others, cents_piece, price_prop, shown_prices, sign_text, struck_classes, struck_mark
 from core.extract.text import (TEST_KEYS, clean_text, element_text, in_chrome, is_placeholder, next_element, overlap,
@@ -110,9 +111,18 @@ _BUY_TEXT = re.compile(
     r"acquista|in winkelwagen|dodaj do koszyka|do košíku|do koszyka|lägg i varukorgen|læg i kurv|legg i handlekurv|"
     r"lisää ostoskoriin|в корзину|купить|себетке|sepete ekle|kosárba|în coș|加入購物車|立即購買|加入购物车|立即购买|"
     r"カートに入れる|今すぐ買う|장바구니|구매하기|בהזמנה|לסל|أضف إلى السلة", re.I)
-# (not "market": worldmarket.com's own images; a src is read without its host: brandsmartusa.com's)
+# (not "market": worldmarket.com's own images; a src on the shop's own domain is read without its host:
+# brandsmartusa.com's, where a maker's logo CDN, "brandlogos.example.net", still says it)
 _BRAND_IMG = re.compile(r"brand|manufacturer|marke(?!t)|marca|marque", re.I)
-_SRC_HOST = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//[^/]*", re.I)
+_SRC_HOST = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//([^/]*)", re.I)
+
+
+def _src_marker(src: str, site: str) -> str:
+    """An image's src for the brand-logo test: without its host when that is the shop's own domain."""
+    m = _SRC_HOST.match(src)
+    if m and site and domain_label(m.group(1)) == site:
+        return src[m.end():]
+    return src
 _BIG_FONT = re.compile(r"^\s*(\+[2-6]|[4-7])\s*$")
 _PROMO = re.compile(r"free\s+(standard\s+|express\s+|uk\s+|us\s+)?(shipping|delivery)|shipping|versandkostenfrei|"
                     r"livraison gratuite|env[ií]o gratis|spedizione gratuita|darmowa dostawa|\d+\s*%\s*off|"
@@ -215,9 +225,13 @@ def _data_brand(value: str) -> str | None:
     return None
 
 
-def scan(doc) -> Scan:
+def scan(doc, base_url: str = "") -> Scan:
     """Walk the tree once and keep what the heuristics look at, with document positions."""
     out = Scan()
+    try:
+        site = domain_label(urlsplit(base_url).hostname or "")
+    except ValueError:
+        site = ""
     images, headings, prices, labels = out.images, out.headings, out.prices, out.labels
     text_prices, buy = out.text_prices, out.buy_buttons
     for pos, el in enumerate(doc.iter(lxml.etree.Element)):
@@ -297,7 +311,7 @@ def scan(doc) -> Scan:
         if tag in ("img", "source") or "data-zoom-image" in keys or "data-large-image" in keys \
                 or "style" in keys and "url(" in (get("style") or "") and "background" in get("style"):
             images.append((pos, el))  # (a gallery of <div style="background-image: url(…)"> slides)
-            if tag == "img" and (_BRAND_IMG.search(f"{get('class') or ''} {get('id') or ''} {_SRC_HOST.sub('', get('src') or '')}")
+            if tag == "img" and (_BRAND_IMG.search(f"{get('class') or ''} {get('id') or ''} {_src_marker(get('src') or '', site)}")
                                  or get("itemprop") == "logo"):
                 out.brand_images.append((pos, el))
         elif tag == "h1" and _BRAND_CLASS.search(f"{get('class') or ''} {get('id') or ''}") and _brand_only(el):
@@ -1115,7 +1129,7 @@ def _brand_from_element(sc: Scan, heading_pos: int, title: str | None = None) ->
         if _in_chrome(el) or _in_menu(el) or among_others(el) or el.find(".//input") is not None:
             continue  # (a card's brand under "Similar products" is another product's; a form is no name)
         text = _shown_text(el)
-        if el.tag in ("h2", "h3", "h4") and _titles_list(el) and not _in_title(text, title):
+        if el.tag in ("h2", "h3", "h4") and _titles_list(el) and not _in_title(text, title) and _styling_class(el):
             continue  # a section's heading styled with the class: <h3 class="brand">Dimensions</h3><ul>…
         if not text:
             imgs = el.findall(".//img")  # WoodMart's <div class="wd-product-brands"><a href="/marke/aiya/"><img alt="Aiya">
@@ -1145,6 +1159,13 @@ def _titles_list(heading) -> bool:
     while nxt is not None and not isinstance(nxt.tag, str):
         nxt = nxt.getnext()  # (a comment between them)
     return nxt is not None and nxt.tag in ("ul", "ol", "dl", "table")
+
+
+def _styling_class(el) -> bool:
+    """Other elements of the page carry the element's class too: a look (RH's ``class="brand"`` on three
+    headings), not one brand's box."""
+    css = el.get("class")
+    return bool(css) and len(el.getroottree().xpath("//*[@class=$c]", c=css)) > 1
 
 
 _SOLD_BY = re.compile(r"\s*(sold by|seller|verkauft von|vendido por|vendu par|venduto da|verkocht door)\b\s*:?", re.I)

@@ -9,9 +9,9 @@ name is taken only on evidence that the shop sells it as its own label:
   "… – Offizieller Ravensburger Shop" (not when the product is "for" the label: an accessory
   "for Nintendo Switch" on Nintendo's official site is another maker's);
 - the page title signs the product "By <the shop>": "Bali Breeze Mermaid Tail|By Fin Fun";
-- a shop whose domain is named as the site says and whose page data names the site as the brand:
-  shop.mango.com, og:site_name "MANGO", ``"brand":"mango"``; www.westelm.com, "west elm",
-  ``brand:"west elm"`` in its scripts' config (a retailer's page data names the products' makers).
+- a brand's shop sub-domain named as the site says, whose page data names the site as the brand:
+  shop.mango.com, og:site_name "MANGO", ``"brand":"mango"`` (on a www host a site-wide ``brand`` setting
+  is a retailer's too: Macy's "digitalData" names Macy's beside a Cuisinart mixer).
 The shop's name must be its domain's ("Fin Fun" of finfunmermaid.com), so a seller's "Official
 Store" on a marketplace is not read as the marketplace's label.
 """
@@ -42,10 +42,12 @@ _OFFICIAL = re.compile(
     rf"|(?P<g>{_NAME})\s*[{_MARKS}]?\s*公式(?:オンライン)?(?:ストア|ショップ|通販サイト|サイト))\s*[{_MARKS}]?{_REGION}$",
     re.I)
 _BY = re.compile(rf"^by\s+(?P<name>{_NAME})\s*[{_MARKS}]?$", re.I)
+# the sub-domains a brand puts its own shop on: shop.mango.com, store.hp.com
+_SHOP_HOST = {"shop", "store", "eshop", "estore", "webshop", "onlineshop", "boutique", "tienda", "loja", "negozio"}
 _SECOND_LEVEL = {"co", "com", "org", "net", "ne", "or", "ac", "gov", "gob", "edu", "ltd", "plc", "me", "gv", "go"}
 
 
-def _domain_label(host: str) -> str:
+def domain_label(host: str) -> str:
     """The registrable name of a host, plain: "mango" of shop.mango.com, "mercedesbenz" of
     shop.mercedes-benz.com, "ctshirts" of www.ctshirts.co.uk."""
     parts = [p for p in host.lower().rstrip(".").split(".") if p]
@@ -78,7 +80,7 @@ def own_label(url: str, title_tag: str | None, site_name: str | None, product_na
         host = (urlsplit(url).hostname or "").lower()
     except ValueError:
         return None
-    label = _domain_label(host)
+    label = domain_label(host)
     if not label:
         return None
     parts = [p for p in _SEPARATOR.split(clean_text(title_tag) or "") if p.strip()]
@@ -98,7 +100,7 @@ def own_label(url: str, title_tag: str | None, site_name: str | None, product_na
         if name and _names_domain(name, label):
             return name
     site = _clean(site_name)
-    if site and squash(site) == label \
+    if site and host.split(".")[0] in _SHOP_HOST and squash(site) == label \
             and re.search(rf"""["']?\bbrand["']?\s*:\s*["']{re.escape(site)}["']""", page, re.I):
         return site
     return None

@@ -183,12 +183,14 @@ def in_chrome(el) -> bool:
     around ``main`` (libxml2's parse of one left open) does not make what ``main`` holds chrome."""
     ancestors = list(el.iterancestors())
     for i, a in enumerate(ancestors):
-        if a.tag == "main" or (a.get("role") == "main" or _MAIN_ID.fullmatch(a.get("id") or "")) \
-                and not any(b.tag == "nav" for b in ancestors[i + 1:]):
+        if a.tag == "main" or a.tag in ("div", "section", "article") \
+                and (a.get("role") == "main" or _MAIN_ID.fullmatch(a.get("id") or "")) \
+                and not any(b.tag == "nav" for b in ancestors[i + 1:]) and a.find(".//h1") is not None:
             return False  # (a header around ``main`` is a parse of a header left open: libxml2 ignores a
             # ``</header>`` while a ``<div>`` in it is open, where a browser closes both; so around the page's
-            # main part by its role or id, Pottery Barn's <div id="main-content"> after a menu's open <div>;
-            # not a menu's own <ul id="main"> in a <nav>)
+            # main part by its role or id, holding the page's heading: Pottery Barn's <div id="main-content">
+            # after a menu's open <div>; not a menu's own <ul id="main">, nor a header's row or a cart drawer
+            # called so)
         if a.tag == "nav" or a.tag == "aside" and _CART_MARK.search(marker(a)):
             return True  # (a cart drawer is chrome wherever a theme renders it)
         if a.tag in ("header", "footer") and not _CONTENT_HEADER.search(marker(a)) \
