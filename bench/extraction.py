@@ -134,6 +134,7 @@ DEFAULT_SETS = {
     "github101": (None, FIXTURES / "github101.json"),  # Xbox 360 Marketplace, a game (US, PlayniteExtensions fixture; no structured data)
     "github102": (None, FIXTURES / "github102.json"),  # GameStop.de, a Nintendo Labo kit (DE, pricetag fixture)
     "github105": (None, FIXTURES / "github105.json"),  # Shoptime, a cookware set (BR, pricetag fixture)
+    "github104": (None, FIXTURES / "github104.json"),  # Submarino, a Samsung phone (BR, pricetag fixture)
     "github99": (None, FIXTURES / "github99.json"),  # bol.com, a PS2 game from a seller (NL, PlayniteExtensions fixture)
     "github98": (None, FIXTURES / "github98.json"),  # retroplace.com, one seller's offer of a PS2 game (DE/EN 2022, PlayniteExtensions fixture)
     "github88": (None, FIXTURES / "github88.json"),  # IKEA US, a kitchen base cabinet (2014, the same fork; CRLF restored)
