@@ -138,6 +138,7 @@ DEFAULT_SETS = {
     "github99": (None, FIXTURES / "github99.json"),  # bol.com, a PS2 game from a seller (NL, PlayniteExtensions fixture)
     "github101": (None, FIXTURES / "github101.json"),  # Xbox 360 Marketplace, a game (US, PlayniteExtensions fixture; no structured data)
     "github102": (None, FIXTURES / "github102.json"),  # GameStop.de, a Nintendo Labo kit (DE, pricetag fixture)
+    "github103": (None, FIXTURES / "github103.json"),  # Americanas, an external HD from a marketplace seller (BR, pricetag fixture)
     "github104": (None, FIXTURES / "github104.json"),  # Submarino, a Samsung phone (BR, pricetag fixture)
     "github105": (None, FIXTURES / "github105.json"),  # Shoptime, a cookware set (BR, pricetag fixture)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
