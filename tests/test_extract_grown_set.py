@@ -443,11 +443,15 @@ def test_the_seventeenth_session_s_unseen_sets_hold_what_they_scored(name):
 # PlayniteExtensions' MIT fixtures: github97 (Play-Asia, out of stock: no price shown) and github99 (bol.com) at 1.0;
 # github101 (Xbox 360 Marketplace) at 1.0 but the first image (the box art before the screenshot slideshow: fixed
 # since); github98 (retroplace.com, one seller's offer) at 1.0 but the first image (the catalogue packshot of the
-# markup, not the seller's photos the page shows: left).
+# markup, not the seller's photos the page shows: left). Then lucasfsousa/pricetag's MIT test resources: github102
+# (GameStop.de), github104 (Submarino) and github105 (Shoptime) at 1.0; github103 (Americanas) at 1.0 but the first
+# image (the zoom rendition 122423909SZ.jpg of the photo shown, 122423909_1GG.png, which the truth's identity does
+# not admit: left as first scored).
 EIGHTEENTH_SESSION = {"github88.json": (1, {}), "github89.json": (1, {"brand": 0.0}), "github90.json": (1, {}),
                       "github91.json": (1, {"brand": 0.0}), "github92.json": (1, {}), "github95.json": (1, {"brand": 0.0}),
                       "github96.json": (1, {}), "github97.json": (1, {}), "github98.json": (1, {"first_image": 0.0}),
-                      "github99.json": (1, {}), "github101.json": (1, {})}
+                      "github99.json": (1, {}), "github101.json": (1, {}), "github102.json": (1, {}),
+                      "github103.json": (1, {"first_image": 0.0}), "github104.json": (1, {}), "github105.json": (1, {})}
 
 
 @pytest.mark.parametrize("name", sorted(EIGHTEENTH_SESSION))
