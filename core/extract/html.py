@@ -123,6 +123,8 @@ def _src_marker(src: str, site: str) -> str:
     if m and site and domain_label(m.group(1)) == site:
         return src[m.end():]
     return src
+
+
 _BIG_FONT = re.compile(r"^\s*(\+[2-6]|[4-7])\s*$")
 _PROMO = re.compile(r"free\s+(standard\s+|express\s+|uk\s+|us\s+)?(shipping|delivery)|shipping|versandkostenfrei|"
                     r"livraison gratuite|env[ií]o gratis|spedizione gratuita|darmowa dostawa|\d+\s*%\s*off|"

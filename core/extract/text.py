@@ -180,7 +180,8 @@ def in_chrome(el) -> bool:
     product/detail/content/main) belongs to that part (a product's heading block often is one);
     an ``<aside>`` only within ``main``/``article`` or a product/pdp/detail container (a buy box;
     a theme's "site-content" wraps its sidebar too); a cart drawer is chrome anywhere. A header or footer
-    around ``main`` (libxml2's parse of one left open) does not make what ``main`` holds chrome."""
+    around ``main`` (libxml2's parse of one left open) does not make what ``main`` holds chrome, nor what a
+    div/section/article marked main by its role or id holds with the page's ``<h1>``."""
     ancestors = list(el.iterancestors())
     for i, a in enumerate(ancestors):
         if a.tag == "main" or a.tag in ("div", "section", "article") \
