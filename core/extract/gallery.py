@@ -244,10 +244,12 @@ def gallery_images(doc, images: list, heading_pos: int, title: str | None,
             continue  # a CSS background outside a gallery's slides: a hero banner, a texture
         in_chrome = el in chrome
         alt = clean_text(el.get("alt") or el.get("title") or el.get("data-name"))
+        labelled = False
         if not alt and (label := clean_text(el.get("aria-label"))) and (
                 el.tag not in ("img", "source") or title_tokens & tokens(label)):
-            alt = label  # a slide's label; a photo's only when it names the product (Xbox's empty alt beside
-            # aria-label="Image from Gears of War image no. 1 of 15"), not "Zoom", whose file name may name it
+            alt, labelled = label, el.tag in ("img", "source")
+            # a slide's label; a photo's only when it names the product (Xbox's empty alt beside aria-label="Image
+            # from Gears of War image no. 1 of 15"), not "Zoom"; its file name may name it better ("Open image 1 of 4")
         score = 0.0
         if el.get("itemprop") == "image":
             score += 3
@@ -266,9 +268,10 @@ def gallery_images(doc, images: list, heading_pos: int, title: str | None,
             common = len(title_tokens & alt_tokens)
             # the alt names the product: most of the title, or a name the title starts with
             # ("Leonin Snarecaster" in "Leonin Snarecaster (Duel Decks: Speed vs. Cunning)")
-            score += 3 * max(common / len(title_tokens),
-                             common / len(alt_tokens) if len(alt_tokens) >= 2 and title_starts(alt) else 0,
-                             leading_words(alt))
+            named = 3 * max(common / len(title_tokens),
+                            common / len(alt_tokens) if len(alt_tokens) >= 2 and title_starts(alt) else 0,
+                            leading_words(alt))
+            score += max(named, _named_by_file(el, title_tokens, title_key)) if labelled else named
         elif title_tokens:  # no alt: the photo's file name or its lightbox caption may name it
             score += _named_by_file(el, title_tokens, title_key)
         if any(el.get(a) for a in _BIG_ATTRS):

@@ -1157,17 +1157,15 @@ def _brand_from_element(sc: Scan, heading_pos: int, title: str | None = None) ->
 def _titles_list(heading) -> bool:
     """The heading's next element is a list or table: it titles a section (RH's
     ``<h3 class="brand">Dimensions</h3><ul><li>Overall: 60" diam.</li>…``), it names no maker."""
-    nxt = heading.getnext()
-    while nxt is not None and not isinstance(nxt.tag, str):
-        nxt = nxt.getnext()  # (a comment between them)
+    nxt = next_element(heading)  # (past a comment between them)
     return nxt is not None and nxt.tag in ("ul", "ol", "dl", "table")
 
 
 def _styling_class(el) -> bool:
-    """Other elements of the page carry the element's class too: a look (RH's ``class="brand"`` on three
-    headings), not one brand's box."""
+    """The page's heading carries the element's class too: a look (RH's ``class="brand"`` on its ``<h1>``
+    and its section headings), not one brand's box (nor a class that related cards reuse)."""
     css = el.get("class")
-    return bool(css) and len(el.getroottree().xpath("//*[@class=$c]", c=css)) > 1
+    return bool(css) and bool(el.getroottree().xpath("//h1[@class=$c]", c=css))
 
 
 _SOLD_BY = re.compile(r"\s*(sold by|seller|verkauft von|vendido por|vendu par|venduto da|verkocht door)\b\s*:?", re.I)

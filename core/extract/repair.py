@@ -5,7 +5,9 @@ its ``</header>`` ignored by libxml2 — an HTML4 parser, whose end tags close o
 lower priority, and ``div`` outranks the HTML5 elements — so the rest of the page, the product's
 heading, price and gallery included, parses as part of the site header. A browser (the HTML5
 tree builder) closes the open ``<div>`` with the header. Such a page is repaired before it is
-parsed again: the elements left open inside a sectioning element are closed where it closes.
+parsed again: the elements left open inside a sectioning element are closed where it closes, and
+so where a list item or a list closes (Pottery Barn's account menu leaves a ``<div>`` open before its
+``</li>``, and libxml2 then nests the whole page, buy box included, in the menu's header).
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ _SECTIONING = frozenset({"header", "nav", "footer", "aside", "main"})
 # elements a browser's end-tag search does not reach past (the "scope" markers): an end tag of a
 # section outside them is ignored, and so it is left here
 _SCOPE = frozenset({"td", "th", "table", "caption", "template", "object", "marquee", "applet", "html", "svg", "math"})
+# list end tags a browser also honours over a <div> left open inside (not over items whose end tag is optional)
+_CLOSES_OPEN = frozenset({"li", "dd", "dt", "ul", "ol", "dl"})
+_OPTIONAL_END = frozenset({"li", "dd", "dt", "p", "option"})  # end tags a template may leave out
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
                    "source", "track", "wbr", "keygen", "basefont", "frame", "isindex"})
 _RAW = frozenset({"script", "style", "textarea", "title", "xmp", "noscript", "template", "iframe", "noembed"})
@@ -46,7 +51,7 @@ def swallowed(root) -> bool:
     holding = [part for part in parts if part.find(".//h1") is not None]
     body = root.find("body") if holding else None
     total = sum(1 for _ in body.iter()) if body is not None else 0
-    return total > 100 and any(sum(1 for _ in part.iter()) > total // 2 for part in holding)
+    return total > 0 and any(sum(1 for _ in part.iter()) > total // 2 for part in holding)
 
 
 def close_sections(html: str) -> str:
@@ -83,7 +88,7 @@ def close_sections(html: str) -> str:
         above = stack[len(stack) - 1 - stack[::-1].index(name) + 1:]
         if _SCOPE.intersection(above):
             continue  # beyond a table cell or a template: a browser ignores it too
-        if name in _SECTIONING and above:
+        if above and (name in _SECTIONING or name in _CLOSES_OPEN and not _OPTIONAL_END.issuperset(above)):
             out.append(html[last:m.start()])
             out.append("".join(f"</{tag}>" for tag in reversed(above)))
             last = m.start()

@@ -180,18 +180,12 @@ def in_chrome(el) -> bool:
     product/detail/content/main) belongs to that part (a product's heading block often is one);
     an ``<aside>`` only within ``main``/``article`` or a product/pdp/detail container (a buy box;
     a theme's "site-content" wraps its sidebar too); a cart drawer is chrome anywhere. A header or footer
-    around ``main`` (libxml2's parse of one left open) does not make what ``main`` holds chrome, nor what a
-    div/section/article marked main by its role or id holds with the page's ``<h1>``."""
+    around ``main`` (libxml2's parse of one left open) does not make what ``main`` holds chrome."""
     ancestors = list(el.iterancestors())
     for i, a in enumerate(ancestors):
-        if a.tag == "main" or a.tag in ("div", "section", "article") \
-                and (a.get("role") == "main" or _MAIN_ID.fullmatch(a.get("id") or "")) \
-                and not any(b.tag == "nav" for b in ancestors[i + 1:]) and a.find(".//h1") is not None:
+        if a.tag == "main":
             return False  # (a header around ``main`` is a parse of a header left open: libxml2 ignores a
-            # ``</header>`` while a ``<div>`` in it is open, where a browser closes both; so around the page's
-            # main part by its role or id, holding the page's heading: Pottery Barn's <div id="main-content">
-            # after a menu's open <div>; not a menu's own <ul id="main">, nor a header's row or a cart drawer
-            # called so)
+            # ``</header>`` while a ``<div>`` in it is open, where a browser closes both)
         if a.tag == "nav" or a.tag == "aside" and _CART_MARK.search(marker(a)):
             return True  # (a cart drawer is chrome wherever a theme renders it)
         if a.tag in ("header", "footer") and not _CONTENT_HEADER.search(marker(a)) \
@@ -206,7 +200,6 @@ def in_chrome(el) -> bool:
 
 
 _PRODUCT_MARK = re.compile(r"product|pdp|detail", re.I)
-_MAIN_ID = re.compile(r"main[-_]?content|content[-_]?main|main", re.I)
 _CONTENT_HEADER = re.compile(r"(product|pdp|detail|entry|item|article|post|summary)[-_]?(header|head|heading|top|info)", re.I)
 
 
