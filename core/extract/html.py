@@ -118,9 +118,10 @@ _SRC_HOST = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//([^/]*)", re.I)
 
 
 def _src_marker(src: str, site: str) -> str:
-    """An image's src for the brand-logo test: without its host when that is the shop's own domain."""
+    """An image's src for the brand-logo test: without its host when that is the shop's own domain (looked up
+    only when the host itself carries a brand word: otherwise dropping it changes nothing)."""
     m = _SRC_HOST.match(src)
-    if m and site and domain_label(m.group(1)) == site:
+    if m and site and _BRAND_IMG.search(m.group(1)) and domain_label(m.group(1)) == site:
         return src[m.end():]
     return src
 
