@@ -225,11 +225,6 @@ def _holds(name: str, pages: int, below_one: dict) -> None:
     assert all(rates[f] >= below_one.get(f, 1.0) for f in FIELDS), rates
 
 
-@pytest.mark.parametrize("name", sorted(SIXTH_SESSION))
-def test_the_sixth_session_s_unseen_sets_hold_what_they_scored(name):
-    _holds(name, *SIXTH_SESSION[name])
-
-
 # The ninth session's unseen sets, first scored 2026-12-02 before any change: github10 (Chá Sexy
 # Shop BR Magento 1 ~2013, Jumia Egypt 2017) at 1.0 but the first image 0.5 (a lightbox's
 # prev.png before the photo), 1.0 since; github12 and github13 (two more Geizhals.at pages) at 1.0;
@@ -239,11 +234,6 @@ def test_the_sixth_session_s_unseen_sets_hold_what_they_scored(name):
 # a heading after the name), first image 0.875 (Tempur's "click to enlarge" photo first).
 NINTH_SESSION = {"github10.json": (2, {}), "github12.json": (1, {}), "github13.json": (1, {}),
                  "fresh-archives2.json": (8, {"title": 0.875, "brand": 0.625, "first_image": 0.875})}
-
-
-@pytest.mark.parametrize("name", sorted(NINTH_SESSION))
-def test_the_ninth_session_s_unseen_sets_hold_what_they_scored(name):
-    _holds(name, *NINTH_SESSION[name])
 
 
 # The tenth session's unseen pages, first scored 2026-12-02 before any change: fresh-archives4
@@ -258,11 +248,6 @@ def test_the_ninth_session_s_unseen_sets_hold_what_they_scored(name):
 # and brand 0 ('BookmarkMerken' from a "btn-brand" button); since: 1.0 in every field.
 TENTH_SESSION = {"fresh-archives4.json": (2, {}), "fresh-archives3.json": (4, {"first_image": 0.75}),
                  "github14.json": (1, {})}
-
-
-@pytest.mark.parametrize("name", sorted(TENTH_SESSION))
-def test_the_tenth_session_s_unseen_sets_hold_what_they_scored(name):
-    _holds(name, *TENTH_SESSION[name])
 
 
 # The eleventh session's unseen pages, first scored 2026-12-03 before any change: fresh-archives5
@@ -282,11 +267,6 @@ def test_the_tenth_session_s_unseen_sets_hold_what_they_scored(name):
 ELEVENTH_SESSION = {"fresh-archives5.json": (6, {}), "github15.json": (2, {}), "github16.json": (2, {}),
                     "github17.json": (1, {}), "github18.json": (1, {}), "github19.json": (1, {}),
                     "github20.json": (2, {})}
-
-
-@pytest.mark.parametrize("name", sorted(ELEVENTH_SESSION))
-def test_the_eleventh_session_s_unseen_sets_hold_what_they_scored(name):
-    _holds(name, *ELEVENTH_SESSION[name])
 
 
 # The twelfth session's unseen pages (2026-12-03), each truth file committed before its first run:
@@ -312,11 +292,6 @@ TWELFTH_SESSION = {"github25.json": (1, {}), "github21.json": (2, {}),
                    "github29.json": (1, {}),
                    # The Chess Store (BigCommerce) and TigerDirect (a printer with a long h1) at 1.0
                    "github28.json": (2, {})}
-
-
-@pytest.mark.parametrize("name", sorted(TWELFTH_SESSION))
-def test_the_twelfth_session_s_unseen_sets_hold_what_they_scored(name):
-    _holds(name, *TWELFTH_SESSION[name])
 
 
 # The thirteenth session's unseen pages (2017 DOM snapshots of swathiiyer2/fathom-products, truth by
@@ -357,11 +332,6 @@ THIRTEENTH_SESSION = {"github30.json": (1, {}), "github32.json": (1, {}), "githu
                       "github51.json": (1, {})}  # Neiman Marcus (a Stuart Weitzman boot) at 1.0
 
 
-@pytest.mark.parametrize("name", sorted(THIRTEENTH_SESSION))
-def test_the_thirteenth_session_s_unseen_sets_hold_what_they_scored(name):
-    _holds(name, *THIRTEENTH_SESSION[name])
-
-
 # The fourteenth session's unseen pages (more 2017 DOM snapshots of swathiiyer2/fathom-products, truth
 # by helpers who never ran the extractor, each committed before its first scoring), first scored
 # 2026-12-03: Nike.com (github53, a training bag) at 1.0; the Disney Store (github55, a plush set) at 1.0
@@ -380,10 +350,6 @@ FOURTEENTH_SESSION = {"github53.json": (1, {}), "github55.json": (1, {"brand": 0
                       "github66.json": (1, {}), "github65.json": (1, {"price": 0.0})}
 
 
-@pytest.mark.parametrize("name", sorted(FOURTEENTH_SESSION))
-def test_the_fourteenth_session_s_unseen_sets_hold_what_they_scored(name):
-    _holds(name, *FOURTEENTH_SESSION[name])
-
 # The fifteenth session's unseen pages (2026-12-03, fathom-products, each committed before its first
 # scoring): Crutchfield (github67, an outlet drone: "Was $149.99", "Outlet Savings -$80.00", $69.99) at 1.0
 # Office Depot (github70, an L-shaped desk on sale: $299.99 struck, $179.99) at 1.0 but the title as first scored:
@@ -397,11 +363,6 @@ FIFTEENTH_SESSION = {"github67.json": (1, {}), "github70.json": (1, {}), "github
                      "github72.json": (1, {"brand": 0.0})}
 
 
-@pytest.mark.parametrize("name", sorted(FIFTEENTH_SESSION))
-def test_the_fifteenth_session_s_unseen_sets_hold_what_they_scored(name):
-    _holds(name, *FIFTEENTH_SESSION[name])
-
-
 # The sixteenth session's unseen sets, first scored 2026-12-03 before any change to them: fresh-archives6
 # (supermercapy's Eroski wine page) and fresh-archives7 (metascraper's Joss & Main and Amazon Gorilla
 # pages, never scored before) at 1.0; github73 (Monster Pet Supplies, extruct's sample) at 1.0 but the price
@@ -409,10 +370,6 @@ def test_the_fifteenth_session_s_unseen_sets_hold_what_they_scored(name):
 SIXTEENTH_SESSION = {"fresh-archives6.json": (1, {}), "fresh-archives7.json": (2, {}),
                      "github73.json": (1, {"price": 0.0})}
 
-
-@pytest.mark.parametrize("name", sorted(SIXTEENTH_SESSION))
-def test_the_sixteenth_session_s_unseen_sets_hold_what_they_scored(name):
-    _holds(name, *SIXTEENTH_SESSION[name])
 
 # The seventeenth session's unseen pages (2026-12-03, each committed before its first scoring): github83
 # (AutoUncle.ch, a used car; autouncle-scraper's MIT fixture) and github80 (Amazon.com's mobile page of a
@@ -428,10 +385,6 @@ SEVENTEENTH_SESSION = {"github85.json": (1, {"brand": 0.0}), "github86.json": (1
                        "github77.json": (1, {}), "github78.json": (1, {}), "github79.json": (1, {}),
                        "github81.json": (1, {}), "github82.json": (1, {})}
 
-
-@pytest.mark.parametrize("name", sorted(SEVENTEENTH_SESSION))
-def test_the_seventeenth_session_s_unseen_sets_hold_what_they_scored(name):
-    _holds(name, *SEVENTEENTH_SESSION[name])
 
 # The eighteenth session's unseen pages (2026-12-03/04, each committed before its first scoring): the onebox
 # fork's US shop fixtures (isabella232/onebox-1, MIT): github88 (IKEA US) and github92 (a Crate and Barrel rug) at
@@ -454,9 +407,18 @@ EIGHTEENTH_SESSION = {"github88.json": (1, {}), "github89.json": (1, {"brand": 0
                       "github103.json": (1, {"first_image": 0.0}), "github104.json": (1, {}), "github105.json": (1, {})}
 
 
-@pytest.mark.parametrize("name", sorted(EIGHTEENTH_SESSION))
-def test_the_eighteenth_session_s_unseen_sets_hold_what_they_scored(name):
-    _holds(name, *EIGHTEENTH_SESSION[name])
+# every session's unseen sets, as first scored (the dicts above), in one table
+UNSEEN_SESSIONS = {"sixth": SIXTH_SESSION, "ninth": NINTH_SESSION, "tenth": TENTH_SESSION,
+                   "eleventh": ELEVENTH_SESSION, "twelfth": TWELFTH_SESSION, "thirteenth": THIRTEENTH_SESSION,
+                   "fourteenth": FOURTEENTH_SESSION, "fifteenth": FIFTEENTH_SESSION,
+                   "sixteenth": SIXTEENTH_SESSION, "seventeenth": SEVENTEENTH_SESSION,
+                   "eighteenth": EIGHTEENTH_SESSION}
+
+
+@pytest.mark.parametrize("session,name", [(s, n) for s, sets in UNSEEN_SESSIONS.items() for n in sorted(sets)])
+def test_each_session_s_unseen_sets_hold_what_they_scored(session, name):
+    _holds(name, *UNSEEN_SESSIONS[session][name])
+
 
 # Pages built from the shop platforms' own price templates (Magento 1/2, WooCommerce, PrestaShop
 # 1.6/1.7, Shopify, BigCommerce, SFCC, Hybris, nopCommerce, Volusion; then OpenCart, Shopware 5,
