@@ -42,6 +42,7 @@ import httpx
 from w3lib.encoding import html_to_unicode
 
 from core.errors import ScrapeError
+from core.hosts import registrable_domain
 from core.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -508,17 +509,11 @@ def image_headers(url: str, referer: str | None) -> dict[str, str]:
         if (page.scheme, page.netloc) == (image.scheme, image.netloc):
             headers["Sec-Fetch-Site"] = "same-origin"
         else:
-            same_site = _site(page.hostname) == _site(image.hostname)
+            same_site = registrable_domain(page.hostname) == registrable_domain(image.hostname)
             headers["Sec-Fetch-Site"] = "same-site" if same_site else "cross-site"
     else:
         headers["Sec-Fetch-Site"] = "none"
     return headers
-
-
-def _site(host: str | None) -> str:
-    """A rough registrable domain (last two labels): enough for Sec-Fetch-Site."""
-    parts = (host or "").lower().rstrip(".").split(".")
-    return ".".join(parts[-2:])
 
 
 def fetch_image(url: str, *, allow_private: bool | None = None,

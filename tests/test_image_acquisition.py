@@ -13,7 +13,7 @@ from PIL import Image
 from core import rank
 from core.errors import ScrapeError
 from core.extract import ExtractedProduct
-from core.fetch import IMAGE_ACCEPT, fetch_image
+from core.fetch import IMAGE_ACCEPT, fetch_image, image_headers
 from core.pipeline import stages
 from core.rank import ImageFailure, RankResult, acquisition_error, rank_images
 from core.scrape import scrape_product
@@ -134,3 +134,17 @@ def test_a_cancelled_ranking_stops_its_downloads(shop, fetching):
     product = ExtractedProduct(url=page, title="x", images=shop.images_of(page))
     with pytest.raises(FetchStopped):
         rank_images(product, should_stop=lambda: True)
+
+
+@pytest.mark.parametrize("page, image, site", [
+    ("https://www.shop.co.uk/p/1", "https://www.shop.co.uk/i/1.jpg", "same-origin"),
+    ("https://www.shop.co.uk/p/1", "https://images.shop.co.uk/i/1.jpg", "same-site"),
+    ("https://www.shop.co.uk/p/1", "https://img.othershop.co.uk/i/1.jpg", "cross-site"),  # not one site: co.uk
+    ("https://www.shop.com.au/p/1", "https://cdn.shop.com.au/i/1.jpg", "same-site"),
+    ("https://www.shop.com/p/1", "https://cdn.shopify.com/i/1.jpg", "cross-site"),
+    ("https://shop.mango.com/p/1", "https://st.mango.com/i/1.jpg", "same-site"),
+])
+def test_sec_fetch_site_reads_the_registrable_domain_as_a_browser_does(page, image, site):
+    # a country's second level ("co.uk") is no site of its own: two shops under it are cross-site
+    assert image_headers(image, page)["Sec-Fetch-Site"] == site
+    assert image_headers(image, None)["Sec-Fetch-Site"] == "none"

@@ -21,6 +21,7 @@ import re
 from urllib.parse import urlsplit
 
 from core.extract.text import clean_text, plausible_brand, squash
+from core.hosts import registrable_domain
 
 _MARKS = "®™℠©"
 _NAME = rf"[^|:/»›<>]{{2,30}}?"
@@ -44,16 +45,13 @@ _OFFICIAL = re.compile(
 _BY = re.compile(rf"^by\s+(?P<name>{_NAME})\s*[{_MARKS}]?$", re.I)
 # the sub-domains a brand puts its own shop on: shop.mango.com, store.hp.com
 _SHOP_HOST = {"shop", "store", "eshop", "estore", "webshop", "onlineshop", "boutique", "tienda", "loja", "negozio"}
-_SECOND_LEVEL = {"co", "com", "org", "net", "ne", "or", "ac", "gov", "gob", "edu", "ltd", "plc", "me", "gv", "go"}
 
 
 def domain_label(host: str) -> str:
     """The registrable name of a host, plain: "mango" of shop.mango.com, "mercedesbenz" of
     shop.mercedes-benz.com, "ctshirts" of www.ctshirts.co.uk."""
-    parts = [p for p in host.lower().rstrip(".").split(".") if p]
-    if len(parts) >= 3 and len(parts[-1]) == 2 and parts[-2] in _SECOND_LEVEL:
-        parts = parts[:-1]  # ".co.uk", ".com.au", ".gov.uk"
-    label = parts[-2] if len(parts) >= 2 else ""
+    domain = registrable_domain(host)  # "ctshirts.co.uk"
+    label = domain.split(".", 1)[0] if "." in domain else ""
     if label.startswith("xn--"):
         try:
             label = label.encode("ascii").decode("idna")
