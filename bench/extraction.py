@@ -141,6 +141,7 @@ DEFAULT_SETS = {
     "github103": (None, FIXTURES / "github103.json"),  # Americanas, an external HD from a marketplace seller (BR, pricetag fixture)
     "github104": (None, FIXTURES / "github104.json"),  # Submarino, a Samsung phone (BR, pricetag fixture)
     "github105": (None, FIXTURES / "github105.json"),  # Shoptime, a cookware set (BR, pricetag fixture)
+    "github106": (None, FIXTURES / "github106.json"),  # GameStop.de, a Bloodborne plush on pre-order (pricetag fixture)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…
