@@ -911,7 +911,8 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
                 and words.casefold() in title.casefold():
             start = text.casefold().index(words.casefold())
             return text[start:start + len(words)]
-    value = _brand_from_element(sc, heading_pos, title) or _brand_from_logo(sc, heading_pos, title) \
+    value = _brand_from_element(sc, heading_pos, title) or _brand_byline(heading_el, title) \
+        or _brand_from_logo(sc, heading_pos, title) \
         or _brand_from_breadcrumb(sc, title) or _brand_marked(title, sc.title_tag, site_words=site_words,
                                                               page=html_text) \
         or _brand_from_nav(sc, title) or _brand_link_in_heading(heading_el, sc.title_tag)
@@ -930,6 +931,28 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
                 return value
     own = _own_label(title, site_words)
     return own or _brand_before_model(title, sc.title_tag)
+
+
+# the maker's byline under the heading: "von <strong>Gaya Entertainment</strong>", "by <a>Realspace</a>"
+_BY_WORD = re.compile(r"\s*(?:by|von|door|av|af|od|di|por|par|de)\s*", re.I)
+
+
+def _brand_byline(heading, title: str | None) -> str | None:
+    """The name after a by-word in the element right after the heading, set apart in its own
+    element: ``<h1>…</h1><p>von <strong itemprop="brand">Gaya Entertainment</strong> <span>Fan-Artikel</span></p>``."""
+    nxt = next_element(heading) if heading is not None else None
+    if nxt is None or nxt.tag not in ("p", "div", "span", "small", "h2", "h3", "h4") or not len(nxt):
+        return None
+    if not _BY_WORD.fullmatch(nxt.text or "") or nxt[0].tag not in ("a", "strong", "b", "span", "em"):
+        return None
+    if len(clean_text(nxt.text_content()) or "") > 80:
+        return None
+    name = clean_text(nxt[0].text_content())
+    if not name or not plausible_brand(name) or len(name) > 40 or len(name.split()) > 4 or _SOLD_BY.match(name):
+        return None
+    if re.search(r"\d", name) and (looks_like_price(name) or " " in name):
+        return None  # "de <strong>R$ 299,90</strong> por …", "von <b>5 Sternen</b>": an amount, a count
+    return name
 
 
 def _brand_link_in_heading(heading, title_tag: str | None) -> str | None:
