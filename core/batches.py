@@ -78,11 +78,6 @@ def validate_sources(sources: object) -> list[dict]:
     if not rows:
         raise ValidationError("Add at least one product URL")
     problems: list[str] = []
-    if len(rows) > s.max_urls_per_batch:
-        problems.append(
-            f"{len(rows)} URLs given, at most {s.max_urls_per_batch} per batch: "
-            "split them into several batches"
-        )
     clean: list[dict] = []
     seen: dict[str, int] = {}
     for n, row in enumerate(rows, start=1):
@@ -112,6 +107,9 @@ def validate_sources(sources: object) -> list[dict]:
             continue
         seen[norm] = n
         clean.append({"url": norm, "batch_size": size})
+    if len(clean) > s.max_urls_per_batch:  # (the usable rows: a bad row is named on its own above)
+        problems.insert(0, f"{len(clean)} URLs given, at most {s.max_urls_per_batch} per batch: "
+                           "split them into several batches")
     if problems:
         raise ValidationError(
             f"The batch was not created: {count(len(problems), 'problem')}. " + " ".join(problems[:3]),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ipaddress
+import re
+import socket
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 MAX_URL_LENGTH = 2048
@@ -44,12 +46,25 @@ def url_problem(url: object, *, allow_private: bool = False) -> str | None:
     if not allow_private:
         if host == "localhost" or host.endswith(".localhost") or host.endswith(".local"):
             return "URL points to this machine or a local network"
-        try:
-            ip = ipaddress.ip_address(host)
-        except ValueError:
-            ip = None
+        ip = _as_ip(host)
         if ip is not None and not ip.is_global:
             return "URL points to a private or reserved address"
+    return None
+
+
+def _as_ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address a host name spells, in every form the resolver reads as one: "127.0.0.1",
+    "::1", and the short, whole-number, hexadecimal and octal IPv4 forms ("127.1", "2130706433",
+    "0x7f000001", "0177.0.0.1") that the system resolver (inet_aton) also accepts."""
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    if re.fullmatch(r"(?:0x[0-9a-f]+|\d+)(?:\.(?:0x[0-9a-f]+|\d+)){0,3}\.?", host, re.I):
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(host.rstrip(".")))
+        except OSError:
+            return None
     return None
 
 

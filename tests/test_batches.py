@@ -21,6 +21,7 @@ from core.batches import (
     try_finish_batch,
 )
 from core.errors import ConflictError, NotFoundError, ValidationError
+from core.urls import url_problem
 from core.previews import list_previews
 from db.engine import get_engine, unit_of_work
 from db.models import Batch, Preview
@@ -78,6 +79,12 @@ def test_batches_of_one_minute_get_names_told_apart(db, workspace, sent, monkeyp
     ([{"url": "https://user:pw@a.com/x"}], "Row 1: URL must not contain a user name or password"),
     ([{"url": "http://127.0.0.1/admin"}], "Row 1: URL points to a private or reserved address"),
     ([{"url": "http://localhost:8080/x"}], "Row 1: URL points to this machine"),
+    # the other spellings of an address the system resolver reads (inet_aton): 127.1, whole number, hex, octal
+    ([{"url": "http://127.1/admin"}], "Row 1: URL points to a private or reserved address"),
+    ([{"url": "http://2130706433/admin"}], "Row 1: URL points to a private or reserved address"),
+    ([{"url": "http://0x7f000001/admin"}], "Row 1: URL points to a private or reserved address"),
+    ([{"url": "http://0177.0.0.1/admin"}], "Row 1: URL points to a private or reserved address"),
+    ([{"url": "http://0xa.1/admin"}], "Row 1: URL points to a private or reserved address"),
     ([{"url": "https://a.com/x"}, {"url": "https://A.com/x#frag"}], "Row 2: same product URL as row 1"),
     (["https://a.com/%d" % i for i in range(6)], "6 URLs given, at most 5 per batch"),
     ("https://a.com/x", "Sources must be a list"),
@@ -94,6 +101,21 @@ def test_every_problem_is_reported_at_once(db, workspace):
     with pytest.raises(ValidationError) as err:
         create_batch(workspace, "alice", [{"url": "nope"}, {"url": "https://a.com/1", "batch_size": 99}])
     assert [p.split(":")[0] for p in err.value.problems] == ["Row 1", "Row 2"]
+
+
+def test_only_usable_rows_count_against_the_per_batch_limit(db, workspace):
+    # five good URLs and three bad rows: the bad rows are named, and no "split them" is asked of five URLs
+    good = urls(5)
+    rows = [{"url": u} for u in good] + [{"url": "not a url"}, {"url": "ftp://x.com/a"}, {"url": good[0]}]
+    with pytest.raises(ValidationError) as err:
+        create_batch(workspace, "alice", rows)
+    assert [p.split(":")[0] for p in err.value.problems] == ["Row 6", "Row 7", "Row 8"]
+    assert "per batch" not in str(err.value)
+
+
+def test_names_that_only_look_like_addresses_stay_allowed():
+    for url in ("http://123.com/x", "http://0xcafe.com/x", "http://1.2.3.4.example.com/x", "http://cafe.de/x"):
+        assert url_problem(url) is None, url
 
 
 def test_an_identical_submission_within_the_window_returns_the_same_batch(db, workspace, sent):
