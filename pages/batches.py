@@ -51,6 +51,7 @@ def _act(label, action, *args, popover: str | None = None) -> None:
     run the click starts), the popover it came from closed; the error where it happened
     otherwise (``<popover or 'batches'>_error``)."""
     where = f"{popover or 'batches'}_error"
+    st.session_state.pop("batches_error", None)  # the user acted: an older error on the page is answered
     try:
         result = action(*args)
     except AppError as exc:
@@ -80,8 +81,15 @@ def _resume(workspace: str, bid) -> None:
 
 
 def _error_here(where: str) -> None:
-    if msg := st.session_state.pop(f"{where}_error", None):
+    """The last action's error where it happened. It stays until the user acts again (the next
+    action, or the popover closed): the list's refresh every few seconds must not wipe it."""
+    if msg := st.session_state.get(f"{where}_error"):
         st.error(msg)
+
+
+def _forget_error(popover: str) -> None:
+    """A popover opened or closed: the error of its last action is answered."""
+    st.session_state.pop(f"{popover}_error", None)
 
 
 def _rename(workspace: str, bid: str, popover: str) -> None:
@@ -118,7 +126,8 @@ def _batch_row(who, b: BatchInfo, products: list[tuple[str, str | None]]) -> Non
             st.page_link(ui.PREVIEWS, label="View", icon=":material/visibility:",
                          query_params={"batch": bid}, width="content")
             rename_key = f"rename_{bid}"
-            with st.popover("Rename", icon=":material/edit:", key=rename_key, on_change="rerun"):
+            with st.popover("Rename", icon=":material/edit:", key=rename_key, on_change=_forget_error,
+                            args=(rename_key,)):
                 st.text_input("Batch name", value=b.name, key=f"rename_text_{bid}",
                               max_chars=NAME_MAX)
                 _error_here(rename_key)
@@ -134,7 +143,8 @@ def _batch_row(who, b: BatchInfo, products: list[tuple[str, str | None]]) -> Non
                           help="Out of this list; still found with Show archived, by search and "
                                "on its Previews page")
             delete_key = f"delete_pop_{bid}"
-            with st.popover("Delete", icon=":material/delete:", key=delete_key, on_change="rerun"):
+            with st.popover("Delete", icon=":material/delete:", key=delete_key, on_change=_forget_error,
+                            args=(delete_key,)):
                 st.write(f"Delete **{ui.md_escape(b.name)}** and its "
                          f"{count(b.progress.total, 'preview')}? This cannot be undone.")
                 _error_here(delete_key)
@@ -227,7 +237,7 @@ def render() -> None:
                               key=STATUS_FILTER, on_change=_reset_cursor, width=180)
         archived = st.toggle("Show archived", key=SHOW_ARCHIVED, on_change=_reset_cursor)
         with st.popover("Archive finished", icon=":material/archive:", key="batches_archive_pop",
-                        on_change="rerun"):
+                        on_change=_forget_error, args=("batches_archive_pop",)):
             st.write("Archive every done, failed and cancelled batch? They leave this list "
                      "but keep their previews: **Show archived** lists them, search finds "
                      "them, their links keep working, and **Restore** brings one back.")

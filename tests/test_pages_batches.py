@@ -153,6 +153,14 @@ def test_rename_in_place_and_search_by_name_url_or_product(app_ws):
     at.text_input(key=f"rename_text_{a.id}").input("   ")
     at.button(key=f"rename_save_{a.id}").click().run()
     assert "cannot be empty" in texts(at.error)
+    # the list refreshes every few seconds while a batch runs: the error stays until the user acts again
+    at.run()
+    assert "cannot be empty" in texts(at.error)
+    at.text_input(key=f"rename_text_{a.id}").input("Spring sale")
+    at.button(key=f"rename_save_{a.id}").click().run()
+    assert "cannot be empty" not in texts(at.error) and get_batch(app_ws, a.id).batch.name == "Spring sale"
+    at.text_input(key=f"rename_text_{a.id}").input("Spring *sale*")
+    at.button(key=f"rename_save_{a.id}").click().run()
     at.text_input(key="batches_search").input("GARDEN").run()
     assert {k.key for k in at.button if k.key and k.key.startswith("archive_")} == {f"archive_{b.id}"}
     at.text_input(key="batches_search").input("spring").run()
