@@ -42,8 +42,6 @@ SEARCH = "batches_search"
 SHOW_ARCHIVED = "batches_archived"
 ALL = "All"
 THUMBS = 5  # product thumbnails shown per batch
-# Resume takes Cancel's place: the second click of a double click on Cancel is not a resume
-DOUBLE_CLICK_SECONDS = 1.5
 
 
 def _act(label, action, *args, popover: str | None = None) -> None:
@@ -75,7 +73,7 @@ def _cancel(workspace: str, bid) -> None:
 
 def _resume(workspace: str, bid) -> None:
     since = time.monotonic() - st.session_state.get(f"cancelled_at_{bid}", float("-inf"))
-    if since < DOUBLE_CLICK_SECONDS:
+    if since < ui.DOUBLE_CLICK_SECONDS:
         return  # the second click of a double click on Cancel, which Resume now stands in for
     _act(_queued_again, resume_cancelled, workspace, bid)
 

@@ -8,11 +8,12 @@ preview changed (see ``_watch``).
 from __future__ import annotations
 
 import functools
+import time
 
 import streamlit as st
 
 from core.wording import count
-from core.batches import cancel_batch, list_batches, retry_failed
+from core.batches import cancel_batch, list_batches, resume_cancelled, retry_failed
 from core.errors import AppError, NotFoundError
 from core.exports import batch_zip, ordered, prefills_csv, slug
 from core.previews import (
@@ -214,10 +215,23 @@ def _batch_actions(workspace: str, detail: BatchDetail) -> None:
         if st.button("Cancel batch", key="batch_cancel", icon=":material/stop_circle:"):
             try:
                 cancel_batch(workspace, b.id)
+                st.session_state[f"cancelled_at_{b.id}"] = time.monotonic()
                 ui.flash("Batch cancelled: unfinished previews will not run")
                 st.rerun()
             except AppError as exc:
                 ui.show_error(exc)
+    elif b.progress.cancelled:  # in Cancel's place, as on the Batches page
+        if st.button(f"Resume {b.progress.cancelled} cancelled", key="batch_resume",
+                     icon=":material/play_circle:",
+                     help="Queue the cancelled previews again; finished banners stay"):
+            since = time.monotonic() - st.session_state.get(f"cancelled_at_{b.id}", float("-inf"))
+            if since >= ui.DOUBLE_CLICK_SECONDS:  # (not the second click of a double click on Cancel)
+                try:
+                    n = resume_cancelled(workspace, b.id)
+                    ui.flash(f"{count(n, 'preview')} queued again")
+                    st.rerun()
+                except AppError as exc:
+                    ui.show_error(exc)
     if b.progress.retryable:  # not those a retry cannot change (their cards say why)
         if st.button(f"Retry {b.progress.retryable} failed", key="batch_retry",
                           icon=":material/replay:"):

@@ -67,3 +67,24 @@ def test_a_name_with_markdown_and_braces_is_shown_literally_everywhere(app_ws):
     home = open_page()
     assert any("Sale {x} \\*\\*50%\\*\\* \\<b\\>" in str(link.proto.label)
                for link in home.get("page_link"))
+
+
+def test_the_previews_page_resumes_what_it_cancelled(app_ws, monkeypatch):
+    # a walk-through: after "Cancel batch" the Previews page offered no way back; Resume was only on /batches
+    import pages.ui
+
+    b = create_user_batch(app_ws, n_urls=1, batch_size=2, user="local")
+    at = open_page("pages/previews.py", batch=str(b.id))
+    at.button(key="batch_cancel").click().run()
+    assert {p.status for p in list_previews(app_ws, b.id).items} == {"cancelled"}
+    keys = {x.key for x in at.button}
+    assert "batch_cancel" not in keys and "batch_resume" in keys
+    assert at.button(key="batch_resume").label == "Resume 2 cancelled"
+    at.button(key="batch_resume").click().run()  # at once: the second click of a double click on Cancel
+    assert {p.status for p in list_previews(app_ws, b.id).items} == {"cancelled"}
+    monkeypatch.setattr(pages.ui, "DOUBLE_CLICK_SECONDS", 0.0)
+    at.button(key="batch_resume").click().run()
+    assert not at.exception
+    assert "2 previews queued again" in texts(at.toast)
+    assert {p.status for p in list_previews(app_ws, b.id).items} == {"pending"}
+    assert "batch_cancel" in {x.key for x in at.button}
