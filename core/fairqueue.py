@@ -39,6 +39,7 @@ class Waiting:
     workspace: str
     group: str  # the batch id, or "media" for the workspace's image/video jobs
     since: float  # when it started waiting (epoch seconds): ties go to the oldest
+    order: int = 0  # then to the first in its batch: the preview's variant (a batch's previews share a time)
 
 
 def fair_order(waiting: Iterable[Waiting], served_ws: Mapping[str, int] | None = None,
@@ -52,11 +53,11 @@ def fair_order(waiting: Iterable[Waiting], served_ws: Mapping[str, int] | None =
     """
     items = list(waiting)
     if fifo:
-        return sorted(items, key=lambda w: (w.since, w.key))
+        return sorted(items, key=lambda w: (w.since, w.order, w.key))
     sw: dict[str, int] = defaultdict(int, served_ws or {})
     sg: dict[tuple[str, str], int] = defaultdict(int, served_group or {})
     groups: dict[tuple[str, str], list[Waiting]] = defaultdict(list)
-    for w in sorted(items, key=lambda w: (w.since, w.key), reverse=True):
+    for w in sorted(items, key=lambda w: (w.since, w.order, w.key), reverse=True):
         groups[(w.workspace, w.group)].append(w)  # oldest last: pop() takes it
     by_ws: dict[str, list] = defaultdict(list)  # workspace -> heap of (served, since, group)
     for (ws, g), line in groups.items():

@@ -150,13 +150,13 @@ def snapshot(now: float | None = None) -> Snapshot:
     starts: list[tuple[float, str, str]] = []
     quota_starts: dict[str, list[float]] = defaultdict(list)
     with unit_of_work() as session:
-        for pid, ws, bid, created in session.execute(
-                sa.select(P.id, P.workspace, P.batch_id, P.created_at).where(sa.or_(
+        for pid, ws, bid, created, variant in session.execute(
+                sa.select(P.id, P.workspace, P.batch_id, P.created_at, P.variant_index).where(sa.or_(
                     P.status == "queued",
                     sa.and_(P.status == "retrying", P.next_retry_at <= due,
                             P.source_image_url.is_not(None))))):
             key = item_key("preview", pid)
-            waiting.append(Waiting(key, ws, str(bid), _ts(created)))
+            waiting.append(Waiting(key, ws, str(bid), _ts(created), variant or 0))
             models[key] = kinds["preview"]
         for jid, ws, kind, created in session.execute(
                 sa.select(J.id, J.workspace, J.kind, J.created_at).where(sa.or_(

@@ -69,6 +69,14 @@ def test_one_workspace_alone_uses_the_whole_limit_round_robin_across_its_batches
     assert [t for t, _ in grants] == [0.0] * 10 + [5.0] * 10 + [10.0] * 10
 
 
+def test_a_batchs_previews_created_together_go_in_variant_order():
+    # a walk-through saw "Variant 1 · #4 in line" and "Variant 4 · #1": the tie went to the random ids
+    keys = ["preview:f0", "preview:a1", "preview:0c", "preview:9b"]
+    items = [fq.Waiting(k, "acme", "B", 100.0, order) for order, k in enumerate(keys)]
+    for fifo in (False, True):
+        assert [w.order for w in fq.fair_order(reversed(items), fifo=fifo)] == [0, 1, 2, 3]
+
+
 def test_the_least_served_workspace_goes_first():
     line = [fq.Waiting("x", "busy", "1", 0.0), fq.Waiting("y", "quiet", "2", 5.0)]
     assert fq.fair_order(line, {"busy": 4})[0].key == "y"
@@ -158,6 +166,13 @@ def test_positions_and_etas_interleave_workspaces(db, settings_env, sent):
     assert last.note.startswith("#12 in line · about") and 45 <= last.eta_seconds <= 55
     lines = {line.workspace: line for line in view.workspaces}
     assert lines[ws + "-small"].waiting == 2 and lines[ws + "-big"].waiting == 10
+    with unit_of_work() as s:  # within one product of a batch, variant 1 is ahead of variant 2, and so on
+        rows = s.execute(sa.select(Preview.id, Preview.source_url, Preview.variant_index)
+                         .where(Preview.batch_id == big.id)).all()
+    for url in {r.source_url for r in rows}:
+        mine = sorted((r.variant_index, view.places[fairshare.item_key("preview", r.id)].position)
+                      for r in rows if r.source_url == url)
+        assert [p for _, p in mine] == sorted(p for _, p in mine), mine
     seconds, ahead = fairshare.estimate_new(ws + "-small", 2)
     assert 20 <= seconds <= 30 and ahead <= 5  # fair share: not behind the 10 big ones (FIFO: 60 s)
     # a quota stops a workspace, with the reason on each of its items
