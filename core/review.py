@@ -40,6 +40,7 @@ REDO = {"copy": ["copy"], "background": ["background"], "both": ["copy", "backgr
 INSTRUCTION_MAX = 500
 _BG_KEYS = ("generated_background_url", "original_background_url", "product_image_url",
             "product_fidelity")
+_LOOK_KEYS = ("colors", "layout")  # kept by a regeneration of the copy alone
 
 # values the pipeline sets when a regeneration is done (see core.pipeline.generate)
 REGEN_DONE_VALUES = {"prefill_version": Preview.prefill_version + 1, "review_status": None,
@@ -345,6 +346,10 @@ def _queue_regeneration(session, batch: Batch, p: Preview, what: str, instructio
             partial["background_fidelity"] = p.prefill["product_fidelity"]
     if "copy" not in redo:
         partial["prefill"] = {k: v for k, v in p.prefill.items() if k not in _BG_KEYS}
+    elif "background" not in redo:
+        # new copy is new words on the same banner: the colours and layout (the user's edits, a
+        # text-only style) stay; "both" starts the banner over
+        partial["keep"] = {k: p.prefill[k] for k in _LOOK_KEYS if p.prefill.get(k) is not None}
     now = utcnow()
     values = dict(partial=partial, retry_count=0, error_message=None, failed_for_good=None, next_retry_at=None,
                   started_at=None, lease_owner=None, lease_expires_at=None, stage=None,

@@ -235,6 +235,25 @@ def test_regenerating_the_copy_with_an_instruction_keeps_the_old_version_until_d
     assert row(p.id).prefill["headline"] == old["headline"]
 
 
+def test_new_copy_keeps_the_users_colours_and_layout(fake, workspace):
+    # a walk-through: a colour edit and the text-only style went back to the copywriter's after "New copy"
+    from core.previews import update_prefill
+
+    p = finished_preview(workspace, fake)
+    update_prefill(workspace, p.id, {"colors": {"button": "#FF5500"}, "layout": {"style": "text_only"}})
+    edited = row(p.id).prefill
+    review.regenerate(workspace, p.id, "copy", "shorter headline")
+    gen.generate(str(p.id))
+    new = row(p.id).prefill
+    assert new["subtitle"] == "shorter headline"  # the copy is new
+    assert new["colors"] == edited["colors"] and new["colors"]["button"] == "#FF5500"
+    assert new["layout"] == edited["layout"] and new["layout"]["style"] == "text_only"
+    # "both" starts the banner over: the copywriter's colours come back
+    review.regenerate(workspace, p.id, "both")
+    gen.generate(str(p.id))
+    assert row(p.id).prefill["colors"]["button"] != "#FF5500"
+
+
 def test_regenerating_the_background_keeps_the_copy_and_the_old_file(fake, workspace):
     p = finished_preview(workspace, fake)
     old = dict(p.prefill)

@@ -205,6 +205,8 @@ def _generate(preview_id: str) -> Sends:
             return _discard(c, lease, futures)
         background_url = kept_bg or futures["background"].result()
         prefill = dict(kept_copy or futures["copy"].result())
+        if not kept_copy:
+            prefill.update(c.partial.get("keep") or {})  # new copy alone: the banner's look stays
         prefill["original_background_url"] = c.source_image_url
         prefill["generated_background_url"] = background_url
         if not prefill.get("product_image_url") and c.source_image_url != stages.TEXT_ONLY_SOURCE:
