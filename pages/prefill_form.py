@@ -135,9 +135,9 @@ def fields_form(preview: PreviewInfo, workspace: str) -> None:
             for i, name in enumerate(COLOR_NAMES)
         }
         layout = p.get("layout") or {}
-        cols = st.columns(len(LAYOUT_CHOICES))
+        cols = st.columns(2)  # two a row: four in a card's width cut their values ("photc", "cente")
         edited["layout"] = {
-            name: cols[i].selectbox(name.replace("_", " ").capitalize(), choices,
+            name: cols[i % 2].selectbox(name.replace("_", " ").capitalize(), choices,
                                     index=choices.index(layout.get(name, choices[0]))
                                     if layout.get(name, choices[0]) in choices else 0,
                                     key=key(preview, f"layout_{name}"))

@@ -87,6 +87,24 @@ def clipped(page) -> list[str]:
     return page.evaluate(_CLIPPED_JS)
 
 
+def test_the_edit_forms_choices_show_their_whole_values(browser, batch_url):
+    # a walk-through saw "photc", "text_" and "cente" in a card's Edit form: four selects in a row
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(batch_url)
+    wait_ready(page, 60_000)
+    page.wait_for_selector("iframe", timeout=30_000)
+    page.locator("[data-testid='stCheckbox'], [data-testid='stToggle']").filter(has_text="Edit").first.click()
+    page.get_by_text("Text position", exact=True).first.wait_for(timeout=30_000)
+    wait_ready(page)
+    # (a select is a combobox whose value is an <input>: a value wider than its box is cut)
+    values = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stSelectbox] input[role=combobox]')]
+      .filter(e => e.offsetParent && ['Text position', 'Alignment', 'Direction', 'Style'].includes(e.ariaLabel))
+      .map(e => ({label: e.ariaLabel, text: e.value, cut: e.scrollWidth > e.clientWidth + 1}))""")
+    page.close()
+    assert {v["label"] for v in values} == {"Text position", "Alignment", "Direction", "Style"}, values
+    assert not [v["text"] for v in values if v["cut"]], values
+
+
 @pytest.mark.parametrize("width", [1280, 1440])
 def test_no_control_label_is_clipped_on_any_page(browser, app, batch_url, width):
     page = browser.new_page(viewport={"width": width, "height": 900})
