@@ -82,9 +82,40 @@ def _field(loc: tuple) -> str:
     return ".".join(parts) or "body"
 
 
+def _problem(e: dict) -> str:
+    """One schema error in the words the service's own checks use: rows 1-based ("Row 5:
+    batch_size: …"), a JSON syntax error with its character position."""
+    loc = tuple(e.get("loc", ()))
+    if e.get("type") == "json_invalid":
+        at = next((p for p in loc if isinstance(p, int)), None)
+        reason = (e.get("ctx") or {}).get("error") or "not valid JSON"
+        return f"body: not valid JSON at character {at} ({reason})" if at is not None else f"body: {reason}"
+    parts = [p for p in loc if p != "body"]
+    if len(parts) >= 2 and parts[0] == "sources" and isinstance(parts[1], int):
+        rest = ".".join(str(p) for p in parts[2:])
+        return f"Row {parts[1] + 1}: " + (f"{rest}: " if rest else "") + e.get("msg", "is invalid")
+    return f"{_field(loc)}: {e.get('msg', 'is invalid')}"
+
+
+def _row_problems(body: object, named: set[str]) -> list[str]:
+    """The batch rules' problems of a submission whose shape failed too (every problem at once):
+    those of the rows the schema errors did not already name."""
+    from core.batches import validate_sources
+
+    if not (isinstance(body, dict) and isinstance(body.get("sources"), list)):
+        return []
+    try:
+        validate_sources(body["sources"])
+    except ValidationError as exc:
+        return [p for p in exc.problems if p.split(":", 1)[0] not in named]
+    return []
+
+
 @app.exception_handler(RequestValidationError)
 async def _request_invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-    details = [f"{_field(tuple(e.get('loc', ())))}: {e.get('msg', 'is invalid')}" for e in exc.errors()]
+    details = [_problem(e) for e in exc.errors()]
+    if request.method == "POST" and request.url.path.rstrip("/").endswith("/batch"):
+        details += _row_problems(exc.body, {d.split(":", 1)[0] for d in details if d.startswith("Row ")})
     return error_response(400, "validation_error",
                           "The request is not valid: " + "; ".join(details[:3]), details)
 

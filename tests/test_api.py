@@ -30,9 +30,9 @@ class Client:
         self.base, self.key = base, key
 
     def __call__(self, method: str, path: str, body=None, headers: dict | None = None,
-                 raw: bool = False):
+                 raw: bool = False, raw_body: bytes | None = None):
         url = path if path.startswith("http") else self.base + path
-        data = None if body is None else json.dumps(body).encode()
+        data = raw_body if raw_body is not None else None if body is None else json.dumps(body).encode()
         req = urllib.request.Request(url, data=data, method=method)
         if data is not None:
             req.add_header("Content-Type", "application/json")
@@ -261,6 +261,16 @@ def test_bad_submissions_name_the_row_and_the_rule_and_create_nothing(server):
     assert any(d.startswith("Row 1:") for d in details) and any(d.startswith("Row 4:") for d in details)
     assert any(d.startswith("Row 2:") and "batch_size" in d for d in details)
     assert any(d.startswith("Row 3:") and "1 to 10" in d for d in details)
+    # a row whose shape is wrong ("abc" for a number) is named as a row, and the other rows' problems
+    # are still all reported (a walk-through saw only "sources.4.batch_size: …")
+    shaped = {"sources": bad["sources"] + [{"url": shop.product_urls[1], "batch_size": "abc"}]}
+    status, err, _ = api("POST", f"{CTA}/batch/", shaped)
+    assert status == 400 and err["error"]["code"] == "validation_error"
+    rows = [d.split(":", 1)[0] for d in err["error"]["details"]]
+    assert sorted(set(rows)) == ["Row 1", "Row 2", "Row 3", "Row 4", "Row 5"], err
+    assert rows.count("Row 5") == 1 and not any(d.startswith("sources.") for d in err["error"]["details"])
+    status, err, _ = api("POST", f"{CTA}/batch/", raw_body=b'{"sources": [}')
+    assert status == 400 and any("not valid JSON at character" in d for d in err["error"]["details"]), err
     too_many = {"sources": [{"url": f"{shop.product_urls[0]}?n={i}", "batch_size": 1} for i in range(6)]}
     status, err, _ = api("POST", f"{CTA}/batch/", too_many)
     assert status == 400 and "at most 5" in err["error"]["message"]
