@@ -201,7 +201,8 @@ def keep_current(session, p: Preview, kind: str = "generated") -> None:
         session.add(PreviewVersion(id=uuid.uuid4(), preview_id=p.id, workspace=p.workspace,
                                    version=p.prefill_version or 0, kind=kind, note=None,
                                    prefill=dict(p.prefill), source_image_url=p.source_image_url,
-                                   created_at=utcnow()))
+                                   # when the banner was made, not when the first edit recorded it
+                                   created_at=p.finished_at or p.updated_at or utcnow()))
         session.flush()
 
 

@@ -115,6 +115,19 @@ def test_export_approved_holds_only_approved_banners(workspace, done_batch):
 
 # --- history, undo, text fit ---------------------------------------------------------------
 
+def test_the_first_version_is_dated_when_the_banner_was_made_not_at_the_first_edit(workspace, done_batch):
+    # a walk-through: "Generated" showed the time of the first edit (the version is recorded lazily then)
+    import datetime as dt
+
+    _bid, ids = done_batch
+    made = dt.datetime(2026, 11, 30, 8, 38, tzinfo=dt.timezone.utc)
+    with unit_of_work() as s:
+        s.execute(sa.update(Preview).where(Preview.id == ids[0]).values(finished_at=made))
+    update_prefill(workspace, ids[0], {"headline": "First edit"})
+    first = review.history(workspace, ids[0])[-1]
+    assert first.kind == "generated" and first.created_at.astimezone(dt.timezone.utc) == made
+
+
 def test_every_edit_is_a_version_and_undo_goes_back_to_any(workspace, done_batch):
     _bid, ids = done_batch
     pid = ids[0]
