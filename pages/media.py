@@ -21,7 +21,8 @@ from core.fairshare import place_text
 from core.jobs import JobView
 from core.media_gen import generator_family
 from core.media_gen.params import (
-    DEFAULTS, IMAGE_SIZES, MAX_OUTPUTS, VIDEO_ASPECT_RATIOS, VIDEO_DURATIONS, VIDEO_RESOLUTIONS,
+    DEFAULTS, IMAGE_SIZES, MAX_OUTPUTS, MAX_REFERENCE_BYTES, VIDEO_ASPECT_RATIOS, VIDEO_DURATIONS,
+    VIDEO_RESOLUTIONS,
 )
 from core.states import JobStatus
 from core.thumbnails import thumbnail_jpeg
@@ -125,8 +126,11 @@ def _form(who) -> None:
             cols[3].selectbox("Resolution", resolutions,
                               index=resolutions.index(start.get("resolution") or "720p"),
                               key=form_key("resolution"))
-        st.file_uploader("Reference image (optional, PNG/JPEG/WebP up to 10 MB)",
-                         type=["png", "jpg", "jpeg", "webp"], key=form_key("reference"))
+        limit_mb = MAX_REFERENCE_BYTES // (1024 * 1024)
+        st.file_uploader(f"Reference image (optional, PNG/JPEG/WebP up to {limit_mb} MB)",
+                         type=["png", "jpg", "jpeg", "webp"], key=form_key("reference"),
+                         max_upload_size=limit_mb)  # the widget's own note says the same limit
+
         st.form_submit_button("Generate", type="primary", icon=":material/auto_awesome:",
                               on_click=_submit, args=(who, kind), key="media_generate")
     family = generator_family()

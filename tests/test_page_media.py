@@ -77,6 +77,16 @@ def test_the_page_is_titled_and_starts_with_an_empty_queue(app_ws):
     assert "Generator: **offline**" in texts(at.caption)
 
 
+def test_the_reference_upload_says_one_size_limit(app_ws):
+    # a walk-through: the label said "up to 10 MB", the upload widget's own note "15MB per file"
+    from core.media_gen.params import MAX_REFERENCE_BYTES
+
+    at = open_media()
+    (uploader,) = at.get("file_uploader")
+    limit = MAX_REFERENCE_BYTES // (1024 * 1024)
+    assert uploader.proto.max_upload_size_mb == limit and f"up to {limit} MB" in uploader.proto.label
+
+
 def test_submitting_queues_the_job_and_resets_the_form_in_the_same_rerun(app_ws, sent):
     at = open_media()
     submit(at, "A ceramic teapot", negative_prompt="text", aspect_ratio="16:9", number_of_outputs=3)
