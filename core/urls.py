@@ -27,6 +27,8 @@ def url_problem(url: object, *, allow_private: bool = False) -> str | None:
     url = url.strip()
     if len(url) > MAX_URL_LENGTH:
         return f"URL is longer than {MAX_URL_LENGTH} characters"
+    if "://" not in url and not url.lower().startswith(("http:", "https:")):
+        return "URL must start with http:// or https://"  # words, not a link ("not a url")
     if any(ch.isspace() or _is_control(ch) for ch in url):
         return "URL contains spaces or control characters"
     try:

@@ -71,6 +71,8 @@ def test_batches_of_one_minute_get_names_told_apart(db, workspace, sent, monkeyp
     ([], "Add at least one product URL"),
     ([{"url": "", "batch_size": 1}], "Row 1: URL is empty"),
     ([{"url": "ftp://x.com/a", "batch_size": 1}], "Row 1: URL must start with http:// or https://"),
+    ([{"url": "not a url", "batch_size": 1}], "Row 1: URL must start with http:// or https://"),
+    ([{"url": "https://a.com/a b", "batch_size": 1}], "Row 1: URL contains spaces or control characters"),
     ([{"url": "https://a.com/x", "batch_size": 0}], "Row 1: batch_size must be a whole number from 1 to 10"),
     ([{"url": "https://a.com/x", "batch_size": 11}], "Row 1: batch_size must be a whole number from 1 to 10"),
     ([{"url": "https://a.com/x", "batch_size": "two"}], "Row 1: batch_size must be a whole number"),

@@ -137,7 +137,7 @@ def test_rows_are_kept_as_typed_with_per_row_problems_in_the_csv_words(app_ws):
     assert "Row 1: URL must start with http:// or https://" in warning
     assert "Row 1: batch_size must be a whole number from 1 to 10 (got '0')" in warning
     assert "Row 2: batch_size must be a whole number from 1 to 10 (got '11')" in warning
-    assert "Row 3: URL contains spaces or control characters" in warning
+    assert "Row 3: URL must start with http:// or https://" in warning  # words, not a link
     assert "Row 3: batch_size must be a whole number from 1 to 10 (got 'two')" in warning
     assert "Row 4" not in warning
     assert "1 URL → 2 previews" in texts(at.info)  # only the good row counts

@@ -58,7 +58,7 @@ def test_every_bad_row_is_reported_by_line_number_with_the_reason():
     assert result.problems == [
         "Line 4: URL must start with http:// or https://",
         "Line 5: batch_size must be a whole number from 1 to 10 (got '11')",
-        "Line 6: URL contains spaces or control characters",
+        "Line 6: URL must start with http:// or https://",  # "not a url": words, not a link
         "Line 6: batch_size must be a whole number from 1 to 10 (got '0')",
         "Line 7: same product URL as line 2",
         "Line 8: batch_size must be a whole number from 1 to 10 (got 'abc')",
