@@ -142,6 +142,7 @@ DEFAULT_SETS = {
     "github104": (None, FIXTURES / "github104.json"),  # Submarino, a Samsung phone (BR, pricetag fixture)
     "github105": (None, FIXTURES / "github105.json"),  # Shoptime, a cookware set (BR, pricetag fixture)
     "github106": (None, FIXTURES / "github106.json"),  # GameStop.de, a Bloodborne plush on pre-order (pricetag fixture)
+    "github107": (None, FIXTURES / "github107.json"),  # GOG.com, Project Eden (PlayniteExtensionsCollection fixture)
     "github108": (None, FIXTURES / "github108.json"),  # bol.com, Call of Duty Black Ops Cold War PS4 (PlayniteExtensions fixture)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
