@@ -2818,3 +2818,18 @@ def test_the_makers_byline_under_the_heading_names_the_brand_without_markup():
                '<p>by <a href="/seller/9">Sold by Lens Loft</a></p>',
                '<p>Designed by <a href="/d/jane">Jane Roe</a></p>'):
         assert extract_product(shop(by), url).brand is None, by
+
+
+def test_a_games_publisher_link_names_the_brand_beside_a_menus_publisher_link():
+    # GOG.com: "Company: <a href="/games?developers=core-design">Core Design</a> / <a href="/games?publishers=
+    # square-enix">Square Enix</a>" in the details table, far from the heading; the site menu's "Browse all
+    # CD PROJEKT RED games" (?publishers=cd-projekt-red) is the site's link, not a second one of the product's
+    filler = "".join(f"<p>Feature {n}</p>" for n in range(80))
+    html = page(f"""<header><nav class="menu"><a href="/en/games?publishers=cd-projekt-red">Browse all
+      CD PROJEKT RED games »</a></nav></header><div class="layout"><h1 class="productcard-basics__title">Project
+      Eden</h1><div class="product-actions"><span class="product-actions-price__final-amount">5.99</span>
+      <span class="currency">EUR</span><button class="button--big">Add to cart</button></div>{filler}
+      <div class="details"><div class="table__row"><div class="details__category">Company:</div>
+      <div class="details__content"><a href="/games?developers=core-design" class="details__link">Core Design</a>
+      / <a href="/games?publishers=square-enix" class="details__link">Square Enix</a></div></div></div></div>""")
+    assert extract_product(html, "https://www.gog.example.com/en/game/project_eden").brand == "Square Enix"

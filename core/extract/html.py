@@ -55,7 +55,7 @@ _BRAND_PATH = re.compile(r"/(?:[\w-]*-)?(brand|brands|designers?|marca|marcas|ma
 _MAKER_PATH = re.compile(r"/(maker)/([^/?#]+)", re.I)
 # a search for the brand's other products: "?publisher=White+Mountain+Puzzles", "&brand=acme"
 # also a faceted search's filter, "#q=casio&fR[manufacturer][0]=Casio" (Algolia, URL-encoded)
-_BRAND_QUERY = re.compile(r"[?&#](?:\w{1,20}(?:%5B|\[))?(brand|brands|brand_?name|manufacturer|publisher|vendor|marke|hersteller|"
+_BRAND_QUERY = re.compile(r"[?&#](?:\w{1,20}(?:%5B|\[))?(brand|brands|brand_?name|manufacturers?|publishers?|vendors?|marke|hersteller|"
                           r"marca|marque)(?:(?:%5D|\])(?:(?:%5B|\[)\d{0,3}(?:%5D|\]))?)?=([^&#]{2,60})", re.I)
 # a store's refinement named around the word, Amazon's "&field-lbr_brands_browse-bin=Nike": read only
 # from a brand logo link (id or class "brand", an image without alt), see brand_from_page
@@ -879,7 +879,8 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
                 re.search(rf'"vendor"\s*:\s*"{re.escape(text)}"', html_text, re.I)
                 or squash(_SITE_SEP.split(sc.title_tag or "")[-1]) == squash(text)):
             return text
-    queries = [el for _, el, _ in sc.brand_links if _BRAND_QUERY.search(el.get("href") or "")]
+    # (a menu's "Browse all CD PROJEKT RED games" link, ?publishers=…, is the site's, not a second one of the product's)
+    queries = [el for _, el, _ in sc.brand_links if _BRAND_QUERY.search(el.get("href") or "") and not _in_chrome(el)]
     crumbs = {el for _, el in sc.breadcrumbs}
     for pos, el, slug in sorted(sc.brand_links, key=lambda p: abs(p[0] - heading_pos)):
         query = _BRAND_QUERY.search(el.get("href") or "")
