@@ -407,12 +407,20 @@ EIGHTEENTH_SESSION = {"github88.json": (1, {}), "github89.json": (1, {"brand": 0
                       "github103.json": (1, {"first_image": 0.0}), "github104.json": (1, {}), "github105.json": (1, {})}
 
 
+# The nineteenth session's unseen pages (2026-12-04, each committed before its first scoring): github106 (a second
+# GameStop.de page, pricetag's MIT test resource) at 1.0 (without its microdata the brand only in the byline under
+# the heading: read since); github108 (a second bol.com page, PlayniteExtensions' MIT fixture, 351k characters) at
+# 1.0; github107 (GOG.com, darklinkpower/PlayniteExtensionsCollection's MIT fixture, 583k characters) at title,
+# price and currency 1.0, brand 0 (the publisher only as a "?publishers=" link, beside a menu's such link: read
+# since) and first image 0 (the JSON-LD's box art, not the key art the truth names: left as first scored).
+NINETEENTH_SESSION = {"github106.json": (1, {}), "github107.json": (1, {"first_image": 0.0}), "github108.json": (1, {})}
+
 # every session's unseen sets, as first scored (the dicts above), in one table
 UNSEEN_SESSIONS = {"sixth": SIXTH_SESSION, "ninth": NINTH_SESSION, "tenth": TENTH_SESSION,
                    "eleventh": ELEVENTH_SESSION, "twelfth": TWELFTH_SESSION, "thirteenth": THIRTEENTH_SESSION,
                    "fourteenth": FOURTEENTH_SESSION, "fifteenth": FIFTEENTH_SESSION,
                    "sixteenth": SIXTEENTH_SESSION, "seventeenth": SEVENTEENTH_SESSION,
-                   "eighteenth": EIGHTEENTH_SESSION}
+                   "eighteenth": EIGHTEENTH_SESSION, "nineteenth": NINETEENTH_SESSION}
 
 
 @pytest.mark.parametrize("session,name", [(s, n) for s, sets in UNSEEN_SESSIONS.items() for n in sorted(sets)])
