@@ -24,7 +24,7 @@ CSV_FIELDS = [
     "preview_id", "product", "source_url", "variant", "status", "headline", "subtitle",
     "cta_text", "brand", "visual_vibe", "colors.primary", "colors.secondary",
     "colors.background", "colors.text", "colors.button", "colors.button_text",
-    "layout.text_position", "layout.alignment", "layout.direction", "widgets", "cta_url",
+    "layout.text_position", "layout.alignment", "layout.direction", "layout.style", "widgets", "cta_url",
     "product_image_url", "generated_background_url", "original_background_url",
     "background_file", "prefill_file", *[f"{kind}_{size}" for kind in ("png", "html") for size in SIZES],
 ]

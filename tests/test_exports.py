@@ -73,6 +73,13 @@ def test_prefills_csv_flattens_colours_and_keeps_widgets_as_json():
     assert row["preview_id"] == str(p.id) and row["product"] == "Console"
     assert row["colors.primary"] == "#112233"
     assert json.loads(row["widgets"])[0]["type"] == "price_badge"
+    # every layout choice has its column: a text-only banner is told apart (a walk-through found no style column)
+    from core.prefill import Layout
+
+    assert {f"layout.{k}" for k in Layout.model_fields} <= set(row)
+    text_only = a_preview(a_prefill(layout={"style": "text_only"}))
+    (only,) = csv.DictReader(io.StringIO(prefills_csv([text_only]).lstrip("\ufeff")))
+    assert only["layout.style"] == "text_only"
     # a cell a spreadsheet would run as a formula is quoted
     assert row["headline"] == "'=HYPERLINK(\"x\")"
 
