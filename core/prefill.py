@@ -227,15 +227,22 @@ def merge_prefill(current: dict | None, patch: Any) -> dict:
     if not isinstance(patch, dict) or not patch:
         raise ValidationError("The edit must be a non-empty JSON object of prefill fields")
     unknown = sorted(set(patch) - PREFILL_KEYS)
-    if unknown:
-        raise ValidationError(
-            f"Unknown prefill field{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}",
-            [f"{k}: is not a prefill field" for k in unknown],
-        )
     merged = dict(current or {})
     for key, value in patch.items():
+        if key in unknown:
+            continue
         if key in _NESTED and isinstance(value, dict) and isinstance(merged.get(key), dict):
             merged[key] = {**merged[key], **value}
         else:
             merged[key] = value
-    return validate_prefill(merged)
+    problems = [f"{k}: is not a prefill field" for k in unknown]
+    try:
+        valid = validate_prefill(merged)
+    except ValidationError as exc:  # every problem at once: the known fields' too, beside an unknown one
+        problems += list(exc.problems)
+    if len(problems) > len(unknown):
+        raise ValidationError("Invalid prefill: " + "; ".join(problems), problems)
+    if unknown:
+        raise ValidationError(
+            f"Unknown prefill field{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}", problems)
+    return valid

@@ -53,6 +53,15 @@ def test_bad_edits_are_refused_clearly_and_change_nothing(workspace, done_previe
     assert after.prefill == before.prefill and after.prefill_version == before.prefill_version
 
 
+def test_an_unknown_field_does_not_hide_a_known_fields_problem(workspace, done_preview):
+    # a walk-through: {"colors": {"button": "red"}, "bogus": 1} reported only "bogus"
+    before = get_preview(workspace, done_preview)
+    with pytest.raises(ValidationError) as err:
+        update_prefill(workspace, done_preview, {"colors": {"button": "red"}, "bogus": 1})
+    assert err.value.problems == ["bogus: is not a prefill field", "colors.button: must be a colour like #1A2B3C"]
+    assert get_preview(workspace, done_preview).prefill == before.prefill
+
+
 def test_a_whole_replacement_is_validated_too(workspace, done_preview):
     with pytest.raises(ValidationError, match="headline: Field required"):
         update_prefill(workspace, done_preview, {"cta_text": "Buy"}, replace=True)
