@@ -409,7 +409,7 @@ EIGHTEENTH_SESSION = {"github88.json": (1, {}), "github89.json": (1, {"brand": 0
 
 # The nineteenth session's unseen pages (2026-12-04, each committed before its first scoring): github106 (a second
 # GameStop.de page, pricetag's MIT test resource) at 1.0 (without its microdata the brand only in the byline under
-# the heading: read since); github108 (a second bol.com page, PlayniteExtensions' MIT fixture, 351k characters) at
+# the heading: a byline rule was withdrawn after the regression review); github108 (a second bol.com page, PlayniteExtensions' MIT fixture, 351k characters) at
 # 1.0; github107 (GOG.com, darklinkpower/PlayniteExtensionsCollection's MIT fixture, 583k characters) at title,
 # price and currency 1.0, brand 0 (the publisher only as a "?publishers=" link, beside a menu's such link: read
 # since) and first image 0 (the JSON-LD's box art, not the key art the truth names: left as first scored).

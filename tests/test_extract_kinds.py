@@ -2798,26 +2798,7 @@ def test_a_slideshow_whose_photos_are_named_only_by_their_aria_labels_comes_firs
         assert extract_product(zoom, "https://marketplace.example.com/p/1").images[0].endswith("/gears-of-war-cover.jpg")
 
 
-# -- Nineteenth session: a kind seen on an unseen page (GameStop.de's second page, 2018) ----------------------------
-
-
-def test_the_makers_byline_under_the_heading_names_the_brand_without_markup():
-    # GameStop.de: <h1>…</h1><p>von <strong itemprop="brand">Gaya Entertainment</strong> <span>Fan-Artikel</span></p>;
-    # without that markup the byline is all the page says of the maker
-    def shop(byline: str) -> str:
-        return page(f"""<div class="prodTitle"><h1><span>Stubbins Plüsch Figur Bloodborne - Hunter</span></h1>
-          {byline}</div><div class="buySection"><span class="prodPriceCont">14,99 €</span>
-          <a class="buy" href="/cart/add/46468">In den Warenkorb</a></div>""")
-    url = "https://www.gamestop.example.de/Fan-Artikel/Games/46468"
-    for by, name in (('<p>von <strong>Gaya Entertainment</strong> <span class="plat">Fan-Artikel</span></p>',
-                      "Gaya Entertainment"),
-                     ('<div class="byline">by <a href="/acme-toys">Acme Toys</a></div>', "Acme Toys")):
-        assert extract_product(shop(by), url).brand == name
-    # an amount, a count or a seller after the word is no maker; nor a by-word inside a longer line
-    for by in ('<p>de <strong>R$ 299,90</strong> por R$ 199,90</p>', '<p>von <b>5 Sternen</b></p>',
-               '<p>by <a href="/seller/9">Sold by Lens Loft</a></p>',
-               '<p>Designed by <a href="/d/jane">Jane Roe</a></p>'):
-        assert extract_product(shop(by), url).brand is None, by
+# -- Nineteenth session: a kind seen on an unseen page (GOG.com, a game's publisher link) ---------------------------
 
 
 def test_a_games_publisher_link_names_the_brand_beside_a_menus_publisher_link():

@@ -55,7 +55,7 @@ _BRAND_PATH = re.compile(r"/(?:[\w-]*-)?(brand|brands|designers?|marca|marcas|ma
 _MAKER_PATH = re.compile(r"/(maker)/([^/?#]+)", re.I)
 # a search for the brand's other products: "?publisher=White+Mountain+Puzzles", "&brand=acme"
 # also a faceted search's filter, "#q=casio&fR[manufacturer][0]=Casio" (Algolia, URL-encoded)
-_BRAND_QUERY = re.compile(r"[?&#](?:\w{1,20}(?:%5B|\[))?(brand|brands|brand_?name|manufacturers?|publishers?|vendors?|marke|hersteller|"
+_BRAND_QUERY = re.compile(r"[?&#](?:\w{1,20}(?:%5B|\[))?(brand|brands|brand_?name|manufacturers?|publishers?|vendor|marke|hersteller|"
                           r"marca|marque)(?:(?:%5D|\])(?:(?:%5B|\[)\d{0,3}(?:%5D|\]))?)?=([^&#]{2,60})", re.I)
 # a store's refinement named around the word, Amazon's "&field-lbr_brands_browse-bin=Nike": read only
 # from a brand logo link (id or class "brand", an image without alt), see brand_from_page
@@ -884,7 +884,8 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
     crumbs = {el for _, el in sc.breadcrumbs}
     for pos, el, slug in sorted(sc.brand_links, key=lambda p: abs(p[0] - heading_pos)):
         query = _BRAND_QUERY.search(el.get("href") or "")
-        alone = query and len(queries) == 1  # one search for a brand's products: this product's
+        # one search for a brand's products: this product's (not a related product card's)
+        alone = query and len(queries) == 1 and not among_others(el)
         if (heading_pos < 0 or abs(pos - heading_pos) > 60) and not alone or _in_chrome(el):
             continue  # brand lists in menus are not this product's brand
         text = element_text(el) or ""
@@ -912,8 +913,7 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
                 and words.casefold() in title.casefold():
             start = text.casefold().index(words.casefold())
             return text[start:start + len(words)]
-    value = _brand_from_element(sc, heading_pos, title) or _brand_byline(heading_el, title) \
-        or _brand_from_logo(sc, heading_pos, title) \
+    value = _brand_from_element(sc, heading_pos, title) or _brand_from_logo(sc, heading_pos, title) \
         or _brand_from_breadcrumb(sc, title) or _brand_marked(title, sc.title_tag, site_words=site_words,
                                                               page=html_text) \
         or _brand_from_nav(sc, title) or _brand_link_in_heading(heading_el, sc.title_tag)
@@ -932,28 +932,6 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
                 return value
     own = _own_label(title, site_words)
     return own or _brand_before_model(title, sc.title_tag)
-
-
-# the maker's byline under the heading: "von <strong>Gaya Entertainment</strong>", "by <a>Realspace</a>"
-_BY_WORD = re.compile(r"\s*(?:by|von|door|av|af|od|di|por|par|de)\s*", re.I)
-
-
-def _brand_byline(heading, title: str | None) -> str | None:
-    """The name after a by-word in the element right after the heading, set apart in its own
-    element: ``<h1>…</h1><p>von <strong itemprop="brand">Gaya Entertainment</strong> <span>Fan-Artikel</span></p>``."""
-    nxt = next_element(heading) if heading is not None else None
-    if nxt is None or nxt.tag not in ("p", "div", "span", "small", "h2", "h3", "h4") or not len(nxt):
-        return None
-    if not _BY_WORD.fullmatch(nxt.text or "") or nxt[0].tag not in ("a", "strong", "b", "span", "em"):
-        return None
-    if len(clean_text(nxt.text_content()) or "") > 80:
-        return None
-    name = clean_text(nxt[0].text_content())
-    if not name or not plausible_brand(name) or len(name) > 40 or len(name.split()) > 4 or _SOLD_BY.match(name):
-        return None
-    if re.search(r"\d", name) and (looks_like_price(name) or " " in name):
-        return None  # "de <strong>R$ 299,90</strong> por …", "von <b>5 Sternen</b>": an amount, a count
-    return name
 
 
 def _brand_link_in_heading(heading, title_tag: str | None) -> str | None:
