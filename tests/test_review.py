@@ -261,6 +261,16 @@ def test_new_copy_keeps_the_users_colours_and_layout(fake, workspace):
     assert new["subtitle"] == "shorter headline"  # the copy is new
     assert new["colors"] == edited["colors"] and new["colors"]["button"] == "#FF5500"
     assert new["layout"] == edited["layout"] and new["layout"]["style"] == "text_only"
+    # ... also when the new copy is retried (the code review: the retry lost them)
+    fake.generation_errors = [TRANSIENT()]
+    review.regenerate(workspace, p.id, "copy", "mention free shipping")
+    gen.generate(str(p.id))
+    assert row(p.id).status == "retrying"
+    due(p.id)
+    gen.generate(str(p.id))
+    again = row(p.id).prefill
+    assert row(p.id).status == "done" and again["colors"]["button"] == "#FF5500"
+    assert again["layout"]["style"] == "text_only"
     # "both" starts the banner over: the copywriter's colours come back
     review.regenerate(workspace, p.id, "both")
     gen.generate(str(p.id))

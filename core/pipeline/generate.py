@@ -205,8 +205,8 @@ def _generate(preview_id: str) -> Sends:
             return _discard(c, lease, futures)
         background_url = kept_bg or futures["background"].result()
         prefill = dict(kept_copy or futures["copy"].result())
-        if not kept_copy:
-            prefill.update(c.partial.get("keep") or {})  # new copy alone: the banner's look stays
+        # new copy alone: the banner's look stays (also over a copy an earlier attempt wrote and kept)
+        prefill.update(c.partial.get("keep") or {})
         prefill["original_background_url"] = c.source_image_url
         prefill["generated_background_url"] = background_url
         if not prefill.get("product_image_url") and c.source_image_url != stages.TEXT_ONLY_SOURCE:
@@ -279,6 +279,8 @@ def _failed(c: Claim, lease: Lease, exc: BaseException, futures: dict[str, cf.Fu
     new_bg = _finished(futures.get("background"))
     new_copy = _finished(futures.get("copy"))
     partial = {"regen": c.regen} if c.regen else {}
+    if c.partial.get("keep"):  # (a copy-only regeneration's colours and layout, for the retry)
+        partial["keep"] = c.partial["keep"]
     if kept_bg or new_bg:
         partial["background_url"] = kept_bg or new_bg
         fidelity = c.partial.get("background_fidelity") if kept_bg else c.fidelity
