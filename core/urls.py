@@ -46,12 +46,23 @@ def url_problem(url: object, *, allow_private: bool = False) -> str | None:
     if port is not None and not 0 < port < 65536:
         return "URL has an invalid port"
     if not allow_private:
+        host = _ascii_host(host)  # as it is stored and fetched: "１２７.０.０.１" is 127.0.0.1
         if host == "localhost" or host.endswith(".localhost") or host.endswith(".local"):
             return "URL points to this machine or a local network"
         ip = _as_ip(host)
         if ip is not None and not ip.is_global:
             return "URL points to a private or reserved address"
     return None
+
+
+def _ascii_host(host: str) -> str:
+    """The host as normalize_url stores it: lower case, no final dot, IDNA (full-width digits and
+    ideographic full stops become ASCII)."""
+    host = host.lower().rstrip(".")
+    try:
+        return host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        return host
 
 
 def _as_ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -62,7 +73,7 @@ def _as_ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
         return ipaddress.ip_address(host)
     except ValueError:
         pass
-    if re.fullmatch(r"(?:0x[0-9a-f]+|\d+)(?:\.(?:0x[0-9a-f]+|\d+)){0,3}\.?", host, re.I):
+    if re.fullmatch(r"(?:0x[0-9a-f]+|[0-9]+)(?:\.(?:0x[0-9a-f]+|[0-9]+)){0,3}\.?", host, re.I):
         try:
             return ipaddress.IPv4Address(socket.inet_aton(host.rstrip(".")))
         except OSError:

@@ -87,6 +87,12 @@ def test_batches_of_one_minute_get_names_told_apart(db, workspace, sent, monkeyp
     ([{"url": "http://0x7f000001/admin"}], "Row 1: URL points to a private or reserved address"),
     ([{"url": "http://0177.0.0.1/admin"}], "Row 1: URL points to a private or reserved address"),
     ([{"url": "http://0xa.1/admin"}], "Row 1: URL points to a private or reserved address"),
+    # and as stored after IDNA: full-width digits, ideographic full stops, circled digits, a final dot
+    ([{"url": "http://１２７.０.０.１/admin"}], "Row 1: URL points to a private or reserved address"),
+    ([{"url": "http://127。0。0。1/admin"}], "Row 1: URL points to a private or reserved address"),
+    ([{"url": "http://①⑨②.①⑥⑧.0.1/admin"}], "Row 1: URL points to a private or reserved address"),
+    ([{"url": "http://ｌｏｃａｌｈｏｓｔ/admin"}], "Row 1: URL points to this machine"),
+    ([{"url": "http://localhost./admin"}], "Row 1: URL points to this machine"),
     ([{"url": "https://a.com/x"}, {"url": "https://A.com/x#frag"}], "Row 2: same product URL as row 1"),
     (["https://a.com/%d" % i for i in range(6)], "6 URLs given, at most 5 per batch"),
     ("https://a.com/x", "Sources must be a list"),
@@ -116,7 +122,8 @@ def test_only_usable_rows_count_against_the_per_batch_limit(db, workspace):
 
 
 def test_names_that_only_look_like_addresses_stay_allowed():
-    for url in ("http://123.com/x", "http://0xcafe.com/x", "http://1.2.3.4.example.com/x", "http://cafe.de/x"):
+    for url in ("http://123.com/x", "http://0xcafe.com/x", "http://1.2.3.4.example.com/x", "http://cafe.de/x",
+                "http://müller.de/x", "http://例え.jp/x"):
         assert url_problem(url) is None, url
 
 
