@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
+from starlette.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -97,9 +98,15 @@ def _problem(e: dict) -> str:
     return f"{_field(loc)}: {e.get('msg', 'is invalid')}"
 
 
-def _row_problems(body: object, named: set[str]) -> list[str]:
+def _row_field(problem: str) -> tuple[str, str]:
+    """("Row 5", "batch_size") of "Row 5: batch_size …"; a row's other problems are its URL's."""
+    row, _, rest = problem.partition(":")
+    return row, "batch_size" if rest.strip().startswith("batch_size") else "url"
+
+
+def _row_problems(body: object, named: set[tuple[str, str]]) -> list[str]:
     """The batch rules' problems of a submission whose shape failed too (every problem at once):
-    those of the rows the schema errors did not already name."""
+    all but those of a row's field a schema error already named."""
     from core.batches import validate_sources
 
     if not (isinstance(body, dict) and isinstance(body.get("sources"), list)):
@@ -107,7 +114,7 @@ def _row_problems(body: object, named: set[str]) -> list[str]:
     try:
         validate_sources(body["sources"])
     except ValidationError as exc:
-        return [p for p in exc.problems if p.split(":", 1)[0] not in named]
+        return [p for p in exc.problems if _row_field(p) not in named]
     return []
 
 
@@ -115,7 +122,8 @@ def _row_problems(body: object, named: set[str]) -> list[str]:
 async def _request_invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
     details = [_problem(e) for e in exc.errors()]
     if request.method == "POST" and request.url.path.rstrip("/").endswith("/batch"):
-        details += _row_problems(exc.body, {d.split(":", 1)[0] for d in details if d.startswith("Row ")})
+        named = {_row_field(d) for d in details if d.startswith("Row ")}
+        details += await run_in_threadpool(_row_problems, exc.body, named)  # (a long list: off the loop)
     return error_response(400, "validation_error",
                           "The request is not valid: " + "; ".join(details[:3]), details)
 

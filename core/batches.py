@@ -96,7 +96,7 @@ def validate_sources(sources: object) -> list[dict]:
                 f"Row {n}: batch_size must be a whole number from 1 to {s.batch_size_max} "
                 f"(got {row.get('batch_size')!r})"
             )
-        if problem or size is None:
+        if problem:
             continue
         norm = normalize_url(url)
         if norm in seen:
@@ -106,9 +106,12 @@ def validate_sources(sources: object) -> list[dict]:
             )
             continue
         seen[norm] = n
-        clean.append({"url": norm, "batch_size": size})
-    if len(clean) > s.max_urls_per_batch:  # (the usable rows: a bad row is named on its own above)
-        problems.insert(0, f"{len(clean)} URLs given, at most {s.max_urls_per_batch} per batch: "
+        if size is not None:
+            clean.append({"url": norm, "batch_size": size})
+    # the limit counts the products' URLs (a row whose only fault is its batch_size counts: fixing it
+    # must not then meet "6 URLs given"); a bad or repeated URL is named on its own above
+    if len(seen) > s.max_urls_per_batch:
+        problems.insert(0, f"{len(seen)} URLs given, at most {s.max_urls_per_batch} per batch: "
                            "split them into several batches")
     if problems:
         raise ValidationError(

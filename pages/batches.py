@@ -222,6 +222,7 @@ def _listing(who, status: str | None, archived: bool, search: str, page=None) ->
 
 def _reset_cursor() -> None:
     st.session_state[CURSOR] = None
+    st.session_state.pop("batches_error", None)  # another search or filter: an older action's error is past
 
 
 def render() -> None:

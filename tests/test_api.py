@@ -263,12 +263,16 @@ def test_bad_submissions_name_the_row_and_the_rule_and_create_nothing(server):
     assert any(d.startswith("Row 3:") and "1 to 10" in d for d in details)
     # a row whose shape is wrong ("abc" for a number) is named as a row, and the other rows' problems
     # are still all reported (a walk-through saw only "sources.4.batch_size: …")
-    shaped = {"sources": bad["sources"] + [{"url": shop.product_urls[1], "batch_size": "abc"}]}
+    shaped = {"sources": bad["sources"] + [{"url": "ftp://shop.example.com/y", "batch_size": "abc"}]}
     status, err, _ = api("POST", f"{CTA}/batch/", shaped)
     assert status == 400 and err["error"]["code"] == "validation_error"
     rows = [d.split(":", 1)[0] for d in err["error"]["details"]]
     assert sorted(set(rows)) == ["Row 1", "Row 2", "Row 3", "Row 4", "Row 5"], err
-    assert rows.count("Row 5") == 1 and not any(d.startswith("sources.") for d in err["error"]["details"])
+    assert not any(d.startswith("sources.") for d in err["error"]["details"])
+    # both of row 5's problems: its batch_size's shape and its URL's scheme
+    assert [d for d in err["error"]["details"] if d.startswith("Row 5:")] == [
+        "Row 5: batch_size: Input should be a valid integer, unable to parse string as an integer",
+        "Row 5: URL must start with http:// or https://"], err
     status, err, _ = api("POST", f"{CTA}/batch/", raw_body=b'{"sources": [}')
     assert status == 400 and any("not valid JSON at character" in d for d in err["error"]["details"]), err
     too_many = {"sources": [{"url": f"{shop.product_urls[0]}?n={i}", "batch_size": 1} for i in range(6)]}

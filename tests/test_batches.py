@@ -119,6 +119,12 @@ def test_only_usable_rows_count_against_the_per_batch_limit(db, workspace):
         create_batch(workspace, "alice", rows)
     assert [p.split(":")[0] for p in err.value.problems] == ["Row 6", "Row 7", "Row 8"]
     assert "per batch" not in str(err.value)
+    # a sixth good URL with a bad batch_size is a sixth URL: the limit is said now, not after the fix
+    rows = [{"url": u} for u in good] + [{"url": urls(1)[0], "batch_size": 0}]
+    with pytest.raises(ValidationError) as err:
+        create_batch(workspace, "alice", rows)
+    assert err.value.problems[0].startswith("6 URLs given, at most 5 per batch")
+    assert err.value.problems[1].startswith("Row 6: batch_size")
 
 
 def test_names_that_only_look_like_addresses_stay_allowed():
