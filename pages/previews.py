@@ -208,39 +208,36 @@ def _way_out(workspace: str, batch_id, src: SourceSummary) -> None:
                 st.rerun()
 
 
+def _batch_action(done, action, *args) -> None:
+    """Run a batch action from its button: its confirmation (``done``, or ``done(result)``) shown
+    by the run it starts; its error in words otherwise."""
+    try:
+        result = action(*args)
+    except AppError as exc:
+        ui.show_error(exc)
+        return
+    ui.flash(done(result) if callable(done) else done)
+    st.rerun()
+
+
 def _batch_actions(workspace: str, detail: BatchDetail) -> None:
     b = detail.batch
     # Drawn into the caller's horizontal row: each button as wide as its label (never cut).
     if b.status in (BatchStatus.PENDING, BatchStatus.RUNNING):
         if st.button("Cancel batch", key="batch_cancel", icon=":material/stop_circle:"):
-            try:
-                cancel_batch(workspace, b.id)
-                st.session_state[f"cancelled_at_{b.id}"] = time.monotonic()
-                ui.flash("Batch cancelled: unfinished previews will not run")
-                st.rerun()
-            except AppError as exc:
-                ui.show_error(exc)
+            st.session_state[f"cancelled_at_{b.id}"] = time.monotonic()
+            _batch_action("Batch cancelled: unfinished previews will not run", cancel_batch, workspace, b.id)
     elif b.progress.cancelled:  # in Cancel's place, as on the Batches page
         if st.button(f"Resume {b.progress.cancelled} cancelled", key="batch_resume",
                      icon=":material/play_circle:",
                      help="Queue the cancelled previews again; finished banners stay"):
             since = time.monotonic() - st.session_state.get(f"cancelled_at_{b.id}", float("-inf"))
             if since >= ui.DOUBLE_CLICK_SECONDS:  # (not the second click of a double click on Cancel)
-                try:
-                    n = resume_cancelled(workspace, b.id)
-                    ui.flash(f"{count(n, 'preview')} queued again")
-                    st.rerun()
-                except AppError as exc:
-                    ui.show_error(exc)
+                _batch_action(lambda n: f"{count(n, 'preview')} queued again", resume_cancelled, workspace, b.id)
     if b.progress.retryable:  # not those a retry cannot change (their cards say why)
         if st.button(f"Retry {b.progress.retryable} failed", key="batch_retry",
                           icon=":material/replay:"):
-            try:
-                n = retry_failed(workspace, b.id)
-                ui.flash(f"{count(n, 'failed preview')} queued again")
-                st.rerun()
-            except AppError as exc:
-                ui.show_error(exc)
+            _batch_action(lambda n: f"{count(n, 'failed preview')} queued again", retry_failed, workspace, b.id)
     titles = {s.url: s.title or "" for s in detail.sources}
     name = slug(b.name, "batch")
     if b.progress.done:
