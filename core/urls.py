@@ -90,11 +90,7 @@ def normalize_url(url: str) -> str:
     """
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower().rstrip(".")
-    try:
-        host = host.encode("idna").decode("ascii") if host and not host.isascii() else host
-    except UnicodeError:
-        pass
+    host = _ascii_host(parts.hostname or "")
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
     port = parts.port
