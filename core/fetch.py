@@ -42,7 +42,7 @@ import httpx
 from w3lib.encoding import html_to_unicode
 
 from core.errors import ScrapeError
-from core.hosts import registrable_domain
+from core.hosts import address_kind, registrable_domain
 from core.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,6 @@ JSON_MAX_BYTES = 2 * 1024 * 1024
 USER_AGENT = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
               "Chrome/124.0.0.0 Safari/537.36")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
-_SHARED_NAT = ipaddress.ip_network("100.64.0.0/10")
 STOP_POLL_SECONDS = 0.5  # how often a fetch asks its ``should_stop`` whether to give up
 _IMAGE_MAGIC = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"),
                 (b"GIF87a", "image/gif"), (b"GIF89a", "image/gif"), (b"BM", "image/bmp"),
@@ -237,23 +236,12 @@ def resolve_host(host: str, port: int) -> list[str]:
 def address_problem(address: str) -> str | None:
     """Why connecting to ``address`` is refused, or None when it is a public address."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    if ip.is_loopback:
-        kind = "private (loopback)"
-    elif ip.is_link_local:
-        kind = "link-local (cloud metadata range)" if ip.version == 4 else "link-local"
-    elif ip.is_multicast:
-        kind = "multicast"
-    elif ip.is_unspecified:
-        kind = "unspecified"
-    elif ip.is_private or ip in _SHARED_NAT:
-        kind = "private"
-    elif ip.is_reserved or not ip.is_global:
-        kind = "reserved"
-    else:
+    kind = address_kind(ip)
+    if kind is None:
         return None
-    return f"host resolves to a {kind} address ({ip}); only public addresses are fetched"
+    shown = getattr(ip, "ipv4_mapped", None) or ip
+    article = "an" if kind[0] in "aeiou" else "a"
+    return f"host resolves to {article} {kind} address ({shown}); only public addresses are fetched"
 
 
 def _allow_private(value: bool | None) -> bool:

@@ -1,10 +1,16 @@
-"""Host names: the registrable part of a host, shared by the fetcher (Sec-Fetch-Site) and the
-extractor (a shop's own name and labels).
+"""Host names and addresses: the registrable part of a host, shared by the fetcher
+(Sec-Fetch-Site) and the extractor (a shop's own name and labels); what kind of non-public
+address an IP is, shared by the URL check (a literal address typed into a form or the API) and
+the fetcher (every address a name resolves to).
 
 A short rule, not the Public Suffix List: a two-letter country code after a generic second
 level ("co.uk", "com.au", "gov.uk") counts as the suffix, otherwise the last label does."""
 
 from __future__ import annotations
+
+import ipaddress
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 _SECOND_LEVEL = {"co", "com", "org", "net", "ne", "or", "ac", "gov", "gob", "edu", "ltd", "plc", "me", "gv", "go"}
 
@@ -15,3 +21,47 @@ def registrable_domain(host: str | None) -> str:
     parts = [p for p in (host or "").lower().rstrip(".").split(".") if p]
     country_suffix = len(parts) >= 3 and len(parts[-1]) == 2 and parts[-2] in _SECOND_LEVEL
     return ".".join(parts[-3:] if country_suffix else parts[-2:])
+
+
+_SHARED_NAT = ipaddress.ip_network("100.64.0.0/10")  # carrier-grade NAT: inside a provider's network
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")  # the well-known NAT64 prefix: an IPv4 address in IPv6
+
+
+def _embedded_ipv4(ip: IPAddress) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries: IPv4-mapped (::ffff:a.b.c.d), the deprecated
+    IPv4-compatible form (::a.b.c.d), 6to4 (2002:AABB:CCDD::) and the NAT64 prefix."""
+    if ip.version == 4:
+        return None
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    packed = int(ip)
+    if ip in _NAT64 or (packed >> 32 == 0 and packed > 1):
+        return ipaddress.IPv4Address(packed & 0xFFFFFFFF)
+    return None
+
+
+def address_kind(ip: IPAddress) -> str | None:
+    """What kind of non-public address ``ip`` is ("private (loopback)", "link-local", …), or None
+    for a public one. An IPv4 address carried inside an IPv6 one counts as itself: a private
+    one makes the wrapper private, and ::ffff:8.8.8.8 is 8.8.8.8. The fetcher names the kind;
+    the URL check refuses any kind (and, stricter, any literal that is not global)."""
+    inner = _embedded_ipv4(ip)
+    if inner is not None:
+        kind = address_kind(inner)
+        if kind is not None or ip.ipv4_mapped is not None:
+            return kind
+    if ip.is_loopback:
+        return "private (loopback)"
+    if ip.is_link_local:
+        return "link-local (cloud metadata range)" if ip.version == 4 else "link-local"
+    if ip.is_multicast:
+        return "multicast"
+    if ip.is_unspecified:
+        return "unspecified"
+    if ip.is_private or ip in _SHARED_NAT or (ip.version == 6 and ip.is_site_local):
+        return "private"
+    if ip.is_reserved or not ip.is_global:
+        return "reserved"
+    return None

@@ -7,6 +7,8 @@ import re
 import socket
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from core.hosts import address_kind
+
 MAX_URL_LENGTH = 2048
 _TRACKING_PREFIXES = ("utm_",)
 _TRACKING_KEYS = {"gclid", "fbclid", "msclkid", "mc_cid", "mc_eid", "_ga", "igshid", "srsltid"}
@@ -50,7 +52,7 @@ def url_problem(url: object, *, allow_private: bool = False) -> str | None:
         if host == "localhost" or host.endswith(".localhost") or host.endswith(".local"):
             return "URL points to this machine or a local network"
         ip = _as_ip(host)
-        if ip is not None and not ip.is_global:
+        if ip is not None and (address_kind(ip) is not None or not ip.is_global):
             return "URL points to a private or reserved address"
     return None
 

@@ -87,6 +87,11 @@ def test_batches_of_one_minute_get_names_told_apart(db, workspace, sent, monkeyp
     ([{"url": "http://0x7f000001/admin"}], "Row 1: URL points to a private or reserved address"),
     ([{"url": "http://0177.0.0.1/admin"}], "Row 1: URL points to a private or reserved address"),
     ([{"url": "http://0xa.1/admin"}], "Row 1: URL points to a private or reserved address"),
+    # IPv4 inside IPv6 literals, refused as the fetcher refuses them: IPv4-compatible, 6to4, NAT64
+    ([{"url": "http://[::127.0.0.1]/admin"}], "Row 1: URL points to a private or reserved address"),
+    ([{"url": "http://[2002:7f00:1::1]/admin"}], "Row 1: URL points to a private or reserved address"),
+    ([{"url": "http://[64:ff9b::a9fe:a9fe]/latest"}], "Row 1: URL points to a private or reserved address"),
+    ([{"url": "http://[fec0::1]/admin"}], "Row 1: URL points to a private or reserved address"),
     # and as stored after IDNA: full-width digits, ideographic full stops, circled digits, a final dot
     ([{"url": "http://１２７.０.０.１/admin"}], "Row 1: URL points to a private or reserved address"),
     ([{"url": "http://127。0。0。1/admin"}], "Row 1: URL points to a private or reserved address"),

@@ -86,12 +86,24 @@ def test_the_setting_allows_private_hosts_for_local_testing(local_server, settin
 @pytest.mark.parametrize("address", [
     "127.0.0.1", "10.1.2.3", "172.16.0.9", "192.168.1.1", "169.254.169.254", "224.0.0.1", "0.0.0.0",
     "240.0.0.1", "100.64.0.1", "::1", "fe80::1", "fc00::1", "ff02::1", "::", "::ffff:127.0.0.1",
+    # an IPv4 address carried inside IPv6 counts as itself (6to4, NAT64, IPv4-compatible), and the
+    # deprecated site-local range is private
+    "2002:7f00:1::1", "2002:a9fe:a9fe::", "64:ff9b::a00:1", "::127.0.0.1", "fec0::1",
 ])
 def test_non_public_addresses_have_a_reason(address):
-    assert fetch.address_problem(address).startswith("host resolves to a ")
+    assert fetch.address_problem(address).startswith("host resolves to a")
 
 
-@pytest.mark.parametrize("address", ["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111"])
+@pytest.mark.parametrize(("address", "kind"), [
+    ("2002:7f00:1::1", "a private (loopback) address"), ("::ffff:169.254.169.254",
+    "a link-local (cloud metadata range) address (169.254.169.254)"), ("0.0.0.0", "an unspecified address"),
+])
+def test_the_reason_names_the_kind_in_words(address, kind):
+    assert f"host resolves to {kind}" in fetch.address_problem(address)
+
+
+@pytest.mark.parametrize("address", ["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111", "::ffff:8.8.8.8",
+                                     "2002:808:808::1"])
 def test_public_addresses_pass(address):
     assert fetch.address_problem(address) is None
 
