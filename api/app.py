@@ -29,7 +29,7 @@ from api import schemas as S
 from core import api_keys, idempotency
 from core.api_limits import over_limit
 from core.render.formats import ALL_SIZES
-from core.errors import (AppError, ConflictError, NotFoundError, PreconditionFailedError,
+from core.errors import (AppError, ConflictError, NotFoundError, PreconditionFailedError, Problem,
                          ValidationError)
 
 log = logging.getLogger(__name__)
@@ -83,38 +83,37 @@ def _field(loc: tuple) -> str:
     return ".".join(parts) or "body"
 
 
-def _problem(e: dict) -> str:
+def _problem(e: dict) -> Problem:
     """One schema error in the words the service's own checks use: rows 1-based ("Row 5:
     batch_size: …"), a JSON syntax error with its character position."""
     loc = tuple(e.get("loc", ()))
     if e.get("type") == "json_invalid":
         at = next((p for p in loc if isinstance(p, int)), None)
         reason = (e.get("ctx") or {}).get("error") or "not valid JSON"
-        return f"body: not valid JSON at character {at} ({reason})" if at is not None else f"body: {reason}"
+        return Problem(f"body: not valid JSON at character {at} ({reason})" if at is not None
+                       else f"body: {reason}")
     parts = [p for p in loc if p != "body"]
     if len(parts) >= 2 and parts[0] == "sources" and isinstance(parts[1], int):
         rest = ".".join(str(p) for p in parts[2:])
-        return f"Row {parts[1] + 1}: " + (f"{rest}: " if rest else "") + e.get("msg", "is invalid")
-    return f"{_field(loc)}: {e.get('msg', 'is invalid')}"
+        return Problem(f"Row {parts[1] + 1}: " + (f"{rest}: " if rest else "") + e.get("msg", "is invalid"),
+                       parts[1] + 1, str(parts[2]) if len(parts) > 2 else None)
+    return Problem(f"{_field(loc)}: {e.get('msg', 'is invalid')}")
 
 
-def _row_field(problem: str) -> tuple[str, str]:
-    """("Row 5", "batch_size") of "Row 5: batch_size …"; a row's other problems are its URL's."""
-    row, _, rest = problem.partition(":")
-    return row, "batch_size" if rest.strip().startswith("batch_size") else "url"
-
-
-def _row_problems(body: object, named: set[tuple[str, str]]) -> list[str]:
+def _row_problems(body: object, named: list[Problem]) -> list[str]:
     """The batch rules' problems of a submission whose shape failed too (every problem at once):
-    all but those of a row's field a schema error already named."""
+    all but those about a row's field (or a whole row) that a schema error already named."""
     from core.batches import validate_sources
 
     if not (isinstance(body, dict) and isinstance(body.get("sources"), list)):
         return []
+    said = {(p.row, p.field) for p in named if p.row is not None}
     try:
         validate_sources(body["sources"])
     except ValidationError as exc:
-        return [p for p in exc.problems if _row_field(p) not in named]
+        return [p for p in exc.problems
+                if not isinstance(p, Problem) or p.row is None
+                or ((p.row, p.field) not in said and (p.row, None) not in said)]
     return []
 
 
@@ -122,8 +121,7 @@ def _row_problems(body: object, named: set[tuple[str, str]]) -> list[str]:
 async def _request_invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
     details = [_problem(e) for e in exc.errors()]
     if request.method == "POST" and request.url.path.rstrip("/").endswith("/batch"):
-        named = {_row_field(d) for d in details if d.startswith("Row ")}
-        details += await run_in_threadpool(_row_problems, exc.body, named)  # (a long list: off the loop)
+        details += await run_in_threadpool(_row_problems, exc.body, details)  # (a long list: off the loop)
     return error_response(400, "validation_error",
                           "The request is not valid: " + "; ".join(details[:3]), details)
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from core import webhooks
 from core.wording import count
 from core.dispatch import dispatch
-from core.errors import ConflictError, NotFoundError, ValidationError
+from core.errors import ConflictError, NotFoundError, Problem, ValidationError
 from core.scope import as_uuid, check_scope
 from core.pagination import page_cursors, paginate
 from core.settings import get_settings
@@ -77,33 +77,31 @@ def validate_sources(sources: object) -> list[dict]:
     rows = list(sources)
     if not rows:
         raise ValidationError("Add at least one product URL")
-    problems: list[str] = []
+    problems: list[Problem] = []
     clean: list[dict] = []
     seen: dict[str, int] = {}
     for n, row in enumerate(rows, start=1):
         if isinstance(row, str):
             row = {"url": row}
         if not isinstance(row, dict):
-            problems.append(f"Row {n}: expected a url and a batch_size")
+            problems.append(Problem(f"Row {n}: expected a url and a batch_size", n))
             continue
         url = row.get("url")
         problem = url_problem(url, allow_private=s.allow_private_fetch)
         size = _as_batch_size(row.get("batch_size"), s.batch_size_default, s.batch_size_max)
         if problem:
-            problems.append(f"Row {n}: {problem}")
+            problems.append(Problem(f"Row {n}: {problem}", n, "url"))
         if size is None:
-            problems.append(
+            problems.append(Problem(
                 f"Row {n}: batch_size must be a whole number from 1 to {s.batch_size_max} "
-                f"(got {row.get('batch_size')!r})"
-            )
+                f"(got {row.get('batch_size')!r})", n, "batch_size"))
         if problem:
             continue
         norm = normalize_url(url)
         if norm in seen:
-            problems.append(
+            problems.append(Problem(
                 f"Row {n}: same product URL as row {seen[norm]}; "
-                "keep one row and raise its batch_size instead"
-            )
+                "keep one row and raise its batch_size instead", n, "url"))
             continue
         seen[norm] = n
         if size is not None:
@@ -111,8 +109,8 @@ def validate_sources(sources: object) -> list[dict]:
     # the limit counts the products' URLs (a row whose only fault is its batch_size counts: fixing it
     # must not then meet "6 URLs given"); a bad or repeated URL is named on its own above
     if len(seen) > s.max_urls_per_batch:
-        problems.insert(0, f"{len(seen)} URLs given, at most {s.max_urls_per_batch} per batch: "
-                           "split them into several batches")
+        problems.insert(0, Problem(f"{len(seen)} URLs given, at most {s.max_urls_per_batch} per batch: "
+                                   "split them into several batches"))
     if problems:
         raise ValidationError(
             f"The batch was not created: {count(len(problems), 'problem')}. " + " ".join(problems[:3]),

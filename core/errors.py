@@ -28,6 +28,19 @@ class AppError(Exception):
         return self.message
 
 
+class Problem(str):
+    """One problem in words, knowing the row (1-based) and the field it is about where it is
+    about one: callers that must tell rows and fields apart read these, never the wording."""
+
+    row: int | None
+    field: str | None
+
+    def __new__(cls, text: str, row: int | None = None, field: str | None = None) -> "Problem":
+        problem = super().__new__(cls, text)
+        problem.row, problem.field = row, field
+        return problem
+
+
 class ValidationError(AppError):
     """Bad input from a user. Nothing was changed.
 

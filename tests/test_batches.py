@@ -19,6 +19,7 @@ from core.batches import (
     list_batches,
     retry_failed,
     try_finish_batch,
+    validate_sources,
 )
 from core.errors import ConflictError, NotFoundError, ValidationError
 from core.urls import url_problem
@@ -368,3 +369,14 @@ def test_exactly_one_of_many_racing_finishers_closes_the_batch(db, workspace, se
     [t.join() for t in threads]
     assert [w for w in wins if w is not None] == ["done"]
     assert get_batch(workspace, info.id).batch.status == "done"
+
+
+def test_each_problem_knows_its_row_and_field():
+    """The API sorts schema errors and rule problems by (row, field): it reads them from the
+    problems, not from their wording."""
+    with pytest.raises(ValidationError) as caught:
+        validate_sources([{"url": "https://shop.example/a", "batch_size": 0},
+                          "not a url", ["a", "list"], {"url": "https://shop.example/a"}])
+    by_row = [(p.row, p.field) for p in caught.value.problems]
+    assert by_row == [(1, "batch_size"), (2, "url"), (3, None), (4, "url")]
+    assert caught.value.problems[3].startswith("Row 4: same product URL as row 1")
