@@ -28,3 +28,20 @@ def test_a_name_without_its_brand_does_not_start_with_the_separator():
     assert short_title(title, "Eau Duelle") == "Diptyque"
     assert short_title("Acme - Trail Shoe 42", "Acme") == "Trail Shoe 42"
     assert short_title("Acme Trail Shoe", "Acme") == "Trail Shoe"
+
+
+def test_a_cut_keeps_a_short_noun_and_drops_longer_prepositions():
+    assert clip_words("Ceramic coffee mug with lid and spoon", 20) == "Ceramic coffee mug"
+    assert clip_words("Lampe de bureau avec pied en marbre", 21) == "Lampe de bureau"
+
+
+def test_a_headline_asked_shorter_never_ends_on_a_preposition():
+    # a walk-through: "shorter headline" of "AKURUM Base cab for sink with 2 doors" gave "AKURUM Base cab for"
+    from core.generators.instruction import apply_instruction
+
+    def shorter(headline: str) -> str:
+        return apply_instruction({"headline": headline}, "shorter headline")["headline"]
+
+    assert shorter("AKURUM Base cab for sink with 2 doors") == "AKURUM Base cab"
+    assert shorter("Brass Desk Lamp with Marble Base and Cord") == "Brass Desk Lamp"
+    assert shorter("Tischleuchte aus Messing mit Marmorfuß und Kabel") == "Tischleuchte aus Messing"

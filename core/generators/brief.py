@@ -64,12 +64,33 @@ def clip_words(text: str, limit: int) -> str:
         return text
     cut = text[:limit]
     if " " in cut and not _is_cjk(cut[-1]):
-        cut = cut[: cut.rfind(" ")]
-        # never end on a dangling short word: "… Z BRYLANTAMI" cut to "… ZARĘCZYNOWY Z", "on the"
-        for _ in range(2):
-            head, _, last = cut.rpartition(" ")
-            if head and (len(last) <= 2 and not last.isdigit() or len(last) == 3 and last.islower()):
-                cut = head.rstrip(" ,;:-–—|/(")
+        cut = without_dangling_words(cut[: cut.rfind(" ")])
+    return cut.rstrip(" ,;:-–—|/(").strip()
+
+
+# words a cut must not end on: articles, conjunctions, prepositions (the languages shops write in)
+_FUNCTION_WORDS = frozenset("""
+    the and for with from into onto over under without per via than plus
+    der die das den dem des ein eine einen und oder mit von vom für zum zur aus bei ohne
+    les des une avec pour sans sur aux par dans chez
+    los las una uno del con por para sin sobre entre
+    gli una con per del dei della delle senza
+    com uma dos das para sem pelo pela
+    het een van met voor bij naar
+    och med för till utan eller
+    dla lub oraz bez przy pod nad ze
+    pro nebo při
+""".split())
+
+
+def without_dangling_words(cut: str) -> str:
+    """A cut text that never ends on a dangling word: "… ZARĘCZYNOWY Z" (of "… Z
+    BRYLANTAMI"), "on the", "Base cab for" (a letter or two, or an article, conjunction or
+    preposition; a short noun such as "mug" or "cab" stays)."""
+    for _ in range(3):
+        head, _, last = cut.rpartition(" ")
+        if head and (len(last) <= 2 and not last.isdigit() or last.casefold() in _FUNCTION_WORDS):
+            cut = head.rstrip(" ,;:-–—|/(")
     return cut.rstrip(" ,;:-–—|/(").strip()
 
 

@@ -6,7 +6,8 @@ text, so it follows the instructions people actually give in review, recognised 
 
 * ``shorter headline`` / ``short headline`` — the product's name alone when the headline
   frames it ("Don't miss the Brass Desk Lamp" → "Brass Desk Lamp"; never a frame without the
-  name), else the headline cut to about half at a word (a name of up to four words stays)
+  name), else the headline cut to about half at a word, never ending on a short word such as
+  "for" or "&" (a name of up to four words stays)
 * ``longer subtitle`` is not possible offline and is ignored
 * ``mention free shipping`` — a free-shipping chip, and the subtitle says it
 * ``mention <anything>`` — the subtitle leads with it
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from core.generators.brief import clip_words, sentences
+from core.generators.brief import clip_words, sentences, without_dangling_words
 from core.prefill import CTA_MAX, HEADLINE_MAX, SUBTITLE_MAX
 
 _CLAUSES = re.compile(r"\s*(?:[,;\n]|\band\b|\.\s)\s*", re.I)
@@ -50,7 +51,7 @@ def apply_instruction(prefill: dict, instruction: str, *, title: str | None = No
             else:  # a long name is cut to about half, but to no fewer than three words
                 words = head.split()
                 if len(words) > 4:
-                    out["headline"] = " ".join(words[:max(3, (len(words) + 1) // 2)]).rstrip(",:;–-")
+                    out["headline"] = without_dangling_words(" ".join(words[:max(3, (len(words) + 1) // 2)]))
         elif "upper" in low and "headline" in low:
             out["headline"] = (out.get("headline") or "").upper()
         elif re.search(r"\b(no|hide|without|drop|remove)\b.*\bprice\b", low):
