@@ -324,6 +324,7 @@ def give_product_photo(workspace: str, batch_id: object, source_url: str, *,
         key = f"products/{product.id}/photos/{digest}.{_PHOTO_EXT.get(ctype, 'img')}"
         url = stages.storage().put(key, photo, ctype)
         product.ranked_image_urls = [url] + [u for u in product.ranked_image_urls or [] if u != url]
+        product.text_only_at = None  # a photo now: later batches use it, not text-only banners
         if not any(not stages.is_upload(u) for u in product.ranked_image_urls):
             product.ranking_method = "uploaded"
         product.updated_at = utcnow()
@@ -337,7 +338,9 @@ def give_product_photo(workspace: str, batch_id: object, source_url: str, *,
 def use_text_only(workspace: str, batch_id: object, source_url: str) -> int:
     """Re-run the URL's previews that did not finish as text-only banners (no photo): the
     copy from the product's title, price and description on a backdrop drawn from colours.
-    Returns how many were re-queued."""
+    The product remembers the choice: a later batch whose photos cannot be used either makes
+    text-only banners instead of failing (until the product is given a photo). Returns how
+    many were re-queued."""
     from core.pipeline.stages import TEXT_ONLY_SOURCE
 
     check_scope(workspace)
@@ -349,6 +352,7 @@ def use_text_only(workspace: str, batch_id: object, source_url: str) -> int:
         product = _source_product(session, workspace, batch, source_url)
         if product is None or not (product.title or "").strip():
             raise ConflictError(_UNREAD)
+        product.text_only_at = utcnow()  # remembered: a later batch without a usable photo too
         sends = _rerun(session, batch, source_url, TEXT_ONLY_SOURCE, product.id)
     log.info("preview.text_only batch=%s url=%s rerun=%d", bid, source_url, len(sends))
     for kind, args in sends:

@@ -226,3 +226,25 @@ def test_a_page_that_is_not_found_fails_but_stays_retryable(real_pipeline, local
     assert p.status == "failed" and not p.failed_for_good
     assert get_batch(workspace, info.id).batch.progress.retryable == 1
     assert retry_failed(workspace, info.id) == 1
+
+
+def test_the_text_only_choice_is_remembered_for_the_product_s_next_batch(real_pipeline, shop, workspace,
+                                                                         settings_env):
+    # a walk-through: the next batch of the same product failed again on its photos, and the
+    # user had to choose text-only banners for it once more
+    settings_env(RETRY_SCHEDULE_SECONDS="0")
+    info, page = failed_batch(shop, workspace, "refuse", n=1)
+    assert use_text_only(workspace, info.id, page) == 1
+    wait_for(lambda: finished(workspace, info.id))
+    again = create_batch(workspace, "alice", [{"url": page, "batch_size": 2}])
+    wait_for(lambda: finished(workspace, again.id))
+    ps = previews(workspace, again.id)
+    assert {p.status for p in ps} == {"done"} and {p.source_image_url for p in ps} == {TEXT_ONLY_SOURCE}
+    assert all(p.prefill["layout"]["style"] == "text_only" for p in ps)
+    # given a photo, the product uses it from then on: the choice is forgotten
+    give_product_photo(workspace, again.id, page, data=png())
+    third = create_batch(workspace, "alice", [{"url": page, "batch_size": 3}])  # (1 would be the first batch again)
+    wait_for(lambda: finished(workspace, third.id))
+    ps = previews(workspace, third.id)
+    assert {p.status for p in ps} == {"done"} and TEXT_ONLY_SOURCE not in {p.source_image_url for p in ps}
+    assert not any(p.prefill["layout"].get("style") == "text_only" for p in ps)

@@ -178,7 +178,8 @@ def _product_for(workspace: str, batch_id: uuid.UUID, url: str) -> tuple[uuid.UU
     so it is shown even when none of them could be downloaded. A fresh product whose images
     all failed earlier is not scraped again: only its images are downloaded again. Photos a
     user gave the product stay first. No usable image raises ``acquisition_error``'s
-    ``RankingError`` (transient when the shop refused or timed out) carrying the product id.
+    ``RankingError`` (transient when the shop refused or timed out) carrying the product id,
+    unless a user chose text-only banners for the product before: then they are text-only.
     """
     fresh_after = utcnow() - dt.timedelta(seconds=get_settings().product_fresh_seconds)
     stored = None
@@ -189,6 +190,7 @@ def _product_for(workspace: str, batch_id: uuid.UUID, url: str) -> tuple[uuid.UU
             log.info("scrape.reused product=%s", product.id)
             return product.id, list(product.ranked_image_urls)
         uploads = [u for u in (product.ranked_image_urls or []) if stages.is_upload(u)] if product else []
+        text_only = bool(product and product.text_only_at)
         if fresh and product.image_urls:
             stored = _as_extracted(product, url)
 
@@ -230,6 +232,9 @@ def _product_for(workspace: str, batch_id: uuid.UUID, url: str) -> tuple[uuid.UU
     # Ranked already: the product is stored either way (a retry can reuse it, the page shows
     # it); queuing below only moves previews that are still pending.
     product_id = _upsert_product(workspace, url, values)
+    if not ranked and text_only:  # a user chose text-only banners for this product before
+        log.info("scrape.text_only product=%s (chosen before; no usable photo)", product_id)
+        return product_id, [stages.TEXT_ONLY_SOURCE]
     if not ranked:
         from core.rank import acquisition_error
 

@@ -45,6 +45,9 @@ class Product(Base):
         sa.Text, doc='set when sources disagree on the price: "JSON-LD 150.00, page shows 120.00"')
     language: Mapped[str | None] = mapped_column(
         sa.String(35), doc='the page\'s locale, BCP 47 ("de-CH"): copy language and money format')
+    text_only_at: Mapped[dt.datetime | None] = mapped_column(
+        UTCDateTime, doc="when a user chose text-only banners for it (cleared when given a photo): later "
+                         "batches whose photos cannot be used make text-only banners instead of failing")
     scraped_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
