@@ -119,6 +119,8 @@ def get_preview(workspace: str, preview_id: object) -> PreviewInfo:
 def update_prefill(workspace: str, preview_id: object, patch: object, replace: bool = False,
                    expected_version: int | None = None) -> dict:
     """Edit a finished preview's prefill: merge only the given keys, or replace it whole.
+    An edited banner needs a new review (its approval was of the banner before); a ``/media/``
+    file it points at must be the workspace's own.
 
     The row is locked for the read-modify-write, so concurrent edits of different keys
     all survive. With ``expected_version`` (an HTTP ``If-Match``) an edit made on an older
@@ -146,12 +148,16 @@ def update_prefill(workspace: str, preview_id: object, patch: object, replace: b
                     "This preview has no prefill yet: replace it whole instead", preview_id=pid
                 )
             new = merge_prefill(p.prefill, patch)
-        from core.review import add_version, keep_current
+        from core.media_owner import foreign_media
+        from core.review import add_version, keep_current, review_again
 
+        if problems := foreign_media(session, workspace, new, p.prefill):
+            raise ValidationError("Invalid prefill: " + "; ".join(problems), problems, preview_id=pid)
         keep_current(session, p)  # the version edited is kept for undo
         p.prefill = new
         p.prefill_version = (p.prefill_version or 0) + 1
         p.updated_at = utcnow()
+        review_again(p)
         session.flush()
         add_version(session, p, "edit", "replaced whole" if replace else
                     "edited " + ", ".join(sorted(patch)) if isinstance(patch, dict) else None)

@@ -47,6 +47,12 @@ REGEN_DONE_VALUES = {"prefill_version": Preview.prefill_version + 1, "review_sta
                      "reviewed_at": None, "reviewed_by": None}
 
 
+def review_again(p: Preview) -> None:
+    """A banner whose words or look changed needs a new review: its approval (or rejection)
+    was of the banner before (an edit, an undo; a regeneration sets REGEN_DONE_VALUES)."""
+    p.review_status, p.reviewed_at, p.reviewed_by = None, None, None
+
+
 @dataclasses.dataclass(frozen=True)
 class VersionInfo:
     version: int
@@ -308,6 +314,7 @@ def undo_to(workspace: str, preview_id: object, version: int) -> dict:
             p.source_image_url = old.source_image_url
         p.prefill_version = (p.prefill_version or 0) + 1
         p.updated_at = utcnow()
+        review_again(p)
         session.flush()
         add_version(session, p, "undo", f"back to version {version}")
         new = dict(p.prefill)

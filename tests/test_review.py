@@ -399,3 +399,44 @@ def test_a_copy_regeneration_keeps_the_background_s_fidelity_flag(fake, workspac
     assert now.status == "done" and fake.backgrounds == 1
     assert now.prefill["product_fidelity"]["passed"] is False
     assert now.prefill["product_fidelity"]["score"] == 0.41
+
+
+# --- an edit after review; whose files an edit may point at --------------------------------
+
+def test_an_edited_or_undone_banner_needs_a_new_review(workspace, done_batch):
+    # a walk-through: an approved banner edited to new words stayed "Approved", so the
+    # approved export shipped words nobody approved
+    _bid, ids = done_batch
+    review.set_review(workspace, ids[0], "approved", user="alice")
+    update_prefill(workspace, ids[0], {"headline": "New words"})
+    assert get_preview(workspace, ids[0]).review_status is None
+    review.set_review(workspace, ids[0], "rejected", user="alice")
+    review.undo_to(workspace, ids[0], 0)
+    p = get_preview(workspace, ids[0])
+    assert p.review_status is None and p.prefill["headline"] == "Banner 0"
+
+
+def test_an_edit_may_point_only_at_the_workspace_s_own_files(workspace, done_batch):
+    # a walk-through: another workspace's /media/ keys (read from its ZIP's prefill JSON) put
+    # its background and logo into this workspace's banners
+    import hashlib
+
+    bid, ids = done_batch
+    other = create_user_batch("other-ws", 1, 1)
+    theirs = {"generated_background_url": f"/media/previews/{other.id}/x/1/background.jpg",
+              "logo_url": f"/media/brand/{hashlib.sha256(b'other-ws').hexdigest()[:12]}/logo-ab.png",
+              "product_image_url": "/media/products/00000000-0000-4000-8000-000000000001/photos/a.png"}
+    for field, url in theirs.items():
+        with pytest.raises(ValidationError, match=f"{field}: /media/.* is not a file of this workspace"):
+            update_prefill(workspace, ids[0], {field: url})
+    assert get_preview(workspace, ids[0]).prefill["headline"] == "Banner 0"  # nothing changed
+    ours = {"generated_background_url": f"/media/previews/{bid}/x/1/background.jpg",
+            "logo_url": f"/media/brand/{hashlib.sha256(workspace.encode()).hexdigest()[:12]}/logo-ab.png",
+            "product_image_url": "/media/photos/0123abcd"}  # copies of public shop photos are shared
+    update_prefill(workspace, ids[0], ours)
+    assert {k: get_preview(workspace, ids[0]).prefill[k] for k in ours} == ours
+    # a file the banner already had stays allowed (e.g. an edit of the words only)
+    with unit_of_work() as s:
+        r = s.get(Preview, ids[1])
+        r.prefill = {**r.prefill, "logo_url": theirs["logo_url"]}
+    update_prefill(workspace, ids[1], {"headline": "Words only"})
