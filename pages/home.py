@@ -6,13 +6,24 @@ import pandas as pd
 import streamlit as st
 
 from core.activity import Overview, overview
+from core import fairshare
 from core.batches import list_batches
 from core.sources_csv import rate_text
 from pages import ui
 from pages.queue_panels import queue_panel, usage_panel
 
 
-def _figures(o: Overview) -> bool:
+def rate_line(o: Overview, view) -> str:
+    """How much of the limit is used: the limit is shared by every worker and workspace, so the
+    window's starts are everyone's (read from the queue); this workspace's own are beside them."""
+    everyone = f" · limit {rate_text(o.rate)}, shared by every worker and workspace"
+    if view is None:  # the shared window cannot be read: say whose starts these are
+        return f"{o.in_current_window} starts by this workspace in the current window{everyone}"
+    return (f"{view.starts_in_window} of {o.rate.limit} starts used in the current window "
+            f"({o.in_current_window} by this workspace){everyone}")
+
+
+def _figures(o: Overview, workspace: str) -> bool:
     """Render the live figures; True while anything is unfinished."""
     tz = ui.user_tz()
     cols = st.columns(4)
@@ -22,14 +33,13 @@ def _figures(o: Overview) -> bool:
     if o.rate.unlimited:
         st.caption("No generation rate limit is configured (GENERATION_RATE_LIMIT=0/…).")
     else:
-        st.caption(f"{o.in_current_window} of {o.rate.limit} starts used in the current "
-                   f"window · limit {rate_text(o.rate)}, shared by every worker")
+        st.caption(rate_line(o, fairshare.cached_view()))
     chart = pd.DataFrame(
         {"minute": [m.astimezone(tz).replace(tzinfo=None) for m, _ in o.starts_per_minute],
          "starts": [n for _, n in o.starts_per_minute]}
     )
     st.altair_chart(ui.starts_chart(chart), height=180, width="stretch")
-    queue_panel()  # the line per workspace and the provider's slow-down (issue 16)
+    queue_panel(workspace)  # the workspace's line beside the others' and the provider's slow-down (issue 16)
     st.subheader("Recent failures")
     if not o.failures:
         st.caption("No failed previews. Failures show here with their reason.")
@@ -79,7 +89,7 @@ def render() -> None:
 
     @st.fragment(run_every=ui.LIVE_SECONDS if live else None)
     def figures() -> None:
-        unfinished = _figures(overview(who.workspace) if ui.in_fragment_run() else first)
+        unfinished = _figures(overview(who.workspace) if ui.in_fragment_run() else first, who.workspace)
         if unfinished != live:
             st.rerun()  # run_every is fixed when declared: a full rerun re-declares it
 

@@ -13,9 +13,28 @@ from core import fairshare, usage
 from core.sources_csv import duration_text
 
 
-def queue_panel() -> None:
-    """The line per workspace (counts and when each drains) and any provider slow-down."""
-    st.subheader("Queue per workspace")
+def queue_rows(view, workspace: str) -> list[dict]:
+    """The line as this workspace may see it: its own row by name, every other workspace's
+    folded into one unnamed row (how many wait ahead or beside it, not who)."""
+    def row(name, waiting, nxt, drains, note=""):
+        return {"workspace": name, "waiting": waiting, "next in line": f"#{nxt}" if nxt else "—",
+                "all started in": duration_text(drains) if drains is not None else "—", "note": note}
+
+    rows = [row(w.workspace, w.waiting, w.next_position, w.drains_in_seconds, w.note)
+            for w in view.workspaces if w.workspace == workspace]
+    others = [w for w in view.workspaces if w.workspace != workspace]
+    if others:
+        nexts = [w.next_position for w in others if w.next_position]
+        drains = [w.drains_in_seconds for w in others if w.drains_in_seconds is not None]
+        rows.append(row(f"other workspaces ({len(others)})", sum(w.waiting for w in others),
+                        min(nexts) if nexts else None, max(drains) if drains else None))
+    return rows
+
+
+def queue_panel(workspace: str) -> None:
+    """This workspace's line (counts and when it drains) beside the others' in one row, and
+    any provider slow-down."""
+    st.subheader("Queue")
     view = fairshare.cached_view()
     if view is None:
         st.caption("The queue cannot be read right now.")
@@ -23,12 +42,7 @@ def queue_panel() -> None:
     if not view.workspaces:
         st.caption("Nothing is waiting for a generation slot.")
     else:
-        st.dataframe(pd.DataFrame([{
-            "workspace": w.workspace, "waiting": w.waiting,
-            "next in line": f"#{w.next_position}" if w.next_position else "—",
-            "all started in": duration_text(w.drains_in_seconds) if w.drains_in_seconds is not None
-            else "—", "note": w.note,
-        } for w in view.workspaces]), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame(queue_rows(view, workspace)), hide_index=True, width="stretch")
         st.caption("Fair share: the next free slot goes to the workspace that used the fewest "
                    "in the last minute, round-robin across its batches.")
     now = time.time()

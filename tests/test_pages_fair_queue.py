@@ -25,13 +25,15 @@ def test_queued_previews_show_their_place_and_home_the_line_per_workspace(app_ws
     at = open_page("pages/previews.py", batch=str(mine.id))
     shown = texts(at.markdown)
     assert "in line · " in shown and ("#1 in line" in shown or "#2 in line" in shown), shown
-    # Home: the queue per workspace (both), counts of each
+    # Home: this workspace's line by name and the others' folded into one unnamed row (a
+    # walk-through saw another workspace's name and queue on Home)
     p = list_previews(app_ws, mine.id).items[0]
     usage.record(usage.Call("gemini", "gemini-2.5-flash", "copy", input_tokens=1000, output_tokens=500),
                  latency_ms=800, outcome="ok", preview_id=str(p.id))
     at = open_page()
     table = at.dataframe[0].value
-    assert dict(zip(table["workspace"], table["waiting"])) == {app_ws: 2, f"{app_ws}-other": 6}
+    assert dict(zip(table["workspace"], table["waiting"])) == {app_ws: 2, "other workspaces (1)": 6}
+    assert f"{app_ws}-other" not in texts(at.caption) + texts(at.markdown)
     assert "Fair share" in texts(at.caption)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Generation calls"] == "1" and metrics["Estimated cost"].startswith("$0.0015")
@@ -63,3 +65,17 @@ def test_a_pending_media_job_shows_its_place(app_ws):
     submit_job(app_ws, "local", "image", {"prompt": "A lemon on a table"})
     at = open_page("pages/media.py")
     assert "#1 in line · starting now" in texts(at.caption)
+
+
+def test_home_s_rate_line_counts_every_workspace_s_starts(app_ws):
+    # a walk-through: while another workspace used 20 of 20 starts, Home said "1 of 20 starts
+    # used", counting only this workspace's against the limit every workspace shares
+    from types import SimpleNamespace
+
+    from core.settings import RateLimit
+    from pages.home import rate_line
+
+    o = SimpleNamespace(in_current_window=1, rate=RateLimit.parse("20/m"))
+    line = rate_line(o, SimpleNamespace(starts_in_window=20))
+    assert line.startswith("20 of 20 starts used in the current window (1 by this workspace)"), line
+    assert "1 starts by this workspace" in rate_line(o, None)
