@@ -298,9 +298,9 @@ def _pager(page: int, pages: int, first: int, last: int, total: int, where: str 
 
 
 def _screen(workspace: str, detail: BatchDetail, product, status,
-            per_page: int | None, review: str | None = None) -> tuple[list, int, int, int, int]:
+            per_page: int | None, review: str | None = None) -> tuple[list, int, list, int, int]:
     """The previews matching the filters on the current screen, in source order then
-    variant: (shown, index of the first, how many match, page, pages)."""
+    variant: (shown, index of the first, all that match, page, pages)."""
     previews = list_previews(workspace, detail.batch.id, product_id=product, status=status,
                              page_size=MAX_PREVIEWS, review=review).items
     previews = ordered(previews, {src.url: "" for src in detail.sources})
@@ -308,7 +308,7 @@ def _screen(workspace: str, detail: BatchDetail, product, status,
     pages = max(-(-len(previews) // per_page), 1)
     page = _page_number(pages)
     start = (page - 1) * per_page
-    return previews[start:start + per_page], start, len(previews), page, pages
+    return previews[start:start + per_page], start, previews, page, pages
 
 
 def _grid(workspace: str, detail: BatchDetail, shown: list, size: str) -> None:
@@ -412,13 +412,16 @@ def render() -> None:
                                      "of its own, so long pages cost the browser more.")
     # the review workflow (pages/review.py): Review filter, approve/reject what is shown,
     # approved banners as ZIP / CSV
+    shown, start, matching, page, pages = _screen(
+        who.workspace, first, None if product == ALL else product,
+        None if status == ALL else status, None if per_page == ALL else per_page, reviewed)
     with st.container(horizontal=True, gap="small", vertical_alignment="bottom",
                       key="review_row"):
         review_ui.toolbar(who.workspace, first, None if product == ALL else product,
-                          None if status == ALL else status, reviewed, who.user)
-    shown, start, total, page, pages = _screen(
-        who.workspace, first, None if product == ALL else product,
-        None if status == ALL else status, None if per_page == ALL else per_page, reviewed)
+                          None if status == ALL else status, reviewed, who.user,
+                          matching=sum(p.status == "done" for p in matching),
+                          on_screen=sum(p.status == "done" for p in shown))
+    total = len(matching)
     # Without a status filter a screen always holds the same previews: watch their
     # products. With one, previews move in and out of it: watch the whole batch.
     watched = ({s.url for s in first.sources} if status != ALL or reviewed

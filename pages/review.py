@@ -49,36 +49,49 @@ def review_filter(container, on_change=None) -> str | None:
     return None if choice == ALL else choice
 
 
+def _bulk(decision: str, verb: str, icon: str, matching: int, off_screen: int, act) -> None:
+    """Approve / reject every banner the filters match. When some of them are on other screens
+    of the list, the button opens a confirmation that says so instead of deciding unseen."""
+    label = f"{verb} all {matching}" if matching else f"{verb} all"
+    key = f"review_{decision}_all"
+
+    def run() -> None:
+        try:
+            n = act(decision)
+        except AppError as exc:
+            ui.show_error(exc)
+        else:
+            _done(f"{count(n, 'banner')} {'approved' if decision == 'approve' else 'rejected'}")
+
+    if off_screen <= 0:
+        if st.button(label, key=key, icon=icon, help=f"{verb}s every finished banner the filters above show"):
+            run()
+        return
+    with st.popover(label + "…", icon=icon, key=f"{key}_pop"):
+        st.markdown(f"This {verb.lower()}s **{count(matching, 'banner')}**: the filters match "
+                    f"{off_screen} more than this screen shows (on its other pages).")
+        if st.button(f"{verb} all {matching}", key=key, icon=icon, type="primary"):
+            run()
+
+
 def toolbar(workspace: str, detail, product: str | None, status: str | None,
-            review: str | None, user: str | None) -> None:
-    """Approve / reject every finished preview the filters show; approved as ZIP / CSV."""
+            review: str | None, user: str | None, *, matching: int = 0, on_screen: int = 0) -> None:
+    """Approve / reject every finished preview the filters show (``matching`` of them,
+    ``on_screen`` on this screen); approved as ZIP / CSV."""
     b = detail.batch
     if not b.progress.done:
         return
     from core.exports import slug
 
+    def act(decision: str) -> int:
+        return review_matching(workspace, b.id, "approved" if decision == "approve" else "rejected",
+                               product_id=product, status=status, review=review, user=user)
+
     with st.container(horizontal=True, gap="small", vertical_alignment="center",
                       key="review_toolbar"):
-        shown = "shown" if (product or status or review) else "in this batch"
-        if st.button(f"Approve all {shown}", key="review_approve_all",
-                     icon=":material/thumb_up:",
-                     help="Approves every finished banner the filters above show"):
-            try:
-                n = review_matching(workspace, b.id, "approved", product_id=product,
-                                    status=status, review=review, user=user)
-            except AppError as exc:
-                ui.show_error(exc)
-            else:
-                _done(f"{count(n, 'banner')} approved")
-        if st.button(f"Reject all {shown}", key="review_reject_all", icon=":material/thumb_down:",
-                     help="Rejects every finished banner the filters above show"):
-            try:
-                n = review_matching(workspace, b.id, "rejected", product_id=product,
-                                    status=status, review=review, user=user)
-            except AppError as exc:
-                ui.show_error(exc)
-            else:
-                _done(f"{count(n, 'banner')} rejected")
+        off_screen = max(matching - on_screen, 0)
+        _bulk("approve", "Approve", ":material/thumb_up:", matching, off_screen, act)
+        _bulk("reject", "Reject", ":material/thumb_down:", matching, off_screen, act)
         name = f"{slug(b.name, 'batch')}-approved"
         approved = approved_count(workspace, b.id)
         formats = zip_formats.chosen()  # the same formats as the batch's ZIP

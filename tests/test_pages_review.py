@@ -123,3 +123,21 @@ def test_approved_downloads_are_off_until_something_is_approved(app_ws, done, se
     buttons = {e.proto.label: e.proto for e in at.get("download_button")}
     assert not buttons["Approved ZIP"].disabled and not buttons["Approved CSV"].disabled
     assert "The 1 approved banner only" in buttons["Approved ZIP"].help
+
+
+def test_approve_all_asks_first_when_some_banners_are_on_other_screens(app_ws):
+    # a walk-through: "Approve all shown" beside "Previews 1–24 of 30" approved 30, six of
+    # them never seen
+    b = create_user_batch(app_ws, n_urls=3, batch_size=10, user="local")
+    ps = list_previews(app_ws, b.id, page_size=50).items
+    for p in ps:
+        set_preview_state(p.id, "done", prefill=a_prefill(headline="Banner"))
+    at = open_page(PAGE, batch=str(b.id))
+    assert not at.exception
+    # not one click: a confirmation that says so (the button is inside it)
+    assert "Approve all 30…" in [p.proto.popover.label for p in at.get("popover")]
+    assert "the filters match 6 more than this screen shows" in texts(at.markdown)
+    assert {get_preview(app_ws, p.id).review_status for p in ps} == {None}
+    at.button(key="review_approve_all").click().run()
+    assert {get_preview(app_ws, p.id).review_status for p in ps} == {"approved"}
+    assert "30 banners approved" in texts(at.toast) + texts(at.markdown) + texts(at.success)
