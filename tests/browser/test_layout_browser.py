@@ -200,3 +200,25 @@ def test_a_product_s_photo_strip_does_not_overlap_its_name(browser, batch_url):
     rows = page.evaluate(_OVERLAP_JS)
     assert rows and all(top is None or top >= bottom - 0.5 for _, bottom, top in rows), rows
     page.close()
+
+
+def test_no_page_makes_the_browser_call_another_host(browser, app, batch_url):
+    # a walk-through: every page view fetched the tab icon from fonts.gstatic.com (a
+    # ``:material/…:`` page icon): the user's browser told Google about each visit
+    from urllib.parse import urlsplit
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url)
+            if urlsplit(r.url).hostname not in ("127.0.0.1", "localhost", None) and r.url.startswith("http")
+            else None)
+    icons = {}
+    for name in PAGES:
+        page.goto(batch_url if name == "previews" else f"{app}/{name}")
+        wait_ready(page, 60_000)
+        page.wait_for_timeout(600)
+        icons[name or "home"] = page.eval_on_selector_all(
+            "link[rel~='icon']", "els => els.map(e => new URL(e.href, location.href).hostname)")
+    page.close()
+    assert not outside, outside
+    assert all(hosts and set(hosts) <= {"127.0.0.1", "localhost"} for hosts in icons.values()), icons
