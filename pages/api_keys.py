@@ -43,14 +43,21 @@ def main() -> None:
             used = f"last used {ui.when(k.last_used_at)}" if k.last_used_at else "never used"
             text.markdown(f"**{ui.md_escape(k.name)}** · `{k.prefix}…` · {state} · {used} · "
                           f"created {ui.when(k.created_at)}")
-            if not k.revoked_at and action.button("Revoke", key=f"api_key_revoke_{k.id}",
-                                                   icon=":material/block:"):
-                try:
-                    revoke_key(who.workspace, k.id)
-                    st.toast(f"Key {k.prefix}… revoked")
-                    st.rerun()
-                except AppError as exc:
-                    ui.show_error(exc)
+            if k.revoked_at:
+                continue
+            # one click would break every program using the key, for good: asked first
+            with action.popover("Revoke…", icon=":material/block:", key=f"api_key_revoke_pop_{k.id}"):
+                st.markdown(f"Programs using **{ui.md_escape(k.name)}** (`{k.prefix}…`) get "
+                            "*401 unauthorized* from now on. This cannot be undone: make a new key "
+                            "for them first if they are still needed.")
+                if st.button("Revoke this key", key=f"api_key_revoke_{k.id}", icon=":material/block:",
+                             type="primary"):
+                    try:
+                        revoke_key(who.workspace, k.id)
+                        st.toast(f"Key {k.prefix}… revoked")
+                        st.rerun()
+                    except AppError as exc:
+                        ui.show_error(exc)
 
 
 main()

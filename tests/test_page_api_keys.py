@@ -21,6 +21,10 @@ def test_create_list_and_revoke_a_key(app_ws):
     assert view.prefix in texts(at.markdown) and key not in texts(at.markdown)
     at.run()  # shown once: gone on the next run
     assert not at.code
+    # revoking breaks every program using the key: asked first, in a popover (a walk-through
+    # revoked a key with one click)
+    assert [p.proto.popover.label for p in at.get("popover")] == ["Revoke…"]
+    assert "get *401 unauthorized* from now on" in texts(at.markdown)
     at.button(key=f"api_key_revoke_{view.id}").click().run()
     assert authenticate(key) is None
     assert "revoked" in texts(at.markdown)
