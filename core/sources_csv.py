@@ -32,6 +32,14 @@ class CsvResult:
     problems: list[str] = field(default_factory=list)
     had_header: bool = False
 
+    @property
+    def file_problem(self) -> str | None:
+        """Why the file as a whole was not read (too large, not CSV, no URLs), else None: no
+        line of it was "left out", so a page says this of the file."""
+        if self.rows or len(self.problems) != 1 or self.problems[0].startswith("Line "):
+            return None
+        return self.problems[0]
+
 
 def _decode(data: bytes | str) -> str:
     if isinstance(data, str):
@@ -138,7 +146,8 @@ def parse_sources_csv(
 ) -> CsvResult:
     """Read ``url[,batch_size]`` rows; report each bad line as ``Line N: reason``."""
     if isinstance(data, bytes) and len(data) > MAX_CSV_BYTES:
-        return CsvResult(problems=[f"The file is larger than {MAX_CSV_BYTES // 1000} kB"])
+        return CsvResult(problems=[f"The file is larger than {MAX_CSV_BYTES // 1000} kB: split it into "
+                                   "smaller files, or paste the URLs into the table"])
     if isinstance(data, bytes) and (reason := not_csv_reason(data)):
         return CsvResult(problems=[reason])
     text = _decode(data)

@@ -184,7 +184,10 @@ def render() -> None:
             if parsed.rows:
                 base = [{"url": r["url"], "batch_size": str(r["batch_size"])} for r in parsed.rows]
                 st.success(f"Read {count(len(parsed.rows), 'row')} from {name}; edit them below.")
-            if parsed.problems:
+            if parsed.file_problem:  # the file as a whole: no line was "left out"
+                problem = parsed.file_problem
+                st.error(f"{name} was not read: {ui.md_escape(problem[:1].lower() + problem[1:])}")
+            elif parsed.problems:
                 st.warning(f"{count(len(parsed.problems), 'line')} of {name} {'was' if len(parsed.problems) == 1 else 'were'} left out:\n"
                            + "\n".join(f"- {ui.md_escape(p)}" for p in parsed.problems))
     saved = st.session_state.get(BASE)

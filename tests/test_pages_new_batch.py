@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from core.batches import list_batches
 from core.previews import list_previews
 from tests.app_harness import app_ws, open_page, texts  # noqa: F401
@@ -175,6 +177,20 @@ def test_a_png_renamed_csv_gets_a_sentence(app_ws):
     assert "urls.csv is not a CSV file: it looks like a PNG image" in error
     assert "Export the sheet as CSV" in error
     assert "Error" not in error and "line contains" not in error.lower()
+
+
+@pytest.mark.parametrize(("data", "said"), [
+    (b"https://shop.example.com/p/1\n" * 40_000, "big.csv was not read: the file is larger than 1000 kB: split it"),
+    (b"url,batch_size\n\n", "big.csv was not read: the file has no product URLs"),
+])
+def test_a_file_that_cannot_be_read_is_said_of_the_file_not_of_a_line(app_ws, data, said):
+    # a walk-through: "1 line of big5mb.csv was left out: The file is larger than 1000 kB"
+    at = open_page(PAGE)
+    at.file_uploader(key="new_batch_csv_0").upload("big.csv", data, "text/csv")
+    at.run()
+    assert not at.exception
+    assert said in texts(at.error).replace("\\", ""), texts(at.error)
+    assert "left out" not in texts(at.warning)
 
 
 def test_generate_pressed_again_after_creating_opens_that_batch_not_an_error(app_ws, sent):
