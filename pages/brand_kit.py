@@ -18,6 +18,7 @@ from core.errors import AppError, ValidationError
 from core.fonts import BRAND_FAMILIES
 from core.render import render_banner_html
 from core.render.formats import FORMATS
+from core.brand.assets import FONT_MAX_BYTES, LOGO_MAX_BYTES
 from core.storage import get_storage
 from pages import ui
 
@@ -105,6 +106,7 @@ def _editor(workspace: str) -> None:
                   on_click=state.__setitem__, args=(K + "logo_url", None))
     st.file_uploader("Upload a logo (PNG or SVG)", type=["png", "svg"], key=K + "logo_file",
                      on_change=_upload, args=(workspace, "logo"),
+                     max_upload_size=LOGO_MAX_BYTES // 1_000_000,  # the widget's note says the limit
                      help="SVG files are cleaned (no scripts, links or embedded files) and "
                           "drawn to PNG once; banners only ever contain that PNG.")
     if err := state.get(K + "logo_error"):
@@ -125,6 +127,7 @@ def _editor(workspace: str) -> None:
     st.selectbox("Font", list(choices), format_func=choices.get, key=K + "font")
     st.file_uploader("Or upload a font (TTF or OTF)", type=["ttf", "otf"], key=K + "font_file",
                      on_change=_upload, args=(workspace, "font"),
+                     max_upload_size=FONT_MAX_BYTES // 1_000_000,
                      help="Scripts the font lacks (Arabic, CJK, …) still use Noto.")
     if err := state.get(K + "font_error"):
         ui.show_error(err)

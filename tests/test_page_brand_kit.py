@@ -52,3 +52,10 @@ def test_a_bad_cta_phrase_is_reported_and_nothing_is_saved(app_ws):
     assert "longer than 20 characters" in texts(at.error)
     assert at.button(key="brand_kit_save").disabled
     assert get_kit(app_ws).empty
+
+
+def test_the_uploaders_say_the_limits_the_kit_applies(app_ws):
+    # a walk-through: a 12 MB logo met "The logo is over 2 MB" under an uploader saying "15MB per file"
+    at = open_page()
+    limits = {u.proto.label: u.proto.max_upload_size_mb for u in at.get("file_uploader")}
+    assert limits == {"Upload a logo (PNG or SVG)": 2, "Or upload a font (TTF or OTF)": 10}, limits
