@@ -9,6 +9,8 @@ prefill version, so Undo on a card still works).
 from __future__ import annotations
 
 import base64
+import functools
+import io
 
 import streamlit as st
 
@@ -140,11 +142,31 @@ def _editor(workspace: str) -> None:
                   max_chars=160)
 
 
+@functools.lru_cache(maxsize=1)
+def sample_background() -> str:
+    """A stand-in product photo for the sample (a soft studio gradient with a shoe-grey shape),
+    drawn here: without one the sample showed "Background image unavailable"."""
+    from PIL import Image, ImageDraw, ImageFilter
+
+    img = Image.new("RGB", (240, 160))
+    draw = ImageDraw.Draw(img)
+    for y in range(160):
+        shade = 236 - y // 4
+        draw.line([(0, y), (240, y)], fill=(shade, shade - 4, shade - 12))
+    draw.ellipse((120, 70, 220, 120), fill=(96, 104, 118))
+    draw.rectangle((150, 52, 200, 96), fill=(96, 104, 118))
+    img = img.filter(ImageFilter.GaussianBlur(2))
+    out = io.BytesIO()
+    img.save(out, "PNG")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+
+
 def _sample(kit: brand.BrandKit | None) -> None:
     st.subheader("Sample banner")
     fmt = st.selectbox("Format", list(FORMATS), format_func=lambda f: FORMATS[f].label,
                        key=K + "sample_format", index=list(FORMATS).index("social_1080x1080"))
-    prefill = brand.apply_kit(SAMPLE, kit) if kit else SAMPLE
+    prefill = {**SAMPLE, "generated_background_url": sample_background()}
+    prefill = brand.apply_kit(prefill, kit) if kit else prefill
     html = render_banner_html(prefill, fmt, resolve=get_storage().data_uri)
     w, h = FORMATS[fmt].size
     width = 480 if w >= h else round(480 * w / h)

@@ -59,3 +59,9 @@ def test_the_uploaders_say_the_limits_the_kit_applies(app_ws):
     at = open_page()
     limits = {u.proto.label: u.proto.max_upload_size_mb for u in at.get("file_uploader")}
     assert limits == {"Upload a logo (PNG or SVG)": 2, "Or upload a font (TTF or OTF)": 10}, limits
+
+
+def test_the_sample_banner_has_a_stand_in_photo(app_ws):
+    # a walk-through: the sample always showed a striped "Background image unavailable" panel
+    html = sample_html(open_page())
+    assert "Background image unavailable" not in html and "data:image/png;base64," in html
