@@ -99,3 +99,10 @@ def test_the_product_must_stay_visible():
 def test_a_png_render_carries_the_gate_report():
     report = render_banner_png(a_prefill(), "iab_300x250").quality
     assert report.format == "iab_300x250" and report.as_dict()["passed"] is True
+
+
+def test_a_ratio_below_the_need_never_reads_as_meeting_it():
+    # a walk-through: "contrast 4.5:1 → 4.9:1 (needs 4.5:1)": 4.47 rounded up to the need
+    from core.render.quality import _ratio
+
+    assert _ratio(4.47) == "4.47:1" and _ratio(4.499) == "4.49:1" and _ratio(3.0) == "3:1"

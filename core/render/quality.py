@@ -16,6 +16,8 @@ lightness (hue kept) until it passes. Both renderers draw the fixed banner.
 
 from __future__ import annotations
 
+import math
+
 import re
 from dataclasses import dataclass, field
 
@@ -81,6 +83,12 @@ def _fit(data: dict, size, family: str, fix: bool, report: GateReport) -> Banner
     return layout
 
 
+def _ratio(ratio: float) -> str:
+    """A contrast ratio as said: cut (not rounded) to two decimals, so one below the need never
+    reads as meeting it ("4.47:1", not "4.5:1" beside "needs 4.5:1")."""
+    return f"{math.floor(ratio * 100) / 100:.2f}".rstrip("0").rstrip(".") + ":1"
+
+
 def _contrast(data: dict, layout: BannerLayout, fix: bool, report: GateReport) -> None:
     colors = data["colors"]
     behind = colors["background"]
@@ -96,14 +104,14 @@ def _contrast(data: dict, layout: BannerLayout, fix: bool, report: GateReport) -
         if fix:
             new = ensure_contrast(block.color, bg, need)
             report.fixes.append(f"{_LABEL[name]} colour {block.color} changed to {new}: "
-                                f"contrast {ratio:.1f}:1 → {contrast_ratio(new, bg):.1f}:1 "
+                                f"contrast {_ratio(ratio)} → {_ratio(contrast_ratio(new, bg))} "
                                 f"(needs {need:g}:1)")
             for other in layout.blocks.values():  # one colour serves several texts
                 if other.color == block.color and _COLOR_OF.get(other.name) == key:
                     other.color = new
             colors[key] = new
         else:
-            report.failures.append(f"{_LABEL[name]} contrast {ratio:.1f}:1 is below "
+            report.failures.append(f"{_LABEL[name]} contrast {_ratio(ratio)} is below "
                                    f"{need:g}:1 ({block.color} on {bg})")
     if layout.chips:
         chip = min(layout.chips, key=lambda c: c.size)
@@ -114,11 +122,11 @@ def _contrast(data: dict, layout: BannerLayout, fix: bool, report: GateReport) -
             if fix:
                 new = ensure_contrast(colors["primary"], ink, need)
                 report.fixes.append(f"badge colour {colors['primary']} changed to {new}: "
-                                    f"contrast {ratio:.1f}:1 → "
-                                    f"{contrast_ratio(readable_on(new), new):.1f}:1")
+                                    f"contrast {_ratio(ratio)} → "
+                                    f"{_ratio(contrast_ratio(readable_on(new), new))}")
                 colors["primary"] = new
             else:
-                report.failures.append(f"badge text contrast {ratio:.1f}:1 is below {need:g}:1")
+                report.failures.append(f"badge text contrast {_ratio(ratio)} is below {need:g}:1")
 
 
 def product_region(layout: BannerLayout, text_position: str) -> Box | None:
