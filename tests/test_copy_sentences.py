@@ -45,3 +45,12 @@ def test_a_headline_asked_shorter_never_ends_on_a_preposition():
     assert shorter("AKURUM Base cab for sink with 2 doors") == "AKURUM Base cab"
     assert shorter("Brass Desk Lamp with Marble Base and Cord") == "Brass Desk Lamp"
     assert shorter("Tischleuchte aus Messing mit Marmorfuß und Kabel") == "Tischleuchte aus Messing"
+
+
+def test_a_numbered_list_s_markers_are_no_part_of_a_sentence():
+    # a walk-through: a subtitle "…every day. 3." (the next item's number joined the sentence)
+    assert sentences("Great sound for every day. 3. Pairs in seconds with any phone. 4. Lasts 20 hours.") == [
+        "Great sound for every day.", "Pairs in seconds with any phone.", "Lasts 20 hours."]
+    assert sentences("Great sound for every day. 3.") == ["Great sound for every day."]
+    assert sentences("1) Light frame for long rides.\n2) Strong wheels on any road.") == [
+        "Light frame for long rides.", "Strong wheels on any road."]

@@ -118,11 +118,17 @@ def short_title(title: str, brand: str = "", limit: int = 40) -> str:
     return clip_words(title, limit)
 
 
+_LIST_MARKER = re.compile(r"(^|[.!?:]\s+|\n)\d{1,2}[.)](?:\s+(?=[^\W\d_])|\s*$)")
+
+
 def sentences(text: str) -> list[str]:
     """Split a description into sentences (Latin, CJK and Arabic full stops). A Latin stop
     ends a sentence only before a space and a word that does not go on in lower case or with
     a digit: "3.7V", "3.4 oz", "ca. 50 cm", "z.B. aus" stay inside their sentence."""
-    parts = re.split(r"(?<=[.!?])\s+|(?<=[。！？؟])\s*|\n+|\s•\s", clean_text(text))
+    # a numbered list's markers ("…every day. 3. Pairs in seconds", "1) Light") start their
+    # sentence and are no part of it (else "3." joined the sentence before it)
+    text = _LIST_MARKER.sub(r"\1", clean_text(text))
+    parts = re.split(r"(?<=[.!?])\s+|(?<=[。！？؟])\s*|\n+|\s•\s", text)
     merged: list[str] = []
     for part in parts:
         if merged and part and (part[0].islower() or part[0].isdigit()) and merged[-1].endswith("."):
