@@ -144,6 +144,8 @@ DEFAULT_SETS = {
     "github106": (None, FIXTURES / "github106.json"),  # GameStop.de, a Bloodborne plush on pre-order (pricetag fixture)
     "github107": (None, FIXTURES / "github107.json"),  # GOG.com, Project Eden (PlayniteExtensionsCollection fixture)
     "github108": (None, FIXTURES / "github108.json"),  # bol.com, Call of Duty Black Ops Cold War PS4 (PlayniteExtensions fixture)
+    "github110": (None, FIXTURES / "github110.json"),  # Amazon.co.uk, a women's top, currently unavailable (amazon-page-parser fixture)
+    "github114": (None, FIXTURES / "github114.json"),  # GOG.com, Serial Cleaners before release, no price (PlayniteExtensionsCollection fixture)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…
