@@ -2814,3 +2814,17 @@ def test_a_games_publisher_link_names_the_brand_beside_a_menus_publisher_link():
       <div class="details__content"><a href="/games?developers=core-design" class="details__link">Core Design</a>
       / <a href="/games?publishers=square-enix" class="details__link">Square Enix</a></div></div></div></div>""")
     assert extract_product(html, "https://www.gog.example.com/en/game/project_eden").brand == "Square Enix"
+
+
+@pytest.mark.parametrize(("link", "brand"), [
+    # Amazon's byline: the brand's name as a link to a search refined by it
+    ('<a id="bylineInfo" href="/s/ref=w_bl_sl_s_ap_web_83450031?ie=UTF8&amp;node=83450031&amp;'
+     'field-brandtextbin=Palarn">Palarn</a>', "Palarn"),
+    ('<a class="by" href="/search?filter_brand_name=Sea+to+Summit">Sea to Summit</a>', "Sea to Summit"),
+    # a refinement's code, not the name the link says: no brand from it
+    ('<a class="by" href="/search?brandfilter=83450031">Palarn</a>', None),
+])
+def test_a_link_searching_for_the_brand_it_names_is_the_brand(link, brand):
+    html = page(f"""<h1 id="title">Palarn Women Tops, Sexy O-Neck Flora Printed Vest</h1>{link}
+      <div id="price"><span class="a-color-price">£9.99</span></div>""")
+    assert extract_product(html, "https://www.amazon.example.co.uk/dp/B07CL39Z8Q").brand == brand

@@ -60,6 +60,23 @@ _BRAND_QUERY = re.compile(r"[?&#](?:\w{1,20}(?:%5B|\[))?(brand|brands|brand_?nam
 # a store's refinement named around the word, Amazon's "&field-lbr_brands_browse-bin=Nike": read only
 # from a brand logo link (id or class "brand", an image without alt), see brand_from_page
 _BRAND_PARAM = re.compile(r"[?&]([\w-]{0,20}brands?[\w-]{0,20})=([^&#]{2,60})", re.I)
+
+
+def brand_query(el) -> re.Match | None:
+    """The brand a link searches for: a brand query (``?brand=Nike``), or a store's refinement
+    named around the word (Amazon's byline ``?field-brandtextbin=Palarn``) when the link's own
+    text says the same name — a link to the brand's other products, not a filter's code."""
+    href = el.get("href") or ""
+    if m := _BRAND_QUERY.search(href):
+        return m
+    m = _BRAND_PARAM.search(href)
+    if m is None:
+        return None
+    text = clean_text(el.text_content()) or ""
+    words = re.sub(r"[-_+]", " ", unquote_plus(m.group(2))).strip()
+    return m if text and words and text.casefold() == words.casefold() else None
+
+
 # (also inside a JSON string: GA4's dataLayer as escaped text, \"item_brand\":\"HOJIBLANCA\")
 _INLINE_BRAND = re.compile(r'"(?:brand|brandName|brand_name|item_brand|manufacturer|vendor)\\?"\s*:\s*\\?"([^"\\]{2,40})\\?"')
 _SITE_SEP = re.compile(r"\s+(?:\||-|–|—|·|•|::|»|/|//)\s+")
@@ -353,7 +370,7 @@ def scan(doc, base_url: str = "") -> Scan:
                 out.visual_headings.append((pos, el, clean_text(get("title"))))  # the photo's caption
             href = get("href")
             if href and _LINK_QUICK.search(href.lower()):
-                m = _BRAND_PATH.search(href) or _MAKER_PATH.search(href) or _BRAND_QUERY.search(href)
+                m = _BRAND_PATH.search(href) or _MAKER_PATH.search(href) or brand_query(el)
                 if m is None and "brand" in marker and not (el.text or "").strip() \
                         and [img.get("alt") or "" for img in el.iter("img")] == [""]:
                     m = _BRAND_PARAM.search(href)  # Amazon's brand logo link, see brand_from_page
@@ -880,10 +897,10 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
                 or squash(_SITE_SEP.split(sc.title_tag or "")[-1]) == squash(text)):
             return text
     # (a menu's "Browse all CD PROJEKT RED games" link, ?publishers=…, is the site's, not a second one of the product's)
-    queries = [el for _, el, _ in sc.brand_links if _BRAND_QUERY.search(el.get("href") or "") and not _in_chrome(el)]
+    queries = [el for _, el, _ in sc.brand_links if brand_query(el) and not _in_chrome(el)]
     crumbs = {el for _, el in sc.breadcrumbs}
     for pos, el, slug in sorted(sc.brand_links, key=lambda p: abs(p[0] - heading_pos)):
-        query = _BRAND_QUERY.search(el.get("href") or "")
+        query = brand_query(el)
         # one search for a brand's products: this product's (not a related product card's)
         alone = query and len(queries) == 1 and not among_others(el)
         if (heading_pos < 0 or abs(pos - heading_pos) > 60) and not alone or _in_chrome(el):
