@@ -2828,3 +2828,14 @@ def test_a_link_searching_for_the_brand_it_names_is_the_brand(link, brand):
     html = page(f"""<h1 id="title">Palarn Women Tops, Sexy O-Neck Flora Printed Vest</h1>{link}
       <div id="price"><span class="a-color-price">£9.99</span></div>""")
     assert extract_product(html, "https://www.amazon.example.co.uk/dp/B07CL39Z8Q").brand == brand
+
+
+def test_a_films_studio_names_its_maker_when_no_brand_row_is_shown():
+    # Amazon's DVD pages: "Product details … <li><b>Studio:</b> Rhino</li>", no brand anywhere
+    filler = "".join(f"<li>Detail {n}</li>" for n in range(30))
+    html = page(f"""<h1 id="title">The Cars Live - Musikladen 1979</h1><div id="price">$18.93</div>
+      <ul>{filler}<li><b>Actors:</b> The Cars</li><li><b>Studio:</b> Rhino</li></ul>""")
+    assert extract_product(html, "https://www.amazon.example.com/dp/B00004YS4O").brand == "Rhino"
+    # a brand row, where there is one, comes first
+    html = html.replace("<li><b>Actors:</b>", "<li><b>Brand:</b> Rhino Records</li><li><b>Actors:</b>")
+    assert extract_product(html, "https://www.amazon.example.com/dp/B00004YS4O").brand == "Rhino Records"

@@ -33,7 +33,8 @@ _HEADING_AREA = re.compile(r"(^|\s)(heading[-_]?area|(product|item|goods|prd)[-_
                            re.I)
 # a book's (a game's, an app's) publisher: its brand when no brand row says otherwise
 _PUBLISHER_LABELS = ("publisher", "verlag", "éditeur", "editore", "editora", "uitgever", "wydawnictwo",
-                     "издательство", "出版社", "出版者")
+                     "издательство", "出版社", "出版者",
+                     "studio")  # a film's or a show's maker on a DVD / Blu-ray page ("Studio: Rhino")
 _BRAND_LABELS = (
     "brand", "brand name", "marca", "marke", "marque", "merk", "märke", "merkki", "zīmols",
     "prekės ženklas", "kaubamärk", "proizvajalec", "výrobca", "výrobce", "producent", "producător",
