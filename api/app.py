@@ -270,7 +270,7 @@ async def create_batch(request: Request, body: S.BatchCreate, who: Who,
         if stored is not None:
             return JSONResponse(stored[1], status_code=stored[0], headers={"Idempotent-Replayed": "true"})
     rows = [{k: v for k, v in s.items() if v is not None} for s in payload["sources"]]
-    info = await call(create, who.workspace, who.user, rows)
+    info = await call(create, who.workspace, who.user, rows, name=payload.get("name"))
     out = _jsonable({**_batch(info), "bulk_generate_task_id": info.id, "task_id": info.id})
     status = 201 if info.created else 200
     if digest is not None:

@@ -55,6 +55,8 @@ class BatchCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     sources: list[Source] = Field(description="product URLs with their number of variants")
+    name: str | None = Field(None, description="the batch's name (else one from the time it was made)",
+                             examples=["Spring sale shoes"])
 
 
 class Batch(BaseModel):

@@ -124,16 +124,19 @@ def _submission_hash(sources: list[dict]) -> str:
 
 
 def create_batch(
-    workspace: str, user: str, sources: object, *, tz: dt.tzinfo | None = None, part: str = ""
+    workspace: str, user: str, sources: object, *, tz: dt.tzinfo | None = None, part: str = "",
+    name: object = None,
 ) -> BatchInfo:
     """Validate and store a batch with its pending previews, then hand it to the pipeline.
 
     ``part``: appended to the generated name ("(1/2)") when one list was split in batches.
+    ``name``: the user's own name for it (as a rename checks it); else one from the time.
 
     An identical submission by the same user within DUPLICATE_WINDOW_SECONDS returns the
     batch already created (``created=False``) and sends nothing.
     """
     check_scope(workspace, user)
+    chosen = None if name is None else clean_batch_name(name)
     clean = validate_sources(sources)
     digest = _submission_hash(clean)
     s = get_settings()
@@ -146,10 +149,10 @@ def create_batch(
         if dup is not None:
             counts = batch_repo.status_counts(session, dup.id)
             return _info(dup, counts, created=False)
-        name = f"{batch_name(now, tz)} {part}".strip()
+        name = chosen or f"{batch_name(now, tz)} {part}".strip()
         # two batches of one minute are told apart in lists and pickers: "… 10:58 PM (2)"
         taken = set(session.scalars(sa.select(Batch.name).where(
-            Batch.workspace == workspace, Batch.name.like(f"{name}%"))))
+            Batch.workspace == workspace, Batch.name.like(f"{name}%")))) if chosen is None else set()
         if name in taken:
             n = 2
             while f"{name} ({n})" in taken:
@@ -411,11 +414,9 @@ def restore_batch(workspace: str, batch_id: object) -> None:
 NAME_MAX = 200
 
 
-def rename_batch(workspace: str, batch_id: object, name: object) -> str:
-    """Give a batch a name of the user's choosing; returns the name as stored (trimmed,
-    inner runs of whitespace made one space)."""
-    check_scope(workspace)
-    bid = as_uuid(batch_id, "Batch")
+def clean_batch_name(name: object) -> str:
+    """A name a user gave a batch, trimmed and with inner runs of whitespace made one space;
+    ValidationError in words when it is not text, empty or too long."""
     if not isinstance(name, str):
         raise ValidationError("A batch name must be text", ["name: must be text"])
     clean = " ".join(name.split())
@@ -424,6 +425,15 @@ def rename_batch(workspace: str, batch_id: object, name: object) -> str:
     if len(clean) > NAME_MAX:
         raise ValidationError(f"A batch name has at most {NAME_MAX} characters (got {len(clean)})",
                               [f"name: at most {NAME_MAX} characters"])
+    return clean
+
+
+def rename_batch(workspace: str, batch_id: object, name: object) -> str:
+    """Give a batch a name of the user's choosing; returns the name as stored (trimmed,
+    inner runs of whitespace made one space)."""
+    check_scope(workspace)
+    bid = as_uuid(batch_id, "Batch")
+    clean = clean_batch_name(name)
     with unit_of_work() as session:
         if batch_repo.rename(session, workspace, bid, clean, utcnow()) != 1:
             raise NotFoundError(f"Batch {bid} was not found", batch_id=bid)

@@ -464,3 +464,17 @@ def test_every_operation_answers_within_its_schema(server):
     report = run.stdout[-6000:] + run.stderr[-2000:]
     assert run.returncode == 0, report
     assert "passed" in run.stdout.lower(), report
+
+
+def test_a_batch_can_be_named_when_it_is_created(server):
+    # a walk-through: "name: Extra inputs are not permitted" — a name could only be given later
+    base, env, shop, _ = server
+    api = Client(base, new_key(env, "named"))
+    status, created, _ = api("POST", f"{CTA}/batch/", {"name": "  Spring   sale shoes ",
+                                                       "sources": [{"url": shop.product_urls[1], "batch_size": 1}]})
+    assert status == 201 and created["name"] == "Spring sale shoes", created
+    status, err, _ = api("POST", f"{CTA}/batch/", {"name": " ", "sources": [{"url": shop.product_urls[2],
+                                                                           "batch_size": 1}]})
+    assert status == 400 and err["error"]["details"] == ["name: cannot be empty"], err
+    status, listed, _ = api("GET", f"{CTA}/batch/")
+    assert [b["name"] for b in listed["results"]] == ["Spring sale shoes"]
