@@ -212,3 +212,15 @@ def test_the_kit_s_tone_words_lead_the_banner_s_vibe():
     out = apply_kit(a_prefill(visual_vibe="friendly, value-led, gradient backdrop"), kit)
     assert out["visual_vibe"] == "bold, witty · value-led, gradient backdrop"
     assert apply_kit(a_prefill(visual_vibe=""), kit)["visual_vibe"] == "bold, witty"
+
+
+def test_a_link_around_an_svg_logo_s_words_goes_and_the_words_stay():
+    # a walk-through: a logo's text inside <a> vanished when the file was cleaned
+    from core.brand.assets import sanitize_svg
+
+    svg = (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="200" '
+           b'height="60"><a href="https://evil.example/" onclick="alert(1)"><text x="4" y="40">ACME '
+           b'<a xlink:href="javascript:alert(2)">Tools</a></text><rect width="10" height="10"/></a></svg>')
+    clean = sanitize_svg(svg).decode()
+    assert "ACME" in clean and "Tools" in clean and "<rect" in clean
+    assert "<a" not in clean and "evil" not in clean and "javascript" not in clean and "onclick" not in clean

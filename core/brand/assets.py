@@ -50,6 +50,8 @@ def sanitize_svg(data: bytes) -> bytes:
         raise ValidationError(f"The SVG logo cannot be read: {exc}") from None
     if etree.QName(root).localname != "svg":
         raise ValidationError("The logo file is not an SVG image")
+    # a link drawn around a logo's shapes or words: the link goes, what it holds stays
+    etree.strip_tags(root, f"{{{SVG_NS}}}a", "a")
     for el in list(root.iter()):
         if not isinstance(el.tag, str):
             continue
