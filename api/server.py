@@ -41,7 +41,17 @@ async def healthz(request: Request) -> JSONResponse:
 
 
 async def metrics(request: Request) -> PlainTextResponse:
+    import hmac
+
     from core import health
+    from core.settings import get_settings
+
+    token = get_settings().metrics_token
+    if token:  # METRICS_TOKEN set: the scraper must send it (the figures span every workspace)
+        given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(given.encode(), str(token).encode()):
+            return PlainTextResponse("metrics need the METRICS_TOKEN as a Bearer token\n", status_code=401,
+                                     headers={"WWW-Authenticate": "Bearer", "Cache-Control": "no-store"})
 
     text = await asyncio.to_thread(health.prometheus_text)
     return PlainTextResponse(text, media_type="text/plain; version=0.0.4; charset=utf-8",

@@ -30,16 +30,18 @@ _BEARER = re.compile(r"(Bearer\s+)[A-Za-z0-9._~+/=-]{6,}", re.I)
 
 def _secret_values() -> list[str]:
     values = []
-    for name in ("GEMINI_API_KEY",):
+    for name in ("GEMINI_API_KEY", "METRICS_TOKEN"):
         v = os.environ.get(name, "")
         if len(v) >= 4:
             values.append(v)
     try:
         from core.settings import get_settings
 
-        raw = str.__str__(get_settings().gemini_api_key)
-        if raw and len(raw) >= 4 and raw not in values:
-            values.append(raw)
+        settings = get_settings()
+        for secret in (settings.gemini_api_key, settings.metrics_token):
+            raw = str.__str__(secret)
+            if raw and len(raw) >= 4 and raw not in values:
+                values.append(raw)
     except Exception:  # noqa: BLE001 - settings may be invalid while logging that fact
         pass
     return values

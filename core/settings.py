@@ -66,6 +66,7 @@ class Settings:
     redis_url: str = ""
     redis_prefix: str = "ctabs"
     gemini_api_key: Secret = field(default_factory=lambda: Secret(""))
+    metrics_token: Secret = field(default_factory=lambda: Secret(""))
     gemini_base_url: str = ""
     gemini_text_model: str = "gemini-2.5-flash"
     gemini_image_model: str = "gemini-2.5-flash-image"
@@ -120,6 +121,7 @@ _ENV = {
     "redis_url": "REDIS_URL",
     "redis_prefix": "REDIS_PREFIX",
     "gemini_api_key": "GEMINI_API_KEY",
+    "metrics_token": "METRICS_TOKEN",
     "gemini_base_url": "GEMINI_BASE_URL",
     "gemini_text_model": "GEMINI_TEXT_MODEL",
     "gemini_image_model": "GEMINI_IMAGE_MODEL",
@@ -176,7 +178,7 @@ def _convert(name: str, raw: object, default: object) -> object:
             if not values or any(v < 0 for v in values):
                 raise ValueError
             return values
-        if name == "gemini_api_key":
+        if name in ("gemini_api_key", "metrics_token"):
             return Secret(text)
         if name == "media_root":
             return Path(text).expanduser()

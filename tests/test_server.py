@@ -163,3 +163,17 @@ def test_log_lines_are_json_with_extra_fields_and_no_secrets(monkeypatch):
     assert line["preview_id"] == "p-1" and line["attempt"] == 2 and line["role"] == "worker"
     assert "AIzaSECRETKEY123" not in json.dumps(line) and "hunter2" not in json.dumps(line)
     assert "key=***" in line["msg"] and "u:***@db" in line["msg"]
+
+
+def test_metrics_ask_for_the_token_when_one_is_set(db, settings_env):
+    # a walk-through: /metrics answered anyone with figures that span every workspace
+    settings_env(METRICS_TOKEN="m3trics-s3cret")
+    assert _client().get("/metrics").status_code == 401
+    assert _client().get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    resp = _client().get("/metrics", headers={"Authorization": "Bearer m3trics-s3cret"})
+    assert resp.status_code == 200 and "ctabs_up" in resp.text
+    from core.logs import redact
+
+    assert "m3trics-s3cret" not in redact("scraping with m3trics-s3cret")
+    settings_env(METRICS_TOKEN="")
+    assert _client().get("/metrics").status_code == 200  # not set: open, as before
