@@ -123,6 +123,7 @@ class PreviewInfo:
     review_status: str | None = None  # None (unreviewed), "approved", "rejected"
     regenerating: bool = False  # a regeneration is queued/running; the prefill is the old version
     failed_for_good: bool = False  # failed with an error a retry cannot change: no Retry offered
+    lease_expires_at: dt.datetime | None = None  # a running one's: past it, its worker stopped answering
 
 
 @dataclass(frozen=True)

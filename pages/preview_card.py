@@ -25,6 +25,7 @@ from core.render.formats import resolve_size
 from core.storage import get_storage
 from core.thumbnails import THUMB_SIDE, thumbnail_data_uri, thumbnail_url
 from core.views import PreviewInfo
+from db.base import utcnow
 from pages import prefill_form, quality_findings, review, ui
 
 # On-screen width per banner size, in CSS pixels: two landscape banners fit side by side
@@ -119,6 +120,10 @@ def _summary(p: PreviewInfo, said_above: frozenset[str] = frozenset()) -> str:
         facts.append(f"retried {p.retry_count}×")
     if p.next_retry_at and p.status == "retrying":
         facts.append(f"next try {ui.when(p.next_retry_at)}")
+    if p.status == "running" and p.lease_expires_at and p.lease_expires_at < utcnow():
+        # the worker died (or hangs): the reconciler gives the work to another within a minute
+        facts.append(f"its worker stopped answering {ui.when(p.lease_expires_at)}; another takes it "
+                     "up shortly")
     if p.status == "queued":
         from core.fairshare import place_text
 

@@ -3,6 +3,8 @@ inline editing (partial and whole), downloads."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import base64
 import datetime as dt
 import uuid
@@ -431,3 +433,20 @@ def test_a_preview_failed_for_good_offers_no_retry_and_is_not_counted_in_retry_f
     set_preview_state(ps[1].id, "failed", failed_for_good=False)
     at = open_page(PAGE, batch=str(b.id))
     assert {f"pretry_{ps[1].id.hex}", "batch_retry"} <= {x.key for x in at.button}
+
+
+def test_a_running_card_whose_worker_stopped_answering_says_so():
+    # a walk-through killed a worker: its two cards said "running" for half a minute, no sign
+    import datetime as dt
+    import uuid
+
+    from core.views import PreviewInfo
+    from pages.preview_card import _summary
+
+    now = dt.datetime.now(dt.timezone.utc)
+    p = PreviewInfo(uuid.uuid4(), "ws", uuid.uuid4(), None, "https://shop.example/p", 0, None, None, 0,
+                    "running", "generating background", None, 0, None, now, now, None,
+                    lease_expires_at=now - dt.timedelta(seconds=5))
+    assert "its worker stopped answering" in _summary(p)
+    alive = dataclasses.replace(p, lease_expires_at=now + dt.timedelta(seconds=20))
+    assert "stopped answering" not in _summary(alive)
