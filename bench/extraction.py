@@ -147,6 +147,7 @@ DEFAULT_SETS = {
     "github110": (None, FIXTURES / "github110.json"),  # Amazon.co.uk, a women's top, currently unavailable (amazon-page-parser fixture)
     "github114": (None, FIXTURES / "github114.json"),  # GOG.com, Serial Cleaners before release, no price (PlayniteExtensionsCollection fixture)
     "github109": (None, FIXTURES / "github109.json"),  # Amazon.com, a music DVD sold only by other sellers (amazon-page-parser fixture)
+    "github113": (None, FIXTURES / "github113.json"),  # Amazon.ca, a watch sold by a marketplace seller, CDN$ (amazon-page-parser fixture)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…
