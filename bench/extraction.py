@@ -149,6 +149,7 @@ DEFAULT_SETS = {
     "github109": (None, FIXTURES / "github109.json"),  # Amazon.com, a music DVD sold only by other sellers (amazon-page-parser fixture)
     "github113": (None, FIXTURES / "github113.json"),  # Amazon.ca, a watch sold by a marketplace seller, CDN$ (amazon-page-parser fixture)
     "github117": (None, FIXTURES / "github117.json"),  # eBay.com 2012, a Franklin Library book set (fletcher's VCR cassette, MIT)
+    "github112": (None, FIXTURES / "github112.json"),  # Amazon.fr, a music CD, 9,99 € (amazon-page-parser fixture)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…
