@@ -422,9 +422,11 @@ NINETEENTH_SESSION = {"github106.json": (1, {}), "github107.json": (1, {"first_i
 # sellers, "11 used & new from $18.93") at 1.0 but the brand 0 (only as "Studio: Rhino": read since); github113
 # (Amazon.ca, a watch, CDN$ 5.77) at 1.0; github117 (eBay.com 2012, a book set, from hulihanapplications/fletcher's
 # MIT VCR cassette) at 1.0 but the brand 0 (the publisher only as words of the name and the description: left);
-# github112 (Amazon.fr, a music CD, 9,99 €) at 1.0.
+# github112 (Amazon.fr, a music CD, 9,99 €) at 1.0; github118 (Etsy 2012, USD shown to a UK guest beside an
+# approximate £ price, the same repository's cassette) at 1.0.
 TWENTIETH_SESSION = {"github109.json": (1, {}), "github110.json": (1, {}), "github112.json": (1, {}),
-                     "github113.json": (1, {}), "github114.json": (1, {}), "github117.json": (1, {"brand": 0.0})}
+                     "github113.json": (1, {}), "github114.json": (1, {}), "github117.json": (1, {"brand": 0.0}),
+                     "github118.json": (1, {})}
 
 # every session's unseen sets, as first scored (the dicts above), in one table
 UNSEEN_SESSIONS = {"sixth": SIXTH_SESSION, "ninth": NINTH_SESSION, "tenth": TENTH_SESSION,
