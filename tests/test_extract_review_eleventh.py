@@ -27,7 +27,8 @@ _HERE = Path(__file__).parent / "fixtures" / "extraction"
 # of them the session's real JD and Bandcamp pages with a few lines changed: ``base`` and line ``edits``); then
 # the eighteenth's (pages built to break its brand-heading, logo-host, own-label and main-part rules: each
 # field it reads right now); then the nineteenth's (pages built to break a byline rule, withdrawn, and its
-# publisher-link rule: each field read right now, the shopper's brand in ``why`` where it differs)
+# publisher-link rule: each field read right now, the shopper's brand in ``why`` where it differs); then the
+# twentieth's (pages built to break its brand-refinement link and "Studio:" rules, each field read right now)
 CASES = [case for name in ("review_eleventh.json", "review_eleventh_regressions.json", "review_twelfth.json",
                                    "review_twelfth_regressions.json", "review_thirteenth.json",
                                    "review_thirteenth_regressions.json", "review_fourteenth.json",
@@ -35,7 +36,7 @@ CASES = [case for name in ("review_eleventh.json", "review_eleventh_regressions.
                                    "review_fifteenth_regressions.json", "review_sixteenth.json",
                                    "review_sixteenth_regressions.json", "review_sixteenth_broad.json",
                                    "review_seventeenth_regressions.json", "review_eighteenth_regressions.json",
-                                   "review_nineteenth_regressions.json")
+                                   "review_nineteenth_regressions.json", "review_twentieth_regressions.json")
          for case in json.loads((_HERE / name).read_text(encoding="utf-8"))]
 
 

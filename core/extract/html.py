@@ -20,7 +20,7 @@ from core.extract.base import HTML, Found, PageContext
 from core.extract.images import GENERIC_CAPTION, LIGHTBOX
 from core.extract.own_label import domain_label
 from core.extract.prices import DASH_PRICE, looks_like_price, money_in
-from core.extract.shown_prices import among_others, cents_piece, price_prop, shown_prices, sign_text, struck_classes, struck_mark
+from core.extract.shown_prices import _elsewhere, among_others, cents_piece, price_prop, shown_prices, sign_text, struck_classes, struck_mark
 from core.extract.text import (TEST_KEYS, clean_text, element_text, in_chrome, is_placeholder, next_element, overlap,
                                plausible_brand, previous_element, squash, tokens, without)
 
@@ -63,6 +63,11 @@ _BRAND_QUERY = re.compile(r"[?&#](?:\w{1,20}(?:%5B|\[))?(brand|brands|brand_?nam
 _BRAND_PARAM = re.compile(r"[?&]([\w-]{0,20}brands?[\w-]{0,20})=([^&#]{2,60})", re.I)
 
 
+# the parameter is the brand field itself, with a store's prefix or suffix ("filter_brand", "field-brandtextbin",
+# "filter_brand_name"), not a brand's colour, type, seller, licence or department
+_PLAIN_BRAND_NAME = re.compile(r"(?:(?:filter|field|facet|refine|f|pa)[-_.]?)?(?:lbr_)?brands?(?:[-_]?(?:names?|textbin|bin|browse-bin))?", re.I)
+
+
 def brand_query(el) -> re.Match | None:
     """The brand a link searches for: a brand query (``?brand=Nike``), or a store's refinement
     named around the word (Amazon's byline ``?field-brandtextbin=Palarn``) when the link's own
@@ -71,7 +76,7 @@ def brand_query(el) -> re.Match | None:
     if m := _BRAND_QUERY.search(href):
         return m
     m = _BRAND_PARAM.search(href)
-    if m is None:
+    if m is None or not _PLAIN_BRAND_NAME.fullmatch(m.group(1)):
         return None
     text = clean_text(el.text_content()) or ""
     words = re.sub(r"[-_+]", " ", unquote_plus(m.group(2))).strip()
@@ -95,6 +100,7 @@ class Scan:
     labelled_brand: str | None = None  # the brand a "Brand:"/"Manufacturer:" row gave
     lead_h1: str | None = None  # a short <h1> the name was read as "<h1> <h2>" from (a brand or a category)
     brand_links: list = field(default_factory=list)  # (pos, el, slug)
+    param_links: list = field(default_factory=list)  # (pos, el, value): "?field-brandtextbin=Palarn" named Palarn
     images: list = field(default_factory=list)  # (pos, el)
     text_prices: list = field(default_factory=list)  # (pos, el): own text has an amount + currency
     buy_buttons: list = field(default_factory=list)  # (pos, el): add-to-cart / buy controls
@@ -371,7 +377,9 @@ def scan(doc, base_url: str = "") -> Scan:
                 out.visual_headings.append((pos, el, clean_text(get("title"))))  # the photo's caption
             href = get("href")
             if href and _LINK_QUICK.search(href.lower()):
-                m = _BRAND_PATH.search(href) or _MAKER_PATH.search(href) or brand_query(el)
+                m = _BRAND_PATH.search(href) or _MAKER_PATH.search(href) or _BRAND_QUERY.search(href)
+                if m is None and (q := brand_query(el)) is not None:
+                    out.param_links.append((pos, el, q.group(2)))
                 if m is None and "brand" in marker and not (el.text or "").strip() \
                         and [img.get("alt") or "" for img in el.iter("img")] == [""]:
                     m = _BRAND_PARAM.search(href)  # Amazon's brand logo link, see brand_from_page
@@ -809,6 +817,21 @@ def _dawn_vendor(el) -> bool:
         and "product__title" in (nxt.get("class") or "")
 
 
+_VIDEO_PAGE = re.compile(r"blu-?ray|\bdvd\b|4k ultra hd|\buhd\b|\bvhs\b|run ?time|running time|\bdirector\b|"
+                         r"\bactors?\s*:|\bstarring\b", re.I)
+_YES_NO = re.compile(r"(yes|no|y|n|✓|✔|✗|true|false|ja|nein|oui|non|sí|si)\.?", re.I)
+
+
+def _is_studio(el, inline) -> bool:
+    """The label is a "Studio" one (the value's own element after a label between elements too)."""
+    if inline:
+        return re.match(r"\s*studio\s*[:：]", el.text or "", re.I) is not None
+    prev = el.getprevious()
+    before = (prev.tail if prev is not None else (el.getparent().text if el.getparent() is not None else "")) or ""
+    return re.search(r"(?:^|[|·•\s])studio\s*[:：]\s*$", before, re.I) is not None \
+        or re.fullmatch(r"\s*studio\s*[:：]?\s*", el.text_content(), re.I) is not None
+
+
 def _label_value(el, inline: str) -> str | None:
     if inline:
         value = inline
@@ -881,11 +904,16 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
     labels = sorted(sc.labels, key=lambda p: (_MAKER_ROW.match(clean_text(p[1].text_content()) or "") is not None,
                                                id(p[1]) in sc.publisher_labels
                                                or _PUBLISHER.match(clean_text(p[1].text) or "") is not None,
+                                               _is_studio(p[1], p[2]),
                                                p[0] < heading_pos, p[0]))
     for pos, el, inline in labels:
         if _in_chrome(el):
             continue
         value = _label_value(el, inline)
+        if value and _is_studio(el, inline) and (not _VIDEO_PAGE.search(html_text) or _YES_NO.fullmatch(value)
+                                                or el.tag in ("button", "option", "a")
+                                                or el.tag in ("th", "td") and el.getprevious() is not None):
+            continue  # "Studio: Studio B", "Studio | Yes", a "Studio" edition button or column: not a film's studio
         if value:
             sc.labelled_brand = value
             return value
@@ -898,10 +926,10 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
                 or squash(_SITE_SEP.split(sc.title_tag or "")[-1]) == squash(text)):
             return text
     # (a menu's "Browse all CD PROJEKT RED games" link, ?publishers=…, is the site's, not a second one of the product's)
-    queries = [el for _, el, _ in sc.brand_links if brand_query(el) and not _in_chrome(el)]
+    queries = [el for _, el, _ in sc.brand_links if _BRAND_QUERY.search(el.get("href") or "") and not _in_chrome(el)]
     crumbs = {el for _, el in sc.breadcrumbs}
     for pos, el, slug in sorted(sc.brand_links, key=lambda p: abs(p[0] - heading_pos)):
-        query = brand_query(el)
+        query = _BRAND_QUERY.search(el.get("href") or "")
         # one search for a brand's products: this product's (not a related product card's)
         alone = query and len(queries) == 1 and not among_others(el)
         if (heading_pos < 0 or abs(pos - heading_pos) > 60) and not alone or _in_chrome(el):
@@ -931,6 +959,13 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
                 and words.casefold() in title.casefold():
             start = text.casefold().index(words.casefold())
             return text[start:start + len(words)]
+    # a refinement named around the word ("?field-brandtextbin=Palarn" named Palarn): only the page's one such
+    # link outside the chrome, beside the heading (a byline, a crumb), never a card's, a facet's or a menu's
+    params = [(pos, el) for pos, el, _ in sc.param_links if not _in_chrome(el)]
+    if len(params) == 1 and heading_pos >= 0 and abs(params[0][0] - heading_pos) <= 20 \
+            and not among_others(params[0][1]) and not _elsewhere(params[0][1]) \
+            and len((text := clean_text(params[0][1].text_content()) or "").split()) <= 4 and plausible_brand(text):
+        return text
     value = _brand_from_element(sc, heading_pos, title) or _brand_from_logo(sc, heading_pos, title) \
         or _brand_from_breadcrumb(sc, title) or _brand_marked(title, sc.title_tag, site_words=site_words,
                                                               page=html_text) \
