@@ -33,6 +33,9 @@ def test_a_name_without_its_brand_does_not_start_with_the_separator():
 def test_a_cut_keeps_a_short_noun_and_drops_longer_prepositions():
     assert clip_words("Ceramic coffee mug with lid and spoon", 20) == "Ceramic coffee mug"
     assert clip_words("Lampe de bureau avec pied en marbre", 21) == "Lampe de bureau"
+    # capitalised, they are part of a name (the code review: "Apple MacBook Pro" became "Apple MacBook")
+    assert clip_words("Apple MacBook Pro 14-inch M3 with 8GB RAM", 18) == "Apple MacBook Pro"
+    assert clip_words("Arduino Uno R3 board with cable", 12) == "Arduino Uno"
 
 
 def test_a_headline_asked_shorter_never_ends_on_a_preposition():
@@ -51,6 +54,8 @@ def test_a_numbered_list_s_markers_are_no_part_of_a_sentence():
     # a walk-through: a subtitle "…every day. 3." (the next item's number joined the sentence)
     assert sentences("Great sound for every day. 3. Pairs in seconds with any phone. 4. Lasts 20 hours.") == [
         "Great sound for every day.", "Pairs in seconds with any phone.", "Lasts 20 hours."]
-    assert sentences("Great sound for every day. 3.") == ["Great sound for every day."]
+    # a rank or a lone number is no list (the code review: "Ranked No. 1." became "Ranked No.")
+    assert sentences("Ranked No. 1. Loved by runners everywhere.") == ["Ranked No. 1.", "Loved by runners everywhere."]
+    assert sentences("Great value for only 49. 99. Free shipping.")[0] == "Great value for only 49. 99."
     assert sentences("1) Light frame for long rides.\n2) Strong wheels on any road.") == [
         "Light frame for long rides.", "Strong wheels on any road."]

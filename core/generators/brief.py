@@ -89,7 +89,8 @@ def without_dangling_words(cut: str) -> str:
     preposition; a short noun such as "mug" or "cab" stays)."""
     for _ in range(3):
         head, _, last = cut.rpartition(" ")
-        if head and (len(last) <= 2 and not last.isdigit() or last.casefold() in _FUNCTION_WORDS):
+        # (lower case only: "Pro", "Plus", "Uno", "Van" in a product's name are no function words)
+        if head and (len(last) <= 2 and not last.isdigit() or last in _FUNCTION_WORDS):
             cut = head.rstrip(" ,;:-–—|/(")
     return cut.rstrip(" ,;:-–—|/(").strip()
 
@@ -118,7 +119,13 @@ def short_title(title: str, brand: str = "", limit: int = 40) -> str:
     return clip_words(title, limit)
 
 
-_LIST_MARKER = re.compile(r"(^|[.!?:]\s+|\n)\d{1,2}[.)](?:\s+(?=[^\W\d_])|\s*$)")
+_LIST_MARKER = re.compile(r"(^|[.!?:]\s+|\n)(\d{1,2})[.)](?:\s+(?=[^\W\d_])|\s*$)")
+_NUMBER_WORD = re.compile(r"(?:\bNo|\bNr|#|№)\.?\s*$", re.I)  # "No. 1." is a rank, not a list's item
+
+
+def _in_sequence(numbers: set[int]) -> set[int]:
+    """The numbers that have a neighbour in ``numbers`` (list items 3 and 4; not a lone 49 or 99)."""
+    return {n for n in numbers if n - 1 in numbers or n + 1 in numbers}
 
 
 def sentences(text: str) -> list[str]:
@@ -127,7 +134,11 @@ def sentences(text: str) -> list[str]:
     a digit: "3.7V", "3.4 oz", "ca. 50 cm", "z.B. aus" stay inside their sentence."""
     # a numbered list's markers ("…every day. 3. Pairs in seconds", "1) Light") start their
     # sentence and are no part of it (else "3." joined the sentence before it)
-    text = _LIST_MARKER.sub(r"\1", clean_text(text))
+    text = clean_text(text)
+    numbers = {int(m.group(2)) for m in _LIST_MARKER.finditer(text)}
+    if any(n + 1 in numbers for n in numbers):  # a sequence ("3." then "4."), not "No. 1." or "49. 99."
+        text = _LIST_MARKER.sub(lambda m: m.group(1) if int(m.group(2)) in _in_sequence(numbers)
+                                and not _NUMBER_WORD.search(text[:m.start(2)]) else m.group(0), text)
     parts = re.split(r"(?<=[.!?])\s+|(?<=[。！？؟])\s*|\n+|\s•\s", text)
     merged: list[str] = []
     for part in parts:
