@@ -262,6 +262,8 @@ async def create_batch(request: Request, body: S.BatchCreate, who: Who,
     from core.batches import create_batch as create
 
     payload = body.model_dump()
+    if payload.get("name") is None:  # a request without a name hashes as it always did (Idempotency-Key)
+        payload.pop("name", None)
     digest = None
     if idempotency_key is not None:
         key = idempotency.check_key(idempotency_key)
@@ -550,6 +552,8 @@ async def create_media_job(request: Request, body: S.MediaJobCreate, who: Who,
     from core.jobs import submit_job
 
     payload = body.model_dump()
+    if payload.get("name") is None:  # a request without a name hashes as it always did (Idempotency-Key)
+        payload.pop("name", None)
     digest = None
     if idempotency_key is not None:
         digest = idempotency.request_hash("POST", request.url.path, payload)

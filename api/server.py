@@ -48,7 +48,8 @@ async def metrics(request: Request) -> PlainTextResponse:
 
     token = get_settings().metrics_token
     if token:  # METRICS_TOKEN set: the scraper must send it (the figures span every workspace)
-        given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        given = given.strip() if scheme.lower() == "bearer" else ""
         if not hmac.compare_digest(given.encode(), str(token).encode()):
             return PlainTextResponse("metrics need the METRICS_TOKEN as a Bearer token\n", status_code=401,
                                      headers={"WWW-Authenticate": "Bearer", "Cache-Control": "no-store"})

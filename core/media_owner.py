@@ -29,6 +29,10 @@ def _uuid(text: str) -> uuid.UUID | None:
 
 def owns(session, workspace: str, url: str) -> bool:
     """Whether the ``/media/`` file ``url`` belongs to ``workspace`` (or is a shared shop photo)."""
+    from core.pipeline.stages import TEXT_ONLY_SOURCE
+
+    if url == TEXT_ONLY_SOURCE:  # a text-only banner's "photo": no file behind it
+        return True
     key = media_key(url)
     if key is None:
         return False

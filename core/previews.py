@@ -154,6 +154,8 @@ def update_prefill(workspace: str, preview_id: object, patch: object, replace: b
 
         if problems := foreign_media(session, workspace, new, p.prefill):
             raise ValidationError("Invalid prefill: " + "; ".join(problems), problems, preview_id=pid)
+        if new == p.prefill:  # nothing changed: no new version, the review stands
+            return new
         keep_current(session, p)  # the version edited is kept for undo
         p.prefill = new
         p.prefill_version = (p.prefill_version or 0) + 1

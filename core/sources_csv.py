@@ -146,7 +146,7 @@ def parse_sources_csv(
 ) -> CsvResult:
     """Read ``url[,batch_size]`` rows; report each bad line as ``Line N: reason``."""
     if isinstance(data, bytes) and len(data) > MAX_CSV_BYTES:
-        return CsvResult(problems=[f"The file is larger than {MAX_CSV_BYTES // 1000} kB: split it into "
+        return CsvResult(problems=[f"The file is larger than {MAX_CSV_BYTES // 1000} kB; split it into "
                                    "smaller files, or paste the URLs into the table"])
     if isinstance(data, bytes) and (reason := not_csv_reason(data)):
         return CsvResult(problems=[reason])

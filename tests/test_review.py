@@ -440,3 +440,21 @@ def test_an_edit_may_point_only_at_the_workspace_s_own_files(workspace, done_bat
         r = s.get(Preview, ids[1])
         r.prefill = {**r.prefill, "logo_url": theirs["logo_url"]}
     update_prefill(workspace, ids[1], {"headline": "Words only"})
+
+
+def test_an_edit_that_changes_nothing_keeps_the_review(workspace, done_batch):
+    # the code review: a PUT of the same prefill un-approved the banner
+    _bid, ids = done_batch
+    review.set_review(workspace, ids[2], "approved", user="alice")
+    before = get_preview(workspace, ids[2])
+    update_prefill(workspace, ids[2], before.prefill, replace=True)
+    p = get_preview(workspace, ids[2])
+    assert p.review_status == "approved" and p.prefill_version == before.prefill_version
+
+
+def test_a_text_only_banner_s_prefill_can_be_put_back_whole(workspace, done_batch):
+    # the code review: its "/media/text-only" stand-in was refused as another workspace's file
+    _bid, ids = done_batch
+    update_prefill(workspace, ids[3], {**get_preview(workspace, ids[3]).prefill,
+                                       "original_background_url": stages.TEXT_ONLY_SOURCE}, replace=True)
+    assert get_preview(workspace, ids[3]).prefill["original_background_url"] == stages.TEXT_ONLY_SOURCE

@@ -177,3 +177,8 @@ def test_metrics_ask_for_the_token_when_one_is_set(db, settings_env):
     assert "m3trics-s3cret" not in redact("scraping with m3trics-s3cret")
     settings_env(METRICS_TOKEN="")
     assert _client().get("/metrics").status_code == 200  # not set: open, as before
+
+
+def test_the_metrics_token_s_scheme_is_case_insensitive(db, settings_env):
+    settings_env(METRICS_TOKEN="m3trics-s3cret")
+    assert _client().get("/metrics", headers={"Authorization": "bearer m3trics-s3cret"}).status_code == 200

@@ -232,7 +232,8 @@ def _product_for(workspace: str, batch_id: uuid.UUID, url: str) -> tuple[uuid.UU
     # Ranked already: the product is stored either way (a retry can reuse it, the page shows
     # it); queuing below only moves previews that are still pending.
     product_id = _upsert_product(workspace, url, values)
-    if not ranked and text_only:  # a user chose text-only banners for this product before
+    if not ranked and text_only and (values.get("title") or (stored and stored.title)):
+        # a user chose text-only banners for this product before (and its page was read: a name to print)
         log.info("scrape.text_only product=%s (chosen before; no usable photo)", product_id)
         return product_id, [stages.TEXT_ONLY_SOURCE]
     if not ranked:
