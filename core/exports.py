@@ -241,7 +241,9 @@ def preview_banner(workspace: str, preview_id: object, size: str, fmt: str) -> b
     p = get_preview(workspace, preview_id)
     if not p.prefill:
         raise ConflictError(f"Preview {p.id} has no banner yet (it is {p.status})", preview_id=p.id)
-    resolve = get_storage().data_uri
+    from core.media_owner import scoped
+
+    resolve = scoped(workspace, get_storage().data_uri)  # only the workspace's own files
     return banner_png(p.prefill, size, resolve) if fmt == "png" else banner_html(p.prefill, size, resolve)
 
 
@@ -267,6 +269,9 @@ def batch_export(workspace: str, batch_id: object,
     if not any(p.prefill for p in items):
         raise ConflictError("This batch has no finished banner yet", batch_id=detail.batch.id)
     name = slug(detail.batch.name, "batch")
+    from core.media_owner import scoped
+
     storage = get_storage()
-    return f"{name}.zip", batch_zip(items, titles, storage.data_uri, read=storage.get,
+    return f"{name}.zip", batch_zip(items, titles, scoped(workspace, storage.data_uri),
+                                    read=scoped(workspace, storage.get),
                                     csv_name=f"{name}-prefills.csv", sizes=sizes)

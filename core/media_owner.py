@@ -68,3 +68,24 @@ def foreign_media(session, workspace: str, new: dict, current: dict | None) -> l
     had = set(media_refs(current or {}).values())
     return [f"{where}: {url[:120]} is not a file of this workspace (upload the file here instead)"
             for where, url in media_refs(new).items() if url not in had and not owns(session, workspace, url)]
+
+
+def scoped(workspace: str, read):
+    """``read`` (a storage's ``get`` or ``data_uri``) limited to ``workspace``'s own files: another
+    workspace's ``/media/`` key reads as missing (the banner draws its fallback). Edits cannot
+    point at such keys; this keeps a prefill stored before that check, or an old version, from
+    drawing or exporting another workspace's file."""
+    from db.engine import unit_of_work
+
+    verdicts: dict[str, bool] = {}
+
+    def read_own(url):
+        if isinstance(url, str) and url.startswith("/media/"):
+            if url not in verdicts:
+                with unit_of_work() as session:
+                    verdicts[url] = owns(session, workspace, url)
+            if not verdicts[url]:
+                return None
+        return read(url)
+
+    return read_own

@@ -188,9 +188,11 @@ def export_approved(workspace: str, batch_id: object, fmt: str = "zip",
     name = f"{slug(detail.batch.name, 'batch')}-approved"
     if fmt == "csv":
         return f"{name}-prefills.csv", prefills_csv(items, titles, sizes=sizes).encode("utf-8")
+    from core.media_owner import scoped
+
     storage = get_storage()
-    return f"{name}.zip", batch_zip(items, titles, storage.data_uri, read=storage.get,
-                                    csv_name=f"{name}-prefills.csv", sizes=sizes)
+    return f"{name}.zip", batch_zip(items, titles, scoped(workspace, storage.data_uri),
+                                    read=scoped(workspace, storage.get), csv_name=f"{name}-prefills.csv", sizes=sizes)
 
 
 # --- versions ---------------------------------------------------------------------------
@@ -309,6 +311,11 @@ def undo_to(workspace: str, preview_id: object, version: int) -> dict:
             raise NotFoundError(f"Preview {pid} has no version {version}", preview_id=pid)
         if version == (p.prefill_version or 0):
             return dict(p.prefill)
+        from core.media_owner import foreign_media
+
+        if problems := foreign_media(session, workspace, dict(old.prefill), p.prefill):
+            raise ValidationError("This version points at files of another workspace: " + "; ".join(problems),
+                                  problems, preview_id=pid)
         p.prefill = dict(old.prefill)
         if old.source_image_url:
             p.source_image_url = old.source_image_url

@@ -48,23 +48,27 @@ def _thumbnail(url: str, stamp: str) -> str | None:
 
 
 @st.cache_data(max_entries=4000, show_spinner=False)
-def _banner_src(content_key: str, size: str, _prefill: dict, _stamp: str) -> str:
+def _banner_src(content_key: str, size: str, _prefill: dict, _stamp: str, _workspace: str) -> str:
     # cached on ``content_key`` (a digest of prefill + stamp): Streamlit's own hashing of
     # the prefill dict cost more than a hundred cached lookups together
-    html = render_banner_html(_prefill, size, resolve=lambda url: _thumbnail(url, _stamp))
+    from core.media_owner import scoped
+
+    # only the workspace's own files (a prefill stored before edits were checked may hold another's key)
+    html = render_banner_html(_prefill, size, resolve=scoped(_workspace, lambda url: _thumbnail(url, _stamp)))
     return "data:text/html;base64," + base64.b64encode(html.encode()).decode("ascii")
 
 
 def _content_key(p: PreviewInfo) -> str:
-    """A digest of what the banner is made of: the prefill and when its images were made."""
+    """A digest of what the banner is made of: the prefill and when its images were made, and
+    whose it is (the images it may draw are its workspace's)."""
     return hashlib.blake2b(
-        json.dumps(p.prefill, sort_keys=True, default=str).encode() + _stamp(p).encode(),
+        json.dumps(p.prefill, sort_keys=True, default=str).encode() + _stamp(p).encode() + p.workspace.encode(),
         digest_size=16).hexdigest()
 
 
 def banner_src(p: PreviewInfo, size: str) -> str:
     """The banner as a ``data:text/html`` URL with downscaled images (cached per content)."""
-    return _banner_src(_content_key(p), size, p.prefill, _stamp(p))
+    return _banner_src(_content_key(p), size, p.prefill, _stamp(p), p.workspace)
 
 
 # Banners warmed in this process (bounded, oldest dropped first), and the threads that warm
@@ -177,8 +181,10 @@ def _banner(p: PreviewInfo, size: str, per_row: int | None = None) -> None:
 
 
 def _downloads(p: PreviewInfo, size: str, title: str | None) -> None:
+    from core.media_owner import scoped
+
     stem = f"{file_stem(p, title)}-{size}"
-    resolve = get_storage().data_uri
+    resolve = scoped(p.workspace, get_storage().data_uri)
     # Deferred data: the PNG is drawn only when the user clicks, off the page's run.
     st.download_button(
         "PNG", data=functools.partial(banner_png, p.prefill, size, resolve),

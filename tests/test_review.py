@@ -458,3 +458,34 @@ def test_a_text_only_banner_s_prefill_can_be_put_back_whole(workspace, done_batc
     update_prefill(workspace, ids[3], {**get_preview(workspace, ids[3]).prefill,
                                        "original_background_url": stages.TEXT_ONLY_SOURCE}, replace=True)
     assert get_preview(workspace, ids[3]).prefill["original_background_url"] == stages.TEXT_ONLY_SOURCE
+
+
+def test_a_stored_key_of_another_workspace_is_not_drawn_exported_or_restored(workspace, done_batch):
+    # the code review: only edits were checked; a prefill stored before (or an old version) still
+    # drew and exported another workspace's file
+    import base64
+
+    from core.exports import batch_export, preview_banner
+    from core.storage import get_storage
+    from tests.stages import png_bytes
+
+    bid, ids = done_batch
+    other = create_user_batch("other-ws", 1, 1)
+    theirs = get_storage().put(f"previews/{other.id}/x/1/background.png", png_bytes(), "image/png")
+    ours = get_storage().put(f"previews/{bid}/x/1/background.png", png_bytes(), "image/png")
+    marker = base64.b64encode(png_bytes()).decode()[:40]
+    with unit_of_work() as s:  # as if stored before edits were checked
+        r = s.get(Preview, ids[0])
+        r.prefill = {**r.prefill, "generated_background_url": theirs}
+    assert marker not in str(preview_banner(workspace, ids[0], "square", "html"))
+    _name, zipped = batch_export(workspace, bid)
+    with zipfile.ZipFile(io.BytesIO(zipped)) as z:
+        assert not [n for n in z.namelist() if "background" in n], z.namelist()
+    # the same kind of file of this workspace is drawn
+    update_prefill(workspace, ids[1], {"generated_background_url": ours})
+    assert marker in str(preview_banner(workspace, ids[1], "square", "html"))
+    # an old version that points at it is not restored
+    update_prefill(workspace, ids[0], {"headline": "Kept"})  # version 0 (with their file) kept for undo
+    update_prefill(workspace, ids[0], {"generated_background_url": None})
+    with pytest.raises(ValidationError, match="files of another workspace"):
+        review.undo_to(workspace, ids[0], 0)
