@@ -151,6 +151,7 @@ DEFAULT_SETS = {
     "github117": (None, FIXTURES / "github117.json"),  # eBay.com 2012, a Franklin Library book set (fletcher's VCR cassette, MIT)
     "github112": (None, FIXTURES / "github112.json"),  # Amazon.fr, a music CD, 9,99 € (amazon-page-parser fixture)
     "github118": (None, FIXTURES / "github118.json"),  # Etsy 2012, a screenprint, USD shown to a UK guest (fletcher's VCR cassette, MIT)
+    "github119": (None, FIXTURES / "github119.json"),  # Play.com 2012, a DVD (fletcher's VCR cassette, MIT)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…
