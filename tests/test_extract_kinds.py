@@ -2839,3 +2839,12 @@ def test_a_films_studio_names_its_maker_when_no_brand_row_is_shown():
     # a brand row, where there is one, comes first
     html = html.replace("<li><b>Actors:</b>", "<li><b>Brand:</b> Rhino Records</li><li><b>Actors:</b>")
     assert extract_product(html, "https://www.amazon.example.com/dp/B00004YS4O").brand == "Rhino Records"
+
+
+@pytest.mark.parametrize(("box", "price"), [
+    ('<p class="price fs16 mb0"><em>&#163;3.</em>99</p>', "3.99"),  # Play.com 2012
+    ('<span class="price">Now <b>19,</b>99 €</span>', "19.99"),
+])
+def test_a_price_whose_cents_follow_the_element_holding_the_units_and_point(box, price):
+    html = page(f"<h1>The Expendables</h1><div class='buy'>{box}<button>Add to basket</button></div>")
+    assert str(extract_product(html, "https://www.play.example.com/p/1").price) == price

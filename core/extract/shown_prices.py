@@ -1352,6 +1352,17 @@ def _raw(el) -> tuple[str | None, bool]:
         # "89<sup>99</sup> €": the currency after the cents, in the text after them
         sign_tail = sign_text(tail)
         after_struck = (p := previous_element(last)) is not None and struck_mark(p) and not (p.tail or "").strip()
+        lead = (clean_text(last.text_content()) or "") if isinstance(last.tag, str) else ""
+        cents_after = re.fullmatch(r"(\d{2})(\s?(?:[€$£¥]|[A-Z]{3}))?\*?", tail)
+        if cents_after and not sign and re.search(r"\d[.,]$", lead) and not _HAS_CENTS.search(lead[:-1]):
+            # Play.com's "<strong>£3.</strong>95": the units and the point in an element, the cents after it
+            parts = [el.text or ""]
+            for kid in el:
+                if kid is last:
+                    break
+                parts += [kid.text_content() if isinstance(kid.tag, str) else "", kid.tail or ""]
+            before = re.sub(r"\s+", " ", "".join(parts)).lstrip()
+            return f"{before}{lead}{cents_after.group(1)}{cents_after.group(2) or ''}", True
         if isinstance(last.tag, str) and (not tail or sign or sign_tail) and not after_struck:
             # (not "<s>59</s> <b>49</b> €": 49 is the price after a struck one, not 59's cents)
             cents = clean_text(last.text_content()) or ""
