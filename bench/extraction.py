@@ -152,6 +152,7 @@ DEFAULT_SETS = {
     "github112": (None, FIXTURES / "github112.json"),  # Amazon.fr, a music CD, 9,99 € (amazon-page-parser fixture)
     "github118": (None, FIXTURES / "github118.json"),  # Etsy 2012, a screenprint, USD shown to a UK guest (fletcher's VCR cassette, MIT)
     "github119": (None, FIXTURES / "github119.json"),  # Play.com 2012, a DVD (fletcher's VCR cassette, MIT)
+    "github111": (None, FIXTURES / "github111.json"),  # Amazon.de, chair covers from a marketplace seller, EUR 6,37 (amazon-page-parser fixture; 356 CRs of CRLF blocks dropped by the index)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…
