@@ -186,6 +186,10 @@ def test_a_day_in_the_life(browser, shop, app_url, workdir):
                30, "the undo")
     page.wait_for_function(BANNER_HAS, arg=first["prefill"]["headline"].replace("&", "&amp;"),
                            timeout=60_000)
+    # an edited (and undone) banner needs a new review: its approval was of the words before
+    wait_until(lambda: db.previews(bid)[0]["review"] is None, 30, "the edit clearing the review")
+    click(page, card(page, first).get_by_role("button", name="Approve", exact=True))
+    wait_until(lambda: db.previews(bid)[0]["review"] == "approved", 30, "the new approval")
 
     # archive the batch; find it again by a product's title
     page.goto(f"{app_url}/batches")
