@@ -20,7 +20,7 @@ from core.extract.base import HTML, Found, PageContext
 from core.extract.images import GENERIC_CAPTION, LIGHTBOX
 from core.extract.own_label import domain_label
 from core.extract.prices import DASH_PRICE, looks_like_price, money_in
-from core.extract.shown_prices import _elsewhere, among_others, cents_piece, price_prop, shown_prices, sign_text, struck_classes, struck_mark
+from core.extract.shown_prices import among_others, cents_piece, elsewhere, price_prop, shown_prices, sign_text, struck_classes, struck_mark
 from core.extract.text import (TEST_KEYS, clean_text, element_text, in_chrome, is_placeholder, next_element, overlap,
                                plausible_brand, previous_element, squash, tokens, without)
 
@@ -68,14 +68,11 @@ _BRAND_PARAM = re.compile(r"[?&]([\w-]{0,20}brands?[\w-]{0,20})=([^&#]{2,60})", 
 _PLAIN_BRAND_NAME = re.compile(r"(?:(?:filter|field|facet|refine|f|pa)[-_.]?)?(?:lbr_)?brands?(?:[-_]?(?:names?|textbin|bin|browse-bin))?", re.I)
 
 
-def brand_query(el) -> re.Match | None:
-    """The brand a link searches for: a brand query (``?brand=Nike``), or a store's refinement
-    named around the word (Amazon's byline ``?field-brandtextbin=Palarn``) when the link's own
-    text says the same name — a link to the brand's other products, not a filter's code."""
-    href = el.get("href") or ""
-    if m := _BRAND_QUERY.search(href):
-        return m
-    m = _BRAND_PARAM.search(href)
+def _named_refinement(el) -> re.Match | None:
+    """A store's brand refinement named around the word (Amazon's byline ``?field-brandtextbin=Palarn``)
+    when the link's own text says the same name — a link to the brand's other products, not a
+    filter's code (the plain brand queries, ``?brand=Nike``, are ``_BRAND_QUERY``'s)."""
+    m = _BRAND_PARAM.search(el.get("href") or "")
     if m is None or not _PLAIN_BRAND_NAME.fullmatch(m.group(1)):
         return None
     text = clean_text(el.text_content()) or ""
@@ -378,7 +375,7 @@ def scan(doc, base_url: str = "") -> Scan:
             href = get("href")
             if href and _LINK_QUICK.search(href.lower()):
                 m = _BRAND_PATH.search(href) or _MAKER_PATH.search(href) or _BRAND_QUERY.search(href)
-                if m is None and (q := brand_query(el)) is not None:
+                if m is None and (q := _named_refinement(el)) is not None:
                     out.param_links.append((pos, el, q.group(2)))
                 if m is None and "brand" in marker and not (el.text or "").strip() \
                         and [img.get("alt") or "" for img in el.iter("img")] == [""]:
@@ -963,7 +960,7 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
     # link outside the chrome, beside the heading (a byline, a crumb), never a card's, a facet's or a menu's
     params = [(pos, el) for pos, el, _ in sc.param_links if not _in_chrome(el)]
     if len(params) == 1 and heading_pos >= 0 and abs(params[0][0] - heading_pos) <= 20 \
-            and not among_others(params[0][1]) and not _elsewhere(params[0][1]) \
+            and not among_others(params[0][1]) and not elsewhere(params[0][1]) \
             and len((text := clean_text(params[0][1].text_content()) or "").split()) <= 4 and plausible_brand(text):
         return text
     value = _brand_from_element(sc, heading_pos, title) or _brand_from_logo(sc, heading_pos, title) \

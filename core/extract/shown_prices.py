@@ -872,7 +872,7 @@ def _on_request(sc) -> bool:
     for _, el in sc.prices:
         text = _short_text(el, 60)
         if text and not re.search(r"\d", text) and _ON_REQUEST.search(text) and not _in_chrome(el) \
-                and not among_others(el) and not _elsewhere(el):
+                and not among_others(el) and not elsewhere(el):
             return True
     return False
 
@@ -1074,7 +1074,7 @@ def among_others(el) -> bool:
         or any(_headed_as_others(a) for a in islice(el.iterancestors(), 6))
 
 
-def _elsewhere(el) -> bool:
+def elsewhere(el) -> bool:
     """Inside a related-products, accessories or delivery-options block (up to six levels up)."""
     return any(_ELSEWHERE.search(m) for m in _block_marks(el))
 
@@ -1751,7 +1751,7 @@ def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -
         if among_others(el) or _in_tile(el, ctx.base_url) or _shipping(el, raw):
             continue  # another product's price (a tile, a sponsored or "also bought" block) or postage
         label = _label(el)
-        bad = bad or _elsewhere(el) or (bool(_NEG_TEXT.search(label)) and not _FREE.search(label)) \
+        bad = bad or elsewhere(el) or (bool(_NEG_TEXT.search(label)) and not _FREE.search(label)) \
             or bool(_TIER_LABEL.search(label)) or _loyalty(el) or _with_coupon(el, tag_label) \
             or _offers_from(el) or bool(_OFFERS_FROM.search(_TRAILING_AMOUNT.sub("", raw)))
         if bare and bad:
@@ -2004,7 +2004,7 @@ def _list_beside(current: list, listed: list, elements: dict) -> dict:
             continue
         up = {a: n for n, a in enumerate([el, *el.iterancestors()]) if n <= 3 or n <= 5 and a.tag in _TABLE_TAGS}
         for other, lp in listed:
-            if other is None or _elsewhere(other):
+            if other is None or elsewhere(other):
                 continue  # (a bundle's struck price beside the buy box: "Im Set mit …: <s>1.299,00 €</s>")
             common = next((n for n, a in enumerate([other, *other.iterancestors()])
                            if a in up and (n <= 4 or n <= 5 and a.tag in _TABLE_TAGS)), None)
