@@ -153,6 +153,7 @@ DEFAULT_SETS = {
     "github118": (None, FIXTURES / "github118.json"),  # Etsy 2012, a screenprint, USD shown to a UK guest (fletcher's VCR cassette, MIT)
     "github119": (None, FIXTURES / "github119.json"),  # Play.com 2012, a DVD (fletcher's VCR cassette, MIT)
     "github111": (None, FIXTURES / "github111.json"),  # Amazon.de, chair covers from a marketplace seller, EUR 6,37 (amazon-page-parser fixture; 356 CRs of CRLF blocks dropped by the index)
+    "github120": (None, FIXTURES / "github120.json"),  # GAME (game.co.uk) 2012, an Xbox 360 game, new and preowned prices (fletcher's VCR cassette, MIT)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…
