@@ -427,10 +427,12 @@ NINETEENTH_SESSION = {"github106.json": (1, {}), "github107.json": (1, {"first_i
 # repository's cassette) at 1.0 but the price 0: "<strong>£3.</strong>95" read as 3.00 (the cents after the element
 # holding the units: read since, as 3.95, the headline "31 new from £3.95"; the truth names Play.com's own offer,
 # £3.99, in the offers table below it — a judgement the truth's notes call doubtful, left as a miss); github111
-# (Amazon.de, chair covers, EUR 6,37; the index drops the CRs of two CRLF blocks) at 1.0.
+# (Amazon.de, chair covers, EUR 6,37; the index drops the CRs of two CRLF blocks) at 1.0; github120 (GAME 2012, an
+# Xbox 360 game, new and preowned prices, fletcher's cassette) at 1.0.
 TWENTIETH_SESSION = {"github109.json": (1, {}), "github110.json": (1, {}), "github112.json": (1, {}),
                      "github113.json": (1, {}), "github114.json": (1, {}), "github117.json": (1, {"brand": 0.0}),
-                     "github118.json": (1, {}), "github119.json": (1, {"price": 0.0}), "github111.json": (1, {})}
+                     "github118.json": (1, {}), "github119.json": (1, {"price": 0.0}), "github111.json": (1, {}),
+                     "github120.json": (1, {})}
 
 # every session's unseen sets, as first scored (the dicts above), in one table
 UNSEEN_SESSIONS = {"sixth": SIXTH_SESSION, "ninth": NINTH_SESSION, "tenth": TENTH_SESSION,
