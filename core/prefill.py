@@ -11,7 +11,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic import ValidationError as PydanticValidationError
 
 from core.errors import ValidationError
@@ -72,6 +72,18 @@ class Colors(_Strict):
         return v.upper()
 
 
+def _minor_units(code: str) -> int:
+    """ISO 4217 minor units (CLDR via Babel): CLP 0, EUR 2, KWD 3; 2 when unknown or blank."""
+    if not code:
+        return 2
+    from babel.numbers import get_currency_precision
+
+    try:
+        return int(get_currency_precision(code))
+    except (KeyError, ValueError):
+        return 2
+
+
 class PriceBadge(_Strict):
     type: Literal["price_badge"] = "price_badge"
     price: str = Field(description="decimal string, e.g. 129.00")
@@ -98,7 +110,7 @@ class PriceBadge(_Strict):
             raise ValueError("must be a decimal number like 129.00") from None
         if d < 0 or not d.is_finite():
             raise ValueError("must be a positive number")
-        return f"{d:.2f}"
+        return str(d)  # written with the currency's minor units below, once it is known
 
     @field_validator("currency")
     @classmethod
@@ -106,6 +118,23 @@ class PriceBadge(_Strict):
         if v and not re.match(r"^[A-Za-z]{3}$", v):
             raise ValueError("must be a 3-letter ISO 4217 code like EUR")
         return v.upper()
+
+    @model_validator(mode="after")
+    def _minor_units(self) -> "PriceBadge":
+        """Write amounts with the currency's own minor units: CLP "24990", not "24990.00"
+        (what the edit form and the API showed); KWD "1.250". A fraction the currency does
+        not have is kept rather than rounded away."""
+        digits = _minor_units(self.currency)
+        for name in ("price", "compare_at"):
+            value = getattr(self, name)
+            if value is not None:
+                amount = Decimal(value)
+                if amount != round(amount, digits):  # 24.999 EUR: said as written
+                    digits_here = max(digits, -amount.normalize().as_tuple().exponent)
+                else:
+                    digits_here = digits
+                object.__setattr__(self, name, f"{amount:.{digits_here}f}")
+        return self
 
 
 class Discount(_Strict):

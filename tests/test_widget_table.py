@@ -13,3 +13,24 @@ def test_empty_cells_are_blank_and_the_table_round_trips():
     assert frame.loc[0, "percent"] == "" and frame.loc[1, "price"] == ""
     assert "None" not in frame.astype(str).to_string()
     assert widgets_from_rows(frame.to_dict("records")) == widgets
+
+
+def test_price_badge_amounts_carry_the_currencys_minor_units():
+    """Walk-through: a Chilean product's badge read "24990.00" in the Edit form and the
+    API; pesos have no minor units. Dinars have three; a fraction the currency lacks is
+    kept as written, never rounded away."""
+    from core.prefill import PriceBadge
+
+    def said(price, currency, compare_at=None):
+        badge = PriceBadge(price=price, currency=currency, compare_at=compare_at)
+        return badge.price, badge.compare_at
+
+    assert said("24990.00", "CLP", "29990") == ("24990", "29990")
+    assert said("1000", "jpy") == ("1000", None)
+    assert said("1.25", "KWD") == ("1.250", None)
+    assert said("24.9", "EUR", "30") == ("24.90", "30.00")
+    assert said("24.999", "EUR") == ("24.999", None)
+    assert said("24990.5", "CLP") == ("24990.5", None)
+    assert said("5", "") == ("5.00", None)
+    frame = _widget_frame([PriceBadge(price="24990.00", currency="CLP").model_dump()])
+    assert frame.loc[0, "price"] == "24990"
