@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import re
 import uuid
 from dataclasses import dataclass, field
 
@@ -125,11 +124,10 @@ def view(job: GenerationJob, created: bool = True) -> JobView:
 
 
 def _store_reference(workspace: str, ref: ReferenceImage) -> dict:
-    from core.storage import get_storage
+    from core.storage import get_storage, workspace_folder
 
-    folder = re.sub(r"[^A-Za-z0-9._-]", "_", workspace)
     # keyed by content: the same upload twice is stored once, and a re-run overwrites nothing else
-    url = get_storage().put(f"jobs/references/{folder}/{ref.sha256[:40]}.{ref.extension}",
+    url = get_storage().put(f"jobs/references/{workspace_folder(workspace)}/{ref.sha256[:40]}.{ref.extension}",
                             ref.data, ref.content_type)
     return {"url": url, "name": ref.name[:200], "content_type": ref.content_type,
             "size": len(ref.data), "width": ref.width, "height": ref.height, "sha256": ref.sha256}

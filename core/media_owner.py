@@ -10,13 +10,11 @@ logo or photo into this one's banners and downloads."""
 
 from __future__ import annotations
 
-import hashlib
-import re
 import uuid
 
 import sqlalchemy as sa
 
-from core.storage import media_key
+from core.storage import media_key, workspace_folder
 from db.models import Batch, GenerationJob, Product
 
 
@@ -41,9 +39,9 @@ def owns(session, workspace: str, url: str) -> bool:
     if head == "photos":
         return True
     if head == "brand" and len(parts) > 2:
-        return parts[1] == hashlib.sha256(workspace.encode()).hexdigest()[:12]
+        return parts[1] == workspace_folder(workspace)
     if head == "jobs" and len(parts) > 3 and parts[1] == "references":
-        return parts[2] == re.sub(r"[^A-Za-z0-9._-]", "_", workspace)
+        return parts[2] == workspace_folder(workspace)
     model = {"previews": Batch, "products": Product, "jobs": GenerationJob}.get(head)
     row_id = _uuid(parts[1]) if model is not None and len(parts) > 2 else None
     if row_id is None:

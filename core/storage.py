@@ -13,6 +13,7 @@ resolve=storage.data_uri)``), so previews work the same in both modes. A missing
 from __future__ import annotations
 
 import base64
+import hashlib
 import os
 import re
 import shutil
@@ -31,6 +32,12 @@ _KEY_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._\-/]{0,510}$")
 _EXT_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
               ".webp": "image/webp", ".gif": "image/gif", ".mp4": "video/mp4",
               ".webm": "video/webm"}
+
+
+def workspace_folder(workspace: str) -> str:
+    """A workspace's own folder name under ``brand/`` and ``jobs/references/``: a hash, so
+    no two workspaces share one ("team a" and "team_a" once both wrote to ``team_a``)."""
+    return hashlib.sha256(workspace.encode()).hexdigest()[:12]
 
 
 def media_key(url_or_key: str | None) -> str | None:

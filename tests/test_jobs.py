@@ -33,7 +33,7 @@ def no_leftover_jobs(db, workspace):
     yield
     with unit_of_work() as session:
         session.execute(sa.delete(GenerationJob).where(GenerationJob.workspace.in_(
-            [workspace, "someone-else"])))
+            [workspace, "someone-else", f"{workspace} a", f"{workspace}_a"])))
 
 
 def set_job_state(job_id, status: str, **values) -> None:
@@ -118,6 +118,23 @@ def test_job_files_are_read_only_through_their_own_workspace_and_job(db, workspa
         job_file("someone-else", job.id, url)
     with pytest.raises(NotFoundError, match="has no file"):
         job_file(workspace, other.id, url)
+
+
+def test_workspaces_whose_names_differ_only_in_punctuation_keep_their_own_files(db, workspace, sent):
+    # a walk-through: "team a" and "team_a" both stored reference images under
+    # jobs/references/team_a/, so each could put the other's uploads into its banners
+    from core.media_owner import owns
+
+    data = png((20, 20), color=(9, 99, 199))
+    spaced = submit_job(f"{workspace} a", "alice", "image", {"prompt": "cat"}, reference=("a.png", data))
+    joined = submit_job(f"{workspace}_a", "alice", "image", {"prompt": "cat"}, reference=("a.png", data))
+    mine, theirs = (j.params["reference_image"]["url"] for j in (joined, spaced))
+    assert mine != theirs
+    with unit_of_work() as session:
+        assert owns(session, f"{workspace}_a", mine) and not owns(session, f"{workspace}_a", theirs)
+        assert owns(session, f"{workspace} a", theirs) and not owns(session, f"{workspace} a", mine)
+    with pytest.raises(NotFoundError):
+        job_file(f"{workspace}_a", spaced.id, theirs)
 
 
 def test_the_same_parameters_within_the_window_create_one_job(db, workspace, sent):

@@ -53,12 +53,11 @@ def save_kit(workspace: str, kit: BrandKit | dict, updated_by: str = "") -> Bran
 
 
 def _store(workspace: str, stem: str, ext: str, data: bytes, content_type: str) -> str:
-    from core.storage import get_storage
+    from core.storage import get_storage, workspace_folder
 
     # the content hash in the name: a URL always means the same bytes (renderers cache by it)
     digest = hashlib.sha256(data).hexdigest()[:16]
-    safe_ws = hashlib.sha256(workspace.encode()).hexdigest()[:12]
-    return get_storage().put(f"brand/{safe_ws}/{stem}-{digest}.{ext}", data, content_type)
+    return get_storage().put(f"brand/{workspace_folder(workspace)}/{stem}-{digest}.{ext}", data, content_type)
 
 
 def upload_logo(workspace: str, data: bytes) -> str:
