@@ -119,8 +119,11 @@ def validate_sources(sources: object) -> list[dict]:
     return clean
 
 
-def _submission_hash(sources: list[dict]) -> str:
-    return hashlib.sha256(json.dumps(sources, sort_keys=True).encode()).hexdigest()
+def _submission_hash(sources: list[dict], name: str | None = None) -> str:
+    """What makes two submissions the same: their sources, and the name when one was given
+    ("Spring sale" and "Summer sale" of the same URLs are two batches; a double click is one)."""
+    body: object = sources if name is None else {"name": name, "sources": sources}
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
 def create_batch(
@@ -138,7 +141,7 @@ def create_batch(
     check_scope(workspace, user)
     chosen = None if name is None else clean_batch_name(name)
     clean = validate_sources(sources)
-    digest = _submission_hash(clean)
+    digest = _submission_hash(clean, chosen)
     s = get_settings()
     with unit_of_work() as session:
         batch_repo.lock_submission(session, f"{workspace}:{user}:{digest}")

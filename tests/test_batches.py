@@ -150,6 +150,20 @@ def test_an_identical_submission_within_the_window_returns_the_same_batch(db, wo
     assert [m for m in sent if m[0] == "batch"] == [("batch", (str(first.id),)), ("batch", (str(other_user.id),))]
 
 
+def test_the_same_sources_under_another_name_are_another_batch(db, workspace, sent):
+    # the code review: "Summer sale" sent right after "Spring sale" with the same URLs came
+    # back as the spring batch, the new name dropped
+    src = [{"url": u, "batch_size": 1} for u in urls(2)]
+    spring = create_batch(workspace, "alice", src, name="Spring sale")
+    summer = create_batch(workspace, "alice", src, name="Summer sale")
+    assert summer.id != spring.id and summer.created and summer.name == "Summer sale"
+    again = create_batch(workspace, "alice", src, name="Summer sale")  # a double click
+    assert again.id == summer.id and again.created is False
+    unnamed = create_batch(workspace, "alice", src)
+    assert unnamed.id not in (spring.id, summer.id)
+    assert create_batch(workspace, "alice", src).id == unnamed.id
+
+
 def test_after_the_window_the_same_submission_creates_a_new_batch(db, workspace, sent, settings_env):
     settings_env(DUPLICATE_WINDOW_SECONDS="0.2")
     src = [{"url": urls(1)[0], "batch_size": 1}]
