@@ -37,7 +37,7 @@ from pages.preview_card import card, warm_banners
 ALL = "All"
 PER_ROW = {"landscape": 2, "square": 3, "story": 4}
 PER_PAGE = [24, 48, 96, ALL]  # cards per screen (multiples of every PER_ROW)
-MAX_PREVIEWS = 500  # the service's page limit; a batch holds at most 5 URLs × 10 by default
+MAX_PREVIEWS = 500  # the service's page limit: larger batches are read page after page
 
 
 # the classic three names first, then every other ad format (IAB display, social)
@@ -257,8 +257,16 @@ def _batch_actions(workspace: str, detail: BatchDetail) -> None:
             help="The prefills, one row each (the same file as in the ZIP)")
 
 
-def _all_previews(workspace: str, batch_id) -> list:
-    return list_previews(workspace, batch_id, page_size=MAX_PREVIEWS).items
+def _all_previews(workspace: str, batch_id, **filters) -> list:
+    """Every preview of the batch matching ``filters``, page after page: a batch of more than
+    one page (MAX_URLS_PER_BATCH × BATCH_SIZE_MAX over 500) showed and counted only 500."""
+    found, cursor = [], None
+    while True:
+        page = list_previews(workspace, batch_id, page_size=MAX_PREVIEWS, cursor=cursor, **filters)
+        found.extend(page.items)
+        cursor = page.next_cursor
+        if not cursor or not page.items:
+            return found
 
 
 def _page_number(pages: int) -> int:
@@ -301,8 +309,7 @@ def _screen(workspace: str, detail: BatchDetail, product, status,
             per_page: int | None, review: str | None = None) -> tuple[list, int, list, int, int]:
     """The previews matching the filters on the current screen, in source order then
     variant: (shown, index of the first, all that match, page, pages)."""
-    previews = list_previews(workspace, detail.batch.id, product_id=product, status=status,
-                             page_size=MAX_PREVIEWS, review=review).items
+    previews = _all_previews(workspace, detail.batch.id, product_id=product, status=status, review=review)
     previews = ordered(previews, {src.url: "" for src in detail.sources})
     per_page = per_page or max(len(previews), 1)
     pages = max(-(-len(previews) // per_page), 1)

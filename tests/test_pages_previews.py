@@ -278,6 +278,16 @@ def test_a_long_batch_is_shown_a_screen_at_a_time(app_ws, big_batch):
     assert "grid_next" not in {b.key for b in at.button}
 
 
+def test_a_batch_over_one_service_page_is_shown_and_counted_whole(app_ws, settings_env):
+    # the code review: the page read one service page of 500, so a batch of 51 URLs × 10
+    # (MAX_URLS_PER_BATCH raised) showed "of 500" and its last product never appeared
+    settings_env(MAX_URLS_PER_BATCH="60")
+    b = create_user_batch(app_ws, n_urls=51, batch_size=10, user="local")
+    at = open_page(PAGE, batch=str(b.id), page="22")
+    assert "Previews **505–510** of 510 · page 22 of 22" in texts(at.markdown)
+    assert len(variants_shown(at)) == 6
+
+
 @pytest.mark.parametrize("page,first", [("2", 25), ("99", 25), ("zero", 1), ("-3", 1)])
 def test_the_grid_page_comes_from_the_url_and_is_kept_in_range(app_ws, big_batch, page, first):
     at = open_page(PAGE, batch=str(big_batch.id), page=page)
