@@ -182,7 +182,8 @@ def _actions(workspace: str, user: str, kit: brand.BrandKit | None) -> None:
                             icon=":material/format_paint:", disabled=kit is None,
                             help="Puts the workspace's finished banners in this kit: colours, "
                                  "logo, font and legal line (the copy stays). Saves the kit "
-                                 "first. Each banner keeps its previous version for Undo.")
+                                 "first. Each banner keeps its previous version for Undo; a "
+                                 "changed banner needs a new review.")
     if kit is None:
         return
     try:
@@ -190,8 +191,13 @@ def _actions(workspace: str, user: str, kit: brand.BrandKit | None) -> None:
             brand.save_kit(workspace, kit, user)
             st.toast("Brand kit saved: new banners use it")
         if rebrand:
-            n = brand.rebrand_previews(workspace, kit)
-            st.toast(f"{count(n, 'banner')} re-rendered with the kit")
+            done = brand.rebrand_previews(workspace, kit)
+            st.toast(f"{count(done.changed, 'banner')} re-rendered with the kit")
+            if done.reviews_cleared:  # a walk-through: approvals vanished without a word
+                st.warning(f"{count(done.reviews_cleared, 'reviewed banner')} changed and "
+                           f"{'needs' if done.reviews_cleared == 1 else 'need'} a new review: "
+                           f"approvals and rejections were of the banners before the kit.",
+                           icon=":material/rate_review:")
     except AppError as exc:
         ui.show_error(exc)
 

@@ -162,11 +162,15 @@ def test_existing_banners_are_rerendered_with_the_new_kit(sqlite_db, workspace):
         set_preview_state(pid, "done", prefill=a_prefill(cta_text="Buy"))
     kit = save_kit(workspace, {"colors": {"button": "#AA0000"}, "legal": "T&Cs apply.",
                                "cta_words": ["Get yours"]})
-    assert rebrand_previews(workspace, kit) == 2
+    from core.review import set_review
+
+    set_review(workspace, ids[1], "approved", user="alice")
+    assert rebrand_previews(workspace, kit) == (2, 1)  # changed; one approval cleared
     after = get_preview(workspace, ids[0]).prefill
     assert after["colors"]["button"] == "#AA0000" and after["legal"] == "T&Cs apply."
     assert after["cta_text"] == "Buy"  # the copy stays as written
-    assert rebrand_previews(workspace, kit) == 0  # already in the brand
+    assert get_preview(workspace, ids[1]).review_status is None
+    assert rebrand_previews(workspace, kit) == (0, 0)  # already in the brand
 
 
 def test_gemini_is_told_the_brand_voice_cta_phrases_and_colours():

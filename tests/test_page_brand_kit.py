@@ -65,3 +65,25 @@ def test_the_sample_banner_has_a_stand_in_photo(app_ws):
     # a walk-through: the sample always showed a striped "Background image unavailable" panel
     html = sample_html(open_page())
     assert "Background image unavailable" not in html and "data:image/png;base64," in html
+
+
+def test_re_rendering_says_which_reviewed_banners_need_a_new_review(app_ws):
+    # a walk-through: "Re-render existing banners" cleared two approvals without a word
+    from core.previews import list_previews
+    from core.review import set_review
+    from tests.factories import a_prefill, create_user_batch, set_preview_state
+
+    batch = create_user_batch(app_ws, n_urls=1, batch_size=3, user="local")
+    ids = [p.id for p in list_previews(app_ws, batch_id=batch.id).items]
+    for pid in ids:
+        set_preview_state(pid, "done", prefill=a_prefill())
+    set_review(app_ws, ids[0], "approved", user="local")
+    set_review(app_ws, ids[1], "rejected", user="local")
+    at = open_page()
+    at.text_input(key="brand_kit_legal").input("T&Cs apply.").run()
+    at.button(key="brand_kit_rebrand").click().run()
+    assert not at.exception, at.exception
+    assert "3 banners re-rendered with the kit" in [t.value for t in at.toast]
+    assert "2 reviewed banners changed and need a new review" in texts(at.warning)
+    at.button(key="brand_kit_rebrand").click().run()  # nothing left to change: nothing to say
+    assert "reviewed banner" not in texts(at.warning)

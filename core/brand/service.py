@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from typing import NamedTuple
 
 from core.brand.assets import check_font, normalise_logo
 from core.brand.kit import BrandKit, brand_patch, parse_kit
@@ -73,14 +74,22 @@ def upload_font(workspace: str, data: bytes) -> tuple[str, str]:
     return url, name
 
 
-def rebrand_previews(workspace: str, kit: BrandKit | None = None, batch_id: object = None) -> int:
+class Rebranded(NamedTuple):
+    """What a re-render did: banners changed, and how many of them had been approved or
+    rejected (a changed banner needs a new review: the page says so)."""
+
+    changed: int
+    reviews_cleared: int
+
+
+def rebrand_previews(workspace: str, kit: BrandKit | None = None, batch_id: object = None) -> Rebranded:
     """Re-render the workspace's finished banners (or one batch's) with ``kit`` (default: the
     saved kit): colours, logo, font and legal line change, copy stays. Each change is a new
-    prefill version (undo works). Returns how many banners changed."""
+    prefill version (undo works) and clears the banner's review."""
     from core.previews import list_previews, update_prefill
 
     kit = kit or get_kit(workspace)
-    changed, cursor = 0, None
+    changed, cleared, cursor = 0, 0, None
     while True:
         page = list_previews(workspace, batch_id=batch_id, status="done", page_size=200,
                              cursor=cursor)
@@ -92,8 +101,9 @@ def rebrand_previews(workspace: str, kit: BrandKit | None = None, batch_id: obje
                 continue
             update_prefill(workspace, p.id, patch)
             changed += 1
+            cleared += p.review_status is not None
         cursor = page.next_cursor
         if not cursor:
             break
-    log.info("brand_kit.rebranded workspace=%s previews=%d", workspace, changed)
-    return changed
+    log.info("brand_kit.rebranded workspace=%s previews=%d reviews_cleared=%d", workspace, changed, cleared)
+    return Rebranded(changed, cleared)
