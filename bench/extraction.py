@@ -154,6 +154,11 @@ DEFAULT_SETS = {
     "github119": (None, FIXTURES / "github119.json"),  # Play.com 2012, a DVD (fletcher's VCR cassette, MIT)
     "github111": (None, FIXTURES / "github111.json"),  # Amazon.de, chair covers from a marketplace seller, EUR 6,37 (amazon-page-parser fixture; 356 CRs of CRLF blocks dropped by the index)
     "github120": (None, FIXTURES / "github120.json"),  # GAME (game.co.uk) 2012, an Xbox 360 game, new and preowned prices (fletcher's VCR cassette, MIT)
+    "github123": (None, FIXTURES / "github123.json"),  # Amazon.com 2012, a Kindle Keyboard 3G (fletcher's VCR cassette, MIT)
+    "github125": (None, FIXTURES / "github125.json"),  # H&M France, a men's denim short, 29,99 € (calgo-lab/green-db test page, Apache-2.0 in pyproject)
+    "github126": (None, FIXTURES / "github126.json"),  # Target.com 2014, a hammock chair, no brand named (isabella232/onebox-1 fixture, MIT in gemspec; CRs of CRLF dropped by the index)
+    "github127": (None, FIXTURES / "github127.json"),  # CB2 2015, a duvet cover, own label (isabella232/onebox-1 fixture, MIT in gemspec; CRs of CRLF dropped by the index)
+    "github128": (None, FIXTURES / "github128.json"),  # Wayfair 2015, a sleigh bed, sale price beside the list price (isabella232/onebox-1 fixture, MIT in gemspec)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…
