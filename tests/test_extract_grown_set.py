@@ -434,13 +434,23 @@ TWENTIETH_SESSION = {"github109.json": (1, {}), "github110.json": (1, {}), "gith
                      "github118.json": (1, {}), "github119.json": (1, {"price": 0.0}), "github111.json": (1, {}),
                      "github120.json": (1, {})}
 
+# The twenty-first session's unseen pages (2026-12-04, each committed before its first scoring; truth by helpers
+# blind to the extractor): github123 (Amazon.com 2012, a Kindle, from hulihanapplications/fletcher's MIT VCR
+# cassette) at 1.0 but the first image 0 (no ordinary main photo: the truth names the first of nine hover
+# thumbnails, the extractor the first large viewer image: left); github125 (H&M France, calgo-lab/green-db,
+# Apache-2.0) at 1.0; github126 (Target 2014), github127 (CB2 2015) and github128 (Wayfair 2015), fixtures of
+# isabella232/onebox-1 (MIT in its gemspec), at 1.0 but Wayfair's brand 0 (the house brand "Three Posts" named in
+# the byline, breadcrumb and <title>: left).
+TWENTY_FIRST_SESSION = {"github123.json": (1, {"first_image": 0.0}), "github125.json": (1, {}),
+                        "github126.json": (1, {}), "github127.json": (1, {}), "github128.json": (1, {"brand": 0.0})}
+
 # every session's unseen sets, as first scored (the dicts above), in one table
 UNSEEN_SESSIONS = {"sixth": SIXTH_SESSION, "ninth": NINTH_SESSION, "tenth": TENTH_SESSION,
                    "eleventh": ELEVENTH_SESSION, "twelfth": TWELFTH_SESSION, "thirteenth": THIRTEENTH_SESSION,
                    "fourteenth": FOURTEENTH_SESSION, "fifteenth": FIFTEENTH_SESSION,
                    "sixteenth": SIXTEENTH_SESSION, "seventeenth": SEVENTEENTH_SESSION,
                    "eighteenth": EIGHTEENTH_SESSION, "nineteenth": NINETEENTH_SESSION,
-                   "twentieth": TWENTIETH_SESSION}
+                   "twentieth": TWENTIETH_SESSION, "twenty-first": TWENTY_FIRST_SESSION}
 
 
 @pytest.mark.parametrize("session,name", [(s, n) for s, sets in UNSEEN_SESSIONS.items() for n in sorted(sets)])
