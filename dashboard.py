@@ -83,6 +83,7 @@ def main() -> None:
         st.caption(f"Workspace **{who.workspace}** · {who.user}")
         if who.signed_in:
             st.button("Sign out", key="app_logout", on_click=st.logout)
+    ui.worker_warning()
     page.run()  # a rerun or st.stop inside ends here by exception: only whole runs count
     if log := get_settings().render_timing_log:
         _record_render(log, page.url_path or "home", time.perf_counter() - started)

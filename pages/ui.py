@@ -284,3 +284,28 @@ def starts_chart(frame: "pd.DataFrame"):
                 axis=alt.Axis(format="d", tickMinStep=1), scale=alt.Scale(domainMin=0)),
         tooltip=[alt.Tooltip("minute:T", format="%H:%M"), "starts:Q"],
     )
+
+
+@st.cache_data(ttl=10, show_spinner=False)
+def _live_worker_count(prefix: str) -> int | None:
+    """Worker processes with a fresh heartbeat (production), None when it cannot be read."""
+    from core import health
+
+    try:
+        return len(health.live_workers())
+    except Exception:  # noqa: BLE001 — the queue's own health is /healthz's to report
+        return None
+
+
+def worker_warning() -> None:
+    """In production, say at the top of every page when no worker process is running: a walk-
+    through's batches sat "pending" forever while every page (and its time estimate) looked fine."""
+    from core.settings import get_settings
+
+    s = get_settings()
+    if s.embedded or _live_worker_count(s.redis_prefix) != 0:
+        return
+    st.warning("No worker process is running: new and waiting previews and jobs wait until one "
+               "starts (they are kept, nothing is lost). Operators: start one with "
+               "`dramatiq actors.worker` (README, Operations).", icon=":material/engineering:")
+

@@ -108,3 +108,30 @@ def test_a_recent_batch_done_with_failures_says_so_as_its_badge_does(app_ws):
     at = open_page()
     labels = [link.proto.label for link in at.get("page_link")]
     assert any(label.endswith("· done · 1 failed") for label in labels), labels
+
+
+def test_every_page_says_when_no_worker_process_is_running(app_ws, settings_env, redis_url, redis_prefix):
+    # a walk-through in production mode: with the only worker stopped, batches sat "pending"
+    # while Home, New batch and Previews looked fine and promised "under a minute"
+    import json
+    import time
+
+    import redis
+
+    from pages import ui
+
+    settings_env(REDIS_URL=redis_url, REDIS_PREFIX=redis_prefix)
+    ui._live_worker_count.clear()
+    for page in (None, "pages/new_batch.py"):
+        at = open_page(page)
+        assert not at.exception, at.exception
+        assert "No worker process is running" in texts(at.warning), page
+    client = redis.Redis.from_url(redis_url)
+    client.set(f"{redis_prefix}:workers:host:1", json.dumps({"at": time.time()}), ex=30)
+    ui._live_worker_count.clear()
+    at = open_page("pages/new_batch.py")
+    assert "No worker process" not in texts(at.warning)
+    settings_env(REDIS_URL="")  # embedded: the in-process worker, nothing to say
+    client.delete(f"{redis_prefix}:workers:host:1")
+    ui._live_worker_count.clear()
+    assert "No worker process" not in texts(open_page(None).warning)
