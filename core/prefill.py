@@ -84,6 +84,13 @@ def _minor_units(code: str) -> int:
         return 2
 
 
+def _is_currency(code: str) -> bool:
+    """A currency Babel (CLDR) knows, other than XXX ("no currency": drawn as "¤")."""
+    from babel.numbers import list_currencies
+
+    return code != "XXX" and code in list_currencies()
+
+
 class PriceBadge(_Strict):
     type: Literal["price_badge"] = "price_badge"
     price: str = Field(description="decimal string, e.g. 129.00")
@@ -117,6 +124,8 @@ class PriceBadge(_Strict):
     def _currency(cls, v: str) -> str:
         if v and not re.match(r"^[A-Za-z]{3}$", v):
             raise ValueError("must be a 3-letter ISO 4217 code like EUR")
+        if v and not _is_currency(v.upper()):  # a walk-through: "QQQ" drew "QQQ9.99"
+            raise ValueError(f"{v.upper()} is not an ISO 4217 currency code (like EUR, USD, CLP)")
         return v.upper()
 
     @model_validator(mode="after")

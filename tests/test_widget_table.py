@@ -34,3 +34,20 @@ def test_price_badge_amounts_carry_the_currencys_minor_units():
     assert said("5", "") == ("5.00", None)
     frame = _widget_frame([PriceBadge(price="24990.00", currency="CLP").model_dump()])
     assert frame.loc[0, "price"] == "24990"
+
+
+def test_a_price_badge_currency_must_be_a_real_currency():
+    # a walk-through: PATCH with currency "QQQ" was accepted and the banner drew "QQQ9.99"
+    import pytest
+
+    from core.errors import ValidationError
+    from core.prefill import validate_prefill
+    from tests.factories import a_prefill
+
+    for code in ("QQQ", "XXX", "ABC"):
+        with pytest.raises(ValidationError, match=f"{code} is not an ISO 4217 currency code"):
+            validate_prefill({**a_prefill(), "widgets": [{"type": "price_badge", "price": "9.99",
+                                                          "currency": code.lower()}]})
+    ok = validate_prefill({**a_prefill(), "widgets": [{"type": "price_badge", "price": "9.99",
+                                                       "currency": "vES"}]})
+    assert ok["widgets"][0]["currency"] == "VES"
