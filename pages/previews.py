@@ -427,7 +427,9 @@ def render() -> None:
         review_ui.toolbar(who.workspace, first, None if product == ALL else product,
                           None if status == ALL else status, reviewed, who.user,
                           matching=sum(p.status == "done" for p in matching),
-                          on_screen=sum(p.status == "done" for p in shown))
+                          on_screen=sum(p.status == "done" for p in shown),
+                          approved=sum(p.status == "done" and p.review_status == "approved" for p in matching),
+                          rejected=sum(p.status == "done" and p.review_status == "rejected" for p in matching))
     total = len(matching)
     # Without a status filter a screen always holds the same previews: watch their
     # products. With one, previews move in and out of it: watch the whole batch.

@@ -49,9 +49,11 @@ def review_filter(container, on_change=None) -> str | None:
     return None if choice == ALL else choice
 
 
-def _bulk(decision: str, verb: str, icon: str, matching: int, off_screen: int, act) -> None:
+def _bulk(decision: str, verb: str, icon: str, matching: int, off_screen: int, act,
+          overturns: int = 0) -> None:
     """Approve / reject every banner the filters match. When some of them are on other screens
-    of the list, the button opens a confirmation that says so instead of deciding unseen."""
+    of the list, or were decided the other way (``overturns``: rejected ones an "Approve all"
+    would approve), the button opens a confirmation that says so instead of deciding unseen."""
     label = f"{verb} all {matching}" if matching else f"{verb} all"
     key = f"review_{decision}_all"
 
@@ -63,19 +65,26 @@ def _bulk(decision: str, verb: str, icon: str, matching: int, off_screen: int, a
         else:
             _done(f"{count(n, 'banner')} {'approved' if decision == 'approve' else 'rejected'}")
 
-    if off_screen <= 0:
+    if off_screen <= 0 and overturns <= 0:
         if st.button(label, key=key, icon=icon, help=f"{verb}s every finished banner the filters above show"):
             run()
         return
     with st.popover(label + "…", icon=icon, key=f"{key}_pop"):
-        st.markdown(f"This {verb.lower()}s **{count(matching, 'banner')}**: the filters match "
-                    f"{off_screen} more than this screen shows (on its other pages).")
+        said = []
+        if off_screen > 0:
+            said.append(f"the filters match {off_screen} more than this screen shows (on its other pages)")
+        if overturns > 0:  # a walk-through: "Approve all" approved a banner just rejected, unasked
+            other = "rejected" if decision == "approve" else "approved"
+            said.append(f"{count(overturns, 'of them is', 'of them are')} {other} now and would be "
+                        f"{'approved' if decision == 'approve' else 'rejected'}")
+        st.markdown(f"This {verb.lower()}s **{count(matching, 'banner')}**: " + "; ".join(said) + ".")
         if st.button(f"{verb} all {matching}", key=key, icon=icon, type="primary"):
             run()
 
 
 def toolbar(workspace: str, detail, product: str | None, status: str | None,
-            review: str | None, user: str | None, *, matching: int = 0, on_screen: int = 0) -> None:
+            review: str | None, user: str | None, *, matching: int = 0, on_screen: int = 0,
+            approved: int = 0, rejected: int = 0) -> None:
     """Approve / reject every finished preview the filters show (``matching`` of them,
     ``on_screen`` on this screen); approved as ZIP / CSV."""
     b = detail.batch
@@ -90,8 +99,8 @@ def toolbar(workspace: str, detail, product: str | None, status: str | None,
     with st.container(horizontal=True, gap="small", vertical_alignment="center",
                       key="review_toolbar"):
         off_screen = max(matching - on_screen, 0)
-        _bulk("approve", "Approve", ":material/thumb_up:", matching, off_screen, act)
-        _bulk("reject", "Reject", ":material/thumb_down:", matching, off_screen, act)
+        _bulk("approve", "Approve", ":material/thumb_up:", matching, off_screen, act, rejected)
+        _bulk("reject", "Reject", ":material/thumb_down:", matching, off_screen, act, approved)
         name = f"{slug(b.name, 'batch')}-approved"
         approved = approved_count(workspace, b.id)
         formats = zip_formats.chosen()  # the same formats as the batch's ZIP

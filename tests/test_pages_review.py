@@ -141,3 +141,18 @@ def test_approve_all_asks_first_when_some_banners_are_on_other_screens(app_ws):
     at.button(key="review_approve_all").click().run()
     assert {get_preview(app_ws, p.id).review_status for p in ps} == {"approved"}
     assert "30 banners approved" in texts(at.toast) + texts(at.markdown) + texts(at.success)
+
+
+def test_approve_all_asks_first_when_it_would_overturn_a_rejection(app_ws, done, sent):
+    # a walk-through: a banner rejected a moment before was approved by "Approve all 6", unasked
+    b, ps = done
+    at = open_page(PAGE, batch=str(b.id))
+    assert "review_approve_all" in {x.key for x in at.button}  # nothing decided: one click
+    at.button(key=f"rreject_{ps[0].id.hex}").click().run()
+    assert get_preview(app_ws, ps[0].id).review_status == "rejected"
+    labels = [p.proto.popover.label for p in at.get("popover")]
+    assert any(label.startswith("Approve all") and label.endswith("…") for label in labels), labels
+    assert "1 of them is rejected now and would be approved" in texts(at.markdown)
+    assert get_preview(app_ws, ps[0].id).review_status == "rejected"  # nothing decided yet
+    at.button(key="review_approve_all").click().run()
+    assert get_preview(app_ws, ps[0].id).review_status == "approved"
