@@ -223,3 +223,26 @@ def test_marked_up_recommendations_are_not_taken_for_the_product():
     product = extract_product(html, "https://shop.example/lamp")
     assert (product.title, product.price, product.currency) == ("Oak Desk Lamp", Decimal("59.00"), "EUR")
     assert "microdata" not in product.sources.values()
+
+
+def test_a_view_pixel_in_a_script_is_never_a_product_image():
+    # a walk-through: each Amazon scrape requested "/gp/sponsored-products/logging/log-action.html
+    # ?…&adId=…" (an ad's view pixel, named in a script) as if it were a photo, counting an ad
+    # impression on a real shop; image scripts such as thumbnail.asp?file=… stay images
+    html = """<html><head><title>Lamp</title></head><body><h1>Desk lamp</h1>
+      <img id="landingImage" src="https://img.example.com/images/I/lamp-main.jpg" width="500" height="500">
+      <script>SV.loadImagePixel("/gp/sponsored-products/logging/log-action.html?qualifier=1&id=2&adId=3&eventType=2");
+      </script><img src="/thumbnail.asp?file=assets/images/lamp_side.jpg&maxx=400" width="400" height="400">
+      </body></html>"""
+    images = extract_product(html, "https://shop.example.com/dp/lamp").images
+    assert not [u for u in images if "log-action" in u], images
+    assert images[0] == "https://img.example.com/images/I/lamp-main.jpg"
+    from pathlib import Path
+
+    from core.fetch import decode_html
+
+    saved = Path(__file__).parent / "fixtures/extraction/github/g109-amazon-us-B00004YS4O.html"
+    real = extract_product(decode_html(saved.read_bytes())[1], "https://www.amazon.com/dp/B00004YS4O").images
+    assert real and not [u for u in real if "log-action" in u], real
+    assert is_chrome_image("https://shop.example.com/gp/x/log-action.html?adId=3")
+    assert not is_chrome_image("https://shop.example.com/thumbnail.asp?file=a.jpg")

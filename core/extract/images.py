@@ -14,7 +14,10 @@ from urllib.parse import unquote, urljoin, urlsplit
 from w3lib.url import safe_url_string
 
 _IMAGE_EXT = re.compile(r"\.(jpe?g|png|webp|avif|gif|bmp|tiff?|jfif)$", re.I)
-_BAD_EXT = re.compile(r"\.(svg|ico|cur)$", re.I)
+# UI art, and documents that are never a photo: Amazon's sponsored-products carousel holds
+# "…/logging/log-action.html?adId=…" view pixels (a fetch counts an ad impression). Image
+# scripts (thumbnail.asp?file=…, thumb.aspx?i=…) stay.
+_BAD_EXT = re.compile(r"\.(svg|ico|cur|html?|js|css|json|xml|txt)$", re.I)
 # Path words that mark site chrome rather than product photos.
 _CHROME = re.compile(
     r"(^|[/_.\-])(logo|logos|icon|icons|favicon|sprite|sprites|pixel|spacer|blank|placeholder|"
