@@ -17,10 +17,12 @@ from db.repositories import activity as activity_repo
 
 @dataclass(frozen=True)
 class Failure:
-    """A failed preview and the name of its batch."""
+    """A failed preview, the name of its batch and its product's title (None before the page
+    was read: the URL stands for it)."""
 
     preview: PreviewInfo
     batch_name: str
+    title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,8 +55,8 @@ def overview(workspace: str, minutes: int = 60, failures: int = 10,
     with unit_of_work() as session:
         counts = activity_repo.status_counts(session, workspace, [str(s) for s in PREVIEW_ACTIVE])
         starts = activity_repo.start_times(session, workspace, since)
-        failed = [Failure(to_info(p), name)
-                  for p, name in activity_repo.recent_failures(session, workspace, failures)]
+        failed = [Failure(to_info(p), name, title)
+                  for p, name, title in activity_repo.recent_failures(session, workspace, failures)]
     # Bucketing in Python keeps the query portable (SQLite and PostgreSQL truncate differently).
     buckets = {_minute(now - dt.timedelta(minutes=i)): 0 for i in range(minutes)}
     window_start = now - dt.timedelta(seconds=rate.window_seconds)

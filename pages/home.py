@@ -52,7 +52,8 @@ def _figures(o: Overview, workspace: str) -> bool:
         with st.container(border=True):
             left, right = st.columns([4, 1])
             many = f" · {len(same)} previews" if len(same) > 1 else ""
-            left.markdown(f"**{ui.md_escape(f.batch_name)}** · {ui.md_link(f.preview.source_url)}{many}")
+            # the product's title where the page was read (a walk-through saw raw URLs), linked
+            left.markdown(f"**{ui.md_escape(f.batch_name)}** · {ui.md_link(f.preview.source_url, f.title)}{many}")
             left.caption(f"{ui.md_escape(f.preview.error_message or 'No reason recorded')} · "
                          f"{ui.when(f.preview.finished_at)}")
             right.page_link(ui.PREVIEWS, label="Open", icon=":material/open_in_new:",

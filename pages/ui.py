@@ -181,11 +181,12 @@ def md_escape(text: str) -> str:
     return str(text).translate(_MD_SPECIAL)
 
 
-def md_link(url: str) -> str:
-    """A URL as a markdown link that shows it literally and leads to it exactly (a bare URL
-    is auto-linked by the markdown renderer with its escapes: "27\\_x.html" → "27%5C_x.html")."""
+def md_link(url: str, label: str | None = None) -> str:
+    """A URL as a markdown link that shows it (or ``label``) literally and leads to it exactly
+    (a bare URL is auto-linked by the markdown renderer with its escapes: "27\\_x.html" →
+    "27%5C_x.html")."""
     target = str(url).replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
-    return f"[{md_escape(url)}](<{target}>)"
+    return f"[{md_escape(label or url)}](<{target}>)"
 
 
 def short_url(url: str, limit: int = 70) -> str:

@@ -135,3 +135,19 @@ def test_every_page_says_when_no_worker_process_is_running(app_ws, settings_env,
     client.delete(f"{redis_prefix}:workers:host:1")
     ui._live_worker_count.clear()
     assert "No worker process" not in texts(open_page(None).warning)
+
+
+def test_a_failure_names_its_product_by_title_once_the_page_was_read(app_ws):
+    # a walk-through: "Recent failures" showed raw URLs although the titles had been read
+    from pages.ui import md_escape
+    from tests.test_pages_previews import add_product
+
+    batch = create_user_batch(app_ws, n_urls=2, batch_size=1, user="local")
+    read, unread = (s["url"] for s in batch.sources)
+    add_product(app_ws, batch, read, "Farm Fresh <b>Print</b>")
+    for p in list_previews(app_ws, batch.id).items:
+        set_preview_state(p.id, "failed", error_message="No usable product image was found")
+    shown = texts(open_page().markdown)
+    assert f"[{md_escape('Farm Fresh <b>Print</b>')}](<{read}>)" in shown  # the title, escaped, linked
+    assert f"[{md_escape(read)}]" not in shown
+    assert f"[{md_escape(unread)}](<{unread}>)" in shown  # no title read yet: the URL

@@ -7,7 +7,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from db.models import Batch, Preview
+from db.models import Batch, Preview, Product
 
 
 def status_counts(session: Session, workspace: str, statuses: list[str]) -> dict[str, int]:
@@ -28,14 +28,16 @@ def start_times(session: Session, workspace: str, since: dt.datetime) -> list[dt
     ))
 
 
-def recent_failures(session: Session, workspace: str, limit: int) -> list[tuple[Preview, str]]:
-    """The latest failed previews with their batch's name, newest first (archived batches
-    too: archiving only tidies the Batches list)."""
+def recent_failures(session: Session, workspace: str, limit: int) -> list[tuple[Preview, str, str | None]]:
+    """The latest failed previews with their batch's name and their product's title (None
+    before the page was read), newest first (archived batches too: archiving only tidies the
+    Batches list)."""
     rows = session.execute(
-        sa.select(Preview, Batch.name)
+        sa.select(Preview, Batch.name, Product.title)
         .join(Batch, Batch.id == Preview.batch_id)
+        .outerjoin(Product, sa.and_(Product.id == Preview.product_id, Product.workspace == workspace))
         .where(Preview.workspace == workspace, Preview.status == "failed")
         .order_by(Preview.finished_at.desc().nulls_last(), Preview.id)
         .limit(limit)
     )
-    return [(p, name) for p, name in rows]
+    return [(p, name, title) for p, name, title in rows]
