@@ -72,18 +72,6 @@ class Colors(_Strict):
         return v.upper()
 
 
-def _minor_units(code: str) -> int:
-    """ISO 4217 minor units (CLDR via Babel): CLP 0, EUR 2, KWD 3; 2 when unknown or blank."""
-    if not code:
-        return 2
-    from babel.numbers import get_currency_precision
-
-    try:
-        return int(get_currency_precision(code))
-    except (KeyError, ValueError):
-        return 2
-
-
 def _is_currency(code: str) -> bool:
     """A currency Babel (CLDR) knows, other than XXX ("no currency": drawn as "¤")."""
     from babel.numbers import list_currencies
@@ -133,7 +121,9 @@ class PriceBadge(_Strict):
         """Write amounts with the currency's own minor units: CLP "24990", not "24990.00"
         (what the edit form and the API showed); KWD "1.250". A fraction the currency does
         not have is kept rather than rounded away."""
-        digits = _minor_units(self.currency)
+        from core.extract.prices import minor_units  # the one ISO 4217 minor-units lookup
+
+        digits = minor_units(self.currency)
         for name in ("price", "compare_at"):
             value = getattr(self, name)
             if value is not None:
