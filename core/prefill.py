@@ -73,10 +73,11 @@ class Colors(_Strict):
 
 
 def _is_currency(code: str) -> bool:
-    """A currency Babel (CLDR) knows, other than XXX ("no currency": drawn as "¤")."""
+    """A currency Babel (CLDR) knows: the codes the extractor reads (XXX, "no currency",
+    is drawn as "¤")."""
     from babel.numbers import list_currencies
 
-    return code != "XXX" and code in list_currencies()
+    return code in list_currencies()
 
 
 class PriceBadge(_Strict):
@@ -105,6 +106,10 @@ class PriceBadge(_Strict):
             raise ValueError("must be a decimal number like 129.00") from None
         if d < 0 or not d.is_finite():
             raise ValueError("must be a positive number")
+        if d.adjusted() >= 12:  # "1E+26" overflowed the rounding below (a 500, a crashed form)
+            raise ValueError("must be less than 1,000,000,000,000")
+        if d.as_tuple().exponent < -4:  # "1E-999999" would be written out in a million digits
+            d = d.quantize(Decimal("0.0001"))
         return str(d)  # written with the currency's minor units below, once it is known
 
     @field_validator("currency")

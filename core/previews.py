@@ -154,8 +154,8 @@ def update_prefill(workspace: str, preview_id: object, patch: object, replace: b
 
         if problems := foreign_media(session, workspace, new, p.prefill):
             raise ValidationError("Invalid prefill: " + "; ".join(problems), problems, preview_id=pid)
-        if new == p.prefill:  # nothing changed: no new version, the review stands
-            return new
+        if new == p.prefill or new == _as_now(p.prefill):  # nothing changed: no new version,
+            return new  # the review stands (a badge stored as "24990.00" CLP reads "24990" now)
         keep_current(session, p)  # the version edited is kept for undo
         p.prefill = new
         p.prefill_version = (p.prefill_version or 0) + 1
@@ -367,3 +367,12 @@ def use_text_only(workspace: str, batch_id: object, source_url: str) -> int:
     for kind, args in sends:
         dispatch(kind, *args)
     return len(sends)
+
+
+def _as_now(prefill: dict | None) -> dict | None:
+    """A stored prefill as today's rules write it, or None when it no longer validates."""
+    try:
+        return validate_prefill(prefill) if prefill else None
+    except ValidationError:
+        return None
+

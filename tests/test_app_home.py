@@ -151,3 +151,17 @@ def test_a_failure_names_its_product_by_title_once_the_page_was_read(app_ws):
     assert f"[{md_escape('Farm Fresh <b>Print</b>')}](<{read}>)" in shown  # the title, escaped, linked
     assert f"[{md_escape(read)}]" not in shown
     assert f"[{md_escape(unread)}](<{unread}>)" in shown  # no title read yet: the URL
+
+
+def test_a_long_product_title_is_shortened_on_its_failure_line(app_ws):
+    # the code review: scraped titles of hundreds of characters filled the failure line
+    from pages.ui import md_escape
+    from tests.test_pages_previews import add_product
+
+    batch = create_user_batch(app_ws, n_urls=1, batch_size=1, user="local")
+    url = batch.sources[0]["url"]
+    add_product(app_ws, batch, url, "Lamp " * 60)
+    set_preview_state(list_previews(app_ws, batch.id).items[0].id, "failed", error_message="x")
+    shown = texts(open_page().markdown)
+    assert f"[{md_escape(('Lamp ' * 60)[:99].rstrip() + '…')}](<{url}>)" in shown
+

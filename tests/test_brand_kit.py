@@ -228,3 +228,21 @@ def test_a_link_around_an_svg_logo_s_words_goes_and_the_words_stay():
     clean = sanitize_svg(svg).decode()
     assert "ACME" in clean and "Tools" in clean and "<rect" in clean
     assert "<a" not in clean and "evil" not in clean and "javascript" not in clean and "onclick" not in clean
+
+
+def test_a_banner_stored_before_a_rule_does_not_stop_the_re_render(sqlite_db, workspace):
+    # the code review: one old banner that no longer validates (a made-up currency saved before
+    # codes were checked) stopped the re-render half-way, the page showing only its error
+    from core.brand import rebrand_previews
+    from core.previews import get_preview, list_previews
+    from tests.factories import create_user_batch, set_preview_state
+
+    batch = create_user_batch(workspace, n_urls=1, batch_size=3)
+    ids = [p.id for p in list_previews(workspace, batch_id=batch.id).items]
+    for pid in ids:
+        set_preview_state(pid, "done", prefill=a_prefill())
+    old = {**a_prefill(), "widgets": [{"type": "price_badge", "price": "9.99", "currency": "QQQ"}]}
+    set_preview_state(ids[0], "done", prefill=old)
+    kit = save_kit(workspace, {"legal": "T&Cs apply."})
+    assert rebrand_previews(workspace, kit) == (2, 0)
+    assert [get_preview(workspace, i).prefill.get("legal") or None for i in ids] == [None, "T&Cs apply.", "T&Cs apply."]

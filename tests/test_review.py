@@ -452,6 +452,21 @@ def test_an_edit_that_changes_nothing_keeps_the_review(workspace, done_batch):
     assert p.review_status == "approved" and p.prefill_version == before.prefill_version
 
 
+def test_an_unchanged_edit_of_a_banner_stored_under_older_rules_keeps_the_review(workspace, done_batch):
+    # the code review: a badge stored as "24990.00" CLP reads "24990" today, so saving the
+    # banner unchanged counted as an edit, made a version and cleared the approval
+    _bid, ids = done_batch
+    old = {**get_preview(workspace, ids[2]).prefill,
+           "widgets": [{"type": "price_badge", "price": "24990.00", "currency": "CLP", "locale": ""}]}
+    with unit_of_work() as s:
+        s.get(Preview, ids[2]).prefill = old
+    review.set_review(workspace, ids[2], "approved", user="alice")
+    before = get_preview(workspace, ids[2])
+    update_prefill(workspace, ids[2], {"headline": before.prefill["headline"]})
+    p = get_preview(workspace, ids[2])
+    assert p.review_status == "approved" and p.prefill_version == before.prefill_version
+
+
 def test_a_text_only_banner_s_prefill_can_be_put_back_whole(workspace, done_batch):
     # the code review: its "/media/text-only" stand-in was refused as another workspace's file
     _bid, ids = done_batch

@@ -44,10 +44,28 @@ def test_a_price_badge_currency_must_be_a_real_currency():
     from core.prefill import validate_prefill
     from tests.factories import a_prefill
 
-    for code in ("QQQ", "XXX", "ABC"):
+    for code in ("QQQ", "ABC"):
         with pytest.raises(ValidationError, match=f"{code} is not an ISO 4217 currency code"):
             validate_prefill({**a_prefill(), "widgets": [{"type": "price_badge", "price": "9.99",
                                                           "currency": code.lower()}]})
     ok = validate_prefill({**a_prefill(), "widgets": [{"type": "price_badge", "price": "9.99",
                                                        "currency": "vES"}]})
     assert ok["widgets"][0]["currency"] == "VES"
+
+
+def test_a_price_badge_amount_out_of_range_is_refused_or_rounded_not_a_crash():
+    # the code review: "1E+26" raised decimal.InvalidOperation past the validator (a 500 and a
+    # crashed form); "1E-999999" was written out as a million-character price
+    import pytest
+
+    from core.errors import ValidationError
+    from core.prefill import PriceBadge, validate_prefill
+    from tests.factories import a_prefill
+
+    with pytest.raises(ValidationError, match="must be less than 1,000,000,000,000"):
+        validate_prefill({**a_prefill(), "widgets": [{"type": "price_badge", "price": "1E+26",
+                                                      "currency": "EUR"}]})
+    assert PriceBadge(price="1E-999999", currency="EUR").price == "0.00"
+    assert PriceBadge(price="999999999999", currency="CLP").price == "999999999999"
+    assert PriceBadge(price="9.99", currency="xxx").currency == "XXX"
+

@@ -99,7 +99,11 @@ def rebrand_previews(workspace: str, kit: BrandKit | None = None, batch_id: obje
             patch = brand_patch(p.prefill, kit)
             if all(p.prefill.get(k) == v for k, v in patch.items()):
                 continue
-            update_prefill(workspace, p.id, patch)
+            try:
+                update_prefill(workspace, p.id, patch)
+            except ValidationError as exc:  # one banner stored before a rule: the others go on
+                log.warning("brand_kit.rebrand_skipped preview=%s reason=%s", p.id, exc.message)
+                continue
             changed += 1
             cleared += p.review_status is not None
         cursor = page.next_cursor
