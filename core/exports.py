@@ -254,18 +254,12 @@ def batch_export(workspace: str, batch_id: object,
     sizes = check_formats(formats)
     from core.batches import get_batch
     from core.errors import ConflictError
-    from core.previews import list_previews
+    from core.previews import all_previews
     from core.storage import get_storage
 
     detail = get_batch(workspace, batch_id)
     titles = {s.url: s.title or "" for s in detail.sources}
-    items, cursor = [], None
-    while True:
-        page = list_previews(workspace, batch_id=detail.batch.id, page_size=500, cursor=cursor)
-        items.extend(page.items)
-        cursor = page.next_cursor
-        if not cursor:
-            break
+    items = all_previews(workspace, detail.batch.id)
     if not any(p.prefill for p in items):
         raise ConflictError("This batch has no finished banner yet", batch_id=detail.batch.id)
     name = slug(detail.batch.name, "batch")

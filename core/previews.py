@@ -72,6 +72,19 @@ def list_previews(
         return Page([to_info(p) for p in rows], next_c, prev_c)
 
 
+def all_previews(workspace: str, batch_id: object = None, **filters) -> list[PreviewInfo]:
+    """Every preview ``list_previews`` gives for these filters, page after page (a batch may
+    hold more than one page: MAX_URLS_PER_BATCH × BATCH_SIZE_MAX over 500)."""
+    found: list[PreviewInfo] = []
+    cursor = None
+    while True:
+        page = list_previews(workspace, batch_id, page_size=500, cursor=cursor, **filters)
+        found.extend(page.items)
+        cursor = page.next_cursor
+        if not cursor or not page.items:
+            return found
+
+
 def previews_signature(workspace: str, batch_id: object) -> tuple:
     """Everything a preview card shows that the pipeline changes, for every preview of a
     batch: a live view redraws only when this changes (one narrow query, no JSON)."""

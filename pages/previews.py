@@ -17,8 +17,8 @@ from core.batches import cancel_batch, list_batches, resume_cancelled, retry_fai
 from core.errors import AppError, NotFoundError
 from core.exports import batch_zip, ordered, prefills_csv, slug
 from core.previews import (
+    all_previews,
     give_product_photo,
-    list_previews,
     previews_signature,
     progress_of,
     screen_signature,
@@ -37,7 +37,6 @@ from pages.preview_card import card, warm_banners
 ALL = "All"
 PER_ROW = {"landscape": 2, "square": 3, "story": 4}
 PER_PAGE = [24, 48, 96, ALL]  # cards per screen (multiples of every PER_ROW)
-MAX_PREVIEWS = 500  # the service's page limit: larger batches are read page after page
 
 
 # the classic three names first, then every other ad format (IAB display, social)
@@ -241,7 +240,7 @@ def _batch_actions(workspace: str, detail: BatchDetail) -> None:
     titles = {s.url: s.title or "" for s in detail.sources}
     name = slug(b.name, "batch")
     if b.progress.done:
-        previews = functools.partial(_all_previews, workspace, b.id)
+        previews = functools.partial(all_previews, workspace, b.id)
         sizes = zip_formats.picker()
         st.download_button(
             "ZIP", key="batch_zip", icon=":material/folder_zip:", on_click="ignore",
@@ -255,18 +254,6 @@ def _batch_actions(workspace: str, detail: BatchDetail) -> None:
             data=lambda: prefills_csv(previews(), titles, sizes=sizes),
             file_name=f"{name}-prefills.csv", mime="text/csv",
             help="The prefills, one row each (the same file as in the ZIP)")
-
-
-def _all_previews(workspace: str, batch_id, **filters) -> list:
-    """Every preview of the batch matching ``filters``, page after page: a batch of more than
-    one page (MAX_URLS_PER_BATCH × BATCH_SIZE_MAX over 500) showed and counted only 500."""
-    found, cursor = [], None
-    while True:
-        page = list_previews(workspace, batch_id, page_size=MAX_PREVIEWS, cursor=cursor, **filters)
-        found.extend(page.items)
-        cursor = page.next_cursor
-        if not cursor or not page.items:
-            return found
 
 
 def _page_number(pages: int) -> int:
@@ -309,7 +296,7 @@ def _screen(workspace: str, detail: BatchDetail, product, status,
             per_page: int | None, review: str | None = None) -> tuple[list, int, list, int, int]:
     """The previews matching the filters on the current screen, in source order then
     variant: (shown, index of the first, all that match, page, pages)."""
-    previews = _all_previews(workspace, detail.batch.id, product_id=product, status=status, review=review)
+    previews = all_previews(workspace, detail.batch.id, product_id=product, status=status, review=review)
     previews = ordered(previews, {src.url: "" for src in detail.sources})
     per_page = per_page or max(len(previews), 1)
     pages = max(-(-len(previews) // per_page), 1)
@@ -428,8 +415,8 @@ def render() -> None:
                           None if status == ALL else status, reviewed, who.user,
                           matching=sum(p.status == "done" for p in matching),
                           on_screen=sum(p.status == "done" for p in shown),
-                          approved=sum(p.status == "done" and p.review_status == "approved" for p in matching),
-                          rejected=sum(p.status == "done" and p.review_status == "rejected" for p in matching))
+                          decided=tuple(sum(p.status == "done" and p.review_status == d for p in matching)
+                                        for d in ("approved", "rejected")))
     total = len(matching)
     # Without a status filter a screen always holds the same previews: watch their
     # products. With one, previews move in and out of it: watch the whole batch.

@@ -84,9 +84,10 @@ def _bulk(decision: str, verb: str, icon: str, matching: int, off_screen: int, a
 
 def toolbar(workspace: str, detail, product: str | None, status: str | None,
             review: str | None, user: str | None, *, matching: int = 0, on_screen: int = 0,
-            approved: int = 0, rejected: int = 0) -> None:
+            decided: tuple[int, int] = (0, 0)) -> None:
     """Approve / reject every finished preview the filters show (``matching`` of them,
-    ``on_screen`` on this screen); approved as ZIP / CSV."""
+    ``on_screen`` on this screen, ``decided`` = (approved, rejected) of them now); approved as
+    ZIP / CSV."""
     b = detail.batch
     if not b.progress.done:
         return
@@ -99,8 +100,8 @@ def toolbar(workspace: str, detail, product: str | None, status: str | None,
     with st.container(horizontal=True, gap="small", vertical_alignment="center",
                       key="review_toolbar"):
         off_screen = max(matching - on_screen, 0)
-        _bulk("approve", "Approve", ":material/thumb_up:", matching, off_screen, act, rejected)
-        _bulk("reject", "Reject", ":material/thumb_down:", matching, off_screen, act, approved)
+        _bulk("approve", "Approve", ":material/thumb_up:", matching, off_screen, act, decided[1])
+        _bulk("reject", "Reject", ":material/thumb_down:", matching, off_screen, act, decided[0])
         name = f"{slug(b.name, 'batch')}-approved"
         approved = approved_count(workspace, b.id)
         formats = zip_formats.chosen()  # the same formats as the batch's ZIP

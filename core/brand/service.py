@@ -86,28 +86,22 @@ def rebrand_previews(workspace: str, kit: BrandKit | None = None, batch_id: obje
     """Re-render the workspace's finished banners (or one batch's) with ``kit`` (default: the
     saved kit): colours, logo, font and legal line change, copy stays. Each change is a new
     prefill version (undo works) and clears the banner's review."""
-    from core.previews import list_previews, update_prefill
+    from core.previews import all_previews, update_prefill
 
     kit = kit or get_kit(workspace)
-    changed, cleared, cursor = 0, 0, None
-    while True:
-        page = list_previews(workspace, batch_id=batch_id, status="done", page_size=200,
-                             cursor=cursor)
-        for p in page.items:
-            if not p.prefill:
-                continue
-            patch = brand_patch(p.prefill, kit)
-            if all(p.prefill.get(k) == v for k, v in patch.items()):
-                continue
-            try:
-                update_prefill(workspace, p.id, patch)
-            except ValidationError as exc:  # one banner stored before a rule: the others go on
-                log.warning("brand_kit.rebrand_skipped preview=%s reason=%s", p.id, exc.message)
-                continue
-            changed += 1
-            cleared += p.review_status is not None
-        cursor = page.next_cursor
-        if not cursor:
-            break
+    changed = cleared = 0
+    for p in all_previews(workspace, batch_id, status="done"):
+        if not p.prefill:
+            continue
+        patch = brand_patch(p.prefill, kit)
+        if all(p.prefill.get(k) == v for k, v in patch.items()):
+            continue
+        try:
+            update_prefill(workspace, p.id, patch)
+        except ValidationError as exc:  # one banner stored before a rule: the others go on
+            log.warning("brand_kit.rebrand_skipped preview=%s reason=%s", p.id, exc.message)
+            continue
+        changed += 1
+        cleared += p.review_status is not None
     log.info("brand_kit.rebranded workspace=%s previews=%d reviews_cleared=%d", workspace, changed, cleared)
     return Rebranded(changed, cleared)
