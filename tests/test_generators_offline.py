@@ -299,3 +299,36 @@ def test_conditional_free_delivery_is_no_free_shipping_badge_and_small_print_no_
                       url="https://shop.example/p/matcha",
                       description="※画像はイメージです。 京都の茶園で摘んだ一番茶を使っています。")
     assert all("イメージ" not in write(i, brief=ja)["subtitle"] for i in range(4))
+
+
+def test_a_description_the_shop_cut_mid_word_never_ends_a_subtitle_mid_word():
+    # a walk-through (GOG): the meta description cut at 160 characters gave the subtitle
+    # "… with the growth o"
+    description = ("Build a colony on a hostile planet. "
+                   "Manage your settlers and keep them alive through the long winter with the growth o")
+    brief = ProductBrief(title="Colony Frontier", description=description, price=Decimal("19.99"),
+                         currency="USD", url="https://shop.example/p/colony", language="en-US")
+    subtitles = {write(i, brief=brief)["subtitle"] for i in range(6)}
+    assert "Build a colony on a hostile planet." in subtitles, subtitles
+    assert not any(s.endswith(" o") or s.endswith("growth o") for s in subtitles), subtitles
+    # only the cut sentence: used without its partial last word, and marked as cut
+    alone = dataclasses.replace(brief, description="Build a colony. " + description.split(". ")[1] + "…")
+    cut = {write(i, brief=dataclasses.replace(alone, description=description.split(". ")[1] + "...")
+                 )["subtitle"] for i in range(3)}
+    assert cut == {"Manage your settlers and keep them alive through the long winter with the growth…"}, cut
+    assert write(0, brief=alone)["subtitle"] == "Build a colony."
+    # a lone phrase without a full stop is a phrase, not a cut
+    phrase = dataclasses.replace(brief, description="Soft organic cotton tee in navy blue")
+    assert write(0, brief=phrase)["subtitle"] == "Soft organic cotton tee in navy blue"
+
+
+def test_a_shop_s_service_lines_are_no_subtitle_while_the_product_is_described():
+    # a walk-through (Amazon UK): the site-wide "Free 30-Days Returns." as a banner's subtitle
+    brief = ProductBrief(title="Wooden Train Set", price=Decimal("34.99"), currency="GBP",
+                         url="https://shop.example/p/train", language="en-GB",
+                         description=("Free 30-Days Returns. Buy Wooden Train Set online at low prices. "
+                                      "Forty pieces of beech track that click together in seconds."))
+    subtitles = {write(i, brief=brief)["subtitle"] for i in range(6)}
+    assert subtitles == {"Forty pieces of beech track that click together in seconds."}, subtitles
+    only = dataclasses.replace(brief, description="Free 30-Days Returns.")
+    assert write(0, brief=only)["subtitle"] == "Free 30-Days Returns."  # better than nothing

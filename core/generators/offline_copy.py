@@ -23,6 +23,7 @@ from core.generators.brief import (
     is_rtl,
     sentences,
     short_title,
+    without_dangling_words,
 )
 from core.generators.price_once import price_once
 from core.generators.copy_i18n import WORDS, CopyWords, copy_words
@@ -103,19 +104,64 @@ _CONDITIONAL = re.compile(
     r"oltre|powyżej|od)\s*[$€£¥₹]?\s?\d", re.IGNORECASE)
 
 
+# A shop's service line, not a word about the product: delivery, returns, stock, "Buy … online
+# at …" (meta descriptions and site-wide banners: "Free 30-Days Returns.", "Buy Lego online at
+# low prices"). Kept for a subtitle only when the description says nothing else.
+_SHOP_LINE = re.compile(
+    r"\b(free|easy|fast|quick|next[- ]day|same[- ]day|express|worldwide|fast & free)\b[\w\s-]{0,20}?"
+    r"\b(returns?|delivery|shipping|dispatch|exchanges?)\b|"
+    r"\b(returns? (policy|within)|money[- ]back|price match|in stock|out of stock|dispatched|"
+    r"ships? (in|within|today|free)|customer (service|reviews?)|order (now|today|online)|"
+    r"(low|best|great|unbeatable) (prices?|deals?)|eligible orders?|click (&|and) collect)\b|"
+    r"^\s*(buy|shop|order)\b.*\b(online|at|from)\b",
+    re.IGNORECASE)
+# how a sentence may end; a description whose last sentence ends otherwise was cut by the shop
+# ("… with the growth o": a meta description cut at 160 characters), or says so ("…", "...")
+_SENTENCE_END = ".!?。！？؟\"'”’»)]"
+
+
+def _cut_by_shop(sentence: str, description: list[str]) -> bool:
+    """True for a sentence the shop cut: its own "…"/"...", or the unfinished last sentence
+    of a description whose other sentences end properly (a lone phrase with no full stop,
+    "Soft cotton tee in navy", is a phrase, not a cut)."""
+    text = sentence.rstrip()
+    if text.endswith(("…", "...")):
+        return True
+    return (len(description) > 1 and sentence is description[-1]
+            and not text.endswith(tuple(_SENTENCE_END)))
+
+
+def _finish_cut(sentence: str) -> str:
+    """A shop-cut sentence without its last, perhaps partial, word, marked as cut."""
+    text = sentence.rstrip(" .…")
+    head = text.rpartition(" ")[0]
+    if not head:  # one word: nothing to drop
+        return clip_words(text, SUBTITLE_MAX - 1) + "…"
+    return clip_words(without_dangling_words(head), SUBTITLE_MAX - 1) + "…"
+
+
 def _subtitle(brief: ProductBrief, plan: VariantPlan, headline: str) -> str:
     """A benefit-led sentence of the description; variants rotate through the best ones.
-    Whole sentences that fit come first (a cut one ends with "…"), small print last."""
-    found = [s for s in sentences(brief.description) if s.casefold() != headline.casefold()]
+    Whole sentences about the product come first (one too long for the banner is cut and ends
+    with "…"), then sentences the shop cut, then the shop's service lines; small print last."""
+    every = sentences(brief.description)
+    found = [s for s in every if s.casefold() != headline.casefold()]
     if not found:
         return clip_words(clean_text(brief.brand), SUBTITLE_MAX)
     fine = [x for x in found if not _SMALL_PRINT.search(x)]
+    pool = fine or found  # small print only when the description is nothing else
+
+    def tier(s: str) -> int:
+        return 2 if _SHOP_LINE.search(s) else 1 if _cut_by_shop(s, every) else 0
+
+    best_tier = min(tier(s) for s in pool)
     ranked = sorted(
-        fine or found,  # small print only when the description is nothing else
+        (s for s in pool if tier(s) == best_tier),
         key=lambda s: (len(s) > SUBTITLE_MAX, -len(_BENEFIT_WORDS.findall(s)), abs(len(s) - 60)),
     )
-    best = ranked[: max(1, min(3, len(ranked)))]
-    chosen = best[plan.index % len(best)]
+    chosen = ranked[: min(3, len(ranked))][plan.index % min(3, len(ranked))]
+    if _cut_by_shop(chosen, every):
+        return _finish_cut(chosen)
     if len(chosen) <= SUBTITLE_MAX:
         return chosen
     cut = clip_words(chosen, SUBTITLE_MAX - 1)
