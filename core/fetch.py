@@ -221,10 +221,15 @@ def _resolve_in_time(host: str, port: int, watch: _Watchdog) -> list[str]:
         try:
             return future.result(timeout=max(0.0, min(left, STOP_POLL_SECONDS)))
         except TimeoutError:
-            watch.check()
-            if left <= 0:
+            if watch.reason != "timeout":
+                watch.check()  # stopped
+            if left <= 0 or watch.reason == "timeout":
                 future.cancel()
-                raise _timeout(get_settings().fetch_timeout_seconds, watch.kind) from None
+                seconds = get_settings().fetch_timeout_seconds
+                # said apart from "not found": this one is retried, the other is not
+                raise ScrapeError(f"the {watch.kind} did not load within {seconds:g} s: the name "
+                                  f"server did not answer for {host} (timed out)", transient=True,
+                                  failure="timeout") from None
 
 
 def resolve_host(host: str, port: int) -> list[str]:
@@ -272,8 +277,10 @@ def _pinned(url: str, allow_private: bool, watch: _Watchdog | None = None) -> tu
     try:
         addresses = resolve_host(host, port) if watch is None else _resolve_in_time(host, port, watch)
     except socket.gaierror as exc:
-        transient = exc.errno in (socket.EAI_AGAIN,)
-        raise ScrapeError(f"host {host} could not be found", transient=transient, failure="dns") from None
+        if exc.errno == socket.EAI_AGAIN:  # the resolver gave up for now: retried, and said so
+            raise ScrapeError(f"host {host} could not be looked up: the name server did not answer "
+                              "(a temporary DNS failure)", transient=True, failure="dns") from None
+        raise ScrapeError(f"host {host} could not be found", transient=False, failure="dns") from None
     if not addresses:
         raise ScrapeError(f"host {host} could not be found", transient=False, failure="dns")
     if not allow_private:
