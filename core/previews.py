@@ -208,22 +208,44 @@ def cancel_preview(workspace: str, preview_id: object) -> PreviewInfo:
 
 
 def retry_preview(workspace: str, preview_id: object) -> PreviewInfo:
-    """Re-queue one failed or cancelled preview with the same parameters."""
+    """Re-queue one failed or cancelled preview with the same parameters; one waiting for its
+    scheduled retry is tried now (its retries so far still count)."""
     check_scope(workspace)
     pid = as_uuid(preview_id, "Preview")
     with unit_of_work() as session:
         p = preview_repo.get(session, workspace, pid)
         if p is None:
             raise NotFoundError(f"Preview {pid} was not found", preview_id=pid)
-        if p.status not in (PreviewStatus.FAILED, PreviewStatus.CANCELLED):
-            raise ConflictError(f"This preview is {p.status}; only failed or cancelled ones retry")
+        if p.status not in (PreviewStatus.FAILED, PreviewStatus.CANCELLED, PreviewStatus.RETRYING):
+            raise ConflictError(f"This preview is {p.status}; only failed or cancelled ones retry, "
+                                "and one waiting to try again is tried now")
         batch = batch_repo.get(session, workspace, p.batch_id, lock=True)
-        sends = requeue(session, batch, [p])
+        if p.status == PreviewStatus.RETRYING:
+            sends = _due_now(session, p)
+        else:
+            sends = requeue(session, batch, [p])
         session.refresh(p)
         info = to_info(p)
     for kind, args in sends:
         dispatch(kind, *args)
     return info
+
+
+def _due_now(session, p: Preview) -> list[tuple[str, tuple]]:
+    """A scheduled retry made due now, and its wake-up message: the product page's (every
+    preview of the URL still waiting for it is tried with it) or the preview's own. The
+    delayed message still on its way finds nothing left to do."""
+    now = utcnow()
+    if p.source_image_url is None:  # the product page could not be read yet
+        session.execute(sa.update(Preview).where(
+            Preview.batch_id == p.batch_id, Preview.source_url == p.source_url,
+            Preview.status == PreviewStatus.RETRYING, Preview.source_image_url.is_(None),
+        ).values(next_retry_at=now, updated_at=now))
+        return [("source", (str(p.batch_id), p.source_url))]
+    session.execute(sa.update(Preview).where(
+        Preview.id == p.id, Preview.status == PreviewStatus.RETRYING,
+    ).values(next_retry_at=now, updated_at=now))
+    return [("preview", (str(p.id),))]
 
 
 # --- the way out: a product whose images could not be used -------------------------------

@@ -207,12 +207,16 @@ def card(p: PreviewInfo, workspace: str, size: str, title: str | None,
         quality_findings.show(p.prefill, p.id.hex)
         editing = False
         unfinished = p.status in ui.UNFINISHED
-        # an unfinished card has only its Cancel button: no row container for it
-        with (contextlib.nullcontext() if unfinished else
+        # an unfinished card has only its Cancel (and a retrying one Try now): no row container
+        with (contextlib.nullcontext() if unfinished and p.status != "retrying" else
               st.container(horizontal=True, gap="small", vertical_alignment="center")):
             if unfinished:
                 if st.button("Cancel", key=f"pcancel_{p.id.hex}", icon=":material/stop:"):
                     _act("Preview cancelled", cancel_preview, workspace, p)
+                if p.status == "retrying" and st.button(  # no need to wait for the schedule
+                        "Try now", key=f"pnow_{p.id.hex}", icon=":material/replay:",
+                        help="Try again now instead of at the scheduled time"):
+                    _act("Trying again now", retry_preview, workspace, p)
             if p.status == "cancelled" or p.status == "failed" and not p.failed_for_good:
                 # a failure for good (a search page, no photo that can be downloaded) would fail
                 # the same way: its message says what to do instead, no Retry is offered

@@ -129,6 +129,19 @@ def test_cancel_and_retry_one_preview(app_ws, batch, sent):
     assert get_preview(app_ws, ps[1].id).status in ("queued", "pending")
 
 
+def test_a_retrying_preview_can_be_tried_now(app_ws, batch, sent):
+    # a walk-through: "next try in 15 min" and no way to try sooner; only Cancel was offered
+    b, ps = batch
+    at = open_page(PAGE, batch=str(b.id))
+    assert f"pnow_{ps[2].id.hex}" not in {x.key for x in at.button}  # running: nothing to try
+    sent.clear()
+    at.button(key=f"pnow_{ps[3].id.hex}").click().run()
+    assert not at.exception
+    after = get_preview(app_ws, ps[3].id)
+    assert after.status == "retrying" and after.next_retry_at <= utcnow()
+    assert sent and "Trying again now" in [t.proto.body for t in at.toast]
+
+
 @pytest.fixture
 def updates(monkeypatch):
     """Record what the page sends to update_prefill (then let it through)."""

@@ -1,0 +1,73 @@
+"""A preview waiting for its scheduled retry can be tried now (a walk-through: a "retrying"
+card said "next try in 15 minutes" with no way to try sooner; only failed ones had Retry)."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from core.batches import create_batch
+from core.errors import ConflictError, ScrapeError
+from core.pipeline import generate as gen
+from core.pipeline import stages
+from core.pipeline.sources import prepare_source, start_batch
+from core.previews import get_preview, retry_preview
+from db.engine import unit_of_work
+from db.models import Preview
+from tests.factories import urls
+from tests.stages import TRANSIENT, FakeStages
+
+
+@pytest.fixture
+def fake(db, settings_env, sent):
+    settings_env(RETRY_SCHEDULE_SECONDS="900,900,900", GENERATION_RATE_LIMIT="0/m", LEASE_SECONDS="30")
+    f = FakeStages().install()
+    yield f
+    stages.reset()
+
+
+def previews_of(batch_id) -> list[Preview]:
+    with unit_of_work() as s:
+        return list(s.scalars(sa.select(Preview).where(Preview.batch_id == batch_id)
+                              .order_by(Preview.variant_index)))
+
+
+def test_a_preview_waiting_15_minutes_to_retry_its_generation_is_tried_now(fake, workspace, sent):
+    info = create_batch(workspace, "alice", [{"url": urls(1)[0], "batch_size": 1}])
+    for _kind, (bid, url), _delay in start_batch(str(info.id)):
+        prepare_source(bid, url)
+    (p,) = previews_of(info.id)
+    fake.generation_errors.append(TRANSIENT())
+    gen.generate(str(p.id))
+    waiting = get_preview(workspace, p.id)
+    assert waiting.status == "retrying" and waiting.next_retry_at is not None
+    # a message now, before the schedule's time, does nothing (the early-duplicate rule)
+    gen.generate(str(p.id))
+    assert get_preview(workspace, p.id).status == "retrying"
+    sent.clear()
+    now = retry_preview(workspace, p.id)
+    assert now.status == "retrying" and now.retry_count == 1
+    assert sent == [("preview", (str(p.id),))]
+    gen.generate(str(p.id))  # the message the button sent
+    done = get_preview(workspace, p.id)
+    assert done.status == "done" and done.prefill, done
+    with pytest.raises(ConflictError, match="only failed or cancelled"):
+        retry_preview(workspace, p.id)  # done: nothing to try
+
+
+def test_a_product_page_waiting_to_be_read_again_is_read_now_for_all_its_variants(fake, workspace, sent):
+    url = urls(1)[0]
+    fake.fail_scrape[url] = ScrapeError("page returned HTTP 503", transient=True)
+    info = create_batch(workspace, "alice", [{"url": url, "batch_size": 2}])
+    for _kind, (bid, u), _delay in start_batch(str(info.id)):
+        prepare_source(bid, u)
+    a, b = previews_of(info.id)
+    assert {a.status, b.status} == {"retrying"}
+    assert prepare_source(str(info.id), url) == []  # not due: an early message does nothing
+    fake.fail_scrape.clear()
+    sent.clear()
+    retry_preview(workspace, b.id)
+    assert sent == [("source", (str(info.id), url))]
+    sends = prepare_source(str(info.id), url)
+    assert sorted(args for _k, args, _d in sends) == sorted([(str(a.id),), (str(b.id),)])
+    assert {p.status for p in previews_of(info.id)} == {"queued"}  # both variants go on
