@@ -161,7 +161,7 @@ def _batch_row(who, b: BatchInfo, products: list[tuple[str, str | None]]) -> Non
                           help="Queue the cancelled previews again; finished banners stay")
             if b.progress.retryable:  # not those a retry cannot change (their cards say why)
                 st.button(f"Retry {b.progress.retryable} failed", key=f"retry_{bid}",
-                          icon=":material/replay:", on_click=_act,
+                          icon=":material/replay:", on_click=_act, help=ui.retry_failed_help(b.progress),
                           args=(_queued_again, retry_failed, who.workspace, b.id))
 
 

@@ -235,7 +235,7 @@ def _batch_actions(workspace: str, detail: BatchDetail) -> None:
                 _batch_action(lambda n: f"{count(n, 'preview')} queued again", resume_cancelled, workspace, b.id)
     if b.progress.retryable:  # not those a retry cannot change (their cards say why)
         if st.button(f"Retry {b.progress.retryable} failed", key="batch_retry",
-                          icon=":material/replay:"):
+                     icon=":material/replay:", help=ui.retry_failed_help(b.progress)):
             _batch_action(lambda n: f"{count(n, 'failed preview')} queued again", retry_failed, workspace, b.id)
     titles = {s.url: s.title or "" for s in detail.sources}
     name = slug(b.name, "batch")

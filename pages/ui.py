@@ -218,6 +218,18 @@ def progress_text(p: Progress) -> str:
     return " · ".join(parts)
 
 
+def retry_failed_help(p: Progress) -> str:
+    """What "Retry N failed" does, and why it leaves some failures out when it does."""
+    text = "Queue the failed previews again"
+    if p.failed_for_good:
+        them = "it" if p.failed_for_good == 1 else "them"
+        text += (f"; {p.failed_for_good} other failed {'one' if p.failed_for_good == 1 else 'ones'} "
+                 f"would fail the same way (not a product's page, no photo that can be used): "
+                 f"{'its card says' if p.failed_for_good == 1 else 'their cards say'} what to do "
+                 f"instead, so retrying leaves {them} out")
+    return text
+
+
 def progress_bar(p: Progress) -> None:
     """A progress bar of finished previews with per-status counts as its label."""
     st.progress(p.fraction, text=progress_text(p))

@@ -456,6 +456,18 @@ def test_a_preview_failed_for_good_offers_no_retry_and_is_not_counted_in_retry_f
     set_preview_state(ps[1].id, "failed", failed_for_good=False)
     at = open_page(PAGE, batch=str(b.id))
     assert {f"pretry_{ps[1].id.hex}", "batch_retry"} <= {x.key for x in at.button}
+    assert at.button(key="batch_retry").proto.help == "Queue the failed previews again"
+
+
+def test_retry_n_failed_says_why_it_leaves_other_failures_out(app_ws, batch):
+    # a walk-through: "Retry 1 failed" on a batch with 3 failures, nothing saying why 2 were left
+    b, ps = batch
+    set_preview_state(ps[2].id, "failed", failed_for_good=True, error_message="not a product page")
+    at = open_page(PAGE, batch=str(b.id))
+    button = at.button(key="batch_retry")
+    assert button.label == "Retry 1 failed"
+    assert "1 other failed one would fail the same way" in button.proto.help
+    assert "its card says what to do instead" in button.proto.help
 
 
 def test_a_running_card_whose_worker_stopped_answering_says_so():
