@@ -30,7 +30,7 @@ from core import api_keys, idempotency
 from core.api_limits import over_limit
 from core.render.formats import ALL_SIZES
 from core.errors import (AppError, ConflictError, NotFoundError, PreconditionFailedError, Problem,
-                         ValidationError)
+                         ValidationError, plain_words)
 
 log = logging.getLogger(__name__)
 
@@ -95,9 +95,9 @@ def _problem(e: dict) -> Problem:
     parts = [p for p in loc if p != "body"]
     if len(parts) >= 2 and parts[0] == "sources" and isinstance(parts[1], int):
         rest = ".".join(str(p) for p in parts[2:])
-        return Problem(f"Row {parts[1] + 1}: " + (f"{rest}: " if rest else "") + e.get("msg", "is invalid"),
+        return Problem(f"Row {parts[1] + 1}: " + (f"{rest}: " if rest else "") + plain_words(e),
                        parts[1] + 1, str(parts[2]) if len(parts) > 2 else None)
-    return Problem(f"{_field(loc)}: {e.get('msg', 'is invalid')}")
+    return Problem(f"{_field(loc)}: {plain_words(e)}")
 
 
 def _row_problems(body: object, named: list[Problem]) -> list[str]:
@@ -162,7 +162,31 @@ class _Refused(StarletteHTTPException):
 bearer = HTTPBearer(auto_error=False, description="a workspace API key")
 
 
-async def caller(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Caller:
+def _query_names(dependant) -> frozenset[str]:
+    """The query parameters an endpoint takes (its own and its dependencies')."""
+    names = {f.alias for f in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return frozenset(names)
+
+
+def _unknown_query(request: Request) -> None:
+    """A query parameter the endpoint does not take is refused, not ignored (a walk-through
+    asked ``?limit=5`` and silently got 50 items: the parameter is ``page_size``)."""
+    route = request.scope.get("route")
+    if route is None or not hasattr(route, "dependant"):
+        return
+    known = _query_names(route.dependant)
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        takes = ", ".join(sorted(known)) if known else "none"
+        problems = [f"{name}: is not a query parameter of this endpoint (it takes: {takes})"
+                    for name in unknown]
+        raise ValidationError("The request is not valid: " + "; ".join(problems), problems)
+
+
+async def caller(request: Request,
+                 credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Caller:
     raw = credentials.credentials.strip() if credentials else None
     key = await asyncio.to_thread(api_keys.authenticate, raw) if raw else None
     if key is None:
@@ -172,6 +196,7 @@ async def caller(credentials: Annotated[HTTPAuthorizationCredentials | None, Dep
     if wait is not None:
         raise _Refused(429, f"Too many requests for this API key; try again in {wait:.0f} s",
                        headers={"Retry-After": str(int(wait))})
+    _unknown_query(request)  # (after the key: a stranger learns nothing of the parameters)
     return Caller(key.workspace, str(key.id), f"api:{key.prefix}")
 
 

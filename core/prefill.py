@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic import ValidationError as PydanticValidationError
 
-from core.errors import ValidationError
+from core.errors import ValidationError, plain_words
 
 HEX_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 HEADLINE_MAX = 40
@@ -236,7 +236,7 @@ def _describe(exc: PydanticValidationError) -> list[str]:
     out = []
     for err in exc.errors():
         where = ".".join(str(p) for p in err["loc"]) or "prefill"
-        msg = err["msg"].removeprefix("Value error, ")
+        msg = plain_words(err)
         if err["type"] == "extra_forbidden":
             msg = "is not a prefill field"
         out.append(f"{where}: {msg}")

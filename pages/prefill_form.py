@@ -96,12 +96,12 @@ def changed_keys(current: dict, edited: dict) -> dict:
 
 
 def in_form_words(exc: AppError) -> AppError:
-    """The service names prefill fields as the API does ("cta_text: String should have at
-    least 1 character"); the form says "Button text: must not be empty"."""
+    """The service names prefill fields as the API does ("cta_text: must not be empty");
+    the form says "Button text: must not be empty"."""
     def say(text: str) -> str:
         for name, label in TEXT_LABELS.items():
             text = re.sub(rf"\b{name}\b(?=:)", label, text)
-        return text.replace("String should have at least 1 character", "must not be empty")
+        return text
 
     if not isinstance(exc, ValidationError):
         return exc

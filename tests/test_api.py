@@ -272,7 +272,7 @@ def test_bad_submissions_name_the_row_and_the_rule_and_create_nothing(server):
     assert not any(d.startswith("sources.") for d in err["error"]["details"])
     # both of row 5's problems: its batch_size's shape and its URL's scheme
     assert [d for d in err["error"]["details"] if d.startswith("Row 5:")] == [
-        "Row 5: batch_size: Input should be a valid integer, unable to parse string as an integer",
+        "Row 5: batch_size: must be a whole number",
         "Row 5: URL must start with http:// or https://"], err
     status, err, _ = api("POST", f"{CTA}/batch/", raw_body=b'{"sources": [}')
     assert status == 400 and any("not valid JSON at character" in d for d in err["error"]["details"]), err
@@ -479,3 +479,23 @@ def test_a_batch_can_be_named_when_it_is_created(server):
     assert status == 400 and err["error"]["details"] == ["name: cannot be empty"], err
     status, listed, _ = api("GET", f"{CTA}/batch/")
     assert [b["name"] for b in listed["results"]] == ["Spring sale shoes"]
+
+
+def test_errors_in_plain_words_and_unknown_query_parameters_refused(server):
+    # a walk-through: "Input should be a valid dictionary or object to extract fields from" for a
+    # prefill edit sent as a list, and ?limit=5 silently ignored (50 items came back)
+    base, env, shop, _ = server
+    api = Client(base, new_key(env, "words"))
+    status, err, _ = api("POST", f"{CTA}/batch/", {"sources": [{"url": shop.product_urls[0], "batch_size": "x"}],
+                                                   "name": 7})
+    assert status == 400, err
+    details = err["error"]["details"]
+    assert "Row 1: batch_size: must be a whole number" in details and "name: must be text" in details, details
+    assert not any("should" in d or "Input" in d for d in details), details
+    status, err, _ = api("GET", f"{CTA}/batch/?limit=5&page_size=2")
+    assert status == 400 and err["error"]["code"] == "validation_error", err
+    (said,) = err["error"]["details"]
+    assert said.startswith("limit: is not a query parameter of this endpoint (it takes: ") and "page_size" in said
+    assert api("GET", f"{CTA}/batch/?page_size=2")[0] == 200
+    anonymous = Client(base, None)
+    assert anonymous("GET", f"{CTA}/batch/?limit=5")[0] == 401  # the key first: nothing said to strangers

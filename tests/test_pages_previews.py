@@ -241,7 +241,7 @@ def test_the_whole_prefill_can_be_replaced_as_json(app_ws, batch, updates):
 @pytest.mark.parametrize("text, message", [
     ('{"headline": "x",', "The JSON is not valid"),
     ('{"headline": "x", "cta_text": "y", "colour": "#fff"}', "colour: is not a prefill field"),
-    ('{"headline": "' + "x" * 41 + '", "cta_text": "Buy"}', "headline: String should have at most 40"),
+    ('{"headline": "' + "x" * 41 + '", "cta_text": "Buy"}', "headline: must have at most 40"),
 ])
 def test_an_invalid_json_prefill_is_refused_with_the_reason(app_ws, batch, text, message):
     b, ps = batch

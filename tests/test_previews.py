@@ -36,7 +36,7 @@ def test_a_whole_replacement_drops_what_is_not_given(workspace, done_preview):
 
 @pytest.mark.parametrize("patch,message", [
     ({"headlien": "typo"}, "Unknown prefill field: headlien"),
-    ({"headline": "x" * 41}, "headline: String should have at most 40 characters"),
+    ({"headline": "x" * 41}, "headline: must have at most 40 characters"),
     ({"colors": {"text": "red"}}, "colors.text: must be a colour like #1A2B3C"),
     ({"generated_background_url": "javascript:alert(1)"}, "generated_background_url: must be an http(s) URL"),
     ({"widgets": [{"type": "rating", "value": 9}]}, "widgets.0.rating.value"),
@@ -63,7 +63,7 @@ def test_an_unknown_field_does_not_hide_a_known_fields_problem(workspace, done_p
 
 
 def test_a_whole_replacement_is_validated_too(workspace, done_preview):
-    with pytest.raises(ValidationError, match="headline: Field required"):
+    with pytest.raises(ValidationError, match="headline: is required"):
         update_prefill(workspace, done_preview, {"cta_text": "Buy"}, replace=True)
 
 

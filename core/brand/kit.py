@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic import ValidationError as PydanticValidationError
 
-from core.errors import ValidationError
+from core.errors import ValidationError, plain_words
 from core.palette import readable_on
 from core.prefill import CTA_MAX, HEX_RE, LEGAL_MAX, VIBE_MAX, _check_url, check_font_ref, validate_prefill
 
@@ -74,8 +74,7 @@ def parse_kit(data: object) -> BrandKit:
     try:
         return BrandKit.model_validate(data or {})
     except PydanticValidationError as exc:
-        problems = [f"{'.'.join(str(p) for p in e['loc'])}: "
-                    f"{e['msg'].removeprefix('Value error, ')}" for e in exc.errors()]
+        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {plain_words(e)}" for e in exc.errors()]
         raise ValidationError("Invalid brand kit: " + "; ".join(problems), problems) from None
 
 

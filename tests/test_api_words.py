@@ -1,0 +1,52 @@
+"""Schema errors say what is wrong in the service's own words, on every surface (a walk-through:
+the API answered "Input should be a valid dictionary or object to extract fields from" where the
+dashboard said "must not be empty")."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import BaseModel, ConfigDict, Field, ValidationError as PydanticError
+
+from core.brand.kit import parse_kit
+from core.errors import ValidationError, plain_words
+from core.prefill import validate_prefill
+
+
+class Shape(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=5)
+    size: int = Field(ge=1, le=10)
+    tags: list[str] = Field(default_factory=list, max_length=2)
+    meta: dict = Field(default_factory=dict)
+    flag: bool = False
+
+
+@pytest.mark.parametrize("data,expected", [
+    ({"size": 1}, "name: is required"),
+    ({"name": "", "size": 1}, "name: must not be empty"),
+    ({"name": "toolong", "size": 1}, "name: must have at most 5 characters"),
+    ({"name": "a", "size": "abc"}, "size: must be a whole number"),
+    ({"name": "a", "size": 0}, "size: must be at least 1"),
+    ({"name": "a", "size": 11}, "size: must be at most 10"),
+    ({"name": "a", "size": 1, "tags": ["x", "y", "z"]}, "tags: must have at most 2 items"),
+    ({"name": "a", "size": 1, "tags": "x"}, "tags: must be a list"),
+    ({"name": "a", "size": 1, "meta": []}, "meta: must be a JSON object"),
+    ({"name": "a", "size": 1, "flag": "maybe"}, "flag: must be true or false"),
+    ({"name": 5, "size": 1}, "name: must be text"),
+    ({"name": "a", "size": 1, "bogus": 1}, "bogus: is not a known field"),
+])
+def test_pydantic_errors_in_plain_words(data, expected):
+    with pytest.raises(PydanticError) as caught:
+        Shape.model_validate(data)
+    said = [f"{'.'.join(map(str, e['loc']))}: {plain_words(e)}" for e in caught.value.errors()]
+    assert said == [expected]
+    assert not any("should" in s or "Input" in s for s in said)
+
+
+def test_prefill_and_brand_kit_errors_use_the_same_words():
+    with pytest.raises(ValidationError) as caught:
+        validate_prefill({"headline": "", "cta_text": "Buy"})
+    assert "headline: must not be empty" in caught.value.problems
+    with pytest.raises(ValidationError) as caught:
+        parse_kit({"colors": "red"})
+    assert not any("Input should" in p for p in caught.value.problems), caught.value.problems
