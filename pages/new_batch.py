@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from core.wording import count
-from core.batches import create_batch, validate_sources
+from core.batches import NAME_MAX, clean_batch_name, create_batch, validate_sources
 from core.errors import ValidationError
 from core.fairshare import new_batch_text
 from core.settings import get_settings
@@ -111,9 +111,15 @@ def _apply_fixes(table: pd.DataFrame, offers: dict[int, str], upload_id: str | N
     ui.flash(f"https:// added to {count(len(offers), 'row')}")
 
 
-def _submit(who, groups: list[tuple[list[dict], list[int]]]) -> None:
-    """Validate every group first (nothing is created unless all are valid), then create."""
+def _submit(who, groups: list[tuple[list[dict], list[int]]], name: str = "") -> None:
+    """Validate every group first (nothing is created unless all are valid), then create.
+    ``name``: the user's name for the batch (blank: one from the date and time)."""
     problems: list[str] = []
+    if name.strip():
+        try:
+            clean_batch_name(name)
+        except ValidationError as exc:
+            problems.append(f"Batch name: {exc.problems[0].split(': ', 1)[-1]}")
     for rows, numbers in groups:
         try:
             validate_sources(rows)
@@ -126,8 +132,11 @@ def _submit(who, groups: list[tuple[list[dict], list[int]]]) -> None:
     created = []
     for i, (rows, numbers) in enumerate(groups, 1):
         part = f"({i}/{len(groups)})" if len(groups) > 1 else ""  # split batches tell apart
+        # a name given is the batches' name, "(1/2)" after it when the list was split
+        named = f"{' '.join(name.split())} {part}".strip() if name.strip() else None
         try:
-            created.append(create_batch(who.workspace, who.user, rows, tz=ui.user_tz(), part=part))
+            created.append(create_batch(who.workspace, who.user, rows, tz=ui.user_tz(), part=part,
+                                        name=named))
         except ValidationError as exc:  # settings changed between check and create
             ui.show_error(ValidationError(exc.message, _renumber(exc.problems, numbers)))
             return
@@ -167,6 +176,10 @@ def render() -> None:
     st.caption(f"One row per product page. Each URL makes 1–{maximum} banner previews "
                f"(default {default}); up to {per_batch} URLs per batch.")
 
+    name = st.text_input(
+        "Batch name (optional)", key=f"new_batch_name_{version}", max_chars=NAME_MAX - 8,  # room for " (10/12)"
+        placeholder="e.g. Spring sale shoes — else the date and time",
+        help="How the batch is listed on Home, Batches and Previews; you can rename it later")
     upload = st.file_uploader(
         "Or upload a CSV: a `url[,batch_size]` header or one URL per line",
         type=["csv", "txt"], key=f"new_batch_csv_{version}",
@@ -248,9 +261,9 @@ def render() -> None:
             _just_created()
             st.error("Add at least one product URL to the table (or upload a CSV).")
         else:
-            _submit(who, [(rows, numbers)])
+            _submit(who, [(rows, numbers)], name)
     elif split:
-        _submit(who, [([r for r, _ in c], [n for _, n in c]) for c in chunks])
+        _submit(who, [([r for r, _ in c], [n for _, n in c]) for c in chunks], name)
 
 
 render()

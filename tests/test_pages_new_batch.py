@@ -229,3 +229,30 @@ def test_the_split_is_offered_on_the_good_rows_once_the_bad_ones_are_fixed(app_w
     assert "7 URLs is more than the 5 allowed" in texts(at.warning)
     assert at.button(key="new_batch_split").disabled  # the bad row first
     assert "Fix or remove the rows named above first" in texts(at.warning)
+
+
+def test_a_batch_can_be_named_on_the_page(app_ws, sent):
+    # a walk-through: the API could name a batch at creation, the page could not
+    at = open_page(PAGE)
+    at.text_input(key="new_batch_name_0").input("  Spring   sale shoes ")
+    at = generate(edit_table(at, {0: {"url": U1}}))
+    (batch,) = list_batches(app_ws).items
+    assert batch.name == "Spring sale shoes"
+    assert at.title[0].value == "Spring sale shoes"  # the Previews page, under its name
+
+
+def test_a_named_list_split_in_batches_keeps_the_name_with_the_part(app_ws, sent):
+    rows = [{"url": f"https://shop.example.com/p/{i}", "batch_size": 1} for i in range(7)]
+    at = edit_table(open_page(PAGE), {0: rows[0]}, rows[1:])
+    at.text_input(key="new_batch_name_0").input("Winter")
+    at.button(key="new_batch_split").click().run()
+    assert not at.exception
+    assert sorted(b.name for b in list_batches(app_ws).items) == ["Winter (1/2)", "Winter (2/2)"]
+
+
+def test_a_blank_name_means_the_date_and_time(app_ws, sent):
+    at = open_page(PAGE)
+    at.text_input(key="new_batch_name_0").input("   ")
+    generate(edit_table(at, {0: {"url": U1}}))
+    (batch,) = list_batches(app_ws).items
+    assert batch.name and batch.name.strip() == batch.name and any(ch.isdigit() for ch in batch.name)
