@@ -42,7 +42,7 @@ import httpx
 from w3lib.encoding import html_to_unicode
 
 from core.errors import ScrapeError
-from core.hosts import address_kind, registrable_domain
+from core.hosts import address_kind, allowed_by_setting, registrable_domain
 from core.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -242,7 +242,7 @@ def address_problem(address: str) -> str | None:
     """Why connecting to ``address`` is refused, or None when it is a public address."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     kind = address_kind(ip)
-    if kind is None:
+    if kind is None or allowed_by_setting(ip):
         return None
     shown = getattr(ip, "ipv4_mapped", None) or ip
     article = "an" if kind[0] in "aeiou" else "a"

@@ -65,3 +65,15 @@ def address_kind(ip: IPAddress) -> str | None:
     if ip.is_reserved or not ip.is_global:
         return "reserved"
     return None
+
+
+def allowed_by_setting(ip: IPAddress) -> bool:
+    """True when ``ip`` lies in a network FETCH_ALLOW_NETWORKS opens (an IPv4 address carried
+    in an IPv6 one counts as itself)."""
+    from core.settings import get_settings
+
+    networks = get_settings().fetch_allow_networks
+    if not networks:
+        return False
+    candidates = [ip] + ([inner] if (inner := _embedded_ipv4(ip)) is not None else [])
+    return any(c.version == n.version and c in n for c in candidates for n in networks)

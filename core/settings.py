@@ -7,6 +7,7 @@ the environment.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import threading
@@ -85,6 +86,9 @@ class Settings:
     product_fresh_seconds: float = 3600.0
     fetch_timeout_seconds: float = 15.0
     allow_private_fetch: bool = False
+    # networks fetched although not public (FETCH_ALLOW_NETWORKS="127.0.0.0/8,::1/128"): a
+    # narrower opening than ALLOW_PRIVATE_FETCH, e.g. a shop's test server on loopback only
+    fetch_allow_networks: tuple = ()
     clip_model: str = "ViT-B-32"
     clip_pretrained: str = "laion2b_s34b_b79k"
     clip_weights_path: str = ""
@@ -140,6 +144,7 @@ _ENV = {
     "product_fresh_seconds": "PRODUCT_FRESH_SECONDS",
     "fetch_timeout_seconds": "FETCH_TIMEOUT_SECONDS",
     "allow_private_fetch": "ALLOW_PRIVATE_FETCH",
+    "fetch_allow_networks": "FETCH_ALLOW_NETWORKS",
     "clip_model": "CLIP_MODEL",
     "clip_pretrained": "CLIP_PRETRAINED",
     "clip_weights_path": "CLIP_WEIGHTS_PATH",
@@ -178,6 +183,9 @@ def _convert(name: str, raw: object, default: object) -> object:
             if not values or any(v < 0 for v in values):
                 raise ValueError
             return values
+        if name == "fetch_allow_networks":
+            return tuple(ipaddress.ip_network(p.strip(), strict=False)
+                         for p in text.split(",") if p.strip())
         if name in ("gemini_api_key", "metrics_token"):
             return Secret(text)
         if name == "media_root":

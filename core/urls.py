@@ -7,7 +7,7 @@ import re
 import socket
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from core.hosts import address_kind
+from core.hosts import address_kind, allowed_by_setting
 
 MAX_URL_LENGTH = 2048
 _TRACKING_PREFIXES = ("utm_",)
@@ -49,9 +49,15 @@ def url_problem(url: object, *, allow_private: bool = False) -> str | None:
         return "URL has an invalid port"
     if not allow_private:
         host = _ascii_host(host)  # as it is stored and fetched: "１２７.０.０.１" is 127.0.0.1
-        if host == "localhost" or host.endswith(".localhost") or host.endswith(".local"):
-            return "URL points to this machine or a local network"
         ip = _as_ip(host)
+        if ip is not None and allowed_by_setting(ip):
+            return None  # a network FETCH_ALLOW_NETWORKS opens
+        if host == "localhost" or host.endswith(".localhost") or host.endswith(".local"):
+            from core.settings import get_settings
+
+            if get_settings().fetch_allow_networks:
+                return None  # the fetcher checks every address the name resolves to
+            return "URL points to this machine or a local network"
         if ip is not None and (address_kind(ip) is not None or not ip.is_global):
             return "URL points to a private or reserved address"
     return None

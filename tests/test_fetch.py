@@ -83,6 +83,35 @@ def test_the_setting_allows_private_hosts_for_local_testing(local_server, settin
     assert "ok" in fetch_page(local_server.url("/p")).text
 
 
+def test_a_loopback_only_opening_fetches_this_machine_and_nothing_else_private(local_server, settings_env,
+                                                                              monkeypatch):
+    # a walk-through: ALLOW_PRIVATE_FETCH was all or nothing — testing against a shop on this
+    # machine opened every private address (the cloud metadata one too)
+    from core.urls import url_problem
+
+    local_server.routes["/p"] = (200, HTML, b"<html>ok</html>")
+    settings_env(FETCH_ALLOW_NETWORKS="127.0.0.0/8, ::1/128")
+    assert "ok" in fetch_page(local_server.url("/p")).text
+    assert url_problem(local_server.url("/p")) is None
+    assert url_problem("http://localhost:8000/p") is None  # resolved and checked by the fetcher
+    for address in ("10.0.0.8", "169.254.169.254", "192.168.1.1", "::ffff:10.0.0.8"):
+        assert fetch.address_problem(address), address
+        assert url_problem(f"http://{address if ':' not in address else f'[{address}]'}/p"), address
+    assert fetch.address_problem("::ffff:127.0.0.1") is None  # IPv4-mapped loopback is loopback
+    monkeypatch.setattr(fetch, "resolve_host", lambda host, port: ["127.0.0.1", "10.0.0.8"])
+    assert "private" in fail("http://mixed.example/").message  # every address must be opened
+    settings_env(FETCH_ALLOW_NETWORKS="")
+    assert "private (loopback)" in fail(local_server.url("/p")).message
+
+
+def test_a_bad_network_in_the_setting_is_named():
+    from core.errors import ValidationError
+    from core.settings import load_settings
+
+    with pytest.raises(ValidationError, match="FETCH_ALLOW_NETWORKS='127.0.0.1/99'"):
+        load_settings({"FETCH_ALLOW_NETWORKS": "127.0.0.1/99"})
+
+
 @pytest.mark.parametrize("address", [
     "127.0.0.1", "10.1.2.3", "172.16.0.9", "192.168.1.1", "169.254.169.254", "224.0.0.1", "0.0.0.0",
     "240.0.0.1", "100.64.0.1", "::1", "fe80::1", "fc00::1", "ff02::1", "::", "::ffff:127.0.0.1",
