@@ -50,7 +50,9 @@ def address_kind(ip: IPAddress) -> str | None:
     inner = _embedded_ipv4(ip)
     if inner is not None:
         kind = address_kind(inner)
-        if kind is not None or ip.ipv4_mapped is not None:
+        # a NAT64 address (DNS64 on an IPv6-only network) reaches the IPv4 address it carries:
+        # public when that one is, although Python counts 64:ff9b::/96 as reserved
+        if kind is not None or ip.ipv4_mapped is not None or ip in _NAT64:
             return kind
     if ip.is_loopback:
         return "private (loopback)"

@@ -132,7 +132,9 @@ def test_the_reason_names_the_kind_in_words(address, kind):
 
 
 @pytest.mark.parametrize("address", ["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111", "::ffff:8.8.8.8",
-                                     "2002:808:808::1"])
+                                     "2002:808:808::1",
+                                     # DNS64 on an IPv6-only network: a public IPv4 shop via NAT64
+                                     "64:ff9b::808:808", "64:ff9b::5db8:d822"])
 def test_public_addresses_pass(address):
     assert fetch.address_problem(address) is None
 
