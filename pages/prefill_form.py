@@ -71,6 +71,14 @@ def _widget_frame(widgets: list[dict]) -> "pd.DataFrame":
     return frame.astype(object).where(frame.notna(), "")
 
 
+def widget_column_order(frame: "pd.DataFrame") -> list[str]:
+    """The widget table's columns, those holding a value first: a card is about 370 px wide,
+    so the table scrolls sideways, and a price badge's currency and struck price were out of
+    sight behind the empty text and label columns (a walk-through at 1280 px)."""
+    filled = [c for c in WIDGET_COLUMNS[1:] if (frame[c].astype(str).str.strip() != "").any()]
+    return ["type"] + filled + [c for c in WIDGET_COLUMNS[1:] if c not in filled]
+
+
 def changed_keys(current: dict, edited: dict) -> dict:
     """The partial edit: only top-level keys whose value changed; ``colors``/``layout``
     carry only their changed sub-keys; ``widgets`` is sent whole when it changed."""
@@ -144,8 +152,9 @@ def fields_form(preview: PreviewInfo, workspace: str) -> None:
             for i, (name, choices) in enumerate(LAYOUT_CHOICES.items())
         }
         st.caption("Widgets: price badge, discount, rating, free shipping, countdown, badge")
+        frame = _widget_frame(p.get("widgets") or [])
         table = st.data_editor(
-            _widget_frame(p.get("widgets") or []), key=key(preview, "widgets"),
+            frame, key=key(preview, "widgets"), column_order=widget_column_order(frame),
             num_rows="dynamic", hide_index=True, width="stretch",
             column_config={"type": st.column_config.SelectboxColumn(
                 "type", options=WIDGET_TYPES, required=True)},

@@ -69,3 +69,16 @@ def test_a_price_badge_amount_out_of_range_is_refused_or_rounded_not_a_crash():
     assert PriceBadge(price="999999999999", currency="CLP").price == "999999999999"
     assert PriceBadge(price="9.99", currency="xxx").currency == "XXX"
 
+
+
+def test_the_columns_holding_values_come_first():
+    # a walk-through: in a 370 px card the price badge's currency and struck price were out of
+    # sight, to the right of the empty "text" and "label" columns
+    from pages.prefill_form import WIDGET_COLUMNS, widget_column_order
+
+    frame = _widget_frame([{"type": "price_badge", "price": "24.99", "currency": "EUR", "compare_at": "29.99"},
+                           {"type": "rating", "value": 4.5, "count": 12}])
+    order = widget_column_order(frame)
+    assert order[:6] == ["type", "price", "currency", "compare_at", "value", "count"], order
+    assert sorted(order) == sorted(WIDGET_COLUMNS)  # every column still there, for new rows
+    assert widget_column_order(_widget_frame([])) == WIDGET_COLUMNS  # nothing filled: the usual order
