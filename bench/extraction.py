@@ -159,6 +159,8 @@ DEFAULT_SETS = {
     "github126": (None, FIXTURES / "github126.json"),  # Target.com 2014, a hammock chair, no brand named (isabella232/onebox-1 fixture, MIT in gemspec; CRs of CRLF dropped by the index)
     "github127": (None, FIXTURES / "github127.json"),  # CB2 2015, a duvet cover, own label (isabella232/onebox-1 fixture, MIT in gemspec; CRs of CRLF dropped by the index)
     "github128": (None, FIXTURES / "github128.json"),  # Wayfair 2015, a sleigh bed, sale price beside the list price (isabella232/onebox-1 fixture, MIT in gemspec)
+    "github129": (None, FIXTURES / "github129.json"),  # Play-Asia (HK shop, EUR) 2023, a Switch game, sale price beside the previous price (Jeshibu/PlayniteExtensions test page, MIT)
+    "github131": (None, FIXTURES / "github131.json"),  # Sainsbury's groceries 2015, avocados, own label (cirpo/sainsburys-scraper fixture, MIT in composer.json)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…
