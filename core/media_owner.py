@@ -10,6 +10,7 @@ logo or photo into this one's banners and downloads."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import sqlalchemy as sa
@@ -41,12 +42,27 @@ def owns(session, workspace: str, url: str) -> bool:
     if head == "brand" and len(parts) > 2:
         return parts[1] == workspace_folder(workspace)
     if head == "jobs" and len(parts) > 3 and parts[1] == "references":
-        return parts[2] == workspace_folder(workspace)
+        if parts[2] == workspace_folder(workspace):
+            return True
+        return _legacy_reference(session, workspace, key)
     model = {"previews": Batch, "products": Product, "jobs": GenerationJob}.get(head)
     row_id = _uuid(parts[1]) if model is not None and len(parts) > 2 else None
     if row_id is None:
         return False
     return session.scalar(sa.select(model.workspace).where(model.id == row_id)) == workspace
+
+
+def _legacy_reference(session, workspace: str, key: str) -> bool:
+    """A reference image stored before folders were hashed (``jobs/references/team_a/…``, the
+    workspace's name with punctuation made "_"): the workspace's own when one of its jobs
+    names that very file. The folder alone proves nothing ("team a" and "team_a" shared it)."""
+    if key.split("/")[2] != re.sub(r"[^A-Za-z0-9._-]", "_", workspace):
+        return False
+    found = session.scalar(sa.select(GenerationJob.id).where(
+        GenerationJob.workspace == workspace,
+        sa.cast(GenerationJob.params, sa.Text).contains(f"/media/{key}", autoescape=True),
+    ).limit(1))
+    return found is not None
 
 
 def media_refs(value: object, where: str = "") -> dict[str, str]:

@@ -234,3 +234,35 @@ def test_clear_completed_hides_finished_jobs_and_keeps_the_rest(db, workspace, s
     assert [j.id for j in list_jobs(workspace).items] == [jobs[3].id]
     assert queue_summary(workspace).counts == {"pending": 1}
     assert clear_completed_jobs(workspace) == 0
+
+
+def test_a_reference_image_stored_under_the_old_folder_name_stays_its_workspace_s(db, workspace, sent):
+    # a review: files stored before the folders were hashed (jobs/references/<name with "_">/…)
+    # were no longer the workspace's own: a banner pointing at one was drawn without it
+    import re
+
+    import sqlalchemy as sa
+
+    from core.media_owner import foreign_media, owns
+    from core.storage import get_storage
+    from db.models import GenerationJob
+
+    ws = f"{workspace} a"
+    job = submit_job(ws, "alice", "image", {"prompt": "cat"}, reference=("a.png", png((12, 12))))
+    ref = dict(job.params["reference_image"])
+    new_key = ref["url"].removeprefix("/media/")
+    legacy_key = "jobs/references/{}/{}".format(re.sub(r"[^A-Za-z0-9._-]", "_", ws), new_key.rsplit("/", 1)[1])
+    get_storage().put(legacy_key, get_storage().get(new_key), "image/png")
+    ref["url"] = f"/media/{legacy_key}"
+    with unit_of_work() as session:  # the job as it was stored before
+        row = session.get(GenerationJob, job.id)
+        session.execute(sa.update(GenerationJob).where(GenerationJob.id == job.id)
+                        .values(params={**row.params, "reference_image": ref}))
+    legacy = f"/media/{legacy_key}"
+    with unit_of_work() as session:
+        assert owns(session, ws, legacy)
+        # the same old folder name, but no job of theirs names the file: not theirs
+        assert not owns(session, f"{workspace}_a", legacy)
+        assert not owns(session, "someone-else", legacy)
+        assert foreign_media(session, ws, {"logo_url": legacy}, None) == []
+        assert foreign_media(session, f"{workspace}_a", {"logo_url": legacy}, None)
