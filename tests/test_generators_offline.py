@@ -332,3 +332,28 @@ def test_a_shop_s_service_lines_are_no_subtitle_while_the_product_is_described()
     assert subtitles == {"Forty pieces of beech track that click together in seconds."}, subtitles
     only = dataclasses.replace(brief, description="Free 30-Days Returns.")
     assert write(0, brief=only)["subtitle"] == "Free 30-Days Returns."  # better than nothing
+
+
+@pytest.mark.parametrize("description,brand,expected", [
+    # one long sentence cut by the shop mid-word (GOG's meta description)
+    ("Due to severe overpopulation, the planet Earth's diameter is increasing with the growth o", None,
+     {"Due to severe overpopulation, the planet Earth's diameter is increasing with the growth…"}),
+    # a long sentence really ending on a short word is left whole
+    ("Nothing else keeps your coffee hot this long, so take it wherever you go", None,
+     {"Nothing else keeps your coffee hot this long, so take it wherever you go"}),
+    # the shop speaking of itself in another language: the sentence about the product wins
+    ("Jogo de panelas em oferta no Shoptime! Compre agora pelo menor preço! "
+     "Panelas antiaderentes que aquecem por igual.", None, {"Panelas antiaderentes que aquecem por igual."}),
+    ("Gratis Versand durch Amazon schon ab einem Bestellwert von 29€. Der Bezug passt auf jeden Stuhl.", None,
+     {"Der Bezug passt auf jeden Stuhl."}),
+    # only lines naming the shop's address: the brand instead
+    ("Buy The Expendables online at Play.com. Play.com is the top UK site for DVDs, CDs and games.",
+     "Lionsgate", {"Lionsgate"}),
+    # spec rows and pieces of sentences come after whole sentences
+    ("Farbe: weiß • soft spots, not stains • A quiet dryer that is gentle on wool.", None,
+     {"A quiet dryer that is gentle on wool."}),
+])
+def test_subtitles_prefer_what_the_product_is_to_what_the_shop_says(description, brand, expected):
+    brief = ProductBrief(title="Product", description=description, brand=brand, price=Decimal("10"),
+                         currency="EUR", url="https://shop.example/p/x", language=None)
+    assert {write(i, brief=brief)["subtitle"] for i in range(6)} == expected

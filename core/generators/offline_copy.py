@@ -104,31 +104,61 @@ _CONDITIONAL = re.compile(
     r"oltre|powyżej|od)\s*[$€£¥₹]?\s?\d", re.IGNORECASE)
 
 
-# A shop's service line, not a word about the product: delivery, returns, stock, "Buy … online
-# at …" (meta descriptions and site-wide banners: "Free 30-Days Returns.", "Buy Lego online at
-# low prices"). Kept for a subtitle only when the description says nothing else.
+# A shop's service line, not a word about the product: delivery, returns, stock, prices, "Buy …
+# online at …", the shop naming itself ("Play.com is the top UK site for DVDs") — meta descriptions
+# and site-wide banners: "Free 30-Days Returns.", "Compre agora pelo menor preço!", "Gratis Versand
+# durch Amazon ab 29€". Kept for a subtitle only when the description says nothing else.
 _SHOP_LINE = re.compile(
     r"\b(free|easy|fast|quick|next[- ]day|same[- ]day|express|worldwide|fast & free)\b[\w\s-]{0,20}?"
     r"\b(returns?|delivery|shipping|dispatch|exchanges?)\b|"
     r"\b(returns? (policy|within)|money[- ]back|price match|in stock|out of stock|dispatched|"
     r"ships? (in|within|today|free)|customer (service|reviews?)|order (now|today|online)|"
     r"(low|best|great|unbeatable) (prices?|deals?)|eligible orders?|click (&|and) collect)\b|"
-    r"^\s*(buy|shop|order)\b.*\b(online|at|from)\b",
+    r"^\s*(buy|shop|order)\b.*\b(online|at|from)\b|"
+    # the same in the shops' other languages
+    r"\b(menor|melhor|mejor|meilleur|miglior|besten?|g[üu]nstigsten?|laagste) (pre[çc]o|precio|prix|prezzo|preis|prijs)|"
+    r"\b(em|en|in) (oferta|offerta)|\bmais ofertas|\bcompre (agora|j[áa]|online)|\bcompra (online|ahora|ya)|"
+    r"\bachetez|\bacquista (ora|online)|\bjetzt (kaufen|bestellen)|\bg[üu]nstig kaufen|\bpreisvergleich|"
+    r"\bversand|\bbestellwert|\blieferung|\blivraison|\bspedizione|\bverzending|\bbezorging|"
+    r"\bentrega (gr[aá]tis|r[aá]pida)|\bfrete|\benv[ií]o|\bretours?\b|\br[üu]ckgabe",
     re.IGNORECASE)
+# the shop's own address in a sentence ("… em oferta na americanas.com!", "Play.com is the top UK
+# site"): it speaks of the shop, and on a marketplace of another shop than the user's
+_NAMES_A_SHOP = re.compile(r"\b[a-z0-9-]+\.(com|net|co\.uk|de|fr|es|it|nl|ca|pl|br|jp|in|au|co)\b(?![-/])",
+                           re.IGNORECASE)
+# "Kondensationseffizienzklasse: A", "Farbe: weiß": a spec table's row, not a sentence
+_SPEC_ROW = re.compile(r"^[^:.!?]{2,40}:\s*\S[^.!?]{0,24}$")
 # how a sentence may end; a description whose last sentence ends otherwise was cut by the shop
 # ("… with the growth o": a meta description cut at 160 characters), or says so ("…", "...")
 _SENTENCE_END = ".!?。！？؟\"'”’»)]"
+# short words a sentence may really end on; any other one or two lower-case letters at the end
+# of a long unpunctuated sentence are what is left of a cut word
+_SHORT_WORDS = frozenset("a i an as at be by do go he in is it me my no of on or so to up us we "
+                         "de da do em la le el en et il un ya je tu du au ce se si ne ma mi su".split())
 
 
 def _cut_by_shop(sentence: str, description: list[str]) -> bool:
-    """True for a sentence the shop cut: its own "…"/"...", or the unfinished last sentence
-    of a description whose other sentences end properly (a lone phrase with no full stop,
-    "Soft cotton tee in navy", is a phrase, not a cut)."""
+    """True for a sentence the shop cut: its own "…"/"...", the unfinished last sentence of a
+    description whose other sentences end properly, or a long one ending on a piece of a word
+    ("… with the growth o"). A lone phrase with no full stop ("Soft cotton tee in navy") is a
+    phrase, not a cut."""
     text = sentence.rstrip()
     if text.endswith(("…", "...")):
         return True
-    return (len(description) > 1 and sentence is description[-1]
-            and not text.endswith(tuple(_SENTENCE_END)))
+    if text.endswith(tuple(_SENTENCE_END)) or sentence is not description[-1]:
+        return False
+    if len(description) > 1:
+        return True
+    last = text.rpartition(" ")[2]
+    return (len(text.split()) >= 8 and last.isalpha() and last.islower() and len(last) <= 2
+            and last not in _SHORT_WORDS)
+
+
+def _weak(sentence: str, description: list[str]) -> bool:
+    """A sentence that is no good subtitle while a whole one is there: cut by the shop, a piece
+    of one (it starts in lower case: "soft spots." split off its sentence), a spec row."""
+    return (_cut_by_shop(sentence, description) or sentence[:1].islower()
+            or bool(_SPEC_ROW.match(sentence)))
 
 
 def _finish_cut(sentence: str) -> str:
@@ -143,7 +173,8 @@ def _finish_cut(sentence: str) -> str:
 def _subtitle(brief: ProductBrief, plan: VariantPlan, headline: str) -> str:
     """A benefit-led sentence of the description; variants rotate through the best ones.
     Whole sentences about the product come first (one too long for the banner is cut and ends
-    with "…"), then sentences the shop cut, then the shop's service lines; small print last."""
+    with "…"), then weak ones (cut by the shop, pieces, spec rows), then the shop's service
+    lines, then — after the brand — lines naming the shop's address; small print last."""
     every = sentences(brief.description)
     found = [s for s in every if s.casefold() != headline.casefold()]
     if not found:
@@ -152,9 +183,13 @@ def _subtitle(brief: ProductBrief, plan: VariantPlan, headline: str) -> str:
     pool = fine or found  # small print only when the description is nothing else
 
     def tier(s: str) -> int:
-        return 2 if _SHOP_LINE.search(s) else 1 if _cut_by_shop(s, every) else 0
+        if _NAMES_A_SHOP.search(s):
+            return 3
+        return 2 if _SHOP_LINE.search(s) or _FREE_SHIPPING.search(s) else 1 if _weak(s, every) else 0
 
     best_tier = min(tier(s) for s in pool)
+    if best_tier == 3 and clean_text(brief.brand):  # only the shop speaking of itself: the brand
+        return clip_words(clean_text(brief.brand), SUBTITLE_MAX)
     ranked = sorted(
         (s for s in pool if tier(s) == best_tier),
         key=lambda s: (len(s) > SUBTITLE_MAX, -len(_BENEFIT_WORDS.findall(s)), abs(len(s) - 60)),
