@@ -161,6 +161,8 @@ DEFAULT_SETS = {
     "github128": (None, FIXTURES / "github128.json"),  # Wayfair 2015, a sleigh bed, sale price beside the list price (isabella232/onebox-1 fixture, MIT in gemspec)
     "github129": (None, FIXTURES / "github129.json"),  # Play-Asia (HK shop, EUR) 2023, a Switch game, sale price beside the previous price (Jeshibu/PlayniteExtensions test page, MIT)
     "github131": (None, FIXTURES / "github131.json"),  # Sainsbury's groceries 2015, avocados, own label (cirpo/sainsburys-scraper fixture, MIT in composer.json)
+    "github132": (None, FIXTURES / "github132.json"),  # Jumia Egypt 2017, a beard oil, sale price beside the old price (scrapinghub/portia saved page, BSD-3-Clause)
+    "github133": (None, FIXTURES / "github133.json"),  # Jumia Egypt 2017, a Samsung phone, two sellers (scrapinghub/portia saved page, BSD-3-Clause)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…
