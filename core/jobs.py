@@ -232,8 +232,34 @@ def cancel_job(workspace: str, job_id: object) -> JobView:
     return info
 
 
+def try_job_now(workspace: str, job_id: object) -> JobView:
+    """A job waiting for its scheduled retry, tried now (its retries so far still count; the
+    delayed message finds nothing left to do)."""
+    check_scope(workspace)
+    jid = _as_uuid(job_id)
+    now = utcnow()
+    with unit_of_work() as session:
+        res = session.execute(
+            move(GenerationJob, JOB_MOVES, JobStatus.PENDING, GenerationJob.id == jid,
+                 GenerationJob.workspace == workspace, only_from=[JobStatus.RETRYING],
+                 next_retry_at=None, enqueued_at=now, updated_at=now)
+        )
+        job = job_repo.get(session, workspace, jid)
+        if job is None:
+            raise NotFoundError(f"Job {jid} was not found", job_id=jid)
+        if res.rowcount != 1:
+            raise ConflictError(f"Only a job waiting to try again can be tried now; this one is "
+                                f"{job.status}", job_id=jid)
+        session.refresh(job)
+        info = view(job)
+    log.info("job.tried_now id=%s", jid)
+    _send(jid)
+    return info
+
+
 def retry_job(workspace: str, job_id: object) -> JobView:
-    """Run a failed (or cancelled) job again with the same parameters."""
+    """Run a failed (or cancelled) job again with the same parameters; one waiting for its
+    scheduled retry is tried now (``try_job_now``)."""
     check_scope(workspace)
     jid = _as_uuid(job_id)
     now = utcnow()
@@ -248,11 +274,14 @@ def retry_job(workspace: str, job_id: object) -> JobView:
         job = job_repo.get(session, workspace, jid)
         if job is None:
             raise NotFoundError(f"Job {jid} was not found", job_id=jid)
-        if res.rowcount != 1:
+        waiting = res.rowcount != 1 and job.status == JobStatus.RETRYING
+        if res.rowcount != 1 and not waiting:
             raise ConflictError(f"Only failed or cancelled jobs can be retried; this one is "
                                 f"{job.status}", job_id=jid)
         session.refresh(job)
         info = view(job)
+    if waiting:
+        return try_job_now(workspace, jid)
     log.info("job.retried id=%s", jid)
     _send(jid)
     return info

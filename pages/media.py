@@ -236,6 +236,10 @@ def _job_card(who, job: JobView) -> None:
         if job.can_retry and actions[1].button("Retry", key=f"media_retry_{jid}",
                                                icon=":material/replay:"):
             _act("Job queued again", job_service.retry_job, who.workspace, job.id)
+        if job.status == JobStatus.RETRYING and actions[1].button(  # no need to wait for the schedule
+                "Try now", key=f"media_now_{jid}", icon=":material/replay:",
+                help="Try again now instead of at the scheduled time"):
+            _act("Trying again now", job_service.try_job_now, who.workspace, job.id)
 
 
 def _filters(who, summary) -> tuple[str | None, str | None]:

@@ -239,3 +239,30 @@ def test_job_errors_are_shown_literally_not_as_markdown(app_ws):
     shown = texts(open_media().error)
     assert r"Bad \[link\](http://x) \*bold\* \<b\>" in shown
     assert "[link](http://x)" not in shown
+
+
+def test_a_job_waiting_to_try_again_can_be_tried_now(app_ws, sent):
+    # a walk-through: "next try in 15 min" on a busy-provider job, with no way to try sooner
+    busy = submit_job(app_ws, "local", "image", {"prompt": "A lamp"})
+    waiting = submit_job(app_ws, "local", "image", {"prompt": "A kite"})
+    set_job_state(busy.id, "retrying", retry_count=2, error_message="Gemini is busy (HTTP 429)",
+                  next_retry_at=utcnow() + dt.timedelta(minutes=15))
+    at = open_media()
+    assert f"media_now_{waiting.id}" not in {b.key for b in at.button}  # only a retrying job
+    sent.clear()
+    at.button(key=f"media_now_{busy.id}").click().run()
+    assert not at.exception
+    (job,) = [j for j in list_jobs(app_ws).items if j.id == busy.id]
+    assert job.status == "pending" and job.retry_count == 2 and job.next_retry_at is None
+    assert sent == [("job", (str(busy.id),))]
+    from core.errors import ConflictError
+    from core.jobs import try_job_now
+
+    with pytest.raises(ConflictError, match="Only a job waiting to try again"):
+        try_job_now(app_ws, busy.id)
+    # the API's retry of a waiting job (POST …/jobs/{id}/retry/) is the same "try now"
+    from core.jobs import retry_job
+
+    set_job_state(busy.id, "retrying", retry_count=1, next_retry_at=utcnow() + dt.timedelta(minutes=5))
+    again = retry_job(app_ws, busy.id)
+    assert again.status == "pending" and again.retry_count == 1
