@@ -70,12 +70,12 @@ def address_kind(ip: IPAddress) -> str | None:
 
 
 def allowed_by_setting(ip: IPAddress) -> bool:
-    """True when ``ip`` lies in a network FETCH_ALLOW_NETWORKS opens (an IPv4 address carried
-    in an IPv6 one counts as itself)."""
+    """True when ``ip`` lies in a network FETCH_ALLOW_NETWORKS opens (an IPv4-mapped address,
+    ::ffff:a.b.c.d, counts as its IPv4 address; 6to4 and NAT64 ones go elsewhere: they do not)."""
     from core.settings import get_settings
 
     networks = get_settings().fetch_allow_networks
     if not networks:
         return False
-    candidates = [ip] + ([inner] if (inner := _embedded_ipv4(ip)) is not None else [])
+    candidates = [ip] + ([ip.ipv4_mapped] if ip.version == 6 and ip.ipv4_mapped else [])
     return any(c.version == n.version and c in n for c in candidates for n in networks)

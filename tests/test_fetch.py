@@ -98,6 +98,7 @@ def test_a_loopback_only_opening_fetches_this_machine_and_nothing_else_private(l
         assert fetch.address_problem(address), address
         assert url_problem(f"http://{address if ':' not in address else f'[{address}]'}/p"), address
     assert fetch.address_problem("::ffff:127.0.0.1") is None  # IPv4-mapped loopback is loopback
+    assert fetch.address_problem("2002:7f00:1::1")  # 6to4 of 127.0.0.1 goes through a relay: not opened
     monkeypatch.setattr(fetch, "resolve_host", lambda host, port: ["127.0.0.1", "10.0.0.8"])
     assert "private" in fail("http://mixed.example/").message  # every address must be opened
     settings_env(FETCH_ALLOW_NETWORKS="")
