@@ -176,7 +176,7 @@ def render() -> None:
     st.caption(f"One row per product page. Each URL makes 1–{maximum} banner previews "
                f"(default {default}); up to {per_batch} URLs per batch.")
 
-    name = st.text_input(
+    batch_name = st.text_input(
         "Batch name (optional)", key=f"new_batch_name_{version}", max_chars=NAME_MAX - 8,  # room for " (10/12)"
         placeholder="e.g. Spring sale shoes — else the date and time",
         help="How the batch is listed on Home, Batches and Previews; you can rename it later")
@@ -188,20 +188,20 @@ def render() -> None:
     base = [{"url": "", "batch_size": str(default)}]
     if upload is not None:
         data = upload.getvalue()
-        name = ui.md_escape(upload.name)
-        if reason := not_csv_reason(data, name):
+        file_name = ui.md_escape(upload.name)
+        if reason := not_csv_reason(data, file_name):
             st.error(reason)
         else:
             parsed = parse_sources_csv(data, default_size=default, max_size=maximum,
                                        allow_private=s.allow_private_fetch)
             if parsed.rows:
                 base = [{"url": r["url"], "batch_size": str(r["batch_size"])} for r in parsed.rows]
-                st.success(f"Read {count(len(parsed.rows), 'row')} from {name}; edit them below.")
+                st.success(f"Read {count(len(parsed.rows), 'row')} from {file_name}; edit them below.")
             if parsed.file_problem:  # the file as a whole: no line was "left out"
                 problem = parsed.file_problem
-                st.error(f"{name} was not read: {ui.md_escape(problem[:1].lower() + problem[1:])}")
+                st.error(f"{file_name} was not read: {ui.md_escape(problem[:1].lower() + problem[1:])}")
             elif parsed.problems:
-                st.warning(f"{count(len(parsed.problems), 'line')} of {name} {'was' if len(parsed.problems) == 1 else 'were'} left out:\n"
+                st.warning(f"{count(len(parsed.problems), 'line')} of {file_name} {'was' if len(parsed.problems) == 1 else 'were'} left out:\n"
                            + "\n".join(f"- {ui.md_escape(p)}" for p in parsed.problems))
     saved = st.session_state.get(BASE)
     fixes = 0
@@ -261,9 +261,9 @@ def render() -> None:
             _just_created()
             st.error("Add at least one product URL to the table (or upload a CSV).")
         else:
-            _submit(who, [(rows, numbers)], name)
+            _submit(who, [(rows, numbers)], batch_name)
     elif split:
-        _submit(who, [([r for r, _ in c], [n for _, n in c]) for c in chunks], name)
+        _submit(who, [([r for r, _ in c], [n for _, n in c]) for c in chunks], batch_name)
 
 
 render()

@@ -256,3 +256,28 @@ def test_a_blank_name_means_the_date_and_time(app_ws, sent):
     generate(edit_table(at, {0: {"url": U1}}))
     (batch,) = list_batches(app_ws).items
     assert batch.name and batch.name.strip() == batch.name and any(ch.isdigit() for ch in batch.name)
+
+
+@pytest.mark.parametrize("typed_first", [True, False])
+def test_a_typed_name_survives_a_csv_upload(app_ws, sent, typed_first):
+    # a walk-through: with a CSV uploaded, the batch was named after the file ("spring\_sale\*v2.csv",
+    # markdown escapes included) instead of the name typed, before or after the upload
+    at = open_page(PAGE)
+    if typed_first:
+        at.text_input(key="new_batch_name_0").input("Spring sale")
+    at.file_uploader(key="new_batch_csv_0").upload("spring_sale*v2.csv", f"url\n{U1}\n".encode(), "text/csv")
+    at.run()
+    if not typed_first:
+        at.text_input(key="new_batch_name_0").input("Spring sale")
+    generate(at)
+    (batch,) = list_batches(app_ws).items
+    assert batch.name == "Spring sale"
+
+
+def test_a_csv_upload_without_a_name_gets_the_date_not_the_file_name(app_ws, sent):
+    at = open_page(PAGE)
+    at.file_uploader(key="new_batch_csv_0").upload("mixed.csv", f"url\n{U1}\n".encode(), "text/csv")
+    at.run()
+    generate(at)
+    (batch,) = list_batches(app_ws).items
+    assert "mixed" not in batch.name and any(ch.isdigit() for ch in batch.name)
