@@ -265,7 +265,10 @@ def get_batch(workspace: str, batch_id: object) -> BatchDetail:
                     ranking_method=product.ranking_method if product else None,
                     ranked_image_urls=list(product.ranked_image_urls or []) if product else [],
                     progress=Progress.from_counts(url_counts),
-                    errors=sorted({p.error_message for p in items if p.error_message}),
+                    # what failed or will be tried again says why; an earlier try's error on a
+                    # preview now waiting or running is history
+                    errors=sorted({p.error_message for p in items if p.error_message
+                                   and p.status in (PreviewStatus.FAILED, PreviewStatus.RETRYING)}),
                     images_found=len(product.image_urls or []) if product else 0,
                     page_url=(product.final_url or product.url) if product else None,
                     list_price=product.list_price if product else None,

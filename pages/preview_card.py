@@ -136,10 +136,13 @@ def _summary(p: PreviewInfo, said_above: frozenset[str] = frozenset()) -> str:
         facts.append(f"finished {ui.when(p.finished_at)}")
     if facts:
         lines.append(":gray[:small[" + " · ".join(facts) + "]]")
-    if p.error_message in said_above:
-        lines.append(":red[Failed: the product's message above says why]")
-    elif p.error_message:
-        lines.append(f":red[{ui.md_escape(p.error_message)}]")
+    if p.error_message and p.status == "failed":
+        lines.append(":red[Failed: the product's message above says why]" if p.error_message in said_above
+                     else f":red[{ui.md_escape(p.error_message)}]")
+    elif p.error_message and p.status == "retrying":  # not failed: it will try again
+        lines.append(":orange[Last try: the product's message above says why]" if p.error_message in said_above
+                     else f":orange[Last try: {ui.md_escape(p.error_message)}]")
+    # (pending, queued, running: an earlier try's error is history, not the card's state)
     fidelity = (p.prefill or {}).get("product_fidelity") or {}
     if fidelity and not fidelity.get("passed", True):  # the generated background changed the product
         lines.append(f":orange[:material/warning: {ui.md_escape(fidelity.get('note') or 'The product looks changed')}]")

@@ -156,8 +156,9 @@ def _product_header(workspace: str, batch_id, src: SourceSummary) -> None:
         gave_up = src.progress.total and src.progress.failed == src.progress.total
         tail = ": its banners are text-only" if src.progress.all_done else "" if gave_up else " yet"
         st.caption(f"{count(src.images_found, 'image')} found on the page; none could be used{tail}")
-    for err in src.errors[:SAID_ABOVE]:
-        st.markdown(f":red[{ui.md_escape(err)}]")
+    for err in src.errors[:SAID_ABOVE]:  # orange while nothing failed yet: it will try again
+        st.markdown(f":red[{ui.md_escape(err)}]" if src.progress.failed
+                    else f":orange[Last try: {ui.md_escape(err)}]")
     # a page never read has nothing to put on a banner: no photo or text-only offer for it
     if src.title and (src.progress.failed or src.progress.retrying
                       or (src.product_id and not src.ranked_image_urls)):

@@ -485,3 +485,21 @@ def test_a_running_card_whose_worker_stopped_answering_says_so():
     assert "its worker stopped answering" in _summary(p)
     alive = dataclasses.replace(p, lease_expires_at=now + dt.timedelta(seconds=20))
     assert "stopped answering" not in _summary(alive)
+
+
+def test_a_card_not_failed_never_says_failed(app_ws, batch):
+    # a walk-through: a retrying card (and one pending after Try now) said in red "Failed: the
+    # product's message above says why" above "Will try again"
+    b, ps = batch
+    set_preview_state(ps[1].id, "done", prefill=a_prefill(), error_message=None)
+    set_preview_state(ps[3].id, "retrying", error_message="page returned HTTP 503", retry_count=1,
+                      next_retry_at=utcnow() + dt.timedelta(minutes=1))
+    set_preview_state(ps[2].id, "pending", error_message="page returned HTTP 503")  # tried again now
+    at = open_page(PAGE, batch=str(b.id))
+    shown = texts(at.markdown)
+    assert "Failed: the product's message above says why" not in shown, shown
+    assert "Last try: page returned HTTP 503" in shown  # the header, in orange: nothing failed
+    assert ":red[page returned HTTP 503]" not in [m.value for m in at.markdown]
+    set_preview_state(ps[2].id, "failed", error_message="page returned HTTP 503")
+    at = open_page(PAGE, batch=str(b.id))
+    assert "Failed: the product's message above says why" in texts(at.markdown)
