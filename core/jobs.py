@@ -14,6 +14,8 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
+
 from core.dispatch import dispatch
 from core.errors import ConflictError, NotFoundError, ValidationError
 from core.media_gen.params import ReferenceImage, check_reference_image, validate_params
@@ -233,8 +235,9 @@ def cancel_job(workspace: str, job_id: object) -> JobView:
 
 
 def try_job_now(workspace: str, job_id: object) -> JobView:
-    """A job waiting for its scheduled retry, tried now (its retries so far still count; the
-    delayed message finds nothing left to do)."""
+    """A job waiting for its scheduled retry, tried now; the delayed message finds nothing
+    left to do. An extra try: it does not use up the schedule (the count goes back one, the
+    try's failure counts it again)."""
     check_scope(workspace)
     jid = _as_uuid(job_id)
     now = utcnow()
@@ -242,7 +245,9 @@ def try_job_now(workspace: str, job_id: object) -> JobView:
         res = session.execute(
             move(GenerationJob, JOB_MOVES, JobStatus.PENDING, GenerationJob.id == jid,
                  GenerationJob.workspace == workspace, only_from=[JobStatus.RETRYING],
-                 next_retry_at=None, enqueued_at=now, updated_at=now)
+                 next_retry_at=None, enqueued_at=now, updated_at=now,
+                 retry_count=sa.case((GenerationJob.retry_count > 0, GenerationJob.retry_count - 1),
+                                     else_=0))
         )
         job = job_repo.get(session, workspace, jid)
         if job is None:

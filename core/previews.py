@@ -234,17 +234,23 @@ def retry_preview(workspace: str, preview_id: object) -> PreviewInfo:
 def _due_now(session, p: Preview) -> list[tuple[str, tuple]]:
     """A scheduled retry made due now, and its wake-up message: the product page's (every
     preview of the URL still waiting for it is tried with it) or the preview's own. The
-    delayed message still on its way finds nothing left to do."""
+    delayed message still on its way finds nothing left to do.
+
+    A try asked for is an extra one: it does not use up the schedule (three presses in a
+    minute failed a preview the schedule would have tried for 20 more minutes), so the
+    count goes back one and the try's failure counts it again."""
     now = utcnow()
+    values = dict(next_retry_at=now, updated_at=now,
+                  retry_count=sa.case((Preview.retry_count > 0, Preview.retry_count - 1), else_=0))
     if p.source_image_url is None:  # the product page could not be read yet
         session.execute(sa.update(Preview).where(
             Preview.batch_id == p.batch_id, Preview.source_url == p.source_url,
             Preview.status == PreviewStatus.RETRYING, Preview.source_image_url.is_(None),
-        ).values(next_retry_at=now, updated_at=now))
+        ).values(**values))
         return [("source", (str(p.batch_id), p.source_url))]
     session.execute(sa.update(Preview).where(
         Preview.id == p.id, Preview.status == PreviewStatus.RETRYING,
-    ).values(next_retry_at=now, updated_at=now))
+    ).values(**values))
     return [("preview", (str(p.id),))]
 
 

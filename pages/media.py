@@ -238,7 +238,7 @@ def _job_card(who, job: JobView) -> None:
             _act("Job queued again", job_service.retry_job, who.workspace, job.id)
         if job.status == JobStatus.RETRYING and actions[1].button(  # no need to wait for the schedule
                 "Try now", key=f"media_now_{jid}", icon=":material/replay:",
-                help="Try again now instead of at the scheduled time"):
+                help="Try again now, as an extra try: the scheduled retries stay as they are"):
             _act("Trying again now", job_service.try_job_now, who.workspace, job.id)
 
 

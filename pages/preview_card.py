@@ -218,7 +218,7 @@ def card(p: PreviewInfo, workspace: str, size: str, title: str | None,
                     _act("Preview cancelled", cancel_preview, workspace, p)
                 if p.status == "retrying" and st.button(  # no need to wait for the schedule
                         "Try now", key=f"pnow_{p.id.hex}", icon=":material/replay:",
-                        help="Try again now instead of at the scheduled time"):
+                        help="Try again now, as an extra try: the scheduled retries stay as they are"):
                     _act("Trying again now", retry_preview, workspace, p)
             if p.status == "cancelled" or p.status == "failed" and not p.failed_for_good:
                 # a failure for good (a search page, no photo that can be downloaded) would fail

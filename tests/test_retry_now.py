@@ -46,7 +46,7 @@ def test_a_preview_waiting_15_minutes_to_retry_its_generation_is_tried_now(fake,
     assert get_preview(workspace, p.id).status == "retrying"
     sent.clear()
     now = retry_preview(workspace, p.id)
-    assert now.status == "retrying" and now.retry_count == 1
+    assert now.status == "retrying" and now.retry_count == 0  # an extra try: the schedule stays whole
     assert sent == [("preview", (str(p.id),))]
     gen.generate(str(p.id))  # the message the button sent
     done = get_preview(workspace, p.id)
@@ -71,3 +71,21 @@ def test_a_product_page_waiting_to_be_read_again_is_read_now_for_all_its_variant
     sends = prepare_source(str(info.id), url)
     assert sorted(args for _k, args, _d in sends) == sorted([(str(a.id),), (str(b.id),)])
     assert {p.status for p in previews_of(info.id)} == {"queued"}  # both variants go on
+
+
+def test_tries_asked_for_do_not_use_up_the_schedule(fake, workspace, sent):
+    # a walk-through: three presses of Try now within 15 s failed a preview ("gave up after 3
+    # retries") that the schedule would have tried for 20 more minutes
+    info = create_batch(workspace, "alice", [{"url": urls(1)[0], "batch_size": 1}])
+    for _kind, (bid, url), _delay in start_batch(str(info.id)):
+        prepare_source(bid, url)
+    (p,) = previews_of(info.id)
+    fake.generation_errors.append(TRANSIENT())
+    gen.generate(str(p.id))  # the first failure: retrying, retried 1x
+    for _ in range(5):
+        fake.generation_errors.append(TRANSIENT())
+        retry_preview(workspace, p.id)
+        gen.generate(str(p.id))
+        after = get_preview(workspace, p.id)
+        assert after.status == "retrying" and after.retry_count == 1, after
+        assert after.error_message == "The image service is busy (HTTP 429)"
