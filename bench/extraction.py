@@ -165,6 +165,7 @@ DEFAULT_SETS = {
     "github133": (None, FIXTURES / "github133.json"),  # Jumia Egypt 2017, a Samsung phone, two sellers (scrapinghub/portia saved page, BSD-3-Clause)
     "github135": (None, FIXTURES / "github135.json"),  # Jumia Egypt 2017, an iPhone 7, six more sellers, sale price beside the old price (scrapinghub/portia saved page, BSD-3-Clause)
     "github136": (None, FIXTURES / "github136.json"),  # Saturn.de 2018, an ASUS notebook out of stock, the price still shown beside the former price (lucasfsousa/pricetag fixture, MIT)
+    "github138": (None, FIXTURES / "github138.json"),  # Jumia Egypt 2017, liner socks, stored with a cut-off copy of its own head first (scrapinghub/portia saved page, BSD-3-Clause)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
     "platforms": (None, FIXTURES / "platforms.json"),  # Magento, WooCommerce, PrestaShop, Shopify, SFCC…
