@@ -79,7 +79,10 @@ async def _app_error(request: Request, exc: AppError) -> JSONResponse:
 
 
 def _field(loc: tuple) -> str:
-    parts = [str(p) for p in loc if p not in ("body",)]
+    """The field's name as the caller wrote it: "batch_id", not "path.batch_id"."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path", "header"):
+        parts = parts[1:]
     return ".".join(parts) or "body"
 
 
@@ -162,26 +165,33 @@ class _Refused(StarletteHTTPException):
 bearer = HTTPBearer(auto_error=False, description="a workspace API key")
 
 
-def _query_names(dependant) -> frozenset[str]:
-    """The query parameters an endpoint takes (its own and its dependencies')."""
-    names = {f.alias for f in dependant.query_params}
+def _query_params(dependant) -> dict[str, bool]:
+    """The query parameters an endpoint takes (its own and its dependencies'), each with
+    whether it takes several values (``?formats=a&formats=b``)."""
+    from fastapi._compat import field_annotation_is_sequence
+
+    names = {f.alias: field_annotation_is_sequence(f.field_info.annotation) for f in dependant.query_params}
     for sub in dependant.dependencies:
-        names |= _query_names(sub)
-    return frozenset(names)
+        names.update(_query_params(sub))
+    return names
 
 
 def _unknown_query(request: Request) -> None:
     """A query parameter the endpoint does not take is refused, not ignored (a walk-through
-    asked ``?limit=5`` and silently got 50 items: the parameter is ``page_size``)."""
+    asked ``?limit=5`` and silently got 50 items: the parameter is ``page_size``); so is one
+    given twice that takes one value (``?status=done&status=failed`` kept only "failed")."""
     route = request.scope.get("route")
     if route is None or not hasattr(route, "dependant"):
         return
-    known = _query_names(route.dependant)
-    unknown = sorted(set(request.query_params) - known)
-    if unknown:
-        takes = ", ".join(sorted(known)) if known else "none"
-        problems = [f"{name}: is not a query parameter of this endpoint (it takes: {takes})"
-                    for name in unknown]
+    known = _query_params(route.dependant)
+    given = request.query_params
+    takes = ", ".join(sorted(known)) if known else "none"
+    problems = [f"{name}: is not a query parameter of this endpoint (it takes: {takes})"
+                for name in sorted(set(given) - set(known))]
+    problems += [f"{name}: given {len(given.getlist(name))} times; it takes one value"
+                 for name in sorted(set(given) & set(known))
+                 if not known[name] and len(given.getlist(name)) > 1]
+    if problems:
         raise ValidationError("The request is not valid: " + "; ".join(problems), problems)
 
 

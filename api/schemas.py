@@ -10,7 +10,7 @@ import datetime as dt
 import uuid
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from core.prefill import Prefill
 
@@ -49,6 +49,14 @@ class Source(BaseModel):
     url: str = Field(max_length=4096, description="a public http(s) product page")
     batch_size: int | None = Field(default=None, description="variants for this URL (1..BATCH_SIZE_MAX); "
                                                              "default BATCH_SIZE_DEFAULT")
+
+    @field_validator("batch_size", mode="before")
+    @classmethod
+    def _no_true_or_false(cls, value: object) -> object:
+        # lax mode would take true as 1 (a walk-through made a batch of `"batch_size": true`)
+        if isinstance(value, bool):
+            raise ValueError(f"must be a whole number, not {str(value).lower()}")
+        return value
 
 
 class BatchCreate(BaseModel):

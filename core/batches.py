@@ -112,8 +112,10 @@ def validate_sources(sources: object) -> list[dict]:
         problems.insert(0, Problem(f"{len(seen)} URLs given, at most {s.max_urls_per_batch} per batch: "
                                    "split them into several batches"))
     if problems:
+        more = f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
         raise ValidationError(
-            f"The batch was not created: {count(len(problems), 'problem')}. " + " ".join(problems[:3]),
+            f"The batch was not created: {count(len(problems), 'problem')}: "
+            + "; ".join(p.rstrip(".") for p in problems[:3]) + more,
             problems,
         )
     return clean

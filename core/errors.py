@@ -117,6 +117,8 @@ def plain_words(err: dict) -> str:
         return "must be a whole number"
     if kind in ("float_parsing", "float_type", "decimal_parsing", "decimal_type"):
         return "must be a number"
+    if kind == "finite_number":
+        return "must be a finite number"
     if kind in ("bool_parsing", "bool_type"):
         return "must be true or false"
     if kind in ("string_type", "string_unicode"):

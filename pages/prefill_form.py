@@ -109,7 +109,10 @@ def in_form_words(exc: AppError) -> AppError:
     def say(text: str) -> str:
         for name, label in TEXT_LABELS.items():
             text = re.sub(rf"\b{name}\b(?=:)", label, text)
-        return text
+        # "widgets.0.price_badge.price: …" is the table's first row: "Widget 1 (price badge): price …"
+        return re.sub(r"\bwidgets\.(\d+)\.(\w+)\.(\w+): ",
+                      lambda m: f"Widget {int(m.group(1)) + 1} ({m.group(2).replace('_', ' ')}): "
+                                f"{m.group(3).replace('_', ' ')} ", text).replace("Invalid prefill: ", "")
 
     if not isinstance(exc, ValidationError):
         return exc

@@ -499,3 +499,13 @@ def test_errors_in_plain_words_and_unknown_query_parameters_refused(server):
     assert api("GET", f"{CTA}/batch/?page_size=2")[0] == 200
     anonymous = Client(base, None)
     assert anonymous("GET", f"{CTA}/batch/?limit=5")[0] == 401  # the key first: nothing said to strangers
+    # a parameter taking one value, given twice, kept only the last ("?status=done&status=failed")
+    status, err, _ = api("GET", f"{CTA}/previews/?status=done&status=failed")
+    assert status == 400 and err["error"]["details"] == ["status: given 2 times; it takes one value"], err
+    # fields named as the caller wrote them, not "path.batch_id" / "query.page_size"
+    status, err, _ = api("GET", f"{CTA}/batch/not-a-uuid/")
+    assert status == 400 and err["error"]["details"][0].startswith("batch_id: must be an id"), err
+    status, err, _ = api("GET", f"{CTA}/batch/?page_size=0")
+    assert status == 400 and err["error"]["details"] == ["page_size: must be at least 1"], err
+    status, err, _ = api("POST", f"{CTA}/batch/", {"sources": [{"url": shop.product_urls[0], "batch_size": True}]})
+    assert status == 400 and err["error"]["details"] == ["Row 1: batch_size: must be a whole number, not true"], err

@@ -50,3 +50,29 @@ def test_prefill_and_brand_kit_errors_use_the_same_words():
     with pytest.raises(ValidationError) as caught:
         parse_kit({"colors": "red"})
     assert not any("Input should" in p for p in caught.value.problems), caught.value.problems
+
+
+def test_true_is_no_batch_size_and_an_infinite_one_is_said_in_words():
+    # a walk-through: `"batch_size": true` made a batch of 1; 1e400 said "Input should be a finite number"
+    from api.schemas import BatchCreate
+
+    for value, said in ((True, "must be a whole number, not true"), (False, "must be a whole number, not false"),
+                        (float("inf"), "must be a finite number")):
+        with pytest.raises(PydanticError) as caught:
+            BatchCreate.model_validate({"sources": [{"url": "https://shop.example/p", "batch_size": value}]})
+        assert [plain_words(e) for e in caught.value.errors()] == [said]
+    assert BatchCreate.model_validate({"sources": [{"url": "https://shop.example/p", "batch_size": "3"}]})
+
+
+def test_the_summary_of_a_refused_batch_separates_its_problems_and_counts_the_rest():
+    # a walk-through: "4 problems. Row 1: URL must start with http:// or https:// Row 1: batch_size …
+    # Row 2: …" — run together, and the fourth not even counted in the message
+    from core.batches import validate_sources
+
+    with pytest.raises(ValidationError) as caught:
+        validate_sources([{"url": "ftp://a.com", "batch_size": 0}, {"url": "notaurl"},
+                          {"url": "https://b.com", "batch_size": 11}])
+    message = caught.value.message
+    assert message.startswith("The batch was not created: 4 problems: Row 1: URL must start with http:// or "
+                              "https://; Row 1: batch_size must be a whole number"), message
+    assert message.endswith("; and 1 more") and len(caught.value.problems) == 4

@@ -503,3 +503,15 @@ def test_a_card_not_failed_never_says_failed(app_ws, batch):
     set_preview_state(ps[2].id, "failed", error_message="page returned HTTP 503")
     at = open_page(PAGE, batch=str(b.id))
     assert "Failed: the product's message above says why" in texts(at.markdown)
+
+
+def test_a_bad_widget_value_is_named_by_its_row_and_type():
+    # a walk-through: "Invalid prefill: widgets.0.price_badge.price: must be a decimal number like 129.00"
+    from core.errors import ValidationError
+    from pages.prefill_form import in_form_words
+
+    said = in_form_words(ValidationError(
+        "Invalid prefill: widgets.0.price_badge.price: must be a decimal number like 129.00",
+        ["widgets.0.price_badge.price: must be a decimal number like 129.00"]))
+    assert said.message == "Widget 1 (price badge): price must be a decimal number like 129.00"
+    assert said.problems == ["Widget 1 (price badge): price must be a decimal number like 129.00"]
