@@ -195,6 +195,20 @@ def _unknown_query(request: Request) -> None:
         raise ValidationError("The request is not valid: " + "; ".join(problems), problems)
 
 
+async def _unexpected_body(request: Request) -> None:
+    """A body sent to an endpoint that takes none is refused, not ignored (a walk-through's
+    ``{"note": "x"}`` to …/approve/ was accepted and dropped). An empty body, ``{}`` and
+    ``null`` are fine: many clients send one with every POST."""
+    route = request.scope.get("route")
+    if (route is None or not hasattr(route, "dependant") or route.dependant.body_params
+            or request.method not in ("POST", "PUT", "PATCH")):
+        return
+    body = (await request.body()).strip()
+    if body and body not in (b"{}", b"null"):
+        raise ValidationError("This endpoint takes no request body: send none (or {})",
+                              ["body: this endpoint takes no request body"])
+
+
 async def caller(request: Request,
                  credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Caller:
     raw = credentials.credentials.strip() if credentials else None
@@ -207,6 +221,7 @@ async def caller(request: Request,
         raise _Refused(429, f"Too many requests for this API key; try again in {wait:.0f} s",
                        headers={"Retry-After": str(int(wait))})
     _unknown_query(request)  # (after the key: a stranger learns nothing of the parameters)
+    await _unexpected_body(request)
     return Caller(key.workspace, str(key.id), f"api:{key.prefix}")
 
 
@@ -370,13 +385,16 @@ async def cancel_batch(batch_id: uuid.UUID, who: Who):
 
 @app.post(f"{CTA}/batch/{{batch_id}}/retry/", response_model=S.RetryCount, tags=["batches"])
 async def retry_batch(batch_id: uuid.UUID, who: Who):
-    """Queue every failed preview of the batch again."""
-    from core.batches import retry_failed
+    """Queue every failed preview of the batch again, but those a retry would fail the same way
+    (counted in `left_out`)."""
+    from core.batches import get_batch, retry_failed
 
-    return {"requeued": await call(retry_failed, who.workspace, batch_id)}
+    requeued = await call(retry_failed, who.workspace, batch_id)
+    left = (await call(get_batch, who.workspace, batch_id)).batch.progress.failed_for_good
+    return {"requeued": requeued, "left_out": left}
 
 
-@app.post(f"{CTA}/batch/{{batch_id}}/resume/", response_model=S.RetryCount, tags=["batches"])
+@app.post(f"{CTA}/batch/{{batch_id}}/resume/", response_model=S.ResumeCount, tags=["batches"])
 async def resume_batch(batch_id: uuid.UUID, who: Who):
     """Queue every cancelled preview of the batch again (finished banners are kept)."""
     from core.batches import resume_cancelled

@@ -187,8 +187,15 @@ class PrefillOut(BaseModel):
     prefill_version: int
 
 
+class ResumeCount(BaseModel):
+    requeued: int
+
+
 class RetryCount(BaseModel):
     requeued: int
+    left_out: int = Field(default=0, description="failed previews not queued again: a retry would fail them "
+                          "the same way (not a product's page, no photo that can be used); their `error` "
+                          "says what to do instead")
 
 
 class MediaJobCreate(BaseModel):

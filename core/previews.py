@@ -219,6 +219,9 @@ def retry_preview(workspace: str, preview_id: object) -> PreviewInfo:
         if p.status not in (PreviewStatus.FAILED, PreviewStatus.CANCELLED, PreviewStatus.RETRYING):
             raise ConflictError(f"This preview is {p.status}; only failed or cancelled ones retry, "
                                 "and one waiting to try again is tried now")
+        if p.status == PreviewStatus.FAILED and p.failed_for_good:  # as the dashboard: no Retry for it
+            why = p.error_message or "it would fail the same way"
+            raise ConflictError(why if why.startswith("Retrying will not help") else f"Retrying will not help: {why}")
         batch = batch_repo.get(session, workspace, p.batch_id, lock=True)
         if p.status == PreviewStatus.RETRYING:
             sends = _due_now(session, p)

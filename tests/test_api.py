@@ -158,7 +158,7 @@ def test_a_batch_through_the_api_from_create_to_delete(server):
     status, err, _ = api("POST", f"{CTA}/batch/{bid}/cancel/")
     assert status == 409
     status, body, _ = api("POST", f"{CTA}/batch/{bid}/retry/")
-    assert status == 200 and body == {"requeued": 0}
+    assert status == 200 and body == {"requeued": 0, "left_out": 0}
 
     # delete cascades
     status, body, _ = api("DELETE", f"{CTA}/batch/{bid}/", raw=True)
@@ -509,3 +509,9 @@ def test_errors_in_plain_words_and_unknown_query_parameters_refused(server):
     assert status == 400 and err["error"]["details"] == ["page_size: must be at least 1"], err
     status, err, _ = api("POST", f"{CTA}/batch/", {"sources": [{"url": shop.product_urls[0], "batch_size": True}]})
     assert status == 400 and err["error"]["details"] == ["Row 1: batch_size: must be a whole number, not true"], err
+    # a body where none is taken is refused, not dropped (…/approve/ with {"note": "x"}); {} is fine
+    status, created, _ = api("POST", f"{CTA}/batch/", {"sources": [{"url": f"{shop.product_urls[0]}?body=1"}]})
+    assert status == 201
+    status, err, _ = api("POST", f"{CTA}/batch/{created['id']}/cancel/", {"note": "x"})
+    assert status == 400 and err["error"]["details"] == ["body: this endpoint takes no request body"], err
+    assert api("POST", f"{CTA}/batch/{created['id']}/cancel/", {})[0] == 200

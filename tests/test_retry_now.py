@@ -89,3 +89,44 @@ def test_tries_asked_for_do_not_use_up_the_schedule(fake, workspace, sent):
         after = get_preview(workspace, p.id)
         assert after.status == "retrying" and after.retry_count == 1, after
         assert after.error_message == "The image service is busy (HTTP 429)"
+
+
+def test_a_preview_failed_for_good_is_not_retried_through_the_api_either(fake, workspace, sent):
+    # a walk-through: POST …/previews/{id}/retry/ on a search page's preview answered 200 "pending",
+    # then failed the same way; the dashboard offers no Retry for it
+    from tests.factories import set_preview_state
+
+    info = create_batch(workspace, "alice", [{"url": urls(1)[0], "batch_size": 2}])
+    a, b = previews_of(info.id)
+    set_preview_state(a.id, "failed", failed_for_good=True,
+                      error_message="this address shows a list of 36 products, not one product's page")
+    set_preview_state(b.id, "failed", error_message="page returned HTTP 503")
+    with pytest.raises(ConflictError, match="Retrying will not help: this address shows a list"):
+        retry_preview(workspace, a.id)
+    assert get_preview(workspace, a.id).status == "failed"
+    assert retry_preview(workspace, b.id).status in ("pending", "queued")
+
+
+def test_the_api_s_batch_retry_says_how_many_it_left_out(fake, workspace, sent):
+    # a walk-through: POST …/batch/{id}/retry/ answered {"requeued": 3} with a 4th failure skipped unsaid
+    from starlette.testclient import TestClient
+
+    from api.app import app
+    from core.api_keys import create_key
+    from tests.factories import set_preview_state
+
+    info = create_batch(workspace, "alice", [{"url": urls(1)[0], "batch_size": 3}])
+    a, b, c = previews_of(info.id)
+    set_preview_state(a.id, "failed", failed_for_good=True, error_message="not a product's page")
+    set_preview_state(b.id, "failed", error_message="page returned HTTP 503")
+    set_preview_state(c.id, "failed", error_message="page returned HTTP 503")
+    with unit_of_work() as s:
+        from db.models import Batch
+
+        s.execute(sa.update(Batch).where(Batch.id == info.id).values(status="failed"))
+    _view, key = create_key(workspace, "retry")
+    client = TestClient(app, raise_server_exceptions=False)
+    resp = client.post(f"/llm-editor/cta/batch/{info.id}/retry/", headers={"Authorization": f"Bearer {key}"})
+    assert resp.status_code == 200 and resp.json() == {"requeued": 2, "left_out": 1}, resp.text
+    resp = client.post(f"/llm-editor/cta/previews/{a.id}/retry/", headers={"Authorization": f"Bearer {key}"})
+    assert resp.status_code == 409 and "Retrying will not help" in resp.json()["error"]["message"]
