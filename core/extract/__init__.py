@@ -503,7 +503,10 @@ _BLANK_PART = re.compile(r"^\s*[|/•·–—-]+\s+")  # (a separator and a spac
 # what marketplaces put in the brand field of an unbranded item
 _NO_BRAND = re.compile(r"(no[-\s]?brand|non[-\s]?branded|unbranded|generic|does not apply|not applicable|n/?a|none|"
                        r"unknown|sin marca|sem marca|sans marque|senza marca|ohne marke|keine marke|markenlos|geen merk|"
-                       r"bez marki|без бренда|нет бренда|ノーブランド|无品牌|無品牌|노브랜드)\.?", re.I)
+                       r"bez marki|без бренда|нет бренда|ノーブランド|无品牌|無品牌|노브랜드|"
+                       # "Other" chosen from a classified site's brand list ("Márka: Egyéb"): no brand named
+                       r"others?|egyéb|sonstige[s]?|andere|otros?|otras?|autres?|altr[oi]|overige?|inne|"
+                       r"другое|другой|прочие|прочее|diğer|outros?|muu|muut|övrigt|annet|andet)\.?", re.I)
 
 
 # the address opens one variant ("?variant=4242", "?color=camel"): the gallery's selected photo is that variant's

@@ -38,7 +38,7 @@ _PUBLISHER_LABELS = ("publisher", "verlag", "éditeur", "editore", "editora", "u
 _BRAND_LABELS = (
     "brand", "brand name", "marca", "marke", "marque", "merk", "märke", "merkki", "zīmols",
     "prekės ženklas", "kaubamärk", "proizvajalec", "výrobca", "výrobce", "producent", "producător",
-    "gyártó", "valmistaja", "tillverkare", "fabricant", "fabricante", "fabbricante", "produttore",
+    "gyártó", "márka", "valmistaja", "tillverkare", "fabricant", "fabricante", "fabbricante", "produttore",
     "hersteller", "manufacturer", "manufactured by", "make", "make/manufacturer", "производитель", "бренд", "виробник",
     "ブランド", "メーカー", "브랜드", "제조사", "品牌", "מותג", "יצרן", "značka", "proizvođač", "brend",
     "μάρκα", "κατασκευαστής", "marka", "tootja", "ražotājs", "gamintojas", "mærke", "merke",
@@ -271,7 +271,8 @@ def scan(doc, base_url: str = "") -> Scan:
                 out.title_tag = clean_text(el.text_content())
             continue
         text = el.text
-        if text and len(text) < 80 and not text.isspace():
+        # (short once the template's indentation is off: "\n      Производитель:" is 80 characters long)
+        if text and (len(text) < 80 or len(text) < 400 and len(text.strip()) < 80) and not text.isspace():
             if text.lstrip().casefold().startswith(_LABEL_STARTS):
                 m = _LABEL_RE.match(text)
                 if m:
@@ -832,6 +833,11 @@ def _is_studio(el, inline) -> bool:
 def _label_value(el, inline: str) -> str | None:
     if inline:
         value = inline
+    elif len(el) and el[0].tag == "a" and (el.text or "").rstrip().endswith((":", "：")) \
+            and (linked := clean_text(element_text(el[0]))) and not (el[0].tail or "").strip(" \xa0"):
+        # "Производитель:<a href="/manufacturer/…">Humminbird</a> <img flag> США": the maker's link,
+        # not the country the line goes on with
+        value = linked
     else:
         rest = " ".join(filter(None, [t for c in el for t in (element_text(c), c.tail)]))  # in reading order
         value = clean_text(rest) or clean_text(el.tail)
