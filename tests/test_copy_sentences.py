@@ -59,3 +59,33 @@ def test_a_numbered_list_s_markers_are_no_part_of_a_sentence():
     assert sentences("Great value for only 49. 99. Free shipping.")[0] == "Great value for only 49. 99."
     assert sentences("1) Light frame for long rides.\n2) Strong wheels on any road.") == [
         "Light frame for long rides.", "Strong wheels on any road."]
+
+
+def test_a_subtitle_cut_to_make_room_for_what_the_user_asked_to_mention_says_so():
+    # a walk-through: "Free shipping · A lightweight trail running shoe with a grippy outsole, breathable mesh"
+    # — the rest of the sentence cut with no sign of it
+    from core.generators.instruction import apply_instruction
+    from core.prefill import SUBTITLE_MAX
+
+    sub = "A lightweight trail running shoe with a grippy outsole, breathable mesh and a cushioned heel."
+    out = apply_instruction({"subtitle": sub, "widgets": []}, "mention free shipping")
+    assert out["subtitle"].startswith("Free shipping · A lightweight trail running shoe")
+    assert out["subtitle"].endswith("…") and len(out["subtitle"]) <= SUBTITLE_MAX, out["subtitle"]
+    assert [w["type"] for w in out["widgets"]] == ["free_shipping"]
+    short = apply_instruction({"subtitle": "Soft and light.", "widgets": []}, "mention free shipping")
+    assert short["subtitle"] == "Free shipping · Soft and light."
+
+
+def test_only_the_shop_s_service_lines_give_the_brand_as_subtitle():
+    # a walk-through: Amazon UK's "Free 30-Days Returns." / "Free Next Day Delivery on Prime Eligible…"
+    # as the subtitles of all ten variants
+    from decimal import Decimal
+
+    from core.generators.brief import ProductBrief
+    from core.generators.offline_copy import _subtitle
+    from core.generators.variants import plan_variant
+
+    brief = ProductBrief(title="Trail Shoe", brand="Columbia", price=Decimal("60"), currency="GBP",
+                         url="https://shop.example/p", language="en-GB",
+                         description="Free Next Day Delivery on Prime Eligible Amazon Fashion Orders. Free 30-Days Returns.")
+    assert {_subtitle(brief, plan_variant(i), "Trail Shoe") for i in range(4)} == {"Columbia"}

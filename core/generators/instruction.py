@@ -70,6 +70,9 @@ def apply_instruction(prefill: dict, instruction: str, *, title: str | None = No
             thing = thing[:1].upper() + thing[1:]
             sub = out.get("subtitle") or ""
             if thing.casefold() not in sub.casefold():
-                out["subtitle"] = clip_words(f"{thing} · {sub}" if sub else thing, SUBTITLE_MAX)
+                joined = f"{thing} · {sub}" if sub else thing
+                cut = clip_words(joined, SUBTITLE_MAX - 1)
+                # a subtitle cut to make room says so ("… breathable mesh" ended mid-phrase)
+                out["subtitle"] = cut if cut == joined else (cut + "…" if len(cut) > len(thing) else thing)
     out["widgets"] = widgets
     return out

@@ -173,8 +173,8 @@ def _finish_cut(sentence: str) -> str:
 def _subtitle(brief: ProductBrief, plan: VariantPlan, headline: str) -> str:
     """A benefit-led sentence of the description; variants rotate through the best ones.
     Whole sentences about the product come first (one too long for the banner is cut and ends
-    with "…"), then weak ones (cut by the shop, pieces, spec rows), then the shop's service
-    lines, then — after the brand — lines naming the shop's address; small print last."""
+    with "…"), then weak ones (cut by the shop, pieces, spec rows); when only the shop's service
+    lines or lines naming its address are left, the brand, else those lines; small print last."""
     every = sentences(brief.description)
     found = [s for s in every if s.casefold() != headline.casefold()]
     if not found:
@@ -188,7 +188,7 @@ def _subtitle(brief: ProductBrief, plan: VariantPlan, headline: str) -> str:
         return 2 if _SHOP_LINE.search(s) or _FREE_SHIPPING.search(s) else 1 if _weak(s, every) else 0
 
     best_tier = min(tier(s) for s in pool)
-    if best_tier == 3 and clean_text(brief.brand):  # only the shop speaking of itself: the brand
+    if best_tier >= 2 and clean_text(brief.brand):  # only the shop speaking of itself: the brand
         return clip_words(clean_text(brief.brand), SUBTITLE_MAX)
     ranked = sorted(
         (s for s in pool if tier(s) == best_tier),
