@@ -31,6 +31,10 @@ class CsvResult:
     rows: list[dict] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     had_header: bool = False
+    fixable: list[dict] = field(default_factory=list)
+    """Bad lines kept as typed (``{url, batch_size, line}``, batch_size the cell's text) because the
+    table can fix them: a good URL with a bad batch_size, a URL typed without https://. Their
+    problems are in ``problems`` too; the others there are left out."""
 
     @property
     def file_problem(self) -> str | None:
@@ -154,6 +158,7 @@ def parse_sources_csv(
     reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text), skipinitialspace=True)
     rows: list[dict] = []
     problems: list[str] = []
+    fixable: list[dict] = []
     seen: dict[str, int] = {}
     columns: tuple[int, int | None] | None = None
     had_header = False
@@ -178,12 +183,17 @@ def parse_sources_csv(
             size_cell = cells[size_col] if size_col is not None and size_col < len(cells) else ""
             bad, size = row_problems(url, size_cell, default_size=default_size,
                                      max_size=max_size, allow_private=allow_private)
+            fixed = url if url_problem(url, allow_private=allow_private) is None \
+                else scheme_fix(url, allow_private=allow_private)
+            norm = normalize_url(fixed) if fixed else None
+            if norm and norm in seen:
+                problems.append(f"Line {line}: same product URL as line {seen[norm]}")
+                continue
             if bad:
                 problems.extend(f"Line {line}: {p}" for p in bad)
-                continue
-            norm = normalize_url(url)
-            if norm in seen:
-                problems.append(f"Line {line}: same product URL as line {seen[norm]}")
+                if norm:  # the table fixes it: keep the line as typed (a walk-through retyped such URLs)
+                    seen[norm] = line
+                    fixable.append({"url": url, "batch_size": size_cell, "line": line})
                 continue
             seen[norm] = line
             rows.append({"url": url, "batch_size": size, "line": line})
@@ -194,7 +204,7 @@ def parse_sources_csv(
         problems.append(f"Line {reader.line_num}: the file is not valid CSV ({reason})")
     if not rows and not problems:
         problems.append("The file has no product URLs")
-    return CsvResult(rows, problems, had_header)
+    return CsvResult(rows, problems, had_header, fixable)
 
 
 def split_sources(rows: list[dict], per_batch: int) -> list[list[dict]]:

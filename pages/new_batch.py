@@ -194,15 +194,22 @@ def render() -> None:
         else:
             parsed = parse_sources_csv(data, default_size=default, max_size=maximum,
                                        allow_private=s.allow_private_fetch)
-            if parsed.rows:
-                base = [{"url": r["url"], "batch_size": str(r["batch_size"])} for r in parsed.rows]
-                st.success(f"Read {count(len(parsed.rows), 'row')} from {file_name}; edit them below.")
+            # lines the table can fix (a good URL with a bad batch_size, a URL without https://) are
+            # kept as typed, in the file's order, and named under the table; the others are left out
+            table_rows = sorted(parsed.rows + parsed.fixable, key=lambda r: r["line"])
+            if table_rows:
+                base = [{"url": r["url"], "batch_size": _cell(r["batch_size"])} for r in table_rows]
+                st.success(f"Read {count(len(parsed.rows), 'row')} from {file_name}; edit them below."
+                           + (f" {count(len(parsed.fixable), 'line')} with a problem {'is' if len(parsed.fixable) == 1 else 'are'} "
+                              "kept in the table to fix or delete." if parsed.fixable else ""))
+            kept = {f"Line {r['line']}:" for r in parsed.fixable}
+            left = [p for p in parsed.problems if not p.startswith(tuple(kept))] if kept else parsed.problems
             if parsed.file_problem:  # the file as a whole: no line was "left out"
                 problem = parsed.file_problem
                 st.error(f"{file_name} was not read: {ui.md_escape(problem[:1].lower() + problem[1:])}")
-            elif parsed.problems:
-                st.warning(f"{count(len(parsed.problems), 'line')} of {file_name} {'was' if len(parsed.problems) == 1 else 'were'} left out:\n"
-                           + "\n".join(f"- {ui.md_escape(p)}" for p in parsed.problems))
+            elif left:
+                st.warning(f"{count(len(left), 'line')} of {file_name} {'was' if len(left) == 1 else 'were'} left out:\n"
+                           + "\n".join(f"- {ui.md_escape(p)}" for p in left))
     saved = st.session_state.get(BASE)
     fixes = 0
     if saved and saved[0] == upload_id:  # the page rewrote the table (https:// offer)

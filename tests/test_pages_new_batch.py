@@ -91,15 +91,33 @@ def test_a_csv_upload_fills_the_table_and_reports_bad_lines(app_ws):
     at.run()
     assert not at.exception
     assert "Read 2 rows from products.csv" in texts(at.success)
+    assert "1 line with a problem is kept in the table to fix or delete" in texts(at.success)
     warning = texts(at.warning).replace("\\", "")
-    assert "Line 5: URL must start with http:// or https://" in warning
-    assert "Line 6: batch_size must be a whole number from 1 to 10 (got '99')" in warning
+    assert "Line 5: URL must start with http:// or https://" in warning  # not a web address: left out
+    # a good URL with a bad batch_size is kept as typed, to fix (a walk-through retyped such URLs)
+    assert "1 line of products.csv was left out" in warning and "Line 6" not in warning.split("in the table")[0]
+    assert "Row 3: batch_size must be a whole number from 1 to 10 (got '99')" in warning
     table = at.data_editor[0].value
-    assert list(table["url"]) == [U1, U2] and list(table["batch_size"]) == ["2", "4"]
+    assert list(table["url"]) == [U1, U2, U3] and list(table["batch_size"]) == ["2", "4", "99"]
     assert "2 URLs → 6 previews" in texts(at.info)
+    edit_table(at, {2: {"batch_size": "9"}})
     generate(at)
     (batch,) = list_batches(app_ws).items
-    assert [s["batch_size"] for s in batch.sources] == [2, 4]
+    assert [s["batch_size"] for s in batch.sources] == [2, 4, 9]
+
+
+def test_a_csv_url_without_https_is_kept_and_offered_the_fix(app_ws, sent):
+    # a walk-through: "www.shop.com/item" in a CSV was dropped, while the table offers "Use https://"
+    at = open_page(PAGE)
+    at.file_uploader(key="new_batch_csv_0").upload("urls.csv", f"url\n{U1}\nshop.example.com/p/two\n".encode(),
+                                                   "text/csv")
+    at.run()
+    assert list(at.data_editor[0].value["url"]) == [U1, "shop.example.com/p/two"]
+    at.button(key="new_batch_https").click().run()
+    assert list(at.data_editor[0].value["url"]) == [U1, U2]
+    generate(at)
+    (batch,) = list_batches(app_ws).items
+    assert [s["url"] for s in batch.sources] == [U1, U2]
 
 
 def test_more_urls_than_allowed_offers_to_split_them(app_ws, sent):

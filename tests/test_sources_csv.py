@@ -140,3 +140,14 @@ def test_a_binary_file_named_csv_gets_a_sentence():
         "or Google Sheets: File → Save as / Download → CSV) and upload that file, or paste the "
         "URLs into the table."]
     assert "Excel/Numbers workbook" in parse_sources_csv(b"PK\x03\x04rest").problems[0]
+
+
+def test_lines_the_table_can_fix_are_kept_as_typed():
+    from core.sources_csv import parse_sources_csv
+
+    got = parse_sources_csv("url,batch_size\nhttps://shop.example.com/a,11\nwww.shop.example.com/b,2\n"
+                            "not a url,2\nhttps://shop.example.com/a?x,1\nhttps://shop.example.com/c,3\n")
+    assert [r["url"] for r in got.rows] == ["https://shop.example.com/a?x", "https://shop.example.com/c"]
+    assert got.fixable == [{"url": "https://shop.example.com/a", "batch_size": "11", "line": 2},
+                           {"url": "www.shop.example.com/b", "batch_size": "2", "line": 3}]
+    assert [p.split(":")[0] for p in got.problems] == ["Line 2", "Line 3", "Line 4"]
