@@ -220,6 +220,9 @@ def _batch_action(done, action, *args) -> None:
     st.rerun()
 
 
+TITLE_MAX = 60  # characters of a batch's name in the page's title
+
+
 def _batch_actions(workspace: str, detail: BatchDetail) -> None:
     b = detail.batch
     # Drawn into the caller's horizontal row: each button as wide as its label (never cut).
@@ -379,7 +382,10 @@ def render() -> None:
     st.html(_COMPACT_CSS)
     with st.container(key="batch_status", horizontal=True, gap="small",
                       vertical_alignment="center"):
-        st.title(ui.md_escape(b.name), width="content")  # a name users choose: literal
+        # a name users choose: literal; a long one shortened to a line or two, so the first banner
+        # stays on the first screen (a 192-character name wrapped to four lines), whole in its tooltip
+        shown = b.name if len(b.name) <= TITLE_MAX else b.name[:TITLE_MAX - 1].rstrip() + "…"
+        st.title(ui.md_escape(shown), width="content", help=None if shown == b.name else b.name)
         ui.batch_badge(b)
         st.caption(f"Created {ui.when(b.created_at)} · {count(len(b.sources), 'URL')}"
                    + (" · archived" if b.archived_at else "")

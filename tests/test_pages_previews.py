@@ -515,3 +515,16 @@ def test_a_bad_widget_value_is_named_by_its_row_and_type():
         ["widgets.0.price_badge.price: must be a decimal number like 129.00"]))
     assert said.message == "Widget 1 (price badge): price must be a decimal number like 129.00"
     assert said.problems == ["Widget 1 (price badge): price must be a decimal number like 129.00"]
+
+
+def test_a_long_batch_name_is_shortened_in_the_title_and_whole_in_its_tooltip(app_ws, batch):
+    # a walk-through: a 192-character name wrapped to four lines and pushed the first banner below the fold
+    from core.batches import rename_batch
+
+    b, ps = batch
+    name = "Spring sale " + "x" * 150
+    rename_batch(app_ws, b.id, name)
+    at = open_page(PAGE, batch=str(b.id))
+    title = at.title[0]
+    assert len(title.value) <= 60 and title.value.endswith("…") and name.startswith(title.value[:-1])
+    assert title.proto.help == name
