@@ -88,6 +88,38 @@ def _count(n: object, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
+# pydantic's error types, in the service's words: text, or a function of the error's ctx
+_WORDS: dict[str, object] = {
+    "missing": "is required",
+    "extra_forbidden": "is not a known field",
+    "string_too_short": lambda c: ("must not be empty" if _limit(c, "min_length") == 1
+                                   else f"must have at least {_count(_limit(c, 'min_length'), 'character')}"),
+    "string_too_long": lambda c: f"must have at most {_count(_limit(c, 'max_length'), 'character')}",
+    "too_short": lambda c: ("must not be empty" if _limit(c, "min_length") == 1
+                            else f"must have at least {_count(_limit(c, 'min_length'), 'item')}"),
+    "too_long": lambda c: f"must have at most {_count(_limit(c, 'max_length'), 'item')}",
+    **dict.fromkeys(("int_parsing", "int_type", "int_from_float"), "must be a whole number"),
+    **dict.fromkeys(("float_parsing", "float_type", "decimal_parsing", "decimal_type"), "must be a number"),
+    "finite_number": "must be a finite number",
+    **dict.fromkeys(("bool_parsing", "bool_type"), "must be true or false"),
+    **dict.fromkeys(("string_type", "string_unicode"), "must be text"),
+    **dict.fromkeys(("dict_type", "model_type", "model_attributes_type", "mapping_type"), "must be a JSON object"),
+    **dict.fromkeys(("list_type", "tuple_type", "set_type", "iterable_type"), "must be a list"),
+    **dict.fromkeys(("uuid_parsing", "uuid_type", "uuid_version"), "must be an id (a UUID such as 6f1c…-…)"),
+    **dict.fromkeys(("datetime_parsing", "datetime_type", "datetime_from_date_parsing"),
+                    "must be a date and time such as 2026-12-01T09:30:00Z"),
+    **dict.fromkeys(("date_parsing", "date_type", "date_from_datetime_parsing"), "must be a date such as 2026-12-01"),
+    "greater_than_equal": lambda c: f"must be at least {_limit(c, 'ge')}",
+    "greater_than": lambda c: f"must be more than {_limit(c, 'gt')}",
+    "less_than_equal": lambda c: f"must be at most {_limit(c, 'le')}",
+    "less_than": lambda c: f"must be less than {_limit(c, 'lt')}",
+    **dict.fromkeys(("literal_error", "enum"), lambda c: f"must be one of {c.get('expected', '…')}"),
+    **dict.fromkeys(("url_parsing", "url_type", "url_scheme"), "must be a web address (http:// or https://)"),
+    "union_tag_invalid": lambda c: f"type must be one of {c.get('expected_tags', '…')}",
+    "union_tag_not_found": lambda c: f"needs a {c.get('discriminator', 'type')} field",
+}
+
+
 def plain_words(err: dict) -> str:
     """One pydantic error (``ValidationError.errors()`` item) in the words the service's own
     checks use ("must not be empty", "must be a whole number"), not pydantic's ("String should
@@ -95,58 +127,10 @@ def plain_words(err: dict) -> str:
     integer"). A message of our own validators ("Value error, …") is kept as written; a type
     we have no words for keeps pydantic's message."""
     kind = err.get("type", "")
-    ctx = err.get("ctx") or {}
     msg = str(err.get("msg", "is invalid"))
     if kind in ("value_error", "assertion_error"):
         return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
-    if kind == "missing":
-        return "is required"
-    if kind == "extra_forbidden":
-        return "is not a known field"
-    if kind == "string_too_short":
-        n = _limit(ctx, "min_length")
-        return "must not be empty" if n == 1 else f"must have at least {_count(n, 'character')}"
-    if kind == "string_too_long":
-        return f"must have at most {_count(_limit(ctx, 'max_length'), 'character')}"
-    if kind == "too_short":
-        n = _limit(ctx, "min_length")
-        return "must not be empty" if n == 1 else f"must have at least {_count(n, 'item')}"
-    if kind == "too_long":
-        return f"must have at most {_count(_limit(ctx, 'max_length'), 'item')}"
-    if kind in ("int_parsing", "int_type", "int_from_float"):
-        return "must be a whole number"
-    if kind in ("float_parsing", "float_type", "decimal_parsing", "decimal_type"):
-        return "must be a number"
-    if kind == "finite_number":
-        return "must be a finite number"
-    if kind in ("bool_parsing", "bool_type"):
-        return "must be true or false"
-    if kind in ("string_type", "string_unicode"):
-        return "must be text"
-    if kind in ("dict_type", "model_type", "model_attributes_type", "mapping_type"):
-        return "must be a JSON object"
-    if kind in ("list_type", "tuple_type", "set_type", "iterable_type"):
-        return "must be a list"
-    if kind in ("uuid_parsing", "uuid_type", "uuid_version"):
-        return "must be an id (a UUID such as 6f1c…-…)"
-    if kind in ("datetime_parsing", "datetime_type", "datetime_from_date_parsing"):
-        return "must be a date and time such as 2026-12-01T09:30:00Z"
-    if kind in ("date_parsing", "date_type", "date_from_datetime_parsing"):
-        return "must be a date such as 2026-12-01"
-    if kind == "greater_than_equal":
-        return f"must be at least {_limit(ctx, 'ge')}"
-    if kind == "greater_than":
-        return f"must be more than {_limit(ctx, 'gt')}"
-    if kind == "less_than_equal":
-        return f"must be at most {_limit(ctx, 'le')}"
-    if kind == "less_than":
-        return f"must be less than {_limit(ctx, 'lt')}"
-    if kind in ("literal_error", "enum"):
-        return f"must be one of {ctx.get('expected', '…')}"
-    if kind in ("url_parsing", "url_type", "url_scheme"):
-        return "must be a web address (http:// or https://)"
-    if kind == "union_tag_invalid":
-        return f"type must be one of {ctx.get('expected_tags', '…')}"
-    if kind == "union_tag_not_found":
-        return f"needs a {ctx.get('discriminator', 'type')} field"
-    return msg.removeprefix("Value error, ")
+    words = _WORDS.get(kind)
+    if words is None:
+        return msg.removeprefix("Value error, ")
+    return words(err.get("ctx") or {}) if callable(words) else words

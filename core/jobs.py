@@ -211,26 +211,36 @@ def get_job(workspace: str, job_id: object) -> JobView:
         return view(job)
 
 
-def cancel_job(workspace: str, job_id: object) -> JobView:
-    """Cancel a waiting or running job; a running generation's result is discarded."""
+def _move_job(workspace: str, job_id: object, target: JobStatus, only_from, conflict: str,
+              **values) -> tuple[JobView, bool]:
+    """Move one job of ``workspace`` to ``target`` (from ``only_from``), in one transaction.
+    Returns its view and whether it moved; NotFoundError when it is not the workspace's, and
+    ConflictError saying ``conflict`` (formatted with the job's status) when it may not move
+    and ``conflict`` is given."""
     check_scope(workspace)
     jid = _as_uuid(job_id)
-    now = utcnow()
     with unit_of_work() as session:
         res = session.execute(
-            move(GenerationJob, JOB_MOVES, JobStatus.CANCELLED, GenerationJob.id == jid,
-                 GenerationJob.workspace == workspace, only_from=CANCELLABLE, finished_at=now,
-                 updated_at=now, lease_owner=None, lease_expires_at=None, stage=None,
-                 next_retry_at=None)
+            move(GenerationJob, JOB_MOVES, target, GenerationJob.id == jid,
+                 GenerationJob.workspace == workspace, only_from=only_from, **values)
         )
         job = job_repo.get(session, workspace, jid)
         if job is None:
             raise NotFoundError(f"Job {jid} was not found", job_id=jid)
-        if res.rowcount != 1:
-            raise ConflictError(f"This job is already {job.status}; nothing to cancel", job_id=jid)
+        if res.rowcount != 1 and conflict:
+            raise ConflictError(conflict.format(status=job.status), job_id=jid)
         session.refresh(job)
-        info = view(job)
-    log.info("job.cancelled id=%s", jid)
+        return view(job), res.rowcount == 1
+
+
+def cancel_job(workspace: str, job_id: object) -> JobView:
+    """Cancel a waiting or running job; a running generation's result is discarded."""
+    now = utcnow()
+    info, _ = _move_job(workspace, job_id, JobStatus.CANCELLED, CANCELLABLE,
+                        "This job is already {status}; nothing to cancel",
+                        finished_at=now, updated_at=now, lease_owner=None, lease_expires_at=None,
+                        stage=None, next_retry_at=None)
+    log.info("job.cancelled id=%s", info.id)
     return info
 
 
@@ -238,57 +248,32 @@ def try_job_now(workspace: str, job_id: object) -> JobView:
     """A job waiting for its scheduled retry, tried now; the delayed message finds nothing
     left to do. An extra try: it does not use up the schedule (the count goes back one, the
     try's failure counts it again)."""
-    check_scope(workspace)
-    jid = _as_uuid(job_id)
     now = utcnow()
-    with unit_of_work() as session:
-        res = session.execute(
-            move(GenerationJob, JOB_MOVES, JobStatus.PENDING, GenerationJob.id == jid,
-                 GenerationJob.workspace == workspace, only_from=[JobStatus.RETRYING],
-                 next_retry_at=None, enqueued_at=now, updated_at=now,
-                 retry_count=sa.case((GenerationJob.retry_count > 0, GenerationJob.retry_count - 1),
-                                     else_=0))
-        )
-        job = job_repo.get(session, workspace, jid)
-        if job is None:
-            raise NotFoundError(f"Job {jid} was not found", job_id=jid)
-        if res.rowcount != 1:
-            raise ConflictError(f"Only a job waiting to try again can be tried now; this one is "
-                                f"{job.status}", job_id=jid)
-        session.refresh(job)
-        info = view(job)
-    log.info("job.tried_now id=%s", jid)
-    _send(jid)
+    info, _ = _move_job(workspace, job_id, JobStatus.PENDING, [JobStatus.RETRYING],
+                        "Only a job waiting to try again can be tried now; this one is {status}",
+                        next_retry_at=None, enqueued_at=now, updated_at=now,
+                        retry_count=sa.case((GenerationJob.retry_count > 0, GenerationJob.retry_count - 1),
+                                            else_=0))
+    log.info("job.tried_now id=%s", info.id)
+    _send(info.id)
     return info
 
 
 def retry_job(workspace: str, job_id: object) -> JobView:
     """Run a failed (or cancelled) job again with the same parameters; one waiting for its
     scheduled retry is tried now (``try_job_now``)."""
-    check_scope(workspace)
-    jid = _as_uuid(job_id)
     now = utcnow()
-    with unit_of_work() as session:
-        res = session.execute(
-            move(GenerationJob, JOB_MOVES, JobStatus.PENDING, GenerationJob.id == jid,
-                 GenerationJob.workspace == workspace, only_from=RETRYABLE, retry_count=0,
-                 error_message=None, next_retry_at=None, started_at=None, finished_at=None,
-                 results=[], stage=None, lease_owner=None, lease_expires_at=None,
-                 enqueued_at=now, updated_at=now)
-        )
-        job = job_repo.get(session, workspace, jid)
-        if job is None:
-            raise NotFoundError(f"Job {jid} was not found", job_id=jid)
-        waiting = res.rowcount != 1 and job.status == JobStatus.RETRYING
-        if res.rowcount != 1 and not waiting:
-            raise ConflictError(f"Only failed or cancelled jobs can be retried; this one is "
-                                f"{job.status}", job_id=jid)
-        session.refresh(job)
-        info = view(job)
-    if waiting:
-        return try_job_now(workspace, jid)
-    log.info("job.retried id=%s", jid)
-    _send(jid)
+    info, moved = _move_job(workspace, job_id, JobStatus.PENDING, RETRYABLE, "",
+                            retry_count=0, error_message=None, next_retry_at=None, started_at=None,
+                            finished_at=None, results=[], stage=None, lease_owner=None,
+                            lease_expires_at=None, enqueued_at=now, updated_at=now)
+    if not moved and info.status == JobStatus.RETRYING:
+        return try_job_now(workspace, info.id)
+    if not moved:
+        raise ConflictError(f"Only failed or cancelled jobs can be retried; this one is {info.status}",
+                            job_id=info.id)
+    log.info("job.retried id=%s", info.id)
+    _send(info.id)
     return info
 
 
