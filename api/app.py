@@ -204,7 +204,13 @@ async def _unexpected_body(request: Request) -> None:
             or request.method not in ("POST", "PUT", "PATCH")):
         return
     body = (await request.body()).strip()
-    if body and body not in (b"{}", b"null"):
+    if not body:
+        return
+    try:
+        empty = json.loads(body) in ({}, None)
+    except ValueError:
+        empty = False
+    if not empty:
         raise ValidationError("This endpoint takes no request body: send none (or {})",
                               ["body: this endpoint takes no request body"])
 

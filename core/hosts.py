@@ -77,5 +77,10 @@ def allowed_by_setting(ip: IPAddress) -> bool:
     networks = get_settings().fetch_allow_networks
     if not networks:
         return False
-    candidates = [ip] + ([ip.ipv4_mapped] if ip.version == 6 and ip.ipv4_mapped else [])
-    return any(c.version == n.version and c in n for c in candidates for n in networks)
+    if ip.version == 6 and _embedded_ipv4(ip) is not None:
+        # an IPv4 address in IPv6 clothing: only the mapped form is that address; 6to4, NAT64 and
+        # the compatible form go elsewhere, and never pass as an IPv6 network's member either
+        ip = ip.ipv4_mapped
+        if ip is None:
+            return False
+    return any(ip.version == n.version and ip in n for n in networks)

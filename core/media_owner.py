@@ -58,11 +58,14 @@ def _legacy_reference(session, workspace: str, key: str) -> bool:
     names that very file. The folder alone proves nothing ("team a" and "team_a" shared it)."""
     if key.split("/")[2] != re.sub(r"[^A-Za-z0-9._-]", "_", workspace):
         return False
-    found = session.scalar(sa.select(GenerationJob.id).where(
+    url = f"/media/{key}"
+    candidates = session.scalars(sa.select(GenerationJob.params).where(
         GenerationJob.workspace == workspace,
-        sa.cast(GenerationJob.params, sa.Text).contains(f"/media/{key}", autoescape=True),
-    ).limit(1))
-    return found is not None
+        sa.cast(GenerationJob.params, sa.Text).contains(url, autoescape=True),
+    ).limit(50))
+    # the job's own reference field, not any text of it (a prompt may quote another's key)
+    return any(isinstance(params, dict) and isinstance(params.get("reference_image"), dict)
+               and params["reference_image"].get("url") == url for params in candidates)
 
 
 def media_refs(value: object, where: str = "") -> dict[str, str]:

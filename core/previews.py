@@ -234,6 +234,26 @@ def retry_preview(workspace: str, preview_id: object) -> PreviewInfo:
     return info
 
 
+def try_preview_now(workspace: str, preview_id: object) -> PreviewInfo:
+    """"Try now" on a card: only a preview waiting for its scheduled retry (a stale card's
+    press must not reopen a preview cancelled or failed meanwhile)."""
+    check_scope(workspace)
+    pid = as_uuid(preview_id, "Preview")
+    with unit_of_work() as session:
+        p = preview_repo.get(session, workspace, pid)
+        if p is None:
+            raise NotFoundError(f"Preview {pid} was not found", preview_id=pid)
+        if p.status != PreviewStatus.RETRYING:
+            raise ConflictError(f"This preview is {p.status} now; only one waiting to try again can be tried now")
+        batch_repo.get(session, workspace, p.batch_id, lock=True)
+        sends = _due_now(session, p)
+        session.refresh(p)
+        info = to_info(p)
+    for kind, args in sends:
+        dispatch(kind, *args)
+    return info
+
+
 def _due_now(session, p: Preview) -> list[tuple[str, tuple]]:
     """A scheduled retry made due now, and its wake-up message: the product page's (every
     preview of the URL still waiting for it is tried with it) or the preview's own. The
@@ -243,8 +263,10 @@ def _due_now(session, p: Preview) -> list[tuple[str, tuple]]:
     minute failed a preview the schedule would have tried for 20 more minutes), so the
     count goes back one and the try's failure counts it again."""
     now = utcnow()
+    # (once per try: a second press before a worker takes it up finds the retry due already)
     values = dict(next_retry_at=now, updated_at=now,
-                  retry_count=sa.case((Preview.retry_count > 0, Preview.retry_count - 1), else_=0))
+                  retry_count=sa.case((sa.and_(Preview.next_retry_at > now, Preview.retry_count > 0),
+                                       Preview.retry_count - 1), else_=Preview.retry_count))
     if p.source_image_url is None:  # the product page could not be read yet
         session.execute(sa.update(Preview).where(
             Preview.batch_id == p.batch_id, Preview.source_url == p.source_url,

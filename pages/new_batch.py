@@ -116,10 +116,12 @@ def _submit(who, groups: list[tuple[list[dict], list[int]]], name: str = "") -> 
     ``name``: the user's name for the batch (blank: one from the date and time)."""
     problems: list[str] = []
     if name.strip():
+        longest = f"{name} ({len(groups)}/{len(groups)})" if len(groups) > 1 else name  # as the parts are named
         try:
-            clean_batch_name(name)
+            clean_batch_name(longest)
         except ValidationError as exc:
-            problems.append(f"Batch name: {exc.problems[0].split(': ', 1)[-1]}")
+            problems.append(f"Batch name: {exc.problems[0].split(': ', 1)[-1]}"
+                            + (" with the part's number after it" if longest != name else ""))
     for rows, numbers in groups:
         try:
             validate_sources(rows)

@@ -19,7 +19,7 @@ import streamlit as st
 
 from core.errors import AppError
 from core.exports import banner_html, banner_png, file_stem
-from core.previews import EDITABLE, cancel_preview, retry_preview
+from core.previews import EDITABLE, cancel_preview, retry_preview, try_preview_now
 from core.render import render_banner_html
 from core.render.formats import resolve_size
 from core.storage import get_storage
@@ -219,7 +219,7 @@ def card(p: PreviewInfo, workspace: str, size: str, title: str | None,
                 if p.status == "retrying" and st.button(  # no need to wait for the schedule
                         "Try now", key=f"pnow_{p.id.hex}", icon=":material/replay:",
                         help="Try again now, as an extra try: the scheduled retries stay as they are"):
-                    _act("Trying again now", retry_preview, workspace, p)
+                    _act("Trying again now", try_preview_now, workspace, p)
             if p.status == "cancelled" or p.status == "failed" and not p.failed_for_good:
                 # a failure for good (a search page, no photo that can be downloaded) would fail
                 # the same way: its message says what to do instead, no Retry is offered

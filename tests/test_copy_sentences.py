@@ -3,6 +3,8 @@ a subtitle must not start inside "3.7V" or end on "ca.", a headline must not end
 
 from __future__ import annotations
 
+import pytest
+
 from core.generators.brief import clip_words, sentences
 
 
@@ -89,3 +91,36 @@ def test_only_the_shop_s_service_lines_give_the_brand_as_subtitle():
                          url="https://shop.example/p", language="en-GB",
                          description="Free Next Day Delivery on Prime Eligible Amazon Fashion Orders. Free 30-Days Returns.")
     assert {_subtitle(brief, plan_variant(i), "Trail Shoe") for i in range(4)} == {"Columbia"}
+
+
+def test_a_long_thing_to_mention_never_makes_an_invalid_subtitle():
+    # a review: "mention <a long phrase>" gave a subtitle over 90 characters: the regeneration failed
+    from core.generators.instruction import apply_instruction
+    from core.prefill import SUBTITLE_MAX
+
+    thing = ("extra soft breathable merino wool lining for cold winter mornings on long hikes in the high "
+             "mountains of Norway")
+    out = apply_instruction({"subtitle": "Warm.", "widgets": []}, f"mention {thing}")
+    assert len(out["subtitle"]) <= SUBTITLE_MAX and out["subtitle"].startswith("Extra soft breathable")
+    exact = "x" * (SUBTITLE_MAX - len("Free shipping · "))
+    kept = apply_instruction({"subtitle": exact, "widgets": []}, "mention free shipping")
+    assert kept["subtitle"] == f"Free shipping · {exact}"  # 90 characters fit: not cut
+
+
+@pytest.mark.parametrize("description,expected", [
+    ("Soft and breathable cotton.It keeps you cool all day long.", "Soft and breathable cotton.It keeps you cool all day long."),
+    ("Quick-dry fabric returns to shape after every wash.", "Quick-dry fabric returns to shape after every wash."),
+    ("Free 30-Days Returns. Handmade leather wallet with six card slots", "Handmade leather wallet with six card slots"),
+])
+def test_product_sentences_are_not_taken_for_the_shop_s_or_for_cut_ones(description, expected):
+    # a review: a missing space ("cotton.It") read as a web address, "Quick-dry … returns" as a
+    # returns policy, and a short unpunctuated last sentence lost its last word
+    from decimal import Decimal
+
+    from core.generators.brief import ProductBrief
+    from core.generators.offline_copy import _subtitle
+    from core.generators.variants import plan_variant
+
+    brief = ProductBrief(title="Shirt", brand="Acme", price=Decimal("20"), currency="EUR",
+                         url="https://shop.example/p", language="en", description=description)
+    assert _subtitle(brief, plan_variant(0), "Shirt") == expected

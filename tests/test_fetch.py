@@ -99,6 +99,12 @@ def test_a_loopback_only_opening_fetches_this_machine_and_nothing_else_private(l
         assert url_problem(f"http://{address if ':' not in address else f'[{address}]'}/p"), address
     assert fetch.address_problem("::ffff:127.0.0.1") is None  # IPv4-mapped loopback is loopback
     assert fetch.address_problem("2002:7f00:1::1")  # 6to4 of 127.0.0.1 goes through a relay: not opened
+    # an IPv6 network opened never lets an IPv4 address in IPv6 clothing through (a review: 2000::/3
+    # opened 6to4 of the metadata address, ::/0 its mapped and NAT64 forms)
+    settings_env(FETCH_ALLOW_NETWORKS="127.0.0.0/8,2000::/3,::/0")
+    for address in ("2002:a9fe:a9fe::1", "::ffff:169.254.169.254", "64:ff9b::a9fe:a9fe"):
+        assert fetch.address_problem(address), address
+    assert fetch.address_problem("2606:4700::1111") is None and fetch.address_problem("fd00::1") is None
     monkeypatch.setattr(fetch, "resolve_host", lambda host, port: ["127.0.0.1", "10.0.0.8"])
     assert "private" in fail("http://mixed.example/").message  # every address must be opened
     settings_env(FETCH_ALLOW_NETWORKS="")

@@ -266,3 +266,7 @@ def test_a_reference_image_stored_under_the_old_folder_name_stays_its_workspace_
         assert not owns(session, "someone-else", legacy)
         assert foreign_media(session, ws, {"logo_url": legacy}, None) == []
         assert foreign_media(session, f"{workspace}_a", {"logo_url": legacy}, None)
+    # a job whose prompt only quotes the key proves nothing (a review claimed the file this way)
+    submit_job(f"{workspace}_a", "mallory", "image", {"prompt": f"a cat {legacy}"})
+    with unit_of_work() as session:
+        assert not owns(session, f"{workspace}_a", legacy)

@@ -299,3 +299,14 @@ def test_a_csv_upload_without_a_name_gets_the_date_not_the_file_name(app_ws, sen
     generate(at)
     (batch,) = list_batches(app_ws).items
     assert "mixed" not in batch.name and any(ch.isdigit() for ch in batch.name)
+
+
+def test_a_name_too_long_for_its_parts_is_refused_before_any_batch_is_made(app_ws, sent, settings_env):
+    # a review: "<192 characters> (100/120)" was refused half-way, after earlier parts were made
+    settings_env(MAX_URLS_PER_BATCH="1")
+    rows = [{"url": f"https://shop.example.com/p/{i}", "batch_size": 1} for i in range(100)]
+    at = edit_table(open_page(PAGE), {0: rows[0]}, rows[1:])
+    at.text_input(key="new_batch_name_0").input("N" * 192)
+    at.button(key="new_batch_split").click().run()
+    assert "Batch name" in texts(at.error) and "part's number" in texts(at.error)
+    assert list_batches(app_ws).items == []

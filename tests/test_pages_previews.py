@@ -528,3 +528,7 @@ def test_a_long_batch_name_is_shortened_in_the_title_and_whole_in_its_tooltip(ap
     title = at.title[0]
     assert len(title.value) <= 60 and title.value.endswith("…") and name.startswith(title.value[:-1])
     assert title.proto.help == name
+    # the tooltip is markdown: a name's link or image is shown as typed, not followed (a review)
+    rename_batch(app_ws, b.id, "x" * 60 + " [promo](https://evil.example) ![p](https://evil.example/p.png)")
+    at = open_page(PAGE, batch=str(b.id))
+    assert "\\[promo\\]" in at.title[0].proto.help and "](https" not in at.title[0].proto.help.replace("\\]", "")

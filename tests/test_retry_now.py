@@ -130,3 +130,51 @@ def test_the_api_s_batch_retry_says_how_many_it_left_out(fake, workspace, sent):
     assert resp.status_code == 200 and resp.json() == {"requeued": 2, "left_out": 1}, resp.text
     resp = client.post(f"/llm-editor/cta/previews/{a.id}/retry/", headers={"Authorization": f"Bearer {key}"})
     assert resp.status_code == 409 and "Retrying will not help" in resp.json()["error"]["message"]
+
+
+def test_presses_before_a_worker_takes_the_try_up_count_one_try(fake, workspace, sent):
+    # a review: three presses while the queue was busy took the count from 2 to 0 for one try
+    info = create_batch(workspace, "alice", [{"url": urls(1)[0], "batch_size": 1}])
+    for _kind, (bid, url), _delay in start_batch(str(info.id)):
+        prepare_source(bid, url)
+    (p,) = previews_of(info.id)
+    fake.generation_errors.append(TRANSIENT())
+    gen.generate(str(p.id))
+    for _ in range(3):
+        retry_preview(workspace, p.id)
+    assert get_preview(workspace, p.id).retry_count == 0
+    fake.generation_errors.append(TRANSIENT())
+    gen.generate(str(p.id))
+    assert get_preview(workspace, p.id).retry_count == 1  # as before the presses
+
+
+def test_try_now_on_a_stale_card_does_not_reopen_a_cancelled_preview(fake, workspace, sent):
+    from core.previews import cancel_preview, try_preview_now
+
+    url = urls(1)[0]
+    fake.fail_scrape[url] = ScrapeError("page returned HTTP 503", transient=True)
+    info = create_batch(workspace, "alice", [{"url": url, "batch_size": 1}])
+    for _kind, (bid, u), _delay in start_batch(str(info.id)):
+        prepare_source(bid, u)
+    (p,) = previews_of(info.id)
+    cancel_preview(workspace, p.id)  # meanwhile, elsewhere
+    with pytest.raises(ConflictError, match="cancelled now"):
+        try_preview_now(workspace, p.id)
+    assert get_preview(workspace, p.id).status == "cancelled"
+
+
+@pytest.mark.parametrize("body,status", [(b"{ }", 200), (b"{\n}\n", 200), (b"null", 200), (b"", 200),
+                                         (b'{"note": "x"}', 400), (b"not json", 400)])
+def test_an_empty_json_body_is_no_body(fake, workspace, sent, body, status):
+    # a review: "{ }" was refused as a body where "{}" passed
+    from starlette.testclient import TestClient
+
+    from api.app import app
+    from core.api_keys import create_key
+
+    info = create_batch(workspace, "alice", [{"url": urls(1)[0], "batch_size": 1}])
+    _view, key = create_key(workspace, "body")
+    resp = TestClient(app, raise_server_exceptions=False).post(
+        f"/llm-editor/cta/batch/{info.id}/cancel/", content=body,
+        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+    assert resp.status_code == status, resp.text

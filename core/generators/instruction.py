@@ -73,6 +73,8 @@ def apply_instruction(prefill: dict, instruction: str, *, title: str | None = No
                 joined = f"{thing} · {sub}" if sub else thing
                 cut = clip_words(joined, SUBTITLE_MAX - 1)
                 # a subtitle cut to make room says so ("… breathable mesh" ended mid-phrase)
-                out["subtitle"] = cut if cut == joined else (cut + "…" if len(cut) > len(thing) else thing)
+                out["subtitle"] = (joined if len(joined) <= SUBTITLE_MAX
+                                   else cut + "…" if cut and len(cut) > len(thing)
+                                   else clip_words(thing, SUBTITLE_MAX))
     out["widgets"] = widgets
     return out

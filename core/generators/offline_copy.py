@@ -109,8 +109,11 @@ _CONDITIONAL = re.compile(
 # and site-wide banners: "Free 30-Days Returns.", "Compre agora pelo menor preço!", "Gratis Versand
 # durch Amazon ab 29€". Kept for a subtitle only when the description says nothing else.
 _SHOP_LINE = re.compile(
-    r"\b(free|easy|fast|quick|next[- ]day|same[- ]day|express|worldwide|fast & free)\b[\w\s-]{0,20}?"
-    r"\b(returns?|delivery|shipping|dispatch|exchanges?)\b|"
+    # (the service word next to it, or one word between: "Free 30-Days Returns", "Free UK Delivery";
+    # "Quick-dry fabric returns to shape" is no service)
+    r"\b(free|easy|fast|next[- ]day|same[- ]day|express|worldwide|fast & free)"
+    r"(?:\s+(?:[\w-]*\d[\w-]*|uk|us|eu|standard|international|worldwide|next[- ]day|same[- ]day|prime))?"
+    r"\s+(returns?|delivery|shipping|dispatch|exchanges?)\b|"
     r"\b(returns? (policy|within)|money[- ]back|price match|in stock|out of stock|dispatched|"
     r"ships? (in|within|today|free)|customer (service|reviews?)|order (now|today|online)|"
     r"(low|best|great|unbeatable) (prices?|deals?)|eligible orders?|click (&|and) collect)\b|"
@@ -124,8 +127,8 @@ _SHOP_LINE = re.compile(
     re.IGNORECASE)
 # the shop's own address in a sentence ("… em oferta na americanas.com!", "Play.com is the top UK
 # site"): it speaks of the shop, and on a marketplace of another shop than the user's
-_NAMES_A_SHOP = re.compile(r"\b[a-z0-9-]+\.(com|net|co\.uk|de|fr|es|it|nl|ca|pl|br|jp|in|au|co)\b(?![-/])",
-                           re.IGNORECASE)
+# (the top-level domain in lower case, as addresses are written: "cotton.It keeps" is a missing space)
+_NAMES_A_SHOP = re.compile(r"\b[A-Za-z0-9-]+\.(com|net|co\.uk|de|fr|es|it|nl|ca|pl|br|jp|in|au|co)\b(?![-/])")
 # "Kondensationseffizienzklasse: A", "Farbe: weiß": a spec table's row, not a sentence
 _SPEC_ROW = re.compile(r"^[^:.!?]{2,40}:\s*\S[^.!?]{0,24}$")
 # how a sentence may end; a description whose last sentence ends otherwise was cut by the shop
@@ -147,9 +150,9 @@ def _cut_by_shop(sentence: str, description: list[str]) -> bool:
         return True
     if text.endswith(tuple(_SENTENCE_END)) or sentence is not description[-1]:
         return False
-    if len(description) > 1:
-        return True
     last = text.rpartition(" ")[2]
+    if len(description) > 1 and sum(len(s) + 1 for s in description) >= 140:
+        return True  # the length shops cut meta descriptions at (about 150-160 characters)
     return (len(text.split()) >= 8 and last.isalpha() and last.islower() and len(last) <= 2
             and last not in _SHORT_WORDS)
 
