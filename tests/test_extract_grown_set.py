@@ -447,7 +447,7 @@ TWENTY_FIRST_SESSION = {"github123.json": (1, {"first_image": 0.0}), "github125.
 # The twenty-second session's unseen pages (2026-12-04, each committed before its first scoring; truth by helpers
 # blind to the extractor): github129 (Play-Asia 2023), github130 (MediaMarkt.de 2018), github131 (Sainsbury's 2015),
 # github132/133/135/138 (Jumia Egypt 2017, portia), github136 (Saturn.de 2018), github137 (Jenson USA 2017),
-# github139 (Amazon.co.uk 2014, scrapely) at 1.0;
+# github139 (Amazon.co.uk 2014, scrapely), github142 (JD.com 2015, PulsarRPA) at 1.0;
 # github140 (Overstock 2014) at price 1.0 but brand and first image 0 (the brand only as the title's first words and
 # in meta keywords; og:image a rendition the gallery does not show: left); formasaurus22 (nine unused pages of the
 # pinned formasaurus archive) at price, title, currency and first image 1.0, brand 0.556 — 0.778 since (an indented
@@ -455,7 +455,7 @@ TWENTY_FIRST_SESSION = {"github123.json": (1, {"first_image": 0.0}), "github125.
 TWENTY_SECOND_SESSION = {"github129.json": (1, {}), "github130.json": (1, {}), "github131.json": (1, {}),
                          "github132.json": (1, {}), "github133.json": (1, {}), "github135.json": (1, {}),
                          "github136.json": (1, {}), "github137.json": (1, {}), "github138.json": (1, {}),
-                         "github139.json": (1, {}),
+                         "github139.json": (1, {}), "github142.json": (1, {}),
                          "github140.json": (1, {"brand": 0.0, "first_image": 0.0}),
                          "formasaurus22.json": (9, {"brand": 0.777})}
 
