@@ -103,15 +103,20 @@ def changed_keys(current: dict, edited: dict) -> dict:
     return patch
 
 
-def in_form_words(exc: AppError) -> AppError:
+def in_form_words(exc: AppError, table_rows: list[int] | None = None) -> AppError:
     """The service names prefill fields as the API does ("cta_text: must not be empty");
-    the form says "Button text: must not be empty"."""
+    the form says "Button text: must not be empty". ``table_rows``: the widget table's row
+    (0-based) of each widget sent (rows without a type are not sent)."""
+    def row(index: str) -> int:
+        n = int(index)
+        return (table_rows[n] if table_rows is not None and n < len(table_rows) else n) + 1
+
     def say(text: str) -> str:
         for name, label in TEXT_LABELS.items():
             text = re.sub(rf"\b{name}\b(?=:)", label, text)
-        # "widgets.0.price_badge.price: …" is the table's first row: "Widget 1 (price badge): price …"
+        # "widgets.0.price_badge.price: …" is a row of the table: "Widget 1 (price badge): price …"
         return re.sub(r"\bwidgets\.(\d+)\.(\w+)\.(\w+): ",
-                      lambda m: f"Widget {int(m.group(1)) + 1} ({m.group(2).replace('_', ' ')}): "
+                      lambda m: f"Widget {row(m.group(1))} ({m.group(2).replace('_', ' ')}): "
                                 f"{m.group(3).replace('_', ' ')} ", text).replace("Invalid prefill: ", "")
 
     if not isinstance(exc, ValidationError):
@@ -119,11 +124,12 @@ def in_form_words(exc: AppError) -> AppError:
     return ValidationError(say(exc.message), [say(p) for p in exc.problems or []])
 
 
-def _save(preview: PreviewInfo, workspace: str, patch, replace: bool) -> None:
+def _save(preview: PreviewInfo, workspace: str, patch, replace: bool,
+          table_rows: list[int] | None = None) -> None:
     try:
         update_prefill(workspace, preview.id, patch, replace=replace)
     except AppError as exc:
-        ui.show_error(exc if replace else in_form_words(exc))  # the JSON editor keeps JSON names
+        ui.show_error(exc if replace else in_form_words(exc, table_rows))  # the JSON editor keeps JSON names
         return
     st.toast("Saved: the banner is re-rendered with your changes.")
     st.rerun()  # full run: the banner above the form must show the new prefill
@@ -162,7 +168,9 @@ def fields_form(preview: PreviewInfo, workspace: str) -> None:
             column_config={"type": st.column_config.SelectboxColumn(
                 "type", options=WIDGET_TYPES, required=True)},
         )
-        edited["widgets"] = widgets_from_rows(table.to_dict("records"))
+        records = table.to_dict("records")
+        edited["widgets"] = widgets_from_rows(records)
+        table_rows = [n for n, r in enumerate(records) if not _blank(r.get("type"))]  # a widget's row
         url = st.text_input("Button link (https://…)", value=p.get("cta_url") or "",
                             key=key(preview, "cta_url"))
         edited["cta_url"] = url.strip() or None
@@ -181,7 +189,7 @@ def fields_form(preview: PreviewInfo, workspace: str) -> None:
             elif not p:
                 _save(preview, workspace, edited, replace=True)
             else:
-                _save(preview, workspace, patch, replace=False)
+                _save(preview, workspace, patch, replace=False, table_rows=table_rows)
 
 
 def json_form(preview: PreviewInfo, workspace: str) -> None:

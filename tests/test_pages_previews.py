@@ -532,3 +532,13 @@ def test_a_long_batch_name_is_shortened_in_the_title_and_whole_in_its_tooltip(ap
     rename_batch(app_ws, b.id, "x" * 60 + " [promo](https://evil.example) ![p](https://evil.example/p.png)")
     at = open_page(PAGE, batch=str(b.id))
     assert "\\[promo\\]" in at.title[0].proto.help and "](https" not in at.title[0].proto.help.replace("\\]", "")
+
+
+def test_a_bad_widget_is_named_by_its_table_row_when_a_blank_row_comes_first():
+    # a review: rows without a type are not sent, so "widgets.0" may be the table's second row
+    from core.errors import ValidationError
+    from pages.prefill_form import in_form_words
+
+    said = in_form_words(ValidationError("Invalid prefill: widgets.0.price_badge.price: must be a decimal number",
+                                         ["widgets.0.price_badge.price: must be a decimal number"]), [1, 2])
+    assert said.problems == ["Widget 2 (price badge): price must be a decimal number"]
