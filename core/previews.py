@@ -120,13 +120,19 @@ def watched_batch(workspace: str, batch_id: object) -> tuple[tuple, BatchDetail]
     return shown, get_batch(workspace, batch_id)
 
 
+def _own(session, workspace: str, pid: uuid.UUID) -> Preview:
+    """The workspace's preview ``pid``; NotFoundError when it has none such."""
+    p = preview_repo.get(session, workspace, pid)
+    if p is None:
+        raise NotFoundError(f"Preview {pid} was not found", preview_id=pid)
+    return p
+
+
 def get_preview(workspace: str, preview_id: object) -> PreviewInfo:
     check_scope(workspace)
     pid = as_uuid(preview_id, "Preview")
     with unit_of_work() as session:
-        p = preview_repo.get(session, workspace, pid)
-        if p is None:
-            raise NotFoundError(f"Preview {pid} was not found", preview_id=pid)
+        p = _own(session, workspace, pid)
         return to_info(p)
 
 
@@ -186,9 +192,7 @@ def cancel_preview(workspace: str, preview_id: object) -> PreviewInfo:
     check_scope(workspace)
     pid = as_uuid(preview_id, "Preview")
     with unit_of_work() as session:
-        p = preview_repo.get(session, workspace, pid)
-        if p is None:
-            raise NotFoundError(f"Preview {pid} was not found", preview_id=pid)
+        p = _own(session, workspace, pid)
         batch_repo.lock(session, p.batch_id)
         now = utcnow()
         res = session.execute(
@@ -213,9 +217,7 @@ def retry_preview(workspace: str, preview_id: object) -> PreviewInfo:
     check_scope(workspace)
     pid = as_uuid(preview_id, "Preview")
     with unit_of_work() as session:
-        p = preview_repo.get(session, workspace, pid)
-        if p is None:
-            raise NotFoundError(f"Preview {pid} was not found", preview_id=pid)
+        p = _own(session, workspace, pid)
         if p.status not in (PreviewStatus.FAILED, PreviewStatus.CANCELLED, PreviewStatus.RETRYING):
             raise ConflictError(f"This preview is {p.status}; only failed or cancelled ones retry, "
                                 "and one waiting to try again is tried now")
@@ -240,9 +242,7 @@ def try_preview_now(workspace: str, preview_id: object) -> PreviewInfo:
     check_scope(workspace)
     pid = as_uuid(preview_id, "Preview")
     with unit_of_work() as session:
-        p = preview_repo.get(session, workspace, pid)
-        if p is None:
-            raise NotFoundError(f"Preview {pid} was not found", preview_id=pid)
+        p = _own(session, workspace, pid)
         if p.status != PreviewStatus.RETRYING:
             raise ConflictError(f"This preview is {p.status} now; only one waiting to try again can be tried now")
         batch_repo.get(session, workspace, p.batch_id, lock=True)
