@@ -393,10 +393,9 @@ async def cancel_batch(batch_id: uuid.UUID, who: Who):
 async def retry_batch(batch_id: uuid.UUID, who: Who):
     """Queue every failed preview of the batch again, but those a retry would fail the same way
     (counted in `left_out`)."""
-    from core.batches import get_batch, retry_failed
+    from core.batches import retry_failed_counted
 
-    requeued = await call(retry_failed, who.workspace, batch_id)
-    left = (await call(get_batch, who.workspace, batch_id)).batch.progress.failed_for_good
+    requeued, left = await call(retry_failed_counted, who.workspace, batch_id)
     return {"requeued": requeued, "left_out": left}
 
 

@@ -312,29 +312,34 @@ def retry_failed(workspace: str, batch_id: object) -> int:
     """Re-queue every failed preview of a batch with the same parameters, but those that failed
     for good (a retry would fail them the same way: a search page, no photo that can be
     downloaded; their way out is a photo or text-only banners). Returns how many."""
+    return retry_failed_counted(workspace, batch_id)[0]
+
+
+def retry_failed_counted(workspace: str, batch_id: object) -> tuple[int, int]:
+    """``retry_failed``, returning (re-queued, left out as failed for good)."""
     return _requeue_status(workspace, batch_id, PreviewStatus.FAILED)
 
 
 def resume_cancelled(workspace: str, batch_id: object) -> int:
     """Re-queue every cancelled preview of a batch (a cancelled batch picks up where it
     stopped; its finished banners are kept). Returns how many."""
-    return _requeue_status(workspace, batch_id, PreviewStatus.CANCELLED)
+    return _requeue_status(workspace, batch_id, PreviewStatus.CANCELLED)[0]
 
 
-def _requeue_status(workspace: str, batch_id: object, status: PreviewStatus) -> int:
+def _requeue_status(workspace: str, batch_id: object, status: PreviewStatus) -> tuple[int, int]:
+    """(re-queued, left out): failures for good are left out of a retry."""
     check_scope(workspace)
     bid = as_uuid(batch_id, "Batch")
     with unit_of_work() as session:
         batch = batch_repo.get(session, workspace, bid, lock=True)
         if batch is None:
             raise NotFoundError(f"Batch {bid} was not found", batch_id=bid)
-        previews = preview_repo.ids_with_status(session, workspace, bid, [status])
-        if status == PreviewStatus.FAILED:
-            previews = [p for p in previews if not p.failed_for_good]
+        found = preview_repo.ids_with_status(session, workspace, bid, [status])
+        previews = [p for p in found if not p.failed_for_good] if status == PreviewStatus.FAILED else found
         sends = requeue(session, batch, previews)
     for kind, args in sends:
         dispatch(kind, *args)
-    return len(previews)
+    return len(previews), len(found) - len(previews)
 
 
 def requeue(session, batch: Batch, previews: list[Preview]) -> list[tuple[str, tuple]]:

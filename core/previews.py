@@ -214,13 +214,29 @@ def cancel_preview(workspace: str, preview_id: object) -> PreviewInfo:
 def retry_preview(workspace: str, preview_id: object) -> PreviewInfo:
     """Re-queue one failed or cancelled preview with the same parameters; one waiting for its
     scheduled retry is tried now (its retries so far still count)."""
+    return _again(workspace, preview_id,
+                  (PreviewStatus.FAILED, PreviewStatus.CANCELLED, PreviewStatus.RETRYING),
+                  "This preview is {status}; only failed or cancelled ones retry, "
+                  "and one waiting to try again is tried now")
+
+
+def try_preview_now(workspace: str, preview_id: object) -> PreviewInfo:
+    """"Try now" on a card: only a preview waiting for its scheduled retry (a stale card's
+    press must not reopen a preview cancelled or failed meanwhile)."""
+    return _again(workspace, preview_id, (PreviewStatus.RETRYING,),
+                  "This preview is {status} now; only one waiting to try again can be tried now")
+
+
+def _again(workspace: str, preview_id: object, allowed: tuple, conflict: str) -> PreviewInfo:
+    """One preview in a status of ``allowed`` sent through the pipeline again: a retrying one
+    made due now, a failed or cancelled one re-queued; ConflictError saying ``conflict``
+    (with its status) otherwise, or why retrying a failure for good will not help."""
     check_scope(workspace)
     pid = as_uuid(preview_id, "Preview")
     with unit_of_work() as session:
         p = _own(session, workspace, pid)
-        if p.status not in (PreviewStatus.FAILED, PreviewStatus.CANCELLED, PreviewStatus.RETRYING):
-            raise ConflictError(f"This preview is {p.status}; only failed or cancelled ones retry, "
-                                "and one waiting to try again is tried now")
+        if p.status not in allowed:
+            raise ConflictError(conflict.format(status=p.status))
         if p.status == PreviewStatus.FAILED and p.failed_for_good:  # as the dashboard: no Retry for it
             why = p.error_message or "it would fail the same way"
             raise ConflictError(why if why.startswith("Retrying will not help") else f"Retrying will not help: {why}")
@@ -229,24 +245,6 @@ def retry_preview(workspace: str, preview_id: object) -> PreviewInfo:
             sends = _due_now(session, p)
         else:
             sends = requeue(session, batch, [p])
-        session.refresh(p)
-        info = to_info(p)
-    for kind, args in sends:
-        dispatch(kind, *args)
-    return info
-
-
-def try_preview_now(workspace: str, preview_id: object) -> PreviewInfo:
-    """"Try now" on a card: only a preview waiting for its scheduled retry (a stale card's
-    press must not reopen a preview cancelled or failed meanwhile)."""
-    check_scope(workspace)
-    pid = as_uuid(preview_id, "Preview")
-    with unit_of_work() as session:
-        p = _own(session, workspace, pid)
-        if p.status != PreviewStatus.RETRYING:
-            raise ConflictError(f"This preview is {p.status} now; only one waiting to try again can be tried now")
-        batch_repo.get(session, workspace, p.batch_id, lock=True)
-        sends = _due_now(session, p)
         session.refresh(p)
         info = to_info(p)
     for kind, args in sends:

@@ -13,11 +13,6 @@ from pages import ui
 from pages.queue_panels import queue_panel, usage_panel
 
 
-def _short(title: str | None, limit: int = 100) -> str | None:
-    """A scraped title for one line (some run to hundreds of characters)."""
-    return title if not title or len(title) <= limit else title[:limit - 1].rstrip() + "…"
-
-
 def rate_line(o: Overview, view) -> str:
     """How much of the limit is used: the limit is shared by every worker and workspace, so the
     window's starts are everyone's (read from the queue); this workspace's own are beside them."""
@@ -58,7 +53,7 @@ def _figures(o: Overview, workspace: str) -> bool:
             left, right = st.columns([4, 1])
             many = f" · {len(same)} previews" if len(same) > 1 else ""
             # the product's title where the page was read (a walk-through saw raw URLs), linked
-            left.markdown(f"**{ui.md_escape(f.batch_name)}** · {ui.md_link(f.preview.source_url, _short(f.title))}{many}")
+            left.markdown(f"**{ui.md_escape(f.batch_name)}** · {ui.md_link(f.preview.source_url, ui.shorten(f.title, 100))}{many}")
             left.caption(f"{ui.md_escape(f.preview.error_message or 'No reason recorded')} · "
                          f"{ui.when(f.preview.finished_at)}")
             right.page_link(ui.PREVIEWS, label="Open", icon=":material/open_in_new:",

@@ -384,7 +384,7 @@ def render() -> None:
                       vertical_alignment="center"):
         # a name users choose: literal; a long one shortened to a line or two, so the first banner
         # stays on the first screen (a 192-character name wrapped to four lines), whole in its tooltip
-        shown = b.name if len(b.name) <= TITLE_MAX else b.name[:TITLE_MAX - 1].rstrip() + "…"
+        shown = ui.shorten(b.name, TITLE_MAX)
         st.title(ui.md_escape(shown), width="content", help=None if shown == b.name else ui.md_escape(b.name))
         ui.batch_badge(b)
         st.caption(f"Created {ui.when(b.created_at)} · {count(len(b.sources), 'URL')}"

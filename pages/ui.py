@@ -189,6 +189,12 @@ def md_link(url: str, label: str | None = None) -> str:
     return f"[{md_escape(label or url)}](<{target}>)"
 
 
+def shorten(text: str | None, limit: int) -> str | None:
+    """``text`` for one line: cut to ``limit`` characters with "…" when longer (scraped titles,
+    users' batch names run to hundreds of characters)."""
+    return text if not text or len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 def short_url(url: str, limit: int = 70) -> str:
     """An address as a heading: host without ``www.`` and the path's last words, e.g.
     ``scorptec.com.au › graphics cards › rtx 5070`` (the whole address stays the link)."""

@@ -190,11 +190,12 @@ def _subtitle(brief: ProductBrief, plan: VariantPlan, headline: str) -> str:
             return 3
         return 2 if _SHOP_LINE.search(s) or _FREE_SHIPPING.search(s) else 1 if _weak(s, every) else 0
 
-    best_tier = min(tier(s) for s in pool)
+    tiers = [tier(s) for s in pool]
+    best_tier = min(tiers)
     if best_tier >= 2 and clean_text(brief.brand):  # only the shop speaking of itself: the brand
         return clip_words(clean_text(brief.brand), SUBTITLE_MAX)
     ranked = sorted(
-        (s for s in pool if tier(s) == best_tier),
+        (s for s, t in zip(pool, tiers) if t == best_tier),
         key=lambda s: (len(s) > SUBTITLE_MAX, -len(_BENEFIT_WORDS.findall(s)), abs(len(s) - 60)),
     )
     chosen = ranked[: min(3, len(ranked))][plan.index % min(3, len(ranked))]
