@@ -236,9 +236,28 @@ def retry_failed_help(p: Progress) -> str:
     return text
 
 
+# the bar's parts, in order: what finished, coloured by how (st.progress has one colour, so a
+# batch where every preview failed showed a full blue bar, read as "all went well")
+_BAR_PARTS = (("done", "#21c354"), ("failed", "#ff4b4b"), ("cancelled", "#a3a8b8"))
+
+
+def progress_bar_html(p: Progress) -> str:
+    """The bar itself: green for banners made, red for failures, grey for cancelled; what
+    is still waiting or running leaves the rest of the track empty."""
+    parts = "".join(
+        f'<div class="ctabs-bar-{name}" title="{getattr(p, name)} {name}" style="width:'
+        f'{100 * getattr(p, name) / p.total:.2f}%;background:{colour};height:100%"></div>'
+        for name, colour in _BAR_PARTS if p.total and getattr(p, name))
+    return (f'<div class="ctabs-bar" role="progressbar" aria-valuemin="0" aria-valuemax="{p.total}" '
+            f'aria-valuenow="{p.finished}" aria-label="{p.finished} of {p.total} finished" '
+            'style="display:flex;height:0.5rem;border-radius:0.25rem;overflow:hidden;'
+            f'background:rgba(151,166,195,0.25);margin:-0.5rem 0 0.5rem">{parts}</div>')
+
+
 def progress_bar(p: Progress) -> None:
-    """A progress bar of finished previews with per-status counts as its label."""
-    st.progress(p.fraction, text=progress_text(p))
+    """A progress bar of finished previews, coloured by outcome, with per-status counts as its label."""
+    st.markdown(progress_text(p))
+    st.markdown(progress_bar_html(p), unsafe_allow_html=True)
 
 
 def show_error(exc: AppError) -> None:

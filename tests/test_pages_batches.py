@@ -28,7 +28,7 @@ def test_batches_are_listed_newest_first_with_progress_counts(app_ws):
     at = open_page(PAGE)
     names = [m.value for m in at.markdown if m.value.startswith("**Batch Task")]
     assert len(names) == 2  # the other workspace's batch is not shown
-    bars = [p.proto.text for p in at.get("progress")]
+    bars = [m.value for m in at.markdown if " finished" in m.value and not m.value.startswith("<")]
     assert bars[0] == "2/4 finished · 1 done · 1 running · 1 pending · :red[1 failed]"
     assert bars[1] == "0/2 finished · 2 pending"
     assert at.button(key=f"cancel_{newer.id}") and at.button(key=f"retry_{newer.id}")
@@ -218,3 +218,26 @@ def test_after_cancel_no_other_action_takes_its_place_and_resume_picks_up(app_ws
     detail = get_batch(app_ws, a.id)
     assert detail.batch.status in ("pending", "running") and detail.batch.progress.cancelled == 0
     assert len(sent) >= 1  # the pipeline was woken for them
+
+
+def bar_parts(at) -> list[dict[str, float]]:
+    """Each bar on the page: its coloured parts and their widths in per cent."""
+    import re
+    return [{name: float(width) for name, width in re.findall(r'ctabs-bar-(\w+)"[^>]*width:([\d.]+)%', m.value)}
+            for m in at.markdown if m.value.startswith('<div class="ctabs-bar"')]
+
+
+def test_the_bar_shows_how_previews_finished_not_only_that_they_did(app_ws):
+    """An operator: a batch where every preview failed showed a full blue bar, the same as one
+    where all went well. The bar now fills green for banners, red for failures, grey for
+    cancelled, and leaves what still waits empty."""
+    failed = create_user_batch(app_ws, n_urls=1, batch_size=2, user="local")
+    finish(app_ws, failed, ["failed", "failed"])
+    mixed = create_user_batch(app_ws, n_urls=1, batch_size=4, user="local")
+    finish(app_ws, mixed, ["done", "failed", "cancelled", "running"])
+    at = open_page(PAGE)
+    assert not at.exception
+    newest_first = bar_parts(at)
+    assert newest_first[0] == {"done": 25.0, "failed": 25.0, "cancelled": 25.0}
+    assert newest_first[1] == {"failed": 100.0}  # all red, no green
+    assert 'aria-valuenow="2"' in [m.value for m in at.markdown if m.value.startswith('<div class="ctabs-bar"')][1]
