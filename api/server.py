@@ -3,7 +3,8 @@
 - ``/api``: the JSON API (:mod:`api.app`), its OpenAPI at ``/api/openapi.json``.
 - ``lifespan``: start (and stop) the process's background parts — see :mod:`actors.boot`.
 - ``GET /healthz``: 200 when the database (and, in production, the broker) answers, else
-  503; a JSON body naming each check in words (never an exception text).
+  503; a JSON body naming each check in words (never an exception text), and whether queued
+  work is processed (``processing``); ``?require=workers`` also answers 503 when no worker runs.
 - ``GET /metrics``: Prometheus text format — previews and media jobs by status, queue
   depth, rate-limit use, live workers (see README "Operations").
 """
@@ -36,8 +37,10 @@ async def healthz(request: Request) -> JSONResponse:
     from core import health
 
     report = await asyncio.to_thread(health.check)
-    return JSONResponse(report, status_code=200 if report["status"] == "ok" else 503,
-                        headers={"Cache-Control": "no-store"})
+    healthy = report["status"] == "ok"
+    if request.query_params.get("require") == "workers":  # a monitor alerting when nothing processes
+        healthy = healthy and report["processing"] == "ok"
+    return JSONResponse(report, status_code=200 if healthy else 503, headers={"Cache-Control": "no-store"})
 
 
 async def metrics(request: Request) -> PlainTextResponse:

@@ -117,7 +117,20 @@ def check() -> dict:
         except Exception:  # noqa: BLE001
             workers = None
     return {"status": "ok" if ok else "unavailable", "mode": "embedded" if s.embedded else "production",
-            "database": database, "broker": broker, "workers": workers}
+            "database": database, "broker": broker, "workers": workers,
+            "processing": _processing(workers)}
+
+
+NO_WORKERS = "stopped: no worker process is running, batches wait until one starts"
+
+
+def _processing(workers: int | None) -> str:
+    """Whether queued work is being done: the dashboard may serve ("ok") while no worker runs
+    (an operator saw /healthz say "ok" with every batch waiting). Embedded mode's worker is
+    this process's own thread, counted the same way."""
+    if workers is None:
+        return "unknown: the broker does not answer"
+    return NO_WORKERS if workers == 0 else "ok"
 
 
 def queue_depths() -> dict[str, int]:

@@ -41,7 +41,7 @@ def test_embedded_server_works_queued_work_before_anyone_opens_a_page(tmp_path, 
             # only the health endpoints are asked: no page is ever rendered
             health = json.loads(urllib.request.urlopen(f"{base}/healthz", timeout=10).read())
             assert health == {"status": "ok", "mode": "embedded", "database": "ok",
-                              "broker": "ok (in-process)", "workers": 1}
+                              "broker": "ok (in-process)", "workers": 1, "processing": "ok"}
             deadline = time.monotonic() + 90
             status = None
             while time.monotonic() < deadline:
@@ -139,10 +139,17 @@ def test_healthz_and_metrics_in_production_mode(db, settings_env, redis_url, red
         resp = _client().get("/healthz")
         assert resp.status_code == 200
         assert resp.json() == {"status": "ok", "mode": "production", "database": "ok",
-                               "broker": "ok", "workers": 1}
+                               "broker": "ok", "workers": 1, "processing": "ok"}
+        assert _client().get("/healthz?require=workers").status_code == 200
         text = _client().get("/metrics").text
     finally:
         health.worker_gone()
+    # an operator: /healthz said "ok" while no worker ran and every batch waited
+    resp = _client().get("/healthz")
+    assert resp.status_code == 200 and resp.json()["workers"] == 0  # the dashboard itself serves
+    assert resp.json()["processing"] == "stopped: no worker process is running, batches wait until one starts"
+    resp = _client().get("/healthz?require=workers")
+    assert resp.status_code == 503 and resp.json()["processing"].startswith("stopped")
     assert _pending(text) == before + 3
     assert "ctabs_rate_limit_limit 7" in text
     assert 'ctabs_queue_depth{queue="generation"} 0' in text
