@@ -238,14 +238,17 @@ def resolve_host(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(info[4][0] for info in infos))
 
 
-def address_problem(address: str) -> str | None:
-    """Why connecting to ``address`` is refused, or None when it is a public address."""
+def address_problem(address: str, port: int | None = None) -> str | None:
+    """Why connecting to ``address`` (on ``port``) is refused, or None when it is a public address."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     kind = address_kind(ip)
-    if kind is None or allowed_by_setting(ip):
+    if kind is None or allowed_by_setting(ip, port):
         return None
     shown = getattr(ip, "ipv4_mapped", None) or ip
     article = "an" if kind[0] in "aeiou" else "a"
+    if allowed_by_setting(ip, any_port=True):  # the network is opened, not this port
+        return (f"host resolves to {article} {kind} address ({shown}) whose port {port} "
+                "FETCH_ALLOW_NETWORKS does not open")
     return f"host resolves to {article} {kind} address ({shown}); only public addresses are fetched"
 
 
@@ -285,7 +288,7 @@ def _pinned(url: str, allow_private: bool, watch: _Watchdog | None = None) -> tu
         raise ScrapeError(f"host {host} could not be found", transient=False, failure="dns")
     if not allow_private:
         for address in addresses:
-            problem = address_problem(address)
+            problem = address_problem(address, port)
             if problem:
                 raise ScrapeError(problem, transient=False, failure="address")
     address = addresses[0]

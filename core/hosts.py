@@ -69,9 +69,12 @@ def address_kind(ip: IPAddress) -> str | None:
     return None
 
 
-def allowed_by_setting(ip: IPAddress) -> bool:
-    """True when ``ip`` lies in a network FETCH_ALLOW_NETWORKS opens (an IPv4-mapped address,
-    ::ffff:a.b.c.d, counts as its IPv4 address; 6to4 and NAT64 ones go elsewhere: they do not)."""
+def allowed_by_setting(ip: IPAddress, port: int | None = None, *, any_port: bool = False) -> bool:
+    """True when ``ip`` (on ``port``) lies in a network FETCH_ALLOW_NETWORKS opens (an IPv4-mapped
+    address, ::ffff:a.b.c.d, counts as its IPv4 address; 6to4 and NAT64 ones go elsewhere: they
+    do not). An entry naming ports opens only those (a walk-through: "127.0.0.0/8" for a test
+    shop also let a batch fetch the database's port, 127.0.0.1:5432); with no port known, only
+    an entry opening every port passes. ``any_port``: whether the network is opened at all."""
     from core.settings import get_settings
 
     networks = get_settings().fetch_allow_networks
@@ -83,4 +86,4 @@ def allowed_by_setting(ip: IPAddress) -> bool:
         ip = ip.ipv4_mapped
         if ip is None:
             return False
-    return any(ip.version == n.version and ip in n for n in networks)
+    return any(n.contains(ip) if any_port else n.opens(ip, port) for n in networks)

@@ -23,6 +23,46 @@ _RATE_UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600}
 _RATE_RE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([a-z]+)\s*$")
 
 
+
+@dataclass(frozen=True)
+class AllowedNetwork:
+    """One entry of FETCH_ALLOW_NETWORKS: a network, and the ports opened on it (None: every
+    port). ``127.0.0.0/8``, ``127.0.0.1:8080``, ``10.0.0.0/8:8000-8999``, ``[::1]:443``,
+    ``[fd00::/8]:80``; an IPv6 network with no port is written bare (``::1/128``)."""
+
+    network: ipaddress.IPv4Network | ipaddress.IPv6Network
+    ports: tuple[int, int] | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> "AllowedNetwork":
+        text = text.strip()
+        ports = None
+        if text.startswith("["):  # [IPv6 network]:port
+            inner, _, rest = text[1:].partition("]")
+            if not rest.startswith(":"):
+                raise ValueError(text)
+            text, ports = inner, rest[1:]
+        elif text.count(":") == 1:  # an IPv4 network with a port
+            text, ports = text.split(":")
+        network = ipaddress.ip_network(text.strip(), strict=False)
+        if ports is None:
+            return cls(network)
+        low, _, high = ports.strip().partition("-")
+        low, high = int(low), int(high or low)
+        if not 0 < low <= high < 65536:
+            raise ValueError(ports)
+        return cls(network, (low, high))
+
+    def contains(self, ip) -> bool:
+        return ip.version == self.network.version and ip in self.network
+
+    def opens(self, ip, port: int | None) -> bool:
+        """True when ``ip`` on ``port`` lies in this opening (an unknown port: only when every
+        port is open)."""
+        if not self.contains(ip):
+            return False
+        return self.ports is None or (port is not None and self.ports[0] <= port <= self.ports[1])
+
 @dataclass(frozen=True)
 class RateLimit:
     """``limit`` generation starts in any rolling window of ``window_seconds``."""
@@ -184,8 +224,7 @@ def _convert(name: str, raw: object, default: object) -> object:
                 raise ValueError
             return values
         if name == "fetch_allow_networks":
-            return tuple(ipaddress.ip_network(p.strip(), strict=False)
-                         for p in text.split(",") if p.strip())
+            return tuple(AllowedNetwork.parse(p) for p in text.split(",") if p.strip())
         if name in ("gemini_api_key", "metrics_token"):
             return Secret(text)
         if name == "media_root":

@@ -50,7 +50,7 @@ def url_problem(url: object, *, allow_private: bool = False) -> str | None:
     if not allow_private:
         host = _ascii_host(host)  # as it is stored and fetched: "１２７.０.０.１" is 127.0.0.1
         ip = _as_ip(host)
-        if ip is not None and allowed_by_setting(ip):
+        if ip is not None and allowed_by_setting(ip, port or (443 if parts.scheme.lower() == "https" else 80)):
             return None  # a network FETCH_ALLOW_NETWORKS opens
         if host == "localhost" or host.endswith(".localhost") or host.endswith(".local"):
             from core.settings import get_settings

@@ -33,7 +33,7 @@ def default_settings(monkeypatch):
 def public_loopback(monkeypatch):
     """Let 127.0.0.1 stand in for a public server; every other address keeps the real rules."""
     real = fetch.address_problem
-    monkeypatch.setattr(fetch, "address_problem", lambda a: None if a == "127.0.0.1" else real(a))
+    monkeypatch.setattr(fetch, "address_problem", lambda a, port=None: None if a == "127.0.0.1" else real(a, port))
 
 
 @pytest.fixture
@@ -312,3 +312,37 @@ def test_the_server_helper_serves_a_directory(tmp_path):
     with LocalServer(directory=tmp_path) as server:
         assert "from disk" in fetch_page(server.url("/page.html"), allow_private=True).text
         assert "HTTP 404" in fail(server.url("/missing.html"), allow_private=True).message
+
+
+def test_an_opening_can_name_its_ports_and_then_opens_no_other(local_server, settings_env):
+    """A walk-through: "127.0.0.0/8" opened for a test shop also let a batch fetch the
+    database's port (127.0.0.1:5432). An entry may name its port or port range; other
+    ports of that network stay refused, with words saying which port."""
+    from core.urls import url_problem
+
+    local_server.routes["/p"] = (200, HTML, b"<html>ok</html>")
+    port = int(local_server.url("/p").split(":")[2].split("/")[0])
+    settings_env(FETCH_ALLOW_NETWORKS=f"127.0.0.1:{port}, [::1]:{port}")
+    assert "ok" in fetch_page(local_server.url("/p")).text
+    assert url_problem(local_server.url("/p")) is None
+    other = port + 1 if port < 65535 else port - 1
+    assert url_problem(f"http://127.0.0.1:{other}/p") is not None
+    assert url_problem("http://127.0.0.1/p") is not None  # port 80 is not named either
+    message = fail(f"http://localhost:{other}/").message
+    assert f"port {other} FETCH_ALLOW_NETWORKS does not open" in message
+    assert fetch.address_problem("127.0.0.1", 5432) and fetch.address_problem("127.0.0.1", port) is None
+    assert fetch.address_problem("::1", port) is None and fetch.address_problem("::1", 5432)
+    settings_env(FETCH_ALLOW_NETWORKS=f"127.0.0.0/8:{port}-{port + 1 if port < 65535 else port}")
+    assert fetch.address_problem("127.0.0.9", port) is None and fetch.address_problem("127.0.0.9", 22)
+    settings_env(FETCH_ALLOW_NETWORKS="127.0.0.0/8")  # no port: every port, as before
+    assert fetch.address_problem("127.0.0.1", 5432) is None
+
+
+@pytest.mark.parametrize("entry", ["127.0.0.1:0", "127.0.0.1:70000", "127.0.0.1:9-8", "[::1]", "[::1]x",
+                                   "127.0.0.1:http"])
+def test_a_bad_port_in_the_setting_is_named(entry):
+    from core.errors import ValidationError
+    from core.settings import load_settings
+
+    with pytest.raises(ValidationError, match="FETCH_ALLOW_NETWORKS="):
+        load_settings({"FETCH_ALLOW_NETWORKS": entry})
