@@ -176,7 +176,29 @@ def test_tiny_images_are_chrome():
 
 def test_text_is_entity_decoded_and_whitespace_normalised():
     assert clean_text("  k&amp;uuml;hlt \n\t und&nbsp;frisch ") == "kühlt und frisch"
-    assert html_to_text("&lt;p&gt;One&lt;br/&gt;Two&lt;/p&gt;") == "One Two"
+    assert html_to_text("&lt;p&gt;One&lt;br/&gt;Two&lt;/p&gt;") == "One. Two"
+
+
+def test_a_descriptions_lines_and_list_items_keep_their_own_sentences():
+    """A walk-through: a microdata description of list items read "Copper, oxidized brass Hook
+    closure Argentina", one run-on phrase, and the subtitle was cut from it. Lines and blocks
+    now end their sentences; a line wrapped mid-sentence and the markup's own line breaks do not."""
+    from core.extract import extract_product
+
+    assert html_to_text("Copper, oxidized brass\nHook closure\nArgentina") == \
+        "Copper, oxidized brass. Hook closure. Argentina"
+    assert html_to_text("A soft cotton\nshirt that lasts.") == "A soft cotton shirt that lasts."
+    assert html_to_text("Features:\n- soft\n- warm\n• 2 sizes") == "Features: soft. warm. 2 sizes"
+    assert html_to_text("<ul><li>Soft</li><li>warm</li></ul><p>Made in Italy</p>") == "Soft. warm. Made in Italy"
+    assert html_to_text("<p>Soft\nCotton tee, <b>washable</b>.</p>") == "Soft Cotton tee, washable."
+    assert html_to_text("<p>Line one<br>Line two<br>and more</p>") == "Line one. Line two and more"
+    page = ('<html><body><div itemscope itemtype="https://schema.org/Product"><h1 itemprop="name">Hook earrings'
+            '</h1><span itemprop="description"><UL><LI>Copper, oxidized brass</LI><LI>Hook closure</LI>'
+            '<LI>Argentina</LI></UL></span><span itemprop="offers" itemscope itemtype="https://schema.org/Offer">'
+            '<meta itemprop="price" content="48"><meta itemprop="priceCurrency" content="USD"></span></div>'
+            '</body></html>')
+    product = extract_product(page, "https://shop.example/p/earrings")
+    assert product.description == "Copper, oxidized brass. Hook closure. Argentina"
 
 
 CTX = PageContext(base_url="https://shop.example/products/mug", country=None, hints=[])

@@ -58,6 +58,15 @@ def _first_text(value) -> str | None:
     return None
 
 
+def _first_raw(value) -> str | None:
+    """The first text value as given (lines kept), for html_to_text."""
+    for v in _as_list(value):
+        v = _value(v)
+        if isinstance(v, str) and clean_text(v) and not is_placeholder(clean_text(v)):
+            return v
+    return None
+
+
 def _brand(value) -> str | None:
     text = _first_text(value)
     if text and ":" in text:  # "Ver mais artigos da Marca: Roborock"
@@ -96,7 +105,8 @@ def _found(source: str, props: dict, ctx: PageContext) -> Found:
         offered = clean_text(_value(_props(offer).get("itemoffered")))
         if offered:
             found.titles.append(offered)
-    found.description = html_to_text(_first_text(props.get("description")))
+    # the raw value: extruct gives a list's items as lines, which html_to_text keeps apart
+    found.description = html_to_text(_first_raw(props.get("description")))
     found.brand = _brand(props.get("brand")) or _brand(props.get("manufacturer"))
     found.prices = _prices(props.get("offers"), _first_text(props.get("pricecurrency")), ctx.country)
     if not found.prices and props.get("price"):

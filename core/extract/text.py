@@ -98,20 +98,71 @@ def plausible_brand(value: str | None) -> bool:
     return bool(words) and not all(w in _GENERIC_WORDS for w in words)
 
 
+# how a line may end and go on with the next one in the same sentence
+_LINE_GOES_ON = tuple(".!?:;,…。！？؟、-–—(/&+")
+_BULLET = re.compile(r"^\s*(?:[•·▪◦●■□✓✔➤►*]|[-–—](?=\s))\s*")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028")
+
+
+def lines_as_sentences(text: str, *, blocks: bool = False) -> str:
+    """A description's lines joined so that each keeps its own sentence: "Copper, oxidized
+    brass\nHook closure\nArgentina" (a list's items, which pages and microdata give as lines)
+    reads "Copper, oxidized brass. Hook closure. Argentina" instead of one run-on phrase.
+    A line ending without punctuation gets a full stop when the next starts a new thought (a
+    capital, a digit, a bullet); a line wrapped mid-sentence ("a soft cotton\nshirt") goes on.
+    ``blocks``: the lines are HTML blocks (list items, paragraphs), each its own sentence
+    whatever it starts with. Bullets are dropped."""
+    out: list[str] = []
+    for raw in _LINE_BREAK.split(text):
+        line = _BULLET.sub("", raw)
+        bullet = len(line) != len(raw.lstrip())
+        line = _SPACE.sub(" ", line).strip()
+        if not line:
+            continue
+        if out and not out[-1].endswith(_LINE_GOES_ON) and (
+                blocks or bullet or line[0].isupper() or line[0].isdigit()):
+            out[-1] += "."
+        out.append(line)
+    return " ".join(out)
+
+
+_BLOCK_TAGS = ("p", "li", "div", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "dt", "dd", "ul", "ol", "table")
+
+
+def _markup_as_lines(markup: str) -> str:
+    """The text of an HTML fragment, each block its own sentence and each <br> a line."""
+    try:
+        fragment = lxml.html.fragment_fromstring(markup, create_parent="div")
+    except (ValueError, lxml.etree.ParserError):
+        return re.sub(r"<[^>]+>", " ", markup)
+    for el in fragment.iter("br", *_BLOCK_TAGS):
+        if el.tag == "br":
+            el.tail = "\u2028" + (el.tail or "")
+        else:  # a block starts and ends a line
+            el.text = "\u2029" + (el.text or "")
+            el.tail = "\u2029" + (el.tail or "")
+    # the markup's own line breaks are spaces; a <br> inside a paragraph is a line, judged as one
+    raw = fragment.text_content().replace("\r", " ").replace("\n", " ").replace("\u2028", "\n")
+    parts = (lines_as_sentences(part) for part in raw.split("\u2029"))
+    return lines_as_sentences("\n".join(part for part in parts if part), blocks=True)
+
+
 def html_to_text(value: object) -> str | None:
-    """Plain text of an HTML fragment (descriptions often carry markup, sometimes escaped)."""
+    """Plain text of an HTML fragment (descriptions often carry markup, sometimes escaped); its
+    lines and blocks (list items, paragraphs) keep their own sentences (``lines_as_sentences``)."""
+    if isinstance(value, str):
+        raw = value
+        for _ in range(2):  # escaped markup ("&lt;p&gt;…")
+            if "&lt;" in raw and "&gt;" in raw and "<" not in raw:
+                raw = html.unescape(raw)
+        if "<" in raw and ">" in raw:
+            value = _markup_as_lines(raw)
+        elif "\n" in raw or "\r" in raw:
+            value = lines_as_sentences(raw)  # plain text's own lines ("…brass\nHook closure")
     text = clean_text(value)
-    if not text:
-        return None
-    if "<" in text and ">" in text:
-        try:
-            fragment = lxml.html.fragment_fromstring(text, create_parent="div")
-            for br in fragment.iter("br", "p", "li", "div", "h1", "h2", "h3", "h4", "tr"):
-                br.tail = " " + (br.tail or "")
-            text = fragment.text_content()
-        except (ValueError, lxml.etree.ParserError):
-            text = re.sub(r"<[^>]+>", " ", text)
-    return clean_text(text)
+    if text and "<" in text and ">" in text:  # markup once escaped inside a list or object value
+        text = clean_text(_markup_as_lines(text))
+    return text
 
 
 def next_element(el):
