@@ -2208,6 +2208,37 @@ def test_an_amount_then_its_sign_then_a_count_reads_the_amount(text, amount):
     assert parse_amount(_amount_part(text, "de"), currency="EUR") == amount
 
 
+@pytest.mark.parametrize("text, amount", [("特惠延长保修1年 ￥39.00", Decimal("39.00")),  # a year's warranty
+                                          ("3件 ￥99", Decimal("99")),
+                                          ("Pack of 3 $12.99", Decimal("12.99")), ("Gift wrap 1 $4.00", Decimal("4.00")),
+                                          ("1 € 99", Decimal("1.99")), ("1 299 Kč", Decimal("1299"))])
+def test_a_count_with_its_unit_before_the_amount_is_no_amount(text, amount):
+    """JD.com: "特惠延长保修1年 ￥39.00" read as ¥1 (the count of years; a CJK unit is one character,
+    and a bare count before a signed amount was read as the amount)."""
+    from core.extract.shown_prices import _amount_part
+    assert parse_amount(_amount_part(text, None)) == amount
+
+
+def test_an_extended_warranty_offered_by_the_buy_box_is_not_the_price():
+    """JD.com 2015 (github145, first scoring): the service links below the price ("特惠延长保修1年
+    ￥39.00", "第二年只换不修 ￥29.00") sit nearer the buy button than the price and were taken
+    for it. An option whose own text names an extended warranty or cover is an add-on, in the
+    CJK shops' words as in English ("Extended warranty 2 years $39.00")."""
+    for words, (first, second) in (("zh", ("特惠延长保修1年 ￥39.00", "第二年只换不修 ￥29.00")),
+                                   ("en", ("Extended warranty 2 years $39.00", "3-Year Protection $18.99"))):
+        sign = "￥" if words == "zh" else "$"
+        html = page(f"""<div class="w"><div id="name"><h1>创维 M300 网络电视机顶盒</h1></div>
+          <div id="summary-price"><div class="dt">京 东 价：</div><div class="dd">
+          <strong class="p-price" id="jd-price">{sign}249.00</strong></div></div>
+          <div id="choose"><div id="choose-service"><div class="dt">服务：</div><div class="dd">
+          <div class="item"><a href="#none" class="yb-item">{first}</a></div>
+          <div class="item"><a href="#none" class="yb-item">{second}</a></div></div></div>
+          <div id="choose-btns"><a id="InitCartUrl" class="btn-append" href="#">加入购物车</a></div></div></div>""",
+                    lang="zh-CN")
+        product = extract_product(html, "https://item.jd.example/1309403.html")
+        assert product.price == Decimal("249.00"), words
+
+
 # -- List prices and savings named in other words (pages without markup) -------------------------
 
 def test_a_manufacturer_s_suggested_price_in_its_own_box_is_a_list_price():

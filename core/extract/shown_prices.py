@@ -464,7 +464,12 @@ def _short_text(el, limit: int) -> str | None:
     return text if len(text) <= limit else None
 
 
-_COUNT_FIRST = re.compile(r"^\D{0,30}?\d+\s*([^\W\d_]{2,})")
+# a count and its unit before the amount: a word ("12 kuud"), or one CJK character ("保修1年 ￥39.00":
+# a year's warranty, "3件 ￥99")
+_COUNT_FIRST = re.compile(r"^\D{0,30}?\d+\s*([^\W\d_]{2,}|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])")
+# a bare count, then a currency sign and its amount: "Pack of 3 $12.99", "Gift wrap 1 $4.00"
+# (not French split cents, "1 € 99": two digits alone after the sign are the cents)
+_COUNT_THEN_SIGN = re.compile(r"^\D{0,30}?\d+\s+(?=([^\d\s]{1,4})\s?\d)(?![^\d\s]{1,4}\s?\d{2}(?![\d.,'’]))")
 _NUMBER = r"\d[\d.,'’\s]*\d|\d"
 _AFTER = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<sym>[^\d\s]{{1,4}})")
 _BEFORE = re.compile(rf"(?P<sym>[^\d\s]{{1,4}})\s*(?P<num>{_NUMBER})")
@@ -480,10 +485,14 @@ def _amount_part(raw: str, country: str | None) -> str:
     if m and currency_in_text(m.group("sym"), country=country) \
             and not currency_in_text(raw[m.end("sym"):], country=country):
         return f"{m.group('num')} {m.group('sym')}"  # "83,900 € 28,604 kms": the amount, not the count after it
-    m = _COUNT_FIRST.match(raw)
-    if not m or currency_in_text(m.group(1), country=country):
-        return raw
-    rest = raw[m.end():]
+    m = _COUNT_THEN_SIGN.match(raw)
+    if m and currency_in_text(m.group(1), country=country) and not currency_in_text(raw[:m.start(1)], country=country):
+        rest = raw[m.start(1):]  # "Pack of 3 $12.99": the amount after the count
+    else:
+        m = _COUNT_FIRST.match(raw)
+        if not m or currency_in_text(m.group(1), country=country):
+            return raw
+        rest = raw[m.end():]
     for found in _AFTER.finditer(rest):  # "146,70 €"
         if currency_in_text(found.group("sym"), country=country):
             return f"{found.group('num')} {found.group('sym')}"
@@ -806,12 +815,19 @@ _OMNIBUS = re.compile(rf"{_LOWEST}\b.{{0,45}}({_DAYS30}|{_BEFORE_CUT})|{_DAYS30}
 _ADDON = re.compile(r"\b(add(ing)?\s+(an?\s+)?(gift|engrav|protection|warranty|insurance|monogram|personali[sz])\w*|"
                     r"gift[- ]?wrap\w*|engraving|monogram\w*|\d+[- ]years?\s+(protection|warranty|coverage)|"
                     r"protection plan|extended warranty|subscribe|subscription|delivered every|auto[- ]?replenish|"
-                    r"geschenkverpackung|gravur|emballage cadeau|gravure|garantieverlängerung)", re.I)
+                    r"geschenkverpackung|gravur|emballage cadeau|gravure|garantieverlängerung|"
+                    r"extension de garantie|garant[íi]a (extendida|ampliada)|estensione (di |della )?garanzia|"
+                    r"rozszerzon\w+ gwarancj\w+|продлен\w* гаранти\w+)|"
+                    # an extended warranty or a breakage cover in CJK shops ("特惠延长保修1年 ￥39.00", JD's services)
+                    r"延长保修|延保|只换不修|碎屏(?:保|险)|意外(?:保护|险)|延長保証|延長保固|보증\s?연장", re.I)
 
 
-def _addon(el) -> bool:
-    """The add-on's words are in the amount's own option: its parent's text before it, or a
+def _addon(el, raw: str = "") -> bool:
+    """The add-on's words are in the amount's own option: its own text before the amount
+    ("Extended warranty 2 years $39.00" in one link), its parent's text before it, or a
     sibling before it in the same parent ("<label>Add engraving <span>$15.00</span></label>")."""
+    if raw and _ADDON.search(raw) and not _FREE.search(raw):
+        return True
     parent = el.getparent()
     if parent is None or len(parent) > 3:
         return False  # (a product's whole box, "Subscribe for 10% off" above its price, is no option)
@@ -1744,7 +1760,7 @@ def _shown_prices(sc, heading, heading_pos: int, ctx: PageContext, limit: int) -
             or raw.lstrip().startswith(("+", "-", "−", "–")) or _signed(raw, amount, currency) \
             or _instalment(el) or was is not None \
             or (len(raw) > 12 and bool(_INSTALMENT_TEXT.search(raw))) or bool(_INSTALMENT_BEFORE.search(before[-60:])) \
-            or _addon(el) or _for_some(raw) or _headed_as_offers(el)
+            or _addon(el, raw) or _for_some(raw) or _headed_as_offers(el)
         listish = bool(_LIST_CLASS.search(marks) or _CAMEL_LIST.search(marks)) or _smaller_twin(el)
         if listish:
             listed.append((el, PriceCandidate(amount, currency, raw, role="list")))
