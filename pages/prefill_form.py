@@ -1,12 +1,18 @@
 """Inline prefill editing for one preview: a fields form (partial save) and a JSON form
 (whole replace). Both call ``core.previews.update_prefill``; validation is the service's.
 
-Widget keys carry the prefill version, so after a save (version + 1) the form starts from
-the saved values instead of what was typed.
+The form shows the prefill as it was when the form was opened (kept in the session until this
+user saves or closes the editor), and widget keys carry that version: a change made elsewhere
+meanwhile (a colleague, the API) neither resets what is being typed nor loses the Save press
+(a walk-through: the form's keys moved with the live version, the submitted form was gone, the
+edit vanished without a word). A partial save then sends only the fields changed here, so the
+other edit's fields survive; a whole replace made on an older version is refused.
 """
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
 import math
 import re
@@ -15,7 +21,7 @@ import streamlit as st
 from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
-from core.errors import AppError, ValidationError
+from core.errors import AppError, PreconditionFailedError, ValidationError
 from core.prefill import CTA_MAX, HEADLINE_MAX, SUBTITLE_MAX, VIBE_MAX, Colors, Layout, Widget
 from core.previews import update_prefill
 from core.views import PreviewInfo
@@ -112,7 +118,7 @@ def in_form_words(exc: AppError, table_rows: list[int] | None = None) -> AppErro
         return (table_rows[n] if table_rows is not None and n < len(table_rows) else n) + 1
 
     def say(text: str) -> str:
-        for name, label in TEXT_LABELS.items():
+        for name, label in {**TEXT_LABELS, "cta_url": "Button link"}.items():
             text = re.sub(rf"\b{name}\b(?=:)", label, text)
         # "widgets.0.price_badge.price: …" is a row of the table: "Widget 1 (price badge): price …"
         return re.sub(r"\bwidgets\.(\d+)\.(\w+)\.(\w+): ",
@@ -124,15 +130,55 @@ def in_form_words(exc: AppError, table_rows: list[int] | None = None) -> AppErro
     return ValidationError(say(exc.message), [say(p) for p in exc.problems or []])
 
 
+def _opened_slot(preview_id) -> str:
+    return f"pf_opened_{preview_id.hex}"
+
+
+def opened(preview: PreviewInfo) -> PreviewInfo:
+    """The preview as the form was opened: its prefill and version then (kept in the session),
+    whatever was saved elsewhere since."""
+    slot = _opened_slot(preview.id)
+    held = st.session_state.get(slot)
+    if held is None:
+        held = st.session_state[slot] = (preview.prefill_version, copy.deepcopy(preview.prefill))
+    return dataclasses.replace(preview, prefill_version=held[0], prefill=held[1])
+
+
+def close(preview_id) -> None:
+    """The editor is closed: the next opening starts from the banner as it is then."""
+    st.session_state.pop(_opened_slot(preview_id), None)
+
+
 def _save(preview: PreviewInfo, workspace: str, patch, replace: bool,
           table_rows: list[int] | None = None) -> None:
     try:
-        update_prefill(workspace, preview.id, patch, replace=replace)
+        # a whole replace must be of the version the form showed (else it would undo an edit
+        # made elsewhere meanwhile); a partial save carries only the fields changed here
+        update_prefill(workspace, preview.id, patch, replace=replace,
+                       expected_version=preview.prefill_version if replace else None)
+    except PreconditionFailedError:
+        st.error("The banner was changed elsewhere since you opened this form, so replacing it whole "
+                 "would undo that change. Nothing was saved: press “Show the latest”, then edit again.")
+        return
     except AppError as exc:
         ui.show_error(exc if replace else in_form_words(exc, table_rows))  # the JSON editor keeps JSON names
         return
+    close(preview.id)  # the next run opens the saved version
     st.toast("Saved: the banner is re-rendered with your changes.")
     st.rerun()  # full run: the banner above the form must show the new prefill
+
+
+def _changed_elsewhere(seen: PreviewInfo, live: PreviewInfo) -> None:
+    """Say so when the banner changed since the form was opened, with a way to the latest."""
+    if (live.prefill_version or 0) == (seen.prefill_version or 0):
+        return
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        st.warning("This banner was changed elsewhere since you opened this form. Saving the fields "
+                   "sends only what you change here; the other fields keep their new values.",
+                   icon=":material/sync_problem:", width="stretch")
+        if st.button("Show the latest", key=f"pf_latest_{live.id.hex}", icon=":material/refresh:"):
+            close(live.id)
+            st.rerun()
 
 
 def fields_form(preview: PreviewInfo, workspace: str) -> None:
@@ -208,9 +254,11 @@ def json_form(preview: PreviewInfo, workspace: str) -> None:
 
 
 def editor(preview: PreviewInfo, workspace: str) -> None:
-    """Both forms, in tabs."""
+    """Both forms, in tabs, on the prefill as it was when the editor was opened."""
+    seen = opened(preview)
+    _changed_elsewhere(seen, preview)
     fields_tab, json_tab = st.tabs(["Fields", "JSON"])
     with fields_tab:
-        fields_form(preview, workspace)
+        fields_form(seen, workspace)
     with json_tab:
-        json_form(preview, workspace)
+        json_form(seen, workspace)

@@ -232,3 +232,5 @@ def card(p: PreviewInfo, workspace: str, size: str, title: str | None,
         review.card_controls(p, workspace)  # approve / reject, regenerate, photo, history
         if editing:
             prefill_form.editor(p, workspace)
+        else:
+            prefill_form.close(p.id)

@@ -264,7 +264,10 @@ def show_error(exc: AppError) -> None:
     """An error where it happened, with every problem listed when there are several."""
     problems = getattr(exc, "problems", None) or []
     if len(problems) > 1:
-        st.error(exc.message.split(":")[0] + ":\n" + "\n".join(f"- {p}" for p in problems))
+        head = exc.message.split(":")[0]
+        if any(p.startswith(f"{head}:") for p in problems):  # the message is the first problem itself
+            head = f"{len(problems)} problems"  # ("Button text: must not be empty; …" headed "Button text:")
+        st.error(head + ":\n" + "\n".join(f"- {p}" for p in problems))
     else:
         st.error(exc.message)
 

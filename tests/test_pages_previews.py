@@ -148,9 +148,9 @@ def updates(monkeypatch):
     calls = []
     real = pages.prefill_form.update_prefill
 
-    def spy(workspace, preview_id, patch, replace=False):
+    def spy(workspace, preview_id, patch, replace=False, **kw):
         calls.append((patch, replace))
-        return real(workspace, preview_id, patch, replace=replace)
+        return real(workspace, preview_id, patch, replace=replace, **kw)
 
     monkeypatch.setattr(pages.prefill_form, "update_prefill", spy)
     return calls
@@ -204,6 +204,55 @@ def test_an_invalid_edit_is_explained_in_the_form_and_nothing_is_saved(app_ws, b
     assert "Button text: must not be empty" in texts(at.error), texts(at.error)
     assert "cta_text" not in texts(at.error)
     assert get_preview(app_ws, ps[0].id).prefill_version == 1
+
+
+def test_several_problems_are_headed_by_their_count_in_the_form_s_words(app_ws, batch):
+    # a walk-through: a box headed "Button text:" listing "Button text: …" and "cta_url: …"
+    b, ps = batch
+    at = open_editor(b, ps[0])
+    at.text_input(key=field(ps[0], "cta_text")).set_value("")
+    at.text_input(key=field(ps[0], "cta_url")).set_value("javascript:alert(1)")
+    at.button(key=f"FormSubmitter:{field(ps[0], 'form')}-Save changes").click().run()
+    shown = texts(at.error)
+    assert shown.startswith("2 problems:"), shown
+    assert "Button link: must be" in shown and "cta_url" not in shown
+
+
+def test_an_edit_made_elsewhere_meanwhile_neither_loses_the_save_nor_is_undone(app_ws, batch):
+    """A walk-through (HIGH): with the editor open, a colleague changed the headline; Save then did
+    nothing at all — the form's keys moved with the live version, the pressed form was gone —
+    and the typed subtitle was lost without a word. Now the form stays on the version it was
+    opened with, says the banner changed, and saves only what was changed here: both edits live."""
+    from core.previews import update_prefill
+
+    b, ps = batch
+    at = open_editor(b, ps[0])
+    update_prefill(app_ws, ps[0].id, {"headline": "Changed by a colleague"})  # version 2
+    at.run()  # e.g. the page's live poll redraws it
+    assert "changed elsewhere" in texts(at.warning), texts(at.warning)
+    at.text_input(key=field(ps[0], "subtitle")).set_value("Typed here meanwhile")
+    at.button(key=f"FormSubmitter:{field(ps[0], 'form')}-Save changes").click().run()
+    assert not at.exception, at.exception
+    saved = get_preview(app_ws, ps[0].id)
+    assert saved.prefill["subtitle"] == "Typed here meanwhile"
+    assert saved.prefill["headline"] == "Changed by a colleague"  # not put back to what the form showed
+    assert saved.prefill_version == 3
+    assert "changed elsewhere" not in texts(at.warning)  # the form opens the saved version
+
+
+def test_a_whole_replace_on_an_older_version_is_refused_in_words(app_ws, batch):
+    from core.previews import update_prefill
+
+    b, ps = batch
+    at = open_editor(b, ps[0])
+    update_prefill(app_ws, ps[0].id, {"headline": "Changed by a colleague"})
+    at.run()
+    at.text_area(key=field(ps[0], "json")).set_value('{"headline": "Mine", "cta_text": "Buy"}')
+    at.button(key=f"FormSubmitter:{field(ps[0], 'json_form')}-Replace the whole prefill").click().run()
+    assert "Nothing was saved" in texts(at.error), texts(at.error)
+    assert get_preview(app_ws, ps[0].id).prefill["headline"] == "Changed by a colleague"
+    at.button(key=f"pf_latest_{ps[0].id.hex}").click().run()  # "Show the latest"
+    assert at.text_input(key=field(ps[0], "headline", version=2)).value == "Changed by a colleague"
 
 
 def test_a_card_without_a_banner_offers_no_editor(app_ws, batch):
