@@ -174,6 +174,7 @@ DEFAULT_SETS = {
     "github146": (None, FIXTURES / "github146.json"),  # Oriflame Egypt 2016, a deodorant on sale (scrapinghub/portia)
     "github144": (None, FIXTURES / "github144.json"),  # ThinkGeek 2012, out of stock (hulihanapplications/fletcher cassette)
     "github145": (None, FIXTURES / "github145.json"),  # JD.com 2015, a Skyworth set-top box (platonai/PulsarRPA)
+    "github149": (None, FIXTURES / "github149.json"),  # Oriflame Egypt 2017, unavailable at LE 79 (scrapinghub/portia)
     "formasaurus22": (None, FIXTURES / "formasaurus22.json"),  # 9 more formasaurus pages no set had used (IT, US, HU, RU, UK shops ~2015; notes in formasaurus22.md)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
