@@ -38,8 +38,9 @@ async def healthz(request: Request) -> JSONResponse:
 
     report = await asyncio.to_thread(health.check)
     healthy = report["status"] == "ok"
-    if request.query_params.get("require") == "workers":  # a monitor alerting when nothing processes
-        healthy = healthy and report["processing"] == "ok"
+    if request.query_params.get("require") == "workers" and report["processing"] != "ok":
+        healthy = False  # a monitor alerting when nothing processes: the body says so too
+        report = {**report, "status": "unavailable"}
     return JSONResponse(report, status_code=200 if healthy else 503, headers={"Cache-Control": "no-store"})
 
 

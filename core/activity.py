@@ -23,6 +23,8 @@ class Failure:
     preview: PreviewInfo
     batch_name: str
     title: str | None = None
+    count: int = 1
+    """How many previews failed so: the same product (URL) of the same batch, for the same reason."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ def _minute(at: dt.datetime) -> dt.datetime:
     return at.replace(second=0, microsecond=0)
 
 
-def overview(workspace: str, minutes: int = 60, failures: int = 10,
+def overview(workspace: str, minutes: int = 60, failures: int = 5,
              now: dt.datetime | None = None) -> Overview:
     """The Home page's figures for ``workspace`` over the last ``minutes``."""
     check_scope(workspace)
@@ -55,8 +57,8 @@ def overview(workspace: str, minutes: int = 60, failures: int = 10,
     with unit_of_work() as session:
         counts = activity_repo.status_counts(session, workspace, [str(s) for s in PREVIEW_ACTIVE])
         starts = activity_repo.start_times(session, workspace, since)
-        failed = [Failure(to_info(p), name, title)
-                  for p, name, title in activity_repo.recent_failures(session, workspace, failures)]
+        failed = [Failure(to_info(p), name, title, n)
+                  for p, name, title, n in activity_repo.recent_failures(session, workspace, failures)]
     # Bucketing in Python keeps the query portable (SQLite and PostgreSQL truncate differently).
     buckets = {_minute(now - dt.timedelta(minutes=i)): 0 for i in range(minutes)}
     window_start = now - dt.timedelta(seconds=rate.window_seconds)

@@ -43,15 +43,11 @@ def _figures(o: Overview, workspace: str) -> bool:
     st.subheader("Recent failures")
     if not o.failures:
         st.caption("No failed previews. Failures show here with their reason.")
-    # one line per product and reason: the variants of one URL fail alike ("2 previews")
-    groups: dict[tuple, list] = {}
+    # one line per product and reason: the variants of one URL fail alike ("10 previews")
     for f in o.failures:
-        groups.setdefault((f.preview.batch_id, f.preview.source_url, f.preview.error_message), []).append(f)
-    for same in groups.values():
-        f = same[0]  # the newest first, as listed
         with st.container(border=True):
             left, right = st.columns([4, 1])
-            many = f" · {len(same)} previews" if len(same) > 1 else ""
+            many = f" · {f.count} previews" if f.count > 1 else ""
             # the product's title where the page was read (a walk-through saw raw URLs), linked
             left.markdown(f"**{ui.md_escape(f.batch_name)}** · {ui.md_link(f.preview.source_url, ui.shorten(f.title, 100))}{many}")
             left.caption(f"{ui.md_escape(f.preview.error_message or 'No reason recorded')} · "

@@ -32,3 +32,28 @@ def test_overview_counts_unfinished_previews_starts_and_failures(db, workspace, 
     assert o.in_current_window == 1  # 20/m: only the start 20 s ago is in the window
     assert [f.preview.error_message for f in o.failures] == ["The product page answered 404"]
     assert o.failures[0].batch_name == batch.name
+
+
+def test_recent_failures_are_grouped_by_product_and_reason_with_their_count(db, workspace, sent):
+    """One line per product and reason, counted in the query (a walk-through saw "· 2 previews"
+    where 10 had failed), newest first; a failure without a reason groups too; the other
+    workspace's are never counted."""
+    batch = create_user_batch(workspace, n_urls=2, batch_size=3)
+    first, second = (s["url"] for s in batch.sources)
+    now = utcnow()
+    for n, p in enumerate(list_previews(workspace, batch.id).items):
+        reason = None if p.source_url == second else ("Page answered 404" if n % 3 else "Timed out")
+        set_preview_state(p.id, "failed", error_message=reason,
+                          finished_at=now - dt.timedelta(minutes=10 if p.source_url == first else 1))
+    other = create_user_batch("someone-else", n_urls=1, batch_size=2)
+    for p in list_previews("someone-else", other.id).items:
+        set_preview_state(p.id, "failed", error_message="Page answered 404")
+    o = overview(workspace, now=now)
+    got = [(f.preview.source_url, f.preview.error_message, f.count) for f in o.failures]
+    assert got[0] == (second, None, 3)  # the newest group first
+    assert sorted(got[1:], key=str) == sorted(
+        [(first, m, sum(1 for p in list_previews(workspace, batch.id).items
+                        if p.source_url == first and p.error_message == m))
+         for m in {p.error_message for p in list_previews(workspace, batch.id).items if p.source_url == first}],
+        key=str)
+    assert sum(f.count for f in o.failures) == 6

@@ -165,3 +165,22 @@ def test_a_long_product_title_is_shortened_on_its_failure_line(app_ws):
     shown = texts(open_page().markdown)
     assert f"[{md_escape(('Lamp ' * 60)[:99].rstrip() + '…')}](<{url}>)" in shown
 
+
+
+def test_a_failure_line_counts_every_preview_that_failed_so(app_ws):
+    """A walk-through: "Camisa Xadrez … · 2 previews" where all 10 of its previews had failed —
+    the list took the last 10 failed previews and grouped them, cutting the last group short.
+    The groups are counted in the query now, newest first."""
+    import datetime as dt
+
+    many = create_user_batch(app_ws, n_urls=1, batch_size=10, user="local")
+    for p in list_previews(app_ws, many.id).items:
+        set_preview_state(p.id, "failed", error_message="No usable product image was found",
+                          finished_at=utcnow() - dt.timedelta(minutes=5))
+    newer = create_user_batch(app_ws, n_urls=4, batch_size=2, user="local")
+    for p in list_previews(app_ws, newer.id).items:
+        set_preview_state(p.id, "failed", error_message="The product page answered 404")
+    lines = [m.value for m in open_page().markdown if m.value.startswith(f"**{many.name}**")
+             or m.value.startswith(f"**{newer.name}**")]
+    assert [line.endswith("· 2 previews") for line in lines[:4]] == [True] * 4, lines  # the newer batch's URLs
+    assert lines[4].startswith(f"**{many.name}**") and lines[4].endswith("· 10 previews"), lines

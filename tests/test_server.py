@@ -150,6 +150,7 @@ def test_healthz_and_metrics_in_production_mode(db, settings_env, redis_url, red
     assert resp.json()["processing"] == "stopped: no worker process is running, batches wait until one starts"
     resp = _client().get("/healthz?require=workers")
     assert resp.status_code == 503 and resp.json()["processing"].startswith("stopped")
+    assert resp.json()["status"] == "unavailable"  # a 503 whose body said "ok" (walk-through)
     assert _pending(text) == before + 3
     assert "ctabs_rate_limit_limit 7" in text
     assert 'ctabs_queue_depth{queue="generation"} 0' in text

@@ -28,16 +28,33 @@ def start_times(session: Session, workspace: str, since: dt.datetime) -> list[dt
     ))
 
 
-def recent_failures(session: Session, workspace: str, limit: int) -> list[tuple[Preview, str, str | None]]:
-    """The latest failed previews with their batch's name and their product's title (None
-    before the page was read), newest first (archived batches too: archiving only tidies the
-    Batches list)."""
+def recent_failures(session: Session, workspace: str, limit: int) -> list[tuple[Preview, str, str | None, int]]:
+    """The latest failures, one per product and reason (a URL's variants fail alike): the newest
+    failed preview of each, its batch's name, its product's title (None before the page was
+    read) and how many previews failed so, newest first (archived batches too: archiving only
+    tidies the Batches list). Grouped in the query: grouping the last N previews cut the last
+    group short ("· 2 previews" where 10 had failed)."""
+    keys = (Preview.batch_id, Preview.source_url, Preview.error_message)
+    groups = (sa.select(*keys, sa.func.count().label("n"), sa.func.max(Preview.finished_at).label("last"))
+              .where(Preview.workspace == workspace, Preview.status == "failed")
+              .group_by(*keys)
+              .order_by(sa.desc("last"))
+              .limit(limit)
+              .subquery())
     rows = session.execute(
-        sa.select(Preview, Batch.name, Product.title)
+        sa.select(Preview, Batch.name, Product.title, groups.c.n)
+        .join(groups, sa.and_(Preview.batch_id == groups.c.batch_id, Preview.source_url == groups.c.source_url,
+                              Preview.error_message.is_not_distinct_from(groups.c.error_message),
+                              Preview.finished_at.is_not_distinct_from(groups.c.last)))
         .join(Batch, Batch.id == Preview.batch_id)
         .outerjoin(Product, sa.and_(Product.id == Preview.product_id, Product.workspace == workspace))
         .where(Preview.workspace == workspace, Preview.status == "failed")
         .order_by(Preview.finished_at.desc().nulls_last(), Preview.id)
-        .limit(limit)
     )
-    return [(p, name, title) for p, name, title in rows]
+    out, seen = [], set()
+    for p, name, title, n in rows:
+        key = (p.batch_id, p.source_url, p.error_message)
+        if key not in seen:  # two of a group that failed at the same moment: one line
+            seen.add(key)
+            out.append((p, name, title, n))
+    return out
