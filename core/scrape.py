@@ -64,6 +64,11 @@ def scrape_product(url: str, *, allow_private: bool | None = None,
         raise ScrapeError(f"this address shows a list of {product.listed} products (a search or category "
                           "page), not one product's page: use the address of the product's own page",
                           transient=False, for_good=True, url=url)
+    if product.title and not product.shows_product:
+        # (a walk-through: an "About us" page became a product, then a "Shop now" banner of it)
+        raise ScrapeError("this page shows no product (no price, no product photo, no add-to-cart button and "
+                          "no product markup): use the address of the product's own page",
+                          transient=False, for_good=True, url=url)
     product = assist(product, page.text)  # Gemini, for fields missing or in conflict (when on)
     if not product.title and not product.images:
         raise ScrapeError("no product found on the page (no name and no images)", transient=False, url=url)

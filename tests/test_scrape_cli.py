@@ -67,7 +67,8 @@ def test_the_command_reports_http_errors(local_server, capsys):
 
 SHOPIFY_PAGE = b"""<html><head><title>Old name - Shop</title>
 <script src="https://cdn.shopify.com/s/shop.js"></script></head>
-<body><h1>Old name</h1><meta property="og:price:currency" content="EUR"></body></html>"""
+<body><h1>Old name</h1><meta property="og:price:currency" content="EUR">
+<form action="/cart/add"><button type="submit" name="add">Add to cart</button></form></body></html>"""
 
 
 def test_shopify_product_json_is_the_strongest_source(local_server):
@@ -125,3 +126,25 @@ def test_a_search_page_is_a_permanent_failure_that_says_what_to_paste(local_serv
     with pytest.raises(ScrapeError, match="list of 14 products .* use the address of the product's own page") as info:
         scrape_product(local_server.url("/search"), allow_private=True)
     assert not info.value.transient
+
+
+ABOUT_PAGE = b"""<html><head><title>About our company | Local shop</title></head><body>
+<nav><a href="/">Home</a> <a href="/shop">Shop</a></nav><h1>About our company</h1>
+<p>We have sold handmade goods since 1999. Our team of six works from a small studio.</p></body></html>"""
+
+
+def test_a_page_that_shows_no_product_fails_for_good_in_words(local_server):
+    """A walk-through: an "About us" page was taken for a product ("About our company"), offered a
+    photo upload and text-only banners, and made a "Shop now" banner of it. A page with a name but
+    no price, no photo, no add-to-cart control and no product markup is no product's page."""
+    from core.errors import ScrapeError
+
+    local_server.routes["/about"] = (200, HTML, ABOUT_PAGE)
+    with pytest.raises(ScrapeError) as caught:
+        scrape_product(local_server.url("/about"), allow_private=True)
+    assert caught.value.for_good and not caught.value.transient
+    assert "shows no product" in caught.value.message and "product's own page" in caught.value.message
+    # a product page without a price shown is still one: its add-to-cart button says so
+    local_server.routes["/p/lamp"] = (200, HTML, ABOUT_PAGE.replace(b"About our company", b"Brass desk lamp")
+                                      .replace(b"</p>", b'</p><button class="add-to-cart">Add to cart</button>'))
+    assert scrape_product(local_server.url("/p/lamp"), allow_private=True).title == "Brass desk lamp"

@@ -63,6 +63,9 @@ class ExtractedProduct:
     brand, list_price): what a person checks when sources disagree."""
     price_conflict: str | None = None
     """Set when sources disagree on the price, e.g. "JSON-LD 150.00, page shows 120.00"."""
+    shows_product: bool = True
+    """False for a page that shows no product at all: no price, no photo, no add-to-cart control
+    and no product markup (an "About us" page, an article without pictures)."""
     listed: int = 0
     """Products the page lists when it is a search or category page rather than one product's
     page (its price is then left empty: every amount on it is a tile's); 0 on a product page."""
@@ -767,4 +770,6 @@ def extract_product(html_text: str, base_url: str, *, extra: list[Found] | None 
         if photo:
             product.images, product.sources["images"] = [photo], HTML
     product.language = _page_language(declared, base_url, product)
+    product.shows_product = (product.price is not None or bool(product.images) or found_html.buy_button
+                             or any(s in founds for s in (PLATFORM, JSONLD, MICRODATA, RDFA)))
     return product
