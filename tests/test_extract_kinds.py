@@ -2715,6 +2715,21 @@ def test_a_delivery_saving_or_free_gift_beside_the_chinese_price_leaves_it_the_p
     assert extract_product(html, "http://item.jd.com/1310667616.html").price == Decimal("29.90")
 
 
+def test_a_chinese_brand_run_on_into_the_products_words_is_named_by_its_breadcrumb_brand_page():
+    """JD.com 2015, a tea taken off sale (github150, first scoring: no brand): "【买五送一】知医堂三清茶
+    5g*10袋 …" under the crumb "/pinpai/1407-20889.html" "知医堂（ciytan）". Chinese names run on into the
+    product's words; a longer name of one or two more characters is still another name."""
+    html = page('<div class="breadcrumb"><a href="http://list.jd.com/list.html?cat=1316">个护化妆</a> &gt; '
+                '<a href="http://www.jd.com/pinpai/1407-20889.html">知医堂（ciytan）</a> &gt; '
+                '<a href="/1309906709.html">【买五送一】知医堂三清茶..</a></div>'
+                '<div id="name"><h1>【买五送一】知医堂三清茶5g*10袋 清口气去除口臭口干口苦茶腔异味漱口水</h1></div>'
+                '<div id="summary-price">京 东 价：<strong class="p-price">￥49.00</strong></div>'
+                '<a id="InitCartUrl" href="/cart/add">加入购物车</a>', lang="zh-CN")
+    assert extract_product(html, "http://item.jd.com/1309906709.html").brand == "知医堂（ciytan）"
+    other = html.replace("知医堂三清茶5g*10袋", "知医堂药 三清茶5g*10袋")  # "知医堂药": one more character
+    assert extract_product(other, "http://item.jd.com/1309906709.html").brand != "知医堂（ciytan）"
+
+
 def test_a_brand_link_that_is_itself_the_crumb_counts():
     html = page('<div><a href="/">首页</a> &gt; <a class="crumb" href="http://www.jd.com/pinpai/1049-54303.html">得力（deli）</a></div>'
                 '<h1>得力 2012小号美工刀片</h1><strong class="p-price">￥2.80</strong><a href="/cart/add">加入购物车</a>', lang="zh-CN")

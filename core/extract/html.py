@@ -956,7 +956,8 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
                 # Yodobashi's "/maker/1000/" (an id) named "ソニー SONY", as the product's name begins
                 words.isdigit() and title.casefold().startswith(name.casefold() + " ")
                 # JD's breadcrumb "/pinpai/1049-54303.html" "威迅（VENTION）": "威迅（VenTion）VAS-C01 …"
-                or _begins(title, name) and any(a in crumbs for a in (el, *el.iterancestors()))):
+                # (the crumb names the brand apart, so a CJK name may run on: "知医堂三清茶")
+                or _begins(title, name, fused=True) and any(a in crumbs for a in (el, *el.iterancestors()))):
             return name
         if len(words) > 1 and words.casefold() in text.casefold() and title \
                 and words.casefold() in title.casefold():
@@ -1167,18 +1168,27 @@ def _cjk(char: str) -> bool:
     return "\u3040" <= char <= "\u9fff" or "\uac00" <= char <= "\ud7af" or "\uf900" <= char <= "\ufaff"
 
 
-def _begins(title: str, name: str) -> bool:
+def _begins(title: str, name: str, fused: bool = False) -> bool:
     """The product's name begins with the brand's name, or with its words outside or inside the brackets
     of a bilingual name ("得力（deli）": "得力 2012小号美工刀片", "deli得力美工刀"), each ending where a word
-    or a script does (not "得力士" for "得力")."""
+    or a script does (not "得力士" for "得力"). ``fused``: a Chinese or Japanese name may run on into
+    the product's words ("知医堂三清茶"), where the brand is named apart (a breadcrumb's brand page):
+    ``_runs_on``."""
     low = _TAG_FIRST.sub("", title).casefold()
     for part in {name, _BRACKETED.sub("", name).strip(), *_BRACKETED.findall(name)}:
         part = part.strip().casefold()
         if len(part) >= 2 and low.startswith(part) and (
                 len(low) == len(part) or not (part[-1].isalnum() and low[len(part)].isalnum())
-                or _cjk(part[-1]) != _cjk(low[len(part)])):
+                or _cjk(part[-1]) != _cjk(low[len(part)]) or fused and _runs_on(part, low)):
             return True
     return False
+
+
+def _runs_on(part: str, low: str) -> bool:
+    """A CJK name run on into the product's words ("知医堂三清茶5g*10袋": three characters or more
+    of the same word after it), not a longer name of one or two more characters ("得力士 钢化膜")."""
+    word = low.split(" ", 1)[0]
+    return _cjk(part[-1]) and len(word) - len(part) >= 3
 
 
 def _brand_from_element(sc: Scan, heading_pos: int, title: str | None = None) -> str | None:
