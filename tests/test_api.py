@@ -270,6 +270,11 @@ def test_bad_submissions_name_the_row_and_the_rule_and_create_nothing(server):
     rows = [d.split(":", 1)[0] for d in err["error"]["details"]]
     assert sorted(set(rows)) == ["Row 1", "Row 2", "Row 3", "Row 4", "Row 5"], err
     assert not any(d.startswith("sources.") for d in err["error"]["details"])
+    # in row order, and the message counts what it does not list (a walk-through: details Row 4, Row 4,
+    # Row 5, Row 1, Row 1, Row 3 and a message naming three of six)
+    numbers = [int(r.split()[1]) for r in rows]
+    assert numbers == sorted(numbers), rows
+    assert err["error"]["message"].endswith(f"; and {len(rows) - 3} more"), err["error"]["message"]
     # both of row 5's problems: its batch_size's shape and its URL's scheme
     assert [d for d in err["error"]["details"] if d.startswith("Row 5:")] == [
         "Row 5: batch_size: must be a whole number",
