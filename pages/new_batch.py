@@ -201,9 +201,11 @@ def render() -> None:
             table_rows = sorted(parsed.rows + parsed.fixable, key=lambda r: r["line"])
             if table_rows:
                 base = [{"url": r["url"], "batch_size": _cell(r["batch_size"])} for r in table_rows]
-                st.success(f"Read {count(len(parsed.rows), 'row')} from {file_name}; edit them below."
-                           + (f" {count(len(parsed.fixable), 'line')} with a problem {'is' if len(parsed.fixable) == 1 else 'are'} "
-                              "kept in the table to fix or delete." if parsed.fixable else ""))
+                # every row in the table counted, then how many of them need a fix (a walk-through read
+                # "Read 1 row …; 3 lines with a problem are kept" above a table of 4)
+                st.success(f"Read {count(len(table_rows), 'row')} from {file_name}"
+                           + (f": {len(parsed.rows)} ready, {len(parsed.fixable)} with a problem to fix or delete "
+                              "in the table (named under it)." if parsed.fixable else "; edit them below."))
             kept = {f"Line {r['line']}:" for r in parsed.fixable}
             left = [p for p in parsed.problems if not p.startswith(tuple(kept))] if kept else parsed.problems
             if parsed.file_problem:  # the file as a whole: no line was "left out"
