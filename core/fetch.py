@@ -247,8 +247,8 @@ def address_problem(address: str, port: int | None = None) -> str | None:
     shown = getattr(ip, "ipv4_mapped", None) or ip
     article = "an" if kind[0] in "aeiou" else "a"
     if allowed_by_setting(ip, any_port=True):  # the network is opened, not this port
-        return (f"host resolves to {article} {kind} address ({shown}) whose port {port} "
-                "FETCH_ALLOW_NETWORKS does not open")
+        return (f"host resolves to {article} {kind} address ({shown}): only the ports an operator opened "
+                f"there are fetched (FETCH_ALLOW_NETWORKS), not {port}")
     return f"host resolves to {article} {kind} address ({shown}); only public addresses are fetched"
 
 

@@ -55,9 +55,22 @@ def url_problem(url: object, *, allow_private: bool = False) -> str | None:
         if host == "localhost" or host.endswith(".localhost") or host.endswith(".local"):
             from core.settings import get_settings
 
-            if get_settings().fetch_allow_networks:
-                return None  # the fetcher checks every address the name resolves to
-            return "URL points to this machine or a local network"
+            if not get_settings().fetch_allow_networks:
+                return "URL points to this machine or a local network"
+            if host.endswith(".local"):
+                return None  # (multicast DNS: the fetcher checks every address the name resolves to)
+            # this machine's names resolve here and now, as the fetcher will: refused at once when an
+            # address or the port is not opened (a walk-through's localhost:<dashboard> was taken,
+            # then failed; 127.0.0.1:5432 was refused at once)
+            from core.fetch import address_problem, resolve_host
+
+            try:
+                addresses = resolve_host(host, port or (443 if parts.scheme.lower() == "https" else 80))
+            except OSError:
+                return None  # (the fetcher says why)
+            if any(address_problem(a, port or (443 if parts.scheme.lower() == "https" else 80)) for a in addresses):
+                return "URL points to this machine, at an address or port not opened for fetching"
+            return None
         if ip is not None and (address_kind(ip) is not None or not ip.is_global):
             return "URL points to a private or reserved address"
     return None

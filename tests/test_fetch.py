@@ -329,7 +329,11 @@ def test_an_opening_can_name_its_ports_and_then_opens_no_other(local_server, set
     assert url_problem(f"http://127.0.0.1:{other}/p") is not None
     assert url_problem("http://127.0.0.1/p") is not None  # port 80 is not named either
     message = fail(f"http://localhost:{other}/").message
-    assert f"port {other} FETCH_ALLOW_NETWORKS does not open" in message
+    assert f"only the ports an operator opened there are fetched (FETCH_ALLOW_NETWORKS), not {other}" in message
+    # and this machine's names are checked when the URL is given, as the fetcher will (a walk-through:
+    # localhost:<another port> was taken, then failed; 127.0.0.1:<another port> was refused at once)
+    assert url_problem(f"http://localhost:{other}/p") == \
+        "URL points to this machine, at an address or port not opened for fetching"
     assert fetch.address_problem("127.0.0.1", 5432) and fetch.address_problem("127.0.0.1", port) is None
     assert fetch.address_problem("::1", port) is None and fetch.address_problem("::1", 5432)
     settings_env(FETCH_ALLOW_NETWORKS=f"127.0.0.0/8:{port}-{port + 1 if port < 65535 else port}")
