@@ -57,3 +57,20 @@ def test_recent_failures_are_grouped_by_product_and_reason_with_their_count(db, 
          for m in {p.error_message for p in list_previews(workspace, batch.id).items if p.source_url == first}],
         key=str)
     assert sum(f.count for f in o.failures) == 6
+
+
+def test_the_workspace_s_image_jobs_count_among_its_starts(db, workspace, sent):
+    """Both pipelines start generations under the one limit: Home read "(0 by this workspace)"
+    after two of its image jobs had used the window's starts (walk-through)."""
+    from core.jobs import submit_job
+    from db.engine import unit_of_work
+    from db.models import GenerationJob
+
+    now = utcnow()
+    job = submit_job(workspace, "alice", "image", {"prompt": "A teal ceramic mug on a desk"})
+    other = submit_job("someone-else", "bob", "image", {"prompt": "Not this workspace's start"})
+    with unit_of_work() as session:
+        for jid in (job.id, other.id):
+            session.get(GenerationJob, jid).started_at = now - dt.timedelta(seconds=10)
+    o = overview(workspace, now=now)
+    assert o.in_current_window == 1 and sum(n for _, n in o.starts_per_minute) == 1

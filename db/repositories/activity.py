@@ -21,11 +21,15 @@ def status_counts(session: Session, workspace: str, statuses: list[str]) -> dict
 
 
 def start_times(session: Session, workspace: str, since: dt.datetime) -> list[dt.datetime]:
-    """When the workspace's generations started, for those started after ``since``."""
-    return list(session.scalars(
-        sa.select(Preview.started_at)
-        .where(Preview.workspace == workspace, Preview.started_at >= since)
-    ))
+    """When the workspace's generations started, for those started after ``since``: its banners'
+    and its image & video jobs' (both count against the one limit: a walk-through read "0 by this
+    workspace" after two of its image jobs had used the starts)."""
+    from db.models import GenerationJob
+
+    previews = sa.select(Preview.started_at).where(Preview.workspace == workspace, Preview.started_at >= since)
+    jobs = sa.select(GenerationJob.started_at).where(GenerationJob.workspace == workspace,
+                                                     GenerationJob.started_at >= since)
+    return list(session.scalars(previews)) + list(session.scalars(jobs))
 
 
 def recent_failures(session: Session, workspace: str, limit: int) -> list[tuple[Preview, str, str | None, int]]:
