@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from urllib.parse import quote
 
 from core.render import SIZES, render_banner_html, render_banner_png
+from core.render.formats import ALIASES
 from core.views import PreviewInfo
 
 Resolver = Callable[[str], str | None]
@@ -225,10 +226,11 @@ def _check_size(size: str) -> str:
 
 
 def check_formats(formats: Iterable[str] | None) -> list[str]:
-    """The chosen formats (names or the original three aliases), each once, in order;
-    the original three sizes when none is chosen."""
+    """The chosen formats (names or the original three aliases), each once, in order; the
+    original three sizes when none is chosen, by their format names as the dashboard's ZIP
+    names them (the API's ZIP said "square" where the dashboard's said "social_1080x1080")."""
     chosen = list(dict.fromkeys(formats or ()))
-    return [_check_size(f) for f in chosen] or list(SIZES)
+    return [_check_size(f) for f in chosen] or [ALIASES[s] for s in SIZES]
 
 
 def preview_banner(workspace: str, preview_id: object, size: str, fmt: str) -> bytes | str:
