@@ -151,9 +151,11 @@ def _summary(p: PreviewInfo, said_above: frozenset[str] = frozenset()) -> str:
 
 _WAITING = {"pending": "Waiting for the product page", "queued": "Waiting for a slot",
             "running": "Generating…", "retrying": "Will try again"}
+# (margin-bottom: a markdown element pulls what follows up by 1rem, for its paragraph's margin, which
+# a <div> has not: the card's buttons sat on the box's border — walk-through)
 _PLACEHOLDER = ('<div style="height:{height}px;border:1px dashed rgba(128,128,128,.45);'
                 'border-radius:.5rem;display:flex;align-items:center;justify-content:center;'
-                'color:rgba(128,128,128,.9);font-size:.875rem">{text}</div>')
+                'color:rgba(128,128,128,.9);font-size:.875rem;margin-bottom:1rem">{text}</div>')
 
 
 def display_width(size: str) -> int:

@@ -222,3 +222,29 @@ def test_no_page_makes_the_browser_call_another_host(browser, app, batch_url):
     page.close()
     assert not outside, outside
     assert all(hosts and set(hosts) <= {"127.0.0.1", "localhost"} for hosts in icons.values()), icons
+
+
+# each card without a banner: the bottom of its dashed box and the top of the card's first button
+_PLACEHOLDER_JS = """
+() => [...document.querySelectorAll('[data-testid=stVerticalBlock]')]
+  .filter(card => card.className.includes('st-key-preview_'))
+  .map(card => {
+    const box = [...card.querySelectorAll('div')].find(d => d.style && d.style.borderStyle === 'dashed');
+    const button = card.querySelector('button');
+    if (!box || !button) return null;
+    return [box.innerText, box.getBoundingClientRect().bottom, button.getBoundingClientRect().top];
+  }).filter(Boolean)
+"""
+
+
+def test_a_card_s_buttons_sit_below_its_no_banner_box(browser, batch_url):
+    # a walk-through: Retry/Cancel sat on the dashed "No banner" box's border (a markdown element
+    # pulls what follows up by its paragraph's margin, which the box has not)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(batch_url)
+    wait_ready(page, 60_000)
+    page.locator("iframe").first.wait_for(timeout=30_000)
+    cards = page.evaluate(_PLACEHOLDER_JS)
+    page.close()
+    assert cards, "no card without a banner on the page"
+    assert all(top >= bottom + 4 for _, bottom, top in cards), cards
