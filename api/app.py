@@ -242,7 +242,8 @@ Size = Annotated[Literal[tuple(ALL_SIZES)], Query(  # type: ignore[valid-type]
     description="banner size: an ad format (iab_300x250, social_1080x1920, …) or square, "
                 "landscape, story")]
 Formats = Annotated[list[Literal[tuple(ALL_SIZES)]] | None, Query(  # type: ignore[valid-type]
-    description="formats to include (repeat the parameter); default square, landscape, story")]
+    description="formats to include (repeat the parameter); default social_1080x1080, social_1200x628, "
+                "social_1080x1920 (the original square, landscape, story)")]
 Cursor = Annotated[str | None, Query(max_length=512, description="from a `next`/`previous` link")]
 
 

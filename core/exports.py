@@ -252,7 +252,8 @@ def preview_banner(workspace: str, preview_id: object, size: str, fmt: str) -> b
 def batch_export(workspace: str, batch_id: object,
                  formats: Iterable[str] | None = None) -> tuple[str, bytes]:
     """(file name, ZIP bytes) of one of this workspace's batches, as the Previews page's ZIP,
-    with banners in the chosen ``formats`` (default: square, landscape, story)."""
+    with banners in the chosen ``formats`` (default: the original square, landscape and story, by
+    their format names)."""
     sizes = check_formats(formats)
     from core.batches import get_batch
     from core.errors import ConflictError

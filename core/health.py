@@ -116,9 +116,10 @@ def check() -> dict:
             workers = len(live_workers())
         except Exception:  # noqa: BLE001
             workers = None
+    processing = _processing(workers) if workers is not None or not broker.startswith("ok") \
+        else "unknown: the workers could not be counted"
     return {"status": "ok" if ok else "unavailable", "mode": "embedded" if s.embedded else "production",
-            "database": database, "broker": broker, "workers": workers,
-            "processing": _processing(workers)}
+            "database": database, "broker": broker, "workers": workers, "processing": processing}
 
 
 NO_WORKERS = "stopped: no worker process is running, batches wait until one starts"

@@ -173,7 +173,7 @@ def approved_previews(workspace: str, batch_id: object) -> list:
 def export_approved(workspace: str, batch_id: object, fmt: str = "zip",
                     formats=None) -> tuple[str, bytes]:
     """(file name, bytes) of the batch's approved banners, made exactly as the batch's ZIP
-    and CSV are (the same file names, ``formats`` — default square, landscape, story —,
+    and CSV are (the same file names, ``formats`` — default the original square, landscape and story, by their format names —,
     backgrounds and CSV columns), or the CSV alone."""
     from core.batches import get_batch
     from core.exports import batch_zip, check_formats, prefills_csv, slug

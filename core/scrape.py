@@ -66,9 +66,11 @@ def scrape_product(url: str, *, allow_private: bool | None = None,
                           transient=False, for_good=True, url=url)
     if product.title and not product.shows_product:
         # (a walk-through: an "About us" page became a product, then a "Shop now" banner of it)
+        # (not "for good": a shop's maintenance or robot-check page answers 200 too; Retry stays)
         raise ScrapeError("this page shows no product (no price, no product photo, no add-to-cart button and "
-                          "no product markup): use the address of the product's own page",
-                          transient=False, for_good=True, url=url)
+                          "no product markup): use the address of the product's own page; if it is one, the "
+                          "shop may have shown a maintenance or robot-check page instead: retry later",
+                          transient=False, url=url)
     product = assist(product, page.text)  # Gemini, for fields missing or in conflict (when on)
     if not product.title and not product.images:
         raise ScrapeError("no product found on the page (no name and no images)", transient=False, url=url)

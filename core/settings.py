@@ -44,10 +44,15 @@ class AllowedNetwork:
             text, ports = inner, rest[1:]
         elif text.count(":") == 1:  # an IPv4 network with a port
             text, ports = text.split(":")
+        elif "/" not in text and re.search(r":\d{2,5}$", text):
+            raise ValueError(f"{text}: write an IPv6 address with a port in brackets ([::1]:8080), "
+                             "or with its prefix length (fd00::10/128)")  # ("::1:8080" is an address)
         network = ipaddress.ip_network(text.strip(), strict=False)
         if ports is None:
             return cls(network)
-        low, _, high = ports.strip().partition("-")
+        low, dash, high = ports.strip().partition("-")
+        if dash and not high.strip():
+            raise ValueError(ports)  # "8080-": a range without its end
         low, high = int(low), int(high or low)
         if not 0 < low <= high < 65536:
             raise ValueError(ports)

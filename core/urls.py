@@ -72,6 +72,8 @@ def url_problem(url: object, *, allow_private: bool = False) -> str | None:
                 return "URL points to this machine, at an address or port not opened for fetching"
             return None
         if ip is not None and (address_kind(ip) is not None or not ip.is_global):
+            if allowed_by_setting(ip, any_port=True):  # the network is opened, on other ports
+                return "URL points to a private address at a port not opened for fetching"
             return "URL points to a private or reserved address"
     return None
 

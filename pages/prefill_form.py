@@ -181,8 +181,9 @@ def _changed_elsewhere(seen: PreviewInfo, live: PreviewInfo) -> None:
             st.rerun()
 
 
-def fields_form(preview: PreviewInfo, workspace: str) -> None:
-    """Text fields, colour pickers, layout and the widget list; saves changed keys only."""
+def fields_form(preview: PreviewInfo, workspace: str, live: dict | None = None) -> None:
+    """Text fields, colour pickers, layout and the widget list; saves changed keys only.
+    ``live``: the prefill as it is now, when it changed since the form was opened."""
     p = preview.prefill or {}
     with st.form(key=key(preview, "form"), border=False):
         edited: dict = {}
@@ -232,6 +233,11 @@ def fields_form(preview: PreviewInfo, workspace: str) -> None:
             patch = changed_keys(p, edited)
             if not patch:
                 st.info("Nothing changed.")
+            elif "widgets" in patch and live is not None and (live.get("widgets") or []) != (p.get("widgets") or []):
+                # the list is sent whole: saving it would undo the other edit's widget changes
+                st.error("The widgets were changed elsewhere since you opened this form, so saving your "
+                         "widget list would undo that change. Nothing was saved: press “Show the latest”, "
+                         "then edit again.")
             elif not p:
                 _save(preview, workspace, edited, replace=True)
             else:
@@ -259,6 +265,7 @@ def editor(preview: PreviewInfo, workspace: str) -> None:
     _changed_elsewhere(seen, preview)
     fields_tab, json_tab = st.tabs(["Fields", "JSON"])
     with fields_tab:
-        fields_form(seen, workspace)
+        fields_form(seen, workspace, live=None if seen.prefill_version == preview.prefill_version
+                    else preview.prefill or {})
     with json_tab:
         json_form(seen, workspace)

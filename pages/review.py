@@ -6,6 +6,8 @@ approved banners as ZIP / CSV. Every action calls ``core.review``."""
 
 from __future__ import annotations
 
+import uuid
+
 import functools
 
 import streamlit as st
@@ -35,6 +37,11 @@ def _call(message: str, fn, *args, **kwargs) -> None:
     except AppError as exc:
         ui.show_error(exc)
         return
+    from pages import prefill_form
+
+    preview_id = next((a for a in args if isinstance(a, uuid.UUID)), None)
+    if preview_id is not None:  # this user's own change: an open editor shows it, no "changed elsewhere"
+        prefill_form.close(preview_id)
     _done(message)
 
 

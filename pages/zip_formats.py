@@ -14,7 +14,7 @@ def chosen() -> list[str]:
     the page (the approved ZIP) to hold the same."""
     if KEY not in st.session_state:
         return [ALIASES[s] for s in SIZES]
-    return list(st.session_state[KEY]) or list(SIZES)
+    return list(st.session_state[KEY]) or [ALIASES[s] for s in SIZES]  # (emptied: the default, by format name)
 
 
 def picker() -> list[str]:

@@ -74,3 +74,18 @@ def test_the_workspace_s_image_jobs_count_among_its_starts(db, workspace, sent):
             session.get(GenerationJob, jid).started_at = now - dt.timedelta(seconds=10)
     o = overview(workspace, now=now)
     assert o.in_current_window == 1 and sum(n for _, n in o.starts_per_minute) == 1
+
+
+def test_failures_without_a_finish_time_do_not_take_the_newest_places(db, workspace, sent):
+    """A review: the groups were sorted newest first without NULLS LAST: on PostgreSQL a failure
+    with no finish time (an old row) took the first place before every dated one."""
+    batches = [create_user_batch(workspace, n_urls=5, batch_size=1), create_user_batch(workspace, n_urls=1, batch_size=1)]
+    now = utcnow()
+    for n, p in enumerate(p for b in batches for p in list_previews(workspace, b.id).items):
+        set_preview_state(p.id, "failed", error_message=f"Reason {n}")
+        if n == 0:
+            set_preview_state(p.id, "failed", error_message="Reason 0", finished_at=None)
+        else:
+            set_preview_state(p.id, "failed", error_message=f"Reason {n}", finished_at=now - dt.timedelta(minutes=n))
+    o = overview(workspace, now=now)
+    assert [f.preview.error_message for f in o.failures] == [f"Reason {n}" for n in range(1, 6)]

@@ -192,6 +192,10 @@ def test_a_descriptions_lines_and_list_items_keep_their_own_sentences():
     assert html_to_text("<ul><li>Soft</li><li>warm</li></ul><p>Made in Italy</p>") == "Soft. warm. Made in Italy"
     assert html_to_text("<p>Soft\nCotton tee, <b>washable</b>.</p>") == "Soft Cotton tee, washable."
     assert html_to_text("<p>Line one<br>Line two<br>and more</p>") == "Line one. Line two and more"
+    # (a review) an indented line is no bullet; Chinese and Japanese lines end with their own stop
+    assert html_to_text("A soft cotton<br>\n   shirt") == "A soft cotton shirt"
+    assert html_to_text("a soft cotton\n   shirt") == "a soft cotton shirt"
+    assert html_to_text("产品特点\n材质：棉\n颜色：白") == "产品特点。材质：棉。颜色：白"
     page = ('<html><body><div itemscope itemtype="https://schema.org/Product"><h1 itemprop="name">Hook earrings'
             '</h1><span itemprop="description"><UL><LI>Copper, oxidized brass</LI><LI>Hook closure</LI>'
             '<LI>Argentina</LI></UL></span><span itemprop="offers" itemscope itemtype="https://schema.org/Offer">'

@@ -2211,7 +2211,8 @@ def test_an_amount_then_its_sign_then_a_count_reads_the_amount(text, amount):
 @pytest.mark.parametrize("text, amount", [("特惠延长保修1年 ￥39.00", Decimal("39.00")),  # a year's warranty
                                           ("3件 ￥99", Decimal("99")),
                                           ("Pack of 3 $12.99", Decimal("12.99")), ("Gift wrap 1 $4.00", Decimal("4.00")),
-                                          ("1 € 99", Decimal("1.99")), ("1 299 Kč", Decimal("1299"))])
+                                          ("1 € 99", Decimal("1.99")), ("1 299 Kč", Decimal("1299")),
+                                          ("Pack of 6 $24", Decimal("24"))])  # (a review: "$24" read as cents)
 def test_a_count_with_its_unit_before_the_amount_is_no_amount(text, amount):
     """JD.com: "特惠延长保修1年 ￥39.00" read as ¥1 (the count of years; a CJK unit is one character,
     and a bare count before a signed amount was read as the amount)."""
@@ -2728,6 +2729,17 @@ def test_a_chinese_brand_run_on_into_the_products_words_is_named_by_its_breadcru
     assert extract_product(html, "http://item.jd.com/1309906709.html").brand == "知医堂（ciytan）"
     other = html.replace("知医堂三清茶5g*10袋", "知医堂药 三清茶5g*10袋")  # "知医堂药": one more character
     assert extract_product(other, "http://item.jd.com/1309906709.html").brand != "知医堂（ciytan）"
+    # (a review) two characters after the name are the product's words: "小米手机" under the crumb 小米（MI）
+    phone = html.replace("知医堂（ciytan）", "小米（MI）").replace("【买五送一】知医堂三清茶5g*10袋", "小米手机 红米Note 4G")
+    assert extract_product(phone, "http://item.jd.com/1309906709.html").brand == "小米（MI）"
+
+
+@pytest.mark.parametrize("words", ["Erweiterte Garantie 3 Jahre 49,00 €", "Расширенная гарантия 1 год 990 ₽",
+                                   "Гарантия продлённая 2 года 1 990 ₽", "Garantia estendida 12 meses R$ 99,00",
+                                   "Extension de garantie 2 ans 49,00 €"])
+def test_an_extended_warranty_in_other_words_is_an_add_on(words):
+    from core.extract.shown_prices import _ADDON
+    assert _ADDON.search(words)
 
 
 def test_a_brand_link_that_is_itself_the_crumb_counts():

@@ -335,6 +335,7 @@ def test_an_opening_can_name_its_ports_and_then_opens_no_other(local_server, set
     assert url_problem(f"http://localhost:{other}/p") == \
         "URL points to this machine, at an address or port not opened for fetching"
     assert fetch.address_problem("127.0.0.1", 5432) and fetch.address_problem("127.0.0.1", port) is None
+    assert url_problem("http://127.0.0.1:5432/") == "URL points to a private address at a port not opened for fetching"
     assert fetch.address_problem("::1", port) is None and fetch.address_problem("::1", 5432)
     settings_env(FETCH_ALLOW_NETWORKS=f"127.0.0.0/8:{port}-{port + 1 if port < 65535 else port}")
     assert fetch.address_problem("127.0.0.9", port) is None and fetch.address_problem("127.0.0.9", 22)
@@ -343,7 +344,8 @@ def test_an_opening_can_name_its_ports_and_then_opens_no_other(local_server, set
 
 
 @pytest.mark.parametrize("entry", ["127.0.0.1:0", "127.0.0.1:70000", "127.0.0.1:9-8", "[::1]", "[::1]x",
-                                   "127.0.0.1:http"])
+                                   "127.0.0.1:http", "127.0.0.1:8080-",
+                                   "::1:8080"])  # (a review: an address, every port open, for "[::1]:8080")
 def test_a_bad_port_in_the_setting_is_named(entry):
     from core.errors import ValidationError
     from core.settings import load_settings

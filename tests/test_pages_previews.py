@@ -591,3 +591,20 @@ def test_a_bad_widget_is_named_by_its_table_row_when_a_blank_row_comes_first():
     said = in_form_words(ValidationError("Invalid prefill: widgets.0.price_badge.price: must be a decimal number",
                                          ["widgets.0.price_badge.price: must be a decimal number"]), [1, 2])
     assert said.problems == ["Widget 2 (price badge): price must be a decimal number"]
+
+
+def test_a_widget_list_changed_on_both_sides_is_not_saved_over_the_other(app_ws, batch):
+    """A review: the widget list is sent whole, so saving it on a form opened before a colleague
+    changed the price badge put the old price back. Refused in words; other fields still merge."""
+    from core.previews import update_prefill
+
+    b, ps = batch
+    at = open_editor(b, ps[0])
+    update_prefill(app_ws, ps[0].id, {"widgets": [{"type": "price_badge", "price": "19.99", "currency": "EUR"}]})
+    at.run()
+    at.session_state[field(ps[0], "widgets")] = {
+        "edited_rows": {}, "deleted_rows": [], "added_rows": [{"type": "badge", "text": "New"}]}
+    at.run()
+    at.button(key=f"FormSubmitter:{field(ps[0], 'form')}-Save changes").click().run()
+    assert "Nothing was saved" in texts(at.error), texts(at.error)
+    assert get_preview(app_ws, ps[0].id).prefill["widgets"][0]["price"] == "19.99"

@@ -156,3 +156,19 @@ def test_approve_all_asks_first_when_it_would_overturn_a_rejection(app_ws, done,
     assert get_preview(app_ws, ps[0].id).review_status == "rejected"  # nothing decided yet
     at.button(key="review_approve_all").click().run()
     assert get_preview(app_ws, ps[0].id).review_status == "approved"
+
+
+def test_an_undo_made_here_with_the_editor_open_is_not_called_a_change_made_elsewhere(app_ws, done):
+    """A review: this user's own Undo (or Regenerate, or a new photo) with the editor open left the
+    form on the old copy, saying the banner was "changed elsewhere"."""
+    b, ps = done
+    pid = ps[0].id
+    update_prefill(app_ws, pid, {"headline": "Edited once"})  # version 1
+    at = open_page(PAGE, batch=str(b.id))
+    at.toggle(key=f"pedit_{pid.hex}").set_value(True).run()
+    open_popover(at, f"rhist_{pid.hex}")
+    at.button(key=f"hundo_{pid.hex}_0").click().run()
+    assert not at.exception
+    assert get_preview(app_ws, pid).prefill_version == 2
+    assert "changed elsewhere" not in texts(at.warning), texts(at.warning)
+    assert at.text_input(key=f"pf_{pid.hex}_2_headline").value == "Banner 0"  # the form shows the undone copy

@@ -142,7 +142,8 @@ def test_a_page_that_shows_no_product_fails_for_good_in_words(local_server):
     local_server.routes["/about"] = (200, HTML, ABOUT_PAGE)
     with pytest.raises(ScrapeError) as caught:
         scrape_product(local_server.url("/about"), allow_private=True)
-    assert caught.value.for_good and not caught.value.transient
+    # not retried on the schedule, but not "for good" either: a maintenance or robot-check page answers 200 too
+    assert not caught.value.transient and not caught.value.for_good
     assert "shows no product" in caught.value.message and "product's own page" in caught.value.message
     # a product page without a price shown is still one: its add-to-cart button says so
     local_server.routes["/p/lamp"] = (200, HTML, ABOUT_PAGE.replace(b"About our company", b"Brass desk lamp")

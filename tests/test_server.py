@@ -150,6 +150,15 @@ def test_healthz_and_metrics_in_production_mode(db, settings_env, redis_url, red
     assert resp.json()["processing"] == "stopped: no worker process is running, batches wait until one starts"
     resp = _client().get("/healthz?require=workers")
     assert resp.status_code == 503 and resp.json()["processing"].startswith("stopped")
+    # (a review) the broker answered but the workers could not be counted: said so, not "the broker does not answer"
+    def unreadable():
+        raise RuntimeError("scan failed")
+    real, health.live_workers = health.live_workers, unreadable
+    try:
+        body = _client().get("/healthz").json()
+    finally:
+        health.live_workers = real
+    assert body["broker"] == "ok" and body["processing"] == "unknown: the workers could not be counted"
     assert resp.json()["status"] == "unavailable"  # a 503 whose body said "ok" (walk-through)
     assert _pending(text) == before + 3
     assert "ctabs_rate_limit_limit 7" in text

@@ -1185,10 +1185,10 @@ def _begins(title: str, name: str, fused: bool = False) -> bool:
 
 
 def _runs_on(part: str, low: str) -> bool:
-    """A CJK name run on into the product's words ("知医堂三清茶5g*10袋": three characters or more
-    of the same word after it), not a longer name of one or two more characters ("得力士 钢化膜")."""
-    word = low.split(" ", 1)[0]
-    return _cjk(part[-1]) and len(word) - len(part) >= 3
+    """A CJK name run on into the product's words ("知医堂三清茶…", "小米手机": two CJK characters or
+    more after it), not a longer name of one more character ("得力士 钢化膜")."""
+    after = re.match(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]*", low[len(part):]).group(0)
+    return _cjk(part[-1]) and len(after) >= 2
 
 
 def _brand_from_element(sc: Scan, heading_pos: int, title: str | None = None) -> str | None:

@@ -468,8 +468,10 @@ def _short_text(el, limit: int) -> str | None:
 # a year's warranty, "3件 ￥99")
 _COUNT_FIRST = re.compile(r"^\D{0,30}?\d+\s*([^\W\d_]{2,}|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])")
 # a bare count, then a currency sign and its amount: "Pack of 3 $12.99", "Gift wrap 1 $4.00"
-# (not French split cents, "1 € 99": two digits alone after the sign are the cents)
-_COUNT_THEN_SIGN = re.compile(r"^\D{0,30}?\d+\s+(?=([^\d\s]{1,4})\s?\d)(?![^\d\s]{1,4}\s?\d{2}(?![\d.,'’]))")
+# (not French split cents, "1 € 99": two digits alone after a sign written after amounts are the cents;
+# "Pack of 6 $24" is $24)
+_COUNT_THEN_SIGN = re.compile(r"^\D{0,30}?\d+\s+(?=([^\d\s]{1,4})\s?\d)"
+                              r"(?!(?![^\d\s]*[$£¥₹₩])[^\d\s]{1,4}\s?\d{2}(?![\d.,'’]))")
 _NUMBER = r"\d[\d.,'’\s]*\d|\d"
 _AFTER = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<sym>[^\d\s]{{1,4}})")
 _BEFORE = re.compile(rf"(?P<sym>[^\d\s]{{1,4}})\s*(?P<num>{_NUMBER})")
@@ -817,7 +819,8 @@ _ADDON = re.compile(r"\b(add(ing)?\s+(an?\s+)?(gift|engrav|protection|warranty|i
                     r"protection plan|extended warranty|subscribe|subscription|delivered every|auto[- ]?replenish|"
                     r"geschenkverpackung|gravur|emballage cadeau|gravure|garantieverlängerung|"
                     r"extension de garantie|garant[íi]a (extendida|ampliada)|estensione (di |della )?garanzia|"
-                    r"rozszerzon\w+ gwarancj\w+|продлен\w* гаранти\w+)|"
+                    r"rozszerzon\w+ gwarancj\w+|(?:продл[её]нн?\w*|расширенн\w*) гаранти\w+|гаранти\w+ продл[её]нн?\w*|"
+                    r"erweiterte garantie|garantia estendida)|"
                     # an extended warranty or a breakage cover in CJK shops ("特惠延长保修1年 ￥39.00", JD's services)
                     r"延长保修|延保|只换不修|碎屏(?:保|险)|意外(?:保护|险)|延長保証|延長保固|보증\s?연장", re.I)
 

@@ -99,7 +99,7 @@ def plausible_brand(value: str | None) -> bool:
 
 
 # how a line may end and go on with the next one in the same sentence
-_LINE_GOES_ON = tuple(".!?:;,…。！？؟、-–—(/&+")
+_LINE_GOES_ON = tuple(".!?:;,…。！？؟、：；，-–—(/&+")
 _BULLET = re.compile(r"^\s*(?:[•·▪◦●■□✓✔➤►*]|[-–—](?=\s))\s*")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028")
 
@@ -114,16 +114,23 @@ def lines_as_sentences(text: str, *, blocks: bool = False) -> str:
     whatever it starts with. Bullets are dropped."""
     out: list[str] = []
     for raw in _LINE_BREAK.split(text):
-        line = _BULLET.sub("", raw)
-        bullet = len(line) != len(raw.lstrip())
-        line = _SPACE.sub(" ", line).strip()
+        bullet = _BULLET.match(raw) is not None  # (an indented line is no bullet)
+        line = _SPACE.sub(" ", _BULLET.sub("", raw)).strip()
         if not line:
             continue
         if out and not out[-1].endswith(_LINE_GOES_ON) and (
-                blocks or bullet or line[0].isupper() or line[0].isdigit()):
-            out[-1] += "."
+                blocks or bullet or line[0].isupper() or line[0].isdigit() or _wide(out[-1][-1])):
+            out[-1] += "。" if _wide(out[-1][-1]) else "."  # (Chinese and Japanese end with their own stop)
         out.append(line)
-    return " ".join(out)
+    joined = ""
+    for line in out:
+        joined += line if not joined or joined.endswith("。") else " " + line
+    return joined
+
+
+def _wide(char: str) -> bool:
+    """A Chinese or Japanese character (a line of them ends with 。, which needs no space after it)."""
+    return "\u3040" <= char <= "\u30ff" or "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
 
 
 _BLOCK_TAGS = ("p", "li", "div", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "dt", "dd", "ul", "ol", "table")

@@ -42,7 +42,7 @@ def recent_failures(session: Session, workspace: str, limit: int) -> list[tuple[
     groups = (sa.select(*keys, sa.func.count().label("n"), sa.func.max(Preview.finished_at).label("last"))
               .where(Preview.workspace == workspace, Preview.status == "failed")
               .group_by(*keys)
-              .order_by(sa.desc("last"))
+              .order_by(sa.func.max(Preview.finished_at).desc().nulls_last())  # (PostgreSQL sorts NULL first)
               .limit(limit)
               .subquery())
     rows = session.execute(
