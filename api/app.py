@@ -278,6 +278,7 @@ def _preview(p) -> dict:
         "variant_index": p.variant_index, "source_image_url": p.source_image_url,
         "prefill": p.prefill, "prefill_version": p.prefill_version, "status": p.status,
         "stage": p.stage, "error": p.error_message, "retry_count": p.retry_count,
+        "failures": p.failures,
         "next_retry_at": p.next_retry_at, "created_at": p.created_at, "started_at": p.started_at,
         "finished_at": p.finished_at, "review_status": p.review_status,
         "regenerating": p.regenerating,
@@ -291,7 +292,7 @@ def _job(request: Request, j) -> dict:
                for i, r in enumerate(j.results)]
     return {"id": j.id, "kind": j.kind, "params": _public_params(j.params), "status": j.status,
             "generator": j.generator, "stage": j.stage, "error": j.error_message,
-            "retry_count": j.retry_count, "next_retry_at": j.next_retry_at,
+            "retry_count": j.retry_count, "failures": j.failures, "next_retry_at": j.next_retry_at,
             "created_at": j.created_at, "updated_at": j.updated_at, "started_at": j.started_at,
             "finished_at": j.finished_at, "outputs": outputs}
 

@@ -133,7 +133,8 @@ class Preview(BaseModel):
     status: Literal["pending", "queued", "running", "retrying", "done", "failed", "cancelled"]
     stage: str | None
     error: str | None
-    retry_count: int
+    retry_count: int = Field(description="the place in the retry schedule (an extra try asked for gives it back)")
+    failures: int = Field(0, description="failed tries so far")
     next_retry_at: dt.datetime | None
     created_at: dt.datetime
     started_at: dt.datetime | None
@@ -233,7 +234,8 @@ class MediaJob(BaseModel):
     generator: str | None
     stage: str | None
     error: str | None
-    retry_count: int
+    retry_count: int = Field(description="the place in the retry schedule (an extra try asked for gives it back)")
+    failures: int = Field(0, description="failed tries so far")
     next_retry_at: dt.datetime | None
     created_at: dt.datetime
     updated_at: dt.datetime

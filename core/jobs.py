@@ -72,6 +72,7 @@ class JobView:
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
     created: bool = True  # False when submit_job returned an earlier identical submission
+    failures: int = 0  # failed tries so far (retry_count is the place in the retry schedule)
 
     @property
     def prompt(self) -> str:
@@ -122,6 +123,7 @@ def view(job: GenerationJob, created: bool = True) -> JobView:
         stage=job.stage, error_message=job.error_message, retry_count=job.retry_count or 0,
         next_retry_at=job.next_retry_at, created_at=job.created_at, updated_at=job.updated_at,
         started_at=job.started_at, finished_at=job.finished_at, created=created,
+        failures=job.failures or 0,
     )
 
 

@@ -41,7 +41,7 @@ def to_info(p: Preview) -> PreviewInfo:
         retry_count=p.retry_count, next_retry_at=p.next_retry_at,
         created_at=p.created_at, started_at=p.started_at, finished_at=p.finished_at,
         review_status=p.review_status, regenerating=bool((p.partial or {}).get("regen")),
-        lease_expires_at=p.lease_expires_at,
+        lease_expires_at=p.lease_expires_at, failures=p.failures or 0,
     )
 
 

@@ -124,6 +124,7 @@ class PreviewInfo:
     regenerating: bool = False  # a regeneration is queued/running; the prefill is the old version
     failed_for_good: bool = False  # failed with an error a retry cannot change: no Retry offered
     lease_expires_at: dt.datetime | None = None  # a running one's: past it, its worker stopped answering
+    failures: int = 0  # failed tries so far (retry_count is the place in the retry schedule)
 
 
 @dataclass(frozen=True)

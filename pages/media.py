@@ -215,8 +215,9 @@ def _job_card(who, job: JobView) -> None:
             running = job.status == JobStatus.RUNNING and job.stage
             ui.status_badge(job.status, job.stage if running else "")
         info = [f"Submitted {ui.when(job.created_at)}", _describe(job)]
-        if job.retry_count:
-            info.append(f"retries: {job.retry_count}")
+        if job.failures:  # failed tries (the schedule's place goes back one after "Try now")
+            info.append(f"failed {job.failures}×" if job.status in (JobStatus.RETRYING, JobStatus.FAILED)
+                        else f"after {job.failures} failed {'try' if job.failures == 1 else 'tries'}")
         if job.status == JobStatus.RETRYING and job.next_retry_at:
             info.append(f"next try {ui.when(job.next_retry_at)}")
         if job.status == JobStatus.PENDING and (place := place_text("job", job.id)):

@@ -120,8 +120,11 @@ def _summary(p: PreviewInfo, said_above: frozenset[str] = frozenset()) -> str:
     pointed to, not repeated on each card."""
     lines = [f"**Variant {p.variant_index + 1}** {ui.badge_md(p.status, p.stage or '')}"]
     facts = []
-    if p.retry_count:
-        facts.append(f"retried {p.retry_count}×")
+    if p.failures:
+        # failed tries, counted apart from the schedule's place ("retried 2×" after one retry; one
+        # less after "Try now": a walk-through)
+        facts.append(f"failed {p.failures}×" if p.status in ("retrying", "failed") else
+                     f"after {p.failures} failed {'try' if p.failures == 1 else 'tries'}")
     if p.next_retry_at and p.status == "retrying":
         facts.append(f"next try {ui.when(p.next_retry_at)}")
     if p.status == "running" and p.lease_expires_at and p.lease_expires_at < utcnow():

@@ -163,13 +163,13 @@ def test_the_queue_shows_parameters_status_retries_and_errors(app_ws):
     waiting = submit_job(app_ws, "local", "video", {"prompt": "A kite", "duration_seconds": 5})
     busy = submit_job(app_ws, "local", "image", {"prompt": "A lamp"})
     broken = submit_job(app_ws, "local", "image", {"prompt": "A lemon"})
-    set_job_state(busy.id, "retrying", retry_count=2, error_message="Gemini is busy (HTTP 429)",
+    set_job_state(busy.id, "retrying", retry_count=2, failures=2, error_message="Gemini is busy (HTTP 429)",
                   next_retry_at=utcnow() + dt.timedelta(minutes=5))
     set_job_state(broken.id, "failed", retry_count=3, error_message="It broke (gave up after 3 retries)")
     at = open_media()
     captions = texts(at.caption)
     assert "16:9 · 5 s · 720p · 1 video" in captions
-    assert "retries: 2 · next try in 5 min" in captions
+    assert "failed 2× · next try in 5 min" in captions
     assert "Gemini is busy (HTTP 429)" in texts(at.warning)
     assert "It broke (gave up after 3 retries)" in texts(at.error)
     cards = [m.value for m in at.markdown if "· **" in m.value]
@@ -245,7 +245,7 @@ def test_a_job_waiting_to_try_again_can_be_tried_now(app_ws, sent):
     # a walk-through: "next try in 15 min" on a busy-provider job, with no way to try sooner
     busy = submit_job(app_ws, "local", "image", {"prompt": "A lamp"})
     waiting = submit_job(app_ws, "local", "image", {"prompt": "A kite"})
-    set_job_state(busy.id, "retrying", retry_count=2, error_message="Gemini is busy (HTTP 429)",
+    set_job_state(busy.id, "retrying", retry_count=2, failures=2, error_message="Gemini is busy (HTTP 429)",
                   next_retry_at=utcnow() + dt.timedelta(minutes=15))
     at = open_media()
     assert f"media_now_{waiting.id}" not in {b.key for b in at.button}  # only a retrying job

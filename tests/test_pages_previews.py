@@ -58,7 +58,7 @@ def batch(app_ws):
                                                                    p.variant_index))
     set_preview_state(ps[0].id, "done", prefill=a_prefill(), prefill_version=1)
     set_preview_state(ps[1].id, "failed", error_message="Image generation failed: quota",
-                      retry_count=3)
+                      retry_count=3, failures=3)
     set_preview_state(ps[2].id, "running", stage="generating background · writing copy",
                       started_at=utcnow())
     set_preview_state(ps[3].id, "retrying", retry_count=1,
@@ -97,7 +97,7 @@ def test_previews_are_grouped_by_product_with_status_stage_error_and_retries(app
     shown = texts(at.markdown) + texts(at.caption)
     assert "running · generating background · writing copy" in shown
     assert "Image generation failed: quota" in shown
-    assert "retried 3×" in shown and "next try in 5 min" in shown
+    assert "failed 3×" in shown and "next try in 5 min" in shown  # failed tries, not the schedule's place
     assert "ranked by a heuristic" in shown
     assert len(at.get("image")) == 6  # ranked product images: 3 small ones beside each product
     (html,) = banner_htmls(at)  # only the done preview has a banner

@@ -89,6 +89,21 @@ def test_tries_asked_for_do_not_use_up_the_schedule(fake, workspace, sent):
         after = get_preview(workspace, p.id)
         assert after.status == "retrying" and after.retry_count == 1, after
         assert after.error_message == "The image service is busy (HTTP 429)"
+    # the failed tries are counted apart, and never go down (a walk-through: "retried 2×" after one
+    # retry, "1×" again after "Try now")
+    assert get_preview(workspace, p.id).failures == 6
+
+
+def test_a_page_that_could_not_be_read_counts_a_failed_try_for_each_of_its_variants(fake, workspace, sent):
+    url = urls(1)[0]
+    fake.fail_scrape[url] = ScrapeError("page returned HTTP 503", transient=True)
+    info = create_batch(workspace, "alice", [{"url": url, "batch_size": 2}])
+    for _kind, (bid, u), _delay in start_batch(str(info.id)):
+        prepare_source(bid, u)
+    assert [p.failures for p in previews_of(info.id)] == [1, 1]
+    retry_preview(workspace, previews_of(info.id)[0].id)
+    prepare_source(str(info.id), url)  # fails again
+    assert [(p.failures, p.retry_count) for p in previews_of(info.id)] == [(2, 1), (2, 1)]
 
 
 def test_a_preview_failed_for_good_is_not_retried_through_the_api_either(fake, workspace, sent):

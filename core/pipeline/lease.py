@@ -208,7 +208,7 @@ def fail(lease: Lease, exc: BaseException, *, retry_values: dict | None = None,
     decision = decide(exc, lease.retry_count)
     now = utcnow()
     common = dict(error_message=decision.message, stage=None, lease_owner=None,
-                  lease_expires_at=None, updated_at=now)
+                  lease_expires_at=None, updated_at=now, failures=m.failures + 1)
     sends: Sends = []
     with unit_of_work() as session:
         if before:

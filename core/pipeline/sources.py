@@ -289,7 +289,7 @@ def _source_failed(batch_id: uuid.UUID, url: str, exc: BaseException, retries_do
         if decision.retry:
             session.execute(
                 move(Preview, PREVIEW_MOVES, PreviewStatus.RETRYING, Preview.id.in_(ids),
-                     only_from=[PreviewStatus.PENDING], retry_count=retries_done + 1,
+                     only_from=[PreviewStatus.PENDING], retry_count=retries_done + 1, failures=Preview.failures + 1,
                      next_retry_at=retry_at(now, decision), error_message=decision.message,
                      stage=None, updated_at=now, **product)
             )
@@ -297,7 +297,7 @@ def _source_failed(batch_id: uuid.UUID, url: str, exc: BaseException, retries_do
             return [("source", (str(batch_id), url), decision.delay_seconds)]
         session.execute(
             move(Preview, PREVIEW_MOVES, PreviewStatus.FAILED, Preview.id.in_(ids),
-                 only_from=[PreviewStatus.PENDING], error_message=decision.message,
+                 only_from=[PreviewStatus.PENDING], error_message=decision.message, failures=Preview.failures + 1,
                  failed_for_good=bool(getattr(exc, "for_good", False)),  # only where retrying cannot help
                  finished_at=now, stage=None, next_retry_at=None, updated_at=now, **product)
         )

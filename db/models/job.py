@@ -39,6 +39,9 @@ class GenerationJob(Base):
     stage: Mapped[str | None] = mapped_column(sa.String(120), doc="what a running job is doing")
     error_message: Mapped[str | None] = mapped_column(sa.Text)
     retry_count: Mapped[int] = mapped_column(sa.Integer, default=0)
+    failures: Mapped[int] = mapped_column(
+        sa.Integer, default=0, server_default="0",
+        doc="failed tries so far (retry_count is the place in the schedule: an extra try gives it back)")
     next_retry_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     lease_owner: Mapped[str | None] = mapped_column(sa.String(255))
     lease_expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -44,6 +44,9 @@ class Preview(Base):
         sa.Boolean, doc="failed with an error a retry cannot change (not a product page, no photo that "
                         "can be downloaded): no Retry is offered; cleared when it is queued again")
     retry_count: Mapped[int] = mapped_column(sa.Integer, default=0)
+    failures: Mapped[int] = mapped_column(
+        sa.Integer, default=0, server_default="0",
+        doc="failed tries so far (retry_count is the place in the schedule: an extra try gives it back)")
     next_retry_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     lease_owner: Mapped[str | None] = mapped_column(sa.String(128))
     lease_expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
