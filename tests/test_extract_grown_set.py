@@ -442,7 +442,8 @@ TWENTIETH_SESSION = {"github109.json": (1, {}), "github110.json": (1, {}), "gith
 # isabella232/onebox-1 (MIT in its gemspec), at 1.0 but Wayfair's brand 0 (the house brand "Three Posts" named in
 # the byline, breadcrumb and <title>: left).
 TWENTY_FIRST_SESSION = {"github123.json": (1, {"first_image": 0.0}), "github125.json": (1, {}),
-                        "github126.json": (1, {}), "github127.json": (1, {}), "github128.json": (1, {"brand": 0.0})}
+                        "github126.json": (1, {}), "github127.json": (1, {}), "github128.json": (1, {})}  # github128 brand 1.0 since
+# the twenty-third session (the byline's class "ds_manu_name")
 
 # The twenty-second session's unseen pages (2026-12-04, each committed before its first scoring; truth by helpers
 # blind to the extractor): github129 (Play-Asia 2023), github130 (MediaMarkt.de 2018), github131 (Sainsbury's 2015),

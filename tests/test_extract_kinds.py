@@ -2906,3 +2906,27 @@ def test_a_films_studio_names_its_maker_when_no_brand_row_is_shown():
 def test_a_price_whose_cents_follow_the_element_holding_the_units_and_point(box, price):
     html = page(f"<h1>The Expendables</h1><div class='buy'>{box}<button>Add to basket</button></div>")
     assert str(extract_product(html, "https://www.play.example.com/p/1").price) == price
+
+
+# -- Twenty-third session: kinds seen on unseen pages ------------------------------------------------
+
+def test_a_zoom_switch_is_no_image_address():
+    """AllModern 2015 (github152, first scoring: the first image was "…/deals-and-design-ideas/p/1"): Wayfair's
+    gallery marks each photo data-zoom="1" / "0", a switch, which was read as a larger rendition's address."""
+    slides = "".join(f'<div class="car_item"><img class="product_main_img" src="https://img.example.com/lf/158/{n}.jpg" '
+                     f'alt="Four Cup Flour Sifter" data-zoom="{n % 2}"></div>' for n in (16662674, 16662675))
+    html = page(f'<h1 class="ds_product_title">Four Cup Flour Sifter</h1><div class="pdp_main_carousel">{slides}</div>'
+                '<div id="sale_price">$14.<sup>99</sup></div><button>Add to Cart</button>', lang="en")
+    product = extract_product(html, "http://www.shop.example.com/deals/p/Four-Cup-Flour-Sifter~AMST4422.html")
+    assert product.images[0] == "https://img.example.com/lf/158/16662674.jpg", product.images
+    assert not [u for u in product.images if not u.endswith(".jpg")]
+
+
+def test_a_manufacturer_byline_abbreviated_manu_names_the_brand():
+    """Wayfair and AllModern (github128, github152): the byline <h2 class="ds_manu_name">AM+ Studio</h2>
+    after "by" under the heading — "manu", short for manufacturer."""
+    html = page('<div class="prodnameshare"><h1 class="ds_product_title">Four Cup Flour Sifter</h1>'
+                '<span class="by">by</span><h2 class="ds_manu_name xltext">AM+ Studio</h2></div>'
+                '<div id="sale_price">$14.99</div><button>Add to Cart</button>'
+                '<div class="manual-download"><a href="/manual.pdf">Manual</a></div>', lang="en")
+    assert extract_product(html, "https://www.shop.example.com/p/flour-sifter.html").brand == "AM+ Studio"

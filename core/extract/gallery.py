@@ -64,10 +64,16 @@ def _filled(value: str | None) -> str | None:
     return None if re.search(r"\{\w*\}|%7B\w*%7D", value) else value
 
 
+def _big(el) -> list[str]:
+    """The larger renditions an element's zoom/large attributes name: addresses only (Wayfair's
+    data-zoom="1" is a switch, not a file: it read as the page's folder ".../p/1")."""
+    return [v for a in _BIG_ATTRS if (v := (el.get(a) or "").strip()) and ("/" in v or "." in v)]
+
+
 def image_url(el, base_url: str) -> str | None:
     """The largest rendition an element points at (zoom attribute, srcset, lazy src, src)."""
-    for attr in _BIG_ATTRS:
-        url = absolute_url(_filled(el.get(attr)), base_url)
+    for value in _big(el):
+        url = absolute_url(_filled(value), base_url)
         if url:
             return url
     for attr in _SRCSET_ATTRS:
@@ -274,7 +280,7 @@ def gallery_images(doc, images: list, heading_pos: int, title: str | None,
             score += max(named, _named_by_file(el, title_tokens, title_key)) if labelled else named
         elif title_tokens:  # no alt: the photo's file name or its lightbox caption may name it
             score += _named_by_file(el, title_tokens, title_key)
-        if any(el.get(a) for a in _BIG_ATTRS):
+        if _big(el):
             score += 1
         self_linked = 0 <= score < 1.5 and _links_to_itself(el)
         if self_linked:
@@ -286,7 +292,7 @@ def gallery_images(doc, images: list, heading_pos: int, title: str | None,
         url = image_url(el, base_url)
         # libxml2 does not know <source> is void, so the <img> may sit inside it
         picture = next((a for n, a in enumerate(el.iterancestors()) if n < 3 and a.tag == "picture"), None)
-        if picture is not None and not any(el.get(a) for a in _BIG_ATTRS + _SRCSET_ATTRS):
+        if picture is not None and not _big(el) and not any(el.get(a) for a in _SRCSET_ATTRS):
             # <img src> is the fallback; the <source> srcset lists the real renditions
             for src in picture.iter("source"):
                 bigger = absolute_url(largest_srcset(src.get("srcset") or src.get("data-srcset")), base_url)

@@ -158,7 +158,7 @@ _PROMO_SEGMENT = re.compile(r"free\s+(standard\s+|express\s+|uk\s+|us\s+)?(shipp
                             r"\d+\s*%\s*(off|rabatt|de r[ée]duction|descuento|sconto)|\b(today only|limited time|flash sale|"
                             r"black friday|cyber monday)\b", re.I)
 _BRAND_EL_TAGS = {"a", "span", "p", "div", "li", "strong", "b", "h2", "h3", "h4"}
-_BRAND_CLASS = re.compile(r"(?:^|[-_\s])(?:product[-_]?)?(?:brands?|manufacturer|maker|marke|marca|marque|hersteller|"
+_BRAND_CLASS = re.compile(r"(?:^|[-_\s])(?:product[-_]?)?(?:brands?|manufacturer|manu|maker|marke|marca|marque|hersteller|"
                           r"vendor)(?:[-_\s]|name|link|info|label|$)|(?:^|[-_\s])product[-_]?creator(?:[-_\s]|$)|"
                           # camelCase after a product word (Liverpool's "a-product__paragraphBrand"; not "paymentBrand")
                           r"(?-i:(?:product|paragraph|item|pdp|detail|info|title|main)Brand(?:Name|Link)?)(?![a-z])",
