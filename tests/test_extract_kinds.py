@@ -2930,3 +2930,17 @@ def test_a_manufacturer_byline_abbreviated_manu_names_the_brand():
                 '<div id="sale_price">$14.99</div><button>Add to Cart</button>'
                 '<div class="manual-download"><a href="/manual.pdf">Manual</a></div>', lang="en")
     assert extract_product(html, "https://www.shop.example.com/p/flour-sifter.html").brand == "AM+ Studio"
+
+
+def test_a_heading_the_social_card_repeats_dash_and_all_is_the_name():
+    """The App Store 2013 (github153, first scoring: "Minecraft"): og:title "Minecraft – Pocket Edition" was cut
+    as "name – shop", and the heading lost to the cut piece. The card and the heading agree exactly: the name."""
+    html = page('<div class="intro"><h1>Minecraft – Pocket Edition</h1><h2>By Mojang</h2></div>'
+                '<div class="price">$6.99</div><a href="/buy">View In iTunes</a>',
+                head='<title>Minecraft – Pocket Edition for iPhone, iPad, and iPod touch on the iTunes App Store</title>'
+                     '<meta property="og:title" content="Minecraft – Pocket Edition">', lang="en")
+    product = extract_product(html, "https://itunes.apple.com/us/app/minecraft-pocket-edition/id479516143?mt=8")
+    assert product.title == "Minecraft – Pocket Edition"
+    # and the byline under the heading names the maker, when nothing else does
+    assert product.brand == "Mojang"
+    assert extract_product(html.replace("By Mojang", "By the sea"), "https://itunes.apple.com/us/app/x/id1").brand is None

@@ -243,6 +243,10 @@ def _pick_title(founds: dict[str, Found], site_words: set[str]) -> tuple[str | N
                                                  or bare != heading and len(bare.split()) >= 2 and overlap(bare, r) >= 0.8
                                                  for r in refs):
         return heading, HTML
+    if heading and _valid_title(heading) and any(x and x.title and squash(x.title) == squash(heading) for x in (og, tw)):
+        # the social card names the product exactly as the heading, dash and all ("Minecraft – Pocket Edition",
+        # the App Store 2013): what cutting it as "name – shop" left ("Minecraft") is a piece of the name
+        return heading, HTML
     if social:
         return social[0], OPENGRAPH if og and og.title and html.clean_title(og.title, site_words, page_title=True) == social[0] else TWITTER
     if heading and _valid_title(heading):

@@ -988,7 +988,26 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
                     r"(?<!\w)" + re.escape(value) + r"(?!\w)", title, re.I)):
                 return value
     own = _own_label(title, site_words)
-    return own or _brand_before_model(title, sc.title_tag)
+    return own or _brand_before_model(title, sc.title_tag) or _brand_from_byline(heading_el)
+
+
+_BYLINE_AFTER = re.compile(r"(?-i:[Bb]y)\s+((?-i:[A-Z\d])[^,;:|()]{1,38})")
+
+
+def _brand_from_byline(heading) -> str | None:
+    """The maker's byline right under the heading, in an element of its own: the App Store's
+    ``<h1>Minecraft – Pocket Edition</h1><h2>By Mojang</h2>`` (a last resort: nothing else named one)."""
+    if heading is None:
+        return None
+    box = heading if heading.tag == "h1" else next(heading.iterancestors("h1"), heading)
+    nxt = next_element(box)
+    if nxt is None or nxt.tag not in ("h2", "h3", "h4", "p", "div", "span", "small", "a") or len(nxt) > 2:
+        return None
+    m = _BYLINE_AFTER.fullmatch(clean_text(nxt.text_content()) or "")
+    name = m.group(1).strip() if m else None
+    if name and len(name.split()) <= 4 and plausible_brand(name) and not _NOT_MAKER.fullmatch(name):
+        return name
+    return None
 
 
 def _brand_link_in_heading(heading, title_tag: str | None) -> str | None:
