@@ -991,17 +991,19 @@ def brand_from_page(sc: Scan, heading_pos: int, title: str | None, html_text: st
     return own or _brand_before_model(title, sc.title_tag) or _brand_from_byline(heading_el)
 
 
-_BYLINE_AFTER = re.compile(r"(?-i:[Bb]y)\s+((?-i:[A-Z\d])[^,;:|()]{1,38})")
+_BYLINE_AFTER = re.compile(r"(?-i:By)\s+((?-i:[A-Z\d])[^,;:|()]{1,38})")
 
 
 def _brand_from_byline(heading) -> str | None:
-    """The maker's byline right under the heading, in an element of its own: the App Store's
-    ``<h1>Minecraft – Pocket Edition</h1><h2>By Mojang</h2>`` (a last resort: nothing else named one)."""
+    """The maker's byline as the heading's subheading: the App Store's ``<h1>Minecraft – Pocket
+    Edition</h1><h2>By Mojang</h2>`` (a last resort: nothing else named one). Not a byline in a
+    paragraph or with a link ("by <a>Tatiana de Rosnay</a>", "by Sarah J. Maas"): a book's author, a
+    record's artist or a marketplace's shop, which are no brand (tests/test_extract_review_eleventh)."""
     if heading is None:
         return None
     box = heading if heading.tag == "h1" else next(heading.iterancestors("h1"), heading)
     nxt = next_element(box)
-    if nxt is None or nxt.tag not in ("h2", "h3", "h4", "p", "div", "span", "small", "a") or len(nxt) > 2:
+    if nxt is None or nxt.tag not in ("h2", "h3", "h4") or len(nxt):
         return None
     m = _BYLINE_AFTER.fullmatch(clean_text(nxt.text_content()) or "")
     name = m.group(1).strip() if m else None
