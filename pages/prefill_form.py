@@ -168,6 +168,26 @@ def _save(preview: PreviewInfo, workspace: str, patch, replace: bool,
     st.rerun()  # full run: the banner above the form must show the new prefill
 
 
+def _clashes(patch: dict, seen: dict, live: dict | None) -> list[str]:
+    """The fields this edit changes that were also changed elsewhere since the form was opened
+    (colours and layout by their own keys; the widget list as a whole), by their labels."""
+    if live is None:
+        return []
+    out = []
+    for name, value in patch.items():
+        if name in ("colors", "layout"):
+            mine, theirs = seen.get(name) or {}, live.get(name) or {}
+            out += [f"{name[:-1] if name == 'colors' else name} {k.replace('_', ' ')}".capitalize()
+                    for k in value if str(mine.get(k, "")).upper() != str(theirs.get(k, "")).upper()]
+        elif (seen.get(name) or None) != (live.get(name) or None):
+            out.append({**TEXT_LABELS, "cta_url": "Button link", "widgets": "The widget list"}.get(name, name))
+    return out
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def _changed_elsewhere(seen: PreviewInfo, live: PreviewInfo) -> None:
     """Say so when the banner changed since the form was opened, with a way to the latest."""
     if (live.prefill_version or 0) == (seen.prefill_version or 0):
@@ -233,11 +253,12 @@ def fields_form(preview: PreviewInfo, workspace: str, live: dict | None = None) 
             patch = changed_keys(p, edited)
             if not patch:
                 st.info("Nothing changed.")
-            elif "widgets" in patch and live is not None and (live.get("widgets") or []) != (p.get("widgets") or []):
-                # the list is sent whole: saving it would undo the other edit's widget changes
-                st.error("The widgets were changed elsewhere since you opened this form, so saving your "
-                         "widget list would undo that change. Nothing was saved: press “Show the latest”, "
-                         "then edit again.")
+            elif clashes := _clashes(patch, p, live):
+                # a field changed here AND elsewhere since the form was opened: saving would silently undo
+                # the other edit (a walk-through: "A second" became "B second", both told "Saved")
+                st.error(f"{_and(clashes)} {'was' if len(clashes) == 1 else 'were'} changed elsewhere since you "
+                         "opened this form, so saving would undo that change. Nothing was saved: press "
+                         "“Show the latest”, then edit again.")
             elif not p:
                 _save(preview, workspace, edited, replace=True)
             else:

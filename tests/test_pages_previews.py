@@ -606,5 +606,19 @@ def test_a_widget_list_changed_on_both_sides_is_not_saved_over_the_other(app_ws,
         "edited_rows": {}, "deleted_rows": [], "added_rows": [{"type": "badge", "text": "New"}]}
     at.run()
     at.button(key=f"FormSubmitter:{field(ps[0], 'form')}-Save changes").click().run()
-    assert "Nothing was saved" in texts(at.error), texts(at.error)
+    assert "The widget list was changed elsewhere" in texts(at.error), texts(at.error)
     assert get_preview(app_ws, ps[0].id).prefill["widgets"][0]["price"] == "19.99"
+
+
+def test_the_same_field_changed_in_two_windows_is_not_saved_over_silently(app_ws, batch):
+    """A second walk-through (HIGH): two windows changed the same headline; the later save replaced the
+    earlier one and both were told "Saved". The later one is refused in words, naming the field."""
+    from core.previews import update_prefill
+
+    b, ps = batch
+    at = open_editor(b, ps[0])
+    update_prefill(app_ws, ps[0].id, {"headline": "A second"})  # the other window's save
+    at.text_input(key=field(ps[0], "headline")).set_value("B second")
+    at.button(key=f"FormSubmitter:{field(ps[0], 'form')}-Save changes").click().run()
+    assert "Headline was changed elsewhere" in texts(at.error), texts(at.error)
+    assert get_preview(app_ws, ps[0].id).prefill["headline"] == "A second"
