@@ -74,7 +74,9 @@ def _cancel(workspace: str, bid) -> None:
 def _resume(workspace: str, bid) -> None:
     since = time.monotonic() - st.session_state.get(f"cancelled_at_{bid}", float("-inf"))
     if since < ui.DOUBLE_CLICK_SECONDS:
-        return  # the second click of a double click on Cancel, which Resume now stands in for
+        st.session_state.pop(f"cancelled_at_{bid}", None)  # a second press is meant
+        st.toast(ui.RESUME_HELD)
+        return  # a second click on Cancel, which Resume now stands in for
     _act(_queued_again, resume_cancelled, workspace, bid)
 
 

@@ -235,8 +235,11 @@ def _batch_actions(workspace: str, detail: BatchDetail) -> None:
                      icon=":material/play_circle:",
                      help="Queue the cancelled previews again; finished banners stay"):
             since = time.monotonic() - st.session_state.get(f"cancelled_at_{b.id}", float("-inf"))
-            if since >= ui.DOUBLE_CLICK_SECONDS:  # (not the second click of a double click on Cancel)
+            if since >= ui.DOUBLE_CLICK_SECONDS:  # (not a second click on Cancel: told so; a second press is meant)
                 _batch_action(lambda n: f"{count(n, 'preview')} queued again", resume_cancelled, workspace, b.id)
+            else:
+                st.session_state.pop(f"cancelled_at_{b.id}", None)
+                st.toast(ui.RESUME_HELD)
     if b.progress.retryable:  # not those a retry cannot change (their cards say why)
         if st.button(f"Retry {b.progress.retryable} failed", key="batch_retry",
                      icon=":material/replay:", help=ui.retry_failed_help(b.progress)):

@@ -29,8 +29,11 @@ BRAND_KIT = "pages/brand_kit.py"
 # How often live views poll the database while something is unfinished. Fragments rerun
 # only their own part of the page, so this costs a few small queries per viewer.
 LIVE_SECONDS = 2.0
-# Resume takes Cancel's place: the second click of a double click on Cancel is not a resume
-DOUBLE_CLICK_SECONDS = 1.5
+# Resume takes Cancel's place: a second click on Cancel soon after is not a resume (a second
+# walk-through resumed a batch with a second click 1.5 s and 3 s after Cancel); it is told so
+DOUBLE_CLICK_SECONDS = 5.0
+RESUME_HELD = ("Not resumed: the batch was cancelled a moment ago (a second click on Cancel?). "
+               "Press Resume again to queue its cancelled previews.")
 # The previews page polls with one narrow query and redraws only on change. Every poll
 # still makes the browser re-render the page's element tree (measured in headless
 # chromium: ~26 ms plus ~0.7 ms a card; a redraw ~6 ms a card more), so it polls no

@@ -206,13 +206,15 @@ def test_after_cancel_no_other_action_takes_its_place_and_resume_picks_up(app_ws
     assert after[-1] == "resume" and "archive" in after
     assert any(x.label == "Resume 3 cancelled" for x in at.button)
     sent.clear()
-    # a double click on Cancel: its second click lands on Resume and must not resume
+    # a second click on Cancel within seconds lands on Resume and must not resume (a second walk-through
+    # resumed with clicks 1.5 s and 3 s later); it says so
+    at.session_state[f"cancelled_at_{a.id}"] -= 3
     at.button(key=f"resume_{a.id}").click().run()
     assert not at.exception
     assert get_batch(app_ws, a.id).batch.status == "cancelled" and not sent
+    assert "Not resumed" in texts(at.toast)
     assert any(x.label == "Resume 3 cancelled" for x in at.button)
-    # a moment later, a click on Resume is meant
-    at.session_state[f"cancelled_at_{a.id}"] -= 2
+    # pressed again, a click on Resume is meant
     at.button(key=f"resume_{a.id}").click().run()
     assert not at.exception
     detail = get_batch(app_ws, a.id)
