@@ -347,7 +347,15 @@ def worker_warning() -> None:
     from core.settings import get_settings
 
     s = get_settings()
-    if s.embedded or _live_worker_count(s.redis_prefix) != 0:
+    if s.embedded:
+        return
+    live = _live_worker_count(s.redis_prefix)
+    if live is None:  # the queue itself does not answer (a second walk-through: nothing on any page said so)
+        st.error("The work queue (Redis) does not answer: new batches and jobs wait, and nothing runs, until "
+                 "it is back (they are kept, nothing is lost). Operators: see /healthz and the README, "
+                 "Operations.", icon=":material/cloud_off:")
+        return
+    if live != 0:
         return
     st.warning("No worker process is running: new and waiting previews and jobs wait until one "
                "starts (they are kept, nothing is lost). Operators: start one with "

@@ -184,3 +184,24 @@ def test_a_failure_line_counts_every_preview_that_failed_so(app_ws):
              or m.value.startswith(f"**{newer.name}**")]
     assert [line.endswith("· 2 previews") for line in lines[:4]] == [True] * 4, lines  # the newer batch's URLs
     assert lines[4].startswith(f"**{many.name}**") and lines[4].endswith("· 10 previews"), lines
+
+
+def test_every_page_says_when_the_work_queue_does_not_answer(app_ws, settings_env, redis_prefix):
+    """A second walk-through stopped Redis: batches sat "pending" while every page looked fine."""
+    import socket
+
+    from pages import ui
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings_env(REDIS_URL=f"redis://127.0.0.1:{port}/0", REDIS_PREFIX=redis_prefix)
+    ui._live_worker_count.clear()
+    try:
+        for page in (None, "pages/new_batch.py"):
+            at = open_page(page)
+            assert not at.exception, at.exception
+            assert "The work queue (Redis) does not answer" in texts(at.error), page
+            assert "No worker process" not in texts(at.warning)
+    finally:
+        ui._live_worker_count.clear()
