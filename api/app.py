@@ -461,7 +461,10 @@ async def get_preview(preview_id: uuid.UUID, who: Who, response: Response):
 def _if_match(value: str | None) -> int | None:
     if value is None:
         return None
-    text = value.strip().removeprefix("W/").strip('"')
+    if value.strip().startswith("W/"):  # If-Match compares strongly: a weak validator never matches (RFC 9110)
+        raise PreconditionFailedError("If-Match needs the preview's ETag as given (\"3\"): a weak validator "
+                                      "(W/…) never matches")
+    text = value.strip().strip('"')
     if text == "*":
         return None
     try:

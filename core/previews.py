@@ -64,6 +64,9 @@ def list_previews(
     bid = as_uuid(batch_id, "Batch") if batch_id is not None else None
     pid = as_uuid(product_id, "Product") if product_id is not None else None
     with unit_of_work() as session:
+        if bid is not None and batch_repo.get(session, workspace, bid) is None:
+            # (another workspace's or a made-up batch: not found, as reading it is; an empty list said "no previews")
+            raise NotFoundError(f"Batch {bid} was not found", batch_id=bid)
         stmt, cur = paginate(
             review_filter(preview_repo.list_stmt(workspace, bid, pid, status), review),
             Preview, page_size, cursor

@@ -118,6 +118,10 @@ def test_a_batch_through_the_api_from_create_to_delete(server):
     status, err, _ = api("PATCH", f"{CTA}/previews/{pid}/", {"prefill": {"headline": "Stale"}},
                          headers={"If-Match": f'"{version - 1}"'})
     assert status == 412 and err["error"]["code"] == "precondition_failed"
+    # a weak validator never matches (If-Match compares strongly; a second walk-through saw W/"2" accepted)
+    status, err, _ = api("PATCH", f"{CTA}/previews/{pid}/", {"prefill": {"headline": "Weak"}},
+                         headers={"If-Match": f'W/"{version}"'})
+    assert status == 412 and "weak validator" in err["error"]["message"], err
     # validation names the field
     status, err, _ = api("PATCH", f"{CTA}/previews/{pid}/", {"prefill": {"headline": "x" * 200}})
     assert status == 400 and any(d.startswith("headline") for d in err["error"]["details"]), err
@@ -234,7 +238,8 @@ def test_keys_workspaces_and_the_error_shape(server):
         assert status == 404 and b["id"] in err["error"]["message"] and "ws-a" not in json.dumps(err)
     assert theirs("GET", f"{CTA}/batch/")[1]["results"] == []
     status, previews, _ = theirs("GET", f"{CTA}/previews/?bulk_task_id={b['id']}")
-    assert status == 200 and previews["results"] == []
+    # another workspace's batch is not found here, as reading it is (a second walk-through: 200 and an empty list)
+    assert status == 404 and b["id"] in previews["error"]["message"] and "ws-a" not in json.dumps(previews)
     # revoked → 401
     out = subprocess.run([sys.executable, "-m", "api.keys", "list", "--workspace", "ws-b"], cwd=ROOT,
                          env={**os.environ, **env}, capture_output=True, text=True, check=True)
