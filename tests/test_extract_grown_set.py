@@ -460,6 +460,17 @@ TWENTY_SECOND_SESSION = {"github129.json": (1, {}), "github130.json": (1, {}), "
                          "github140.json": (1, {"brand": 0.0, "first_image": 0.0}),
                          "formasaurus22.json": (9, {"brand": 0.777})}
 
+# The twenty-third session's unseen pages (2026-12-04, each committed before its first scoring; truth by helpers
+# blind to the extractor): github144 (ThinkGeek 2012), github146/149 (Oriflame Egypt, portia) at 1.0; github145
+# (JD.com 2015) at price 0 (a warranty option's "1年 ￥39.00"), 1.0 since; github150 (JD.com, off sale) at brand 0
+# (a CJK name run on into the product's words), 1.0 since; github151 (Big Fish Games: the saved buy box empty, the
+# markup's 14.98 read) at price and currency 0: left; github152 (AllModern 2015) at brand and first image 0
+# ("ds_manu_name"; data-zoom="1"), 1.0 since; github153 (the App Store 2013) at title and brand 0, 1.0 since.
+TWENTY_THIRD_SESSION = {"github144.json": (1, {}), "github145.json": (1, {}), "github146.json": (1, {}),
+                        "github149.json": (1, {}), "github150.json": (1, {}),
+                        "github151.json": (1, {"price": 0.0, "currency": 0.0}),
+                        "github152.json": (1, {}), "github153.json": (1, {})}
+
 # every session's unseen sets, as first scored (the dicts above), in one table
 UNSEEN_SESSIONS = {"sixth": SIXTH_SESSION, "ninth": NINTH_SESSION, "tenth": TENTH_SESSION,
                    "eleventh": ELEVENTH_SESSION, "twelfth": TWELFTH_SESSION, "thirteenth": THIRTEENTH_SESSION,
@@ -467,7 +478,7 @@ UNSEEN_SESSIONS = {"sixth": SIXTH_SESSION, "ninth": NINTH_SESSION, "tenth": TENT
                    "sixteenth": SIXTEENTH_SESSION, "seventeenth": SEVENTEENTH_SESSION,
                    "eighteenth": EIGHTEENTH_SESSION, "nineteenth": NINETEENTH_SESSION,
                    "twentieth": TWENTIETH_SESSION, "twenty-first": TWENTY_FIRST_SESSION,
-                   "twenty-second": TWENTY_SECOND_SESSION}
+                   "twenty-second": TWENTY_SECOND_SESSION, "twenty-third": TWENTY_THIRD_SESSION}
 
 
 @pytest.mark.parametrize("session,name", [(s, n) for s, sets in UNSEEN_SESSIONS.items() for n in sorted(sets)])
