@@ -23,7 +23,6 @@ _RATE_UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600}
 _RATE_RE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([a-z]+)\s*$")
 
 
-
 @dataclass(frozen=True)
 class AllowedNetwork:
     """One entry of FETCH_ALLOW_NETWORKS: a network, and the ports opened on it (None: every
@@ -67,6 +66,7 @@ class AllowedNetwork:
         if not self.contains(ip):
             return False
         return self.ports is None or (port is not None and self.ports[0] <= port <= self.ports[1])
+
 
 @dataclass(frozen=True)
 class RateLimit:

@@ -50,7 +50,8 @@ def url_problem(url: object, *, allow_private: bool = False) -> str | None:
     if not allow_private:
         host = _ascii_host(host)  # as it is stored and fetched: "１２７.０.０.１" is 127.0.0.1
         ip = _as_ip(host)
-        if ip is not None and allowed_by_setting(ip, port or (443 if parts.scheme.lower() == "https" else 80)):
+        port = port or (443 if parts.scheme.lower() == "https" else 80)  # the port the fetcher will use
+        if ip is not None and allowed_by_setting(ip, port):
             return None  # a network FETCH_ALLOW_NETWORKS opens
         if host == "localhost" or host.endswith(".localhost") or host.endswith(".local"):
             from core.settings import get_settings
@@ -65,10 +66,10 @@ def url_problem(url: object, *, allow_private: bool = False) -> str | None:
             from core.fetch import address_problem, resolve_host
 
             try:
-                addresses = resolve_host(host, port or (443 if parts.scheme.lower() == "https" else 80))
+                addresses = resolve_host(host, port)
             except OSError:
                 return None  # (the fetcher says why)
-            if any(address_problem(a, port or (443 if parts.scheme.lower() == "https" else 80)) for a in addresses):
+            if any(address_problem(a, port) for a in addresses):
                 return "URL points to this machine, at an address or port not opened for fetching"
             return None
         if ip is not None and (address_kind(ip) is not None or not ip.is_global):

@@ -31,6 +31,7 @@ TEXT_FIELDS = {"headline": HEADLINE_MAX, "subtitle": SUBTITLE_MAX, "cta_text": C
                "brand": 40, "visual_vibe": VIBE_MAX}
 TEXT_LABELS = {"headline": "Headline", "subtitle": "Subtitle", "cta_text": "Button text",
                "brand": "Brand", "visual_vibe": "Visual vibe"}
+FIELD_LABELS = {**TEXT_LABELS, "cta_url": "Button link", "widgets": "The widget list"}  # (as the form names them)
 COLOR_NAMES = list(Colors.model_fields)
 LAYOUT_CHOICES = {k: list(f.annotation.__args__) for k, f in Layout.model_fields.items()}
 WIDGET_COLUMNS = ["type", "text", "label", "price", "currency", "compare_at", "locale", "percent",
@@ -118,7 +119,7 @@ def in_form_words(exc: AppError, table_rows: list[int] | None = None) -> AppErro
         return (table_rows[n] if table_rows is not None and n < len(table_rows) else n) + 1
 
     def say(text: str) -> str:
-        for name, label in {**TEXT_LABELS, "cta_url": "Button link"}.items():
+        for name, label in FIELD_LABELS.items():
             text = re.sub(rf"\b{name}\b(?=:)", label, text)
         # "widgets.0.price_badge.price: …" is a row of the table: "Widget 1 (price badge): price …"
         return re.sub(r"\bwidgets\.(\d+)\.(\w+)\.(\w+): ",
@@ -180,7 +181,7 @@ def _clashes(patch: dict, seen: dict, live: dict | None) -> list[str]:
             out += [f"{name[:-1] if name == 'colors' else name} {k.replace('_', ' ')}".capitalize()
                     for k in value if str(mine.get(k, "")).upper() != str(theirs.get(k, "")).upper()]
         elif (seen.get(name) or None) != (live.get(name) or None):
-            out.append({**TEXT_LABELS, "cta_url": "Button link", "widgets": "The widget list"}.get(name, name))
+            out.append(FIELD_LABELS.get(name, name))
     return out
 
 
@@ -194,7 +195,8 @@ def _changed_elsewhere(seen: PreviewInfo, live: PreviewInfo) -> None:
         return
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         st.warning("This banner was changed elsewhere since you opened this form. Saving the fields "
-                   "sends only what you change here; the other fields keep their new values.",
+                   "sends only what you change here; the other fields keep their new values (a field "
+                   "changed in both places is not saved over).",
                    icon=":material/sync_problem:", width="stretch")
         if st.button("Show the latest", key=f"pf_latest_{live.id.hex}", icon=":material/refresh:"):
             close(live.id)
