@@ -280,7 +280,8 @@ def test_no_function_reaches_another_workspaces_rows(db, workspace, sent):
             call()
     assert list_batches(intruder).items == []
     assert list_previews(intruder).items == []
-    assert list_previews(intruder, batch_id=info.id).items == []
+    with pytest.raises(NotFoundError):  # another workspace's batch is not found, as reading it is
+        list_previews(intruder, batch_id=info.id)
     assert clear_completed(intruder) == 0
     # and nothing changed for the owner
     assert get_batch(workspace, info.id).batch.status == "pending"
