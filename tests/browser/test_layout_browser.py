@@ -244,6 +244,8 @@ def test_a_card_s_buttons_sit_below_its_no_banner_box(browser, batch_url):
     page.goto(batch_url)
     wait_ready(page, 60_000)
     page.locator("iframe").first.wait_for(timeout=30_000)
+    # (the cards are drawn after the first banner's frame: wait until the boxes are there)
+    page.wait_for_function(f"() => ({_PLACEHOLDER_JS.strip()})().length > 0", timeout=30_000)
     cards = page.evaluate(_PLACEHOLDER_JS)
     page.close()
     assert cards, "no card without a banner on the page"
