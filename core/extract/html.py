@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import itertools
 import re
 from itertools import islice
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from core.extract.images import GENERIC_CAPTION, LIGHTBOX
 from core.extract.own_label import domain_label
 from core.extract.prices import DASH_PRICE, looks_like_price, money_in
 from core.extract.shown_prices import among_others, cents_piece, elsewhere, price_prop, shown_prices, sign_text, struck_classes, struck_mark
-from core.extract.text import (TEST_KEYS, clean_text, element_text, in_chrome, is_placeholder, next_element, overlap,
+from core.extract.text import (TEST_KEYS, wide_char, clean_text, element_text, in_chrome, is_placeholder, next_element, overlap,
                                plausible_brand, previous_element, squash, tokens, without)
 
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head", "option", "select", "textarea"}
@@ -1208,7 +1209,7 @@ def _begins(title: str, name: str, fused: bool = False) -> bool:
 def _runs_on(part: str, low: str) -> bool:
     """A CJK name run on into the product's words ("知医堂三清茶…", "小米手机": two CJK characters or
     more after it), not a longer name of one more character ("得力士 钢化膜")."""
-    after = re.match(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]*", low[len(part):]).group(0)
+    after = list(itertools.takewhile(wide_char, low[len(part):]))
     return _cjk(part[-1]) and len(after) >= 2
 
 

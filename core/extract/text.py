@@ -119,8 +119,8 @@ def lines_as_sentences(text: str, *, blocks: bool = False) -> str:
         if not line:
             continue
         if out and not out[-1].endswith(_LINE_GOES_ON) and (
-                blocks or bullet or line[0].isupper() or line[0].isdigit() or _wide(out[-1][-1])):
-            out[-1] += "。" if _wide(out[-1][-1]) else "."  # (Chinese and Japanese end with their own stop)
+                blocks or bullet or line[0].isupper() or line[0].isdigit() or wide_char(out[-1][-1])):
+            out[-1] += "。" if wide_char(out[-1][-1]) else "."  # (Chinese and Japanese end with their own stop)
         out.append(line)
     joined = ""
     for line in out:
@@ -128,7 +128,7 @@ def lines_as_sentences(text: str, *, blocks: bool = False) -> str:
     return joined
 
 
-def _wide(char: str) -> bool:
+def wide_char(char: str) -> bool:
     """A Chinese or Japanese character (a line of them ends with 。, which needs no space after it)."""
     return "\u3040" <= char <= "\u30ff" or "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
 
