@@ -74,8 +74,10 @@ def _submit(who, kind: str) -> None:
     else:
         noun = "video" if kind == "video" else "image"
         if job.created:
-            state[FLASH] = ("success", f"Queued: {noun} “{job.prompt[:80]}”. It runs in the "
-                                       "background; follow it in the queue below.",
+            with_ref = (f"with the reference image “{upload.name}”" if reference
+                        else "without a reference image")
+            state[FLASH] = ("success", f"Queued: {noun} “{job.prompt[:80]}”, {with_ref}. It runs "
+                                       "in the background; follow it in the queue below.",
                             time.monotonic())
         else:
             state[FLASH] = ("info", "You just submitted these settings: the job is already in "

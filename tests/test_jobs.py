@@ -83,7 +83,7 @@ def test_invalid_parameters_are_refused_with_the_field_named_and_nothing_created
 
 
 @pytest.mark.parametrize("data, message", [
-    (b"not an image at all", "is not an image Pillow can read: upload a PNG, JPEG or WebP"),
+    (b"not an image at all", "could not be read as an image (damaged, or not an image at all): upload a PNG, JPEG or WebP"),
     (png(fmt="GIF"), "is a GIF file: upload a PNG, JPEG or WebP"),
     (b"", "is empty"),
 ])

@@ -94,7 +94,7 @@ def test_submitting_queues_the_job_and_resets_the_form_in_the_same_rerun(app_ws,
     assert job.params["prompt"] == "A ceramic teapot" and job.params["aspect_ratio"] == "16:9"
     assert job.params["number_of_outputs"] == 3 and job.params["negative_prompt"] == "text"
     assert sent == [("job", (str(job.id),))]
-    assert "Queued: image “A ceramic teapot”" in texts(at.success)
+    assert "Queued: image “A ceramic teapot”, without a reference image" in texts(at.success)
     assert at.text_area(key=field(at, "prompt")).value == ""
     assert at.text_input(key=field(at, "negative_prompt")).value == ""
     assert at.selectbox(key=field(at, "aspect_ratio")).value == "1:1"
@@ -146,7 +146,7 @@ def test_an_upload_that_is_not_an_image_is_refused(app_ws):
     at = open_media()
     at.file_uploader(key=field(at, "reference")).upload("photo.png", b"GIF? no, text", "image/png")
     submit(at, "Use my photo")
-    assert "'photo.png' is not an image Pillow can read" in texts(at.error)
+    assert "'photo.png' could not be read as an image" in texts(at.error)
     assert list_jobs(app_ws).items == []
 
 
@@ -157,6 +157,9 @@ def test_a_reference_image_is_stored_with_the_job(app_ws):
     (job,) = list_jobs(app_ws).items
     assert job.params["reference_image"]["name"] == "ref.png"
     assert "reference: ref.png" in texts(at.caption)
+    # a walk-through: a file the upload widget refused (over its size limit) never reaches the
+    # page, and the job was queued with nothing said; the queued message says which it was
+    assert "with the reference image “ref.png”" in texts(at.success)
 
 
 def test_the_queue_shows_parameters_status_retries_and_errors(app_ws):

@@ -150,7 +150,7 @@ def check_reference_image(data: object, name: str = "upload") -> ReferenceImage:
         raise
     except Exception:  # noqa: BLE001 - any decoder failure means "not an image" to a user
         raise ValidationError(
-            f"Reference image {name!r} is not an image Pillow can read: upload a PNG, JPEG or WebP"
+            f"Reference image {name!r} could not be read as an image (damaged, or not an image at all): upload a PNG, JPEG or WebP"
         ) from None
     if fmt not in REFERENCE_TYPES:
         raise ValidationError(
