@@ -96,7 +96,8 @@ def page_path(entry: dict) -> Path | None:
     if source in archives():
         path = archive_dir(source) / entry["source_path"]
         return path if path.is_file() else None
-    if source.startswith(("npm:", "pypi-sdist:")):  # a release's page copied with its licence (github83, github84)
+    if source.startswith(("npm:", "pypi-sdist:", "debian:")):  # a release's page copied with its
+        # licence (github83, github84; a Debian source package's since github154)
         path = FIXTURES / "github" / entry["file"]
         return path if path.is_file() else None
     raise ValueError(f"unknown source {source!r} for {entry.get('file')}")

@@ -128,9 +128,41 @@ def test_a_japanese_page_gets_japanese_buttons_and_frames():
     ("Wireless Headphones (2024 Edition)", "", "Wireless Headphones"),
     ("Кофемашина Philips серии 3200, чёрная", "", "Кофемашина Philips серии 3200"),
     ("无线蓝牙耳机，降噪，长续航", "", "无线蓝牙耳机"),
+    # a walk-through: JD's title was cut inside 播放器 ("player"): "…安卓智能高清播"; now after its
+    # last space that keeps half the room, else inside the run and marked "…"
+    ("创维（Skyworth）M300 网络电视机顶盒 四核 芒果TV 安卓智能高清播放器", "", "创维（Skyworth）M300 网络电视机顶盒 四核 芒果TV"),
+    ("无线蓝牙耳机降噪长续航无线蓝牙耳机降噪长续航无线蓝牙耳机降噪长续航无线蓝牙耳机降噪长续航", "",
+     "无线蓝牙耳机降噪长续航无线蓝牙耳机降噪长续航无线蓝牙耳机降噪长续航无线蓝牙耳机…"),
 ])
 def test_titles_are_shortened_to_the_product_name(title, brand, expected):
     assert short_title(title, brand) == expected
+    assert len(short_title(title, brand)) <= 40
+
+
+@pytest.mark.parametrize("locale,title,script", [
+    ("zh-CN", "创维 M300 网络电视机顶盒", r"[\u4e00-\u9fff]"), ("zh-TW", "無線藍牙耳機", r"[\u4e00-\u9fff]"),
+    ("fa-IR", "کتاب ملت عشق", r"[\u0600-\u06ff]"), ("ar-EG", "زجاجة حرارية", r"[\u0600-\u06ff]"),
+])
+def test_chinese_persian_and_arabic_pages_get_buttons_in_their_language(locale, title, script):
+    # a walk-through: "Shop now", "Get the deal" under Chinese and Persian banners
+    brief = ProductBrief(title=title, description="", price=Decimal("249"), currency="CNY",
+                         url="https://shop.example/p/11", language=locale)
+    prefills = _ten_variants(brief)
+    ctas = {p["cta_text"] for p in prefills}
+    assert all(re.search(script, c) for c in ctas), ctas
+    assert len({p["headline"] for p in prefills}) >= 8
+    if locale == "zh-TW":  # Traditional characters for Taiwan, not the Simplified table's
+        assert not any(c in "购买详现优马抢礼" for p in prefills for c in p["cta_text"] + p["headline"])
+
+
+def test_a_shops_blurb_is_no_headline_of_a_page_in_a_language_without_frames():
+    # a walk-through: "【创维M300】京东JD.COM提供创维M300正品行货，全国价格最低，并包括S" (JD's own
+    # blurb: "JD.COM offers genuine goods … lowest price nationwide", cut) was a headline
+    brief = ProductBrief(title="กระติกน้ำสแตนเลส 500 มล.", price=Decimal("249"), currency="THB",
+                         description="【创维M300】京东JD.COM提供创维M300正品行货，全国价格最低。เก็บความเย็นได้ 24 ชั่วโมง",
+                         url="https://shop.example/p/12", language="th-TH")
+    headlines = [p["headline"] for p in _ten_variants(brief)]
+    assert not any("京东" in h or "价格最低" in h for h in headlines), headlines
 
 
 def test_a_500_character_title_becomes_a_headline_within_the_limit():

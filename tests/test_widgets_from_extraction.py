@@ -48,3 +48,30 @@ def test_geminis_price_badge_gets_the_shops_list_price():
              "widgets": [{"type": "price_badge", "price": "120.00", "currency": "EUR"}]}
     prefill = copy_to_prefill(reply, BRIEF, 0)
     assert prefill["widgets"][0]["compare_at"] == "150.00"
+
+
+def test_a_low_rating_is_no_widget_on_an_ad():
+    # a walk-through: a Persian bookshop's banner showed "★ 2.0 (5)", advertising against the book
+    assert "rating" not in widgets(replace(BRIEF, rating=Decimal("2.0"), rating_count=5))
+    assert "rating" not in widgets(replace(BRIEF, rating=Decimal("3.9")))
+    assert widgets(replace(BRIEF, rating=Decimal("4.0")))["rating"]["value"] == 4.0
+    # nor one read from the description's words
+    text = replace(BRIEF, rating=None, rating_count=None, description="Rated 2.5 out of 5 by buyers.")
+    assert "rating" not in widgets(text)
+    assert widgets(replace(text, description="Rated 4.5 out of 5 by buyers."))["rating"]["value"] == 4.5
+
+
+def test_geminis_low_rating_widget_is_dropped_and_a_low_rating_is_not_offered_to_it():
+    from core.generators.gemini import _copy_prompt
+
+    reply = {"headline": "Oak for two", "subtitle": "Solid oak", "cta_text": "Shop now", "visual_vibe": "calm",
+             "colors": {"primary": "#AA5500", "background": "#FFFFFF", "text": "#111111", "secondary": "#333333",
+                        "button": "#AA5500", "button_text": "#FFFFFF"},
+             "widgets": [{"type": "rating", "value": 2.0}, {"type": "price_badge", "price": "120.00",
+                                                              "currency": "EUR"}]}
+    low = replace(BRIEF, rating=Decimal("2.0"), rating_count=5)
+    assert [w["type"] for w in copy_to_prefill(reply, low, 0)["widgets"]] == ["price_badge"]
+    reply["widgets"][0]["value"] = 4.6
+    assert [w["type"] for w in copy_to_prefill(reply, BRIEF, 0)["widgets"]] == ["rating", "price_badge"]
+    assert "Rating:" not in _copy_prompt(low, 0, 1, [])
+    assert "Rating: 4.6 of 5" in _copy_prompt(BRIEF, 0, 1, [])

@@ -2,7 +2,7 @@
 
 One table per language, for the languages of the shops we are tested on (Spanish, Portuguese,
 Italian, French, German, Polish, Croatian, Slovenian, Slovak, Latvian, Estonian, Russian,
-Korean, Japanese, Hebrew) and English.
+Korean, Japanese, Hebrew, Chinese — Simplified and Traditional —, Persian, Arabic) and English.
 Frames are grammar-neutral on purpose ("Nur {p}: {t}", "Neu: {t}"):
 the product name is inserted as the shop wrote it, so no case or gender has to agree with it.
 ``{t}`` is the product's short title, ``{p}`` its price as the shop prints it. CTAs are at most
@@ -11,6 +11,7 @@ the product name is inserted as the shop wrote it, so no case or gender has to a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from core.locale import language_of
@@ -169,7 +170,49 @@ WORDS: dict[str, CopyWords] = {
         (("{t} – עד גמר המלאי!", "אל תפספסו: {t}"), ("להזמנה היום", "אל תפספסו")),
         (("מתנה מושלמת: {t}", "{t} למתנה"), ("לתת במתנה", "רעיונות למתנה")),
         "משלוח חינם"),
+    # Simplified Chinese (zh-CN, zh-SG; Traditional below); Persian; Arabic. A walk-through saw
+    # "Shop now" under Chinese and Persian banners: the button is in the page's language too
+    "zh": _words(
+        (("{t}", "全新{t}", "{t}，轻松拥有"), ("立即购买", "了解更多")),
+        (("{t} 仅需{p}", "{t}，现价{p}", "只要{p}：{t}"), ("立即抢购", "查看优惠")),
+        (("品质之选：{t}", "{t}"), ("查看详情", "立即探索")),
+        (("你的新宠：{t}", "{t}，每天都好用"), ("马上拥有", "今天就试试")),
+        (("{t} 限量抢购！", "不容错过：{t}"), ("今天下单", "马上抢购")),
+        (("送礼首选：{t}", "{t}，贴心好礼"), ("买来送礼", "挑选礼物")),
+        "包邮"),
+    "fa": _words(
+        (("{t}", "جدید: {t}"), ("همین حالا بخرید", "بیشتر بدانید")),
+        (("{t} فقط {p}", "فقط {p}: {t}"), ("مشاهده پیشنهاد", "خرید")),
+        (("کیفیت برتر: {t}", "{t}"), ("مشاهده جزئیات", "بیشتر ببینید")),
+        (("انتخاب تازه شما: {t}", "{t} برای هر روز"), ("سفارش دهید", "امروز امتحان کنید")),
+        (("{t}؛ تا موجودی هست!", "از دست ندهید: {t}"), ("امروز سفارش دهید", "همین حالا بخرید")),
+        (("هدیه‌ای عالی: {t}", "{t} برای هدیه"), ("هدیه بدهید", "ایده‌های هدیه")),
+        "ارسال رایگان"),
+    "ar": _words(
+        (("{t}", "جديد: {t}"), ("تسوّق الآن", "اكتشف المزيد")),
+        (("{t} بـ {p}", "فقط {p}: {t}"), ("شاهد العرض", "اشترِ الآن")),
+        (("جودة عالية: {t}", "{t}"), ("التفاصيل", "استكشف")),
+        (("مفضّلك الجديد: {t}", "{t} لكل يوم"), ("اطلبه الآن", "جرّبه اليوم")),
+        (("{t} – لفترة محدودة!", "لا تفوّت: {t}"), ("اطلب اليوم", "لا تفوّت العرض")),
+        (("هدية مثالية: {t}", "{t} هدية"), ("أهدِه", "أفكار للهدايا")),
+        "شحن مجاني"),
 }
+
+# Traditional Chinese (Taiwan, Hong Kong, Macau, or a tag naming the Hant script)
+ZH_HANT = _words(
+    (("{t}", "全新{t}", "{t}，輕鬆擁有"), ("立即購買", "了解更多")),
+    (("{t} 只要{p}", "{t}，現價{p}", "只要{p}：{t}"), ("立即搶購", "查看優惠")),
+    (("品質之選：{t}", "{t}"), ("查看詳情", "立即探索")),
+    (("你的新寵：{t}", "{t}，每天都好用"), ("馬上擁有", "今天就試試")),
+    (("{t} 限量搶購！", "不容錯過：{t}"), ("今天下單", "馬上搶購")),
+    (("送禮首選：{t}", "{t}，貼心好禮"), ("買來送禮", "挑選禮物")),
+    "免運費")
+
+
+def _traditional_chinese(locale: str) -> bool:
+    parts = {p.casefold() for p in re.split(r"[-_]", locale)}
+    return "hant" in parts or bool(parts & {"tw", "hk", "mo"}) and "hans" not in parts
+
 
 # a short frame per angle more, so a long title still gets a frame that fits 40 characters
 _SHORT = {  # lifestyle, urgency, gift
@@ -197,7 +240,8 @@ _BY_LOCALE = {"pt-BR": {"free_shipping": "Frete grátis"}}
 
 def copy_words(locale: str | None) -> CopyWords | None:
     """The words for the page's locale ("de-CH" → German), None for a language we lack."""
-    words = WORDS.get(language_of(locale))
+    language = language_of(locale)
+    words = ZH_HANT if language == "zh" and _traditional_chinese(locale or "") else WORDS.get(language)
     override = _BY_LOCALE.get(locale or "")
     if words and override:
         from dataclasses import replace

@@ -9,12 +9,14 @@ phrased per variant, and colours taken from the source photo's own palette.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from PIL import Image
 
 from core.errors import GenerationError
 from core.images import ImageTooLarge, decode_image
 from core.generators.brief import (
+    RATING_SHOWN_FROM,
     ProductBrief,
     clean_text,
     clip_words,
@@ -79,7 +81,10 @@ def _headline(brief: ProductBrief, plan: VariantPlan, taken: set[str]) -> str:
         candidates += [title, clip_words(full, HEADLINE_MAX)]
         if price:
             candidates.append(clip_words(f"{title} · {price}", HEADLINE_MAX))
-        candidates += [clip_words(s, HEADLINE_MAX) for s in sentences(brief.description)[:3]]
+        # (not the shop speaking of itself: "【创维M300】京东JD.COM提供…正品行货，全国价格最低" is
+        # JD's blurb, not a headline)
+        candidates += [clip_words(s, HEADLINE_MAX) for s in sentences(brief.description)[:3]
+                       if not (_SHOP_LINE.search(s) or _NAMES_A_SHOP.search(s))]
     candidates.append(title)
     for text in candidates:
         if text and text.casefold() not in taken:
@@ -123,7 +128,10 @@ _SHOP_LINE = re.compile(
     r"\b(em|en|in) (oferta|offerta)|\bmais ofertas|\bcompre (agora|j[áa]|online)|\bcompra (online|ahora|ya)|"
     r"\bachetez|\bacquista (ora|online)|\bjetzt (kaufen|bestellen)|\bg[üu]nstig kaufen|\bpreisvergleich|"
     r"\bversand|\bbestellwert|\blieferung|\blivraison|\bspedizione|\bverzending|\bbezorging|"
-    r"\bentrega (gr[aá]tis|r[aá]pida)|\bfrete|\benv[ií]o|\bretours?\b|\br[üu]ckgabe",
+    r"\bentrega (gr[aá]tis|r[aá]pida)|\bfrete|\benv[ií]o|\bretours?\b|\br[üu]ckgabe|"
+    # Chinese and Japanese shops' own lines: "genuine goods", "lowest price in the country", "online
+    # shopping guide", "cash on delivery", "nationwide warranty"; "mail order", "lowest price"
+    r"正品行货|价格最低|最低价|网购|货到付款|全国联保|通販|最安値",
     re.IGNORECASE)
 # the shop's own address in a sentence ("… em oferta na americanas.com!", "Play.com is the top UK
 # site"): it speaks of the shop, and on a marketplace of another shop than the user's
@@ -228,12 +236,15 @@ def _widgets(brief: ProductBrief, plan: VariantPlan) -> list[dict]:
         widgets.append(badge)
     if m := _DISCOUNT.search(text):
         widgets.append({"type": "discount", "percent": int(m.group(1))})
+    # a rating is a reason to buy only when it is a good one: "★ 2.0 (5)" on an ad (a walk-
+    # through saw it) advertises against the product
     if brief.rating is not None and 0 < brief.rating <= 5:
-        rating = {"type": "rating", "value": float(brief.rating)}
-        if brief.rating_count:
-            rating["count"] = int(brief.rating_count)
-        widgets.append(rating)
-    elif m := _RATING.search(text):
+        if brief.rating >= RATING_SHOWN_FROM:
+            rating = {"type": "rating", "value": float(brief.rating)}
+            if brief.rating_count:
+                rating["count"] = int(brief.rating_count)
+            widgets.append(rating)
+    elif (m := _RATING.search(text)) and Decimal(m.group(1).replace(",", ".")) >= RATING_SHOWN_FROM:
         widgets.append({"type": "rating", "value": float(m.group(1).replace(",", "."))})
     if (m := _FREE_SHIPPING.search(text)) and not _CONDITIONAL.search(text[m.end():m.end() + 40]):
         words = _words(brief, brief.title)
