@@ -179,6 +179,7 @@ DEFAULT_SETS = {
     "github151": (None, FIXTURES / "github151.json"),  # Big Fish Games 2025, a game whose buy box shows no price (Jeshibu/PlayniteExtensions)
     "github152": (None, FIXTURES / "github152.json"),  # AllModern 2015, a flour sifter on sale (isabella232/onebox-1)
     "github153": (None, FIXTURES / "github153.json"),  # iTunes App Store 2013, an app at $6.99 (discourse/discourse's onebox fixtures, MIT)
+    "github154": (None, FIXTURES / "github154.json"),  # FYE 2020, a Blu-ray at $17.99 (extruct's test page, via Debian's extruct source package, BSD-3)
     "formasaurus22": (None, FIXTURES / "formasaurus22.json"),  # 9 more formasaurus pages no set had used (IT, US, HU, RU, UK shops ~2015; notes in formasaurus22.md)
     "heldout": (pages_dir() or ROOT / "missing-formasaurus-pages", FIXTURES / "heldout.json"),
     # pages built from the shop platforms' price templates (tests/fixtures/extraction/platforms)
