@@ -242,7 +242,9 @@ def _again(workspace: str, preview_id: object, allowed: tuple, conflict: str) ->
             raise ConflictError(conflict.format(status=p.status))
         if p.status == PreviewStatus.FAILED and p.failed_for_good:  # as the dashboard: no Retry for it
             why = p.error_message or "it would fail the same way"
-            raise ConflictError(why if why.startswith("Retrying will not help") else f"Retrying will not help: {why}")
+            # the reason says it once (a walk-through got "Retrying will not help: … downloaded … .
+            # Retrying will not help: give the product a photo…" from a reason that already said it)
+            raise ConflictError(why if "Retrying will not help" in why else f"Retrying will not help: {why}")
         batch = batch_repo.get(session, workspace, p.batch_id, lock=True)
         if p.status == PreviewStatus.RETRYING:
             sends = _due_now(session, p)

@@ -120,6 +120,15 @@ def test_a_preview_failed_for_good_is_not_retried_through_the_api_either(fake, w
         retry_preview(workspace, a.id)
     assert get_preview(workspace, a.id).status == "failed"
     assert retry_preview(workspace, b.id).status in ("pending", "queued")
+    # a reason that says it already (image downloads: "… Retrying will not help: give the product a
+    # photo…") is not prefixed a second time
+    from core.rank import NO_RETRY_HELP
+
+    reason = "3 images found, none could be downloaded: 3 on servers whose names could not be found"
+    set_preview_state(a.id, "failed", failed_for_good=True, error_message=reason + NO_RETRY_HELP)
+    with pytest.raises(ConflictError) as err:
+        retry_preview(workspace, a.id)
+    assert str(err.value.message if hasattr(err.value, "message") else err.value).count("Retrying will not help") == 1
 
 
 def test_the_api_s_batch_retry_says_how_many_it_left_out(fake, workspace, sent):
