@@ -139,6 +139,11 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
              406: "not_acceptable", 409: "conflict", 412: "precondition_failed", 413: "too_large",
              415: "unsupported_media_type", 429: "rate_limited"}
     message = exc.detail if isinstance(exc.detail, str) else "The request could not be served"
+    if exc.status_code == 400 and message == "There was an error parsing the body":
+        # FastAPI's words for a body json could not read though it is no syntax error (nested
+        # 1000 deep: a walk-through got code "error"); a validation error like any other bad JSON
+        detail = "body: could not be read as JSON (nested too deeply, or not JSON)"
+        return error_response(400, "validation_error", f"The request is not valid: {detail}", [detail])
     return error_response(exc.status_code, codes.get(exc.status_code, "error"), message,
                           headers=getattr(exc, "headers", None))
 

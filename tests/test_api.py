@@ -286,6 +286,11 @@ def test_bad_submissions_name_the_row_and_the_rule_and_create_nothing(server):
         "Row 5: URL must start with http:// or https://"], err
     status, err, _ = api("POST", f"{CTA}/batch/", raw_body=b'{"sources": [}')
     assert status == 400 and any("not valid JSON at character" in d for d in err["error"]["details"]), err
+    # nested deeper than the JSON reader goes: the same code as any bad JSON (a walk-through got "error")
+    deep = b'{"sources": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+    status, err, _ = api("POST", f"{CTA}/batch/", raw_body=deep)
+    assert status == 400 and err["error"]["code"] == "validation_error", err
+    assert "nested too deeply" in err["error"]["message"]
     too_many = {"sources": [{"url": f"{shop.product_urls[0]}?n={i}", "batch_size": 1} for i in range(6)]}
     status, err, _ = api("POST", f"{CTA}/batch/", too_many)
     assert status == 400 and "at most 5" in err["error"]["message"]
