@@ -728,11 +728,14 @@ async def create_webhook(body: S.WebhookCreate, who: Who):
     return _webhook(await call(register_webhook, who.workspace, body.url, body.description))
 
 
-@app.get("/webhooks/", response_model=list[S.Webhook], tags=["webhooks"])
+@app.get("/webhooks/", response_model=S.Page[S.Webhook], tags=["webhooks"])
 async def list_webhooks(who: Who):
+    """The workspace's webhooks (at most 10 active, and the disabled ones), newest first, in one
+    page: the same `{"next", "previous", "results"}` shape as every other list."""
     from core.webhooks import list_webhooks as listing
 
-    return [_webhook(w) for w in await call(listing, who.workspace)]
+    return {"next": None, "previous": None,
+            "results": [_webhook(w) for w in await call(listing, who.workspace)]}
 
 
 @app.get("/webhooks/{webhook_id}/", response_model=S.Webhook, tags=["webhooks"])

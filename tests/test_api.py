@@ -392,7 +392,11 @@ def test_webhooks_registered_through_the_api_are_delivered_signed(server):
         status, hook, _ = api("POST", "/api/webhooks/", {"url": receiver.url("/in"), "description": "ci"})
         assert status == 201 and hook["secret"].startswith("whsec_") and hook["active"]
         receiver.secret = hook["secret"]
-        listed = api("GET", "/api/webhooks/")[1]
+        # a list like every other (a walk-through: a bare array where the README promises
+        # {"next", "previous", "results"})
+        page = api("GET", "/api/webhooks/")[1]
+        assert (page["next"], page["previous"]) == (None, None)
+        listed = page["results"]
         assert [w["id"] for w in listed] == [hook["id"]] and listed[0]["secret"] is None
         status, b, _ = api("POST", f"{CTA}/batch/", {"sources": [{"url": f"{shop.product_urls[2]}?hook=1", "batch_size": 1}]})
         wait_done(api, b["id"])
