@@ -186,11 +186,16 @@ def _actions(workspace: str, user: str, kit: brand.BrandKit | None) -> None:
                                  "changed banner needs a new review.")
     if kit is None:
         return
+    confirmed = st.session_state.pop(K + "rebrand_go", False)  # the question's yes, last run
     try:
-        if save or rebrand:
+        if rebrand:  # asks first: one click rewrote 95 banners (a walk-through)
+            st.session_state[K + "rebrand_asked"] = True
+        if st.session_state.get(K + "rebrand_asked"):
+            _confirm_rebrand(workspace, kit)
+        if save or confirmed:
             brand.save_kit(workspace, kit, user)
             st.toast("Brand kit saved: new banners use it")
-        if rebrand:
+        if confirmed:
             done = brand.rebrand_previews(workspace, kit)
             st.toast(f"{count(done.changed, 'banner')} re-rendered with the kit")
             if done.reviews_cleared:  # a walk-through: approvals vanished without a word
@@ -200,6 +205,32 @@ def _actions(workspace: str, user: str, kit: brand.BrandKit | None) -> None:
                            icon=":material/rate_review:")
     except AppError as exc:
         ui.show_error(exc)
+
+
+def _answer_rebrand(yes: bool) -> None:
+    st.session_state.pop(K + "rebrand_asked", None)
+    if yes:
+        st.session_state[K + "rebrand_go"] = True
+
+
+def _confirm_rebrand(workspace: str, kit: brand.BrandKit) -> None:
+    """Say how many finished banners the kit would change (reviewed ones among them); they are
+    re-rendered only on a second, named click; Cancel or nothing to change closes the question."""
+    would = brand.rebrand_preview_count(workspace, kit)
+    if not would.changed:
+        st.session_state.pop(K + "rebrand_asked", None)
+        st.info("No finished banner would change: they already look like this kit.",
+                icon=":material/check:")
+        return
+    reviewed = (f" {count(would.reviews_cleared, 'of them is', 'of them are')} approved or rejected "
+                "and will need a new review." if would.reviews_cleared else "")
+    st.warning(f"Re-render {count(would.changed, 'finished banner')} of this workspace with the kit? "
+               "Colours, logo, font and legal line change, the copy stays; each banner keeps its "
+               f"previous version for Undo on its card.{reviewed}", icon=":material/format_paint:")
+    with st.container(horizontal=True, gap="small"):
+        st.button(f"Re-render {count(would.changed, 'banner')}", key=K + "rebrand_yes",
+                  type="primary", on_click=_answer_rebrand, args=(True,))
+        st.button("Cancel", key=K + "rebrand_no", on_click=_answer_rebrand, args=(False,))
 
 
 def render() -> None:

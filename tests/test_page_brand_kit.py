@@ -83,7 +83,18 @@ def test_re_rendering_says_which_reviewed_banners_need_a_new_review(app_ws):
     at.text_input(key="brand_kit_legal").input("T&Cs apply.").run()
     at.button(key="brand_kit_rebrand").click().run()
     assert not at.exception, at.exception
+    # a walk-through: one click rewrote 95 banners; it asks first, naming how many and the reviews
+    assert "Re-render 3 finished banners of this workspace with the kit?" in texts(at.warning)
+    assert "2 of them are approved or rejected and will need a new review" in texts(at.warning)
+    assert [p.prefill.get("legal") or "" for p in list_previews(app_ws, batch_id=batch.id).items] == [""] * 3
+    at.button(key="brand_kit_rebrand_no").click().run()  # Cancel: nothing changes, the question goes
+    assert "with the kit?" not in texts(at.warning) and not [t.value for t in at.toast]
+    assert [p.prefill.get("legal") or "" for p in list_previews(app_ws, batch_id=batch.id).items] == [""] * 3
+    at.button(key="brand_kit_rebrand").click().run()
+    at.button(key="brand_kit_rebrand_yes").click().run()
+    assert not at.exception, at.exception
     assert "3 banners re-rendered with the kit" in [t.value for t in at.toast]
     assert "2 reviewed banners changed and need a new review" in texts(at.warning)
     at.button(key="brand_kit_rebrand").click().run()  # nothing left to change: nothing to say
     assert "reviewed banner" not in texts(at.warning)
+    assert "No finished banner would change" in texts(at.info)

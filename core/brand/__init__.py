@@ -6,8 +6,8 @@
 
 from core.brand.kit import BrandKit, apply_kit, brand_patch, parse_kit, prompt_lines
 from core.brand.service import (
-    get_kit, kit_of, rebrand_previews, save_kit, upload_font, upload_logo,
+    get_kit, kit_of, rebrand_preview_count, rebrand_previews, save_kit, upload_font, upload_logo,
 )
 
 __all__ = ["BrandKit", "apply_kit", "brand_patch", "get_kit", "kit_of", "parse_kit",
-           "prompt_lines", "rebrand_previews", "save_kit", "upload_font", "upload_logo"]
+           "prompt_lines", "rebrand_preview_count", "rebrand_previews", "save_kit", "upload_font", "upload_logo"]

@@ -82,20 +82,35 @@ class Rebranded(NamedTuple):
     reviews_cleared: int
 
 
-def rebrand_previews(workspace: str, kit: BrandKit | None = None, batch_id: object = None) -> Rebranded:
-    """Re-render the workspace's finished banners (or one batch's) with ``kit`` (default: the
-    saved kit): colours, logo, font and legal line change, copy stays. Each change is a new
-    prefill version (undo works) and clears the banner's review."""
-    from core.previews import all_previews, update_prefill
+def _to_rebrand(workspace: str, kit: BrandKit | None, batch_id: object = None):
+    """(preview, patch) of each finished banner the kit would change."""
+    from core.previews import all_previews
 
-    kit = kit or get_kit(workspace)
-    changed = cleared = 0
     for p in all_previews(workspace, batch_id, status="done"):
         if not p.prefill:
             continue
         patch = brand_patch(p.prefill, kit)
-        if all(p.prefill.get(k) == v for k, v in patch.items()):
-            continue
+        if not all(p.prefill.get(k) == v for k, v in patch.items()):
+            yield p, patch
+
+
+def rebrand_preview_count(workspace: str, kit: BrandKit | None = None, batch_id: object = None) -> Rebranded:
+    """What ``rebrand_previews`` would do, changing nothing: the banners the kit would change,
+    and how many of them are reviewed (the page asks before it re-renders them)."""
+    kit = kit or get_kit(workspace)
+    found = [p for p, _patch in _to_rebrand(workspace, kit, batch_id)]
+    return Rebranded(len(found), sum(p.review_status is not None for p in found))
+
+
+def rebrand_previews(workspace: str, kit: BrandKit | None = None, batch_id: object = None) -> Rebranded:
+    """Re-render the workspace's finished banners (or one batch's) with ``kit`` (default: the
+    saved kit): colours, logo, font and legal line change, copy stays. Each change is a new
+    prefill version (undo works) and clears the banner's review."""
+    from core.previews import update_prefill
+
+    kit = kit or get_kit(workspace)
+    changed = cleared = 0
+    for p, patch in _to_rebrand(workspace, kit, batch_id):
         try:
             update_prefill(workspace, p.id, patch)
         except ValidationError as exc:  # one banner stored before a rule: the others go on
