@@ -256,6 +256,12 @@ def _allow_private(value: bool | None) -> bool:
     return get_settings().allow_private_fetch if value is None else value
 
 
+# an answer, not a hiccup (NXDOMAIN): not retried; says what to do (a walk-through: "host … could
+# not be found" and nothing more)
+_NO_SUCH_HOST = ("host {host} could not be found: no such name exists. Check the address for a typo; "
+                 "retrying will not help")
+
+
 def _pinned(url: str, allow_private: bool, watch: _Watchdog | None = None) -> tuple[str, str, str]:
     """(pinned URL, Host header, host name) for one hop, or ScrapeError."""
     try:
@@ -283,9 +289,9 @@ def _pinned(url: str, allow_private: bool, watch: _Watchdog | None = None) -> tu
         if exc.errno == socket.EAI_AGAIN:  # the resolver gave up for now: retried, and said so
             raise ScrapeError(f"host {host} could not be looked up: the name server did not answer "
                               "(a temporary DNS failure)", transient=True, failure="dns") from None
-        raise ScrapeError(f"host {host} could not be found", transient=False, failure="dns") from None
+        raise ScrapeError(_NO_SUCH_HOST.format(host=host), transient=False, failure="dns") from None
     if not addresses:
-        raise ScrapeError(f"host {host} could not be found", transient=False, failure="dns")
+        raise ScrapeError(_NO_SUCH_HOST.format(host=host), transient=False, failure="dns")
     if not allow_private:
         for address in addresses:
             problem = address_problem(address, port)

@@ -244,7 +244,7 @@ def _again(workspace: str, preview_id: object, allowed: tuple, conflict: str) ->
             why = p.error_message or "it would fail the same way"
             # the reason says it once (a walk-through got "Retrying will not help: … downloaded … .
             # Retrying will not help: give the product a photo…" from a reason that already said it)
-            raise ConflictError(why if "Retrying will not help" in why else f"Retrying will not help: {why}")
+            raise ConflictError(why if "retrying will not help" in why.lower() else f"Retrying will not help: {why}")
         batch = batch_repo.get(session, workspace, p.batch_id, lock=True)
         if p.status == PreviewStatus.RETRYING:
             sends = _due_now(session, p)
@@ -333,7 +333,9 @@ def _photo_bytes(data: bytes | None, image_url: str | None, referer: str) -> byt
     try:
         info = probe(data)
     except ImageRejected as exc:
-        raise ValidationError(f"This file cannot be used as a product photo: {exc.reason} "
+        # (a walk-through pasted an image URL and was told about "this file")
+        what = "The image at this URL" if image_url else "This file"
+        raise ValidationError(f"{what} cannot be used as a product photo: {exc.reason} "
                               "(JPEG, PNG, WebP, AVIF, GIF or BMP)") from None
     if min(info.width, info.height) < PHOTO_MIN_SIDE:
         raise ValidationError(f"The photo is too small ({info.width}x{info.height}); "

@@ -163,6 +163,7 @@ def test_a_pasted_image_url_is_downloaded_with_the_page_as_referer(real_pipeline
     ({}, "either a photo file or an image URL"),
     ({"image_url": "ftp://x/y.jpg"}, "Image URL:"),
     ({"image_url": "GONE"}, "could not be downloaded: image returned HTTP 404"),
+    ({"image_url": "PAGE"}, "The image at this URL could not be downloaded: not an image (text/html)"),
 ])
 def test_a_bad_photo_is_refused_and_nothing_changes(real_pipeline, shop, workspace, settings_env,
                                                     kwargs, message):
@@ -170,6 +171,8 @@ def test_a_bad_photo_is_refused_and_nothing_changes(real_pipeline, shop, workspa
     info, page = failed_batch(shop, workspace, "gone", n=1)
     if kwargs.get("image_url") == "GONE":
         kwargs = {"image_url": shop.images_of(shop.page("gone", 1))[0]}
+    if kwargs.get("image_url") == "PAGE":  # a web page, not an image
+        kwargs = {"image_url": page}
     with pytest.raises(ValidationError, match=message.replace("(", r"\(").replace(")", r"\)")):
         give_product_photo(workspace, info.id, page, **kwargs)
     assert previews(workspace, info.id)[0].status == "failed"
@@ -248,3 +251,14 @@ def test_the_text_only_choice_is_remembered_for_the_product_s_next_batch(real_pi
     ps = previews(workspace, third.id)
     assert {p.status for p in ps} == {"done"} and TEXT_ONLY_SOURCE not in {p.source_image_url for p in ps}
     assert not any(p.prefill["layout"].get("style") == "text_only" for p in ps)
+
+
+def test_a_pasted_url_whose_bytes_are_no_picture_speaks_of_the_url(monkeypatch):
+    # a walk-through pasted an image URL serving junk as image/jpeg: "This file cannot be used…"
+    from core import previews, rank
+
+    monkeypatch.setattr(rank, "download_image", lambda url, referer=None: b"not a picture at all")
+    with pytest.raises(ValidationError, match="^The image at this URL cannot be used as a product photo"):
+        previews._photo_bytes(None, "https://cdn.example/x.jpg", "https://shop.example/p")
+    with pytest.raises(ValidationError, match="^This file cannot be used as a product photo"):
+        previews._photo_bytes(b"not a picture at all", None, "https://shop.example/p")
