@@ -410,6 +410,38 @@ async def retry_batch(batch_id: uuid.UUID, who: Who):
     return {"requeued": requeued, "left_out": left}
 
 
+@app.post(f"{CTA}/batch/{{batch_id}}/photo/", response_model=S.ResumeCount, tags=["batches"],
+          responses=CONFLICT)
+async def give_photo(batch_id: uuid.UUID, body: S.ProductPhoto, who: Who):
+    """Give one product of the batch a photo (when its own images could not be downloaded or
+    are not wanted): kept with the product, first of its images from now on, and the product's
+    previews of this batch that did not finish are run again with it. The way out the
+    dashboard's Previews page offers; `requeued` counts the previews re-run."""
+    from core.previews import give_product_photo
+
+    if (body.image_url is None) == (body.image_base64 is None):
+        raise ValidationError("Give either image_url or image_base64 (one of the two)")
+    data = None
+    if body.image_base64 is not None:
+        try:
+            data = base64.b64decode(body.image_base64, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValidationError("image_base64: not valid base64") from None
+    return {"requeued": await call(give_product_photo, who.workspace, batch_id, body.url,
+                                   data=data, image_url=body.image_url)}
+
+
+@app.post(f"{CTA}/batch/{{batch_id}}/text-only/", response_model=S.ResumeCount, tags=["batches"],
+          responses=CONFLICT)
+async def text_only(batch_id: uuid.UUID, body: S.ProductRef, who: Who):
+    """Make one product's banners of this batch text-only (no photo: its copy on a backdrop
+    drawn from colours); its previews that did not finish are run again that way, and the
+    product remembers the choice until it is given a photo."""
+    from core.previews import use_text_only
+
+    return {"requeued": await call(use_text_only, who.workspace, batch_id, body.url)}
+
+
 @app.post(f"{CTA}/batch/{{batch_id}}/resume/", response_model=S.ResumeCount, tags=["batches"])
 async def resume_batch(batch_id: uuid.UUID, who: Who):
     """Queue every cancelled preview of the batch again (finished banners are kept)."""

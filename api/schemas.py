@@ -192,6 +192,23 @@ class ResumeCount(BaseModel):
     requeued: int
 
 
+class ProductPhoto(BaseModel):
+    """A photo for one product of a batch: an image URL (downloaded now, the product page as
+    Referer) or the image itself, base64-encoded; exactly one of the two."""
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(max_length=2048, description="the product page URL, as given in the batch's sources")
+    image_url: str | None = Field(None, max_length=2048, description="an image to download")
+    image_base64: str | None = Field(None, max_length=21_000_000,
+                                     description="the image file, base64 (JPEG, PNG, WebP, AVIF, GIF, BMP; at most 15 MB)")
+
+
+class ProductRef(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(max_length=2048, description="the product page URL, as given in the batch's sources")
+
+
 class RetryCount(BaseModel):
     requeued: int
     left_out: int = Field(default=0, description="failed previews not queued again: a retry would fail them "

@@ -262,3 +262,54 @@ def test_a_pasted_url_whose_bytes_are_no_picture_speaks_of_the_url(monkeypatch):
         previews._photo_bytes(None, "https://cdn.example/x.jpg", "https://shop.example/p")
     with pytest.raises(ValidationError, match="^This file cannot be used as a product photo"):
         previews._photo_bytes(b"not a picture at all", None, "https://shop.example/p")
+
+
+def test_the_api_offers_the_same_way_out(real_pipeline, shop, workspace, settings_env):
+    # a walk-through: the API's failure said "give the product a photo, or make text-only banners",
+    # and no endpoint could do either
+    import base64
+
+    from starlette.testclient import TestClient
+
+    from api.app import app
+    from core.api_keys import create_key
+
+    settings_env(RETRY_SCHEDULE_SECONDS="0")
+    info, page = failed_batch(shop, workspace, "gone", n=2)
+    _view, key = create_key(workspace, "way-out")
+    client = TestClient(app, raise_server_exceptions=False)
+    auth = {"Authorization": f"Bearer {key}"}
+    base = f"/llm-editor/cta/batch/{info.id}"
+
+    def post(path, body):
+        resp = client.post(base + path, json=body, headers=auth)
+        return resp.status_code, resp.json()
+
+    # refused in words, nothing changes
+    status, err = post("/photo/", {"url": page})
+    assert status == 400 and "either image_url or image_base64" in err["error"]["message"], err
+    status, err = post("/photo/", {"url": page, "image_base64": "***"})
+    assert status == 400 and "image_base64: not valid base64" in err["error"]["message"], err
+    status, err = post("/photo/", {"url": page + "?other", "image_base64": base64.b64encode(png()).decode()})
+    assert status == 404 and err["error"]["code"] == "not_found", err
+    status, err = post("/photo/", {"url": page, "image_base64": base64.b64encode(b"<html>").decode()})
+    assert status == 400 and "cannot be used as a product photo" in err["error"]["message"], err
+    assert {p.status for p in previews(workspace, info.id)} == {"failed"}
+    other_key = create_key("someone-else", "theirs")[1]
+    resp = client.post(base + "/text-only/", json={"url": page}, headers={"Authorization": f"Bearer {other_key}"})
+    assert resp.status_code == 404
+    # a photo by the API: both previews re-run with it and finish
+    photo_bytes = png()
+    assert post("/photo/", {"url": page, "image_base64": base64.b64encode(photo_bytes).decode()}) == (
+        200, {"requeued": 2})
+    wait_for(lambda: finished(workspace, info.id))
+    ps = previews(workspace, info.id)
+    assert {p.status for p in ps} == {"done"}
+    assert all(get_storage().get(p.source_image_url) == photo_bytes for p in ps)
+    # text-only by the API for another batch of a page whose images never come
+    info2, page2 = failed_batch(shop, workspace, "refuse", n=1)
+    resp = client.post(f"/llm-editor/cta/batch/{info2.id}/text-only/", json={"url": page2}, headers=auth)
+    assert (resp.status_code, resp.json()) == (200, {"requeued": 1}), resp.text
+    wait_for(lambda: finished(workspace, info2.id))
+    (p,) = previews(workspace, info2.id)
+    assert p.status == "done" and p.source_image_url == TEXT_ONLY_SOURCE
