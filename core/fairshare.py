@@ -238,6 +238,25 @@ def _etas(snap: Snapshot, order: list[Waiting]) -> list[float]:
     return next_starts([t for t, _, _ in snap.starts], eff, snap.window, snap.now, len(order))
 
 
+def on_hold() -> str | None:
+    """Why nothing in line can start now, in production: Redis does not answer, or no worker
+    process runs (a walk-through: "#1 in line · starting now" during a Redis outage); None
+    when work goes on, or when the workers cannot be counted (no guess)."""
+    if get_settings().embedded:  # the in-process worker starts with the server
+        return None
+    from core import health
+
+    try:
+        health.redis_client().ping()
+    except Exception:  # noqa: BLE001 - any failure to reach it is an outage to a user
+        return "the queue's broker (Redis) does not answer; it starts once it is back"
+    try:
+        workers = len(health.live_workers())
+    except Exception:  # noqa: BLE001
+        return None
+    return None if workers else "no worker process is running; it starts once one does"
+
+
 def queue_view(snap: Snapshot | None = None) -> QueueView:
     """Every waiting item's place and ETA, and the line per workspace."""
     from core.provider_backoff import effective_limit
@@ -246,13 +265,17 @@ def queue_view(snap: Snapshot | None = None) -> QueueView:
     etas = _etas(snap, order)
     places: dict[str, Place] = {}
     lines: dict[str, WorkspaceLine] = {}
+    hold = on_hold()
     for i, (w, t) in enumerate(zip(order, etas), start=1):
         eta = max(t - snap.now, 0.0)
-        places[w.key] = Place(w.key, w.workspace, i, eta, eta_text(i, eta))
+        places[w.key] = (Place(w.key, w.workspace, i, None, f"#{i} in line · on hold: {hold}") if hold
+                         else Place(w.key, w.workspace, i, eta, eta_text(i, eta)))
         line = lines.setdefault(w.workspace, WorkspaceLine(w.workspace))
         line.waiting += 1
         line.next_position = line.next_position or i
-        line.drains_in_seconds = eta
+        line.drains_in_seconds = None if hold else eta
+        if hold:
+            line.note = f"on hold: {hold}"
     for w in snap.waiting:
         if w.key in places:
             continue

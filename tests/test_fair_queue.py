@@ -186,6 +186,42 @@ def test_positions_and_etas_interleave_workspaces(db, settings_env, sent):
 
 # --- 429 with retryDelay through the pipeline, and the ledger ---------------------------------
 
+def test_in_production_the_line_says_it_is_on_hold_while_redis_or_every_worker_is_away(
+        db, settings_env, redis_url, redis_prefix):
+    # a walk-through: "#1 in line · starting now" while its own Redis was down and nothing could start
+    import socket
+
+    from core import fairshare, health
+
+    settings_env(GENERATION_RATE_LIMIT="2/10s", MAX_URLS_PER_BATCH="5")
+    own_the_line(and_window=True)
+    ws = f"fq-hold-{time.time_ns()}"
+    batch = _queued_batch(ws, 1, 2)
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        dead = probe.getsockname()[1]
+    settings_env(REDIS_URL=f"redis://127.0.0.1:{dead}/0", REDIS_PREFIX=redis_prefix)
+    mine = [p for p in fairshare.queue_view().places.values() if p.workspace == ws]
+    assert len(mine) == 2 and all(p.eta_seconds is None for p in mine)
+    assert all(p.note.endswith("on hold: the queue's broker (Redis) does not answer; it starts once "
+                               "it is back") and p.note.startswith("#") for p in mine), [p.note for p in mine]
+    settings_env(REDIS_URL=redis_url, REDIS_PREFIX=redis_prefix)  # Redis answers, no worker beats
+    mine = [p for p in fairshare.queue_view().places.values() if p.workspace == ws]
+    assert all(p.note.endswith("on hold: no worker process is running; it starts once one does") for p in mine)
+    health.worker_heartbeat({"threads": 1})
+    try:
+        mine = [p for p in fairshare.queue_view().places.values() if p.workspace == ws]
+        assert all("in line · " in p.note and "on hold" not in p.note and p.eta_seconds is not None
+                   for p in mine), [p.note for p in mine]
+    finally:
+        health.worker_gone()
+    from db.engine import unit_of_work
+    from db.models import Preview
+
+    with unit_of_work() as s:
+        s.execute(sa.update(Preview).where(Preview.batch_id == batch.id).values(status="cancelled"))
+
+
 from tests.fakes.gemini_server import gemini_fake, gemini_settings  # noqa: E402,F401
 from tests.test_jobs_pipeline import worker  # noqa: E402,F401
 
