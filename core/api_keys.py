@@ -59,8 +59,10 @@ def create_key(workspace: str, name: str, created_by: str = "") -> tuple[ApiKeyV
     """A new key for ``workspace``: returns its view and the key itself (shown only now)."""
     workspace = _check_workspace(workspace)
     name = (name or "").strip()
-    if not name or len(name) > 120:
+    if not name:
         raise ValidationError("Give the key a name (1 to 120 characters), e.g. who uses it")
+    if len(name) > 120:
+        raise ValidationError(f"A key name has at most 120 characters (got {len(name)})")
     raw = KEY_PREFIX + secrets.token_urlsafe(24)
     with unit_of_work() as session:
         k = repo.add_key(session, workspace=workspace, name=name, prefix=raw[:SHOWN_CHARS],

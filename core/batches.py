@@ -141,7 +141,10 @@ def create_batch(
     batch already created (``created=False``) and sends nothing.
     """
     check_scope(workspace, user)
-    chosen = None if name is None else clean_batch_name(name)
+    # a blank name is no name, as on the New batch page (a walk-through: the API refused "   " as
+    # empty though the name is optional)
+    blank = isinstance(name, str) and not name.strip()
+    chosen = None if name is None or blank else clean_batch_name(name)
     clean = validate_sources(sources)
     digest = _submission_hash(clean, chosen)
     s = get_settings()

@@ -34,3 +34,19 @@ def test_a_key_needs_a_name(app_ws):
     at = open_page("pages/api_keys.py")
     at.button[0].click().run()
     assert not at.code and "name" in texts(at.error).lower()
+
+
+
+def test_a_key_name_too_long_says_the_limit_and_the_length(app_ws):
+    # a walk-through (the keys command): a 500-character name was told "Give the key a name (1 to
+    # 120 characters)"; the page's field stops at 120 characters
+    import pytest
+
+    from core.api_keys import create_key, list_keys
+    from core.errors import ValidationError
+
+    with pytest.raises(ValidationError, match=r"A key name has at most 120 characters \(got 500\)"):
+        create_key(app_ws, "x" * 500)
+    with pytest.raises(ValidationError, match="Give the key a name"):
+        create_key(app_ws, "   ")
+    assert list_keys(app_ws) == []
