@@ -30,7 +30,7 @@ from core.sources_csv import (
     split_sources,
     summary_text,
 )
-from core.urls import normalize_url
+from core.urls import normalize_url, url_problem
 from pages import ui
 
 FORM_VERSION = "new_batch_form"
@@ -87,11 +87,14 @@ def _row_checks(rows: list[dict], numbers: list[int], s) -> tuple[list[str], dic
     for row, n in zip(rows, numbers):
         bad, _ = row_problems(row["url"], row["batch_size"], default_size=s.batch_size_default,
                               max_size=s.batch_size_max, allow_private=s.allow_private_fetch)
-        if not bad:  # the same page twice is refused on Generate: say so while typing
+        # the same page twice is refused on Generate: say so while typing, by Generate's rule (a
+        # row whose URL is fine counts even when its batch_size is not: a walk-through saw
+        # Generate name a duplicate the live list had not)
+        if not url_problem(row["url"], allow_private=s.allow_private_fetch):
             norm = normalize_url(row["url"])
             if norm in seen:
-                bad = [f"same product URL as row {seen[norm]}; keep one row and raise its "
-                       "batch_size instead"]
+                bad = [*bad, f"same product URL as row {seen[norm]}; keep one row and raise its "
+                             "batch_size instead"]
             seen.setdefault(norm, n)
         problems.extend(f"Row {n}: {p}" for p in bad)
         if bad and (fixed := scheme_fix(row["url"], allow_private=s.allow_private_fetch)):

@@ -232,6 +232,10 @@ def test_the_same_page_twice_is_flagged_while_typing(app_ws):
     assert "Row 2: same product URL as row 1" in warning
     assert "2 URLs → 4 previews" in texts(at.info)  # the repeat is not counted
     assert list_batches(app_ws).items == []
+    # a walk-through: the first row's batch_size was bad too, and only Generate named the repeat
+    at = edit_table(open_page(PAGE), {0: {"url": U1, "batch_size": 0}}, [{"url": U1, "batch_size": 2}])
+    warning = texts(at.warning).replace("\\", "")
+    assert "Row 1: batch_size" in warning and "Row 2: same product URL as row 1" in warning, warning
 
 
 def test_the_split_is_offered_on_the_good_rows_once_the_bad_ones_are_fixed(app_ws, sent):
