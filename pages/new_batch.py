@@ -223,12 +223,13 @@ def render() -> None:
         base, fixes = saved[1], st.session_state.get(FIXES, 0)
 
     table = st.data_editor(
-        pd.DataFrame(base, columns=["url", "batch_size"]).astype(str),
+        # (empty cells as "", not None: the editor greys "None" into a new row's URL cell)
+        pd.DataFrame(base, columns=["url", "batch_size"]).fillna("").astype(str),
         key=editor_key(version, upload_id, fixes),
         num_rows="dynamic", hide_index=True, width="stretch",
         column_config={
             "url": st.column_config.TextColumn(
-                "Product page URL", width="large",
+                "Product page URL", width="large", default="",
                 help="The product's page on the shop, starting with https://"),
             "batch_size": st.column_config.TextColumn(
                 "Previews", default=str(default),

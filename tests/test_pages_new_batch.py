@@ -34,6 +34,11 @@ def test_the_page_starts_with_one_empty_row_and_a_summary(app_ws):
     assert at.title[0].value == "New batch"
     assert at.data_editor[0].value.shape[0] == 1
     assert "0 URLs → 0 previews" in texts(at.info)
+    # a walk-through: an added row's empty URL cell showed a grey "None"; the column's default is empty
+    import json
+
+    columns = json.loads(at.data_editor[0].proto.columns)
+    assert columns["url"].get("default") == "", columns
 
 
 def test_generating_nothing_says_what_to_do(app_ws):
