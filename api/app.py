@@ -280,7 +280,8 @@ def _batch(info) -> dict:
 def _preview(p) -> dict:
     return {
         "id": p.id, "bulk_task_id": p.batch_id, "product_id": p.product_id, "source_url": p.source_url,
-        "variant_index": p.variant_index, "source_image_url": p.source_image_url,
+        "variant_index": p.variant_index, "variant": p.variant_index + 1,
+        "source_image_url": p.source_image_url,
         "prefill": p.prefill, "prefill_version": p.prefill_version, "status": p.status,
         "stage": p.stage, "error": p.error_message, "retry_count": p.retry_count,
         "failures": p.failures,

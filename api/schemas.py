@@ -126,7 +126,8 @@ class Preview(BaseModel):
     bulk_task_id: uuid.UUID
     product_id: uuid.UUID | None
     source_url: str
-    variant_index: int
+    variant_index: int = Field(description="0-based place among the product's variants")
+    variant: int = Field(description="1-based, as the dashboard ('Variant 1') and the CSV's variant column count")
     source_image_url: str | None
     prefill: dict[str, Any] | None = Field(description="the banner's full prefill (see Prefill)")
     prefill_version: int

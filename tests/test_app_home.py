@@ -17,6 +17,9 @@ def test_home_says_what_to_do_when_nothing_ran_yet(app_ws):
 
 
 def test_home_shows_running_counts_and_recent_failures_with_reasons(app_ws):
+    from tests.stages import own_the_line
+
+    own_the_line(and_window=True)  # earlier tests' starts in the shared database are not this one's
     batch = create_user_batch(app_ws, n_urls=1, batch_size=3, user="local")
     ps = list_previews(app_ws, batch.id).items
     set_preview_state(ps[0].id, "running", started_at=utcnow())

@@ -128,6 +128,25 @@ def test_list_previews_filters_by_status(db, workspace, sent):
         list_previews(workspace, status="nope")
 
 
+def test_a_batch_s_previews_are_listed_product_by_product_then_by_variant(db, workspace, sent):
+    # a walk-through: GET …/previews/?bulk_task_id= listed oriflame 8, wayfair 2, sainsbury 2, 7, 8…
+    from core.batches import create_batch
+
+    given = [f"https://shop.example.com/{workspace}/{name}" for name in ("zebra", "apple", "mango")]
+    info = create_batch(workspace, "alice", [{"url": u, "batch_size": 4} for u in given])
+    listed = [(p.source_url, p.variant_index) for p in list_previews(workspace, batch_id=info.id).items]
+    assert listed == [(u, v) for u in given for v in range(4)], listed
+    # and page by page the same, with small pages: nothing lost or repeated across the cursors
+    seen, cursor = [], None
+    while True:
+        page = list_previews(workspace, batch_id=info.id, page_size=5, cursor=cursor)
+        seen += [p.id for p in page.items]
+        cursor = page.next_cursor
+        if not cursor:
+            break
+    assert sorted(seen) == sorted(p.id for p in list_previews(workspace, batch_id=info.id).items)
+
+
 def test_a_live_view_never_misses_a_change_landing_between_its_two_reads(
         db, workspace, sent, monkeypatch):
     """The previews page reads a signature (what a poll compares) and the batch (what it

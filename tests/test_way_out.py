@@ -306,6 +306,10 @@ def test_the_api_offers_the_same_way_out(real_pipeline, shop, workspace, setting
     ps = previews(workspace, info.id)
     assert {p.status for p in ps} == {"done"}
     assert all(get_storage().get(p.source_image_url) == photo_bytes for p in ps)
+    # the previews count variants as the dashboard does, beside the 0-based index (a walk-through:
+    # "Variant 1" on the page was variant_index 0 in the API, with nothing to say so)
+    listed = client.get(f"/llm-editor/cta/previews/?bulk_task_id={info.id}", headers=auth).json()["results"]
+    assert sorted((r["variant_index"], r["variant"]) for r in listed) == [(0, 1), (1, 2)]
     # text-only by the API for another batch of a page whose images never come
     info2, page2 = failed_batch(shop, workspace, "refuse", n=1)
     resp = client.post(f"/llm-editor/cta/batch/{info2.id}/text-only/", json={"url": page2}, headers=auth)
