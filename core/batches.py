@@ -173,16 +173,21 @@ def create_batch(
         )
         session.add(batch)
         session.flush()
+        rows = [(src["url"], i) for src in clean for i in range(src["batch_size"])]
+        # the previews share one creation time, so lists (newest first, then by id descending)
+        # order them by id: ids drawn at random and handed out largest first list a batch
+        # product by product in its order, then by variant, on every page of any size (a
+        # walk-through: the API listed them in no order a reader could follow)
+        ids = sorted((uuid.uuid4() for _ in rows), reverse=True)
         session.execute(
             sa.insert(Preview),
             [
                 {
-                    "id": uuid.uuid4(), "workspace": workspace, "batch_id": batch.id,
-                    "source_url": src["url"], "variant_index": i, "status": "pending",
+                    "id": pid, "workspace": workspace, "batch_id": batch.id,
+                    "source_url": url, "variant_index": i, "status": "pending",
                     "retry_count": 0, "prefill_version": 0, "created_at": now, "updated_at": now,
                 }
-                for src in clean
-                for i in range(src["batch_size"])
+                for pid, (url, i) in zip(ids, rows)
             ],
         )
         info = _info(batch, {"pending": sum(src["batch_size"] for src in clean)})

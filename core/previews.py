@@ -72,22 +72,7 @@ def list_previews(
             Preview, page_size, cursor
         )
         rows, next_c, prev_c = page_cursors(list(session.scalars(stmt)), page_size, cur)
-        return Page([to_info(p) for p in _in_batch_order(session, rows)], next_c, prev_c)
-
-
-def _in_batch_order(session, rows: list[Preview]) -> list[Preview]:
-    """A page's rows newest first, and the previews created together (a batch's) product by
-    product in the batch's order, then by variant — as the dashboard and the CSV list them (the
-    keyset's id order put them in no order a reader could follow: a walk-through). Only the
-    page's own rows move, so its cursors stay as they were."""
-    positions: dict[tuple, int] = {}
-    for bid in {r.batch_id for r in rows}:
-        batch = session.get(Batch, bid)
-        for i, src in enumerate((batch.sources or []) if batch is not None else []):
-            positions.setdefault((bid, src.get("url")), i)
-    return sorted(rows, key=lambda r: (-r.created_at.timestamp(), str(r.batch_id),
-                                       positions.get((r.batch_id, r.source_url), len(positions)),
-                                       r.source_url, r.variant_index))
+        return Page([to_info(p) for p in rows], next_c, prev_c)
 
 
 def all_previews(workspace: str, batch_id: object = None, **filters) -> list[PreviewInfo]:
