@@ -238,12 +238,28 @@ def _etas(snap: Snapshot, order: list[Waiting]) -> list[float]:
     return next_starts([t for t, _, _ in snap.starts], eff, snap.window, snap.now, len(order))
 
 
+_HOLD_SECONDS = 10.0  # how long one answer of on_hold() serves (every live page asks every 2 s)
+_hold: dict[str, tuple[float, str | None]] = {}
+
+
 def on_hold() -> str | None:
     """Why nothing in line can start now, in production: Redis does not answer, or no worker
     process runs (a walk-through: "#1 in line · starting now" during a Redis outage); None
-    when work goes on, or when the workers cannot be counted (no guess)."""
-    if get_settings().embedded:  # the in-process worker starts with the server
+    when work goes on, or when the workers cannot be counted (no guess). One answer per
+    process serves ``_HOLD_SECONDS``: a Redis that hangs costs its timeout once, not per page."""
+    s = get_settings()
+    if s.embedded:  # the in-process worker starts with the server
         return None
+    now = time.monotonic()
+    cached = _hold.get(s.redis_url or "")
+    if cached and now - cached[0] < _HOLD_SECONDS:
+        return cached[1]
+    answer = _hold_now()
+    _hold[s.redis_url or ""] = (time.monotonic(), answer)
+    return answer
+
+
+def _hold_now() -> str | None:
     from core import health
 
     try:
@@ -265,7 +281,7 @@ def queue_view(snap: Snapshot | None = None) -> QueueView:
     etas = _etas(snap, order)
     places: dict[str, Place] = {}
     lines: dict[str, WorkspaceLine] = {}
-    hold = on_hold()
+    hold = on_hold() if snap.waiting else None  # (nothing waits: nothing to hold)
     for i, (w, t) in enumerate(zip(order, etas), start=1):
         eta = max(t - snap.now, 0.0)
         places[w.key] = (Place(w.key, w.workspace, i, None, f"#{i} in line · on hold: {hold}") if hold

@@ -201,25 +201,32 @@ def test_in_production_the_line_says_it_is_on_hold_while_redis_or_every_worker_i
         probe.bind(("127.0.0.1", 0))
         dead = probe.getsockname()[1]
     settings_env(REDIS_URL=f"redis://127.0.0.1:{dead}/0", REDIS_PREFIX=redis_prefix)
+    fairshare._hold.clear()  # (one answer serves 10 s per process)
     mine = [p for p in fairshare.queue_view().places.values() if p.workspace == ws]
     assert len(mine) == 2 and all(p.eta_seconds is None for p in mine)
     assert all(p.note.endswith("on hold: the queue's broker (Redis) does not answer; it starts once "
                                "it is back") and p.note.startswith("#") for p in mine), [p.note for p in mine]
     settings_env(REDIS_URL=redis_url, REDIS_PREFIX=redis_prefix)  # Redis answers, no worker beats
+    fairshare._hold.clear()
     mine = [p for p in fairshare.queue_view().places.values() if p.workspace == ws]
     assert all(p.note.endswith("on hold: no worker process is running; it starts once one does") for p in mine)
+    assert fairshare.queue_view().places  # the answer is kept: no second look within 10 s
     health.worker_heartbeat({"threads": 1})
     try:
+        held = [p for p in fairshare.queue_view().places.values() if p.workspace == ws]
+        assert all("on hold" in p.note for p in held)  # still the kept answer
+        fairshare._hold.clear()
         mine = [p for p in fairshare.queue_view().places.values() if p.workspace == ws]
         assert all("in line · " in p.note and "on hold" not in p.note and p.eta_seconds is not None
                    for p in mine), [p.note for p in mine]
     finally:
         health.worker_gone()
-    from db.engine import unit_of_work
-    from db.models import Preview
+        fairshare._hold.clear()
+        from db.engine import unit_of_work
+        from db.models import Preview
 
-    with unit_of_work() as s:
-        s.execute(sa.update(Preview).where(Preview.batch_id == batch.id).values(status="cancelled"))
+        with unit_of_work() as s:
+            s.execute(sa.update(Preview).where(Preview.batch_id == batch.id).values(status="cancelled"))
 
 
 from tests.fakes.gemini_server import gemini_fake, gemini_settings  # noqa: E402,F401
