@@ -184,15 +184,19 @@ def _actions(workspace: str, user: str, kit: brand.BrandKit | None) -> None:
                                  "logo, font and legal line (the copy stays). Saves the kit "
                                  "first. Each banner keeps its previous version for Undo; a "
                                  "changed banner needs a new review.")
+    # the question's yes, from the last click; taken (and so dropped) before anything else: a
+    # yes pressed while the form had a mistake must not re-render later without asking (a review)
+    confirmed = st.session_state.pop(K + "rebrand_go", False)
     if kit is None:
+        st.session_state.pop(K + "rebrand_asked", None)
         return
-    confirmed = st.session_state.pop(K + "rebrand_go", False)  # the question's yes, last run
     try:
+        nothing_to_change = False
         if rebrand:  # asks first: one click rewrote 95 banners (a walk-through)
             st.session_state[K + "rebrand_asked"] = True
         if st.session_state.get(K + "rebrand_asked"):
-            _confirm_rebrand(workspace, kit)
-        if save or confirmed:
+            nothing_to_change = _confirm_rebrand(workspace, kit)
+        if save or confirmed or (rebrand and nothing_to_change):  # the kit is saved, as the help says
             brand.save_kit(workspace, kit, user)
             st.toast("Brand kit saved: new banners use it")
         if confirmed:
@@ -213,15 +217,16 @@ def _answer_rebrand(yes: bool) -> None:
         st.session_state[K + "rebrand_go"] = True
 
 
-def _confirm_rebrand(workspace: str, kit: brand.BrandKit) -> None:
+def _confirm_rebrand(workspace: str, kit: brand.BrandKit) -> bool:
     """Say how many finished banners the kit would change (reviewed ones among them); they are
-    re-rendered only on a second, named click; Cancel or nothing to change closes the question."""
+    re-rendered only on a second, named click; Cancel or nothing to change closes the question.
+    True when nothing would change."""
     would = brand.rebrand_preview_count(workspace, kit)
     if not would.changed:
         st.session_state.pop(K + "rebrand_asked", None)
         st.info("No finished banner would change: they already look like this kit.",
                 icon=":material/check:")
-        return
+        return True
     reviewed = (f" {count(would.reviews_cleared, 'of them is', 'of them are')} approved or rejected "
                 "and will need a new review." if would.reviews_cleared else "")
     st.warning(f"Re-render {count(would.changed, 'finished banner')} of this workspace with the kit? "
@@ -231,6 +236,7 @@ def _confirm_rebrand(workspace: str, kit: brand.BrandKit) -> None:
         st.button(f"Re-render {count(would.changed, 'banner')}", key=K + "rebrand_yes",
                   type="primary", on_click=_answer_rebrand, args=(True,))
         st.button("Cancel", key=K + "rebrand_no", on_click=_answer_rebrand, args=(False,))
+    return False
 
 
 def render() -> None:

@@ -98,3 +98,35 @@ def test_re_rendering_says_which_reviewed_banners_need_a_new_review(app_ws):
     at.button(key="brand_kit_rebrand").click().run()  # nothing left to change: nothing to say
     assert "reviewed banner" not in texts(at.warning)
     assert "No finished banner would change" in texts(at.info)
+
+
+def test_re_render_with_nothing_to_change_still_saves_the_kit(app_ws):
+    # a review: with no finished banner to change, the question closed and the kit the button's
+    # help promises to save first was not saved
+    at = open_page()
+    at.text_input(key="brand_kit_legal").input("T&Cs apply.").run()
+    at.button(key="brand_kit_rebrand").click().run()
+    assert not at.exception, at.exception
+    assert "No finished banner would change" in texts(at.info)
+    assert get_kit(app_ws).legal == "T&Cs apply."
+
+
+def test_a_yes_given_while_the_form_has_a_mistake_is_dropped(app_ws):
+    # a review: the yes pressed in the same run as a mistake stayed set and re-rendered every
+    # banner without asking once the form was fixed
+    from core.previews import list_previews
+    from tests.factories import a_prefill, create_user_batch, set_preview_state
+
+    batch = create_user_batch(app_ws, n_urls=1, batch_size=2, user="local")
+    for p in list_previews(app_ws, batch_id=batch.id).items:
+        set_preview_state(p.id, "done", prefill=a_prefill())
+    at = open_page()
+    at.text_input(key="brand_kit_legal").input("T&Cs apply.").run()
+    at.button(key="brand_kit_rebrand").click().run()
+    assert "Re-render 2 finished banners" in texts(at.warning)
+    at.session_state["brand_kit_rebrand_go"] = True  # the yes, landing with a mistake
+    at.text_area(key="brand_kit_cta").input("x" * 30).run()
+    assert "longer than 20 characters" in texts(at.error)
+    at.text_area(key="brand_kit_cta").input("Get yours").run()  # fixed: nothing re-rendered unasked
+    assert not [t.value for t in at.toast]
+    assert [p.prefill.get("legal") or "" for p in list_previews(app_ws, batch_id=batch.id).items] == [""] * 2
