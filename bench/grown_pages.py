@@ -11,7 +11,9 @@
   the virtualenv (``<sys.prefix>/extraction-pages``); a truth entry's ``source_path`` names
   the file in it.
 * ``github:<owner>/<repo>``: a few pages from repositories with a permissive licence, committed
-  in ``tests/fixtures/extraction/github/`` with their sources and licences (``SOURCES.md``).
+  in ``tests/fixtures/extraction/github/`` with their sources and licences (``SOURCES.md``);
+  so are a few pages of releases (``npm:``/``pypi-sdist:`` sources named the same way) and of
+  Debian source packages (``debian:<package>=<version>``, the orig tarball's sha256 in the truth).
 
 ``page_path(entry)`` finds any entry's file from its ``source_repo``."""
 

@@ -256,10 +256,9 @@ def _allow_private(value: bool | None) -> bool:
     return get_settings().allow_private_fetch if value is None else value
 
 
-# an answer, not a hiccup (NXDOMAIN): not retried; says what to do (a walk-through: "host … could
-# not be found" and nothing more)
-_NO_SUCH_HOST = ("host {host} could not be found: no such name exists. Check the address for a typo; "
-                 "retrying will not help")
+# an answer, not a hiccup (NXDOMAIN): not retried on the schedule; says what to do (a walk-through:
+# "host … could not be found" and nothing more)
+_NO_SUCH_HOST = "host {host} could not be found: no such name exists. Check the address for a typo"
 
 
 def _pinned(url: str, allow_private: bool, watch: _Watchdog | None = None) -> tuple[str, str, str]:

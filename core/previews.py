@@ -293,6 +293,19 @@ _RERUN_FROM = [PreviewStatus.FAILED, PreviewStatus.CANCELLED, PreviewStatus.RETR
                PreviewStatus.PENDING]
 
 
+def _as_given(source_url: object) -> str:
+    """A product URL as the batch keeps it (normalised): a client may send back the address it
+    gave, tracking parameters, upper-case host and all (a review: those got "no product URL")."""
+    from core.urls import normalize_url
+
+    if not isinstance(source_url, str):
+        raise ValidationError("The product URL must be text")
+    try:
+        return normalize_url(source_url)
+    except ValueError:
+        return source_url
+
+
 def _source_product(session, workspace: str, batch: Batch, source_url: str) -> Product | None:
     if source_url not in {s["url"] for s in batch.sources or []}:
         raise NotFoundError(f"This batch has no product URL {source_url[:200]}")
@@ -382,6 +395,7 @@ def give_product_photo(workspace: str, batch_id: object, source_url: str, *,
     that did not finish are re-run with it. Returns how many were re-queued."""
     check_scope(workspace)
     bid = as_uuid(batch_id, "Batch")
+    source_url = _as_given(source_url)
     with unit_of_work() as session:
         batch = batch_repo.get(session, workspace, bid)
         if batch is None:
@@ -425,6 +439,7 @@ def use_text_only(workspace: str, batch_id: object, source_url: str) -> int:
 
     check_scope(workspace)
     bid = as_uuid(batch_id, "Batch")
+    source_url = _as_given(source_url)
     with unit_of_work() as session:
         batch = batch_repo.get(session, workspace, bid, lock=True)
         if batch is None:

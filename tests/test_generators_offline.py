@@ -155,6 +155,17 @@ def test_chinese_persian_and_arabic_pages_get_buttons_in_their_language(locale, 
         assert not any(c in "购买详现优马抢礼" for p in prefills for c in p["cta_text"] + p["headline"])
 
 
+def test_a_long_chinese_subtitle_is_marked_cut_once_and_a_tiny_limit_is_never_empty():
+    # a review: clip_words marks a CJK cut "…" itself, and the subtitle added a second one
+    from core.generators.brief import clip_words
+
+    brief = ProductBrief(title="无线蓝牙耳机", description="无线蓝牙耳机降噪长续航" * 12, price=Decimal("99"),
+                         currency="CNY", url="https://shop.example/p/13", language="zh-CN")
+    for p in _ten_variants(brief):
+        assert not p["subtitle"].endswith("……") and len(p["subtitle"]) <= 90, p["subtitle"]
+    assert clip_words("，播放放", 3) and clip_words("无线蓝牙耳机", 1) == "无"
+
+
 def test_a_shops_blurb_is_no_headline_of_a_page_in_a_language_without_frames():
     # a walk-through: "【创维M300】京东JD.COM提供创维M300正品行货，全国价格最低，并包括S" (JD's own
     # blurb: "JD.COM offers genuine goods … lowest price nationwide", cut) was a headline

@@ -312,7 +312,9 @@ def test_the_api_offers_the_same_way_out(real_pipeline, shop, workspace, setting
     assert sorted((r["variant_index"], r["variant"]) for r in listed) == [(0, 1), (1, 2)]
     # text-only by the API for another batch of a page whose images never come
     info2, page2 = failed_batch(shop, workspace, "refuse", n=1)
-    resp = client.post(f"/llm-editor/cta/batch/{info2.id}/text-only/", json={"url": page2}, headers=auth)
+    # (the address as a client may send it back: tracking parameters and all — a review)
+    tracked = page2 + ("&" if "?" in page2 else "?") + "utm_source=mail"
+    resp = client.post(f"/llm-editor/cta/batch/{info2.id}/text-only/", json={"url": tracked}, headers=auth)
     assert (resp.status_code, resp.json()) == (200, {"requeued": 1}), resp.text
     wait_for(lambda: finished(workspace, info2.id))
     (p,) = previews(workspace, info2.id)

@@ -71,6 +71,8 @@ def test_geminis_low_rating_widget_is_dropped_and_a_low_rating_is_not_offered_to
                                                               "currency": "EUR"}]}
     low = replace(BRIEF, rating=Decimal("2.0"), rating_count=5)
     assert [w["type"] for w in copy_to_prefill(reply, low, 0)["widgets"]] == ["price_badge"]
+    reply["widgets"][0]["value"] = float("nan")  # a review: NaN raised InvalidOperation past the repair loop
+    assert [w["type"] for w in copy_to_prefill(reply, BRIEF, 0)["widgets"]] == ["price_badge"]
     reply["widgets"][0]["value"] = 4.6
     assert [w["type"] for w in copy_to_prefill(reply, BRIEF, 0)["widgets"]] == ["rating", "price_badge"]
     assert "Rating:" not in _copy_prompt(low, 0, 1, [])

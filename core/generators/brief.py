@@ -77,12 +77,20 @@ def clip_words(text: str, limit: int) -> str:
     if any(_is_cjk(c) for c in cut) and not _CJK_BREAK.match(text[limit]):
         breaks = [m.end() for m in _CJK_BREAK.finditer(cut)]
         at = next((b for b in reversed(breaks) if b >= limit // 2), None)
-        if at is not None:
-            return cut[:at].rstrip(" ,;:-–—|/(，、；：·・").strip()
-        return cut[: limit - 1].rstrip(" ,;:-–—|/(，、；：·・").strip() + "…"
+        kept = cut[:at].rstrip(" ,;:-–—|/(，、；：·・").strip() if at is not None else ""
+        if kept:
+            return kept
+        head = cut[: limit - 1].rstrip(" ,;:-–—|/(，、；：·・").strip()
+        # (nothing left but punctuation, or no room for a mark: the characters as they come)
+        return head + "…" if head and limit > 1 else cut
     if " " in cut and not _is_cjk(cut[-1]):
         cut = without_dangling_words(cut[: cut.rfind(" ")])
     return cut.rstrip(" ,;:-–—|/(").strip()
+
+
+def with_ellipsis(cut: str) -> str:
+    """A cut text marked "…" once (clip_words marks a Chinese/Japanese cut inside a run itself)."""
+    return cut if cut.endswith("…") else cut + "…"
 
 
 # words a cut must not end on: articles, conjunctions, prepositions (the languages shops write in)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import threading
 from decimal import Decimal
 from typing import Literal
@@ -187,8 +188,9 @@ def copy_to_prefill(data: dict, brief: ProductBrief, variant_index: int) -> dict
     widgets = []
     for w in copy.widgets:
         fields = {k: getattr(w, k) for k in _WIDGET_FIELDS[w.type] if getattr(w, k) is not None}
-        if w.type == "rating" and Decimal(str(fields.get("value") or 0)) < RATING_SHOWN_FROM:
-            continue  # no low rating on an ad, whatever the model wrote
+        if w.type == "rating" and not (math.isfinite(fields.get("value") or 0)
+                                       and Decimal(str(fields.get("value") or 0)) >= RATING_SHOWN_FROM):
+            continue  # no low (or NaN) rating on an ad, whatever the model wrote
         if w.type == "price_badge" and brief.list_price and brief.price is not None \
                 and brief.list_price > brief.price and _same_amount(fields.get("price"), brief.price):
             fields["compare_at"] = str(brief.list_price)  # the shop's struck price, not the model's

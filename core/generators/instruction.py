@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from core.generators.brief import clip_words, sentences, without_dangling_words
+from core.generators.brief import clip_words, sentences, with_ellipsis, without_dangling_words
 from core.prefill import CTA_MAX, HEADLINE_MAX, SUBTITLE_MAX
 
 _CLAUSES = re.compile(r"\s*(?:[,;\n]|\band\b|\.\s)\s*", re.I)
@@ -74,7 +74,7 @@ def apply_instruction(prefill: dict, instruction: str, *, title: str | None = No
                 cut = clip_words(joined, SUBTITLE_MAX - 1)
                 # a subtitle cut to make room says so ("… breathable mesh" ended mid-phrase)
                 out["subtitle"] = (joined if len(joined) <= SUBTITLE_MAX
-                                   else cut + "…" if cut and len(cut) > len(thing)
+                                   else with_ellipsis(cut) if cut and len(cut) > len(thing)
                                    else clip_words(thing, SUBTITLE_MAX))
     out["widgets"] = widgets
     return out

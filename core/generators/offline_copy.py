@@ -25,6 +25,7 @@ from core.generators.brief import (
     is_rtl,
     sentences,
     short_title,
+    with_ellipsis,
     without_dangling_words,
 )
 from core.generators.price_once import price_once
@@ -177,8 +178,8 @@ def _finish_cut(sentence: str) -> str:
     text = sentence.rstrip(" .…")
     head = text.rpartition(" ")[0]
     if not head:  # one word: nothing to drop
-        return clip_words(text, SUBTITLE_MAX - 1) + "…"
-    return clip_words(without_dangling_words(head), SUBTITLE_MAX - 1) + "…"
+        return with_ellipsis(clip_words(text, SUBTITLE_MAX - 1))
+    return with_ellipsis(clip_words(without_dangling_words(head), SUBTITLE_MAX - 1))
 
 
 def _subtitle(brief: ProductBrief, plan: VariantPlan, headline: str) -> str:
@@ -212,7 +213,7 @@ def _subtitle(brief: ProductBrief, plan: VariantPlan, headline: str) -> str:
     if len(chosen) <= SUBTITLE_MAX:
         return chosen
     cut = clip_words(chosen, SUBTITLE_MAX - 1)
-    return cut + "…" if cut else clip_words(chosen, SUBTITLE_MAX)
+    return with_ellipsis(cut) if cut else clip_words(chosen, SUBTITLE_MAX)
 
 
 def _cta(brief: ProductBrief, plan: VariantPlan, headline: str) -> str:
