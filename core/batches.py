@@ -505,7 +505,8 @@ def try_finish_batch(session, batch_id: uuid.UUID) -> BatchStatus | None:
         return None
     error = None
     if final == BatchStatus.FAILED:
-        error = f"All {count(counts.get('failed', 0), 'preview')} failed"
+        failed = counts.get('failed', 0)
+        error = "Its one preview failed" if failed == 1 else f"All {count(failed, 'preview')} failed"
     now = utcnow()
     res = session.execute(
         move(Batch, BATCH_MOVES, final, Batch.id == batch_id, ~active,

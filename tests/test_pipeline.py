@@ -104,6 +104,12 @@ def test_a_batch_whose_every_url_fails_is_failed(pipeline, workspace):
     wait_for(lambda: finished(workspace, info.id))
     detail = get_batch(workspace, info.id).batch
     assert detail.status == "failed" and "All 2 previews failed" in detail.error_message
+    # one preview: not "All 1 preview failed" (a walk-through)
+    u1 = urls(2)[1]
+    pipeline.fail_scrape[u1] = NOT_FOUND()
+    one = create_batch(workspace, "alice", [{"url": u1, "batch_size": 1}])
+    wait_for(lambda: finished(workspace, one.id))
+    assert get_batch(workspace, one.id).batch.error_message == "Its one preview failed"
 
 
 def test_a_page_without_images_fails_its_previews_clearly(pipeline, workspace):
