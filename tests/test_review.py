@@ -228,6 +228,9 @@ def test_regenerating_the_copy_with_an_instruction_keeps_the_old_version_until_d
     info = review.regenerate(workspace, p.id, "copy", "shorter headline, mention free shipping")
     assert info.status == "queued" and info.regenerating and info.prefill == old
     assert ("preview", (str(p.id),)) in sent
+    # an edit meanwhile is refused in words that say why (it said "This preview is queued")
+    with pytest.raises(ConflictError, match="^This preview is being regenerated; edit it once it has finished"):
+        update_prefill(workspace, p.id, {"headline": "Mine"})
     assert get_batch(workspace, p.batch_id).batch.status == "running"
     gen.generate(str(p.id))
     new = row(p.id)
