@@ -30,7 +30,17 @@ def _parse(tag: str) -> Locale | None:
     try:
         return Locale.parse(tag, sep="-")
     except (UnknownLocaleError, ValueError, TypeError):
-        return None
+        pass
+    # a language CLDR has no locale for in that country ("en-EG": Jumia's and Oriflame's English
+    # pages in Egypt) is still that language: not the country's official one (a walk-through got
+    # Arabic buttons and "Beard Oil بـ 130.00 ج.م." on English pages)
+    language = tag.split("-", 1)[0]
+    if language != tag:
+        try:
+            return Locale.parse(language)
+        except (UnknownLocaleError, ValueError, TypeError):
+            return None
+    return None
 
 
 @lru_cache(maxsize=512)
@@ -86,7 +96,11 @@ def format_money(amount: Decimal | None, currency: str, locale: str | None = Non
     digits = get_currency_precision(code)
     amount = Decimal(amount).quantize(Decimal(1).scaleb(-digits)) if digits else \
         Decimal(amount).quantize(Decimal(1))
-    return format_currency(amount, code, locale=loc)
+    shown = format_currency(amount, code, locale=loc)
+    # a currency shown by its letters gets a space from the number, as CLDR's currency spacing
+    # says and shops print it ("EGP 130.00", not "EGP130.00" in English)
+    shown = re.sub(r"^([A-Z]{2,3})(?=[-\d])", "\\1\u00a0", shown)
+    return re.sub(r"(?<=\d)([A-Z]{2,3})$", "\u00a0\\1", shown)
 
 
 def plain_money(amount: Decimal | None, currency: str | None) -> str:

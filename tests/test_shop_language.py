@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -32,6 +33,7 @@ NB = "\u00a0"
     ("he-IL", "1679", "ILS", f"1,679.00{NB}₪"),  # no bidi marks: the renderer shapes RTL
     ("en-US", "98.99", "USD", "$98.99"),
     ("", "24.99", "EUR", "€24.99"),  # unknown locale: English
+    ("en", "130", "EGP", f"EGP{NB}130.00"),  # letters and number apart (Babel gave "EGP130.00")
 ])
 def test_prices_are_printed_as_the_shops_locale_prints_them(locale, amount, currency, shown):
     assert format_price(Decimal(amount), currency, locale) == shown
@@ -171,3 +173,17 @@ def test_an_edit_through_the_form_keeps_the_price_badges_locale():
              "label": None}]
     assert widgets_from_rows(rows) == [{"type": "price_badge", "price": "19.99", "currency": "EUR",
                                         "locale": "de-DE"}]
+
+
+def test_an_english_page_in_a_country_cldr_has_no_english_locale_for_stays_english():
+    # a walk-through: Jumia's and Oriflame's English pages in Egypt (lang="en-EG", no such CLDR
+    # locale) were taken as Arabic: Arabic buttons and "Natural Jojoba Beard Oil بـ 130.00 ج.م."
+    from core.locale import language_of
+
+    assert page_locale("en-EG", "EG") == "en" and language_of("en-EG") == "en"
+    assert page_locale(None, "EG") == "ar-EG"  # a page that declares nothing: the country's language
+    assert copy_words("en-EG") is WORDS["en"]
+    brief = ProductBrief(title="Natural Jojoba Beard Oil", description="", price=Decimal("130"),
+                         currency="EGP", brand="", language=page_locale("en-EG", "EG"))
+    for p in _variants(brief):
+        assert not re.search(r"[\u0600-\u06ff]", p["headline"] + p["cta_text"]), p
