@@ -395,6 +395,10 @@ def test_a_shop_s_service_lines_are_no_subtitle_while_the_product_is_described()
     # spec rows and pieces of sentences come after whole sentences
     ("Farbe: weiß • soft spots, not stains • A quiet dryer that is gentle on wool.", None,
      {"A quiet dryer that is gentle on wool."}),
+    # a walk-through: JD's, an Egyptian and a Persian shop's own lines as subtitles
+    ("京东JD.COM提供知医堂三清茶的图片、价格、品牌样样齐全！ 清新口气，随身携带。", None, {"清新口气，随身携带。"}),
+    ("تسوق أونلاين بأفضل سعر في مصر من جملة. زيت طبيعي يغذي اللحية.", None, {"زيت طبيعي يغذي اللحية."}),
+    ("خرید و معرفی کتاب ملت عشق با سفارش اینترنتی. رمانی درباره عشق و دوستی.", None, {"رمانی درباره عشق و دوستی."}),
 ])
 def test_subtitles_prefer_what_the_product_is_to_what_the_shop_says(description, brand, expected):
     brief = ProductBrief(title="Product", description=description, brand=brand, price=Decimal("10"),

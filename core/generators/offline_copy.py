@@ -132,7 +132,10 @@ _SHOP_LINE = re.compile(
     r"\bentrega (gr[aá]tis|r[aá]pida)|\bfrete|\benv[ií]o|\bretours?\b|\br[üu]ckgabe|"
     # Chinese and Japanese shops' own lines: "genuine goods", "lowest price in the country", "online
     # shopping guide", "cash on delivery", "nationwide warranty"; "mail order", "lowest price"
-    r"正品行货|价格最低|最低价|网购|货到付款|全国联保|通販|最安値",
+    r"正品行货|价格最低|最低价|网购|货到付款|全国联保|样样齐全|通販|最安値|"
+    # Arabic and Persian shops': "at the best price in Egypt", "shop online"; "online order",
+    # "online shop", "buy and review (a book)"
+    r"بأفضل سعر|أفضل الأسعار|تسوق أونلاين|اشتر[يِ]? أونلاين|سفارش اینترنتی|خرید اینترنتی|فروشگاه اینترنتی|خرید و معرفی",
     re.IGNORECASE)
 # the shop's own address in a sentence ("… em oferta na americanas.com!", "Play.com is the top UK
 # site"): it speaks of the shop, and on a marketplace of another shop than the user's
