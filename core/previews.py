@@ -157,8 +157,7 @@ def update_prefill(workspace: str, preview_id: object, patch: object, replace: b
             raise NotFoundError(f"Preview {pid} was not found", preview_id=pid)
         if p.status not in EDITABLE:
             # (a regeneration asked for keeps the old version meanwhile: say that, not the status word)
-            being = ("being regenerated" if (p.partial or {}).get("regen")
-                     else f"{p.status}")
+            being = "being regenerated" if (p.partial or {}).get("regen") else p.status
             raise ConflictError(
                 f"This preview is {being}; edit it once it has finished", preview_id=pid
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,16 @@ class ProductBrief:
 # a rating is shown on a banner (a widget, or told to Gemini) from this average of 5 up: a
 # lower one is no selling point ("★ 2.0 (5)" advertises against the product)
 RATING_SHOWN_FROM = Decimal("4.0")
+
+
+def rating_worth_showing(value: object) -> bool:
+    """Whether a rating (an average of 5: a number, or its text "4,5") goes on a banner: a
+    finite one from RATING_SHOWN_FROM up (the one rule for both generators)."""
+    try:
+        rating = Decimal(str(value).replace(",", "."))
+    except InvalidOperation:
+        return False
+    return rating.is_finite() and rating >= RATING_SHOWN_FROM
 
 _RTL_BIDI = {"R", "AL"}
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import threading
 from decimal import Decimal
 from typing import Literal
@@ -21,7 +20,7 @@ from pydantic import BaseModel, Field
 from pydantic import ValidationError as PydanticValidationError
 
 from core.errors import GenerationError, ValidationError
-from core.generators.brief import RATING_SHOWN_FROM, ProductBrief, clean_text, format_price, is_rtl
+from core.generators.brief import ProductBrief, clean_text, format_price, is_rtl, rating_worth_showing
 from core.generators.gemini_errors import SAFETY_REASONS, classify_genai_error, safety_error
 from core.generators.variants import plan_variant
 from core.images import ImageTooLarge, decode_image
@@ -143,7 +142,7 @@ def _copy_prompt(brief: ProductBrief, variant_index: int, batch_size: int,
            f"{format_price(brief.list_price, brief.currency, brief.language)}"]
           if brief.list_price else []),
         *([f"Rating: {brief.rating} of 5" + (f" from {brief.rating_count} ratings" if brief.rating_count else "")]
-          if brief.rating is not None and brief.rating >= RATING_SHOWN_FROM else []),
+          if brief.rating is not None and rating_worth_showing(brief.rating) else []),
         f"Description: {clean_text(brief.description)[:1500] or 'none'}",
         f"This is variant {variant_index + 1} of {batch_size}. Angle: {plan.angle}. "
         f"Tone: {plan.tone}. The text sits on the {plan.text_position} of the banner.",
@@ -188,9 +187,8 @@ def copy_to_prefill(data: dict, brief: ProductBrief, variant_index: int) -> dict
     widgets = []
     for w in copy.widgets:
         fields = {k: getattr(w, k) for k in _WIDGET_FIELDS[w.type] if getattr(w, k) is not None}
-        if w.type == "rating" and not (math.isfinite(fields.get("value") or 0)
-                                       and Decimal(str(fields.get("value") or 0)) >= RATING_SHOWN_FROM):
-            continue  # no low (or NaN) rating on an ad, whatever the model wrote
+        if w.type == "rating" and not rating_worth_showing(fields.get("value")):
+            continue  # no low (or NaN, or missing) rating on an ad, whatever the model wrote
         if w.type == "price_badge" and brief.list_price and brief.price is not None \
                 and brief.list_price > brief.price and _same_amount(fields.get("price"), brief.price):
             fields["compare_at"] = str(brief.list_price)  # the shop's struck price, not the model's

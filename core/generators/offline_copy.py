@@ -9,20 +9,19 @@ phrased per variant, and colours taken from the source photo's own palette.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from PIL import Image
 
 from core.errors import GenerationError
 from core.images import ImageTooLarge, decode_image
 from core.generators.brief import (
-    RATING_SHOWN_FROM,
     ProductBrief,
     clean_text,
     clip_words,
     format_price,
     is_latin,
     is_rtl,
+    rating_worth_showing,
     sentences,
     short_title,
     with_ellipsis,
@@ -243,12 +242,12 @@ def _widgets(brief: ProductBrief, plan: VariantPlan) -> list[dict]:
     # a rating is a reason to buy only when it is a good one: "★ 2.0 (5)" on an ad (a walk-
     # through saw it) advertises against the product
     if brief.rating is not None and 0 < brief.rating <= 5:
-        if brief.rating >= RATING_SHOWN_FROM:
+        if rating_worth_showing(brief.rating):
             rating = {"type": "rating", "value": float(brief.rating)}
             if brief.rating_count:
                 rating["count"] = int(brief.rating_count)
             widgets.append(rating)
-    elif (m := _RATING.search(text)) and Decimal(m.group(1).replace(",", ".")) >= RATING_SHOWN_FROM:
+    elif (m := _RATING.search(text)) and rating_worth_showing(m.group(1)):
         widgets.append({"type": "rating", "value": float(m.group(1).replace(",", "."))})
     if (m := _FREE_SHIPPING.search(text)) and not _CONDITIONAL.search(text[m.end():m.end() + 40]):
         words = _words(brief, brief.title)
