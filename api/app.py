@@ -411,6 +411,26 @@ async def retry_batch(batch_id: uuid.UUID, who: Who):
     return {"requeued": requeued, "left_out": left}
 
 
+_DATA_URI = re.compile(r"data:([\w.+-]+/[\w.+-]+)?((?:;[\w.+-]+=[^;,]*)*)(;base64)?,", re.I)
+
+
+def _base64_file(field: str, value: str) -> bytes:
+    """A file sent as base64 in a JSON body: plain base64, wrapped in lines (MIME) or not, or a
+    whole `data:` URI as a browser's FileReader gives it (`data:image/png;base64,…`)."""
+    text = value.strip()
+    uri = _DATA_URI.match(text)
+    if uri:
+        if not uri.group(3):
+            raise ValidationError(f"{field}: this data: URI is not base64-encoded; send "
+                                  "data:<type>;base64,<data> or the base64 text alone")
+        text = text[uri.end():]
+    try:
+        return base64.b64decode(re.sub(r"\s+", "", text), validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationError(f"{field}: not valid base64 (send the file's bytes base64-encoded, "
+                              "alone or as a data:<type>;base64, URI)") from None
+
+
 @app.post(f"{CTA}/batch/{{batch_id}}/photo/", response_model=S.ResumeCount, tags=["batches"],
           responses=CONFLICT)
 async def give_photo(batch_id: uuid.UUID, body: S.ProductPhoto, who: Who):
@@ -424,10 +444,7 @@ async def give_photo(batch_id: uuid.UUID, body: S.ProductPhoto, who: Who):
         raise ValidationError("Give either image_url or image_base64 (one of the two)")
     data = None
     if body.image_base64 is not None:
-        try:
-            data = base64.b64decode(body.image_base64, validate=True)
-        except (binascii.Error, ValueError):
-            raise ValidationError("image_base64: not valid base64") from None
+        data = _base64_file("image_base64", body.image_base64)
     return {"requeued": await call(give_product_photo, who.workspace, batch_id, body.url,
                                    data=data, image_url=body.image_url)}
 
@@ -667,11 +684,7 @@ async def create_media_job(request: Request, body: S.MediaJobCreate, who: Who,
             return JSONResponse(stored[1], status_code=stored[0], headers={"Idempotent-Replayed": "true"})
     ref = None
     if body.reference_image_base64:
-        try:
-            data = base64.b64decode(body.reference_image_base64, validate=True)
-        except (binascii.Error, ValueError):
-            raise ValidationError("reference_image_base64 is not valid base64",
-                                  ["reference_image_base64: not valid base64"]) from None
+        data = _base64_file("reference_image_base64", body.reference_image_base64)
         ref = (body.reference_image_name or "reference", data)
     params = {k: v for k, v in payload.items()
               if k not in ("kind", "reference_image_base64", "reference_image_name") and v is not None}

@@ -224,7 +224,8 @@ def _confirm_rebrand(workspace: str, kit: brand.BrandKit) -> bool:
     would = brand.rebrand_preview_count(workspace, kit)
     if not would.changed:
         st.session_state.pop(K + "rebrand_asked", None)
-        st.info("No finished banner would change: they already look like this kit.",
+        st.info("No finished banner would change: they already look like this kit." if would.finished
+                else "There are no finished banners yet: new banners use this kit.",
                 icon=":material/check:")
         return True
     reviewed = (f" {count(would.reviews_cleared, 'of them is', 'of them are')} approved or rejected "

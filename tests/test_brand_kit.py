@@ -165,12 +165,12 @@ def test_existing_banners_are_rerendered_with_the_new_kit(sqlite_db, workspace):
     from core.review import set_review
 
     set_review(workspace, ids[1], "approved", user="alice")
-    assert rebrand_previews(workspace, kit) == (2, 1)  # changed; one approval cleared
+    assert rebrand_previews(workspace, kit) == (2, 1, 2)  # changed; one approval cleared; of 2 finished
     after = get_preview(workspace, ids[0]).prefill
     assert after["colors"]["button"] == "#AA0000" and after["legal"] == "T&Cs apply."
     assert after["cta_text"] == "Buy"  # the copy stays as written
     assert get_preview(workspace, ids[1]).review_status is None
-    assert rebrand_previews(workspace, kit) == (0, 0)  # already in the brand
+    assert rebrand_previews(workspace, kit) == (0, 0, 2)  # already in the brand (2 finished looked at)
 
 
 def test_gemini_is_told_the_brand_voice_cta_phrases_and_colours():
@@ -244,5 +244,5 @@ def test_a_banner_stored_before_a_rule_does_not_stop_the_re_render(sqlite_db, wo
     old = {**a_prefill(), "widgets": [{"type": "price_badge", "price": "9.99", "currency": "QQQ"}]}
     set_preview_state(ids[0], "done", prefill=old)
     kit = save_kit(workspace, {"legal": "T&Cs apply."})
-    assert rebrand_previews(workspace, kit) == (2, 0)
+    assert rebrand_previews(workspace, kit) == (2, 0, 3)
     assert [get_preview(workspace, i).prefill.get("legal") or None for i in ids] == [None, "T&Cs apply.", "T&Cs apply."]

@@ -107,7 +107,9 @@ def test_re_render_with_nothing_to_change_still_saves_the_kit(app_ws):
     at.text_input(key="brand_kit_legal").input("T&Cs apply.").run()
     at.button(key="brand_kit_rebrand").click().run()
     assert not at.exception, at.exception
-    assert "No finished banner would change" in texts(at.info)
+    # a walk-through: "they already look like this kit" was said with no banner at all
+    assert "There are no finished banners yet: new banners use this kit." in texts(at.info)
+    assert "No finished banner would change" not in texts(at.info)
     assert get_kit(app_ws).legal == "T&Cs apply."
 
 

@@ -319,3 +319,24 @@ def test_the_api_offers_the_same_way_out(real_pipeline, shop, workspace, setting
     wait_for(lambda: finished(workspace, info2.id))
     (p,) = previews(workspace, info2.id)
     assert p.status == "done" and p.source_image_url == TEXT_ONLY_SOURCE
+
+
+def test_an_image_in_json_may_come_as_a_data_uri_or_wrapped_base64():
+    # a walk-through sent what a browser's FileReader gives ("data:image/png;base64,…") and was
+    # told "not valid base64" with no hint; MIME-wrapped base64 (76-character lines) too
+    import base64
+
+    from api.app import _base64_file
+
+    raw = png()
+    plain = base64.b64encode(raw).decode()
+    assert _base64_file("image_base64", plain) == raw
+    assert _base64_file("image_base64", f"data:image/png;base64,{plain}") == raw
+    assert _base64_file("image_base64", f"  DATA:image/png;name=x.png;BASE64,{plain}\n") == raw
+    assert _base64_file("image_base64", base64.encodebytes(raw).decode()) == raw  # lines of 76
+    with pytest.raises(ValidationError, match="data: URI is not base64-encoded"):
+        _base64_file("image_base64", "data:image/svg+xml,<svg></svg>")
+    with pytest.raises(ValidationError, match=r"^reference_image_base64: not valid base64 \(send"):
+        _base64_file("reference_image_base64", "***")
+    with pytest.raises(ValidationError, match="not valid base64"):
+        _base64_file("image_base64", f"data:image/png;base64,{plain[:-3]}!!!")

@@ -80,15 +80,18 @@ class Rebranded(NamedTuple):
 
     changed: int
     reviews_cleared: int
+    finished: int = 0  # finished banners looked at (the count only: none at all is said otherwise)
 
 
-def _to_rebrand(workspace: str, kit: BrandKit | None, batch_id: object = None):
-    """(preview, patch) of each finished banner the kit would change."""
+def _finished(workspace: str, batch_id: object = None) -> list:
     from core.previews import all_previews
 
-    for p in all_previews(workspace, batch_id, status="done"):
-        if not p.prefill:
-            continue
+    return [p for p in all_previews(workspace, batch_id, status="done") if p.prefill]
+
+
+def _to_rebrand(finished: list, kit: BrandKit | None):
+    """(preview, patch) of each finished banner the kit would change."""
+    for p in finished:
         patch = brand_patch(p.prefill, kit)
         if not all(p.prefill.get(k) == v for k, v in patch.items()):
             yield p, patch
@@ -98,8 +101,9 @@ def rebrand_preview_count(workspace: str, kit: BrandKit | None = None, batch_id:
     """What ``rebrand_previews`` would do, changing nothing: the banners the kit would change,
     and how many of them are reviewed (the page asks before it re-renders them)."""
     kit = kit or get_kit(workspace)
-    found = [p for p, _patch in _to_rebrand(workspace, kit, batch_id)]
-    return Rebranded(len(found), sum(p.review_status is not None for p in found))
+    finished = _finished(workspace, batch_id)
+    found = [p for p, _patch in _to_rebrand(finished, kit)]
+    return Rebranded(len(found), sum(p.review_status is not None for p in found), len(finished))
 
 
 def rebrand_previews(workspace: str, kit: BrandKit | None = None, batch_id: object = None) -> Rebranded:
@@ -110,7 +114,8 @@ def rebrand_previews(workspace: str, kit: BrandKit | None = None, batch_id: obje
 
     kit = kit or get_kit(workspace)
     changed = cleared = 0
-    for p, patch in _to_rebrand(workspace, kit, batch_id):
+    finished = _finished(workspace, batch_id)
+    for p, patch in _to_rebrand(finished, kit):
         try:
             update_prefill(workspace, p.id, patch)
         except ValidationError as exc:  # one banner stored before a rule: the others go on
@@ -119,4 +124,4 @@ def rebrand_previews(workspace: str, kit: BrandKit | None = None, batch_id: obje
         changed += 1
         cleared += p.review_status is not None
     log.info("brand_kit.rebranded workspace=%s previews=%d reviews_cleared=%d", workspace, changed, cleared)
-    return Rebranded(changed, cleared)
+    return Rebranded(changed, cleared, len(finished))
