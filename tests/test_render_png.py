@@ -166,3 +166,28 @@ def test_hostile_text_renders_without_crashing(text):
     result = render_banner_png(prefill(headline=text, subtitle=text, cta_text=text), "story",
                                resolve=lambda u: PNG_URI)
     assert image(result).size == SIZES["story"]
+
+
+def _ink_columns(text: str, rtl: bool) -> tuple[list[int], int]:
+    """Columns with ink of ``text`` drawn in one line at 60 px, and the line's width."""
+    img = Image.new("RGB", (900, 120), (0, 0, 0))
+    fonts.draw_text(img, (10, 90), text, 60, False, "#FFFFFF", rtl=rtl)
+    grey = img.convert("L")
+    cols = [x for x in range(grey.width) if any(grey.getpixel((x, y)) > 60 for y in range(grey.height))]
+    return cols, round(fonts.text_width(text, 60, False))
+
+
+def _gaps(cols: list[int], at_least: float) -> int:
+    return sum(b - a >= at_least for a, b in zip(cols, cols[1:]))
+
+
+@pytest.mark.parametrize("text,rtl", [("600 وات", True), ("خصم Nike جميل", True),
+                                      ("Power وات now", False)])
+def test_a_space_between_scripts_stays_between_the_words(text, rtl):
+    # a walk-through: a wrapped Arabic line "600 وات" was drawn "600وات" in the PNG (the space
+    # after the number went to the line's edge); the HTML banner was right
+    space = fonts.text_width(" ", 60, False)
+    cols, width = _ink_columns(text, rtl)
+    assert _gaps(cols, space * 0.85) == text.count(" "), (text, cols, space)  # one gap per space
+    # …and no space is left hanging past the last glyph at either end
+    assert cols[-1] - cols[0] >= width - space * 0.8, (text, cols[0], cols[-1], width)

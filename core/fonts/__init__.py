@@ -221,13 +221,28 @@ def missing_glyphs(text: str, bold: bool = False, family: str = "") -> str:
     return "".join(r for r, f in split_runs(text, bold, family) if f is None and not r.isspace())
 
 
+def visual_runs(text: str, bold: bool, rtl: bool, family: str = "") -> list[tuple[str, Face | None]]:
+    """The runs of one line in the order they are drawn, left to right. In a right-to-left line
+    the runs go right to left, and a run written the other way round than its line ("600 " in
+    "600 وات") carries the space after it to its front: the space stays between the words
+    (it was drawn at the line's edge, "600وات")."""
+    runs = split_runs(text, bold, family)
+    if rtl:
+        runs = runs[::-1]  # visual order of runs in a right-to-left line
+    out = []
+    for run, face in runs:
+        core = run.rstrip()
+        if core != run and (_run_direction(run) == "rtl") != rtl:
+            run = run[len(core):] + core
+        out.append((run, face))
+    return out
+
+
 def draw_text(img: Image.Image, xy: tuple[float, float], text: str, size: int, bold: bool,
               fill: str, rtl: bool = False, family: str = "") -> None:
     """Draw one line with its left edge at x and its baseline at y."""
     draw = ImageDraw.Draw(img)
-    runs = split_runs(text, bold, family)
-    if rtl:
-        runs = runs[::-1]  # visual order of runs in a right-to-left line
+    runs = visual_runs(text, bold, rtl, family)
     x, baseline = xy
     for run, face in runs:
         width = run_width(run, face, size)
