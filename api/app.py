@@ -857,6 +857,7 @@ async def queue_report(who: Who):
                   key=lambda p: (p.position is None, p.position or 0, p.key))
     return {"limit": view.limit, "effective_limit": view.effective_limit,
             "window_seconds": view.window, "waiting_total": view.total, "waiting": len(mine),
+            "reading_pages": view.reading.get(who.workspace, 0), "on_hold": view.hold,
             "results": [{"kind": p.key.split(":", 1)[0], "id": p.key.split(":", 1)[1],
                          "position": p.position, "eta_seconds": round(p.eta_seconds, 1)
                          if p.eta_seconds is not None else None, "note": p.note} for p in mine]}

@@ -342,4 +342,8 @@ class QueueReport(BaseModel):
     window_seconds: float
     waiting_total: int = Field(description="items waiting in every workspace")
     waiting: int = Field(description="items waiting in this workspace")
+    reading_pages: int = Field(0, description="this workspace's previews whose product page is not read "
+                               "yet: they join the line once it is")
+    on_hold: str | None = Field(None, description="why nothing can start now, in words (production: Redis "
+                                "does not answer, or no worker process runs); null while work goes on")
     results: list[QueuedItem]

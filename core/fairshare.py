@@ -61,6 +61,7 @@ class Snapshot:
     window: float
     fifo: bool = False
     quota_blocked: dict[str, tuple[float, str]] = field(default_factory=dict)
+    reading: dict[str, int] = field(default_factory=dict)  # workspace -> previews whose page is not read yet
 
     def __post_init__(self) -> None:
         self.quotas = parse_quotas(get_settings().workspace_quotas)
@@ -164,6 +165,9 @@ def snapshot(now: float | None = None) -> Snapshot:
             key = item_key("job", jid)
             waiting.append(Waiting(key, ws, "media", _ts(created)))
             models[key] = kinds.get(kind, ())
+        # previews whose product page is not read yet: not in line for a slot, but waiting too
+        reading = dict(session.execute(sa.select(P.workspace, sa.func.count()).where(
+            P.status == "pending").group_by(P.workspace)).all())
         oldest = min(since, at - dt.timedelta(seconds=qwin)) if qwin else since
         for t, ws, bid in session.execute(
                 sa.select(P.started_at, P.workspace, P.batch_id).where(P.started_at > oldest)):
@@ -176,7 +180,7 @@ def snapshot(now: float | None = None) -> Snapshot:
     except Exception:  # noqa: BLE001 - no backoff known: full rate (the limiter still holds)
         backoff = {}
     return Snapshot(now, waiting, models, starts, dict(quota_starts), backoff,
-                    s.generation_rate_limit.limit, window, fifo=not s.fair_queue)
+                    s.generation_rate_limit.limit, window, fifo=not s.fair_queue, reading=reading)
 
 
 def _add_start(starts, quota_starts, t, ws, group, now, window, qwin) -> None:
@@ -222,6 +226,8 @@ class QueueView:
     window: float
     backoff: dict
     starts_in_window: int
+    reading: dict[str, int] = field(default_factory=dict)  # workspace -> previews whose page is not read yet
+    hold: str | None = None  # why nothing can start now (production: Redis down, no worker)
 
     def place(self, kind: str, item_id) -> Place | None:
         return self.places.get(item_key(kind, item_id))
@@ -281,7 +287,7 @@ def queue_view(snap: Snapshot | None = None) -> QueueView:
     etas = _etas(snap, order)
     places: dict[str, Place] = {}
     lines: dict[str, WorkspaceLine] = {}
-    hold = on_hold() if snap.waiting else None  # (nothing waits: nothing to hold)
+    hold = on_hold() if snap.waiting or snap.reading else None  # (nothing waits: nothing to hold)
     for i, (w, t) in enumerate(zip(order, etas), start=1):
         eta = max(t - snap.now, 0.0)
         places[w.key] = (Place(w.key, w.workspace, i, None, f"#{i} in line · on hold: {hold}") if hold
@@ -305,7 +311,7 @@ def queue_view(snap: Snapshot | None = None) -> QueueView:
     return QueueView(snap.now, places, sorted(lines.values(), key=lambda x: x.workspace),
                      snap.limit, effective_limit(snap.limit, snap.factor(snap.waiting))
                      if snap.limit > 0 else 0, snap.window, snap.backoff,
-                     sum(1 for t, _, _ in snap.starts if t > snap.now - snap.window))
+                     sum(1 for t, _, _ in snap.starts if t > snap.now - snap.window), snap.reading, hold)
 
 
 def estimate_new(workspace: str, count: int, snap: Snapshot | None = None) -> tuple[float, int]:

@@ -11,6 +11,7 @@ import streamlit as st
 
 from core import fairshare, usage
 from core.sources_csv import duration_text
+from core.wording import count
 
 
 def queue_rows(view, workspace: str) -> list[dict]:
@@ -39,12 +40,18 @@ def queue_panel(workspace: str) -> None:
     if view is None:
         st.caption("The queue cannot be read right now.")
         return
+    reading = view.reading.get(workspace, 0)
     if not view.workspaces:
-        st.caption("Nothing is waiting for a generation slot.")
+        st.caption("Nothing is waiting for a generation slot." if not reading else
+                   f"Nothing is waiting for a generation slot yet: {count(reading, 'preview')} "
+                   f"{'waits' if reading == 1 else 'wait'} for {'its' if reading == 1 else 'their'} "
+                   "product page to be read first.")
     else:
         st.dataframe(pd.DataFrame(queue_rows(view, workspace)), hide_index=True, width="stretch")
         st.caption("Fair share: the next free slot goes to the workspace that used the fewest "
                    "in the last minute, round-robin across its batches.")
+    if view.hold and (view.workspaces or reading):
+        st.warning(f"On hold: {view.hold}.", icon=":material/pause_circle:")
     now = time.time()
     slowed = [s for s in view.backoff.values() if s.factor < 1 or s.blocked(now)]
     if view.limit and view.effective_limit < view.limit:

@@ -229,6 +229,54 @@ def test_in_production_the_line_says_it_is_on_hold_while_redis_or_every_worker_i
             s.execute(sa.update(Preview).where(Preview.batch_id == batch.id).values(status="cancelled"))
 
 
+def test_previews_whose_page_is_not_read_yet_are_counted_and_said_on_hold(
+        db, settings_env, redis_url, redis_prefix):
+    # a walk-through: with no worker running, a new batch's previews sat "pending" (the page not
+    # read yet) while /api/queue/ said "waiting": 0 and the Queue panel "Nothing is waiting"
+    from starlette.testclient import TestClient
+    from streamlit.testing.v1 import AppTest
+
+    from api.app import app
+    from core import fairshare
+    from core.api_keys import create_key
+    from core.batches import create_batch
+    from db.engine import unit_of_work
+    from db.models import Preview
+
+    settings_env(REDIS_URL=redis_url, REDIS_PREFIX=redis_prefix)  # Redis answers, no worker beats
+    own_the_line()
+    ws = f"fq-reading-{time.time_ns()}"
+    batch = create_batch(ws, "u", [{"url": f"https://shop.example.com/{ws}/{i}", "batch_size": 2}
+                                   for i in range(2)])
+    try:
+        fairshare._hold.clear()
+        view = fairshare.queue_view()
+        assert view.reading.get(ws) == 4 and not any(p.workspace == ws for p in view.places.values())
+        assert view.hold == "no worker process is running; it starts once one does"
+        _view, key = create_key(ws, "queue")
+        got = TestClient(app).get("/queue/", headers={"Authorization": f"Bearer {key}"}).json()
+        assert got["waiting"] == 0 and got["reading_pages"] == 4, got
+        assert got["on_hold"] == "no worker process is running; it starts once one does", got
+
+        def panel(workspace):
+            from pages.queue_panels import queue_panel
+
+            queue_panel(workspace)
+
+        fairshare._cache.clear()
+        at = AppTest.from_function(panel, args=(ws,), default_timeout=30)
+        at.run()
+        assert not at.exception, at.exception
+        words = " ".join(c.value for c in at.caption) + " ".join(w.value for w in at.warning)
+        assert "4 previews wait for their product page to be read first" in words, words
+        assert "On hold: no worker process is running" in words, words
+    finally:
+        fairshare._hold.clear()
+        fairshare._cache.clear()
+        with unit_of_work() as s:
+            s.execute(sa.update(Preview).where(Preview.batch_id == batch.id).values(status="cancelled"))
+
+
 from tests.fakes.gemini_server import gemini_fake, gemini_settings  # noqa: E402,F401
 from tests.test_jobs_pipeline import worker  # noqa: E402,F401
 
