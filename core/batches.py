@@ -66,6 +66,11 @@ def _as_batch_size(value: object, default: int, maximum: int) -> int | None:
     return value
 
 
+def same_url_as(row: int) -> str:
+    """Generate's word for a row repeating an earlier row's product URL (also said while typing)."""
+    return f"same product URL as row {row}; keep one row and raise its batch_size instead"
+
+
 def validate_sources(sources: object) -> list[dict]:
     """Check a submission; return ``[{url, batch_size}]`` normalised, or raise with every problem.
 
@@ -99,9 +104,7 @@ def validate_sources(sources: object) -> list[dict]:
             continue
         norm = normalize_url(url)
         if norm in seen:
-            problems.append(Problem(
-                f"Row {n}: same product URL as row {seen[norm]}; "
-                "keep one row and raise its batch_size instead", n, "url"))
+            problems.append(Problem(f"Row {n}: {same_url_as(seen[norm])}", n, "url"))
             continue
         seen[norm] = n
         if size is not None:

@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from core.wording import count
-from core.batches import NAME_MAX, clean_batch_name, create_batch, validate_sources
+from core.batches import NAME_MAX, clean_batch_name, create_batch, same_url_as, validate_sources
 from core.errors import ValidationError
 from core.fairshare import new_batch_text
 from core.settings import get_settings
@@ -93,8 +93,7 @@ def _row_checks(rows: list[dict], numbers: list[int], s) -> tuple[list[str], dic
         if not url_problem(row["url"], allow_private=s.allow_private_fetch):
             norm = normalize_url(row["url"])
             if norm in seen:
-                bad = [*bad, f"same product URL as row {seen[norm]}; keep one row and raise its "
-                             "batch_size instead"]
+                bad = [*bad, same_url_as(seen[norm])]
             seen.setdefault(norm, n)
         problems.extend(f"Row {n}: {p}" for p in bad)
         if bad and (fixed := scheme_fix(row["url"], allow_private=s.allow_private_fetch)):
