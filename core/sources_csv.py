@@ -14,14 +14,19 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from dataclasses import dataclass, field
 
 from core.settings import RateLimit
 from core.urls import normalize_url, url_problem
 
 MAX_CSV_BYTES = 1_000_000
+MAX_CSV_MB = 1  # the upload widget's own limit, in its MB (1 MiB: the file's check above says it in kB)
 URL_HEADERS = {"url", "urls", "product_url", "product url", "link", "product"}
-SIZE_HEADERS = {"batch_size", "batch size", "batchsize", "size", "count", "variants"}
+# the table's own column is "Previews"; a sheet's "qty" means the same (a walk-through's "previews"
+# column was ignored and every row made 3)
+SIZE_HEADERS = {"batch_size", "batch size", "batchsize", "size", "count", "variants", "variant",
+                "previews", "preview", "number of previews", "qty", "quantity", "banners"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,9 @@ class CsvResult:
     """Bad lines kept as typed (``{url, batch_size, line}``, batch_size the cell's text) because the
     table can fix them: a good URL with a bad batch_size, a URL typed without https://. Their
     problems are in ``problems`` too; the others there are left out."""
+    notes: list[str] = field(default_factory=list)
+    """What may be read otherwise than the file means, no line left out: a column of small
+    whole numbers not read as the number of previews."""
 
     @property
     def file_problem(self) -> str | None:
@@ -45,23 +53,52 @@ class CsvResult:
         return self.problems[0]
 
 
+def _utf16(data: bytes) -> str | None:
+    """The codec of UTF-16 text (Excel's "Unicode Text" export): by its byte order mark, or by
+    the zero bytes of ASCII text in it; None for anything else."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    head = data[:4096]
+    if len(head) >= 4 and len(head) % 2 == 0:
+        odd, even = head[1::2], head[0::2]
+        if odd.count(0) > len(odd) * 0.9 and even.count(0) < len(even) * 0.1:
+            return "utf-16-le"
+        if even.count(0) > len(even) * 0.9 and odd.count(0) < len(odd) * 0.1:
+            return "utf-16-be"
+    return None
+
+
 def _decode(data: bytes | str) -> str:
     if isinstance(data, str):
-        return data.lstrip("\ufeff")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Spreadsheet exports on Windows are often cp1252; URLs are ASCII anyway.
-        return data.decode("cp1252", errors="replace")
+        text = data.lstrip("\ufeff")
+    elif codec := _utf16(data):
+        text = data.decode(codec, errors="replace").lstrip("\ufeff")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            # Spreadsheet exports on Windows are often cp1252; URLs are ASCII anyway.
+            text = data.decode("cp1252", errors="replace")
+    # lines ended by CR alone (Excel for Mac's "CSV (Macintosh)") were read as one bad line
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_SEP_LINE = re.compile(r"^\s*sep=(.)\s*$", re.I)  # Excel's first line naming the separator
 
 
 def _delimiter(text: str) -> str:
-    """``;``, tab or ``,`` — decided from the first non-blank line (URLs rarely hold ``;``)."""
+    """``;``, tab or ``,`` — from Excel's ``sep=`` line, else from the first non-blank line:
+    ``;`` where it is there and no comma is, or where it parts the line in two with a number
+    or a size header after it (a comma inside a URL: ``…?a=1,2;2``)."""
     first = next((line for line in text.splitlines() if line.strip()), "")
+    if sep := _SEP_LINE.match(first):
+        return sep.group(1)
     if "\t" in first:
         return "\t"
-    if ";" in first and "," not in first:
-        return ";"
+    if ";" in first:
+        tail = first.rsplit(";", 1)[1].strip().strip('"').lower()
+        if "," not in first or first.count(";") == 1 and (tail.isdigit() or tail in SIZE_HEADERS):
+            return ";"
     return ","
 
 
@@ -126,7 +163,7 @@ def not_csv_reason(data: bytes, name: str = "The file") -> str | None:
     or None when it may be CSV."""
     head = data[:16]
     kind = next((what for magic, what in _NOT_CSV if head.startswith(magic)), None)
-    if kind is None and b"\x00" in data[:4096]:
+    if kind is None and b"\x00" in data[:4096] and not _utf16(data):
         kind = "a binary file"
     if kind is None:
         return None
@@ -136,13 +173,29 @@ def not_csv_reason(data: bytes, name: str = "The file") -> str | None:
 
 
 def _header_columns(cells: list[str]) -> tuple[int, int | None] | None:
-    """(url column, batch_size column) when ``cells`` is a header row, else None."""
+    """(url column, batch_size column) when ``cells`` is a header row, else None. A header
+    naming only the URL column reads the cell after it as the size, as a file without a
+    header does (a walk-through's ``url`` header over ``…,7`` rows made 3 each)."""
     names = [c.strip().lower() for c in cells]
     url_col = next((i for i, n in enumerate(names) if n in URL_HEADERS), None)
     if url_col is None:
         return None
     size_col = next((i for i, n in enumerate(names) if n in SIZE_HEADERS), None)
+    if size_col is None and sum(1 for n in names if n) == 1:
+        size_col = url_col + 1
     return url_col, size_col
+
+
+def _unread_numbers(header: list[str], lines: list[list[str]], url_col: int, maximum: int) -> str | None:
+    """The name of a header's column, not read, whose every cell is a whole number from 1 to
+    ``maximum``: likely the number of previews under a name not known here."""
+    for i, name in enumerate(header):
+        if i == url_col or not name:
+            continue
+        cells = [cells[i] for cells in lines if i < len(cells) and cells[i]]
+        if cells and all(c.isdigit() and 1 <= int(c) <= maximum for c in cells):
+            return name
+    return None
 
 
 def parse_sources_csv(
@@ -162,6 +215,9 @@ def parse_sources_csv(
     seen: dict[str, int] = {}
     columns: tuple[int, int | None] | None = None
     had_header = False
+    header: list[str] = []
+    lines: list[list[str]] = []
+    sep_line = bool(_SEP_LINE.match(text.split("\n", 1)[0]))
     first = True
     try:
         for cells in reader:
@@ -169,12 +225,15 @@ def parse_sources_csv(
             cells = [c.strip() for c in cells]
             if not any(cells):
                 continue  # blank line
+            if line == 1 and sep_line:
+                continue  # Excel's "sep=;" line: the delimiter came from it
             if first:
                 first = False
                 columns = _header_columns(cells)
                 if columns is not None:
-                    had_header = True
+                    had_header, header = True, cells
                     continue
+            lines.append(cells)
             url_col, size_col = columns if columns else (0, 1)
             if not columns and len([c for c in cells if c]) > 2:
                 problems.append(f"Line {line}: expected url[,batch_size], found {len(cells)} values")
@@ -204,7 +263,12 @@ def parse_sources_csv(
         problems.append(f"Line {reader.line_num}: the file is not valid CSV ({reason})")
     if not rows and not problems:
         problems.append("The file has no product URLs")
-    return CsvResult(rows, problems, had_header, fixable)
+    notes = []
+    if columns and columns[1] is None and (unread := _unread_numbers(header, lines, columns[0], max_size)):
+        notes.append(f"The column “{unread}” was not read as the number of previews, so each row makes "
+                     f"{default_size}: name it “previews” (or batch_size) in the file, or set the numbers "
+                     "in the table.")
+    return CsvResult(rows, problems, had_header, fixable, notes)
 
 
 def split_sources(rows: list[dict], per_batch: int) -> list[list[dict]]:

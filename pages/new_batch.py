@@ -22,6 +22,7 @@ from core.errors import ValidationError
 from core.fairshare import new_batch_text
 from core.settings import get_settings
 from core.sources_csv import (
+    MAX_CSV_MB,
     not_csv_reason,
     parse_batch_size,
     parse_sources_csv,
@@ -187,6 +188,7 @@ def render() -> None:
     upload = st.file_uploader(
         "Or upload a CSV: a `url[,batch_size]` header or one URL per line",
         type=["csv", "txt"], key=f"new_batch_csv_{version}",
+        max_upload_size=MAX_CSV_MB,  # the widget says "1MB per file", not Streamlit's 200 (or 15) MB
     )
     upload_id = upload.file_id if upload is not None else None
     base = [{"url": "", "batch_size": str(default)}]
@@ -216,6 +218,8 @@ def render() -> None:
             elif left:
                 st.warning(f"{count(len(left), 'line')} of {file_name} {'was' if len(left) == 1 else 'were'} left out:\n"
                            + "\n".join(f"- {ui.md_escape(p)}" for p in left))
+            for note in parsed.notes:  # e.g. a "qty" column not read as the number of previews
+                st.warning(ui.md_escape(note), icon=":material/info:")
     saved = st.session_state.get(BASE)
     fixes = 0
     if saved and saved[0] == upload_id:  # the page rewrote the table (https:// offer)

@@ -89,6 +89,19 @@ def test_bad_rows_are_reported_by_table_row_and_nothing_is_created(app_ws):
     assert list_batches(app_ws).items == []
 
 
+def test_a_size_column_under_an_unknown_name_is_named_and_the_uploader_says_its_limit(app_ws):
+    # a walk-through: "url,stock" rows of 1 made 3 previews each without a word, and the uploader
+    # said "15MB per file" over a page refusing files over 1000 kB
+    at = open_page(PAGE)
+    (uploader,) = at.get("file_uploader")
+    assert uploader.proto.max_upload_size_mb == 1
+    at.file_uploader(key="new_batch_csv_0").upload("p.csv", f"url,stock\n{U1},1\n{U2},1\n".encode(), "text/csv")
+    at.run()
+    assert not at.exception
+    assert "The column “stock” was not read as the number of previews, so each row makes 3" \
+        in texts(at.warning).replace("\\", ""), texts(at.warning)
+
+
 def test_a_csv_upload_fills_the_table_and_reports_bad_lines(app_ws):
     at = open_page(PAGE)
     csv = f"\ufeffurl;batch_size\n{U1};2\n\n  {U2} ; 4 \nnot-a-url;2\n{U3};99\n".encode()

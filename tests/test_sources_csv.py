@@ -151,3 +151,53 @@ def test_lines_the_table_can_fix_are_kept_as_typed():
     assert got.fixable == [{"url": "https://shop.example.com/a", "batch_size": "11", "line": 2},
                            {"url": "www.shop.example.com/b", "batch_size": "2", "line": 3}]
     assert [p.split(":")[0] for p in got.problems] == ["Line 2", "Line 3", "Line 4"]
+
+
+# --- a production walk-through's spreadsheet exports -----------------------------------------
+
+@pytest.mark.parametrize("header", ["url,previews", "URL,Previews", "url,qty", "url,quantity",
+                                    "sku,url,qty", "url,Number of previews"])
+def test_the_tables_own_column_name_and_a_quantity_give_the_number_of_previews(header):
+    # "url,previews" (the table's own column label) read 3 for every row: 3× the banners asked for
+    cells = header.split(",")
+    line = ",".join({"url": A, "sku": "SKU-1"}.get(c.lower(), "1") for c in cells)
+    result = parse_sources_csv(f"{header}\n{line}\n".encode())
+    assert urls(result) == [(A, 1)] and result.problems == [] and result.notes == []
+
+
+def test_a_url_header_alone_reads_the_cell_after_the_url_as_its_size():
+    # a "url" header over "…,7" rows made 3 each (21 previews for 7 asked)
+    result = parse_sources_csv(f"url\n{A},7\n{B}\n".encode())
+    assert urls(result) == [(A, 7), (B, 3)] and result.problems == []
+
+
+def test_a_column_of_small_numbers_not_read_as_the_size_is_named():
+    result = parse_sources_csv(f"url,stock\n{A},2\n{B},5\n".encode(), default_size=3)
+    assert urls(result) == [(A, 3), (B, 3)]
+    assert result.notes == ["The column “stock” was not read as the number of previews, so each row "
+                            "makes 3: name it “previews” (or batch_size) in the file, or set the numbers "
+                            "in the table."]
+    # numbers that cannot be sizes (a SKU) are no such column
+    assert parse_sources_csv(f"url,sku\n{A},48213\n".encode()).notes == []
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_excel_unicode_text_utf16_is_read(encoding):
+    # Excel's "Unicode Text" (UTF-16, tab-separated) was refused as "a binary file"
+    from core.sources_csv import not_csv_reason
+
+    data = f"url\tbatch_size\r\n{A}\t2\r\n{B}\t4\r\n".encode(encoding)
+    assert not_csv_reason(data) is None
+    assert urls(parse_sources_csv(data)) == [(A, 2), (B, 4)]
+    assert "binary" in not_csv_reason(b"\x00\x01\x02\x03garbage\x00\x00\xff")  # still refused
+
+
+def test_mac_line_ends_an_excel_sep_line_and_a_comma_inside_a_semicolon_file():
+    # CR-only lines read as one bad line ("1 line left out", nothing read)
+    assert urls(parse_sources_csv(f"url,batch_size\r{A},2\r{B},1\r".encode())) == [(A, 2), (B, 1)]
+    # Excel's "sep=;" first line: the header was then reported as two bad lines
+    result = parse_sources_csv(f"sep=;\r\nurl;batch_size\r\n{A};2\r\n".encode())
+    assert urls(result) == [(A, 2)] and result.problems == [] and result.had_header
+    # no header, a comma inside the first URL: the line was split at the comma
+    result = parse_sources_csv(f"{A}?a=1,2;2\n{B};3\n".encode())
+    assert urls(result) == [(A + "?a=1,2", 2), (B, 3)] and result.problems == []
