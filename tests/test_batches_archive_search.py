@@ -80,6 +80,11 @@ def test_search_finds_batches_by_name_url_or_product_title(db, workspace, sent):
     assert ids(list_batches(workspace, search="other.example.org")) == [b.id]
     assert ids(list_batches(workspace, search="garden hose")) == [b.id]
     assert ids(list_batches(workspace, search="nothing like it")) == []
+    # the sources' key names and a batch_size are no match (a walk-through: "size", "url", "_"
+    # and a digit listed every batch); the URLs' own text is
+    for word in ("size", "batch_size", '"url"', "{"):  # ("Batch Task", "100%_off": names)
+        assert ids(list_batches(workspace, search=word)) == [], word
+    assert ids(list_batches(workspace, search="items/garden")) == [b.id]
     assert ids(list_batches("intruder", search="garden")) == []
     archive_batch(workspace, b.id)
     assert ids(list_batches(workspace, search="garden")) == []

@@ -81,9 +81,15 @@ def list_stmt(workspace: str, status: str | None, archived: bool | None = False,
                    sa.func.lower(Product.title).like(pattern, escape="\\"))
             .exists()
         )
+        # the submitted URLs as each preview keeps its own (the sources' JSON as text matched its
+        # keys: "size", "url" or "_" found every batch — a walk-through)
+        url = (sa.select(Preview.id)
+               .where(Preview.batch_id == Batch.id,
+                      sa.func.lower(Preview.source_url).like(pattern, escape="\\"))
+               .exists())
         stmt = stmt.where(sa.or_(
             sa.func.lower(Batch.name).like(pattern, escape="\\"),
-            sa.func.lower(sa.cast(Batch.sources, sa.Text)).like(pattern, escape="\\"),
+            url,
             title,
         ))
     return stmt
