@@ -34,6 +34,7 @@ FORM_VERSION = "media_form"  # bumped after a submit: fresh widgets
 FORM_VALUES = "media_form_values"  # what fresh widgets start with (defaults, or a refused submit)
 FLASH = "media_flash"  # the outcome of the last submit, shown above the form for a while
 FLASH_SECONDS = 8.0  # long enough to read; a finished job's rerun must not swallow it
+AGAIN_SECONDS = 5.0  # an empty submit this soon after a queued job is the double click's second click
 KIND = "media_kind"
 CURSOR = "media_cursor"
 STATUS_FILTER = "media_status"
@@ -62,6 +63,13 @@ def _submit(who, kind: str) -> None:
         values.pop("resolution")
     upload = state.get(form_key("reference"))
     reference = (upload.name, upload.getvalue()) if upload is not None else None
+    last = state.get(FLASH)
+    if not (values.get("prompt") or "").strip() and last and last[0] == "success" \
+            and time.monotonic() - last[2] < AGAIN_SECONDS:
+        # a second click of a double click sends the form the first one emptied: that job is
+        # queued, say so again (a walk-through read "The job was not created: Prompt: … empty")
+        state[FLASH] = ("success", last[1], time.monotonic())
+        return
     try:
         job = job_service.submit_job(who.workspace, who.user, kind, values, reference=reference)
     except ValidationError as exc:

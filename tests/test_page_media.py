@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import datetime as dt
 import io
 
@@ -131,6 +133,21 @@ def test_the_same_submission_twice_within_the_window_creates_one_job(app_ws):
     submit(at, "Same again", aspect_ratio="4:3")
     assert len(list_jobs(app_ws).items) == 1
     assert "already in the queue, no second one was created" in texts(at.info)
+
+
+def test_a_double_click_on_generate_queues_one_job_and_says_so(app_ws, sent):
+    # a walk-through: the second click of a double click sends the form the first emptied, and the
+    # page said "The job was not created: Prompt: describe what to generate (it is empty)"
+    at = open_media()
+    submit(at, "Double click teapot")
+    at.button(key="media_generate").click().run()  # the second click
+    assert not at.exception, at.exception
+    assert [j.prompt for j in list_jobs(app_ws).items] == ["Double click teapot"] and len(sent) == 1
+    assert not texts(at.error), texts(at.error)
+    assert "Queued: image “Double click teapot”" in texts(at.success)
+    at.session_state["media_flash"] = ("success", "old", time.monotonic() - 60)  # long after: refused
+    at.button(key="media_generate").click().run()
+    assert "Prompt: describe what to generate" in texts(at.error)
 
 
 def test_an_empty_prompt_is_refused_and_what_was_typed_is_kept(app_ws, sent):
