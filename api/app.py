@@ -14,6 +14,7 @@ import binascii
 import functools
 import json
 import logging
+import math
 import re
 import uuid
 from dataclasses import dataclass
@@ -24,11 +25,12 @@ from fastapi.exceptions import RequestValidationError
 from starlette.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import schemas as S
 from core import api_keys, idempotency
-from core.api_limits import over_limit
+from core.api_limits import check as rate_check
 from core.render.formats import ALL_SIZES
 from core.errors import (AppError, ConflictError, NotFoundError, PreconditionFailedError, Problem,
                          ValidationError, plain_words)
@@ -64,6 +66,33 @@ def error_response(status: int, code: str, message: str, details: list[str] | No
                    headers: dict[str, str] | None = None) -> JSONResponse:
     body = {"error": {"code": code, "message": message, "details": details}}
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+class _RateHeaders:
+    """The caller's rate budget (``caller`` keeps it in the request's state) on every answer it
+    got through to; a plain ASGI wrapper (streamed downloads pass as they are)."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.inner(scope, receive, send)
+            return
+
+        async def send_with_budget(message) -> None:
+            extra = (scope.get("state") or {}).get("rate_headers")
+            if message["type"] == "http.response.start" and extra:
+                headers = MutableHeaders(scope=message)
+                for name, value in extra.items():
+                    if name not in headers:
+                        headers[name] = value
+            await send(message)
+
+        await self.inner(scope, receive, send_with_budget)
+
+
+app.add_middleware(_RateHeaders)
 
 
 @app.exception_handler(AppError)
@@ -231,10 +260,17 @@ async def caller(request: Request,
     if key is None:
         raise _Refused(401, "A valid API key is required: send `Authorization: Bearer <key>`",
                        headers={"WWW-Authenticate": "Bearer"})
-    wait = await asyncio.to_thread(over_limit, str(key.id))
-    if wait is not None:
-        raise _Refused(429, f"Too many requests for this API key; try again in {wait:.0f} s",
-                       headers={"Retry-After": str(int(wait))})
+    verdict = await asyncio.to_thread(rate_check, str(key.id))
+    if verdict is not None:
+        # the budget on every answer, so a client can pace itself before it is refused
+        # (IETF draft RateLimit header fields: limit, remaining, seconds until more)
+        headers = {"RateLimit-Limit": str(verdict.limit), "RateLimit-Remaining": str(verdict.remaining),
+                   "RateLimit-Reset": str(max(1, math.ceil(verdict.reset_seconds)))}
+        if not verdict.allowed:
+            wait = max(1, math.ceil(verdict.reset_seconds))
+            raise _Refused(429, f"Too many requests for this API key; try again in {wait} s",
+                           headers={"Retry-After": str(wait), **headers})
+        request.state.rate_headers = headers
     _unknown_query(request)  # (after the key: a stranger learns nothing of the parameters)
     await _unexpected_body(request)
     return Caller(key.workspace, str(key.id), f"api:{key.prefix}")

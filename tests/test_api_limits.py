@@ -41,9 +41,47 @@ def test_a_key_over_its_limit_gets_429_with_retry_after(db, settings_env, worksp
     if shared:  # a second API host (a fresh process's counters) sees the same count
         from core import api_limits
 
-        api_limits._counts.clear()
+        api_limits._logs.clear()
         assert _client().get("/llm-editor/cta/batch/",
                              headers={"Authorization": f"Bearer {key}"}).status_code == 429
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["in-process", "redis"])
+def test_the_limit_holds_in_any_window_and_every_answer_tells_the_budget(
+        db, settings_env, workspace, shared, request):
+    # a walk-through: at 5/m fixed calendar minutes let 10 requests through in 10 s across :00,
+    # and a 200 said nothing of what was left
+    import time
+
+    from core.api_keys import create_key
+
+    env = {"API_RATE_LIMIT": "3/s"}
+    if shared:
+        env.update(REDIS_URL=request.getfixturevalue("redis_url"),
+                   REDIS_PREFIX=request.getfixturevalue("redis_prefix"))
+    settings_env(**env)
+    _view, key = create_key(workspace, "paced")
+    client = _client()
+    auth = {"Authorization": f"Bearer {key}"}
+    # 3 requests late in one calendar second, 3 more just after it turns: fixed windows let all
+    # 6 through; any 1 s may hold only 3
+    time.sleep((0.7 - time.time() % 1) % 1)
+    first = [client.get("/llm-editor/cta/batch/", headers=auth) for _ in range(3)]
+    time.sleep(1.05 - time.time() % 1)
+    second = [client.get("/llm-editor/cta/batch/", headers=auth) for _ in range(3)]
+    assert [r.status_code for r in first] == [200, 200, 200]
+    assert [r.status_code for r in second] == [429, 429, 429], [r.status_code for r in second]
+    assert [r.headers["RateLimit-Remaining"] for r in first] == ["2", "1", "0"]
+    ok = client.get("/llm-editor/cta/batch/", headers=auth)
+    while ok.status_code == 429:
+        time.sleep(float(ok.headers["Retry-After"]) / 4)
+        ok = client.get("/llm-editor/cta/batch/", headers=auth)
+    assert ok.headers["RateLimit-Limit"] == "3" and ok.headers["RateLimit-Remaining"] in {"0", "1", "2"}
+    assert 1 <= int(ok.headers["RateLimit-Reset"]) <= 1
+    refused = [client.get("/llm-editor/cta/batch/", headers=auth) for _ in range(4)][-1]
+    assert refused.status_code == 429 and refused.headers["RateLimit-Remaining"] == "0"
+    # a stranger gets no budget figures
+    assert "RateLimit-Limit" not in client.get("/llm-editor/cta/batch/").headers
 
 
 def test_keys_are_stored_hashed_and_never_logged(db, settings_env, workspace, caplog):
