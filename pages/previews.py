@@ -204,7 +204,11 @@ def _way_out(workspace: str, batch_id, src: SourceSummary) -> None:
             except AppError as exc:
                 ui.show_error(exc)
             else:
-                st.toast(f"{count(n, 'preview')} re-run as text-only banners")
+                # (0: a double click's second, or nothing left to re-run: "0 previews re-run" read as
+                # if nothing happened — a walk-through)
+                st.toast(f"{count(n, 'preview')} re-run as text-only banners" if n
+                         else "Text-only banners chosen for this product: its previews are already "
+                              "re-running or finished, none was started again")
                 st.rerun()
 
 

@@ -103,6 +103,14 @@ def test_text_only_banners_rerun_the_previews_without_a_photo(app_ws, stuck, sen
     ps = list_previews(app_ws, b.id).items
     assert {p.status for p in ps} == {"queued"} and {p.source_image_url for p in ps} == {TEXT_ONLY_SOURCE}
     assert len([1 for kind, _ in sent if kind == "preview"]) == 3
+    assert "3 previews re-run as text-only banners" in [t.value for t in at.toast]
+    # a double click's second: nothing to start again, and said so (a walk-through read "0 previews
+    # re-run as text-only banners" as if nothing had happened)
+    _button(at, "text_only_").click().run()
+    assert not at.exception
+    assert [t.value for t in at.toast] == ["Text-only banners chosen for this product: its previews are "
+                                           "already re-running or finished, none was started again"]
+    assert len([1 for kind, _ in sent if kind == "preview"]) == 3
 
 
 def test_a_text_only_banner_is_shown_in_its_card(app_ws, stuck):
