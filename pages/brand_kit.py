@@ -18,6 +18,7 @@ from core import brand
 from core.wording import count
 from core.errors import AppError, ValidationError
 from core.fonts import BRAND_FAMILIES
+from core.prefill import CTA_MAX
 from core.render import render_banner_html
 from core.render.formats import FORMATS
 from core.brand.assets import FONT_MAX_BYTES, LOGO_MAX_BYTES
@@ -94,7 +95,21 @@ def _draft() -> tuple[brand.BrandKit | None, ValidationError | None]:
     try:
         return brand.parse_kit(data), None
     except ValidationError as exc:
-        return None, exc
+        return None, _in_form_words(exc)
+
+
+# the kit's field names as the form labels them (a walk-through read "Invalid brand kit: cta_words: …")
+_LABELS = {"cta_words": "Call-to-action phrases", "tone_words": "Tone words", "legal": "Legal line",
+           "colors": "Colours", "font": "Font", "font_name": "Font", "logo_url": "Logo"}
+
+
+def _in_form_words(exc: ValidationError) -> ValidationError:
+    problems = []
+    for problem in exc.problems:
+        name, _, rest = problem.partition(": ")
+        label = _LABELS.get(name.split(".", 1)[0])
+        problems.append(f"{label}: {rest}" if label and rest else problem)
+    return ValidationError("The kit cannot be used yet: " + "; ".join(problems), problems)
 
 
 def _editor(workspace: str) -> None:
@@ -134,7 +149,8 @@ def _editor(workspace: str) -> None:
     if err := state.get(K + "font_error"):
         ui.show_error(err)
     st.subheader("Words")
-    st.text_area("Call-to-action phrases (one per line; variant 1 takes the first, …)",
+    st.text_area(f"Call-to-action phrases (one per line, up to {CTA_MAX} characters each; variant 1 "
+                 "takes the first, …)",
                  key=K + "cta", height=110, placeholder="Shop now\nGet yours")
     st.text_input("Tone words (comma separated; told to Gemini)", key=K + "tone",
                   placeholder="warm, expert, playful")

@@ -59,7 +59,8 @@ class BrandKit(BaseModel):
             word = " ".join(str(word).split())
             if word and word.lower() not in seen:
                 if len(word) > CTA_MAX:
-                    raise ValueError(f"{word!r} is longer than {CTA_MAX} characters")
+                    shown = word if len(word) <= 30 else word[:29] + "…"
+                    raise ValueError(f"“{shown}” is longer than {CTA_MAX} characters ({len(word)})")
                 seen.add(word.lower())
                 out.append(word)
         return out
