@@ -57,7 +57,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from core.dispatch import dispatch
-from core.errors import NotFoundError, ValidationError
+from core.errors import ConflictError, NotFoundError, ValidationError
 from core.scope import as_uuid, check_scope
 from core.settings import get_settings
 from core.urls import url_problem
@@ -218,6 +218,13 @@ def register_webhook(workspace: str, url: str, description: str = "") -> Webhook
         raise ValidationError(f"The description is longer than {MAX_DESCRIPTION} characters")
     secret = SECRET_PREFIX + secrets_mod.token_urlsafe(32)
     with unit_of_work() as session:
+        if (same := repo.active_with_url(session, workspace, clean)) is not None:
+            # each copy got every event under its own delivery id: a receiver could not drop the
+            # repeats (a walk-through registered one URL three times)
+            named = f" (“{same.description}”)" if same.description else ""
+            raise ConflictError(f"This URL already receives this workspace's events: webhook "
+                                f"{same.id}{named}. One is enough; disable or delete it to register "
+                                "the URL again", webhook_id=same.id)
         if repo.count_active(session, workspace) >= MAX_WEBHOOKS:
             raise ValidationError(f"This workspace already has {MAX_WEBHOOKS} webhooks: disable "
                                   "or delete one first")

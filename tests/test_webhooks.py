@@ -191,6 +191,25 @@ def test_register_list_disable_delete(db, settings_env, workspace):
         register_webhook(workspace, "http://127.0.0.1:9/hook", "x" * 121)
 
 
+def test_one_url_is_registered_once_per_workspace(db, settings_env, workspace, sent):
+    # a walk-through registered one URL three times: every event arrived three times, each under
+    # its own delivery id, so the receiver could not drop the repeats
+    from core.errors import ConflictError
+
+    settings_env(ALLOW_PRIVATE_FETCH="true")
+    first = register_webhook(workspace, "http://127.0.0.1:9/ok", "good one")
+    with pytest.raises(ConflictError) as err:
+        register_webhook(workspace, " http://127.0.0.1:9/ok ", "dup")
+    assert err.value.message == (f"This URL already receives this workspace's events: webhook {first.id} "
+                                 "(“good one”). One is enough; disable or delete it to register the URL again")
+    assert [h.id for h in list_webhooks(workspace)] == [first.id]
+    register_webhook("another-" + workspace, "http://127.0.0.1:9/ok")  # another workspace's own
+    register_webhook(workspace, "http://127.0.0.1:9/ok?v=2")  # another URL
+    disable_webhook(workspace, first.id)
+    again = register_webhook(workspace, "http://127.0.0.1:9/ok")  # the old one disabled: fine
+    assert len(an_event(workspace)) == 2 and again.id != first.id
+
+
 def test_at_most_ten_enabled_webhooks_and_delete_takes_the_deliveries(db, settings_env, workspace, sent):
     settings_env(ALLOW_PRIVATE_FETCH="true")
     hooks = [register_webhook(workspace, f"http://127.0.0.1:9/{i}") for i in range(webhooks.MAX_WEBHOOKS)]
