@@ -325,6 +325,17 @@ def test_no_price_asked_means_no_price_anywhere_on_the_banner(i):
     assert "Brass Desk Lamp" in asked["headline"]
 
 
+def test_free_shipping_asked_for_is_said_in_the_banner_s_language():
+    # a walk-through: "mention free shipping" put an English "Free shipping" chip on a German banner
+    brief = ProductBrief(title="Messing-Schreibtischlampe", description="Ein warmes Licht.",
+                         price=Decimal("89.00"), currency="EUR", url="https://shop.example/p/lampe",
+                         language="de-DE")
+    asked = write(0, brief=dataclasses.replace(brief, instruction="mention free shipping"))
+    chips = [w["label"] for w in asked["widgets"] if w["type"] == "free_shipping"]
+    assert chips == ["Kostenloser Versand"], asked["widgets"]
+    assert "Free shipping" not in asked["subtitle"]
+
+
 def test_conditional_free_delivery_is_no_free_shipping_badge_and_small_print_no_subtitle():
     # a walk-through: "Free delivery on orders over £50.* *Terms apply, see website for
     # details." as the subtitle of 4 variants, with an unconditional "Free shipping" chip;

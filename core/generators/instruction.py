@@ -32,9 +32,10 @@ def clauses(instruction: str) -> list[str]:
 
 
 def apply_instruction(prefill: dict, instruction: str, *, title: str | None = None,
-                      price: str | None = None) -> dict:
+                      price: str | None = None, free_shipping: str = "Free shipping") -> dict:
     """``prefill`` changed as the recognised clauses of ``instruction`` say (a copy).
-    ``title``: the product's short name; ``price``: its price as printed in the copy."""
+    ``title``: the product's short name; ``price``: its price as printed in the copy;
+    ``free_shipping``: the words for it in the banner's language ("Kostenloser Versand")."""
     out = dict(prefill)
     widgets = [dict(w) for w in out.get("widgets") or []]
     for clause in clauses(instruction):
@@ -65,8 +66,8 @@ def apply_instruction(prefill: dict, instruction: str, *, title: str | None = No
             thing = m.group(1).strip()
             if "free shipping" in thing.casefold() or "free delivery" in thing.casefold():
                 if not any(w.get("type") == "free_shipping" for w in widgets):
-                    widgets.append({"type": "free_shipping", "label": "Free shipping"})
-                thing = "Free shipping"
+                    widgets.append({"type": "free_shipping", "label": free_shipping})
+                thing = free_shipping
             thing = thing[:1].upper() + thing[1:]
             sub = out.get("subtitle") or ""
             if thing.casefold() not in sub.casefold():

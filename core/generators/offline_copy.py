@@ -309,6 +309,8 @@ class OfflineCopyWriter:
             from core.generators.instruction import apply_instruction
 
             name = short_title(brief.title or brief.brand or "New arrival", brief.brand, HEADLINE_MAX)
+            words = _words(brief, brief.title or "")
             prefill = apply_instruction(prefill, brief.instruction, title=name,
-                                        price=format_price(brief.price, brief.currency, brief.language))
+                                        price=format_price(brief.price, brief.currency, brief.language),
+                                        free_shipping=words.free_shipping if words else "Free shipping")
         return validate_prefill(price_once(prefill))  # the price once: copy or badge
