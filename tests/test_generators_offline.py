@@ -325,6 +325,16 @@ def test_no_price_asked_means_no_price_anywhere_on_the_banner(i):
     assert "Brass Desk Lamp" in asked["headline"]
 
 
+@pytest.mark.parametrize("i", range(4))
+def test_the_brand_is_not_said_twice_when_the_page_describes_nothing(i):
+    # a walk-through: a page with no description gave "SOURCING MAP" (the brand line) over the
+    # subtitle "sourcing map"
+    brief = ProductBrief(title="Sourcing Map Hex Key Set", brand="sourcing map", price=Decimal("9.99"),
+                         currency="EUR", url="https://shop.example/p/keys", language="de-DE")
+    prefill = write(i, brief=brief)
+    assert prefill["brand"] == "sourcing map" and prefill["subtitle"].casefold() != "sourcing map"
+
+
 def test_free_shipping_asked_for_is_said_in_the_banner_s_language():
     # a walk-through: "mention free shipping" put an English "Free shipping" chip on a German banner
     brief = ProductBrief(title="Messing-Schreibtischlampe", description="Ein warmes Licht.",
@@ -400,9 +410,10 @@ def test_a_shop_s_service_lines_are_no_subtitle_while_the_product_is_described()
      "Panelas antiaderentes que aquecem por igual.", None, {"Panelas antiaderentes que aquecem por igual."}),
     ("Gratis Versand durch Amazon schon ab einem Bestellwert von 29€. Der Bezug passt auf jeden Stuhl.", None,
      {"Der Bezug passt auf jeden Stuhl."}),
-    # only lines naming the shop's address: the brand instead
+    # only lines naming the shop's address: the brand instead, which the brand line above says
+    # already: no subtitle (a walk-through saw "LIONSGATE" over "Lionsgate")
     ("Buy The Expendables online at Play.com. Play.com is the top UK site for DVDs, CDs and games.",
-     "Lionsgate", {"Lionsgate"}),
+     "Lionsgate", {""}),
     # spec rows and pieces of sentences come after whole sentences
     ("Farbe: weiß • soft spots, not stains • A quiet dryer that is gentle on wool.", None,
      {"A quiet dryer that is gentle on wool."}),

@@ -305,6 +305,10 @@ class OfflineCopyWriter:
             "brand": clip_words(clean_text(brief.brand), 40),
             "cta_url": brief.url if brief.url.startswith(("http://", "https://")) else None,
         }
+        if prefill["subtitle"].casefold() == prefill["brand"].casefold():
+            # the brand line already says it: no "SOURCING MAP" over "sourcing map" (a walk-through's
+            # text-only banner of a page with no description)
+            prefill["subtitle"] = ""
         if brief.instruction:  # a regeneration with the user's instruction
             from core.generators.instruction import apply_instruction
 
