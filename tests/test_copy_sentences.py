@@ -124,3 +124,18 @@ def test_product_sentences_are_not_taken_for_the_shop_s_or_for_cut_ones(descript
     brief = ProductBrief(title="Shirt", brand="Acme", price=Decimal("20"), currency="EUR",
                          url="https://shop.example/p", language="en", description=description)
     assert _subtitle(brief, plan_variant(0), "Shirt") == expected
+
+
+def test_list_items_a_shop_ran_together_are_parted_and_names_stay_whole():
+    # a walk-through: Jumia's JSON-LD description "Jojoba ExtractNatural 100%Promotes healthier
+    # beardEnhances growthHydrates…" (its HTML list stripped) became a text-only banner's subtitle
+    from core.generators.brief import sentences
+
+    glued = "Jojoba ExtractNatural 100%Promotes healthier beardEnhances growthHydrates dry skin and softens it."
+    assert sentences(glued)[1:] == ["Promotes healthier beard", "Enhances growth",
+                                    "Hydrates dry skin and softens it."]
+    names = "The new PlayStation 5 with a DualSense controller. Works with YouTube and the iPhone app."
+    assert sentences(names) == ["The new PlayStation 5 with a DualSense controller.",
+                                "Works with YouTube and the iPhone app."]
+    once = "Made with jojobaOil from Morocco for a soft beard."  # one glue: left as written
+    assert sentences(once) == [once]

@@ -163,6 +163,9 @@ def _in_sequence(numbers: set[int]) -> set[int]:
     return {n for n in numbers if n - 1 in numbers or n + 1 in numbers}
 
 
+_GLUED = re.compile(r"(?<![A-Za-z])([a-z]{3,}|\d+%?)([A-Z][a-z]{2,})")
+
+
 def sentences(text: str) -> list[str]:
     """Split a description into sentences (Latin, CJK and Arabic full stops). A Latin stop
     ends a sentence only before a space and a word that does not go on in lower case or with
@@ -174,6 +177,12 @@ def sentences(text: str) -> list[str]:
     if any(n + 1 in numbers for n in numbers):  # a sequence ("3." then "4."), not "No. 1." or "49. 99."
         text = _LIST_MARKER.sub(lambda m: m.group(1) if int(m.group(2)) in _in_sequence(numbers)
                                 and not _NUMBER_WORD.search(text[:m.start(2)]) else m.group(0), text)
+    # list items a shop ran together when it stripped its HTML ("Jojoba ExtractNatural 100%Promotes
+    # healthier beardEnhances growth", Jumia's JSON-LD): a lower-case word or a number glued to a
+    # capitalised word, twice or more in the text, parts it as a line end (names glue capitals:
+    # "PlayStation", "YouTube", "iPhone" stay whole)
+    if len(_GLUED.findall(text)) >= 2:
+        text = _GLUED.sub("\\1\n\\2", text)
     parts = re.split(r"(?<=[.!?])\s+|(?<=[。！？؟])\s*|\n+|\s•\s", text)
     merged: list[str] = []
     for part in parts:
