@@ -41,10 +41,13 @@ log = logging.getLogger(__name__)
 
 
 def batch_name(at: dt.datetime, tz: dt.tzinfo | None = None) -> str:
-    """``Batch Task - Jan 28, 10:30 AM`` in the user's time zone (UTC by default)."""
+    """``Batch Task - Jan 28, 10:30 AM`` in the user's time zone; without one (an API client)
+    ``… 10:30 AM UTC``: the lists show times in each viewer's zone, so a bare time read an hour
+    off in Berlin (a walk-through)."""
     local = at.astimezone(tz or dt.timezone.utc)
     hour = local.strftime("%I").lstrip("0") or "12"
-    return f"Batch Task - {local.strftime('%b')} {local.day}, {hour}:{local.strftime('%M %p')}"
+    zone = "" if tz is not None else " UTC"
+    return f"Batch Task - {local.strftime('%b')} {local.day}, {hour}:{local.strftime('%M %p')}{zone}"
 
 
 def _as_batch_size(value: object, default: int, maximum: int) -> int | None:

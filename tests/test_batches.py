@@ -50,8 +50,9 @@ def test_the_batch_size_defaults_to_three_and_urls_are_normalized(db, workspace,
 
 def test_batch_names_follow_the_house_format():
     at = dt.datetime(2026, 1, 28, 10, 30, tzinfo=dt.timezone.utc)
-    assert batch_name(at) == "Batch Task - Jan 28, 10:30 AM"
-    assert batch_name(at.replace(hour=0, minute=5)) == "Batch Task - Jan 28, 12:05 AM"
+    assert batch_name(at) == "Batch Task - Jan 28, 10:30 AM UTC"  # no zone known (API): says UTC
+    assert batch_name(at.replace(hour=0, minute=5)) == "Batch Task - Jan 28, 12:05 AM UTC"
+    assert batch_name(at, dt.timezone.utc) == "Batch Task - Jan 28, 10:30 AM"  # a viewer in UTC
     assert batch_name(at, dt.timezone(dt.timedelta(hours=5))) == "Batch Task - Jan 28, 3:30 PM"
 
 
