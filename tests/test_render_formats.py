@@ -109,3 +109,20 @@ def test_the_original_size_names_are_aliases_of_social_formats():
         assert render_banner_png(a_prefill(), alias).quality.format == name
     with pytest.raises(ValueError, match="unknown banner size"):
         format_for("iab_1x1")
+
+
+@pytest.mark.parametrize("size", ["iab_728x90", "iab_320x50", "iab_970x250"])
+def test_a_strip_of_right_to_left_copy_reads_right_to_left(size):
+    # a walk-through: an Arabic 728×90 strip put the photo at the left and the button at the far
+    # right, as an English one: to a right-to-left reader, the button came first, the product last
+    ltr = a_prefill(headline="Red ceramic coffee mug", cta_text="Shop now")
+    rtl = a_prefill(headline="كوب قهوة سيراميك أحمر", cta_text="اشتر الآن",
+                    layout={"text_position": "right", "alignment": "right", "direction": "rtl"})
+    a, b = compute_layout(ltr, size), compute_layout(rtl, size)
+    w = a.width
+    assert a.image_area.x == 0 and b.image_area.x + b.image_area.w == w  # the photo starts each row
+    head_a, head_b = a.blocks["headline"].box, b.blocks["headline"].box
+    assert a.button.x > head_a.x and b.button.x < head_b.x  # the button ends it
+    assert b.button.x + b.button.w <= head_b.x and head_b.x + head_b.w <= b.image_area.x
+    for chip in b.chips:
+        assert b.button.x + b.button.w <= chip.box.x and chip.box.x + chip.box.w <= head_b.x

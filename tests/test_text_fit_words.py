@@ -3,6 +3,8 @@ a text-only square banner printed "Nachtkomm / ode JULIETTA" while its fit check
 
 from __future__ import annotations
 
+import pytest
+
 from core import fonts
 from core.render.geometry import Box
 from core.render.text_fit import fit_text
@@ -37,3 +39,21 @@ def test_a_yen_sign_never_ends_a_line_away_from_its_amount():
                          max_lines=10, bold=True, color="#000", align="left", warnings=[])
         assert all(not line.rstrip().endswith("￥") for line in block.lines), block.lines
         assert any("￥1,296" in line for line in block.lines), block.lines
+
+
+@pytest.mark.parametrize("text,amount", [("كوب قهوة سيراميك أحمر بـ 130.00 ج.م.", "130.00 ج.م."),
+                                         ("Beard Oil for a soft beard EGP 130.00", "EGP 130.00"),
+                                         ("Kaffeebecher aus Keramik für 24,99 €", "24,99 €")])
+def test_an_amount_keeps_its_currency_on_its_line(text, amount):
+    # a walk-through: a 728×90 strip's Arabic headline wrapped so that "ج.م." sat alone on line 2
+    from core.render.text_fit import _wrap_words
+
+    full = fonts.text_width(text, 30, True)
+    for width in range(int(full * 0.45), int(full), 7):
+        lines, _broke = _wrap_words(text, 30, True, width)
+        assert any(amount in line for line in lines), (width, lines)
+    # words after an amount still wrap as words ("2 get", "3 you" are no unit)
+    from core.render.text_fit import _tokens
+
+    assert _tokens("Buy 2 get one free") == ["Buy ", "2 ", "get ", "one ", "free"]
+    assert _tokens("Size 42 cm only") == ["Size ", "42 cm ", "only"]

@@ -1,4 +1,5 @@
-"""The strip layout of wide formats (728×90, 320×50, 970×250): one row, read left to right.
+"""The strip layout of wide formats (728×90, 320×50, 970×250): one row, read in the copy's
+direction (left to right; mirrored for right-to-left copy).
 
 A leaderboard is not a shrunken square: the product photo takes a near-square tile at the
 start, then (logo) headline, the price chip and the button sit side by side. Subtitle,
@@ -141,4 +142,26 @@ def strip_layout(prefill: dict, fmt: Format, *, family: str = "",
         out.blocks[b.name] = b
         y += b.box.h + gap
     out.blocks["cta_text"] = cta
+    if layout.get("direction") == "rtl":
+        _mirror(out)
     return out
+
+
+def _mirror(out: BannerLayout) -> None:
+    """The row read right to left (Arabic, Hebrew, Persian copy): photo at the right, then
+    headline, chip and button towards the left (a walk-through saw an Arabic strip ordered as an
+    English one: button first, product last, to a right-to-left reader)."""
+    def flip(box: Box) -> Box:
+        return Box(out.width - box.x - box.w, box.y, box.w, box.h)
+
+    out.panel, out.image_area = flip(out.panel), flip(out.image_area)
+    out.background = flip(out.background) if out.background else None
+    out.button = flip(out.button) if out.button else None
+    if out.logo:
+        out.logo, out.logo_align = flip(out.logo), "right"
+    for block in out.blocks.values():
+        block.box = flip(block.box)
+    for chip in out.chips:
+        chip.box = flip(chip.box)
+    out.text_position = "left"
+    out.focus = (1.0 - out.focus[0], out.focus[1])

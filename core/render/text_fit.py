@@ -30,15 +30,33 @@ def _tokens(text: str) -> list[str]:
     if buf:
         out.append(buf)
     # CJK punctuation, the long-vowel mark and small kana must not start a line (kinsoku):
-    # glue them to the character before
+    # glue them to the character before; an amount keeps its currency or unit on its line
     glued: list[str] = []
     for tok in out:
         if glued and (tok in "，。、！？：；）」』】ーぁぃぅぇぉっゃゅょァィゥェォッャュョ"
-                      or glued[-1] in _NO_LINE_END):
+                      or glued[-1] in _NO_LINE_END or _with_amount(glued[-1], tok)):
             glued[-1] += tok
         else:
             glued.append(tok)
     return glued
+
+
+def _with_amount(before: str, tok: str) -> bool:
+    """True where ``tok`` belongs on the line of ``before``: a currency or unit after a number
+    ("130.00 ج.م." left "ج.م." alone on a strip's second line — a walk-through; "42 cm"), or a
+    number after a currency ("EGP 130.00", "$ 10")."""
+    word = tok.strip()
+    if not word or not before.endswith(" ") or not before.split():
+        return False
+    last = before.split()[-1]
+    if last[-1].isdigit():  # a currency sign or code, a unit, an abbreviation ("ج.م.", "руб.", "cm")
+        return len(word) <= 4 and not any(c.isdigit() for c in word) and (
+            any(unicodedata.category(c) == "Sc" for c in word) or not word.isascii()
+            or word.endswith(".") or (word.isalpha() and (len(word) <= 2 or word.isupper())))
+    if word[0].isdigit() or unicodedata.category(word[0]) == "Sc":  # "EGP 130.00", "$ 10"
+        return unicodedata.category(last[-1]) == "Sc" or (len(last) == 3 and last.isalpha()
+                                                          and last.isupper() and last.isascii())
+    return False
 
 
 # …and a currency sign or an opening bracket must not end one ("￥" alone, "1,296" below)
