@@ -69,6 +69,12 @@ def _as_batch_size(value: object, default: int, maximum: int) -> int | None:
     return value
 
 
+def _shown(value: object) -> str:
+    """A bad cell as the message quotes it: text stripped as the table and CSV paths quote it
+    ("(got '99')" for " 99"), anything else as given (an API's 2.5 or true)."""
+    return repr(value.strip() if isinstance(value, str) else value)
+
+
 def same_url_as(row: int) -> str:
     """Generate's word for a row repeating an earlier row's product URL (also said while typing)."""
     return f"same product URL as row {row}; keep one row and raise its batch_size instead"
@@ -102,7 +108,7 @@ def validate_sources(sources: object) -> list[dict]:
         if size is None:
             problems.append(Problem(
                 f"Row {n}: batch_size must be a whole number from 1 to {s.batch_size_max} "
-                f"(got {row.get('batch_size')!r})", n, "batch_size"))
+                f"(got {_shown(row.get('batch_size'))})", n, "batch_size"))
         if problem:
             continue
         norm = normalize_url(url)

@@ -79,6 +79,9 @@ def test_batches_of_one_minute_get_names_told_apart(db, workspace, sent, monkeyp
     ([{"url": "https://a.com/x", "batch_size": 11}], "Row 1: batch_size must be a whole number from 1 to 10"),
     ([{"url": "https://a.com/x", "batch_size": "two"}], "Row 1: batch_size must be a whole number"),
     ([{"url": "https://a.com/x", "batch_size": 2.5}], "Row 1: batch_size must be a whole number"),
+    # quoted as the table and the CSV path quote it: stripped (was "(got ' 99')" beside "(got '99')")
+    ([{"url": "https://a.com/x", "batch_size": " 99 "}], "Row 1: batch_size must be a whole number from 1 to 10 (got '99')"),
+    ([{"url": "https://a.com/x", "batch_size": 2.5}], "(got 2.5)"),
     ([{"url": "https://a.com/" + "x" * 2100}], "Row 1: URL is longer than 2048 characters"),
     ([{"url": "https://user:pw@a.com/x"}], "Row 1: URL must not contain a user name or password"),
     ([{"url": "http://127.0.0.1/admin"}], "Row 1: URL points to a private or reserved address"),
