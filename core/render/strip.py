@@ -163,5 +163,4 @@ def _mirror(out: BannerLayout) -> None:
         block.box = flip(block.box)
     for chip in out.chips:
         chip.box = flip(chip.box)
-    out.text_position = "left"
-    out.focus = (1.0 - out.focus[0], out.focus[1])
+    out.text_position = "left"  # (the focus stays: the product sits where it is in the picture)
