@@ -191,3 +191,17 @@ def test_a_space_between_scripts_stays_between_the_words(text, rtl):
     assert _gaps(cols, space * 0.85) == text.count(" "), (text, cols, space)  # one gap per space
     # …and no space is left hanging past the last glyph at either end
     assert cols[-1] - cols[0] >= width - space * 0.8, (text, cols[0], cols[-1], width)
+
+
+@pytest.mark.parametrize("text,rtl,drawn", [
+    # right to left: the number keeps its own order and its percent sign (was "%50")
+    ("خصم 50% اليوم", True, "اليوم 50%خصم "),
+    # a Latin name across two fonts keeps its order inside an Arabic line (was "Air™Nike")
+    ("خصم Nike™ Air جميل", True, "جميل Nike™ Airخصم "),
+    ("كوب بـ 130.00 ج.م.", True, "ج.م. 130.00كوب بـ "),
+    ("Power وات now", False, "Power وات now"),
+])
+def test_a_line_of_two_directions_is_drawn_piece_by_piece_in_reading_order(text, rtl, drawn):
+    # a review: runs were cut by font and then all reversed, so a number or a name split across
+    # fonts came out backwards ("اليوم %50 خصم", "جميل  Air™Nike خصم")
+    assert "".join(run for run, _face in fonts.visual_runs(text, False, rtl)) == drawn

@@ -221,20 +221,60 @@ def missing_glyphs(text: str, bold: bool = False, family: str = "") -> str:
     return "".join(r for r, f in split_runs(text, bold, family) if f is None and not r.isspace())
 
 
+def _classes(text: str, rtl: bool) -> list[str]:
+    """Each character's direction in the line, "R" or "L", after a small part of the Unicode
+    bidi algorithm: letters are strong; digits (and a "%", "." or "," beside them) read left to
+    right; a neutral (space, punctuation, a mark) takes the direction of the letters on both
+    sides when they agree, else the line's."""
+    classes = []
+    for i, ch in enumerate(text):
+        b = unicodedata.bidirectional(ch)
+        if b in ("R", "AL"):
+            classes.append("R")
+        elif b in ("L", "EN", "AN"):
+            classes.append("L")
+        elif b in ("ET", "ES", "CS") and any(
+                0 <= j < len(text) and unicodedata.bidirectional(text[j]) in ("EN", "AN") for j in (i - 1, i + 1)):
+            classes.append("L")  # "50%", "1,299.00", "-20"
+        elif b == "NSM" and classes:
+            classes.append(classes[-1])  # a combining mark goes with its letter
+        else:
+            classes.append("N")
+    line = "R" if rtl else "L"
+    i = 0
+    while i < len(classes):
+        if classes[i] != "N":
+            i += 1
+            continue
+        j = i
+        while j < len(classes) and classes[j] == "N":
+            j += 1
+        before = classes[i - 1] if i > 0 else line
+        after = classes[j] if j < len(classes) else line
+        classes[i:j] = [before if before == after else line] * (j - i)
+        i = j
+    return classes
+
+
 def visual_runs(text: str, bold: bool, rtl: bool, family: str = "") -> list[tuple[str, Face | None]]:
-    """The runs of one line in the order they are drawn, left to right. In a right-to-left line
-    the runs go right to left, and a run written the other way round than its line ("600 " in
-    "600 وات") carries the space after it to its front: the space stays between the words
-    (it was drawn at the line's edge, "600وات")."""
-    runs = split_runs(text, bold, family)
+    """The runs of one line in the order they are drawn, left to right: the line cut where its
+    direction changes, those pieces right to left in a right-to-left line, and each piece cut
+    where its font changes, right to left in a right-to-left piece. A space between words of
+    two directions stays between them ("600 وات" was drawn "600وات"), and a number or a Latin
+    name keeps its own order inside an Arabic line ("خصم 50% اليوم", "Nike™ Air")."""
+    classes = _classes(text, rtl)
+    pieces: list[tuple[str, str]] = []
+    for ch, cls in zip(text, classes):
+        if pieces and pieces[-1][1] == cls:
+            pieces[-1] = (pieces[-1][0] + ch, cls)
+        else:
+            pieces.append((ch, cls))
     if rtl:
-        runs = runs[::-1]  # visual order of runs in a right-to-left line
-    out = []
-    for run, face in runs:
-        core = run.rstrip()
-        if core != run and (_run_direction(run) == "rtl") != rtl:
-            run = run[len(core):] + core
-        out.append((run, face))
+        pieces.reverse()
+    out: list[tuple[str, Face | None]] = []
+    for piece, cls in pieces:
+        runs = split_runs(piece, bold, family)
+        out.extend(runs[::-1] if cls == "R" else runs)
     return out
 
 
