@@ -3,10 +3,13 @@
 Pure functions: text in, plain data out. The New batch page calls them; nothing here knows
 about Streamlit or the database.
 
-Accepted CSV: a header ``url[,batch_size]`` (column names are case-insensitive, in any
-order) or a bare list of URLs (optionally ``url,batch_size`` per line). A UTF-8 BOM,
-``;`` or tab separators, blank lines and stray whitespace are tolerated. Every bad row is
-reported by its line number in the file with the reason.
+Accepted CSV (at most 1 MB): a header ``url[,batch_size]`` (column names are case-insensitive,
+in any order; the size column also as ``previews``, ``qty``… — ``SIZE_HEADERS``; under a lone
+``url`` header the cell after the URL when every such cell is a size) or a bare list of URLs
+(optionally ``url,batch_size`` per line). UTF-8 with or without BOM, cp1252 and UTF-16;
+``;`` or tab separators (Excel's ``sep=`` line too), CR, LF or CRLF line ends, blank lines
+and stray whitespace are tolerated. Every bad row is reported by its line number in the file
+with the reason; a header column of small whole numbers not read as the size is named.
 """
 
 from __future__ import annotations
@@ -20,8 +23,8 @@ from dataclasses import dataclass, field
 from core.settings import RateLimit
 from core.urls import normalize_url, url_problem
 
-MAX_CSV_BYTES = 1_000_000
-MAX_CSV_MB = 1  # the upload widget's own limit, in its MB (1 MiB: the file's check above says it in kB)
+MAX_CSV_MB = 1  # the upload widget's limit and the file's own: one and the same (Streamlit's MB is 2**20 bytes)
+MAX_CSV_BYTES = MAX_CSV_MB * 1024 * 1024
 URL_HEADERS = {"url", "urls", "product_url", "product url", "link", "product"}
 # the table's own column is "Previews"; a sheet's "qty" means the same (a walk-through's "previews"
 # column was ignored and every row made 3)
@@ -173,29 +176,56 @@ def not_csv_reason(data: bytes, name: str = "The file") -> str | None:
 
 
 def _header_columns(cells: list[str]) -> tuple[int, int | None] | None:
-    """(url column, batch_size column) when ``cells`` is a header row, else None. A header
-    naming only the URL column reads the cell after it as the size, as a file without a
-    header does (a walk-through's ``url`` header over ``…,7`` rows made 3 each)."""
+    """(url column, batch_size column) when ``cells`` is a header row, else None."""
     names = [c.strip().lower() for c in cells]
     url_col = next((i for i, n in enumerate(names) if n in URL_HEADERS), None)
     if url_col is None:
         return None
     size_col = next((i for i, n in enumerate(names) if n in SIZE_HEADERS), None)
-    if size_col is None and sum(1 for n in names if n) == 1:
-        size_col = url_col + 1
     return url_col, size_col
 
 
-def _unread_numbers(header: list[str], lines: list[list[str]], url_col: int, maximum: int) -> str | None:
+def _whole_number(cell: str, maximum: int) -> bool:
+    return cell.isascii() and cell.isdigit() and len(cell) <= 3 and 1 <= int(cell) <= maximum
+
+
+# a column of small numbers under these names is no number of previews
+_NOT_A_SIZE = re.compile(r"price|cost|amount|total|eur|usd|€|\$|£|rating|stars|id\b", re.I)
+
+
+def _unread_numbers(header: list[str], records: list[list[str]], url_col: int, maximum: int) -> str | None:
     """The name of a header's column, not read, whose every cell is a whole number from 1 to
     ``maximum``: likely the number of previews under a name not known here."""
     for i, name in enumerate(header):
-        if i == url_col or not name:
+        if i == url_col or not name or _NOT_A_SIZE.search(name):
             continue
-        cells = [cells[i] for cells in lines if i < len(cells) and cells[i]]
-        if cells and all(c.isdigit() and 1 <= int(c) <= maximum for c in cells):
+        cells = [cells[i] for cells in records if i < len(cells) and cells[i]]
+        if cells and all(_whole_number(c, maximum) for c in cells):
             return name
     return None
+
+
+def _records(text: str) -> list[tuple[int, list[str]]]:
+    """(line number, stripped cells) of each non-blank line; Excel's leading ``sep=`` line
+    (where the delimiter came from) left out. Raises ``csv.Error`` past a line it cannot read,
+    with the lines before it kept on the exception (``.records``)."""
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text), skipinitialspace=True)
+    out: list[tuple[int, list[str]]] = []
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    skip = bool(_SEP_LINE.match(first))  # its first record is that line, whatever its cells
+    try:
+        for cells in reader:
+            cells = [c.strip() for c in cells]
+            if not any(cells):
+                continue  # blank line
+            if skip:
+                skip = False
+                continue
+            out.append((reader.line_num, cells))
+    except csv.Error as exc:
+        exc.records, exc.line = out, reader.line_num  # type: ignore[attr-defined]
+        raise
+    return out
 
 
 def parse_sources_csv(
@@ -203,72 +233,66 @@ def parse_sources_csv(
 ) -> CsvResult:
     """Read ``url[,batch_size]`` rows; report each bad line as ``Line N: reason``."""
     if isinstance(data, bytes) and len(data) > MAX_CSV_BYTES:
-        return CsvResult(problems=[f"The file is larger than {MAX_CSV_BYTES // 1000} kB; split it into "
+        return CsvResult(problems=[f"The file is larger than {MAX_CSV_MB} MB; split it into "
                                    "smaller files, or paste the URLs into the table"])
     if isinstance(data, bytes) and (reason := not_csv_reason(data)):
         return CsvResult(problems=[reason])
-    text = _decode(data)
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text), skipinitialspace=True)
     rows: list[dict] = []
     problems: list[str] = []
     fixable: list[dict] = []
     seen: dict[str, int] = {}
-    columns: tuple[int, int | None] | None = None
-    had_header = False
-    header: list[str] = []
-    lines: list[list[str]] = []
-    sep_line = bool(_SEP_LINE.match(text.split("\n", 1)[0]))
-    first = True
     try:
-        for cells in reader:
-            line = reader.line_num
-            cells = [c.strip() for c in cells]
-            if not any(cells):
-                continue  # blank line
-            if line == 1 and sep_line:
-                continue  # Excel's "sep=;" line: the delimiter came from it
-            if first:
-                first = False
-                columns = _header_columns(cells)
-                if columns is not None:
-                    had_header, header = True, cells
-                    continue
-            lines.append(cells)
-            url_col, size_col = columns if columns else (0, 1)
-            if not columns and len([c for c in cells if c]) > 2:
-                problems.append(f"Line {line}: expected url[,batch_size], found {len(cells)} values")
-                continue
-            url = cells[url_col] if url_col < len(cells) else ""
-            size_cell = cells[size_col] if size_col is not None and size_col < len(cells) else ""
-            bad, size = row_problems(url, size_cell, default_size=default_size,
-                                     max_size=max_size, allow_private=allow_private)
-            fixed = url if url_problem(url, allow_private=allow_private) is None \
-                else scheme_fix(url, allow_private=allow_private)
-            norm = normalize_url(fixed) if fixed else None
-            if norm and norm in seen:
-                problems.append(f"Line {line}: same product URL as line {seen[norm]}")
-                continue
-            if bad:
-                problems.extend(f"Line {line}: {p}" for p in bad)
-                if norm:  # the table fixes it: keep the line as typed (a walk-through retyped such URLs)
-                    seen[norm] = line
-                    fixable.append({"url": url, "batch_size": size_cell, "line": line})
-                continue
-            seen[norm] = line
-            rows.append({"url": url, "batch_size": size, "line": line})
+        records = _records(_decode(data))
+        broken = None
     except csv.Error as exc:
         # In words, not the csv module's own text (no exception text reaches a user).
+        records = exc.records  # type: ignore[attr-defined]
         reason = ("a cell is longer than the CSV reader accepts" if "field limit" in str(exc)
                   else "the rest of the file could not be read")
-        problems.append(f"Line {reader.line_num}: the file is not valid CSV ({reason})")
+        broken = f"Line {exc.line}: the file is not valid CSV ({reason})"  # type: ignore[attr-defined]
+    columns = _header_columns(records[0][1]) if records else None
+    header = records[0][1] if columns else []
+    body = records[1:] if columns else records
+    url_col, size_col = columns if columns else (0, 1)
+    if columns and size_col is None and len([n for n in header if n]) == 1 and all(
+            _whole_number(cells[url_col + 1], max_size) for _line, cells in body
+            if len(cells) > url_col + 1 and cells[url_col + 1]):
+        # a header naming only the URL over "url,7" rows: the cell after the URL is the size, as
+        # in a file without a header (a walk-through's 7 asked made 21) — when every such cell is one
+        size_col = url_col + 1
+    for line, cells in body:
+        if not columns and len([c for c in cells if c]) > 2:
+            problems.append(f"Line {line}: expected url[,batch_size], found {len(cells)} values")
+            continue
+        url = cells[url_col] if url_col < len(cells) else ""
+        size_cell = cells[size_col] if size_col is not None and size_col < len(cells) else ""
+        bad, size = row_problems(url, size_cell, default_size=default_size,
+                                 max_size=max_size, allow_private=allow_private)
+        fixed = url if url_problem(url, allow_private=allow_private) is None \
+            else scheme_fix(url, allow_private=allow_private)
+        norm = normalize_url(fixed) if fixed else None
+        if norm and norm in seen:
+            problems.append(f"Line {line}: same product URL as line {seen[norm]}")
+            continue
+        if bad:
+            problems.extend(f"Line {line}: {p}" for p in bad)
+            if norm:  # the table fixes it: keep the line as typed (a walk-through retyped such URLs)
+                seen[norm] = line
+                fixable.append({"url": url, "batch_size": size_cell, "line": line})
+            continue
+        seen[norm] = line
+        rows.append({"url": url, "batch_size": size, "line": line})
+    if broken:
+        problems.append(broken)
     if not rows and not problems:
         problems.append("The file has no product URLs")
     notes = []
-    if columns and columns[1] is None and (unread := _unread_numbers(header, lines, columns[0], max_size)):
+    if columns and size_col is None and (unread := _unread_numbers(header, [c for _l, c in body],
+                                                                   url_col, max_size)):
         notes.append(f"The column “{unread}” was not read as the number of previews, so each row makes "
                      f"{default_size}: name it “previews” (or batch_size) in the file, or set the numbers "
                      "in the table.")
-    return CsvResult(rows, problems, had_header, fixable, notes)
+    return CsvResult(rows, problems, bool(columns), fixable, notes)
 
 
 def split_sources(rows: list[dict], per_batch: int) -> list[list[dict]]:

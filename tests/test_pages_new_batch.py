@@ -217,7 +217,7 @@ def test_a_png_renamed_csv_gets_a_sentence(app_ws):
 
 
 @pytest.mark.parametrize(("data", "said"), [
-    (b"https://shop.example.com/p/1\n" * 40_000, "big.csv was not read: the file is larger than 1000 kB; split it"),
+    (b"https://shop.example.com/p/1\n" * 40_000, "big.csv was not read: the file is larger than 1 MB; split it"),
     (b"url,batch_size\n\n", "big.csv was not read: the file has no product URLs"),
 ])
 def test_a_file_that_cannot_be_read_is_said_of_the_file_not_of_a_line(app_ws, data, said):
