@@ -43,7 +43,7 @@ def test_a_yen_sign_never_ends_a_line_away_from_its_amount():
 
 @pytest.mark.parametrize("text,amount", [("كوب قهوة سيراميك أحمر بـ 130.00 ج.م.", "130.00 ج.م."),
                                          ("Beard Oil for a soft beard EGP 130.00", "EGP 130.00"),
-                                         ("Kaffeebecher aus Keramik für 24,99 €", "24,99 €")])
+                                         ("Tasse aus Ton für 1.224,99 €", "1.224,99 €")])
 def test_an_amount_keeps_its_currency_on_its_line(text, amount):
     # a walk-through: a 728×90 strip's Arabic headline wrapped so that "ج.م." sat alone on line 2
     from core.render.text_fit import _wrap_words
@@ -52,6 +52,13 @@ def test_an_amount_keeps_its_currency_on_its_line(text, amount):
     for width in range(int(full * 0.45), int(full), 7):
         lines, _broke = _wrap_words(text, 30, True, width)
         assert any(amount in line for line in lines), (width, lines)
+    # an amount no line holds parts at its own space, not inside the number (a review: "EGP 1,2")
+    amount_w = fonts.text_width(amount, 30, True)
+    widest = max(fonts.text_width(word, 30, True) for word in text.split())
+    assert widest < amount_w - 5
+    lines, broke = _wrap_words(text, 30, True, int((widest + amount_w) / 2))
+    assert not broke and all(not line.startswith(" ") for line in lines), lines
+    assert " ".join(lines).split() == text.split(), lines
     # words after an amount still wrap as words ("2 get", "3 you" are no unit)
     from core.render.text_fit import _tokens
 

@@ -68,9 +68,17 @@ def _wrap_words(text: str, size: int, bold: bool, width: int, family: str = "") 
     broke = False
     lines: list[str] = []
     line = ""
-    for tok in _tokens(text):
+    tokens = _tokens(text)
+    while tokens:
+        tok = tokens.pop(0)
         if fonts.text_width((line + tok).rstrip(), size, bold, family) <= width:
             line += tok
+            continue
+        if " " in tok.rstrip() and fonts.text_width(tok.rstrip(), size, bold, family) > width:
+            # an amount kept together ("EGP 1,299.00") that no line holds: its words part again
+            # before any is broken by characters (a review saw "EGP 1,2" / "99.00")
+            parts = tok.split(" ")
+            tokens[:0] = [p + " " for p in parts[:-1] if p] + ([parts[-1]] if parts[-1] else [])
             continue
         if line.strip():
             lines.append(line.rstrip())
