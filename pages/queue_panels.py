@@ -42,14 +42,14 @@ def queue_panel(workspace: str) -> None:
         return
     reading = view.reading.get(workspace, 0)
     if not view.workspaces:
-        st.caption("Nothing is waiting for a generation slot." if not reading else
-                   f"Nothing is waiting for a generation slot yet: {count(reading, 'preview')} "
-                   f"{'waits' if reading == 1 else 'wait'} for {'its' if reading == 1 else 'their'} "
-                   "product page to be read first.")
+        st.caption("Nothing is waiting for a generation slot" + (" yet." if reading else "."))
     else:
         st.dataframe(pd.DataFrame(queue_rows(view, workspace)), hide_index=True, width="stretch")
         st.caption("Fair share: the next free slot goes to the workspace that used the fewest "
                    "in the last minute, round-robin across its batches.")
+    if reading:  # not in line yet, whatever else waits (a review: said only when nothing did)
+        st.caption(f"{count(reading, 'preview')} of this workspace {'waits' if reading == 1 else 'wait'} "
+                   f"for {'its' if reading == 1 else 'their'} product page to be read first.")
     if view.hold and (view.workspaces or reading):
         st.warning(f"On hold: {view.hold}.", icon=":material/pause_circle:")
     now = time.time()

@@ -139,3 +139,12 @@ def test_list_items_a_shop_ran_together_are_parted_and_names_stay_whole():
                                 "Works with YouTube and the iPhone app."]
     once = "Made with jojobaOil from Morocco for a soft beard."  # one glue: left as written
     assert sentences(once) == [once]
+
+
+def test_model_names_with_digits_are_no_glued_list_items():
+    # a review: "Galaxy S23Ultra" and "100Pcs" were cut apart ("The S23" then dropped as too short)
+    from core.generators.brief import sentences
+
+    text = "The Galaxy S23Ultra has a 200MP camera. The S23Ultra ships with 100Pcs of stickers."
+    assert sentences(text) == ["The Galaxy S23Ultra has a 200MP camera.",
+                               "The S23Ultra ships with 100Pcs of stickers."]

@@ -248,10 +248,12 @@ def test_previews_whose_page_is_not_read_yet_are_counted_and_said_on_hold(
     ws = f"fq-reading-{time.time_ns()}"
     batch = create_batch(ws, "u", [{"url": f"https://shop.example.com/{ws}/{i}", "batch_size": 2}
                                    for i in range(2)])
-    try:
+    other = _queued_batch(f"{ws}-b", 1, 1)  # another workspace's item in line (a review: the count
+    try:                                     # was said only while nothing was)
         fairshare._hold.clear()
         view = fairshare.queue_view()
         assert view.reading.get(ws) == 4 and not any(p.workspace == ws for p in view.places.values())
+        assert any(p.workspace == f"{ws}-b" for p in view.places.values())
         assert view.hold == "no worker process is running; it starts once one does"
         _view, key = create_key(ws, "queue")
         got = TestClient(app).get("/queue/", headers={"Authorization": f"Bearer {key}"}).json()
@@ -268,13 +270,14 @@ def test_previews_whose_page_is_not_read_yet_are_counted_and_said_on_hold(
         at.run()
         assert not at.exception, at.exception
         words = " ".join(c.value for c in at.caption) + " ".join(w.value for w in at.warning)
-        assert "4 previews wait for their product page to be read first" in words, words
+        assert "4 previews of this workspace wait for their product page to be read first" in words, words
         assert "On hold: no worker process is running" in words, words
     finally:
         fairshare._hold.clear()
         fairshare._cache.clear()
         with unit_of_work() as s:
-            s.execute(sa.update(Preview).where(Preview.batch_id == batch.id).values(status="cancelled"))
+            s.execute(sa.update(Preview).where(Preview.batch_id.in_([batch.id, other.id]))
+                      .values(status="cancelled"))
 
 
 from tests.fakes.gemini_server import gemini_fake, gemini_settings  # noqa: E402,F401

@@ -333,6 +333,9 @@ def test_the_brand_is_not_said_twice_when_the_page_describes_nothing(i):
                          currency="EUR", url="https://shop.example/p/keys", language="de-DE")
     prefill = write(i, brief=brief)
     assert prefill["brand"] == "sourcing map" and prefill["subtitle"].casefold() != "sourcing map"
+    # a brand longer than the brand line's 40 characters (cut there, whole as a subtitle: a review)
+    long = dataclasses.replace(brief, brand="Manufaktur für feine Schreibwaren und Lederwaren GmbH")
+    assert write(i, brief=long)["subtitle"] == ""
 
 
 def test_free_shipping_asked_for_is_said_in_the_banner_s_language():

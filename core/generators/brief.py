@@ -163,7 +163,7 @@ def _in_sequence(numbers: set[int]) -> set[int]:
     return {n for n in numbers if n - 1 in numbers or n + 1 in numbers}
 
 
-_GLUED = re.compile(r"(?<![A-Za-z])([a-z]{3,}|\d+%?)([A-Z][a-z]{2,})")
+_GLUED = re.compile(r"(?<![A-Za-z])([a-z]{3,}|\d+%)([A-Z][a-z]{2,})")
 
 
 def sentences(text: str) -> list[str]:
@@ -179,11 +179,11 @@ def sentences(text: str) -> list[str]:
                                 and not _NUMBER_WORD.search(text[:m.start(2)]) else m.group(0), text)
     # list items a shop ran together when it stripped its HTML ("Jojoba ExtractNatural 100%Promotes
     # healthier beardEnhances growth", Jumia's JSON-LD): a lower-case word or a number glued to a
-    # capitalised word, twice or more in the text, parts it as a line end (names glue capitals:
-    # "PlayStation", "YouTube", "iPhone" stay whole)
+    # capitalised word, twice or more in the text, parts it as a line end (names glue capitals or
+    # digits: "PlayStation", "YouTube", "iPhone", "S23Ultra", "100Pcs" stay whole)
     if len(_GLUED.findall(text)) >= 2:
-        text = _GLUED.sub("\\1\n\\2", text)
-    parts = re.split(r"(?<=[.!?])\s+|(?<=[。！？؟])\s*|\n+|\s•\s", text)
+        text = _GLUED.sub("\\1\u2029\\2", text)
+    parts = re.split(r"(?<=[.!?])\s+|(?<=[。！？؟])\s*|\n+|\s•\s|\u2029", text)
     merged: list[str] = []
     for part in parts:
         if merged and part and (part[0].islower() or part[0].isdigit()) and merged[-1].endswith("."):

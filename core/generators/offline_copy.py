@@ -305,7 +305,8 @@ class OfflineCopyWriter:
             "brand": clip_words(clean_text(brief.brand), 40),
             "cta_url": brief.url if brief.url.startswith(("http://", "https://")) else None,
         }
-        if prefill["subtitle"].casefold() == prefill["brand"].casefold():
+        if prefill["subtitle"] and prefill["subtitle"].casefold() in (
+                prefill["brand"].casefold(), clip_words(clean_text(brief.brand), SUBTITLE_MAX).casefold()):
             # the brand line already says it: no "SOURCING MAP" over "sourcing map" (a walk-through's
             # text-only banner of a page with no description)
             prefill["subtitle"] = ""
