@@ -801,10 +801,12 @@ def _delivery(d) -> dict:
             "next_attempt_at": d.next_attempt_at, "created_at": d.created_at, "finished_at": d.finished_at}
 
 
-@app.post("/webhooks/", status_code=201, response_model=S.Webhook, tags=["webhooks"])
+@app.post("/webhooks/", status_code=201, response_model=S.Webhook, tags=["webhooks"],
+          responses=CONFLICT)
 async def create_webhook(body: S.WebhookCreate, who: Who):
     """Register a URL told (signed POST) when a batch or media job finishes. The answer
-    holds the signing secret — the only time it is shown."""
+    holds the signing secret — the only time it is shown. A URL an enabled webhook of the
+    workspace already posts to (in any spelling) is 409."""
     from core.webhooks import register_webhook
 
     return _webhook(await call(register_webhook, who.workspace, body.url, body.description))

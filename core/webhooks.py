@@ -53,6 +53,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
@@ -204,6 +205,19 @@ def check_url(url: object) -> str:
     return url
 
 
+def _target(url: str) -> tuple:
+    """Where a webhook URL posts, as two spellings of one address compare equal: scheme and host
+    in any case, the default port written or not, no path or "/", a #fragment (never sent)."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    port = port or {"http": 80, "https": 443}.get(scheme)
+    return scheme, (parts.hostname or "").rstrip(".").lower(), port, parts.path or "/", parts.query
+
+
 def register_webhook(workspace: str, url: str, description: str = "") -> WebhookView:
     """Store a webhook for ``workspace``; the answer carries its secret (``whsec_…``), the
     only time it is shown."""
@@ -218,7 +232,9 @@ def register_webhook(workspace: str, url: str, description: str = "") -> Webhook
         raise ValidationError(f"The description is longer than {MAX_DESCRIPTION} characters")
     secret = SECRET_PREFIX + secrets_mod.token_urlsafe(32)
     with unit_of_work() as session:
-        if (same := repo.active_with_url(session, workspace, clean)) is not None:
+        target = _target(clean)
+        if (same := next((h for h in repo.active(session, workspace) if _target(h.url) == target),
+                         None)) is not None:
             # each copy got every event under its own delivery id: a receiver could not drop the
             # repeats (a walk-through registered one URL three times)
             named = f" (“{same.description}”)" if same.description else ""

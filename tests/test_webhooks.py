@@ -203,6 +203,9 @@ def test_one_url_is_registered_once_per_workspace(db, settings_env, workspace, s
     assert err.value.message == (f"This URL already receives this workspace's events: webhook {first.id} "
                                  "(“good one”). One is enough; disable or delete it to register the URL again")
     assert [h.id for h in list_webhooks(workspace)] == [first.id]
+    for spelling in ("HTTP://127.0.0.1:9/ok", "http://127.0.0.1:9/ok#x"):  # one address, other spellings
+        with pytest.raises(ConflictError):
+            register_webhook(workspace, spelling)
     register_webhook("another-" + workspace, "http://127.0.0.1:9/ok")  # another workspace's own
     register_webhook(workspace, "http://127.0.0.1:9/ok?v=2")  # another URL
     disable_webhook(workspace, first.id)

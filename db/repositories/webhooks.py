@@ -47,11 +47,10 @@ def count_active(session: Session, workspace: str) -> int:
         Webhook.workspace == workspace, Webhook.disabled_at.is_(None)))
 
 
-def active_with_url(session: Session, workspace: str, url: str) -> Webhook | None:
-    """The workspace's enabled webhook already sending to ``url``, if any."""
-    return session.scalars(sa.select(Webhook).where(
-        Webhook.workspace == workspace, Webhook.disabled_at.is_(None), Webhook.url == url)
-        .order_by(Webhook.created_at).limit(1)).first()
+def active(session: Session, workspace: str) -> list[Webhook]:
+    """The workspace's enabled webhooks, oldest first (at most MAX_WEBHOOKS)."""
+    return list(session.scalars(sa.select(Webhook).where(
+        Webhook.workspace == workspace, Webhook.disabled_at.is_(None)).order_by(Webhook.created_at)))
 
 
 def active_ids(session: Session, workspace: str) -> list[uuid.UUID]:
