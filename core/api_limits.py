@@ -7,7 +7,6 @@ are logged: a client refused and retrying does not push its own wait further."""
 from __future__ import annotations
 
 import collections
-import math
 import threading
 import time
 import uuid
@@ -17,8 +16,9 @@ from core.settings import get_settings
 
 _lock = threading.Lock()
 _logs: dict[str, collections.deque] = {}
+_scripts: dict[int, object] = {}
 
-# KEYS[1] the key's log; ARGV: window (s), limit, member. Returns {allowed, count, wait ms}:
+# KEYS[1] the key's log; ARGV: window (s), limit, member (Redis 5 or later: TIME in a script). Returns {allowed, count, wait ms}:
 # count = requests in the window after this one (allowed) or as it stands (refused); wait = ms
 # until the oldest logged request leaves the window. Redis's own clock: every host agrees.
 _SCRIPT = """
@@ -63,13 +63,19 @@ def check(key_id: str) -> Verdict | None:
 
         try:
             client = redis_client()
-            allowed, n, wait_ms = client.eval(_SCRIPT, 1, f"{s.redis_prefix}:api:limit:{key_id}",
-                                              window, rate.limit, uuid.uuid4().hex)
+            script = _scripts.get(id(client))
+            if script is None:  # sent once per client, then run by its SHA (EVALSHA)
+                script = _scripts[id(client)] = client.register_script(_SCRIPT)
+            allowed, n, wait_ms = script(keys=[f"{s.redis_prefix}:api:limit:{key_id}"],
+                                         args=[window, rate.limit, uuid.uuid4().hex])
         except Exception:  # noqa: BLE001 - Redis down: the API still answers (limit not kept)
             return None
         return Verdict(bool(allowed), rate.limit, max(rate.limit - int(n), 0), max(int(wait_ms), 0) / 1000)
     now = time.monotonic()
     with _lock:
+        if len(_logs) > 1000:  # keys idle for a whole window hold nothing: forget them
+            for idle in [k for k, log in _logs.items() if not log or log[-1] <= now - window]:
+                del _logs[idle]
         log = _logs.setdefault(key_id, collections.deque())
         while log and log[0] <= now - window:
             log.popleft()
@@ -77,12 +83,4 @@ def check(key_id: str) -> Verdict | None:
         if allowed:
             log.append(now)
         wait = (log[0] + window - now) if log else window
-        return Verdict(allowed, rate.limit, rate.limit - len(log), max(wait, 0.0))
-
-
-def over_limit(key_id: str) -> float | None:
-    """None when this request may go ahead, else the whole seconds until it may (Retry-After)."""
-    verdict = check(key_id)
-    if verdict is None or verdict.allowed:
-        return None
-    return max(1.0, math.ceil(verdict.reset_seconds))
+        return Verdict(allowed, rate.limit, max(rate.limit - len(log), 0), max(wait, 0.0))

@@ -66,20 +66,22 @@ def test_the_limit_holds_in_any_window_and_every_answer_tells_the_budget(
     # 3 requests late in one calendar second, 3 more just after it turns: fixed windows let all
     # 6 through; any 1 s may hold only 3
     time.sleep((0.7 - time.time() % 1) % 1)
+    started = time.time()
+    turn = int(started) + 1  # the calendar second after the first three
     first = [client.get("/llm-editor/cta/batch/", headers=auth) for _ in range(3)]
-    time.sleep(1.05 - time.time() % 1)
+    time.sleep(max(0.0, turn + 0.05 - time.time()))
     second = [client.get("/llm-editor/cta/batch/", headers=auth) for _ in range(3)]
+    if time.time() - started >= 0.95:  # this machine too slow to put six in one second: no proof
+        pytest.skip("six requests did not fit in one second here")
     assert [r.status_code for r in first] == [200, 200, 200]
     assert [r.status_code for r in second] == [429, 429, 429], [r.status_code for r in second]
     assert [r.headers["RateLimit-Remaining"] for r in first] == ["2", "1", "0"]
-    ok = client.get("/llm-editor/cta/batch/", headers=auth)
-    while ok.status_code == 429:
-        time.sleep(float(ok.headers["Retry-After"]) / 4)
-        ok = client.get("/llm-editor/cta/batch/", headers=auth)
-    assert ok.headers["RateLimit-Limit"] == "3" and ok.headers["RateLimit-Remaining"] in {"0", "1", "2"}
-    assert 1 <= int(ok.headers["RateLimit-Reset"]) <= 1
-    refused = [client.get("/llm-editor/cta/batch/", headers=auth) for _ in range(4)][-1]
-    assert refused.status_code == 429 and refused.headers["RateLimit-Remaining"] == "0"
+    assert {r.headers["RateLimit-Limit"] for r in first + second} == {"3"}
+    assert all(r.headers["RateLimit-Remaining"] == "0" and r.headers["Retry-After"] == "1" for r in second)
+    # the budget comes back one request at a time as the window slides past the first three
+    time.sleep(max(0.0, started + 1.05 - time.time()))
+    again = client.get("/llm-editor/cta/batch/", headers=auth)
+    assert again.status_code == 200, again.headers
     # a stranger gets no budget figures
     assert "RateLimit-Limit" not in client.get("/llm-editor/cta/batch/").headers
 
