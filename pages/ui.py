@@ -265,14 +265,15 @@ def progress_bar(p: Progress) -> None:
 
 def show_error(exc: AppError) -> None:
     """An error where it happened, with every problem listed when there are several."""
+    # shown literally: messages quote what was typed ("*Sale*", "<b>", a webhook's description)
     problems = getattr(exc, "problems", None) or []
     if len(problems) > 1:
         head = exc.message.split(":")[0]
         if any(p.startswith(f"{head}:") for p in problems):  # the message is the first problem itself
             head = f"{len(problems)} problems"  # ("Button text: must not be empty; …" headed "Button text:")
-        st.error(head + ":\n" + "\n".join(f"- {p}" for p in problems))
+        st.error(md_escape(head) + ":\n" + "\n".join(f"- {md_escape(p)}" for p in problems))
     else:
-        st.error(exc.message)
+        st.error(md_escape(exc.message))
 
 
 @st.cache_data(max_entries=2000, ttl=120, show_spinner=False)

@@ -136,3 +136,11 @@ def test_a_yes_given_while_the_form_has_a_mistake_is_dropped(app_ws):
     at.text_area(key="brand_kit_cta").input("Get yours").run()  # fixed: nothing re-rendered unasked
     assert not [t.value for t in at.toast]
     assert [p.prefill.get("legal") or "" for p in list_previews(app_ws, batch_id=batch.id).items] == [""] * 2
+
+
+def test_a_mistake_quoting_what_was_typed_shows_it_literally(app_ws):
+    # a review: error messages quote the user's text, and it was read as markdown ("**Big**" bold)
+    at = open_page()
+    at.text_area(key="brand_kit_cta").input("**Big** deal for _you_ today").run()
+    (error,) = at.error
+    assert "\\*\\*Big\\*\\* deal for \\_you\\_ today" in error.value, error.value
