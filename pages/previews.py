@@ -208,7 +208,7 @@ def _way_out(workspace: str, batch_id, src: SourceSummary) -> None:
                 # if nothing happened — a walk-through)
                 st.toast(f"{count(n, 'preview')} re-run as text-only banners" if n
                          else "Text-only banners chosen for this product: its previews are already "
-                              "re-running or finished, none was started again")
+                              "queued, running or finished, none was started again")
                 st.rerun()
 
 

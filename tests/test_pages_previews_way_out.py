@@ -109,7 +109,7 @@ def test_text_only_banners_rerun_the_previews_without_a_photo(app_ws, stuck, sen
     _button(at, "text_only_").click().run()
     assert not at.exception
     assert [t.value for t in at.toast] == ["Text-only banners chosen for this product: its previews are "
-                                           "already re-running or finished, none was started again"]
+                                           "already queued, running or finished, none was started again"]
     assert len([1 for kind, _ in sent if kind == "preview"]) == 3
 
 
