@@ -126,3 +126,6 @@ def test_a_strip_of_right_to_left_copy_reads_right_to_left(size):
     assert b.button.x + b.button.w <= head_b.x and head_b.x + head_b.w <= b.image_area.x
     for chip in b.chips:
         assert b.button.x + b.button.w <= chip.box.x and chip.box.x + chip.box.w <= head_b.x
+    # the copy as it is now decides: an Arabic banner edited to English reads left to right
+    edited = compute_layout({**rtl, "headline": "Red ceramic coffee mug", "cta_text": "Shop now"}, size)
+    assert edited.image_area.x == 0

@@ -10,6 +10,7 @@ layout says so in ``notes`` otherwise.
 from __future__ import annotations
 
 from core import fonts
+from core.generators.brief import is_rtl
 from core.wording import count
 from core.render.formats import Format
 from core.render.layout import BannerLayout, Box, WidgetChip, _chips, fit_text, floors
@@ -142,7 +143,7 @@ def strip_layout(prefill: dict, fmt: Format, *, family: str = "",
         out.blocks[b.name] = b
         y += b.box.h + gap
     out.blocks["cta_text"] = cta
-    if layout.get("direction") == "rtl":
+    if is_rtl(prefill.get("headline") or ""):  # the copy as it is now (an edit may change its script)
         _mirror(out)
     return out
 
