@@ -13,6 +13,18 @@ def _client():
     return TestClient(app, raise_server_exceptions=False)
 
 
+def _limited_key(settings_env, request, workspace, rate, shared, name):
+    """A new API key under API_RATE_LIMIT=``rate``, counted in process or in the test's Redis."""
+    from core.api_keys import create_key
+
+    env = {"API_RATE_LIMIT": rate}
+    if shared:
+        env.update(REDIS_URL=request.getfixturevalue("redis_url"),
+                   REDIS_PREFIX=request.getfixturevalue("redis_prefix"))
+    settings_env(**env)
+    return create_key(workspace, name)[1]
+
+
 def _use_up(client, key, limit):
     codes = [client.get("/llm-editor/cta/batch/", headers={"Authorization": f"Bearer {key}"}).status_code
              for _ in range(limit + 1)]
@@ -23,12 +35,7 @@ def _use_up(client, key, limit):
 def test_a_key_over_its_limit_gets_429_with_retry_after(db, settings_env, workspace, shared, request):
     from core.api_keys import create_key
 
-    env = {"API_RATE_LIMIT": "3/m"}
-    if shared:
-        env.update(REDIS_URL=request.getfixturevalue("redis_url"),
-                   REDIS_PREFIX=request.getfixturevalue("redis_prefix"))
-    settings_env(**env)
-    _view, key = create_key(workspace, "limited")
+    key = _limited_key(settings_env, request, workspace, "3/m", shared, "limited")
     _view2, other = create_key(workspace, "another")
     client = _client()
     codes = _use_up(client, key, 3)
@@ -55,12 +62,7 @@ def test_the_limit_holds_in_any_window_and_every_answer_tells_the_budget(
 
     from core.api_keys import create_key
 
-    env = {"API_RATE_LIMIT": "3/s"}
-    if shared:
-        env.update(REDIS_URL=request.getfixturevalue("redis_url"),
-                   REDIS_PREFIX=request.getfixturevalue("redis_prefix"))
-    settings_env(**env)
-    _view, key = create_key(workspace, "paced")
+    key = _limited_key(settings_env, request, workspace, "3/s", shared, "paced")
     client = _client()
     auth = {"Authorization": f"Bearer {key}"}
     # 3 requests late in one calendar second, 3 more just after it turns: fixed windows let all
