@@ -60,8 +60,6 @@ def test_the_limit_holds_in_any_window_and_every_answer_tells_the_budget(
     # and a 200 said nothing of what was left
     import time
 
-    from core.api_keys import create_key
-
     key = _limited_key(settings_env, request, workspace, "3/s", shared, "paced")
     client = _client()
     auth = {"Authorization": f"Bearer {key}"}
