@@ -126,5 +126,12 @@ def test_right_to_left_text_keeps_its_direction():
         resolve=lambda u: PNG_URI)
     doc = parse(html)
     spans = [a for t, a in doc.tags if t == "span"]
-    assert spans and all(a.get("dir") == "auto" for a in spans)
+    assert spans and all(a.get("dir") in ("rtl", "ltr", "auto") for a in spans)
+    # each line in its block's direction, as the PNG draws it (dir="auto" laid out an Arabic
+    # headline's line starting with a Latin word left to right — a walk-through)
+    assert '<span dir="rtl">زجاجة</span>' in html and '<span dir="ltr">Shop now</span>' in html
+    mixed = render_banner_html(prefill(headline="زيت لحية Beardo 50 مل", layout={
+        "text_position": "left", "alignment": "right", "direction": "rtl"}), "iab_970x250",
+        resolve=lambda u: PNG_URI)
+    assert '<span dir="rtl">Beardo' in mixed or '<span dir="rtl">لحية Beardo' in mixed, mixed
     assert "text-align:right" in html

@@ -204,4 +204,11 @@ def test_a_space_between_scripts_stays_between_the_words(text, rtl):
 def test_a_line_of_two_directions_is_drawn_piece_by_piece_in_reading_order(text, rtl, drawn):
     # a review: runs were cut by font and then all reversed, so a number or a name split across
     # fonts came out backwards ("اليوم %50 خصم", "جميل  Air™Nike خصم")
-    assert "".join(run for run, _face in fonts.visual_runs(text, False, rtl)) == drawn
+    assert "".join(run for run, _face, _direction in fonts.visual_runs(text, False, rtl)) == drawn
+
+
+def test_punctuation_in_another_font_inside_a_right_to_left_word_is_laid_out_right_to_left():
+    # a walk-through: Hebrew "אינץ'," drawn "אינץ,'" (its "'," in the Latin font, drawn left to right)
+    runs = fonts.visual_runs("מסך 27 אינץ', חדש", False, True)
+    assert all(direction == "rtl" for run, _face, direction in runs if not any(c.isdigit() for c in run))
+    assert [direction for run, _f, direction in runs if "27" in run] == ["ltr"]

@@ -256,7 +256,7 @@ def _classes(text: str, rtl: bool) -> list[str]:
     return classes
 
 
-def visual_runs(text: str, bold: bool, rtl: bool, family: str = "") -> list[tuple[str, Face | None]]:
+def visual_runs(text: str, bold: bool, rtl: bool, family: str = "") -> list[tuple[str, Face | None, str]]:
     """The runs of one line in the order they are drawn, left to right: the line cut where its
     direction changes, those pieces right to left in a right-to-left line, and each piece cut
     where its font changes, right to left in a right-to-left piece. A space between words of
@@ -271,10 +271,13 @@ def visual_runs(text: str, bold: bool, rtl: bool, family: str = "") -> list[tupl
             pieces.append((ch, cls))
     if rtl:
         pieces.reverse()
-    out: list[tuple[str, Face | None]] = []
+    out: list[tuple[str, Face | None, str]] = []
     for piece, cls in pieces:
         runs = split_runs(piece, bold, family)
-        out.extend(runs[::-1] if cls == "R" else runs)
+        # every run of a right-to-left piece is laid out right to left, punctuation in another
+        # font too ("אינץ'," was drawn "אינץ,'": its "'," left to right — a walk-through)
+        out.extend((run, face, "rtl") for run, face in runs[::-1]) if cls == "R" else \
+            out.extend((run, face, "ltr") for run, face in runs)
     return out
 
 
@@ -284,7 +287,7 @@ def draw_text(img: Image.Image, xy: tuple[float, float], text: str, size: int, b
     draw = ImageDraw.Draw(img)
     runs = visual_runs(text, bold, rtl, family)
     x, baseline = xy
-    for run, face in runs:
+    for run, face, direction in runs:
         width = run_width(run, face, size)
         if face is None:
             face = (font_chain(bold) or (None,))[0]
@@ -303,6 +306,5 @@ def draw_text(img: Image.Image, xy: tuple[float, float], text: str, size: int, b
             img.paste(tile, (round(x + left * scale), round(baseline + top * scale)), tile)
         else:
             font = pil_font(face.path, face.index, size)
-            draw.text((x, baseline), run, font=font, fill=fill, anchor="ls",
-                      direction=_run_direction(run))
+            draw.text((x, baseline), run, font=font, fill=fill, anchor="ls", direction=direction)
         x += width

@@ -32,7 +32,10 @@ def _box(box: Box) -> str:
 
 
 def _text(block: TextBlock, extra: str = "") -> str:
-    lines = "".join(f'<span dir="auto">{escape(line, quote=True)}</span>' for line in block.lines)
+    # every line in its block's direction, as the PNG draws it ("Beardo 50 مل" on line 2 of an
+    # Arabic headline was laid out left to right by dir="auto" — a walk-through)
+    way = "rtl" if block.rtl else "ltr"
+    lines = "".join(f'<span dir="{way}">{escape(line, quote=True)}</span>' for line in block.lines)
     style = (f"{_box(block.box)}font-size:{_u(block.size)};line-height:{_u(block.line_height)};"
              f"color:{block.color};text-align:{block.align};"
              f"font-weight:{700 if block.bold else 400};{extra}")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PIL import Image, ImageDraw, ImageOps
 
 from core import fonts
+from core.generators.brief import is_rtl
 from core.images import ImageTooLarge, decode_image
 from core.palette import hex_to_rgb, readable_on
 from core.render.layout import BannerLayout, Box, backdrop_colors, backdrop_discs
@@ -129,7 +130,7 @@ def render_banner_png(prefill: dict, size: str | tuple[int, int], *,
             family)) / 2
         base = chip.box.y + chip.box.h / 2 + chip.size * 0.36
         fonts.draw_text(canvas, (x, base), chip.label, chip.size, True, chip_text,
-                        family=family)
+                        rtl=is_rtl(chip.label), family=family)  # as the HTML's dir="auto" lays it out
         if chip.struck:
             sx = x + fonts.text_width(chip.label + " ", chip.size, True, family)
             sw = fonts.text_width(chip.struck, chip.size, False, family)
