@@ -99,8 +99,11 @@ def _delimiter(text: str) -> str:
     if "\t" in first:
         return "\t"
     if ";" in first:
+        head = first.split(";", 1)[0].strip().strip('"').lower()
         tail = first.rsplit(";", 1)[1].strip().strip('"').lower()
-        if "," not in first or first.count(";") == 1 and (tail.isdigit() or tail in SIZE_HEADERS):
+        # a header, a size or nothing after it; not a URL's own ";jsessionid=…" (a walk-through)
+        if head in URL_HEADERS | SIZE_HEADERS or tail.isdigit() or tail in SIZE_HEADERS or not tail \
+                or ("," not in first and "=" not in tail):
             return ";"
     return ","
 
@@ -178,7 +181,9 @@ def not_csv_reason(data: bytes, name: str = "The file") -> str | None:
 def _header_columns(cells: list[str]) -> tuple[int, int | None] | None:
     """(url column, batch_size column) when ``cells`` is a header row, else None."""
     names = [c.strip().lower() for c in cells]
-    url_col = next((i for i, n in enumerate(names) if n in URL_HEADERS), None)
+    # "url" before "product" ("product,url,qty": the product's name is no URL — a walk-through)
+    url_col = min((i for i, n in enumerate(names) if n in URL_HEADERS),
+                  key=lambda i: (names[i] == "product", i), default=None)
     if url_col is None:
         return None
     size_col = next((i for i, n in enumerate(names) if n in SIZE_HEADERS), None)

@@ -212,3 +212,14 @@ def test_odd_cells_never_break_the_reading_and_a_guessed_column_is_only_used_whe
     assert parse_sources_csv(f"product,price\n{A},5\n".encode()).notes == []
     # a blank line before Excel's sep= line
     assert urls(parse_sources_csv(f"\n\nsep=;\nurl;batch_size\n{A};2\n".encode())) == [(A, 2)]
+
+
+def test_a_url_column_wins_over_a_product_name_column_and_a_jsessionid_is_no_separator():
+    # a second walk-through: "product,url,qty" read the product names as the URLs (every line
+    # "URL must start with http://"); a bare list whose first URL holds ";jsessionid=" was cut there
+    result = parse_sources_csv(f"product,url,qty\nRed mug,{A},2\nBlue mug,{B},1\n".encode())
+    assert urls(result) == [(A, 2), (B, 1)] and result.problems == []
+    session = f"{A};jsessionid=0A1B2C"
+    assert urls(parse_sources_csv(f"{session}\n{B}\n".encode())) == [(session, 3), (B, 3)]
+    assert urls(parse_sources_csv(f"{session},2\n".encode())) == [(session, 2)]
+    assert urls(parse_sources_csv(f"{A};2\n{B};\n".encode())) == [(A, 2), (B, 3)]
