@@ -232,6 +232,9 @@ def register_webhook(workspace: str, url: str, description: str = "") -> Webhook
         raise ValidationError(f"The description is longer than {MAX_DESCRIPTION} characters")
     secret = SECRET_PREFIX + secrets_mod.token_urlsafe(32)
     with unit_of_work() as session:
+        # one registration at a time per workspace: two at once both saw no duplicate (a walk-
+        # through's double click and four parallel POSTs made two webhooks of one URL)
+        batch_repo.lock_submission(session, f"webhooks:{workspace}")
         target = _target(clean)
         if (same := next((h for h in repo.active(session, workspace) if _target(h.url) == target),
                          None)) is not None:

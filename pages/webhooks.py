@@ -15,7 +15,7 @@ from core.errors import AppError
 from core.webhooks import DeliveryView, WebhookView
 from pages import ui
 
-NEW_SECRET = "webhooks_new_secret"  # (url, secret) of the webhook just registered
+NEW_SECRET = "webhooks_new_secret"  # (url, secret, id) of the webhook just registered
 DELIVERIES_SHOWN = 20
 WAITING = {"pending", "delivering", "retrying"}
 DELIVERY_COLORS = {"pending": "gray", "delivering": "violet", "retrying": "orange",
@@ -43,10 +43,15 @@ def _register(who) -> None:
         hook = service.register_webhook(who.workspace, state.get("webhooks_url", ""),
                                         state.get("webhooks_description", ""))
     except AppError as exc:
+        shown = state.get(NEW_SECRET)
+        if shown and exc.ids.get("webhook_id") == shown[2]:
+            # a double click's second: "already receives…" of the webhook whose secret is on
+            # screen — its secret stays, no error over it (a walk-through lost the secret so)
+            return
         state["webhooks_error"] = exc
         return
     state.pop("webhooks_error", None)
-    state[NEW_SECRET] = (hook.url, hook.secret)
+    state[NEW_SECRET] = (hook.url, hook.secret, hook.id)
     state["webhooks_url"] = ""
     state["webhooks_description"] = ""
 
@@ -64,7 +69,7 @@ def _form(who) -> None:
         ui.show_error(error)
     new = st.session_state.get(NEW_SECRET)
     if new:
-        url, secret = new
+        url, secret = new[0], new[1]
         with st.container(border=True, key="webhooks_secret_box"):
             st.success(f"Webhook registered for {ui.md_escape(url)}. Copy its signing secret "
                        "now: it is not shown again.")

@@ -60,6 +60,20 @@ def test_registering_shows_the_secret_once_and_lists_the_webhook(ws):
     assert not at.code and secret not in texts(at.markdown)
 
 
+def test_a_double_click_on_register_keeps_the_secret_on_screen(ws):
+    # a second walk-through: the double click's second submit met "This URL already receives this
+    # workspace's events…", shown instead of the new webhook's secret (never shown again)
+    at = register(open_webhooks(), "http://127.0.0.1:9/twice", "double")
+    secret = at.code[0].value
+    register(at, "http://127.0.0.1:9/twice", "double")  # the second click, the form as it was
+    assert not at.error, texts(at.error)
+    assert at.code and at.code[0].value == secret and len(list_webhooks(ws)) == 1
+    # a later, deliberate second registration is still told
+    at.button(key="webhooks_secret_done").click().run()
+    register(at, "http://127.0.0.1:9/twice")
+    assert "already receives this workspace's events" in texts(at.error)
+
+
 def test_a_private_url_is_refused_with_the_reason_and_kept_in_the_form(ws, settings_env):
     settings_env(ALLOW_PRIVATE_FETCH="false")
     at = open_webhooks()

@@ -213,6 +213,28 @@ def test_one_url_is_registered_once_per_workspace(db, settings_env, workspace, s
     assert len(an_event(workspace)) == 2 and again.id != first.id
 
 
+def test_registrations_at_once_make_one_webhook(db, settings_env, workspace, sent):
+    # a second walk-through: four parallel POSTs of one URL answered 201 201 409 409
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from core.errors import ConflictError
+
+    settings_env(ALLOW_PRIVATE_FETCH="true")
+    start = threading.Barrier(4)
+
+    def one(_):
+        start.wait()
+        try:
+            return register_webhook(workspace, "http://127.0.0.1:9/race").id
+        except ConflictError:
+            return None
+
+    with ThreadPoolExecutor(4) as pool:
+        made = [x for x in pool.map(one, range(4)) if x is not None]
+    assert len(made) == 1 and len(list_webhooks(workspace)) == 1
+
+
 def test_at_most_ten_enabled_webhooks_and_delete_takes_the_deliveries(db, settings_env, workspace, sent):
     settings_env(ALLOW_PRIVATE_FETCH="true")
     hooks = [register_webhook(workspace, f"http://127.0.0.1:9/{i}") for i in range(webhooks.MAX_WEBHOOKS)]
