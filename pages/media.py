@@ -33,8 +33,10 @@ THUMB_SIDE = 480  # on-screen previews; downloads are the full files
 FORM_VERSION = "media_form"  # bumped after a submit: fresh widgets
 FORM_VALUES = "media_form_values"  # what fresh widgets start with (defaults, or a refused submit)
 FLASH = "media_flash"  # the outcome of the last submit, shown above the form for a while
+QUEUED = "media_queued"  # (time, message) of the last job queued from this session
 FLASH_SECONDS = 8.0  # long enough to read; a finished job's rerun must not swallow it
-AGAIN_SECONDS = 5.0  # an empty submit this soon after a queued job is the double click's second click
+AGAIN_SECONDS = 15.0  # an empty submit this soon after a queued job is taken for a double click's second
+# (a cold server's first page run can take seconds after the job is queued: a walk-through saw 5 s pass)
 KIND = "media_kind"
 CURSOR = "media_cursor"
 STATUS_FILTER = "media_status"
@@ -63,9 +65,8 @@ def _submit(who, kind: str) -> None:
         values.pop("resolution")
     upload = state.get(form_key("reference"))
     reference = (upload.name, upload.getvalue()) if upload is not None else None
-    last = state.get(FLASH)
-    if not (values.get("prompt") or "").strip() and last and last[0] == "success" \
-            and time.monotonic() - last[2] < AGAIN_SECONDS:
+    last = state.get(QUEUED)
+    if not (values.get("prompt") or "").strip() and last and time.monotonic() - last[0] < AGAIN_SECONDS:
         # a second click of a double click sends the form the first one emptied: that job is
         # queued, say so again (a walk-through read "The job was not created: Prompt: … empty")
         state[FLASH] = ("success", last[1], time.monotonic())
@@ -84,9 +85,10 @@ def _submit(who, kind: str) -> None:
         if job.created:
             with_ref = (f"with the reference image “{upload.name}”" if reference
                         else "without a reference image")
-            state[FLASH] = ("success", f"Queued: {noun} “{job.prompt[:80]}”, {with_ref}. It runs "
-                                       "in the background; follow it in the queue below.",
-                            time.monotonic())
+            said = (f"Queued: {noun} “{job.prompt[:80]}”, {with_ref}. It runs in the background; "
+                    "follow it in the queue below.")
+            state[FLASH] = ("success", said, time.monotonic())
+            state[QUEUED] = (time.monotonic(), said)  # (kept apart from the flash, which expires)
         else:
             state[FLASH] = ("info", "You just submitted these settings: the job is already in "
                                     "the queue, no second one was created.", time.monotonic())
