@@ -104,7 +104,8 @@ def _products(products: list[tuple[str, str | None]]) -> None:
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):
         for title, img in images:
             st.image(img, width=36)
-        st.caption(" · ".join(ui.md_escape(t) for t, _ in products[:THUMBS]) + more, width="content")
+        st.caption(" · ".join(ui.isolated(ui.md_escape(t)) for t, _ in products[:THUMBS]) + more,
+                   width="content")
 
 
 def _batch_row(who, b: BatchInfo, products: list[tuple[str, str | None]]) -> None:

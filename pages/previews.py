@@ -124,7 +124,7 @@ def _product_header(workspace: str, batch_id, src: SourceSummary) -> None:
 
     # the shop's text, shown literally; a page not read (yet) by its address, shortened: the
     # whole address is the link below
-    title = ui.md_escape(src.title or ui.short_url(src.url))
+    title = ui.isolated(ui.md_escape(src.title or ui.short_url(src.url)))
     price = f" · {plain_money(src.price, src.currency)}" if src.price is not None else ""
     if price and src.list_price is not None and src.list_price > src.price:
         price += f" (was {plain_money(src.list_price, src.currency)})"

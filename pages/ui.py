@@ -184,6 +184,13 @@ def md_escape(text: str) -> str:
     return str(text).translate(_MD_SPECIAL)
 
 
+def isolated(text: str) -> str:
+    """Shop text set apart from what is written beside it (Unicode first-strong isolate): an
+    Arabic title's last word no longer takes the price that follows it into its own reading
+    order ("… Beardo 50 245.00 · مل EGP" — a walk-through)."""
+    return f"\u2068{text}\u2069"
+
+
 def md_link(url: str, label: str | None = None) -> str:
     """A URL as a markdown link that shows it (or ``label``) literally and leads to it exactly
     (a bare URL is auto-linked by the markdown renderer with its escapes: "27\\_x.html" →

@@ -43,3 +43,8 @@ def open_page(page: str | None = None, /, **query: str) -> AppTest:
 def texts(elements) -> str:
     """All values of a list of text elements, joined (for `in` assertions)."""
     return "\n".join(str(e.value) for e in elements)
+
+
+def headers(at) -> list[str]:
+    """The page's subheaders as read, without the isolates that set shop text apart."""
+    return [s.value.replace("\u2068", "").replace("\u2069", "") for s in at.subheader]

@@ -17,7 +17,7 @@ from core.previews import list_previews
 from core.storage import get_storage
 from db.engine import unit_of_work
 from db.models import Preview, Product
-from tests.app_harness import app_ws, open_page, texts  # noqa: F401
+from tests.app_harness import app_ws, headers, open_page, texts  # noqa: F401
 from tests.factories import create_user_batch, set_preview_state
 
 PAGE = "pages/previews.py"
@@ -53,7 +53,7 @@ def stuck(app_ws):
 def test_the_product_is_shown_with_the_error_and_the_way_out(app_ws, stuck):
     b, url = stuck
     at = open_page(PAGE, batch=str(b.id))
-    assert [s.value for s in at.subheader] == ["Trail Running Shoe · 129.00 EUR"]  # not the URL
+    assert headers(at) == ["Trail Running Shoe · 129.00 EUR"]  # not the URL
     shown = texts(at.markdown) + texts(at.caption)
     assert "48 images found on the page; none could be used" in shown  # all gave up: no "yet"
     assert "40 refused by the shop (HTTP 403), 8 timed out" in shown
@@ -159,7 +159,7 @@ def test_a_page_not_read_is_headed_by_its_short_address_and_its_error_said_once(
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
-    heading = at.subheader[0].value
+    heading = headers(at)[0]
     assert heading != url and heading.startswith(parts.hostname.removeprefix("www.")), heading
     said = [m.value for m in at.markdown if "a list of 31 products" in m.value]
     assert len(said) == 1, said  # the header's; each card points to it
