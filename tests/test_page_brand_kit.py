@@ -53,6 +53,8 @@ def test_a_bad_cta_phrase_is_reported_and_nothing_is_saved(app_ws):
     # in the form's words, the limit in the label (a walk-through read "Invalid brand kit: cta_words: …")
     assert texts(at.error).startswith("The kit cannot be used yet: Call-to-action phrases: “xxx")
     assert "cta_words" not in texts(at.error) and "(30)" in texts(at.error)
+    at.text_area(key="brand_kit_cta").input("x" * 30 + "\nShop now\n" + "y" * 25).run()
+    assert "“yyyyyyyyyyyyyyyyyyyyyyyyy” (25) are longer than 20 characters" in texts(at.error)
     assert "up to 20 characters each" in at.text_area(key="brand_kit_cta").label
     assert at.button(key="brand_kit_save").disabled
     assert get_kit(app_ws).empty

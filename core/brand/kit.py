@@ -54,15 +54,17 @@ class BrandKit(BaseModel):
     @field_validator("cta_words", "tone_words")
     @classmethod
     def _words(cls, v: list[str]) -> list[str]:
-        seen, out = set(), []
+        seen, out, long = set(), [], []
         for word in v or []:
             word = " ".join(str(word).split())
             if word and word.lower() not in seen:
-                if len(word) > CTA_MAX:
-                    shown = word if len(word) <= 30 else word[:29] + "…"
-                    raise ValueError(f"“{shown}” is longer than {CTA_MAX} characters ({len(word)})")
+                if len(word) > CTA_MAX:  # every one named, not the first only (a walk-through)
+                    long.append(f"“{word if len(word) <= 30 else word[:29] + '…'}” ({len(word)})")
                 seen.add(word.lower())
                 out.append(word)
+        if long:
+            raise ValueError(f"{', '.join(long)} {'is' if len(long) == 1 else 'are'} longer than "
+                             f"{CTA_MAX} characters")
         return out
 
     @property
