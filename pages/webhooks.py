@@ -71,7 +71,7 @@ def _form(who) -> None:
     if new:
         url, secret = new[0], new[1]
         with st.container(border=True, key="webhooks_secret_box"):
-            st.success(f"Webhook registered for {ui.md_escape(url)}. Copy its signing secret "
+            st.success(f"Webhook registered for {ui.md_link(url)}. Copy its signing secret "
                        "now: it is not shown again.")
             st.code(secret, language=None)
             if st.button("I have copied it", key="webhooks_secret_done"):
@@ -105,7 +105,7 @@ def _webhook(who, hook: WebhookView, deliveries: list[DeliveryView]) -> None:
     with st.container(border=True, key=f"webhook_{wid}"):
         head, actions = st.columns([4, 2], vertical_alignment="center")
         with head:
-            st.markdown(f"**{ui.md_escape(hook.url)}**")
+            st.markdown(f"**{ui.md_link(hook.url)}**")  # (a bare URL is auto-linked with its escapes: "hook\\#frag")
             state = ":green-badge[active]" if hook.active else \
                 f":gray-badge[disabled {ui.md_escape(ui.when(hook.disabled_at))}]"
             st.markdown(state + (f" · {ui.md_escape(hook.description)}" if hook.description else "")
