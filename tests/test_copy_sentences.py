@@ -70,12 +70,14 @@ def test_a_subtitle_cut_to_make_room_for_what_the_user_asked_to_mention_says_so(
     from core.prefill import SUBTITLE_MAX
 
     sub = "A lightweight trail running shoe with a grippy outsole, breathable mesh and a cushioned heel."
-    out = apply_instruction({"subtitle": sub, "widgets": []}, "mention free shipping")
-    assert out["subtitle"].startswith("Free shipping · A lightweight trail running shoe")
+    out = apply_instruction({"subtitle": sub, "widgets": []}, "mention the 2-year warranty")
+    assert out["subtitle"].startswith("2-year warranty · A lightweight trail running shoe")
     assert out["subtitle"].endswith("…") and len(out["subtitle"]) <= SUBTITLE_MAX, out["subtitle"]
-    assert [w["type"] for w in out["widgets"]] == ["free_shipping"]
-    short = apply_instruction({"subtitle": "Soft and light.", "widgets": []}, "mention free shipping")
-    assert short["subtitle"] == "Free shipping · Soft and light."
+    short = apply_instruction({"subtitle": "Soft and light.", "widgets": []}, "mention the 2-year warranty")
+    assert short["subtitle"] == "2-year warranty · Soft and light."
+    # free shipping: the chip says it, the subtitle stays (it said it twice: two walk-throughs)
+    free = apply_instruction({"subtitle": "Soft and light.", "widgets": []}, "mention free shipping")
+    assert [w["type"] for w in free["widgets"]] == ["free_shipping"] and free["subtitle"] == "Soft and light."
 
 
 def test_only_the_shop_s_service_lines_give_the_brand_as_subtitle():
@@ -102,9 +104,9 @@ def test_a_long_thing_to_mention_never_makes_an_invalid_subtitle():
              "mountains of Norway")
     out = apply_instruction({"subtitle": "Warm.", "widgets": []}, f"mention {thing}")
     assert len(out["subtitle"]) <= SUBTITLE_MAX and out["subtitle"].startswith("Extra soft breathable")
-    exact = "x" * (SUBTITLE_MAX - len("Free shipping · "))
-    kept = apply_instruction({"subtitle": exact, "widgets": []}, "mention free shipping")
-    assert kept["subtitle"] == f"Free shipping · {exact}"  # 90 characters fit: not cut
+    exact = "x" * (SUBTITLE_MAX - len("Gift wrap · "))
+    kept = apply_instruction({"subtitle": exact, "widgets": []}, "mention gift wrap")
+    assert kept["subtitle"] == f"Gift wrap · {exact}"  # 90 characters fit: not cut
 
 
 @pytest.mark.parametrize("description,expected", [

@@ -9,7 +9,7 @@ text, so it follows the instructions people actually give in review, recognised 
   name), else the headline cut to about half at a word, never ending on a short word such as
   "for" or "&" (a name of up to four words stays)
 * ``longer subtitle`` is not possible offline and is ignored
-* ``mention free shipping`` — a free-shipping chip, and the subtitle says it
+* ``mention free shipping`` — a free-shipping chip (the subtitle does not say it again)
 * ``mention <anything>`` — the subtitle leads with it
 * ``headline: <text>`` / ``subtitle: <text>`` / ``button: <text>`` (or ``cta: <text>``) — that text
 * ``no price`` / ``hide the price`` — the price badge is dropped, and a headline or subtitle
@@ -65,9 +65,10 @@ def apply_instruction(prefill: dict, instruction: str, *, title: str | None = No
         elif m := re.match(r"(?:mention|say|add|include|highlight)\s+(?:the\s+)?(.+)", clause, re.I):
             thing = m.group(1).strip()
             if "free shipping" in thing.casefold() or "free delivery" in thing.casefold():
+                # the chip says it; the subtitle saying it too was said twice (two walk-throughs)
                 if not any(w.get("type") == "free_shipping" for w in widgets):
                     widgets.append({"type": "free_shipping", "label": free_shipping})
-                thing = free_shipping
+                continue
             thing = thing[:1].upper() + thing[1:]
             sub = out.get("subtitle") or ""
             if thing.casefold() not in sub.casefold():
