@@ -76,3 +76,22 @@ def test_the_summary_of_a_refused_batch_separates_its_problems_and_counts_the_re
     assert message.startswith("The batch was not created: 4 problems: Row 1: URL must start with http:// or "
                               "https://; Row 1: batch_size must be a whole number"), message
     assert message.endswith("; and 1 more") and len(caught.value.problems) == 4
+
+
+def test_a_body_that_is_no_json_is_refused_after_the_key_is_checked(db, workspace, settings_env):
+    # a walk-through: with no key, or a wrong one, a malformed body answered 400 before the 401
+    from starlette.testclient import TestClient
+
+    from api.app import app
+    from core.api_keys import create_key
+
+    client = TestClient(app, raise_server_exceptions=False)
+    bad = b'{"sources": [ {"url": '
+    for headers in ({}, {"Authorization": "Bearer ctabs_" + "x" * 32}):
+        resp = client.post("/llm-editor/cta/batch/", content=bad,
+                           headers={"Content-Type": "application/json", **headers})
+        assert resp.status_code == 401 and resp.json()["error"]["code"] == "unauthorized", resp.text
+    _view, key = create_key(workspace, "json")
+    resp = client.post("/llm-editor/cta/batch/", content=bad,
+                       headers={"Content-Type": "application/json", "Authorization": f"Bearer {key}"})
+    assert resp.status_code == 400 and resp.json()["error"]["code"] == "validation_error", resp.text
