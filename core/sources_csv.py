@@ -91,8 +91,9 @@ _SEP_LINE = re.compile(r"^\s*sep=(.)\s*$", re.I)  # Excel's first line naming th
 
 def _delimiter(text: str) -> str:
     """``;``, tab or ``,`` — from Excel's ``sep=`` line, else from the first non-blank line:
-    ``;`` where it is there and no comma is, or where it parts the line in two with a number
-    or a size header after it (a comma inside a URL: ``…?a=1,2;2``)."""
+    ``;`` after a header name, or before a size, a size header or nothing (a comma inside a
+    URL: ``…?a=1,2;2``), or with no comma and no ``=`` after it (a URL's own ``;jsessionid=…``
+    is no separator)."""
     first = next((line for line in text.splitlines() if line.strip()), "")
     if sep := _SEP_LINE.match(first):
         return sep.group(1)
