@@ -276,7 +276,9 @@ def visual_runs(text: str, bold: bool, rtl: bool, family: str = "") -> list[tupl
         runs = split_runs(piece, bold, family)
         # every run of a right-to-left piece is laid out right to left, punctuation in another
         # font too ("אינץ'," was drawn "אינץ,'": its "'," left to right — a walk-through)
-        out.extend((run, face, "rtl") for run, face in runs[::-1]) if cls == "R" else \
+        if cls == "R":
+            out.extend((run, face, "rtl") for run, face in runs[::-1])
+        else:
             out.extend((run, face, "ltr") for run, face in runs)
     return out
 
