@@ -273,10 +273,10 @@ async def caller(request: Request,
     if verdict is not None:
         # the budget on every answer, so a client can pace itself before it is refused
         # (IETF draft RateLimit header fields: limit, remaining, seconds until more)
+        wait = max(1, math.ceil(verdict.reset_seconds))  # whole seconds, as Retry-After says them
         headers = {"RateLimit-Limit": str(verdict.limit), "RateLimit-Remaining": str(verdict.remaining),
-                   "RateLimit-Reset": str(max(1, math.ceil(verdict.reset_seconds)))}
+                   "RateLimit-Reset": str(wait)}
         if not verdict.allowed:
-            wait = max(1, math.ceil(verdict.reset_seconds))
             raise _Refused(429, f"Too many requests for this API key; try again in {wait} s",
                            headers={"Retry-After": str(wait), **headers})
         request.state.rate_headers = headers
